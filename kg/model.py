@@ -1,0 +1,251 @@
+"""kg's one data model, shared by every stage.
+
+Offsets
+-------
+A :class:`Document` keeps two texts:
+
+* ``original`` -- the decoded file exactly as read (after decoding only);
+* ``text``     -- the analysis text: NFKC-normalised, hard-wrapped lines re-joined,
+  page-jump markers dropped, duplicate paragraphs dropped, Traditional script converted to
+  Simplified.  All NLP stages work on ``text``.
+
+``Document.offsets`` maps every index of ``text`` (and ``len(text)``) to an index of
+``original``; :meth:`Document.orig_span` turns an analysis span into an original span.
+Mentions and evidence carry *analysis* offsets (``start``/``end``, end exclusive) and the
+exporters add the original offsets through ``orig_span``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Entity types kg knows.  ``Post`` is a job title/office (局长, 市长); the rest follow the gold
+# guidelines' entity types (Cluster = industrial cluster).
+ENTITY_TYPES = ("Person", "Post", "Organization", "Place", "Project", "Action", "Cluster")
+
+# Organisation subtypes (``Entity.subtype`` / ``Mention.subtype`` for Organization).
+ORG_SUBTYPES = ("government", "party", "enterprise", "other")
+
+# Relations kg extracts, with their argument roles in order.
+RELATIONS: dict[str, tuple[str, ...]] = {
+    "holds_post": ("person", "post", "org"),   # person holds post (a title) at org
+    "leads_action": ("agency", "action"),      # agency leads (牵头) action
+    "in_cluster": ("member", "cluster"),       # enterprise/project belongs to industrial cluster
+    "part_of": ("part", "whole"),              # organisation is part of organisation
+    "located_in": ("entity", "place"),         # organisation/project located in place
+    "mentioned_in": ("entity", "document"),    # entity is mentioned in a document
+}
+
+
+def stable_id(type_: str, key: str) -> str:
+    """Stable node id shared by networkx, RDF (IRI local name) and Neo4j (``id`` property).
+
+    ``type_`` is an entity type (or ``Document``/``Fact``), ``key`` its canonical key.
+    Pure ASCII so it is safe in IRIs, file names and Cypher.
+    """
+    digest = hashlib.sha1(f"{type_}\x1f{key}".encode("utf-8")).hexdigest()[:16]
+    return f"{type_.lower()}-{digest}"
+
+
+def post_id(org_id: str | None, title: str) -> str:
+    """Id of the Post node "title at org" (W3C org:Post): one node per (organisation, title)."""
+    return stable_id("Post", f"{org_id or ''}|{title}")
+
+
+def document_id(doc_id: str) -> str:
+    """Node id of a document (``doc_id`` is the file name relative to the corpus root)."""
+    return stable_id("Document", doc_id)
+
+
+@dataclass
+class Sentence:
+    doc_id: str
+    index: int          # position of the sentence in its document, from 0
+    start: int          # analysis offsets into Document.text (end exclusive)
+    end: int
+    text: str           # == Document.text[start:end]
+
+
+@dataclass
+class Document:
+    id: str                       # file name relative to the corpus root, e.g. "001_x.txt"
+    path: str                     # path as read
+    original: str                 # decoded text, unmodified
+    text: str                     # analysis text (see module doc)
+    offsets: list[int]            # len(text)+1 entries: analysis index -> original index
+    encoding: str = "utf-8"
+    sha256: str = ""              # of the raw bytes
+    traditional: bool = False     # the original was in Traditional script
+    city: str | None = None       # context city for bare 市/市委/市政府 (inferred or given)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map an analysis span [start, end) to the matching span of ``original``."""
+        if not self.offsets:
+            return start, end
+        s = self.offsets[min(start, len(self.offsets) - 1)]
+        if end <= start:
+            return s, s
+        e = self.offsets[min(end - 1, len(self.offsets) - 1)] + 1
+        return s, e
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+
+@dataclass
+class Mention:
+    doc_id: str
+    sent_index: int
+    start: int                    # analysis offsets into Document.text (end exclusive)
+    end: int
+    text: str
+    type: str                     # one of ENTITY_TYPES
+    subtype: str | None = None    # e.g. Organization: government/party/enterprise/other
+    source: str = "hanlp"         # which component produced it (hanlp, lexicon, pattern...)
+    score: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Mention":
+        return cls(**d)
+
+
+@dataclass
+class Evidence:
+    doc_id: str
+    sent_index: int
+    start: int                    # analysis offsets of the supporting span (end exclusive)
+    end: int
+    sentence: str                 # sentence text (analysis text)
+    orig_start: int | None = None  # the same span in Document.original (filled by the pipeline)
+    orig_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Evidence":
+        return cls(**d)
+
+
+@dataclass
+class Arg:
+    """One argument of a fact: its surface text, type and (after resolution) entity id."""
+
+    text: str
+    type: str                     # entity type, or "Document" for mentioned_in
+    subtype: str | None = None
+    entity_id: str | None = None  # filled by resolution
+    name: str | None = None       # canonical name, filled by resolution
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Arg":
+        return cls(**d)
+
+
+@dataclass
+class Fact:
+    relation: str                 # key of RELATIONS
+    args: dict[str, Arg]          # role -> argument
+    evidence: Evidence
+    extractor: str                # name of the rule/model that produced it
+    confidence: float = 1.0
+
+    @property
+    def id(self) -> str:
+        """Stable id of this fact occurrence (relation, resolved args, evidence span)."""
+        parts = [self.relation]
+        for role in sorted(self.args):
+            a = self.args[role]
+            parts.append(f"{role}={a.entity_id or a.name or a.text}")
+        e = self.evidence
+        parts.append(f"{e.doc_id}:{e.start}-{e.end}")
+        return stable_id("Fact", "|".join(parts))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "relation": self.relation,
+            "args": {k: v.to_dict() for k, v in self.args.items()},
+            "evidence": self.evidence.to_dict(),
+            "extractor": self.extractor,
+            "confidence": round(float(self.confidence), 4),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Fact":
+        return cls(
+            relation=d["relation"],
+            args={k: Arg.from_dict(v) for k, v in d["args"].items()},
+            evidence=Evidence.from_dict(d["evidence"]),
+            extractor=d["extractor"],
+            confidence=d.get("confidence", 1.0),
+        )
+
+
+@dataclass
+class Entity:
+    id: str                       # stable_id(type, canonical key)
+    type: str
+    name: str                     # canonical name
+    aliases: set[str] = field(default_factory=set)   # other surface forms (not incl. name)
+    subtype: str | None = None
+    docs: set[str] = field(default_factory=set)      # documents that mention it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "name": self.name,
+            "aliases": sorted(self.aliases),
+            "subtype": self.subtype,
+            "docs": sorted(self.docs),
+        }
+
+
+@dataclass
+class DocResult:
+    """What the per-document stages (NER + relations) produce; cached per document."""
+
+    doc_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "mentions": [m.to_dict() for m in self.mentions],
+            "facts": [f.to_dict() for f in self.facts],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "DocResult":
+        return cls(
+            doc_id=d["doc_id"],
+            mentions=[Mention.from_dict(m) for m in d["mentions"]],
+            facts=[Fact.from_dict(f) for f in d["facts"]],
+        )
+
+
+class KgError(Exception):
+    """An error kg reports to the user in one line (no traceback)."""
+
+
+class InputError(KgError):
+    """A file of the corpus cannot be used (unreadable, empty, binary, undecodable)."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
