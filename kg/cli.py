@@ -1,0 +1,195 @@
+"""``kg`` command line: a thin typer layer over the library API."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .model import InputError, KgError
+
+app = typer.Typer(
+    name="kg",
+    help="Build a knowledge graph (people, posts, organisations, places, projects, actions, "
+         "industrial clusters) from Chinese government and news text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one clear line and exit (no traceback)."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _parse_city_overrides(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        doc, sep, city = item.partition("=")
+        if not sep or not doc or not city:
+            fail(f"--doc-city expects DOC=CITY, got {item!r}")
+        out[doc] = city
+    return out
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
+                    transient=False, disable=not err_console.is_terminal)
+
+
+def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
+              city: Optional[str] = None, doc_city: Optional[list[str]] = None,
+              base: Optional[str] = None, cache: bool = True, write_rdf: bool = True):
+    """Run the pipeline with a progress bar and warnings for bad files."""
+    from .pipeline import build
+
+    for p in paths:
+        if not p.exists():
+            fail(f"{p}: no such file or directory")
+    overrides = _parse_city_overrides(doc_city or [])
+
+    def warn(e: InputError) -> None:
+        err_console.print(f"[yellow]skipped[/] {e.path}: {e.problem}", highlight=False)
+
+    with _progress() as bar:
+        task = bar.add_task("extracting", total=None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = build(paths, out, model_path=model, city=city, city_overrides=overrides,
+                           base_iri=base, use_cache=cache, write_rdf=write_rdf,
+                           progress=on_progress, on_error=warn)
+        except KgError as e:
+            fail(str(e))
+    if not result.docs:
+        fail("no readable .txt/.md documents in " + ", ".join(str(p) for p in paths))
+    return result
+
+
+def _print_summary(result, elapsed: float) -> None:
+    s = result.summary()
+    console.print(f"[bold]documents[/] {s['documents']}   [bold]sentences[/] {s['sentences']}   "
+                  f"[bold]skipped files[/] {len(s['errors'])}   [bold]time[/] {elapsed:.1f}s")
+    if result.cache_hits:
+        console.print(f"reused cached results for {result.cache_hits} of {s['documents']} "
+                      f"unchanged documents")
+    t = Table(title="entities per type")
+    t.add_column("type")
+    t.add_column("count", justify="right")
+    for k, v in s["entities"].items():
+        t.add_row(k, str(v))
+    console.print(t)
+    t = Table(title="facts per relation")
+    t.add_column("relation")
+    t.add_column("count", justify="right")
+    for k, v in s["facts"].items():
+        t.add_row(k, str(v))
+    console.print(t)
+    for name, path in result.files.items():
+        console.print(f"wrote {name}: {path}")
+
+
+@app.command()
+def build(
+    paths: list[Path] = typer.Argument(..., help="Corpus directories or .txt/.md files."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory."),
+    model: Optional[Path] = typer.Option(None, help="NER model directory (default: the shipped model)."),
+    city: Optional[str] = typer.Option(None, help="Context city for bare 市/市委/市政府 in every document "
+                                                 "(default: inferred per document)."),
+    doc_city: list[str] = typer.Option([], "--doc-city", help="Per-document context city, DOC=CITY (repeatable)."),
+    base: Optional[str] = typer.Option(None, help="Base IRI of the RDF ids."),
+    cache: bool = typer.Option(True, help="Reuse cached per-document results."),
+    neo4j: bool = typer.Option(False, "--neo4j", help="Also load the graph into Neo4j (NEO4J_URI, NEO4J_USER, "
+                                                      "NEO4J_PASSWORD, NEO4J_DATABASE)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
+    t0 = time.perf_counter()
+    result = run_build(paths, out, model=model, city=city, doc_city=doc_city, base=base,
+                       cache=cache)
+    if neo4j:
+        from .neo4j_export import Neo4jConfig, load_graph
+        try:
+            stats = load_graph(result.graph, Neo4jConfig.from_env())
+        except KgError as e:
+            fail(str(e))
+        console.print(f"neo4j: {stats}")
+    elapsed = time.perf_counter() - t0
+    if as_json:
+        s = result.summary()
+        s["files"] = {k: str(v) for k, v in result.files.items()}
+        typer.echo(json.dumps(s, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(result, elapsed)
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Path = typer.Argument(..., help="Gold JSONL (see GUIDELINES.md)."),
+    corpus: Optional[Path] = typer.Option(None, help="Corpus to build and score."),
+    facts: Optional[Path] = typer.Option(None, help="Score an existing facts.jsonl instead of building."),
+    model: Optional[Path] = typer.Option(None, help="NER model directory (default: the shipped model)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
+    details: bool = typer.Option(False, help="List misses and false positives per document."),
+) -> None:
+    """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
+    from .evaluate import load_gold, load_predictions, render, score
+
+    if not gold.exists():
+        fail(f"{gold}: no such file")
+    if (corpus is None) == (facts is None):
+        fail("give exactly one of --corpus DIR or --facts FILE")
+    try:
+        gold_records = load_gold(gold)
+        if facts is not None:
+            if not facts.exists():
+                fail(f"{facts}: no such file")
+            preds = load_predictions(facts)
+        else:
+            result = run_build([corpus], None, model=model, write_rdf=False)
+            preds = load_predictions([f.to_dict() for f in result.facts])
+        report = score(gold_records, preds)
+    except KgError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(details=details) if details else report.to_dict(),
+                              ensure_ascii=False, indent=2))
+    else:
+        render(report, console, details=details)
+
+
+def _register_subcommands() -> None:
+    from .neo4j_export import neo4j_load_command
+    from .ner_train import model_app
+    from .sparql import sparql_command
+
+    app.command("sparql")(sparql_command)
+    neo4j_app = typer.Typer(help="Load a built graph into Neo4j over Bolt.", no_args_is_help=True)
+    neo4j_app.command("load")(neo4j_load_command)
+    app.add_typer(neo4j_app, name="neo4j")
+    app.add_typer(model_app, name="model", help="Train and evaluate kg's HanLP NER model.")
+
+
+_register_subcommands()
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

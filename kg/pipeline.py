@@ -1,0 +1,201 @@
+"""The library API behind ``kg build``: ingest → NER → relations → resolution → graph → outputs.
+
+Per-document results (NER mentions + extracted facts, before cross-document resolution) are
+cached under ``<out>/.cache/`` keyed by the document's content hash, the NER model version and
+a hash of the extraction code and lexicon data, so re-running on an unchanged corpus skips the
+expensive stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .graph import atomic_write_text, build_graph, graph_summary, write_graph
+from .model import DocResult, Document, Entity, Fact, InputError
+
+Progress = Callable[[str, int, int], None]   # (stage, done, total)
+
+_PKG = Path(__file__).resolve().parent
+# Source files whose behaviour shapes the cached per-document results.
+_CACHED_CODE = ("ingest.py", "ner.py", "relations.py", "lexicon.py", "model.py")
+
+
+@dataclass
+class BuildResult:
+    docs: list[Document]
+    errors: list[InputError]
+    entities: dict[str, Entity]
+    facts: list[Fact]
+    graph: nx.MultiDiGraph
+    out_dir: Path | None
+    files: dict[str, Path] = field(default_factory=dict)
+    cache_hits: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> int:
+        return sum(len(d.sentences) for d in self.docs)
+
+    def summary(self) -> dict:
+        ent: dict[str, int] = {}
+        for e in self.entities.values():
+            ent[e.type] = ent.get(e.type, 0) + 1
+        rel: dict[str, int] = {}
+        for f in self.facts:
+            rel[f.relation] = rel.get(f.relation, 0) + 1
+        return {
+            "documents": len(self.docs),
+            "errors": [str(e) for e in self.errors],
+            "sentences": self.sentences,
+            "entities": dict(sorted(ent.items())),
+            "facts": dict(sorted(rel.items())),
+            "graph": graph_summary(self.graph),
+            "cache_hits": self.cache_hits,
+            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+        }
+
+
+def _code_version(lexicon_dir: Path | None) -> str:
+    h = hashlib.sha1(__version__.encode())
+    for name in _CACHED_CODE:
+        p = _PKG / name
+        if p.exists():
+            h.update(p.read_bytes())
+    data_dir = lexicon_dir or (_PKG / "data")
+    if data_dir.is_dir():
+        for p in sorted(data_dir.rglob("*")):
+            if p.is_file():
+                h.update(p.name.encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_key(doc: Document, model_version: str, code_version: str) -> str:
+    h = hashlib.sha1()
+    for part in (doc.id, doc.sha256, doc.city or "", model_version, code_version):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _fill_orig_offsets(facts: list[Fact], docs: dict[str, Document]) -> None:
+    for f in facts:
+        d = docs.get(f.evidence.doc_id)
+        if d is not None and f.evidence.orig_start is None:
+            f.evidence.orig_start, f.evidence.orig_end = d.orig_span(f.evidence.start,
+                                                                    f.evidence.end)
+
+
+def write_facts(facts: Sequence[Fact], path: Path) -> Path:
+    """One fact per line, sorted for a deterministic file."""
+    rows = sorted((f.to_dict() for f in facts),
+                  key=lambda r: (r["evidence"]["doc_id"], r["evidence"]["start"],
+                                 r["relation"], r["id"]))
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    return atomic_write_text(path, text)
+
+
+def build(
+    paths: Sequence[str | Path],
+    out_dir: str | Path | None = "out",
+    *,
+    model_path: str | Path | None = None,
+    lexicon_dir: str | Path | None = None,
+    city: str | None = None,
+    city_overrides: dict[str, str] | None = None,
+    base_iri: str | None = None,
+    use_cache: bool = True,
+    write_rdf: bool = True,
+    progress: Progress | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of the documents under ``paths``.
+
+    ``city`` sets the context city of every document (else it is inferred per document),
+    ``city_overrides`` maps a document id to its city.  With ``out_dir=None`` nothing is
+    written and nothing is cached.
+    """
+    from .ingest import read_corpus
+    from .lexicon import Lexicon
+    from .ner import NerTagger
+    from .relations import extract
+    from .resolve import resolve
+
+    seconds: dict[str, float] = {}
+    errors: list[InputError] = []
+
+    def _err(e: InputError) -> None:
+        errors.append(e)
+        if on_error is not None:
+            on_error(e)
+
+    t0 = time.perf_counter()
+    docs = read_corpus([Path(p) for p in paths], on_error=_err)
+    overrides = dict(city_overrides or {})
+    for d in docs:
+        if d.id in overrides:
+            d.city = overrides[d.id]
+        elif city:
+            d.city = city
+    seconds["ingest"] = time.perf_counter() - t0
+
+    out = Path(out_dir) if out_dir is not None else None
+    cache_dir = out / ".cache" if (out is not None and use_cache) else None
+    lex_dir = Path(lexicon_dir) if lexicon_dir else None
+
+    t0 = time.perf_counter()
+    lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()
+    tagger = NerTagger.load(model_path)
+    code_version = _code_version(lex_dir)
+    seconds["load"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    results: list[DocResult] = []
+    hits = 0
+    for i, d in enumerate(docs):
+        key = _cache_key(d, tagger.version, code_version)
+        cached = cache_dir / f"{key}.json" if cache_dir is not None else None
+        res: DocResult | None = None
+        if cached is not None and cached.exists():
+            try:
+                res = DocResult.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+                hits += 1
+            except (ValueError, KeyError, TypeError):
+                res = None   # a corrupt cache entry is recomputed
+        if res is None:
+            mentions = tagger.tag(d)
+            res = extract(d, mentions, lexicon)
+            if cached is not None:
+                atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+        results.append(res)
+        if progress is not None:
+            progress("extract", i + 1, len(docs))
+    seconds["extract"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    entities, facts = resolve(docs, results, lexicon, city_overrides=overrides or None)
+    docs_by_id = {d.id: d for d in docs}
+    _fill_orig_offsets(facts, docs_by_id)
+    G = build_graph(docs, entities, facts)
+    seconds["resolve+graph"] = time.perf_counter() - t0
+
+    result = BuildResult(docs=docs, errors=errors, entities=entities, facts=facts, graph=G,
+                         out_dir=out, cache_hits=hits, seconds=seconds)
+    if out is not None:
+        t0 = time.perf_counter()
+        out.mkdir(parents=True, exist_ok=True)
+        result.files["facts"] = write_facts(facts, out / "facts.jsonl")
+        result.files["graph_json"] = write_graph(G, out / "graph.json")
+        if write_rdf:
+            from .rdf import DEFAULT_BASE, write_turtle
+            result.files["turtle"] = write_turtle(G, out / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        seconds["write"] = time.perf_counter() - t0
+    return result

@@ -1,0 +1,36 @@
+"""Shared fixtures: the sample corpus built once per test session with the real pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "gold" / "seeds.jsonl"
+
+
+@dataclass
+class BuiltSample:
+    result: object            # kg.pipeline.BuildResult
+    graph: nx.MultiDiGraph
+    out_dir: Path
+    ttl_path: Path
+    facts_path: Path
+    graph_json: Path
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> BuiltSample:
+    """``kg build data/`` with the shipped HanLP model, real rdflib output, once per session."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("sample-out")
+    result = build([DATA], out)
+    return BuiltSample(result=result, graph=result.graph, out_dir=out,
+                       ttl_path=out / "graph.ttl", facts_path=out / "facts.jsonl",
+                       graph_json=out / "graph.json")
