@@ -1,0 +1,341 @@
+"""RDF export of the knowledge graph (Turtle), following ``ontology/kg.ttl``.
+
+Mapping of the networkx graph (schema in :mod:`kg.graph`) to RDF:
+
+* every node becomes ``<base><node id>`` typed with its kg: class and the public classes the
+  ontology declares as its superclasses (materialised, so SPARQL without a reasoner can use
+  either vocabulary); ``name`` -> ``rdfs:label`` + ``skos:prefLabel`` (``@zh``), ``aliases`` ->
+  ``skos:altLabel`` (``@zh``), ``docs`` -> ``kg:mentionedIn``;
+* every edge becomes a direct triple (``org:holds``, ``org:postIn``, ``org:subOrganizationOf``,
+  ``kg:leadsAction``, ``kg:inCluster``, ``kg:locatedIn``, ``kg:mentionedIn``) *and* a
+  ``kg:Statement`` (``rdf:Statement`` reification) carrying the relation name and confidence,
+  ``prov:wasDerivedFrom`` each of its ``kg:Evidence`` nodes;
+* an evidence node (IRI local name = the fact id) has the document (``prov:hadPrimarySource``),
+  the ``kg:Sentence`` (index + ``prov:value`` text), analysis offsets ``kg:start``/``kg:end``,
+  original offsets ``kg:origStart``/``kg:origEnd``, ``kg:confidence`` and the extractor
+  (``prov:wasGeneratedBy`` a ``kg:Extractor`` activity).
+
+No blank nodes are produced, so the Turtle written by :func:`write_turtle` is a canonical,
+sorted serialisation of its own: same graph in, byte-identical file out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .model import KgError, document_id, stable_id
+
+DEFAULT_BASE = "https://kg.example.org/id/"
+
+KG = Namespace("https://kg.example.org/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+
+#: prefixes written at the top of every Turtle file (``kgid`` is the data base, added per call)
+PREFIXES: dict[str, str] = {
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "kg": str(KG),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+# node type (graph) -> kg: class; Organization subtype -> kg: subclass
+NODE_CLASSES: dict[str, URIRef] = {
+    "Person": KG.Person,
+    "Post": KG.Post,
+    "Organization": KG.Organization,
+    "Place": KG.Place,
+    "Project": KG.Project,
+    "Action": KG.Action,
+    "Cluster": KG.IndustrialCluster,
+    "Document": KG.Document,
+}
+ORG_SUBTYPE_CLASSES: dict[str, URIRef] = {
+    "government": KG.GovernmentOrganization,
+    "party": KG.PartyOrganization,
+    "enterprise": KG.Enterprise,
+}
+
+# every kg: class used on nodes -> all its superclasses in ontology/kg.ttl (transitive);
+# tests/test_rdf.py checks this table against the ontology file.
+SUPERCLASSES: dict[URIRef, tuple[URIRef, ...]] = {
+    KG.Person: (FOAF.Person, SCHEMA.Person),
+    KG.Post: (ORG.Post,),
+    KG.Organization: (ORG.Organization, SCHEMA.Organization),
+    KG.GovernmentOrganization: (KG.Organization, ORG.Organization, SCHEMA.Organization,
+                                SCHEMA.GovernmentOrganization),
+    KG.PartyOrganization: (KG.Organization, ORG.Organization, SCHEMA.Organization),
+    KG.Enterprise: (KG.Organization, ORG.Organization, SCHEMA.Organization,
+                    SCHEMA.Corporation),
+    KG.Place: (SCHEMA.Place,),
+    KG.Project: (FOAF.Project,),
+    KG.Action: (SCHEMA.Action,),
+    KG.IndustrialCluster: (),
+    KG.Document: (FOAF.Document, PROV.Entity),
+    KG.Sentence: (PROV.Entity,),
+    KG.Statement: (RDF.Statement, PROV.Entity),
+    KG.Evidence: (PROV.Entity,),
+    KG.Extractor: (PROV.Activity,),
+}
+
+# edge relation (graph) -> RDF property of the direct triple
+EDGE_PROPERTIES: dict[str, URIRef] = {
+    "holds": ORG.holds,
+    "post_in": ORG.postIn,
+    "part_of": ORG.subOrganizationOf,
+    "leads_action": KG.leadsAction,
+    "in_cluster": KG.inCluster,
+    "located_in": KG.locatedIn,
+    "mentioned_in": KG.mentionedIn,
+}
+
+_LANG = "zh"
+
+
+def _check_base(base: str) -> str:
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*[/#]$", base or ""):
+        raise KgError(f"invalid base IRI {base!r}: it must be an absolute IRI ending in '/' or '#'")
+    return base
+
+
+def _iri(base: str, local: str) -> URIRef:
+    return URIRef(base + quote(str(local), safe="-._~"))
+
+
+def _types(cls: URIRef) -> list[URIRef]:
+    return [cls, *SUPERCLASSES.get(cls, ())]
+
+
+def _zh(text: str) -> Literal:
+    return Literal(str(text), lang=_LANG)
+
+
+def _int(value) -> Literal:
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _decimal(value) -> Literal:
+    # canonical lexical form rounded to 4 decimals ("0.95", "1.0"): stable across platforms
+    text = f"{float(value):.4f}".rstrip("0")
+    if text.endswith("."):
+        text += "0"
+    if text == "-0.0":
+        text = "0.0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
+    """Convert the kg networkx graph to an rdflib Graph (see module doc for the mapping)."""
+    base = _check_base(base)
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    g.bind("kgid", base, override=True, replace=True)
+
+    def add_types(node: URIRef, cls: URIRef) -> None:
+        for t in _types(cls):
+            g.add((node, RDF.type, t))
+
+    # ---- nodes
+    for nid, data in G.nodes(data=True):
+        ntype = data.get("type")
+        cls = NODE_CLASSES.get(ntype)
+        if cls is None:
+            raise KgError(f"graph node {nid!r} has unknown type {ntype!r}")
+        node = _iri(base, nid)
+        add_types(node, cls)
+        subtype = data.get("subtype")
+        if ntype == "Organization" and subtype in ORG_SUBTYPE_CLASSES:
+            add_types(node, ORG_SUBTYPE_CLASSES[subtype])
+        if subtype:
+            g.add((node, KG.subtype, Literal(str(subtype))))
+        name = data.get("name")
+        if name:
+            # a document's name is its file name: a plain literal, not Chinese text
+            label = Literal(str(name)) if ntype == "Document" else _zh(name)
+            g.add((node, RDFS.label, label))
+            g.add((node, SKOS.prefLabel, label))
+        for alias in data.get("aliases") or ():
+            if alias and alias != name:
+                g.add((node, SKOS.altLabel, _zh(alias)))
+        if ntype == "Document":
+            g.add((node, DCTERMS.identifier, Literal(str(name))))
+            if data.get("path"):
+                g.add((node, KG.sourcePath, Literal(str(data["path"]))))
+            if data.get("sha256"):
+                g.add((node, KG.sha256, Literal(str(data["sha256"]))))
+            if data.get("encoding"):
+                g.add((node, KG.encoding, Literal(str(data["encoding"]))))
+            if data.get("chars") is not None:
+                g.add((node, KG.charCount, _int(data["chars"])))
+        else:
+            for doc in data.get("docs") or ():
+                g.add((node, KG.mentionedIn, _iri(base, document_id(doc))))
+        if ntype == "Post" and data.get("org"):
+            g.add((node, ORG.postIn, _iri(base, data["org"])))
+
+    # ---- edges, statements, evidence
+    extractors: set[str] = set()
+    sentences: set[tuple[str, int]] = set()
+    evidence_done: set[str] = set()
+    for u, v, key, data in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]):
+        rel = data.get("relation", key)
+        prop = EDGE_PROPERTIES.get(rel)
+        if prop is None:
+            raise KgError(f"graph edge {u} -> {v} has unknown relation {rel!r}")
+        s, o = _iri(base, u), _iri(base, v)
+        g.add((s, prop, o))
+        st = _iri(base, stable_id("Statement", f"{u}|{rel}|{v}"))
+        add_types(st, KG.Statement)
+        g.add((st, RDF.subject, s))
+        g.add((st, RDF.predicate, prop))
+        g.add((st, RDF.object, o))
+        g.add((st, KG.relation, Literal(rel)))
+        if data.get("confidence") is not None:
+            g.add((st, KG.confidence, _decimal(data["confidence"])))
+        for ev in data.get("evidence") or ():
+            fid = ev.get("fact_id") or stable_id(
+                "Fact", f"{rel}|{u}|{v}|{ev['doc']}:{ev['start']}-{ev['end']}")
+            en = _iri(base, fid)
+            g.add((st, PROV.wasDerivedFrom, en))
+            if fid in evidence_done:       # same fact projected on two edges (holds/post_in)
+                continue
+            evidence_done.add(fid)
+            add_types(en, KG.Evidence)
+            g.add((en, DCTERMS.identifier, Literal(fid)))
+            g.add((en, PROV.hadPrimarySource, _iri(base, document_id(ev["doc"]))))
+            sent_key = (ev["doc"], int(ev["sentence_index"]))
+            sn = _iri(base, stable_id("Sentence", f"{sent_key[0]}|{sent_key[1]}"))
+            g.add((en, KG.sentence, sn))
+            if sent_key not in sentences:
+                sentences.add(sent_key)
+                add_types(sn, KG.Sentence)
+                g.add((sn, KG.sentenceIndex, _int(sent_key[1])))
+                g.add((sn, DCTERMS.isPartOf, _iri(base, document_id(ev["doc"]))))
+                g.add((sn, PROV.value, _zh(ev.get("sentence") or "")))
+            g.add((en, KG.start, _int(ev["start"])))
+            g.add((en, KG.end, _int(ev["end"])))
+            if ev.get("orig_start") is not None:
+                g.add((en, KG.origStart, _int(ev["orig_start"])))
+            if ev.get("orig_end") is not None:
+                g.add((en, KG.origEnd, _int(ev["orig_end"])))
+            if ev.get("confidence") is not None:
+                g.add((en, KG.confidence, _decimal(ev["confidence"])))
+            if ev.get("extractor"):
+                xn = _iri(base, stable_id("Extractor", ev["extractor"]))
+                g.add((en, PROV.wasGeneratedBy, xn))
+                if ev["extractor"] not in extractors:
+                    extractors.add(ev["extractor"])
+                    add_types(xn, KG.Extractor)
+                    g.add((xn, RDFS.label, Literal(ev["extractor"])))
+    return g
+
+
+# ---------------------------------------------------------------------------------------
+# canonical Turtle writer
+# ---------------------------------------------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\b": "\\b", "\f": "\\f"}
+_ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
+
+
+class _Namer:
+    def __init__(self, prefixes: dict[str, str]):
+        # longest namespace first so that nested namespaces pick the most specific prefix
+        self._ns = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def iri(self, term: URIRef) -> str:
+        if term == RDF.type:
+            return "a"
+        s = str(term)
+        for prefix, ns in self._ns:
+            if s.startswith(ns) and _PN_LOCAL.match(s[len(ns):]):
+                return f"{prefix}:{s[len(ns):]}"
+        return "<" + s.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
+
+    def term(self, term) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, Literal):
+            text = '"' + _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], str(term)) + '"'
+            if term.language:
+                return f"{text}@{term.language}"
+            dt = term.datatype
+            if dt is None or dt == XSD.string:
+                return text
+            if dt == XSD.integer and re.match(r"^[+-]?\d+$", str(term)):
+                return str(term)
+            if dt == XSD.decimal and re.match(r"^[+-]?\d*\.\d+$", str(term)):
+                return str(term)
+            return f"{text}^^{self.iri(dt)}"
+        raise KgError(f"cannot write RDF term {term!r} (blank nodes are not produced)")
+
+
+def _pred_key(p: URIRef) -> tuple[int, str]:
+    return (0 if p == RDF.type else 1, str(p))
+
+
+def to_turtle(g: Graph, base: str = DEFAULT_BASE) -> str:
+    """Canonical Turtle text of ``g``: prefixes sorted, subjects sorted by IRI, ``a`` first
+    then predicates by IRI, objects sorted by their written form."""
+    prefixes = dict(PREFIXES)
+    prefixes["kgid"] = _check_base(base)
+    namer = _Namer(prefixes)
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
+    by_subject: dict = {}
+    for s, p, o in g:
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(namer.term(o))
+    for s in sorted(by_subject, key=str):
+        out.append("\n" + namer.term(s))
+        preds = sorted(by_subject[s], key=_pred_key)
+        for i, p in enumerate(preds):
+            objs = sorted(by_subject[s][p])
+            sep = " ;" if i < len(preds) - 1 else " ."
+            out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
+        out.append("\n")
+    return "".join(out)
+
+
+def _atomic_write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE) -> Path:
+    """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace)."""
+    text = to_turtle(graph_to_rdf(G, base=base), base=base)
+    return _atomic_write(Path(path), text)
+
+
+def iter_prefixes(base: str = DEFAULT_BASE) -> Iterable[tuple[str, str]]:
+    """The (prefix, namespace) pairs of the exported Turtle (for SPARQL PREFIX headers)."""
+    yield from sorted({**PREFIXES, "kgid": _check_base(base)}.items())
