@@ -1,0 +1,363 @@
+"""SPARQL over the exported Turtle (``out/graph.ttl``): library API and the ``kg sparql`` command.
+
+Two engines give the same rows: ``oxigraph`` (pyoxigraph, in-memory store; the default, chosen by
+``benchmarks/sparql_engines.py``, see docs/rdf.md) and ``rdflib`` (pure Python baseline).
+
+Parameters: a query names a parameter with a ``VALUES ?name { default }`` block;
+``--param name=value`` (or ``params=["name=value"]``) replaces the block's values with the given
+value(s), written like the default (same language tag / datatype; ``<...>`` gives an IRI).
+Giving the same name several times binds several values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .model import KgError
+
+ENGINES = ("oxigraph", "rdflib")
+#: the engine ``engine="auto"`` picks (pyoxigraph measured faster on load and on every query)
+DEFAULT_ENGINE = "oxigraph"
+FORMATS = ("table", "csv", "json")
+
+Cell = Any   # str (IRI or plain literal), int, float, bool or None (unbound)
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INT_TYPES = {_XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte")}
+_FLOAT_TYPES = {_XSD + t for t in ("decimal", "double", "float")}
+_BOOL_TYPE = _XSD + "boolean"
+
+
+# ---------------------------------------------------------------------------------------
+# query text: files, prefixes, parameters
+# ---------------------------------------------------------------------------------------
+
+def load_query(query_or_file: str, search_dir: Path | None = None) -> str:
+    """The query text: ``query_or_file`` is a file, the name of a query in ``sparql/``
+    (``posts_of_person``), or the query itself."""
+    text = query_or_file.strip()
+    if not text:
+        raise KgError("empty SPARQL query")
+    looks_like_path = "\n" not in text and "{" not in text and len(text) < 1024
+    if looks_like_path:
+        p = Path(text)
+        if p.is_file():
+            try:
+                return p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise KgError(f"{p}: cannot read query file: {e}") from None
+        if re.fullmatch(r"[\w-]+", text):
+            for d in (search_dir or Path("sparql"),):
+                q = d / f"{text}.rq"
+                if q.is_file():
+                    return q.read_text(encoding="utf-8")
+        if text.endswith((".rq", ".sparql")):
+            raise KgError(f"{p}: no such query file")
+    return query_or_file
+
+
+_PREFIX_DECL = re.compile(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<[^>]*>")
+_TTL_PREFIX = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.\s*$")
+
+
+def file_prefixes(ttl_path: Path) -> dict[str, str]:
+    """The ``@prefix`` declarations at the top of a Turtle file."""
+    out: dict[str, str] = {}
+    with open(ttl_path, encoding="utf-8") as fh:
+        for line in fh:
+            m = _TTL_PREFIX.match(line.strip())
+            if m:
+                out[m.group(1) or ""] = m.group(2)
+            elif line.strip() and not line.lstrip().startswith("#"):
+                break
+    return out
+
+
+def add_prefixes(query: str, prefixes: dict[str, str]) -> str:
+    """Prepend ``PREFIX`` lines for the prefixes the query uses but does not declare."""
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(query)}
+    missing = [p for p in sorted(prefixes) if p and p not in declared
+               and re.search(rf"(?<![\w<\"?$]){re.escape(p)}:", query)]
+    if not missing:
+        return query
+    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in missing) + query
+
+
+def _values_re(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(VALUES\s+[?$]{re.escape(name)}\s*\{{)([^}}]*)(\}})", re.IGNORECASE)
+
+
+def _escape(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def _format_value(value: str, template: str) -> str:
+    if value.startswith("<") and value.endswith(">") and " " not in value:
+        return value
+    tmpl = template.strip()
+    m = re.match(r'^(?:"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')(@[A-Za-z0-9-]+|\^\^\S+)?', tmpl)
+    if m:
+        return f'"{_escape(value)}"{m.group(1) or ""}'
+    if re.fullmatch(r"[+-]?\d+", value) and re.match(r"^[+-]?\d+\b", tmpl):
+        return value
+    return f'"{_escape(value)}"'
+
+
+def parse_params(items: Iterable[str] | None) -> list[tuple[str, str]]:
+    """``["name=value", ...]`` -> ``[(name, value), ...]`` (a clear error for a bad item)."""
+    out = []
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"\w+", name):
+            raise KgError(f"--param expects NAME=VALUE, got {item!r}")
+        out.append((name, value))
+    return out
+
+
+def bind_params(query: str, params: Iterable[str] | Sequence[tuple[str, str]] | None) -> str:
+    """Replace the values of ``VALUES ?name { ... }`` blocks by the given parameters."""
+    items = list(params or ())
+    pairs = parse_params(items) if items and isinstance(items[0], str) else list(items)
+    grouped: OrderedDict[str, list[str]] = OrderedDict()
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    for name, values in grouped.items():
+        rx = _values_re(name)
+        m = rx.search(query)
+        if m is None:
+            raise KgError(f"--param {name}: the query has no 'VALUES ?{name} {{ ... }}' block "
+                          "to bind")
+        body = " ".join(_format_value(v, m.group(2)) for v in values)
+        query = rx.sub(lambda mm: f"{mm.group(1)} {body} {mm.group(3)}", query)
+    return query
+
+
+# ---------------------------------------------------------------------------------------
+# engines
+# ---------------------------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split()) or type(e).__name__
+
+
+def _check_graph(ttl_path: str | Path) -> Path:
+    p = Path(ttl_path)
+    if not p.is_file():
+        raise KgError(f"graph file not found: {p} (run `kg build DIR --out {p.parent}` first)")
+    return p
+
+
+def load_store(ttl_path: str | Path, engine: str):
+    """Load the Turtle file into ``engine`` (cached on path, size and mtime)."""
+    p = _check_graph(ttl_path)
+    st = p.stat()
+    key = (engine, str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    try:
+        if engine == "oxigraph":
+            import pyoxigraph as ox
+            store = ox.Store()
+            store.load(path=str(p), format=ox.RdfFormat.TURTLE)
+        elif engine == "rdflib":
+            from rdflib import Graph
+            store = Graph()
+            store.parse(str(p), format="turtle")
+        else:
+            raise KgError(f"unknown SPARQL engine {engine!r} (choose auto, {', '.join(ENGINES)})")
+    except KgError:
+        raise
+    except Exception as e:  # noqa: BLE001 - parser errors of either library
+        raise KgError(f"{p}: cannot parse Turtle: {_one_line(e)}") from None
+    _CACHE[key] = store
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return store
+
+
+def _lit(lexical: str, datatype: str | None) -> Cell:
+    try:
+        if datatype in _INT_TYPES:
+            return int(lexical)
+        if datatype in _FLOAT_TYPES:
+            return float(lexical)
+        if datatype == _BOOL_TYPE:
+            return lexical.strip() in ("true", "1")
+    except ValueError:
+        pass
+    return lexical
+
+
+def _ox_cell(term) -> Cell:
+    import pyoxigraph as ox
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        return _lit(term.value, term.datatype.value if term.datatype else None)
+    return str(term)
+
+
+def _rdflib_cell(term) -> Cell:
+    from rdflib import BNode, Literal, URIRef
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    if isinstance(term, Literal):
+        return _lit(str(term), str(term.datatype) if term.datatype else None)
+    return str(term)
+
+
+def _run_oxigraph(store, query: str) -> tuple[list[str], list[tuple]]:
+    import pyoxigraph as ox
+    try:
+        res = store.query(query)
+    except SyntaxError as e:
+        raise KgError(f"SPARQL syntax error: {_one_line(e)}") from None
+    except Exception as e:  # noqa: BLE001 - evaluation errors
+        raise KgError(f"SPARQL query failed: {_one_line(e)}") from None
+    if isinstance(res, ox.QueryBoolean):
+        return ["ask"], [(bool(res),)]
+    if isinstance(res, ox.QuerySolutions):
+        cols = [v.value for v in res.variables]
+        rows = [tuple(_ox_cell(sol[c]) for c in cols) for sol in res]
+        return cols, rows
+    rows = [(_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)) for t in res]
+    return ["subject", "predicate", "object"], rows
+
+
+def _run_rdflib(graph, query: str) -> tuple[list[str], list[tuple]]:
+    from rdflib.plugins.sparql import prepareQuery
+    try:
+        prepared = prepareQuery(query)
+    except Exception as e:  # noqa: BLE001 - pyparsing errors
+        raise KgError(f"SPARQL syntax error: {_one_line(e)}") from None
+    try:
+        res = graph.query(prepared)
+        if res.type == "ASK":
+            return ["ask"], [(bool(res.askAnswer),)]
+        if res.type == "SELECT":
+            cols = [str(v) for v in res.vars]
+            rows = [tuple(_rdflib_cell(row[i]) for i in range(len(cols))) for row in res]
+            return cols, rows
+        rows = [tuple(_rdflib_cell(t) for t in triple) for triple in res]
+        return ["subject", "predicate", "object"], rows
+    except KgError:
+        raise
+    except Exception as e:  # noqa: BLE001 - evaluation errors
+        raise KgError(f"SPARQL query failed: {_one_line(e)}") from None
+
+
+def run(query: str, ttl_path: str | Path, engine: str = "auto",
+        params: Iterable[str] | Sequence[tuple[str, str]] | None = None,
+        ) -> tuple[list[str], list[tuple]]:
+    """Run ``query`` on the Turtle file; returns (column names, rows).
+
+    Cells: IRIs as strings, literals as Python values (int for xsd integers, float for
+    decimal/double, bool for boolean, the lexical form otherwise), ``None`` when unbound.
+    Prefixes of the Turtle file that the query uses without declaring are added.
+    """
+    eng = DEFAULT_ENGINE if engine == "auto" else engine
+    if eng not in ENGINES:
+        raise KgError(f"unknown SPARQL engine {engine!r} (choose auto, {', '.join(ENGINES)})")
+    p = _check_graph(ttl_path)
+    q = bind_params(query, params) if params else query
+    q = add_prefixes(q, file_prefixes(p))
+    store = load_store(p, eng)
+    return _run_oxigraph(store, q) if eng == "oxigraph" else _run_rdflib(store, q)
+
+
+# ---------------------------------------------------------------------------------------
+# output + CLI
+# ---------------------------------------------------------------------------------------
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    return str(cell)
+
+
+def format_csv(columns: Sequence[str], rows: Sequence[tuple]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_text(c) for c in r])
+    return buf.getvalue()
+
+
+def format_json(columns: Sequence[str], rows: Sequence[tuple]) -> str:
+    return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
+
+
+def sparql_command(
+    query_or_file: Annotated[str, typer.Argument(
+        help="A SPARQL query, a .rq file, or the name of a query in sparql/ "
+             "(e.g. posts_of_person).", show_default=False)],
+    graph: Annotated[Path, typer.Option("--graph", "-g",
+                                        help="Turtle file written by `kg build`.")]
+    = Path("out/graph.ttl"),
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+    = "table",
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", help="NAME=VALUE: bind the query's 'VALUES ?NAME { ... }' block "
+                              "(repeatable).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="auto, oxigraph or rdflib.")]
+    = "auto",
+) -> None:
+    """Run a SPARQL query on the exported graph and print the result."""
+    from rich.console import Console
+    from rich.table import Table
+
+    err = Console(stderr=True)
+
+    def fail(message: str) -> None:
+        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+        raise typer.Exit(1)
+
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    try:
+        query = load_query(query_or_file)
+        columns, rows = run(query, graph, engine=engine, params=param)
+    except KgError as e:
+        fail(str(e))
+        return
+    if fmt == "csv":
+        sys.stdout.write(format_csv(columns, rows))
+    elif fmt == "json":
+        sys.stdout.write(format_json(columns, rows) + "\n")
+    else:
+        table = Table(*columns, show_lines=False, caption=f"{len(rows)} row(s)")
+        for r in rows:
+            table.add_row(*(_text(c) for c in r))
+        Console().print(table)
