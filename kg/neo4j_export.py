@@ -1,0 +1,615 @@
+"""Load kg's graph into Neo4j (or any Bolt server speaking Neo4j 5 Cypher) over Bolt.
+
+What ends up in the database (see ``docs/neo4j.md``):
+
+* one node per graph node, labelled with its type (``:Person``, ``:Post``, ``:Organization``,
+  ``:Place``, ``:Project``, ``:Action``, ``:Cluster``) plus the common label ``:Entity``;
+  documents are ``:Document``.  Organisations get one extra subtype label from a fixed list
+  (:data:`SUBTYPE_LABELS`).  Properties: ``id`` (the stable ids of :mod:`kg.model`, the same as
+  the RDF), ``name``, ``aliases``, ``subtype``, ``docs`` (+ ``title``/``org`` on posts,
+  ``path``/``sha256``/``encoding``/``chars`` on documents) and ``kg_hash``.
+* one relationship per graph edge, typed from a fixed list (:data:`REL_TYPES`), never from
+  text, with ``confidence`` and the evidence as parallel lists (``evidence_docs``,
+  ``evidence_sentence_indexes``, ``evidence_sentences``, ``evidence_starts``, ``evidence_ends``,
+  ``evidence_orig_starts``, ``evidence_orig_ends`` (-1 = unknown), ``evidence_confidences``,
+  ``extractors``, ``fact_ids``) and ``kg_hash``.
+
+Load semantics: a load makes kg's part of the database equal to the graph.  kg's part is
+every node with a whitelisted label and a ``kg_hash`` property and every relationship of a
+whitelisted type with a ``kg_hash``; anything else in the database is never touched.  The
+loader reads the ``id``/``kg_hash`` pairs already there, then
+
+* creates what is missing, rewrites what changed (``kg_hash`` = content hash of the row), and
+  skips what is unchanged -- so loading the same graph twice writes nothing the second time;
+* an organisation whose subtype label changed is deleted and re-created (with its
+  relationships, which the relationship phase then re-creates);
+* with ``prune=True`` (the default) deletes kg's nodes and relationships that are not in the
+  graph (entities/facts that disappeared from a rebuilt corpus).  Pruning runs last, so a load
+  that fails half-way never leaves *less* than before.
+
+Every write is a parameterised ``UNWIND $rows AS row ...`` batch run by
+``session.execute_write`` (one batch = one transaction): a failure leaves no half-written
+batch, and re-running the load converges.  Statement texts are built only from the fixed
+label/type whitelists.  New nodes are written with ``CREATE`` after the id read (not
+``MERGE``): ArcadeDB runs a multi-label ``MERGE`` ~4x slower than ``MATCH``+``CREATE``; the
+uniqueness constraints turn a concurrent writer's duplicate into a failed (rolled back) batch.
+Relationships are written with ``MATCH`` (labelled endpoints) + ``MERGE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+import networkx as nx
+
+from kg.model import KgError
+
+# graph node type -> Neo4j label (fixed whitelist; never from text)
+NODE_LABELS: dict[str, str] = {
+    "Person": "Person",
+    "Post": "Post",
+    "Organization": "Organization",
+    "Place": "Place",
+    "Project": "Project",
+    "Action": "Action",
+    "Cluster": "Cluster",
+    "Document": "Document",
+}
+ENTITY_LABEL = "Entity"  # common label of every entity node (not of :Document)
+
+# Organization.subtype -> extra label; "other"/None get none.
+SUBTYPE_LABELS: dict[str, str] = {
+    "government": "GovernmentOrganization",
+    "party": "PartyOrganization",
+    "enterprise": "Enterprise",
+}
+
+# graph edge relation (== key) -> relationship type
+REL_TYPES: dict[str, str] = {
+    "holds": "HOLDS",
+    "post_in": "POST_IN",
+    "leads_action": "LEADS_ACTION",
+    "in_cluster": "IN_CLUSTER",
+    "part_of": "PART_OF",
+    "located_in": "LOCATED_IN",
+    "mentioned_in": "MENTIONED_IN",
+}
+
+# Node properties written per label (fixed; other node attributes are not exported).
+_COMMON_PROPS = ("name", "aliases", "subtype", "docs")
+_EXTRA_PROPS: dict[str, tuple[str, ...]] = {
+    "Post": ("title", "org"),
+    "Document": ("path", "sha256", "encoding", "chars"),
+}
+REL_PROPS = (
+    "confidence", "evidence_docs", "evidence_sentence_indexes", "evidence_sentences",
+    "evidence_starts", "evidence_ends", "evidence_orig_starts", "evidence_orig_ends",
+    "evidence_confidences", "extractors", "fact_ids",
+)
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "cypher" / "schema.cypher"
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+# --------------------------------------------------------------------------------------------
+# configuration and statistics
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Neo4jConfig:
+    uri: str = "bolt://localhost:7687"
+    user: str = "neo4j"
+    password: str = ""
+    database: Optional[str] = None  # None = the server's default database
+
+    @classmethod
+    def from_env(cls, uri: Optional[str] = None, user: Optional[str] = None,
+                 password: Optional[str] = None, database: Optional[str] = None) -> "Neo4jConfig":
+        """NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE; arguments (flags) win."""
+        env = os.environ
+        return cls(
+            uri=uri or env.get("NEO4J_URI") or cls.uri,
+            user=user or env.get("NEO4J_USER") or cls.user,
+            password=password if password is not None else env.get("NEO4J_PASSWORD", ""),
+            database=database or env.get("NEO4J_DATABASE") or None,
+        )
+
+    def describe(self) -> str:
+        db = f" database {self.database!r}" if self.database else ""
+        return f"{self.uri}{db}"
+
+
+@dataclass
+class LoadStats:
+    nodes: int = 0                 # nodes in the graph (= kg's nodes in the database afterwards)
+    relationships: int = 0
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_updated: int = 0
+    relationships_deleted: int = 0
+    node_seconds: float = 0.0      # node phase: id read + writes
+    relationship_seconds: float = 0.0
+    seconds: float = 0.0           # the whole load (schema, nodes, relationships, prune)
+
+    @property
+    def nodes_written(self) -> int:
+        return self.nodes_created + self.nodes_updated
+
+    @property
+    def relationships_written(self) -> int:
+        return self.relationships_created + self.relationships_updated
+
+    @property
+    def nodes_per_s(self) -> float:
+        """Graph nodes synchronised per second of the node phase."""
+        return self.nodes / self.node_seconds if self.node_seconds > 0 else 0.0
+
+    @property
+    def rels_per_s(self) -> float:
+        return self.relationships / self.relationship_seconds if self.relationship_seconds > 0 else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.nodes} nodes ({self.nodes_created} created, {self.nodes_updated} updated, "
+            f"{self.nodes_deleted} deleted), {self.relationships} relationships "
+            f"({self.relationships_created} created, {self.relationships_updated} updated, "
+            f"{self.relationships_deleted} deleted) in {self.seconds:.2f} s "
+            f"({self.nodes_per_s:.0f} nodes/s, {self.rels_per_s:.0f} rels/s)"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# schema
+# --------------------------------------------------------------------------------------------
+def split_statements(text: str) -> list[str]:
+    """Statements of a .cypher file: ``//`` comment lines dropped, split on ``;``."""
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("//")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def schema_statements(path: Path = SCHEMA_FILE) -> list[str]:
+    try:
+        return split_statements(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise KgError(f"{path}: cannot read the Neo4j schema file ({e.strerror or e})") from None
+
+
+# --------------------------------------------------------------------------------------------
+# rows from the graph
+# --------------------------------------------------------------------------------------------
+def _hash(obj: Any) -> str:
+    return hashlib.sha1(json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _str_list(v: Any) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, (str, bytes)):
+        return [str(v)]
+    return [str(x) for x in v]
+
+
+def _node_labels(type_: str, subtype: Optional[str]) -> tuple[str, ...]:
+    """Labels of a node, primary label first."""
+    label = NODE_LABELS[type_]
+    if type_ == "Document":
+        return (label,)
+    extra = (SUBTYPE_LABELS[subtype],) if type_ == "Organization" and subtype in SUBTYPE_LABELS else ()
+    return (label, ENTITY_LABEL, *extra)
+
+
+def _node_row(node_id: str, attrs: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    type_ = attrs.get("type")
+    if type_ not in NODE_LABELS:
+        raise KgError(f"graph node {node_id!r} has unknown type {type_!r} "
+                      f"(expected one of {', '.join(NODE_LABELS)})")
+    subtype = attrs.get("subtype")
+    labels = _node_labels(type_, subtype)
+    row: dict[str, Any] = {
+        "id": str(node_id),
+        "name": str(attrs.get("name") if attrs.get("name") is not None else node_id),
+        "aliases": sorted(_str_list(attrs.get("aliases"))),
+        "subtype": None if subtype is None else str(subtype),
+        "docs": sorted(_str_list(attrs.get("docs"))),
+    }
+    for prop in _EXTRA_PROPS.get(type_, ()):
+        v = attrs.get(prop)
+        if prop == "chars":
+            row[prop] = None if v is None else int(v)
+        else:
+            row[prop] = None if v is None else str(v)
+    row["kg_hash"] = _hash([labels, row])
+    return labels, row
+
+
+def _int(v: Any, default: int = -1) -> int:
+    return default if v is None else int(v)
+
+
+def _rel_row(u: str, v: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    ev = list(attrs.get("evidence") or [])
+    row: dict[str, Any] = {
+        "src": str(u),
+        "dst": str(v),
+        "confidence": float(attrs.get("confidence", max((float(e.get("confidence", 1.0)) for e in ev), default=1.0))),
+        "evidence_docs": [str(e.get("doc", "")) for e in ev],
+        "evidence_sentence_indexes": [_int(e.get("sentence_index")) for e in ev],
+        "evidence_sentences": [str(e.get("sentence", "")) for e in ev],
+        "evidence_starts": [_int(e.get("start")) for e in ev],
+        "evidence_ends": [_int(e.get("end")) for e in ev],
+        "evidence_orig_starts": [_int(e.get("orig_start")) for e in ev],
+        "evidence_orig_ends": [_int(e.get("orig_end")) for e in ev],
+        "evidence_confidences": [float(e.get("confidence", 1.0)) for e in ev],
+        "extractors": [str(e.get("extractor", "")) for e in ev],
+        "fact_ids": [str(e.get("fact_id", "")) for e in ev],
+    }
+    row["kg_hash"] = _hash(row)
+    return row
+
+
+@dataclass
+class _Plan:
+    # labels tuple -> rows (sorted by id)
+    nodes: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    # (rel type, src label, dst label) -> rows (sorted by src, dst)
+    rels: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    node_count: int = 0
+    rel_count: int = 0
+
+
+def plan_graph(G: nx.MultiDiGraph) -> _Plan:
+    """The rows to write, grouped per label set / relationship type; validates the graph."""
+    plan = _Plan()
+    primary: dict[str, str] = {}
+    nodes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for node_id, attrs in G.nodes(data=True):
+        labels, row = _node_row(node_id, attrs)
+        nodes[labels].append(row)
+        primary[row["id"]] = labels[0]
+    rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    for u, v, key, attrs in G.edges(keys=True, data=True):
+        relation = attrs.get("relation", key)
+        if relation not in REL_TYPES:
+            raise KgError(f"graph edge {u!r} -> {v!r} has unknown relation {relation!r} "
+                          f"(expected one of {', '.join(REL_TYPES)})")
+        group = (REL_TYPES[relation], primary[str(u)], primary[str(v)])
+        if (str(u), str(v)) in rels[group]:
+            raise KgError(f"graph has two {relation!r} edges {u!r} -> {v!r} (expected one per relation)")
+        rels[group][(str(u), str(v))] = _rel_row(u, v, attrs)
+    plan.nodes = {k: sorted(rows, key=lambda r: r["id"]) for k, rows in sorted(nodes.items())}
+    plan.rels = {k: [rows[p] for p in sorted(rows)] for k, rows in sorted(rels.items())}
+    plan.node_count = sum(len(r) for r in plan.nodes.values())
+    plan.rel_count = sum(len(r) for r in plan.rels.values())
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# statements (built only from the whitelists above)
+# --------------------------------------------------------------------------------------------
+def _props_set(var: str, props: Iterable[str]) -> str:
+    return ", ".join(f"{var}.{p} = row.{p}" for p in props)
+
+
+def _node_props(primary: str) -> tuple[str, ...]:
+    return (*_COMMON_PROPS, *_EXTRA_PROPS.get(primary, ()), "kg_hash")
+
+
+def _create_nodes_stmt(labels: tuple[str, ...]) -> str:
+    return (f"UNWIND $rows AS row CREATE (n:{':'.join(labels)} {{id: row.id}}) "
+            f"SET {_props_set('n', _node_props(labels[0]))} RETURN count(n) AS c")
+
+
+def _update_nodes_stmt(labels: tuple[str, ...]) -> str:
+    return (f"UNWIND $rows AS row MATCH (n:{labels[0]} {{id: row.id}}) "
+            f"SET {_props_set('n', _node_props(labels[0]))} RETURN count(n) AS c")
+
+
+def _delete_nodes_stmt(label: str) -> str:
+    return f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n RETURN count(*) AS c"
+
+
+def _read_nodes_stmt(label: str) -> str:
+    return (f"MATCH (n:{label}) WHERE n.kg_hash IS NOT NULL "
+            f"RETURN n.id AS id, n.kg_hash AS h, labels(n) AS labels")
+
+
+def _merge_rels_stmt(rel: str, src: str, dst: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) MATCH (b:{dst} {{id: row.dst}}) "
+            f"MERGE (a)-[r:{rel}]->(b) SET {_props_set('r', (*REL_PROPS, 'kg_hash'))} "
+            f"RETURN count(r) AS c")
+
+
+def _read_rels_stmt(rel: str, src: str, dst: str) -> str:
+    return (f"MATCH (a:{src})-[r:{rel}]->(b:{dst}) WHERE r.kg_hash IS NOT NULL "
+            f"RETURN a.id AS src, b.id AS dst, r.kg_hash AS h")
+
+
+def _delete_rels_stmt(rel: str, src: str, dst: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{rel}]->(b:{dst}) "
+            f"WHERE b.id = row.dst DELETE r RETURN count(*) AS c")
+
+
+def _all_rel_groups() -> list[tuple[str, str, str]]:
+    """Every (type, src label, dst label) kg may have written (for pruning)."""
+    return [(rel, ENTITY_LABEL, NODE_LABELS["Document"] if rel == "MENTIONED_IN" else ENTITY_LABEL)
+            for rel in REL_TYPES.values()]
+
+
+# --------------------------------------------------------------------------------------------
+# driver plumbing and error messages
+# --------------------------------------------------------------------------------------------
+def _connect(config: Neo4jConfig):
+    import neo4j
+    from neo4j import exceptions as nx_
+
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            config.uri, auth=(config.user, config.password),
+            connection_timeout=10, max_transaction_retry_time=10,
+        )
+    except (nx_.ConfigurationError, ValueError) as e:
+        raise KgError(f"invalid Neo4j URI {config.uri!r}: {e}") from None
+    try:
+        driver.verify_connectivity()
+        with driver.session(database=config.database) as session:
+            session.run("RETURN 1 AS ok").consume()
+    except BaseException as e:
+        driver.close()
+        raise _kg_error(e, config, "connecting") from None
+    return driver
+
+
+def _kg_error(e: BaseException, config: Neo4jConfig, doing: str) -> BaseException:
+    from neo4j import exceptions as nx_
+
+    where = config.describe()
+    if isinstance(e, nx_.AuthError):
+        return KgError(f"Neo4j at {config.uri} refused user {config.user!r}: wrong user name or password")
+    code = getattr(e, "code", None) or ""
+    if code == "Neo.ClientError.Database.DatabaseNotFound" or isinstance(e, getattr(nx_, "DatabaseUnavailable", ())):
+        return KgError(f"Neo4j at {config.uri} has no database {config.database!r} "
+                       f"(create it, or pick another with --database / NEO4J_DATABASE)")
+    if isinstance(e, (nx_.ServiceUnavailable, nx_.SessionExpired, OSError)):
+        if doing == "connecting":
+            return KgError(f"cannot reach Neo4j at {config.uri}: is the server running? "
+                           f"({_one_line(str(e))})")
+        return KgError(f"lost the connection to Neo4j at {where} while {doing}; nothing of the "
+                       f"failed batch was written, re-run the load to finish it ({_one_line(str(e))})")
+    if isinstance(e, nx_.Neo4jError):
+        msg = getattr(e, "message", None) or str(e)
+        return KgError(f"Neo4j at {where} failed while {doing}: {code or type(e).__name__}: "
+                       f"{_one_line(msg)} (the failed batch was rolled back; fix it and re-run)")
+    if isinstance(e, nx_.DriverError):
+        return KgError(f"Neo4j driver error at {where} while {doing}: {_one_line(str(e))}")
+    return e
+
+
+def _one_line(s: str, limit: int = 300) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _run_write(session, stmt: str, **params) -> int:
+    def work(tx):
+        rec = tx.run(stmt, **params).single()
+        return int(rec["c"]) if rec is not None else 0
+
+    return session.execute_write(work)
+
+
+def _run_read(session, stmt: str, **params) -> list[dict[str, Any]]:
+    return session.execute_read(lambda tx: tx.run(stmt, **params).data())
+
+
+def _batches(rows: list, size: int) -> Iterable[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+# --------------------------------------------------------------------------------------------
+# the loader
+# --------------------------------------------------------------------------------------------
+def apply_schema(session, path: Path = SCHEMA_FILE) -> None:
+    for stmt in schema_statements(path):
+        session.run(stmt).consume()
+
+
+def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
+               progress: Optional[Progress] = None, prune: bool = True) -> LoadStats:
+    """Load ``G`` into the database of ``config`` (see the module doc for the semantics).
+
+    ``progress(phase, done, total)`` is called after every batch; phases are ``nodes``,
+    ``relationships`` and ``prune``.  Raises :class:`KgError` with one line on any failure.
+    """
+    if batch_size < 1:
+        raise KgError(f"batch size must be at least 1 (got {batch_size})")
+    t_start = time.perf_counter()
+    plan = plan_graph(G)
+    stats = LoadStats(nodes=plan.node_count, relationships=plan.rel_count)
+    report = progress or (lambda phase, done, total: None)
+    driver = _connect(config)
+    doing = "creating the schema"
+    try:
+        with driver.session(database=config.database) as session:
+            apply_schema(session)
+
+            # ---- nodes ------------------------------------------------------------------
+            doing = "reading the nodes already there"
+            t0 = time.perf_counter()
+            existing: dict[str, dict[str, tuple[str, frozenset[str]]]] = {}
+            for label in NODE_LABELS.values():
+                existing[label] = {r["id"]: (r["h"], frozenset(r["labels"]))
+                                   for r in _run_read(session, _read_nodes_stmt(label))}
+            creates: list[tuple[tuple[str, ...], list[dict]]] = []
+            updates: list[tuple[tuple[str, ...], list[dict]]] = []
+            relabels: list[tuple[tuple[str, ...], list[dict]]] = []
+            for labels, rows in plan.nodes.items():
+                have = existing[labels[0]]
+                c, u, rl = [], [], []
+                for row in rows:
+                    old = have.get(row["id"])
+                    if old is None:
+                        c.append(row)
+                    elif old[0] != row["kg_hash"]:
+                        (u if old[1] == frozenset(labels) else rl).append(row)
+                creates.append((labels, c))
+                updates.append((labels, u))
+                relabels.append((labels, rl))
+            total = sum(len(r) for _, r in creates + updates + relabels)
+            done = 0
+            report("nodes", done, total)
+            for labels, rows in relabels:
+                # a changed subtype label: delete and re-create in one transaction
+                doing = f"re-labelling :{':'.join(labels)} nodes"
+                for batch in _batches(rows, batch_size):
+                    ids = [r["id"] for r in batch]
+
+                    def work(tx, batch=batch, ids=ids, labels=labels):
+                        tx.run(_delete_nodes_stmt(labels[0]), ids=ids).consume()
+                        return tx.run(_create_nodes_stmt(labels), rows=batch).single()["c"]
+
+                    session.execute_write(work)
+                    stats.nodes_updated += len(batch)
+                    done += len(batch)
+                    report("nodes", done, total)
+            for kind, groups, stmt_for in (("creating", creates, _create_nodes_stmt),
+                                           ("updating", updates, _update_nodes_stmt)):
+                for labels, rows in groups:
+                    doing = f"{kind} :{':'.join(labels)} nodes"
+                    stmt = stmt_for(labels)
+                    for batch in _batches(rows, batch_size):
+                        n = _run_write(session, stmt, rows=batch)
+                        if n != len(batch):
+                            raise KgError(f"Neo4j at {config.describe()}: {kind} :{labels[0]} nodes "
+                                          f"wrote {n} of {len(batch)} rows; re-run the load")
+                        if kind == "creating":
+                            stats.nodes_created += n
+                        else:
+                            stats.nodes_updated += n
+                        done += n
+                        report("nodes", done, total)
+            stats.node_seconds = time.perf_counter() - t0
+
+            # ---- relationships ------------------------------------------------------------
+            t0 = time.perf_counter()
+            doing = "reading the relationships already there"
+            todo: list[tuple[tuple[str, str, str], list[dict]]] = []
+            for group, rows in plan.rels.items():
+                have = {(r["src"], r["dst"]): r["h"] for r in _run_read(session, _read_rels_stmt(*group))}
+                changed = [r for r in rows if have.get((r["src"], r["dst"])) != r["kg_hash"]]
+                stats.relationships_created += sum(1 for r in changed if (r["src"], r["dst"]) not in have)
+                stats.relationships_updated += sum(1 for r in changed if (r["src"], r["dst"]) in have)
+                todo.append((group, changed))
+            total = sum(len(r) for _, r in todo)
+            done = 0
+            report("relationships", done, total)
+            for group, rows in todo:
+                rel, src, dst = group
+                doing = f"writing (:{src})-[:{rel}]->(:{dst}) relationships"
+                stmt = _merge_rels_stmt(rel, src, dst)
+                for batch in _batches(rows, batch_size):
+                    n = _run_write(session, stmt, rows=batch)
+                    if n != len(batch):
+                        raise KgError(f"Neo4j at {config.describe()}: {rel} relationships: {len(batch) - n} "
+                                      f"of {len(batch)} rows found no endpoint node; re-run the load")
+                    done += n
+                    report("relationships", done, total)
+            stats.relationship_seconds = time.perf_counter() - t0
+
+            # ---- prune --------------------------------------------------------------------
+            if prune:
+                doing = "deleting what is no longer in the graph"
+                wanted_rels = {(rel, r["src"], r["dst"]) for (rel, _, _), rows in plan.rels.items() for r in rows}
+                stale_rels: list[tuple[tuple[str, str, str], list[dict]]] = []
+                for group in _all_rel_groups():
+                    rel = group[0]
+                    have = _run_read(session, _read_rels_stmt(*group))
+                    stale = [{"src": r["src"], "dst": r["dst"]} for r in have
+                             if (rel, r["src"], r["dst"]) not in wanted_rels]
+                    stale_rels.append((group, stale))
+                wanted_nodes = {r["id"] for rows in plan.nodes.values() for r in rows}
+                stale_nodes = [(label, sorted(i for i in ids if i not in wanted_nodes))
+                               for label, ids in existing.items()]
+                total = sum(len(r) for _, r in stale_rels) + sum(len(i) for _, i in stale_nodes)
+                done = 0
+                report("prune", done, total)
+                for group, rows in stale_rels:
+                    for batch in _batches(rows, batch_size):
+                        stats.relationships_deleted += _run_write(session, _delete_rels_stmt(*group), rows=batch)
+                        done += len(batch)
+                        report("prune", done, total)
+                for label, ids in stale_nodes:
+                    for batch in _batches(ids, batch_size):
+                        stats.nodes_deleted += _run_write(session, _delete_nodes_stmt(label), ids=batch)
+                        done += len(batch)
+                        report("prune", done, total)
+    except KgError:
+        raise
+    except Exception as e:
+        err = _kg_error(e, config, doing)
+        if err is e:
+            raise
+        raise err from None
+    finally:
+        driver.close()
+    stats.seconds = time.perf_counter() - t_start
+    return stats
+
+
+# --------------------------------------------------------------------------------------------
+# CLI: kg neo4j load
+# --------------------------------------------------------------------------------------------
+import typer  # noqa: E402
+
+
+def neo4j_load_command(
+    out_dir: Path = typer.Argument(Path("out"), help="Output directory of `kg build` (reads OUT/graph.json)."),
+    uri: Optional[str] = typer.Option(None, "--uri", help="Bolt URI [env NEO4J_URI, default bolt://localhost:7687]."),
+    user: Optional[str] = typer.Option(None, "--user", help="User [env NEO4J_USER, default neo4j]."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password [env NEO4J_PASSWORD]."),
+    database: Optional[str] = typer.Option(None, "--database", help="Database [env NEO4J_DATABASE, default: the server's]."),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction."),
+    prune: bool = typer.Option(True, "--prune/--no-prune", help="Delete kg nodes/relationships that are no longer in the graph."),
+) -> None:
+    """Load OUT/graph.json into Neo4j (idempotent; re-running converges)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+
+    from kg.graph import read_graph
+
+    console = Console(stderr=True)
+    path = out_dir / "graph.json" if out_dir.is_dir() or not out_dir.suffix else out_dir
+    if not path.exists():
+        typer.echo(f"error: {path}: no such file (run `kg build DIR --out {out_dir}` first)", err=True)
+        raise typer.Exit(1)
+    try:
+        G = read_graph(path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        typer.echo(f"error: {path}: not a kg graph file ({_one_line(str(e), 200)})", err=True)
+        raise typer.Exit(1)
+    config = Neo4jConfig.from_env(uri=uri, user=user, password=password, database=database)
+    with RichProgress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=max(total, 1))
+            bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
+
+        try:
+            stats = load_graph(G, config, batch_size=batch_size, progress=progress, prune=prune)
+        except KgError as e:
+            bar.stop()
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(1)
+    typer.echo(f"neo4j {config.describe()}: {stats}")

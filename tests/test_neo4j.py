@@ -1,0 +1,363 @@
+"""kg.neo4j_export against a real Bolt server.
+
+By default the server is ArcadeDB started by :mod:`kg.boltserver` (one per test session).
+With ``NEO4J_URI`` (and NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE) set, the same tests run
+against that server instead -- it must be a THROW-AWAY database: the tests delete everything
+in it.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import networkx as nx
+import pytest
+
+neo4j = pytest.importorskip("neo4j")
+
+from kg.boltserver import BoltServer, free_port  # noqa: E402
+from kg.model import KgError, document_id, post_id, stable_id  # noqa: E402
+from kg.neo4j_export import (  # noqa: E402
+    NODE_LABELS,
+    REL_TYPES,
+    SCHEMA_FILE,
+    Neo4jConfig,
+    load_graph,
+    schema_statements,
+)
+
+EVIL = "x'\"`}) MATCH (n) DETACH DELETE n // $rows \\u0027 ;"
+
+
+# ---------------------------------------------------------------------------------------------
+# fixtures
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def bolt_config():
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jConfig.from_env()
+        return
+    with BoltServer(heap="1g") as server:
+        yield server.config()
+
+
+@pytest.fixture
+def driver(bolt_config):
+    d = neo4j.GraphDatabase.driver(bolt_config.uri, auth=(bolt_config.user, bolt_config.password))
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def db(bolt_config, driver):
+    """An empty database (everything deleted) and a query helper."""
+
+    def q(cypher: str, **params):
+        with driver.session(database=bolt_config.database) as s:
+            return s.run(cypher, **params).data()
+
+    q("MATCH (n) DETACH DELETE n")
+    return q
+
+
+def snapshot(q):
+    nodes = q("MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props")
+    rels = q("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props")
+    return (
+        sorted((n["id"], tuple(sorted(n["labels"])), sorted(n["props"].items())) for n in nodes),
+        sorted((r["a"], r["t"], r["b"], sorted(r["props"].items())) for r in rels),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# a hand-made graph following the schema
+# ---------------------------------------------------------------------------------------------
+P1 = stable_id("Person", "殷树刚")
+P2 = stable_id("Person", "evil")
+O_GOV = stable_id("Organization", "呼和浩特市发展和改革委员会")
+O_ENT = stable_id("Organization", "内蒙古伊利实业集团股份有限公司")
+O_PARTY = stable_id("Organization", "中共呼和浩特市委员会")
+O_OTHER = stable_id("Organization", "呼和浩特市乳业协会")
+POST = post_id(O_GOV, "主任")
+PLACE = stable_id("Place", "呼和浩特市")
+CLUSTER = stable_id("Cluster", "乳业产业集群")
+ACTION = stable_id("Action", "优化营商环境行动")
+PROJECT = stable_id("Project", "乳业产业园项目")
+D1, D2 = document_id("001.txt"), document_id("002.txt")
+SENT = "呼和浩特市发展和改革委员会主任殷树刚介绍了情况。"
+
+
+def ev(fact, doc, si, start, end, sentence=SENT, extractor="rule", conf=0.9, orig=True):
+    return {"fact_id": fact, "doc": doc, "sentence_index": si, "sentence": sentence, "start": start,
+            "end": end, "orig_start": start + 2 if orig else None, "orig_end": end + 2 if orig else None,
+            "extractor": extractor, "confidence": conf}
+
+
+def sample_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+
+    def node(i, type_, name, aliases=(), subtype=None, docs=("001.txt",), **extra):
+        G.add_node(i, type=type_, name=name, aliases=sorted(aliases), subtype=subtype, docs=sorted(docs), **extra)
+
+    node(D1, "Document", "001.txt", docs=["001.txt"], path="data/001.txt", sha256="ab" * 32, encoding="utf-8", chars=120)
+    node(D2, "Document", "002.txt", docs=["002.txt"], path="data/002.txt", sha256="cd" * 32, encoding="gb18030", chars=80)
+    node(P1, "Person", "殷树刚", docs=["001.txt", "002.txt"])
+    node(P2, "Person", EVIL, aliases=["a`b", "c'd"])
+    node(O_GOV, "Organization", "呼和浩特市发展和改革委员会", aliases=["呼和浩特市发改委", "市发改委"], subtype="government")
+    node(O_ENT, "Organization", "内蒙古伊利实业集团股份有限公司", aliases=["伊利集团"], subtype="enterprise")
+    node(O_PARTY, "Organization", "中共呼和浩特市委员会", subtype="party")
+    node(O_OTHER, "Organization", "呼和浩特市乳业协会", subtype="other")
+    node(POST, "Post", "主任", title="主任", org=O_GOV)
+    node(PLACE, "Place", "呼和浩特市")
+    node(CLUSTER, "Cluster", "乳业产业集群", docs=["002.txt"])
+    node(ACTION, "Action", "优化营商环境行动")
+    node(PROJECT, "Project", "乳业产业园项目", docs=["002.txt"])
+
+    def edge(u, v, rel, evidence):
+        G.add_edge(u, v, key=rel, relation=rel, confidence=max(e["confidence"] for e in evidence), evidence=evidence)
+
+    holds_ev = [ev("fact-1", "001.txt", 0, 0, 17, conf=0.95), ev("fact-2", "002.txt", 3, 5, 22, extractor="pattern", conf=0.8, orig=False)]
+    edge(P1, POST, "holds", holds_ev)
+    edge(POST, O_GOV, "post_in", holds_ev)
+    edge(O_GOV, ACTION, "leads_action", [ev("fact-3", "001.txt", 1, 0, 9)])
+    edge(O_ENT, CLUSTER, "in_cluster", [ev("fact-4", "002.txt", 0, 0, 9)])
+    edge(PROJECT, CLUSTER, "in_cluster", [ev("fact-5", "002.txt", 1, 0, 9)])
+    edge(O_GOV, O_PARTY, "part_of", [ev("fact-6", "001.txt", 2, 0, 9)])
+    edge(O_ENT, PLACE, "located_in", [ev("fact-7", "002.txt", 0, 0, 9)])
+    edge(PROJECT, PLACE, "located_in", [ev("fact-8", "002.txt", 1, 0, 9)])
+    for n, attrs in list(G.nodes(data=True)):
+        if attrs["type"] != "Document":
+            for d in attrs["docs"]:
+                edge(n, document_id(d), "mentioned_in", [ev(f"m-{n}-{d}", d, 0, 0, 2, conf=1.0)])
+    return G
+
+
+def count(q, pattern: str) -> int:
+    return q(f"MATCH {pattern} RETURN count(*) AS c")[0]["c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------------------------
+def test_schema_file_covers_every_label():
+    stmts = schema_statements()
+    assert all(s.startswith("CREATE ") and "IF NOT EXISTS" in s for s in stmts)
+    for label in [*NODE_LABELS.values(), "Entity"]:
+        assert any(f"(n:{label}) REQUIRE n.id IS UNIQUE" in s for s in stmts), label
+
+
+def test_load_counts_labels_and_properties(db, bolt_config):
+    G = sample_graph()
+    stats = load_graph(G, bolt_config, batch_size=3)
+    assert (stats.nodes, stats.relationships) == (G.number_of_nodes(), G.number_of_edges())
+    assert (stats.nodes_created, stats.relationships_created) == (13, G.number_of_edges())
+    assert stats.nodes_deleted == stats.relationships_deleted == stats.nodes_updated == 0
+    assert stats.nodes_per_s > 0 and stats.rels_per_s > 0
+
+    assert count(db, "(n)") == 13
+    assert count(db, "(n:Entity)") == 11
+    assert count(db, "(n:Document)") == 2 and count(db, "(n:Document:Entity)") == 0
+    for label, n in {"Person": 2, "Post": 1, "Organization": 4, "Place": 1, "Cluster": 1, "Action": 1,
+                     "Project": 1, "GovernmentOrganization": 1, "Enterprise": 1, "PartyOrganization": 1}.items():
+        assert count(db, f"(n:{label})") == n, label
+    assert sorted(db("MATCH (n:Organization {id: $id}) RETURN labels(n) AS l", id=O_OTHER)[0]["l"]) == ["Entity", "Organization"]
+    assert sorted(db("MATCH (n {id: $id}) RETURN labels(n) AS l", id=O_GOV)[0]["l"]) == [
+        "Entity", "GovernmentOrganization", "Organization"]
+
+    org = db("MATCH (n:Organization {id: $id}) RETURN n", id=O_GOV)[0]["n"]
+    assert org["name"] == "呼和浩特市发展和改革委员会"
+    assert org["aliases"] == ["呼和浩特市发改委", "市发改委"]
+    assert org["subtype"] == "government" and org["docs"] == ["001.txt"]
+    post = db("MATCH (n:Post {id: $id}) RETURN n", id=POST)[0]["n"]
+    assert (post["name"], post["title"], post["org"]) == ("主任", "主任", O_GOV)
+    doc = db("MATCH (n:Document {id: $id}) RETURN n", id=D2)[0]["n"]
+    assert (doc["path"], doc["encoding"], doc["chars"], doc["sha256"]) == ("data/002.txt", "gb18030", 80, "cd" * 32)
+    person = db("MATCH (n:Person {id: $id}) RETURN n", id=P1)[0]["n"]
+    assert "subtype" not in person  # None is not stored
+
+    for rel, t in REL_TYPES.items():
+        expected = sum(1 for *_, k in G.edges(keys=True) if k == rel)
+        assert count(db, f"()-[:{t}]->()") == expected, t
+    r = db("MATCH (:Person {id: $p})-[r:HOLDS]->(:Post {id: $t}) RETURN properties(r) AS r", p=P1, t=POST)[0]["r"]
+    assert r["confidence"] == pytest.approx(0.95)
+    assert r["evidence_docs"] == ["001.txt", "002.txt"]
+    assert r["evidence_sentences"] == [SENT, SENT]
+    assert r["evidence_sentence_indexes"] == [0, 3]
+    assert r["evidence_starts"] == [0, 5] and r["evidence_ends"] == [17, 22]
+    assert r["evidence_orig_starts"] == [2, -1] and r["evidence_orig_ends"] == [19, -1]
+    assert r["extractors"] == ["rule", "pattern"] and r["fact_ids"] == ["fact-1", "fact-2"]
+    assert r["evidence_confidences"] == pytest.approx([0.95, 0.8])
+    # shared stable ids: the Post's POST_IN goes to the org by id
+    assert db("MATCH (:Post {id: $t})-[:POST_IN]->(o:Organization) RETURN o.id AS id", t=POST) == [{"id": O_GOV}]
+
+
+def test_cypher_in_names_is_stored_as_data(db, bolt_config):
+    load_graph(sample_graph(), bolt_config)
+    rows = db("MATCH (n:Person {id: $id}) RETURN n.name AS name, n.aliases AS aliases", id=P2)
+    assert rows == [{"name": EVIL, "aliases": ["a`b", "c'd"]}]
+    assert db("MATCH (n:Person {name: $name}) RETURN n.id AS id", name=EVIL) == [{"id": P2}]
+    assert count(db, "(n)") == 13  # the "DETACH DELETE" in the name did not run
+
+
+def test_second_load_changes_nothing(db, bolt_config):
+    G = sample_graph()
+    load_graph(G, bolt_config)
+    first = snapshot(db)
+    stats = load_graph(G, bolt_config, batch_size=2)
+    assert snapshot(db) == first
+    assert stats.nodes_written == stats.relationships_written == 0
+    assert stats.nodes_deleted == stats.relationships_deleted == 0
+
+
+def test_changed_graph_updates_and_prunes(db, bolt_config):
+    load_graph(sample_graph(), bolt_config)
+    G = sample_graph()
+    G.nodes[P1]["aliases"] = ["殷主任"]                      # property change
+    G.nodes[O_OTHER]["subtype"] = "enterprise"               # subtype label change
+    G.add_edge(O_OTHER, PLACE, key="located_in", relation="located_in", confidence=0.7,
+               evidence=[ev("fact-10", "002.txt", 5, 1, 8, conf=0.7)])
+    G.remove_edge(O_GOV, O_PARTY, key="part_of")             # a fact that disappeared
+    G.remove_node(PROJECT)                                   # an entity that disappeared
+    e = G.edges[P1, POST, "holds"]
+    e["evidence"] = e["evidence"][:1]                        # one piece of evidence gone
+    stats = load_graph(G, bolt_config)
+
+    assert stats.nodes_created == 0 and stats.nodes_updated == 2 and stats.nodes_deleted == 1
+    assert stats.relationships_deleted >= 1
+    assert count(db, "(n)") == 12 and count(db, "(n:Project)") == 0
+    assert db("MATCH (n:Person {id: $id}) RETURN n.aliases AS a", id=P1) == [{"a": ["殷主任"]}]
+    assert sorted(db("MATCH (n:Organization {id: $id}) RETURN labels(n) AS l", id=O_OTHER)[0]["l"]) == [
+        "Enterprise", "Entity", "Organization"]
+    assert count(db, "(n:Enterprise)") == 2
+    assert count(db, "()-[:PART_OF]->()") == 0
+    assert count(db, "(:Organization)-[:LOCATED_IN]->(:Place)") == 2
+    r = db("MATCH (:Person {id: $p})-[r:HOLDS]->() RETURN r.fact_ids AS f, r.evidence_docs AS d", p=P1)
+    assert r == [{"f": ["fact-1"], "d": ["001.txt"]}]
+    # the re-labelled node kept its relationships (re-created by the load)
+    assert count(db, "(:Organization:Enterprise {name: '呼和浩特市乳业协会'})-[:MENTIONED_IN]->(:Document)") == 1
+    # the database equals a fresh load of the changed graph
+    after = snapshot(db)
+    db("MATCH (n) DETACH DELETE n")
+    load_graph(G, bolt_config)
+    assert snapshot(db) == after
+
+
+def test_prune_only_touches_kg_data(db, bolt_config):
+    db("CREATE (:Note {text: 'mine'})-[:ABOUT]->(:Note {text: 'also mine'})")
+    db("CREATE (:Person {id: 'hand-made', name: 'not from kg'})")
+    load_graph(sample_graph(), bolt_config)
+    G = sample_graph()
+    G.remove_node(P2)
+    load_graph(G, bolt_config, prune=False)
+    assert count(db, "(n:Person)") == 3  # nothing pruned
+    load_graph(G, bolt_config)
+    assert count(db, "(n:Person)") == 2 and count(db, "(:Person {id: 'hand-made'})") == 1
+    assert count(db, "(:Note)-[:ABOUT]->(:Note)") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# failures
+# ---------------------------------------------------------------------------------------------
+def test_mid_load_failure_leaves_no_partial_batch_and_rerun_converges(db, bolt_config):
+    G = sample_graph()
+    load_graph(G, bolt_config)
+    expected = snapshot(db)
+    db("MATCH (n) DETACH DELETE n")
+    # a node that is not kg's :Person but holds P1's id under the :Entity uniqueness constraint:
+    # creating the Person batch must fail as a whole
+    db("CREATE (:Entity {id: $id, name: 'squatter'})", id=P1)
+    with pytest.raises(KgError) as exc:
+        load_graph(G, bolt_config, batch_size=1000)
+    msg = str(exc.value)
+    assert "\n" not in msg and ":Person" in msg and "re-run" in msg
+    assert count(db, "(n:Person)") == 0          # neither P1 nor P2 (same batch) was written
+    assert count(db, "(n:Document)") == 2         # batches before it were committed
+    assert count(db, "()-[r]->()") == 0           # relationships never started
+    db("MATCH (n:Entity {id: $id}) WHERE NOT n:Person DETACH DELETE n", id=P1)
+    load_graph(G, bolt_config, batch_size=1000)
+    assert snapshot(db) == expected
+
+
+def test_wrong_password(bolt_config):
+    bad = Neo4jConfig(bolt_config.uri, bolt_config.user, bolt_config.password + "x", bolt_config.database)
+    with pytest.raises(KgError, match="wrong user name or password") as exc:
+        load_graph(sample_graph(), bad)
+    assert "\n" not in str(exc.value)
+
+
+def test_unreachable_server():
+    port = free_port()
+    with pytest.raises(KgError, match=rf"cannot reach Neo4j at bolt://127.0.0.1:{port}") as exc:
+        load_graph(sample_graph(), Neo4jConfig(f"bolt://127.0.0.1:{port}", "neo4j", "secret"))
+    assert "\n" not in str(exc.value)
+
+
+def test_missing_database(bolt_config):
+    bad = Neo4jConfig(bolt_config.uri, bolt_config.user, bolt_config.password, "kgnosuchdb")
+    with pytest.raises(KgError, match="has no database 'kgnosuchdb'") as exc:
+        load_graph(sample_graph(), bad)
+    assert "\n" not in str(exc.value)
+
+
+def test_invalid_graph_is_rejected_before_connecting():
+    G = sample_graph()
+    G.add_edge(P1, P2, key="knows", relation="knows", confidence=1.0, evidence=[])
+    with pytest.raises(KgError, match="unknown relation 'knows'"):
+        load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
+    G = sample_graph()
+    G.add_node("x-1", type="Person`) DELETE n", name="x")
+    with pytest.raises(KgError, match="unknown type"):
+        load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
+
+
+def test_config_from_env(monkeypatch):
+    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(k, raising=False)
+    c = Neo4jConfig.from_env()
+    assert (c.uri, c.user, c.password, c.database) == ("bolt://localhost:7687", "neo4j", "", None)
+    monkeypatch.setenv("NEO4J_URI", "bolt://db:7687")
+    monkeypatch.setenv("NEO4J_USER", "u")
+    monkeypatch.setenv("NEO4J_PASSWORD", "p")
+    monkeypatch.setenv("NEO4J_DATABASE", "kg")
+    c = Neo4jConfig.from_env(user="flag-user")
+    assert (c.uri, c.user, c.password, c.database) == ("bolt://db:7687", "flag-user", "p", "kg")
+
+
+# ---------------------------------------------------------------------------------------------
+# the CLI command
+# ---------------------------------------------------------------------------------------------
+def _cli():
+    import typer
+
+    from kg.neo4j_export import neo4j_load_command
+
+    app = typer.Typer()
+    app.command("load")(neo4j_load_command)
+    app.command("noop")(lambda: None)  # keep "load" a sub-command
+    return app
+
+
+def test_cli_load_and_errors(db, bolt_config, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kg.graph import write_graph
+
+    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(k, raising=False)
+    write_graph(sample_graph(), tmp_path / "graph.json")
+    def args(password):
+        a = ["load", str(tmp_path), "--uri", bolt_config.uri, "--user", bolt_config.user, "--password", password]
+        return a + (["--database", bolt_config.database] if bolt_config.database else [])
+
+    res = CliRunner().invoke(_cli(), args(bolt_config.password))
+    assert res.exit_code == 0, res.output
+    assert "13 nodes (13 created" in res.output
+    assert count(db, "(n:Entity)") == 11
+
+    res = CliRunner().invoke(_cli(), args("wrong-password"))
+    assert res.exit_code == 1
+    assert "wrong user name or password" in res.output and "Traceback" not in res.output
+
+    res = CliRunner().invoke(_cli(), ["load", str(tmp_path / "nope")])
+    assert res.exit_code == 1 and "no such file" in res.output
