@@ -1,0 +1,277 @@
+"""kg's named-entity tagger: a HanLP char BiLSTM-CRF trained by :mod:`kg.ner_train`.
+
+The model lives in ``kg/models/ner/`` (HanLP ``config.json`` + ``vocabs.json`` + ``model.pt``,
+plus ``labels.json``, kg's label -> type map).  It is loaded from that directory with
+``hanlp.load(path)``; nothing is downloaded.
+
+Model labels and kg types::
+
+    PER  -> Person                 GOV -> Organization (government)
+    POST -> Post                   COM -> Organization (enterprise)
+    LOC  -> Place                  ORG -> Organization (other)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+from kg.model import Document, KgError, Mention
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner"
+LABELS_FILE = "labels.json"
+MODEL_FILES = ("config.json", "vocabs.json", "model.pt", LABELS_FILE)
+
+# Used when the model directory has no labels.json.
+DEFAULT_LABELS: dict[str, tuple[str, str | None]] = {
+    "PER": ("Person", None),
+    "POST": ("Post", None),
+    "GOV": ("Organization", "government"),
+    "COM": ("Organization", "enterprise"),
+    "ORG": ("Organization", "other"),
+    "LOC": ("Place", None),
+}
+
+# Where a long sentence may be cut (after these characters), best first.
+_CUT_AFTER = ("。！？!?；;", "，,、：:", "）)」』”\"' ")
+
+Span = tuple[int, int, str, str | None]   # start, end (exclusive), kg type, subtype
+
+
+BIGRAM_VOCAB = "bigram"
+BOS, EOS = "<s>", "</s>"
+
+
+def char_bigrams(chars: Sequence[str]) -> list[str]:
+    """The n+1 bigrams of ``<s> c0 ... cn-1 </s>``; char i sits between bigram i and i+1."""
+    padded = [BOS, *chars, EOS]
+    return [padded[j] + padded[j + 1] for j in range(len(padded) - 1)]
+
+
+def _make_bigram_embedding_classes():
+    """Char + char-bigram embedding for HanLP's RNNTaggingModel (defined lazily: needs torch).
+
+    The model sees, for char i, [emb(c_i); emb(c_{i-1}c_i); emb(c_i c_{i+1})] -- the "bichar"
+    features of Zhang & Yang (2018).  The bigram vocabulary is fixed before training (the most
+    frequent bigrams) so that the model stays small; other bigrams map to <unk>.
+    """
+    import torch
+    from torch import nn
+    from hanlp.layers.embeddings.embedding import Embedding, EmbeddingDim
+
+    class _BigramIds:
+        def __init__(self, vocab, field: str = "token"):
+            self.vocab = vocab
+            self.field = field
+
+        def __call__(self, sample: dict) -> dict:
+            chars = sample.get(self.field)
+            if chars is not None:
+                v = self.vocab
+                sample[f"{BIGRAM_VOCAB}_id"] = [v.get_idx_without_add(b) for b in char_bigrams(chars)]
+            return sample
+
+        def __eq__(self, other):
+            return isinstance(other, _BigramIds) and other.field == self.field
+
+        def __hash__(self):
+            return hash(self.field)
+
+    class CharBigramModule(nn.Module, EmbeddingDim):
+        def __init__(self, n_chars: int, char_dim: int, n_bigrams: int, bigram_dim: int, field: str = "token"):
+            super().__init__()
+            self.field = field
+            self.char = nn.Embedding(n_chars, char_dim, padding_idx=0)
+            self.bigram = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
+            self._dim = char_dim + 2 * bigram_dim
+
+        @property
+        def embedding_dim(self) -> int:
+            return self._dim
+
+        def forward(self, batch: dict, mask=None, **kwargs):
+            x = batch[f"{self.field}_id"]
+            b = batch[f"{BIGRAM_VOCAB}_id"]
+            n = x.size(1)
+            if b.size(1) < n + 1:       # padded to the longest bigram row; make room for EOS row
+                b = torch.nn.functional.pad(b, (0, n + 1 - b.size(1)))
+            bg = self.bigram(b[:, : n + 1])
+            return torch.cat([self.char(x), bg[:, :n], bg[:, 1: n + 1]], dim=-1)
+
+    class CharBigramEmbedding(Embedding):
+        def __init__(self, char_dim: int = 100, bigram_dim: int = 50, field: str = "token") -> None:
+            super().__init__()
+            self.char_dim = char_dim
+            self.bigram_dim = bigram_dim
+            self.field = field
+
+        def transform(self, vocabs=None, **kwargs):
+            return _BigramIds(vocabs[BIGRAM_VOCAB], self.field)
+
+        def module(self, vocabs=None, **kwargs):
+            return CharBigramModule(len(vocabs[self.field]), self.char_dim, len(vocabs[BIGRAM_VOCAB]),
+                                    self.bigram_dim, self.field)
+
+    return CharBigramEmbedding, CharBigramModule
+
+
+def __getattr__(name: str):
+    # ``kg.ner.CharBigramEmbedding`` is the classpath HanLP stores in the model's config.json.
+    if name in ("CharBigramEmbedding", "CharBigramModule"):
+        emb, mod = _make_bigram_embedding_classes()
+        globals()["CharBigramEmbedding"], globals()["CharBigramModule"] = emb, mod
+        return globals()[name]
+    raise AttributeError(name)
+
+
+def model_version(path: str | os.PathLike) -> str:
+    """Short content hash of the model files (changes whenever the model does)."""
+    h = hashlib.sha256()
+    p = Path(path)
+    for name in MODEL_FILES:
+        f = p / name
+        if f.is_file():
+            h.update(name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def chunk_text(text: str, max_len: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into [start, end) pieces of at most ``max_len`` characters, preferring to cut
+    after sentence punctuation, then clause punctuation, then closing brackets/spaces; a
+    piece without any of those is cut hard at ``max_len``.  The pieces cover the text exactly."""
+    if max_len < 1:
+        raise ValueError("max_len must be positive")
+    pieces: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > max_len:
+        window_end = start + max_len
+        cut = None
+        for chars in _CUT_AFTER:
+            for i in range(window_end, start + max(1, max_len // 3), -1):
+                if text[i - 1] in chars:
+                    cut = i
+                    break
+            if cut:
+                break
+        cut = cut or window_end
+        pieces.append((start, cut))
+        start = cut
+    if start < n:
+        pieces.append((start, n))
+    return pieces
+
+
+class NerTagger:
+    """Tags Person / Post / Organization / Place mentions with kg's own HanLP model."""
+
+    def __init__(self, component, path: Path, labels: dict[str, tuple[str, str | None]],
+                 max_len: int = 128, batch_size: int = 64):
+        self.component = component
+        self.path = path
+        self.labels = labels
+        self.max_len = max_len
+        self.batch_size = batch_size
+        self.version = model_version(path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, *, threads: int | None = None,
+             max_len: int = 128, batch_size: int = 64) -> "NerTagger":
+        """Load the model in ``path`` (default: the one shipped in ``kg/models/ner/``).
+
+        ``threads`` sets torch's intra-op thread count (left alone when None).  Raises
+        :class:`KgError` naming the directory when it is not a usable model.
+        """
+        p = Path(path) if path else DEFAULT_MODEL_DIR
+        missing = [n for n in ("config.json", "vocabs.json", "model.pt") if not (p / n).is_file()]
+        if missing:
+            raise KgError(f"{p}: not a kg NER model (missing {', '.join(missing)})")
+        import torch
+        import hanlp
+
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            component = hanlp.load(str(p.resolve()), devices=-1, verbose=False)
+        except Exception as e:  # noqa: BLE001 -- HanLP raises many kinds; report them in one line
+            raise KgError(f"{p}: cannot load the NER model: {type(e).__name__}: {e}") from e
+        crf = getattr(component.model, "crf", None)
+        if crf is not None:
+            # Upstream bug: RNNTaggingModel passes crf_constraints (None) as CRF.batch_first, so
+            # the CRF would read (batch, time) as (time, batch).  See kg.ner_train.patch_crf.
+            crf.batch_first = True
+        component.model.eval()
+        labels = dict(DEFAULT_LABELS)
+        lf = p / LABELS_FILE
+        if lf.is_file():
+            try:
+                labels = {k: (v[0], v[1]) for k, v in json.loads(lf.read_text(encoding="utf-8")).items()}
+            except (json.JSONDecodeError, TypeError, IndexError, AttributeError) as e:
+                raise KgError(f"{lf}: bad label map: {e}") from e
+        return cls(component, p, labels, max_len=max_len, batch_size=batch_size)
+
+    # ------------------------------------------------------------------------------------
+    def _predict(self, pieces: list[list[str]], batch_size: int) -> list[list[tuple[str, str, int, int]]]:
+        import torch
+
+        if not pieces:
+            return []
+        with torch.no_grad():
+            out = self.component.predict(pieces, batch_size=batch_size)
+        return out
+
+    def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None) -> list[list[Span]]:
+        """Tag each text; returns, per text, sorted ``(start, end, type, subtype)`` with offsets into
+        that text (end exclusive).  Long texts are cut into pieces of at most ``max_len``
+        characters and their offsets shifted back; all pieces are tagged in batches."""
+        bs = batch_size or self.batch_size
+        jobs: list[tuple[int, int]] = []        # (text index, piece offset)
+        pieces: list[list[str]] = []
+        for ti, text in enumerate(texts):
+            for a, b in chunk_text(text, self.max_len):
+                chars = list(text[a:b])
+                if not any(c.strip() for c in chars):
+                    continue
+                # HanLP's vocab has no whitespace tokens worth keeping; a space stays one char
+                jobs.append((ti, a))
+                pieces.append(chars)
+        results: list[list[Span]] = [[] for _ in texts]
+        for (ti, off), ents in zip(jobs, self._predict(pieces, bs)):
+            for _surface, label, s, e in ents:
+                typ = self.labels.get(label)
+                if typ is None:
+                    continue
+                s2, e2 = s + off, e + off
+                # trim whitespace the model may have pulled into a span
+                t = texts[ti]
+                while s2 < e2 and t[s2].isspace():
+                    s2 += 1
+                while e2 > s2 and t[e2 - 1].isspace():
+                    e2 -= 1
+                if e2 > s2:
+                    results[ti].append((s2, e2, typ[0], typ[1]))
+        for r in results:
+            r.sort()
+        return results
+
+    def tag(self, doc: Document) -> list[Mention]:
+        """Mentions in ``doc`` (analysis offsets into ``doc.text``), sentence by sentence.
+
+        A document without sentences is tagged as one text (sent_index -1 is never produced:
+        it gets the index of the sentence containing the mention, or 0)."""
+        if doc.sentences:
+            units = [(s.index, s.start, s.text) for s in doc.sentences]
+        else:
+            units = [(0, 0, doc.text)]
+        spans = self.tag_sentences([u[2] for u in units])
+        mentions: list[Mention] = []
+        for (idx, base, _), found in zip(units, spans):
+            for s, e, typ, sub in found:
+                mentions.append(Mention(doc_id=doc.id, sent_index=idx, start=base + s, end=base + e,
+                                        text=doc.text[base + s:base + e], type=typ, subtype=sub,
+                                        source="hanlp"))
+        return mentions
+

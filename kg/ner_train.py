@@ -1,0 +1,639 @@
+"""Training and evaluation of kg's own NER model (char BiLSTM-CRF, HanLP ``RNNNamedEntityRecognizer``).
+
+kg labels (BIO scheme, see ``kg/models/ner/train_rules.json`` and docs/ner.md):
+
+=====  ==========================  =================================================
+label  kg type (subtype)           sources
+=====  ==========================  =================================================
+PER    Person                      CLUENER name, Resume NAME, MSRA PER
+POST   Post                        CLUENER position, Resume TITLE, silver on MSRA
+GOV    Organization (government)   CLUENER government, MSRA/Resume ORG by suffix rule
+COM    Organization (enterprise)   CLUENER company, MSRA/Resume ORG by suffix rule
+ORG    Organization (other)        CLUENER organization, the rest of MSRA/Resume ORG
+LOC    Place                       CLUENER address + scene, MSRA LOC, Resume LOC
+=====  ==========================  =================================================
+
+Corpora are read from ``--corpora`` / ``$KG_CORPORA`` / ``../shared/corpora`` (relative to the
+repository, then to the working directory).  Nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from kg.model import KgError
+
+Span = tuple[int, int, str]            # start, end (exclusive), label
+Sample = tuple[str, list[Span]]        # text, spans
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner"
+RULES_FILE = "train_rules.json"
+DATASETS = ("cluener-dev", "msra-test", "resume-test")
+
+# The labels of the evaluation sets, in the order they are reported.
+CLUENER_EVAL = {"name": "PER", "position": "POST", "government": "GOV", "company": "COM",
+                "organization": "ORG", "address": "LOC", "scene": "LOC"}
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus location
+
+def corpora_dir(path: str | os.PathLike | None = None) -> Path:
+    """The corpora directory: ``path``, else ``$KG_CORPORA``, else ``../shared/corpora``."""
+    candidates: list[Path] = []
+    if path:
+        candidates.append(Path(path))
+    elif os.environ.get("KG_CORPORA"):
+        candidates.append(Path(os.environ["KG_CORPORA"]))
+    else:
+        candidates += [REPO_ROOT.parent / "shared" / "corpora", Path.cwd().parent / "shared" / "corpora",
+                       Path.cwd() / "shared" / "corpora"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    raise KgError(f"NER corpora not found (tried {', '.join(str(c) for c in candidates)}); "
+                  "pass --corpora or set KG_CORPORA")
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        raise KgError(f"{path}: corpus file not found")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Readers (all return (text, [(start, end_exclusive, corpus_label)]))
+
+def read_cluener(path: str | os.PathLike) -> list[Sample]:
+    """CLUENER2020 JSON lines; the corpus' ``end`` is inclusive, ours is exclusive."""
+    out: list[Sample] = []
+    p = Path(path)
+    with open(_need(p), encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                text = obj["text"]
+                spans: list[Span] = []
+                for label, ents in (obj.get("label") or {}).items():
+                    for surface, positions in ents.items():
+                        for start, end in positions:
+                            if text[start:end + 1] != surface:
+                                raise ValueError(f"span [{start}, {end}] is {text[start:end + 1]!r}, "
+                                                 f"not {surface!r}")
+                            spans.append((start, end + 1, label))
+            except (ValueError, KeyError, TypeError) as e:
+                raise KgError(f"{p}:{lineno}: bad CLUENER record: {e}") from e
+            out.append((text, sorted(spans)))
+    return out
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[Span]:
+    """Spans of a BIO/IOB2 or BMES/BIOES tag sequence (a stray I-/M-/E- starts a new span)."""
+    spans: list[Span] = []
+    start, label = None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, lab = tag.partition("-")
+        if prefix in ("B", "S") or prefix == "O" or (prefix in ("I", "M", "E") and lab != label):
+            if label is not None:
+                spans.append((start, i, label))
+            start, label = (i, lab) if prefix != "O" else (None, None)
+            if prefix == "S":
+                spans.append((i, i + 1, lab))
+                start, label = None, None
+        if prefix == "E" and label is not None:
+            spans.append((start, i + 1, label))
+            start, label = None, None
+    return spans
+
+
+def spans_to_bio(n: int, spans: Iterable[Span]) -> list[str]:
+    tags = ["O"] * n
+    for s, e, lab in spans:
+        tags[s] = f"B-{lab}"
+        for i in range(s + 1, e):
+            tags[i] = f"I-{lab}"
+    return tags
+
+
+def read_char_tagged(path: str | os.PathLike) -> list[Sample]:
+    """One ``char<TAB or SPACE>tag`` per line, blank line between sentences (MSRA BIO, Resume BMES)."""
+    p = Path(path)
+    out: list[Sample] = []
+    chars: list[str] = []
+    tags: list[str] = []
+
+    def flush():
+        if chars:
+            out.append(("".join(chars), tags_to_spans(tags)))
+        chars.clear()
+        tags.clear()
+
+    with open(_need(p), encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                flush()
+                continue
+            parts = line.split("\t") if "\t" in line else line.rsplit(" ", 1)
+            if len(parts) != 2 or len(parts[0]) != 1:
+                raise KgError(f"{p}:{lineno}: expected 'char<TAB>tag', got {line!r}")
+            chars.append(parts[0])
+            tags.append(parts[1].strip())
+    flush()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Label mapping
+
+def load_rules(path: str | os.PathLike | None = None) -> dict:
+    p = Path(path) if path else PACKAGE_MODEL_DIR / RULES_FILE
+    try:
+        return json.loads(_need(p).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise KgError(f"{p}: not valid JSON: {e}") from e
+
+
+def org_subtype_label(surface: str, rules: dict) -> str:
+    """GOV/COM/ORG for an organisation span that has no subtype in its corpus."""
+    r = rules["org_subtype"]
+    if any(surface.startswith(p) for p in r["other_prefixes"]):
+        return r["other_fallback"]
+    if any(surface.endswith(s) for s in r["company_suffixes"]):
+        return "COM"
+    if any(surface.endswith(s) for s in r["government_suffixes"]):
+        return "GOV"
+    return r["other_fallback"]
+
+
+def map_corpus(samples: list[Sample], corpus: str, rules: dict) -> list[Sample]:
+    """Map a corpus' own labels onto kg labels; unmapped labels become O."""
+    table = rules["corpus_labels"][corpus]
+    drop = set(rules.get("drop_spans", {}).get(corpus, []))
+    out = []
+    for text, spans in samples:
+        mapped = []
+        for s, e, lab in spans:
+            new = table.get(lab)
+            if not new or text[s:e] in drop:
+                continue
+            if new == "ORG*":
+                new = org_subtype_label(text[s:e], rules)
+            mapped.append((s, e, new))
+        out.append((text, _non_overlapping(mapped)))
+    return out
+
+
+def _non_overlapping(spans: list[Span]) -> list[Span]:
+    """Keep the longest of overlapping spans (CLUENER has a few nested/overlapping ones)."""
+    kept: list[Span] = []
+    for s, e, lab in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(e <= ks or s >= ke for ks, ke, _ in kept):
+            kept.append((s, e, lab))
+    return sorted(kept)
+
+
+def post_titles(samples: list[Sample], rules: dict) -> list[str]:
+    """Titles reliably annotated as POST in the (mapped) CLUENER/Resume training data."""
+    cfg = rules["silver_post"]
+    labelled = Counter(text[s:e] for text, spans in samples for s, e, lab in spans if lab == "POST")
+    blob = "\n".join(text for text, _ in samples)
+    titles = []
+    for t, n in labelled.items():
+        if n < cfg["min_count"] or not (cfg["min_len"] <= len(t) <= cfg["max_len"]) or t in cfg["exclude"]:
+            continue
+        if n / max(blob.count(t), 1) >= cfg["min_ratio"]:
+            titles.append(t)
+    return sorted(titles, key=lambda t: (-len(t), t))
+
+
+def add_silver_posts(samples: list[Sample], titles: list[str]) -> tuple[list[Sample], int]:
+    """Mark known titles as POST where the corpus left the text unlabelled (longest match first)."""
+    out, added = [], 0
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for t in titles:                      # already longest first
+        by_first[t[0]].append(t)
+    for text, spans in samples:
+        covered = [False] * len(text)
+        for s, e, _ in spans:
+            for i in range(s, e):
+                covered[i] = True
+        new = list(spans)
+        i = 0
+        while i < len(text):
+            hit = None
+            for t in by_first.get(text[i], ()):
+                if text.startswith(t, i) and not any(covered[i:i + len(t)]):
+                    hit = t
+                    break
+            if hit:
+                new.append((i, i + len(hit), "POST"))
+                added += 1
+                i += len(hit)
+            else:
+                i += 1
+        out.append((text, sorted(new)))
+    return out, added
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring (span-level exact match)
+
+def score_spans(gold: Sequence[Iterable[Span]], pred: Sequence[Iterable[Span]],
+                labels: Sequence[str] | None = None) -> dict:
+    """Exact-match span P/R/F1 per label and micro-averaged over all labels.
+
+    ``gold`` and ``pred`` are parallel lists (one entry per sentence) of (start, end, label).
+    Returns ``{"labels": {label: {p, r, f1, gold, pred, correct}}, "micro": {...}}`` with
+    p/r/f1 as fractions in [0, 1].
+    """
+    if len(gold) != len(pred):
+        raise ValueError(f"{len(gold)} gold sentences but {len(pred)} predicted")
+    tp: Counter = Counter()
+    ng: Counter = Counter()
+    np_: Counter = Counter()
+    for g, p in zip(gold, pred):
+        gs, ps = set(g), set(p)
+        for _, _, lab in gs:
+            ng[lab] += 1
+        for _, _, lab in ps:
+            np_[lab] += 1
+        for _, _, lab in gs & ps:
+            tp[lab] += 1
+    labs = list(labels) if labels else sorted(set(ng) | set(np_))
+
+    def prf(c, gn, pn):
+        p = c / pn if pn else 0.0
+        r = c / gn if gn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"p": p, "r": r, "f1": f, "gold": gn, "pred": pn, "correct": c}
+
+    per = {lab: prf(tp[lab], ng[lab], np_[lab]) for lab in labs}
+    micro = prf(sum(tp[lab] for lab in labs), sum(ng[lab] for lab in labs), sum(np_[lab] for lab in labs))
+    return {"labels": per, "micro": micro}
+
+
+# --------------------------------------------------------------------------------------------
+# Training data
+
+def _split_long(text: str, spans: list[Span], max_len: int) -> list[Sample]:
+    """Cut a training sentence into pieces of at most ``max_len`` chars, never inside an entity."""
+    if len(text) <= max_len:
+        return [(text, spans)]
+    inside = [False] * (len(text) + 1)
+    for s, e, _ in spans:
+        for i in range(s + 1, e):
+            inside[i] = True
+    pieces, start = [], 0
+    while len(text) - start > max_len:
+        cut = None
+        for i in range(start + max_len, start + max_len // 2, -1):   # prefer after punctuation
+            if not inside[i] and text[i - 1] in "，。；！？、,;!?":
+                cut = i
+                break
+        if cut is None:
+            cut = next((i for i in range(start + max_len, start, -1) if not inside[i]), start + max_len)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, len(text)))
+    return [(text[a:b], [(s - a, e - a, lab) for s, e, lab in spans if s >= a and e <= b]) for a, b in pieces]
+
+
+def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume", "msra"),
+                        msra_sentences: int | None = None, rules: dict | None = None,
+                        seed: int = 1, max_len: int = 150, log=print) -> tuple[list[Sample], list[Sample], dict]:
+    """Mapped training and model-selection samples.
+
+    The selection (dev) set is held out of the *training* splits (10% of CLUENER train, Resume dev,
+    1,000 MSRA train sentences), so CLUENER dev and MSRA test stay clean test sets.
+    """
+    rules = rules or load_rules()
+    rng = random.Random(seed)
+    trn: list[Sample] = []
+    dev: list[Sample] = []
+    stats: dict = {}
+    gold_posts: list[Sample] = []
+    if "cluener" in use:
+        cl = map_corpus(read_cluener(corpora / "cluener2020" / "train.json"), "cluener", rules)
+        rng.shuffle(cl)
+        n_dev = len(cl) // 10
+        dev += cl[:n_dev]
+        trn += cl[n_dev:]
+        gold_posts += cl[n_dev:]
+        stats["cluener"] = len(cl) - n_dev
+    if "resume" in use:
+        rs = map_corpus(read_char_tagged(corpora / "resume" / "train.char.bmes"), "resume", rules)
+        trn += rs
+        gold_posts += rs
+        dev += map_corpus(read_char_tagged(corpora / "resume" / "dev.char.bmes"), "resume", rules)
+        stats["resume"] = len(rs)
+    if "msra" in use:
+        ms = map_corpus(read_char_tagged(corpora / "msra" / "train.bio"), "msra", rules)
+        rng.shuffle(ms)
+        titles = post_titles(gold_posts, rules) if gold_posts else []
+        ms, added = add_silver_posts(ms, titles)
+        stats["silver_post_titles"] = len(titles)
+        stats["silver_posts_added"] = added
+        dev += ms[:1000]
+        ms = ms[1000:]
+        if msra_sentences is not None:
+            ms = ms[:msra_sentences]
+        trn += ms
+        stats["msra"] = len(ms)
+    if not trn:
+        raise KgError(f"no training corpus selected (use one of cluener, resume, msra; got {list(use)})")
+    trn = [piece for text, spans in trn for piece in _split_long(text, spans, max_len)]
+    dev = [piece for text, spans in dev for piece in _split_long(text, spans, max_len)]
+    rng.shuffle(trn)
+    stats["train_sentences"] = len(trn)
+    stats["train_chars"] = sum(len(t) for t, _ in trn)
+    stats["dev_sentences"] = len(dev)
+    stats["train_label_counts"] = dict(Counter(lab for _, spans in trn for _, _, lab in spans))
+    return trn, dev, stats
+
+
+def _to_hanlp(samples: list[Sample]) -> list[dict]:
+    return [{"token": list(text), "tag": spans_to_bio(len(text), spans)} for text, spans in samples]
+
+
+def patch_crf(component) -> None:
+    """Work around the upstream HanLP bug: ``RNNTaggingModel`` passes ``crf_constraints`` (None)
+    positionally as the CRF's ``batch_first``, so the CRF reads (batch, time) tensors as
+    (time, batch).  The model is batch-first; say so."""
+    crf = getattr(getattr(component, "model", None), "crf", None)
+    if crf is not None:
+        crf.batch_first = True
+
+
+def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = None, *,
+          use: Sequence[str] = ("cluener", "resume", "msra"), msra_sentences: int | None = None,
+          epochs: int = 10, embed: int = 100, hidden: int = 128, batch_size: int = 32, lr: float = 1e-3,
+          drop: float = 0.5, patience: int = 3, threads: int = 2, seed: int = 1, max_len: int = 150,
+          bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
+          rules_path: str | os.PathLike | None = None, log=print) -> dict:
+    """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
+
+    ``bigram_dim`` > 0 adds char-bigram features (the ``bigram_vocab`` most frequent training
+    bigrams, see :func:`kg.ner.char_bigrams`); 0 trains a plain char model.  ``train_metric``
+    False skips HanLP's per-batch Viterbi decoding of the training batches (only for the progress
+    display), which costs CPU time.  Returns a summary (data statistics, best selection-set F1,
+    wall time, model size).
+    """
+    import torch
+    from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    corpora = corpora_dir(corpora_dir_)
+    rules = load_rules(rules_path)
+    t0 = time.time()
+    trn, dev, stats = build_training_data(corpora, use, msra_sentences, rules, seed, max_len, log)
+    log(f"training data: {json.dumps(stats, ensure_ascii=False)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    rec = RNNNamedEntityRecognizer()
+    embed_cfg = embed
+    if bigram_dim:
+        from hanlp.common.vocab import Vocab
+        from kg.ner import BIGRAM_VOCAB, CharBigramEmbedding, char_bigrams
+
+        counts = Counter(b for text, _ in trn for b in char_bigrams(list(text)))
+        bv = Vocab()
+        for b, n in counts.most_common(bigram_vocab):
+            if n < 2:
+                break
+            bv.get_idx(b)
+        bv.lock()
+        rec.vocabs[BIGRAM_VOCAB] = bv
+        rec.vocabs["token"] = Vocab()            # keeps the vocab dict mutable so HanLP builds the rest
+        stats["bigram_vocab"] = len(bv)
+        stats["bigrams_seen"] = len(counts)
+        embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim)
+    upstream_build = rec.build_model
+
+    def build_model_patched(**kwargs):
+        model = upstream_build(**kwargs)
+        if model.crf is not None:
+            model.crf.batch_first = True
+        return model
+
+    rec.build_model = build_model_patched       # instance attribute: fit() and load() use it
+    history: list[float] = []
+    upstream_eval = rec.evaluate_dataloader
+
+    def evaluate_recorded(*args, **kwargs):
+        loss, metric = upstream_eval(*args, **kwargs)
+        history.append(float(metric.score))
+        return loss, metric
+
+    rec.evaluate_dataloader = evaluate_recorded
+    if not train_metric:
+        rec.fit_dataloader = lambda trn_, criterion, optimizer, metric, logger_, **kw: _lean_epoch(
+            rec, trn_, criterion, optimizer, logger_, kw.get("ratio_width"))
+    rec.fit(_to_hanlp(trn), _to_hanlp(dev), str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
+                   rnn_hidden=hidden, drop=drop, lr=lr, patience=patience, tagging_scheme="BIO",
+                   token_delimiter="", seed=seed, devices=-1)
+    shutil.copyfile(PACKAGE_MODEL_DIR / RULES_FILE if not rules_path else rules_path, out / RULES_FILE)
+    from kg.ner import DEFAULT_LABELS, LABELS_FILE
+    (out / LABELS_FILE).write_text(json.dumps({k: list(v) for k, v in DEFAULT_LABELS.items()}, indent=1),
+                                   encoding="utf-8")
+    if half:
+        # Store the weights as float16 (half the size on disk); HanLP's load_state_dict copies
+        # them back into the float32 parameters.  docs/ner.md compares both.
+        weights = out / "model.pt"
+        state = torch.load(weights, map_location="cpu", weights_only=True)
+        torch.save({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, weights)
+    train_log = out / "train.log"
+    if train_log.exists():
+        train_log.unlink()                      # HanLP's own log; kept out of the shipped dir
+    summary = {
+        "stats": stats,
+        "selection_f1": max(history) if history else None,
+        "selection_f1_by_epoch": [round(x, 4) for x in history],
+        "seconds": round(time.time() - t0, 1),
+        "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
+        "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, hidden=hidden, batch_size=batch_size, lr=lr, drop=drop,
+                       use=list(use), msra_sentences=msra_sentences, threads=threads, seed=seed),
+    }
+    (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+def _lean_epoch(rec, trn, criterion, optimizer, logger, ratio_width=None) -> None:
+    """One training epoch like HanLP's RNNTagger.fit_dataloader, minus decoding the batch."""
+    from torch import nn
+    from hanlp.utils.time_util import CountdownTimer
+
+    rec.model.train()
+    timer = CountdownTimer(len(trn))
+    total = 0.0
+    for idx, batch in enumerate(trn):
+        optimizer.zero_grad()
+        out, mask = rec.feed_batch(batch)
+        loss = rec.compute_loss(criterion, out, batch["tag_id"], mask)
+        loss.backward()
+        nn.utils.clip_grad_norm_(rec.model.parameters(), 5.0)
+        optimizer.step()
+        total += loss.item()
+        timer.log(f"loss: {total / (idx + 1):.4f}", ratio_percentage=False, logger=logger, ratio_width=ratio_width)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+
+_KG_TO_LABEL = {("Person", None): "PER", ("Post", None): "POST", ("Organization", "government"): "GOV",
+                ("Organization", "enterprise"): "COM", ("Organization", "other"): "ORG",
+                ("Organization", None): "ORG", ("Place", None): "LOC"}
+
+
+def _pred_labels(pred: list[tuple[int, int, str, str | None]]) -> list[Span]:
+    out = []
+    for s, e, typ, sub in pred:
+        lab = _KG_TO_LABEL.get((typ, sub)) or _KG_TO_LABEL.get((typ, None))
+        if lab:
+            out.append((s, e, lab))
+    return out
+
+
+def _merge_org(spans: Iterable[Span]) -> list[Span]:
+    return [(s, e, "ORG" if lab in ("GOV", "COM", "ORG") else lab) for s, e, lab in spans]
+
+
+def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLike | None, dataset: str,
+             *, batch_size: int = 64, threads: int | None = None) -> dict:
+    """Span-level exact-match scores of a model on ``dataset`` (cluener-dev, msra-test, resume-test).
+
+    cluener-dev: gold mapped to kg labels (address and scene both -> LOC; book/movie/game ignored);
+    also ``by_cluener_label`` (per original label, where the model's merged type matches) and
+    ``org_any`` (GOV/COM/ORG merged).  msra-test: GOV/COM/ORG predictions count as ORG, POST is
+    ignored (MSRA has no posts).
+    """
+    from kg.ner import NerTagger
+
+    if dataset not in DATASETS:
+        raise KgError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
+    corpora = corpora_dir(corpora_dir_)
+    rules = load_rules(Path(model_dir) / RULES_FILE if model_dir and (Path(model_dir) / RULES_FILE).exists()
+                       else None)
+    if dataset == "cluener-dev":
+        raw = read_cluener(corpora / "cluener2020" / "dev.json")
+        gold = [[(s, e, CLUENER_EVAL[lab]) for s, e, lab in spans if lab in CLUENER_EVAL] for _, spans in raw]
+    elif dataset == "msra-test":
+        raw = read_char_tagged(corpora / "msra" / "test.bio")
+        gold = [spans for _, spans in raw]
+    else:
+        raw = read_char_tagged(corpora / "resume" / "test.char.bmes")
+        gold = [[(s, e, lab) for s, e, lab in spans] for _, spans in map_corpus(raw, "resume", rules)]
+    texts = [t for t, _ in raw]
+    tagger = NerTagger.load(model_dir, threads=threads)
+    t0 = time.time()
+    pred = [_pred_labels(p) for p in tagger.tag_sentences(texts, batch_size=batch_size)]
+    secs = time.time() - t0
+    result: dict = {"dataset": dataset, "model": str(tagger.path), "version": tagger.version,
+                    "sentences": len(texts), "chars": sum(map(len, texts)), "seconds": round(secs, 2)}
+    if dataset == "msra-test":
+        pred = [[sp for sp in _merge_org(p) if sp[2] != "POST"] for p in pred]
+        result.update(score_spans(gold, pred, ["PER", "LOC", "ORG"]))
+    elif dataset == "cluener-dev":
+        result.update(score_spans(gold, pred, ["PER", "POST", "GOV", "COM", "ORG", "LOC"]))
+        result["org_any"] = score_spans([_merge_org(g) for g in gold], [_merge_org(p) for p in pred],
+                                        ["ORG"])["labels"]["ORG"]
+        by = {}
+        for lab, ours in CLUENER_EVAL.items():
+            g = [[(s, e, lab) for s, e, lb in spans if lb == lab] for _, spans in raw]
+            p = [[(s, e, lab) for s, e, lb in ps if lb == ours] for ps in pred]
+            # precision against one CLUENER label is meaningless when two share a kg label (LOC)
+            by[lab] = score_spans(g, p, [lab])["labels"][lab]
+        result["by_cluener_label"] = by
+    else:
+        result.update(score_spans(gold, pred, ["PER", "POST", "GOV", "COM", "ORG", "LOC"]))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# CLI (mounted by the lead as ``kg model ...``)
+
+def _make_app():
+    import typer
+    from rich.console import Console
+    from rich.table import Table
+
+    app = typer.Typer(help="Train and evaluate kg's own NER model.", no_args_is_help=True)
+    console = Console()
+
+    @app.command("train")
+    def train_cmd(
+        out: Path = typer.Option(..., "--out", "-o", help="Directory to write the model into."),
+        corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA",
+                                            help="Corpora directory (default ../shared/corpora)."),
+        use: str = typer.Option("cluener,resume,msra", help="Comma-separated corpora to train on."),
+        msra_sentences: int | None = typer.Option(None, help="Use at most this many MSRA sentences."),
+        epochs: int = typer.Option(10), embed: int = typer.Option(100), hidden: int = typer.Option(128),
+        batch_size: int = typer.Option(32), lr: float = typer.Option(1e-3), patience: int = typer.Option(3),
+        bigram_dim: int = typer.Option(50, help="Char-bigram embedding size (0: chars only)."),
+        bigram_vocab: int = typer.Option(20000, help="Keep this many most frequent bigrams."),
+        threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
+        seed: int = typer.Option(1),
+        half: bool = typer.Option(True, help="Store the weights as float16."),
+    ):
+        """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
+        summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
+                        msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
+                        batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
+                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half, log=console.print)
+        console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
+                      f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
+
+    @app.command("eval")
+    def eval_cmd(
+        dataset: str = typer.Argument("cluener-dev", help=f"One of {', '.join(DATASETS)}."),
+        model: Path | None = typer.Option(None, "--model", "-m", help="Model directory (default: shipped)."),
+        corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA"),
+        threads: int = typer.Option(1), json_out: Path | None = typer.Option(None, "--json"),
+    ):
+        """Span-level exact-match P/R/F1 per label and micro overall."""
+        with console.status(f"evaluating on {dataset} ..."):
+            res = evaluate(model, corpora, dataset, threads=threads)
+        table = Table(title=f"{dataset}  ({res['sentences']} sentences, model {res['version']})")
+        for col in ("label", "P", "R", "F1", "gold", "pred", "correct"):
+            table.add_column(col, justify="right" if col != "label" else "left")
+        rows = list(res["labels"].items()) + [("micro", res["micro"])]
+        if "org_any" in res:
+            rows.append(("ORG (any subtype)", res["org_any"]))
+        for lab, m in rows:
+            table.add_row(lab, f"{100 * m['p']:.2f}", f"{100 * m['r']:.2f}", f"{100 * m['f1']:.2f}",
+                          str(m["gold"]), str(m["pred"]), str(m["correct"]))
+        console.print(table)
+        if "by_cluener_label" in res:
+            t2 = Table(title="by CLUENER label (recall is exact; precision counts the shared kg label)")
+            for col in ("CLUENER label", "R", "gold"):
+                t2.add_column(col)
+            for lab, m in res["by_cluener_label"].items():
+                t2.add_row(lab, f"{100 * m['r']:.2f}", str(m["gold"]))
+            console.print(t2)
+        console.print(f"{res['chars']} chars in {res['seconds']} s")
+        if json_out:
+            json_out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    return app
+
+
+try:
+    model_app = _make_app()
+except ImportError:      # typer/rich missing: the library functions still work
+    model_app = None
+
+
+if __name__ == "__main__":
+    model_app()

@@ -1,0 +1,181 @@
+"""kg's own NER model: offline loading, genre sentences, offsets, chunking, and the F1 code."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from kg.model import Document, KgError, Sentence
+from kg.ner import DEFAULT_MODEL_DIR, NerTagger, char_bigrams, chunk_text, model_version
+from kg.ner_train import (_split_long, add_silver_posts, org_subtype_label, load_rules, read_char_tagged,
+                          read_cluener, score_spans, spans_to_bio, tags_to_spans)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    import torch
+
+    torch.set_num_threads(1)
+    return NerTagger.load()
+
+
+def _found(tagger, text):
+    (spans,) = tagger.tag_sentences([text])
+    return {(text[s:e], typ) for s, e, typ, _ in spans}, spans
+
+
+# ------------------------------------------------------------------------------------------
+# The shipped model
+
+
+def test_loads_with_networking_unavailable(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network disabled by test_ner")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    t = NerTagger.load()
+    assert t.component.model.crf.batch_first is True
+    assert len(t.version) == 12 and t.version == model_version(DEFAULT_MODEL_DIR)
+    found, _ = _found(t, "自治区党委书记张伟到赤峰市调研。")
+    assert ("张伟", "Person") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # fresh sentences in the genre (written for this test, not taken from data/)
+    ("鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。",
+     {("刘志强", "Person"), ("副市长", "Post"), ("鄂尔多斯市人民政府", "Organization"),
+      ("内蒙古伊泰集团有限公司", "Organization")}),
+    ("自治区党委书记张伟到赤峰市调研。",
+     {("张伟", "Person"), ("书记", "Post"), ("自治区党委", "Organization")}),
+])
+def test_finds_person_post_organisation(tagger, text, expected):
+    found, _ = _found(tagger, text)
+    assert expected <= found, f"missing {expected - found}; found {found}"
+
+
+def test_organisation_subtypes(tagger):
+    text = "鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。"
+    _, spans = _found(tagger, text)
+    sub = {text[s:e]: st for s, e, typ, st in spans if typ == "Organization"}
+    assert sub["鄂尔多斯市人民政府"] == "government"
+    assert sub["内蒙古伊泰集团有限公司"] == "enterprise"
+
+
+def test_batched_equals_one_by_one(tagger):
+    # with the CRF patched, padding in a batch must not change any sentence's tags
+    texts = ["自治区党委书记张伟到赤峰市调研。", "会上，市长王建国讲话。",
+             "鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。"]
+    batched = tagger.tag_sentences(texts, batch_size=8)
+    single = [tagger.tag_sentences([t], batch_size=1)[0] for t in texts]
+    assert batched == single
+
+
+def test_tag_offsets_point_into_doc_text(tagger):
+    from kg.ingest import prepare_text
+
+    raw = ("  新闻稿\n\n包头市发展和改革委员会主任李明华主持召开专题会议。会议强调，要抓好项目落地。"
+           "\n\n自治区党委书记张伟到赤峰市调研，市长王建国陪同。\n")
+    doc = prepare_text(raw, doc_id="t.txt")
+    mentions = tagger.tag(doc)
+    assert mentions
+    for m in mentions:
+        assert doc.text[m.start:m.end] == m.text
+        sent = doc.sentences[m.sent_index]
+        assert sent.start <= m.start < m.end <= sent.end
+        assert m.doc_id == "t.txt" and m.source == "hanlp"
+        s, e = doc.orig_span(m.start, m.end)
+        assert raw[s:e].replace("\n", "") == m.text
+    names = {(m.text, m.type) for m in mentions}
+    assert ("张伟", "Person") in names and ("李明华", "Person") in names
+
+
+def test_long_sentence_is_chunked_with_offsets(tagger):
+    filler = "要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，" * 12      # ~300 chars, no entity
+    text = filler + "自治区党委书记张伟到赤峰市调研。"
+    assert len(text) > tagger.max_len
+    doc = Document(id="long", path="long", original=text, text=text, offsets=list(range(len(text) + 1)),
+                   sentences=[Sentence("long", 0, 0, len(text), text)])
+    mentions = tagger.tag(doc)
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+    assert any(m.text == "张伟" and m.type == "Person" and m.start == text.index("张伟") for m in mentions)
+
+
+def test_load_bad_directory_names_it(tmp_path):
+    with pytest.raises(KgError, match=str(tmp_path)):
+        NerTagger.load(tmp_path)
+
+
+# ------------------------------------------------------------------------------------------
+# Pure functions
+
+
+def test_chunk_text_covers_text_and_respects_max_len():
+    text = "第一句话很长很长。第二句，还有逗号" * 20 + "没有标点的尾巴" * 30
+    pieces = chunk_text(text, 50)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a < b and b - a <= 50 for a, b in pieces)
+    assert all(p[1] == q[0] for p, q in zip(pieces, pieces[1:]))
+    assert text[pieces[0][1] - 1] in "。，"      # cut after punctuation where there is some
+    assert chunk_text("", 10) == [] and chunk_text("短句", 10) == [(0, 2)]
+
+
+def test_char_bigrams():
+    assert char_bigrams(list("市长")) == ["<s>市", "市长", "长</s>"]
+
+
+def test_score_spans_mini_example():
+    gold = [[(0, 3, "PER"), (4, 6, "POST"), (7, 12, "GOV")],
+            [(0, 2, "LOC")],
+            []]
+    pred = [[(0, 3, "PER"), (4, 6, "POST"), (7, 11, "GOV")],   # GOV boundary wrong
+            [(0, 2, "PER")],                                    # right span, wrong label
+            [(3, 5, "POST")]]                                   # spurious
+    r = score_spans(gold, pred, ["PER", "POST", "GOV", "LOC"])
+    per, post, gov, loc = (r["labels"][k] for k in ("PER", "POST", "GOV", "LOC"))
+    assert (per["correct"], per["gold"], per["pred"]) == (1, 1, 2)
+    assert per["p"] == pytest.approx(0.5) and per["r"] == 1.0 and per["f1"] == pytest.approx(2 / 3)
+    assert post["p"] == pytest.approx(0.5) and post["r"] == 1.0
+    assert gov["f1"] == 0.0 and loc["f1"] == 0.0 and loc["pred"] == 0
+    m = r["micro"]
+    assert (m["correct"], m["gold"], m["pred"]) == (2, 4, 5)
+    assert m["p"] == pytest.approx(0.4) and m["r"] == pytest.approx(0.5) and m["f1"] == pytest.approx(4 / 9)
+    with pytest.raises(ValueError):
+        score_spans(gold, pred[:2])
+
+
+def test_tag_readers(tmp_path):
+    assert tags_to_spans(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG"]) == [
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+    assert tags_to_spans(["B-NAME", "E-NAME", "S-LOC", "B-ORG", "M-ORG", "E-ORG", "O"]) == [
+        (0, 2, "NAME"), (2, 3, "LOC"), (3, 6, "ORG")]
+    assert spans_to_bio(4, [(1, 3, "PER")]) == ["O", "B-PER", "I-PER", "O"]
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps({"text": "北京市长张三", "label": {"address": {"北京": [[0, 1]]},
+                                                          "name": {"张三": [[4, 5]]}}},
+                            ensure_ascii=False) + "\n", encoding="utf-8")
+    assert read_cluener(f) == [("北京市长张三", [(0, 2, "address"), (4, 6, "name")])]   # end inclusive -> exclusive
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"text": "北京", "label": {"address": {"上海": [[0, 1]]}}}, ensure_ascii=False),
+                   encoding="utf-8")
+    with pytest.raises(KgError, match="bad.json:1"):
+        read_cluener(bad)
+    b = tmp_path / "m.bio"
+    b.write_text("张\tB-PER\n三\tI-PER\n好\tO\n\n上 B-LOC\n海 I-LOC\n", encoding="utf-8")
+    assert read_char_tagged(b) == [("张三好", [(0, 2, "PER")]), ("上海", [(0, 2, "LOC")])]
+
+
+def test_label_mapping_rules():
+    rules = load_rules()
+    assert org_subtype_label("呼和浩特市发展和改革委员会", rules) == "GOV"
+    assert org_subtype_label("中国银行", rules) == "COM"
+    assert org_subtype_label("世界卫生组织", rules) == "ORG"
+    (text, spans), = add_silver_posts([("市长张三和王五书记", [(2, 4, "PER")])][:1], ["书记", "市长"])[0]
+    assert spans == [(0, 2, "POST"), (2, 4, "PER"), (7, 9, "POST")]
+    pieces = _split_long("甲乙丙，丁戊己庚辛，壬癸", [(4, 7, "PER")], 6)
+    assert all(len(t) <= 6 for t, _ in pieces)
+    assert [(t[s:e]) for t, sp in pieces for s, e, _ in sp] == ["丁戊己"]
