@@ -1,0 +1,805 @@
+"""Ingest: read corpus files, decode them, build the analysis text and split sentences.
+
+Public API
+----------
+``read_corpus(paths, on_error=None) -> list[Document]``
+    Walk files/directories (``.txt``/``.md``, recursive, sorted); a bad file is reported through
+    ``on_error(InputError)`` (or logged when no callback is given) and skipped.
+``load_document(path, doc_id=None) -> Document``
+    Read one file; raises :class:`InputError` naming the file and the problem.
+``prepare_text(raw, doc_id="text") -> Document``
+    Normalise an in-memory string and split it into sentences.
+
+The analysis text (``Document.text``) is derived from the decoded file (``Document.original``)
+by a chain of edits, each of which keeps a per-character map back to the original
+(``Document.offsets``):
+
+1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
+2. NFKC normalisation (per character cluster, so expansions map to their source character);
+3. Traditional -> Simplified (OpenCC ``t2s``; per paragraph, char by char where a phrase
+   conversion would change the length);
+4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
+   dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
+   numbers and CJK (``1.2 万亿元``) closed up;
+5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
+   repeat the tail of the block before them (a scraping artefact);
+6. hard-wrapped lines re-joined (see :func:`_is_wrap`);
+7. one ``\\n`` between the resulting lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from kg.model import Document, InputError, Sentence
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md")
+
+# --------------------------------------------------------------------------------------------
+# character classes
+# --------------------------------------------------------------------------------------------
+
+_CJK_RANGES = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF),
+)
+
+
+def _is_han(ch: str) -> bool:
+    o = ord(ch)
+    for lo, hi in _CJK_RANGES:
+        if lo <= o <= hi:
+            return True
+    return False
+
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+
+# Sentence terminators (after NFKC the full-width ！？； become ASCII).
+_TERMINATORS = set("。！？!?；;｡")
+# Characters that close a quote/bracket and stay with the sentence before them.
+_CLOSERS = set("”’」』)）]】》〉〕｝}\"'")
+# In-sentence punctuation: a line containing any of these reads as running text, not a heading.
+_PUNCT = set("，,、；;。！!？?｡､")   # the colon is left out: headlines use it (呼和浩特：...)
+# A line starting with one of these is a list item, byline or subtitle, never a continuation.
+_LINE_MARKERS = set("●■▲◆★☆○◎•·※►▶▷◇□△▼")
+_ENUM_RE = re.compile(
+    r"^(?:[（(][一二三四五六七八九十百\d]{1,3}[)）]"
+    r"|[一二三四五六七八九十百]{1,3}[、.．]"
+    r"|\d{1,2}[、．]"
+    r"|\d{1,2}\.(?!\d)"
+    r"|第[一二三四五六七八九十百\d]{1,4}[章节条部分篇])"
+)
+_DASH_START_RE = re.compile(r"^[—\-－―─]{1,2}")
+# News datelines open a new article: 本报讯 / 本报北京5月1日电 / 新华社北京4月23日电
+_DATELINE_RE = re.compile(r"^(?:本报讯|(?:本报|新华社|中新社|人民网|央视网|新华网)[^，,。\s]{0,14}电)")
+_MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+
+# Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
+_JUMP_CORE = (
+    r"(?:上|下|紧|续|再)?\s*(?:转|接)\s*(?:第|至|到)?\s*"
+    r"[A-Za-z]?\s*[0-9一二三四五六七八九十百零〇]{1,3}\s*[A-Za-z]?\s*(?:版|页|面)"
+    r"(?:\s*[A-Za-z]?\s*[0-9一二三四五六七八九十]{0,3})?"
+)
+_JUMP_BRACKETED_RE = re.compile(r"[（(【\[〔]\s*" + _JUMP_CORE + r"\s*[)）】\]〕]")
+_JUMP_BARE_LINE_RE = re.compile(r"^\s*" + _JUMP_CORE + r"\s*$")
+
+_WS_RE = re.compile(r"[^\S\n]+")
+# a space between a number (or Latin word) and a CJK character, in either direction
+_NUM_SPACE_RE = re.compile(rf"(?<=[0-9A-Za-z%‰℃.])[ ](?=[{_HAN}])|(?<=[{_HAN}])[ ](?=[0-9A-Za-z])")
+_NEWLINES_RE = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
+
+
+def _width(s: str) -> int:
+    """Display width: wide/full-width characters count 2."""
+    w = 0
+    for ch in s:
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
+
+
+# --------------------------------------------------------------------------------------------
+# decoding
+# --------------------------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+    (b"\xff\xfe", "utf-16-le", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be", "utf-16-be"),
+)
+
+# Magic numbers of common binary formats (checked before any decoding attempt).
+_BINARY_MAGIC = (
+    b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
+    b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0", b"SQLite format",
+)
+
+
+@lru_cache(maxsize=1)
+def _common_han() -> frozenset[str]:
+    """The common Han characters of both scripts: all GB2312 hanzi and Big5 level-1 hanzi.
+
+    Derived from the codecs themselves (no word list): GB2312 rows 0xB0-0xF7 hold the 6763
+    standard simplified characters, Big5 0xA440-0xC67E the 5401 common traditional ones.
+    """
+    chars: set[str] = set()
+    for hi in range(0xB0, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    for hi in range(0xA4, 0xC7):
+        for lo in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            if hi == 0xC6 and lo > 0x7E:
+                break
+            try:
+                chars.add(bytes((hi, lo)).decode("big5"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(c for c in chars if len(c) == 1 and _is_han(c))
+
+
+def _text_score(text: str) -> float:
+    """How much ``text`` looks like Chinese/ASCII prose (1.0 = perfectly plausible).
+
+    Wrong decodings of CJK bytes produce kana, Greek/Cyrillic, box drawing, bopomofo,
+    private-use characters, Hangul or rare ideographs; those are penalised.
+    """
+    if not text:
+        return 0.0
+    common = _common_han()
+    total = 0.0
+    n = 0
+    for ch in text[:20000]:
+        n += 1
+        o = ord(ch)
+        if ch in "\n\r\t ":
+            total += 1.0
+        elif o < 0x20 or 0x7F <= o < 0xA0:
+            total -= 2.0
+        elif o < 0x7F:
+            total += 0.6          # ASCII: plausible but also what junk decodings produce
+        elif ch in common:
+            total += 1.0
+        elif 0x4E00 <= o <= 0x9FFF:
+            total += 0.2          # rare ideograph
+        elif 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x2027:
+            total += 1.0          # CJK punctuation, full-width forms, quotes and dashes
+        elif o in (0x00B7, 0x00D7, 0x2103, 0x2030, 0x25CF, 0x3007) or 0x2160 <= o <= 0x2188:
+            total += 0.8          # ·×℃‰●〇 and roman numerals
+        elif 0x2460 <= o <= 0x24FF or 0x3220 <= o <= 0x325F:
+            total += 0.5          # circled numbers
+        else:
+            total -= 1.0
+    return total / n
+
+
+def _decode(raw: bytes, path: str) -> tuple[str, str]:
+    """Decode ``raw``; return (text, encoding name).  Raises InputError."""
+    if not raw:
+        raise InputError(path, "empty file")
+    for magic in _BINARY_MAGIC:
+        if raw.startswith(magic):
+            raise InputError(path, "binary file (not text)")
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom):].decode(codec)
+            except UnicodeDecodeError as e:
+                raise InputError(path, f"cannot decode as {name} (byte order mark present): {e.reason} at byte {e.start + len(bom)}") from None
+            return text, name
+
+    has_nul = b"\x00" in raw
+    if not has_nul:
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+
+    candidates: list[tuple[float, int, str, str]] = []
+    order = 0
+    codecs = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
+    if not has_nul:
+        codecs += ["gb18030", "big5", "cp950", "big5hkscs"]
+    for codec in codecs:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        order += 1
+        candidates.append((_text_score(text), -order, codec, text))
+    if candidates:
+        score, _, codec, text = max(candidates)
+        if score >= 0.75:
+            return text, "big5" if codec in ("cp950", "big5hkscs") else codec
+    if has_nul:
+        raise InputError(path, "binary file (contains NUL bytes and is not UTF-16 text)")
+    raise InputError(path, "cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text")
+
+
+def _check_text(text: str, path: str) -> None:
+    if not text.strip():
+        raise InputError(path, "no text (file is blank)")
+    sample = text[:20000]
+    ctrl = sum(1 for ch in sample if (ord(ch) < 0x20 and ch not in "\n\r\t\x0c\x0b") or ch == "\x7f")
+    if ctrl > max(2, len(sample) // 100):
+        raise InputError(path, "binary file (too many control characters)")
+
+
+# --------------------------------------------------------------------------------------------
+# text with an offset map
+# --------------------------------------------------------------------------------------------
+
+class _Line:
+    """One physical line of the document after per-line cleaning."""
+
+    __slots__ = ("text", "src", "end", "indented", "heading", "jump_before", "jump_after",
+                 "jump_only", "n_punct", "term_inside", "terminal", "width")
+
+    def __init__(self, text: str, src: list[int], end: int):
+        self.text = text
+        self.src = src              # original index of every character of text
+        self.end = end              # original index of the line break that ends the line
+        self.indented = False
+        self.heading = False        # Markdown heading
+        self.jump_before = False    # a page-jump marker was removed at the start
+        self.jump_after = False     # ... at the end (or a 下转 marker anywhere)
+        self.jump_only = False      # the line held only a page-jump marker
+        self.n_punct = 0            # in-sentence punctuation marks
+        self.term_inside = False    # a sentence terminator before the end of the line
+        self.terminal = False
+        self.width = 0
+
+
+def _sub(text: str, src: list[int], pattern: re.Pattern[str], repl: str = "") -> tuple[str, list[int]]:
+    """re.sub with the offset map kept: replacement characters map to the match start."""
+    out: list[str] = []
+    osrc: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        out.append(text[pos:s])
+        osrc.extend(src[pos:s])
+        if repl:
+            out.append(repl)
+            base = src[s] if s < len(src) else (src[-1] + 1 if src else 0)
+            osrc.extend([base] * len(repl))
+        pos = e
+    if pos == 0:
+        return text, src
+    out.append(text[pos:])
+    osrc.extend(src[pos:])
+    return "".join(out), osrc
+
+
+def _delete_positions(text: str, src: list[int], drop: set[int]) -> tuple[str, list[int]]:
+    if not drop:
+        return text, src
+    keep = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in keep), [src[i] for i in keep]
+
+
+def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
+    if unicodedata.is_normalized("NFKC", text):
+        return text, src
+    out: list[str] = []
+    osrc: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = text[i:j]
+        norm = unicodedata.normalize("NFKC", cluster)
+        out.append(norm)
+        osrc.extend([src[i]] * len(norm))
+        i = j
+    return "".join(out), osrc
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int], int, int]:
+    """Convert Traditional characters to Simplified keeping the offset map.
+
+    Returns (text, src, changed Han characters, Han characters).  Converts paragraph by
+    paragraph with OpenCC's phrase tables; a paragraph whose conversion changes its length is
+    converted character by character instead, so the map stays exact.
+    """
+    cc = _t2s()
+    out: list[str] = []
+    osrc: list[int] = []
+    changed = 0
+    han = 0
+    pos = 0
+    for para in text.split("\n"):
+        seg_src = src[pos:pos + len(para)]
+        conv = cc.convert(para) if para else para
+        if len(conv) == len(para):
+            out.append(conv)
+            osrc.extend(seg_src)
+            for a, b in zip(para, conv):
+                if a != b:
+                    changed += 1
+        else:
+            for k, ch in enumerate(para):
+                c = cc.convert(ch) or ch
+                out.append(c)
+                osrc.extend([seg_src[k]] * len(c))
+                if c != ch:
+                    changed += 1
+        han += sum(1 for ch in para if _is_han(ch))
+        pos += len(para)
+        if pos < len(text):     # the "\n"
+            out.append("\n")
+            osrc.append(src[pos])
+            pos += 1
+    return "".join(out), osrc, changed, han
+
+
+# --------------------------------------------------------------------------------------------
+# per-line cleaning
+# --------------------------------------------------------------------------------------------
+
+def _letterspaced_drops(text: str) -> set[int]:
+    """Positions of spaces inside letter-spaced CJK (``政 府 工 作``, ``协 作 ,进 出``).
+
+    A space between two non-ASCII characters is dropped when at least one of the neighbouring
+    tokens is a single character (the next character after it is a space or the line edge);
+    phrase separators between multi-character words (``同呼吸 共命运``) are kept.
+    """
+    drops: set[int] = set()
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch != " " or i == 0 or i == n - 1:
+            continue
+        a, b = text[i - 1], text[i + 1]
+        if a == " " or b == " " or a.isascii() and a.isalnum() or b.isascii() and b.isalnum():
+            continue
+        if a.isascii() and b.isascii():
+            continue
+        if not (_is_han(a) or _is_han(b)):
+            continue
+        left_single = i - 2 < 0 or text[i - 2] == " "
+        right_single = i + 2 >= n or text[i + 2] == " "
+        if left_single or right_single:
+            drops.add(i)
+    return drops
+
+
+def _is_terminal(text: str) -> bool:
+    """Does the line end a sentence (terminator, possibly followed by closing quotes)?"""
+    i = len(text) - 1
+    while i >= 0 and text[i] in _CLOSERS:
+        i -= 1
+    if i < 0:
+        return False
+    ch = text[i]
+    if ch in _TERMINATORS:
+        return True
+    if ch == ".":       # a single full stop after a word (not a decimal point, not an ellipsis)
+        return i > 0 and not text[i - 1].isdigit() and text[i - 1] != "."
+    return False
+
+
+def _punct_stats(text: str) -> tuple[int, bool]:
+    """(number of in-sentence punctuation marks, is there a terminator before the line end)."""
+    n = 0
+    inside = False
+    last = len(text) - 1
+    while last >= 0 and (text[last] in _CLOSERS or text[last] in _TERMINATORS):
+        last -= 1
+    for i, ch in enumerate(text):
+        if ch in _PUNCT:
+            if ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue        # 1,000
+            n += 1
+            if ch in _TERMINATORS and i < last:
+                inside = True
+    return n, inside
+
+
+def _clean_line(raw: str, src: list[int], end: int) -> _Line:
+    text = raw
+    line = _Line("", [], end)
+    line.indented = bool(text) and text[0] in " \t\u3000"
+    if _MD_HEADING_RE.match(text):
+        line.heading = True
+        text, src = _sub(text, src, _MD_HEADING_RE)
+    # page-jump markers
+    if _JUMP_BARE_LINE_RE.match(text):
+        line.jump_only = True
+        return line
+    if "版" in text or "页" in text or "面" in text:
+        stripped = text.strip()
+        matches = list(_JUMP_BRACKETED_RE.finditer(stripped))
+        if matches:
+            for m in matches:
+                marker = m.group(0)
+                # 下转/转第: the text continues elsewhere, so nothing after it continues this line
+                if "下" in marker or ("转" in marker and "接" not in marker) or m.end() == len(stripped):
+                    line.jump_after = True
+                if m.start() == 0:
+                    line.jump_before = True
+            text, src = _sub(text, src, _JUMP_BRACKETED_RE)
+            if not text.strip():
+                line.jump_only = True
+                return line
+    # whitespace
+    text, src = _sub(text, src, _WS_RE, " ")
+    if text.startswith(" "):
+        text, src = text[1:], src[1:]
+    if text.endswith(" "):
+        text, src = text[:-1], src[:-1]
+    if " " in text:
+        text, src = _delete_positions(text, src, _letterspaced_drops(text))
+        text, src = _sub(text, src, _NUM_SPACE_RE)
+    line.text = text
+    line.src = src
+    line.n_punct, line.term_inside = _punct_stats(text)
+    line.terminal = _is_terminal(text)
+    line.width = _width(text)
+    return line
+
+
+# --------------------------------------------------------------------------------------------
+# re-joining hard-wrapped lines
+# --------------------------------------------------------------------------------------------
+
+def _starts_block(line: _Line, use_indent: bool) -> bool:
+    """Does this line visibly start something new (heading, list item, byline, subtitle)?"""
+    t = line.text
+    if line.heading or line.jump_before or (use_indent and line.indented):
+        return True
+    if t[0] in _LINE_MARKERS or _DASH_START_RE.match(t) or _ENUM_RE.match(t) or _DATELINE_RE.match(t):
+        return True
+    return False
+
+
+class _Para:
+    """Running statistics of the paragraph being assembled from joined lines."""
+
+    __slots__ = ("n_punct", "term_inside", "width", "marked")
+
+    def __init__(self, first: _Line):
+        self.n_punct = 0
+        self.term_inside = False
+        self.width = 0
+        t = first.text
+        # a byline/subtitle/list line (——访..., ●本报记者...) never continues across a blank line
+        self.marked = t[0] in _LINE_MARKERS or bool(_DASH_START_RE.match(t))
+
+    def add(self, ln: _Line) -> None:
+        self.n_punct += ln.n_punct
+        self.term_inside = self.term_inside or ln.term_inside
+        self.width += ln.width
+
+    def running_text(self) -> bool:
+        """Does the paragraph read as running text rather than a headline?"""
+        return self.term_inside or self.n_punct >= 1
+
+
+def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_indent: bool,
+             para: _Para) -> bool:
+    """Is the line break between ``a`` and the next non-blank line ``b`` a hard wrap?
+
+    A break is a wrap when ``a`` does not end a sentence (no terminator at its end), neither
+    line is a heading, list item, byline or dateline, and the text reads as running text:
+
+    * adjacent lines: ``a`` contains punctuation, or its paragraph does, or ``a`` fills the
+      column (display width at least 75% of the typical width of the lines around it);
+    * across blank lines (column/page breaks in newspaper layouts): the paragraph so far
+      reads as running text (it has in-sentence punctuation; a colon alone does not count,
+      headlines use it), it is not a byline/subtitle, and ``b`` contains punctuation or fills
+      the column.
+    """
+    if a.terminal or a.heading or a.jump_after:
+        return False
+    if _starts_block(b, use_indent):
+        return False
+    ca, cb = a.text[-1], b.text[0]
+    if ca in _LINE_MARKERS or cb in _CLOSERS and cb not in "”’」』":
+        return False
+    full = a.width >= 0.75 * wrap_width
+    if blank_between:
+        if para.marked or not para.running_text():
+            return False
+        return b.n_punct > 0 or b.width >= 0.75 * wrap_width
+    return a.n_punct > 0 or para.n_punct > 0 or full
+
+
+def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
+    """Typical width of a full line around each line (keyed by id(line)).
+
+    Newspaper pages mix columns of different widths, so the width a line is compared with is
+    the 75th percentile of the widths of the non-empty lines within ``radius`` lines of it.
+    """
+    widths = [l.width for l in lines]
+    result: dict[int, float] = {}
+    for i, ln in enumerate(lines):
+        window = sorted(widths[max(0, i - radius): i + radius + 1])
+        result[id(ln)] = float(window[int(0.75 * (len(window) - 1))]) if window else 0.0
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# building the analysis text
+# --------------------------------------------------------------------------------------------
+
+def _build(original: str) -> tuple[str, list[int], bool]:
+    src = list(range(len(original)))
+    text, src = _sub(original, src, _NEWLINES_RE, "\n")
+    text, src = _nfkc(text, src)
+    text, src, changed, han = _to_simplified(text, src)
+    traditional = changed >= 1 and changed >= 0.04 * max(han, 1)
+
+    # physical lines
+    lines: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        seg = src[pos:pos + len(raw)]
+        end = src[pos + len(raw)] if pos + len(raw) < len(src) else len(original)
+        lines.append(_clean_line(raw, seg, end))
+        pos += len(raw) + 1
+
+    # blocks (blank-line separated) -> drop duplicates
+    blocks: list[list[_Line]] = []
+    cur: list[_Line] = []
+    boundaries_after: set[int] = set()     # ids of lines after which no wrap may be joined
+    for ln in lines:
+        if ln.jump_only:
+            if cur:
+                blocks.append(cur)
+                cur = []
+            blocks.append([ln])
+        elif not ln.text:
+            if cur:
+                blocks.append(cur)
+                cur = []
+        else:
+            cur.append(ln)
+    if cur:
+        blocks.append(cur)
+
+    kept: list[list[_Line]] = []
+    seen: set[str] = set()
+    prev_key = ""
+    for blk in blocks:
+        if blk[0].jump_only:
+            kept.append(blk)
+            continue
+        key = "".join(l.text for l in blk).replace(" ", "")
+        dup = (len(key) >= 10 and key in seen) or (len(key) >= 20 and prev_key.endswith(key))
+        if dup:
+            kept.append([])         # a hard boundary
+            continue
+        seen.add(key)
+        prev_key = key
+        kept.append(blk)
+
+    content = [l for blk in kept for l in blk if l.text]
+    local_width = _local_widths(content)
+    indented = sum(1 for l in content if l.indented)
+    use_indent = indented <= 0.5 * max(1, len(content))
+
+    # walk the lines, joining wraps
+    out: list[str] = []
+    osrc: list[int] = []
+    prev: _Line | None = None
+    para: _Para | None = None
+    for blk in kept:
+        if not blk or blk[0].jump_only:
+            prev = None         # hard boundary: page jump or dropped duplicate
+            continue
+        for k, ln in enumerate(blk):
+            if prev is not None and para is not None and _is_wrap(
+                    prev, ln, k == 0, local_width[id(prev)], use_indent, para):
+                if prev.text[-1].isascii() and prev.text[-1].isalpha() and ln.text[0].isascii() and ln.text[0].isalpha():
+                    out.append(" ")
+                    osrc.append(prev.end)
+            else:
+                if out:
+                    out.append("\n")
+                    osrc.append(prev.end if prev is not None else osrc[-1])
+                para = _Para(ln)
+            out.append(ln.text)
+            osrc.extend(ln.src)
+            para.add(ln)
+            prev = ln
+    result = "".join(out)
+    # defensive: the map must be monotone-friendly and in range
+    n = len(original)
+    osrc = [min(max(0, i), n) for i in osrc]
+    osrc.append(n)
+    return result, osrc, traditional
+
+
+# --------------------------------------------------------------------------------------------
+# sentences
+# --------------------------------------------------------------------------------------------
+
+_MAX_SENTENCE = 250
+_SOFT_BREAKS = set(",，、:：")
+
+
+def split_sentences(text: str, doc_id: str) -> list[Sentence]:
+    """Split the analysis text into sentences.
+
+    Boundaries: line ends; 。！？!?；; (with the closing quotes/brackets that follow them);
+    never inside 《》 book titles.  Sentences longer than 250 characters are cut at the last
+    comma-like mark before the limit (the NER model reads at most ~500 tokens).
+    """
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    depth = 0
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            spans.append((start, i))
+            start = i + 1
+            depth = 0
+        elif ch == "《":
+            depth += 1
+        elif ch == "》":
+            depth = max(0, depth - 1)
+        elif ch in _TERMINATORS and depth == 0:
+            j = i + 1
+            while j < n and (text[j] in _TERMINATORS or text[j] in _CLOSERS or text[j] == "."):
+                if text[j] == "》":
+                    break
+                j += 1
+            spans.append((start, j))
+            start = j
+            i = j
+            continue
+        i += 1
+    spans.append((start, n))
+
+    result: list[Sentence] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        while e - s > _MAX_SENTENCE:
+            cut = -1
+            for k in range(s + _MAX_SENTENCE - 1, s + _MAX_SENTENCE // 3, -1):
+                if text[k] in _SOFT_BREAKS:
+                    cut = k + 1
+                    break
+            if cut < 0:
+                cut = s + _MAX_SENTENCE
+            result.append(Sentence(doc_id, len(result), s, cut, text[s:cut]))
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s:
+            result.append(Sentence(doc_id, len(result), s, e, text[s:e]))
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------
+
+def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str) -> Document:
+    text, offsets, traditional = _build(original)
+    doc = Document(
+        id=doc_id, path=path, original=original, text=text, offsets=offsets,
+        encoding=encoding, sha256=sha, traditional=traditional,
+    )
+    doc.sentences = split_sentences(text, doc_id)
+    return doc
+
+
+def prepare_text(raw: str, doc_id: str = "text") -> Document:
+    """Build a Document (analysis text, offsets, sentences) from an in-memory string."""
+    sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return _make_document(doc_id, doc_id, raw, "utf-8", sha)
+
+
+def decode_bytes(raw: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode raw file bytes; returns (text, encoding).  Raises InputError."""
+    text, enc = _decode(raw, path)
+    _check_text(text, path)
+    return text, enc
+
+
+def load_document(path: str | os.PathLike[str], doc_id: str | None = None) -> Document:
+    """Read, decode and prepare one file.  Raises InputError naming the file and the problem."""
+    p = Path(path)
+    spath = str(p)
+    if not p.exists():
+        raise InputError(spath, "no such file")
+    if p.is_dir():
+        raise InputError(spath, "is a directory, not a file")
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InputError(spath, f"cannot read file: {e.strerror or e}") from None
+    text, enc = decode_bytes(raw, spath)
+    sha = hashlib.sha256(raw).hexdigest()
+    return _make_document(doc_id or p.name, spath, text, enc, sha)
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in filenames:
+            if f.startswith("."):
+                continue
+            if f.lower().endswith(SUFFIXES):
+                found.append(Path(dirpath) / f)
+    return sorted(found, key=lambda q: q.relative_to(root).as_posix())
+
+
+def iter_corpus_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
+    """(file, doc id) pairs for the given files/directories, in reading order."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    pairs: list[tuple[Path, str]] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            pairs.extend((f, f.relative_to(p).as_posix()) for f in _walk(p))
+        elif p.exists():
+            pairs.append((p, p.name))
+        else:
+            raise InputError(str(p), "no such file or directory")
+    return pairs
+
+
+def read_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    on_error: Callable[[InputError], None] | None = None,
+) -> list[Document]:
+    """Read every ``.txt``/``.md`` file under ``paths`` (files or directories).
+
+    Directories are walked recursively in sorted order (hidden entries skipped); doc.id is the
+    path relative to the directory given, or the file name for a file given directly.  A file
+    that cannot be used is passed to ``on_error`` as an :class:`InputError` (logged as a
+    warning when ``on_error`` is None) and skipped.  A path that does not exist raises
+    InputError.
+    """
+    docs: list[Document] = []
+    ids: set[str] = set()
+    for f, doc_id in iter_corpus_files(paths):
+        try:
+            if doc_id in ids:
+                raise InputError(str(f), f"duplicate document id {doc_id!r} (another file has the same relative path)")
+            doc = load_document(f, doc_id)
+        except InputError as err:
+            if on_error is not None:
+                on_error(err)
+            else:
+                log.warning("skipping %s", err)
+            continue
+        ids.add(doc_id)
+        docs.append(doc)
+    return docs
+
+
+__all__ = [
+    "SUFFIXES", "decode_bytes", "iter_corpus_files", "load_document", "prepare_text",
+    "read_corpus", "split_sentences",
+]

@@ -1,0 +1,355 @@
+"""Ingest: decoding, normalisation with the offset map, wrap re-joining, sentences."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import decode_bytes, load_document, prepare_text, read_corpus, split_sentences
+from kg.model import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+SAMPLE = (
+    "呼和浩特市人民政府与内蒙古伊利实业集团股份有限公司签署合作协议。\n"
+    "市委书记于会文出席。\n"
+)
+
+
+def _check_offsets(doc) -> None:
+    """Every analysis character maps to an original character it was derived from."""
+    assert len(doc.offsets) == len(doc.text) + 1
+    assert doc.offsets[-1] == len(doc.original)
+    assert all(a <= b for a, b in zip(doc.offsets, doc.offsets[1:])), "offset map not monotone"
+    for i, ch in enumerate(doc.text):
+        if ch in " \n":
+            continue
+        o = doc.original[doc.offsets[i]]
+        if ch in unicodedata.normalize("NFKC", o):
+            continue
+        from opencc import OpenCC
+
+        assert ch in OpenCC("t2s").convert(unicodedata.normalize("NFKC", o)), (i, ch, o)
+
+
+# ---------------------------------------------------------------------------- encodings
+
+@pytest.mark.parametrize(
+    "codec,prefix,expected",
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("gbk", b"", "gb18030"),
+        ("gb18030", b"", "gb18030"),
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
+        ("utf-16-le", b"\xff\xfe", "utf-16-le"),
+        ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+    ],
+)
+def test_encodings_simplified(tmp_path, codec, prefix, expected):
+    f = tmp_path / "doc.txt"
+    f.write_bytes(prefix + SAMPLE.encode(codec))
+    doc = load_document(f)
+    assert doc.encoding == expected
+    assert doc.original == SAMPLE          # BOM removed, text exact
+    assert "内蒙古伊利实业集团股份有限公司" in doc.text
+    assert [s.text for s in doc.sentences] == [
+        "呼和浩特市人民政府与内蒙古伊利实业集团股份有限公司签署合作协议。",
+        "市委书记于会文出席。",
+    ]
+    import hashlib
+
+    assert doc.sha256 == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_big5_traditional(tmp_path):
+    trad = "臺灣地區的國務院辦公廳發佈通知。\n經濟發展與環境保護並重。\n"
+    f = tmp_path / "big5.txt"
+    f.write_bytes(trad.encode("big5"))
+    doc = load_document(f)
+    assert doc.encoding == "big5"
+    assert doc.original == trad
+    assert doc.traditional is True
+    assert "国务院办公厅" in doc.text
+    assert "经济发展与环境保护并重" in doc.text
+    _check_offsets(doc)
+
+
+@pytest.mark.parametrize("text", ["人", "国务院", "中华人民共和国国务院办公厅"])
+def test_short_texts_decode(text):
+    for codec in ("gbk", "utf-16-le", "utf-16-be", "utf-8"):
+        decoded, _ = decode_bytes(text.encode(codec))
+        assert decoded == text, codec
+
+
+def test_bad_files_reported_and_rest_read(tmp_path):
+    (tmp_path / "a_good.txt").write_text(SAMPLE, encoding="utf-8")
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_blank.txt").write_bytes(b"  \n\n \t\n")
+    (tmp_path / "d_binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "e_png.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    (tmp_path / "f_undecodable.txt").write_bytes(b"\x81\x30\xff\xfe\xfd\x80\x80" * 3 + b"\xff")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "g_good.md").write_text("## 标题\n\n正文第一句。", encoding="utf-8")
+    (tmp_path / "ignored.csv").write_text("a,b\n", encoding="utf-8")
+    errors: list[InputError] = []
+    docs = read_corpus(tmp_path, on_error=errors.append)
+    assert [d.id for d in docs] == ["a_good.txt", "sub/g_good.md"]
+    problems = {Path(e.path).name: e.problem for e in errors}
+    assert set(problems) == {"b_empty.txt", "c_blank.txt", "d_binary.txt", "e_png.md", "f_undecodable.txt"}
+    assert problems["b_empty.txt"] == "empty file"
+    assert "blank" in problems["c_blank.txt"]
+    assert "binary" in problems["d_binary.txt"]
+    assert "binary" in problems["e_png.md"]
+    assert "cannot decode" in problems["f_undecodable.txt"]
+    for e in errors:           # the message names the file and the problem
+        assert str(e).startswith(e.path) and e.problem in str(e)
+    assert docs[1].text == "标题\n正文第一句。"
+
+
+def test_load_document_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        load_document(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="no such file or directory"):
+        read_corpus(tmp_path / "missing")
+    f = tmp_path / "x.txt"
+    f.write_text(SAMPLE, encoding="utf-8")
+    docs = read_corpus([f])
+    assert docs[0].id == "x.txt"
+
+
+# ---------------------------------------------------------------------------- normalisation
+
+def test_nfkc_and_offsets():
+    doc = prepare_text("ＡＢＣ公司（北京）成立于２０２４年。")
+    assert doc.text == "ABC公司(北京)成立于2024年。"
+    s = doc.text.index("北京")
+    os_, oe = doc.orig_span(s, s + 2)
+    assert doc.original[os_:oe] == "北京"
+    os_, oe = doc.orig_span(0, 3)
+    assert doc.original[os_:oe] == "ＡＢＣ"
+    _check_offsets(doc)
+
+
+def test_wrap_rule_joins_newspaper_lines():
+    raw = (
+        "纳入总体工作计划。呼和浩特市\n"
+        "委、市政府始终将“双拥模范城”视为党\n"
+        "政军共同的政治任务和政治荣誉。\n"
+    )
+    doc = prepare_text(raw)
+    assert "呼和浩特市委、市政府" in doc.text
+    assert "党政军" in doc.text
+    assert "\n" not in doc.text
+    s = doc.text.index("呼和浩特市委")
+    os_, oe = doc.orig_span(s, s + len("呼和浩特市委"))
+    assert doc.original[os_:oe] == "呼和浩特市\n委"
+    _check_offsets(doc)
+
+
+def test_wrap_rule_keeps_headlines_and_sentence_ends():
+    raw = (
+        "习近平同阿塞拜疆总统阿利耶夫会谈\n"
+        " 中共呼和浩特市委员会机关报\n"
+        "\n"
+        "李强出席大会并讲话\n"
+        "\n"
+        "石泰峰、李书磊出席大会。\n"
+        "谌贻琴主持大会。\n"
+        "\n"
+        "●本报记者 阿柔娜\n"
+        "\n"
+        "## 于会文主持会议\n"
+        "本报讯(记者 若谷)1月30日,市委常委会召开扩大会议。\n"
+    )
+    doc = prepare_text(raw)
+    assert doc.text.split("\n") == [
+        "习近平同阿塞拜疆总统阿利耶夫会谈",
+        "中共呼和浩特市委员会机关报",
+        "李强出席大会并讲话",
+        "石泰峰、李书磊出席大会。",
+        "谌贻琴主持大会。",
+        "●本报记者 阿柔娜",
+        "于会文主持会议",
+        "本报讯(记者 若谷)1月30日,市委常委会召开扩大会议。",
+    ]
+    assert [s.text for s in doc.sentences][:3] == [
+        "习近平同阿塞拜疆总统阿利耶夫会谈", "中共呼和浩特市委员会机关报", "李强出席大会并讲话",
+    ]
+
+
+def test_wrap_across_column_break_and_paragraph_lines():
+    # a paragraph broken by a blank line (column break) continues; a headline does not
+    raw = (
+        "习近平对双拥工作作出重要指示强调\n"
+        "\n"
+        "近年来,全市双拥工作取得积极进展,助力巩固\n"
+        "\n"
+        "提高一体化国家战略体系和能力,全市各项双拥成果得到巩固。\n"
+        "\n"
+        "项目兴则产业兴,项目强则呼和浩特强。尤其是契合“六大产业集群”方\n"
+        "\n"
+        "向的优质项目,是汇聚资本、技术、人才的关键载体。\n"
+    )
+    doc = prepare_text(raw)
+    lines = doc.text.split("\n")
+    assert lines[0] == "习近平对双拥工作作出重要指示强调"
+    assert "助力巩固提高一体化国家战略体系" in lines[1]
+    assert "“六大产业集群”方向的优质项目" in lines[2]
+    assert len(lines) == 3
+
+
+def test_wrap_narrow_column_splits_no_names():
+    raw = (
+        "这些活动不仅丰富了呼和浩\n"
+        "特的文化生活,贴心的服务和精\n"
+        "细的管理也极大提升了呼和浩特\n"
+        "的知名度、美誉度和影响力,让呼\n"
+        "和浩特成功破圈。\n"
+    )
+    doc = prepare_text(raw)
+    assert doc.text.count("呼和浩特") == 3
+    assert "\n" not in doc.text
+
+
+def test_page_jump_markers_dropped():
+    raw = (
+        "（上接第1版）通过近几年的接续努力,产值突破90%。\n"
+        "进高质量充分就业。 （下转第4版）\n"
+        "(下转第4版)\n"
+        "研究部署有关工作(转第3版)\n"
+        "下转A3版\n"
+        "后续内容(接第2版)继续。\n"
+        "第4版新闻：本版编辑介绍。\n"
+    )
+    doc = prepare_text(raw)
+    assert "版)" not in doc.text and "版）" not in doc.text
+    assert "下转A3版" not in doc.text
+    assert doc.text.split("\n") == [
+        "通过近几年的接续努力,产值突破90%。",
+        "进高质量充分就业。",
+        "研究部署有关工作",
+        "后续内容继续。",
+        "第4版新闻:本版编辑介绍。",
+    ]
+    _check_offsets(doc)
+
+
+def test_page_jump_is_a_hard_boundary():
+    # text before 下转 continues on another page: it must not be glued to the next article
+    raw = "是强化效率意识,推动项目“天天有\n\n(下转第4版)\n\n点、切入点、着力点,谋划新领域新赛道。\n"
+    doc = prepare_text(raw)
+    assert doc.text.split("\n") == ["是强化效率意识,推动项目“天天有", "点、切入点、着力点,谋划新领域新赛道。"]
+
+
+def test_number_spaces_and_letterspacing():
+    doc = prepare_text("全年总额达 1.2 万亿元，增长 8.9% ，4 月 23 日召开。\n 政 府 工 作 报 告\n同呼吸 共命运 心连心\n")
+    lines = doc.text.split("\n")
+    assert "1.2万亿元" in lines[0]
+    assert "4月23日" in lines[0]
+    assert lines[1] == "政府工作报告"
+    assert lines[2] == "同呼吸 共命运 心连心"     # phrase separators stay
+    s = doc.text.index("1.2万亿元")
+    os_, oe = doc.orig_span(s, s + len("1.2万亿元"))
+    assert doc.original[os_:oe] == "1.2 万亿元"
+    _check_offsets(doc)
+
+
+def test_duplicate_paragraphs_dropped():
+    raw = (
+        "点、切入点、着力点,谋划新领域新赛道典型应用场景,下好“先手棋”。\n\n"
+        "是强化效率意识,倒排工期、挂图作战,促使意向项目快签约。\n\n"
+        "短句。\n\n"
+        "点、切入点、着力点,谋划新领域新赛道典型应用场景,下好“先手棋”。\n\n"
+        "短句。\n"
+    )
+    doc = prepare_text(raw)
+    assert doc.text.count("切入点") == 1
+    assert doc.text.count("短句。") == 2        # too short to be a duplicate paragraph
+    _check_offsets(doc)
+
+
+def test_traditional_offsets_point_at_traditional_surface():
+    raw = "國務院總理李強會見內蒙古自治區黨委書記。\n呼和浩特市發展和改革委員會主任殷樹剛表示，將推進項目建設。\n"
+    doc = prepare_text(raw)
+    assert doc.traditional is True
+    assert "国务院总理李强会见内蒙古自治区党委书记" in doc.text
+    for simp, trad in [("国务院", "國務院"), ("内蒙古自治区党委", "內蒙古自治區黨委"),
+                       ("呼和浩特市发展和改革委员会", "呼和浩特市發展和改革委員會"), ("殷树刚", "殷樹剛")]:
+        s = doc.text.index(simp)
+        os_, oe = doc.orig_span(s, s + len(simp))
+        assert doc.original[os_:oe] == trad
+    _check_offsets(doc)
+
+
+def test_simplified_is_not_traditional():
+    doc = prepare_text(SAMPLE)
+    assert doc.traditional is False
+    assert doc.text == SAMPLE.strip()
+
+
+def test_crlf_and_markdown():
+    doc = prepare_text("# 标题\r\n\r\n第一段,内容\r\n继续。\r\n")
+    assert doc.text == "标题\n第一段,内容继续。"
+    _check_offsets(doc)
+
+
+# ---------------------------------------------------------------------------- sentences
+
+def test_sentence_split_quotes_and_titles():
+    text = "他说:“我们要努力。”随后离开。印发《关于加快发展的意见!》等文件;会议结束?好!"
+    sents = [s.text for s in split_sentences(text, "t")]
+    assert sents == ["他说:“我们要努力。”", "随后离开。", "印发《关于加快发展的意见!》等文件;", "会议结束?", "好!"]
+
+
+def test_sentence_offsets_and_long_sentences():
+    doc = prepare_text("甲" * 300 + "," + "乙" * 100 + "。\n短句。")
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text
+        assert s.doc_id == "text"
+        assert len(s.text) <= 250
+    assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
+    assert doc.sentences[-1].text == "短句。"
+
+
+def test_sample_corpus():
+    errors: list[InputError] = []
+    docs = read_corpus(DATA, on_error=errors.append)
+    assert not errors
+    assert [d.id for d in docs] == sorted(p.name for p in DATA.glob("*.txt"))
+    for d in docs:
+        assert d.encoding == "utf-8" and not d.traditional
+        assert 60 <= len(d.sentences) <= 400, (d.id, len(d.sentences))
+        assert max(len(s.text) for s in d.sentences) <= 250
+        _check_offsets(d)
+    by_id = {d.id: d for d in docs}
+    t0 = by_id["000_13d6afb94e443b02.txt"].text
+    assert "呼和浩特市委、市政府始终将" in t0           # wrapped line re-joined
+    assert "下转" not in t0
+    assert "呼和浩\n" not in t0 and "呼\n和浩特" not in t0
+    t2 = by_id["002_fedfad648894b728.txt"].text
+    assert t2.count("是强化效率意识,倒排工期") == 1   # duplicated paragraph dropped
+    t3 = by_id["003_cacabed7aa6ec20d.txt"].text
+    assert t3.startswith("政府工作报告\n")
+    assert "霍尔果斯陆路口岸协作,进出口总额首次突破200亿元" in t3
+
+
+def test_large_input_is_fast():
+    import time
+
+    base = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt")))
+    single = prepare_text(base)
+    # ~2 MB of distinct paragraphs (a copy number after every full stop defeats de-duplication)
+    big = "\n\n".join(base.replace("。", f"。{k}") for k in range(20))
+    t = time.perf_counter()
+    doc = prepare_text(big)
+    elapsed = time.perf_counter() - t
+    assert len(big.encode("utf-8")) > 1_500_000
+    assert len(doc.sentences) > 15 * len(single.sentences)
+    assert elapsed < 30, elapsed
