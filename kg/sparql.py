@@ -321,16 +321,18 @@ def format_json(columns: Sequence[str], rows: Sequence[tuple]) -> str:
 def sparql_command(
     query_or_file: Annotated[str, typer.Argument(
         help="A SPARQL query, a .rq file, or the name of a query in sparql/ "
-             "(e.g. posts_of_person).", show_default=False)],
+             "(e.g. posts_of_person).", show_default=False, metavar="QUERY_OR_FILE")],
     graph: Annotated[Path, typer.Option("--graph", "-g",
                                         help="Turtle file written by `kg build`.")]
     = Path("out/graph.ttl"),
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+    format: Annotated[str, typer.Option("--format", "-f", metavar="table|csv|json",
+                                        help="Output format.")]
     = "table",
     param: Annotated[Optional[list[str]], typer.Option(
-        "--param", "-p", help="NAME=VALUE: bind the query's 'VALUES ?NAME { ... }' block "
+        "--param", "-p", metavar="NAME=VALUE", help="Bind the query's 'VALUES ?NAME { ... }' block "
                               "(repeatable).")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="auto, oxigraph or rdflib.")]
+    engine: Annotated[str, typer.Option("--engine", metavar="auto|oxigraph|rdflib",
+                                        help="SPARQL engine (auto = oxigraph).")]
     = "auto",
 ) -> None:
     """Run a SPARQL query on the exported graph and print the result."""
