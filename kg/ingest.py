@@ -16,8 +16,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 
 1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
-3. Traditional -> Simplified (OpenCC ``t2s``; per paragraph, char by char where a phrase
-   conversion would change the length);
+3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
+   Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char by char where a phrase conversion would
+   change the length;
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
    numbers and CJK (``1.2 万亿元``) closed up;
@@ -85,9 +86,9 @@ _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
 _JUMP_CORE = (
-    r"(?:上|下|紧|续|再)?\s*(?:转|接)\s*(?:第|至|到)?\s*"
-    r"[A-Za-z]?\s*[0-9一二三四五六七八九十百零〇]{1,3}\s*[A-Za-z]?\s*(?:版|页|面)"
-    r"(?:\s*[A-Za-z]?\s*[0-9一二三四五六七八九十]{0,3})?"
+    r"(?:(?:上|下|紧|续|再)?\s*(?:转|接)\s*(?:第|至|到)?\s*"
+    r"[A-Za-z]?\s*[0-9一二三四五六七八九十百零〇]{1,3}\s*(?:版|页|面)"
+    r"|(?:接上|转下|续上|见下)(?:页|版))"
 )
 _JUMP_BRACKETED_RE = re.compile(r"[（(【\[〔]\s*" + _JUMP_CORE + r"\s*[)）】\]〕]")
 _JUMP_BARE_LINE_RE = re.compile(r"^\s*" + _JUMP_CORE + r"\s*$")
@@ -547,8 +548,12 @@ def _build(original: str) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _nfkc(text, src)
-    text, src, changed, han = _to_simplified(text, src)
-    traditional = changed >= 1 and changed >= 0.04 * max(han, 1)
+    # Convert only text that is Traditional: t2s is not the identity on every Simplified text
+    # (乾县 -> 干县), so a Simplified document with a stray Traditional character stays as it is.
+    conv, conv_src, changed, han = _to_simplified(text, src)
+    traditional = (changed >= 2 and changed >= 0.04 * han) or (changed >= 1 and changed >= 0.5 * han)
+    if traditional:
+        text, src = conv, conv_src
 
     # physical lines
     lines: list[_Line] = []

@@ -241,6 +241,42 @@ def test_page_jump_markers_dropped():
     _check_offsets(doc)
 
 
+@pytest.mark.parametrize("marker", ["（下转第4版）", "（上接第1版）", "(转第2版)", "（接第3版）", "（紧接第1版）",
+                                    "（下转第二版）", "(下转 4 版)", "【下转第4版】", "（接上页）", "（下转A3版）"])
+def test_page_jump_marker_variants(marker):
+    doc = prepare_text(f"会议强调,要抓好落实。{marker}\n")
+    assert doc.text == "会议强调,要抓好落实。"
+
+
+def test_other_layout_indented_paragraphs_and_latin_wraps():
+    # a different paper: centred headings, paragraphs indented with full-width spaces, wrapped
+    raw = (
+        "　　　　　　　　国务院召开常务会议\n"
+        "　　　　　　部署推进新型城镇化建设\n"
+        "\n"
+        "　　新华社北京3月5日电　国务院总理李强3月5日主持召开国务院常务会\n"
+        "议，研究部署推进以人为本的新型城镇化建设。会议指出，推进新型城\n"
+        "镇化是现代化的必由之路。\n"
+        "　　会议强调，要坚持以人为本，推动城市更新。国家发展和改革委员会\n"
+        "要会同有关部门抓紧制定配套政策措施。\n"
+        "　　会议还研究了其他事项。\n"
+        "Economic growth in the region\n"
+        "remained strong in 2024, driven by\n"
+        "exports.\n"
+    )
+    doc = prepare_text(raw)
+    assert doc.text.split("\n") == [
+        "国务院召开常务会议",
+        "部署推进新型城镇化建设",
+        "新华社北京3月5日电 国务院总理李强3月5日主持召开国务院常务会议,研究部署推进以人为本的新型城镇化建设。"
+        "会议指出,推进新型城镇化是现代化的必由之路。",
+        "会议强调,要坚持以人为本,推动城市更新。国家发展和改革委员会要会同有关部门抓紧制定配套政策措施。",
+        "会议还研究了其他事项。",
+        "Economic growth in the region remained strong in 2024, driven by exports.",
+    ]
+    _check_offsets(doc)
+
+
 def test_page_jump_is_a_hard_boundary():
     # text before 下转 continues on another page: it must not be glued to the next article
     raw = "是强化效率意识,推动项目“天天有\n\n(下转第4版)\n\n点、切入点、着力点,谋划新领域新赛道。\n"
@@ -292,6 +328,10 @@ def test_simplified_is_not_traditional():
     doc = prepare_text(SAMPLE)
     assert doc.traditional is False
     assert doc.text == SAMPLE.strip()
+    # t2s is not the identity on all Simplified text (乾县 -> 干县): Simplified stays untouched
+    doc = prepare_text("陕西省乾县人民政府召开会议。")
+    assert doc.traditional is False
+    assert doc.text == "陕西省乾县人民政府召开会议。"
 
 
 def test_crlf_and_markdown():
