@@ -292,7 +292,8 @@ def _prediction_from_fact(rec: Mapping[str, Any], where: str) -> Prediction | No
 
 
 def load_predictions(source: str | os.PathLike[str] | Iterable[Any]) -> list[Prediction]:
-    """Predictions from a facts JSONL file or from fact records (dicts or Fact objects).
+    """Predictions from a facts JSONL file (or a ``kg build`` output directory holding
+    ``facts.jsonl``) or from fact records (dicts or Fact objects).
 
     Facts of relations without a gold kind (part_of, located_in) and entities of types the gold
     does not annotate (Post) are skipped.  Predictions are de-duplicated per document: those
@@ -301,6 +302,8 @@ def load_predictions(source: str | os.PathLike[str] | Iterable[Any]) -> list[Pre
     items: list[tuple[Any, str]] = []
     if isinstance(source, (str, os.PathLike)):
         p = Path(source)
+        if p.is_dir():                       # an output directory of kg build
+            p = p / "facts.jsonl"
         try:
             text = p.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -350,7 +353,13 @@ def _max_matching(gold: list[GoldRecord], preds: list[Prediction]) -> dict[int, 
     """Gold index -> prediction index.  Kuhn's augmenting paths from the gold side, required
     records first: augmenting never unmatches a gold record, so the result covers a maximum
     number of required records and, given that, a maximum number of optional ones."""
-    adj = [[j for j, p in enumerate(preds) if _matches(p, g)] for g in gold]
+    adj = []
+    for g in gold:
+        cands = [j for j, p in enumerate(preds) if _matches(p, g)]
+        # try first the predictions that give the canonical (first) forms, for readable details
+        canon = {s: normalize(g.slots[s][0]) for s in KIND_SLOTS[g.kind]}
+        cands.sort(key=lambda j: -sum(canon[s] in preds[j].values[s] for s in canon))
+        adj.append(cands)
     pred_to_gold: dict[int, int] = {}
 
     def augment(gi: int, seen: set[int]) -> bool:

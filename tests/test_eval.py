@@ -76,6 +76,13 @@ def test_missing_gold_file(tmp_path):
         load_gold(tmp_path / "nope.jsonl")
 
 
+def test_predictions_from_output_directory(tmp_path):
+    (tmp_path / "facts.jsonl").write_text(MINI_FACTS.read_text(encoding="utf-8"), encoding="utf-8")
+    assert [p.key() for p in load_predictions(tmp_path)] == [p.key() for p in load_predictions(MINI_FACTS)]
+    with pytest.raises(GoldError, match="no such file"):
+        load_predictions(tmp_path / "sub")
+
+
 def test_bad_prediction_line(tmp_path):
     f = tmp_path / "facts.jsonl"
     f.write_text(json.dumps(ent("a.txt", "甲", "Person"), ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
