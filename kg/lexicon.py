@@ -1,0 +1,178 @@
+"""Reviewed domain knowledge for relation extraction and entity resolution.
+
+Everything kg knows about the genre that is not learned by the NER model lives in the TSV
+files of ``kg/data/`` (post titles, organisation suffixes, abbreviations, cluster / action /
+project grammar, place grammar, industry words, person-name rules).  Each file starts with
+``#`` comment lines saying what it is and how it is used, then a header row, then one row per
+entry (tab separated).  :meth:`Lexicon.load` reads them all; a malformed file raises
+:class:`kg.model.KgError` naming the file, the line and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import KgError
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "data"
+
+# file name -> expected header columns
+_FILES: dict[str, tuple[str, ...]] = {
+    "posts.tsv": ("title", "kind", "implied_org", "place_org", "after_name"),
+    "org_suffixes.tsv": ("suffix", "subtype", "strip"),
+    "abbreviations.tsv": ("short", "full", "scope"),
+    "action_patterns.tsv": ("kind", "value"),
+    "project_patterns.tsv": ("kind", "value"),
+    "clusters.tsv": ("kind", "value"),
+    "places.tsv": ("kind", "value"),
+    "industry_terms.tsv": ("kind", "value"),
+    "persons.tsv": ("kind", "value"),
+}
+
+# allowed "kind" values of the kind/value files
+_KINDS: dict[str, set[str]] = {
+    "action_patterns.tsv": {"suffix", "lead_suffix", "intro_verb", "generic_body", "quantifier",
+                            "umbrella", "lead_cue", "known"},
+    "project_patterns.tsv": {"build_verb", "head", "phase", "infra_cue", "tail", "zone"},
+    "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
+    "places.tsv": {"suffix", "city_suffix", "name", "province"},
+    "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},
+    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname"},
+}
+
+_REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
+                ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
+                ("persons.tsv", "byline"), ("persons.tsv", "bullet")}
+
+
+@dataclass(frozen=True)
+class PostInfo:
+    title: str
+    kind: str
+    implied_org: str      # surface form of the organisation when none precedes ("" = none)
+    place_org: str        # template with {place} when a place precedes ("" = the place)
+    after_name: bool      # may follow the name ("习近平总书记")
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    full: str
+    scope: str            # "body" or "whole"
+
+
+def _read_rows(path: Path, header: tuple[str, ...]) -> list[tuple[int, list[str]]]:
+    if not path.is_file():
+        raise KgError(f"{path}: lexicon file missing")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise KgError(f"{path}: cannot read lexicon file ({e})") from e
+    rows: list[tuple[int, list[str]]] = []
+    seen_header = False
+    for no, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if not seen_header:
+            if tuple(c.strip() for c in cols) != header:
+                raise KgError(f"{path}:{no}: expected header {' | '.join(header)}, "
+                              f"got {' | '.join(cols)}")
+            seen_header = True
+            continue
+        if len(cols) < len(header):
+            cols = cols + [""] * (len(header) - len(cols))
+        if len(cols) > len(header):
+            raise KgError(f"{path}:{no}: {len(cols)} columns, expected {len(header)}")
+        if not cols[0].strip():
+            raise KgError(f"{path}:{no}: empty first column")
+        rows.append((no, [c.strip() for c in cols]))
+    if not seen_header:
+        raise KgError(f"{path}: no header row")
+    return rows
+
+
+@dataclass
+class Lexicon:
+    directory: Path
+    posts: dict[str, PostInfo] = field(default_factory=dict)
+    org_suffixes: list[tuple[str, str, bool]] = field(default_factory=list)   # longest first
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+    lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    regexes: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, directory: str | Path | None = None) -> "Lexicon":
+        d = Path(directory) if directory is not None else DEFAULT_DIR
+        if not d.is_dir():
+            raise KgError(f"{d}: lexicon directory missing")
+        lex = cls(directory=d)
+        for name, header in _FILES.items():
+            path = d / name
+            rows = _read_rows(path, header)
+            if name == "posts.tsv":
+                for no, (title, kind, implied, place_org, after) in rows:
+                    if after not in ("yes", "no", ""):
+                        raise KgError(f"{path}:{no}: after_name must be yes or no, got {after!r}")
+                    if place_org and "{place}" not in place_org:
+                        raise KgError(f"{path}:{no}: place_org must contain {{place}}")
+                    lex.posts[title] = PostInfo(title, kind, implied, place_org, after == "yes")
+            elif name == "org_suffixes.tsv":
+                for no, (suffix, subtype, strip) in rows:
+                    if subtype not in ("government", "party", "enterprise", "other"):
+                        raise KgError(f"{path}:{no}: unknown subtype {subtype!r}")
+                    lex.org_suffixes.append((suffix, subtype, strip == "yes"))
+                lex.org_suffixes.sort(key=lambda t: -len(t[0]))
+            elif name == "abbreviations.tsv":
+                for no, (short, full, scope) in rows:
+                    if scope not in ("body", "whole"):
+                        raise KgError(f"{path}:{no}: scope must be body or whole, got {scope!r}")
+                    lex.abbreviations.append(Abbreviation(short, full, scope))
+            else:
+                kinds = _KINDS[name]
+                for no, (kind, value) in rows:
+                    if kind not in kinds:
+                        raise KgError(f"{path}:{no}: unknown kind {kind!r} "
+                                      f"(expected one of {', '.join(sorted(kinds))})")
+                    if not value:
+                        raise KgError(f"{path}:{no}: empty value")
+                    key = (name.removesuffix(".tsv"), kind)
+                    if (name, kind) in _REGEX_KINDS:
+                        try:
+                            rx = re.compile(value, re.M)
+                        except re.error as e:
+                            raise KgError(f"{path}:{no}: bad regular expression ({e})") from e
+                        lex.regexes.setdefault(key, []).append(rx)
+                    else:
+                        lex.lists.setdefault(key, []).append(value)
+        return lex
+
+    # ------------------------------------------------------------------ access helpers
+    def words(self, file: str, kind: str, longest_first: bool = True) -> list[str]:
+        ws = list(self.lists.get((file, kind), []))
+        if longest_first:
+            ws.sort(key=lambda w: (-len(w), w))
+        return ws
+
+    def patterns(self, file: str, kind: str) -> list[re.Pattern[str]]:
+        return list(self.regexes.get((file, kind), []))
+
+    def post_suffix(self, element: str) -> str | None:
+        """The longest post title that ends ``element``."""
+        best = None
+        for t in self.posts:
+            if element.endswith(t) and (best is None or len(t) > len(best)):
+                best = t
+        return best
+
+    def org_subtype(self, name: str) -> str | None:
+        for suffix, subtype, _ in self.org_suffixes:
+            if name.endswith(suffix):
+                return subtype
+        return None
+
+    def ends_with_org_suffix(self, name: str) -> bool:
+        return any(name.endswith(s) for s, _, _ in self.org_suffixes)

@@ -1,0 +1,1056 @@
+"""Rule layer on top of the NER mentions: extra entities and the relations kg extracts.
+
+``extract(doc, mentions, lexicon) -> DocResult`` adds the entity types the NER model does not
+give (Project, Action, Cluster), strengthens Person / Organization / Post with grammar
+(appositive post chains, bylines, organisation suffixes and abbreviations), and extracts
+
+* ``holds_post(person, post, org)`` -- appositive chains ("市委副书记、市长贺海东"), bylines
+  ("本报记者 阿柔娜"), "X的Y" forms and titles after a name ("习近平总书记");
+* ``leads_action(agency, action)`` -- 牵头 statements and interview framing (the department
+  whose head is interviewed leads the actions it says it carries out);
+* ``in_cluster(member, cluster)`` -- projects (and the enterprises named in them) listed in a
+  cluster's section ("全力推进…的新材料产业集群。建成投产A、B等项目…");
+* ``part_of`` (organisation inside an organisation) and ``located_in`` (organisation or
+  project whose name starts with a place).
+
+All grammar words come from the lexicon (``kg/data/*.tsv``); this module only holds the
+mechanics.  Offsets in mentions and evidence are analysis offsets into ``doc.text``.  Args
+carry surface forms; :mod:`kg.resolve` turns them into canonical entities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .model import Arg, DocResult, Document, Evidence, Fact, Mention
+
+_HAN = "\u4e00-\u9fff"
+# characters that end a name / clause for the grammar (ASCII forms after NFKC included)
+_HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
+_CLAUSE_END = set("，。；：！？,;:!?\n")
+# function words that cannot be inside an organisation name in a post chain; the organisation
+# starts after the last of them ("记者采访了市发改委党组书记…")
+_ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是", "由", "对", "向", "被", "把",
+             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任")
+# characters a person name does not start with
+_NAME_BAD_FIRST = set("会的和及等们一要将在是了对就把被为与同向从兼任也还都已并其该各本全这那有无不处室部组团院厅局")
+# function words that never occur inside a project / cluster / action name
+_NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass
+class _Chain:
+    start: int          # view offsets
+    end: int            # end of the person name
+    person: str
+    person_start: int
+    elements: list[tuple[str, str, str]]   # (org surface or "", org kind, title)
+    interview: bool
+
+
+class _View:
+    """doc.text without in-word line breaks (a wrapped line joined inside a word), with a map
+    back to doc.text offsets."""
+
+    def __init__(self, text: str):
+        keep: list[int] = []
+        lines_start = 0
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                line = text[lines_start:i]
+                prev_c = text[i - 1] if i > 0 else ""
+                next_c = text[i + 1] if i + 1 < len(text) else ""
+                joinable = (len(line.strip()) >= 15 and _is_han(prev_c) and _is_han(next_c)
+                            and prev_c not in "。！？")
+                lines_start = i + 1
+                if joinable:
+                    continue
+            keep.append(i)
+        self.map = keep
+        self.text = "".join(text[i] for i in keep)
+        self.inv: list[int] = [0] * (len(text) + 1)
+        j = 0
+        for i in range(len(text) + 1):
+            while j < len(keep) and keep[j] < i:
+                j += 1
+            self.inv[i] = j
+
+    def to_doc(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            p = self.map[start] if start < len(self.map) else (self.map[-1] + 1 if self.map else 0)
+            return p, p
+        return self.map[start], self.map[end - 1] + 1
+
+
+class _Extractor:
+    def __init__(self, doc: Document, mentions: list[Mention], lex: Lexicon):
+        self.doc = doc
+        self.lex = lex
+        self.v = _View(doc.text)
+        self.t = self.v.text
+        self.ner = [m for m in mentions]
+        self.mentions: list[Mention] = []
+        self.facts: list[Fact] = []
+        # NER mentions in view coordinates, by type
+        self.ner_v: list[tuple[int, int, str, str | None, str]] = []
+        for m in self.ner:
+            s, e = self.v.inv[m.start], self.v.inv[m.end]
+            if e > s:
+                self.ner_v.append((s, e, m.type, m.subtype, self.t[s:e]))
+        self.places = self._place_names()
+        self.posts_rx = re.compile("|".join(re.escape(t) for t in
+                                            sorted(lex.posts, key=lambda x: -len(x))))
+        self.persons: dict[tuple[int, int], str] = {}        # view span -> source
+        self.person_names: set[str] = set()
+        self.actions: dict[tuple[int, int], str] = {}        # view span -> canonical text
+        self.projects: dict[tuple[int, int], str] = {}
+        self.enterprises: dict[tuple[int, int], str] = {}
+        self.orgs: dict[tuple[int, int], tuple[str, str | None]] = {}
+        self.clusters: dict[tuple[int, int], str] = {}
+        self.chains: list[_Chain] = []
+
+    # ------------------------------------------------------------------ helpers
+    def _place_names(self) -> set[str]:
+        names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        for s, e, typ, _sub, text in self.ner_v:
+            if typ == "Place":
+                names.add(text)
+        suf = "|".join(re.escape(x) for x in self.lex.words("places", "suffix"))
+        for m in re.finditer(rf"[{_HAN}]{{2,6}}?(?:{suf})", self.t):
+            pass  # grammar-only places are checked on demand by _is_place
+        return names
+
+    def _is_place(self, text: str) -> bool:
+        if not text:
+            return False
+        if text in self.places:
+            return True
+        for s in self.lex.words("places", "suffix"):
+            if text.endswith(s) and 2 <= len(text) - len(s) + 1 and len(text) <= 8:
+                body = text[: -len(s)]
+                if len(body) >= 1 and all(_is_han(c) for c in body) \
+                        and not self.lex.ends_with_org_suffix(body):
+                    if len(s) == 1 and len(body) < 1:
+                        return False
+                    return True
+        return False
+
+    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
+        best = None
+        for s, e, t, _sub, _x in self.ner_v:
+            if s == start and t == typ and (best is None or e > best[1]):
+                best = (s, e)
+        return best
+
+    def _evidence(self, vstart: int, vend: int) -> Evidence:
+        s, e = self.v.to_doc(vstart, vend)
+        sent = self.doc.sentence_at(s) or self.doc.sentence_at(max(0, e - 1))
+        if sent is None:
+            return Evidence(self.doc.id, -1, s, e, self.doc.text[s:e])
+        return Evidence(self.doc.id, sent.index, s, e, sent.text)
+
+    def _mention(self, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
+                 score: float = 0.9, text: str | None = None) -> None:
+        s, e = self.v.to_doc(vstart, vend)
+        sent = self.doc.sentence_at(s)
+        self.mentions.append(Mention(self.doc.id, sent.index if sent else -1, s, e,
+                                     text if text is not None else self.doc.text[s:e],
+                                     typ, subtype, source, score))
+
+    def _fact(self, relation: str, args: dict[str, Arg], span: tuple[int, int], extractor: str,
+              confidence: float) -> None:
+        self.facts.append(Fact(relation, args, self._evidence(*span), extractor, confidence))
+
+    def _clause_start(self, pos: int, stop: set[str] = _HARD) -> int:
+        i = pos
+        while i > 0 and self.t[i - 1] not in stop:
+            i -= 1
+        return i
+
+    # ------------------------------------------------------------------ persons
+    def _name_after(self, pos: int) -> tuple[int, int] | None:
+        """A person name starting at ``pos`` (after a post title)."""
+        t = self.t
+        p = pos
+        while p < len(t) and t[p] in " \u3000":
+            p += 1
+        if p >= len(t) or not _is_han(t[p]) or t[p] in _NAME_BAD_FIRST:
+            return None
+        run_end = p
+        while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
+            run_end += 1
+        followers = self.lex.words("persons", "follower")
+        not_person = set(self.lex.words("persons", "not_person"))
+        cands = []
+        for k in (2, 3, 4):
+            if p + k > run_end:
+                break
+            rest = t[p + k:run_end]
+            name = t[p:p + k]
+            if name in not_person or any(c in name for c in "的了是在"):
+                continue
+            if p + k == run_end or any(rest.startswith(f) for f in followers):
+                cands.append((p, p + k))
+        ner = self._ner_at(p, "Person")
+        if ner and ner[1] - ner[0] in (2, 3, 4, 5) and (not cands or ner in cands):
+            return ner
+        if cands:
+            return cands[0]
+        if ner and 2 <= ner[1] - ner[0] <= 5:
+            return ner
+        # a name glued to the next words: keep the candidate that recurs in the document
+        # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示")
+        for k in (3, 2, 4):
+            if p + k > run_end:
+                continue
+            name = t[p:p + k]
+            for m in re.finditer(re.escape(name), t):
+                if m.start() == p:
+                    continue
+                after = t[m.end():m.end() + 3]
+                if after[:1] in _HARD or any(after.startswith(f) for f in followers):
+                    return (p, p + k)
+        return None
+
+    def _add_person(self, span: tuple[int, int], source: str) -> None:
+        if span not in self.persons:
+            self.persons[span] = source
+            self.person_names.add(self.t[span[0]:span[1]])
+
+    def bylines(self) -> None:
+        not_person = set(self.lex.words("persons", "not_person"))
+        for kind in ("byline", "bullet"):
+            for rx in self.lex.patterns("persons", kind):
+                for m in rx.finditer(self.t):
+                    names_start = m.start("names")
+                    raw = m.group("names")
+                    pos = names_start
+                    # which organisation employs the reporter
+                    line_start = self.t.rfind("\n", 0, m.start()) + 1
+                    before = self.t[line_start:m.start()]
+                    org = None
+                    wire = re.search(r"([\u4e00-\u9fff]{2,4}社)[\u4e00-\u9fff0-9月日]*电\s*[(（]?$",
+                                     before)
+                    if wire:
+                        org = wire.group(1)
+                    elif kind == "byline" and ("本报" in m.group(0) or "本报" in before):
+                        org = "本报"
+                    title_m = re.search(r"(实习记者|特约记者|首席记者|记者)", m.group(0))
+                    for part in re.split(r"([、，,])", raw):
+                        if part in ("、", "，", ","):
+                            pos += len(part)
+                            continue
+                        s = pos + (len(part) - len(part.lstrip(" \u3000")))
+                        name = part.strip(" \u3000")
+                        pos += len(part)
+                        if name.endswith("摄") and len(name) > 2:
+                            name = name[:-1]
+                        if not (2 <= len(name) <= 4) or name in not_person or "本报" in name:
+                            continue
+                        span = (s, s + len(name))
+                        self._add_person(span, kind)
+                        if title_m and org:
+                            args = {
+                                "person": Arg(name, "Person"),
+                                "post": Arg(title_m.group(1), "Post"),
+                                "org": Arg(org, "Organization", "other"),
+                            }
+                            self._fact("holds_post", args, (m.start(), span[1]), "byline", 0.8)
+
+    # ------------------------------------------------------------------ post chains
+    def _org_part_start(self, estart: int, tstart: int) -> int:
+        """Left edge of the organisation part of a chain element [estart, tstart)."""
+        seg = self.t[estart:tstart]
+        cut = 0
+        for w in _ORG_CUTS:
+            i = seg.rfind(w)
+            while i >= 0:
+                end = i + len(w)
+                # "访" inside 信访局 is part of a name
+                if w == "访" and seg[end:end + 1] == "局":
+                    i = seg.rfind(w, 0, i)
+                    continue
+                cut = max(cut, end)
+                break
+        return estart + cut
+
+    def _classify_org(self, text: str) -> str:
+        """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
+        if not text or any(c in _HARD for c in text) or len(text) > 30:
+            return ""
+        if self.lex.ends_with_org_suffix(text) or self._abbr_match(text):
+            return "org"
+        if self._is_place(text):
+            return "place"
+        for s, e, typ, _sub, x in self.ner_v:
+            if x == text and typ in ("Organization", "Place"):
+                return "org" if typ == "Organization" else "place"
+        # "<place>生态环境": a place followed by a department body without its suffix
+        for p in sorted(self.places, key=len, reverse=True):
+            if len(p) >= 2 and text.startswith(p) and len(text) - len(p) >= 2:
+                return "org"
+        m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
+        if m and len(text) - m.end() >= 2 and self._is_place(m.group(0)):
+            return "org"
+        return ""
+
+    def _abbr_match(self, text: str) -> bool:
+        for a in self.lex.abbreviations:
+            if a.scope == "whole":
+                if "{place}" in a.short:
+                    rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$"
+                    if re.match(rx, text):
+                        return True
+                elif text == a.short:
+                    return True
+            elif text.endswith(a.short):
+                return True
+        return False
+
+    def post_chains(self) -> None:
+        t = self.t
+        for m in self.posts_rx.finditer(t):
+            ts, te = m.start(), m.end()
+            name = self._name_after(te)
+            if name is None:
+                continue
+            # walk back over the chain elements separated by 、
+            elements: list[tuple[int, int, int]] = []   # (element start, title start, title end)
+            cur_ts, cur_te = ts, te
+            while True:
+                estart = cur_ts
+                while estart > 0 and t[estart - 1] not in _HARD:
+                    estart -= 1
+                # the title found by the regex may be the tail of a longer title
+                el = t[estart:cur_te]
+                title = self.lex.post_suffix(el) or t[cur_ts:cur_te]
+                cur_ts = cur_te - len(title)
+                ostart = self._org_part_start(estart, cur_ts)
+                elements.append((ostart, cur_ts, cur_te))
+                if ostart == estart and estart > 0 and t[estart - 1] == "、":
+                    prev_end = estart - 1
+                    prev_el_start = prev_end
+                    while prev_el_start > 0 and t[prev_el_start - 1] not in _HARD:
+                        prev_el_start -= 1
+                    prev = t[prev_el_start:prev_end]
+                    pt = self.lex.post_suffix(prev)
+                    if pt:
+                        cur_ts, cur_te = prev_end - len(pt), prev_end
+                        continue
+                break
+            elements.reverse()
+            # "X的Y": an organisation before 的 owns a title standing alone
+            first_os, first_ts, _ = elements[0]
+            de_org = None
+            if first_os == first_ts and first_os > 0 and t[first_os - 1] == "的":
+                j = first_os - 1
+                k = j
+                while k > 0 and t[k - 1] not in _HARD:
+                    k -= 1
+                cand = t[self._org_part_start(k, j):j]
+                if cand and (self.lex.ends_with_org_suffix(cand) or self._is_place(cand)
+                             or self._abbr_match(cand)):
+                    de_org = cand
+            if any(os_ < ts_ and not self._classify_org(t[os_:ts_]) for os_, ts_, _ in elements) \
+                    and not de_org:
+                continue
+            parsed: list[tuple[str, str, str]] = []
+            prev_org: tuple[str, str] | None = None
+            for idx, (os_, ts_, te_) in enumerate(elements):
+                title = t[ts_:te_]
+                info = self.lex.posts[title]
+                org_text = t[os_:ts_]
+                if idx == 0 and not org_text and de_org:
+                    org_text = de_org
+                kind = self._classify_org(org_text)
+                if kind == "place":
+                    org_text = info.place_org.replace("{place}", org_text) if info.place_org \
+                        else org_text
+                    kind = "org" if info.place_org else "place"
+                if org_text:
+                    parsed.append((org_text, kind, title))
+                    prev_org = (org_text, kind)
+                elif info.implied_org:
+                    parsed.append((info.implied_org, "implied", title))
+                    prev_org = (info.implied_org, "implied")
+                elif prev_org is not None:
+                    parsed.append((prev_org[0], "inherited", title))
+                else:
+                    parsed.append(("", "none", title))
+            chain_start = elements[0][0]
+            pre = t[max(0, chain_start - 3):chain_start]
+            interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
+                                               or "—" in pre)
+            person = t[name[0]:name[1]]
+            ch = _Chain(chain_start, name[1], person, name[0], parsed, interview)
+            self.chains.append(ch)
+            self._add_person(name, "post_chain")
+            self._mention(ts, te, "Post", None, "post_chain", 0.9)
+            for org_text, kind, title in parsed:
+                if not org_text:
+                    continue
+                conf = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85}[kind]
+                args = {"person": Arg(person, "Person"), "post": Arg(title, "Post"),
+                        "org": Arg(org_text, "Organization", self.lex.org_subtype(org_text))}
+                self._fact("holds_post", args, (chain_start, name[1]), "post_chain", conf)
+            if elements[0][0] < elements[0][1]:
+                os_, ts_, _ = elements[0]
+                txt = t[os_:ts_]
+                if self._classify_org(txt) == "org":
+                    self.orgs.setdefault((os_, ts_), (txt, self.lex.org_subtype(txt)))
+
+    def _surname_name(self, end: int, lengths=(3, 2)) -> tuple[int, int] | None:
+        """A 2-3 character name ending at ``end`` that starts with a common surname."""
+        t = self.t
+        surnames = set(self.lex.words("persons", "surname"))
+        for k in lengths:
+            s = end - k
+            if s < 0 or not all(_is_han(c) for c in t[s:end]):
+                continue
+            if t[s] in surnames or t[s:s + 2] in surnames:
+                return (s, end)
+        return None
+
+    def titles_after_names(self) -> None:
+        """"习近平总书记": a title that may follow the name of its holder."""
+        titles = [p.title for p in self.lex.posts.values() if p.after_name and p.implied_org]
+        if not titles:
+            return
+        ner_person = {(a, b) for a, b, typ, _s, _x in self.ner_v if typ == "Person"}
+        known = set(self.person_names) | {x for _a, _b, typ, _s, x in self.ner_v
+                                          if typ == "Person"}
+        rx = re.compile("|".join(re.escape(x) for x in sorted(titles, key=len, reverse=True)))
+        for m in rx.finditer(self.t):
+            ts = m.start()
+            span = next(((a, b) for (a, b) in ner_person if b == ts and 2 <= b - a <= 4), None)
+            if span is None:
+                span = next(((ts - len(n), ts) for n in sorted(known, key=len, reverse=True)
+                             if 2 <= len(n) <= 4 and self.t[max(0, ts - len(n)):ts] == n), None)
+            if span is None:
+                span = self._surname_name(ts)
+            if span is None:
+                continue
+            # the title here must not open a post chain of its own ("总书记习近平")
+            name = self.t[span[0]:span[1]]
+            if span[0] > 0 and self.t[span[0] - 1] in "、" or name in self.lex.posts:
+                continue
+            info = self.lex.posts[m.group(0)]
+            args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
+                    "org": Arg(info.implied_org, "Organization")}
+            self._add_person(span, "title_after_name")
+            self._fact("holds_post", args, (span[0], m.end()), "title_after_name", 0.85)
+
+    def listed_persons(self) -> None:
+        """Names listed with known persons ("石泰峰、李书磊、…沈跃跃出席") and a surname-led
+        2-3 character name opening a clause before a reporting verb ("谌贻琴主持大会")."""
+        t = self.t
+        known = {(a, b) for a, b, typ, _s, _x in self.ner_v if typ == "Person"} | set(self.persons)
+        for m in re.finditer(rf"[{_HAN}]{{2,4}}(?:、[{_HAN}]{{2,4}})+", t):
+            items = []
+            pos = m.start()
+            for it in m.group(0).split("、"):
+                items.append((pos, pos + len(it)))
+                pos += len(it) + 1
+            # the last item may run into the verb: "沈跃跃出席大会"
+            hits = [sp for sp in items if sp in known]
+            if len(hits) < 2:
+                continue
+            for a, b in items:
+                if (a, b) in known:
+                    continue
+                if b - a <= 3:
+                    self._add_person((a, b), "list")
+                else:
+                    cand = self._name_after(a)
+                    if cand and cand[1] <= b:
+                        self._add_person(cand, "list")
+        verbs = ("主持", "出席", "表示", "指出", "强调", "介绍", "讲话")
+        surnames = set(self.lex.words("persons", "surname"))
+        for m in re.finditer(rf"(?:^|(?<=[。,，;；:：!！?？\n、]))([{_HAN}]{{2,3}}?)(?:{'|'.join(verbs)})", t):
+            a, b = m.start(1), m.end(1)
+            name = t[a:b]
+            if (a, b) in known or name[0] not in surnames or name in self.lex.posts:
+                continue
+            if any(c in name for c in "的了是在和与会市区县局委省国党"):
+                continue
+            self._add_person((a, b), "reporting_verb")
+
+    # ------------------------------------------------------------------ organisations
+    def org_grammar(self) -> None:
+        """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
+        t = self.t
+        whole = [a.short for a in self.lex.abbreviations
+                 if a.scope == "whole" and "{" not in a.short]
+        body = [a.short for a in self.lex.abbreviations if a.scope == "body"]
+        prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
+        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
+        pre_rx = "|".join(re.escape(p) for p in places + prefixes)
+        # body abbreviations after a prefix
+        if body:
+            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})")
+            for m in rx.finditer(t):
+                self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+        # 市/区/县 + body + 局/委/办... (body without function words)
+        sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
+        rx = re.compile(f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)")
+        non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
+        for m in rx.finditer(t):
+            b = m.group(1)
+            if b.startswith(non_prefix) or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等")):
+                continue
+            if m.start() > 0 and t[m.start() - 1] == "市" and not t[m.start():].startswith("市市"):
+                pass
+            self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+        for w in sorted(whole, key=len, reverse=True):
+            if len(w) < 2 or w in ("国家", "中国", "我国"):
+                continue
+            for m in re.finditer(re.escape(w), t):
+                # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
+                self.orgs.setdefault((m.start(), m.end()), (w, None))
+        # "<place>市委" / "<place>党委" / "<place>政府"
+        for a in self.lex.abbreviations:
+            if a.scope == "whole" and a.short.startswith("{place}"):
+                tail = a.short[len("{place}"):]
+                for p in places:
+                    for m in re.finditer(re.escape(p + tail), t):
+                        self.orgs.setdefault((m.start(), m.end()), (m.group(0), None))
+
+    # ------------------------------------------------------------------ actions
+    def _action_ok(self, name: str) -> bool:
+        bare = name.replace("“", "").replace("”", "").replace("‘", "").replace("’", "")
+        suffix = next((s for s in self.lex.words("action_patterns", "suffix") if bare.endswith(s)),
+                      None)
+        if suffix is None:
+            return False
+        body = bare[: -len(suffix)]
+        if len(body) < 2 or body in self.lex.words("action_patterns", "generic_body"):
+            return False
+        if any(body.startswith(q) for q in self.lex.words("action_patterns", "quantifier")):
+            return False
+        outside = re.sub("[“‘][^”’]*[”’]", "", name)
+        if any(w in body for w in _NAME_STOP) or "、" in outside \
+                or any(w in outside for w in ("和", "与", "及")):
+            return False
+        return True
+
+    def _is_infra(self, name: str) -> bool:
+        bare = re.sub("[“”‘’\"]", "", name)
+        return any(rx.search(bare) for rx in self.lex.patterns("project_patterns", "infra_cue"))
+
+    def _add_action(self, s: int, e: int, source: str) -> None:
+        name = self.t[s:e]
+        if self._is_infra(name):
+            self.projects.setdefault((s, e), name)
+            return
+        for (a, b) in list(self.actions):
+            if a <= s and e <= b:
+                return
+            if s <= a and b <= e:
+                del self.actions[(a, b)]
+        self.actions[(s, e)] = name
+
+    def actions_grammar(self) -> None:
+        t = self.t
+        sufs = self.lex.words("action_patterns", "suffix")
+        suf_rx = "|".join(re.escape(s) for s in sufs)
+        # quoted names: “温暖工程”, “三北”工程, “强基”行动
+        umb = self.lex.patterns("action_patterns", "umbrella")
+        for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
+            inner = m.group(1)
+            if any(inner.endswith(s) for s in sufs):
+                if self._action_ok(inner) or any(rx.search(inner) for rx in umb):
+                    self._add_action(m.start(), m.end(), "quoted")
+                continue
+            after = re.match(f"(?:{suf_rx})", t[m.end():])
+            if after and len(inner) >= 2:
+                self._add_action(m.start(), m.end() + after.end(), "quoted")
+        # umbrella names without quotes: 六个行动, 六大行动
+        for rx in self.lex.patterns("action_patterns", "umbrella"):
+            body = rx.pattern.lstrip("^")
+            for m in re.finditer(f"(?:{body})(?:{suf_rx})", t):
+                self._add_action(m.start(), m.end(), "umbrella")
+        # verb-introduced names: 实施城市精细化管理行动
+        verbs = self.lex.words("action_patterns", "intro_verb")
+        vrx = re.compile(f"(?:{'|'.join(re.escape(v) for v in verbs)})"
+                         f"([{_HAN}0-9A-Za-z“”.]{{2,22}}?(?:{suf_rx}))")
+        for m in vrx.finditer(t):
+            s, e = m.start(1), m.end(1)
+            name = t[s:e]
+            # strip a leading city / place prefix ("呼和浩特市助企行动")
+            if self._action_ok(name):
+                self._add_action(s, e, "intro_verb")
+        # known national campaigns
+        for w in self.lex.words("action_patterns", "known"):
+            for m in re.finditer(re.escape(w), t):
+                self._add_action(m.start(), m.end(), "lexicon")
+        # every other occurrence of an action named in this document
+        names = {self._bare(n) for n in self.actions.values()}
+        for n in sorted(names, key=len, reverse=True):
+            if len(n) < 4:
+                continue
+            for m in re.finditer(re.escape(n), t):
+                if not any(a <= m.start() < b for (a, b) in self.actions):
+                    self.actions[(m.start(), m.end())] = n
+
+    @staticmethod
+    def _bare(name: str) -> str:
+        return re.sub("[“”‘’\"「」]", "", name)
+
+    # ------------------------------------------------------------------ projects & clusters
+    def _brand(self, item: str) -> str | None:
+        """The enterprise brand a project item starts with ("伊利奶粉三期" -> 伊利)."""
+        if not item or item[0] in "“\"‘" or not _is_han(item[0]):
+            return None
+        terms = self.lex.words("industry_terms", "term")
+        if any(item.startswith(w) for w in terms) or re.match(r"^[一二三四五六七八九十两]", item):
+            return None
+        first = len(item)
+        for w in terms:
+            i = item.find(w, 2)
+            if 2 <= i < first:
+                first = i
+        dm = re.search(r"[0-9０-９]", item)
+        if dm and 2 <= dm.start() < first:
+            first = dm.start()
+        brand = item[:first]
+        if first == len(item):
+            # no industry word: the item is the brand itself unless it carries a head/phase
+            for rx in self.lex.patterns("project_patterns", "phase"):
+                brand = rx.sub("", brand)
+            for h in self.lex.words("project_patterns", "head"):
+                if brand.endswith(h) and len(brand) > len(h) + 1 and h not in ("电厂",):
+                    return None
+        if not (2 <= len(brand) <= 10) or "期" in brand:
+            return None
+        if brand in self.lex.words("industry_terms", "not_brand") or self._is_place(brand):
+            return None
+        if any(brand.endswith(z) for z in self.lex.words("project_patterns", "zone")):
+            return None
+        if any(brand.startswith(nb) for nb in self.lex.words("industry_terms", "not_brand")
+               if len(nb) >= 2) and brand not in ("中国联通", "中国融通") and len(brand) <= 3:
+            return None
+        return brand
+
+    def _has_head(self, item: str) -> bool:
+        if any(rx.search(item) for rx in self.lex.patterns("project_patterns", "phase")):
+            return True
+        return any(item.endswith(h) for h in self.lex.words("project_patterns", "head"))
+
+    def project_lists(self) -> list[tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]]]]:
+        """Lists of projects after a build verb.  Returns per list: (position, projects,
+        enterprises) with view spans and names."""
+        t = self.t
+        verbs = self.lex.words("project_patterns", "build_verb")
+        tails = self.lex.words("project_patterns", "tail")
+        vrx = re.compile("|".join(re.escape(v) for v in verbs))
+        out = []
+        for sent in re.finditer(r"[^。；;！？!?\n]+", t):
+            ss, se = sent.start(), sent.end()
+            parts = [(m.start() + ss, m.end() + ss) for m in re.finditer(r"[^,，]+", t[ss:se])]
+            active = False
+            for ps, pe in parts:
+                part = t[ps:pe]
+                vm = vrx.match(part.lstrip())
+                off = ps + (len(part) - len(part.lstrip()))
+                if vm:
+                    body_s = off + vm.end()
+                    active = True
+                elif active and ("、" in part or part.rstrip().endswith("项目")):
+                    body_s = off
+                else:
+                    active = False
+                    continue
+                body = t[body_s:pe]
+                head = ""
+                items_txt = body
+                end_proj = False
+                m_deng = re.search(r"等([^、]*)$", body)
+                if m_deng:
+                    head = m_deng.group(1)
+                    items_txt = body[:m_deng.start()]
+                    for tl in tails:
+                        if head.endswith(tl) and tl != "等":
+                            head = head[: -len(tl)]
+                    end_proj = head.endswith("项目") or head == ""
+                else:
+                    for tl in tails:
+                        if items_txt.endswith(tl) and tl not in ("等", "建设") \
+                                and len(items_txt) > len(tl) + 2:
+                            items_txt = items_txt[: -len(tl)]
+                            break
+                    if items_txt.endswith("项目"):
+                        end_proj = True
+                items = []
+                pos = body_s
+                for raw in items_txt.split("、"):
+                    s = pos + (len(raw) - len(raw.lstrip()))
+                    it = raw.strip()
+                    items.append((s, s + len(it), it))
+                    pos += len(raw) + 1
+                items = [x for x in items if x[2]]
+                if not items:
+                    continue
+                if any(any(w in it for w in _NAME_STOP) for _, _, it in items):
+                    continue
+                projects: list[tuple[int, int, str]] = []
+                enterprises: list[tuple[int, int, str]] = []
+                if head and not head.endswith(("项目", "工程")):
+                    for i, (s, e, it) in enumerate(items):
+                        projects.append((s, e, it + head))
+                        b = self._brand(it)
+                        if b:
+                            enterprises.append((s, s + len(b), b))
+                else:
+                    for i, (s, e, it) in enumerate(items):
+                        b = self._brand(it)
+                        bare = b == it
+                        name = it
+                        if bare:
+                            # borrow the head of the next item that has brand + head
+                            for s2, e2, it2 in items[i + 1:]:
+                                b2 = self._brand(it2)
+                                if b2 and b2 != it2:
+                                    name = it + it2[len(b2):]
+                                    break
+                        if not (end_proj or self._has_head(name)):
+                            continue
+                        if head.endswith("工程") and not name.endswith(("工程", "项目")):
+                            pass
+                        projects.append((s, e, name))
+                        if b:
+                            enterprises.append((s, s + len(b), b))
+                if projects or enterprises:
+                    out.append((body_s, projects, enterprises))
+                    for s, e, name in projects:
+                        self.projects.setdefault((s, e), name)
+                    for s, e, name in enterprises:
+                        self.enterprises.setdefault((s, e), name)
+                if m_deng or not ("、" in part):
+                    pass
+        return out
+
+    def named_projects(self) -> None:
+        """"…项目" names outside lists ("签署量子产业创新基地项目…协议")."""
+        t = self.t
+        cuts = sorted(set(self.lex.words("project_patterns", "build_verb"))
+                      | set(self.lex.words("action_patterns", "intro_verb"))
+                      | {"签署", "签约", "的", "和", "与", "及", "在", "了", "为", "是", "个"},
+                      key=len, reverse=True)
+        for m in re.finditer(f"[{_HAN}A-Za-z0-9“”]{{3,24}}?项目", t):
+            s, e = m.start(), m.end()
+            seg = t[s:e]
+            cut = 0
+            for c in cuts:
+                i = seg.rfind(c, 0, len(seg) - 2)
+                if i >= 0:
+                    cut = max(cut, i + len(c))
+            name = seg[cut:]
+            body = name[:-2]
+            if len(body) < 4 or body.endswith(("重点", "重大", "帮扶", "交通", "示范", "民生", "产业")):
+                continue
+            if any(w in body for w in _NAME_STOP) or body[0].isdigit():
+                continue
+            self.projects.setdefault((s + cut, e), name)
+
+    def clusters_grammar(self) -> None:
+        t = self.t
+        sufs = self.lex.words("clusters", "suffix")
+        cuts = self.lex.words("clusters", "cut")
+        rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(s) for s in sufs)})"
+                        f"(?![{_HAN}]{{0,1}}(?:游|化))")
+        for m in rx.finditer(t):
+            s, e = m.start(), m.end()
+            # the name starts after the last cut word
+            seg = t[s:e]
+            core_end = len(seg) - max(len(x) for x in sufs if seg.endswith(x))
+            cut = 0
+            for c in cuts:
+                i = seg.rfind(c, 0, core_end)
+                if i >= 0:
+                    cut = max(cut, i + len(c))
+            s2 = s + cut
+            name = t[s2:e]
+            core = name
+            for x in sufs:
+                if core.endswith(x):
+                    core = core[: -len(x)]
+                    break
+            core = core.strip("“”")
+            if len(core) < 2 or core in ("产业", "制造业", "一批"):
+                continue
+            if name.startswith("”"):
+                continue
+            # quoted umbrella: “六大产业集群”
+            if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
+                s2, e = s2 - 1, e + 1
+            self.clusters[(s2, e)] = t[s2:e]
+        # "绿色算力、生物医药等集群": each listed item is a cluster
+        for m in re.finditer(f"([{_HAN}、]{{2,40}})等(?:{'|'.join(re.escape(s) for s in sufs)})", t):
+            seg = m.group(1)
+            start = m.start(1)
+            cut = 0
+            for c in cuts:
+                i = seg.rfind(c)
+                if i >= 0:
+                    cut = max(cut, i + len(c))
+            pos = start + cut
+            for it in seg[cut:].split("、"):
+                if len(it) >= 2:
+                    self.clusters.setdefault((pos, pos + len(it)), it)
+                pos += len(it) + 1
+
+    def in_cluster(self, lists) -> None:
+        """Cluster sections: a heading sentence ending with one cluster; the project lists
+        until the next heading or section mark are its members."""
+        t = self.t
+        heads = self.lex.words("clusters", "heading_verb")
+        marks = self.lex.patterns("clusters", "section_mark")
+        sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", t)]
+        sections: list[tuple[int, int, tuple[int, int]]] = []
+        for i, (ss, se) in enumerate(sents):
+            text = t[ss:se].strip()
+            stripped = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", text)
+            if not any(stripped.startswith(h) for h in heads):
+                continue
+            inside = [(a, b) for (a, b) in self.clusters if ss <= a and b <= se]
+            if len(inside) != 1:
+                continue
+            a, b = inside[0]
+            if t[b:se].strip(" 。.!！") != "":
+                continue
+            name = self._bare(self.clusters[(a, b)])
+            if re.match(r"^[一二三四五六七八九十两0-9]+[个大项]", name):
+                continue
+            # the section ends at the next heading / section mark
+            end = len(t)
+            for ss2, se2 in sents[i + 1:]:
+                s2 = t[ss2:se2]
+                s2b = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", s2.strip())
+                if any(rx.search(s2) for rx in marks) or (
+                        any(s2b.startswith(h) for h in heads)
+                        and any(ss2 <= x and y <= se2 for (x, y) in self.clusters)):
+                    end = ss2
+                    break
+            sections.append((se, end, (a, b)))
+        for s0, s1, cspan in sections:
+            cname = self.clusters[cspan]
+            for pos, projects, enterprises in lists:
+                if not (s0 <= pos < s1):
+                    continue
+                for s, e, name in projects:
+                    args = {"member": Arg(name, "Project"),
+                            "cluster": Arg(cname, "Cluster")}
+                    self._fact("in_cluster", args, (s, e), "cluster_section", 0.85)
+                for s, e, name in enterprises:
+                    args = {"member": Arg(name, "Organization", "enterprise"),
+                            "cluster": Arg(cname, "Cluster")}
+                    self._fact("in_cluster", args, (s, e), "cluster_section_brand", 0.75)
+
+    # ------------------------------------------------------------------ leads_action
+    def _orgs_in(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        out = [(a, b, x[0]) for (a, b), x in self.orgs.items() if s <= a and b <= e]
+        for a, b, typ, _sub, x in self.ner_v:
+            if typ == "Organization" and s <= a and b <= e and not any(c in _HARD for c in x):
+                out.append((a, b, x))
+        # drop spans inside longer ones
+        out.sort(key=lambda z: (z[0], -(z[1] - z[0])))
+        res = []
+        for z in out:
+            if res and res[-1][0] <= z[0] and z[1] <= res[-1][1]:
+                continue
+            res.append(z)
+        return res
+
+    def _actions_in(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        return sorted((a, b, n) for (a, b), n in self.actions.items() if s <= a and b <= e)
+
+    def _umbrella(self, name: str) -> bool:
+        bare = self._bare(name)
+        return any(rx.search(bare) for rx in self.lex.patterns("action_patterns", "umbrella"))
+
+    def leads(self) -> None:
+        t = self.t
+        cues = self.lex.words("action_patterns", "lead_cue")
+        crx = re.compile("|".join(re.escape(c) for c in cues))
+        done: set[tuple[str, str]] = set()
+
+        def emit(org: str, act: tuple[int, int, str], span: tuple[int, int], ex: str, c: float):
+            key = (org, self._bare(act[2]))
+            if key in done:
+                return
+            done.add(key)
+            args = {"agency": Arg(org, "Organization", self.lex.org_subtype(org)),
+                    "action": Arg(act[2], "Action")}
+            self._fact("leads_action", args, span, ex, c)
+
+        for sm in re.finditer(r"[^。！？!?\n]+", t):
+            ss, se = sm.start(), sm.end()
+            for cm in crx.finditer(t, ss, se):
+                p = cm.start()
+                acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
+                orgs = self._orgs_in(ss, se)
+                if not acts or not orgs:
+                    continue
+                act = min(acts, key=lambda a: min(abs(a[0] - p), abs(a[1] - p)))
+                orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
+                if not orgs:
+                    continue
+                zw = t.rfind("作为", ss, p)
+                if zw >= 0 and zw <= act[0] < p:
+                    # "作为X的牵头部门，ORG…" / "ORG作为X牵头抓总部门"
+                    before = [o for o in orgs if o[1] <= zw]
+                    after = [o for o in orgs if o[0] >= cm.end()]
+                    org = before[-1] if before else (after[0] if after else None)
+                else:
+                    before = [o for o in orgs if o[1] <= p]
+                    org = before[-1] if before else None
+                if org is None:
+                    continue
+                emit(org[2], act, (min(org[0], act[0]), max(org[1], act[1])), "lead_cue", 0.9)
+
+        # interview framing
+        lead_sufs = self.lex.words("action_patterns", "lead_suffix")
+        verbs = self.lex.words("action_patterns", "intro_verb")
+        heads = [c for c in self.chains if c.interview]
+        for i, ch in enumerate(heads):
+            org = next((o for o, k, _t in ch.elements if k == "org"), None)
+            if org is None:
+                continue
+            # the section starts at the headline line before the interview header
+            line_start = t.rfind("\n", 0, ch.start) + 1
+            prev_line_start = t.rfind("\n", 0, max(0, line_start - 1)) + 1
+            headline = t[prev_line_start:line_start].strip()
+            sec_start = prev_line_start if (headline and len(headline) <= 40
+                                            and not re.search(r"[。!！?？]$", headline)) \
+                else line_start
+            if i + 1 < len(heads):
+                nxt = heads[i + 1].start
+                nl = t.rfind("\n", 0, nxt) + 1
+                pl = t.rfind("\n", 0, max(0, nl - 1)) + 1
+                sec_end = pl if pl > sec_start else nl
+            else:
+                sec_end = len(t)
+            for a in self._actions_in(sec_start, sec_end):
+                bare = self._bare(a[2])
+                if self._umbrella(a[2]) or not any(bare.endswith(s) for s in lead_sufs):
+                    continue
+                in_headline = a[0] < line_start
+                pre = t[max(sec_start, a[0] - 8):a[0]]
+                introduced = any(pre.endswith(v) for v in verbs)
+                if in_headline or introduced:
+                    emit(org, a, (a[0], a[1]), "interview_frame", 0.7)
+
+    # ------------------------------------------------------------------ part_of / located_in
+    def structure(self) -> None:
+        t = self.t
+        orgs = {}
+        for (a, b), (x, sub) in self.orgs.items():
+            orgs[(a, b)] = x
+        for a, b, typ, _sub, x in self.ner_v:
+            if typ == "Organization":
+                orgs.setdefault((a, b), x)
+        names = set(orgs.values())
+        done = set()
+        for (a, b), x in sorted(orgs.items()):
+            for y in names:
+                if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
+                        and self.lex.ends_with_org_suffix(y) and self.lex.ends_with_org_suffix(x) \
+                        and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
+                    if self.lex.org_subtype(x) == "enterprise":
+                        continue
+                    done.add((x, y))
+                    self._fact("part_of", {"part": Arg(x, "Organization", self.lex.org_subtype(x)),
+                                           "whole": Arg(y, "Organization", self.lex.org_subtype(y))},
+                               (a, b), "name_prefix", 0.7)
+        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
+        seen = set()
+        items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
+                [(s, e, x, "Project") for (s, e), x in self.projects.items()]
+        for s, e, x, typ in items:
+            for p in places:
+                if x.startswith(p) and len(x) > len(p) + 1 and (x, p) not in seen:
+                    if not self._is_place(p):
+                        continue
+                    seen.add((x, p))
+                    sub = self.lex.org_subtype(x) if typ == "Organization" else None
+                    self._fact("located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
+                               (s, e), "name_prefix", 0.7)
+                    break
+
+    # ------------------------------------------------------------------ output
+    def collect_mentions(self) -> None:
+        not_person = set(self.lex.words("persons", "not_person"))
+        rule_person_spans = set(self.persons)
+        covered: list[tuple[int, int]] = []
+        for (s, e), _x in self.projects.items():
+            covered.append((s, e))
+        for (s, e) in list(self.orgs) + list(self.enterprises):
+            covered.append((s, e))
+        for m in self.ner:
+            s, e = self.v.inv[m.start], self.v.inv[m.end]
+            if m.type == "Person":
+                x = m.text
+                if x in not_person or x in self.places or len(x) < 2 or len(x) > 6 \
+                        or not all(_is_han(c) or c == "·" for c in x):
+                    continue
+                # inside a rule-found organisation / project, or overlapping a rule person
+                if any(a <= s and e <= b and (b - a) > (e - s) for a, b in covered):
+                    continue
+                if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
+                    continue
+            self.mentions.append(m)
+        for (s, e), src in sorted(self.persons.items()):
+            if any(m.type == "Person" and (self.v.inv[m.start], self.v.inv[m.end]) == (s, e)
+                   for m in self.ner):
+                continue
+            self._mention(s, e, "Person", None, src, 0.9)
+        ner_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner}
+        for (s, e), (x, sub) in sorted(self.orgs.items()):
+            if (s, e) not in ner_spans:
+                self._mention(s, e, "Organization", sub or self.lex.org_subtype(x), "grammar", 0.8)
+        for (s, e), x in sorted(self.enterprises.items()):
+            self._mention(s, e, "Organization", "enterprise", "brand", 0.7)
+        for (s, e), x in sorted(self.projects.items()):
+            self._mention(s, e, "Project", None, "pattern", 0.8, text=x)
+        for (s, e), x in sorted(self.actions.items()):
+            self._mention(s, e, "Action", None, "pattern", 0.8, text=x)
+        for (s, e), x in sorted(self.clusters.items()):
+            self._mention(s, e, "Cluster", None, "pattern", 0.8, text=x)
+        self.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+
+    def run(self) -> DocResult:
+        self.bylines()
+        self.org_grammar()
+        self.post_chains()
+        self.titles_after_names()
+        self.listed_persons()
+        self.actions_grammar()
+        lists = self.project_lists()
+        self.named_projects()
+        self.clusters_grammar()
+        self.in_cluster(lists)
+        self.leads()
+        self.structure()
+        self.collect_mentions()
+        # one fact per (relation, args, evidence span)
+        seen = set()
+        facts = []
+        for f in self.facts:
+            k = (f.relation, tuple(sorted((r, a.text) for r, a in f.args.items())),
+                 f.evidence.start, f.evidence.end)
+            if k in seen:
+                continue
+            seen.add(k)
+            facts.append(f)
+        return DocResult(self.doc.id, self.mentions, facts)
+
+
+def extract(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> DocResult:
+    """All mentions (NER + rule-found) and the facts of one document."""
+    return _Extractor(doc, mentions, lexicon).run()

@@ -1,0 +1,360 @@
+"""Entity resolution: canonical names, alias sets and stable ids across documents.
+
+``resolve(docs, results, lexicon, city_overrides=None) -> (entities, facts)``
+
+* Every document gets a context city (``city_overrides[doc.id]``, else ``doc.city``, else
+  inferred: the "X市" written most often as a place or as the prefix of an organisation).
+  Bare 市委 / 市政府 / 市发改委 are read against it (abbreviation rules in
+  ``kg/data/abbreviations.tsv``): 市发改委 -> <city>发展和改革委员会, 市委 -> 中共<city>委员会.
+* Organisations get a canonical full name; municipal departments written without a place
+  (教育局) are the context city's when the document also names <city>教育局, else they stay
+  local to their city (never merged with another city's 教育局).  Enterprises written by their
+  brand (伊利) join the one full name with that brand core (内蒙古伊利实业集团股份有限公司).
+* People merge across documents when the name and the context city agree, or when the name
+  holds a national post (中共中央总书记 ...) somewhere in the corpus; two different people who
+  share a name in different cities stay apart, and nothing merges on a shared surname or a
+  shorter name.
+* Ids: ``stable_id(type, canonical key)``; a Post arg gets ``post_id(org_id, title)``.
+* One ``mentioned_in`` fact per (entity, document), evidence = the first mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from .lexicon import Lexicon
+from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
+                    stable_id)
+
+_HAN = "\u4e00-\u9fff"
+_QUOTES = re.compile("[“”‘’\"「」『』]")
+_NATIONAL_PREFIXES = ("中国共产党中央", "中华人民共和国", "中央", "全国", "国家", "国务院",
+                      "中国人民政治协商会议全国")
+# a bare-市 name is not a city prefix when it starts with one of these
+_NOT_CITY_PREFIX = ("市场", "市民", "市容", "市政公用", "市政工程", "市政设施")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", _QUOTES.sub("", s or ""))
+
+
+class _Canon:
+    """Canonical names for one document's context (city, province)."""
+
+    def __init__(self, lex: Lexicon, city: str | None, province: str | None, text: str = ""):
+        self.lex = lex
+        self.text = text
+        self.city = city
+        self.province = province
+        self.place_suffixes = lex.words("places", "suffix")
+        self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+        self.whole = [a for a in lex.abbreviations if a.scope == "whole"]
+        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+
+    def _place_ok(self, p: str) -> bool:
+        if p in self.known_places:
+            return True
+        return any(p.endswith(s) and len(p) > len(s) for s in self.place_suffixes) \
+            and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
+
+    def split_place(self, name: str) -> tuple[str, str]:
+        """(place prefix, rest)."""
+        for p in sorted(self.known_places, key=len, reverse=True):
+            if name.startswith(p) and len(name) > len(p):
+                rest = name[len(p):]
+                # 内蒙古 + 自治区… : take the longer administrative form
+                m = re.match(r"^(自治区|省|市)", rest)
+                if m and p + m.group(1) in self.known_places | {p + m.group(1)}:
+                    return p + m.group(1), rest[m.end():]
+                return p, rest
+        suf = "|".join(re.escape(s) for s in ("自治区", "特别行政区", "市", "省", "盟", "县", "旗"))
+        m = re.match(rf"^([{_HAN}]{{2,6}}?(?:{suf}))(.+)$", name)
+        if m and self._place_ok(m.group(1)):
+            return m.group(1), m.group(2)
+        return "", name
+
+    def org(self, text: str) -> tuple[str, bool]:
+        """Canonical organisation name and whether it is local to the context city."""
+        name = _norm(text)
+        if not name:
+            return name, False
+        # whole-name abbreviations without a place
+        for a in self.whole:
+            if "{place}" in a.short:
+                continue
+            if name == a.short:
+                if "{city}" in a.full:
+                    if not self.city:
+                        return name, True
+                    return a.full.replace("{city}", self.city), False
+                return a.full, False
+        # "<place>市委", "中共<place>委", "<place>政府" ...
+        for a in self.whole:
+            if "{place}" not in a.short:
+                continue
+            rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"(?P<p>[{_HAN}]{{2,9}}?)") + "$"
+            m = re.match(rx, name)
+            if m and self._place_ok(m.group("p")):
+                return a.full.replace("{place}", m.group("p")), False
+        prefix = ""
+        rest = name
+        local = False
+        if name.startswith("市") and not name.startswith(_NOT_CITY_PREFIX) and len(name) > 2:
+            prefix, rest = (self.city or "市"), name[1:]
+            local = self.city is None
+        elif name.startswith("自治区") and len(name) > 4:
+            prefix, rest = (self.province or "自治区"), name[3:]
+            local = self.province is None
+        elif name.startswith("省") and len(name) > 2 and self.province:
+            prefix, rest = self.province, name[1:]
+        else:
+            prefix, rest = self.split_place(name)
+        if rest in self.body:
+            rest = self.body[rest]
+        if not prefix:
+            # a department written without its place is the city's when the document also
+            # writes it with the city (or 市); otherwise it stays local to the city
+            local = any(rest.endswith(s) for s in ("局", "委", "厅", "办", "委员会", "办公室")) \
+                or rest == "本报"
+            if local and rest != "本报" and self.city and (
+                    (self.city + name) in self.text or ("市" + name) in self.text):
+                return self.city + rest, False
+        return prefix + rest, local
+
+
+def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
+    """The city a document is about: the "X市" named most often as a place or as the start
+    of an organisation's name.  None when the text names no city."""
+    text = doc.text
+    counts: Counter[str] = Counter()
+    bad = set("城都超上门股夜集全我本该各的和在是了与及对为")
+    for m in re.finditer("市", text):
+        e = m.start()
+        for k in range(2, 6):
+            x = text[max(0, e - k):e]
+            if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in bad or x[0] in bad:
+                continue
+            counts[x + "市"] += 1
+    places = Counter(m.text for m in mentions if m.type == "Place" and m.text.endswith("市")
+                     and 3 <= len(m.text) <= 7)
+    for p, n in places.items():
+        counts[p] += 2 * n
+    # a candidate must be a proper place: seen as a Place mention or 3+ times
+    best = [(n, p) for p, n in counts.items() if n >= 3 and len(p) >= 3]
+    if not best:
+        return None
+    best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
+    return best[0][1]
+
+
+def infer_province(doc: Document, lex: Lexicon) -> str | None:
+    counts = Counter()
+    for p in lex.words("places", "province"):
+        n = doc.text.count(p)
+        if n:
+            counts[p] = n
+    if counts:
+        return counts.most_common(1)[0][0]
+    return None
+
+
+def _enterprise_core(name: str, lex: Lexicon, canon: _Canon) -> str:
+    place, rest = canon.split_place(name)
+    core = rest if len(rest) >= 2 else name
+    changed = True
+    while changed:
+        changed = False
+        for suffix, _sub, strip in lex.org_suffixes:
+            if strip and core.endswith(suffix) and len(core) - len(suffix) >= 2:
+                core = core[: -len(suffix)]
+                changed = True
+    return core
+
+
+def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
+            city_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
+    lex = lexicon
+    overrides = city_overrides or {}
+    docs_by_id = {d.id: d for d in docs}
+    canons: dict[str, _Canon] = {}
+    for r in results:
+        d = docs_by_id.get(r.doc_id)
+        if d is None:
+            continue
+        if r.doc_id in overrides:
+            d.city = overrides[r.doc_id]
+        elif not d.city:
+            d.city = infer_city(d, r.mentions, lex)
+        canons[r.doc_id] = _Canon(lex, d.city, infer_province(d, lex), d.text)
+
+    # ---- people holding national posts are one person corpus-wide
+    national: set[str] = set()
+    for r in results:
+        c = canons.get(r.doc_id)
+        for f in r.facts:
+            if f.relation == "holds_post" and c is not None:
+                org, _ = c.org(f.args["org"].text)
+                if org.startswith(_NATIONAL_PREFIXES) or not org.endswith(
+                        ("局", "委员会", "政府", "委", "厅", "办", "日报", "本报")):
+                    if org.startswith(_NATIONAL_PREFIXES) or c.split_place(org)[0] in c.known_places:
+                        national.add(_norm(f.args["person"].text))
+
+    # ---- enterprise brand cores from full names
+    full_by_core: dict[str, set[str]] = defaultdict(set)
+
+    def is_enterprise(name: str, subtype: str | None) -> bool:
+        return subtype == "enterprise" or lex.org_subtype(name) == "enterprise"
+
+    for r in results:
+        c = canons.get(r.doc_id)
+        if c is None:
+            continue
+        for m in r.mentions:
+            if m.type == "Organization":
+                name, _ = c.org(m.text)
+                if lex.org_subtype(name) == "enterprise":
+                    core = _enterprise_core(name, lex, c)
+                    if core != name:
+                        full_by_core[core].add(name)
+
+    def canon_of(typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
+        """(key, canonical name, subtype)"""
+        c = canons.get(doc_id) or _Canon(lex, None, None)
+        city = c.city or ""
+        bare = _norm(text)
+        if typ == "Organization":
+            name, local = c.org(bare)
+            sub = subtype or lex.org_subtype(name)
+            if name.startswith(("中国共产党", "中共")) or name.endswith(("党委", "党组", "纪律检查委员会")):
+                sub = "party"
+            if lex.org_subtype(name) is None and is_enterprise(name, subtype) or \
+                    lex.org_subtype(name) == "enterprise" or subtype == "enterprise":
+                core = _enterprise_core(name, lex, c)
+                fulls = full_by_core.get(core) or full_by_core.get(name)
+                if fulls and len(fulls) == 1:
+                    name = next(iter(fulls))
+                    sub = "enterprise"
+            key = f"{name}@{city or doc_id}" if local else name
+            return key, name, sub
+        if typ == "Person":
+            key = bare if (bare in national or not city) else f"{bare}@{city}"
+            return key, bare, None
+        if typ == "Action":
+            place, rest = c.split_place(bare)
+            if place and len(rest) >= 4:
+                bare = rest
+            return bare, bare, None
+        if typ == "Cluster":
+            core = bare
+            for g in lex.words("clusters", "generic"):
+                core = core.replace(g, "")
+            for s in lex.words("clusters", "suffix"):
+                if core.endswith(s):
+                    core = core[: -len(s)]
+                    break
+            return f"{core}@{city}", bare, None
+        if typ == "Project":
+            core = bare[:-2] if bare.endswith("项目") and len(bare) > 4 else bare
+            return f"{core}@{city}", bare, None
+        return bare, bare, subtype
+
+    entities: dict[str, Entity] = {}
+    first_seen: dict[tuple[str, str], tuple[int, Evidence, float]] = {}
+    name_votes: dict[str, Counter] = defaultdict(Counter)
+
+    def add(typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
+            score: float = 1.0) -> Entity | None:
+        if typ not in ("Person", "Organization", "Place", "Project", "Action", "Cluster"):
+            return None
+        if not _norm(text):
+            return None
+        key, name, sub = canon_of(typ, text, subtype, doc_id)
+        eid = stable_id(typ, key)
+        e = entities.get(eid)
+        if e is None:
+            e = Entity(eid, typ, name, set(), sub, set())
+            entities[eid] = e
+        elif sub and not e.subtype:
+            e.subtype = sub
+        surface = _norm(text) if typ != "Action" else text.strip()
+        if surface != e.name:
+            e.aliases.add(surface)
+        if typ == "Cluster":
+            name_votes[eid][name] += 1
+        e.docs.add(doc_id)
+        if ev is not None:
+            k = (eid, doc_id)
+            cur = first_seen.get(k)
+            if cur is None or ev.start < cur[0]:
+                first_seen[k] = (ev.start, ev, score)
+        return e
+
+    for r in results:
+        d = docs_by_id.get(r.doc_id)
+        for m in r.mentions:
+            if m.type == "Post":
+                continue
+            sent = d.sentence_at(m.start) if d is not None else None
+            ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
+                          sent.text if sent else m.text)
+            add(m.type, m.text, m.subtype, r.doc_id, ev, m.score)
+
+    facts: list[Fact] = []
+    for r in results:
+        c = canons.get(r.doc_id) or _Canon(lex, None, None)
+        for f in r.facts:
+            ok = True
+            for role, a in f.args.items():
+                if a.type == "Post":
+                    continue
+                e = add(a.type, a.text, a.subtype, r.doc_id, f.evidence, f.confidence)
+                if e is None:
+                    ok = False
+                    break
+                a.entity_id = e.id
+                a.name = e.name
+                a.subtype = a.subtype or e.subtype
+            if not ok:
+                continue
+            if "post" in f.args:
+                p = f.args["post"]
+                org = f.args.get("org")
+                p.name = _norm(p.text)
+                p.entity_id = post_id(org.entity_id if org else None, p.name)
+            facts.append(f)
+
+    # cluster display name: prefer the full "…产业集群" form
+    for eid, votes in name_votes.items():
+        e = entities[eid]
+        names = sorted(votes, key=lambda n: (not n.endswith("产业集群"), -votes[n], n))
+        best = names[0]
+        if best != e.name:
+            e.aliases.add(e.name)
+            e.name = best
+            e.aliases.discard(best)
+    for f in facts:
+        for a in f.args.values():
+            if a.entity_id in entities and a.type != "Post":
+                a.name = entities[a.entity_id].name
+
+    # ---- one mentioned_in per (entity, document)
+    for (eid, doc_id), (_s, ev, score) in sorted(first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0])):
+        e = entities[eid]
+        facts.append(Fact("mentioned_in",
+                          {"entity": Arg(e.name, e.type, e.subtype, e.id, e.name),
+                           "document": Arg(doc_id, "Document", None, document_id(doc_id), doc_id)},
+                          Evidence(ev.doc_id, ev.sent_index, ev.start, ev.end, ev.sentence),
+                          "mention", min(1.0, float(score))))
+
+    # ---- drop duplicate facts (same relation, resolved args and evidence span)
+    best: dict[str, Fact] = {}
+    for f in facts:
+        k = f.id
+        if k not in best or f.confidence > best[k].confidence:
+            best[k] = f
+    out = sorted(best.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
+    for e in entities.values():
+        e.aliases.discard(e.name)
+    return entities, out
+
