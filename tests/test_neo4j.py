@@ -8,8 +8,8 @@ in it.
 
 from __future__ import annotations
 
-import copy
 import os
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -27,6 +27,7 @@ from kg.neo4j_export import (  # noqa: E402
     schema_statements,
 )
 
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 EVIL = "x'\"`}) MATCH (n) DETACH DELETE n // $rows \\u0027 ;"
 
 
@@ -361,3 +362,150 @@ def test_cli_load_and_errors(db, bolt_config, tmp_path, monkeypatch):
 
     res = CliRunner().invoke(_cli(), ["load", str(tmp_path / "nope")])
     assert res.exit_code == 1 and "no such file" in res.output
+
+
+# ---------------------------------------------------------------------------------------------
+# the competency queries of cypher/ against the sample corpus built from data/
+# ---------------------------------------------------------------------------------------------
+CYPHER = SCHEMA_FILE.parent
+DEV_ORG = "呼和浩特市发展和改革委员会"
+
+
+@pytest.fixture
+def sample_db(built_sample, bolt_config, driver):
+    """The database holding exactly the sample graph (a diff-load: cheap when it already does)."""
+    load_graph(built_sample.graph, bolt_config)
+
+    def run(name: str, **params):
+        from kg.neo4j_export import split_statements
+
+        [stmt] = split_statements((CYPHER / f"{name}.cypher").read_text(encoding="utf-8"))
+        with driver.session(database=bolt_config.database) as s:
+            return s.run(stmt, **params).data()
+
+    return run
+
+
+def _name_index(G):
+    return {n: a["name"] for n, a in G.nodes(data=True)}
+
+
+def _org_of_post(G, post):
+    return next((v for _, v, k in G.out_edges(post, keys=True) if k == "post_in"), None)
+
+
+def test_query_files_are_single_parameterised_statements():
+    from kg.neo4j_export import split_statements
+
+    files = sorted(p for p in CYPHER.glob("*.cypher") if p.stem != "schema")
+    assert {p.stem for p in files} >= {"posts_held", "posts_of_person", "action_leaders", "cluster_members",
+                                       "path_between_people", "fact_evidence", "relation_evidence"}
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        assert len(split_statements(text)) == 1, p
+        for param in set(__import__("re").findall(r"\$(\w+)", split_statements(text)[0])):
+            assert f":param {param} =>" in text, f"{p.name}: header shows no ':param {param}' line"
+
+
+def test_query_posts_held(sample_db, built_sample):
+    G = built_sample.graph
+    names = _name_index(G)
+    rows = sample_db("posts_held", org=DEV_ORG)
+    got = {(r["post"], r["person"]) for r in rows}
+    assert {r["organization"] for r in rows} == {DEV_ORG}
+    # 001: 呼和浩特市发展和改革委员会党组书记、主任殷树刚; 004: 市发改委党组书记、主任伊德尔
+    assert {("主任", "殷树刚"), ("党组书记", "殷树刚"), ("主任", "伊德尔"), ("党组书记", "伊德尔")} <= got
+    # the database answers exactly what the graph says
+    expected = {(names[v], names[u]) for u, v, k in G.edges(keys=True)
+                if k == "holds" and _org_of_post(G, v) and names[_org_of_post(G, v)] == DEV_ORG}
+    assert got == expected
+    everything = sample_db("posts_held", org=None)
+    assert len(everything) == sum(1 for u, v, k in G.edges(keys=True) if k == "holds" and _org_of_post(G, v))
+
+
+def test_query_posts_of_person(sample_db):
+    rows = sample_db("posts_of_person", person="栗耀庭")
+    # 001: 呼和浩特市住房和城乡建设局党组书记、局长栗耀庭
+    assert {(r["post"], r["organization"]) for r in rows} == {
+        ("党组书记", "呼和浩特市住房和城乡建设局"), ("局长", "呼和浩特市住房和城乡建设局")}
+    assert all(r["person"] == "栗耀庭" and r["fact_ids"] and r["documents"] for r in rows)
+    assert sample_db("posts_of_person", person="没有这个人") == []
+
+
+def test_query_action_leaders(sample_db, built_sample):
+    G = built_sample.graph
+    names = _name_index(G)
+    rows = sample_db("action_leaders", action="助企行动")
+    # 004: 市工信局牵头制定了呼和浩特市助企行动实施方案
+    assert ("助企行动", "呼和浩特市工业和信息化局") in {(r["action"], r["organization"]) for r in rows}
+    everything = sample_db("action_leaders", action=None)
+    assert {(r["action"], r["organization"]) for r in everything} == {
+        (names[v], names[u]) for u, v, k in G.edges(keys=True) if k == "leads_action"}
+
+
+def test_query_action_leaders_major_projects_action(sample_db):
+    # 004: 市发改委作为重大项目谋划行动牵头抓总部门 (also a gold seed: leads_action)
+    rows = sample_db("action_leaders", action="重大项目谋划行动")
+    assert DEV_ORG in {r["organization"] for r in rows}
+
+
+def test_query_cluster_members(sample_db, built_sample):
+    G = built_sample.graph
+    names = _name_index(G)
+    cluster = "绿色农畜产品加工产业集群"
+    rows = sample_db("cluster_members", cluster=cluster)
+    got = {(r["member"], r["kind"]) for r in rows}
+    # 003: 绿色农畜产品加工产业集群。建成投产伊利奶粉三期、奶酪三期 ... 提档升级玉泉区食品产业园
+    assert {("伊利奶粉三期", "Project"), ("奶酪三期", "Project"), ("玉泉区食品产业园", "Project")} <= got
+    assert got == {(names[u], G.nodes[u]["type"]) for u, v, k in G.edges(keys=True)
+                   if k == "in_cluster" and names[v] == cluster}
+    assert all(r["cluster"] == cluster for r in rows)
+
+
+def test_query_path_between_people(sample_db, built_sample):
+    G = built_sample.graph
+    [row] = sample_db("path_between_people", **{"from": "殷树刚", "to": "伊德尔"})
+    # both are 主任 and 党组书记 of the same 发改委: one shared Post node between them
+    assert row["hops"] == 2 and row["relations"] == ["HOLDS", "HOLDS"]
+    assert row["names"][0] == "殷树刚" and row["names"][2] == "伊德尔" and row["names"][1] in {"主任", "党组书记"}
+    org = _org_of_post(G, row["ids"][1])
+    assert G.nodes[org]["name"] == DEV_ORG and row["ids"][1] == post_id(org, row["names"][1])
+    assert nx.shortest_path_length(G.to_undirected(as_view=True), row["ids"][0], row["ids"][2]) <= 2
+
+
+def _holds_fact(built_sample, person, title):
+    import json
+
+    for line in built_sample.facts_path.read_text(encoding="utf-8").splitlines():
+        f = json.loads(line)
+        if (f["relation"] == "holds_post" and f["args"]["person"]["name"] == person
+                and f["args"]["post"].get("name", f["args"]["post"]["text"]) == title
+                and f["args"]["org"]["name"] == DEV_ORG):
+            return f
+    raise AssertionError(f"facts.jsonl has no holds_post {person} {title} @ {DEV_ORG}")
+
+
+def test_query_fact_evidence(sample_db, built_sample):
+    from kg.ingest import load_document
+
+    fact = _holds_fact(built_sample, "殷树刚", "主任")
+    rows = sample_db("fact_evidence", fact_id=fact["id"])
+    # a holds_post fact is the HOLDS edge and the POST_IN edge of its post
+    assert {(r["relation"], r["subject"], r["object"]) for r in rows} == {
+        ("HOLDS", "殷树刚", "主任"), ("POST_IN", "主任", DEV_ORG)}
+    ev = fact["evidence"]
+    for r in rows:
+        assert r["document"] == ev["doc_id"] and r["sentence"] == ev["sentence"]
+        assert (r["start"], r["end"], r["sentence_index"]) == (ev["start"], ev["end"], ev["sent_index"])
+        doc = load_document(DATA_DIR / r["document"], doc_id=r["document"])
+        assert "殷树刚" in doc.original[r["orig_start"]:r["orig_end"]]
+        assert doc.text[r["start"]:r["end"]] in r["sentence"]
+
+
+def test_query_relation_evidence(sample_db, built_sample):
+    rows = sample_db("relation_evidence", subject="殷树刚", object="主任")
+    assert rows and {r["relation"] for r in rows} == {"HOLDS"}
+    assert DEV_ORG in {r["post_of"] for r in rows}
+    fact = _holds_fact(built_sample, "殷树刚", "主任")
+    assert fact["id"] in {r["fact_id"] for r in rows}
+    assert all("殷树刚" in r["sentence"] and r["orig_end"] > r["orig_start"] >= 0 for r in rows)

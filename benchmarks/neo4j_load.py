@@ -1,0 +1,261 @@
+"""Benchmark kg's Neo4j loader against a naive per-row MERGE loader on the same Bolt server.
+
+    python benchmarks/neo4j_load.py                      # scale out/graph.json (or a synthetic graph) x100
+    python benchmarks/neo4j_load.py --graph out/graph.json --scale 100 --naive-rows 2000
+
+The server is a throw-away ArcadeDB started by kg.boltserver (-Xmx1g) unless --uri is given
+(then that database is WIPED: give a throw-away one).  Prints, for the scaled graph:
+
+* kg loader, fresh database: nodes/s and relationships/s (kg.neo4j_export.load_graph);
+* kg loader, second load of the same graph: seconds and rows written (should be 0);
+* ceiling: a bare batched ``UNWIND $rows MERGE (n:Label {id: row.id}) SET n += row.props``
+  (single label, no diff read, no evidence lists checks) with the same batch size;
+* naive: one auto-commit ``MERGE`` per row (same labels, properties and relationship types),
+  on the first --naive-rows nodes and relationships.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.boltserver import BoltServer  # noqa: E402
+from kg.model import document_id, post_id, stable_id  # noqa: E402
+from kg.neo4j_export import (  # noqa: E402
+    REL_PROPS,
+    Neo4jConfig,
+    _node_props,
+    load_graph,
+    plan_graph,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# graphs
+# ---------------------------------------------------------------------------------------------
+def synthetic_sample(seed: int = 7) -> nx.MultiDiGraph:
+    """A graph with the shape of the 5-document sample (used when no built graph exists)."""
+    rnd = random.Random(seed)
+    G = nx.MultiDiGraph()
+    docs = [f"{i:03d}_sample.txt" for i in range(5)]
+    for d in docs:
+        G.add_node(document_id(d), type="Document", name=d, aliases=[], subtype=None, docs=[d],
+                   path=f"data/{d}", sha256="0" * 64, encoding="utf-8", chars=2000)
+
+    def ent(type_, i, subtype=None):
+        nid = stable_id(type_, f"{type_}{i}")
+        ds = sorted(rnd.sample(docs, rnd.choice([1, 1, 1, 2])))
+        G.add_node(nid, type=type_, name=f"{type_}名称{i}", aliases=[f"别名{i}"] if i % 3 == 0 else [],
+                   subtype=subtype, docs=ds)
+        return nid
+
+    def edge(u, v, rel):
+        d = G.nodes[u]["docs"][0]
+        n = rnd.choice([1, 1, 2])
+        evidence = [{"fact_id": stable_id("Fact", f"{u}{v}{rel}{k}"), "doc": d, "sentence_index": k,
+                     "sentence": "某某同志任呼和浩特市发展和改革委员会主任，负责乳业产业集群建设。" * 2,
+                     "start": 3 * k, "end": 3 * k + 12, "orig_start": 3 * k, "orig_end": 3 * k + 12,
+                     "extractor": "rule", "confidence": 0.9} for k in range(n)]
+        G.add_edge(u, v, key=rel, relation=rel, confidence=0.9, evidence=evidence)
+
+    subtypes = ["government"] * 4 + ["party", "enterprise", "enterprise", "other"]
+    orgs = [ent("Organization", i, subtypes[i % len(subtypes)]) for i in range(40)]
+    persons = [ent("Person", i) for i in range(25)]
+    places = [ent("Place", i) for i in range(10)]
+    projects = [ent("Project", i) for i in range(6)]
+    actions = [ent("Action", i) for i in range(8)]
+    clusters = [ent("Cluster", i) for i in range(4)]
+    for i, p in enumerate(persons + persons[:5]):
+        org = orgs[i % 20]
+        title = ["主任", "局长", "书记", "副市长"][i % 4]
+        pid = post_id(org, title)
+        if pid not in G:
+            G.add_node(pid, type="Post", name=title, title=title, org=org, aliases=[], subtype=None,
+                       docs=G.nodes[org]["docs"])
+            edge(pid, org, "post_in")
+        edge(p, pid, "holds")
+    for i, a in enumerate(actions):
+        edge(orgs[i], a, "leads_action")
+    for i in range(10):
+        edge(orgs[20 + i], clusters[i % 4], "in_cluster")
+    for i, pr in enumerate(projects):
+        edge(pr, clusters[i % 4], "in_cluster")
+        edge(pr, places[i % 10], "located_in")
+    for i in range(10):
+        edge(orgs[i + 1], orgs[0], "part_of")
+        edge(orgs[20 + i], places[i], "located_in")
+    for n, a in list(G.nodes(data=True)):
+        if a["type"] != "Document":
+            for d in a["docs"]:
+                edge(n, document_id(d), "mentioned_in")
+    return G
+
+
+def scale_graph(G: nx.MultiDiGraph, times: int) -> nx.MultiDiGraph:
+    """``times`` disjoint copies of G; ids (and doc names) suffixed with the copy number."""
+    H = nx.MultiDiGraph()
+    for i in range(times):
+        sfx = f"-x{i}"
+        for n, a in G.nodes(data=True):
+            b = dict(a)
+            b["docs"] = [d + sfx for d in a.get("docs") or []]
+            if a.get("type") == "Document":
+                b["name"] = a["name"] + sfx
+            if a.get("org"):
+                b["org"] = a["org"] + sfx
+            H.add_node(n + sfx, **b)
+        for u, v, k, a in G.edges(keys=True, data=True):
+            b = dict(a)
+            b["evidence"] = [{**e, "doc": e["doc"] + sfx, "fact_id": e["fact_id"] + sfx} for e in a.get("evidence") or []]
+            H.add_edge(u + sfx, v + sfx, key=k, **b)
+    return H
+
+
+# ---------------------------------------------------------------------------------------------
+# reference loaders on the same server
+# ---------------------------------------------------------------------------------------------
+def wipe(driver, database):
+    with driver.session(database=database) as s:
+        while s.execute_write(lambda tx: tx.run(
+                "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c").single()["c"]):
+            pass
+
+
+def ceiling_load(driver, database, G, batch_size):
+    """Bare batched MERGE (primary label only) of the same rows: what the server can do."""
+    plan = plan_graph(G)
+    t0 = time.perf_counter()
+    with driver.session(database=database) as s:
+        for labels, rows in plan.nodes.items():
+            props = _node_props(labels[0])
+            stmt = (f"UNWIND $rows AS row MERGE (n:{labels[0]} {{id: row.id}}) SET "
+                    + ", ".join(f"n.{p} = row.{p}" for p in props))
+            for i in range(0, len(rows), batch_size):
+                s.execute_write(lambda tx, b=rows[i:i + batch_size]: tx.run(stmt, rows=b).consume())
+    tn = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with driver.session(database=database) as s:
+        for (rel, src, dst), rows in plan.rels.items():
+            stmt = (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}}) MATCH (b:{dst} {{id: row.dst}}) "
+                    f"MERGE (a)-[r:{rel}]->(b) SET " + ", ".join(f"r.{p} = row.{p}" for p in (*REL_PROPS, "kg_hash")))
+            for i in range(0, len(rows), batch_size):
+                s.execute_write(lambda tx, b=rows[i:i + batch_size]: tx.run(stmt, rows=b).consume())
+    tr = time.perf_counter() - t0
+    return plan.node_count / tn, plan.rel_count / tr
+
+
+def naive_load(driver, database, G, limit):
+    """One auto-commit MERGE per row (same labels/properties), first ``limit`` nodes and rels."""
+    plan = plan_graph(G)
+    node_rows = [(labels, r) for labels, rows in plan.nodes.items() for r in rows]
+    # keep the endpoints of the first `limit` relationships among the loaded nodes
+    rel_rows = [(g, r) for g, rows in plan.rels.items() for r in rows][:limit]
+    need = {r["src"] for _, r in rel_rows} | {r["dst"] for _, r in rel_rows}
+    node_rows = sorted(node_rows, key=lambda x: x[1]["id"] not in need)[:max(limit, len(need))]
+    t0 = time.perf_counter()
+    with driver.session(database=database) as s:
+        for labels, r in node_rows:
+            props = _node_props(labels[0])
+            s.run(f"MERGE (n:{':'.join(labels)} {{id: $id}}) SET " + ", ".join(f"n.{p} = ${p}" for p in props),
+                  **r).consume()
+    tn = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with driver.session(database=database) as s:
+        for (rel, src, dst), r in rel_rows:
+            s.run(f"MATCH (a:{src} {{id: $src}}) MATCH (b:{dst} {{id: $dst}}) MERGE (a)-[r:{rel}]->(b) SET "
+                  + ", ".join(f"r.{p} = ${p}" for p in (*REL_PROPS, "kg_hash")), **r).consume()
+    tr = time.perf_counter() - t0
+    return len(node_rows) / tn, len(rel_rows) / tr, len(node_rows), len(rel_rows)
+
+
+# ---------------------------------------------------------------------------------------------
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--graph", type=Path, default=None, help="graph.json to scale (default: out/graph.json, else synthetic)")
+    ap.add_argument("--scale", type=int, default=100)
+    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--naive-rows", type=int, default=2000)
+    ap.add_argument("--uri", default=None, help="use this server (its database is WIPED) instead of ArcadeDB")
+    ap.add_argument("--user", default="neo4j")
+    ap.add_argument("--password", default="")
+    ap.add_argument("--database", default=None)
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+
+    import neo4j
+
+    src = args.graph or (ROOT / "out" / "graph.json")
+    if src.exists():
+        from kg.graph import read_graph
+
+        base, origin = read_graph(src), str(src)
+    else:
+        base, origin = synthetic_sample(), "synthetic sample-shaped graph"
+    G = scale_graph(base, args.scale)
+    print(f"graph: {origin}: {base.number_of_nodes()} nodes, {base.number_of_edges()} edges; "
+          f"x{args.scale} = {G.number_of_nodes()} nodes, {G.number_of_edges()} relationships", flush=True)
+
+    server = None
+    if args.uri:
+        config = Neo4jConfig(args.uri, args.user, args.password, args.database)
+    else:
+        server = BoltServer(heap="1g").start()
+        config = server.config()
+    results: dict[str, object] = {"graph": origin, "scale": args.scale, "nodes": G.number_of_nodes(),
+                                  "relationships": G.number_of_edges(), "batch_size": args.batch_size}
+    try:
+        driver = neo4j.GraphDatabase.driver(config.uri, auth=(config.user, config.password))
+        agent = driver.get_server_info().agent
+        results["server"] = agent
+        print(f"server: {agent} at {config.uri}", flush=True)
+
+        # warm the server's JIT on a throw-away copy (x10, twice), then start clean
+        for _ in range(2):
+            load_graph(scale_graph(base, 10), config)
+            wipe(driver, config.database)
+
+        s1 = load_graph(G, config, batch_size=args.batch_size)
+        print(f"kg loader, fresh:   {s1}", flush=True)
+        s2 = load_graph(G, config, batch_size=args.batch_size)
+        print(f"kg loader, again:   {s2}", flush=True)
+        results["kg_nodes_per_s"] = round(s1.nodes_per_s)
+        results["kg_rels_per_s"] = round(s1.rels_per_s)
+        results["kg_seconds"] = round(s1.seconds, 2)
+        results["second_load_seconds"] = round(s2.seconds, 2)
+        results["second_load_written"] = s2.nodes_written + s2.relationships_written + s2.nodes_deleted + s2.relationships_deleted
+
+        wipe(driver, config.database)
+        cn, cr = ceiling_load(driver, config.database, G, args.batch_size)
+        print(f"ceiling (bare batched MERGE): {cn:.0f} nodes/s, {cr:.0f} rels/s", flush=True)
+        results["ceiling_nodes_per_s"], results["ceiling_rels_per_s"] = round(cn), round(cr)
+
+        wipe(driver, config.database)
+        nn, nr, kn, kr = naive_load(driver, config.database, G, args.naive_rows)
+        print(f"naive per-row MERGE ({kn} nodes, {kr} rels): {nn:.0f} nodes/s, {nr:.0f} rels/s", flush=True)
+        results["naive_nodes_per_s"], results["naive_rels_per_s"] = round(nn), round(nr)
+        results["speedup_nodes"] = round(s1.nodes_per_s / nn, 1)
+        results["speedup_rels"] = round(s1.rels_per_s / nr, 1)
+        results["of_ceiling_nodes"] = round(s1.nodes_per_s / cn, 2)
+        results["of_ceiling_rels"] = round(s1.rels_per_s / cr, 2)
+        print(f"kg vs naive: x{results['speedup_nodes']} nodes, x{results['speedup_rels']} rels; "
+              f"kg vs ceiling: {results['of_ceiling_nodes']:.0%} nodes, {results['of_ceiling_rels']:.0%} rels")
+        wipe(driver, config.database)
+        driver.close()
+    finally:
+        if server is not None:
+            server.stop()
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
