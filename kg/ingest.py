@@ -515,8 +515,7 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
         return False
     if _starts_block(b, use_indent):
         return False
-    ca, cb = a.text[-1], b.text[0]
-    if ca in _LINE_MARKERS or cb in _CLOSERS and cb not in "”’」』":
+    if a.text[-1] in _LINE_MARKERS:
         return False
     full = a.width >= 0.75 * wrap_width
     if blank_between:

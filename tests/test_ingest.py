@@ -373,6 +373,10 @@ def test_sample_corpus():
     assert "呼和浩特市委、市政府始终将" in t0           # wrapped line re-joined
     assert "下转" not in t0
     assert "呼和浩\n" not in t0 and "呼\n和浩特" not in t0
+    # column breaks (blank line inside a paragraph) re-joined
+    assert "近日,工业和信息化部公布首批中国消费名品名单" in t0
+    assert "规划建设量子科技应用创新中心" in t0
+    assert "\n巩固发展坚如磐石" in t0            # the headline is not glued to the kicker above it
     t2 = by_id["002_fedfad648894b728.txt"].text
     assert t2.count("是强化效率意识,倒排工期") == 1   # duplicated paragraph dropped
     t3 = by_id["003_cacabed7aa6ec20d.txt"].text
