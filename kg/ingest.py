@@ -170,7 +170,7 @@ def _text_score(text: str) -> float:
         elif o < 0x20 or 0x7F <= o < 0xA0:
             total -= 2.0
         elif o < 0x7F:
-            total += 0.6          # ASCII: plausible but also what junk decodings produce
+            total += 0.8          # ASCII: plausible but also what junk decodings produce
         elif ch in common:
             total += 1.0
         elif 0x4E00 <= o <= 0x9FFF:
@@ -222,7 +222,8 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
         candidates.append((_text_score(text), -order, codec, text))
     if candidates:
         score, _, codec, text = max(candidates)
-        if score >= 0.75:
+        # with NUL bytes only UTF-16 is tried, and binary data scores far below 0.4 there
+        if score >= (0.4 if has_nul else 0.6):
             return text, "big5" if codec in ("cp950", "big5hkscs") else codec
     if has_nul:
         raise InputError(path, "binary file (contains NUL bytes and is not UTF-16 text)")

@@ -80,7 +80,8 @@ def test_big5_traditional(tmp_path):
     _check_offsets(doc)
 
 
-@pytest.mark.parametrize("text", ["人", "国务院", "中华人民共和国国务院办公厅"])
+@pytest.mark.parametrize("text", ["人", "国务院", "中华人民共和国国务院办公厅", "GDP增长5.2%，CPI上涨0.2%。",
+                                  "Hello world, this is a test.\nSecond line."])
 def test_short_texts_decode(text):
     for codec in ("gbk", "utf-16-le", "utf-16-be", "utf-8"):
         decoded, _ = decode_bytes(text.encode(codec))
@@ -377,6 +378,7 @@ def test_sample_corpus():
     assert "近日,工业和信息化部公布首批中国消费名品名单" in t0
     assert "规划建设量子科技应用创新中心" in t0
     assert "\n巩固发展坚如磐石" in t0            # the headline is not glued to the kicker above it
+    assert "与中电信量子信息科技集团签署" in t0    # a headline wrapped inside a company name
     t2 = by_id["002_fedfad648894b728.txt"].text
     assert t2.count("是强化效率意识,倒排工期") == 1   # duplicated paragraph dropped
     t3 = by_id["003_cacabed7aa6ec20d.txt"].text
