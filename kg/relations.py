@@ -148,6 +148,9 @@ class _Extractor:
                 best = (s, e)
         return best
 
+    def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
+        return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+
     def _evidence(self, vstart: int, vend: int) -> Evidence:
         s, e = self.v.to_doc(vstart, vend)
         sent = self.doc.sentence_at(s) or self.doc.sentence_at(max(0, e - 1))
@@ -388,6 +391,8 @@ class _Extractor:
             interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
                                                or "—" in pre)
             person = t[name[0]:name[1]]
+            if not any(o for o, _k, _t in parsed) and name not in self._ner_spans("Person"):
+                continue
             ch = _Chain(chain_start, name[1], person, name[0], parsed, interview)
             self.chains.append(ch)
             self._add_person(name, "post_chain")
@@ -608,7 +613,7 @@ class _Extractor:
         if not item or item[0] in "“\"‘" or not _is_han(item[0]):
             return None
         terms = self.lex.words("industry_terms", "term")
-        if any(item.startswith(w) for w in terms) or re.match(r"^[一二三四五六七八九十两]", item):
+        if any(item.startswith(w) for w in terms):
             return None
         first = len(item)
         for w in terms:
@@ -628,7 +633,8 @@ class _Extractor:
                     return None
         if not (2 <= len(brand) <= 10) or "期" in brand:
             return None
-        if brand in self.lex.words("industry_terms", "not_brand") or self._is_place(brand):
+        lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        if brand in self.lex.words("industry_terms", "not_brand") or brand in lex_places:
             return None
         if any(brand.endswith(z) for z in self.lex.words("project_patterns", "zone")):
             return None
@@ -653,19 +659,31 @@ class _Extractor:
         for sent in re.finditer(r"[^。；;！？!?\n]+", t):
             ss, se = sent.start(), sent.end()
             parts = [(m.start() + ss, m.end() + ss) for m in re.finditer(r"[^,，]+", t[ss:se])]
+            # group a verb part with the comma parts that continue its list; a group whose
+            # last part ends with "等项目"/"项目" lists projects throughout
+            segs: list[tuple[int, int, int]] = []     # (body start, end, group)
             active = False
+            group = -1
             for ps, pe in parts:
                 part = t[ps:pe]
                 vm = vrx.match(part.lstrip())
                 off = ps + (len(part) - len(part.lstrip()))
                 if vm:
-                    body_s = off + vm.end()
+                    group += 1
+                    segs.append((off + vm.end(), pe, group))
                     active = True
                 elif active and ("、" in part or part.rstrip().endswith("项目")):
-                    body_s = off
+                    segs.append((off, pe, group))
                 else:
                     active = False
-                    continue
+            group_proj = {}
+            for bs, pe, g in segs:
+                last = t[bs:pe].rstrip()
+                for tl in tails:
+                    if last.endswith(tl) and tl not in ("等", "建设", "等项目"):
+                        last = last[: -len(tl)]
+                group_proj[g] = last.endswith("项目")
+            for body_s, pe, g in segs:
                 body = t[body_s:pe]
                 head = ""
                 items_txt = body
@@ -718,7 +736,7 @@ class _Extractor:
                                 if b2 and b2 != it2:
                                     name = it + it2[len(b2):]
                                     break
-                        if not (end_proj or self._has_head(name)):
+                        if not (end_proj or group_proj[g] or self._has_head(name)):
                             continue
                         if head.endswith("工程") and not name.endswith(("工程", "项目")):
                             pass
@@ -731,8 +749,6 @@ class _Extractor:
                         self.projects.setdefault((s, e), name)
                     for s, e, name in enterprises:
                         self.enterprises.setdefault((s, e), name)
-                if m_deng or not ("、" in part):
-                    pass
         return out
 
     def named_projects(self) -> None:

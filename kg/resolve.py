@@ -242,7 +242,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             return key, bare, None
         if typ == "Action":
             place, rest = c.split_place(bare)
-            if place and len(rest) >= 4:
+            if place and len(rest) >= 4 and place.endswith(("市", "区", "县", "旗", "盟", "省")):
                 bare = rest
             return bare, bare, None
         if typ == "Cluster":
