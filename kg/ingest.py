@@ -55,7 +55,11 @@ _CJK_RANGES = (
 
 
 def _is_han(ch: str) -> bool:
+    if "\u4e00" <= ch <= "\u9fff":
+        return True
     o = ord(ch)
+    if o < 0x3400:
+        return False
     for lo, hi in _CJK_RANGES:
         if lo <= o <= hi:
             return True
@@ -292,21 +296,34 @@ def _delete_positions(text: str, src: list[int], drop: set[int]) -> tuple[str, l
     return "".join(text[i] for i in keep), [src[i] for i in keep]
 
 
+@lru_cache(maxsize=65536)
+def _nfkc_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
 def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
+    """NFKC per character cluster (a base character and the combining marks after it); the
+    characters a cluster expands to all map to the cluster's first original index."""
     if unicodedata.is_normalized("NFKC", text):
         return text, src
     out: list[str] = []
     osrc: list[int] = []
-    i = 0
     n = len(text)
+    i = 0
     while i < n:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        cluster = text[i:j]
-        norm = unicodedata.normalize("NFKC", cluster)
-        out.append(norm)
-        osrc.extend([src[i]] * len(norm))
+        if j == i + 1:
+            norm = _nfkc_char(text[i])
+        else:
+            norm = unicodedata.normalize("NFKC", text[i:j])
+        if len(norm) == 1:
+            out.append(norm)
+            osrc.append(src[i])
+        else:
+            out.append(norm)
+            osrc.extend([src[i]] * len(norm))
         i = j
     return "".join(out), osrc
 
@@ -318,18 +335,35 @@ def _t2s():
     return OpenCC("t2s")
 
 
-def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int], int, int]:
+@lru_cache(maxsize=65536)
+def _t2s_char(ch: str) -> str:
+    return _t2s().convert(ch) or ch
+
+
+def _traditional_stats(text: str) -> tuple[int, int]:
+    """(Han characters that t2s changes one by one, Han characters)."""
+    changed = han = 0
+    for ch in text:
+        if _is_han(ch):
+            han += 1
+            if _t2s_char(ch) != ch:
+                changed += 1
+    return changed, han
+
+
+def _is_traditional(changed: int, han: int) -> bool:
+    return (changed >= 2 and changed >= 0.04 * han) or (changed >= 1 and changed >= 0.5 * han)
+
+
+def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int]]:
     """Convert Traditional characters to Simplified keeping the offset map.
 
-    Returns (text, src, changed Han characters, Han characters).  Converts paragraph by
-    paragraph with OpenCC's phrase tables; a paragraph whose conversion changes its length is
-    converted character by character instead, so the map stays exact.
+    Converts paragraph by paragraph with OpenCC's phrase tables; a paragraph whose conversion
+    changes its length is converted character by character instead, so the map stays exact.
     """
     cc = _t2s()
     out: list[str] = []
     osrc: list[int] = []
-    changed = 0
-    han = 0
     pos = 0
     for para in text.split("\n"):
         seg_src = src[pos:pos + len(para)]
@@ -337,23 +371,17 @@ def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int], int, int]
         if len(conv) == len(para):
             out.append(conv)
             osrc.extend(seg_src)
-            for a, b in zip(para, conv):
-                if a != b:
-                    changed += 1
         else:
             for k, ch in enumerate(para):
-                c = cc.convert(ch) or ch
+                c = _t2s_char(ch)
                 out.append(c)
                 osrc.extend([seg_src[k]] * len(c))
-                if c != ch:
-                    changed += 1
-        han += sum(1 for ch in para if _is_han(ch))
         pos += len(para)
         if pos < len(text):     # the "\n"
             out.append("\n")
             osrc.append(src[pos])
             pos += 1
-    return "".join(out), osrc, changed, han
+    return "".join(out), osrc
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,10 +578,9 @@ def _build(original: str) -> tuple[str, list[int], bool]:
     text, src = _nfkc(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
     # (乾县 -> 干县), so a Simplified document with a stray Traditional character stays as it is.
-    conv, conv_src, changed, han = _to_simplified(text, src)
-    traditional = (changed >= 2 and changed >= 0.04 * han) or (changed >= 1 and changed >= 0.5 * han)
+    traditional = _is_traditional(*_traditional_stats(text))
     if traditional:
-        text, src = conv, conv_src
+        text, src = _to_simplified(text, src)
 
     # physical lines
     lines: list[_Line] = []
