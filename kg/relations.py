@@ -624,6 +624,11 @@ class _Extractor:
         if dm and 2 <= dm.start() < first:
             first = dm.start()
         brand = item[:first]
+        # a place written after the brand belongs to the facility ("中科院包头稀土…")
+        for p in sorted(self.places, key=len, reverse=True):
+            if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2:
+                brand = brand[: -len(p)]
+                break
         if first == len(item):
             # no industry word: the item is the brand itself unless it carries a head/phase
             for rx in self.lex.patterns("project_patterns", "phase"):
@@ -631,6 +636,9 @@ class _Extractor:
             for h in self.lex.words("project_patterns", "head"):
                 if brand.endswith(h) and len(brand) > len(h) + 1 and h not in ("电厂",):
                     return None
+            if len(brand) > 6 and not any(brand.endswith(b) for b in
+                                          self.lex.words("industry_terms", "brand_suffix")):
+                return None
         if not (2 <= len(brand) <= 10) or "期" in brand:
             return None
         lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
@@ -768,6 +776,8 @@ class _Extractor:
                     cut = max(cut, i + len(c))
             name = seg[cut:]
             body = name[:-2]
+            if body.endswith("等"):
+                continue
             if len(body) < 4 or body.endswith(("重点", "重大", "帮扶", "交通", "示范", "民生", "产业")):
                 continue
             if any(w in body for w in _NAME_STOP) or body[0].isdigit():
