@@ -37,7 +37,7 @@ _KINDS: dict[str, set[str]] = {
                             "umbrella", "lead_cue", "known"},
     "project_patterns.tsv": {"build_verb", "head", "phase", "infra_cue", "tail", "zone"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
-    "places.tsv": {"suffix", "city_suffix", "name", "province"},
+    "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},
     "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname"},
 }

@@ -21,6 +21,7 @@ carry surface forms; :mod:`kg.resolve` turns them into canonical entities.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
@@ -42,6 +43,47 @@ _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+# prepositions / verbs that can stand right before a place name
+_PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
+         "主持", "举行", "支持", "推动", "建设", "打造", "全力", "助力", "服务", "落户", "签约",
+         "推进", "加快", "实施", "促进", "全面", "深化", "提升", "开展", "组织", "各级", "全体")
+_PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及对为副正任兼")
+_FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
+
+
+def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
+    """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
+    市 that starts after a boundary (punctuation, a function word) or is an NER place.
+    Returns (occurrences, occurrences opening an organisation name such as X市委)."""
+    counts: Counter[str] = Counter()
+    strong: Counter[str] = Counter()
+    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{2,12}}?(?:局|委员会|办公室))")
+    ner_places = {}
+    for mm in mentions:
+        if mm.type == "Place":
+            ner_places[mm.end] = mm.start
+    for m in re.finditer("市", text):
+        e = m.start()
+        cand = None
+        if e in ner_places and 2 <= e - ner_places[e] <= 6:
+            cand = text[ner_places[e]:e]
+        else:
+            for k in range(6, 1, -1):
+                x = text[max(0, e - k):e]
+                if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in _PLACE_BAD \
+                        or x[0] in _PLACE_BAD or x[0] in _FUNC or x.startswith(_PREP) or "市" in x:
+                    continue
+                left = text[e - k - 1] if e - k - 1 >= 0 else ""
+                if not left or not _is_han(left) or left in _FUNC:
+                    cand = x
+                    break
+        if cand is None:
+            continue
+        counts[cand + "市"] += 1
+        if org_rx.match(text[m.end():m.end() + 14]):
+            strong[cand + "市"] += 1
+    return counts, strong
 
 
 @dataclass
@@ -67,7 +109,9 @@ class _View:
                 prev_c = text[i - 1] if i > 0 else ""
                 next_c = text[i + 1] if i + 1 < len(text) else ""
                 joinable = (len(line.strip()) >= 15 and _is_han(prev_c) and _is_han(next_c)
-                            and prev_c not in "。！？")
+                            and prev_c not in "。！？"
+                            and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
+                                             r"[一二三四五六七八九十]+、|——)", line))
                 lines_start = i + 1
                 if joinable:
                     continue
@@ -118,12 +162,18 @@ class _Extractor:
     # ------------------------------------------------------------------ helpers
     def _place_names(self) -> set[str]:
         names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        for c in self.lex.words("places", "city"):
+            names.add(c)
+            if not c.endswith("盟"):
+                names.add(c + "市")
         for s, e, typ, _sub, text in self.ner_v:
             if typ == "Place":
                 names.add(text)
-        suf = "|".join(re.escape(x) for x in self.lex.words("places", "suffix"))
-        for m in re.finditer(rf"[{_HAN}]{{2,6}}?(?:{suf})", self.t):
-            pass  # grammar-only places are checked on demand by _is_place
+        # cities written in this document ("包头市" and "包头")
+        counts, _strong = city_names(self.t)
+        for c in counts:
+            names.add(c)
+            names.add(c[:-1])
         return names
 
     def _is_place(self, text: str) -> bool:
@@ -641,7 +691,8 @@ class _Extractor:
                 return None
         if not (2 <= len(brand) <= 10) or "期" in brand:
             return None
-        lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province")) \
+            | set(self.lex.words("places", "city"))
         if brand in self.lex.words("industry_terms", "not_brand") or brand in lex_places:
             return None
         if any(brand.endswith(z) for z in self.lex.words("project_patterns", "zone")):
@@ -674,8 +725,8 @@ class _Extractor:
             group = -1
             for ps, pe in parts:
                 part = t[ps:pe]
-                vm = vrx.match(part.lstrip())
-                off = ps + (len(part) - len(part.lstrip()))
+                vm = vrx.search(part)
+                off = ps
                 if vm:
                     group += 1
                     segs.append((off + vm.end(), pe, group))

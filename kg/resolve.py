@@ -24,6 +24,7 @@ import re
 from collections import Counter, defaultdict
 
 from .lexicon import Lexicon
+from .relations import city_names
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
                     stable_id)
 
@@ -49,6 +50,8 @@ class _Canon:
         self.province = province
         self.place_suffixes = lex.words("places", "suffix")
         self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+        for c in lex.words("places", "city"):
+            self.known_places.add(c if c.endswith("盟") else c + "市")
         self.whole = [a for a in lex.abbreviations if a.scope == "whole"]
         self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
 
@@ -123,47 +126,11 @@ class _Canon:
         return prefix + rest, local
 
 
-# prepositions / verbs that can stand right before a city name
-_PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
-         "主持", "举行", "支持", "推动", "建设", "打造", "全力", "助力", "服务", "落户", "签约",
-         "推进", "加快", "实施", "促进", "全面", "深化", "提升", "开展", "组织", "各级", "全体")
-
-
 def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     """The city a document is about: the "X市" named most often as a place or as the start
     of an organisation's name.  None when the text names no city."""
     text = doc.text
-    counts: Counter[str] = Counter()
-    strong: Counter[str] = Counter()
-    bad = set("城都超上门股夜集全我本该各的和在是了与及对为副正任兼")
-    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{2,12}}?(?:局|委员会|办公室))")
-    func = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
-    ner_places = {}
-    for mm in mentions:
-        if mm.type == "Place":
-            ner_places[mm.end] = mm.start
-            if mm.end < len(text) and text[mm.end] == "市":
-                ner_places[mm.end] = mm.start
-    for m in re.finditer("市", text):
-        e = m.start()
-        cand = None
-        if e in ner_places and 2 <= e - ner_places[e] <= 6:
-            cand = text[ner_places[e]:e]
-        else:
-            for k in range(6, 1, -1):
-                x = text[max(0, e - k):e]
-                if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in bad or x[0] in bad \
-                        or x[0] in func or x.startswith(_PREP) or "市" in x:
-                    continue
-                left = text[e - k - 1] if e - k - 1 >= 0 else ""
-                if not left or not re.match(f"[{_HAN}]", left) or left in func:
-                    cand = x
-                    break
-        if cand is None:
-            continue
-        counts[cand + "市"] += 1
-        if org_rx.match(text[m.end():m.end() + 14]):
-            strong[cand + "市"] += 1
+    counts, strong = city_names(text, mentions)
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
     for c in list(counts):
         if len(c) >= 4:

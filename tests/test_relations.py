@@ -1,0 +1,176 @@
+"""Relation layer on realistic sentences of the genre (not the sample corpus), with the real
+NER model, real ingest normalisation and the shipped lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.lexicon import Lexicon
+from kg.model import KgError
+from kg.relations import extract
+from kg.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    import torch
+
+    torch.set_num_threads(1)
+    from kg.ner import NerTagger
+
+    return NerTagger.load()
+
+
+def run(tagger, lexicon, texts: dict[str, str], overrides=None):
+    docs = [prepare_text(t, doc_id) for doc_id, t in texts.items()]
+    results = [extract(d, tagger.tag(d), lexicon) for d in docs]
+    entities, facts = resolve(docs, results, lexicon, city_overrides=overrides)
+    return docs, results, entities, facts
+
+
+def triples(facts, relation):
+    out = set()
+    for f in facts:
+        if f.relation != relation:
+            continue
+        out.add(tuple(f.args[r].name for r in sorted(f.args)))
+    return out
+
+
+BAOTOU = """包头市人民政府与内蒙古华云新材料有限公司签署合作协议
+本报讯（记者 王晓明）5月8日，包头市人民政府与内蒙古华云新材料有限公司签署铝基新材料产业园项目合作协议。市委副书记、市长张立新，内蒙古华云新材料有限公司董事长刘建国出席签约仪式并举行工作座谈。
+副市长李文华参加。
+"""
+
+ORDOS_INTERVIEW = """全力实施就业促进行动 推动高质量充分就业
+——访鄂尔多斯市人力资源和社会保障局党组书记、局长高志强
+“作为就业促进行动的牵头部门，市人社局将切实扛起牵头抓总责任。”鄂尔多斯市人力资源和社会保障局党组书记、局长高志强在接受记者采访时说。
+高志强表示，市人社局将深入实施“技能提升行动”，持续开展“春风行动”，围绕“六个行动”要求，全力稳住就业基本盘。
+"""
+
+BAOTOU_REPORT = """全力推进以稀土新材料为引领的稀土产业集群。建成投产金力永磁高性能磁材二期、天和磁材3万吨等项目；开工建设华美稀土新材料产业园、中科院包头稀土研发中心二期等项目，集群产值达到600亿元。
+（二）持续塑造现代服务业优势
+建成投产中石化风光制氢一期等项目。
+"""
+
+# Traditional script: ingest converts it, the rules see Simplified text
+ORDOS_TRAD = """本報訊（記者 陳美玲）6月3日，鄂爾多斯市委副書記、市長王建軍主持召開市政府常務會議。副市長趙志剛出席會議。
+"""
+
+
+def test_appositive_chain_two_organisations_and_byline(tagger, lexicon):
+    docs, _, ents, facts = run(tagger, lexicon, {"bt.txt": BAOTOU})
+    assert docs[0].city == "包头市"
+    hp = triples(facts, "holds_post")     # (org, person, post)
+    assert hp == {
+        ("中共包头市委员会", "张立新", "副书记"),
+        ("包头市人民政府", "张立新", "市长"),
+        ("内蒙古华云新材料有限公司", "刘建国", "董事长"),
+        ("包头市人民政府", "李文华", "副市长"),
+        ("本报", "王晓明", "记者"),
+    }
+    persons = {e.name for e in ents.values() if e.type == "Person"}
+    assert persons == {"张立新", "刘建国", "李文华", "王晓明"}
+    # the Post arg is a post of its organisation: post_id(org, title)
+    from kg.model import post_id
+    f = next(f for f in facts if f.relation == "holds_post" and f.args["post"].name == "副市长")
+    assert f.args["post"].entity_id == post_id(f.args["org"].entity_id, "副市长")
+    assert f.extractor == "post_chain" and 0 < f.confidence <= 1
+    # evidence: analysis offsets of the chain + name inside its sentence
+    ev = f.evidence
+    assert docs[0].text[ev.start:ev.end] == "副市长李文华"
+    assert ev.sentence == docs[0].sentences[ev.sent_index].text
+
+
+def test_interview_framing_and_lead_cue(tagger, lexicon):
+    _, _, _, facts = run(tagger, lexicon, {"eeds.txt": ORDOS_INTERVIEW})
+    hp = triples(facts, "holds_post")
+    assert hp == {("鄂尔多斯市人力资源和社会保障局", "高志强", "党组书记"),
+                  ("鄂尔多斯市人力资源和社会保障局", "高志强", "局长")}
+    la = triples(facts, "leads_action")   # (action, agency)
+    assert la == {
+        ("就业促进行动", "鄂尔多斯市人力资源和社会保障局"),
+        ("技能提升行动", "鄂尔多斯市人力资源和社会保障局"),
+        ("春风行动", "鄂尔多斯市人力资源和社会保障局"),
+    }   # the umbrella “六个行动” is not led by one department
+    ex = {f.args["action"].name: f.extractor for f in facts if f.relation == "leads_action"
+          and f.extractor == "lead_cue"}
+    assert ex == {"就业促进行动": "lead_cue"}
+
+
+def test_cluster_section_members(tagger, lexicon):
+    _, results, _, facts = run(tagger, lexicon, {"report.txt": BAOTOU_REPORT})
+    ic = {(f.args["member"].type, f.args["member"].text) for f in facts
+          if f.relation == "in_cluster"}
+    assert ic == {
+        ("Project", "金力永磁高性能磁材二期"), ("Organization", "金力永磁"),
+        ("Project", "天和磁材3万吨"), ("Organization", "天和"),
+        ("Project", "华美稀土新材料产业园"), ("Organization", "华美"),
+        ("Project", "中科院包头稀土研发中心二期"), ("Organization", "中科院"),
+    }   # the project after the section mark （二） is no member
+    assert {f.args["cluster"].name for f in facts if f.relation == "in_cluster"} == {"稀土产业集群"}
+    types = {(m.type, m.text) for m in results[0].mentions}
+    assert ("Cluster", "稀土产业集群") in types
+    assert ("Project", "中石化风光制氢一期") in types
+
+
+def test_traditional_script(tagger, lexicon):
+    docs, _, ents, facts = run(tagger, lexicon, {"trad.txt": ORDOS_TRAD})
+    assert docs[0].city == "鄂尔多斯市"
+    assert triples(facts, "holds_post") == {
+        ("中共鄂尔多斯市委员会", "王建军", "副书记"),
+        ("鄂尔多斯市人民政府", "王建军", "市长"),
+        ("鄂尔多斯市人民政府", "赵志刚", "副市长"),
+        ("本报", "陈美玲", "记者"),
+    }
+    # evidence maps back to the Traditional original
+    f = next(f for f in facts if f.relation == "holds_post" and f.args["person"].name == "赵志刚")
+    s, e = docs[0].orig_span(f.evidence.start, f.evidence.end)
+    assert docs[0].original[s:e] == "副市長趙志剛"
+
+
+def test_national_posts_and_title_after_name(tagger, lexicon):
+    text = ("新华社北京5月1日电（记者 张明）中共中央总书记、国家主席、中央军委主席习近平近日作出重要指示。"
+            "中共中央政治局常委、国务院总理李强出席会议并讲话。\n"
+            "各地要深入学习贯彻习近平总书记重要讲话精神。\n")
+    _, _, _, facts = run(tagger, lexicon, {"x.txt": text})
+    hp = triples(facts, "holds_post")
+    assert ("中国共产党中央委员会", "习近平", "总书记") in hp
+    assert ("中华人民共和国", "习近平", "国家主席") in hp
+    assert ("中央军事委员会", "习近平", "主席") in hp
+    assert ("中国共产党中央委员会政治局", "李强", "常委") in hp
+    assert ("中华人民共和国国务院", "李强", "总理") in hp
+    assert ("新华通讯社", "张明", "记者") in hp
+    after = [f for f in facts if f.extractor == "title_after_name"]
+    assert after and all(f.args["person"].name == "习近平" for f in after)
+
+
+def test_no_chain_without_organisation(tagger, lexicon):
+    # "接受记者采访" and "领航校长培树工程" contain titles but no post chain
+    text = ("局长赵刚在接受记者采访时表示，将推进“领航校长培树工程”。\n")
+    _, _, ents, facts = run(tagger, lexicon, {"n.txt": text})
+    assert triples(facts, "holds_post") == set()
+    assert not any(e.type == "Person" and e.name in ("采访时", "培树工程") for e in ents.values())
+
+
+def test_lexicon_errors_name_file_and_line(tmp_path):
+    import shutil
+
+    from kg.lexicon import DEFAULT_DIR
+
+    for p in DEFAULT_DIR.glob("*.tsv"):
+        shutil.copy(p, tmp_path / p.name)
+    bad = tmp_path / "posts.tsv"
+    bad.write_text(bad.read_text(encoding="utf-8") + "市长\tgovernment\t\t{place}\tmaybe\n",
+                   encoding="utf-8")
+    with pytest.raises(KgError, match=r"posts.tsv:\d+: after_name"):
+        Lexicon.load(tmp_path)
+    (tmp_path / "posts.tsv").unlink()
+    with pytest.raises(KgError, match="posts.tsv: lexicon file missing"):
+        Lexicon.load(tmp_path)
