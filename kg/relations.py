@@ -58,7 +58,7 @@ def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
     counts: Counter[str] = Counter()
     strong: Counter[str] = Counter()
-    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{2,12}}?(?:局|委员会|办公室))")
+    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{1,12}}?(?:局|委员会|委|办公室|厅))")
     ner_places = {}
     for mm in mentions:
         if mm.type == "Place":
@@ -84,6 +84,22 @@ def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
         if org_rx.match(text[m.end():m.end() + 14]):
             strong[cand + "市"] += 1
     return counts, strong
+
+
+_SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
+
+
+def _trim_mention(m: Mention, doc: Document) -> Mention | None:
+    """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
+    text = doc.text[m.start:m.end]
+    cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
+    if cut < 0:
+        return m
+    s = m.start + cut + 1
+    rest = doc.text[s:m.end]
+    if len(rest.strip()) < 2:
+        return None
+    return Mention(m.doc_id, m.sent_index, s, m.end, rest, m.type, m.subtype, m.source, m.score)
 
 
 @dataclass
@@ -138,7 +154,7 @@ class _Extractor:
         self.lex = lex
         self.v = _View(doc.text)
         self.t = self.v.text
-        self.ner = [m for m in mentions]
+        self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
         self.mentions: list[Mention] = []
         self.facts: list[Fact] = []
         # NER mentions in view coordinates, by type
@@ -548,7 +564,7 @@ class _Extractor:
         pre_rx = "|".join(re.escape(p) for p in places + prefixes)
         # body abbreviations after a prefix
         if body:
-            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})")
+            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})(?![员会])")
             for m in rx.finditer(t):
                 self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
         # 市/区/县 + body + 局/委/办... (body without function words)

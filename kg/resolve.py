@@ -143,7 +143,9 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
             counts[c] += 2
             strong[c] += 1
     # a candidate must be written 3+ times, or once as the start of an organisation's name
-    best = [(n, p) for p, n in counts.items() if (n >= 3 or strong[p] >= 1) and len(p) >= 3]
+    known = {c + "市" for c in lex.words("places", "city")}
+    best = [(n, p) for p, n in counts.items()
+            if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3]
     if not best:
         return None
     best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
@@ -266,7 +268,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     name_votes: dict[str, Counter] = defaultdict(Counter)
 
     def add(typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
-            score: float = 1.0) -> Entity | None:
+            score: float = 1.0, weak: bool = False) -> Entity | None:
         if typ not in ("Person", "Organization", "Place", "Project", "Action", "Cluster"):
             return None
         if not _norm(text):
@@ -288,7 +290,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         if ev is not None:
             k = (eid, doc_id)
             cur = first_seen.get(k)
-            if cur is None or ev.start < cur[0]:
+            # a fact's evidence stands in only where the entity has no mention of its own
+            if cur is None or (ev.start < cur[0] and not weak):
                 first_seen[k] = (ev.start, ev, score)
         return e
 
@@ -310,7 +313,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             for role, a in f.args.items():
                 if a.type == "Post":
                     continue
-                e = add(a.type, a.text, a.subtype, r.doc_id, f.evidence, f.confidence)
+                e = add(a.type, a.text, a.subtype, r.doc_id, f.evidence, f.confidence, weak=True)
                 if e is None:
                     ok = False
                     break

@@ -1,0 +1,142 @@
+"""Entity resolution: alias merging, context city, no merging of different people/organs that
+share a short name, ids and mentioned_in facts (real NER model, real ingest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.lexicon import Lexicon
+from kg.model import document_id, post_id, stable_id
+from kg.relations import extract
+from kg.resolve import infer_city, resolve
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    import torch
+
+    torch.set_num_threads(1)
+    from kg.ner import NerTagger
+
+    return NerTagger.load()
+
+
+def run(tagger, lexicon, texts: dict[str, str], overrides=None):
+    docs = [prepare_text(t, doc_id) for doc_id, t in texts.items()]
+    results = [extract(d, tagger.tag(d), lexicon) for d in docs]
+    entities, facts = resolve(docs, results, lexicon, city_overrides=overrides)
+    return docs, entities, facts
+
+
+def by_name(entities, typ):
+    out = {}
+    for e in entities.values():
+        if e.type == typ:
+            out.setdefault(e.name, []).append(e)
+    return out
+
+
+DRC_A = """推动重大项目谋划行动落地见效
+——访包头市发展和改革委员会党组书记、主任李明远
+“市发改委将作为重大项目谋划行动牵头抓总部门，统筹协调全市重大项目。”包头市发展和改革委员会党组书记、主任李明远表示。
+"""
+
+DRC_B = """本报讯（记者 周丽）包头市发改委近日召开会议，市发展和改革委员会有关负责人出席。
+"""
+
+DAIRY_A = """本报讯（记者 周丽）近日，内蒙古蒙牛乳业（集团）股份有限公司入选首批中国消费名品名单。
+"""
+
+DAIRY_B = """全力推进以乳业为龙头的绿色农畜产品加工产业集群。建成投产蒙牛乳铁蛋白深加工、九期奶粉等项目，集群产值达到500亿元。
+"""
+
+
+def test_alias_merging_across_documents(tagger, lexicon):
+    _, ents, facts = run(tagger, lexicon, {"a.txt": DRC_A, "b.txt": DRC_B})
+    orgs = by_name(ents, "Organization")
+    drc = orgs["包头市发展和改革委员会"]
+    assert len(drc) == 1
+    e = drc[0]
+    assert e.id == stable_id("Organization", "包头市发展和改革委员会")
+    assert {"市发改委", "包头市发改委", "市发展和改革委员会"} <= e.aliases
+    assert e.docs == {"a.txt", "b.txt"}
+    assert e.subtype == "government"
+    la = [f for f in facts if f.relation == "leads_action"]
+    assert {(f.args["agency"].entity_id, f.args["action"].name) for f in la} == \
+        {(e.id, "重大项目谋划行动")}
+    # one mentioned_in per (entity, document), first mention as evidence
+    mi = [f for f in facts if f.relation == "mentioned_in" and f.args["entity"].entity_id == e.id]
+    assert sorted(f.evidence.doc_id for f in mi) == ["a.txt", "b.txt"]
+    for f in mi:
+        assert f.args["document"].type == "Document"
+        assert f.args["document"].entity_id == document_id(f.evidence.doc_id)
+    fa = next(f for f in mi if f.evidence.doc_id == "a.txt")
+    assert fa.evidence.start == DRC_A.replace("（", "(").index("包头市发展和改革委员会")
+
+
+def test_enterprise_brand_joins_full_name(tagger, lexicon):
+    _, ents, facts = run(tagger, lexicon, {"a.txt": DAIRY_A, "b.txt": DAIRY_B})
+    full = "内蒙古蒙牛乳业(集团)股份有限公司"      # NFKC form of the full-width brackets
+    orgs = by_name(ents, "Organization")
+    assert len(orgs[full]) == 1
+    mengniu = orgs[full][0]
+    assert "蒙牛" in mengniu.aliases and mengniu.docs == {"a.txt", "b.txt"}
+    ic = {(f.args["member"].entity_id, f.args["cluster"].name) for f in facts
+          if f.relation == "in_cluster" and f.args["member"].type == "Organization"}
+    assert ic == {(mengniu.id, "绿色农畜产品加工产业集群")}
+
+
+def test_context_city_inferred_and_overridden(tagger, lexicon):
+    text = "市委书记王海军主持召开市委常委会会议。\n"
+    # no city written: bare 市委 stays a local organ of an unknown city ...
+    docs, ents, facts = run(tagger, lexicon, {"x.txt": text})
+    assert docs[0].city is None
+    hp = [f for f in facts if f.relation == "holds_post"]
+    assert [(f.args["person"].name, f.args["post"].name, f.args["org"].name) for f in hp] == \
+        [("王海军", "书记", "市委")]
+    # ... an override names the city
+    docs, ents, facts = run(tagger, lexicon, {"x.txt": text}, overrides={"x.txt": "赤峰市"})
+    assert docs[0].city == "赤峰市"
+    hp = [f for f in facts if f.relation == "holds_post"]
+    assert [(f.args["post"].name, f.args["org"].name) for f in hp] == [("书记", "中共赤峰市委员会")]
+    org_id = hp[0].args["org"].entity_id
+    assert hp[0].args["post"].entity_id == post_id(org_id, "书记")
+    # doc.city set beforehand is kept
+    d = prepare_text("包头市委书记孙立主持会议。乌海市委副书记、市长赵强出席。", "y.txt")
+    assert infer_city(d, [], lexicon) == "包头市"
+    d.city = "乌海市"
+    ents2, facts2 = resolve([d], [extract(d, tagger.tag(d), lexicon)], lexicon)
+    orgs = {f.args["org"].name for f in facts2 if f.relation == "holds_post"}
+    assert orgs == {"中共包头市委员会", "中共乌海市委员会", "乌海市人民政府"}
+
+
+def test_same_name_in_different_cities_not_merged(tagger, lexicon):
+    a = "本报讯（记者 周丽）包头市召开会议。市委副书记、市长张伟出席并讲话。市委书记李华主持。\n"
+    b = "本报讯（记者 陈雪）鄂尔多斯市召开会议。市委副书记、市长张伟出席。副市长张伟国参加。\n"
+    docs, ents, facts = run(tagger, lexicon, {"a.txt": a, "b.txt": b})
+    assert [d.city for d in docs] == ["包头市", "鄂尔多斯市"]
+    people = by_name(ents, "Person")
+    assert len(people["张伟"]) == 2                      # two mayors, two people
+    assert "张伟国" in people and len(people["张伟国"]) == 1
+    assert people["张伟国"][0].id not in {e.id for e in people["张伟"]}
+    orgs = by_name(ents, "Organization")
+    assert "中共包头市委员会" in orgs and "中共鄂尔多斯市委员会" in orgs
+    assert orgs["中共包头市委员会"][0].id != orgs["中共鄂尔多斯市委员会"][0].id
+    mayors = {(f.args["person"].entity_id, f.args["org"].name) for f in facts
+              if f.relation == "holds_post" and f.args["post"].name == "市长"}
+    assert len(mayors) == 2
+    assert {o for _, o in mayors} == {"包头市人民政府", "鄂尔多斯市人民政府"}
+
+
+def test_national_leader_merges_across_cities(tagger, lexicon):
+    a = "包头市委召开会议。会议传达学习习近平总书记重要讲话精神。\n"
+    b = "鄂尔多斯市委召开会议。会议强调，要深入学习贯彻习近平总书记重要指示精神。\n"
+    _, ents, _ = run(tagger, lexicon, {"a.txt": a, "b.txt": b})
+    xi = by_name(ents, "Person")["习近平"]
+    assert len(xi) == 1 and xi[0].docs == {"a.txt", "b.txt"}
