@@ -380,6 +380,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           epochs: int = 10, embed: int = 100, hidden: int = 128, batch_size: int = 32, lr: float = 1e-3,
           drop: float = 0.5, patience: int = 3, threads: int = 2, seed: int = 1, max_len: int = 150,
           bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
+          max_minutes: float | None = None,
           rules_path: str | os.PathLike | None = None, log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
@@ -387,7 +388,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     bigrams, see :func:`kg.ner.char_bigrams`); 0 trains a plain char model.  ``train_metric``
     False skips HanLP's per-batch Viterbi decoding of the training batches (only for the progress
     display), which costs CPU time.  Returns a summary (data statistics, best selection-set F1,
-    wall time, model size).
+    wall time, model size).  ``max_minutes`` stops before an epoch that would end past the budget
+    (estimated from the previous epoch) and keeps the best epoch so far.
     """
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
@@ -441,33 +443,74 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     if not train_metric:
         rec.fit_dataloader = lambda trn_, criterion, optimizer, metric, logger_, **kw: _lean_epoch(
             rec, trn_, criterion, optimizer, logger_, kw.get("ratio_width"))
-    rec.fit(_to_hanlp(trn), _to_hanlp(dev), str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
-                   rnn_hidden=hidden, drop=drop, lr=lr, patience=patience, tagging_scheme="BIO",
-                   token_delimiter="", seed=seed, devices=-1)
-    shutil.copyfile(PACKAGE_MODEL_DIR / RULES_FILE if not rules_path else rules_path, out / RULES_FILE)
+    t_fit = time.time()
+    epoch_starts: list[float] = []
+    upstream_epoch = rec.fit_dataloader
+
+    def epoch_with_budget(*args, **kwargs):
+        now = time.time()
+        if max_minutes and epoch_starts:
+            last = now - epoch_starts[-1]
+            if now - t_fit + last > max_minutes * 60:
+                raise _OutOfTime()
+        epoch_starts.append(now)
+        return upstream_epoch(*args, **kwargs)
+
+    rec.fit_dataloader = epoch_with_budget
+    stopped_early = False
+    try:
+        rec.fit(_to_hanlp(trn), _to_hanlp(dev), str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
+                rnn_hidden=hidden, drop=drop, lr=lr, patience=patience, tagging_scheme="BIO",
+                token_delimiter="", seed=seed, devices=-1)
+    except _OutOfTime:
+        stopped_early = True                    # the best epoch's weights are already on disk
+        log(f"time budget of {max_minutes} min reached after {len(epoch_starts)} epochs")
+    finalize_model_dir(out, half=half, rules_path=rules_path)
+    summary = {
+        "stats": stats,
+        "selection_f1": max(history) if history else None,
+        "selection_f1_by_epoch": [round(x, 4) for x in history],
+        "epochs_run": len(history),
+        "stopped_by_time_budget": stopped_early,
+        "seconds": round(time.time() - t0, 1),
+        "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
+        "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
+                       hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
+                       msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes),
+    }
+    (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
+                       rules_path: str | os.PathLike | None = None) -> None:
+    """Make a HanLP save directory a kg model directory: add ``labels.json`` and the training rules,
+    optionally store the weights as float16, drop HanLP's ``train.log``.  Idempotent; also used
+    for a run that was stopped by hand (its best epoch's weights are on disk)."""
+    import torch
     from kg.ner import DEFAULT_LABELS, LABELS_FILE
+
+    out = Path(out)
+    if not (out / "model.pt").is_file() or not (out / "config.json").is_file():
+        raise KgError(f"{out}: no HanLP model to finalize (model.pt/config.json missing)")
+    src = Path(rules_path) if rules_path else PACKAGE_MODEL_DIR / RULES_FILE
+    if src.resolve() != (out / RULES_FILE).resolve():
+        shutil.copyfile(src, out / RULES_FILE)
     (out / LABELS_FILE).write_text(json.dumps({k: list(v) for k, v in DEFAULT_LABELS.items()}, indent=1),
                                    encoding="utf-8")
     if half:
-        # Store the weights as float16 (half the size on disk); HanLP's load_state_dict copies
-        # them back into the float32 parameters.  docs/ner.md compares both.
+        # float16 on disk halves the size; HanLP's load_state_dict copies the values back into
+        # float32 parameters (docs/ner.md compares the scores of both).
         weights = out / "model.pt"
         state = torch.load(weights, map_location="cpu", weights_only=True)
         torch.save({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, weights)
     train_log = out / "train.log"
     if train_log.exists():
         train_log.unlink()                      # HanLP's own log; kept out of the shipped dir
-    summary = {
-        "stats": stats,
-        "selection_f1": max(history) if history else None,
-        "selection_f1_by_epoch": [round(x, 4) for x in history],
-        "seconds": round(time.time() - t0, 1),
-        "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
-        "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, hidden=hidden, batch_size=batch_size, lr=lr, drop=drop,
-                       use=list(use), msra_sentences=msra_sentences, threads=threads, seed=seed),
-    }
-    (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    return summary
 
 
 def _lean_epoch(rec, trn, criterion, optimizer, logger, ratio_width=None) -> None:
@@ -586,14 +629,23 @@ def _make_app():
         threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
         seed: int = typer.Option(1),
         half: bool = typer.Option(True, help="Store the weights as float16."),
+        max_minutes: float | None = typer.Option(None, help="Stop before an epoch would end past this."),
     ):
         """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
         summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
                         msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
                         batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
-                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half, log=console.print)
+                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half,
+                        max_minutes=max_minutes, log=console.print)
         console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
                       f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
+
+    @app.command("finalize")
+    def finalize_cmd(model: Path = typer.Argument(..., help="A HanLP save directory (e.g. a stopped run)."),
+                     half: bool = typer.Option(True)):
+        """Turn a (possibly interrupted) training directory into a kg model directory."""
+        finalize_model_dir(model, half=half)
+        console.print(f"[green]finalized[/green] {model}")
 
     @app.command("eval")
     def eval_cmd(
