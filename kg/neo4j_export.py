@@ -187,7 +187,9 @@ def schema_statements(path: Path = SCHEMA_FILE) -> list[str]:
 # rows from the graph
 # --------------------------------------------------------------------------------------------
 def _hash(obj: Any) -> str:
-    return hashlib.sha1(json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    """Content hash of a row.  Rows are built in a fixed key order from str/int/float/None and
+    lists of them, so ``repr`` is deterministic (and ~5x faster than ``json.dumps``)."""
+    return hashlib.sha1(repr(obj).encode("utf-8")).hexdigest()
 
 
 def _str_list(v: Any) -> list[str]:
@@ -282,6 +284,10 @@ def plan_graph(G: nx.MultiDiGraph) -> _Plan:
             raise KgError(f"graph edge {u!r} -> {v!r} has unknown relation {relation!r} "
                           f"(expected one of {', '.join(REL_TYPES)})")
         group = (REL_TYPES[relation], primary[str(u)], primary[str(v)])
+        to_doc = relation == "mentioned_in"
+        if group[1] == "Document" or (group[2] == "Document") != to_doc:
+            raise KgError(f"graph edge {u!r} -> {v!r} ({relation}) joins a {group[1]} to a {group[2]}: "
+                          f"mentioned_in must go from an entity to a Document, other relations join entities")
         if (str(u), str(v)) in rels[group]:
             raise KgError(f"graph has two {relation!r} edges {u!r} -> {v!r} (expected one per relation)")
         rels[group][(str(u), str(v))] = _rel_row(u, v, attrs)
@@ -502,9 +508,14 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             # ---- relationships ------------------------------------------------------------
             t0 = time.perf_counter()
             doing = "reading the relationships already there"
+            # one read per type (all kg relationships of it), used for the diff and for pruning
+            existing_rels: dict[str, dict[tuple[str, str], str]] = {}
+            for group in _all_rel_groups():
+                existing_rels[group[0]] = {(r["src"], r["dst"]): r["h"]
+                                           for r in _run_read(session, _read_rels_stmt(*group))}
             todo: list[tuple[tuple[str, str, str], list[dict]]] = []
             for group, rows in plan.rels.items():
-                have = {(r["src"], r["dst"]): r["h"] for r in _run_read(session, _read_rels_stmt(*group))}
+                have = existing_rels[group[0]]
                 changed = [r for r in rows if have.get((r["src"], r["dst"])) != r["kg_hash"]]
                 stats.relationships_created += sum(1 for r in changed if (r["src"], r["dst"]) not in have)
                 stats.relationships_updated += sum(1 for r in changed if (r["src"], r["dst"]) in have)
@@ -529,13 +540,9 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             if prune:
                 doing = "deleting what is no longer in the graph"
                 wanted_rels = {(rel, r["src"], r["dst"]) for (rel, _, _), rows in plan.rels.items() for r in rows}
-                stale_rels: list[tuple[tuple[str, str, str], list[dict]]] = []
-                for group in _all_rel_groups():
-                    rel = group[0]
-                    have = _run_read(session, _read_rels_stmt(*group))
-                    stale = [{"src": r["src"], "dst": r["dst"]} for r in have
-                             if (rel, r["src"], r["dst"]) not in wanted_rels]
-                    stale_rels.append((group, stale))
+                stale_rels = [(group, [{"src": src, "dst": dst} for (src, dst) in sorted(existing_rels[group[0]])
+                                       if (group[0], src, dst) not in wanted_rels])
+                              for group in _all_rel_groups()]
                 wanted_nodes = {r["id"] for rows in plan.nodes.values() for r in rows}
                 stale_nodes = [(label, sorted(i for i in ids if i not in wanted_nodes))
                                for label, ids in existing.items()]

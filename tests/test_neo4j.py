@@ -509,3 +509,14 @@ def test_query_relation_evidence(sample_db, built_sample):
     fact = _holds_fact(built_sample, "殷树刚", "主任")
     assert fact["id"] in {r["fact_id"] for r in rows}
     assert all("殷树刚" in r["sentence"] and r["orig_end"] > r["orig_start"] >= 0 for r in rows)
+
+
+def test_edges_must_follow_the_schema():
+    G = sample_graph()
+    G.add_edge(P1, O_GOV, key="mentioned_in", relation="mentioned_in", confidence=1.0, evidence=[])
+    with pytest.raises(KgError, match="mentioned_in must go from an entity to a Document"):
+        load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
+    G = sample_graph()
+    G.add_edge(P1, D1, key="holds", relation="holds", confidence=1.0, evidence=[])
+    with pytest.raises(KgError, match="joins a Person to a Document"):
+        load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
