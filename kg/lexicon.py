@@ -39,12 +39,13 @@ _KINDS: dict[str, set[str]] = {
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},
-    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname"},
+    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
-                ("persons.tsv", "byline"), ("persons.tsv", "bullet")}
+                ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
+                ("persons.tsv", "credit")}
 
 
 @dataclass(frozen=True)

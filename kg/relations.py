@@ -256,7 +256,7 @@ class _Extractor:
             run_end += 1
         followers = self.lex.words("persons", "follower")
         not_person = set(self.lex.words("persons", "not_person"))
-        cands = []
+        scored: list[tuple[float, tuple[int, int]]] = []
         for k in (2, 3, 4):
             if p + k > run_end:
                 break
@@ -264,13 +264,21 @@ class _Extractor:
             name = t[p:p + k]
             if name in not_person or any(c in name for c in "的了是在"):
                 continue
-            if p + k == run_end or any(rest.startswith(f) for f in followers):
-                cands.append((p, p + k))
+            if p + k == run_end:
+                scored.append((1.5 if k <= 3 else 0.5, (p, p + k)))
+            else:
+                f = next((f for f in followers if rest.startswith(f)), None)
+                if f:
+                    # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
+                    scored.append((min(len(f), 3), (p, p + k)))
+        cands = [sp for _sc, sp in scored]
         ner = self._ner_at(p, "Person")
-        if ner and ner[1] - ner[0] in (2, 3, 4, 5) and (not cands or ner in cands):
+        if scored:
+            top = max(sc for sc, _ in scored)
+            best = [sp for sc, sp in scored if sc == top]
+            return ner if ner in best else best[0]
+        if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
             return ner
-        if cands:
-            return cands[0]
         if ner and 2 <= ner[1] - ner[0] <= 5:
             return ner
         # a name glued to the next words: keep the candidate that recurs in the document
@@ -294,7 +302,7 @@ class _Extractor:
 
     def bylines(self) -> None:
         not_person = set(self.lex.words("persons", "not_person"))
-        for kind in ("byline", "bullet"):
+        for kind in ("byline", "bullet", "credit"):
             for rx in self.lex.patterns("persons", kind):
                 for m in rx.finditer(self.t):
                     names_start = m.start("names")
@@ -310,7 +318,8 @@ class _Extractor:
                         org = wire.group(1)
                     elif kind == "byline" and ("本报" in m.group(0) or "本报" in before):
                         org = "本报"
-                    title_m = re.search(r"(实习记者|特约记者|首席记者|记者)", m.group(0))
+                    title_m = re.search(r"(实习记者|特约记者|首席记者|记者|通讯员)", m.group(0)) \
+                        if kind == "byline" else None
                     for part in re.split(r"([、，,])", raw):
                         if part in ("、", "，", ","):
                             pos += len(part)
@@ -906,31 +915,52 @@ class _Extractor:
         marks = self.lex.patterns("clusters", "section_mark")
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", t)]
         sections: list[tuple[int, int, tuple[int, int]]] = []
-        for i, (ss, se) in enumerate(sents):
-            text = t[ss:se].strip()
-            stripped = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", text)
-            if not any(stripped.startswith(h) for h in heads):
-                continue
-            inside = [(a, b) for (a, b) in self.clusters if ss <= a and b <= se]
-            if len(inside) != 1:
-                continue
+        lead_in = ("在", "围绕", "聚焦", "针对", "就")
+        builds = self.lex.words("project_patterns", "build_verb")
+
+        def heading(ss: int, se: int) -> tuple[tuple[int, int], int] | None:
+            """(cluster span, section start) when the sentence opens a cluster section:
+            "全力推进以…的X产业集群。" or a first clause "X产业集群方面:" / "围绕X产业集群,"."""
+            text = t[ss:se]
+            lead = len(text) - len(text.lstrip())
+            stripped = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", text.strip())
+            off = ss + lead + (len(text.strip()) - len(stripped))
+            inside = sorted((a, b) for (a, b) in self.clusters if ss <= a and b <= se)
+            if not inside:
+                return None
+            if any(stripped.startswith(h) for h in heads) and len(inside) == 1 \
+                    and t[inside[0][1]:se].strip(" 。.!！") == "":
+                return inside[0], se
+            # a heading line joined with its body: "…产业集群建成投产A、B等项目"
+            if any(stripped.startswith(h) for h in heads) and \
+                    re.match("|".join(re.escape(v) for v in builds), t[inside[0][1]:se]):
+                return inside[0], inside[0][1]
+            # first clause: [lead-in/heading verb] CLUSTER [方面] followed by , or :
             a, b = inside[0]
-            if t[b:se].strip(" 。.!！") != "":
+            pre = t[off:a]
+            if pre and not any(pre == w or pre.endswith(w) and len(pre) <= len(w) + 4
+                               for w in list(lead_in) + heads):
+                return None
+            m = re.match(r"(?:方面|领域)?[,，:：]", t[b:se])
+            if m:
+                return (a, b), b + m.end()
+            return None
+
+        for i, (ss, se) in enumerate(sents):
+            h = heading(ss, se)
+            if h is None:
                 continue
+            (a, b), start = h
             name = self._bare(self.clusters[(a, b)])
             if re.match(r"^[一二三四五六七八九十两0-9]+[个大项]", name):
                 continue
             # the section ends at the next heading / section mark
             end = len(t)
             for ss2, se2 in sents[i + 1:]:
-                s2 = t[ss2:se2]
-                s2b = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", s2.strip())
-                if any(rx.search(s2) for rx in marks) or (
-                        any(s2b.startswith(h) for h in heads)
-                        and any(ss2 <= x and y <= se2 for (x, y) in self.clusters)):
+                if any(rx.search(t[ss2:se2]) for rx in marks) or heading(ss2, se2):
                     end = ss2
                     break
-            sections.append((se, end, (a, b)))
+            sections.append((start, end, (a, b)))
         for s0, s1, cspan in sections:
             cname = self.clusters[cspan]
             for pos, projects, enterprises in lists:
@@ -1002,7 +1032,8 @@ class _Extractor:
                     org = before[-1] if before else (after[0] if after else None)
                 else:
                     before = [o for o in orgs if o[1] <= p]
-                    org = before[-1] if before else None
+                    after = [o for o in orgs if o[0] >= cm.end()]
+                    org = before[-1] if before else (after[0] if after else None)
                 if org is None:
                     continue
                 emit(org[2], act, (min(org[0], act[0]), max(org[1], act[1])), "lead_cue", 0.9)
@@ -1048,6 +1079,7 @@ class _Extractor:
         for a, b, typ, _sub, x in self.ner_v:
             if typ == "Organization":
                 orgs.setdefault((a, b), x)
+        orgs = {k: x for k, x in orgs.items() if not self.lex.post_suffix(x)}
         names = set(orgs.values())
         done = set()
         for (a, b), x in sorted(orgs.items()):
