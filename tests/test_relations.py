@@ -174,3 +174,47 @@ def test_lexicon_errors_name_file_and_line(tmp_path):
     (tmp_path / "posts.tsv").unlink()
     with pytest.raises(KgError, match="posts.tsv: lexicon file missing"):
         Lexicon.load(tmp_path)
+
+
+WEB_PAGE = """首页 > 新闻中心 > 本地要闻
+赤峰市召开全市就业工作推进会
+发布时间：2025-03-12 09:30  来源：赤峰日报  字号：大 中 小
+3月11日，赤峰市就业工作推进会召开。市委常委、常务副市长刘振华出席并讲话，市人力资源和社会保障局局长孙红梅主持会议。
+会议指出，市人社局作为“就业促进行动”牵头单位，要抓好各项任务落实。由市工信局牵头的“助企纾困行动”要持续推进。
+责任编辑：王小燕
+【打印本页】【关闭窗口】
+"""
+
+REPORT_HEADINGS = """（一）做大做强新能源产业集群
+开工建设远景能源乌兰察布风电场二期、明阳智能风机装备制造基地等项目；建成投产华电红山储能电站。
+（二）培育壮大现代煤化工产业集群
+建成投产久泰能源煤制烯烃一期等项目。
+"""
+
+
+def test_noisy_web_page(tagger, lexicon):
+    docs, _, ents, facts = run(tagger, lexicon, {"web.html.txt": WEB_PAGE})
+    assert docs[0].city == "赤峰市"
+    assert triples(facts, "holds_post") == {
+        ("中共赤峰市委员会", "刘振华", "常委"),
+        ("赤峰市人民政府", "刘振华", "常务副市长"),
+        ("赤峰市人力资源和社会保障局", "孙红梅", "局长"),
+    }
+    assert triples(facts, "leads_action") == {
+        ("就业促进行动", "赤峰市人力资源和社会保障局"),
+        ("助企纾困行动", "赤峰市工业和信息化局"),
+    }
+    persons = {e.name for e in ents.values() if e.type == "Person"}
+    assert persons == {"刘振华", "孙红梅", "王小燕"}     # the editor credit is a person
+
+
+def test_report_section_headings(tagger, lexicon):
+    _, _, _, facts = run(tagger, lexicon, {"rep.txt": REPORT_HEADINGS})
+    by_cluster: dict[str, set[str]] = {}
+    for f in facts:
+        if f.relation == "in_cluster" and f.args["member"].type == "Project":
+            by_cluster.setdefault(f.args["cluster"].name, set()).add(f.args["member"].name)
+    assert by_cluster == {
+        "新能源产业集群": {"远景能源乌兰察布风电场二期", "明阳智能风机装备制造基地", "华电红山储能电站"},
+        "现代煤化工产业集群": {"久泰能源煤制烯烃一期"},
+    }
