@@ -359,7 +359,21 @@ def sparql_command(
     elif fmt == "json":
         sys.stdout.write(format_json(columns, rows) + "\n")
     else:
-        table = Table(*columns, show_lines=False, caption=f"{len(rows)} row(s)")
+        out = Console()
+        if len(columns) * 12 > out.width:
+            # too many columns for the terminal: one field/value block per row
+            for i, r in enumerate(rows, 1):
+                block = Table(title=f"row {i}", show_header=False, title_justify="left")
+                block.add_column("field", style="bold")
+                block.add_column("value", overflow="fold")
+                for c, v in zip(columns, r):
+                    block.add_row(c, _text(v))
+                out.print(block)
+            out.print(f"{len(rows)} row(s)", highlight=False)
+            return
+        table = Table(show_lines=False, caption=f"{len(rows)} row(s)")
+        for c in columns:
+            table.add_column(c, overflow="fold")
         for r in rows:
             table.add_row(*(_text(c) for c in r))
-        Console().print(table)
+        out.print(table)

@@ -369,3 +369,35 @@ def test_shacl_statement_not_asserted(hand_rdf):
     cluster = ID[stable_id("Cluster", "绿色农畜产品加工产业集群")]
     g.remove((None, KG.inCluster, cluster))
     assert "is not asserted" in _violations(g)
+
+
+# ---------------------------------------------------------------------------------------
+# the graph built from data/ (session fixture of tests/conftest.py, real pipeline)
+# ---------------------------------------------------------------------------------------
+
+def test_sample_turtle_conforms_to_shapes(built_sample):
+    data = Graph().parse(built_sample.ttl_path, format="turtle")
+    conforms, text = shacl(data)
+    assert conforms, text[:3000]
+
+
+def test_sample_turtle_is_the_canonical_export_of_the_graph(built_sample, tmp_path):
+    written = built_sample.ttl_path.read_bytes()
+    again = write_turtle(built_sample.graph, tmp_path / "again.ttl").read_bytes()
+    assert written == again
+    back = Graph().parse(built_sample.ttl_path, format="turtle")
+    assert isomorphic(back, graph_to_rdf(built_sample.graph))
+
+
+def test_sample_every_node_and_edge_is_exported(built_sample):
+    G = built_sample.graph
+    g = Graph().parse(built_sample.ttl_path, format="turtle")
+    for nid, t in G.nodes(data="type"):
+        assert (ID[nid], ns.RDF.type, NODE_CLASSES[t]) in g, nid
+    for u, v, rel in G.edges(keys=True):
+        assert (ID[u], EDGE_PROPERTIES[rel], ID[v]) in g, (u, rel, v)
+    n_statements = len(set(g.subjects(ns.RDF.type, KG.Statement)))
+    assert n_statements == G.number_of_edges()
+    assert len(set(g.subjects(ns.RDF.type, KG.Person))) == sum(
+        1 for _, t in G.nodes(data="type") if t == "Person")
+    assert (None, ORG.holds, None) in g

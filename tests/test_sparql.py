@@ -235,6 +235,23 @@ def test_command_formats(hand_ttl):
     assert "殷树刚" in res.stdout and "2 row(s)" in res.stdout
 
 
+def test_command_wide_result_in_narrow_terminal_prints_records(hand_ttl):
+    res = CliRunner().invoke(_cli(), [str(QUERIES / "fact_provenance.rq"), "-g", str(hand_ttl)],
+                             env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert "row 1" in res.stdout and "1 row(s)" in res.stdout
+    assert "origStart" in res.stdout and "rule:title_name" in res.stdout
+
+
+def test_registered_as_kg_sparql(hand_ttl):
+    from kg.cli import app
+    res = CliRunner().invoke(app, ["sparql", str(QUERIES / "leaders_of_action.rq"), "--graph",
+                                   str(hand_ttl), "--param", "actionName=立德树人工程",
+                                   "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[1] == "新时代立德树人工程,呼和浩特市教育局,001_x.txt"
+
+
 @pytest.mark.parametrize("args, message", [
     (["ASK { ?s ?p ?o }", "--graph", "/nonexistent/graph.ttl"],
      "error: graph file not found: /nonexistent/graph.ttl"),
@@ -252,3 +269,83 @@ def test_command_errors_are_one_line(hand_ttl, args, message):
     assert len(out.splitlines()) == 1
     assert "Traceback" not in out
     assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+# ---------------------------------------------------------------------------------------
+# competency queries on the graph built from data/ (real pipeline, session fixture)
+# ---------------------------------------------------------------------------------------
+
+D001 = "001_3c2085c3029b20c0.txt"
+D003 = "003_cacabed7aa6ec20d.txt"
+NDRC = "呼和浩特市发展和改革委员会"
+
+
+def test_sample_posts_of_yin_shugang(built_sample):
+    _, rows = both(q("posts_of_person"), built_sample.ttl_path, params=["personName=殷树刚"])
+    got = {(r[1], r[2]) for r in rows}
+    assert ("主任", NDRC) in got, rows
+    assert all(D001 in r[3].split() for r in rows if r[1] == "主任" and r[2] == NDRC)
+
+
+def test_sample_post_holders(built_sample):
+    _, rows = both(q("post_holders"), built_sample.ttl_path)
+    got = {(r[0], r[1], r[2]) for r in rows}
+    expected = {
+        ("殷树刚", "主任", NDRC),
+        ("汪驰", "局长", "呼和浩特市科学技术局"),
+        ("何妍", "局长", "呼和浩特市教育局"),
+        ("张国富", "局长", "呼和浩特市民政局"),
+    }
+    assert expected <= got, expected - got
+
+
+def test_sample_leaders_of_action(built_sample):
+    _, rows = both(q("leaders_of_action"), built_sample.ttl_path,
+                   params=["actionName=新时代立德树人工程"])
+    assert ("新时代立德树人工程", "呼和浩特市教育局") in {(r[0], r[1]) for r in rows}, rows
+    assert all(D001 in r[2].split() for r in rows)
+    # several actions at once (repeated --param binds several values)
+    _, rows = both(q("leaders_of_action"), built_sample.ttl_path,
+                   params=["actionName=高质量知识产权培育转化行动", "actionName=城市精细化管理行动",
+                           "actionName=重大项目谋划行动"])
+    assert {("高质量知识产权培育转化行动", "呼和浩特市市场监督管理局"),
+            ("城市精细化管理行动", "呼和浩特市住房和城乡建设局"),
+            ("重大项目谋划行动", NDRC)} <= {(r[0], r[1]) for r in rows}, rows
+
+
+def test_sample_organisations_in_place(built_sample):
+    _, rows = both(q("organisations_in_place"), built_sample.ttl_path,
+                   params=["placeName=呼和浩特市"])
+    got = {r[1]: r for r in rows}
+    for name in (NDRC, "呼和浩特市教育局", "呼和浩特市科学技术局"):
+        assert name in got, rows
+        assert got[name][2] == "government"
+        assert D001 in got[name][3].split()
+
+
+def test_sample_cluster_members(built_sample):
+    _, rows = both(q("cluster_members"), built_sample.ttl_path,
+                   params=["clusterName=绿色农畜产品加工产业集群"])
+    members = {(r[1], r[2]) for r in rows}
+    assert ("伊利奶粉三期", "Project") in members, rows
+    assert all(D003 in r[3].split() for r in rows if r[1] == "伊利奶粉三期")
+    _, rows = both(q("cluster_members"), built_sample.ttl_path,
+                   params=["clusterName=新能源产业集群"])
+    assert "金山电厂三期" in {r[1] for r in rows}, rows
+
+
+def test_sample_fact_provenance_points_into_the_source_file(built_sample):
+    cols, rows = both(q("fact_provenance"), built_sample.ttl_path,
+                      params=["subjectName=殷树刚", "objectName=主任"])
+    rec = [dict(zip(cols, r)) for r in rows]
+    hits = [r for r in rec if r["relation"] == "holds" and r["objectOrganisation"] == NDRC
+            and r["document"] == D001]
+    assert hits, rows
+    original = (ROOT / "data" / D001).read_text(encoding="utf-8")
+    for r in hits:
+        assert "殷树刚" in r["sentence"] and "主任" in r["sentence"]
+        assert isinstance(r["start"], int) and r["start"] < r["end"]
+        span = original[r["origStart"]:r["origEnd"]]
+        assert "殷树刚" in span and "主任" in span, span
+        assert r["extractor"]
+        assert 0 < r["confidence"] <= 1
