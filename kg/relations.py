@@ -72,7 +72,8 @@ def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
             for k in range(6, 1, -1):
                 x = text[max(0, e - k):e]
                 if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in _PLACE_BAD \
-                        or x[0] in _PLACE_BAD or x[0] in _FUNC or x.startswith(_PREP) or "市" in x:
+                        or x[0] in _PLACE_BAD or any(c in _FUNC and c != "和" for c in x) \
+                        or x.startswith(_PREP) or "市" in x:
                     continue
                 left = text[e - k - 1] if e - k - 1 >= 0 else ""
                 if not left or not _is_han(left) or left in _FUNC:
@@ -93,6 +94,12 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
     text = doc.text[m.start:m.end]
     cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
+    if m.type == "Organization":
+        # "行动由市发改委": the organisation starts after a function word
+        for w in ("由", "的", "了", "在", "是", "对", "向", "被", "把", "将", "经", "据"):
+            i = text.rfind(w)
+            if i > cut and len(text) - i - 1 >= 2:
+                cut = i
     if cut < 0:
         return m
     s = m.start + cut + 1
@@ -649,7 +656,19 @@ class _Extractor:
                 continue
             after = re.match(f"(?:{suf_rx})", t[m.end():])
             if after and len(inner) >= 2:
-                self._add_action(m.start(), m.end() + after.end(), "quoted")
+                start = m.start()
+                if not _is_han(inner[0]):
+                    # 优化营商环境“4.0”行动: the words before the quote belong to the name
+                    j = start
+                    while j > 0 and _is_han(t[j - 1]) and start - j < 10:
+                        j -= 1
+                    pre = t[j:start]
+                    for v in sorted(self.lex.words("action_patterns", "intro_verb"), key=len):
+                        k = pre.rfind(v)
+                        if k >= 0:
+                            pre = pre[k + len(v):]
+                    start = start - len(pre)
+                self._add_action(start, m.end() + after.end(), "quoted")
         # umbrella names without quotes: 六个行动, 六大行动
         for rx in self.lex.patterns("action_patterns", "umbrella"):
             body = rx.pattern.lstrip("^")

@@ -58,6 +58,8 @@ class _Canon:
     def _place_ok(self, p: str) -> bool:
         if p in self.known_places:
             return True
+        if p in self.place_suffixes:
+            return False
         return any(p.endswith(s) and len(p) > len(s) for s in self.place_suffixes) \
             and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
 
@@ -79,6 +81,14 @@ class _Canon:
 
     def org(self, text: str) -> tuple[str, bool]:
         """Canonical organisation name and whether it is local to the context city."""
+        name, local = self._org(text)
+        if name != _norm(text) and not local:
+            # a prefix filled in may make a whole-name form ("自治区党委" -> "<province>党委")
+            again, local2 = self._org(name)
+            return again, local2
+        return name, local
+
+    def _org(self, text: str) -> tuple[str, bool]:
         name = _norm(text)
         if not name:
             return name, False
