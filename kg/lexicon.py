@@ -35,7 +35,7 @@ _FILES: dict[str, tuple[str, ...]] = {
 _KINDS: dict[str, set[str]] = {
     "action_patterns.tsv": {"suffix", "lead_suffix", "intro_verb", "generic_body", "quantifier",
                             "umbrella", "lead_cue", "known"},
-    "project_patterns.tsv": {"build_verb", "head", "phase", "infra_cue", "tail", "zone"},
+    "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},

@@ -798,7 +798,9 @@ class _Extractor:
                     for tl in tails:
                         if head.endswith(tl) and tl != "等":
                             head = head[: -len(tl)]
-                    end_proj = head.endswith("项目") or head == ""
+                    end_proj = head.endswith(("项目", "工程")) or head == ""
+                    if head and not end_proj and not self._has_head(head):
+                        continue      # "…等改革", "…等业态": not projects
                 else:
                     for tl in tails:
                         if items_txt.endswith(tl) and tl not in ("等", "建设") \
@@ -854,6 +856,38 @@ class _Extractor:
                         self.enterprises.setdefault((s, e), name)
         return out
 
+    def projects_before_verb(self) -> list:
+        """"S43机场高速、S29呼凉高速建成通车": a list of facilities before a completion verb."""
+        t = self.t
+        verbs = self.lex.words("project_patterns", "post_verb")
+        if not verbs:
+            return []
+        rx = re.compile(f"([^,，;；。:：!?！？\n]+?)(?:等项目|项目)?(?:{'|'.join(re.escape(v) for v in verbs)})")
+        out = []
+        for m in rx.finditer(t):
+            s0 = m.start(1)
+            txt = m.group(1)
+            # drop a leading verb / function words ("争取呼包高铁…")
+            for w in sorted(self.lex.words("project_patterns", "build_verb")
+                            + ["争取", "推动", "实现", "确保", "力争", "完成"], key=len, reverse=True):
+                if txt.startswith(w):
+                    s0 += len(w)
+                    txt = txt[len(w):]
+                    break
+            projects = []
+            pos = s0
+            for raw in txt.split("、"):
+                it = raw.strip()
+                if it and self._has_head(it) and not any(w in it for w in _NAME_STOP) \
+                        and len(it) <= 20 and it not in self.lex.words("project_patterns", "head"):
+                    projects.append((pos, pos + len(it), it))
+                pos += len(raw) + 1
+            for s, e, name in projects:
+                self.projects.setdefault((s, e), name)
+            if projects:
+                out.append((s0, projects, []))
+        return out
+
     def named_projects(self) -> None:
         """"…项目" names outside lists ("签署量子产业创新基地项目…协议")."""
         t = self.t
@@ -861,14 +895,20 @@ class _Extractor:
                       | set(self.lex.words("action_patterns", "intro_verb"))
                       | {"签署", "签约", "的", "和", "与", "及", "在", "了", "为", "是", "个"},
                       key=len, reverse=True)
+        verbs = (set(self.lex.words("project_patterns", "build_verb"))
+                 | set(self.lex.words("action_patterns", "intro_verb")) | {"签署", "签约"})
         for m in re.finditer(f"[{_HAN}A-Za-z0-9“”]{{3,24}}?项目", t):
             s, e = m.start(), m.end()
             seg = t[s:e]
             cut = 0
+            cut_word = ""
             for c in cuts:
                 i = seg.rfind(c, 0, len(seg) - 2)
-                if i >= 0:
-                    cut = max(cut, i + len(c))
+                if i >= 0 and (i + len(c) > cut or (i + len(c) == cut and len(c) > len(cut_word))):
+                    cut, cut_word = i + len(c), c
+            # only a name right after a verb that builds, signs or carries out projects
+            if cut_word not in verbs:
+                continue
             name = seg[cut:]
             body = name[:-2]
             if body.endswith("等"):
@@ -1175,7 +1215,7 @@ class _Extractor:
         self.titles_after_names()
         self.listed_persons()
         self.actions_grammar()
-        lists = self.project_lists()
+        lists = self.project_lists() + self.projects_before_verb()
         self.named_projects()
         self.clusters_grammar()
         self.in_cluster(lists)

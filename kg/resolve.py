@@ -52,7 +52,9 @@ class _Canon:
         self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
         for c in lex.words("places", "city"):
             self.known_places.add(c if c.endswith("盟") else c + "市")
-        self.whole = [a for a in lex.abbreviations if a.scope == "whole"]
+        # templates with the most literal characters first ("中共{place}委" before "{place}委")
+        self.whole = sorted((a for a in lex.abbreviations if a.scope == "whole"),
+                            key=lambda a: -len(a.short.replace("{place}", "")))
         self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
 
     def _place_ok(self, p: str) -> bool:
