@@ -208,12 +208,15 @@ def post_titles(samples: list[Sample], rules: dict) -> list[str]:
     cfg = rules["silver_post"]
     labelled = Counter(text[s:e] for text, spans in samples for s, e, lab in spans if lab == "POST")
     blob = "\n".join(text for text, _ in samples)
+    # occurrences inside any POST span count as labelled: 书记 inside 党委书记 is still a post
+    post_blob = "\n".join(text[s:e] for text, spans in samples for s, e, lab in spans if lab == "POST")
     titles = []
     for t, n in labelled.items():
         if n < cfg["min_count"] or not (cfg["min_len"] <= len(t) <= cfg["max_len"]) or t in cfg["exclude"]:
             continue
-        if n / max(blob.count(t), 1) >= cfg["min_ratio"]:
+        if post_blob.count(t) / max(blob.count(t), 1) >= cfg["min_ratio"]:
             titles.append(t)
+    titles = set(titles) | (set(cfg.get("include", [])) - set(cfg["exclude"]))
     return sorted(titles, key=lambda t: (-len(t), t))
 
 

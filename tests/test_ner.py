@@ -179,3 +179,25 @@ def test_label_mapping_rules():
     pieces = _split_long("甲乙丙，丁戊己庚辛，壬癸", [(4, 7, "PER")], 6)
     assert all(len(t) <= 6 for t, _ in pieces)
     assert [(t[s:e]) for t, sp in pieces for s, e, _ in sp] == ["丁戊己"]
+
+
+def test_upstream_crf_bug_and_patch():
+    """HanLP's RNNTaggingModel hands crf_constraints (None) to CRF as batch_first; patch_crf fixes it."""
+    import types
+
+    import torch
+    from hanlp.components.taggers.rnn.rnntaggingmodel import RNNTaggingModel
+
+    from kg.ner_train import patch_crf
+
+    torch.manual_seed(0)
+    model = RNNTaggingModel(16, None, 8, 5)
+    assert not model.crf.batch_first                       # the upstream bug this project works around
+    emissions = torch.randn(3, 6, 5)
+    lens = [6, 4, 2]
+    mask = torch.tensor([[i < n for i in range(6)] for n in lens])
+    assert len(model.crf.decode(emissions, mask)) == 6      # one "path" per time step: wrong
+    patch_crf(types.SimpleNamespace(model=model))
+    assert model.crf.batch_first is True
+    one_by_one = [model.crf.decode(emissions[i:i + 1, :n], mask[i:i + 1, :n])[0] for i, n in enumerate(lens)]
+    assert model.crf.decode(emissions, mask) == one_by_one
