@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -64,6 +65,17 @@ def package_dir() -> Path:
     if not java.exists() or not jars.is_dir():
         raise KgError(f"{pkg}: the {PACKAGE} package has no bundled jre/bin/java or jars/ (broken install?)")
     return pkg
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the JVM gets SIGTERM when the process that started it dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
 
 
 def free_port() -> int:
@@ -180,6 +192,7 @@ class BoltServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C in a terminal goes to us, we stop it cleanly
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
 
     def _wait_ready(self) -> bool:
@@ -226,6 +239,11 @@ def main() -> None:  # pragma: no cover - manual/CI helper
     ap.add_argument("--heap", default="1g")
     ap.add_argument("--database", default="kg")
     args = ap.parse_args()
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops the server and removes its files
     try:
         with BoltServer(heap=args.heap, database=args.database) as server:
             print(f"NEO4J_URI={server.uri}")

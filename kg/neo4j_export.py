@@ -72,6 +72,8 @@ SUBTYPE_LABELS: dict[str, str] = {
 }
 
 # graph edge relation (== key) -> relationship type
+_MANAGED_LABELS = frozenset([*NODE_LABELS.values(), ENTITY_LABEL, *SUBTYPE_LABELS.values()])
+
 REL_TYPES: dict[str, str] = {
     "holds": "HOLDS",
     "post_in": "POST_IN",
@@ -466,7 +468,9 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
                     if old is None:
                         c.append(row)
                     elif old[0] != row["kg_hash"]:
-                        (u if old[1] == frozenset(labels) else rl).append(row)
+                        # only kg's own labels count: a label a user added is not a change
+                        same = (old[1] & _MANAGED_LABELS) == frozenset(labels)
+                        (u if same else rl).append(row)
                 creates.append((labels, c))
                 updates.append((labels, u))
                 relabels.append((labels, rl))
@@ -580,10 +584,14 @@ import typer  # noqa: E402
 
 def neo4j_load_command(
     out_dir: Path = typer.Argument(Path("out"), help="Output directory of `kg build` (reads OUT/graph.json)."),
-    uri: Optional[str] = typer.Option(None, "--uri", help="Bolt URI [env NEO4J_URI, default bolt://localhost:7687]."),
-    user: Optional[str] = typer.Option(None, "--user", help="User [env NEO4J_USER, default neo4j]."),
-    password: Optional[str] = typer.Option(None, "--password", help="Password [env NEO4J_PASSWORD]."),
-    database: Optional[str] = typer.Option(None, "--database", help="Database [env NEO4J_DATABASE, default: the server's]."),
+    uri: Optional[str] = typer.Option(None, "--uri", envvar="NEO4J_URI", show_envvar=True,
+                                      help="Bolt URI (default bolt://localhost:7687)."),
+    user: Optional[str] = typer.Option(None, "--user", envvar="NEO4J_USER", show_envvar=True,
+                                       help="User (default neo4j)."),
+    password: Optional[str] = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", show_envvar=True,
+                                           help="Password."),
+    database: Optional[str] = typer.Option(None, "--database", envvar="NEO4J_DATABASE", show_envvar=True,
+                                           help="Database (default: the server's default database)."),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction."),
     prune: bool = typer.Option(True, "--prune/--no-prune", help="Delete kg nodes/relationships that are no longer in the graph."),
 ) -> None:

@@ -520,3 +520,29 @@ def test_edges_must_follow_the_schema():
     G.add_edge(P1, D1, key="holds", relation="holds", confidence=1.0, evidence=[])
     with pytest.raises(KgError, match="joins a Person to a Document"):
         load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
+
+
+# ---------------------------------------------------------------------------------------------
+# the launcher
+# ---------------------------------------------------------------------------------------------
+def test_boltserver_lifecycle():
+    server = BoltServer(heap="256m")
+    with server:
+        proc, data_dir = server.process, server.data_dir
+        assert len(server.password) >= 8 and server.uri.startswith("bolt://127.0.0.1:")
+        with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as d:
+            assert d.execute_query("RETURN 1 AS x", database_=server.database).records[0]["x"] == 1
+            assert "ArcadeDB" in d.get_server_info().agent
+        assert data_dir.is_dir() and proc.poll() is None
+    assert proc.poll() is not None          # the JVM is gone
+    assert not data_dir.exists()            # and so are its files
+
+
+def test_boltserver_without_package(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "arcadedb_embedded" else real(name, *a))
+    with pytest.raises(KgError, match="needs the Python package arcadedb-embedded"):
+        BoltServer().start()
