@@ -39,7 +39,7 @@ _KINDS: dict[str, set[str]] = {
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},
-    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit"},
+    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

@@ -84,6 +84,13 @@ def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
         counts[cand + "市"] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
             strong[cand + "市"] += 1
+    # "浩特市" (after the 和 of 呼和浩特) is the tail of a longer city written elsewhere
+    for c in sorted(counts, key=len):
+        longer = [c2 for c2 in counts if c2 != c and c2.endswith(c)]
+        if longer:
+            c2 = max(longer, key=lambda x: counts[x])
+            counts[c2] += counts.pop(c)
+            strong[c2] += strong.pop(c, 0)
     return counts, strong
 
 
@@ -100,6 +107,17 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
             i = text.rfind(w)
             if i > cut and len(text) - i - 1 >= 2:
                 cut = i
+    if m.type == "Organization":
+        after = doc.text[m.end:m.end + 4]
+        for k in (1, 2):
+            tail = text[-k:]
+            if len(text) > k + 2 and any((tail + after).startswith(x) and len(x) > k
+                                         for x in ("党组", "党委", "党工委", "书记", "副书记",
+                                                   "主任", "局长", "副局长")):
+                text = text[:-k]
+                m = Mention(m.doc_id, m.sent_index, m.start, m.end - k, text, m.type,
+                            m.subtype, m.source, m.score)
+                break
     if cut < 0:
         return m
     s = m.start + cut + 1
@@ -162,6 +180,7 @@ class _Extractor:
         self.v = _View(doc.text)
         self.t = self.v.text
         self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
+        self.ner = self._extend_to_places(self.ner)
         self.mentions: list[Mention] = []
         self.facts: list[Fact] = []
         # NER mentions in view coordinates, by type
@@ -183,6 +202,30 @@ class _Extractor:
         self.chains: list[_Chain] = []
 
     # ------------------------------------------------------------------ helpers
+    def _extend_to_places(self, mentions: list[Mention]) -> list[Mention]:
+        """An organisation/place span that starts inside a city name ("浩特市教育局" in
+        "呼和浩特市教育局") is extended to the start of the name."""
+        text = self.doc.text
+        names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
+            | set(self.lex.words("places", "name"))
+        counts, _ = city_names(text)
+        names |= {c[:-1] for c in counts if len(c) >= 3}
+        names = {n for n in names if len(n) >= 2}
+        if not names:
+            return mentions
+        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        spans = [(m.start(), m.end()) for m in rx.finditer(text)]
+        out = []
+        for m in mentions:
+            if m.type in ("Organization", "Place"):
+                for a, b in spans:
+                    if a < m.start < b:
+                        m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                    m.subtype, m.source, m.score)
+                        break
+            out.append(m)
+        return out
+
     def _place_names(self) -> set[str]:
         names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
         for c in self.lex.words("places", "city"):
@@ -1168,14 +1211,35 @@ class _Extractor:
                     break
 
     # ------------------------------------------------------------------ output
+    def _person_supported(self, name: str) -> bool:
+        """Some occurrence of ``name`` has a name's left edge (punctuation, a function word,
+        a title, a verb such as 会见) and right edge (punctuation or a follower word)."""
+        t = self.t
+        followers = self.lex.words("persons", "follower")
+        preceders = self.lex.words("persons", "preceder") + list(self.lex.posts)
+        for m in re.finditer(re.escape(name), t):
+            s, e = m.start(), m.end()
+            left = t[s - 1] if s > 0 else ""
+            left_ok = not left or not _is_han(left) or left in _FUNC \
+                or any(t.endswith(w, 0, s) for w in preceders)
+            right = t[e:e + 4]
+            right_ok = not right or not _is_han(right[0]) \
+                or any(right.startswith(f) for f in followers)
+            if left_ok and right_ok:
+                return True
+        return False
+
     def collect_mentions(self) -> None:
         not_person = set(self.lex.words("persons", "not_person"))
         rule_person_spans = set(self.persons)
         covered: list[tuple[int, int]] = []
         for (s, e), _x in self.projects.items():
             covered.append((s, e))
-        for (s, e) in list(self.orgs) + list(self.enterprises):
+        for (s, e) in list(self.orgs) + list(self.enterprises) + list(self.actions) \
+                + list(self.clusters):
             covered.append((s, e))
+        known = {n for n in self.person_names if 2 <= len(n) <= 3} | {
+            m.text for m in self.ner if m.type == "Person" and 2 <= len(m.text) <= 3}
         for m in self.ner:
             s, e = self.v.inv[m.start], self.v.inv[m.end]
             if m.type == "Person":
@@ -1187,6 +1251,12 @@ class _Extractor:
                 if any(a <= s and e <= b and (b - a) > (e - s) for a, b in covered):
                     continue
                 if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
+                    continue
+                # a model-only person needs one occurrence that stands like a name
+                if (s, e) not in rule_person_spans and not self._person_supported(x):
+                    continue
+                # two known names glued together ("贺海东崔振武出席")
+                if any(x.startswith(a) and x[len(a):] in known and a in known for a in known):
                     continue
             self.mentions.append(m)
         for (s, e), src in sorted(self.persons.items()):
