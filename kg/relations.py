@@ -323,6 +323,8 @@ class _Extractor:
                     scored.append((min(len(f), 3), (p, p + k)))
         cands = [sp for _sc, sp in scored]
         ner = self._ner_at(p, "Person")
+        if ner and not self._person_supported(t[ner[0]:ner[1]]):
+            ner = None
         if scored:
             top = max(sc for sc, _ in scored)
             best = [sp for sc, sp in scored if sc == top]
@@ -1213,15 +1215,18 @@ class _Extractor:
     # ------------------------------------------------------------------ output
     def _person_supported(self, name: str) -> bool:
         """Some occurrence of ``name`` has a name's left edge (punctuation, a function word,
-        a title, a verb such as 会见) and right edge (punctuation or a follower word)."""
+        a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
+        that does not start with a common surname needs a title or such a verb before it."""
         t = self.t
         followers = self.lex.words("persons", "follower")
         preceders = self.lex.words("persons", "preceder") + list(self.lex.posts)
+        surnames = set(self.lex.words("persons", "surname"))
+        common = name[0] in surnames or name[:2] in surnames
         for m in re.finditer(re.escape(name), t):
             s, e = m.start(), m.end()
             left = t[s - 1] if s > 0 else ""
-            left_ok = not left or not _is_han(left) or left in _FUNC \
-                or any(t.endswith(w, 0, s) for w in preceders)
+            titled = any(t.endswith(w, 0, s) for w in preceders)
+            left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC))
             right = t[e:e + 4]
             right_ok = not right or not _is_han(right[0]) \
                 or any(right.startswith(f) for f in followers)
