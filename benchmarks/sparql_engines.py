@@ -6,7 +6,7 @@ query in sparql/ (median of REPEAT runs on a loaded store), and checks both engi
 same rows.
 
     python benchmarks/sparql_engines.py                     # builds data/ into out/bench/
-    python benchmarks/sparql_engines.py --ttl out/graph.ttl --scale 20 --repeat 5
+    python benchmarks/sparql_engines.py --ttl out/graph.ttl --scale 10 --repeat 3
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from kg.rdf import DEFAULT_BASE  # noqa: E402
 
 
 def build_sample(data: Path, out: Path) -> Path:
+    import torch
+    torch.set_num_threads(1)
     from kg.pipeline import build
     t0 = time.perf_counter()
     build([data], out)
@@ -54,6 +56,7 @@ def measure(ttl: Path, repeat: int) -> dict:
     res: dict = {"triples": None, "load": {}, "queries": {}}
     rows_by_engine: dict = {}
     for engine in sparql.ENGINES:
+        print(f"  {engine}: {ttl.name} ...", file=sys.stderr, flush=True)
         sparql._CACHE.clear()
         t0 = time.perf_counter()
         store = sparql.load_store(ttl, engine)
@@ -67,7 +70,7 @@ def measure(ttl: Path, repeat: int) -> dict:
                 cols, rows = sparql.run(text, ttl, engine=engine)
                 times.append(time.perf_counter() - t0)
             res["queries"].setdefault(qp.stem, {})[engine] = (statistics.median(times), len(rows))
-            rows_by_engine.setdefault(qp.stem, {})[engine] = sorted(map(repr, rows))
+            rows_by_engine.setdefault(qp.stem, {})[engine] = list(map(repr, rows))  # ordered
     res["same_rows"] = {name: len({tuple(v) for v in r.values()}) == 1
                         for name, r in rows_by_engine.items()}
     return res
@@ -82,7 +85,7 @@ def report(title: str, ttl: Path, r: dict) -> None:
     for name, by in r["queries"].items():
         (tr, nr), (to, no) = by["rdflib"], by["oxigraph"]
         print(f"{name:28s} {tr * 1000:10.2f}ms {to * 1000:10.2f}ms {tr / to:8.1f}x  {no:4d}  "
-              f"{'yes' if r['same_rows'][name] else 'NO'}")
+              f"{'yes' if r['same_rows'][name] else 'NO'}", flush=True)
 
 
 def main() -> int:
@@ -90,8 +93,8 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=ROOT / "data")
     ap.add_argument("--ttl", type=Path, help="use this graph.ttl instead of building --data")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "bench")
-    ap.add_argument("--scale", type=int, default=20, help="copies in the scaled graph")
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--scale", type=int, default=10, help="copies in the scaled graph")
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     ttl = args.ttl or build_sample(args.data, args.out)
     r = measure(ttl, args.repeat)
