@@ -546,3 +546,20 @@ def test_boltserver_without_package(monkeypatch):
                         lambda name, *a: None if name == "arcadedb_embedded" else real(name, *a))
     with pytest.raises(KgError, match="needs the Python package arcadedb-embedded"):
         BoltServer().start()
+
+
+def test_server_dying_mid_load_gives_one_line_error():
+    """The server is killed between two relationship batches: a one-line KgError, no traceback."""
+    G = sample_graph()
+    with BoltServer(heap="256m") as server:
+        config = server.config()
+
+        def progress(phase, done, total):
+            if phase == "relationships" and done > 0 and server.process is not None:
+                server.process.kill()
+                server.process.wait()
+
+        with pytest.raises(KgError) as exc:
+            load_graph(G, config, batch_size=3, progress=progress)
+    msg = str(exc.value)
+    assert "\n" not in msg and "re-run the load" in msg and server.uri in msg
