@@ -16,7 +16,6 @@ shell or CI job, and runs until interrupted.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import signal

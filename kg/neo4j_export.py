@@ -39,7 +39,6 @@ Relationships are written with ``MATCH`` (labelled endpoints) + ``MERGE``.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections import defaultdict
@@ -48,6 +47,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 import networkx as nx
+import typer
 
 from kg.model import KgError
 
@@ -579,9 +579,6 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
 # --------------------------------------------------------------------------------------------
 # CLI: kg neo4j load
 # --------------------------------------------------------------------------------------------
-import typer  # noqa: E402
-
-
 def neo4j_load_command(
     out_dir: Path = typer.Argument(Path("out"), help="Output directory of `kg build` (reads OUT/graph.json)."),
     uri: Optional[str] = typer.Option(None, "--uri", envvar="NEO4J_URI", show_envvar=True,
