@@ -334,7 +334,10 @@ class _Extractor:
         if ner and 2 <= ner[1] - ner[0] <= 5:
             return ner
         # a name glued to the next words: keep the candidate that recurs in the document
-        # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示")
+        # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示"),
+        # only in an interview header ("——访…主任伊德尔")
+        if "访" not in t[max(0, pos - 40):pos]:
+            return None
         for k in (3, 2, 4):
             if p + k > run_end:
                 continue
@@ -419,7 +422,7 @@ class _Extractor:
         if self._is_place(text):
             return "place"
         for s, e, typ, _sub, x in self.ner_v:
-            if x == text and typ in ("Organization", "Place"):
+            if x == text and typ in ("Organization", "Place") and len(x) >= 3:
                 return "org" if typ == "Organization" else "place"
         # "<place>生态环境": a place followed by a department body without its suffix
         for p in sorted(self.places, key=len, reverse=True):
@@ -726,6 +729,12 @@ class _Extractor:
         for m in vrx.finditer(t):
             s, e = m.start(1), m.end(1)
             name = t[s:e]
+            # "围绕如何全面深入推进“六大行动”": the name starts after the last verb in it
+            inner = max(((name.rfind(v) + len(v)) for v in verbs if name.rfind(v) >= 0),
+                        default=0)
+            if inner:
+                s += inner
+                name = t[s:e]
             # strip a leading city / place prefix ("呼和浩特市助企行动")
             if self._action_ok(name):
                 self._add_action(s, e, "intro_verb")
@@ -1083,7 +1092,9 @@ class _Extractor:
     def _orgs_in(self, s: int, e: int) -> list[tuple[int, int, str]]:
         out = [(a, b, x[0]) for (a, b), x in self.orgs.items() if s <= a and b <= e]
         for a, b, typ, _sub, x in self.ner_v:
-            if typ == "Organization" and s <= a and b <= e and not any(c in _HARD for c in x):
+            # an agency is a named body: the model's span must end like an organisation
+            if typ == "Organization" and s <= a and b <= e and not any(c in _HARD for c in x) \
+                    and (self.lex.ends_with_org_suffix(x) or self._abbr_match(x)):
                 out.append((a, b, x))
         # drop spans inside longer ones
         out.sort(key=lambda z: (z[0], -(z[1] - z[0])))
