@@ -586,6 +586,8 @@ class _Extractor:
         2-3 character name opening a clause before a reporting verb ("谌贻琴主持大会")."""
         t = self.t
         known = {(a, b) for a, b, typ, _s, _x in self.ner_v if typ == "Person"} | set(self.persons)
+        surnames = set(self.lex.words("persons", "surname"))
+        verbs = ("主持", "出席", "表示", "指出", "强调", "介绍", "讲话", "参加", "涉嫌")
         for m in re.finditer(rf"[{_HAN}]{{2,4}}(?:、[{_HAN}]{{2,4}})+", t):
             items = []
             pos = m.start()
@@ -595,6 +597,23 @@ class _Extractor:
             # the last item may run into the verb: "沈跃跃出席大会"
             hits = [sp for sp in items if sp in known]
             if len(hits) < 2:
+                # a list of surname-led 2-3 character names closed by 等 or a reporting verb
+                after = t[m.end():m.end() + 2]
+                sur = [sp for sp in items if sp[1] - sp[0] <= 3 and
+                       (t[sp[0]] in surnames or t[sp[0]:sp[0] + 2] in surnames)]
+                last = items[-1]
+                tail_verb = any(t[last[0]:].startswith(t[last[0]:last[0] + k] + v)
+                                for k in (2, 3) for v in verbs)
+                if len(items) >= 3 and len(sur) >= max(3, (2 * len(items) + 2) // 3) \
+                        and (after.startswith("等") or tail_verb) \
+                        and all(t[a:b] not in self.places and not self.lex.ends_with_org_suffix(t[a:b])
+                                for a, b in items):
+                    for a, b in sur:
+                        self._add_person((a, b), "list")
+                    if last not in sur:
+                        cand = self._name_after(last[0])
+                        if cand and cand[1] <= last[1] and (t[cand[0]] in surnames):
+                            self._add_person(cand, "list")
                 continue
             for a, b in items:
                 if (a, b) in known:
@@ -605,9 +624,9 @@ class _Extractor:
                     cand = self._name_after(a)
                     if cand and cand[1] <= b:
                         self._add_person(cand, "list")
-        verbs = ("主持", "出席", "表示", "指出", "强调", "介绍", "讲话")
-        surnames = set(self.lex.words("persons", "surname"))
-        for m in re.finditer(rf"(?:^|(?<=[。,，;；:：!！?？\n、]))([{_HAN}]{{2,3}}?)(?:{'|'.join(verbs)})", t):
+        preceders = "".join(f"|(?<={re.escape(w)})" for w in self.lex.words("persons", "preceder"))
+        for m in re.finditer(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)"
+                             rf"(?:{'|'.join(verbs)})", t):
             a, b = m.start(1), m.end(1)
             name = t[a:b]
             if (a, b) in known or name[0] not in surnames or name in self.lex.posts:
