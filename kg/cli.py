@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -24,7 +25,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: an error stays one line however long it is
+err_console = Console(stderr=True, soft_wrap=True)
+# the driver logs "Transaction failed and will be retried" warnings; kg reports errors itself
+logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -123,10 +127,18 @@ def build(
                        cache=cache)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
-        try:
-            stats = load_graph(result.graph, Neo4jConfig.from_env())
-        except KgError as e:
-            fail(str(e))
+        with _progress() as bar:
+            tasks: dict[str, int] = {}
+
+            def on_load(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(f"neo4j {phase}", total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            try:
+                stats = load_graph(result.graph, Neo4jConfig.from_env(), progress=on_load)
+            except KgError as e:
+                fail(str(e))
         console.print(f"neo4j: {stats}")
     elapsed = time.perf_counter() - t0
     if as_json:
