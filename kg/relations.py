@@ -502,6 +502,13 @@ class _Extractor:
                 if idx == 0 and not org_text and de_org:
                     org_text = de_org
                 kind = self._classify_org(org_text)
+                # "内蒙古自治区党委书记": the party committee belongs to the organisation
+                for pre in ("党委", "党工委", "党组"):
+                    if kind == "place" and title.startswith(pre) and title[len(pre):] in self.lex.posts:
+                        org_text, title = org_text + pre, title[len(pre):]
+                        info = self.lex.posts[title]
+                        kind = "org"
+                        break
                 if kind == "place":
                     org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                         else org_text
