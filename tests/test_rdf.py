@@ -401,3 +401,19 @@ def test_sample_every_node_and_edge_is_exported(built_sample):
     assert len(set(g.subjects(ns.RDF.type, KG.Person))) == sum(
         1 for _, t in G.nodes(data="type") if t == "Person")
     assert (None, ORG.holds, None) in g
+
+
+def test_sample_evidence_nodes_are_the_facts_of_facts_jsonl(built_sample):
+    import json
+    with open(built_sample.facts_path, encoding="utf-8") as fh:
+        facts = {json.loads(line)["id"]: json.loads(line) for line in fh if line.strip()}
+    g = Graph().parse(built_sample.ttl_path, format="turtle")
+    evidence = {str(o): s for s, o in g.subject_objects(ns.DCTERMS.identifier)
+                if (s, ns.RDF.type, KG.Evidence) in g}
+    assert set(evidence) == set(facts)
+    for fid, f in list(facts.items())[:200]:
+        en = evidence[fid]
+        assert g.value(en, KG.start).toPython() == f["evidence"]["start"]
+        assert g.value(en, KG.end).toPython() == f["evidence"]["end"]
+        assert g.value(en, KG.origStart).toPython() == f["evidence"]["orig_start"]
+        assert str(g.value(g.value(en, ns.PROV.wasGeneratedBy), ns.RDFS.label)) == f["extractor"]
