@@ -155,8 +155,14 @@ _CACHE: OrderedDict[tuple, Any] = OrderedDict()
 _CACHE_SIZE = 4
 
 
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split()) or type(e).__name__
+def _one_line(e: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    if "Prefix not found" in text:          # oxigraph lists every possible character here
+        where = re.match(r"error at (\d+:\d+)", text)
+        return f"undeclared prefix{' at ' + where.group(1) if where else ''}"
+    # drop oxigraph's character-class alternatives (['A' ..= 'Z' | …]): noise for a user
+    text = re.sub(r",?\s*\[[^\[\]]*\.\.=[^\[\]]*\]", "", text)
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def _check_graph(ttl_path: str | Path) -> Path:
@@ -337,12 +343,13 @@ def sparql_command(
 ) -> None:
     """Run a SPARQL query on the exported graph and print the result."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     err = Console(stderr=True)
 
     def fail(message: str) -> None:
-        err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
     fmt = format.lower()
