@@ -47,7 +47,9 @@ _BOOL_TYPE = _XSD + "boolean"
 
 def load_query(query_or_file: str, search_dir: Path | None = None) -> str:
     """The query text: ``query_or_file`` is a file, the name of a query in ``sparql/``
-    (``posts_of_person``), or the query itself."""
+    (``posts_of_person``), ``-`` (read standard input), or the query itself."""
+    if query_or_file.strip() == "-":
+        query_or_file = sys.stdin.read()
     text = query_or_file.strip()
     if not text:
         raise KgError("empty SPARQL query")
@@ -326,8 +328,8 @@ def format_json(columns: Sequence[str], rows: Sequence[tuple]) -> str:
 
 def sparql_command(
     query_or_file: Annotated[str, typer.Argument(
-        help="A SPARQL query, a .rq file, or the name of a query in sparql/ "
-             "(e.g. posts_of_person).", show_default=False, metavar="QUERY_OR_FILE")],
+        help="A SPARQL query, a .rq file, the name of a query in sparql/ "
+             "(e.g. posts_of_person), or - for standard input.", show_default=False, metavar="QUERY_OR_FILE")],
     graph: Annotated[Path, typer.Option("--graph", "-g",
                                         help="Turtle file written by `kg build`.")]
     = Path("out/graph.ttl"),

@@ -247,6 +247,13 @@ def test_command_wide_result_in_narrow_terminal_prints_records(hand_ttl):
     assert "origStart" in res.stdout and "rule:title_name" in res.stdout
 
 
+def test_command_reads_query_from_stdin(hand_ttl):
+    res = CliRunner().invoke(_cli(), ["-", "-g", str(hand_ttl), "-f", "json"],
+                             input="SELECT ?n WHERE { ?p a kg:Person ; skos:prefLabel ?n }")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == [{"n": "殷树刚"}]
+
+
 def test_registered_as_kg_sparql(hand_ttl):
     from kg.cli import app
     res = CliRunner().invoke(app, ["sparql", str(QUERIES / "leaders_of_action.rq"), "--graph",
