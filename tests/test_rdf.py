@@ -16,7 +16,7 @@ import rdflib.namespace as ns
 from kg.model import KgError, document_id, post_id, stable_id
 from kg.rdf import (
     DEFAULT_BASE, EDGE_PROPERTIES, KG, NODE_CLASSES, ORG, ORG_SUBTYPE_CLASSES, SUPERCLASSES,
-    graph_to_rdf, to_turtle, write_turtle,
+    graph_to_rdf, write_turtle,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
