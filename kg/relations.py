@@ -936,6 +936,26 @@ class _Extractor:
                         self.enterprises.setdefault((s, e), name)
         return out
 
+    def enterprise_lists(self) -> list:
+        """"引进A、B、C等龙头企业": enterprises listed by name."""
+        t = self.t
+        out = []
+        rx = re.compile(r"(?:引进|培育|支持|依托|引育|壮大|做强|招引)([^,，;；。:：\n]+?)等[^,，;；。\n]{0,6}企业")
+        for m in rx.finditer(t):
+            ents = []
+            pos = m.start(1)
+            for raw in m.group(1).split("、"):
+                it = raw.strip()
+                if it and self._brand(it) and not self._has_head(it) and len(it) <= 8:
+                    s_ = pos + (len(raw) - len(raw.lstrip()))
+                    ents.append((s_, s_ + len(it), it))
+                pos += len(raw) + 1
+            if ents:
+                out.append((m.start(1), [], ents))
+                for s_, e_, name in ents:
+                    self.enterprises.setdefault((s_, e_), name)
+        return out
+
     def projects_before_verb(self) -> list:
         """"S43机场高速、S29呼凉高速建成通车": a list of facilities before a completion verb."""
         t = self.t
@@ -1327,7 +1347,7 @@ class _Extractor:
         self.titles_after_names()
         self.listed_persons()
         self.actions_grammar()
-        lists = self.project_lists() + self.projects_before_verb()
+        lists = self.project_lists() + self.projects_before_verb() + self.enterprise_lists()
         self.named_projects()
         self.clusters_grammar()
         self.in_cluster(lists)
