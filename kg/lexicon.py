@@ -34,11 +34,13 @@ _FILES: dict[str, tuple[str, ...]] = {
 # allowed "kind" values of the kind/value files
 _KINDS: dict[str, set[str]] = {
     "action_patterns.tsv": {"suffix", "lead_suffix", "intro_verb", "generic_body", "quantifier",
-                            "umbrella", "lead_cue", "known"},
+                            "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
+                            "assist_cue"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone"},
-    "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark"},
+    "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
+                     "enterprise_tail", "member_verb"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
-    "industry_terms.tsv": {"term", "brand_suffix", "not_brand"},
+    "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char"},
     "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder"},
 }
 

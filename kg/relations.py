@@ -783,7 +783,12 @@ class _Extractor:
 
     # ------------------------------------------------------------------ projects & clusters
     def _brand(self, item: str) -> str | None:
-        """The enterprise brand a project item starts with ("伊利奶粉三期" -> 伊利)."""
+        """The enterprise brand a project item starts with ("伊利奶粉三期" -> 伊利), an
+        enterprise written in full at its start, or a two-character brand (see _brand_any)."""
+        return self._brand_any(item)
+
+    def _brand_terms(self, item: str) -> str | None:
+        """The brand before the first industry term or digit ("伊利奶粉三期" -> 伊利)."""
         if not item or item[0] in "“\"‘" or not _is_han(item[0]):
             return None
         terms = self.lex.words("industry_terms", "term")
@@ -1176,27 +1181,10 @@ class _Extractor:
         for sm in re.finditer(r"[^。！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
             for cm in crx.finditer(t, ss, se):
-                p = cm.start()
-                acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
-                orgs = self._orgs_in(ss, se)
-                if not acts or not orgs:
+                picked = self._lead_pick(ss, se, cm.start(), cm.end())
+                if picked is None or picked[0] is None:
                     continue
-                act = min(acts, key=lambda a: min(abs(a[0] - p), abs(a[1] - p)))
-                orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
-                if not orgs:
-                    continue
-                zw = t.rfind("作为", ss, p)
-                if zw >= 0 and zw <= act[0] < p:
-                    # "作为X的牵头部门，ORG…" / "ORG作为X牵头抓总部门"
-                    before = [o for o in orgs if o[1] <= zw]
-                    after = [o for o in orgs if o[0] >= cm.end()]
-                    org = before[-1] if before else (after[0] if after else None)
-                else:
-                    before = [o for o in orgs if o[1] <= p]
-                    after = [o for o in orgs if o[0] >= cm.end()]
-                    org = before[-1] if before else (after[0] if after else None)
-                if org is None:
-                    continue
+                org, act = picked
                 emit(org[2], act, (min(org[0], act[0]), max(org[1], act[1])), "lead_cue", 0.9)
 
         # interview framing
@@ -1268,6 +1256,308 @@ class _Extractor:
                     self._fact("located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
                                (s, e), "name_prefix", 0.7)
                     break
+
+    # ------------------------------------------------------------------ generalisation
+    # Grammar that carries leads_action / in_cluster beyond the sample genre: bare action
+    # names in 牵头 sentences, 「」 quotes, cluster-scoped clauses and sentences, enterprise
+    # lists (A、B等企业) and enterprises written in full inside a project name.
+
+    def _strip_quotes(self, name: str) -> str:
+        return re.sub("[“”‘’\"「」『』]", "", name)
+
+    def actions_bare(self) -> None:
+        """Action names the verb/quote rules miss: 「稳增长」行动, “技能X”培训行动, and bare
+        noun phrases ending with an action suffix in a sentence that says who leads
+        (科技创新提升行动由市科技局牵头, 作为就业优先行动的牵头部门)."""
+        t = self.t
+        sufs = sorted(self.lex.words("action_patterns", "suffix"), key=len, reverse=True)
+        suf_rx = "|".join(re.escape(s) for s in sufs)
+        # quoted core (any quote style) with up to four words between the quote and the suffix
+        for m in re.finditer(rf"[“「『‘\"]([^“”「」『』‘’\"\n]{{2,16}})[”」』’\"]([{_HAN}]{{0,4}}?)"
+                             rf"(?:{suf_rx})", t):
+            s, e = m.start(), m.end()
+            if any(a <= s and e <= b for a, b in self.actions):
+                continue
+            if self._action_ok(self._strip_quotes(t[s:e])):
+                self._add_action(s, e, "quoted")
+        cues = self.lex.words("action_patterns", "lead_cue")
+        cut_words = sorted(set(self.lex.words("action_patterns", "bare_cut"))
+                           | set(self.lex.words("action_patterns", "intro_verb")) | set(cues),
+                           key=len, reverse=True)
+        for sm in re.finditer(r"[^。！？!?\n]+", t):
+            ss, se = sm.start(), sm.end()
+            if not any(c in t[ss:se] for c in cues):
+                continue
+            for m in re.finditer(f"(?:{suf_rx})", t[ss:se]):
+                e = ss + m.end()
+                j = ss + m.start()
+                while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」") and ss + m.start() - j < 20:
+                    j -= 1
+                body = t[j:ss + m.start()]
+                cut = 0
+                for w in cut_words:
+                    k = body.rfind(w)
+                    if k >= 0:
+                        cut = max(cut, k + len(w))
+                s = j + cut
+                name = t[s:e]
+                if len(self._strip_quotes(name)) < 4 or any(a <= s < b or a < e <= b
+                                                            for a, b in self.actions):
+                    continue
+                # an organisation or place at the start is the owner, not the name
+                if self.lex.ends_with_org_suffix(t[s:e - 1]) or any(
+                        a <= s < b for a, b in self.orgs):
+                    continue
+                if self._action_ok(self._strip_quotes(name)) and not self._is_place(name):
+                    self._add_action(s, e, "bare")
+        # every other occurrence of the names found here
+        names = {self._bare(n) for n in self.actions.values()}
+        for n in sorted(names, key=len, reverse=True):
+            if len(n) < 4:
+                continue
+            for m in re.finditer(re.escape(n), t):
+                if not any(a <= m.start() < b or a < m.end() <= b for (a, b) in self.actions):
+                    self.actions[(m.start(), m.end())] = n
+
+    _ENTERPRISE_END = re.compile(r"^(.{2,24}?(?:公司|集团))(?![)）有股])")
+
+    def _full_enterprise_prefix(self, item: str) -> str | None:
+        """"赤峰X铜业有限责任公司铜冶炼技改项目" -> the enterprise written in full at the start."""
+        m = self._ENTERPRISE_END.match(item)
+        if m and len(item) - m.end() >= 2 and not any(c in _HARD and c not in "()（）"
+                                                      for c in m.group(1)):
+            return m.group(1)
+        return None
+
+    def _brand_char(self, item: str) -> str | None:
+        """A two-character brand before a product word no term list knows (X升|强磁二期):
+        the third character starts a product word."""
+        if len(item) < 5 or not all(_is_han(c) for c in item[:3]):
+            return None
+        if item[2] not in self.lex.words("industry_terms", "term_char"):
+            return None
+        b = item[:2]
+        lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province")) \
+            | set(self.lex.words("places", "city"))
+        if b in lex_places or b in self.places or b in self.lex.words("industry_terms", "not_brand") \
+                or any(w.startswith(b) for w in self.lex.words("industry_terms", "term")) \
+                or b[0] in "新老大小中高低全本该各某总分" or any(c in b for c in _FUNC):
+            return None
+        return b
+
+    def _brand_any(self, item: str) -> str | None:
+        full = self._full_enterprise_prefix(item)
+        if full:
+            return full
+        b = self._brand_terms(item)
+        terms = self.lex.words("industry_terms", "term")
+        hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
+        if b is None or not hit:
+            # a brand closed by a brand word (X金矿业|锌冶炼三期), else two characters before a
+            # product word
+            for suf in self.lex.words("industry_terms", "brand_suffix"):
+                k = item.find(suf, 2)
+                if 2 <= k <= 4 and len(item) - k - len(suf) >= 2 and all(_is_han(c) for c in item[:k]):
+                    cand = item[:k + len(suf)]
+                    if cand[:k] not in self.places and not any(c in _FUNC for c in cand[:k]):
+                        return cand
+            c = self._brand_char(item)
+            if c and (b is None or b.startswith(c)):
+                return c
+        return b
+
+    def _enterprises_in(self, s0: int, s1: int) -> list[tuple[int, int, str]]:
+        """Enterprises named in [s0, s1): model organisations cut at their enterprise suffix
+        (…有限公司入选… -> …有限公司), names ending in an enterprise suffix, A、B等企业 lists."""
+        t = self.t
+        out: dict[tuple[int, int], str] = {}
+        for a, b, typ, _sub, x in self.ner_v:
+            if typ != "Organization" or not (s0 <= a and b <= s1):
+                continue
+            em = self._ENTERPRISE_END.match(x)
+            cut = em.end() if em else None
+            if cut and not any(c in _HARD and c not in "()（）" for c in x[:cut]):
+                out[(a, a + cut)] = x[:cut]
+        tails = self.lex.words("clusters", "enterprise_tail")
+        mverbs = sorted(set(self.lex.words("clusters", "member_verb"))
+                        | set(self.lex.words("project_patterns", "build_verb")), key=len, reverse=True)
+        if tails:
+            rx = re.compile(rf"([^,，。;；:：!?！？\n]+?)(?:{'|'.join(re.escape(x) for x in tails)})")
+            for m in rx.finditer(t, s0, s1):
+                seg, start = m.group(1), m.start(1)
+                cut = 0
+                for v in mverbs:
+                    k = seg.rfind(v, 0, max(0, seg.find("、")) if "、" in seg else len(seg))
+                    if k >= 0:
+                        cut = max(cut, k + len(v))
+                pos = start + cut
+                for raw in seg[cut:].split("、"):
+                    it = raw.strip()
+                    if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) \
+                            and not self._is_place(it):
+                        s = pos + raw.find(it)
+                        out.setdefault((s, s + len(it)), it)
+                    pos += len(raw) + 1
+        # drop spans inside longer ones
+        res = []
+        for (a, b), x in sorted(out.items(), key=lambda z: (z[0][0], -(z[0][1] - z[0][0]))):
+            if res and res[-1][0] <= a and b <= res[-1][1]:
+                continue
+            res.append((a, b, x))
+        return res
+
+    def _cluster_name(self, span: tuple[int, int]) -> str:
+        name = self.clusters[span]
+        return name
+
+    def cluster_scopes(self) -> None:
+        """in_cluster from text scoped to one cluster:
+        * a clause opened by the cluster ("在X产业集群方面，…", "X产业集群：…", "围绕X产业集群，…")
+          scopes the rest of its paragraph, up to the next such opener;
+        * a sentence or ；-clause that names one cluster as the object of a scope verb
+          ("加快推进A、B等项目，壮大X产业集群") scopes itself.
+        Members: the projects listed in the scope, the enterprises named in those projects and
+        the enterprises the scope names (full names, A、B等企业)."""
+        t = self.t
+        if not self.clusters:
+            return
+        done = {(f.args["member"].text, f.args["cluster"].text)
+                for f in self.facts if f.relation == "in_cluster"}
+        clusters = sorted((a, b) for (a, b) in self.clusters
+                          if not re.match(r"^[“「]?[一二三四五六七八九十两0-9]+[个大项]",
+                                          self._bare(self.clusters[(a, b)])))
+        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于")
+        scopes: list[tuple[int, int, tuple[int, int], str]] = []
+        openers = []
+        for a, b in clusters:
+            ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
+            pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
+            if pre and pre not in lead_in and not re.fullmatch(r"[（(][一二三四五六七八九十0-9]+[）)]", pre):
+                continue
+            m = re.match(r"(?:方面|领域|上)?\s*[,，:：]", t[b:b + 4])
+            if not m:
+                continue
+            openers.append((a, b, b + m.end()))
+        for i, (a, b, start) in enumerate(openers):
+            end = t.find("\n", start)
+            end = len(t) if end < 0 else end
+            if i + 1 < len(openers) and openers[i + 1][0] < end:
+                end = max(start, t.rfind("；", start, openers[i + 1][0]) + 1) \
+                    if t.rfind("；", start, openers[i + 1][0]) >= 0 else openers[i + 1][0]
+            scopes.append((start, end, (a, b), "cluster_scope"))
+        opener_spans = {(a, b) for a, b, _s in openers}
+        verbs = self.lex.words("clusters", "scope_verb")
+        for sm in re.finditer(r"[^。；;！？!?\n]+", t):
+            ss, se = sm.start(), sm.end()
+            inside = [(a, b) for (a, b) in clusters if ss <= a and b <= se]
+            names = {self._bare(self.clusters[c]) for c in inside}
+            if len(names) != 1 or any(c in opener_spans for c in inside):
+                continue
+            a, b = inside[0]
+            cl = max(t.rfind(c, ss, a) for c in ",，") + 1
+            cl = max(cl, ss)
+            before = t[cl:a]
+            after = t[b:b + 3]
+            if not (any(v in before for v in verbs) or after.startswith(("发展", "建设"))):
+                continue
+            scopes.append((ss, se, (a, b), "cluster_sentence"))
+        for s0, s1, cspan, ex in scopes:
+            cname = self.clusters[cspan]
+            members: list[tuple[int, int, str, str]] = []
+            csufs = self.lex.words("clusters", "suffix")
+            for (a, b), name in sorted(self.projects.items()):
+                # "“六大产业集群”项目" groups projects; it is not one
+                if s0 <= a and b <= s1 and not any(x in name for x in csufs):
+                    members.append((a, b, name, "Project"))
+                    brand = self._brand_any(self._strip_quotes(name))
+                    if brand:
+                        members.append((a, a + len(brand), brand, "Enterprise"))
+            for (a, b), name in sorted(self.enterprises.items()):
+                if s0 <= a and b <= s1 and not any(
+                        x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
+                    members.append((a, b, name, "Enterprise"))
+            for a, b, name in self._enterprises_in(s0, s1):
+                if any(pa <= a and b <= pb and k == "Project" and x != name and not x.startswith(name)
+                       for pa, pb, x, k in members):
+                    continue
+                members.append((a, b, name, "Enterprise"))
+            for a, b, name, kind in members:
+                if (name, cname) in done:
+                    continue
+                done.add((name, cname))
+                if kind == "Project":
+                    args = {"member": Arg(name, "Project"), "cluster": Arg(cname, "Cluster")}
+                    self._fact("in_cluster", args, (a, b), ex, 0.8)
+                else:
+                    self.enterprises.setdefault((a, b), name)
+                    args = {"member": Arg(name, "Organization", "enterprise"),
+                            "cluster": Arg(cname, "Cluster")}
+                    self._fact("in_cluster", args, (a, b), ex + "_enterprise", 0.75)
+
+    def _lead_pick(self, ss: int, se: int, cs: int, ce: int):
+        """(agency, action) for the 牵头 cue at [cs, ce) of sentence [ss, se), clause-aware:
+        the action in the cue's clause (A由B牵头, B牵头实施A, 作为A的牵头部门), else the last
+        one before it in the ；-segment (实施A，由B牵头抓总; A，B牵头，C配合); the agency before the
+        cue in its clause, else after it (牵头单位为B), else the one that opens the next clause
+        (作为A的牵头部门，B将…).  Agencies in a 配合 clause never lead."""
+        t = self.t
+        acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
+        orgs = self._orgs_in(ss, se)
+        if not acts or not orgs:
+            return None
+
+        def span_of(pos: int, seps: str) -> tuple[int, int]:
+            a = max([t.rfind(c, ss, pos) for c in seps] + [ss - 1]) + 1
+            ends = [t.find(c, pos, se) for c in seps]
+            b = min([x for x in ends if x >= 0] + [se])
+            return a, b
+
+        cl0, cl1 = span_of(cs, "，,；;")
+        sg0, sg1 = span_of(cs, "；;")
+        assist = self.lex.words("action_patterns", "assist_cue")
+        cues = self.lex.words("action_patterns", "lead_cue")
+
+        def assisting(o) -> bool:
+            a, b = span_of(o[0], "，,；;")
+            seg = t[a:b]
+            return any(w in seg for w in assist) and not any(c in seg for c in cues)
+
+        orgs = [o for o in orgs if not assisting(o)]
+        in_clause = [a for a in acts if cl0 <= a[0] and a[1] <= cl1]
+        if in_clause:
+            act = min(in_clause, key=lambda a: min(abs(a[0] - cs), abs(a[1] - cs)))
+        else:
+            seg_before = [a for a in acts if sg0 <= a[0] and a[1] <= cs]
+            seg_any = [a for a in acts if sg0 <= a[0] and a[1] <= sg1]
+            if seg_before:
+                act = seg_before[-1]
+            elif seg_any:
+                act = seg_any[0]
+            elif len({self._bare(a[2]) for a in acts}) == 1:
+                act = acts[0]
+            else:
+                return None
+        orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
+        if not orgs:
+            return None
+        zw = t.rfind("作为", cl0, cs)
+        if zw >= 0 and zw <= act[0] < cs:
+            adj = [o for o in orgs if o[1] <= zw and zw - o[1] <= 1]
+            after = [o for o in orgs if o[0] >= ce]
+            before = [o for o in orgs if o[1] <= zw]
+            if adj:
+                return adj[-1], act
+            if after and after[0][0] - t.find("，", ce, se) <= 6 if t.find("，", ce, se) >= 0 else False:
+                return after[0], act
+            return (before[-1] if before else (after[0] if after else None)), act
+        before = [o for o in orgs if cl0 <= o[0] and o[1] <= cs]
+        after = [o for o in orgs if o[0] >= ce and o[1] <= cl1]
+        if before:
+            return before[-1], act
+        if after:
+            return after[0], act
+        before_seg = [o for o in orgs if sg0 <= o[0] and o[1] <= cs]
+        return (before_seg[-1] if before_seg else None), act
 
     # ------------------------------------------------------------------ output
     def _person_supported(self, name: str) -> bool:
@@ -1347,10 +1637,12 @@ class _Extractor:
         self.titles_after_names()
         self.listed_persons()
         self.actions_grammar()
+        self.actions_bare()
         lists = self.project_lists() + self.projects_before_verb() + self.enterprise_lists()
         self.named_projects()
         self.clusters_grammar()
         self.in_cluster(lists)
+        self.cluster_scopes()
         self.leads()
         self.structure()
         self.collect_mentions()
