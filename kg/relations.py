@@ -1124,6 +1124,10 @@ class _Extractor:
                 if any(rx.search(t[ss2:se2]) for rx in marks) or heading(ss2, se2):
                     end = ss2
                     break
+            # a first-clause opener ("X产业集群方面，") scopes its paragraph only
+            for oa, ob, ostart, oend in self._cluster_openers():
+                if (oa, ob) == (a, b) and ostart == start:
+                    end = min(end, oend)
             sections.append((start, end, (a, b)))
         for s0, s1, cspan in sections:
             cname = self.clusters[cspan]
@@ -1410,6 +1414,36 @@ class _Extractor:
         name = self.clusters[span]
         return name
 
+    def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
+        """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
+        (cluster start, cluster end, scope start, scope end).  The scope is the rest of the
+        paragraph, up to the ；/clause before the next opener."""
+        t = self.t
+        if clusters is None:
+            clusters = sorted(self.clusters)
+        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于")
+        found = []
+        for a, b in clusters:
+            ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
+            pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
+            if pre and pre not in lead_in:
+                continue
+            m = re.match(r"(?:方面|领域|上)?\s*[,，:：]", t[b:b + 4])
+            if m:
+                found.append((a, b, b + m.end()))
+        out = []
+        for i, (a, b, start) in enumerate(found):
+            # the paragraph ends at a line break after a sentence end (a hard-wrapped line
+            # that stops at a comma continues the paragraph)
+            pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
+            end = pm.start() + 1 if pm else len(t)
+            if i + 1 < len(found) and found[i + 1][0] < end:
+                nxt = found[i + 1][0]
+                semi = max(t.rfind("；", start, nxt), t.rfind(";", start, nxt))
+                end = semi + 1 if semi >= 0 else nxt
+            out.append((a, b, start, end))
+        return out
+
     def cluster_scopes(self) -> None:
         """in_cluster from text scoped to one cluster:
         * a clause opened by the cluster ("在X产业集群方面，…", "X产业集群：…", "围绕X产业集群，…")
@@ -1426,26 +1460,11 @@ class _Extractor:
         clusters = sorted((a, b) for (a, b) in self.clusters
                           if not re.match(r"^[“「]?[一二三四五六七八九十两0-9]+[个大项]",
                                           self._bare(self.clusters[(a, b)])))
-        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于")
         scopes: list[tuple[int, int, tuple[int, int], str]] = []
-        openers = []
-        for a, b in clusters:
-            ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
-            pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
-            if pre and pre not in lead_in and not re.fullmatch(r"[（(][一二三四五六七八九十0-9]+[）)]", pre):
-                continue
-            m = re.match(r"(?:方面|领域|上)?\s*[,，:：]", t[b:b + 4])
-            if not m:
-                continue
-            openers.append((a, b, b + m.end()))
-        for i, (a, b, start) in enumerate(openers):
-            end = t.find("\n", start)
-            end = len(t) if end < 0 else end
-            if i + 1 < len(openers) and openers[i + 1][0] < end:
-                end = max(start, t.rfind("；", start, openers[i + 1][0]) + 1) \
-                    if t.rfind("；", start, openers[i + 1][0]) >= 0 else openers[i + 1][0]
+        openers = self._cluster_openers(clusters)
+        for a, b, start, end in openers:
             scopes.append((start, end, (a, b), "cluster_scope"))
-        opener_spans = {(a, b) for a, b, _s in openers}
+        opener_spans = {(a, b) for a, b, _s, _e in openers}
         verbs = self.lex.words("clusters", "scope_verb")
         for sm in re.finditer(r"[^。；;！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
@@ -1547,7 +1566,8 @@ class _Extractor:
             before = [o for o in orgs if o[1] <= zw]
             if adj:
                 return adj[-1], act
-            if after and after[0][0] - t.find("，", ce, se) <= 6 if t.find("，", ce, se) >= 0 else False:
+            comma = re.compile(r"[,，]").search(t, ce, se)
+            if after and comma and 0 <= after[0][0] - comma.end() <= 6:
                 return after[0], act
             return (before[-1] if before else (after[0] if after else None)), act
         before = [o for o in orgs if cl0 <= o[0] and o[1] <= cs]
