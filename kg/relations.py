@@ -1356,15 +1356,22 @@ class _Extractor:
         b = self._brand_terms(item)
         terms = self.lex.words("industry_terms", "term")
         hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
+        # a brand closed by a brand word (X金矿业|锌冶炼三期), preferred over a longer cut
+        # at a later industry term (X和煤业|焦炉煤气制氢二期)
+        for suf in self.lex.words("industry_terms", "brand_suffix"):
+            k = item.find(suf, 2)
+            if 2 <= k <= 4 and len(item) - k - len(suf) >= 2 and all(_is_han(c) for c in item[:k]):
+                cand = item[:k + len(suf)]
+                head = cand[:k]
+                # a place or zone before the brand word ("X区食品产业园") is no brand; natural
+                # features (山, 河) do name enterprises
+                if head not in self.places and not any(c in "的了是在将把被与及对为由向" for c in head) \
+                        and not any(head.endswith(z) for z in self.lex.words("project_patterns", "zone")
+                                    if z not in ("山", "河", "湖", "村")) \
+                        and (b is None or not hit or len(b) > len(cand)):
+                    return cand
         if b is None or not hit:
-            # a brand closed by a brand word (X金矿业|锌冶炼三期), else two characters before a
-            # product word
-            for suf in self.lex.words("industry_terms", "brand_suffix"):
-                k = item.find(suf, 2)
-                if 2 <= k <= 4 and len(item) - k - len(suf) >= 2 and all(_is_han(c) for c in item[:k]):
-                    cand = item[:k + len(suf)]
-                    if cand[:k] not in self.places and not any(c in _FUNC for c in cand[:k]):
-                        return cand
+            # two characters before a product word
             c = self._brand_char(item)
             if c and (b is None or b.startswith(c)):
                 return c
