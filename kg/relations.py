@@ -328,7 +328,15 @@ class _Extractor:
         if scored:
             top = max(sc for sc, _ in scored)
             best = [sp for sc, sp in scored if sc == top]
-            return ner if ner in best else best[0]
+            pick = ner if ner in best else best[0]
+            if top < 2 and pick != ner:
+                # a weak cut ("市长热线", "市长信箱"): a name then starts with a common surname
+                # or is written elsewhere in the document too
+                surnames = set(self.lex.words("persons", "surname"))
+                name = t[pick[0]:pick[1]]
+                if not (name[0] in surnames or name[:2] in surnames or t.count(name) >= 2):
+                    return None
+            return pick
         if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
             return ner
         if ner and 2 <= ner[1] - ner[0] <= 5:
@@ -459,6 +467,9 @@ class _Extractor:
             while True:
                 estart = cur_ts
                 while estart > 0 and t[estart - 1] not in _HARD:
+                    # "董事长兼总经理": 兼 after a title separates two elements like 、
+                    if t[estart - 1] == "兼" and self.lex.post_suffix(t[max(0, estart - 9):estart - 1]):
+                        break
                     estart -= 1
                 # the title found by the regex may be the tail of a longer title
                 el = t[estart:cur_te]
@@ -466,10 +477,13 @@ class _Extractor:
                 cur_ts = cur_te - len(title)
                 ostart = self._org_part_start(estart, cur_ts)
                 elements.append((ostart, cur_ts, cur_te))
-                if ostart == estart and estart > 0 and t[estart - 1] == "、":
+                if ostart == estart and estart > 0 and t[estart - 1] in "、兼":
                     prev_end = estart - 1
                     prev_el_start = prev_end
                     while prev_el_start > 0 and t[prev_el_start - 1] not in _HARD:
+                        if t[prev_el_start - 1] == "兼" and self.lex.post_suffix(
+                                t[max(0, prev_el_start - 9):prev_el_start - 1]):
+                            break
                         prev_el_start -= 1
                     prev = t[prev_el_start:prev_end]
                     pt = self.lex.post_suffix(prev)
@@ -1341,13 +1355,18 @@ class _Extractor:
         if item[2] not in self.lex.words("industry_terms", "term_char"):
             return None
         b = item[:2]
-        lex_places = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province")) \
-            | set(self.lex.words("places", "city"))
-        if b in lex_places or b in self.places or b in self.lex.words("industry_terms", "not_brand") \
+        if b in self._lex_places() or b in self.lex.words("industry_terms", "not_brand") \
                 or any(w.startswith(b) for w in self.lex.words("industry_terms", "term")) \
                 or b[0] in "新老大小中高低全本该各某总分" or any(c in b for c in _FUNC):
             return None
         return b
+
+    def _lex_places(self) -> set[str]:
+        """Places of the gazetteer (not the model's: it tags brands such as X兴 as places)."""
+        names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        for c in self.lex.words("places", "city"):
+            names |= {c, c + "市"}
+        return names
 
     def _brand_any(self, item: str) -> str | None:
         full = self._full_enterprise_prefix(item)
@@ -1365,7 +1384,7 @@ class _Extractor:
                 head = cand[:k]
                 # a place or zone before the brand word ("X区食品产业园") is no brand; natural
                 # features (山, 河) do name enterprises
-                if head not in self.places and not any(c in "的了是在将把被与及对为由向" for c in head) \
+                if head not in self._lex_places() and not any(c in "的了是在将把被与及对为由向" for c in head) \
                         and not any(head.endswith(z) for z in self.lex.words("project_patterns", "zone")
                                     if z not in ("山", "河", "湖", "村")) \
                         and (b is None or not hit or len(b) > len(cand)):

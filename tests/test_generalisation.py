@@ -1,0 +1,179 @@
+"""leads_action / in_cluster beyond the sample genre: other cities and provinces, Traditional
+script, reports, interviews, bare action names and cluster-scoped clauses.  Real ingest
+normalisation, the shipped NER model and lexicon; every sentence is written for this test
+(none is taken from the sample corpus or the held-out set)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.lexicon import Lexicon
+from kg.relations import extract
+from kg.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    import torch
+
+    torch.set_num_threads(1)
+    from kg.ner import NerTagger
+
+    return NerTagger.load()
+
+
+def run(tagger, lexicon, text: str, doc_id: str = "t.txt", city: str | None = None):
+    doc = prepare_text(text, doc_id)
+    result = extract(doc, tagger.tag(doc), lexicon)
+    _entities, facts = resolve([doc], [result], lexicon,
+                               city_overrides={doc_id: city} if city else None)
+    return result, facts
+
+
+def leads(facts) -> set[tuple[str, str]]:
+    return {(f.args["agency"].name, f.args["action"].name)
+            for f in facts if f.relation == "leads_action"}
+
+
+def members(facts) -> set[tuple[str, str, str]]:
+    return {(f.args["member"].name, f.args["member"].type, f.args["cluster"].name)
+            for f in facts if f.relation == "in_cluster"}
+
+
+def surface_members(result) -> set[tuple[str, str]]:
+    return {(f.args["member"].text, f.args["cluster"].text)
+            for f in result.facts if f.relation == "in_cluster"}
+
+
+# ---------------------------------------------------------------- leads_action
+
+def test_bare_actions_led_by_agency_after_you(tagger, lexicon):
+    """A由B牵头 / A由B牵头抓总 with bare names; the 配合 agencies lead nothing."""
+    text = ("宜宾市召开重点工作推进会\n"
+            "6月3日，宜宾市召开重点工作推进会。会议明确，产业链招商行动由市投资促进局牵头，"
+            "数字经济提速行动由市经信局牵头抓总，市财政局、市自然资源局配合。\n")
+    result, facts = run(tagger, lexicon, text, city="宜宾市")
+    assert leads(facts) == {("宜宾市投资促进局", "产业链招商行动"),
+                            ("宜宾市经信局", "数字经济提速行动")}
+    actions = {m.text for m in result.mentions if m.type == "Action"}
+    assert {"产业链招商行动", "数字经济提速行动"} <= actions
+
+
+def test_as_lead_department_then_agency_and_assisting_clause(tagger, lexicon):
+    """作为A的牵头部门，B要… takes B, not the body named earlier in the sentence;
+    A，B牵头，C配合 takes B only."""
+    text = ("榆林市政府常务会议要求，作为质量强市行动的牵头部门，市市场监管局要强化统筹，"
+            "市场主体培育计划，市发展改革委牵头，市税务局配合。\n")
+    _result, facts = run(tagger, lexicon, text)
+    assert leads(facts) == {("榆林市市场监督管理局", "质量强市行动"),
+                            ("榆林市发展和改革委员会", "市场主体培育计划")}
+
+
+def test_traditional_corner_quotes_and_adjacent_as(tagger, lexicon):
+    """「」 quoted names with the suffix outside (Traditional script), B牵头制定A, B作为A的牵头单位."""
+    text = ("襄陽市推進「揭榜掛帥」計劃\n"
+            "本報訊 市科技局牽頭制定「揭榜掛帥」計劃實施方案。"
+            "市商務局作為外貿穩規模行動的牽頭單位，將組織企業參加境外展會。\n")
+    result, facts = run(tagger, lexicon, text, city="襄阳市")
+    assert leads(facts) == {("襄阳市科学技术局", "揭榜挂帅计划"),
+                            ("襄阳市商务局", "外贸稳规模行动")}
+    lead_texts = {(f.args["agency"].text, f.args["action"].text)
+                  for f in result.facts if f.relation == "leads_action"}
+    assert ("市科技局", "「揭榜挂帅」计划") in lead_texts
+
+
+def test_semicolon_clauses_each_with_their_own_lead(tagger, lexicon):
+    """实施A，由B牵头抓总，C配合推进；实施“D”工程，由E牵头落实 -- two leads, no assisting agency."""
+    text = ("今年，我们将深入实施科技成果转化行动，由市科技局牵头抓总，市财政局配合推进；"
+            "实施“园区焕新”工程，由市住建局牵头落实。\n")
+    _result, facts = run(tagger, lexicon, text, city="乌海市")
+    assert leads(facts) == {("乌海市科学技术局", "科技成果转化行动"),
+                            ("乌海市住房和城乡建设局", "园区焕新工程")}
+
+
+def test_interview_lead_department(tagger, lexicon):
+    """Interview: headline, ——访 header, then 作为X的牵头部门，市Y局将…"""
+    text = ("做优“链式招商” 跑出发展加速度\n"
+            "——访巴彦淖尔市商务局党组书记、局长郑海波\n"
+            "巴彦淖尔市商务局党组书记、局长郑海波在接受记者采访时表示，作为产业链招商行动的"
+            "牵头部门，市商务局将聚焦农畜产品精深加工，全力招引优质项目。\n")
+    _result, facts = run(tagger, lexicon, text)
+    assert ("巴彦淖尔市商务局", "产业链招商行动") in leads(facts)
+    assert all(agency == "巴彦淖尔市商务局" for agency, _a in leads(facts))
+
+
+# ---------------------------------------------------------------- in_cluster
+
+def test_cluster_clause_with_preposition_and_enterprise_list(tagger, lexicon):
+    """在X产业集群方面，… : the cluster without 在; projects, brands and an A、B等企业 list."""
+    text = ("在绿色农畜产品加工产业集群方面，呼伦贝尔市将加快推进瑞丰乳业三期、金穗面粉深加工项目，"
+            "支持华禾食品、蓝田牧业等企业扩能。\n今年全市新开工项目120个。\n")
+    result, facts = run(tagger, lexicon, text)
+    c = "绿色农畜产品加工产业集群"
+    clusters = {m.text for m in result.mentions if m.type == "Cluster"}
+    assert clusters == {c}
+    got = surface_members(result)
+    assert {("瑞丰乳业三期", c), ("金穗面粉深加工项目", c), ("华禾食品", c), ("蓝田牧业", c)} <= got
+    assert {m for m, _c in got} <= {"瑞丰乳业三期", "金穗面粉深加工项目", "华禾食品", "蓝田牧业",
+                                    "瑞丰", "瑞丰乳业"}
+    assert any(m in ("瑞丰", "瑞丰乳业") for m, _c in got)
+
+
+def test_two_colon_clusters_in_one_sentence(tagger, lexicon):
+    """X产业集群：…；Y产业集群：… -- each list belongs to its own cluster only."""
+    text = "新能源产业集群：推动风驰能源储能电站二期建成投产；装备制造产业集群：加快建设重锻机械智能制造基地项目。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == {
+        ("风驰能源储能电站二期", "新能源产业集群"), ("风驰能源", "新能源产业集群"),
+        ("重锻机械智能制造基地项目", "装备制造产业集群"), ("重锻机械", "装备制造产业集群")}
+
+
+def test_sentence_listing_projects_then_cluster(tagger, lexicon):
+    """加快推进A、B等项目，壮大X产业集群 (production line head, brand before an industry word)."""
+    text = "会议要求，加快推进恒信铝业再生铝项目、中科稀材靶材生产线等项目，壮大新材料产业集群。\n"
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    assert {("恒信铝业再生铝项目", "新材料产业集群"), ("中科稀材靶材生产线", "新材料产业集群"),
+            ("恒信铝业", "新材料产业集群")} <= got
+    assert {m for m, _c in got} <= {"恒信铝业再生铝项目", "中科稀材靶材生产线", "恒信铝业", "中科稀材"}
+
+
+def test_report_sections_with_full_company_names(tagger, lexicon):
+    """Report paragraphs 'X产业集群方面，A项目、B项目建成投产，C公司入选…' and '…一期投产'."""
+    text = ("过去一年，产业集群加快壮大。\n"
+            "化工产业集群方面，远航化工有限责任公司甲醇技改项目、泰和煤业焦炉煤气制氢二期项目建成投产，"
+            "宏泰新材料股份有限公司入选国家级专精特新企业。\n"
+            "装备制造产业集群方面，重锻机械风机装备产业园一期投产，昌盛电气变压器制造基地项目开工建设。\n")
+    result, facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    chem, equip = "化工产业集群", "装备制造产业集群"
+    assert {("远航化工有限责任公司", chem), ("宏泰新材料股份有限公司", chem), ("泰和煤业", chem),
+            ("重锻机械风机装备产业园一期", equip), ("重锻机械", equip), ("昌盛电气", equip)} <= got
+    # nothing crosses from one section to the other
+    assert not any(c == equip and m.startswith(("远航", "泰和", "宏泰")) for m, c in got)
+    assert not any(c == chem and m.startswith(("重锻", "昌盛")) for m, c in got)
+    kinds = {(m, t) for m, t, _c in members(facts)}
+    assert ("宏泰新材料股份有限公司", "Organization") in kinds
+
+
+def test_traditional_cluster_clause(tagger, lexicon):
+    text = "在現代裝備製造產業集群方面，推動華興重工三期項目、遠達機械液壓件生產線落地見效。\n"
+    result, _facts = run(tagger, lexicon, text)
+    c = "现代装备制造产业集群"
+    assert surface_members(result) == {("华兴重工三期项目", c), ("华兴重工", c),
+                                       ("远达机械液压件生产线", c), ("远达机械", c)}
+
+
+def test_cluster_mentioned_elsewhere_gives_no_membership(tagger, lexicon):
+    """A cluster named in another sentence, or in a 方面 clause of an earlier paragraph, does not
+    claim the projects of later sentences."""
+    text = ("我市新材料产业集群产值增长12%。\n今年将开工建设宏达化工二期、金鼎铝业三期等项目。\n"
+            "生物医药产业集群方面，产值增长8%。\n同时开工建设康源制药二期项目。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == set()
