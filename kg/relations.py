@@ -1309,8 +1309,15 @@ class _Extractor:
             for m in re.finditer(f"(?:{suf_rx})", t[ss:se]):
                 e = ss + m.end()
                 j = ss + m.start()
-                while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」") and ss + m.start() - j < 20:
+                while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」0123456789") \
+                        and ss + m.start() - j < 24:
                     j -= 1
+                # a leading year is not part of the name ("2025年…行动")
+                ym = re.match(r"[0-9]{2,4}年度?", t[j:ss + m.start()])
+                if ym:
+                    j += ym.end()
+                while j < ss + m.start() and t[j].isdigit():
+                    j += 1
                 body = t[j:ss + m.start()]
                 cut = 0
                 for w in cut_words:
@@ -1352,12 +1359,17 @@ class _Extractor:
         the third character starts a product word."""
         if len(item) < 5 or not all(_is_han(c) for c in item[:3]):
             return None
-        if item[2] not in self.lex.words("industry_terms", "term_char"):
+        # brand + product + phase with a four-character core (X升强磁|二期) splits 2 + 2
+        core = re.sub("(?:项目|工程)$", "", item)
+        for rx in self.lex.patterns("project_patterns", "phase"):
+            core = rx.sub("", core)
+        phased = core != item and len(core) == 4 and all(_is_han(c) for c in core)
+        if item[2] not in self.lex.words("industry_terms", "term_char") and not phased:
             return None
         b = item[:2]
         if b in self._lex_places() or b in self.lex.words("industry_terms", "not_brand") \
                 or any(w.startswith(b) for w in self.lex.words("industry_terms", "term")) \
-                or b[0] in "新老大小中高低全本该各某总分" or any(c in b for c in _FUNC):
+                or b[0] in "新老大小中高低全本该各某总分" or any(c in b for c in "的了是在将把被与及对为由向"):
             return None
         return b
 
@@ -1606,6 +1618,29 @@ class _Extractor:
         return (before_seg[-1] if before_seg else None), act
 
     # ------------------------------------------------------------------ output
+    def _listed_with_places(self, s: int, e: int) -> bool:
+        t = self.t
+        place_spans = {(a, b) for a, b, typ, _sub, _x in self.ner_v if typ == "Place"}
+        neigh = []
+        if s > 0 and t[s - 1] == "、":
+            j = s - 1
+            k = j
+            while k > 0 and _is_han(t[k - 1]) and j - k < 8:
+                k -= 1
+            neigh.append((k, j))
+        if e < len(t) and t[e] == "、":
+            k = e + 1
+            j = k
+            while j < len(t) and _is_han(t[j]) and j - k < 8:
+                j += 1
+            neigh.append((k, j))
+        for a, b in neigh:
+            x = t[a:b]
+            if x in self.places or any(pa == a for pa, pb in place_spans) \
+                    or any(x.startswith(p) for p in self.places if len(p) >= 2):
+                return True
+        return False
+
     def _person_supported(self, name: str) -> bool:
         """Some occurrence of ``name`` has a name's left edge (punctuation, a function word,
         a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
@@ -1646,7 +1681,10 @@ class _Extractor:
                         or not all(_is_han(c) or c == "·" for c in x):
                     continue
                 # inside a rule-found organisation / project, or overlapping a rule person
-                if any(a <= s and e <= b and (b - a) > (e - s) for a, b in covered):
+                if (s, e) not in rule_person_spans and any(a <= s and e <= b for a, b in covered):
+                    continue
+                # listed among places ("阿拉山口、霍尔果斯、二连浩特等地")
+                if (s, e) not in rule_person_spans and self._listed_with_places(s, e):
                     continue
                 if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
                     continue

@@ -177,3 +177,23 @@ def test_cluster_mentioned_elsewhere_gives_no_membership(tagger, lexicon):
             "生物医药产业集群方面，产值增长8%。\n同时开工建设康源制药二期项目。\n")
     result, _facts = run(tagger, lexicon, text)
     assert surface_members(result) == set()
+
+
+def test_year_prefix_and_leading_modifier_not_in_action_name(tagger, lexicon):
+    text = ("会议指出，2025年质量品牌提升行动由市工信局牵头，市统计局配合。"
+            "市农牧局牵头开展为期三个月的农村人居环境整治提升行动，各旗县区配合。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = {(f.args["agency"].text, f.args["action"].text)
+           for f in result.facts if f.relation == "leads_action"}
+    assert got == {("市工信局", "质量品牌提升行动"), ("市农牧局", "农村人居环境整治提升行动")}
+
+
+def test_two_plus_two_brand_and_enterprise_sentence(tagger, lexicon):
+    """X升强磁二期-style names give the two-character brand; 支持A、B等企业…，做强X产业集群."""
+    text = ("在稀土功能材料产业集群方面，加快建设恒泰强磁二期、华盛稀材三期项目。\n"
+            "支持蒙泰铝业、锦联铝材等企业扩能改造，做强铝后加工产业集群。\n")
+    result, _facts = run(tagger, lexicon, text)
+    rare, alu = "稀土功能材料产业集群", "铝后加工产业集群"
+    assert surface_members(result) == {
+        ("恒泰强磁二期", rare), ("恒泰", rare), ("华盛稀材三期项目", rare), ("华盛", rare),
+        ("蒙泰铝业", alu), ("锦联铝材", alu)}
