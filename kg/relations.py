@@ -1423,6 +1423,18 @@ class _Extractor:
         tails = self.lex.words("clusters", "enterprise_tail")
         mverbs = sorted(set(self.lex.words("clusters", "member_verb"))
                         | set(self.lex.words("project_patterns", "build_verb")), key=len, reverse=True)
+        # company names the model missed: a list item ending in 公司/集团, after the last verb
+        for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
+            seg, start = m.group(0), s0 + m.start()
+            cut = 0
+            for v in mverbs + list(_NAME_STOP):
+                k = seg.rfind(v)
+                if k >= 0:
+                    cut = max(cut, k + len(v))
+            name = seg[cut:]
+            if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
+                    and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
+                out.setdefault((start + cut, start + len(seg)), name)
         if tails:
             rx = re.compile(rf"([^,，。;；:：!?！？\n]+?)(?:{'|'.join(re.escape(x) for x in tails)})")
             for m in rx.finditer(t, s0, s1):
@@ -1482,6 +1494,40 @@ class _Extractor:
             out.append((a, b, start, end))
         return out
 
+    def _scope_projects(self, s0: int, s1: int) -> None:
+        """Inside a cluster scope, a 、-list whose items all end like a project (…项目, …基地,
+        …二期) is a project list even without a build verb ("X产业集群：A项目、B基地。")."""
+        t = self.t
+        verbs = sorted(set(self.lex.words("clusters", "member_verb"))
+                       | set(self.lex.words("project_patterns", "build_verb"))
+                       | set(self.lex.words("project_patterns", "post_verb")), key=len, reverse=True)
+        for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t[s0:s1]):
+            cs = s0 + cm.start()
+            clause = cm.group(0)
+            cut = 0
+            for v in verbs:
+                k = clause.find(v)
+                if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
+                    cut = max(cut, k + len(v))
+            body = clause[cut:]
+            body = re.sub(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成)?$", "", body)
+            pos = cs + cut
+            items = []
+            for raw in body.split("、"):
+                it = raw.strip()
+                s = pos + raw.find(it) if it else pos
+                items.append((s, s + len(it), it))
+                pos += len(raw) + 1
+            if not items or not all(3 <= len(it) <= 24 and self._has_head(it)
+                                    and not any(w in it for w in _NAME_STOP) for _s, _e, it in items):
+                continue
+            if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]):
+                continue
+            for s, e, it in items:
+                if not any(a < e and s < b for (a, b) in self.projects) \
+                        and it not in self.lex.words("project_patterns", "head"):
+                    self.projects[(s, e)] = it
+
     def cluster_scopes(self) -> None:
         """in_cluster from text scoped to one cluster:
         * a clause opened by the cluster ("在X产业集群方面，…", "X产业集群：…", "围绕X产业集群，…")
@@ -1520,6 +1566,7 @@ class _Extractor:
             scopes.append((ss, se, (a, b), "cluster_sentence"))
         for s0, s1, cspan, ex in scopes:
             cname = self.clusters[cspan]
+            self._scope_projects(s0, s1)
             members: list[tuple[int, int, str, str]] = []
             csufs = self.lex.words("clusters", "suffix")
             for (a, b), name in sorted(self.projects.items()):
