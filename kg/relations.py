@@ -1200,10 +1200,17 @@ class _Extractor:
             ss, se = sm.start(), sm.end()
             for cm in crx.finditer(t, ss, se):
                 picked = self._lead_pick(ss, se, cm.start(), cm.end())
-                if picked is None or picked[0] is None:
+                if picked is None:
                     continue
                 org, act = picked
-                emit(org[2], act, (min(org[0], act[0]), max(org[1], act[1])), "lead_cue", 0.9)
+                if org is None:
+                    # "作为X的牵头部门，我们将…" inside an interview: the interviewee's department
+                    iorg = self._interview_org_before(cm.start())
+                    if iorg:
+                        emit(iorg, act, (act[0], act[1]), "interview_frame", 0.7)
+                    continue
+                for o in self._co_leads(org):
+                    emit(o[2], act, (min(o[0], act[0]), max(o[1], act[1])), "lead_cue", 0.9)
 
         # interview framing
         lead_sufs = self.lex.words("action_patterns", "lead_suffix")
@@ -1300,7 +1307,8 @@ class _Extractor:
                 self._add_action(s, e, "quoted")
         cues = self.lex.words("action_patterns", "lead_cue")
         cut_words = sorted(set(self.lex.words("action_patterns", "bare_cut"))
-                           | set(self.lex.words("action_patterns", "intro_verb")) | set(cues),
+                           | set(self.lex.words("action_patterns", "intro_verb")) | set(cues)
+                           | set(self.lex.words("action_patterns", "lead_object_verb")),
                            key=len, reverse=True)
         for sm in re.finditer(r"[^。！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
@@ -1326,8 +1334,9 @@ class _Extractor:
                         cut = max(cut, k + len(w))
                 s = j + cut
                 name = t[s:e]
-                if len(self._strip_quotes(name)) < 4 or any(a <= s < b or a < e <= b
-                                                            for a, b in self.actions):
+                if len(self._strip_quotes(name)) < 4 or any(
+                        (a <= s < b or a < e <= b) and not (s <= a and b <= e)
+                        for a, b in self.actions):
                     continue
                 # an organisation or place at the start is the owner, not the name
                 if self.lex.ends_with_org_suffix(t[s:e - 1]) or any(
@@ -1598,6 +1607,27 @@ class _Extractor:
                             "cluster": Arg(cname, "Cluster")}
                     self._fact("in_cluster", args, (a, b), ex + "_enterprise", 0.75)
 
+    def _co_leads(self, org: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+        """The agency and those joined to it before the cue (由A、B牵头 / A会同B牵头)."""
+        t = self.t
+        orgs = self._orgs_in(max(0, org[0] - 80), org[1])
+        out = [org]
+        cur = org
+        while True:
+            prev = [o for o in orgs if o[1] < cur[0] and re.fullmatch(r"(?:、|和|与|及|会同)",
+                                                                     t[o[1]:cur[0]])]
+            if not prev:
+                break
+            cur = prev[-1]
+            out.insert(0, cur)
+        return out
+
+    def _interview_org_before(self, pos: int) -> str | None:
+        heads = [c for c in self.chains if c.interview and c.start < pos]
+        if not heads:
+            return None
+        return next((o for o, k, _t in heads[-1].elements if k == "org"), None)
+
     def _lead_pick(self, ss: int, se: int, cs: int, ce: int):
         """(agency, action) for the 牵头 cue at [cs, ce) of sentence [ss, se), clause-aware:
         the action in the cue's clause (A由B牵头, B牵头实施A, 作为A的牵头部门), else the last
@@ -1654,6 +1684,8 @@ class _Extractor:
             comma = re.compile(r"[,，]").search(t, ce, se)
             if after and comma and 0 <= after[0][0] - comma.end() <= 6:
                 return after[0], act
+            if self._interview_org_before(cs):
+                return None, act        # "…表示，作为X的牵头单位，我们将…": the interviewee's
             return (before[-1] if before else (after[0] if after else None)), act
         before = [o for o in orgs if cl0 <= o[0] and o[1] <= cs]
         after = [o for o in orgs if o[0] >= ce and o[1] <= cl1]

@@ -197,3 +197,22 @@ def test_two_plus_two_brand_and_enterprise_sentence(tagger, lexicon):
     assert surface_members(result) == {
         ("恒泰强磁二期", rare), ("恒泰", rare), ("华盛稀材三期项目", rare), ("华盛", rare),
         ("蒙泰铝业", alu), ("锦联铝材", alu)}
+
+
+def test_co_leads_and_known_campaign_inside_a_longer_name(tagger, lexicon):
+    """由A、B牵头: both lead; the bare name 招商引资攻坚行动 wins over the campaign word inside it."""
+    text = "会议明确，招商引资攻坚行动由市投资促进局、市商务局牵头，各旗县区配合。\n"
+    result, _facts = run(tagger, lexicon, text)
+    got = {(f.args["agency"].text, f.args["action"].text)
+           for f in result.facts if f.relation == "leads_action"}
+    assert got == {("市投资促进局", "招商引资攻坚行动"), ("市商务局", "招商引资攻坚行动")}
+
+
+def test_interview_we_as_lead_unit(tagger, lexicon):
+    """作为X的牵头单位，我们将… in an interview: the interviewee's body, not a glued span."""
+    text = ("打好招商引资攻坚战\n——访锡林郭勒盟投资促进中心主任高明远\n"
+            "锡林郭勒盟投资促进中心主任高明远表示，作为招商引资攻坚行动的牵头单位，我们将坚持以商招商。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = {(f.args["agency"].text, f.args["action"].text)
+           for f in result.facts if f.relation == "leads_action"}
+    assert got == {("锡林郭勒盟投资促进中心", "招商引资攻坚行动")}
