@@ -91,18 +91,14 @@ def _print_summary(result, elapsed: float) -> None:
     if result.cache_hits:
         console.print(f"reused cached results for {result.cache_hits} of {s['documents']} "
                       f"unchanged documents")
-    t = Table(title="entities per type")
-    t.add_column("type")
-    t.add_column("count", justify="right")
-    for k, v in s["entities"].items():
-        t.add_row(k, str(v))
-    console.print(t)
-    t = Table(title="facts per relation")
-    t.add_column("relation")
-    t.add_column("count", justify="right")
-    for k, v in s["facts"].items():
-        t.add_row(k, str(v))
-    console.print(t)
+    for title, key, col in (("entities per type", "entities", "type"),
+                            ("facts per relation", "facts", "relation")):
+        t = Table(title=title)
+        t.add_column(col)
+        t.add_column("count", justify="right")
+        for k, v in s[key].items():
+            t.add_row(k, str(v))
+        console.print(t)
     for name, path in result.files.items():
         console.print(f"wrote {name}: {path}")
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -32,6 +31,7 @@ import networkx as nx
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from .graph import atomic_write_text
 from .model import KgError, document_id, stable_id
 
 DEFAULT_BASE = "https://kg.example.org/id/"
@@ -314,26 +314,10 @@ def to_turtle(g: Graph, base: str = DEFAULT_BASE) -> str:
     return "".join(out)
 
 
-def _atomic_write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
 def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE) -> Path:
     """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace)."""
     text = to_turtle(graph_to_rdf(G, base=base), base=base)
-    return _atomic_write(Path(path), text)
+    return atomic_write_text(path, text)
 
 
 def iter_prefixes(base: str = DEFAULT_BASE) -> Iterable[tuple[str, str]]:
