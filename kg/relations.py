@@ -1408,7 +1408,8 @@ class _Extractor:
                 if head not in self._lex_places() and not any(c in "的了是在将把被与及对为由向" for c in head) \
                         and not any(head.endswith(z) for z in self.lex.words("project_patterns", "zone")
                                     if z not in ("山", "河", "湖", "村")) \
-                        and (b is None or not hit or len(b) > len(cand)):
+                        and (b is None or not hit or len(b) > len(cand)
+                             or (len(b) == 2 and cand == b + suf)):
                     return cand
         if b is None or not hit:
             # two characters before a product word
@@ -1489,9 +1490,29 @@ class _Extractor:
                 continue
             m = re.match(r"(?:方面|领域|上)?\s*[,，:：]", t[b:b + 4])
             if m:
-                found.append((a, b, b + m.end()))
+                found.append((a, b, b + m.end(), False))
+                continue
+            # a heading line that is only the cluster ("（一）新材料产业集群")
+            hm = re.match(r"[ \t]*\n", t[b:])
+            if hm and b - ls <= 30 and t[ls:a].strip() == t[ls:a].strip(" \t") and "\n" not in t[ls:a]:
+                found.append((a, b, b + hm.end(), True))
         out = []
-        for i, (a, b, start) in enumerate(found):
+        marks = self.lex.patterns("clusters", "section_mark")
+        for i, (a, b, start, is_heading) in enumerate(found):
+            if is_heading:
+                # the section runs to the next heading line (section mark or a short line
+                # without sentence end)
+                end = len(t)
+                for lm in re.finditer(r"[^\n]+", t[start:]):
+                    line = lm.group(0).strip()
+                    if lm.start() > 0 and (any(rx.search(line) for rx in marks)
+                                           or (len(line) <= 30 and not re.search(r"[。!！?？;；]$", line))):
+                        end = start + lm.start()
+                        break
+                if i + 1 < len(found) and found[i + 1][0] < end:
+                    end = found[i + 1][0]
+                out.append((a, b, start, end))
+                continue
             # the paragraph ends at a line break after a sentence end (a hard-wrapped line
             # that stops at a comma continues the paragraph)
             pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
@@ -1569,8 +1590,11 @@ class _Extractor:
             cl = max(t.rfind(c, ss, a) for c in ",，") + 1
             cl = max(cl, ss)
             before = t[cl:a]
-            after = t[b:b + 3]
-            if not (any(v in before for v in verbs) or after.startswith(("发展", "建设"))):
+            # "壮大X产业集群" / "X产业集群加快壮大，A、B项目建成投产"
+            cr = re.compile(r"[,，]").search(t, b, se)
+            after = t[b:min(cr.start() if cr else se, b + 6)]
+            if not (any(v in before for v in verbs) or any(after.startswith(v) or after[2:].startswith(v)
+                                                           for v in verbs)):
                 continue
             scopes.append((ss, se, (a, b), "cluster_sentence"))
         for s0, s1, cspan, ex in scopes:

@@ -216,3 +216,23 @@ def test_interview_we_as_lead_unit(tagger, lexicon):
     got = {(f.args["agency"].text, f.args["action"].text)
            for f in result.facts if f.relation == "leads_action"}
     assert got == {("锡林郭勒盟投资促进中心", "招商引资攻坚行动")}
+
+
+def test_cluster_heading_line_scopes_its_section(tagger, lexicon):
+    """（一）X产业集群 on its own line: members until the next heading line."""
+    text = ("（一）新型化工产业集群\n"
+            "推进煤焦化一体化改造，开工建设华鼎化工焦炉煤气综合利用项目、泰安化工二期项目。\n"
+            "（二）现代服务业\n建成投用锦程物流园二期项目。\n")
+    result, _facts = run(tagger, lexicon, text)
+    c = "新型化工产业集群"
+    got = surface_members(result)
+    assert {("华鼎化工焦炉煤气综合利用项目", c), ("华鼎化工", c), ("泰安化工二期项目", c)} <= got
+    assert not any(m.startswith("锦程") for m, _c in got)
+
+
+def test_cluster_as_subject_of_its_sentence(tagger, lexicon):
+    text = "新能源装备产业集群加快壮大，瑞风重工风机叶片二期、华光电气逆变器项目建成投产。\n"
+    result, _facts = run(tagger, lexicon, text)
+    c = "新能源装备产业集群"
+    assert surface_members(result) == {("瑞风重工风机叶片二期", c), ("瑞风重工", c),
+                                       ("华光电气逆变器项目", c), ("华光电气", c)}
