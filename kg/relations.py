@@ -1199,6 +1199,11 @@ class _Extractor:
         for sm in re.finditer(r"[^。！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
             for cm in crx.finditer(t, ss, se):
+                pairs = self._respectively(ss, se, cm.start())
+                if pairs:
+                    for o, a in pairs:
+                        emit(o[2], a, (min(o[0], a[0]), max(o[1], a[1])), "lead_cue", 0.9)
+                    continue
                 picked = self._lead_pick(ss, se, cm.start(), cm.end())
                 if picked is None:
                     continue
@@ -1652,6 +1657,20 @@ class _Extractor:
             return None
         return next((o for o, k, _t in heads[-1].elements if k == "org"), None)
 
+    def _respectively(self, ss: int, se: int, cs: int):
+        """"A、B分别由C、D牵头": pairs in order."""
+        t = self.t
+        k = t.rfind("分别由", ss, cs)
+        if k < 0:
+            return []
+        acts = [a for a in self._actions_in(ss, k) if not self._umbrella(a[2])]
+        orgs = self._orgs_in(k + 3, cs)
+        cl = max(t.rfind(c, ss, k) for c in ",，;；") + 1
+        acts = [a for a in acts if a[0] >= max(cl, ss)]
+        if len(acts) >= 2 and len(acts) == len(orgs):
+            return list(zip(orgs, acts))
+        return []
+
     def _lead_pick(self, ss: int, se: int, cs: int, ce: int):
         """(agency, action) for the 牵头 cue at [cs, ce) of sentence [ss, se), clause-aware:
         the action in the cue's clause (A由B牵头, B牵头实施A, 作为A的牵头部门), else the last
@@ -1661,6 +1680,21 @@ class _Extractor:
         t = self.t
         acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
         orgs = self._orgs_in(ss, se)
+        if not acts and orgs:
+            # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
+            # the text just before
+            sufs = "|".join(re.escape(x) for x in self.lex.words("action_patterns", "suffix"))
+            anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次)(?:{sufs})", t[ss:cs])
+            label = re.match(r"\s*[:：为是]", t[ce:ce + 2])
+            if anaphora or label:
+                prev = [a for a in self._actions_in(max(0, ss - 120), ss) if not self._umbrella(a[2])]
+                if prev:
+                    act = prev[-1]
+                    before = [o for o in orgs if o[1] <= cs]
+                    after = [o for o in orgs if o[0] >= ce]
+                    org = (after[0] if label and after else (before[-1] if before else None))
+                    return org, act
+            return None
         if not acts or not orgs:
             return None
 
