@@ -323,7 +323,7 @@ class _Extractor:
                     scored.append((min(len(f), 3), (p, p + k)))
         cands = [sp for _sc, sp in scored]
         ner = self._ner_at(p, "Person")
-        if ner and not self._person_supported(t[ner[0]:ner[1]]):
+        if ner and (t[ner[0]:ner[1]] in not_person or not self._person_supported(t[ner[0]:ner[1]])):
             ner = None
         if scored:
             top = max(sc for sc, _ in scored)

@@ -236,3 +236,20 @@ def test_cluster_as_subject_of_its_sentence(tagger, lexicon):
     c = "新能源装备产业集群"
     assert surface_members(result) == {("瑞风重工风机叶片二期", c), ("瑞风重工", c),
                                        ("华光电气逆变器项目", c), ("华光电气", c)}
+
+
+def test_respectively_anaphora_and_label_lines(tagger, lexicon):
+    """A、B分别由C、D牵头; 该行动由B牵头; a 牵头单位：B line under the action's heading."""
+    cases = {
+        "会议明确，产业链招商行动、数字经济提速行动分别由市商务局、市工信局牵头，市财政局配合。\n":
+            {("市商务局", "产业链招商行动"), ("市工信局", "数字经济提速行动")},
+        "今年，赤水市将启动夜间经济繁荣行动。该行动由市商务局牵头，市文旅局配合。\n":
+            {("市商务局", "夜间经济繁荣行动")},
+        "三、重点任务\n（一）产业链招商行动\n牵头单位：市投资促进局\n配合单位：市财政局、市自然资源局\n":
+            {("市投资促进局", "产业链招商行动")},
+    }
+    for text, expected in cases.items():
+        result, _facts = run(tagger, lexicon, text)
+        got = {(f.args["agency"].text, f.args["action"].text)
+               for f in result.facts if f.relation == "leads_action"}
+        assert got == expected, text
