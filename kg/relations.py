@@ -1308,6 +1308,11 @@ class _Extractor:
             s, e = m.start(), m.end()
             if any(a <= s and e <= b for a, b in self.actions):
                 continue
+            # "“十五五”时期重大工程": a period or a generic word between quote and suffix
+            infix = m.group(2)
+            if re.search("时期|期间|以来|重大|重点|相关|有关|各项|系列|这|该|等", infix) \
+                    or infix in self.lex.words("action_patterns", "generic_body"):
+                continue
             if self._action_ok(self._strip_quotes(t[s:e])):
                 self._add_action(s, e, "quoted")
         cues = self.lex.words("action_patterns", "lead_cue")
