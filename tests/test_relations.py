@@ -234,3 +234,16 @@ def test_place_titles_party_committee_and_de_form(tagger, lexicon):
         ("中共内蒙古自治区委员会", "孙大海", "书记"),               # <place>党委 + 书记
         ("内蒙古自治区人民代表大会常务委员会", "孙大海", "主任"),
     }
+
+
+def test_titles_without_names_and_combined_titles(tagger, lexicon):
+    text = ("本报讯（记者 李娜）记者从市教育局获悉，市长热线12345将延长服务时间。市长信箱同步开通。\n"
+            "内蒙古蒙泰集团有限公司董事长兼总经理王建设，市长助理刘洋出席。\n")
+    _, _, ents, facts = run(tagger, lexicon, {"包头.txt": text}, overrides={"包头.txt": "包头市"})
+    assert triples(facts, "holds_post") == {
+        ("本报", "李娜", "记者"),
+        ("内蒙古蒙泰集团有限公司", "王建设", "董事长"),      # 兼 joins two titles
+        ("内蒙古蒙泰集团有限公司", "王建设", "总经理"),
+        ("包头市人民政府", "刘洋", "市长助理"),
+    }   # 市长热线 / 市长信箱 name no one
+    assert {e.name for e in ents.values() if e.type == "Person"} == {"李娜", "王建设", "刘洋"}
