@@ -38,7 +38,7 @@ _KINDS: dict[str, set[str]] = {
                             "assist_cue"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
-                     "enterprise_tail", "member_verb"},
+                     "enterprise_tail", "member_verb", "enterprise_class"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char"},
     "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder"},

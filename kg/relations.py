@@ -1142,6 +1142,10 @@ class _Extractor:
             for oa, ob, ostart, oend in self._cluster_openers():
                 if (oa, ob) == (a, b) and ostart == start:
                     end = min(end, oend)
+            if re.fullmatch(r"(?:方面|领域)?\s*[,，:：]", t[b:start]):
+                # "全力打造X产业集群，…": the rest of the paragraph
+                pm = re.compile(r"[。！？!?]\s*\n|\n\s*\n").search(t, start)
+                end = min(end, pm.start() + 1 if pm else len(t))
             sections.append((start, end, (a, b)))
         for s0, s1, cspan in sections:
             cname = self.clusters[cspan]
@@ -1428,6 +1432,13 @@ class _Extractor:
                 return c
         return b
 
+    def _enterprise_class(self, name: str) -> bool:
+        """"规上工业企业", "专精特新企业": a class of enterprises, not one enterprise."""
+        words = self.lex.words("clusters", "enterprise_class")
+        if re.search("(?:公司|集团|股份)$", name):
+            return False
+        return any(name.endswith(w) or name.startswith(w) for w in words)
+
     def _enterprises_in(self, s0: int, s1: int) -> list[tuple[int, int, str]]:
         """Enterprises named in [s0, s1): model organisations cut at their enterprise suffix
         (…有限公司入选… -> …有限公司), names ending in an enterprise suffix, A、B等企业 lists."""
@@ -1467,8 +1478,9 @@ class _Extractor:
                 pos = start + cut
                 for raw in seg[cut:].split("、"):
                     it = raw.strip()
+                    # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
                     if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) \
-                            and not self._is_place(it):
+                            and not self._is_place(it) and not self._enterprise_class(it):
                         s = pos + raw.find(it)
                         out.setdefault((s, s + len(it)), it)
                     pos += len(raw) + 1
@@ -1620,7 +1632,7 @@ class _Extractor:
                     if brand:
                         members.append((a, a + len(brand), brand, "Enterprise"))
             for (a, b), name in sorted(self.enterprises.items()):
-                if s0 <= a and b <= s1 and not any(
+                if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
                     members.append((a, b, name, "Enterprise"))
             for a, b, name in self._enterprises_in(s0, s1):

@@ -253,3 +253,17 @@ def test_respectively_anaphora_and_label_lines(tagger, lexicon):
         got = {(f.args["agency"].text, f.args["action"].text)
                for f in result.facts if f.relation == "leads_action"}
         assert got == expected, text
+
+
+def test_cluster_name_cut_and_enterprise_classes(tagger, lexicon):
+    """千亿级/我市 are not part of the cluster name; 规上工业企业、专精特新企业等企业 are classes."""
+    text = ("全力打造千亿级现代煤化工产业集群，加快推进宏达煤制烯烃二期、华鼎化工乙二醇项目。\n"
+            "支持规上工业企业、专精特新企业等企业扩能，做强装备制造产业集群。\n"
+            "支持中国华电、内蒙古恒泰新材料有限公司等企业扩能，壮大我市新材料产业集群。\n")
+    result, facts = run(tagger, lexicon, text)
+    coal, mat = "现代煤化工产业集群", "新材料产业集群"
+    assert surface_members(result) == {
+        ("宏达煤制烯烃二期", coal), ("宏达", coal), ("华鼎化工乙二醇项目", coal), ("华鼎化工", coal),
+        ("中国华电", mat), ("内蒙古恒泰新材料有限公司", mat)}
+    clusters = {m.text for m in result.mentions if m.type == "Cluster"}
+    assert clusters == {coal, "装备制造产业集群", mat}
