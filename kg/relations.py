@@ -1392,7 +1392,8 @@ class _Extractor:
         b = item[:2]
         if b in self._lex_places() or b in self.lex.words("industry_terms", "not_brand") \
                 or any(w.startswith(b) for w in self.lex.words("industry_terms", "term")) \
-                or b[0] in "新老大小中高低全本该各某总分" or any(c in b for c in "的了是在将把被与及对为由向"):
+                or b[0] in "新老大小高低全本该各某总分" or b in ("中小", "中心", "中部", "中央", "中型") \
+                or any(c in b for c in "的了是在将把被与及对为由向"):
             return None
         return b
 
@@ -1510,7 +1511,8 @@ class _Extractor:
             pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
             if pre and pre not in lead_in:
                 continue
-            m = re.match(r"(?:方面|领域|上)?\s*[,，:：]", t[b:b + 4])
+            m = re.match(r"(?:方面|领域|上|(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
+                         t[b:b + 9])
             if m:
                 found.append((a, b, b + m.end(), False))
                 continue

@@ -267,3 +267,13 @@ def test_cluster_name_cut_and_enterprise_classes(tagger, lexicon):
         ("中国华电", mat), ("内蒙古恒泰新材料有限公司", mat)}
     clusters = {m.text for m in result.mentions if m.type == "Cluster"}
     assert clusters == {coal, "装备制造产业集群", mat}
+
+
+def test_cluster_key_projects_label(tagger, lexicon):
+    """X产业集群重点项目：A、B、C (no verb) -- projects and the brands that open them."""
+    text = "光伏装备产业集群重点项目：晶澳光伏组件三期、中环晶体硅片项目、华曜光伏玻璃生产线。\n"
+    result, _facts = run(tagger, lexicon, text)
+    c = "光伏装备产业集群"
+    assert surface_members(result) == {
+        ("晶澳光伏组件三期", c), ("晶澳", c), ("中环晶体硅片项目", c), ("中环", c),
+        ("华曜光伏玻璃生产线", c), ("华曜", c)}
