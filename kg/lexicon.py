@@ -39,7 +39,7 @@ _KINDS: dict[str, set[str]] = {
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
                      "enterprise_tail", "member_verb", "enterprise_class"},
-    "places.tsv": {"suffix", "city_suffix", "name", "province", "city"},
+    "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char"},
     "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder"},
 }

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
@@ -52,10 +53,13 @@ _PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及�
 _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
 
 
-def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
+def city_names(text: str, mentions=(), prefixes: Iterable[str] = ()) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
     市 that starts after a boundary (punctuation, a function word) or is an NER place.
+    ``prefixes`` are words that may stand before a city name but are never part of it
+    (places.tsv ``city_prefix``: 中共呼和浩特市委 names the city 呼和浩特市).
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
+    prefixes = sorted(prefixes, key=len, reverse=True)
     counts: Counter[str] = Counter()
     strong: Counter[str] = Counter()
     org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{1,12}}?(?:局|委员会|委|办公室|厅))")
@@ -81,6 +85,10 @@ def city_names(text: str, mentions=()) -> tuple[Counter, Counter]:
                     break
         if cand is None:
             continue
+        for pre in prefixes:
+            if cand.startswith(pre) and len(cand) - len(pre) >= 2:
+                cand = cand[len(pre):]
+                break
         counts[cand + "市"] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
             strong[cand + "市"] += 1
@@ -208,7 +216,7 @@ class _Extractor:
         text = self.doc.text
         names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
             | set(self.lex.words("places", "name"))
-        counts, _ = city_names(text)
+        counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"))
         names |= {c[:-1] for c in counts if len(c) >= 3}
         names = {n for n in names if len(n) >= 2}
         if not names:
@@ -236,7 +244,7 @@ class _Extractor:
             if typ == "Place":
                 names.add(text)
         # cities written in this document ("包头市" and "包头")
-        counts, _strong = city_names(self.t)
+        counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"))
         for c in counts:
             names.add(c)
             names.add(c[:-1])
@@ -677,7 +685,9 @@ class _Extractor:
         non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
         for m in rx.finditer(t):
             b = m.group(1)
-            if b.startswith(non_prefix) or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等")):
+            # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
+            if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
+                    or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等")):
                 continue
             if m.start() > 0 and t[m.start() - 1] == "市" and not t[m.start():].startswith("市市"):
                 pass

@@ -142,7 +142,7 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     """The city a document is about: the "X市" named most often as a place or as the start
     of an organisation's name.  None when the text names no city."""
     text = doc.text
-    counts, strong = city_names(text, mentions)
+    counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"))
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
     for c in list(counts):
         if len(c) >= 4:

@@ -140,3 +140,15 @@ def test_national_leader_merges_across_cities(tagger, lexicon):
     _, ents, _ = run(tagger, lexicon, {"a.txt": a, "b.txt": b})
     xi = by_name(ents, "Person")["习近平"]
     assert len(xi) == 1 and xi[0].docs == {"a.txt", "b.txt"}
+
+
+def test_party_prefix_is_not_part_of_the_context_city(tagger, lexicon):
+    # a masthead "中共X市委员会机关报" and "中共X市委" must not make "中共X市" the city
+    text = ("中共乌海市委员会机关报\n\n"
+            "中共乌海市委召开常委会会议。市委副书记、市长李振东主持会议，"
+            "市委书记高世宏讲话。乌海市各部门负责同志参加会议。")
+    docs, entities, facts = run(tagger, lexicon, {"wuhai.txt": text})
+    assert infer_city(docs[0], [], lexicon) == "乌海市"
+    orgs = {f.args["org"].name for f in facts if f.relation == "holds_post"}
+    assert "乌海市人民政府" in orgs and "中共乌海市委员会" in orgs
+    assert not any(o.startswith("中共中共") or o.startswith("中共乌海市人民") for o in orgs)
