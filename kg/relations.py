@@ -911,6 +911,9 @@ class _Extractor:
                     if head and not end_proj and not self._has_head(head):
                         continue      # "…等改革", "…等业态": not projects
                 else:
+                    # "A项目、B项目建设": 建设 after a project name is the verb's noun
+                    if re.search("(?:项目|工程)(?:建设|落地|开工)$", items_txt):
+                        items_txt = items_txt[:-2]
                     for tl in tails:
                         if items_txt.endswith(tl) and tl not in ("等", "建设") \
                                 and len(items_txt) > len(tl) + 2:

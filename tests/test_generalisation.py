@@ -279,3 +279,12 @@ def test_cluster_key_projects_label(tagger, lexicon):
     assert surface_members(result) == {
         ("晶澳光伏组件三期", c), ("晶澳", c), ("中环晶体硅片项目", c), ("中环", c),
         ("华曜光伏玻璃生产线", c), ("华曜", c)}
+
+
+def test_project_list_followed_by_jianshe(tagger, lexicon):
+    """加快推进A项目、B项目建设: both are projects (建设 is not part of the last name)."""
+    text = "市工信局要加快推进宏远风电主轴项目、天成碳纤维复合材料项目建设。\n"
+    result, _facts = run(tagger, lexicon, text)
+    projects = {m.text for m in result.mentions if m.type == "Project"}
+    assert {"宏远风电主轴项目", "天成碳纤维复合材料项目"} <= projects
+    assert not any(p.endswith("建设") for p in projects)
