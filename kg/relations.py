@@ -188,7 +188,7 @@ class _Extractor:
         self.v = _View(doc.text)
         self.t = self.v.text
         self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
-        self.ner = self._extend_to_places(self.ner)
+        self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
         self.mentions: list[Mention] = []
         self.facts: list[Fact] = []
         # NER mentions in view coordinates, by type
@@ -233,6 +233,25 @@ class _Extractor:
                         break
             out.append(m)
         return out
+
+    def _join_party_prefix(self, mentions: list[Mention]) -> list[Mention]:
+        """"中国共产党" + "呼和浩特市第十三届委员会": an organ written right after a party prefix
+        (places.tsv ``city_prefix``) is one party organisation with it; the prefix alone is
+        not a separate mention there."""
+        text = self.doc.text
+        prefixes = sorted(self.lex.words("places", "city_prefix"), key=len, reverse=True)
+        joined: list[Mention] = []
+        absorbed: set[tuple[int, int]] = set()
+        for m in mentions:
+            if m.type == "Organization" and m.text.endswith(("委员会", "委")):
+                pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
+                if pre and not m.text.startswith(prefixes[0][:1]):
+                    a = m.start - len(pre)
+                    absorbed.add((a, m.start))
+                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                "party", m.source, m.score)
+            joined.append(m)
+        return [m for m in joined if (m.start, m.end) not in absorbed]
 
     def _place_names(self) -> set[str]:
         names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))

@@ -40,6 +40,9 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", "", _QUOTES.sub("", s or ""))
 
 
+_SESSION = re.compile(r"第[一二三四五六七八九十百零〇两0-9]{1,4}届(?=.*委员会$)")
+
+
 class _Canon:
     """Canonical names for one document's context (city, province)."""
 
@@ -91,7 +94,9 @@ class _Canon:
         return name, local
 
     def _org(self, text: str) -> tuple[str, bool]:
-        name = _norm(text)
+        # the session of a committee is not part of its identity:
+        # 中国共产党X市第十三届委员会 is 中共X市委员会
+        name = _SESSION.sub("", _norm(text))
         if not name:
             return name, False
         # whole-name abbreviations without a place

@@ -152,3 +152,12 @@ def test_party_prefix_is_not_part_of_the_context_city(tagger, lexicon):
     orgs = {f.args["org"].name for f in facts if f.relation == "holds_post"}
     assert "乌海市人民政府" in orgs and "中共乌海市委员会" in orgs
     assert not any(o.startswith("中共中共") or o.startswith("中共乌海市人民") for o in orgs)
+
+
+def test_numbered_party_committee_is_the_committee(tagger, lexicon):
+    text = ("4月2日，中国共产党乌海市第十一届委员会第八次全体会议召开。"
+            "市委书记高世宏代表市委常委会作工作报告。")
+    docs, entities, facts = run(tagger, lexicon, {"plenary.txt": text})
+    party = [e for e in entities.values() if e.type == "Organization" and e.name == "中共乌海市委员会"]
+    assert len(party) == 1 and party[0].subtype == "party"
+    assert not any("第十一届" in e.name for e in entities.values())
