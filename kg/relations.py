@@ -1541,6 +1541,8 @@ class _Extractor:
         for a, b in clusters:
             ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
             pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
+            # enumerations: "一是在X产业集群方面，", "其次，X产业集群：" (after the marks above)
+            pre = re.sub(r"^(?:是|其[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[,，]?", "", pre)
             if pre and pre not in lead_in:
                 continue
             m = re.match(r"(?:方面|领域|上|(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
@@ -1549,7 +1551,7 @@ class _Extractor:
                 found.append((a, b, b + m.end(), False))
                 continue
             # a heading line that is only the cluster ("（一）新材料产业集群")
-            hm = re.match(r"[ \t]*\n", t[b:])
+            hm = re.match(r"[。.]?[ \t]*\n", t[b:])
             if hm and b - ls <= 30 and t[ls:a].strip() == t[ls:a].strip(" \t") and "\n" not in t[ls:a]:
                 found.append((a, b, b + hm.end(), True))
         out = []

@@ -288,3 +288,18 @@ def test_project_list_followed_by_jianshe(tagger, lexicon):
     projects = {m.text for m in result.mentions if m.type == "Project"}
     assert {"宏远风电主轴项目", "天成碳纤维复合材料项目"} <= projects
     assert not any(p.endswith("建设") for p in projects)
+
+
+def test_enumerated_cluster_clauses_and_numbered_heading(tagger, lexicon):
+    text = ("今年重点抓好三个方面。一是在新材料产业集群方面，加快建设恒泰强磁二期、华盛稀材三期项目；"
+            "二是在生物医药产业集群方面，推动康源制药二期项目开工建设。\n"
+            "1.现代能源产业集群。\n开工建设风驰能源储能电站二期项目、华光光伏组件三期项目。\n"
+            "2.优化营商环境\n推进宏图物流园二期项目。\n")
+    result, facts = run(tagger, lexicon, text)
+    got = {(m, c) for m, _t, c in members(facts)}
+    mat, bio, energy = "新材料产业集群", "生物医药产业集群", "现代能源产业集群"
+    assert {("恒泰强磁二期", mat), ("恒泰", mat), ("华盛", mat), ("康源", bio),
+            ("风驰能源", energy), ("华光", energy)} <= got
+    assert any(m.startswith("康源制药二期") and c == bio for m, c in got)
+    assert not any(m.startswith("康源") and c == mat for m, c in got)
+    assert not any(m.startswith("宏图") for m, c in got)
