@@ -706,7 +706,8 @@ class _Extractor:
             b = m.group(1)
             # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
             if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
-                    or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等")):
+                    or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
+                                                         "行动", "工程", "计划", "牵头", "、")):
                 continue
             if m.start() > 0 and t[m.start() - 1] == "市" and not t[m.start():].startswith("市市"):
                 pass
@@ -1251,7 +1252,8 @@ class _Extractor:
                         emit(iorg, act, (act[0], act[1]), "interview_frame", 0.7)
                     continue
                 for o in self._co_leads(org):
-                    emit(o[2], act, (min(o[0], act[0]), max(o[1], act[1])), "lead_cue", 0.9)
+                    for a in self._co_actions(act, ss, se):
+                        emit(o[2], a, (min(o[0], a[0]), max(o[1], a[1])), "lead_cue", 0.9)
 
         # interview framing
         lead_sufs = self.lex.words("action_patterns", "lead_suffix")
@@ -1378,6 +1380,9 @@ class _Extractor:
                     k = body.rfind(w)
                     if k >= 0:
                         cut = max(cut, k + len(w))
+                # "A行动和B行动": the second name starts after the conjunction
+                for cm2 in re.finditer(f"(?:{suf_rx})(?:以及|和|及|与|、)", body):
+                    cut = max(cut, cm2.end())
                 s = j + cut
                 name = t[s:e]
                 if len(self._strip_quotes(name)) < 4 or any(
@@ -1688,6 +1693,24 @@ class _Extractor:
                     args = {"member": Arg(name, "Organization", "enterprise"),
                             "cluster": Arg(cname, "Cluster")}
                     self._fact("in_cluster", args, (a, b), ex + "_enterprise", 0.75)
+
+    def _co_actions(self, act, ss: int, se: int) -> list:
+        """The action and those joined to it (牵头实施A和B / A、B由C牵头)."""
+        t = self.t
+        acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
+        out = [act]
+        for step in (-1, 1):
+            cur = act
+            while True:
+                if step < 0:
+                    nxt = [a for a in acts if a[1] <= cur[0] and re.fullmatch(r"(?:、|和|及|与|以及)", t[a[1]:cur[0]])]
+                else:
+                    nxt = [a for a in acts if a[0] >= cur[1] and re.fullmatch(r"(?:、|和|及|与|以及)", t[cur[1]:a[0]])]
+                if not nxt:
+                    break
+                cur = nxt[-1] if step < 0 else nxt[0]
+                out.append(cur)
+        return sorted(out)
 
     def _co_leads(self, org: tuple[int, int, str]) -> list[tuple[int, int, str]]:
         """The agency and those joined to it before the cue (由A、B牵头 / A会同B牵头)."""

@@ -303,3 +303,20 @@ def test_enumerated_cluster_clauses_and_numbered_heading(tagger, lexicon):
     assert any(m.startswith("康源制药二期") and c == bio for m, c in got)
     assert not any(m.startswith("康源") and c == mat for m, c in got)
     assert not any(m.startswith("宏图") for m, c in got)
+
+
+def test_joined_actions_share_their_lead(tagger, lexicon):
+    """牵头实施A和B / A、B由C牵头: every joined action is led; no organisation spans an action."""
+    cases = {
+        "市商务局牵头实施消费提振行动和夜间经济繁荣行动，市文旅局配合。\n":
+            {("市商务局", "消费提振行动"), ("市商务局", "夜间经济繁荣行动")},
+        "产业链招商行动、园区提质行动由市投资促进局牵头。\n":
+            {("市投资促进局", "产业链招商行动"), ("市投资促进局", "园区提质行动")},
+    }
+    for text, expected in cases.items():
+        result, _facts = run(tagger, lexicon, text)
+        got = {(f.args["agency"].text, f.args["action"].text)
+               for f in result.facts if f.relation == "leads_action"}
+        assert got == expected, text
+        orgs = {m.text for m in result.mentions if m.type == "Organization"}
+        assert not any("行动" in o for o in orgs)
