@@ -320,3 +320,9 @@ def test_joined_actions_share_their_lead(tagger, lexicon):
         assert got == expected, text
         orgs = {m.text for m in result.mentions if m.type == "Organization"}
         assert not any("行动" in o for o in orgs)
+
+
+def test_enterprise_entering_a_cluster(tagger, lexicon):
+    text = "锦华新材料股份有限公司入选国家级稀土功能材料产业集群重点企业名单。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == {("锦华新材料股份有限公司", "稀土功能材料产业集群")}
