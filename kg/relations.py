@@ -1334,9 +1334,9 @@ class _Extractor:
         return re.sub("[“”‘’\"「」『』]", "", name)
 
     def actions_bare(self) -> None:
-        """Action names the verb/quote rules miss: 「稳增长」行动, “技能X”培训行动, and bare
+        """Action names the verb/quote rules miss: 「保就业」行动, “技能X”培训行动, and bare
         noun phrases ending with an action suffix in a sentence that says who leads
-        (科技创新提升行动由市科技局牵头, 作为就业优先行动的牵头部门)."""
+        (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
         t = self.t
         sufs = sorted(self.lex.words("action_patterns", "suffix"), key=len, reverse=True)
         suf_rx = "|".join(re.escape(s) for s in sufs)
@@ -1407,7 +1407,7 @@ class _Extractor:
     _ENTERPRISE_END = re.compile(r"^(.{2,24}?(?:公司|集团))(?![)）有股])")
 
     def _full_enterprise_prefix(self, item: str) -> str | None:
-        """"赤峰X铜业有限责任公司铜冶炼技改项目" -> the enterprise written in full at the start."""
+        """"X航化工有限责任公司甲醇技改项目" -> the enterprise written in full at the start."""
         m = self._ENTERPRISE_END.match(item)
         if m and len(item) - m.end() >= 2 and not any(c in _HARD and c not in "()（）"
                                                       for c in m.group(1)):
@@ -1415,11 +1415,11 @@ class _Extractor:
         return None
 
     def _brand_char(self, item: str) -> str | None:
-        """A two-character brand before a product word no term list knows (X升|强磁二期):
+        """A two-character brand before a product word no term list knows (X泰|精工二期):
         the third character starts a product word."""
         if len(item) < 5 or not all(_is_han(c) for c in item[:3]):
             return None
-        # brand + product + phase with a four-character core (X升强磁|二期) splits 2 + 2
+        # brand + product + phase with a four-character core (X泰精工|二期) splits 2 + 2
         core = re.sub("(?:项目|工程)$", "", item)
         for rx in self.lex.patterns("project_patterns", "phase"):
             core = rx.sub("", core)
@@ -1448,7 +1448,7 @@ class _Extractor:
         b = self._brand_terms(item)
         terms = self.lex.words("industry_terms", "term")
         hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
-        # a brand closed by a brand word (X金矿业|锌冶炼三期), preferred over a longer cut
+        # a brand closed by a brand word (X通矿业|选矿三期), preferred over a longer cut
         # at a later industry term (X和煤业|焦炉煤气制氢二期)
         for suf in self.lex.words("industry_terms", "brand_suffix"):
             k = item.find(suf, 2)

@@ -189,13 +189,13 @@ def test_year_prefix_and_leading_modifier_not_in_action_name(tagger, lexicon):
 
 
 def test_two_plus_two_brand_and_enterprise_sentence(tagger, lexicon):
-    """X升强磁二期-style names give the two-character brand; 支持A、B等企业…，做强X产业集群."""
-    text = ("在稀土功能材料产业集群方面，加快建设恒泰强磁二期、华盛稀材三期项目。\n"
+    """Brand+product+phase names (X泰精工二期) give the two-character brand; 支持A、B等企业…，做强X产业集群."""
+    text = ("在稀土功能材料产业集群方面，加快建设恒泰精工二期、华盛稀材三期项目。\n"
             "支持蒙泰铝业、锦联铝材等企业扩能改造，做强铝后加工产业集群。\n")
     result, _facts = run(tagger, lexicon, text)
     rare, alu = "稀土功能材料产业集群", "铝后加工产业集群"
     assert surface_members(result) == {
-        ("恒泰强磁二期", rare), ("恒泰", rare), ("华盛稀材三期项目", rare), ("华盛", rare),
+        ("恒泰精工二期", rare), ("恒泰", rare), ("华盛稀材三期项目", rare), ("华盛", rare),
         ("蒙泰铝业", alu), ("锦联铝材", alu)}
 
 
@@ -245,8 +245,8 @@ def test_respectively_anaphora_and_label_lines(tagger, lexicon):
             {("市商务局", "产业链招商行动"), ("市工信局", "数字经济提速行动")},
         "今年，赤水市将启动夜间经济繁荣行动。该行动由市商务局牵头，市文旅局配合。\n":
             {("市商务局", "夜间经济繁荣行动")},
-        "会议指出，2025年营商环境优化提升行动由市政务服务和数据管理局牵头，市发改委配合。\n":
-            {("市政务服务和数据管理局", "营商环境优化提升行动")},
+        "会议指出，2025年政务服务效能提升行动由市政务服务和数据管理局牵头，市发改委配合。\n":
+            {("市政务服务和数据管理局", "政务服务效能提升行动")},
         "三、重点任务\n（一）产业链招商行动\n牵头单位：市投资促进局\n配合单位：市财政局、市自然资源局\n":
             {("市投资促进局", "产业链招商行动")},
     }
@@ -291,14 +291,14 @@ def test_project_list_followed_by_jianshe(tagger, lexicon):
 
 
 def test_enumerated_cluster_clauses_and_numbered_heading(tagger, lexicon):
-    text = ("今年重点抓好三个方面。一是在新材料产业集群方面，加快建设恒泰强磁二期、华盛稀材三期项目；"
+    text = ("今年重点抓好三个方面。一是在新材料产业集群方面，加快建设恒泰精工二期、华盛稀材三期项目；"
             "二是在生物医药产业集群方面，推动康源制药二期项目开工建设。\n"
             "1.现代能源产业集群。\n开工建设风驰能源储能电站二期项目、华光光伏组件三期项目。\n"
             "2.优化营商环境\n推进宏图物流园二期项目。\n")
     result, facts = run(tagger, lexicon, text)
     got = {(m, c) for m, _t, c in members(facts)}
     mat, bio, energy = "新材料产业集群", "生物医药产业集群", "现代能源产业集群"
-    assert {("恒泰强磁二期", mat), ("恒泰", mat), ("华盛", mat), ("康源", bio),
+    assert {("恒泰精工二期", mat), ("恒泰", mat), ("华盛", mat), ("康源", bio),
             ("风驰能源", energy), ("华光", energy)} <= got
     assert any(m.startswith("康源制药二期") and c == bio for m, c in got)
     assert not any(m.startswith("康源") and c == mat for m, c in got)
