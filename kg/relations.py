@@ -1353,6 +1353,14 @@ class _Extractor:
                 continue
             if self._action_ok(self._strip_quotes(t[s:e])):
                 self._add_action(s, e, "quoted")
+        # names found elsewhere that start with a year or a scope word ("2025年…", "全市…")
+        for (s0, e0), n in sorted(self.actions.items()):
+            m0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区|今年|明年)+",
+                          t[s0:e0])
+            if m0 and len(self._strip_quotes(t[s0 + m0.end():e0])) >= 4 \
+                    and self._action_ok(self._strip_quotes(t[s0 + m0.end():e0])):
+                del self.actions[(s0, e0)]
+                self.actions[(s0 + m0.end(), e0)] = t[s0 + m0.end():e0]
         cues = self.lex.words("action_patterns", "lead_cue")
         cut_words = sorted(set(self.lex.words("action_patterns", "bare_cut"))
                            | set(self.lex.words("action_patterns", "intro_verb")) | set(cues)
@@ -1384,6 +1392,9 @@ class _Extractor:
                 for cm2 in re.finditer(f"(?:{suf_rx})(?:以及|和|及|与|、)", body):
                     cut = max(cut, cm2.end())
                 s = j + cut
+                pm0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区)+", t[s:e])
+                if pm0:
+                    s += pm0.end()
                 name = t[s:e]
                 if len(self._strip_quotes(name)) < 4 or any(
                         (a <= s < b or a < e <= b) and not (s <= a and b <= e)

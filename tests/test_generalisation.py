@@ -326,3 +326,14 @@ def test_enterprise_entering_a_cluster(tagger, lexicon):
     text = "锦华新材料股份有限公司入选国家级稀土功能材料产业集群重点企业名单。\n"
     result, _facts = run(tagger, lexicon, text)
     assert surface_members(result) == {("锦华新材料股份有限公司", "稀土功能材料产业集群")}
+
+
+def test_lead_verbs_with_scope_word_year_and_document_suffix(tagger, lexicon):
+    """B牵头制定并组织实施A方案 / B牵头推进全市A / B牵头开展2025年“A”活动."""
+    text = ("市发改委牵头制定并组织实施营商环境提升三年行动方案。市商务局牵头推进全市夜间经济繁荣行动。"
+            "市文旅局牵头开展2025年“文旅消费季”活动。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = {(f.args["agency"].text, f.args["action"].text)
+           for f in result.facts if f.relation == "leads_action"}
+    assert got == {("市发改委", "营商环境提升三年行动"), ("市商务局", "夜间经济繁荣行动"),
+                   ("市文旅局", "“文旅消费季”活动")}
