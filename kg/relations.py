@@ -1541,10 +1541,6 @@ class _Extractor:
             res.append((a, b, x))
         return res
 
-    def _cluster_name(self, span: tuple[int, int]) -> str:
-        name = self.clusters[span]
-        return name
-
     def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
         """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
         (cluster start, cluster end, scope start, scope end).  The scope is the rest of the
