@@ -38,10 +38,12 @@ _KINDS: dict[str, set[str]] = {
                             "assist_cue"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
-                     "enterprise_tail", "member_verb", "enterprise_class"},
+                     "enterprise_tail", "member_verb", "enterprise_class", "capacity_verb", "facility"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},
-    "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char"},
-    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder"},
+    "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
+                           "known_brand"},
+    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
+                    "adverb", "adverb_verb", "media_self"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

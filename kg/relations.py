@@ -102,6 +102,32 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = ()) -> tuple[Co
     return counts, strong
 
 
+# characters that may not stand between a place ("X市") and a cut organisation span for the
+# span to be extended back to the place ("芜湖市经|济和信息化局" is extended, "X市的|Y局" is not)
+_GAP_FUNC = set("的和与在由及对向被把了是为从同跟将等并或")
+_ADMIN_END = "市省区县盟旗州"
+
+
+def place_extension(text: str, p: int, lo: int, is_place) -> int:
+    """Start of "<place><1-3 characters>" ending at ``p`` when ``text[p-k:p]`` (k = 1..3,
+    Han, no function character) follows a place ending in 市/省/区/县/盟/旗/州 that starts at or
+    after ``lo``; ``p`` otherwise.  ``is_place(name)`` says whether a name is a place."""
+    for k in (1, 2, 3):
+        c = p - k
+        if c - 1 < lo or not all(_is_han(ch) and ch not in _GAP_FUNC for ch in text[c:p]):
+            break
+        if text[c - 1] not in _ADMIN_END:
+            continue
+        for ln in range(8, 1, -1):
+            a = c - ln
+            if a < lo:
+                continue
+            cand = text[a:c]
+            if all(_is_han(ch) for ch in cand) and is_place(cand):
+                return a
+    return p
+
+
 _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 
 
@@ -149,7 +175,7 @@ class _View:
     """doc.text without in-word line breaks (a wrapped line joined inside a word), with a map
     back to doc.text offsets."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, byline_rx: re.Pattern[str] | None = None):
         keep: list[int] = []
         lines_start = 0
         for i, ch in enumerate(text):
@@ -157,7 +183,9 @@ class _View:
                 line = text[lines_start:i]
                 prev_c = text[i - 1] if i > 0 else ""
                 next_c = text[i + 1] if i + 1 < len(text) else ""
+                nxt_line = text[i + 1:i + 9]
                 joinable = (len(line.strip()) >= 15 and _is_han(prev_c) and _is_han(next_c)
+                            and not (byline_rx is not None and byline_rx.match(nxt_line))
                             and prev_c not in "。！？"
                             and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
                                              r"[一二三四五六七八九十]+、|——)", line))
@@ -185,7 +213,10 @@ class _Extractor:
     def __init__(self, doc: Document, mentions: list[Mention], lex: Lexicon):
         self.doc = doc
         self.lex = lex
-        self.v = _View(doc.text)
+        media = self.lex.words("persons", "media_self")
+        self.v = _View(doc.text, re.compile(
+            "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)")
+            if media else None)
         self.t = self.v.text
         self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
@@ -220,9 +251,15 @@ class _Extractor:
         names |= {c[:-1] for c in counts if len(c) >= 3}
         names = {n for n in names if len(n) >= 2}
         if not names:
-            return mentions
+            return self._trim_person_adverbs(mentions)
         rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
         spans = [(m.start(), m.end()) for m in rx.finditer(text)]
+        admin = tuple(self.lex.words("places", "suffix"))
+
+        def is_place(x: str) -> bool:
+            return x in names or (x.endswith(admin) and x[:-1] in names) \
+                or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
+
         out = []
         for m in mentions:
             if m.type in ("Organization", "Place"):
@@ -230,6 +267,30 @@ class _Extractor:
                     if a < m.start < b:
                         m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
                                     m.subtype, m.source, m.score)
+                        break
+            if m.type == "Organization":
+                # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
+                line = text.rfind("\n", 0, m.start) + 1
+                a = place_extension(text, m.start, max(line, m.start - 12), is_place)
+                if a < m.start and self.lex.ends_with_org_suffix(m.text):
+                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                m.subtype, m.source, m.score)
+            out.append(m)
+        return self._trim_person_adverbs(out)
+
+    def _trim_person_adverbs(self, mentions: list[Mention]) -> list[Mention]:
+        """A model person span that swallowed the adverb after the name ("陆明也" in
+        "陆明也表示") ends before the adverb."""
+        text = self.doc.text
+        advs = self.lex.words("persons", "adverb")
+        out = []
+        for m in mentions:
+            if m.type == "Person":
+                for a in advs:
+                    if m.text.endswith(a) and len(m.text) - len(a) >= 2 \
+                            and self._adverb_cut(text[m.end - len(a):m.end + 4]):
+                        m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(a),
+                                    m.text[:-len(a)], m.type, m.subtype, m.source, m.score)
                         break
             out.append(m)
         return out
@@ -344,6 +405,11 @@ class _Extractor:
             if p + k == run_end:
                 scored.append((1.5 if k <= 3 else 0.5, (p, p + k)))
             else:
+                # an adverb between the name and its verb ends the name ("陆明|也表示"),
+                # better than any cut that swallows it ("陆明也|表示")
+                if self._adverb_cut(rest) and not any(name.startswith(f, 2) for f in followers):
+                    scored.append((4, (p, p + k)))
+                    continue
                 f = next((f for f in followers if rest.startswith(f)), None)
                 if f:
                     # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
@@ -385,6 +451,20 @@ class _Extractor:
                     return (p, p + k)
         return None
 
+    def _adverb_cut(self, rest: str) -> str | None:
+        """The adverb ``rest`` starts with when a verb (a follower word), another adverb or
+        punctuation follows it ("也表示", "随后指出"); None otherwise."""
+        followers = self.lex.words("persons", "follower")
+        advs = self.lex.words("persons", "adverb")
+        for a in advs:
+            if rest.startswith(a):
+                after = rest[len(a):]
+                if not after or not _is_han(after[0]) or any(after.startswith(f) for f in followers) \
+                        or any(after.startswith(b) for b in advs) \
+                        or any(after.startswith(v) for v in self.lex.words("persons", "adverb_verb")):
+                    return a
+        return None
+
     def _add_person(self, span: tuple[int, int], source: str) -> None:
         if span not in self.persons:
             self.persons[span] = source
@@ -419,7 +499,7 @@ class _Extractor:
                         pos += len(part)
                         if name.endswith("摄") and len(name) > 2:
                             name = name[:-1]
-                        if not (2 <= len(name) <= 4) or name in not_person or "本报" in name:
+                        if not (2 <= len(name) <= 5) or name in not_person or "本报" in name:
                             continue
                         span = (s, s + len(name))
                         self._add_person(span, kind)
@@ -446,6 +526,15 @@ class _Extractor:
                     continue
                 cut = max(cut, end)
                 break
+        # "…在赣州市召开 / 本报记者 X": the byline's organisation is the paper itself, never the
+        # headline joined before it
+        for w in self.lex.words("persons", "media_self"):
+            i = seg.rfind(w)
+            if i > 0:
+                return estart + i
+        if cut:
+            # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
+            return place_extension(self.t, estart + cut, estart, self._is_place)
         return estart + cut
 
     def _classify_org(self, text: str) -> str:
@@ -697,6 +786,8 @@ class _Extractor:
         if body:
             rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})(?![员会])")
             for m in rx.finditer(t):
+                if self._mid_word_prefix(m.start(), m.group(0), places):
+                    continue
                 self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
         # 市/区/县 + body + 局/委/办... (body without function words)
         sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
@@ -704,6 +795,8 @@ class _Extractor:
         non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
         for m in rx.finditer(t):
             b = m.group(1)
+            if self._mid_word_prefix(m.start(), m.group(0), places):
+                continue
             # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
             if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
                     or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
@@ -725,6 +818,15 @@ class _Extractor:
                 for p in places:
                     for m in re.finditer(re.escape(p + tail), t):
                         self.orgs.setdefault((m.start(), m.end()), (m.group(0), None))
+
+    def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
+        """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
+        organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
+        if any(text.startswith(p) for p in places) or start == 0:
+            return False
+        # a model organisation / place span runs over the prefix from the left
+        return any(typ in ("Organization", "Place") and a < start < b
+                   for a, b, typ, _sub, _x in self.ner_v)
 
     # ------------------------------------------------------------------ actions
     def _action_ok(self, name: str) -> bool:
@@ -1021,6 +1123,7 @@ class _Extractor:
             txt = m.group(1)
             # drop a leading verb / function words ("争取呼包高铁…")
             for w in sorted(self.lex.words("project_patterns", "build_verb")
+                            + self.lex.words("clusters", "member_verb")
                             + ["争取", "推动", "实现", "确保", "力争", "完成"], key=len, reverse=True):
                 if txt.startswith(w):
                     s0 += len(w)
@@ -1058,8 +1161,11 @@ class _Extractor:
                 i = seg.rfind(c, 0, len(seg) - 2)
                 if i >= 0 and (i + len(c) > cut or (i + len(c) == cut and len(c) > len(cut_word))):
                     cut, cut_word = i + len(c), c
-            # only a name right after a verb that builds, signs or carries out projects
-            if cut_word not in verbs:
+            # only a name right after a verb that builds, signs or carries out projects, or the
+            # next item of such a list ("推进A项目、B三期项目建设")
+            listed = cut == 0 and s > 0 and t[s - 1] == "、" and any(
+                b == s - 1 for (_a, b) in self.projects)
+            if cut_word not in verbs and not listed:
                 continue
             name = seg[cut:]
             body = name[:-2]
@@ -1453,9 +1559,38 @@ class _Extractor:
         return names
 
     def _brand_any(self, item: str) -> str | None:
+        """The enterprise named at the start of a project item, or None: a full name, a known
+        brand, the brand before an industry word / digit run, never a quantity or build word
+        (年产…, 新建…) and never ending in the ordinal 第 (X第8.6代… -> X)."""
+        if any(item.startswith(w) for w in self.lex.words("industry_terms", "brand_reject")):
+            return None
         full = self._full_enterprise_prefix(item)
         if full:
             return full
+        known = next((k for k in self.lex.words("industry_terms", "known_brand")
+                      if item.startswith(k)), None)
+        if known:
+            return known
+        # an industry word + a brand word opening the item is a brand (航天动力|发动机三期)
+        terms = self.lex.words("industry_terms", "term")
+        lead = next((w for w in terms if item.startswith(w)), None)
+        if lead:
+            suf = next((x for x in self.lex.words("industry_terms", "brand_suffix")
+                        if item.startswith(x, len(lead)) and len(x) == 2), None)
+            rest = item[len(lead) + 2:] if suf else ""
+            if suf and len(rest) >= 2 and (any(rest.startswith(w) for w in terms)
+                                           or re.match(r"[0-9A-Za-z]", rest)
+                                           or self._has_head(rest)):
+                return lead + suf
+        b = self._brand_any_rules(item)
+        if b and b.endswith("第") and len(b) >= 3:
+            b = b[:-1]
+        if b and (any(b.startswith(w) for w in self.lex.words("industry_terms", "brand_reject"))
+                  or len(b) < 2):
+            return None
+        return b
+
+    def _brand_any_rules(self, item: str) -> str | None:
         b = self._brand_terms(item)
         terms = self.lex.words("industry_terms", "term")
         hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
@@ -1540,6 +1675,54 @@ class _Extractor:
                 continue
             res.append((a, b, x))
         return res
+
+    def _capacity_objects(self, s0: int, s1: int) -> list[tuple[int, int, str]]:
+        """"支持A汽车、B合肥基地扩大产能": the enterprises a support verb (clusters.tsv
+        member_verb) names before a capacity verb (capacity_verb), written without 等企业.
+        A plant item ("B合肥基地") names its enterprise B (the place and facility dropped)."""
+        t = self.t
+        mverbs = self.lex.words("clusters", "member_verb")
+        cverbs = self.lex.words("clusters", "capacity_verb")
+        if not mverbs or not cverbs:
+            return []
+        facilities = self.lex.words("clusters", "facility")
+        terms = self.lex.words("industry_terms", "term")
+        rx = re.compile(f"(?:{'|'.join(re.escape(v) for v in mverbs)})"
+                        f"([^,，;；:：。!?！？\n]{{2,60}}?)(?:{'|'.join(re.escape(v) for v in cverbs)})")
+        out: list[tuple[int, int, str]] = []
+        for m in rx.finditer(t, s0, s1):
+            pos = m.start(1)
+            for raw in re.split(r"(、|和|及|与)", m.group(1)):
+                if raw in ("、", "和", "及", "与"):
+                    pos += len(raw)
+                    continue
+                it = raw.strip()
+                s = pos + raw.find(it) if it else pos
+                pos += len(raw)
+                if not it:
+                    continue
+                name = it
+                fac = next((f for f in facilities if name.endswith(f) and len(name) > len(f) + 1), None)
+                if fac:
+                    name = name[:-len(fac)]
+                    known = next((k for k in self.lex.words("industry_terms", "known_brand")
+                                  if name.startswith(k)), None)
+                    place = next((p for p in sorted(self.places, key=len, reverse=True)
+                                  if len(p) >= 2 and name.endswith(p) and len(name) - len(p) >= 2), None)
+                    if known:
+                        name = known
+                    elif place:
+                        name = name[:-len(place)]
+                if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
+                        or any(w in name for w in _NAME_STOP) or self._is_place(name) \
+                        or self._enterprise_class(name) or self._has_head(name) \
+                        or any(name.startswith(w) for w in terms) \
+                        or any(name.startswith(w) for w in self.lex.words("industry_terms", "brand_reject")) \
+                        or name in self.lex.words("industry_terms", "not_brand") \
+                        or any(name.startswith(w) for w in self.lex.words("industry_terms", "not_brand")):
+                    continue
+                out.append((s, s + len(name), name))
+        return out
 
     def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
         """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
@@ -1683,7 +1866,7 @@ class _Extractor:
                 if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
                     members.append((a, b, name, "Enterprise"))
-            for a, b, name in self._enterprises_in(s0, s1):
+            for a, b, name in self._enterprises_in(s0, s1) + self._capacity_objects(s0, s1):
                 if any(pa <= a and b <= pb and k == "Project" and x != name and not x.startswith(name)
                        for pa, pb, x, k in members):
                     continue
@@ -1769,6 +1952,15 @@ class _Extractor:
             sufs = "|".join(re.escape(x) for x in self.lex.words("action_patterns", "suffix"))
             anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次)(?:{sufs})", t[ss:cs])
             label = re.match(r"\s*[:：为是]", t[ce:ce + 2])
+            # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
+            # 由B牵头 leads the action named in the sentence before it (same item / line)
+            opener = re.match(r"\s*(?:并|均|统一|具体|该项工作|此项工作)?由", t[ss:cs])
+            if opener:
+                ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
+                prev = [a for a in self._actions_in(ps, ss) if not self._umbrella(a[2])]
+                before = [o for o in orgs if o[1] <= cs]
+                if prev and before and ss - ps <= 160:
+                    return before[-1], prev[-1]
             if anaphora or label:
                 prev = [a for a in self._actions_in(max(0, ss - 120), ss) if not self._umbrella(a[2])]
                 if prev:

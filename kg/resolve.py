@@ -263,7 +263,10 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             return key, bare, None
         if typ == "Action":
             place, rest = c.split_place(bare)
-            if place and len(rest) >= 4 and place.endswith(("市", "区", "县", "旗", "盟", "省")):
+            # a quoted core is the name itself (“智造强市”行动 has no place 智造强市)
+            quoted = re.match(r"^\s*[“「『‘\"]", text) is not None
+            if place and len(rest) >= 4 and place.endswith(("市", "区", "县", "旗", "盟", "省")) \
+                    and not quoted:
                 bare = rest
             return bare, bare, None
         if typ == "Cluster":

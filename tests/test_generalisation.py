@@ -337,3 +337,131 @@ def test_lead_verbs_with_scope_word_year_and_document_suffix(tagger, lexicon):
            for f in result.facts if f.relation == "leads_action"}
     assert got == {("市发改委", "营商环境提升三年行动"), ("市商务局", "夜间经济繁荣行动"),
                    ("市文旅局", "“文旅消费季”活动")}
+
+
+# ---------------------------------------------------------------- round 2: general failure classes
+
+def posts(result) -> set[tuple[str, str, str]]:
+    return {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+            for f in result.facts if f.relation == "holds_post"}
+
+
+def orgs(result) -> set[str]:
+    return {m.text for m in result.mentions if m.type == "Organization"}
+
+
+def persons(result) -> set[str]:
+    return {m.text for m in result.mentions if m.type == "Person"}
+
+
+def test_department_name_not_cut_after_the_city(tagger, lexicon):
+    """经 of 经济, 据 of 数据 are no function words: the chain's organisation runs back to the
+    city (市/旗), never "济和信息化局" / "局" / "旗发展和改革委员会"."""
+    text = ("绵阳市经济和信息化局党组书记、局长甘立新介绍，今年将推进制造业数字化转型。\n"
+            "曲靖市大数据局局长邵丽在汇报时说，全市算力规模持续扩大。\n"
+            "乌审旗发展和改革委员会主任朝鲁还强调，要抓好项目建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert posts(result) == {("甘立新", "党组书记", "绵阳市经济和信息化局"),
+                             ("甘立新", "局长", "绵阳市经济和信息化局"),
+                             ("邵丽", "局长", "曲靖市大数据局"),
+                             ("朝鲁", "主任", "乌审旗发展和改革委员会")}
+    assert not {o for o in orgs(result) if o.startswith(("济", "局", "旗"))}
+
+
+def test_model_span_cut_after_city_is_extended(lexicon):
+    """A model organisation that starts 1-3 characters after "<place>市/省" ("济和信息化局",
+    "生健康委员会") is extended to the place; after 的/和 it is not."""
+    from kg.model import Mention
+
+    text = ("株洲市经济和信息化局党组书记、局长谭伟明介绍，湖南省卫生健康委员会主任周建出席。"
+            "株洲市的信息化局也参加。\n")
+    doc = prepare_text(text, "cut.txt")
+
+    def at(sub: str, typ: str, nth: int = 0) -> Mention:
+        i = -1
+        for _ in range(nth + 1):
+            i = doc.text.index(sub, i + 1)
+        return Mention(doc.id, 0, i, i + len(sub), sub, typ)
+
+    mentions = [at("济和信息化局", "Organization"), at("谭伟明", "Person"),
+                at("生健康委员会", "Organization"), at("周建", "Person"),
+                at("信息化局", "Organization", 1)]
+    result = extract(doc, mentions, lexicon)
+    assert {"株洲市经济和信息化局", "湖南省卫生健康委员会", "信息化局"} <= orgs(result)
+    assert not {"济和信息化局", "生健康委员会"} & orgs(result)
+    assert ("谭伟明", "局长", "株洲市经济和信息化局") in posts(result)
+    assert ("周建", "主任", "湖南省卫生健康委员会") in posts(result)
+
+
+def test_adverb_after_name_ends_the_name(tagger, lexicon):
+    """也/还/随后 between a name and its verb end the name; two-character names survive."""
+    text = ("鹰潭市市场监督管理局局长钱永明也表示，要强化质量监管。"
+            "副局长陆明也表示，将持续优化服务。\n"
+            "张家界市商务局局长覃华随后指出，要稳住外贸基本盘。\n")
+    result, facts = run(tagger, lexicon, text)
+    assert {"钱永明", "陆明", "覃华"} <= persons(result)
+    assert not {p for p in persons(result) if p.endswith(("也", "随", "随后"))}
+    assert ("钱永明", "局长", "鹰潭市市场监督管理局") in posts(result)
+    assert ("覃华", "局长", "张家界市商务局") in posts(result)
+    assert {(f.args["person"].name, f.args["post"].name) for f in facts
+            if f.relation == "holds_post" and f.args["person"].name == "陆明"} <= {("陆明", "副局长")}
+
+
+def test_headline_before_byline_is_not_the_employer(tagger, lexicon):
+    """A headline ending in a city / 会议 over a 本报记者 byline: the reporter works for 本报,
+    the headline is no organisation; a five-character name in a byline is kept."""
+    text = ("“十四五”规划发布会在赣州市召开\n\n本报记者 刘晓峰\n\n"
+            "本报讯 日前，赣州市召开规划发布会。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert posts(result) == {("刘晓峰", "记者", "本报")}
+    assert not {o for o in orgs(result) if "本报" in o and o != "本报"}
+    joined = "全省文旅产业发展大会在吉安市召开\n本报记者 邹文斌\n本报讯 大会要求做强文旅产业。\n"
+    result1, _facts1 = run(tagger, lexicon, joined)
+    assert posts(result1) == {("邹文斌", "记者", "本报")}
+    assert not {o for o in orgs(result1) if "本报" in o and o != "本报"}
+    # written with and without blank lines between headline, byline and body
+    text2 = "全盟安全生产工作会议\n本报记者 乌云其其格 实习记者 陈宇航\n本报讯 会议要求压实责任。\n"
+    result2, _facts2 = run(tagger, lexicon, text2)
+    assert posts(result2) == {("乌云其其格", "记者", "本报"), ("陈宇航", "实习记者", "本报")}
+
+
+def test_lead_in_sentence_after_the_numbered_action(tagger, lexicon):
+    """一、实施A。由B牵头抓总，C、D按职责分工负责。 -> B leads A; C and D lead nothing."""
+    text = ("绍兴市2026年重点工作方案\n"
+            "一、实施“智造强市”创新驱动行动。由市科技局牵头抓总，市发改委、市经信局按职责分工负责。\n"
+            "二、开展“百企升级”专项行动。由市经信局牵头负责，市财政局配合。\n")
+    _result, facts = run(tagger, lexicon, text, city="绍兴市")
+    got = leads(facts)
+    assert ("绍兴市科学技术局", "智造强市创新驱动行动") in got
+    assert ("绍兴市经信局", "百企升级专项行动") in got or \
+        ("绍兴市经济和信息化局", "百企升级专项行动") in got
+    assert len(got) == 2
+
+
+def test_cluster_enterprises_without_deng_qiye(tagger, lexicon):
+    """支持A、B<place>基地扩大产能 names enterprises A and B; project items give their brand,
+    never a fragment (X第, 年产)."""
+    text = ("在新能源汽车产业集群方面，将支持江淮汽车、蔚来滁州基地扩大产能，"
+            "加快建设国轩动力电池三期项目、星源工厂二期项目。\n"
+            "在新型显示产业集群方面，推动维信诺第8.6代AMOLED生产线项目、年产50GW单晶硅片项目、"
+            "华为鲲鹏生态基地项目建设。\n"
+            "围绕航空航天产业集群，鼓励秦岭航电、宝鸡钛业扩能升级，"
+            "推进西飞大型运输机总装线技改项目、航天动力发动机三期项目建设。\n")
+    result, _facts = run(tagger, lexicon, text, city="合肥市")
+    got = surface_members(result)
+    for member, cluster in [("江淮汽车", "新能源汽车产业集群"), ("蔚来", "新能源汽车产业集群"),
+                            ("国轩动力电池三期项目", "新能源汽车产业集群"),
+                            ("维信诺", "新型显示产业集群"),
+                            ("维信诺第8.6代AMOLED生产线项目", "新型显示产业集群"),
+                            ("年产50GW单晶硅片项目", "新型显示产业集群"),
+                            ("华为", "新型显示产业集群"), ("华为鲲鹏生态基地项目", "新型显示产业集群"),
+                            ("秦岭航电", "航空航天产业集群"), ("宝鸡钛业", "航空航天产业集群"),
+                            ("西飞", "航空航天产业集群"), ("航天动力", "航空航天产业集群"),
+                            ("航天动力发动机三期项目", "航空航天产业集群")]:
+        assert (member, cluster) in got, member
+    names = {m for m, _c in got}
+    firms = {f.args["member"].text for f in result.facts
+             if f.relation == "in_cluster" and f.args["member"].type == "Organization"}
+    assert not {"维信诺第", "年产", "年产50GW", "蔚来滁州基地扩大产能"} & names
+    assert not {m for m in firms if m.endswith("第") or m.startswith(("年产", "支持", "推动"))}
+    assert not {m for m in names if m.startswith(("支持", "推动", "推进", "鼓励"))}
