@@ -123,7 +123,15 @@ def place_extension(text: str, p: int, lo: int, is_place) -> int:
             if a < lo:
                 continue
             cand = text[a:c]
-            if all(_is_han(ch) for ch in cand) and is_place(cand):
+            if not all(_is_han(ch) for ch in cand):
+                continue
+            if is_place(cand):
+                return a
+            # a district / county name standing alone ("，朝阳区市场监督管理局"): 2-5
+            # characters after punctuation or a function word
+            left = text[a - 1] if a > 0 else ""
+            if 3 <= ln <= 6 and (not left or not _is_han(left) or left in _FUNC) \
+                    and not any(ch in _GAP_FUNC for ch in cand[:-1]):
                 return a
     return p
 
@@ -1358,7 +1366,9 @@ class _Extractor:
                         emit(iorg, act, (act[0], act[1]), "interview_frame", 0.7)
                     continue
                 for o in self._co_leads(org):
-                    for a in self._co_actions(act, ss, se):
+                    # the action may stand in the sentence before (一、实施A和B。由C牵头…)
+                    lo = ss if act[0] >= ss else max(t.rfind("\n", 0, act[0]) + 1, act[0] - 120)
+                    for a in self._co_actions(act, lo, se):
                         emit(o[2], a, (min(o[0], a[0]), max(o[1], a[1])), "lead_cue", 0.9)
 
         # interview framing

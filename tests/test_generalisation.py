@@ -436,6 +436,12 @@ def test_lead_in_sentence_after_the_numbered_action(tagger, lexicon):
     assert ("绍兴市经信局", "百企升级专项行动") in got or \
         ("绍兴市经济和信息化局", "百企升级专项行动") in got
     assert len(got) == 2
+    # two actions in the item's first sentence; Traditional script
+    text2 = ("（三）實施“雙百”人才引育行動和“金種子”培育工程。由市委組織部牽頭負責，"
+             "市人社局、市教育局按職責分工負責。\n")
+    _result2, facts2 = run(tagger, lexicon, text2, city="湖州市")
+    assert {a for _o, a in leads(facts2)} == {"双百人才引育行动", "金种子培育工程"}
+    assert len({o for o, _a in leads(facts2)}) == 1
 
 
 def test_cluster_enterprises_without_deng_qiye(tagger, lexicon):
