@@ -44,25 +44,56 @@ def test_loads_with_networking_unavailable(monkeypatch):
     assert ("张伟", "Person") in found
 
 
-@pytest.mark.parametrize("text, expected", [
-    # fresh sentences in the genre (written for this test, not taken from data/)
+# Fresh sentences in the genre, written for this test (not taken from data/).
+GENRE = [
     ("鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。",
-     {("刘志强", "Person"), ("副市长", "Post"), ("鄂尔多斯市人民政府", "Organization"),
-      ("内蒙古伊泰集团有限公司", "Organization")}),
-    ("自治区党委书记张伟到赤峰市调研。",
-     {("张伟", "Person"), ("书记", "Post"), ("自治区党委", "Organization")}),
-])
-def test_finds_person_post_organisation(tagger, text, expected):
-    found, _ = _found(tagger, text)
-    assert expected <= found, f"missing {expected - found}; found {found}"
+     [("刘志强", "Person"), ("副市长", "Post"), ("鄂尔多斯市人民政府", "Organization"),
+      ("内蒙古伊泰集团有限公司", "Organization")]),
+    ("自治区党委书记张伟到赤峰市调研。", [("张伟", "Person"), ("书记", "Post"), ("自治区党委", "Organization")]),
+    ("包头市发展和改革委员会党组书记、主任李明华主持召开专题会议。",
+     [("李明华", "Person"), ("党组书记", "Post"), ("主任", "Post"), ("包头市发展和改革委员会", "Organization")]),
+    ("乌海市教育局局长王丽萍在会上作工作报告。", [("王丽萍", "Person"), ("局长", "Post"), ("乌海市教育局", "Organization")]),
+    ("市委书记陈建军、市长赵宏伟出席签约仪式。",
+     [("陈建军", "Person"), ("赵宏伟", "Person"), ("书记", "Post"), ("市长", "Post")]),
+    ("通辽市科学技术局副局长孙海涛介绍了科技创新工作情况。",
+     [("孙海涛", "Person"), ("副局长", "Post"), ("通辽市科学技术局", "Organization")]),
+    ("内蒙古蒙草生态环境股份有限公司董事长周立新表示，将继续加大研发投入。",
+     [("周立新", "Person"), ("董事长", "Post"), ("内蒙古蒙草生态环境股份有限公司", "Organization")]),
+    ("巴彦淖尔市卫生健康委员会主任刘建国带队检查医院疫情防控工作。",
+     [("刘建国", "Person"), ("主任", "Post"), ("巴彦淖尔市卫生健康委员会", "Organization")]),
+    ("呼伦贝尔市人民政府办公室副主任韩雪梅通报了有关情况。", [("韩雪梅", "Person"), ("副主任", "Post")]),
+    ("会上，锡林郭勒盟行政公署副盟长马志刚对下一步工作作出部署。",
+     [("马志刚", "Person"), ("副盟长", "Post"), ("锡林郭勒盟行政公署", "Organization")]),
+]
+
+
+def test_finds_person_post_organisation(tagger):
+    results = tagger.tag_sentences([text for text, _ in GENRE])
+    missed, total = [], 0
+    by_type: dict[str, list[int]] = {}
+    for (text, expected), spans in zip(GENRE, results):
+        found = {(text[s:e], typ) for s, e, typ, _ in spans}
+        for item in expected:
+            total += 1
+            hit = item in found
+            by_type.setdefault(item[1], [0, 0])[0] += hit
+            by_type[item[1]][1] += 1
+            if not hit:
+                missed.append(item)
+    # every person, and at least 80% of all expected spans (the shipped model: 28 of 32, see docs/ner.md)
+    assert by_type["Person"][0] == by_type["Person"][1], missed
+    assert by_type["Post"][0] >= 0.75 * by_type["Post"][1], missed
+    assert by_type["Organization"][0] >= 0.75 * by_type["Organization"][1], missed
+    assert total - len(missed) >= 0.8 * total, missed
 
 
 def test_organisation_subtypes(tagger):
-    text = "鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。"
-    _, spans = _found(tagger, text)
-    sub = {text[s:e]: st for s, e, typ, st in spans if typ == "Organization"}
-    assert sub["鄂尔多斯市人民政府"] == "government"
-    assert sub["内蒙古伊泰集团有限公司"] == "enterprise"
+    texts = ["乌海市教育局局长王丽萍在会上作工作报告。", "内蒙古蒙草生态环境股份有限公司董事长周立新表示，将继续加大研发投入。"]
+    subs = {}
+    for text, spans in zip(texts, tagger.tag_sentences(texts)):
+        subs.update({text[s:e]: st for s, e, typ, st in spans if typ == "Organization"})
+    assert subs["乌海市教育局"] == "government"
+    assert subs["内蒙古蒙草生态环境股份有限公司"] == "enterprise"
 
 
 def test_batched_equals_one_by_one(tagger):
