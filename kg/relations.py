@@ -1058,7 +1058,7 @@ class _Extractor:
                     it = raw.strip()
                     items.append((s, s + len(it), it))
                     pos += len(raw) + 1
-                items = [x for x in items if x[2]]
+                items = [x for x in items if x[2] and not self._generic_project(x[2])]
                 if not items:
                     continue
                 if any(any(w in it for w in _NAME_STOP) for _, _, it in items):
@@ -1142,7 +1142,8 @@ class _Extractor:
             for raw in txt.split("、"):
                 it = raw.strip()
                 if it and self._has_head(it) and not any(w in it for w in _NAME_STOP) \
-                        and len(it) <= 20 and it not in self.lex.words("project_patterns", "head"):
+                        and len(it) <= 20 and it not in self.lex.words("project_patterns", "head") \
+                        and not self._generic_project(it):
                     projects.append((pos, pos + len(it), it))
                 pos += len(raw) + 1
             for s, e, name in projects:
@@ -1719,10 +1720,15 @@ class _Extractor:
                                   if name.startswith(k)), None)
                     place = next((p for p in sorted(self.places, key=len, reverse=True)
                                   if len(p) >= 2 and name.endswith(p) and len(name) - len(p) >= 2), None)
+                    bsuf = next(((k, x) for x in self.lex.words("industry_terms", "brand_suffix")
+                                 for k in [name.find(x, 2)] if 2 <= k and k + len(x) < len(name)), None)
                     if known:
                         name = known
                     elif place:
                         name = name[:-len(place)]
+                    elif bsuf:
+                        # "X股份张北基地": the brand ends with its brand word
+                        name = name[:bsuf[0] + len(bsuf[1])]
                 if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
                         or any(w in name for w in _NAME_STOP) or self._is_place(name) \
                         or self._enterprise_class(name) or self._has_head(name) \
@@ -1733,6 +1739,11 @@ class _Extractor:
                     continue
                 out.append((s, s + len(name), name))
         return out
+
+    def _generic_project(self, item: str) -> bool:
+        """"重点项目", "更多项目", "一批重大工程": a generic word and a head name no project."""
+        body = re.sub("(?:项目|工程)$", "", item)
+        return body != item and (not body or body in self.lex.words("project_patterns", "generic"))
 
     def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
         """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
@@ -1818,7 +1829,8 @@ class _Extractor:
                 continue
             for s, e, it in items:
                 if not any(a < e and s < b for (a, b) in self.projects) \
-                        and it not in self.lex.words("project_patterns", "head"):
+                        and it not in self.lex.words("project_patterns", "head") \
+                        and not self._generic_project(it):
                     self.projects[(s, e)] = it
 
     def cluster_scopes(self) -> None:
@@ -2076,7 +2088,9 @@ class _Extractor:
             s, e = m.start(), m.end()
             left = t[s - 1] if s > 0 else ""
             titled = any(t.endswith(w, 0, s) for w in preceders)
-            left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC))
+            # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
+            left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC)
+                                 and left != "的" and left not in "“「《『‘")
             right = t[e:e + 4]
             right_ok = not right or not _is_han(right[0]) \
                 or any(right.startswith(f) for f in followers)

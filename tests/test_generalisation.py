@@ -471,3 +471,24 @@ def test_cluster_enterprises_without_deng_qiye(tagger, lexicon):
     assert not {"维信诺第", "年产", "年产50GW", "蔚来滁州基地扩大产能"} & names
     assert not {m for m in firms if m.endswith("第") or m.startswith(("年产", "支持", "推动"))}
     assert not {m for m in names if m.startswith(("支持", "推动", "推进", "鼓励"))}
+
+
+def test_support_verbs_give_no_generic_members(tagger, lexicon):
+    """Classes of enterprises and generic projects (龙头企业, 重点项目, 更多项目) are no members;
+    a plant in an unknown place keeps the brand up to its brand word (X股份|张北基地)."""
+    text = ("在绿色食品产业集群方面，支持龙头企业扩大产能，鼓励中小企业、专精特新企业落地投产，"
+            "引导更多项目落地，推动重点项目落地。\n"
+            "围绕新能源装备产业集群，推动明阳智能、金风科技增资扩产，支持运达股份张北基地扩能升级。\n")
+    result, _facts = run(tagger, lexicon, text, city="张家口市")
+    assert surface_members(result) == {("明阳智能", "新能源装备产业集群"),
+                                       ("金风科技", "新能源装备产业集群"),
+                                       ("运达股份", "新能源装备产业集群")}
+
+
+def test_words_after_de_or_an_opening_quote_are_no_persons(tagger, lexicon):
+    """"的殷切希望" and a quoted exhibition title are no persons, whatever the model says."""
+    text = ("总书记的殷切希望，是全市人民奋进的动力。加强交流合作，举办“钟鸣盛世——古代编钟展”。"
+            "市长殷建国出席开幕式。\n")
+    result, _facts = run(tagger, lexicon, text, city="随州市")
+    assert "殷切" not in persons(result) and "钟鸣盛世" not in persons(result)
+    assert "殷建国" in persons(result)
