@@ -178,11 +178,13 @@ class NerTagger:
         self.version = model_version(path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None, *, threads: int | None = None,
+    def load(cls, path: str | os.PathLike | None = None, *, threads: int | None = 1,
              max_len: int = 128, batch_size: int = 64) -> "NerTagger":
         """Load the model in ``path`` (default: the one shipped in ``kg/models/ner/``).
 
-        ``threads`` sets torch's intra-op thread count (left alone when None).  Raises
+        ``threads`` sets torch's (process-wide) intra-op thread count; the default 1 is as fast as 2
+        for this small model and does not collapse when the CPU is shared (docs/ner.md, speed);
+        None leaves torch's setting alone.  Raises
         :class:`KgError` naming the directory when it is not a usable model.
         """
         p = Path(path) if path else DEFAULT_MODEL_DIR

@@ -557,7 +557,7 @@ def _merge_org(spans: Iterable[Span]) -> list[Span]:
 
 
 def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLike | None, dataset: str,
-             *, batch_size: int = 64, threads: int | None = None) -> dict:
+             *, batch_size: int = 64, threads: int | None = 1) -> dict:
     """Span-level exact-match scores of a model on ``dataset`` (cluener-dev, msra-test, resume-test).
 
     cluener-dev: gold mapped to kg labels (address and scene both -> LOC; book/movie/game ignored);
