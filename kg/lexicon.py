@@ -37,7 +37,7 @@ _KINDS: dict[str, set[str]] = {
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
                             "assist_cue"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
-                             "generic"},
+                             "generic", "generic_start"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
                      "enterprise_tail", "member_verb", "enterprise_class", "capacity_verb", "facility"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},

@@ -1058,6 +1058,12 @@ class _Extractor:
                     it = raw.strip()
                     items.append((s, s + len(it), it))
                     pos += len(raw) + 1
+                # "新建年产5万吨X项目": the build word is not part of the name
+                lead_words = sorted(verbs, key=len, reverse=True)
+                for n, (s, e, it) in enumerate(items):
+                    w = next((v for v in lead_words if it.startswith(v) and len(it) - len(v) >= 4), None)
+                    if w:
+                        items[n] = (s + len(w), e, it[len(w):])
                 items = [x for x in items if x[2] and not self._generic_project(x[2])]
                 if not items:
                     continue
@@ -1182,7 +1188,7 @@ class _Extractor:
                 continue
             if len(body) < 4 or body.endswith(("重点", "重大", "帮扶", "交通", "示范", "民生", "产业")):
                 continue
-            if any(w in body for w in _NAME_STOP) or body[0].isdigit():
+            if any(w in body for w in _NAME_STOP) or body[0].isdigit() or self._generic_project(name):
                 continue
             self.projects.setdefault((s + cut, e), name)
 
@@ -1581,7 +1587,10 @@ class _Extractor:
         known = next((k for k in self.lex.words("industry_terms", "known_brand")
                       if item.startswith(k)), None)
         if known:
-            return known
+            # "晶澳科技…": the brand word after a known short name belongs to it
+            suf = next((x for x in self.lex.words("industry_terms", "brand_suffix")
+                        if item.startswith(x, len(known)) and len(x) <= 2), None)
+            return known + suf if suf and len(item) > len(known) + len(suf) else known
         # an industry word + a brand word opening the item is a brand (航天动力|发动机三期)
         terms = self.lex.words("industry_terms", "term")
         lead = next((w for w in terms if item.startswith(w)), None)
@@ -1743,7 +1752,9 @@ class _Extractor:
     def _generic_project(self, item: str) -> bool:
         """"重点项目", "更多项目", "一批重大工程": a generic word and a head name no project."""
         body = re.sub("(?:项目|工程)$", "", item)
-        return body != item and (not body or body in self.lex.words("project_patterns", "generic"))
+        return body != item and (not body or body in self.lex.words("project_patterns", "generic")
+                                 or body.startswith(tuple(self.lex.words("project_patterns",
+                                                                         "generic_start"))))
 
     def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
         """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):

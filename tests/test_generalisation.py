@@ -492,3 +492,19 @@ def test_words_after_de_or_an_opening_quote_are_no_persons(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text, city="随州市")
     assert "殷切" not in persons(result) and "钟鸣盛世" not in persons(result)
     assert "殷建国" in persons(result)
+
+
+def test_project_list_brands_and_generic_items(tagger, lexicon):
+    """Brands in project names: a known short name keeps its brand word (X科技); quantity /
+    ordinal / build words are no brands and a leading 新建 is not part of the project; a
+    quantifier item (一批…项目) is no project."""
+    text = ("在储能产业集群方面，加快建设比亚迪刀片电池项目、年产10万吨锂电池正极材料项目、"
+            "第三代半导体产业园项目、新建年产5万吨电解液项目、晶澳科技10GW组件项目、一批专精特新项目。\n")
+    result, _facts = run(tagger, lexicon, text, city="包头市")
+    got = {m for m, _c in surface_members(result)}
+    assert {"比亚迪", "比亚迪刀片电池项目", "年产10万吨锂电池正极材料项目", "第三代半导体产业园项目",
+            "年产5万吨电解液项目", "晶澳科技", "晶澳科技10GW组件项目"} <= got
+    assert not {"新建年产5万吨电解液项目", "一批专精特新项目", "晶澳", "第三代", "年产"} & got
+    firms = {f.args["member"].text for f in result.facts
+             if f.relation == "in_cluster" and f.args["member"].type == "Organization"}
+    assert firms == {"比亚迪", "晶澳科技"}
