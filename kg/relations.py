@@ -265,7 +265,7 @@ class _Extractor:
         admin = tuple(self.lex.words("places", "suffix"))
 
         def is_place(x: str) -> bool:
-            return x in names or (x.endswith(admin) and x[:-1] in names) \
+            return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
                 or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
 
         out = []
