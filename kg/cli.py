@@ -115,6 +115,10 @@ def build(
     cache: bool = typer.Option(True, help="Reuse cached per-document results."),
     neo4j: bool = typer.Option(False, "--neo4j", help="Also load the graph into Neo4j (NEO4J_URI, NEO4J_USER, "
                                                       "NEO4J_PASSWORD, NEO4J_DATABASE)."),
+    neo4j_uri: Optional[str] = typer.Option(None, envvar="NEO4J_URI", help="Bolt URI (with --neo4j)."),
+    neo4j_user: Optional[str] = typer.Option(None, envvar="NEO4J_USER", help="Neo4j user."),
+    neo4j_password: Optional[str] = typer.Option(None, envvar="NEO4J_PASSWORD", help="Neo4j password."),
+    neo4j_database: Optional[str] = typer.Option(None, envvar="NEO4J_DATABASE", help="Neo4j database."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
@@ -132,7 +136,9 @@ def build(
                 bar.update(tasks[phase], completed=done, total=total)
 
             try:
-                stats = load_graph(result.graph, Neo4jConfig.from_env(), progress=on_load)
+                config = Neo4jConfig.from_env(uri=neo4j_uri, user=neo4j_user,
+                                              password=neo4j_password, database=neo4j_database)
+                stats = load_graph(result.graph, config, progress=on_load)
             except KgError as e:
                 fail(str(e))
         console.print(f"neo4j: {stats}")

@@ -576,3 +576,35 @@ def test_server_dying_mid_load_gives_one_line_error():
             load_graph(G, config, batch_size=3, progress=progress)
     msg = str(exc.value)
     assert "\n" not in msg and "re-run the load" in msg and server.uri in msg
+
+
+def test_kg_build_with_neo4j_flags(db, bolt_config, tmp_path, monkeypatch):
+    """``kg build DIR --neo4j`` with connection flags: loads, and a rebuild writes nothing."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(k, raising=False)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "004_1990d11d53b02e2b.txt", corpus)
+    args = ["build", str(corpus), "--out", str(tmp_path / "out"), "--neo4j",
+            "--neo4j-uri", bolt_config.uri, "--neo4j-user", bolt_config.user,
+            "--neo4j-password", bolt_config.password]
+    if bolt_config.database:
+        args += ["--neo4j-database", bolt_config.database]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    people = db("MATCH (p:Person) RETURN count(p) AS n")[0]["n"]
+    assert people >= 3
+    assert db("MATCH (:Organization)-[r:LEADS_ACTION]->(:Action) RETURN count(r) AS n")[0]["n"] >= 1
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert db("MATCH (p:Person) RETURN count(p) AS n")[0]["n"] == people
+    assert "0 created" in again.output
+    bad = CliRunner().invoke(app, ["wrong-password" if a == bolt_config.password else a for a in args])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+    assert "password" in bad.output
