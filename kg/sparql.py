@@ -45,6 +45,10 @@ _BOOL_TYPE = _XSD + "boolean"
 # query text: files, prefixes, parameters
 # ---------------------------------------------------------------------------------------
 
+# the competency queries shipped with kg (found from any working directory)
+_REPO_QUERIES = Path(__file__).resolve().parent.parent / "sparql"
+
+
 def load_query(query_or_file: str, search_dir: Path | None = None) -> str:
     """The query text: ``query_or_file`` is a file, the name of a query in ``sparql/``
     (``posts_of_person``), ``-`` (read standard input), or the query itself."""
@@ -62,7 +66,8 @@ def load_query(query_or_file: str, search_dir: Path | None = None) -> str:
             except (OSError, UnicodeDecodeError) as e:
                 raise KgError(f"{p}: cannot read query file: {e}") from None
         if re.fullmatch(r"[\w-]+", text):
-            for d in (search_dir or Path("sparql"),):
+            dirs = (search_dir,) if search_dir else (Path("sparql"), _REPO_QUERIES)
+            for d in dirs:
                 q = d / f"{text}.rq"
                 if q.is_file():
                     return q.read_text(encoding="utf-8")
