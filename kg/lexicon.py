@@ -39,16 +39,18 @@ _KINDS: dict[str, set[str]] = {
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
-                     "enterprise_tail", "member_verb", "enterprise_class", "capacity_verb", "facility"},
+                     "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
+                     "facility"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
-                           "known_brand"},
+                           "known_brand", "site_term"},
     "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
+                ("clusters.tsv", "enterprise_tail_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
                 ("persons.tsv", "credit")}
 

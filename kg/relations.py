@@ -1584,6 +1584,9 @@ class _Extractor:
         full = self._full_enterprise_prefix(item)
         if full:
             return full
+        site = self._brand_before_site(item)
+        if site:
+            return site
         known = next((k for k in self.lex.words("industry_terms", "known_brand")
                       if item.startswith(k)), None)
         if known:
@@ -1609,6 +1612,58 @@ class _Extractor:
                   or len(b) < 2):
             return None
         return b
+
+    def _place_like(self, text: str) -> bool:
+        """A place written between a brand and its plant: a known place or 1-4 characters
+        closed by an administrative suffix (X区, X县, X市, X镇)."""
+        if text in self.places or text in self._lex_places():
+            return True
+        return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}[区县市镇旗]", text)) \
+            and not any(c in _FUNC for c in text)
+
+    def _brand_before_site(self, item: str) -> str | None:
+        """"X汽车Y区工厂二期项目" -> X汽车: a plant word (clusters.tsv facility), optionally
+        after a place, ends the brand; the brand must end in an industry or brand word so
+        that its own product word is kept (never a shorter prefix)."""
+        facs = self.lex.words("clusters", "facility")
+        hits = [k for k in (item.find(w, 3) for w in facs) if k >= 3]
+        if not hits:
+            return None
+        pre = item[:min(hits)]
+        ends = sorted(set(self.lex.words("industry_terms", "term"))
+                      | set(self.lex.words("industry_terms", "brand_suffix")), key=len, reverse=True)
+        zones = self.lex.words("project_patterns", "zone")
+        sites = set(self.lex.words("industry_terms", "site_term"))
+        ends = [w for w in ends if w not in sites]
+        # a brand word closes the brand first (X科技|集成电路基地 -> X科技)
+        for k in range(3, len(pre) + 1):
+            suf = next((w for w in self.lex.words("industry_terms", "brand_suffix")
+                        if pre[:k].endswith(w) and k - len(w) >= 2), None)
+            if suf:
+                cand, head = pre[:k], pre[:k - len(suf)]
+                if all(_is_han(c) for c in cand) and len(cand) <= 8 \
+                        and head not in self._lex_places() and head not in self.places \
+                        and not any(c in _FUNC for c in head) \
+                        and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
+                        and not any(cand.startswith(w) for w in self.lex.words("industry_terms", "term")) \
+                        and not any(cand.startswith(w) for w in self.lex.words("industry_terms", "not_brand")):
+                    return cand
+                break
+        for k in range(len(pre), 2, -1):
+            rest, cand = pre[k:], pre[:k]
+            if rest and not self._place_like(rest):
+                continue
+            end = next((w for w in ends if cand.endswith(w) and len(cand) - len(w) >= 2), None)
+            if not end or not (3 <= len(cand) <= 8) or not all(_is_han(c) for c in cand):
+                continue
+            head = cand[:-len(end)]
+            if head in self._lex_places() or head in self.places or any(c in _FUNC for c in head) \
+                    or any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
+                    or any(cand.startswith(w) for w in self.lex.words("industry_terms", "term")) \
+                    or any(cand.startswith(w) for w in self.lex.words("industry_terms", "not_brand")):
+                continue
+            return cand
+        return None
 
     def _brand_any_rules(self, item: str) -> str | None:
         b = self._brand_terms(item)
@@ -1670,8 +1725,10 @@ class _Extractor:
             if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
                     and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
                 out.setdefault((start + cut, start + len(seg)), name)
-        if tails:
-            rx = re.compile(rf"([^,，。;；:：!?！？\n]+?)(?:{'|'.join(re.escape(x) for x in tails)})")
+        tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
+                                                   self.lex.patterns("clusters", "enterprise_tail_rx")]
+        if tail_rx:
+            rx = re.compile(rf"([^,，。;；:：!?！？\n等]+?)(?:{'|'.join(tail_rx)})")
             for m in rx.finditer(t, s0, s1):
                 seg, start = m.group(1), m.start(1)
                 cut = 0
