@@ -1584,6 +1584,12 @@ class _Extractor:
         full = self._full_enterprise_prefix(item)
         if full:
             return full
+        known = next((k for k in self.lex.words("industry_terms", "known_brand")
+                      if item.startswith(k)), None)
+        if not known and (any(item.startswith(w) for w in self.lex.words("industry_terms", "public_start"))
+                          or any(w in item for w in self.lex.words("industry_terms", "public_body"))):
+            # 国家…创新中心二期项目, 省级…研究院…项目: a public institution, no enterprise
+            return None
         site = self._brand_before_site(item)
         if site:
             return site
@@ -1876,13 +1882,19 @@ class _Extractor:
         for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t[s0:s1]):
             cs = s0 + cm.start()
             clause = cm.group(0)
+            # the build verb closing the clause ("…三期开工建设") is no opening verb
+            tail = re.search(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)$",
+                             clause)
+            if tail and tail.start() > 0:
+                clause = clause[:tail.start()]
             cut = 0
             for v in verbs:
                 k = clause.find(v)
                 if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
                     cut = max(cut, k + len(v))
             body = clause[cut:]
-            body = re.sub(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成)?$", "", body)
+            body = re.sub(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)?$",
+                          "", body)
             pos = cs + cut
             items = []
             for raw in body.split("、"):
@@ -1890,7 +1902,8 @@ class _Extractor:
                 s = pos + raw.find(it) if it else pos
                 items.append((s, s + len(it), it))
                 pos += len(raw) + 1
-            if not items or not all(3 <= len(it) <= 24 and self._has_head(it)
+            if not items or not all(3 <= len(it) <= (40 if self._full_enterprise_prefix(it) else 24)
+                                    and self._has_head(it)
                                     and not any(w in it for w in _NAME_STOP) for _s, _e, it in items):
                 continue
             if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]):
@@ -1943,6 +1956,10 @@ class _Extractor:
         for s0, s1, cspan, ex in scopes:
             cname = self.clusters[cspan]
             self._scope_projects(s0, s1)
+            # "X产业园" inside "X产业园项目": one project, the written name
+            for (a, b) in [k for k in self.projects if s0 <= k[0] and k[1] <= s1]:
+                if any(a2 == a and b2 > b and t[b:b2] in ("项目", "工程") for (a2, b2) in self.projects):
+                    del self.projects[(a, b)]
             members: list[tuple[int, int, str, str]] = []
             csufs = self.lex.words("clusters", "suffix")
             for (a, b), name in sorted(self.projects.items()):
@@ -2218,6 +2235,23 @@ class _Extractor:
             self._mention(s, e, "Cluster", None, "pattern", 0.8, text=x)
         self.mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
+    def _written_heads(self, lists):
+        """"推动X产业园项目投产": a list item cut before the 项目 written right after it
+        takes it (the project is named as written, one project, not two)."""
+        t = self.t
+        out = []
+        for pos, projects, enterprises in lists:
+            fixed = []
+            for s, e, name in projects:
+                if t.startswith("项目", e) and not name.endswith(("项目", "工程")) \
+                        and self._has_head(name) and (s, e) in self.projects:
+                    del self.projects[(s, e)]
+                    self.projects.setdefault((s, e + 2), name + "项目")
+                    e, name = e + 2, name + "项目"
+                fixed.append((s, e, name))
+            out.append((pos, fixed, enterprises))
+        return out
+
     def run(self) -> DocResult:
         self.bylines()
         self.org_grammar()
@@ -2226,7 +2260,8 @@ class _Extractor:
         self.listed_persons()
         self.actions_grammar()
         self.actions_bare()
-        lists = self.project_lists() + self.projects_before_verb() + self.enterprise_lists()
+        lists = self._written_heads(self.project_lists() + self.projects_before_verb()
+                                    + self.enterprise_lists())
         self.named_projects()
         self.clusters_grammar()
         self.in_cluster(lists)
