@@ -44,7 +44,7 @@ _KINDS: dict[str, set[str]] = {
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body"},
-    "persons.tsv": {"follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
+    "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self"},
 }
 

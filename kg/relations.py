@@ -203,6 +203,8 @@ class _View:
             keep.append(i)
         self.map = keep
         self.text = "".join(text[i] for i in keep)
+        # view offsets where a line break was removed before the character
+        self.joins = [j for j in range(1, len(keep)) if "\n" in text[keep[j - 1]:keep[j]]]
         self.inv: list[int] = [0] * (len(text) + 1)
         j = 0
         for i in range(len(text) + 1):
@@ -522,6 +524,15 @@ class _Extractor:
     # ------------------------------------------------------------------ post chains
     def _org_part_start(self, estart: int, tstart: int) -> int:
         """Left edge of the organisation part of a chain element [estart, tstart)."""
+        # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
+        # organisation starts on the chain's own line when that part is a placed organisation
+        for j in reversed(self.v.joins):
+            if estart < j < tstart:
+                part = self.t[j:tstart]
+                if len(part) >= 4 and self.lex.ends_with_org_suffix(part) \
+                        and any(self._is_place(part[:k]) for k in range(2, min(len(part) - 1, 8))):
+                    estart = j
+                break
         seg = self.t[estart:tstart]
         cut = 0
         for w in _ORG_CUTS:
@@ -662,6 +673,13 @@ class _Extractor:
                 else:
                     parsed.append(("", "none", title))
             chain_start = elements[0][0]
+            # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
+            # organisation of the previous chain or of the headline, when the title fits it
+            bare = set(self.lex.words("persons", "bare_org"))
+            if parsed and all(k == "none" or (o in bare and k != "implied") for o, k, _t in parsed):
+                carried = self._carried_org(chain_start, [tt for _o, _k, tt in parsed])
+                if carried:
+                    parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
             pre = t[max(0, chain_start - 3):chain_start]
             interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
                                                or "—" in pre)
@@ -672,18 +690,100 @@ class _Extractor:
             self.chains.append(ch)
             self._add_person(name, "post_chain")
             self._mention(ts, te, "Post", None, "post_chain", 0.9)
+            # "副主任乙、丙": the title and its organisation hold for every listed name
+            names = [name]
+            q = name[1]
+            while q < len(t) and t[q] == "、":
+                seg_end = q + 1
+                while seg_end < len(t) and t[seg_end] not in _HARD:
+                    seg_end += 1
+                if self.posts_rx.search(t, q + 1, seg_end):
+                    break
+                nx = self._name_after(q + 1)
+                if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
+                    break
+                names.append(nx)
+                q = nx[1]
+            for nx in names[1:]:
+                self._add_person(nx, "post_chain")
             for org_text, kind, title in parsed:
                 if not org_text:
                     continue
-                conf = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85}[kind]
-                args = {"person": Arg(person, "Person"), "post": Arg(title, "Post"),
-                        "org": Arg(org_text, "Organization", self.lex.org_subtype(org_text))}
-                self._fact("holds_post", args, (chain_start, name[1]), "post_chain", conf)
+                conf = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85,
+                        "carried": 0.75}[kind]
+                for nx in names:
+                    args = {"person": Arg(t[nx[0]:nx[1]], "Person"), "post": Arg(title, "Post"),
+                            "org": Arg(org_text, "Organization", self.lex.org_subtype(org_text))}
+                    self._fact("holds_post", args, (chain_start, nx[1]), "post_chain", conf)
             if elements[0][0] < elements[0][1]:
                 os_, ts_, _ = elements[0]
                 txt = t[os_:ts_]
                 if self._classify_org(txt) == "org":
                     self.orgs.setdefault((os_, ts_), (txt, self.lex.org_subtype(txt)))
+
+    def _title_fits(self, org: str, titles: list[str]) -> bool:
+        """persons.tsv title_org: 主任 needs …委员会/办公室/中心, X长 needs an organisation
+        ending in X (局长 -> …局); other titles are never carried."""
+        compat = {}
+        for v in self.lex.words("persons", "title_org"):
+            k, _, sufs = v.partition("=")
+            compat[k] = tuple(x for x in sufs.split("|") if x)
+        for title in titles:
+            core = re.sub("^(?:常务副|副|代理)", "", title)
+            if core in compat:
+                ok = org.endswith(compat[core])
+            elif core.endswith("长") and len(core) >= 2:
+                ok = org.endswith(core[-2])
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    def _orgs_between(self, a: int, b: int) -> set[str]:
+        spans = [(x, y) for x, y, typ, _s, _x in self.ner_v if typ == "Organization"] + list(self.orgs)
+        spans += [(ch.start, ch.end) for ch in self.chains
+                  if any(k in ("org", "inherited") for _o, k, _t in ch.elements)]
+        out = set()
+        for x, y in spans:
+            if a <= x and y <= b:
+                if (x, y) in self.orgs:
+                    out.add(self.orgs[(x, y)][0])
+                elif any(ch.start == x and ch.end == y for ch in self.chains):
+                    ch = next(ch for ch in self.chains if ch.start == x and ch.end == y)
+                    out |= {o for o, k, _t in ch.elements if o and k in ("org", "inherited")}
+                else:
+                    out.add(self.t[x:y])
+        return out
+
+    def _carried_org(self, start: int, titles: list[str]) -> str | None:
+        """The organisation a title written without one refers to: the previous chain's (same
+        paragraph or previous sentence) or the headline's single organisation, never across
+        another organisation named in between, and only when the title fits it."""
+        t = self.t
+        bare = set(self.lex.words("persons", "bare_org"))
+        for ch in reversed(self.chains):
+            if ch.end > start:
+                continue
+            gap = t[ch.end:start]
+            if "\n" in gap and len(re.findall("[。！？!?]", gap)) > 1:
+                break
+            org = next((o for o, k, _t in reversed(ch.elements)
+                        if o and k in ("org", "inherited") and o not in bare), None)
+            if org and self._title_fits(org, titles) and not (self._orgs_between(ch.end, start) - {org}):
+                return org
+            break
+        ends = [j for j in self.v.joins[:1]] + [k for k in [t.find("\n")] if k > 0]
+        if not ends:
+            return None
+        hl_end = min(ends)
+        names = {n for n in self._orgs_between(0, hl_end) if n not in bare and len(n) >= 4}
+        if len(names) != 1:
+            return None
+        org = names.pop()
+        if not self._title_fits(org, titles) or (self._orgs_between(hl_end, start) - {org} - bare):
+            return None
+        return org
 
     def _surname_name(self, end: int, lengths=(3, 2)) -> tuple[int, int] | None:
         """A 2-3 character name ending at ``end`` that starts with a common surname."""
