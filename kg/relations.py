@@ -1757,7 +1757,8 @@ class _Extractor:
                 break
         for k in range(len(pre), 2, -1):
             rest, cand = pre[k:], pre[:k]
-            if rest and not self._place_like(rest):
+            # the product word is kept only where a place stands between it and the plant
+            if not rest or not self._place_like(rest):
                 continue
             end = next((w for w in ends if cand.endswith(w) and len(cand) - len(w) >= 2), None)
             if not end or not (3 <= len(cand) <= 8) or not all(_is_han(c) for c in cand):

@@ -508,3 +508,102 @@ def test_project_list_brands_and_generic_items(tagger, lexicon):
     firms = {f.args["member"].text for f in result.facts
              if f.relation == "in_cluster" and f.args["member"].type == "Organization"}
     assert firms == {"比亚迪", "晶澳科技"}
+
+
+# ---------------------------------------------------------------- round 3 classes
+
+def surface_posts(result) -> set[tuple[str, str, str]]:
+    return {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+            for f in result.facts if f.relation == "holds_post"}
+
+
+def test_enterprise_list_with_modifier_before_qiye(tagger, lexicon):
+    """A、B等整车企业 / 等链主企业: a modifier between 等 and 企业 still closes an enterprise
+    list (Traditional script)."""
+    text = "會議要求，推動閩峰汽車、泉興科技等整車企業擴大產能，做強新能源汽車產業集群。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert {("闽峰汽车", "新能源汽车产业集群"), ("泉兴科技", "新能源汽车产业集群")} \
+        <= surface_members(result)
+    text = "会议提出，支持桂岭铝材、邕江机电等链主企业扩产，壮大铝精深加工产业集群。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert {("桂岭铝材", "铝精深加工产业集群"), ("邕江机电", "铝精深加工产业集群")} \
+        <= surface_members(result)
+
+
+def test_brand_ends_at_place_and_plant_word(tagger, lexicon):
+    """X重工Y区工厂二期项目: the brand keeps its product word and stops at the district."""
+    text = "在智能装备产业集群方面，加快推进滇瑞重工官渡区工厂二期项目、黔岭汽车花溪区基地项目建设。\n"
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    assert {("滇瑞重工官渡区工厂二期项目", "智能装备产业集群"),
+            ("黔岭汽车花溪区基地项目", "智能装备产业集群"),
+            ("滇瑞重工", "智能装备产业集群"), ("黔岭汽车", "智能装备产业集群")} <= got
+    assert not any(m in ("滇瑞", "黔岭", "滇瑞重工官渡区") for m, _c in got)
+
+
+def test_public_institution_projects_name_no_enterprise(tagger, lexicon):
+    """国家…创新中心 / 省级…研究院 projects are members; no enterprise is cut from them."""
+    text = ("在新材料产业集群方面，推进国家先进储能材料创新中心二期项目、"
+            "省级稀土功能材料研究院中试基地项目建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    assert {("国家先进储能材料创新中心二期项目", "新材料产业集群"),
+            ("省级稀土功能材料研究院中试基地项目", "新材料产业集群")} == got
+    assert not any(f.args["member"].type == "Organization" for f in result.facts
+                   if f.relation == "in_cluster")
+
+
+def test_lead_sentence_with_cluster_projects(tagger, lexicon):
+    """A sentence stating a lead and listing cluster projects (…项目建设，壮大X产业集群)
+    gives both facts; X铝业 is the brand."""
+    text = ("市工信局作为“制造业攻坚年”行动的牵头单位，要全力推进临江经济开发区铝基材料产业园、"
+            "黔川铝业高纯铝项目建设，壮大铝精深加工产业集群。\n")
+    result, facts = run(tagger, lexicon, text, city="遵义市")
+    assert {(f.args["agency"].text, f.args["action"].text) for f in result.facts
+            if f.relation == "leads_action"} == {("市工信局", "“制造业攻坚年”行动")}
+    assert len(leads(facts)) == 1
+    assert {("临江经济开发区铝基材料产业园", "铝精深加工产业集群"),
+            ("黔川铝业高纯铝项目", "铝精深加工产业集群"),
+            ("黔川铝业", "铝精深加工产业集群")} == surface_members(result)
+
+
+def test_cluster_label_items(tagger, lexicon):
+    """X产业集群：推动A产业园项目投产 — one project written with its 项目, its brand before the
+    product words; a full company name opening a project names the company."""
+    text = ("航空装备产业集群：推动陇翔通航整机产业园项目投产，支持中航陇翔股份有限公司扩能升级。\n"
+            "半导体产业集群：皖芯微电子科技股份有限公司封装测试产业园二期开工建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    assert {("陇翔通航整机产业园项目", "航空装备产业集群"), ("陇翔通航", "航空装备产业集群"),
+            ("中航陇翔股份有限公司", "航空装备产业集群"),
+            ("皖芯微电子科技股份有限公司封装测试产业园二期", "半导体产业集群"),
+            ("皖芯微电子科技股份有限公司", "半导体产业集群")} == got
+
+
+def test_title_with_several_names_carries_organisation(tagger, lexicon):
+    """副局长A、B after a chain naming the organisation: both hold the post there; the
+    headline organisation is not glued to the chain's organisation."""
+    text = ("湛江市科学技术局召开党组会议\n\n"
+            "湛江市科学技术局党组书记、局长梁志坚主持会议。副局长陈晓峰、吴启明参加会议。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert {("梁志坚", "局长", "湛江市科学技术局"), ("陈晓峰", "副局长", "湛江市科学技术局"),
+            ("吴启明", "副局长", "湛江市科学技术局")} <= surface_posts(result)
+
+
+def test_bare_body_takes_headline_organisation(tagger, lexicon):
+    """局党组书记、局长X on a page about one bureau: the headline's bureau."""
+    text = ("九江市工业和信息化局召开安全生产专题会\n\n"
+            "会议由局党组书记、局长魏东明主持。副局长黄文涛、严可嘉出席会议并讲话。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert {("魏东明", "局长", "九江市工业和信息化局"), ("黄文涛", "副局长", "九江市工业和信息化局"),
+            ("严可嘉", "副局长", "九江市工业和信息化局")} <= surface_posts(result)
+    assert not any(o == "局" for _p, _t, o in surface_posts(result))
+
+
+def test_no_carry_across_another_organisation(tagger, lexicon):
+    """Another organisation named between the chain and the bare title blocks the carry."""
+    text = "会上，曲靖市商务局局长杨海鸥作了发言。随后，市财政局介绍了资金安排。副局长蔡新民、温冬参加。\n"
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_posts(result)
+    assert ("杨海鸥", "局长", "曲靖市商务局") in got
+    assert not any(p in ("蔡新民", "温冬") for p, _t, _o in got)

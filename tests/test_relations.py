@@ -112,7 +112,7 @@ def test_cluster_section_members(tagger, lexicon):
         ("Project", "金力永磁高性能磁材二期"), ("Organization", "金力永磁"),
         ("Project", "天和磁材3万吨"), ("Organization", "天和"),
         ("Project", "华美稀土新材料产业园"), ("Organization", "华美"),
-        ("Project", "中科院包头稀土研发中心二期"), ("Organization", "中科院"),
+        ("Project", "中科院包头稀土研发中心二期"),   # a public institution: no enterprise member
     }   # the project after the section mark （二） is no member
     assert {f.args["cluster"].name for f in facts if f.relation == "in_cluster"} == {"稀土产业集群"}
     types = {(m.type, m.text) for m in results[0].mentions}
