@@ -1690,6 +1690,15 @@ class _Extractor:
                           or any(w in item for w in self.lex.words("industry_terms", "public_body"))):
             # 国家…创新中心二期项目, 省级…研究院…项目: a public institution, no enterprise
             return None
+        # "X新区跨境电商产业园", "Y县…基地": an item opening with a zone or district names no brand
+        zones = [z for z in self.lex.words("project_patterns", "zone") if len(z) >= 2 or z in "区县旗"]
+        words = set(self.lex.words("industry_terms", "term")) \
+            | set(self.lex.words("industry_terms", "brand_suffix"))
+        if not known and any(k - len(z) >= 1 and not any(c in _FUNC for c in item[:k])
+                             and not any(w in item[:k] for w in words)
+                             for k in range(2, min(len(item), 9)) for z in zones
+                             if item[:k].endswith(z)) and not self._full_enterprise_prefix(item):
+            return None
         site = self._brand_before_site(item)
         if site:
             return site

@@ -607,3 +607,18 @@ def test_no_carry_across_another_organisation(tagger, lexicon):
     got = surface_posts(result)
     assert ("杨海鸥", "局长", "曲靖市商务局") in got
     assert not any(p in ("蔡新民", "温冬") for p, _t, _o in got)
+
+
+def test_zone_item_names_no_brand_and_zuoda_cluster(tagger, lexicon):
+    """A project item opening with a zone (X新区…产业园) names no enterprise; 做大X产业集群
+    is cut after the verb and scopes its enterprise list (three items, 等链主企业)."""
+    text = ("市商务局作为“消费提振年”行动的牵头单位，要加快推进滨湖新区跨境电商产业园、"
+            "徽源药业原料药基地建设，做强生物医药产业集群。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == {("滨湖新区跨境电商产业园", "生物医药产业集群"),
+                                       ("徽源药业原料药基地", "生物医药产业集群"),
+                                       ("徽源药业", "生物医药产业集群")}
+    text = "会议指出，推动长秦汽车、渭华电子、秦岭股份等链主企业扩大有效投资，做大新一代信息技术产业集群。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == {(x, "新一代信息技术产业集群")
+                                       for x in ("长秦汽车", "渭华电子", "秦岭股份")}
