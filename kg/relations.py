@@ -35,7 +35,8 @@ _CLAUSE_END = set("，。；：！？,;:!?\n")
 # function words that cannot be inside an organisation name in a post chain; the organisation
 # starts after the last of them ("记者采访了市发改委党组书记…")
 _ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是", "由", "对", "向", "被", "把",
-             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任")
+             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任",
+             "的有", "还有", "包括")
 # characters a person name does not start with
 _NAME_BAD_FIRST = set("会的和及等们一要将在是了对就把被为与同向从兼任也还都已并其该各本全这那有无不处室部组团院厅局")
 # function words that never occur inside a project / cluster / action name
@@ -700,6 +701,8 @@ class _Extractor:
                 if self.posts_rx.search(t, q + 1, seg_end):
                     break
                 nx = self._name_after(q + 1)
+                if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == "等":
+                    nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
                 if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
                     break
                 names.append(nx)

@@ -622,3 +622,17 @@ def test_zone_item_names_no_brand_and_zuoda_cluster(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text)
     assert surface_members(result) == {(x, "新一代信息技术产业集群")
                                        for x in ("长秦汽车", "渭华电子", "秦岭股份")}
+
+
+def test_post_lists_in_one_sentence(tagger, lexicon):
+    """出席会议的有市长A、副市长B、C (的有 opens the chain; C holds B's title);
+    主席A主持，副主席B、C等参加 carries the 政协 of the same sentence (等 is no part of C)."""
+    result, _facts = run(tagger, lexicon, "出席会议的有市长陈国栋、副市长吴海、林晓东。\n")
+    assert {("陈国栋", "市长", "市人民政府"), ("吴海", "副市长", "市人民政府"),
+            ("林晓东", "副市长", "市人民政府")} <= surface_posts(result)
+    result, _facts = run(tagger, lexicon, "会议由市政协主席周文主持，副主席郭强、许敏等参加。\n")
+    assert {("周文", "主席", "市政协"), ("郭强", "副主席", "市政协"),
+            ("许敏", "副主席", "市政协")} == surface_posts(result)
+    # a title that does not fit the organisation in context is not carried
+    result, _facts = run(tagger, lexicon, "漳州市发展和改革委员会主任林志强主持会议，副局长郑海参加会议。\n")
+    assert not any(p == "郑海" for p, _t, _o in surface_posts(result))
