@@ -1742,46 +1742,53 @@ class _Extractor:
     def _brand_before_site(self, item: str) -> str | None:
         """"X汽车Y区工厂二期项目" -> X汽车: a plant word (clusters.tsv facility), optionally
         after a place, ends the brand; the brand must end in an industry or brand word so
-        that its own product word is kept (never a shorter prefix)."""
+        that its own product word is kept (never a shorter prefix).  A named park (X半导体
+        Y园区) counts as a place; a city opening the brand (长沙光电Y区基地) belongs to it."""
         facs = self.lex.words("clusters", "facility")
-        hits = [k for k in (item.find(w, 3) for w in facs) if k >= 3]
+        hits = sorted((k, w) for w in facs for k in [item.find(w, 3)] if k >= 3)
         if not hits:
             return None
-        pre = item[:min(hits)]
+        fpos, fac = hits[0]
+        pre = item[:fpos]
+        parks = ("园区", "工业园", "产业园")
         ends = sorted(set(self.lex.words("industry_terms", "term"))
                       | set(self.lex.words("industry_terms", "brand_suffix")), key=len, reverse=True)
         zones = self.lex.words("project_patterns", "zone")
         sites = set(self.lex.words("industry_terms", "site_term"))
         ends = [w for w in ends if w not in sites]
+        terms = self.lex.words("industry_terms", "term")
+        not_brand = self.lex.words("industry_terms", "not_brand")
+
+        def site_after(rest: str) -> bool:
+            return bool(rest) and (self._place_like(rest) or (
+                fac in parks and 2 <= len(rest) <= 3 and all(_is_han(c) for c in rest)
+                and not any(c in _FUNC for c in rest) and not any(w in rest for w in ends)))
+
+        def ok(cand: str, head: str, placed: bool) -> bool:
+            return all(_is_han(c) for c in cand) and 3 <= len(cand) <= 8 \
+                and (placed or (head not in self._lex_places() and head not in self.places)) \
+                and not any(c in _FUNC for c in head) \
+                and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
+                and not any(cand.startswith(w) for w in terms) \
+                and not any(cand.startswith(w) for w in not_brand)
+
         # a brand word closes the brand first (X科技|集成电路基地 -> X科技)
         for k in range(3, len(pre) + 1):
             suf = next((w for w in self.lex.words("industry_terms", "brand_suffix")
                         if pre[:k].endswith(w) and k - len(w) >= 2), None)
             if suf:
                 cand, head = pre[:k], pre[:k - len(suf)]
-                if all(_is_han(c) for c in cand) and len(cand) <= 8 \
-                        and head not in self._lex_places() and head not in self.places \
-                        and not any(c in _FUNC for c in head) \
-                        and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
-                        and not any(cand.startswith(w) for w in self.lex.words("industry_terms", "term")) \
-                        and not any(cand.startswith(w) for w in self.lex.words("industry_terms", "not_brand")):
+                if ok(cand, head, site_after(pre[k:])):
                     return cand
                 break
         for k in range(len(pre), 2, -1):
             rest, cand = pre[k:], pre[:k]
             # the product word is kept only where a place stands between it and the plant
-            if not rest or not self._place_like(rest):
+            if not site_after(rest):
                 continue
             end = next((w for w in ends if cand.endswith(w) and len(cand) - len(w) >= 2), None)
-            if not end or not (3 <= len(cand) <= 8) or not all(_is_han(c) for c in cand):
-                continue
-            head = cand[:-len(end)]
-            if head in self._lex_places() or head in self.places or any(c in _FUNC for c in head) \
-                    or any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
-                    or any(cand.startswith(w) for w in self.lex.words("industry_terms", "term")) \
-                    or any(cand.startswith(w) for w in self.lex.words("industry_terms", "not_brand")):
-                continue
-            return cand
+            if end and ok(cand, cand[:-len(end)], True):
+                return cand
         return None
 
     def _brand_any_rules(self, item: str) -> str | None:

@@ -636,3 +636,20 @@ def test_post_lists_in_one_sentence(tagger, lexicon):
     # a title that does not fit the organisation in context is not carried
     result, _facts = run(tagger, lexicon, "漳州市发展和改革委员会主任林志强主持会议，副局长郑海参加会议。\n")
     assert not any(p == "郑海" for p, _t, _o in surface_posts(result))
+
+
+def test_plant_in_named_park_and_city_brand(tagger, lexicon):
+    """X半导体Y园区一期项目 (a named park) -> X半导体, merged with the full company name by
+    resolution; a city opening the brand before a district and plant (长沙光电Y区基地) stays
+    in it; public institutions give no enterprise."""
+    text = ("二、电子信息产业集群：推进渝芯半导体西永园区一期项目、国家集成电路特色工艺创新中心项目建设，"
+            "支持渝芯半导体有限公司扩能。\n"
+            "在新能源汽车产业集群方面，推动湘江汽车宁乡县工厂项目、长沙光电岳麓区基地项目建设。\n")
+    result, facts = run(tagger, lexicon, text, city="重庆市")
+    got = surface_members(result)
+    assert {("渝芯半导体", "电子信息产业集群"), ("湘江汽车", "新能源汽车产业集群"),
+            ("长沙光电", "新能源汽车产业集群"),
+            ("国家集成电路特色工艺创新中心项目", "电子信息产业集群")} <= got
+    assert not any(m.startswith("国家") for m, _c in got if not m.endswith("项目"))
+    ents = {m for m, typ, c in members(facts) if typ == "Organization" and c.startswith("电子信息")}
+    assert ents == {"渝芯半导体有限公司"}
