@@ -776,10 +776,16 @@ class _Extractor:
             if org and self._title_fits(org, titles) and not (self._orgs_between(ch.end, start) - {org}):
                 return org
             break
-        ends = [j for j in self.v.joins[:1]] + [k for k in [t.find("\n")] if k > 0]
-        if not ends:
+        # the heading lines: up to three lines before the first one holding a sentence end
+        # (a navigation line, the headline, a 来源/date line)
+        bounds = sorted(set(self.v.joins) | {m.end() for m in re.finditer("\n", t)})
+        hl_end = 0
+        for b in bounds[:3]:
+            if re.search("[。！？!?]", t[hl_end:b]):
+                break
+            hl_end = b
+        if hl_end == 0:
             return None
-        hl_end = min(ends)
         names = {n for n in self._orgs_between(0, hl_end) if n not in bare and len(n) >= 4}
         if len(names) != 1:
             return None

@@ -653,3 +653,17 @@ def test_plant_in_named_park_and_city_brand(tagger, lexicon):
     assert not any(m.startswith("国家") for m, _c in got if not m.endswith("项目"))
     ents = {m for m, typ, c in members(facts) if typ == "Organization" and c.startswith("电子信息")}
     assert ents == {"渝芯半导体有限公司"}
+
+
+def test_headline_organisation_after_navigation_line(tagger, lexicon):
+    """A web page: navigation line, headline, date line; 局党组书记、局长A and 副局长B、C take
+    the headline's bureau.  Another bureau named before the title blocks it."""
+    text = ("首页 > 政务公开 > 工作动态\n南昌市商务局召开党组理论学习中心组学习会议\n"
+            "发布时间：2024-03-01 09:12 浏览次数：236\n\n"
+            "3月1日，局党组书记、局长万立平主持会议并讲话。副局长熊文、胡佳参加会议。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert {("万立平", "局长", "南昌市商务局"), ("熊文", "副局长", "南昌市商务局"),
+            ("胡佳", "副局长", "南昌市商务局")} <= surface_posts(result)
+    text = "南昌市商务局召开会议\n\n会议听取了市财政局的汇报。副局长熊文、胡佳参加会议。\n"
+    result, _facts = run(tagger, lexicon, text)
+    assert not surface_posts(result)
