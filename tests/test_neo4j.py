@@ -55,6 +55,13 @@ def bolt_config():
 
 
 @pytest.fixture
+def no_neo4j_env(monkeypatch):
+    """No NEO4J_* variables: connection settings come from flags/arguments only."""
+    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(k, raising=False)
+
+
+@pytest.fixture
 def driver(bolt_config):
     d = neo4j.GraphDatabase.driver(bolt_config.uri, auth=(bolt_config.user, bolt_config.password))
     yield d
@@ -323,9 +330,7 @@ def test_invalid_graph_is_rejected_before_connecting():
         load_graph(G, Neo4jConfig("bolt://127.0.0.1:1", "neo4j", "x"))
 
 
-def test_config_from_env(monkeypatch):
-    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-        monkeypatch.delenv(k, raising=False)
+def test_config_from_env(monkeypatch, no_neo4j_env):
     c = Neo4jConfig.from_env()
     assert (c.uri, c.user, c.password, c.database) == ("bolt://localhost:7687", "neo4j", "", None)
     monkeypatch.setenv("NEO4J_URI", "bolt://db:7687")
@@ -350,13 +355,11 @@ def _cli():
     return app
 
 
-def test_cli_load_and_errors(db, bolt_config, tmp_path, monkeypatch):
+def test_cli_load_and_errors(db, bolt_config, tmp_path, no_neo4j_env):
     from typer.testing import CliRunner
 
     from kg.graph import write_graph
 
-    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-        monkeypatch.delenv(k, raising=False)
     write_graph(sample_graph(), tmp_path / "graph.json")
     def args(password):
         a = ["load", str(tmp_path), "--uri", bolt_config.uri, "--user", bolt_config.user, "--password", password]
@@ -578,7 +581,7 @@ def test_server_dying_mid_load_gives_one_line_error():
     assert "\n" not in msg and "re-run the load" in msg and server.uri in msg
 
 
-def test_kg_build_with_neo4j_flags(db, bolt_config, tmp_path, monkeypatch):
+def test_kg_build_with_neo4j_flags(db, bolt_config, tmp_path, no_neo4j_env):
     """``kg build DIR --neo4j`` with connection flags: loads, and a rebuild writes nothing."""
     import shutil
 
@@ -586,8 +589,6 @@ def test_kg_build_with_neo4j_flags(db, bolt_config, tmp_path, monkeypatch):
 
     from kg.cli import app
 
-    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-        monkeypatch.delenv(k, raising=False)
     corpus = tmp_path / "c"
     corpus.mkdir()
     shutil.copy(Path(__file__).resolve().parents[1] / "data" / "004_1990d11d53b02e2b.txt", corpus)
