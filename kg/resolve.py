@@ -46,10 +46,12 @@ _SESSION = re.compile(r"第[一二三四五六七八九十百零〇两0-9]{1,4}�
 class _Canon:
     """Canonical names for one document's context (city, province)."""
 
-    def __init__(self, lex: Lexicon, city: str | None, province: str | None, text: str = ""):
+    def __init__(self, lex: Lexicon, city: str | None, province: str | None, text: str = "",
+                 county: str | None = None):
         self.lex = lex
         self.text = text
         self.city = city
+        self.county = county
         self.province = province
         self.place_suffixes = lex.words("places", "suffix")
         self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
@@ -104,6 +106,11 @@ class _Canon:
             if "{place}" in a.short:
                 continue
             if name == a.short:
+                if "{county}" in a.full:
+                    # 县委 is the context county's only when the county is a 县 (区委: a 区)
+                    if not self.county or self.county[-1] != a.short[0]:
+                        return name, True
+                    return a.full.replace("{county}", self.county), False
                 if "{city}" in a.full:
                     if not self.city:
                         return name, True
@@ -123,6 +130,11 @@ class _Canon:
         if name.startswith("市") and not name.startswith(_NOT_CITY_PREFIX) and len(name) > 2:
             prefix, rest = (self.city or "市"), name[1:]
             local = self.city is None
+        elif self.county and name.startswith(self.county[-1]) and len(name) > 2 \
+                and name[1:].endswith(("局", "委员会", "委", "办公室", "办")) \
+                and name[1] not in "域块间级内外" and not self._place_ok(name[1:3]):
+            # 县发展和改革局 in a county document: the context county's
+            prefix, rest = self.county, name[1:]
         elif name.startswith("自治区") and len(name) > 4:
             prefix, rest = (self.province or "自治区"), name[3:]
             local = self.province is None
@@ -169,6 +181,53 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     return best[0][1]
 
 
+_COUNTY_ORGAN = re.compile(r"(?<=[%s])([县区旗])(?=委|党委|人民政府|政府|人大|政协|纪委)" % _HAN)
+
+
+def infer_county(doc: Document, lex: Lexicon) -> str | None:
+    """The county / district / banner a document is about: the "X县" ("X区", "X旗") written
+    most often with its organ after it (X县委, X县人民政府), or opening the headline.
+    None when the text names no county organ."""
+    text = doc.text
+    prefixes = sorted(set(lex.words("places", "city_prefix")) | {"中共", "中国共产党"}, key=len,
+                      reverse=True)
+    votes: Counter = Counter()
+    head = text.split("\n", 1)[0]
+    for m in _COUNTY_ORGAN.finditer(text):
+        k = m.start()
+        j = k
+        while j > 0 and re.match(f"[{_HAN}]", text[j - 1]) and k - j < 8:
+            j -= 1
+        run = text[j:k]
+        for p in prefixes:
+            if p in run:
+                run = run.rsplit(p, 1)[1]
+                break
+        # 某某市某某县: the county is what follows the city / province
+        run = re.split("市|省|自治区|州|盟", run)[-1]
+        if not 1 <= len(run) <= 4:
+            continue
+        if run.endswith("自治") or not run:
+            continue
+        # the longest tail of the run written as often as its last character ("5日青禾县委":
+        # 禾县 and 青禾县 are as frequent, 日青禾县 is rarer -> 青禾县)
+        best = run[-1:]
+        for n in range(2, len(run) + 1):
+            if text.count(run[-n:] + m.group(1)) == text.count(run[-1:] + m.group(1)):
+                best = run[-n:]
+            else:
+                break
+        votes[best + m.group(1)] += 1
+    if not votes:
+        return None
+    for c in votes:
+        if head.lstrip().startswith(c) or ("市" + c) in head:
+            votes[c] += 1
+    best = sorted(votes.items(), key=lambda z: (-z[1], text.find(z[0])))
+    name, n = best[0]
+    return name if (n >= 2 or len(votes) == 1) and len(name) >= 2 else None
+
+
 def infer_province(doc: Document, lex: Lexicon) -> str | None:
     counts = Counter()
     for p in lex.words("places", "province"):
@@ -194,9 +253,11 @@ def _enterprise_core(name: str, lex: Lexicon, canon: _Canon) -> str:
 
 
 def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
-            city_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
+            city_overrides: dict[str, str] | None = None,
+            county_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
     lex = lexicon
     overrides = city_overrides or {}
+    counties = county_overrides or {}
     docs_by_id = {d.id: d for d in docs}
     canons: dict[str, _Canon] = {}
     for r in results:
@@ -207,7 +268,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             d.city = overrides[r.doc_id]
         elif not d.city:
             d.city = infer_city(d, r.mentions, lex)
-        canons[r.doc_id] = _Canon(lex, d.city, infer_province(d, lex), d.text)
+        county = counties[r.doc_id] if r.doc_id in counties else infer_county(d, lex)
+        canons[r.doc_id] = _Canon(lex, d.city, infer_province(d, lex), d.text, county)
 
     # ---- people holding national posts are one person corpus-wide
     national: set[str] = set()

@@ -667,3 +667,48 @@ def test_headline_organisation_after_navigation_line(tagger, lexicon):
     text = "南昌市商务局召开会议\n\n会议听取了市财政局的汇报。副局长熊文、胡佳参加会议。\n"
     result, _facts = run(tagger, lexicon, text)
     assert not surface_posts(result)
+
+
+# ---------------------------------------------------------------- round 4: county documents
+
+def post_triples(facts) -> set[tuple[str, str, str]]:
+    return {(f.args["person"].name, f.args["post"].name, f.args["org"].name)
+            for f in facts if f.relation == "holds_post"}
+
+
+def test_county_document_bare_organs(tagger, lexicon):
+    """In a county document 县委 / 县政府 / 县X局 are the county's, 县长 its government's."""
+    text = ("松溪县召开一季度经济运行分析会\n"
+            "4月8日，中共松溪县委召开一季度经济运行分析会。县委书记邬承泽出席会议并讲话，"
+            "县委副书记、县长祁秀兰主持会议。\n"
+            "县发展和改革局局长莫远航汇报了重点项目进展情况。县政府要求各部门抓好落实。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = post_triples(facts)
+    assert ("邬承泽", "书记", "中共松溪县委员会") in got
+    assert ("祁秀兰", "副书记", "中共松溪县委员会") in got
+    assert ("祁秀兰", "县长", "松溪县人民政府") in got
+    assert ("莫远航", "局长", "松溪县发展和改革局") in got
+    assert not any(p == "县长" and o.startswith("中共") for _n, p, o in got)
+
+
+def test_district_in_city_document_keeps_city_forms(tagger, lexicon):
+    """某某市某某区: 市 forms read against the city, 区 forms against the district."""
+    text = ("澄江市柳溪区召开项目推进会\n"
+            "11月3日，柳溪区委召开项目推进会。区委书记樊志伟主持会议，区委副书记、区长闵春华作部署。"
+            "澄江市委常委、副市长甘立群出席。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = post_triples(facts)
+    assert ("樊志伟", "书记", "中共柳溪区委员会") in got
+    assert ("闵春华", "区长", "柳溪区人民政府") in got
+    assert ("闵春华", "副书记", "中共柳溪区委员会") in got
+    assert ("甘立群", "副市长", "澄江市人民政府") in got
+
+
+def test_banner_document_traditional_script(tagger, lexicon):
+    """A banner (旗) document in Traditional script: 旗委 / 旗長 are the banner's."""
+    text = ("巴彥哈達旗召開招商引資推進會\n"
+            "中共巴彥哈達旗委召開招商引資推進會。旗委書記烏力吉圖出席會議，旗委副書記、旗長賀文斌講話。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = post_triples(facts)
+    assert ("贺文斌", "旗长", "巴彦哈达旗人民政府") in got
+    assert ("贺文斌", "副书记", "中共巴彦哈达旗委员会") in got
