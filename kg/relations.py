@@ -1956,6 +1956,12 @@ class _Extractor:
         found = []
         for a, b in clusters:
             ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
+            # a numbered report item whose heading is the cluster ("一、X产业集群。支持…"):
+            # the item runs to the next numbered item
+            if re.search(r"(?<![统唯第同单万逐专之])\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])\s*$",
+                        t[ls:a]) and t[b:b + 1] in "。." and t[b + 1:b + 2] not in ("\n", ""):
+                found.append((a, b, b + 1, "item"))
+                continue
             pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
             # enumerations: "一是在X产业集群方面，", "其次，X产业集群：" (after the marks above)
             pre = re.sub(r"^(?:是|其[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[,，]?", "", pre)
@@ -1973,6 +1979,13 @@ class _Extractor:
         out = []
         marks = self.lex.patterns("clusters", "section_mark")
         for i, (a, b, start, is_heading) in enumerate(found):
+            if is_heading == "item":
+                nm = re.compile(r"(?:^|[。！？!?\n])\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]"
+                                r"|[0-9]+[.．、](?![0-9]))").search(t, start)
+                pm = re.compile(r"\n\s*\n").search(t, start)
+                end = min(nm.start() + 1 if nm else len(t), pm.start() if pm else len(t))
+                out.append((a, b, start, end))
+                continue
             if is_heading:
                 # the section runs to the next heading line (section mark or a short line
                 # without sentence end)

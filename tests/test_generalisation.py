@@ -712,3 +712,36 @@ def test_banner_document_traditional_script(tagger, lexicon):
     got = post_triples(facts)
     assert ("贺文斌", "旗长", "巴彦哈达旗人民政府") in got
     assert ("贺文斌", "副书记", "中共巴彦哈达旗委员会") in got
+
+
+def test_numbered_report_items_headed_by_cluster(tagger, lexicon):
+    """"一、X产业集群。…" scopes its item: enterprises and projects listed until the next item."""
+    text = ("沅州市2025年产业发展工作要点\n"
+            "一、新能源装备产业集群。支持沅江重工有限公司、湘岳电气股份有限公司巩固龙头地位，"
+            "推进蓝湾储能二期项目、泓石风电四期项目建设。\n"
+            "二、生物医药产业集群。推动康谷制药基地扩能，加快禾丰汽车产业园项目建设。\n"
+            "三、其他工作。推进滨河公园改造。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = members(facts)
+    first = "新能源装备产业集群"
+    assert ("沅江重工有限公司", "Organization", first) in got
+    assert ("湘岳电气股份有限公司", "Organization", first) in got
+    assert ("蓝湾储能二期项目", "Project", first) in got
+    assert ("泓石风电四期项目", "Project", first) in got
+    assert ("康谷制药", "Organization", "生物医药产业集群") in got
+    assert ("禾丰汽车产业园项目", "Project", "生物医药产业集群") in got
+    # items do not leak into the next one
+    assert not any(c == first and "康谷" in m for m, _t, c in got)
+    assert not any("滨河" in m for m, _t, _c in got)
+
+
+def test_arabic_numbered_items_in_traditional_script(tagger, lexicon):
+    text = ("臨江市產業工作安排\n"
+            "1.智能家電產業集群。支持華盛電器股份有限公司做大做強，推進藍鯨家電三期項目建設。\n"
+            "2.綠色食品產業集群。加快穀香食品二期項目建設。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = members(facts)
+    assert ("华盛电器股份有限公司", "Organization", "智能家电产业集群") in got
+    assert ("蓝鲸家电三期项目", "Project", "智能家电产业集群") in got
+    assert ("谷香食品二期项目", "Project", "绿色食品产业集群") in got
+    assert not any(m.startswith("谷香") and c == "智能家电产业集群" for m, _t, c in got)
