@@ -1356,7 +1356,7 @@ class _Extractor:
         marks = self.lex.patterns("clusters", "section_mark")
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", t)]
         sections: list[tuple[int, int, tuple[int, int]]] = []
-        lead_in = ("在", "围绕", "聚焦", "针对", "就")
+        lead_in = ("在", "围绕", "聚焦", "针对", "就", "依托", "瞄准", "锚定", "紧扣")
         builds = self.lex.words("project_patterns", "build_verb")
 
         def heading(ss: int, se: int) -> tuple[tuple[int, int], int] | None:
@@ -1638,6 +1638,37 @@ class _Extractor:
                     continue
                 if self._action_ok(self._strip_quotes(name)) and not self._is_place(name):
                     self._add_action(s, e, "bare")
+        # a quoted name with words on both sides in a 牵头 sentence: 数字经济“一号工程”升级版由
+        # Y牵头 -> the whole phrase (the words before start after a verb or clause boundary)
+        for sm in re.finditer(r"[^。！？!?\n]+", t):
+            ss, se = sm.start(), sm.end()
+            if not any(c in t[ss:se] for c in cues):
+                continue
+            for (a, b) in sorted(k for k in self.actions if ss <= k[0] and k[1] <= se):
+                if t[a] not in "“「『‘\"" or t[b - 1] not in "”」』’\"":
+                    continue
+                rm = re.match(rf"[{_HAN}0-9.]{{1,6}}?(?=由|牵头)", t[b:se])
+                if not rm:
+                    continue
+                j = a
+                while j > ss and _is_han(t[j - 1]) and a - j < 8:
+                    j -= 1
+                body = t[j:a]
+                cut = 0
+                for w in cut_words:
+                    k = body.rfind(w)
+                    if k >= 0:
+                        cut = max(cut, k + len(w))
+                pm0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区)+",
+                               body[cut:])
+                if pm0:
+                    cut += pm0.end()
+                s0 = j + cut
+                if any(a2 <= s0 < b2 for a2, b2 in self.orgs) or self._is_place(t[s0:a]) \
+                        or s0 >= a or rm.group(0)[-1] in "各的等和及与":
+                    continue
+                del self.actions[(a, b)]
+                self.actions[(s0, b + rm.end())] = t[s0:b + rm.end()]
         # every other occurrence of the names found here
         names = {self._bare(n) for n in self.actions.values()}
         for n in sorted(names, key=len, reverse=True):
@@ -1952,7 +1983,7 @@ class _Extractor:
         t = self.t
         if clusters is None:
             clusters = sorted(self.clusters)
-        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于")
+        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于", "依托", "瞄准", "锚定", "紧扣")
         found = []
         for a, b in clusters:
             ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1

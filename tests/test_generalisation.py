@@ -745,3 +745,26 @@ def test_arabic_numbered_items_in_traditional_script(tagger, lexicon):
     assert ("蓝鲸家电三期项目", "Project", "智能家电产业集群") in got
     assert ("谷香食品二期项目", "Project", "绿色食品产业集群") in got
     assert not any(m.startswith("谷香") and c == "智能家电产业集群" for m, _t, c in got)
+
+
+def test_cluster_after_yituo_miaozhun_is_the_bare_cluster(tagger, lexicon):
+    """依托/瞄准 X产业集群，推动A三期项目、B研发中心项目…: the projects and brands are members."""
+    text = ("黔川市推进产业链建设\n"
+            "依托新型建材产业集群，推动磐石建材三期项目、岩峰新材研发中心项目加快建设。\n"
+            "瞄准智能终端产业集群，推动启明电子二期项目建设。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = members(facts)
+    assert ("磐石建材三期项目", "Project", "新型建材产业集群") in got
+    assert ("岩峰新材研发中心项目", "Project", "新型建材产业集群") in got
+    assert ("磐石建材", "Organization", "新型建材产业集群") in got
+    assert ("启明电子二期项目", "Project", "智能终端产业集群") in got
+    assert not any(c.startswith(("依托", "瞄准")) for _m, _t, c in got)
+
+
+def test_quoted_action_with_words_on_both_sides(tagger, lexicon):
+    text = ("黔川市部署重点工作\n"
+            "会议明确，智慧农业“强基工程”提升版由市农业农村局牵头抓总，市财政局配合。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = leads(facts)
+    assert ("黔川市农业农村局", "智慧农业强基工程提升版") in got
+    assert not any(a == "强基工程" for _o, a in got)
