@@ -768,3 +768,14 @@ def test_quoted_action_with_words_on_both_sides(tagger, lexicon):
     got = leads(facts)
     assert ("黔川市农业农村局", "智慧农业强基工程提升版") in got
     assert not any(a == "强基工程" for _o, a in got)
+
+
+def test_tech_word_after_brand_in_park_project(tagger, lexicon):
+    """X智联产业园二期项目: 智联 is a technology word, the enterprise is the brand X."""
+    text = ("衡州市推进重点项目\n"
+            "围绕智能网联产业集群，推动澜海智联产业园二期项目加快建设。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = members(facts)
+    assert ("澜海智联产业园二期项目", "Project", "智能网联产业集群") in got
+    assert ("澜海", "Organization", "智能网联产业集群") in got
+    assert not any(m == "澜海智联" for m, _t, _c in got)
