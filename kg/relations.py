@@ -148,7 +148,9 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
         # "行动由市发改委": the organisation starts after a function word
         for w in ("由", "的", "了", "在", "是", "对", "向", "被", "把", "将", "经", "据"):
             i = text.rfind(w)
-            if i > cut and len(text) - i - 1 >= 2:
+            # "市经信局": a function-word character right after a bare 市/县 prefix is a body word
+            if i > cut and len(text) - i - 1 >= 2 \
+                    and text[cut + 1:i] not in ("市", "区", "县", "旗", "盟", "省", "自治区"):
                 cut = i
     if m.type == "Organization":
         after = doc.text[m.end:m.end + 4]

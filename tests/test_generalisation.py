@@ -763,11 +763,14 @@ def test_cluster_after_yituo_miaozhun_is_the_bare_cluster(tagger, lexicon):
 
 def test_quoted_action_with_words_on_both_sides(tagger, lexicon):
     text = ("黔川市部署重点工作\n"
-            "会议明确，智慧农业“强基工程”提升版由市农业农村局牵头抓总，市财政局配合。\n")
-    _result, facts = run(tagger, lexicon, text)
+            "会议明确，智慧农业“强基工程”提升版由市农业农村局牵头抓总，市财政局配合。"
+            "市经信局负责统筹。\n")
+    result, facts = run(tagger, lexicon, text)
     got = leads(facts)
     assert ("黔川市农业农村局", "智慧农业强基工程提升版") in got
     assert not any(a == "强基工程" for _o, a in got)
+    # 经 after the bare 市 prefix is part of the body (市经信局), never a cut
+    assert not any(m.type == "Organization" and m.text == "信局" for m in result.mentions)
 
 
 def test_tech_word_after_brand_in_park_project(tagger, lexicon):
