@@ -205,8 +205,6 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                 break
         # 某某市某某县: the county is what follows the city / province
         run = re.split("市|省|自治区|州|盟", run)[-1]
-        if not 1 <= len(run) <= 4:
-            continue
         if run.endswith("自治") or not run:
             continue
         # the longest tail of the run written as often as its last character ("5日青禾县委":
@@ -217,6 +215,8 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                 best = run[-n:]
             else:
                 break
+        if len(best) > 4:
+            continue
         votes[best + m.group(1)] += 1
     if not votes:
         return None
@@ -225,7 +225,8 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
             votes[c] += 1
     best = sorted(votes.items(), key=lambda z: (-z[1], text.find(z[0])))
     name, n = best[0]
-    return name if (n >= 2 or len(votes) == 1) and len(name) >= 2 else None
+    # one organ mention is not enough (a city report naming one district's government once)
+    return name if n >= 2 and len(name) >= 2 else None
 
 
 def infer_province(doc: Document, lex: Lexicon) -> str | None:

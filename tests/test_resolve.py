@@ -9,7 +9,7 @@ from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
-from kg.resolve import infer_city, resolve
+from kg.resolve import infer_city, infer_county, resolve
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,16 @@ def test_numbered_party_committee_is_the_committee(tagger, lexicon):
     party = [e for e in entities.values() if e.type == "Organization" and e.name == "中共乌海市委员会"]
     assert len(party) == 1 and party[0].subtype == "party"
     assert not any("第十一届" in e.name for e in entities.values())
+
+
+def test_infer_county_needs_two_votes():
+    """The context county: X县委 / X县人民政府 written twice (or once plus the headline); a city
+    report naming one district's government once has none; 自治区 is never a county."""
+    lex = Lexicon.load()
+    county = prepare_text("松溪县召开经济工作会议\n中共松溪县委召开经济工作会议。县委书记讲话。\n", "a.txt")
+    assert infer_county(county, lex) == "松溪县"
+    city_doc = prepare_text("澄江市召开工作会议\n澄江市委召开会议，自治区政府有关负责人、"
+                            "柳溪区政府负责人参加。自治区党委要求抓好落实。\n", "b.txt")
+    assert infer_county(city_doc, lex) is None
+    two = prepare_text("工作简报\n青禾县人民政府发布通知。5日青禾县委召开会议。\n", "c.txt")
+    assert infer_county(two, lex) == "青禾县"
