@@ -305,7 +305,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     def canon_of(typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype)"""
         c = canons.get(doc_id) or _Canon(lex, None, None)
-        city = c.city or ""
+        # a county document without a city is keyed by its county
+        city = c.city or c.county or ""
         bare = _norm(text)
         if typ == "Organization":
             name, local = c.org(bare)

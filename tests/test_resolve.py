@@ -174,3 +174,17 @@ def test_infer_county_needs_two_votes():
     assert infer_county(city_doc, lex) is None
     two = prepare_text("工作简报\n青禾县人民政府发布通知。5日青禾县委召开会议。\n", "c.txt")
     assert infer_county(two, lex) == "青禾县"
+
+
+def test_county_documents_key_people_and_organs_by_county(tagger, lexicon):
+    """Two county documents without a city: 县委 is each county's, and a shared name held in
+    different counties stays two people."""
+    texts = {
+        "a.txt": "松溪县召开经济工作会议\n中共松溪县委召开经济工作会议。县委书记邬承泽出席会议并讲话。\n",
+        "b.txt": "青禾县召开项目调度会\n中共青禾县委召开项目调度会。县委书记邬承泽出席会议。\n",
+    }
+    _docs, entities, facts = run(tagger, lexicon, texts)
+    orgs = by_name(entities, "Organization")
+    assert "中共松溪县委员会" in orgs and "中共青禾县委员会" in orgs
+    assert "县委" not in orgs
+    assert len(by_name(entities, "Person")["邬承泽"]) == 2
