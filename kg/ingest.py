@@ -594,7 +594,6 @@ def _build(original: str) -> tuple[str, list[int], bool]:
     # blocks (blank-line separated) -> drop duplicates
     blocks: list[list[_Line]] = []
     cur: list[_Line] = []
-    boundaries_after: set[int] = set()     # ids of lines after which no wrap may be joined
     for ln in lines:
         if ln.jump_only:
             if cur:

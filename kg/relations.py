@@ -1523,7 +1523,6 @@ class _Extractor:
 
     # ------------------------------------------------------------------ part_of / located_in
     def structure(self) -> None:
-        t = self.t
         orgs = {}
         for (a, b), (x, sub) in self.orgs.items():
             orgs[(a, b)] = x

@@ -25,6 +25,25 @@ class BuiltSample:
 
 
 @pytest.fixture(scope="session")
+def lexicon():
+    """The shipped lexicon data (kg/data)."""
+    from kg.lexicon import Lexicon
+
+    return Lexicon.load()
+
+
+@pytest.fixture(scope="session")
+def tagger():
+    """The shipped HanLP NER model, on one torch thread."""
+    import torch
+
+    from kg.ner import NerTagger
+
+    torch.set_num_threads(1)
+    return NerTagger.load()
+
+
+@pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> BuiltSample:
     """``kg build data/`` with the shipped HanLP model, real rdflib output, once per session."""
     from kg.pipeline import build

@@ -5,27 +5,10 @@ normalisation, the shipped NER model and lexicon; every sentence is written for 
 
 from __future__ import annotations
 
-import pytest
 
 from kg.ingest import prepare_text
-from kg.lexicon import Lexicon
 from kg.relations import extract
 from kg.resolve import resolve
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    import torch
-
-    torch.set_num_threads(1)
-    from kg.ner import NerTagger
-
-    return NerTagger.load()
 
 
 def run(tagger, lexicon, text: str, doc_id: str = "t.txt", city: str | None = None):

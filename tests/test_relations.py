@@ -12,21 +12,6 @@ from kg.relations import extract
 from kg.resolve import resolve
 
 
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    import torch
-
-    torch.set_num_threads(1)
-    from kg.ner import NerTagger
-
-    return NerTagger.load()
-
-
 def run(tagger, lexicon, texts: dict[str, str], overrides=None):
     docs = [prepare_text(t, doc_id) for doc_id, t in texts.items()]
     results = [extract(d, tagger.tag(d), lexicon) for d in docs]

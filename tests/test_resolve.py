@@ -3,28 +3,12 @@ share a short name, ids and mentioned_in facts (real NER model, real ingest)."""
 
 from __future__ import annotations
 
-import pytest
 
 from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
 from kg.resolve import infer_city, infer_county, resolve
-
-
-@pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
-@pytest.fixture(scope="module")
-def tagger():
-    import torch
-
-    torch.set_num_threads(1)
-    from kg.ner import NerTagger
-
-    return NerTagger.load()
 
 
 def run(tagger, lexicon, texts: dict[str, str], overrides=None):
