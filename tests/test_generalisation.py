@@ -29,6 +29,12 @@ def members(facts) -> set[tuple[str, str, str]]:
             for f in facts if f.relation == "in_cluster"}
 
 
+def surface_leads(result) -> set[tuple[str, str]]:
+    """(agency, action) surface pairs of the leads_action facts of one extraction."""
+    return {(f.args["agency"].text, f.args["action"].text)
+            for f in result.facts if f.relation == "leads_action"}
+
+
 def surface_members(result) -> set[tuple[str, str]]:
     return {(f.args["member"].text, f.args["cluster"].text)
             for f in result.facts if f.relation == "in_cluster"}
@@ -166,8 +172,7 @@ def test_year_prefix_and_leading_modifier_not_in_action_name(tagger, lexicon):
     text = ("会议指出，2025年质量品牌提升行动由市工信局牵头，市统计局配合。"
             "市农牧局牵头开展为期三个月的农村人居环境整治提升行动，各旗县区配合。\n")
     result, _facts = run(tagger, lexicon, text)
-    got = {(f.args["agency"].text, f.args["action"].text)
-           for f in result.facts if f.relation == "leads_action"}
+    got = surface_leads(result)
     assert got == {("市工信局", "质量品牌提升行动"), ("市农牧局", "农村人居环境整治提升行动")}
 
 
@@ -186,8 +191,7 @@ def test_co_leads_and_known_campaign_inside_a_longer_name(tagger, lexicon):
     """由A、B牵头: both lead; the bare name 招商引资攻坚行动 wins over the campaign word inside it."""
     text = "会议明确，招商引资攻坚行动由市投资促进局、市商务局牵头，各旗县区配合。\n"
     result, _facts = run(tagger, lexicon, text)
-    got = {(f.args["agency"].text, f.args["action"].text)
-           for f in result.facts if f.relation == "leads_action"}
+    got = surface_leads(result)
     assert got == {("市投资促进局", "招商引资攻坚行动"), ("市商务局", "招商引资攻坚行动")}
 
 
@@ -196,8 +200,7 @@ def test_interview_we_as_lead_unit(tagger, lexicon):
     text = ("打好招商引资攻坚战\n——访锡林郭勒盟投资促进中心主任高明远\n"
             "锡林郭勒盟投资促进中心主任高明远表示，作为招商引资攻坚行动的牵头单位，我们将坚持以商招商。\n")
     result, _facts = run(tagger, lexicon, text)
-    got = {(f.args["agency"].text, f.args["action"].text)
-           for f in result.facts if f.relation == "leads_action"}
+    got = surface_leads(result)
     assert got == {("锡林郭勒盟投资促进中心", "招商引资攻坚行动")}
 
 
@@ -316,8 +319,7 @@ def test_lead_verbs_with_scope_word_year_and_document_suffix(tagger, lexicon):
     text = ("市发改委牵头制定并组织实施营商环境提升三年行动方案。市商务局牵头推进全市夜间经济繁荣行动。"
             "市文旅局牵头开展2025年“文旅消费季”活动。\n")
     result, _facts = run(tagger, lexicon, text)
-    got = {(f.args["agency"].text, f.args["action"].text)
-           for f in result.facts if f.relation == "leads_action"}
+    got = surface_leads(result)
     assert got == {("市发改委", "营商环境提升三年行动"), ("市商务局", "夜间经济繁荣行动"),
                    ("市文旅局", "“文旅消费季”活动")}
 
