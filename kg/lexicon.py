@@ -39,6 +39,7 @@ _KINDS: dict[str, set[str]] = {
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
+                     "lead_in", "topic_in",
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
                      "facility"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},

@@ -1358,7 +1358,7 @@ class _Extractor:
         marks = self.lex.patterns("clusters", "section_mark")
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", t)]
         sections: list[tuple[int, int, tuple[int, int]]] = []
-        lead_in = ("在", "围绕", "聚焦", "针对", "就", "依托", "瞄准", "锚定", "紧扣")
+        lead_in = tuple(self.lex.words("clusters", "lead_in"))
         builds = self.lex.words("project_patterns", "build_verb")
 
         def heading(ss: int, se: int) -> tuple[tuple[int, int], int] | None:
@@ -1984,7 +1984,7 @@ class _Extractor:
         t = self.t
         if clusters is None:
             clusters = sorted(self.clusters)
-        lead_in = ("在", "围绕", "聚焦", "针对", "就", "关于", "对于", "依托", "瞄准", "锚定", "紧扣")
+        lead_in = tuple(self.lex.words("clusters", "lead_in") + self.lex.words("clusters", "topic_in"))
         found = []
         for a, b in clusters:
             ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
