@@ -125,7 +125,7 @@ def build(
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
-    from .ner import NerTagger
+    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .relations import extract
     from .resolve import resolve
 
@@ -153,15 +153,17 @@ def build(
 
     t0 = time.perf_counter()
     lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()
-    tagger = NerTagger.load(model_path)
+    model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
+    version = model_version(model_dir)
     code_version = _code_version(lex_dir)
+    tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
     seconds["load"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     results: list[DocResult] = []
     hits = 0
     for i, d in enumerate(docs):
-        key = _cache_key(d, tagger.version, code_version)
+        key = _cache_key(d, version, code_version)
         cached = cache_dir / f"{key}.json" if cache_dir is not None else None
         res: DocResult | None = None
         if cached is not None and cached.exists():
@@ -171,6 +173,10 @@ def build(
             except (ValueError, KeyError, TypeError):
                 res = None   # a corrupt cache entry is recomputed
         if res is None:
+            if tagger is None:
+                t1 = time.perf_counter()
+                tagger = NerTagger.load(model_dir)
+                seconds["load"] += time.perf_counter() - t1
             mentions = tagger.tag(d)
             res = extract(d, mentions, lexicon)
             if cached is not None:
