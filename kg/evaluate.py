@@ -85,6 +85,16 @@ def normalize(value: str) -> str:
 # gold
 # --------------------------------------------------------------------------------------------
 
+def _label(kind: str, type_: str | None, member_type: str | None, values: dict[str, str]) -> str:
+    """One-line description of a gold record or prediction ("Person name=殷树刚")."""
+    parts = [f"{k}={values[k]}" for k in KIND_SLOTS[kind]]
+    if type_:
+        parts.insert(0, type_)
+    if member_type:
+        parts.insert(1, f"member_type={member_type}")
+    return " ".join(parts)
+
+
 @dataclass
 class GoldRecord:
     doc: str
@@ -101,12 +111,8 @@ class GoldRecord:
             self.norm = {k: frozenset(normalize(v) for v in vs) for k, vs in self.slots.items()}
 
     def label(self) -> str:
-        parts = [f"{k}={self.slots[k][0]}" for k in KIND_SLOTS[self.kind]]
-        if self.type:
-            parts.insert(0, self.type)
-        if self.member_type:
-            parts.insert(1, f"member_type={self.member_type}")
-        return " ".join(parts)
+        return _label(self.kind, self.type, self.member_type,
+                      {k: self.slots[k][0] for k in KIND_SLOTS[self.kind]})
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind}
@@ -238,12 +244,7 @@ class Prediction:
                 tuple(normalize(self.shown[s]) for s in KIND_SLOTS[self.kind]))
 
     def label(self) -> str:
-        parts = [f"{k}={self.shown[k]}" for k in KIND_SLOTS[self.kind]]
-        if self.type:
-            parts.insert(0, self.type)
-        if self.member_type:
-            parts.insert(1, f"member_type={self.member_type}")
-        return " ".join(parts)
+        return _label(self.kind, self.type, self.member_type, self.shown)
 
 
 def _arg_values(arg: Any) -> tuple[frozenset[str], str]:
