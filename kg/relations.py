@@ -1738,13 +1738,11 @@ class _Extractor:
         if not known and any(k - len(z) >= 1 and not any(c in _FUNC for c in item[:k])
                              and not any(w in item[:k] for w in words)
                              for k in range(2, min(len(item), 9)) for z in zones
-                             if item[:k].endswith(z)) and not self._full_enterprise_prefix(item):
-            return None
+                             if item[:k].endswith(z)):
+            return None   # (a full enterprise name at the start was returned above)
         site = self._brand_before_site(item)
         if site:
             return site
-        known = next((k for k in self.lex.words("industry_terms", "known_brand")
-                      if item.startswith(k)), None)
         if known:
             # "晶澳科技…": the brand word after a known short name belongs to it
             suf = next((x for x in self.lex.words("industry_terms", "brand_suffix")
