@@ -20,6 +20,13 @@ SAMPLE = (
 )
 
 
+def _original_of(doc, analysis: str) -> str:
+    """The original characters behind the first occurrence of ``analysis`` in doc.text."""
+    s = doc.text.index(analysis)
+    os_, oe = doc.orig_span(s, s + len(analysis))
+    return doc.original[os_:oe]
+
+
 def _check_offsets(doc) -> None:
     """Every analysis character maps to an original character it was derived from."""
     assert len(doc.offsets) == len(doc.text) + 1
@@ -148,9 +155,7 @@ def test_wrap_rule_joins_newspaper_lines():
     assert "呼和浩特市委、市政府" in doc.text
     assert "党政军" in doc.text
     assert "\n" not in doc.text
-    s = doc.text.index("呼和浩特市委")
-    os_, oe = doc.orig_span(s, s + len("呼和浩特市委"))
-    assert doc.original[os_:oe] == "呼和浩特市\n委"
+    assert _original_of(doc, "呼和浩特市委") == "呼和浩特市\n委"
     _check_offsets(doc)
 
 
@@ -292,9 +297,7 @@ def test_number_spaces_and_letterspacing():
     assert "4月23日" in lines[0]
     assert lines[1] == "政府工作报告"
     assert lines[2] == "同呼吸 共命运 心连心"     # phrase separators stay
-    s = doc.text.index("1.2万亿元")
-    os_, oe = doc.orig_span(s, s + len("1.2万亿元"))
-    assert doc.original[os_:oe] == "1.2 万亿元"
+    assert _original_of(doc, "1.2万亿元") == "1.2 万亿元"
     _check_offsets(doc)
 
 
@@ -319,9 +322,7 @@ def test_traditional_offsets_point_at_traditional_surface():
     assert "国务院总理李强会见内蒙古自治区党委书记" in doc.text
     for simp, trad in [("国务院", "國務院"), ("内蒙古自治区党委", "內蒙古自治區黨委"),
                        ("呼和浩特市发展和改革委员会", "呼和浩特市發展和改革委員會"), ("殷树刚", "殷樹剛")]:
-        s = doc.text.index(simp)
-        os_, oe = doc.orig_span(s, s + len(simp))
-        assert doc.original[os_:oe] == trad
+        assert _original_of(doc, simp) == trad
     _check_offsets(doc)
 
 
