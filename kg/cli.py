@@ -59,9 +59,6 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
     """Run the pipeline with a progress bar and warnings for bad files."""
     from .pipeline import build
 
-    for p in paths:
-        if not p.exists():
-            fail(f"{p}: no such file or directory")
     overrides = _parse_city_overrides(doc_city or [])
 
     def warn(e: InputError) -> None:
