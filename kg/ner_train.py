@@ -153,6 +153,76 @@ def read_char_tagged(path: str | os.PathLike) -> list[Sample]:
     return out
 
 
+def read_peoples_daily_text(path: str | os.PathLike) -> list[str]:
+    """The plain text of People's Daily 1998 (PFR), one paragraph per item.
+
+    Each line is ``ID/m  word/POS  [word/POS word/POS]nt ...``; the ID, the POS tags and the
+    compound brackets are dropped.  Only the text is used (for pre-training character vectors,
+    see :func:`pretrain_vectors`): its nr/ns/nt tags are not kg's label set.
+    """
+    p = Path(path)
+    out: list[str] = []
+    with open(_need(p), encoding="utf-8") as f:
+        for line in f:
+            tokens = line.split()
+            words = []
+            for tok in tokens[1:]:                         # tokens[0] is the paragraph id
+                word = tok.lstrip("[").rsplit("/", 1)[0]
+                if word:
+                    words.append(word)
+            if words:
+                out.append("".join(words))
+    return out
+
+
+def pretrain_vectors(texts: Sequence[str], *, char_dim: int, bigram_dim: int, threads: int = 2,
+                     seed: int = 1, epochs: int = 5, log=print) -> tuple[dict, dict]:
+    """Skip-gram vectors (gensim word2vec) for characters and for character bigrams.
+
+    Trained on unlabelled text before the tagger, they initialise its char and bigram
+    embeddings (the "pre-trained char + bichar embeddings" of Zhang & Yang 2018's baselines).
+    Returns ``({char: vector}, {bigram: vector})``.
+    """
+    try:
+        from gensim.models import Word2Vec
+    except ImportError as e:              # a training-only dependency: pip install -e ".[train]"
+        raise KgError("pre-training vectors needs gensim: pip install -e \".[train]\"") from e
+    from kg.ner import char_bigrams
+
+    t0 = time.time()
+    chars = [list(t) for t in texts if t]
+    cm = Word2Vec(chars, vector_size=char_dim, window=5, min_count=2, sg=1, negative=10,
+                  workers=threads, seed=seed, epochs=epochs)
+    char_vecs = {w: cm.wv[w] for w in cm.wv.index_to_key}
+    bigram_vecs: dict = {}
+    if bigram_dim:
+        bm = Word2Vec([char_bigrams(c) for c in chars], vector_size=bigram_dim, window=5, min_count=2, sg=1,
+                      negative=10, workers=threads, seed=seed, epochs=epochs)
+        bigram_vecs = {w: bm.wv[w] for w in bm.wv.index_to_key}
+    log(f"pre-trained vectors on {len(chars)} texts, {sum(map(len, chars))} chars: {len(char_vecs)} chars, "
+        f"{len(bigram_vecs)} bigrams in {time.time() - t0:.0f}s")
+    return char_vecs, bigram_vecs
+
+
+def init_embedding(weight, vocab, vectors: dict) -> int:
+    """Copy pre-trained ``vectors`` into the rows of ``weight`` (an embedding matrix indexed by
+    ``vocab``), each scaled to the norm of a N(0, 1) row (sqrt(dim)) like the rows it replaces.
+    Returns the number of rows set; padding (row 0) and words without a vector keep their init."""
+    import torch
+
+    dim = weight.size(1)
+    n = 0
+    with torch.no_grad():
+        for token, idx in vocab.token_to_idx.items():
+            vec = vectors.get(token)
+            if vec is None or idx == 0:
+                continue
+            v = torch.tensor(list(map(float, vec)), dtype=weight.dtype)
+            weight[idx] = v / (v.norm() + 1e-8) * dim ** 0.5
+            n += 1
+    return n
+
+
 # --------------------------------------------------------------------------------------------
 # Label mapping
 
@@ -314,12 +384,15 @@ def _split_long(text: str, spans: list[Span], max_len: int) -> list[Sample]:
 
 def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume", "msra"),
                         msra_sentences: int | None = None, rules: dict | None = None,
-                        seed: int = 1, max_len: int = 150, log=print) -> tuple[list[Sample], list[Sample], dict]:
+                        seed: int = 1, max_len: int = 150, repeat: dict[str, int] | None = None,
+                        log=print) -> tuple[list[Sample], list[Sample], dict]:
     """Mapped training and model-selection samples.
 
     The selection (dev) set is held out of the *training* splits (10% of CLUENER train, Resume dev,
-    1,000 MSRA train sentences), so CLUENER dev and MSRA test stay clean test sets.
+    1,000 MSRA train sentences), so CLUENER dev and MSRA test stay clean test sets.  ``repeat``
+    up-samples a corpus' training part (``{"cluener": 2}``: each CLUENER sentence twice per epoch).
     """
+    repeat = repeat or {}
     rules = rules or load_rules()
     rng = random.Random(seed)
     trn: list[Sample] = []
@@ -331,12 +404,12 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
         rng.shuffle(cl)
         n_dev = len(cl) // 10
         dev += cl[:n_dev]
-        trn += cl[n_dev:]
+        trn += cl[n_dev:] * repeat.get("cluener", 1)
         gold_posts += cl[n_dev:]
         stats["cluener"] = len(cl) - n_dev
     if "resume" in use:
         rs = map_corpus(read_char_tagged(corpora / "resume" / "train.char.bmes"), "resume", rules)
-        trn += rs
+        trn += rs * repeat.get("resume", 1)
         gold_posts += rs
         dev += map_corpus(read_char_tagged(corpora / "resume" / "dev.char.bmes"), "resume", rules)
         stats["resume"] = len(rs)
@@ -351,8 +424,10 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
         ms = ms[1000:]
         if msra_sentences is not None:
             ms = ms[:msra_sentences]
-        trn += ms
+        trn += ms * repeat.get("msra", 1)
         stats["msra"] = len(ms)
+    if repeat:
+        stats["repeat"] = dict(repeat)
     if not trn:
         raise KgError(f"no training corpus selected (use one of cluener, resume, msra; got {list(use)})")
     trn = [piece for text, spans in trn for piece in _split_long(text, spans, max_len)]
@@ -383,8 +458,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           epochs: int = 10, embed: int = 100, hidden: int = 128, batch_size: int = 32, lr: float = 1e-3,
           drop: float = 0.5, patience: int = 3, threads: int = 2, seed: int = 1, max_len: int = 150,
           bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
-          max_minutes: float | None = None,
-          rules_path: str | os.PathLike | None = None, log=print) -> dict:
+          max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
+          pretrain_epochs: int = 5, rules_path: str | os.PathLike | None = None, log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
     ``bigram_dim`` > 0 adds char-bigram features (the ``bigram_vocab`` most frequent training
@@ -392,7 +467,10 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     False skips HanLP's per-batch Viterbi decoding of the training batches (only for the progress
     display), which costs CPU time.  Returns a summary (data statistics, best selection-set F1,
     wall time, model size).  ``max_minutes`` stops before an epoch that would end past the budget
-    (estimated from the previous epoch) and keeps the best epoch so far.
+    (estimated from the previous epoch) and keeps the best epoch so far.  ``pretrain`` first trains
+    skip-gram char and bigram vectors (:func:`pretrain_vectors`) on the training text plus the
+    People's Daily 1998 text and initialises the embeddings with them; CLUENER dev and MSRA test
+    text is never used.
     """
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
@@ -402,7 +480,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     corpora = corpora_dir(corpora_dir_)
     rules = load_rules(rules_path)
     t0 = time.time()
-    trn, dev, stats = build_training_data(corpora, use, msra_sentences, rules, seed, max_len, log)
+    trn, dev, stats = build_training_data(corpora, use, msra_sentences, rules, seed, max_len, repeat, log)
     log(f"training data: {json.dumps(stats, ensure_ascii=False)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -425,12 +503,28 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         stats["bigram_vocab"] = len(bv)
         stats["bigrams_seen"] = len(counts)
         embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim)
+    vectors: tuple[dict, dict] | None = None
+    if pretrain:
+        texts = list(dict.fromkeys(t for t, _ in trn + dev))
+        pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"
+        if pd98.is_file():
+            texts += read_peoples_daily_text(pd98)
+        vectors = pretrain_vectors(texts, char_dim=embed, bigram_dim=bigram_dim, threads=threads, seed=seed,
+                                   epochs=pretrain_epochs, log=log)
     upstream_build = rec.build_model
 
     def build_model_patched(**kwargs):
         model = upstream_build(**kwargs)
         if model.crf is not None:
             model.crf.batch_first = True
+        if vectors is not None and not stats.get("pretrained_rows"):
+            emb = model.embed
+            char_weight = emb.char.weight if bigram_dim else emb.weight
+            rows = {"char": init_embedding(char_weight, rec.vocabs["token"], vectors[0])}
+            if bigram_dim:
+                rows["bigram"] = init_embedding(emb.bigram.weight, rec.vocabs[BIGRAM_VOCAB], vectors[1])
+            stats["pretrained_rows"] = rows
+            log(f"embeddings initialised from pre-trained vectors: {rows}")
         return model
 
     rec.build_model = build_model_patched       # instance attribute: fit() and load() use it
@@ -479,7 +573,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
         "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
                        hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
-                       msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes),
+                       msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
+                       repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs),
     }
     (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
@@ -610,6 +705,17 @@ def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLik
 # --------------------------------------------------------------------------------------------
 # CLI (mounted by the lead as ``kg model ...``)
 
+def _parse_repeat(text: str) -> dict[str, int]:
+    """'cluener=2,resume=1' -> {'cluener': 2, 'resume': 1}."""
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, n = part.partition("=")
+        if not sep or not n.strip().isdigit() or int(n) < 1:
+            raise KgError(f"--repeat: expected corpus=N with N >= 1, got {part!r}")
+        out[name.strip()] = int(n)
+    return out
+
+
 def _make_app():
     import typer
     from rich.console import Console
@@ -633,13 +739,17 @@ def _make_app():
         seed: int = typer.Option(1),
         half: bool = typer.Option(True, help="Store the weights as float16."),
         max_minutes: float | None = typer.Option(None, help="Stop before an epoch would end past this."),
+        repeat: str = typer.Option("", help="Up-sample corpora, e.g. 'cluener=2' (each sentence twice)."),
+        pretrain: bool = typer.Option(False, help="Initialise char/bigram embeddings with skip-gram vectors "
+                                                  "trained on the corpora's text (needs gensim: .[train])."),
     ):
         """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
         summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
                         msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
                         batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
                         bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half,
-                        max_minutes=max_minutes, log=console.print)
+                        max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
+                        log=console.print)
         console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
                       f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
 

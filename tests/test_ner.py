@@ -9,8 +9,9 @@ import pytest
 
 from kg.model import Document, KgError, Sentence
 from kg.ner import DEFAULT_MODEL_DIR, NerTagger, char_bigrams, chunk_text, model_version
-from kg.ner_train import (_split_long, add_silver_posts, org_subtype_label, load_rules, read_char_tagged,
-                          read_cluener, score_spans, spans_to_bio, tags_to_spans)
+from kg.ner_train import (_parse_repeat, _split_long, add_silver_posts, build_training_data, init_embedding,
+                          load_rules, org_subtype_label, read_char_tagged, read_cluener, read_peoples_daily_text,
+                          score_spans, spans_to_bio, tags_to_spans)
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +199,47 @@ def test_tag_readers(tmp_path):
     b = tmp_path / "m.bio"
     b.write_text("张\tB-PER\n三\tI-PER\n好\tO\n\n上 B-LOC\n海 I-LOC\n", encoding="utf-8")
     assert read_char_tagged(b) == [("张三好", [(0, 2, "PER")]), ("上海", [(0, 2, "LOC")])]
+
+
+def test_peoples_daily_text_reader(tmp_path):
+    f = tmp_path / "pd.txt"
+    f.write_text("19980101-01-001-002/m  中共中央/nt  总书记/n  、/w  国家/n  主席/n  江/nr  泽民/nr  \n"
+                 "\n"
+                 "19980101-01-001-009/m  [中央/n  人民/n  广播/vn  电台/n]nt  播出/v  。/w  \n", encoding="utf-8")
+    assert read_peoples_daily_text(f) == ["中共中央总书记、国家主席江泽民", "中央人民广播电台播出。"]
+    with pytest.raises(KgError, match="missing.txt"):
+        read_peoples_daily_text(tmp_path / "missing.txt")
+
+
+def test_repeat_option_and_upsampling(tmp_path):
+    assert _parse_repeat("cluener=2, resume=1") == {"cluener": 2, "resume": 1}
+    assert _parse_repeat("") == {}
+    for bad in ("cluener", "cluener=0", "cluener=x"):
+        with pytest.raises(KgError, match="--repeat"):
+            _parse_repeat(bad)
+    rs = tmp_path / "resume"
+    rs.mkdir()
+    (rs / "train.char.bmes").write_text("张 B-NAME\n三 E-NAME\n\n李 S-NAME\n", encoding="utf-8")
+    (rs / "dev.char.bmes").write_text("王 S-NAME\n", encoding="utf-8")
+    once, dev, _ = build_training_data(tmp_path, use=("resume",))
+    twice, dev2, stats = build_training_data(tmp_path, use=("resume",), repeat={"resume": 2})
+    assert sorted(twice) == sorted(once * 2) and dev2 == dev == [("王", [(0, 1, "PER")])]
+    assert stats["repeat"] == {"resume": 2}
+
+
+def test_init_embedding_copies_scaled_vectors():
+    import torch
+    from hanlp.common.vocab import Vocab
+
+    vocab = Vocab()
+    for ch in "甲乙丙":
+        vocab.get_idx(ch)
+    weight = torch.zeros(len(vocab), 4)
+    n = init_embedding(weight, vocab, {"甲": [3.0, 0.0, 0.0, 4.0], "丙": [0.0, 1.0, 0.0, 0.0], "丁": [1.0] * 4})
+    assert n == 2                                          # 乙 has no vector, 丁 is not in the vocab
+    assert torch.allclose(weight[vocab["甲"]], torch.tensor([1.2, 0.0, 0.0, 1.6]))   # unit norm x sqrt(4)
+    assert torch.allclose(weight[vocab["丙"]], torch.tensor([0.0, 2.0, 0.0, 0.0]))
+    assert weight[vocab["乙"]].abs().sum() == 0 and weight[0].abs().sum() == 0          # untouched, padding
 
 
 def test_label_mapping_rules():
