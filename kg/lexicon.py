@@ -42,7 +42,7 @@ _KINDS: dict[str, set[str]] = {
                      "lead_in", "topic_in",
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
                      "facility"},
-    "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix"},
+    "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix", "not_city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",

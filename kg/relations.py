@@ -54,13 +54,17 @@ _PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及�
 _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
 
 
-def city_names(text: str, mentions=(), prefixes: Iterable[str] = ()) -> tuple[Counter, Counter]:
+def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
+               not_city: Iterable[str] = ()) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
     市 that starts after a boundary (punctuation, a function word) or is an NER place.
     ``prefixes`` are words that may stand before a city name but are never part of it
     (places.tsv ``city_prefix``: 中共呼和浩特市委 names the city 呼和浩特市).
+    ``not_city`` are words (places.tsv ``not_city``: 联合, 会同 …) that are never a city
+    before 市 ("联合市发改委…" names no city 联合市).
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
     prefixes = sorted(prefixes, key=len, reverse=True)
+    not_city = set(not_city)
     counts: Counter[str] = Counter()
     strong: Counter[str] = Counter()
     org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{1,12}}?(?:局|委员会|委|办公室|厅))")
@@ -90,6 +94,10 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = ()) -> tuple[Co
             if cand.startswith(pre) and len(cand) - len(pre) >= 2:
                 cand = cand[len(pre):]
                 break
+        # "浙江省湖州市": the province before the city is no part of it
+        cand = re.split("省|自治区", cand)[-1]
+        if cand in not_city or len(cand) < 2:
+            continue
         counts[cand + "市"] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
             strong[cand + "市"] += 1
@@ -260,7 +268,8 @@ class _Extractor:
         text = self.doc.text
         names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
             | set(self.lex.words("places", "name"))
-        counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"))
+        counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"),
+                                not_city=self.lex.words("places", "not_city"))
         names |= {c[:-1] for c in counts if len(c) >= 3}
         names = {n for n in names if len(n) >= 2}
         if not names:
@@ -337,7 +346,8 @@ class _Extractor:
             if typ == "Place":
                 names.add(text)
         # cities written in this document ("包头市" and "包头")
-        counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"))
+        counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"),
+                                     not_city=self.lex.words("places", "not_city"))
         for c in counts:
             names.add(c)
             names.add(c[:-1])

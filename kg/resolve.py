@@ -159,7 +159,8 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     """The city a document is about: the "X市" named most often as a place or as the start
     of an organisation's name.  None when the text names no city."""
     text = doc.text
-    counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"))
+    counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"),
+                                not_city=lex.words("places", "not_city"))
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
     for c in list(counts):
         if len(c) >= 4:
@@ -173,6 +174,12 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
             strong[c] += 1
     # a candidate must be written 3+ times, or once as the start of an organisation's name
     known = {c + "市" for c in lex.words("places", "city")}
+    # a gazetteer city written only without 市 (郑州日报, X郑州基地, 郑州地铁): 3+ times
+    for c in lex.words("places", "city"):
+        if len(c) >= 2 and c + "市" not in counts:
+            n = text.count(c)
+            if n >= 3:
+                counts[c + "市"] = n
     best = [(n, p) for p, n in counts.items()
             if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3]
     if not best:

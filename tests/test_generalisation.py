@@ -767,3 +767,22 @@ def test_tech_word_after_brand_in_park_project(tagger, lexicon):
     assert ("澜海智联产业园二期项目", "Project", "智能网联产业集群") in got
     assert ("澜海", "Organization", "智能网联产业集群") in got
     assert not any(m == "澜海智联" for m, _t, _c in got)
+
+
+# ---------------------------------------------------------------- round 5
+
+def test_context_city_not_a_verb_before_shi_and_written_without_shi(tagger, lexicon):
+    """联合市发改委 names no city 联合市; a gazetteer city written only without 市 (柳州日报,
+    柳州基地) is the context city; 广西壮族自治区柳州市 gives 柳州市."""
+    from kg.resolve import infer_city
+
+    text = ("柳州日报\n"
+            "本报记者 张明\n"
+            "记者从市工业和信息化局获悉，今年我市“惠企直通车”活动由市工信局牵头，"
+            "联合市发改委、市财政局等12个部门组成工作专班。柳州汽车城、柳州螺蛳粉产业园建设加快推进。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = leads(facts)
+    assert any(a == "柳州市工业和信息化局" for a, _x in got), got
+    assert not any(a.startswith("联合") for a, _x in got)
+    doc = prepare_text("地址：江苏省扬州市邗江区文昌西路1号。江苏省扬州市人民政府主办。\n", "a.txt")
+    assert infer_city(doc, [], lexicon) == "扬州市"
