@@ -1172,6 +1172,8 @@ class _Extractor:
                             break
                     if items_txt.endswith("项目"):
                         end_proj = True
+                # "A项目和B项目": 和/及/与 between two project names joins the list
+                items_txt = re.sub(r"(?<=项目|工程)[和及与](?=[^，,、]{3})", "、", items_txt)
                 items = []
                 pos = body_s
                 for raw in items_txt.split("、"):
@@ -1884,7 +1886,9 @@ class _Extractor:
                 out[(a, a + cut)] = x[:cut]
         tails = self.lex.words("clusters", "enterprise_tail")
         mverbs = sorted(set(self.lex.words("clusters", "member_verb"))
-                        | set(self.lex.words("project_patterns", "build_verb")), key=len, reverse=True)
+                        | set(self.lex.words("project_patterns", "build_verb"))
+                        | set(self.lex.words("clusters", "subject_verb"))
+                        | set(self.lex.words("clusters", "clause_adverb")), key=len, reverse=True)
         # company names the model missed: a list item ending in 公司/集团, after the last verb
         for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
             seg, start = m.group(0), s0 + m.start()
@@ -1912,7 +1916,10 @@ class _Extractor:
                 for raw in seg[cut:].split("、"):
                     it = raw.strip()
                     # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
-                    if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) \
+                    # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
+                    trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
+                        and not re.search("(?:公司|集团)$", it)
+                    if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
                             and not self._is_place(it) and not self._enterprise_class(it):
                         s = pos + raw.find(it)
                         out.setdefault((s, s + len(it)), it)
@@ -2093,6 +2100,123 @@ class _Extractor:
                         and not self._generic_project(it):
                     self.projects[(s, e)] = it
 
+    def _short_forms(self, s0: int, s1: int) -> list[str]:
+        """Short forms written in brackets after full enterprise names in [s0, s1)
+        ("A集团股份有限公司（A股份）"), with a leading 中国 also dropped (中国X -> X)."""
+        out = []
+        for m in re.finditer(r"(?:公司|集团)[（(]([^（）()]{2,8})[）)]", self.t[s0:s1]):
+            x = m.group(1)
+            out.append(x)
+            for p in self.lex.words("industry_terms", "short_drop_prefix"):
+                if x.startswith(p) and len(x) - len(p) >= 2:
+                    out.append(x[len(p):])
+        return out
+
+    def _brand_word(self, brand: str, known: list[str]) -> bool:
+        """A project's brand that stands for an enterprise of its own where the scope names its
+        enterprises in full: a known brand or one closed by a brand word (X科技, X矿业), and
+        neither inside a named enterprise nor opening with one's short form."""
+        if any(brand in k or (brand.startswith(k) and len(k) >= 2) for k in known):
+            return False
+        return any(brand.startswith(k) for k in self.lex.words("industry_terms", "known_brand")) \
+            or any(brand.endswith(w) and len(brand) > len(w)
+                   for w in self.lex.words("industry_terms", "brand_suffix"))
+
+    def _clause_projects(self, s0: int, s1: int) -> None:
+        """Inside a cluster scope, a clause whose subject is a project ("目前，A二期项目主体厂房已
+        封顶", "B股份有限公司（B）C扩建项目已进入设备安装阶段"): the name up to 项目/工程.  After a
+        full enterprise name with its short form in brackets the project is what follows."""
+        t = self.t
+        adverbs = sorted(self.lex.words("clusters", "clause_adverb"), key=len, reverse=True)
+        verbs = tuple(set(self.lex.words("project_patterns", "build_verb"))
+                      | set(self.lex.words("clusters", "member_verb"))
+                      | set(self.lex.words("clusters", "subject_verb"))
+                      | set(self.lex.words("clusters", "scope_verb")))
+        for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t[s0:s1]):
+            k = s0 + cm.start()
+            moved = True
+            while moved:
+                moved = False
+                for w in adverbs:
+                    if t.startswith(w, k) and k + len(w) < s0 + cm.end():
+                        k += len(w)
+                        moved = True
+                        break
+            # an opening support / build verb ("推动A有限公司扩能项目满产达效")
+            v = next((w for w in sorted(verbs, key=len, reverse=True) if t.startswith(w, k)), None)
+            if v:
+                k += len(v)
+            ce = s0 + cm.end()
+            m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?(?:项目|工程)").match(t, k, ce)
+            # "X生物工程股份有限公司建设Y项目": a 工程 inside a company name ends nothing
+            while m and t.startswith(("股份", "有限", "公司", "集团", "项目", "技术"), m.end()):
+                m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?(?:项目|工程)").match(t, k, ce)
+            if not m or m.end() == ce:
+                continue
+            ps, name = m.start(), m.group(0)
+            if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name):
+                continue
+            if "（" in name or "(" in name:
+                bm = re.match(r"(.{2,30}?(?:公司|集团))[（(]([^）)]{2,8})[）)](.*)$", name)
+                if bm and len(bm.group(3)) >= 4:
+                    ps += len(name) - len(bm.group(3))
+                    name = bm.group(3)
+                elif not self._full_enterprise_prefix(name):
+                    continue
+            if any(a < m.end() and ps < b for (a, b) in self.projects):
+                continue
+            self.projects[(ps, m.end())] = name
+
+    def _cluster_topics(self, clusters, skip) -> list[tuple[int, int, tuple[int, int]]]:
+        """Clusters that are the subject of a member list ("目前全县X产业集群已集聚A、B等企业",
+        "X产业集群今年将重点推进A项目") or the topic of a report sentence ("通报了X产业集群发展
+        情况。"): (scope start, scope end, cluster span).  The scope runs from the cluster (the
+        next sentence for a topic) to the end of its paragraph, or to the sentence of the next
+        cluster of another name."""
+        t = self.t
+        adverbs = sorted(self.lex.words("clusters", "subject_adverb"), key=len, reverse=True)
+        sverbs = tuple(self.lex.words("clusters", "subject_verb"))
+        topic_rx = self.lex.patterns("clusters", "topic_tail_rx")
+        verbs = set(self.lex.words("clusters", "scope_verb")) | set(self.lex.words("clusters", "member_verb")) \
+            | set(self.lex.words("clusters", "heading_verb")) | set(self.lex.words("clusters", "lead_in")) \
+            | set(self.lex.words("project_patterns", "build_verb"))
+        para_rx = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n")
+        out = []
+        for a, b in clusters:
+            if (a, b) in skip:
+                continue
+            cs = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
+            pre = t[cs:a]
+            start = None
+            tm = next((m for rx in topic_rx for m in [rx.match(t, b)] if m), None)
+            if tm:
+                start = tm.end()
+            elif len(pre) <= 8 and all(_is_han(c) for c in pre) and not any(c in _FUNC for c in pre) \
+                    and not any(v in pre for v in verbs):
+                k = b
+                moved = True
+                while moved:
+                    moved = False
+                    for w in adverbs:
+                        if t.startswith(w, k):
+                            k += len(w)
+                            moved = True
+                            break
+                if t.startswith(sverbs, k):
+                    start = b
+            if start is None:
+                continue
+            pm = para_rx.search(t, start)
+            end = pm.start() + 1 if pm else len(t)
+            name = self._bare(self.clusters[(a, b)])
+            for a2, b2 in clusters:
+                if start <= a2 < end and self._bare(self.clusters[(a2, b2)]) != name:
+                    end = max(start, max(t.rfind(c, start, a2) for c in "。；;！？!?\n") + 1)
+                    break
+            if end > start:
+                out.append((start, end, (a, b)))
+        return out
+
     def cluster_scopes(self) -> None:
         """in_cluster from text scoped to one cluster:
         * a clause opened by the cluster ("在X产业集群方面，…", "X产业集群：…", "围绕X产业集群，…")
@@ -2114,6 +2238,8 @@ class _Extractor:
         for a, b, start, end in openers:
             scopes.append((start, end, (a, b), "cluster_scope"))
         opener_spans = {(a, b) for a, b, _s, _e in openers}
+        for start, end, span in self._cluster_topics(clusters, opener_spans):
+            scopes.append((start, end, span, "cluster_topic"))
         verbs = self.lex.words("clusters", "scope_verb")
         for sm in re.finditer(r"[^。；;！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
@@ -2135,24 +2261,45 @@ class _Extractor:
         for s0, s1, cspan, ex in scopes:
             cname = self.clusters[cspan]
             self._scope_projects(s0, s1)
+            self._clause_projects(s0, s1)
             # "X产业园" inside "X产业园项目": one project, the written name
             for (a, b) in [k for k in self.projects if s0 <= k[0] and k[1] <= s1]:
                 if any(a2 == a and b2 > b and t[b:b2] in ("项目", "工程") for (a2, b2) in self.projects):
                     del self.projects[(a, b)]
             members: list[tuple[int, int, str, str]] = []
             csufs = self.lex.words("clusters", "suffix")
+            named = self._enterprises_in(s0, s1)
+            # a scope that names its enterprises in full — with their short forms in brackets
+            # ("依托A股份有限公司（A）、B有限公司（B）") or in a list ("集聚A股份有限公司、B等整车
+            # 企业") — takes from a project's name only a brand word (X科技, a known brand) that is
+            # none of those; "C新能源拖拉机基地" (C = a short form) or "D精深加工产业园" adds none
+            shorts = self._short_forms(s0, s1)
+            full_named = bool(shorts) or bool(re.search(
+                r"(?:公司|集团)(?:、[^,，。;；]{2,40}?)?等[\u4e00-\u9fff]{0,4}企业", t[s0:s1]))
+            known_names = [x for _a, _b, x in named] + shorts
+            proj_spans = []
             for (a, b), name in sorted(self.projects.items()):
                 # "“六大产业集群”项目" groups projects; it is not one
                 if s0 <= a and b <= s1 and not any(x in name for x in csufs):
                     members.append((a, b, name, "Project"))
+                    proj_spans.append((a, b))
                     brand = self._brand_any(self._strip_quotes(name))
+                    if brand and full_named and not self._brand_word(brand, known_names):
+                        brand = None
                     if brand:
                         members.append((a, a + len(brand), brand, "Enterprise"))
             for (a, b), name in sorted(self.enterprises.items()):
+                if full_named and any(pa <= a and b <= pb for pa, pb in proj_spans) \
+                        and not self._brand_word(name, known_names):
+                    continue
                 if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
                     members.append((a, b, name, "Enterprise"))
-            for a, b, name in self._enterprises_in(s0, s1) + self._capacity_objects(s0, s1):
+            for a, b, name in named + self._capacity_objects(s0, s1):
+                if full_named and not re.search("(?:公司|集团)$", name) \
+                        and any(pa <= a and b <= pb for pa, pb in proj_spans) \
+                        and not self._brand_word(name, [x for x in known_names if x != name]):
+                    continue
                 if any(pa <= a and b <= pb and k == "Project" and x != name and not x.startswith(name)
                        for pa, pb, x, k in members):
                     continue

@@ -786,3 +786,59 @@ def test_context_city_not_a_verb_before_shi_and_written_without_shi(tagger, lexi
     assert not any(a.startswith("联合") for a, _x in got)
     doc = prepare_text("地址：江苏省扬州市邗江区文昌西路1号。江苏省扬州市人民政府主办。\n", "a.txt")
     assert infer_city(doc, [], lexicon) == "扬州市"
+
+
+def test_cluster_as_subject_of_member_list_scopes_its_paragraph(tagger, lexicon):
+    """X产业集群已集聚A、B、C等骨干企业 … 目前，D项目…；E项目… (projects as clause subjects) and
+    "X产业集群今年将重点推进F项目和G项目，同时引进H有限公司等配套企业": the rest of the
+    paragraph is the cluster's; a project brand inside a listed full name adds no enterprise."""
+    text = ("宜宾市推进重点产业链建设\n"
+            "宜宾经开区动力电池产业集群已集聚锦江新能源科技股份有限公司、川南储能有限公司、"
+            "岷峰电池有限公司等骨干企业，带动配套企业80余家。目前，锦江新能源三期项目主体厂房已封顶；"
+            "岷峰固态电池中试线项目正在进行设备调试。\n"
+            "管委会主任周强介绍，智能终端产业集群今年将重点推进星河显示模组项目和翠屏精密结构件项目，"
+            "同时引进宜宾云帆电子有限公司等配套企业。\n"
+            "全市新材料产业集群营收增长9%。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = {(m, c.replace("宜宾经开区", "")) for m, c in surface_members(result)}
+    c1, c2 = "动力电池产业集群", "智能终端产业集群"
+    assert {("锦江新能源科技股份有限公司", c1), ("川南储能有限公司", c1), ("岷峰电池有限公司", c1),
+            ("锦江新能源三期项目", c1), ("岷峰固态电池中试线项目", c1),
+            ("星河显示模组项目", c2), ("翠屏精密结构件项目", c2), ("宜宾云帆电子有限公司", c2)} <= got
+    assert ("锦江新能源", c1) not in got and ("岷峰", c1) not in got
+    assert not any(c == "新材料产业集群" for _m, c in got)
+
+
+def test_cluster_topic_of_report_sentence_and_bracketed_short_form(tagger, lexicon):
+    """会议还通报了全县X产业集群发展情况。A股份有限公司（A）B扩产项目已…，C产业园二期项目…:
+    the cluster name is cut after 通报了/全县; the project after the bracket is B扩产项目."""
+    text = ("南浔区召开产业发展推进会\n"
+            "会议还通报了全县绿色食品产业集群发展情况。湖州禾丰食品股份有限公司（禾丰食品）冻干果蔬"
+            "扩产项目已进入设备安装阶段，南浔绿色食品产业园二期项目完成主体结构封顶。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "绿色食品产业集群"
+    assert {("冻干果蔬扩产项目", c), ("南浔绿色食品产业园二期项目", c),
+            ("湖州禾丰食品股份有限公司", c)} <= got
+    assert {m.text for m in result.mentions if m.type == "Cluster"} == {c}
+
+
+def test_report_item_with_bracketed_short_forms_and_trade_words(tagger, lexicon):
+    """依托A股份有限公司（A'）、中国B集团有限公司（中国B），加快A'…项目、B新能源…基地、精密铸锻产业园
+    项目: the short forms name no new enterprise, a project without a brand word names none;
+    引进储能电池、正极材料等配套企业 are trades; A有限公司扩能项目 keeps its full name."""
+    text = ("政府工作报告\n"
+            "1．智能装备产业集群。依托江淮重型机械股份有限公司（江淮重机）、中国皖工集团有限公司（中国皖工），"
+            "加快江淮重机高端液压件产业化项目、皖工新能源叉车智能制造基地、精密铸锻产业园项目建设。\n"
+            "2．新能源产业集群。推动瑞能科技（芜湖）有限公司扩能项目满产达效，"
+            "引进储能电池、正极材料等配套企业10家以上。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "智能装备产业集群", "新能源产业集群"
+    assert {("江淮重型机械股份有限公司", c1), ("中国皖工集团有限公司", c1),
+            ("江淮重机高端液压件产业化项目", c1), ("精密铸锻产业园项目", c1),
+            ("瑞能科技(芜湖)有限公司扩能项目", c2), ("瑞能科技(芜湖)有限公司", c2)} <= got
+    enterprises = {f.args["member"].text for f in result.facts
+                   if f.relation == "in_cluster" and f.args["member"].type != "Project"}
+    assert not enterprises & {"江淮重机高端", "江淮重机", "皖工新能源", "皖工", "精密铸锻",
+                              "储能电池", "正极材料"}, enterprises
