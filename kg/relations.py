@@ -152,6 +152,11 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
     text = doc.text[m.start:m.end]
     cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
+    # "A行动（市X局": an opening bracket left open inside the span starts a new name (a closed
+    # one is part of it: "X科技（洛阳）有限公司")
+    ob = max(text.rfind("("), text.rfind("（"))
+    if ob > cut and ")" not in text[ob:] and "）" not in text[ob:]:
+        cut = ob
     if m.type == "Organization":
         # "行动由市发改委": the organisation starts after a function word
         for w in ("由", "的", "了", "在", "是", "对", "向", "被", "把", "将", "经", "据"):
@@ -980,6 +985,12 @@ class _Extractor:
         return any(rx.search(bare) for rx in self.lex.patterns("project_patterns", "infra_cue"))
 
     def _add_action(self, s: int, e: int, source: str) -> None:
+        # "深化“X”活动": a verb right before the opening quote is no part of the name
+        q = next((k for k in range(s, e) if self.t[k] in "“「『\""), None)
+        v = next((w for w in self.lex.words("action_patterns", "quote_verb")
+                  if q is not None and q - len(w) >= s and self.t.startswith(w, q - len(w))), None)
+        if v:
+            s = q
         name = self.t[s:e]
         if self._is_infra(name):
             self.projects.setdefault((s, e), name)
@@ -1459,6 +1470,12 @@ class _Extractor:
         return sorted((a, b, n) for (a, b), n in self.actions.items() if s <= a and b <= e)
 
     def _umbrella(self, name: str) -> bool:
+        # "“三个一批”项目建设活动": a quoted numeral slogan followed by its own head word names
+        # one campaign ("“六个行动”" alone stays an umbrella)
+        qm = re.match(r"^\s*[“「『\"]([^”」』\"]+)[”」』\"](.+)$", name)
+        if qm and qm.group(2).strip() and not any(
+                qm.group(1).endswith(x) for x in self.lex.words("action_patterns", "suffix")):
+            return False
         bare = self._bare(name)
         return any(rx.search(bare) for rx in self.lex.patterns("action_patterns", "umbrella"))
 

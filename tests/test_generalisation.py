@@ -842,3 +842,37 @@ def test_report_item_with_bracketed_short_forms_and_trade_words(tagger, lexicon)
                    if f.relation == "in_cluster" and f.args["member"].type != "Project"}
     assert not enterprises & {"江淮重机高端", "江淮重机", "皖工新能源", "皖工", "精密铸锻",
                               "储能电池", "正极材料"}, enterprises
+
+
+def test_lead_notes_in_brackets_and_quoted_numeral_campaigns(tagger, lexicon):
+    """"实施A行动（市X局牵头）"; "深化“B”活动（…牵头）" without the verb; "由市Y委牵头的“四个一批”项目推进活动" is one
+    campaign, not an umbrella ("“六个行动”" alone still is one)."""
+    text = ("绵阳市政府工作报告\n\n"
+            "（一）坚持创新驱动\n\n"
+            "深入实施科技成果转化提速行动（市科学技术局牵头），力争技术合同成交额增长15%。"
+            "深化“千名干部进千企”活动（市经济和信息化局牵头），完善问题闭环机制。\n\n"
+            "与此同时，由市发改委牵头的“四个一批”项目推进活动也在加快推进。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_leads(result)
+    assert {("市科学技术局", "科技成果转化提速行动"),
+            ("市经济和信息化局", "“千名干部进千企”活动"),
+            ("市发改委", "“四个一批”项目推进活动")} <= got, got
+    assert not any(a.startswith("深化") for _o, a in got)
+
+
+def test_model_span_across_an_open_bracket_starts_after_it(lexicon):
+    """A model organisation "A行动（市X局" (bracket left open) is cut to 市X局; a closed bracket
+    inside a company name (X科技（芜湖）有限公司) stays."""
+    from kg.model import Mention
+    from kg.relations import _trim_mention
+
+    doc = prepare_text("深入实施质量强市行动（市市场监督管理局牵头），支持瑞能科技（芜湖）有限公司扩产。\n")
+    t = doc.text
+    a = t.index("质量强市行动")
+    b = t.index("局牵头") + 1
+    m = _trim_mention(Mention(doc.id, 0, a, b, t[a:b], "Organization", "government", "ner", 1.0), doc)
+    assert m is not None and m.text == "市市场监督管理局"
+    a2 = t.index("瑞能")
+    b2 = t.index("有限公司") + 4
+    m2 = _trim_mention(Mention(doc.id, 0, a2, b2, t[a2:b2], "Organization", "enterprise", "ner", 1.0), doc)
+    assert m2 is not None and m2.text == t[a2:b2]
