@@ -127,6 +127,10 @@ def place_extension(text: str, p: int, lo: int, is_place) -> int:
             break
         if text[c - 1] not in _ADMIN_END:
             continue
+        # a bare 县/市/区 prefix opening the name ("。县经|济和信息化局"): the organ of the
+        # document's own county / city
+        if text[c - 1] in "市县区旗" and (c - 1 == 0 or not _is_han(text[c - 2]) or text[c - 2] in _FUNC):
+            return c - 1
         for ln in range(8, 1, -1):
             a = c - ln
             if a < lo:

@@ -876,3 +876,25 @@ def test_model_span_across_an_open_bracket_starts_after_it(lexicon):
     b2 = t.index("有限公司") + 4
     m2 = _trim_mention(Mention(doc.id, 0, a2, b2, t[a2:b2], "Organization", "enterprise", "ner", 1.0), doc)
     assert m2 is not None and m2.text == t[a2:b2]
+
+
+def test_bare_county_prefix_before_a_function_character_body(tagger, lexicon):
+    """。县自然资源和规划局局长X / 县经济和信息化局局长Y: 自/经 after a bare 县 are part of the
+    body, the post's organisation is the whole 县…局."""
+    text = ("青禾县召开春耕生产工作会议\n"
+            "会议由县委副书记刘建明主持。会上，县自然资源和规划局局长韩志明作了发言。"
+            "县经济和信息化局局长程海涛表示，将全力保障农资供应。\n")
+    result, _facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert ("韩志明", "局长", "县自然资源和规划局") in posts, posts
+    assert ("程海涛", "局长", "县经济和信息化局") in posts, posts
+
+
+def test_newspaper_section_label_is_no_person(tagger, lexicon):
+    text = ("宜宾日报\n\n"
+            "■ 快讯\n\n"
+            "●3月11日，市政协召开主席会议。市政协主席王建平主持会议。\n")
+    result, _facts = run(tagger, lexicon, text)
+    persons = {m.text for m in result.mentions if m.type == "Person"}
+    assert "快讯" not in persons and "王建平" in persons, persons
