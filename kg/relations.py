@@ -43,6 +43,10 @@ _NAME_BAD_FIRST = set("会的和及等们一要将在是了对就把被为与同
 _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
 
+# the next item of an enumeration after a clause end ("。二是", "；其三，", "。第四，")
+_ENUM_NEXT = re.compile(r"[。；;！？!?]\s*(?:[二三四五六七八九十]是|其[二三四五六七八九十][,，、]?|第[二三四五六七八九十][,，、])")
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -1358,6 +1362,13 @@ class _Extractor:
                 continue
             if name.startswith("”"):
                 continue
+            # "X产业链" names a cluster only as a whole name: not 全产业链 (inside a project),
+            # 产业链群 / 产业链招商 / 产业链一期, nor generic (重点产业链)
+            if name.endswith("产业链") and (
+                    core.startswith("全") or not all(_is_han(c) for c in core) or "年" in core
+                    or re.match(r"(?:群|招商|[一二三四五六七八九十]期|项目|链长)", t[e:e + 4])
+                    or core in self.lex.words("clusters", "chain_generic")):
+                continue
             # quoted umbrella: “六大产业集群”
             if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
                 s2, e = s2 - 1, e + 1
@@ -1922,6 +1933,28 @@ class _Extractor:
             if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
                     and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
                 out.setdefault((start + cut, start + len(seg)), name)
+        # "重点企业有A、B、C等" / "龙头企业包括：A、B": the items up to the clause end
+        for hm in (m for rx in self.lex.patterns("clusters", "enterprise_head_rx")
+                   for m in rx.finditer(t, s0, s1)):
+            k = hm.end()
+            cm = re.compile(r"[,，。;；!?！？\n]").search(t, k, s1)
+            body = t[k:cm.start() if cm else s1]
+            body = re.sub(r"等(?:[\u4e00-\u9fff]{0,4}(?:企业|公司))?$", "", body)
+            pos = k
+            for raw in re.split(r"(、|和|及)", body):
+                it = raw.strip()
+                s_ = pos + (raw.find(it) if it else 0)
+                pos += len(raw)
+                if raw in ("、", "和", "及") or not it:
+                    continue
+                # "A股份有限公司（A）": the full name without its bracketed short form
+                it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
+                trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
+                    and not re.search("(?:公司|集团)$", it)
+                if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                        and not re.search(r"[0-9]", it) and not self._is_place(it) \
+                        and not self._enterprise_class(it) and not self._has_head(it):
+                    out.setdefault((s_, s_ + len(it)), it)
         tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
                                                    self.lex.patterns("clusters", "enterprise_tail_rx")]
         if tail_rx:
@@ -2030,7 +2063,9 @@ class _Extractor:
                         t[ls:a]) and t[b:b + 1] in "。." and t[b + 1:b + 2] not in ("\n", ""):
                 found.append((a, b, b + 1, "item"))
                 continue
-            pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "", t[ls:a]).strip()
+            # an interview answer opens with the speaker ("X：一是…"): the clause starts after it
+            pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "",
+                         re.sub(rf"^[{_HAN}]{{2,4}}[:：]", "", t[ls:a])).strip()
             # enumerations: "一是在X产业集群方面，", "其次，X产业集群：" (after the marks above)
             pre = re.sub(r"^(?:是|其[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[,，]?", "", pre)
             if pre and pre not in lead_in:
@@ -2072,6 +2107,10 @@ class _Extractor:
             # that stops at a comma continues the paragraph)
             pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
             end = pm.start() + 1 if pm else len(t)
+            # an enumeration ("一是X产业集群：…。二是…") ends the item at the next marker
+            em = _ENUM_NEXT.search(t, start, end)
+            if em:
+                end = em.start() + 1
             if i + 1 < len(found) and found[i + 1][0] < end:
                 nxt = found[i + 1][0]
                 semi = max(t.rfind("；", start, nxt), t.rfind(";", start, nxt))
@@ -2229,6 +2268,9 @@ class _Extractor:
                 continue
             pm = para_rx.search(t, start)
             end = pm.start() + 1 if pm else len(t)
+            em = _ENUM_NEXT.search(t, start, end)
+            if em:
+                end = em.start() + 1
             name = self._bare(self.clusters[(a, b)])
             for a2, b2 in clusters:
                 if start <= a2 < end and self._bare(self.clusters[(a2, b2)]) != name:
@@ -2305,7 +2347,12 @@ class _Extractor:
                     members.append((a, b, name, "Project"))
                     proj_spans.append((a, b))
                     brand = self._brand_any(self._strip_quotes(name))
-                    if brand and full_named and not self._brand_word(brand, known_names):
+                    # "重点企业有A汽车…，推进A汽车三期项目": the listed name, not a shorter brand
+                    listed = next((x for x in sorted(known_names, key=len, reverse=True)
+                                   if len(x) >= 2 and self._strip_quotes(name).startswith(x)), None)
+                    if listed:
+                        brand = listed
+                    elif brand and full_named and not self._brand_word(brand, known_names):
                         brand = None
                     if brand:
                         members.append((a, a + len(brand), brand, "Enterprise"))

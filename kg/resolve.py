@@ -309,12 +309,34 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                     if core != name:
                         full_by_core[core].add(name)
 
+    # ---- short forms written in brackets after a full enterprise name in the same document
+    # ("A机械股份有限公司（A重工）"): the short form (and the form without 中国) is that enterprise
+    short_of: dict[str, dict[str, str]] = defaultdict(dict)
+    drop = lex.words("industry_terms", "short_drop_prefix")
+    for r in results:
+        d = docs_by_id.get(r.doc_id)
+        if d is None:
+            continue
+        for m in r.mentions:
+            if m.type != "Organization" or not re.search("(?:公司|集团)$", m.text):
+                continue
+            bm = re.match(r"[（(]([^（）()]{2,8})[）)]", d.text[m.end:m.end + 10])
+            if not bm:
+                continue
+            short = _norm(bm.group(1))
+            forms = [short] + [short[len(p):] for p in drop
+                               if short.startswith(p) and len(short) - len(p) >= 2]
+            for f in forms:
+                short_of[r.doc_id].setdefault(f, _norm(m.text))
+
     def canon_of(typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype)"""
         c = canons.get(doc_id) or _Canon(lex, None, None)
         # a county document without a city is keyed by its county
         city = c.city or c.county or ""
         bare = _norm(text)
+        if typ == "Organization" and bare in short_of.get(doc_id, {}):
+            bare = short_of[doc_id][bare]
         if typ == "Organization":
             name, local = c.org(bare)
             sub = subtype or lex.org_subtype(name)

@@ -898,3 +898,46 @@ def test_newspaper_section_label_is_no_person(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text)
     persons = {m.text for m in result.mentions if m.type == "Person"}
     assert "快讯" not in persons and "王建平" in persons, persons
+
+
+def test_interview_enumeration_with_enterprise_head_lists_and_chains(tagger, lexicon):
+    """陈某：一是X产业集群：重点企业有A、B、C等，…推进A三期项目。二是Y产业链，龙头企业包括D股份
+    有限公司（D）、E有限公司。三是…: the speaker label does not hide the opener, each item ends at
+    the next 二是/三是, the listed name (A) is the enterprise of A三期项目, X产业链 is a cluster."""
+    text = ("江城市工信局局长谈产业集群培育\n"
+            "——访江城市工业和信息化局党组书记、局长陈立新\n"
+            "记者：今年市工信局牵头培育哪些产业集群？\n"
+            "陈立新：一是智能家电产业集群：重点企业有澜庭电器、禾木家居、星驰电机等，今年将推进澜庭电器三期项目、"
+            "禾木家居二期项目。二是光伏产业链，龙头企业包括晶耀光能股份有限公司（晶耀光能）、华屹硅材料有限公司。"
+            "三是生物医药产业集群，重点项目：康宁制药二期项目。\n")
+    result, facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2, c3 = "智能家电产业集群", "光伏产业链", "生物医药产业集群"
+    assert {("澜庭电器", c1), ("禾木家居", c1), ("星驰电机", c1), ("澜庭电器三期项目", c1),
+            ("禾木家居二期项目", c1), ("晶耀光能股份有限公司", c2), ("华屹硅材料有限公司", c2),
+            ("康宁制药二期项目", c3)} <= got, got
+    assert not any(m in ("澜庭", "禾木") for m, _c in got)
+    assert not any(c == c1 and m.startswith(("晶耀", "华屹", "康宁")) for m, c in got)
+    assert {m.text for m in result.mentions if m.type == "Cluster"} == {c1, c2, c3}
+
+
+def test_chain_names_that_are_no_cluster(tagger, lexicon):
+    """全产业链 inside a project, 产业链群/产业链招商 actions and 重点产业链 name no cluster."""
+    text = ("推进阳光新能源光伏全产业链一期项目建设。实施产业链群培育行动和产业链招商行动，"
+            "做强重点产业链。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert not any(m.type == "Cluster" for m in result.mentions), \
+        [m.text for m in result.mentions if m.type == "Cluster"]
+
+
+def test_bracketed_short_form_is_the_full_enterprise(tagger, lexicon):
+    """A机械股份有限公司（A重工）… A重工高端装备项目: the short form resolves to the full name."""
+    text = ("政府工作报告\n"
+            "1．高端装备产业集群。依托江淮重型机械股份有限公司（江淮重机）、中国皖工集团有限公司（中国皖工），"
+            "加快江淮重机高端液压件产业化项目、皖工新能源叉车智能制造基地建设。江淮重机营收增长12%。\n")
+    result, facts = run(tagger, lexicon, text)
+    orgs = {f.args["entity"].name for f in facts
+            if f.relation == "mentioned_in" and f.args["entity"].type == "Organization"}
+    assert "江淮重机" not in orgs and "江淮重型机械股份有限公司" in orgs, orgs
+    got = members(facts)
+    assert not any(m in ("江淮重机", "中国皖工", "皖工") for m, _t, _c in got)
