@@ -2029,6 +2029,7 @@ class _Extractor:
                         # "X股份张北基地": the brand ends with its brand word
                         name = name[:bsuf[0] + len(bsuf[1])]
                 if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
+                        or "项目" in name or "工程" in name \
                         or any(w in name for w in _NAME_STOP) or self._is_place(name) \
                         or self._enterprise_class(name) or self._has_head(name) \
                         or any(name.startswith(w) for w in terms) \
@@ -2141,6 +2142,9 @@ class _Extractor:
             body = clause[cut:]
             body = re.sub(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)?$",
                           "", body)
+            # "A项目、B项目进展顺利": a short predicate after the last project name
+            body = re.sub(r"(?<=项目|工程)(?:均|已|正|都|全面|总体)?[^、项工]{1,5}$", "", body) \
+                if "、" in body else body
             pos = cs + cut
             items = []
             for raw in body.split("、"):
@@ -2249,8 +2253,12 @@ class _Extractor:
             pre = t[cs:a]
             start = None
             tm = next((m for rx in topic_rx for m in [rx.match(t, b)] if m), None)
+            lm = re.compile(r"(?:的)?(?:重点|重大|龙头|骨干|链主)?(?:项目|企业)(?:主要)?(?:有|包括|为)?[:：]").match(t, b)
             if tm:
                 start = tm.end()
+            elif lm and all(_is_han(c) for c in pre) and len(pre) <= 8:
+                # "X产业集群重点项目：A、B进展顺利"
+                start = lm.end()
             elif len(pre) <= 8 and all(_is_han(c) for c in pre) and not any(c in _FUNC for c in pre) \
                     and not any(v in pre for v in verbs):
                 k = b
