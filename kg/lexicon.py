@@ -46,7 +46,7 @@ _KINDS: dict[str, set[str]] = {
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix", "not_city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",
-                           "short_drop_prefix"},
+                           "short_drop_prefix", "short_brand_suffix"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self"},
 }

@@ -1872,6 +1872,16 @@ class _Extractor:
         return None
 
     def _brand_any_rules(self, item: str) -> str | None:
+        # "X生物三期项目": a two-character brand + a word that names companies only right after
+        # such a brand (industry_terms.tsv short_brand_suffix; not "X生物医药产业园")
+        for w in self.lex.words("industry_terms", "short_brand_suffix"):
+            head = item[:2]
+            if item.startswith(w, 2) and len(item) > 4 + 1 and all(_is_han(c) for c in head) \
+                    and not item.startswith(("医药", "制品", "医学", "技术"), 4) \
+                    and head not in self._lex_places() and head not in self.places \
+                    and not any(head.startswith(x) for x in self.lex.words("industry_terms", "term")) \
+                    and not any(c in _FUNC for c in head):
+                return item[:2 + len(w)]
         b = self._brand_terms(item)
         terms = self.lex.words("industry_terms", "term")
         hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
@@ -2069,6 +2079,14 @@ class _Extractor:
                          re.sub(rf"^[{_HAN}]{{2,4}}[:：]", "", t[ls:a])).strip()
             # enumerations: "一是在X产业集群方面，", "其次，X产业集群：" (after the marks above)
             pre = re.sub(r"^(?:是|其[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[,，]?", "", pre)
+            # "吴某介绍，苏州将围绕X产业集群，…": a short subject and modal before the lead-in
+            # word of the last clause
+            last = re.split(r"[,，]", pre)[-1]
+            lw = next((w for w in lead_in if last.endswith(w)), None)
+            if lw and pre not in lead_in and re.fullmatch(
+                    rf"[{_HAN}]{{0,6}}?(?:将|要|还将|也将|还要|将继续|继续|正|已)", last[:-len(lw)]) \
+                    and not any(c in _FUNC for c in last[:-len(lw)].rstrip("将")):
+                pre = lw
             if pre and pre not in lead_in:
                 continue
             m = re.match(r"(?:方面|领域|上|(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
@@ -2163,6 +2181,27 @@ class _Extractor:
                         and it not in self.lex.words("project_patterns", "head") \
                         and not self._generic_project(it):
                     self.projects[(s, e)] = it
+
+    def _place_brand(self, item: str, brand: str | None) -> str | None:
+        """A brand opened by a place: "长沙吉利汽车产业园" -> the known brand after the place (吉利);
+        "X县数字经济产业园" (a place + words + a park right after them) names no enterprise."""
+        if not brand:
+            return brand
+        places = self._lex_places() | set(self.places) \
+            | {p[:-1] for p in self.places if len(p) >= 3 and p[-1] in "市县区旗"} \
+            | set(re.findall(r"([\u4e00-\u9fff]{2})[县区旗](?:委|人民政府|政府|人大)", self.t))
+        p = next((x for x in sorted(places, key=len, reverse=True)
+                  if len(x) >= 2 and brand.startswith(x) and len(brand) - len(x) >= 2), None)
+        if not p:
+            return brand
+        rest = item[len(p):]
+        known = next((k for k in self.lex.words("industry_terms", "known_brand") if rest.startswith(k)), None)
+        if known:
+            return known
+        parks = ("产业园", "园区", "产业城", "科技城", "小镇", "产业基地")
+        if item[len(brand):].startswith(parks):
+            return None
+        return brand
 
     def _short_forms(self, s0: int, s1: int) -> list[str]:
         """Short forms written in brackets after full enterprise names in [s0, s1)
@@ -2354,7 +2393,11 @@ class _Extractor:
                 if s0 <= a and b <= s1 and not any(x in name for x in csufs):
                     members.append((a, b, name, "Project"))
                     proj_spans.append((a, b))
-                    brand = self._brand_any(self._strip_quotes(name))
+                    brand = self._place_brand(self._strip_quotes(name),
+                                              self._brand_any(self._strip_quotes(name)))
+                    # a brand that opens a named enterprise (中联 of 中联重科股份有限公司) is that one
+                    if brand and any(len(x) > len(brand) and x.startswith(brand) for x in known_names):
+                        brand = None
                     # "重点企业有A汽车…，推进A汽车三期项目": the listed name, not a shorter brand
                     listed = next((x for x in sorted(known_names, key=len, reverse=True)
                                    if len(x) >= 2 and self._strip_quotes(name).startswith(x)), None)
@@ -2367,6 +2410,12 @@ class _Extractor:
             for (a, b), name in sorted(self.enterprises.items()):
                 if full_named and any(pa <= a and b <= pb for pa, pb in proj_spans) \
                         and not self._brand_word(name, known_names):
+                    continue
+                # a brand inside a project was decided with the project (place, named enterprise)
+                inside = next((self.projects[(pa, pb)] for pa, pb in proj_spans if pa <= a and b <= pb), None)
+                if inside is not None and (
+                        self._place_brand(self._strip_quotes(inside), name) != name
+                        or any(len(x) > len(name) and x.startswith(name) for x in known_names)):
                     continue
                 if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
