@@ -1984,7 +1984,9 @@ class _Extractor:
                     trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
                         and not re.search("(?:公司|集团)$", it)
                     if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
-                            and not self._is_place(it) and not self._enterprise_class(it):
+                            and not (self._is_place(it) and not it.startswith(
+                                tuple(self.lex.words("industry_terms", "known_brand")))) \
+                            and not self._enterprise_class(it):
                         s = pos + raw.find(it)
                         out.setdefault((s, s + len(it)), it)
                     pos += len(raw) + 1

@@ -981,3 +981,15 @@ def test_place_opened_brands_named_enterprises_and_lead_in_after_subject(tagger,
             ("株洲吉利汽车产业园项目", c2), ("吉利", c2), ("湘潭数字经济产业园项目", c2),
             ("泽润生物三期项目", c3), ("泽润生物", c3)} <= got, got
     assert not {("江岳", c1), ("株洲吉利", c2), ("湘潭数字经济", c2), ("泽润", c3)} & got
+
+
+def test_listed_known_brand_model_name_is_the_projects_enterprise(tagger, lexicon):
+    """要推动A品牌、B等整车企业扩大产能，加快A品牌X工厂二期项目建设: the listed name (a known brand +
+    a model name, which the model may tag as a place) is the enterprise, not the bare brand."""
+    text = ("记者 林平 报道：滨江市副市长何东日前表示，要推动上汽名爵、江淮瑞风等整车企业扩大产能，"
+            "加快上汽名爵临港工厂二期项目建设，做强新能源汽车产业集群。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "新能源汽车产业集群"
+    assert {("上汽名爵", c), ("江淮瑞风", c), ("上汽名爵临港工厂二期项目", c)} <= got, got
+    assert ("上汽", c) not in got
