@@ -784,6 +784,24 @@ class _Extractor:
                     out.add(self.t[x:y])
         return out
 
+    def _org_core(self, name: str) -> str:
+        """An organisation's name without its place prefix and with body abbreviations written
+        out (西宁市发改委, 市发改委 and 西宁市发展和改革委员会 share one core)."""
+        core = re.sub(rf"^[{_HAN}]{{0,8}}?(?:市|县|区|旗|盟|省)(?=[{_HAN}]{{2}})", "", name)
+        for ab in sorted(self.lex.abbreviations, key=lambda a: len(a.short), reverse=True):
+            if ab.scope == "body" and "{" not in ab.full and core.endswith(ab.short):
+                core = core[: -len(ab.short)] + ab.full
+                break
+        return core
+
+    def _blocking_orgs(self, a: int, b: int, org: str, titles: list[str]) -> set[str]:
+        """Organisations named in [a, b) that could hold the titles instead of ``org``: the same
+        body written otherwise (市发改委) and bodies the titles do not fit (an enterprise for 副
+        局长) block nothing."""
+        core = self._org_core(org)
+        return {o for o in self._orgs_between(a, b)
+                if self._org_core(o) != core and self._title_fits(o, titles)}
+
     def _carried_org(self, start: int, titles: list[str]) -> str | None:
         """The organisation a title written without one refers to: the previous chain's (same
         paragraph or previous sentence) or the headline's single organisation, never across
@@ -798,7 +816,8 @@ class _Extractor:
                 break
             org = next((o for o, k, _t in reversed(ch.elements)
                         if o and k in ("org", "inherited") and o not in bare), None)
-            if org and self._title_fits(org, titles) and not (self._orgs_between(ch.end, start) - {org}):
+            if org and self._title_fits(org, titles) and not (
+                    self._blocking_orgs(ch.end, start, org, titles) - {org}):
                 return org
             break
         # the heading lines: up to three lines before the first one holding a sentence end
@@ -812,10 +831,15 @@ class _Extractor:
         if hl_end == 0:
             return None
         names = {n for n in self._orgs_between(0, hl_end) if n not in bare and len(n) >= 4}
+        # a navigation word joined before the headline's organisation ("工作动态X委员会") is the
+        # same organisation
+        names = {n for n in names if not any(m != n and n.endswith(m) for m in names)}
+        # navigation words the model tags (新闻中心) do not hold a 副局长
+        names = {n for n in names if self._title_fits(n, titles)}
         if len(names) != 1:
             return None
         org = names.pop()
-        if not self._title_fits(org, titles) or (self._orgs_between(hl_end, start) - {org} - bare):
+        if not self._title_fits(org, titles) or (self._blocking_orgs(hl_end, start, org, titles) - {org} - bare):
             return None
         return org
 

@@ -49,7 +49,7 @@ def test_bare_actions_led_by_agency_after_you(tagger, lexicon):
             "数字经济提速行动由市经信局牵头抓总，市财政局、市自然资源局配合。\n")
     result, facts = run(tagger, lexicon, text, city="宜宾市")
     assert leads(facts) == {("宜宾市投资促进局", "产业链招商行动"),
-                            ("宜宾市经信局", "数字经济提速行动")}
+                            ("宜宾市经济和信息化局", "数字经济提速行动")}
     actions = {m.text for m in result.mentions if m.type == "Action"}
     assert {"产业链招商行动", "数字经济提速行动"} <= actions
 
@@ -993,3 +993,24 @@ def test_listed_known_brand_model_name_is_the_projects_enterprise(tagger, lexico
     c = "新能源汽车产业集群"
     assert {("上汽名爵", c), ("江淮瑞风", c), ("上汽名爵临港工厂二期项目", c)} <= got, got
     assert ("上汽", c) not in got
+
+
+def test_carried_organisation_across_same_body_short_forms_and_enterprises(tagger, lexicon):
+    """A title without organisation after a paragraph that names the same body in short (市商务局,
+    市经信局) or an enterprise the title does not fit carries the chain's / headline's body."""
+    web = ("网站首页 | 新闻中心 | 政务公开\n\n"
+           "当前位置：首页 > 新闻中心 > 工作动态\n\n"
+           "江州市商务局召开党组会议\n\n"
+           "日期：2025-03-02 来源：江州市商务局\n\n"
+           "3月1日，江州市商务局党组书记、局长赵明主持召开党组会议。会议指出，市商务局作为“消费提振年”"
+           "行动的牵头单位，要推进华联商贸城二期项目建设，壮大现代商贸产业集群。\n"
+           "副局长钱丽、孙涛参加会议。\n")
+    news = ("江州市经济和信息化局党组书记、局长余海表示，市经信局将推动华康电子二期项目加快建设。\n"
+            "副局长刘平介绍，全市将实施中小企业梯度培育计划。\n")
+    for text, want in ((web, {("钱丽", "副局长"), ("孙涛", "副局长")}), (news, {("刘平", "副局长")})):
+        _result, facts = run(tagger, lexicon, text)
+        posts = {(f.args["person"].name, f.args["post"].name, f.args["org"].name)
+                 for f in facts if f.relation == "holds_post"}
+        for person, post in want:
+            assert any(p == person and t == post and o.startswith("江州市") and o.endswith("局")
+                       for p, t, o in posts), posts
