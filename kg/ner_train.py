@@ -19,6 +19,7 @@ repository, then to the working directory).  Nothing here downloads anything.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -456,10 +457,11 @@ def patch_crf(component) -> None:
 def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = None, *,
           use: Sequence[str] = ("cluener", "resume", "msra"), msra_sentences: int | None = None,
           epochs: int = 10, embed: int = 100, hidden: int = 128, batch_size: int = 32, lr: float = 1e-3,
-          drop: float = 0.5, patience: int = 3, threads: int = 2, seed: int = 1, max_len: int = 150,
+          drop: float = 0.5, patience: int = 5, threads: int = 2, seed: int = 1, max_len: int = 150,
           bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
           max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
-          pretrain_epochs: int = 5, rules_path: str | os.PathLike | None = None, log=print) -> dict:
+          pretrain_epochs: int = 5, init_from: str | os.PathLike | None = None,
+          rules_path: str | os.PathLike | None = None, log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
     ``bigram_dim`` > 0 adds char-bigram features (the ``bigram_vocab`` most frequent training
@@ -470,7 +472,10 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     (estimated from the previous epoch) and keeps the best epoch so far.  ``pretrain`` first trains
     skip-gram char and bigram vectors (:func:`pretrain_vectors`) on the training text plus the
     People's Daily 1998 text and initialises the embeddings with them; CLUENER dev and MSRA test
-    text is never used.
+    text is never used.  ``init_from`` continues training from the weights of an earlier run on
+    the same data (same vocabularies, e.g. with a lower ``lr``).  ``patience`` is HanLP's early
+    stop (epochs without a better selection score); the learning rate is halved after 3 such
+    epochs, so a patience above 3 lets the halved rate run.
     """
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
@@ -504,7 +509,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         stats["bigrams_seen"] = len(counts)
         embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim)
     vectors: tuple[dict, dict] | None = None
-    if pretrain:
+    if pretrain and init_from is None:          # continuing: the weights come from init_from
         texts = list(dict.fromkeys(t for t, _ in trn + dev))
         pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"
         if pd98.is_file():
@@ -517,7 +522,10 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         model = upstream_build(**kwargs)
         if model.crf is not None:
             model.crf.batch_first = True
-        if vectors is not None and not stats.get("pretrained_rows"):
+        if init_from is not None:
+            _load_weights_from(model, rec.vocabs, Path(init_from))
+            log(f"weights initialised from {init_from}")
+        elif vectors is not None and not stats.get("pretrained_rows"):
             emb = model.embed
             char_weight = emb.char.weight if bigram_dim else emb.weight
             rows = {"char": init_embedding(char_weight, rec.vocabs["token"], vectors[0])}
@@ -574,7 +582,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
                        hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
                        msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
-                       repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs),
+                       repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
+                       patience=patience, init_from=None if init_from is None else str(init_from)),
     }
     (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
@@ -582,6 +591,24 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
 
 class _OutOfTime(Exception):
     pass
+
+
+def _load_weights_from(model, vocabs, src: Path) -> None:
+    """Copy the weights of the model saved in ``src`` into ``model``; its vocabularies must equal
+    the ones just built from the training data (same corpora, mapping and seed)."""
+    import torch
+
+    try:
+        saved = json.loads((src / "vocabs.json").read_text(encoding="utf-8"))
+        state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
+    except (OSError, ValueError) as e:
+        raise KgError(f"{src}: cannot read a model to continue from ({e})") from None
+    for name, vocab in vocabs.items():
+        tokens = [t for t, _ in sorted(vocab.token_to_idx.items(), key=lambda kv: kv[1])]
+        if saved.get(name, {}).get("idx_to_token") != tokens:
+            raise KgError(f"{src}: its {name!r} vocabulary differs from this training data's; "
+                          f"continue only with the corpora, --repeat and --seed it was trained with")
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
 
 
 def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
@@ -724,7 +751,20 @@ def _make_app():
     app = typer.Typer(help="Train and evaluate kg's own NER model.", no_args_is_help=True)
     console = Console()
 
+    def one_line_errors(fn):
+        """A KgError (missing corpus, bad option, unusable model directory) ends the command with
+        one line on stderr and exit status 1, not a traceback."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except KgError as e:
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(1)
+        return wrapper
+
     @app.command("train")
+    @one_line_errors
     def train_cmd(
         out: Path = typer.Option(..., "--out", "-o", help="Directory to write the model into."),
         corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA",
@@ -732,7 +772,8 @@ def _make_app():
         use: str = typer.Option("cluener,resume,msra", help="Comma-separated corpora to train on."),
         msra_sentences: int | None = typer.Option(None, help="Use at most this many MSRA sentences."),
         epochs: int = typer.Option(10), embed: int = typer.Option(100), hidden: int = typer.Option(128),
-        batch_size: int = typer.Option(32), lr: float = typer.Option(1e-3), patience: int = typer.Option(3),
+        batch_size: int = typer.Option(32), lr: float = typer.Option(1e-3),
+        patience: int = typer.Option(5, help="Stop after this many epochs without a better selection score."),
         bigram_dim: int = typer.Option(50, help="Char-bigram embedding size (0: chars only)."),
         bigram_vocab: int = typer.Option(20000, help="Keep this many most frequent bigrams."),
         threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
@@ -742,6 +783,8 @@ def _make_app():
         repeat: str = typer.Option("", help="Up-sample corpora, e.g. 'cluener=2' (each sentence twice)."),
         pretrain: bool = typer.Option(False, help="Initialise char/bigram embeddings with skip-gram vectors "
                                                   "trained on the corpora's text (needs gensim: .[train])."),
+        init_from: Path | None = typer.Option(None, help="Continue from this earlier run's weights "
+                                                         "(same corpora, --repeat and --seed)."),
     ):
         """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
         summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
@@ -749,11 +792,12 @@ def _make_app():
                         batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
                         bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half,
                         max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
-                        log=console.print)
+                        init_from=init_from, log=console.print)
         console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
                       f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
 
     @app.command("finalize")
+    @one_line_errors
     def finalize_cmd(model: Path = typer.Argument(..., help="A HanLP save directory (e.g. a stopped run)."),
                      half: bool = typer.Option(True)):
         """Turn a (possibly interrupted) training directory into a kg model directory."""
@@ -761,6 +805,7 @@ def _make_app():
         console.print(f"[green]finalized[/green] {model}")
 
     @app.command("eval")
+    @one_line_errors
     def eval_cmd(
         dataset: str = typer.Argument("cluener-dev", help=f"One of {', '.join(DATASETS)}."),
         model: Path | None = typer.Option(None, "--model", "-m", help="Model directory (default: shipped)."),

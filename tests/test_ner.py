@@ -9,7 +9,7 @@ import pytest
 
 from kg.model import Document, KgError, Sentence
 from kg.ner import DEFAULT_MODEL_DIR, NerTagger, char_bigrams, chunk_text, model_version
-from kg.ner_train import (_parse_repeat, _split_long, add_silver_posts, build_training_data, init_embedding,
+from kg.ner_train import (_load_weights_from, _parse_repeat, _split_long, add_silver_posts, build_training_data, init_embedding,
                           load_rules, org_subtype_label, read_char_tagged, read_cluener, read_peoples_daily_text,
                           score_spans, spans_to_bio, tags_to_spans)
 
@@ -240,6 +240,27 @@ def test_init_embedding_copies_scaled_vectors():
     assert torch.allclose(weight[vocab["甲"]], torch.tensor([1.2, 0.0, 0.0, 1.6]))   # unit norm x sqrt(4)
     assert torch.allclose(weight[vocab["丙"]], torch.tensor([0.0, 2.0, 0.0, 0.0]))
     assert weight[vocab["乙"]].abs().sum() == 0 and weight[0].abs().sum() == 0          # untouched, padding
+
+
+def test_continue_from_earlier_weights(tmp_path):
+    import torch
+    from hanlp.common.vocab import Vocab
+
+    vocab = Vocab()
+    for ch in "甲乙":
+        vocab.get_idx(ch)
+    earlier = torch.nn.Linear(2, 3)
+    torch.save({k: v.half() for k, v in earlier.state_dict().items()}, tmp_path / "model.pt")
+    (tmp_path / "vocabs.json").write_text(json.dumps({"token": {"idx_to_token": ["<pad>", "<unk>", "甲", "乙"]}}),
+                                          encoding="utf-8")
+    model = torch.nn.Linear(2, 3)
+    _load_weights_from(model, {"token": vocab}, tmp_path)
+    assert torch.allclose(model.weight, earlier.weight.half().float())
+    vocab.get_idx("丙")                                    # other training data: other vocabulary
+    with pytest.raises(KgError, match="'token' vocabulary differs"):
+        _load_weights_from(model, {"token": vocab}, tmp_path)
+    with pytest.raises(KgError, match="cannot read a model"):
+        _load_weights_from(model, {"token": vocab}, tmp_path / "missing")
 
 
 def test_label_mapping_rules():
