@@ -2328,7 +2328,7 @@ class _Extractor:
                     and not any(v in pre for v in verbs):
                 k = b
                 moved = True
-                while moved:
+                while moved and not t.startswith(sverbs, k):
                     moved = False
                     for w in adverbs:
                         if t.startswith(w, k):

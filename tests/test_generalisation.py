@@ -1014,3 +1014,19 @@ def test_carried_organisation_across_same_body_short_forms_and_enterprises(tagge
         for person, post in want:
             assert any(p == person and t == post and o.startswith("江州市") and o.endswith("局")
                        for p, t, o in posts), posts
+
+
+def test_traditional_meeting_report_cluster_subjects_with_modal(tagger, lexicon):
+    """Traditional script: X產業集群集聚了A股份有限公司、B有限公司等…企業 / Y產業集群要加快C項目建設，
+    支持D有限公司擴大產能 (a modal before the verb)."""
+    text = ("臨州市召開產業集群發展推進會\n\n"
+            "本報訊（記者 鄭雅文）3月15日，臨州市召開產業集群發展推進會。市長陳國華主持。\n\n"
+            "會議通報了全市先進製造業集群培育情況。新能源汽車產業集群集聚了臨江汽車股份有限公司、"
+            "遠達電池有限公司等整車及配套企業60餘家，臨江汽車二期項目已竣工投產。\n\n"
+            "會議要求，市發改委負責統籌重大項目。生物醫藥產業集群要加快康泰製藥新廠區項目建設，"
+            "支持瑞和生物有限公司擴大產能。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "新能源汽车产业集群", "生物医药产业集群"
+    assert {("临江汽车股份有限公司", c1), ("远达电池有限公司", c1), ("临江汽车二期项目", c1),
+            ("康泰制药新厂区项目", c2), ("康泰制药", c2), ("瑞和生物有限公司", c2)} <= got, got
