@@ -1549,7 +1549,9 @@ class _Extractor:
                     # "作为X的牵头部门，我们将…" inside an interview: the interviewee's department
                     iorg = self._interview_org_before(cm.start())
                     if iorg:
-                        emit(iorg, act, (act[0], act[1]), "interview_frame", 0.7)
+                        # "我局将牵头实施A和B": every joined action
+                        for a in self._co_actions(act, ss, se):
+                            emit(iorg, a, (a[0], a[1]), "interview_frame", 0.7)
                     continue
                 for o in self._co_leads(org):
                     # the action may stand in the sentence before (一、实施A和B。由C牵头…)
@@ -1588,6 +1590,11 @@ class _Extractor:
                 introduced = any(pre.endswith(v) for v in verbs)
                 if in_headline or introduced:
                     emit(org, a, (a[0], a[1]), "interview_frame", 0.7)
+                    # "实施A行动和B工程": the actions joined to an introduced one
+                    if introduced:
+                        for a2 in self._co_actions(a, a[0], min(sec_end, a[1] + 60)):
+                            if any(self._bare(a2[2]).endswith(x) for x in lead_sufs):
+                                emit(org, a2, (a2[0], a2[1]), "interview_frame", 0.7)
 
     # ------------------------------------------------------------------ part_of / located_in
     def structure(self) -> None:
@@ -2000,6 +2007,9 @@ class _Extractor:
                     k = seg.rfind(v, 0, max(0, seg.find("、")) if "、" in seg else len(seg))
                     if k >= 0:
                         cut = max(cut, k + len(v))
+                # "集聚了A、B等企业": the aspect particle after the verb
+                if cut and seg[cut:cut + 1] == "了":
+                    cut += 1
                 pos = start + cut
                 for raw in seg[cut:].split("、"):
                     it = raw.strip()

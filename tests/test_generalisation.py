@@ -1030,3 +1030,27 @@ def test_traditional_meeting_report_cluster_subjects_with_modal(tagger, lexicon)
     c1, c2 = "新能源汽车产业集群", "生物医药产业集群"
     assert {("临江汽车股份有限公司", c1), ("远达电池有限公司", c1), ("临江汽车二期项目", c1),
             ("康泰制药新厂区项目", c2), ("康泰制药", c2), ("瑞和生物有限公司", c2)} <= got, got
+
+
+def test_interview_on_led_clusters_and_joined_actions(tagger, lexicon):
+    """——专访 header, 问/答 layout: "X产业集群以A股份有限公司为龙头，集聚了B、C等配套企业…，今年重点
+    推进A…项目" (以…为龙头 opens the scope, 了 after the verb), "Y产业集群拥有D、E等骨干企业"; the
+    bureau leads both actions of "我局将牵头实施“F”行动和“G”工程"."""
+    text = ("聚焦产业集群 打造发展新引擎\n"
+            "——专访岳州市工业和信息化局局长韩志强\n\n"
+            "问：市工信局牵头培育哪几个产业集群？\n"
+            "答：我局牵头培育新型显示、智能装备两个产业集群。新型显示产业集群以岳光电子股份有限公司为龙头，"
+            "集聚了华润玻璃、晶岳光学等配套企业30余家，今年重点推进岳光电子第6代OLED生产线项目、"
+            "晶岳光学偏光片二期项目。智能装备产业集群拥有岳重机械、湘岳数控等骨干企业，"
+            "正在建设岳重机械智能工厂项目。\n"
+            "问：今年有哪些重点行动？\n"
+            "答：我局将牵头实施“智改数转”行动和“链主培育”工程，推动企业上云用数。\n")
+    result, facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "新型显示产业集群", "智能装备产业集群"
+    assert {("岳光电子股份有限公司", c1), ("华润玻璃", c1), ("晶岳光学", c1),
+            ("岳光电子第6代OLED生产线项目", c1), ("晶岳光学偏光片二期项目", c1),
+            ("岳重机械", c2), ("湘岳数控", c2), ("岳重机械智能工厂项目", c2)} <= got, got
+    assert ("岳光电子", c1) not in got
+    assert {("岳州市工业和信息化局", "智改数转行动"),
+            ("岳州市工业和信息化局", "链主培育工程")} <= leads(facts), leads(facts)
