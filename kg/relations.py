@@ -2318,7 +2318,7 @@ class _Extractor:
         topic_rx = self.lex.patterns("clusters", "topic_tail_rx")
         verbs = set(self.lex.words("clusters", "scope_verb")) | set(self.lex.words("clusters", "member_verb")) \
             | set(self.lex.words("clusters", "heading_verb")) | set(self.lex.words("clusters", "lead_in")) \
-            | set(self.lex.words("project_patterns", "build_verb"))
+            | set(self.lex.words("project_patterns", "build_verb")) | {"召开", "举行", "举办", "召集"}
         para_rx = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n")
         out = []
         for a, b in clusters:
@@ -2345,7 +2345,9 @@ class _Extractor:
                             k += len(w)
                             moved = True
                             break
-                if t.startswith(sverbs, k):
+                v = next((w for w in sorted(sverbs, key=len, reverse=True) if t.startswith(w, k)), None)
+                # "X产业集群推进会" is a meeting, not a cluster doing something
+                if v and not re.match(r"(?:工作)?(?:大)?会", t[k + len(v):k + len(v) + 3]):
                     start = b
             if start is None:
                 continue

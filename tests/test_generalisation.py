@@ -1054,3 +1054,18 @@ def test_interview_on_led_clusters_and_joined_actions(tagger, lexicon):
     assert ("岳光电子", c1) not in got
     assert {("岳州市工业和信息化局", "智改数转行动"),
             ("岳州市工业和信息化局", "链主培育工程")} <= leads(facts), leads(facts)
+
+
+def test_cluster_meeting_headline_opens_no_scope(tagger, lexicon):
+    """Guard for the round-5 subject rule: "X县召开Y产业集群推进会" (a meeting, in a headline the
+    ingest joins to the 来源 line and body) scopes nothing; hard-wrapped names still resolve."""
+    text = ("江县人民政府网\n"
+            "首页 > 新闻中心 > 部门动态\n\n"
+            "江县召开绿色家居产业集群推进会\n\n"
+            "来源：江县融媒体中心　作者：李明　发布时间：2025-04-10\n\n"
+            "4月9日，江县召开绿色家居产业集群推进会。县委副书记、县长王\n"
+            "建华出席会议。会议要求，加快推进县城污水管网二期项目和滨江大道改造工程，\n"
+            "确保年内完工。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert surface_members(result) == set(), surface_members(result)
+    assert any(m.type == "Person" and m.text == "王建华" for m in result.mentions)
