@@ -2048,7 +2048,15 @@ class _Extractor:
         out: list[tuple[int, int, str]] = []
         for m in rx.finditer(t, s0, s1):
             pos = m.start(1)
-            for raw in re.split(r"(、|和|及|与)", m.group(1)):
+            # 和/及/与 join two names only where both sides keep 2+ characters (瑞和生物 is one)
+            pieces = []
+            for part in re.split(r"(、)", m.group(1)):
+                sub = re.split(r"(和|及|与)", part)
+                if len(sub) > 1 and all(len(x.strip()) >= 2 for x in sub[::2]):
+                    pieces.extend(sub)
+                else:
+                    pieces.append(part)
+            for raw in pieces:
                 if raw in ("、", "和", "及", "与"):
                     pos += len(raw)
                     continue
@@ -2210,7 +2218,10 @@ class _Extractor:
                                     and self._has_head(it)
                                     and not any(w in it for w in _NAME_STOP) for _s, _e, it in items):
                 continue
-            if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]):
+            # one item: a project head, or a plant built in the clause ("加快A封装测试基地建设")
+            if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]) \
+                    and not (tail and re.search("(?:基地|产业园|工厂|生产线)$", items[0][2])
+                             and len(items[0][2]) >= 6):
                 continue
             for s, e, it in items:
                 if not any(a < e and s < b for (a, b) in self.projects) \

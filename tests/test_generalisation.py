@@ -1069,3 +1069,22 @@ def test_cluster_meeting_headline_opens_no_scope(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text)
     assert surface_members(result) == set(), surface_members(result)
     assert any(m.type == "Person" and m.text == "王建华" for m in result.mentions)
+
+
+def test_traditional_interview_enumerated_cluster_clauses(tagger, lexicon):
+    """Traditional interview: 一是壯大X產業集群，推動A、B等企業…；二是…加快C基地建設；三是…支持D、
+    瑞和生物擴大產能 (和 inside a name is no conjunction); "市工信局作為產業集群培育的牽頭部門" names
+    no cluster."""
+    text = ("臨州市工信局長談產業集群\n"
+            "——訪臨州市工業和信息化局局長林國棟\n\n"
+            "記者：市工信局作為產業集群培育的牽頭部門，今年有哪些打算？\n"
+            "林國棟：一是壯大新材料產業集群，推動鑫達鋁業、華拓新材、金鼎化工等企業加快技改擴能，"
+            "開工建設鑫達鋁業高端鋁箔項目。二是做強電子信息產業集群，重點引進芯源微電子有限公司，"
+            "加快芯源微電子封裝測試基地建設。三是培育生物醫藥產業集群，支持康泰製藥、瑞和生物擴大產能。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2, c3 = "新材料产业集群", "电子信息产业集群", "生物医药产业集群"
+    assert {("鑫达铝业", c1), ("华拓新材", c1), ("金鼎化工", c1), ("鑫达铝业高端铝箔项目", c1),
+            ("芯源微电子有限公司", c2), ("芯源微电子封装测试基地", c2),
+            ("康泰制药", c3), ("瑞和生物", c3)} <= got, got
+    assert {m.text for m in result.mentions if m.type == "Cluster"} == {c1, c2, c3}
