@@ -2220,7 +2220,8 @@ class _Extractor:
                 continue
             # one item: a project head, or a plant built in the clause ("加快A封装测试基地建设")
             if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]) \
-                    and not (tail and re.search("(?:基地|产业园|工厂|生产线)$", items[0][2])
+                    and not (tail and re.search("建设|开工|建成", tail.group(0))
+                             and re.search("(?:基地|产业园|工厂|生产线)$", items[0][2])
                              and len(items[0][2]) >= 6):
                 continue
             for s, e, it in items:
