@@ -2251,6 +2251,37 @@ class _Extractor:
             return None
         return brand
 
+    def _colon_members(self, cspan: tuple[int, int], s0: int, s1: int) -> list[tuple[int, int, str]]:
+        """"X产业集群：A股份有限公司、B、C三期项目。": a list right after the cluster's colon names
+        its members; the items that are no project (no project head) are enterprises."""
+        t = self.t
+        if not re.fullmatch(r"\s*[:：]\s*", t[cspan[1]:s0]):
+            return []
+        cm = re.compile(r"[,，。;；!?！？\n]").search(t, s0, s1)
+        body = t[s0:cm.start() if cm else s1]
+        if "、" not in body:
+            return []
+        out = []
+        pos = s0
+        for raw in body.split("、"):
+            it = raw.strip()
+            s_ = pos + (raw.find(it) if it else 0)
+            pos += len(raw) + 1
+            it = re.sub(r"(?:等|等企业)$", "", it)
+            if 4 <= len(it) <= 30 and self._has_head(it) and not self._generic_project(it) \
+                    and not any(w in it for w in _NAME_STOP) \
+                    and not any(a < s_ + len(it) and s_ < b for (a, b) in self.projects):
+                self.projects[(s_, s_ + len(it))] = it
+                continue
+            if not (2 <= len(it) <= 30) or self._has_head(it) or any(w in it for w in _NAME_STOP) \
+                    or re.search(r"[0-9]", it) or self._is_place(it) or self._enterprise_class(it) \
+                    or it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
+                    or any(w in it for w in self.lex.words("industry_terms", "public_body")) \
+                    or it.startswith(tuple(self.lex.words("industry_terms", "public_start"))):
+                continue
+            out.append((s_, s_ + len(it), it))
+        return out
+
     def _short_forms(self, s0: int, s1: int) -> list[str]:
         """Short forms written in brackets after full enterprise names in [s0, s1)
         ("A集团股份有限公司（A股份）"), with a leading 中国 also dropped (中国X -> X)."""
@@ -2429,6 +2460,7 @@ class _Extractor:
             members: list[tuple[int, int, str, str]] = []
             csufs = self.lex.words("clusters", "suffix")
             named = self._enterprises_in(s0, s1)
+            colon = self._colon_members(cspan, s0, s1)   # also registers the colon list's projects
             # a scope that names its enterprises in full — with their short forms in brackets
             # ("依托A股份有限公司（A）、B有限公司（B）") or in a list ("集聚A股份有限公司、B等整车
             # 企业") — takes from a project's name only a brand word (X科技, a known brand) that is
@@ -2470,7 +2502,7 @@ class _Extractor:
                 if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
                     members.append((a, b, name, "Enterprise"))
-            for a, b, name in named + self._capacity_objects(s0, s1):
+            for a, b, name in named + self._capacity_objects(s0, s1) + colon:
                 if full_named and not re.search("(?:公司|集团)$", name) \
                         and any(pa <= a and b <= pb for pa, pb in proj_spans) \
                         and not self._brand_word(name, [x for x in known_names if x != name]):

@@ -1088,3 +1088,19 @@ def test_traditional_interview_enumerated_cluster_clauses(tagger, lexicon):
             ("芯源微电子有限公司", c2), ("芯源微电子封装测试基地", c2),
             ("康泰制药", c3), ("瑞和生物", c3)} <= got, got
     assert {m.text for m in result.mentions if m.type == "Cluster"} == {c1, c2, c3}
+
+
+def test_member_list_right_after_cluster_colon(tagger, lexicon):
+    """一是X产业集群：A股份有限公司、B有限公司、C、D三期项目。: every item after the cluster's colon
+    is a member (C a bare enterprise name, A三期项目 a project whose brand is the listed A);
+    a public body (国家…库) is none."""
+    text = ("江城市重点产业集群名单\n"
+            "一是智能家电产业集群：澜庭电器股份有限公司、禾木家居有限公司、星驰电机、澜庭电器三期项目。\n"
+            "二是绿色食品产业集群：谷丰粮油、康乳乳业、国家粮食储备库。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "智能家电产业集群", "绿色食品产业集群"
+    assert {("澜庭电器股份有限公司", c1), ("禾木家居有限公司", c1), ("星驰电机", c1),
+            ("澜庭电器三期项目", c1), ("谷丰粮油", c2), ("康乳乳业", c2)} <= got, got
+    assert ("澜庭电器", c1) not in got
+    assert not any(m.startswith("国家") for m, _c in got)
