@@ -48,7 +48,7 @@ _KINDS: dict[str, set[str]] = {
                            "known_brand", "site_term", "public_start", "public_body",
                            "short_drop_prefix", "short_brand_suffix"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
-                    "adverb", "adverb_verb", "media_self"},
+                    "adverb", "adverb_verb", "media_self", "source_label"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

@@ -977,6 +977,15 @@ class _Extractor:
             for m in re.finditer(re.escape(w), t):
                 # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
                 self.orgs.setdefault((m.start(), m.end()), (w, None))
+        # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
+        labels = self.lex.words("persons", "source_label")
+        if labels:
+            rx = re.compile(rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
+                            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)")
+            for m in rx.finditer(t):
+                if self.lex.ends_with_org_suffix(m.group(1)):
+                    self.orgs.setdefault((m.start(1), m.end(1)),
+                                         (m.group(1), self.lex.org_subtype(m.group(1))))
         # "<place>市委" / "<place>党委" / "<place>政府"
         for a in self.lex.abbreviations:
             if a.scope == "whole" and a.short.startswith("{place}"):
@@ -2729,6 +2738,10 @@ class _Extractor:
             m.text for m in self.ner if m.type == "Person" and 2 <= len(m.text) <= 3}
         for m in self.ner:
             s, e = self.v.inv[m.start], self.v.inv[m.end]
+            # a model "place" that the grammar reads as an organisation (X县融媒体中心)
+            if m.type == "Place" and (s, e) in self.orgs and self.lex.ends_with_org_suffix(self.orgs[(s, e)][0]) \
+                    and not self._is_place(self.orgs[(s, e)][0]):
+                continue
             if m.type == "Person":
                 x = m.text
                 if x in not_person or x in self.places or len(x) < 2 or len(x) > 6 \
@@ -2754,7 +2767,7 @@ class _Extractor:
                    for m in self.ner):
                 continue
             self._mention(s, e, "Person", None, src, 0.9)
-        ner_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner}
+        ner_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner if m.type != "Place"}
         for (s, e), (x, sub) in sorted(self.orgs.items()):
             if (s, e) not in ner_spans:
                 self._mention(s, e, "Organization", sub or self.lex.org_subtype(x), "grammar", 0.8)

@@ -1104,3 +1104,18 @@ def test_member_list_right_after_cluster_colon(tagger, lexicon):
             ("澜庭电器三期项目", c1), ("谷丰粮油", c2), ("康乳乳业", c2)} <= got, got
     assert ("澜庭电器", c1) not in got
     assert not any(m.startswith("国家") for m, _c in got)
+
+
+def test_source_label_organisation_and_tunnel_completion_project(tagger, lexicon):
+    """"来源：X县融媒体中心　作者：…" names an organisation; "●日前，X地铁5号线二期工程全线洞通"
+    names a project (completion verbs 洞通/贯通)."""
+    text = ("安平县人民政府网\n\n"
+            "安平县召开安全生产工作会议\n\n"
+            "来源：安平县融媒体中心　作者：王丽　发布时间：2025-05-20\n\n"
+            "5月19日，安平县召开安全生产工作会议。\n\n"
+            "●日前，衡州地铁5号线二期工程全线洞通，计划于明年投入运营。\n")
+    result, _facts = run(tagger, lexicon, text)
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    projects = {m.text for m in result.mentions if m.type == "Project"}
+    assert "安平县融媒体中心" in orgs, orgs
+    assert "衡州地铁5号线二期工程" in projects, projects
