@@ -2119,14 +2119,18 @@ class _Extractor:
             clusters = sorted(self.clusters)
         lead_in = tuple(self.lex.words("clusters", "lead_in") + self.lex.words("clusters", "topic_in"))
         found = []
-        for a, b in clusters:
+        for a, b0 in clusters:
             ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
+            # a bracketed note after the cluster ("X产业集群（市工信局牵头）。") belongs to its heading
+            nm = re.match(r"[（(][^（）()。\n]{1,30}[）)]", t[b0:])
+            b = b0 + nm.end() if nm else b0
             # a numbered report item whose heading is the cluster ("一、X产业集群。支持…"):
             # the item runs to the next numbered item
             if re.search(r"(?<![统唯第同单万逐专之])\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])\s*$",
                         t[ls:a]) and t[b:b + 1] in "。." and t[b + 1:b + 2] not in ("\n", ""):
-                found.append((a, b, b + 1, "item"))
+                found.append((a, b0, b + 1, "item"))
                 continue
+            b = b0
             # an interview answer opens with the speaker ("X：一是…"): the clause starts after it
             pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "",
                          re.sub(rf"^[{_HAN}]{{2,4}}[:：]", "", t[ls:a])).strip()

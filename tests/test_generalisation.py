@@ -1119,3 +1119,19 @@ def test_source_label_organisation_and_tunnel_completion_project(tagger, lexicon
     projects = {m.text for m in result.mentions if m.type == "Project"}
     assert "安平县融媒体中心" in orgs, orgs
     assert "衡州地铁5号线二期工程" in projects, projects
+
+
+def test_report_item_cluster_with_bracketed_lead_note(tagger, lexicon):
+    """1．X产业集群（市Y局牵头）。依托A股份有限公司，加快B项目建设。: the bracketed note does not
+    hide the item heading."""
+    text = ("政府工作报告（摘要）\n\n"
+            "（一）加快构建现代化产业体系\n\n"
+            "1．高端装备产业集群（市工业和信息化局牵头）。依托江岳重工股份有限公司，"
+            "加快江岳重工智能装备产业园项目建设。\n"
+            "2．新材料产业集群（市发展和改革委员会牵头）。推进鑫达铝业高端铝箔项目、华拓新材二期项目。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "高端装备产业集群", "新材料产业集群"
+    assert {("江岳重工股份有限公司", c1), ("江岳重工智能装备产业园项目", c1),
+            ("鑫达铝业高端铝箔项目", c2), ("华拓新材二期项目", c2)} <= got, got
+    assert not any(m.startswith("鑫达") and c == c1 for m, c in got)
