@@ -2146,10 +2146,11 @@ class _Extractor:
                 pre = lw
             if pre and pre not in lead_in:
                 continue
+            bn = b0 + nm.end() if nm else b0     # after a bracketed note ("X产业集群（Y牵头）：")
             m = re.match(r"(?:方面|领域|上|(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
-                         t[b:b + 9])
+                         t[bn:bn + 9])
             if m:
-                found.append((a, b, b + m.end(), False))
+                found.append((a, b, bn + m.end(), False))
                 continue
             # a heading line that is only the cluster ("（一）新材料产业集群")
             hm = re.match(r"[。.]?[ \t]*\n", t[b:])
@@ -2268,7 +2269,7 @@ class _Extractor:
         """"X产业集群：A股份有限公司、B、C三期项目。": a list right after the cluster's colon names
         its members; the items that are no project (no project head) are enterprises."""
         t = self.t
-        if not re.fullmatch(r"\s*[:：]\s*", t[cspan[1]:s0]):
+        if not re.fullmatch(r"(?:[（(][^（）()]{1,30}[）)])?\s*[:：]\s*", t[cspan[1]:s0]):
             return []
         cm = re.compile(r"[,，。;；!?！？\n]").search(t, s0, s1)
         body = t[s0:cm.start() if cm else s1]

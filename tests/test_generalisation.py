@@ -1122,8 +1122,8 @@ def test_source_label_organisation_and_tunnel_completion_project(tagger, lexicon
 
 
 def test_report_item_cluster_with_bracketed_lead_note(tagger, lexicon):
-    """1．X产业集群（市Y局牵头）。依托A股份有限公司，加快B项目建设。: the bracketed note does not
-    hide the item heading."""
+    """1．X产业集群（市Y局牵头）。依托A股份有限公司，加快B项目建设。 / 一是X产业集群（…牵头）：A、B、C:
+    the bracketed note does not hide the item heading or the colon list."""
     text = ("政府工作报告（摘要）\n\n"
             "（一）加快构建现代化产业体系\n\n"
             "1．高端装备产业集群（市工业和信息化局牵头）。依托江岳重工股份有限公司，"
@@ -1135,3 +1135,9 @@ def test_report_item_cluster_with_bracketed_lead_note(tagger, lexicon):
     assert {("江岳重工股份有限公司", c1), ("江岳重工智能装备产业园项目", c1),
             ("鑫达铝业高端铝箔项目", c2), ("华拓新材二期项目", c2)} <= got, got
     assert not any(m.startswith("鑫达") and c == c1 for m, c in got)
+    text2 = ("江城市重点产业集群名单\n\n"
+             "一是智能家电产业集群（市工信局牵头）：澜庭电器股份有限公司、禾木家居有限公司、星驰电机。\n")
+    result2, _facts2 = run(tagger, lexicon, text2)
+    c3 = "智能家电产业集群"
+    assert {("澜庭电器股份有限公司", c3), ("禾木家居有限公司", c3), ("星驰电机", c3)} \
+        <= surface_members(result2), surface_members(result2)
