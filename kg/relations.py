@@ -524,10 +524,25 @@ class _Extractor:
                         org = wire.group(1)
                     elif kind == "byline" and ("本报" in m.group(0) or "本报" in before):
                         org = "本报"
+                    elif kind == "byline" and before.strip(" \u3000"):
+                        # "X日报记者 张三 李四": the paper the model names right before the title
+                        bs = line_start + len(before) - len(before.lstrip(" \u3000"))
+                        org = next((x for a, b, typ, _s, x in self.ner_v
+                                    if typ == "Organization" and a == bs and b == m.start()), None)
                     title_m = re.search(r"(实习记者|特约记者|首席记者|记者|通讯员)", m.group(0)) \
                         if kind == "byline" else None
-                    for part in re.split(r"([、，,])", raw):
-                        if part in ("、", "，", ","):
+                    # more names after spaces up to the line end ("记者 张三 李四"), each
+                    # starting with a common surname
+                    le = self.t.find("\n", m.end("names"))
+                    le = len(self.t) if le < 0 else le
+                    extra = self.t[m.end("names"):le]
+                    surnames = set(self.lex.words("persons", "surname"))
+                    if kind == "byline" and re.fullmatch(r"(?:[ \u3000]+[\u4e00-\u9fff]{2,3})+[ \u3000]*", extra) \
+                            and all(x[0] in surnames and x not in self.lex.posts and x not in not_person
+                                    and not self.lex.post_suffix(x) for x in extra.split()):
+                        raw = raw + extra.rstrip(" \u3000")
+                    for part in re.split(r"([、，,]|[ \u3000]+)", raw):
+                        if part in ("、", "，", ",") or (part and not part.strip(" \u3000")):
                             pos += len(part)
                             continue
                         s = pos + (len(part) - len(part.lstrip(" \u3000")))
@@ -1406,6 +1421,10 @@ class _Extractor:
             if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
                 s2, e = s2 - 1, e + 1
             self.clusters[(s2, e)] = t[s2:e]
+        # "这个集群" / "该产业集群" refer back to a cluster named before: no name of their own
+        for a, b in self._cluster_anaphors():
+            for k in [k for k in self.clusters if k[0] < b and a < k[1]]:
+                del self.clusters[k]
         # "绿色算力、生物医药等集群": each listed item is a cluster
         for m in re.finditer(f"([{_HAN}、]{{2,40}})等(?:{'|'.join(re.escape(s) for s in sufs)})", t):
             seg = m.group(1)
@@ -1420,6 +1439,16 @@ class _Extractor:
                 if len(it) >= 2:
                     self.clusters.setdefault((pos, pos + len(it)), it)
                 pos += len(it) + 1
+
+    def _cluster_anaphors(self) -> list[tuple[int, int]]:
+        """Spans of anaphoric cluster words (这个集群, 该产业集群, 这一产业链)."""
+        words = self.lex.words("clusters", "anaphor")
+        if not words:
+            return []
+        sufs = self.lex.words("clusters", "suffix")
+        rx = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:产业)?"
+                        f"(?:{'|'.join(map(re.escape, sufs))})(?![{_HAN}]{{0,1}}(?:游|化))")
+        return [(m.start(), m.end()) for m in rx.finditer(self.t)]
 
     def in_cluster(self, lists) -> None:
         """Cluster sections: a heading sentence ending with one cluster; the project lists
@@ -1964,8 +1993,20 @@ class _Extractor:
                 continue
             em = self._ENTERPRISE_END.match(x)
             cut = em.end() if em else None
+            # "A有限公司宁州分公司（A宁州工厂）": the branch is the enterprise named
+            bm = re.match(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)", x[cut:]) if cut else None
+            if bm:
+                cut += bm.end()
             if cut and not any(c in _HARD and c not in "()（）" for c in x[:cut]):
                 out[(a, a + cut)] = x[:cut]
+            # "A汽车宁州基地、B有限公司产能持续释放": a plant the model names as an enterprise,
+            # listed where a clause or a list item starts, stands for its enterprise
+            elif not cut and _sub == "enterprise" and 5 <= len(x) <= 16 \
+                    and x.endswith(tuple(self.lex.words("clusters", "facility"))) \
+                    and (a == s0 or t[a - 1] in "，,。；;：:、\n") \
+                    and not t.startswith(("项目", "工程", "二期", "三期", "扩能", "扩建"), b) \
+                    and all(_is_han(c) for c in x):
+                out[(a, b)] = x
         tails = self.lex.words("clusters", "enterprise_tail")
         mverbs = sorted(set(self.lex.words("clusters", "member_verb"))
                         | set(self.lex.words("project_patterns", "build_verb"))
@@ -1979,6 +2020,9 @@ class _Extractor:
                 k = seg.rfind(v)
                 if k >= 0:
                     cut = max(cut, k + len(v))
+            bm = re.compile(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)").match(t, start + len(seg), s1)
+            if bm:       # "A有限公司宁州分公司": the branch
+                seg = seg + bm.group(0)
             name = seg[cut:]
             if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
                     and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
@@ -2363,6 +2407,19 @@ class _Extractor:
                 continue
             self.projects[(ps, m.end())] = name
 
+    def _clause_subject(self, a: int, b: int) -> bool:
+        """A cluster that opens a ；-clause of a sentence of several clauses ("A产业集群依托…；
+        B产业集群…") and is followed by a verb phrase (not a meeting, list or genitive)."""
+        t = self.t
+        if not t[b:b + 1] or not _is_han(t[b]):
+            return False
+        if any(rx.match(t, b) for rx in self.lex.patterns("clusters", "clause_subject_stop_rx")):
+            return False
+        ss = max(t.rfind(c, 0, a) for c in "。！？!?\n") + 1
+        se = re.compile(r"[。！？!?\n]").search(t, b)
+        se = se.start() if se else len(t)
+        return any(c in t[ss:se] for c in "；;")
+
     def _cluster_topics(self, clusters, skip) -> list[tuple[int, int, tuple[int, int]]]:
         """Clusters that are the subject of a member list ("目前全县X产业集群已集聚A、B等企业",
         "X产业集群今年将重点推进A项目") or the topic of a report sentence ("通报了X产业集群发展
@@ -2406,6 +2463,14 @@ class _Extractor:
                 # "X产业集群推进会" is a meeting, not a cluster doing something
                 if v and not re.match(r"(?:工作)?(?:大)?会", t[k + len(v):k + len(v) + 3]):
                     start = b
+                elif not v and self._clause_subject(a, b):
+                    # "…；C产业集群依托A公司，推进B项目；": whatever the verb, the cluster that
+                    # opens a ；-clause scopes that clause
+                    ce = re.compile(r"[。；;！？!?\n]").search(t, b)
+                    ce = ce.start() + 1 if ce else len(t)
+                    if ce > b:
+                        out.append((b, ce, (a, b)))
+                    continue
             if start is None:
                 continue
             pm = para_rx.search(t, start)
@@ -2420,6 +2485,69 @@ class _Extractor:
                     break
             if end > start:
                 out.append((start, end, (a, b)))
+        return out
+
+    def _scope_end(self, start: int, clusters, name: str) -> int:
+        """The end of a scope opened at ``start`` for the cluster ``name``: the paragraph end,
+        the next enumeration mark, or the sentence of the next cluster of another name."""
+        t = self.t
+        pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
+        end = pm.start() + 1 if pm else len(t)
+        em = _ENUM_NEXT.search(t, start, end)
+        if em:
+            end = em.start() + 1
+        for a2, b2 in clusters:
+            if start <= a2 < end and self._bare(self.clusters[(a2, b2)]) != name:
+                end = max(start, max(t.rfind(c, start, a2) for c in "。；;！？!?\n") + 1)
+                break
+        return end
+
+    def _question_scopes(self, clusters) -> list[tuple[int, int, tuple[int, int]]]:
+        """Interviews: a question line ("记者：X产业集群方面有哪些新进展？") that names one cluster
+        scopes its answer, up to the next question (or the sentence of another cluster)."""
+        t = self.t
+        labels = self.lex.words("clusters", "question_label")
+        if not labels:
+            return []
+        lab = re.compile(rf"^[ \t\u3000]*(?:{'|'.join(map(re.escape, labels))})[ \t\u3000]*[:：]", re.M)
+        heads = [m for m in lab.finditer(t)]
+        out = []
+        for i, m in enumerate(heads):
+            le = t.find("\n", m.end())
+            le = len(t) if le < 0 else le
+            if not t[m.end():le].rstrip().endswith(("？", "?")):
+                continue
+            inside = [(a, b) for (a, b) in clusters if m.end() <= a and b <= le]
+            if len({self._bare(self.clusters[c]) for c in inside}) != 1:
+                continue
+            span = inside[-1]
+            name = self._bare(self.clusters[span])
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(t)
+            for a2, b2 in clusters:
+                if le <= a2 < end and self._bare(self.clusters[(a2, b2)]) != name:
+                    end = max(le, max(t.rfind(c, le, a2) for c in "。；;！？!?\n") + 1)
+                    break
+            if end > le:
+                out.append((le, end, span))
+        return out
+
+    def _anaphor_scopes(self, clusters) -> list[tuple[int, int, tuple[int, int]]]:
+        """"这个集群…" / "该集群…" opening an answer or a clause: the cluster named last before it
+        (in the question or the sentence before) scopes the rest of the paragraph."""
+        t = self.t
+        adverbs = set(self.lex.words("clusters", "subject_adverb")) | set(self.lex.words("clusters", "clause_adverb"))
+        out = []
+        for a, b in self._cluster_anaphors():
+            ls = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
+            if t[ls:a].strip() and t[ls:a].strip() not in adverbs:
+                continue
+            prev = [c for c in clusters if c[1] <= a and a - c[1] <= 400]
+            if not prev:
+                continue
+            span = max(prev)
+            end = self._scope_end(b, clusters, self._bare(self.clusters[span]))
+            if end > b:
+                out.append((b, end, span))
         return out
 
     def cluster_scopes(self) -> None:
@@ -2445,6 +2573,10 @@ class _Extractor:
         opener_spans = {(a, b) for a, b, _s, _e in openers}
         for start, end, span in self._cluster_topics(clusters, opener_spans):
             scopes.append((start, end, span, "cluster_topic"))
+        for start, end, span in self._question_scopes(clusters):
+            scopes.append((start, end, span, "cluster_question"))
+        for start, end, span in self._anaphor_scopes(clusters):
+            scopes.append((start, end, span, "cluster_anaphor"))
         verbs = self.lex.words("clusters", "scope_verb")
         for sm in re.finditer(r"[^。；;！？!?\n]+", t):
             ss, se = sm.start(), sm.end()
@@ -2459,8 +2591,10 @@ class _Extractor:
             # "壮大X产业集群" / "X产业集群加快壮大，A、B项目建成投产"
             cr = re.compile(r"[,，]").search(t, b, se)
             after = t[b:min(cr.start() if cr else se, b + 6)]
-            if not (any(v in before for v in verbs) or any(after.startswith(v) or after[2:].startswith(v)
-                                                           for v in verbs)):
+            # "X产业集群推进会在A公司召开" is a meeting, no cluster doing something
+            stop = any(rx.match(t, b) for rx in self.lex.patterns("clusters", "clause_subject_stop_rx"))
+            if not (any(v in before for v in verbs) or (not stop and any(
+                    after.startswith(v) or after[2:].startswith(v) for v in verbs))):
                 continue
             scopes.append((ss, se, (a, b), "cluster_sentence"))
         for s0, s1, cspan, ex in scopes:

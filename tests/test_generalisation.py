@@ -1141,3 +1141,107 @@ def test_report_item_cluster_with_bracketed_lead_note(tagger, lexicon):
     c3 = "智能家电产业集群"
     assert {("澜庭电器股份有限公司", c3), ("禾木家居有限公司", c3), ("星驰电机", c3)} \
         <= surface_members(result2), surface_members(result2)
+
+
+# ---------------------------------------------------------------- round 6
+
+def test_interview_question_names_the_cluster_answer_lists_members(tagger, lexicon):
+    """记者：X产业集群…？ scopes the answer up to the next question: the full names (with their
+    bracketed short forms), 集聚了A、B等一批配套企业 and the projects of the answer are members."""
+    text = ("澄州日报记者 周文\n\n"
+            "记者：高端装备产业集群今年有哪些亮点？\n\n"
+            "赵刚：高端装备产业集群已经形成整机带动、配套跟进的格局。澄江重工股份有限公司（澄江重工）、"
+            "华擎机械有限公司订单饱满，澄江重工智能制造三期项目、华擎机械液压件项目上半年竣工。\n\n"
+            "记者：生物医药产业集群方面进展如何？\n\n"
+            "赵刚：生物医药是澄州的特色产业。以康恒制药股份有限公司（康恒制药）为龙头，集聚了安禾、"
+            "百济源等一批配套企业。今年，康恒制药原料药扩建项目将投入试生产。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "高端装备产业集群", "生物医药产业集群"
+    assert {("澄江重工股份有限公司", c1), ("华擎机械有限公司", c1), ("澄江重工智能制造三期项目", c1),
+            ("华擎机械液压件项目", c1), ("康恒制药股份有限公司", c2), ("安禾", c2), ("百济源", c2),
+            ("康恒制药原料药扩建项目", c2)} <= got, got
+    # each answer belongs to its own question only
+    assert not any(m.startswith(("康恒", "安禾", "百济")) and c == c1 for m, c in got), got
+    assert not any(m.startswith(("澄江", "华擎")) and c == c2 for m, c in got), got
+
+
+def test_cluster_anaphor_in_answer_and_plant_enterprises(tagger, lexicon):
+    """这个集群 / 该集群 opening an answer refers to the cluster of the question; it is no cluster
+    mention of its own.  A plant listed like an enterprise (X粮油Y基地) is an enterprise member,
+    a branch company (…有限公司Y分公司) is written in full, the …基地扩能项目 is a project."""
+    text = ("记者：绿色食品产业集群呢？\n\n"
+            "赵刚：这个集群龙头和中小企业协同发展。禾丰粮油澄州基地、谷源食品集团有限公司澄州分公司"
+            "（谷源澄州工厂）产量稳步增长，禾丰粮油澄州基地扩能项目、谷源澄州工厂二期项目正在加快建设。\n\n"
+            "记者：电子信息产业集群怎么样？\n\n"
+            "赵刚：该集群今年增长较快。芯源微电子有限公司扩产顺利，芯源微电子封装测试项目年内投产。\n")
+    result, facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "绿色食品产业集群", "电子信息产业集群"
+    assert {("禾丰粮油澄州基地", c1), ("谷源食品集团有限公司澄州分公司", c1),
+            ("禾丰粮油澄州基地扩能项目", c1), ("谷源澄州工厂二期项目", c1),
+            ("芯源微电子有限公司", c2), ("芯源微电子封装测试项目", c2)} <= got, got
+    assert ("澄州分公司", c1) not in got
+    assert {m.text for m in result.mentions if m.type == "Cluster"} == {c1, c2}
+    # the bracketed short form is the branch company
+    assert ("谷源食品集团有限公司澄州分公司", "Organization", c1) in members(facts)
+    assert not any(n == "谷源澄州工厂" for n, _t, _c in members(facts))
+
+
+def test_anaphor_after_a_sentence_naming_the_cluster(tagger, lexicon):
+    """该产业集群 at the start of a sentence refers to the cluster of the sentence before."""
+    text = ("今年，临江市新认定智能终端产业集群。该产业集群依托瑞讯通信股份有限公司，"
+            "加快瑞讯通信5G模组项目建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "智能终端产业集群"
+    assert {("瑞讯通信股份有限公司", c), ("瑞讯通信5G模组项目", c)} <= got, got
+
+
+def test_semicolon_clauses_opened_by_clusters_with_any_verb(tagger, lexicon):
+    """A产业集群将以X为龙头…；B产业集群重点推动…；C产业集群依托…，推进…: each ；-clause belongs
+    to the cluster that opens it, whatever the verb; also written in Traditional script."""
+    simplified = ("澄州市召开重点产业集群推进会\n\n"
+                  "会议要求，高端装备产业集群将以澄江重工股份有限公司、华擎机械有限公司为龙头，"
+                  "加快澄江重工智能制造三期项目建设；生物医药产业集群重点推动康恒制药股份有限公司扩产，"
+                  "加快康恒制药原料药扩建项目建设；电子信息产业集群依托芯源微电子股份有限公司（芯源微）、"
+                  "晶拓科技（澄州）有限公司，推进芯源微封装测试基地扩产项目和晶拓科技澄州基地二期项目。\n")
+    traditional = ("澄州市召開重點產業集群推進會\n\n"
+                   "會議要求，高端裝備產業集群將以澄江重工股份有限公司、華擎機械有限公司為龍頭，"
+                   "加快澄江重工智能製造三期項目建設；生物醫藥產業集群重點推動康恆製藥股份有限公司擴產，"
+                   "加快康恆製藥原料藥擴建項目建設；電子信息產業集群依託芯源微電子股份有限公司（芯源微）、"
+                   "晶拓科技（澄州）有限公司，推進芯源微封裝測試基地擴產項目和晶拓科技澄州基地二期項目。\n")
+    c3 = "电子信息产业集群"
+    for text in (simplified, traditional):
+        result, _facts = run(tagger, lexicon, text)
+        got = surface_members(result)
+        assert {("芯源微电子股份有限公司", c3), ("晶拓科技(澄州)有限公司", c3),
+                ("芯源微封装测试基地扩产项目", c3), ("晶拓科技澄州基地二期项目", c3),
+                ("康恒制药原料药扩建项目", "生物医药产业集群"),
+                ("澄江重工智能制造三期项目", "高端装备产业集群")} <= got, got
+        assert not any(m.startswith(("芯源", "晶拓")) and c != c3 for m, c in got), got
+        # the meeting headline names no member
+        assert not any(c == "重点产业集群" for _m, c in got), got
+
+
+def test_clause_subject_guards(tagger, lexicon):
+    """A cluster before a meeting word, in a list of clusters or before 的 opens no ；-clause."""
+    text = ("会议指出，智能终端产业集群推进会在瑞讯通信股份有限公司召开；"
+            "新材料产业集群和生物医药产业集群的企业要加强合作，华擎机械有限公司参加。\n")
+    result, _facts = run(tagger, lexicon, text)
+    assert not surface_members(result), surface_members(result)
+
+
+def test_title_before_name_with_duty_verb_and_two_name_byline(tagger, lexicon):
+    """"副局长X具体负责…" in an interview with a bureau head holds the bureau's 副局长; a byline
+    "X日报记者 A B" gives both reporters 记者 at X日报 (not 本报)."""
+    text = ("澄州日报记者 周文 陈静\n\n"
+            "澄州市工业和信息化局局长赵刚接受本报专访\n\n"
+            "记者：如何做好企业服务？\n\n"
+            "赵刚：我们由局领导班子成员分别联系重点企业，副局长孙丽具体负责高端装备产业集群的企业服务工作。\n")
+    _result, facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].name, f.args["post"].name, f.args["org"].name)
+             for f in facts if f.relation == "holds_post"}
+    assert {("孙丽", "副局长", "澄州市工业和信息化局"), ("周文", "记者", "澄州日报"),
+            ("陈静", "记者", "澄州日报"), ("赵刚", "局长", "澄州市工业和信息化局")} <= posts, posts
+    assert not any(o == "本报" for _p, _t, o in posts), posts
