@@ -44,6 +44,7 @@ _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
 
 # the next item of an enumeration after a clause end ("。二是", "；其三，", "。第四，")
+_ENUM_OPEN = r"^\s*(?:[一二三四五六七八九十]+[是、]|其[一二三四五六七八九十][,，、]?|第[一二三四五六七八九十][,，、]|首先[,，]?|其次[,，]?|再次[,，]?|最后[,，]?|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])"
 _ENUM_NEXT = re.compile(r"[。；;！？!?]\s*(?:[二三四五六七八九十]是|其[二三四五六七八九十][,，、]?|第[二三四五六七八九十][,，、])")
 
 
@@ -159,6 +160,10 @@ _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
     text = doc.text[m.start:m.end]
+    # "A锂能）": a closing bracket without its opening one is no part of the name
+    if text[-1:] in ")）" and "(" not in text and "（" not in text and len(text) > 3:
+        text = text[:-1]
+        m = Mention(m.doc_id, m.sent_index, m.start, m.end - 1, text, m.type, m.subtype, m.source, m.score)
     cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
     # "A行动（市X局": an opening bracket left open inside the span starts a new name (a closed
     # one is part of it: "X科技（洛阳）有限公司")
@@ -526,9 +531,9 @@ class _Extractor:
                         org = "本报"
                     elif kind == "byline" and before.strip(" \u3000"):
                         # "X日报记者 张三 李四": the paper the model names right before the title
-                        bs = line_start + len(before) - len(before.lstrip(" \u3000"))
+                        be = line_start + len(before.rstrip(" \u3000"))
                         org = next((x for a, b, typ, _s, x in self.ner_v
-                                    if typ == "Organization" and a == bs and b == m.start()), None)
+                                    if typ == "Organization" and line_start <= a and b == be), None)
                     title_m = re.search(r"(实习记者|特约记者|首席记者|记者|通讯员)", m.group(0)) \
                         if kind == "byline" else None
                     # more names after spaces up to the line end ("记者 张三 李四"), each
@@ -2418,7 +2423,10 @@ class _Extractor:
         ss = max(t.rfind(c, 0, a) for c in "。！？!?\n") + 1
         se = re.compile(r"[。！？!?\n]").search(t, b)
         se = se.start() if se else len(t)
-        return any(c in t[ss:se] for c in "；;")
+        if any(c in t[ss:se] for c in "；;"):
+            return True
+        # "A产业集群依托X公司，推进Y项目。": a cluster that opens its sentence
+        return not re.sub(_ENUM_OPEN, "", t[ss:a]).strip()
 
     def _cluster_topics(self, clusters, skip) -> list[tuple[int, int, tuple[int, int]]]:
         """Clusters that are the subject of a member list ("目前全县X产业集群已集聚A、B等企业",
@@ -2439,7 +2447,7 @@ class _Extractor:
             if (a, b) in skip:
                 continue
             cs = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
-            pre = t[cs:a]
+            pre = re.sub(_ENUM_OPEN, "", t[cs:a])      # "一是X产业集群依托…"
             start = None
             tm = next((m for rx in topic_rx for m in [rx.match(t, b)] if m), None)
             lm = re.compile(r"(?:的)?(?:重点|重大|龙头|骨干|链主)?(?:项目|企业)(?:主要)?(?:有|包括|为)?[:：]").match(t, b)

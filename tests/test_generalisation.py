@@ -1245,3 +1245,36 @@ def test_title_before_name_with_duty_verb_and_two_name_byline(tagger, lexicon):
     assert {("孙丽", "副局长", "澄州市工业和信息化局"), ("周文", "记者", "澄州日报"),
             ("陈静", "记者", "澄州日报"), ("赵刚", "局长", "澄州市工业和信息化局")} <= posts, posts
     assert not any(o == "本报" for _p, _t, o in posts), posts
+
+
+def test_sentence_opening_clusters_with_unlisted_verbs_and_qa_labels(tagger, lexicon):
+    """一是X产业集群依托A，加快B项目建设。二是Y产业集群围绕C…: a cluster opening its sentence
+    (after an enumeration mark) scopes the sentence whatever the verb; 问：…？ / 答：… and a bare
+    X集群 in the question work like 记者：."""
+    text = ("江州市推进重点产业集群建设\n\n"
+            "一是智能家电产业集群依托澜庭电器股份有限公司，加快澜庭电器洗碗机项目建设。"
+            "二是纺织服装产业集群围绕锦绣纺织有限公司，推进锦绣纺织数码印花项目。\n\n"
+            "问：光电集群呢？\n\n"
+            "答：该集群形成了较好的基础。明辉光电有限公司扩产顺利，明辉光电三期项目年内投产。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2, c3 = "智能家电产业集群", "纺织服装产业集群", "光电集群"
+    assert {("澜庭电器股份有限公司", c1), ("澜庭电器洗碗机项目", c1), ("锦绣纺织有限公司", c2),
+            ("锦绣纺织数码印花项目", c2), ("明辉光电有限公司", c3), ("明辉光电三期项目", c3)} <= got, got
+    assert not any(m.startswith("锦绣") and c != c2 for m, c in got), got
+
+
+def test_model_span_with_a_lone_closing_bracket_drops_it(lexicon):
+    """"A科技有限公司（A锂能）": a model span "A锂能）" without its opening bracket ends before it;
+    a closed bracket inside a name stays."""
+    from kg.model import Mention
+    from kg.relations import _trim_mention
+    doc = prepare_text("澄州锂能科技有限公司（澄州锂能）、晶拓科技（澄州）有限公司扩产顺利。\n")
+    t = doc.text
+    a = t.index("澄州锂能", t.index("公司") + 2)      # the bracket may be normalised to ")"
+    m = _trim_mention(Mention(doc.id, 0, a, a + 5, t[a:a + 5], "Organization", "enterprise", "ner", 1.0), doc)
+    assert m is not None and m.text == "澄州锂能" and t[m.start:m.end] == "澄州锂能"
+    a2 = t.index("晶拓")
+    b2 = t.index("扩产")
+    m2 = _trim_mention(Mention(doc.id, 0, a2, b2, t[a2:b2], "Organization", "enterprise", "ner", 1.0), doc)
+    assert m2 is not None and m2.text == t[a2:b2]
