@@ -2054,6 +2054,27 @@ class _Extractor:
                         and not re.search(r"[0-9]", it) and not self._is_place(it) \
                         and not self._enterprise_class(it) and not self._has_head(it):
                     out.setdefault((s_, s_ + len(it)), it)
+        # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names
+        for fm in (m for rx in self.lex.patterns("clusters", "enterprise_frame_rx")
+                   for m in rx.finditer(t, s0, s1)):
+            pos = fm.start("names")
+            for raw in re.split(r"(、|和|及)", fm.group("names")):
+                it = raw.strip()
+                s_ = pos + (raw.find(it) if it else 0)
+                pos += len(raw)
+                if raw in ("、", "和", "及") or not it:
+                    continue
+                it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", re.sub(r"等$", "", it))
+                # "支持A、B合肥基地扩大产能": a predicate after the list is read elsewhere
+                if "等" in it or any(v in it for v in self.lex.words("clusters", "capacity_verb")):
+                    continue
+                trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
+                    and not re.search("(?:公司|集团)$", it)
+                if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                        and all(_is_han(c) or c in "()（）" for c in it) \
+                        and not self._is_place(it) and not self._enterprise_class(it) \
+                        and not self._has_head(it) and self._name_like(s_, it):
+                    out.setdefault((s_, s_ + len(it)), it)
         tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
                                                    self.lex.patterns("clusters", "enterprise_tail_rx")]
         if tail_rx:
@@ -2089,6 +2110,21 @@ class _Extractor:
                 continue
             res.append((a, b, x))
         return res
+
+    def _name_like(self, s: int, item: str) -> bool:
+        """An item written without an enterprise suffix that looks like an enterprise name: a
+        model organisation, a brand-word ending (X科技, X制药), a known brand, or the start of a
+        project or company named elsewhere in the document (A of "A二期项目")."""
+        e = s + len(item)
+        if any(typ == "Organization" and a <= s and e <= b for a, b, typ, _s, _x in self.ner_v):
+            return True
+        ends = self.lex.words("industry_terms", "brand_suffix") + self.lex.words("industry_terms", "short_brand_suffix")
+        if any(item.endswith(w) and len(item) > len(w) for w in ends) \
+                or item.startswith(tuple(self.lex.words("industry_terms", "known_brand"))):
+            return True
+        return len(item) >= 2 and any(
+            m.start() != s and re.match(rf"[{_HAN}0-9A-Za-z]{{0,20}}?(?:项目|工程|公司|集团)", self.t[m.end():m.end() + 24])
+            for m in re.finditer(re.escape(item), self.t))
 
     def _capacity_objects(self, s0: int, s1: int) -> list[tuple[int, int, str]]:
         """"支持A汽车、B合肥基地扩大产能": the enterprises a support verb (clusters.tsv

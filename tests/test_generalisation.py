@@ -1278,3 +1278,18 @@ def test_model_span_with_a_lone_closing_bracket_drops_it(lexicon):
     b2 = t.index("扩产")
     m2 = _trim_mention(Mention(doc.id, 0, a2, b2, t[a2:b2], "Organization", "enterprise", "ner", 1.0), doc)
     assert m2 is not None and m2.text == t[a2:b2]
+
+
+def test_enterprise_frames_without_suffix(tagger, lexicon):
+    """以A、B为龙头 / 聚焦A、B，: bare enterprise names in a cluster clause are members where they
+    look like names (a brand word ending, the start of a project named too); trade words and
+    abstract goals in the same frames are none."""
+    text = ("会议要求，高端装备产业集群将以江岳重工、华擎机械为龙头，加快江岳重工智能制造产业园建设；"
+            "生物医药产业集群聚焦康恒制药、安禾生物，推动康恒制药原料药扩建项目尽快投产；"
+            "新材料产业集群以科技创新为引领，聚焦高纯硅料、电子铜箔，加快鑫拓新材二期项目建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2, c3 = "高端装备产业集群", "生物医药产业集群", "新材料产业集群"
+    assert {("江岳重工", c1), ("华擎机械", c1), ("康恒制药", c2), ("安禾生物", c2),
+            ("鑫拓新材二期项目", c3)} <= got, got
+    assert not any(m in ("科技创新", "高纯硅料", "电子铜箔") for m, _c in got), got
