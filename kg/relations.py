@@ -534,6 +534,11 @@ class _Extractor:
                         be = line_start + len(before.rstrip(" \u3000"))
                         org = next((x for a, b, typ, _s, x in self.ner_v
                                     if typ == "Organization" and line_start <= a and b == be), None)
+                        # a model span that swallowed the title ("X日报记者")
+                        org = org or next((self.t[a:m.start()] for a, b, typ, _s, x in self.ner_v
+                                           if typ == "Organization" and line_start <= a
+                                           and a + 2 <= m.start() < b and b <= m.end()
+                                           and be == m.start()), None)
                     title_m = re.search(r"(实习记者|特约记者|首席记者|记者|通讯员)", m.group(0)) \
                         if kind == "byline" else None
                     # more names after spaces up to the line end ("记者 张三 李四"), each
@@ -2547,8 +2552,9 @@ class _Extractor:
         return end
 
     def _question_scopes(self, clusters) -> list[tuple[int, int, tuple[int, int]]]:
-        """Interviews: a question line ("记者：X产业集群方面有哪些新进展？") that names one cluster
-        scopes its answer, up to the next question (or the sentence of another cluster)."""
+        """Interviews: a question line ("记者：X产业集群方面有哪些新进展？", also a request "请介绍
+        一下…") that names one cluster scopes its answer, up to the next question line (or the
+        sentence of another cluster)."""
         t = self.t
         labels = self.lex.words("clusters", "question_label")
         if not labels:
@@ -2559,7 +2565,8 @@ class _Extractor:
         for i, m in enumerate(heads):
             le = t.find("\n", m.end())
             le = len(t) if le < 0 else le
-            if not t[m.end():le].rstrip().endswith(("？", "?")):
+            # a question ("…进展如何？") or a request ("请介绍一下X产业集群的情况。")
+            if not re.search(r"[？?。]$|请|谈谈|介绍", t[m.end():le].rstrip()):
                 continue
             inside = [(a, b) for (a, b) in clusters if m.end() <= a and b <= le]
             if len({self._bare(self.clusters[c]) for c in inside}) != 1:

@@ -1293,3 +1293,17 @@ def test_enterprise_frames_without_suffix(tagger, lexicon):
     assert {("江岳重工", c1), ("华擎机械", c1), ("康恒制药", c2), ("安禾生物", c2),
             ("鑫拓新材二期项目", c3)} <= got, got
     assert not any(m in ("科技创新", "高纯硅料", "电子铜箔") for m, _c in got), got
+
+
+def test_interview_request_line_scopes_answer_until_next_question(tagger, lexicon):
+    """本报记者：请介绍一下X产业集群的情况。 (a request, no question mark) scopes its answer; the
+    next question without a cluster ends the scope."""
+    text = ("本报记者：请介绍一下新型显示产业集群的情况。\n\n"
+            "王强：目前已集聚光谷显示、彩虹光电等企业，光谷显示模组二期项目已经量产。\n\n"
+            "记者：下一步有什么打算？\n\n"
+            "王强：我们将继续优化营商环境。远东电缆有限公司扩产项目将开工。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "新型显示产业集群"
+    assert {("光谷显示", c), ("彩虹光电", c), ("光谷显示模组二期项目", c)} <= got, got
+    assert not any(m.startswith("远东") for m, _c in got), got
