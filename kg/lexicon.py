@@ -43,7 +43,7 @@ _KINDS: dict[str, set[str]] = {
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
                      "facility", "subject_adverb", "subject_verb", "topic_tail_rx", "clause_adverb",
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
-                     "clause_subject_stop_rx", "enterprise_frame_rx"},
+                     "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix", "not_city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",
@@ -56,7 +56,7 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "p
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
                 ("clusters.tsv", "enterprise_tail_rx"), ("clusters.tsv", "topic_tail_rx"),
                 ("clusters.tsv", "enterprise_head_rx"), ("clusters.tsv", "clause_subject_stop_rx"),
-                ("clusters.tsv", "enterprise_frame_rx"),
+                ("clusters.tsv", "enterprise_frame_rx"), ("clusters.tsv", "project_head_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
                 ("persons.tsv", "credit")}
 

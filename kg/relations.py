@@ -2026,7 +2026,7 @@ class _Extractor:
         for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
             seg, start = m.group(0), s0 + m.start()
             cut = 0
-            for v in mverbs + list(_NAME_STOP):
+            for v in mverbs + list(_NAME_STOP) + ["由"]:
                 k = seg.rfind(v)
                 if k >= 0:
                     cut = max(cut, k + len(v))
@@ -2300,8 +2300,12 @@ class _Extractor:
                              clause)
             if tail and tail.start() > 0:
                 clause = clause[:tail.start()]
-            cut = 0
-            for v in verbs:
+            # "在建重点项目有A项目、B项目等12个": the list after a project head
+            hm = next((m for rx in self.lex.patterns("clusters", "project_head_rx") for m in [rx.match(clause)] if m), None)
+            if hm:
+                clause = clause[:hm.end()] + re.sub(r"等[0-9一二三四五六七八九十百余多]+个(?:项目)?$", "", clause[hm.end():])
+            cut = hm.end() if hm else 0
+            for v in ([] if hm else verbs):
                 k = clause.find(v)
                 if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
                     cut = max(cut, k + len(v))
@@ -2429,15 +2433,20 @@ class _Extractor:
                         moved = True
                         break
             # an opening support / build verb ("推动A有限公司扩能项目满产达效")
+            if t.startswith("新", k) and any(t.startswith(w, k + 1) for w in verbs):
+                k += 1            # "新签约了A项目"
             v = next((w for w in sorted(verbs, key=len, reverse=True) if t.startswith(w, k)), None)
             if v:
                 k += len(v)
+                if t.startswith("了", k):
+                    k += 1
             ce = s0 + cm.end()
             m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?(?:项目|工程)").match(t, k, ce)
             # "X生物工程股份有限公司建设Y项目": a 工程 inside a company name ends nothing
             while m and t.startswith(("股份", "有限", "公司", "集团", "项目", "技术"), m.end()):
                 m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?(?:项目|工程)").match(t, k, ce)
-            if not m or m.end() == ce:
+            # a project ending its clause is the object of the opening verb only
+            if not m or (m.end() == ce and not v):
                 continue
             ps, name = m.start(), m.group(0)
             if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name):

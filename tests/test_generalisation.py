@@ -1307,3 +1307,20 @@ def test_interview_request_line_scopes_answer_until_next_question(tagger, lexico
     c = "新型显示产业集群"
     assert {("光谷显示", c), ("彩虹光电", c), ("光谷显示模组二期项目", c)} <= got, got
     assert not any(m.startswith("远东") for m, _c in got), got
+
+
+def test_answer_project_heads_object_projects_and_you_before_company(tagger, lexicon):
+    """In an answer scope: 在建重点项目有A项目、B项目等12个 (a project head list with a count
+    tail), 今年新签约了C项目 (a project ending its clause after an opening verb), 由D有限公司投资建设
+    (no 由 in the company name)."""
+    text = ("记者：智能装备产业集群的规模有多大？\n\n"
+            "刘洋：龙头企业有恒力精工、北辰数控和天宇机器人。在建重点项目有恒力精工精密轴承项目、"
+            "北辰数控五轴机床产业化项目等12个。\n\n"
+            "记者：新能源产业集群呢？\n\n"
+            "刘洋：该产业集群发展很快。今年新签约了天合储能电站项目，由江淮能源有限公司投资建设。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "智能装备产业集群", "新能源产业集群"
+    assert {("恒力精工", c1), ("北辰数控", c1), ("天宇机器人", c1), ("恒力精工精密轴承项目", c1),
+            ("北辰数控五轴机床产业化项目", c1), ("天合储能电站项目", c2), ("江淮能源有限公司", c2)} <= got, got
+    assert not any(m.startswith("由") for m, _c in got), got
