@@ -2568,7 +2568,9 @@ class _Extractor:
         labels = self.lex.words("clusters", "question_label")
         if not labels:
             return []
-        lab = re.compile(rf"^[ \t\u3000]*(?:{'|'.join(map(re.escape, labels))})[ \t\u3000]*[:：]", re.M)
+        alt = '|'.join(map(re.escape, labels))
+        # "记者：", "■记者：", "【记者】", "问："
+        lab = re.compile(rf"^[ \t\u3000■●◆▲★]*(?:(?:{alt})[ \t\u3000]*[:：]|[【\[](?:{alt})[】\]][:：]?)", re.M)
         heads = [m for m in lab.finditer(t)]
         out = []
         for i, m in enumerate(heads):

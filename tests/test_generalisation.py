@@ -1324,3 +1324,16 @@ def test_answer_project_heads_object_projects_and_you_before_company(tagger, lex
     assert {("恒力精工", c1), ("北辰数控", c1), ("天宇机器人", c1), ("恒力精工精密轴承项目", c1),
             ("北辰数控五轴机床产业化项目", c1), ("天合储能电站项目", c2), ("江淮能源有限公司", c2)} <= got, got
     assert not any(m.startswith("由") for m, _c in got), got
+
+
+def test_bracketed_and_bulleted_interviewer_labels(tagger, lexicon):
+    """【记者】X产业集群…？ and ■记者：Y产业集群…？ open question scopes like 记者：."""
+    text = ("【记者】绿色建材产业集群今年有什么变化？\n\n"
+            "【李华】骨干企业有海螺新材、南方水泥。\n\n"
+            "■记者：现代纺织产业集群呢？\n\n"
+            "■李华：重点企业有锦绣纺织、华丝集团。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "绿色建材产业集群", "现代纺织产业集群"
+    assert {("海螺新材", c1), ("南方水泥", c1), ("锦绣纺织", c2), ("华丝集团", c2)} <= got, got
+    assert not any(m in ("锦绣纺织", "华丝集团") and c == c1 for m, c in got), got
