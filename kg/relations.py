@@ -376,6 +376,14 @@ class _Extractor:
             return False
         if text in self.places:
             return True
+        return self._has_place_suffix(text)
+
+    def _is_place_by_form(self, text: str) -> bool:
+        """A place by the gazetteer or by an administrative suffix -- not merely because the model
+        tagged it so (it tags some brands written like places, e.g. X家居 in a list of enterprises)."""
+        return bool(text) and (text in self._lex_places() or self._has_place_suffix(text))
+
+    def _has_place_suffix(self, text: str) -> bool:
         for s in self.lex.words("places", "suffix"):
             if text.endswith(s) and 2 <= len(text) - len(s) + 1 and len(text) <= 8:
                 body = text[: -len(s)]
@@ -2055,8 +2063,9 @@ class _Extractor:
                 it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
                 trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
                     and not re.search("(?:公司|集团)$", it)
+                # the head says these are enterprises: the model's place tag does not overrule it
                 if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
-                        and not re.search(r"[0-9]", it) and not self._is_place(it) \
+                        and not re.search(r"[0-9]", it) and not self._is_place_by_form(it) \
                         and not self._enterprise_class(it) and not self._has_head(it):
                     out.setdefault((s_, s_ + len(it)), it)
         # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names

@@ -1337,3 +1337,11 @@ def test_bracketed_and_bulleted_interviewer_labels(tagger, lexicon):
     c1, c2 = "绿色建材产业集群", "现代纺织产业集群"
     assert {("海螺新材", c1), ("南方水泥", c1), ("锦绣纺织", c2), ("华丝集团", c2)} <= got, got
     assert not any(m in ("锦绣纺织", "华丝集团") and c == c1 for m, c in got), got
+
+
+def test_time_word_before_city_department_is_no_city(tagger, lexicon):
+    """"今年市工信局牵头…": 今年 is no city 今年市; the organisation is 市工信局."""
+    text = "记者：今年市工信局牵头培育哪些产业集群？去年市发改委牵头实施了“项目攻坚”行动。\n"
+    result, _facts = run(tagger, lexicon, text)
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    assert "市工信局" in orgs and not any(o.startswith(("今年", "去年")) for o in orgs), orgs
