@@ -59,6 +59,19 @@ _PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及�
 _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
 
 
+def _list_items(body: str, start: int) -> Iterable[tuple[int, str]]:
+    """The items of a list "A、B和C及D" written at ``start``: (start of the item, item), items
+    stripped of surrounding whitespace, empty ones skipped."""
+    pos = start
+    for raw in re.split(r"(、|和|及)", body):
+        it = raw.strip()
+        s_ = pos + (raw.find(it) if it else 0)
+        pos += len(raw)
+        if raw in ("、", "和", "及") or not it:
+            continue
+        yield s_, it
+
+
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                not_city: Iterable[str] = ()) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
@@ -377,6 +390,12 @@ class _Extractor:
         if text in self.places:
             return True
         return self._has_place_suffix(text)
+
+    def _is_trade(self, item: str) -> bool:
+        """A list item that names a trade (储能电池, 正极材料: starts with an industry term), not a
+        company -- unless it ends in 公司/集团."""
+        return item.startswith(tuple(self.lex.words("industry_terms", "term"))) \
+            and not re.search("(?:公司|集团)$", item)
 
     def _is_place_by_form(self, text: str) -> bool:
         """A place by the gazetteer or by an administrative suffix -- not merely because the model
@@ -2052,17 +2071,10 @@ class _Extractor:
             cm = re.compile(r"[,，。;；!?！？\n]").search(t, k, s1)
             body = t[k:cm.start() if cm else s1]
             body = re.sub(r"等(?:[\u4e00-\u9fff]{0,4}(?:企业|公司))?$", "", body)
-            pos = k
-            for raw in re.split(r"(、|和|及)", body):
-                it = raw.strip()
-                s_ = pos + (raw.find(it) if it else 0)
-                pos += len(raw)
-                if raw in ("、", "和", "及") or not it:
-                    continue
+            for s_, it in _list_items(body, k):
                 # "A股份有限公司（A）": the full name without its bracketed short form
                 it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
-                trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
-                    and not re.search("(?:公司|集团)$", it)
+                trade = self._is_trade(it)
                 # the head says these are enterprises: the model's place tag does not overrule it
                 if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
                         and not re.search(r"[0-9]", it) and not self._is_place_by_form(it) \
@@ -2071,19 +2083,12 @@ class _Extractor:
         # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names
         for fm in (m for rx in self.lex.patterns("clusters", "enterprise_frame_rx")
                    for m in rx.finditer(t, s0, s1)):
-            pos = fm.start("names")
-            for raw in re.split(r"(、|和|及)", fm.group("names")):
-                it = raw.strip()
-                s_ = pos + (raw.find(it) if it else 0)
-                pos += len(raw)
-                if raw in ("、", "和", "及") or not it:
-                    continue
+            for s_, it in _list_items(fm.group("names"), fm.start("names")):
                 it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", re.sub(r"等$", "", it))
                 # "支持A、B合肥基地扩大产能": a predicate after the list is read elsewhere
                 if "等" in it or any(v in it for v in self.lex.words("clusters", "capacity_verb")):
                     continue
-                trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
-                    and not re.search("(?:公司|集团)$", it)
+                trade = self._is_trade(it)
                 if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
                         and all(_is_han(c) or c in "()（）" for c in it) \
                         and not self._is_place(it) and not self._enterprise_class(it) \
@@ -2108,8 +2113,7 @@ class _Extractor:
                     it = raw.strip()
                     # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
                     # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
-                    trade = it.startswith(tuple(self.lex.words("industry_terms", "term"))) \
-                        and not re.search("(?:公司|集团)$", it)
+                    trade = self._is_trade(it)
                     if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
                             and not (self._is_place(it) and not it.startswith(
                                 tuple(self.lex.words("industry_terms", "known_brand")))) \
