@@ -84,8 +84,18 @@ _ENUM_RE = re.compile(
     r"|第[一二三四五六七八九十百\d]{1,4}[章节条部分篇])"
 )
 _DASH_START_RE = re.compile(r"^[—\-－―─]{1,2}")
-# News datelines open a new article: 本报讯 / 本报北京5月1日电 / 新华社北京4月23日电
-_DATELINE_RE = re.compile(r"^(?:本报讯|(?:本报|新华社|中新社|人民网|央视网|新华网)[^，,。\s]{0,14}电)")
+
+
+@lru_cache(maxsize=1)
+def _dateline_re() -> re.Pattern[str]:
+    """News datelines open a new article: 本报讯 / 本报北京5月1日电 / 新华社北京4月23日电.  The
+    sources are data (kg/data/ingest.tsv, ``dateline_source``)."""
+    from kg.lexicon import DEFAULT_DIR, _read_rows
+
+    rows = _read_rows(DEFAULT_DIR / "ingest.tsv", ("kind", "value"))
+    sources = sorted((v for _no, (kind, v) in rows if kind == "dateline_source"), key=len, reverse=True)
+    alt = "|".join(map(re.escape, sources)) or "(?!)"
+    return re.compile(rf"^(?:本报讯|(?:{alt})[^，,。\s]{{0,14}}电)")
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
@@ -498,7 +508,7 @@ def _starts_block(line: _Line, use_indent: bool) -> bool:
     t = line.text
     if line.heading or line.jump_before or (use_indent and line.indented):
         return True
-    if t[0] in _LINE_MARKERS or _DASH_START_RE.match(t) or _ENUM_RE.match(t) or _DATELINE_RE.match(t):
+    if t[0] in _LINE_MARKERS or _DASH_START_RE.match(t) or _ENUM_RE.match(t) or _dateline_re().match(t):
         return True
     return False
 

@@ -29,6 +29,7 @@ _FILES: dict[str, tuple[str, ...]] = {
     "places.tsv": ("kind", "value"),
     "industry_terms.tsv": ("kind", "value"),
     "persons.tsv": ("kind", "value"),
+    "ingest.tsv": ("kind", "value"),
 }
 
 # allowed "kind" values of the kind/value files
@@ -50,6 +51,7 @@ _KINDS: dict[str, set[str]] = {
                            "short_drop_prefix", "short_brand_suffix"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self", "source_label"},
+    "ingest.tsv": {"dateline_source"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

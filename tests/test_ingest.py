@@ -400,3 +400,16 @@ def test_large_input_is_fast():
     assert len(big.encode("utf-8")) > 1_500_000
     assert len(doc.sentences) > 15 * len(single.sentences)
     assert elapsed < 30, elapsed
+
+
+def test_dateline_sources_come_from_the_data_file():
+    # a dateline of a source listed in kg/data/ingest.tsv opens its own paragraph even after an
+    # unfinished wrapped line; an unlisted word of the same shape does not
+    doc = prepare_text("会议指出，要狠抓落实\n中新网郑州5月1日电 郑州市召开全市工业\n经济运行调度会议。\n")
+    assert doc.text.split("\n") == ["会议指出,要狠抓落实", "中新网郑州5月1日电 郑州市召开全市工业经济运行调度会议。"]
+    _check_offsets(doc)
+    from kg.ingest import _dateline_re
+    from kg.lexicon import Lexicon
+
+    assert _dateline_re().match("澎湃新闻上海6月2日电") and not _dateline_re().match("某某网上海6月2日电")
+    assert "中新网" in Lexicon.load().words("ingest", "dateline_source")
