@@ -265,6 +265,7 @@ class _Extractor:
     def __init__(self, doc: Document, mentions: list[Mention], lex: Lexicon):
         self.doc = doc
         self.lex = lex
+        self._gazetteer: set[str] | None = None
         media = self.lex.words("persons", "media_self")
         self.v = _View(doc.text, re.compile(
             "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)")
@@ -1860,11 +1861,14 @@ class _Extractor:
         return b
 
     def _lex_places(self) -> set[str]:
-        """Places of the gazetteer (not the model's: it tags brands such as X兴 as places)."""
-        names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
-        for c in self.lex.words("places", "city"):
-            names |= {c, c + "市"}
-        return names
+        """Places of the gazetteer (not the model's: it tags brands such as X兴 as places).
+        Built once per document: the list readers ask for it item by item."""
+        if self._gazetteer is None:
+            names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+            for c in self.lex.words("places", "city"):
+                names |= {c, c + "市"}
+            self._gazetteer = names
+        return self._gazetteer
 
     def _brand_any(self, item: str) -> str | None:
         """The enterprise named at the start of a project item, or None: a full name, a known
