@@ -759,8 +759,9 @@ def _make_app():
             try:
                 return fn(*args, **kwargs)
             except KgError as e:
-                typer.echo(f"error: {e}", err=True)
-                raise typer.Exit(1)
+                from kg.cli import fail      # the CLI's one-line error (kg.cli imports this module lazily)
+
+                fail(str(e))
         return wrapper
 
     @app.command("train")
