@@ -30,6 +30,8 @@ def norm(s: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--criterion", default=None,
+                    help="corpus conventions of a model trained with markers (default: the model's)")
     ap.add_argument("--gold", default=str(ROOT.parent / "shared" / "gold" / "seeds.jsonl"))
     ap.add_argument("--show", action="store_true", help="list missed gold and spurious persons")
     args = ap.parse_args()
@@ -40,7 +42,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     docs = {d.id: d for d in read_corpus([ROOT / "data"])}
-    tagger = NerTagger.load(args.model)
+    tagger = NerTagger.load(args.model, criterion=args.criterion)
     found: dict[str, dict[str, set[str]]] = {}
     for doc_id, doc in docs.items():
         by_type: dict[str, set[str]] = defaultdict(set)

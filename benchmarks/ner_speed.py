@@ -32,6 +32,8 @@ def sentences(source: str) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--criterion", default=None,
+                    help="corpus conventions of a model trained with markers (default: the model's)")
     ap.add_argument("--source", default="data", choices=["data", "msra"])
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--batch-size", type=int, default=64)
@@ -44,7 +46,7 @@ def main() -> None:
     texts = sentences(args.source)
     chars = sum(map(len, texts))
     t0 = time.perf_counter()
-    tagger = NerTagger.load(args.model)
+    tagger = NerTagger.load(args.model, criterion=args.criterion)
     load_s = time.perf_counter() - t0
     size = sum(f.stat().st_size for f in Path(tagger.path).iterdir() if f.is_file())
     print(f"model {tagger.path} version {tagger.version}: {size / 1e6:.2f} MB on disk, "

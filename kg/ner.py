@@ -23,7 +23,14 @@ from kg.model import Document, KgError, Mention
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner"
 LABELS_FILE = "labels.json"
-MODEL_FILES = ("config.json", "vocabs.json", "model.pt", LABELS_FILE)
+CRITERIA_FILE = "criteria.json"
+MODEL_FILES = ("config.json", "vocabs.json", "model.pt", LABELS_FILE, CRITERIA_FILE)
+
+# Corpus markers ("criteria"): a model trained with them saw every sentence framed by its corpus'
+# token, ``<msra> 李 鹏 ... <msra>``, and so learned each corpus' annotation conventions apart
+# (MSRA's organisations and names vs CLUENER's subtypes and long addresses).  At tagging time one
+# criterion is chosen (``criteria.json``'s default, or ``NerTagger.load(criterion=...)``).
+CRITERIA = {"cluener": "<cluener>", "resume": "<resume>", "msra": "<msra>"}
 
 # Used when the model directory has no labels.json.
 DEFAULT_LABELS: dict[str, tuple[str, str | None]] = {
@@ -169,18 +176,24 @@ class NerTagger:
     """Tags Person / Post / Organization / Place mentions with kg's own HanLP model."""
 
     def __init__(self, component, path: Path, labels: dict[str, tuple[str, str | None]],
-                 max_len: int = 128, batch_size: int = 64):
+                 max_len: int = 128, batch_size: int = 64, marker: str | None = None,
+                 criterion: str | None = None):
         self.component = component
         self.path = path
         self.labels = labels
         self.max_len = max_len
         self.batch_size = batch_size
+        self.marker = marker            # the corpus marker token framing every piece, or None
+        self.criterion = criterion      # the corpus whose conventions it follows (None: no markers)
         self.version = model_version(path)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, *, threads: int | None = 1,
-             max_len: int = 128, batch_size: int = 64) -> "NerTagger":
+             max_len: int = 128, batch_size: int = 64, criterion: str | None = None) -> "NerTagger":
         """Load the model in ``path`` (default: the one shipped in ``kg/models/ner/``).
+
+        ``criterion`` picks the corpus conventions of a model trained with corpus markers
+        (``criteria.json``; default: the one named there); it is an error for a model without.
 
         ``threads`` sets torch's (process-wide) intra-op thread count; the default 1 is as fast as 2
         for this small model and does not collapse when the CPU is shared (docs/ner.md, speed);
@@ -213,7 +226,21 @@ class NerTagger:
                 labels = {k: (v[0], v[1]) for k, v in json.loads(lf.read_text(encoding="utf-8")).items()}
             except (json.JSONDecodeError, TypeError, IndexError, AttributeError) as e:
                 raise KgError(f"{lf}: bad label map: {e}") from e
-        return cls(component, p, labels, max_len=max_len, batch_size=batch_size)
+        marker = None
+        cf = p / CRITERIA_FILE
+        if cf.is_file():
+            try:
+                crit = json.loads(cf.read_text(encoding="utf-8"))
+                markers, criterion = dict(crit["markers"]), criterion or crit["default"]
+            except (json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
+                raise KgError(f"{cf}: bad criteria file: {e}") from e
+            if criterion not in markers:
+                raise KgError(f"{p}: unknown criterion {criterion!r}; this model has {', '.join(markers)}")
+            marker = markers[criterion]
+        elif criterion is not None:
+            raise KgError(f"{p}: this model was trained without corpus markers; it has no criterion {criterion!r}")
+        return cls(component, p, labels, max_len=max_len, batch_size=batch_size, marker=marker,
+                   criterion=criterion if marker else None)
 
     # ------------------------------------------------------------------------------------
     def _predict(self, pieces: list[list[str]], batch_size: int) -> list[list[tuple[str, str, int, int]]]:
@@ -239,13 +266,17 @@ class NerTagger:
                     continue
                 # HanLP's vocab has no whitespace tokens worth keeping; a space stays one char
                 jobs.append((ti, a))
-                pieces.append(chars)
+                pieces.append([self.marker, *chars, self.marker] if self.marker else chars)
         results: list[list[Span]] = [[] for _ in texts]
-        for (ti, off), ents in zip(jobs, self._predict(pieces, bs)):
+        lead = 1 if self.marker else 0
+        for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs)):
+            inner = len(piece) - 2 * lead
             for _surface, label, s, e in ents:
                 typ = self.labels.get(label)
                 if typ is None:
                     continue
+                # a span never covers the markers (they are trained as O); clip to the text anyway
+                s, e = max(s - lead, 0), min(e - lead, inner)
                 s2, e2 = s + off, e + off
                 # trim whitespace the model may have pulled into a span
                 t = texts[ti]

@@ -386,12 +386,13 @@ def _split_long(text: str, spans: list[Span], max_len: int) -> list[Sample]:
 def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume", "msra"),
                         msra_sentences: int | None = None, rules: dict | None = None,
                         seed: int = 1, max_len: int = 150, repeat: dict[str, int] | None = None,
-                        log=print) -> tuple[list[Sample], list[Sample], dict]:
+                        log=print, with_corpus: bool = False) -> tuple[list, list, dict]:
     """Mapped training and model-selection samples.
 
     The selection (dev) set is held out of the *training* splits (10% of CLUENER train, Resume dev,
     1,000 MSRA train sentences), so CLUENER dev and MSRA test stay clean test sets.  ``repeat``
     up-samples a corpus' training part (``{"cluener": 2}``: each CLUENER sentence twice per epoch).
+    Samples are ``(text, spans)``, or ``(text, spans, corpus)`` with ``with_corpus``.
     """
     repeat = repeat or {}
     rules = rules or load_rules()
@@ -401,7 +402,7 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
     stats: dict = {}
     gold_posts: list[Sample] = []
     if "cluener" in use:
-        cl = map_corpus(read_cluener(corpora / "cluener2020" / "train.json"), "cluener", rules)
+        cl = _tag(map_corpus(read_cluener(corpora / "cluener2020" / "train.json"), "cluener", rules), "cluener")
         rng.shuffle(cl)
         n_dev = len(cl) // 10
         dev += cl[:n_dev]
@@ -409,16 +410,17 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
         gold_posts += cl[n_dev:]
         stats["cluener"] = len(cl) - n_dev
     if "resume" in use:
-        rs = map_corpus(read_char_tagged(corpora / "resume" / "train.char.bmes"), "resume", rules)
+        rs = _tag(map_corpus(read_char_tagged(corpora / "resume" / "train.char.bmes"), "resume", rules), "resume")
         trn += rs * repeat.get("resume", 1)
         gold_posts += rs
-        dev += map_corpus(read_char_tagged(corpora / "resume" / "dev.char.bmes"), "resume", rules)
+        dev += _tag(map_corpus(read_char_tagged(corpora / "resume" / "dev.char.bmes"), "resume", rules), "resume")
         stats["resume"] = len(rs)
     if "msra" in use:
         ms = map_corpus(read_char_tagged(corpora / "msra" / "train.bio"), "msra", rules)
         rng.shuffle(ms)
-        titles = post_titles(gold_posts, rules) if gold_posts else []
+        titles = post_titles([(t, sp) for t, sp, _ in gold_posts], rules) if gold_posts else []
         ms, added = add_silver_posts(ms, titles)
+        ms = _tag(ms, "msra")
         stats["silver_post_titles"] = len(titles)
         stats["silver_posts_added"] = added
         dev += ms[:1000]
@@ -431,18 +433,35 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
         stats["repeat"] = dict(repeat)
     if not trn:
         raise KgError(f"no training corpus selected (use one of cluener, resume, msra; got {list(use)})")
-    trn = [piece for text, spans in trn for piece in _split_long(text, spans, max_len)]
-    dev = [piece for text, spans in dev for piece in _split_long(text, spans, max_len)]
+    trn = [(*piece, c) for text, spans, c in trn for piece in _split_long(text, spans, max_len)]
+    dev = [(*piece, c) for text, spans, c in dev for piece in _split_long(text, spans, max_len)]
     rng.shuffle(trn)
     stats["train_sentences"] = len(trn)
-    stats["train_chars"] = sum(len(t) for t, _ in trn)
+    stats["train_chars"] = sum(len(t[0]) for t in trn)
     stats["dev_sentences"] = len(dev)
-    stats["train_label_counts"] = dict(Counter(lab for _, spans in trn for _, _, lab in spans))
+    stats["train_label_counts"] = dict(Counter(lab for _, spans, _ in trn for _, _, lab in spans))
+    if not with_corpus:
+        trn, dev = [t[:2] for t in trn], [t[:2] for t in dev]
     return trn, dev, stats
 
 
-def _to_hanlp(samples: list[Sample]) -> list[dict]:
-    return [{"token": list(text), "tag": spans_to_bio(len(text), spans)} for text, spans in samples]
+def _tag(samples: list[Sample], corpus: str) -> list[tuple[str, list[Span], str]]:
+    return [(text, spans, corpus) for text, spans in samples]
+
+
+def _to_hanlp(samples: list, markers: dict[str, str] | None = None) -> list[dict]:
+    """HanLP samples (char lists + BIO tags).  With ``markers`` (corpus -> token), each
+    ``(text, spans, corpus)`` sample is framed by its corpus' marker token at both ends (tag O),
+    so that one model learns each corpus' annotation conventions (see :mod:`kg.ner`, criteria)."""
+    out = []
+    for sample in samples:
+        text, spans = sample[0], sample[1]
+        chars, tags = list(text), spans_to_bio(len(text), spans)
+        if markers:
+            m = markers[sample[2]]
+            chars, tags = [m, *chars, m], ["O", *tags, "O"]
+        out.append({"token": chars, "tag": tags})
+    return out
 
 
 def patch_crf(component) -> None:
@@ -461,7 +480,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
           max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
           pretrain_epochs: int = 5, init_from: str | os.PathLike | None = None,
-          rules_path: str | os.PathLike | None = None, log=print) -> dict:
+          rules_path: str | os.PathLike | None = None, criteria: bool = False,
+          default_criterion: str = "msra", log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
     ``bigram_dim`` > 0 adds char-bigram features (the ``bigram_vocab`` most frequent training
@@ -475,7 +495,11 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     text is never used.  ``init_from`` continues training from the weights of an earlier run on
     the same data (same vocabularies, e.g. with a lower ``lr``).  ``patience`` is HanLP's early
     stop (epochs without a better selection score); the learning rate is halved after 3 such
-    epochs, so a patience above 3 lets the halved rate run.
+    epochs, so a patience above 3 lets the halved rate run.  ``criteria`` frames every sentence
+    with a marker token of its corpus (:data:`kg.ner.CRITERIA`), so that the model learns each
+    corpus' conventions separately; the model then tags with ``default_criterion``'s unless told
+    otherwise.  With ``init_from``, a model trained without markers can be continued with them:
+    embedding rows are copied by token, new tokens start random.
     """
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
@@ -485,10 +509,22 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     corpora = corpora_dir(corpora_dir_)
     rules = load_rules(rules_path)
     t0 = time.time()
-    trn, dev, stats = build_training_data(corpora, use, msra_sentences, rules, seed, max_len, repeat, log)
+    trn, dev, stats = build_training_data(corpora, use, msra_sentences, rules, seed, max_len, repeat, log,
+                                          with_corpus=True)
     log(f"training data: {json.dumps(stats, ensure_ascii=False)}")
+    from kg.ner import CRITERIA
+
+    markers = {c: CRITERIA[c] for c in use} if criteria else None
+    if markers and default_criterion not in markers:
+        raise KgError(f"default criterion {default_criterion!r} is not one of the corpora trained on ({', '.join(use)})")
+    hanlp_trn, hanlp_dev = _to_hanlp(trn, markers), _to_hanlp(dev, markers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if markers:     # written first, so that a run stopped by hand can still be finalized
+        from kg.ner import CRITERIA_FILE
+
+        (out / CRITERIA_FILE).write_text(json.dumps({"markers": markers, "default": default_criterion},
+                                                    ensure_ascii=False, indent=1), encoding="utf-8")
 
     rec = RNNNamedEntityRecognizer()
     embed_cfg = embed
@@ -496,7 +532,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         from hanlp.common.vocab import Vocab
         from kg.ner import BIGRAM_VOCAB, CharBigramEmbedding, char_bigrams
 
-        counts = Counter(b for text, _ in trn for b in char_bigrams(list(text)))
+        counts = Counter(b for sample in hanlp_trn for b in char_bigrams(sample["token"]))
         bv = Vocab()
         for b, n in counts.most_common(bigram_vocab):
             if n < 2:
@@ -510,7 +546,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim)
     vectors: tuple[dict, dict] | None = None
     if pretrain and init_from is None:          # continuing: the weights come from init_from
-        texts = list(dict.fromkeys(t for t, _ in trn + dev))
+        texts = list(dict.fromkeys(t[0] for t in trn + dev))
         pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"
         if pd98.is_file():
             texts += read_peoples_daily_text(pd98)
@@ -523,7 +559,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         if model.crf is not None:
             model.crf.batch_first = True
         if init_from is not None:
-            _load_weights_from(model, rec.vocabs, Path(init_from))
+            _load_weights_from(model, rec.vocabs, Path(init_from), log=log)
             log(f"weights initialised from {init_from}")
         elif vectors is not None and not stats.get("pretrained_rows"):
             emb = model.embed
@@ -564,7 +600,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     rec.fit_dataloader = epoch_with_budget
     stopped_early = False
     try:
-        rec.fit(_to_hanlp(trn), _to_hanlp(dev), str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
+        rec.fit(hanlp_trn, hanlp_dev, str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
                 rnn_hidden=hidden, drop=drop, lr=lr, patience=patience, tagging_scheme="BIO",
                 token_delimiter="", seed=seed, devices=-1)
     except _OutOfTime:
@@ -583,7 +619,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
                        hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
                        msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
                        repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
-                       patience=patience, init_from=None if init_from is None else str(init_from)),
+                       patience=patience, init_from=None if init_from is None else str(init_from),
+                       criteria=criteria, default_criterion=default_criterion if criteria else None),
     }
     (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return summary
@@ -593,9 +630,11 @@ class _OutOfTime(Exception):
     pass
 
 
-def _load_weights_from(model, vocabs, src: Path) -> None:
-    """Copy the weights of the model saved in ``src`` into ``model``; its vocabularies must equal
-    the ones just built from the training data (same corpora, mapping and seed)."""
+def _load_weights_from(model, vocabs, src: Path, log=print) -> None:
+    """Copy the weights of the model saved in ``src`` into ``model``.  Its tag vocabulary must equal
+    the one just built from the training data.  Where the char or bigram vocabulary differs (a
+    model trained without corpus markers continued with them), embedding rows are copied by
+    token and tokens new to this run keep their fresh initialisation."""
     import torch
 
     try:
@@ -603,21 +642,58 @@ def _load_weights_from(model, vocabs, src: Path) -> None:
         state = torch.load(src / "model.pt", map_location="cpu", weights_only=True)
     except (OSError, ValueError) as e:
         raise KgError(f"{src}: cannot read a model to continue from ({e})") from None
+    state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    own = model.state_dict()
+    from kg.ner import BIGRAM_VOCAB
+
+    emb_param = {"token": "embed.char.weight", BIGRAM_VOCAB: "embed.bigram.weight"}
     for name, vocab in vocabs.items():
         tokens = [t for t, _ in sorted(vocab.token_to_idx.items(), key=lambda kv: kv[1])]
-        if saved.get(name, {}).get("idx_to_token") != tokens:
+        theirs = saved.get(name, {}).get("idx_to_token")
+        if theirs == tokens:
+            continue
+        if name == "tag" and theirs is not None and sorted(theirs) == sorted(tokens):
+            _permute_tags(state, [theirs.index(t) for t in tokens])   # same tags, another order
+            log(f"tag order differs from {src}; output and CRF rows permuted")
+            continue
+        param = emb_param.get(name)
+        if param is None or param not in own or param not in state:
             raise KgError(f"{src}: its {name!r} vocabulary differs from this training data's; "
                           f"continue only with the corpora, --repeat and --seed it was trained with")
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+        where = {t: i for i, t in enumerate(theirs or [])}
+        rows = own[param].clone()
+        copied = 0
+        for i, t in enumerate(tokens):
+            j = where.get(t)
+            if j is not None and j < state[param].size(0):
+                rows[i] = state[param][j]
+                copied += 1
+        state[param] = rows
+        log(f"{name} embeddings: {copied} of {len(tokens)} rows copied by token from {src}")
+    model.load_state_dict(state)
+
+
+def _permute_tags(state: dict, order: list[int]) -> None:
+    """Reorder the tag dimension of the output layer and the CRF: new tag i = saved tag order[i]."""
+    import torch
+
+    idx = torch.tensor(order)
+    for k in ("out.weight", "out.bias", "crf.start_transitions", "crf.end_transitions"):
+        if k in state:
+            state[k] = state[k].index_select(0, idx)
+    if "crf.transitions" in state:
+        state["crf.transitions"] = state["crf.transitions"].index_select(0, idx).index_select(1, idx)
 
 
 def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
-                       rules_path: str | os.PathLike | None = None) -> None:
+                       rules_path: str | os.PathLike | None = None, criteria: dict | None = None) -> None:
     """Make a HanLP save directory a kg model directory: add ``labels.json`` and the training rules,
     optionally store the weights as float16, drop HanLP's ``train.log``.  Idempotent; also used
-    for a run that was stopped by hand (its best epoch's weights are on disk)."""
+    for a run that was stopped by hand (its best epoch's weights are on disk).  ``criteria``
+    (``{"markers": {corpus: token}, "default": corpus}``) is written to ``criteria.json`` for a
+    model trained with corpus markers; None keeps the file a stopped run already has."""
     import torch
-    from kg.ner import DEFAULT_LABELS, LABELS_FILE
+    from kg.ner import CRITERIA_FILE, DEFAULT_LABELS, LABELS_FILE
 
     out = Path(out)
     if not (out / "model.pt").is_file() or not (out / "config.json").is_file():
@@ -627,6 +703,8 @@ def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
         shutil.copyfile(src, out / RULES_FILE)
     (out / LABELS_FILE).write_text(json.dumps({k: list(v) for k, v in DEFAULT_LABELS.items()}, indent=1),
                                    encoding="utf-8")
+    if criteria is not None:
+        (out / CRITERIA_FILE).write_text(json.dumps(criteria, ensure_ascii=False, indent=1), encoding="utf-8")
     if half:
         # float16 on disk halves the size; HanLP's load_state_dict copies the values back into
         # float32 parameters (docs/ner.md compares the scores of both).
@@ -679,15 +757,19 @@ def _merge_org(spans: Iterable[Span]) -> list[Span]:
 
 
 def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLike | None, dataset: str,
-             *, batch_size: int = 64, threads: int | None = 1) -> dict:
+             *, batch_size: int = 64, threads: int | None = 1, criterion: str | None = "auto") -> dict:
     """Span-level exact-match scores of a model on ``dataset`` (cluener-dev, msra-test, resume-test).
 
     cluener-dev: gold mapped to kg labels (address and scene both -> LOC; book/movie/game ignored);
     also ``by_cluener_label`` (per original label, where the model's merged type matches) and
     ``org_any`` (GOV/COM/ORG merged).  msra-test: GOV/COM/ORG predictions count as ORG, POST is
     ignored (MSRA has no posts).
+
+    ``criterion`` applies to a model trained with corpus markers: "auto" tags with the
+    dataset's own corpus conventions (cluener for cluener-dev ...), None with the model's
+    default, or a corpus name.
     """
-    from kg.ner import NerTagger
+    from kg.ner import CRITERIA_FILE, DEFAULT_MODEL_DIR, NerTagger
 
     if dataset not in DATASETS:
         raise KgError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
@@ -704,11 +786,15 @@ def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLik
         raw = read_char_tagged(corpora / "resume" / "test.char.bmes")
         gold = [[(s, e, lab) for s, e, lab in spans] for _, spans in map_corpus(raw, "resume", rules)]
     texts = [t for t, _ in raw]
-    tagger = NerTagger.load(model_dir, threads=threads)
+    if criterion == "auto":
+        has_markers = (Path(model_dir or DEFAULT_MODEL_DIR) / CRITERIA_FILE).is_file()
+        criterion = dataset.split("-")[0] if has_markers else None
+    tagger = NerTagger.load(model_dir, threads=threads, criterion=criterion)
     t0 = time.time()
     pred = [_pred_labels(p) for p in tagger.tag_sentences(texts, batch_size=batch_size)]
     secs = time.time() - t0
     result: dict = {"dataset": dataset, "model": str(tagger.path), "version": tagger.version,
+                    "criterion": tagger.criterion,
                     "sentences": len(texts), "chars": sum(map(len, texts)), "seconds": round(secs, 2)}
     if dataset == "msra-test":
         pred = [[sp for sp in _merge_org(p) if sp[2] != "POST"] for p in pred]
@@ -786,6 +872,10 @@ def _make_app():
                                                   "trained on the corpora's text (needs gensim: .[train])."),
         init_from: Path | None = typer.Option(None, help="Continue from this earlier run's weights "
                                                          "(same corpora, --repeat and --seed)."),
+        criteria: bool = typer.Option(False, help="Frame each sentence with its corpus' marker token, so that "
+                                                  "the model learns each corpus' conventions apart."),
+        default_criterion: str = typer.Option("msra", help="With --criteria: the corpus conventions the "
+                                                           "model follows by default when tagging."),
     ):
         """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
         summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
@@ -793,7 +883,8 @@ def _make_app():
                         batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
                         bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half,
                         max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
-                        init_from=init_from, log=console.print)
+                        init_from=init_from, criteria=criteria, default_criterion=default_criterion,
+                        log=console.print)
         console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
                       f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
 
@@ -812,11 +903,15 @@ def _make_app():
         model: Path | None = typer.Option(None, "--model", "-m", help="Model directory (default: shipped)."),
         corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA"),
         threads: int = typer.Option(1), json_out: Path | None = typer.Option(None, "--json"),
+        criterion: str = typer.Option("auto", help="For a model trained with --criteria: 'auto' (the "
+                                                   "dataset's own corpus), 'default' (the model's), or a corpus."),
     ):
         """Span-level exact-match P/R/F1 per label and micro overall."""
         with console.status(f"evaluating on {dataset} ..."):
-            res = evaluate(model, corpora, dataset, threads=threads)
-        table = Table(title=f"{dataset}  ({res['sentences']} sentences, model {res['version']})")
+            res = evaluate(model, corpora, dataset, threads=threads,
+                           criterion=None if criterion == "default" else criterion)
+        crit = f", criterion {res['criterion']}" if res["criterion"] else ""
+        table = Table(title=f"{dataset}  ({res['sentences']} sentences, model {res['version']}{crit})")
         for col in ("label", "P", "R", "F1", "gold", "pred", "correct"):
             table.add_column(col, justify="right" if col != "label" else "left")
         rows = list(res["labels"].items()) + [("micro", res["micro"])]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 
 import pytest
 
 from kg.model import Document, KgError, Sentence
 from kg.ner import DEFAULT_MODEL_DIR, NerTagger, char_bigrams, chunk_text, model_version
-from kg.ner_train import (_load_weights_from, _parse_repeat, _split_long, add_silver_posts, build_training_data, init_embedding,
-                          load_rules, org_subtype_label, read_char_tagged, read_cluener, read_peoples_daily_text,
-                          score_spans, spans_to_bio, tags_to_spans)
+from kg.ner_train import (_load_weights_from, _parse_repeat, _split_long, _to_hanlp, add_silver_posts,
+                          build_training_data, init_embedding, load_rules, org_subtype_label, read_char_tagged,
+                          read_cluener, read_peoples_daily_text, score_spans, spans_to_bio, tags_to_spans)
 
 
 @pytest.fixture(scope="module")
@@ -295,3 +296,103 @@ def test_upstream_crf_bug_and_patch():
     assert model.crf.batch_first is True
     one_by_one = [model.crf.decode(emissions[i:i + 1, :n], mask[i:i + 1, :n])[0] for i, n in enumerate(lens)]
     assert model.crf.decode(emissions, mask) == one_by_one
+
+
+# ------------------------------------------------------------------------------------------
+# Corpus markers ("criteria")
+
+
+def test_corpus_markers_frame_training_samples(tmp_path):
+    samples = [("张三好", [(0, 2, "PER")], "msra"), ("上海", [(0, 2, "LOC")], "resume")]
+    framed = _to_hanlp(samples, {"msra": "<msra>", "resume": "<resume>"})
+    assert framed[0] == {"token": ["<msra>", "张", "三", "好", "<msra>"], "tag": ["O", "B-PER", "I-PER", "O", "O"]}
+    assert framed[1]["token"] == ["<resume>", "上", "海", "<resume>"]
+    assert _to_hanlp([s[:2] for s in samples])[0] == {"token": ["张", "三", "好"], "tag": ["B-PER", "I-PER", "O"]}
+    rs = tmp_path / "resume"
+    rs.mkdir()
+    (rs / "train.char.bmes").write_text("张 B-NAME\n三 E-NAME\n\n李 S-NAME\n", encoding="utf-8")
+    (rs / "dev.char.bmes").write_text("王 S-NAME\n", encoding="utf-8")
+    trn, dev, _ = build_training_data(tmp_path, use=("resume",), with_corpus=True)
+    assert sorted(trn) == [("张三", [(0, 2, "PER")], "resume"), ("李", [(0, 1, "PER")], "resume")]
+    assert dev == [("王", [(0, 1, "PER")], "resume")]
+
+
+def test_continue_with_new_tokens_and_another_tag_order(tmp_path):
+    """A model trained without markers continues with them: embedding rows are copied by token,
+    new tokens keep their fresh rows, and output/CRF rows follow the tags to their new places."""
+    import torch
+    from hanlp.common.vocab import Vocab
+
+    def vocab(tokens, pad=True):
+        v = Vocab(pad_token="<pad>" if pad else None, unk_token="<unk>" if pad else None)
+        for t in tokens:
+            v.get_idx(t)
+        return v
+
+    class Crf(torch.nn.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.start_transitions = torch.nn.Parameter(torch.randn(n))
+            self.end_transitions = torch.nn.Parameter(torch.randn(n))
+            self.transitions = torch.nn.Parameter(torch.randn(n, n))
+
+    class Tiny(torch.nn.Module):
+        def __init__(self, n_chars, n_tags):
+            super().__init__()
+            self.embed = torch.nn.Module()
+            self.embed.char = torch.nn.Embedding(n_chars, 3)
+            self.out = torch.nn.Linear(2, n_tags)
+            self.crf = Crf(n_tags)
+
+    old_chars, old_tags = ["<pad>", "<unk>", "甲", "乙"], ["O", "B-PER", "I-PER"]
+    earlier = Tiny(4, 3)
+    torch.save(earlier.state_dict(), tmp_path / "model.pt")
+    (tmp_path / "vocabs.json").write_text(json.dumps({"token": {"idx_to_token": old_chars},
+                                                      "tag": {"idx_to_token": old_tags}}), encoding="utf-8")
+    chars, tags = vocab(["<msra>", "乙", "甲"]), vocab(["B-PER", "O", "I-PER"], pad=False)
+    model = Tiny(len(chars), 3)
+    fresh = model.embed.char.weight.detach().clone()
+    logs = []
+    _load_weights_from(model, {"token": chars, "tag": tags}, tmp_path, log=logs.append)
+    w, ew = model.embed.char.weight, earlier.embed.char.weight
+    assert torch.equal(w[chars["甲"]], ew[2]) and torch.equal(w[chars["乙"]], ew[3])
+    assert torch.equal(w[chars["<msra>"]], fresh[chars["<msra>"]])          # new token: fresh row
+    order = [old_tags.index(t) for t in ["B-PER", "O", "I-PER"]]
+    assert torch.equal(model.out.weight, earlier.out.weight[order])
+    assert torch.equal(model.crf.transitions, earlier.crf.transitions[order][:, order])
+    assert torch.equal(model.crf.start_transitions, earlier.crf.start_transitions[order])
+    assert any("4 of 5 rows copied" in m for m in logs) and any("permuted" in m for m in logs)
+    with pytest.raises(KgError, match="'tag' vocabulary differs"):       # other tags: cannot continue
+        _load_weights_from(Tiny(len(chars), 3), {"token": chars, "tag": vocab(["O", "B-LOC", "I-LOC"], pad=False)},
+                           tmp_path)
+
+
+@pytest.fixture()
+def model_copy(tmp_path):
+    dst = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, dst)
+    return dst
+
+
+def test_criterion_choice_and_errors(model_copy):
+    from kg.ner import CRITERIA_FILE
+
+    cf = model_copy / CRITERIA_FILE
+    cf.write_text(json.dumps({"markers": {"cluener": "<cluener>", "msra": "<msra>"}, "default": "msra"}),
+                  encoding="utf-8")
+    t = NerTagger.load(model_copy)
+    assert (t.criterion, t.marker) == ("msra", "<msra>")
+    assert NerTagger.load(model_copy, criterion="cluener").marker == "<cluener>"
+    text = "自治区党委书记张伟到赤峰市调研。"
+    (spans,) = t.tag_sentences([text])
+    assert ("张伟", "Person") in {(text[s:e], typ) for s, e, typ, _ in spans}
+    assert all(0 <= s < e <= len(text) for s, e, _, _ in spans)
+    with pytest.raises(KgError, match="unknown criterion 'resume'"):
+        NerTagger.load(model_copy, criterion="resume")
+    cf.write_text('{"markers": ', encoding="utf-8")
+    with pytest.raises(KgError, match="criteria.json: bad criteria file"):
+        NerTagger.load(model_copy)
+    cf.unlink()
+    with pytest.raises(KgError, match="without corpus markers"):
+        NerTagger.load(model_copy, criterion="msra")
+    assert NerTagger.load(model_copy).criterion is None
