@@ -83,7 +83,7 @@ def report(title: str, ttl: Path, r: dict) -> None:
     lr, lo = r["load"]["rdflib"], r["load"]["oxigraph"]
     print(f"{'load Turtle':28s} {lr * 1000:10.1f}ms {lo * 1000:10.1f}ms {lr / lo:8.1f}x")
     for name, by in r["queries"].items():
-        (tr, nr), (to, no) = by["rdflib"], by["oxigraph"]
+        (tr, _), (to, no) = by["rdflib"], by["oxigraph"]
         print(f"{name:28s} {tr * 1000:10.2f}ms {to * 1000:10.2f}ms {tr / to:8.1f}x  {no:4d}  "
               f"{'yes' if r['same_rows'][name] else 'NO'}", flush=True)
 
