@@ -54,8 +54,8 @@ def _progress() -> Progress:
 
 
 def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
-              city: Optional[str] = None, doc_city: Optional[list[str]] = None,
-              base: Optional[str] = None, cache: bool = True, write_rdf: bool = True):
+              ner_criterion: Optional[str] = None, city: Optional[str] = None,
+              doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True, write_rdf: bool = True):
     """Run the pipeline with a progress bar and warnings for bad files."""
     from .pipeline import build
 
@@ -71,8 +71,8 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
             bar.update(task, completed=done, total=total)
 
         try:
-            result = build(paths, out, model_path=model, city=city, city_overrides=overrides,
-                           base_iri=base, use_cache=cache, write_rdf=write_rdf,
+            result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
+                           city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
                            progress=on_progress, on_error=warn)
         except KgError as e:
             fail(str(e))
@@ -105,6 +105,8 @@ def build(
     paths: list[Path] = typer.Argument(..., help="Corpus directories or .txt/.md files."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory."),
     model: Optional[Path] = typer.Option(None, help="NER model directory (default: the shipped model)."),
+    ner_criterion: Optional[str] = typer.Option(None, help="Corpus conventions the NER model follows (msra, "
+                                                          "cluener, resume; default: the model's, docs/ner.md)."),
     city: Optional[str] = typer.Option(None, help="Context city for bare 市/市委/市政府 in every document "
                                                  "(default: inferred per document)."),
     doc_city: list[str] = typer.Option([], "--doc-city", help="Per-document context city, DOC=CITY (repeatable)."),
@@ -120,8 +122,8 @@ def build(
 ) -> None:
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
     t0 = time.perf_counter()
-    result = run_build(paths, out, model=model, city=city, doc_city=doc_city, base=base,
-                       cache=cache)
+    result = run_build(paths, out, model=model, ner_criterion=ner_criterion, city=city, doc_city=doc_city,
+                       base=base, cache=cache)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
         with _progress() as bar:
@@ -154,6 +156,8 @@ def eval_cmd(
     corpus: Optional[Path] = typer.Option(None, help="Corpus to build and score."),
     facts: Optional[Path] = typer.Option(None, help="Score an existing facts.jsonl instead of building."),
     model: Optional[Path] = typer.Option(None, help="NER model directory (default: the shipped model)."),
+    ner_criterion: Optional[str] = typer.Option(None, help="Corpus conventions the NER model follows (msra, "
+                                                          "cluener, resume; default: the model's, docs/ner.md)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
     details: bool = typer.Option(False, help="List misses and false positives per document."),
 ) -> None:
@@ -171,7 +175,7 @@ def eval_cmd(
                 fail(f"{facts}: no such file")
             preds = load_predictions(facts)
         else:
-            result = run_build([corpus], None, model=model, write_rdf=False)
+            result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False)
             preds = load_predictions([f.to_dict() for f in result.facts])
         report = score(gold_records, preds)
     except KgError as e:

@@ -146,6 +146,22 @@ def model_version(path: str | os.PathLike) -> str:
     return h.hexdigest()[:12]
 
 
+def read_criteria(path: str | os.PathLike) -> dict | None:
+    """The model's ``criteria.json`` (``{"markers": {corpus: token}, "default": corpus}``), or None
+    for a model trained without corpus markers.  Raises :class:`KgError` naming a bad file."""
+    cf = Path(path) / CRITERIA_FILE
+    if not cf.is_file():
+        return None
+    try:
+        crit = json.loads(cf.read_text(encoding="utf-8"))
+        markers, default = dict(crit["markers"]), crit["default"]
+    except (json.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError) as e:
+        raise KgError(f"{cf}: bad criteria file: {e}") from e
+    if default not in markers:
+        raise KgError(f"{cf}: bad criteria file: default {default!r} is not one of {', '.join(markers)}")
+    return {"markers": markers, "default": default}
+
+
 def chunk_text(text: str, max_len: int) -> list[tuple[int, int]]:
     """Cut ``text`` into [start, end) pieces of at most ``max_len`` characters, preferring to cut
     after sentence punctuation, then clause punctuation, then closing brackets/spaces; a
@@ -226,17 +242,13 @@ class NerTagger:
                 labels = {k: (v[0], v[1]) for k, v in json.loads(lf.read_text(encoding="utf-8")).items()}
             except (json.JSONDecodeError, TypeError, IndexError, AttributeError) as e:
                 raise KgError(f"{lf}: bad label map: {e}") from e
+        crit = read_criteria(p)
         marker = None
-        cf = p / CRITERIA_FILE
-        if cf.is_file():
-            try:
-                crit = json.loads(cf.read_text(encoding="utf-8"))
-                markers, criterion = dict(crit["markers"]), criterion or crit["default"]
-            except (json.JSONDecodeError, TypeError, KeyError, ValueError) as e:
-                raise KgError(f"{cf}: bad criteria file: {e}") from e
-            if criterion not in markers:
-                raise KgError(f"{p}: unknown criterion {criterion!r}; this model has {', '.join(markers)}")
-            marker = markers[criterion]
+        if crit is not None:
+            criterion = criterion or crit["default"]
+            if criterion not in crit["markers"]:
+                raise KgError(f"{p}: unknown criterion {criterion!r}; this model has {', '.join(crit['markers'])}")
+            marker = crit["markers"][criterion]
         elif criterion is not None:
             raise KgError(f"{p}: this model was trained without corpus markers; it has no criterion {criterion!r}")
         return cls(component, p, labels, max_len=max_len, batch_size=batch_size, marker=marker,

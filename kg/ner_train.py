@@ -516,7 +516,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
 
     markers = {c: CRITERIA[c] for c in use} if criteria else None
     if markers and default_criterion not in markers:
-        raise KgError(f"default criterion {default_criterion!r} is not one of the corpora trained on ({', '.join(use)})")
+        raise KgError(f"default criterion {default_criterion!r} is not one of the corpora trained on "
+                      f"({', '.join(use)})")
     hanlp_trn, hanlp_dev = _to_hanlp(trn, markers), _to_hanlp(dev, markers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
-from .model import DocResult, Document, Entity, Fact, InputError
+from .model import DocResult, Document, Entity, Fact, InputError, KgError
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 
@@ -108,6 +108,7 @@ def build(
     out_dir: str | Path | None = "out",
     *,
     model_path: str | Path | None = None,
+    ner_criterion: str | None = None,
     lexicon_dir: str | Path | None = None,
     city: str | None = None,
     city_overrides: dict[str, str] | None = None,
@@ -120,12 +121,13 @@ def build(
     """Build the knowledge graph of the documents under ``paths``.
 
     ``city`` sets the context city of every document (else it is inferred per document),
-    ``city_overrides`` maps a document id to its city.  With ``out_dir=None`` nothing is
-    written and nothing is cached.
+    ``city_overrides`` maps a document id to its city.  ``ner_criterion`` picks the corpus
+    conventions of an NER model trained with corpus markers (default: the model's own, see
+    docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
-    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
+    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version, read_criteria
     from .relations import extract
     from .resolve import resolve
 
@@ -155,6 +157,12 @@ def build(
     lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()
     model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
     version = model_version(model_dir)
+    if ner_criterion is not None:
+        crit = read_criteria(model_dir)      # checked now: every document may come from the cache
+        if crit is None or ner_criterion not in crit["markers"]:
+            have = ", ".join(crit["markers"]) if crit else "none (trained without corpus markers)"
+            raise KgError(f"{model_dir}: no NER criterion {ner_criterion!r}; the model has {have}")
+        version += ":" + ner_criterion
     code_version = _code_version(lex_dir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
     seconds["load"] = time.perf_counter() - t0
@@ -175,7 +183,7 @@ def build(
         if res is None:
             if tagger is None:
                 t1 = time.perf_counter()
-                tagger = NerTagger.load(model_dir)
+                tagger = NerTagger.load(model_dir, criterion=ner_criterion)
                 seconds["load"] += time.perf_counter() - t1
             mentions = tagger.tag(d)
             res = extract(d, mentions, lexicon)

@@ -131,3 +131,32 @@ def test_eval_on_built_facts_reports_real_numbers(built_sample):
     # regression floor for the dev gold (README has the current figures)
     assert kinds["holds_post"]["f1"] >= 0.85
     assert report["overall"]["f1"] >= 0.8
+
+
+def test_ner_criterion_option(tmp_path):
+    """--ner-criterion picks the conventions of a model trained with corpus markers; an unknown one
+    is a one-line error before any work, and a different criterion is cached apart."""
+    from kg.ner import CRITERIA_FILE, DEFAULT_MODEL_DIR
+
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, model)
+    (model / CRITERIA_FILE).write_text(json.dumps({"markers": {"msra": "<msra>", "cluener": "<cluener>"},
+                                                   "default": "msra"}), encoding="utf-8")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("呼和浩特市委书记包钢主持会议。市发改委主任殷树刚参加。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--model", str(model),
+                              "--ner-criterion", "resume", "--json"])
+    assert res.exit_code == 1 and "no NER criterion 'resume'" in res.output and "Traceback" not in res.output
+    for crit in ("msra", "cluener"):
+        res = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--model", str(model),
+                                  "--ner-criterion", crit, "--json"])
+        assert res.exit_code == 0, res.output
+        summary = json.loads(res.output)
+        assert summary["cache_hits"] == 0          # each criterion is its own cache entry
+        assert summary["facts"].get("holds_post", 0) >= 1
+    (model / CRITERIA_FILE).unlink()
+    res = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--model", str(model),
+                              "--ner-criterion", "msra"])
+    assert res.exit_code == 1 and "trained without corpus markers" in res.output
