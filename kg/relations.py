@@ -1481,12 +1481,17 @@ class _Extractor:
     def _cluster_anaphors(self) -> list[tuple[int, int]]:
         """Spans of anaphoric cluster words (这个集群, 该产业集群, 这一产业链)."""
         words = self.lex.words("clusters", "anaphor")
-        if not words:
-            return []
-        sufs = self.lex.words("clusters", "suffix")
-        rx = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:产业)?"
-                        f"(?:{'|'.join(map(re.escape, sufs))})(?![{_HAN}]{{0,1}}(?:游|化))")
-        return [(m.start(), m.end()) for m in rx.finditer(self.t)]
+        out = []
+        if words:
+            sufs = self.lex.words("clusters", "suffix")
+            rx = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:产业)?"
+                            f"(?:{'|'.join(map(re.escape, sufs))})(?![{_HAN}]{{0,1}}(?:游|化))")
+            out = [(m.start(), m.end()) for m in rx.finditer(self.t)]
+        # bare anaphors ("集群内，…", "目前，集群内已聚集…")
+        for rx in self.lex.patterns("clusters", "anaphor_rx"):
+            out += [(m.start(), m.end()) for m in rx.finditer(self.t)
+                    if not any(a < m.end() and m.start() < b for a, b in out)]
+        return sorted(out)
 
     def in_cluster(self, lists) -> None:
         """Cluster sections: a heading sentence ending with one cluster; the project lists
@@ -2212,10 +2217,12 @@ class _Extractor:
 
     def _generic_project(self, item: str) -> bool:
         """"重点项目", "更多项目", "一批重大工程": a generic word and a head name no project."""
-        body = re.sub("(?:项目|工程)$", "", item)
+        body = re.sub("(?:项目|工程|項目)$", "", item)
         return body != item and (not body or body in self.lex.words("project_patterns", "generic")
                                  or body.startswith(tuple(self.lex.words("project_patterns",
-                                                                         "generic_start"))))
+                                                                         "generic_start")))
+                                 or any(rx.search(body) for rx in self.lex.patterns("project_patterns",
+                                                                                    "generic_rx")))
 
     def _cluster_openers(self, clusters=None) -> list[tuple[int, int, int, int]]:
         """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
@@ -2247,15 +2254,22 @@ class _Extractor:
             # word of the last clause
             last = re.split(r"[,，]", pre)[-1]
             lw = next((w for w in lead_in if last.endswith(w)), None)
-            if lw and pre not in lead_in and re.fullmatch(
-                    rf"[{_HAN}]{{0,6}}?(?:将|要|还将|也将|还要|将继续|继续|正|已)", last[:-len(lw)]) \
-                    and not any(c in _FUNC for c in last[:-len(lw)].rstrip("将")):
+            subj = last[:-len(lw)] if lw else ""
+            if lw and pre not in lead_in and (re.fullmatch(
+                    rf"[{_HAN}]{{0,6}}?(?:将|要|还将|也将|还要|将继续|继续|正|已)", subj)
+                    # "安宁市围绕X产业链，…": a place as the subject, without a modal
+                    or (2 <= len(subj) <= 6 and (self._is_place(subj) or self._has_place_suffix(subj)))) \
+                    and not any(c in _FUNC for c in subj.rstrip("将")):
                 pre = lw
             if pre and pre not in lead_in:
                 continue
             bn = b0 + nm.end() if nm else b0     # after a bracketed note ("X产业集群（Y牵头）：")
-            m = re.match(r"(?:方面|领域|上|(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
+            outs = "|".join(map(re.escape, self.lex.words("clusters", "lead_out")))
+            m = re.match(rf"(?:{outs + '|' if outs else ''}(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
                          t[bn:bn + 9])
+            # "以X产业链为例，": 以 opens a clause only with 为例
+            if m and pre == "以" and not re.match(r"为例|為例", t[bn:bn + 2]):
+                m = None
             if m:
                 found.append((a, b, bn + m.end(), False))
                 continue
@@ -2458,26 +2472,39 @@ class _Extractor:
                 if t.startswith("了", k):
                     k += 1
             ce = s0 + cm.end()
-            m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?(?:项目|工程)").match(t, k, ce)
-            # "X生物工程股份有限公司建设Y项目": a 工程 inside a company name ends nothing
-            while m and t.startswith(("股份", "有限", "公司", "集团", "项目", "技术"), m.end()):
-                m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?(?:项目|工程)").match(t, k, ce)
-            # a project ending its clause is the object of the opening verb only
-            if not m or (m.end() == ce and not v):
-                continue
-            ps, name = m.start(), m.group(0)
-            if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name):
-                continue
-            if "（" in name or "(" in name:
-                bm = re.match(r"(.{2,30}?(?:公司|集团))[（(]([^）)]{2,8})[）)](.*)$", name)
-                if bm and len(bm.group(3)) >= 4:
-                    ps += len(name) - len(bm.group(3))
-                    name = bm.group(3)
-                elif not self._full_enterprise_prefix(name):
-                    continue
-            if any(a < m.end() and ps < b for (a, b) in self.projects):
-                continue
-            self.projects[(ps, m.end())] = name
+            while k < ce:
+                m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?(?:项目|工程)").match(t, k, ce)
+                # "X生物工程股份有限公司建设Y项目": a 工程 inside a company name ends nothing
+                while m and t.startswith(("股份", "有限", "公司", "集团", "项目", "技术"), m.end()):
+                    m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?(?:项目|工程)").match(t, k, ce)
+                # a project ending its clause is the object of the opening verb only
+                if not m or (m.end() == ce and not v):
+                    break
+                ps, name = m.start(), m.group(0)
+                # "引进了A有限公司年产10万吨X项目和B有限公司Y项目", "A有限公司的B二期项目…":
+                # the project is what follows its enterprise
+                em = re.match(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$", name)
+                if em and len(em.group(3)) >= 4 and not em.group(3).startswith(("等", "（", "(")) \
+                        and "（" not in em.group(1) and "(" not in em.group(1):
+                    ps += len(name) - len(em.group(3))
+                    name = em.group(3)
+                if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name):
+                    break
+                if "（" in name or "(" in name:
+                    bm = re.match(r"(.{2,30}?(?:公司|集团))[（(]([^）)]{2,8})[）)](.*)$", name)
+                    if bm and len(bm.group(3)) >= 4:
+                        ps += len(name) - len(bm.group(3))
+                        name = bm.group(3)
+                    elif not self._full_enterprise_prefix(name):
+                        break
+                if any(a < m.end() and ps < b for (a, b) in self.projects):
+                    break
+                self.projects[(ps, m.end())] = name
+                # the next project joined by 和/及/与/、 ("A项目和B项目")
+                jm = re.compile(r"(?:和|及|与|以及|、)").match(t, m.end(), ce)
+                if not jm:
+                    break
+                k = jm.end()
 
     def _clause_subject(self, a: int, b: int) -> bool:
         """A cluster that opens a ；-clause of a sentence of several clauses ("A产业集群依托…；
@@ -2615,10 +2642,14 @@ class _Extractor:
         (in the question or the sentence before) scopes the rest of the paragraph."""
         t = self.t
         adverbs = set(self.lex.words("clusters", "subject_adverb")) | set(self.lex.words("clusters", "clause_adverb"))
+        # "围绕这个集群，…": a lead-in word before the anaphor
+        adverbs |= set(self.lex.words("clusters", "lead_in"))
         out = []
         for a, b in self._cluster_anaphors():
             ls = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
-            if t[ls:a].strip() and t[ls:a].strip() not in adverbs:
+            pre = t[ls:a].strip()
+            if pre and pre not in adverbs and not (
+                    pre[-2:] in adverbs and re.sub(r"[\s，,]", "", pre[:-2]) in adverbs):
                 continue
             prev = [c for c in clusters if c[1] <= a and a - c[1] <= 400]
             if not prev:
@@ -2713,6 +2744,12 @@ class _Extractor:
                     if listed:
                         brand = listed
                     elif brand and full_named and not self._brand_word(brand, known_names):
+                        brand = None
+                    # "贵州A电池科技有限公司的A动力电池二期项目": the brand (after the place of a
+                    # company named in the scope) is that company, named already
+                    elif brand and any(re.search("(?:公司|集团)$", x) and 0 <= x.find(brand[:2]) <= 4
+                                       and (x.find(brand[:2]) == 0 or self._is_place(x[:x.find(brand[:2])]))
+                                       for x in known_names):
                         brand = None
                     if brand:
                         members.append((a, a + len(brand), brand, "Enterprise"))

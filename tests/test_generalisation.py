@@ -1345,3 +1345,65 @@ def test_time_word_before_city_department_is_no_city(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text)
     orgs = {m.text for m in result.mentions if m.type == "Organization"}
     assert "市工信局" in orgs and not any(o.startswith(("今年", "去年")) for o in orgs), orgs
+
+
+# ---------------------------------------------------------------- round 7
+
+def test_bare_cluster_anaphor_opens_paragraph_of_members(tagger, lexicon):
+    """"集群内" (a bare anaphor, after 目前 or opening the clause) refers to the cluster of the
+    paragraph before; the full company names and the clause-subject projects (…产业化基地项目,
+    …扩能项目, …提取项目) are its members; a place word before the cluster (该市) is no part of
+    its name; "计划新引进项目", "亿元以上项目" are no projects."""
+    text = ("记者从洛川高新区获悉，该市高端装备产业集群上半年实现产值52亿元。\n\n"
+            "目前，集群内已聚集规上企业31户，其中陕西秦锐重工有限公司、洛川恒达精密机械股份有限公司"
+            "等龙头企业带动明显。今年以来，秦锐重工盾构机产业化基地项目完成主体封顶，"
+            "恒达精密数控刀具扩能项目进入设备调试阶段，预计新增产值20亿元。\n\n"
+            "该集群今年计划新引进项目10个，力争新引进亿元以上项目5个。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "高端装备产业集群"
+    assert {("陕西秦锐重工有限公司", c), ("洛川恒达精密机械股份有限公司", c),
+            ("秦锐重工盾构机产业化基地项目", c), ("恒达精密数控刀具扩能项目", c)} <= got, got
+    projects = {m.text for m in result.mentions if m.type == "Project"}
+    assert not {"计划新引进项目", "新引进项目", "亿元以上项目"} & projects, projects
+    assert not any(n in ("计划新引进项目", "亿元以上项目") for n, _c in got)
+    assert "该市高端装备产业集群" not in {m.text for m in result.mentions if m.type == "Cluster"}
+
+
+def test_traditional_bare_anaphor_and_lead_in_anaphor(tagger, lexicon):
+    """Traditional script: "集群內，A、B等企業…" and "圍繞這個集群，引進了A、B，X項目、Y項目相繼落地"
+    in an interview answer; a project's brand is the company named in full (深圳X科技有限公司),
+    not a second enterprise (X西南)."""
+    text = ("記者：新興產業發展得怎麼樣？\n\n"
+            "林志強：目前我市已形成以臨港片區為核心的人工智能產業集群。集群內，台州星河數據科技有限公司、"
+            "浙東雲算股份有限公司等一批企業快速成長，星河智算中心項目一期已經投運。\n\n"
+            "圍繞這個集群，我們去年還引進了深圳智遠雲網科技有限公司，智遠雲網華東數據中心項目相繼落地。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "人工智能产业集群"      # the analysis text is Simplified
+    assert {("台州星河数据科技有限公司", c), ("浙东云算股份有限公司", c), ("星河智算中心项目", c),
+            ("深圳智远云网科技有限公司", c), ("智远云网华东数据中心项目", c)} <= got, got
+    assert not any(n.startswith("智远云网华东") and not n.endswith("项目") for n, _c in got), got
+
+
+def test_place_subject_lead_in_and_company_project_pairs(tagger, lexicon):
+    """"X市围绕Y产业链，引进了A有限公司Z项目和B有限公司W项目": a place subject before the
+    lead-in word opens the clause; each project is what follows its company, also after 和;
+    "以Y产业链为例，A有限公司的Z项目…" opens an example clause."""
+    text = ("与此同时，宁东市围绕氢能装备产业链，引进了甘肃氢源新材料有限公司年产5万吨储氢罐材料项目"
+            "和西北绿氢科技有限公司电解槽组装项目，两个项目总投资达40亿元。\n\n"
+            "以智能家电产业链为例，我们支持链上企业开展数字化转型。佛山美厨电器有限公司的美厨年产200万台"
+            "智能灶具项目全面应用了工业互联网；广东顺达电机科技有限公司的顺达电机三期项目良品率明显提升。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c1, c2 = "氢能装备产业链", "智能家电产业链"
+    assert {("甘肃氢源新材料有限公司", c1), ("西北绿氢科技有限公司", c1),
+            ("年产5万吨储氢罐材料项目", c1), ("电解槽组装项目", c1)} <= got, got
+    assert {("佛山美厨电器有限公司", c2), ("广东顺达电机科技有限公司", c2),
+            ("美厨年产200万台智能灶具项目", c2), ("顺达电机三期项目", c2)} <= got, got
+    # the project's brand is the company named in full, not a second enterprise
+    assert not any(n in ("美厨年产", "顺达电机") for n, _c in got), got
+    # 以…为引领 opens no clause scope of its own
+    text2 = "以新材料产业集群为引领，全市推进重点工作。华兴建材有限公司二期项目开工建设。\n"
+    result2, _ = run(tagger, lexicon, text2)
+    assert not surface_members(result2), surface_members(result2)
