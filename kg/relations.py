@@ -632,7 +632,15 @@ class _Extractor:
                 return estart + i
         if cut:
             # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
-            return place_extension(self.t, estart + cut, estart, self._is_place)
+            ext = place_extension(self.t, estart + cut, estart, self._is_place)
+            # ... but an interview verb before that place is none of it ("——访X市大数据局",
+            # "专访了X市…局")
+            if ext < estart + cut:
+                region = self.t[ext:estart + cut]
+                ends = [region.rfind(w) + len(w) for w in ("访", "了") if region.rfind(w) >= 0]
+                if ends:
+                    ext += max(ends)
+            return ext
         return estart + cut
 
     def _classify_org(self, text: str) -> str:
@@ -1069,6 +1077,9 @@ class _Extractor:
         if any(body.startswith(q) for q in self.lex.words("action_patterns", "quantifier")):
             return False
         outside = re.sub("[“‘][^”’]*[”’]", "", name)
+        # "家电以旧换新等系列促销活动": a class of activities, no name
+        if re.search("等(?:系列|一系列|各类|多项|专项)", body):
+            return False
         if any(w in body for w in _NAME_STOP) or "、" in outside \
                 or any(w in outside for w in ("和", "与", "及")):
             return False
@@ -1788,6 +1799,10 @@ class _Extractor:
                 if len(self._strip_quotes(name)) < 4 or any(
                         (a <= s < b or a < e <= b) and not (s <= a and b <= e)
                         for a, b in self.actions):
+                    continue
+                # "要以“X”行动为抓手，由B牵头": a quoted name found already is the whole name;
+                # the words before its quote are the sentence's, not the name's
+                if any(b == e and s < a and t[a] in "“「『‘\"" for a, b in self.actions):
                     continue
                 # an organisation or place at the start is the owner, not the name
                 if self.lex.ends_with_org_suffix(t[s:e - 1]) or any(
@@ -2850,11 +2865,15 @@ class _Extractor:
         t = self.t
         acts = [a for a in self._actions_in(ss, se) if not self._umbrella(a[2])]
         orgs = self._orgs_in(ss, se)
+        sufs = "|".join(re.escape(x) for x in self.lex.words("action_patterns", "suffix"))
+        anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次|本次|这次)(?:{sufs})", t[ss:cs])
+        # "此次行动由B牵头，…开展A等系列活动": the anaphor before the cue names the action, not a
+        # name after the cue
+        if anaphora and not any(ss + anaphora.end() <= a[0] and a[1] <= cs for a in acts):
+            acts = [a for a in acts if a[1] <= ss + anaphora.start()]
         if not acts and orgs:
             # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
             # the text just before
-            sufs = "|".join(re.escape(x) for x in self.lex.words("action_patterns", "suffix"))
-            anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次)(?:{sufs})", t[ss:cs])
             label = re.match(r"\s*[:：为是]", t[ce:ce + 2])
             # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
             # 由B牵头 leads the action named in the sentence before it (same item / line)

@@ -1407,3 +1407,42 @@ def test_place_subject_lead_in_and_company_project_pairs(tagger, lexicon):
     text2 = "以新材料产业集群为引领，全市推进重点工作。华兴建材有限公司二期项目开工建设。\n"
     result2, _ = run(tagger, lexicon, text2)
     assert not surface_members(result2), surface_members(result2)
+
+
+def test_quoted_action_after_yi_and_anaphor_led_action(tagger, lexicon):
+    """"要以“X”行动为抓手，由B牵头": the quoted name is the whole action; "此次行动由C牵头，…开展
+    A等系列促销活动": the anaphor takes the action named in the sentence before, and "A等系列…活动"
+    names no action."""
+    text = ("会议强调，要以“文明城市创建巩固年”行动为抓手，由市住房和城乡建设局牵头，会同市城管局等部门"
+            "抓好背街小巷整治。\n\n"
+            "又讯 5月8日，沙坪区“乐购沙坪·夏日焕新”促消费行动启动仪式在万达广场举行。此次行动由区商务局"
+            "牵头，联合全区300余家商户共同开展，期间将开展汽车、家电以旧换新等系列促销活动。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_leads(result)
+    assert ("市住房和城乡建设局", "“文明城市创建巩固年”行动") in got, got
+    assert ("区商务局", "“乐购沙坪·夏日焕新”促消费行动") in got, got
+    actions = {m.text for m in result.mentions if m.type == "Action"}
+    assert not any(a.startswith("要以") or a == "此次行动" or "等系列" in a for a in actions), actions
+    assert not any(a == "此次行动" or "等系列" in a for _o, a in got), got
+
+
+def test_interview_header_verb_is_no_part_of_the_bureau(tagger, lexicon):
+    """"——访X市数据局党组书记、局长Y" and "本报记者近日专访了X市数据局党组书记、局长Y": 访/专访了
+    are cut before the place even when the bureau's name holds a cut character (数据); the
+    interviewee's bureau leads what "我们局牵头实施" / "我局牵头开展" / "作为牵头部门，我们正在推进"
+    name."""
+    text = ("贵港日报　2025年6月3日　访谈\n\n"
+            "以数据赋能发展\n"
+            "——访洛川市数据发展管理局党组书记、局长王建成\n\n"
+            "编者按：本报记者近日专访了洛川市数据发展管理局党组书记、局长王建成。\n\n"
+            "记者：今年有哪些重点安排？\n\n"
+            "王建成：我们局牵头实施“算力强基”攻坚行动。同时，作为牵头部门，我们正在推进“数据要素惠民”三年行动。"
+            "今年，我局牵头开展“政务服务提质”行动，让群众少跑腿。\n")
+    result, facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert {("王建成", "党组书记", "洛川市数据发展管理局"), ("王建成", "局长", "洛川市数据发展管理局")} <= posts, posts
+    assert not any(o.startswith(("访", "近日", "专访")) for _p, _t, o in posts), posts
+    got = surface_leads(result)
+    for act in ("“算力强基”攻坚行动", "“数据要素惠民”三年行动", "“政务服务提质”行动"):
+        assert ("洛川市数据发展管理局", act) in got, got
