@@ -36,7 +36,7 @@ _FILES: dict[str, tuple[str, ...]] = {
 _KINDS: dict[str, set[str]] = {
     "action_patterns.tsv": {"suffix", "lead_suffix", "intro_verb", "generic_body", "quantifier",
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
-                            "assist_cue", "quote_verb"},
+                            "assist_cue", "quote_verb", "agency_verb"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start", "generic_rx"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",

@@ -237,6 +237,9 @@ class _View:
                 joinable = (len(line.strip()) >= 15 and _is_han(prev_c) and _is_han(next_c)
                             and not (byline_rx is not None and byline_rx.match(nxt_line))
                             and prev_c not in "。！？"
+                            # a web page's menu / tool line ("登录 | 注册", "[ 繁體版 ]") is no
+                            # hard-wrapped prose
+                            and not re.search(r"[|｜\[\]【】]", line)
                             and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
                                              r"[一二三四五六七八九十]+、|——)", line))
                 lines_start = i + 1
@@ -272,6 +275,7 @@ class _Extractor:
             if media else None)
         self.t = self.v.text
         self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
+        self.ner = self._cut_agency_verbs(self.ner)
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
         self.mentions: list[Mention] = []
         self.facts: list[Fact] = []
@@ -294,6 +298,24 @@ class _Extractor:
         self.chains: list[_Chain] = []
 
     # ------------------------------------------------------------------ helpers
+    def _cut_agency_verbs(self, mentions: list[Mention]) -> list[Mention]:
+        """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
+        (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
+        place follows it."""
+        verbs = sorted(self.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
+        gaz = tuple(self.lex.words("places", "province") + self.lex.words("places", "city")
+                    + self.lex.words("places", "name"))
+        out = []
+        for m in mentions:
+            if m.type == "Organization":
+                v = next((w for w in verbs if m.text.startswith(w)), None)
+                rest = m.text[len(v):] if v else ""
+                if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
+                    m = Mention(m.doc_id, m.sent_index, m.start + len(v), m.end, rest, m.type,
+                                m.subtype, m.source, m.score)
+            out.append(m)
+        return out
+
     def _extend_to_places(self, mentions: list[Mention]) -> list[Mention]:
         """An organisation/place span that starts inside a city name ("浩特市教育局" in
         "呼和浩特市教育局") is extended to the start of the name."""
@@ -622,6 +644,10 @@ class _Extractor:
                 if w == "访" and seg[end:end + 1] == "局":
                     i = seg.rfind(w, 0, i)
                     continue
+                # "X经开区党工委", "X经济技术开发区管委会": 经 opens a zone's name
+                if w == "经" and re.match(r"开区|济(?:技术)?开发区|济区", seg[end:]):
+                    i = seg.rfind(w, 0, i)
+                    continue
                 cut = max(cut, end)
                 break
         # "…在赣州市召开 / 本报记者 X": the byline's organisation is the paper itself, never the
@@ -760,6 +786,22 @@ class _Extractor:
                 else:
                     parsed.append(("", "none", title))
             chain_start = elements[0][0]
+            # "官渡区委书记A，区委副书记、区长B": a bare 区委 / 区人民政府 takes the district named
+            # with its organ earlier in the same sentence
+            ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
+            named = {}
+            for om in re.finditer(r"([区县旗])(?:委|人民政府|政府)", t[ss_:chain_start]):
+                k = ss_ + om.start(1)
+                for ln in range(5, 1, -1):
+                    cand = t[k - ln + 1:k + 1]
+                    if k - ln + 1 >= ss_ and all(_is_han(c) and c not in _FUNC for c in cand) \
+                            and self._is_place(cand) and cand[:-1] not in ("本", "全", "该", "我"):
+                        named[om.group(1)] = cand
+                        break
+            if named:
+                parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
+                          if o[:1] in named and re.fullmatch(r"[区县旗](?:委|人民政府|政府)", o) else (o, k_, tt)
+                          for o, k_, tt in parsed]
             # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
             # organisation of the previous chain or of the headline, when the title fits it
             bare = set(self.lex.words("persons", "bare_org"))
@@ -981,6 +1023,9 @@ class _Extractor:
                 continue
             for a, b in items:
                 if (a, b) in known:
+                    continue
+                # "副市长李静怡、…": the first item runs into the title before a known name
+                if any(kb == b and a < ka for ka, kb in known):
                     continue
                 if b - a <= 3:
                     self._add_person((a, b), "list")
@@ -2220,7 +2265,8 @@ class _Extractor:
                         name = name[:bsuf[0] + len(bsuf[1])]
                 if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
                         or "项目" in name or "工程" in name \
-                        or any(w in name for w in _NAME_STOP) or self._is_place(name) \
+                        or any(w in name for w in _NAME_STOP) \
+                        or (self._is_place_by_form(name) if fac else self._is_place(name)) \
                         or self._enterprise_class(name) or self._has_head(name) \
                         or any(name.startswith(w) for w in terms) \
                         or any(name.startswith(w) for w in self.lex.words("industry_terms", "brand_reject")) \

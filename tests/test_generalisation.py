@@ -1446,3 +1446,42 @@ def test_interview_header_verb_is_no_part_of_the_bureau(tagger, lexicon):
     got = surface_leads(result)
     for act in ("“算力强基”攻坚行动", "“数据要素惠民”三年行动", "“政务服务提质”行动"):
         assert ("洛川市数据发展管理局", act) in got, got
+
+
+def test_district_posts_compound_titles_and_page_noise(tagger, lexicon):
+    """"X区委书记A，区委副书记、区长B": the bare 区委 / 区长 take the district named earlier in the
+    sentence; 常务副区长 is a title; 经开区党工委 / 管委会 keep 经; 列席 / 告诉 end a name;
+    the byline verb 采写 is no person; a web menu line ("登录 | 注册") is not joined to the next
+    line (no 中共注册区委员会); "副市长A、B、C" gives no person "长A"."""
+    text = ("[ 无障碍浏览 ]　[ 长者模式 ]　[ 繁體版 ]　登录 | 注册\n"
+            "区委书记韩立军、区长周文斌到重点企业调研\n"
+            "4月9日，副市长钱立新、孙红梅、赵海涛，市政府秘书长吴建国出席会议。"
+            "市人大常委会主任郑国平、市政协主席林秀英列席会议。\n"
+            "4月10日，副市长钱立新到青山区调研。青山区委书记刘洋，区委副书记、区长陈立新陪同调研。\n"
+            "3月21日，区委副书记、区长周文斌主持召开区政府常务会议。常务副区长马俊峰，副区长许晴出席会议。\n"
+            "“我们将持续优化服务。”柳州经开区党工委副书记、管委会主任黄志远告诉记者。\n"
+            "（本版稿件除署名外均由本报记者采写）\n")
+    result, _facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert {("陈立新", "区长", "青山区人民政府"), ("陈立新", "副书记", "青山区委"),
+            ("马俊峰", "常务副区长", "区人民政府"), ("林秀英", "主席", "市政协"),
+            ("黄志远", "副书记", "柳州经开区党工委"), ("黄志远", "主任", "管委会")} <= posts, posts
+    persons = {m.text for m in result.mentions if m.type == "Person"}
+    assert {"钱立新", "孙红梅", "赵海涛", "林秀英", "黄志远"} <= persons, persons
+    assert not {"采写", "长钱立新"} & persons, persons
+    assert not any("注册" in o for _p, _t, o in posts), posts
+    # 周文斌 of the second paragraph's bare 区长 keeps the bare form (no district named there)
+    assert ("周文斌", "区长", "区人民政府") in posts, posts
+
+
+def test_agency_verb_is_cut_from_a_model_organisation(tagger, lexicon):
+    """"联合市X局牵头推进的“Y”工程": the verb before the agency is no part of it."""
+    text = ("市场监管局副局长陈秋实介绍，下一步，该局还将联合市工业和信息化局牵头推进的“专精特新”培育工程，"
+            "对新升规企业开展一对一指导服务。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_leads(result)
+    assert ("市工业和信息化局", "“专精特新”培育工程") in got, got
+    assert not any(o.startswith(("联合", "会同")) for o, _a in got), got
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    assert not any(o.startswith("联合") for o in orgs), orgs
