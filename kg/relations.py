@@ -2494,6 +2494,70 @@ class _Extractor:
                     out.append(x[len(p):])
         return out
 
+    def _named_in_full(self, brand: str, known: list[str]) -> bool:
+        """The brand (智链云网 of 智链云网西南…项目) opens a company named in full after a place
+        (深圳智链云网科技有限公司): it is that company, not one of its own."""
+        for x in known:
+            if not re.search("(?:公司|集团)$", x):
+                continue
+            k = x.find(brand[:2])
+            if 0 <= k <= 4 and (k == 0 or self._is_place(x[:k])):
+                return True
+        return False
+
+    def _short_name_members(self, s0: int, s1: int, have: list[str]) -> list[tuple[int, int, str, str]]:
+        """"除A、B两家龙头企业外" / "A、B等龙头企业" in a cluster scope: A and B are short names; a
+        company named in full anywhere in the document whose name (after a place) opens with
+        one is the member, and so is every project named with it (A…项目)."""
+        t = self.t
+        rx = re.compile(rf"((?:[{_HAN}]{{2,6}}、)+[{_HAN}]{{2,6}})(?:等)?[两二三四五六七八九十0-9]+家"
+                        rf"(?:龙头|骨干|链主|重点|领军|头部|核心)?企业")
+        full_rx = re.compile(rf"[{_HAN}（）()]{{2,24}}?(?:股份有限公司|有限责任公司|有限公司|集团)")
+        fulls = [(m.start(), m.end(), m.group(0)) for m in full_rx.finditer(t)]
+        openers = sorted(set(self.lex.words("clusters", "clause_adverb"))
+                         | set(self.lex.words("clusters", "member_verb"))
+                         | {"除了", "除", "包括", "如", "像", "有"}, key=len, reverse=True)
+        out: list[tuple[int, int, str, str]] = []
+        for m in rx.finditer(t, s0, s1):
+            pos = m.start(1)
+            for it in m.group(1).split("、"):
+                a, b = pos, pos + len(it)
+                pos = b + 1
+                # "除A、B两家龙头企业外": the first item starts after an opening word
+                w = next((w for w in openers if it.startswith(w) and len(it) - len(w) >= 2), None)
+                if w and a == m.start(1):
+                    it, a = it[len(w):], a + len(w)
+                if self._is_place_by_form(it) or self._enterprise_class(it) or any(c in _FUNC for c in it[:1]):
+                    continue
+                full = None
+                for fa, fb, fx in fulls:
+                    # the company name starts after the last function word / verb before it
+                    k = fx.find(it)
+                    if k < 0:
+                        continue
+                    # the name starts at a place right before the short name, else at it
+                    # ("首先来到青岛A交通装备有限公司" -> 青岛A…)
+                    pre = fx[:k]
+                    gaz = self._lex_places()
+                    j = next(j for j in range(len(pre) + 1)
+                             if j == len(pre) or (pre[j] not in _FUNC and (
+                                 pre[j:] in gaz or pre[j:] + "省" in gaz or self._is_place(pre[j:]))))
+                    full = (fa + j, fb, fx[j:])
+                    break
+                name = full[2] if full else it
+                if name not in have:
+                    out.append((a, b, name, "Enterprise"))
+                # projects named with it anywhere in the document
+                for pm in re.finditer(rf"{re.escape(it)}[{_HAN}A-Za-z0-9]{{2,30}}?项目", t):
+                    pname = pm.group(0)
+                    if any(w in pname for w in _NAME_STOP) or self._generic_project(pname) \
+                            or "公司" in pname:
+                        continue
+                    self.projects.setdefault((pm.start(), pm.end()), pname)
+                    if pname not in have:
+                        out.append((pm.start(), pm.end(), pname, "Project"))
+        return out
+
     def _brand_word(self, brand: str, known: list[str]) -> bool:
         """A project's brand that stands for an enterprise of its own where the scope names its
         enterprises in full: a known brand or one closed by a brand word (X科技, X矿业), and
@@ -2808,9 +2872,7 @@ class _Extractor:
                         brand = None
                     # "贵州A电池科技有限公司的A动力电池二期项目": the brand (after the place of a
                     # company named in the scope) is that company, named already
-                    elif brand and any(re.search("(?:公司|集团)$", x) and 0 <= x.find(brand[:2]) <= 4
-                                       and (x.find(brand[:2]) == 0 or self._is_place(x[:x.find(brand[:2])]))
-                                       for x in known_names):
+                    elif brand and self._named_in_full(brand, known_names):
                         brand = None
                     if brand:
                         members.append((a, a + len(brand), brand, "Enterprise"))
@@ -2822,11 +2884,15 @@ class _Extractor:
                 inside = next((self.projects[(pa, pb)] for pa, pb in proj_spans if pa <= a and b <= pb), None)
                 if inside is not None and (
                         self._place_brand(self._strip_quotes(inside), name) != name
-                        or any(len(x) > len(name) and x.startswith(name) for x in known_names)):
+                        or any(len(x) > len(name) and x.startswith(name) for x in known_names)
+                        or self._named_in_full(name, known_names)):
                     continue
                 if s0 <= a and b <= s1 and not self._enterprise_class(name) and not any(
                         x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
                     members.append((a, b, name, "Enterprise"))
+            # "除A、B两家龙头企业外": short names of enterprises named in full elsewhere in the
+            # document (青岛A交通装备有限公司) and the projects named after them (A…项目)
+            members += self._short_name_members(s0, s1, [x for _a, _b, x, _k in members])
             for a, b, name in named + self._capacity_objects(s0, s1) + colon:
                 if full_named and not re.search("(?:公司|集团)$", name) \
                         and any(pa <= a and b <= pb for pa, pb in proj_spans) \

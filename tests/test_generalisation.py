@@ -1485,3 +1485,25 @@ def test_agency_verb_is_cut_from_a_model_organisation(tagger, lexicon):
     assert not any(o.startswith(("联合", "会同")) for o, _a in got), got
     orgs = {m.text for m in result.mentions if m.type == "Organization"}
     assert not any(o.startswith("联合") for o in orgs), orgs
+
+
+def test_short_names_in_cluster_summary_link_visited_companies_and_projects(tagger, lexicon):
+    """A visit report names companies in full and their projects; the cluster paragraph later
+    calls them by short name ("除A、B两家龙头企业外"): the full names and the projects named
+    with the short names are members; a company of another paragraph stays out."""
+    text = ("3月12日，区委书记王海涛带队调研船舶海工装备产业发展情况。\n"
+            "调研组首先来到舟山海航船舶重工有限公司，据企业负责人介绍，海航船舶LNG运输船总装线项目已完成"
+            "设备调试，预计6月投产。\n"
+            "在浙江东海智能装备股份有限公司，调研组察看了东海智能甲板机械产业化项目建设进展。\n"
+            "随后，调研组来到舟山明达食品有限公司，了解水产品加工情况。\n"
+            "座谈会上，区经信局局长李明汇报了全区船舶海工装备产业集群发展情况。目前，该集群已集聚企业120家。"
+            "除海航船舶、东海智能两家龙头企业外，舟山远洋配套设备有限公司等配套企业也在集群内快速成长。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "船舶海工装备产业集群"
+    assert {("舟山海航船舶重工有限公司", c), ("浙江东海智能装备股份有限公司", c),
+            ("海航船舶LNG运输船总装线项目", c), ("东海智能甲板机械产业化项目", c),
+            ("舟山远洋配套设备有限公司", c)} <= got, got
+    assert not any(n.startswith(("除", "舟山明达")) for n, _c in got), got
+    projects = {m.text for m in result.mentions if m.type == "Project"}
+    assert {"海航船舶LNG运输船总装线项目", "东海智能甲板机械产业化项目"} <= projects, projects
