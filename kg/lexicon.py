@@ -45,7 +45,7 @@ _KINDS: dict[str, set[str]] = {
                      "facility", "subject_adverb", "subject_verb", "topic_tail_rx", "clause_adverb",
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
                      "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx",
-                     "anaphor_rx", "lead_out"},
+                     "anaphor_rx", "lead_out", "lead_subject"},
     "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix", "not_city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",

@@ -1620,7 +1620,16 @@ class _Extractor:
                     args = {"member": Arg(name, "Project"),
                             "cluster": Arg(cname, "Cluster")}
                     self._fact("in_cluster", args, (s, e), "cluster_section", 0.85)
+                full = None
                 for s, e, name in enterprises:
+                    # "引进了江苏A能源科技有限公司…，A能源年产…项目": the brand is the company
+                    # the section names in full
+                    if full is None:
+                        full = [x for _a, _b, x in self._enterprises_in(s0, s1)
+                                if re.search("(?:公司|集团)$", x)]
+                    if any(len(x) > len(name) and name in x[:len(name) + 4] for x in full) \
+                            or self._named_in_full(name, full):
+                        continue
                     args = {"member": Arg(name, "Organization", "enterprise"),
                             "cluster": Arg(cname, "Cluster")}
                     self._fact("in_cluster", args, (s, e), "cluster_section_brand", 0.75)
@@ -2319,6 +2328,7 @@ class _Extractor:
             if lw and pre not in lead_in and (re.fullmatch(
                     rf"[{_HAN}]{{0,6}}?(?:将|要|还将|也将|还要|将继续|继续|正|已)", subj)
                     # "安宁市围绕X产业链，…": a place as the subject, without a modal
+                    or subj in self.lex.words("clusters", "lead_subject")
                     or (2 <= len(subj) <= 6 and (self._is_place(subj) or self._has_place_suffix(subj)))) \
                     and not any(c in _FUNC for c in subj.rstrip("将")):
                 pre = lw
@@ -2498,12 +2508,18 @@ class _Extractor:
         """The brand (智链云网 of 智链云网西南…项目) opens a company named in full after a place
         (深圳智链云网科技有限公司): it is that company, not one of its own."""
         for x in known:
-            if not re.search("(?:公司|集团)$", x):
+            if x == brand or not re.search("(?:公司|集团)$", x):
                 continue
             k = x.find(brand[:2])
-            if 0 <= k <= 4 and (k == 0 or self._is_place(x[:k])):
+            if 0 <= k <= 4 and (k == 0 or self._place_prefix(x[:k])):
                 return True
         return False
+
+    def _place_prefix(self, pre: str) -> bool:
+        """A place written before a company's brand (江苏, 深圳, 青岛市)."""
+        gaz = self._lex_places()
+        return bool(pre) and pre[0] not in _FUNC and (
+            pre in gaz or pre + "省" in gaz or pre + "市" in gaz or self._is_place(pre))
 
     def _short_name_members(self, s0: int, s1: int, have: list[str]) -> list[tuple[int, int, str, str]]:
         """"除A、B两家龙头企业外" / "A、B等龙头企业" in a cluster scope: A and B are short names; a
@@ -2538,10 +2554,8 @@ class _Extractor:
                     # the name starts at a place right before the short name, else at it
                     # ("首先来到青岛A交通装备有限公司" -> 青岛A…)
                     pre = fx[:k]
-                    gaz = self._lex_places()
                     j = next(j for j in range(len(pre) + 1)
-                             if j == len(pre) or (pre[j] not in _FUNC and (
-                                 pre[j:] in gaz or pre[j:] + "省" in gaz or self._is_place(pre[j:]))))
+                             if j == len(pre) or self._place_prefix(pre[j:]))
                     full = (fa + j, fb, fx[j:])
                     break
                 name = full[2] if full else it

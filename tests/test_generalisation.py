@@ -1507,3 +1507,17 @@ def test_short_names_in_cluster_summary_link_visited_companies_and_projects(tagg
     assert not any(n.startswith(("除", "舟山明达")) for n, _c in got), got
     projects = {m.text for m in result.mentions if m.type == "Project"}
     assert {"海航船舶LNG运输船总装线项目", "东海智能甲板机械产业化项目"} <= projects, projects
+
+
+def test_pronoun_subject_lead_in_and_brand_of_a_full_company(tagger, lexicon):
+    """"我们围绕X产业集群，引进了A有限公司、B有限公司，A′…项目、B′…项目相继开工": a pronoun subject
+    before the lead-in (clusters.tsv lead_subject) opens the clause; the projects' brands are the
+    companies named in full (after their province / city), not enterprises of their own."""
+    text = ("我们围绕新型储能产业集群，引进了江苏恒储能源科技有限公司、苏州蓝电新材料有限公司，"
+            "恒储能源年产5GWh储能电池项目、蓝电新材料隔膜二期项目相继开工。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "新型储能产业集群"
+    assert {("江苏恒储能源科技有限公司", c), ("苏州蓝电新材料有限公司", c),
+            ("恒储能源年产5GWh储能电池项目", c), ("蓝电新材料隔膜二期项目", c)} <= got, got
+    assert not {("恒储能源", c), ("蓝电新材料", c)} & got, got
