@@ -2113,7 +2113,8 @@ class _Extractor:
             if bm:
                 cut += bm.end()
             if cut and not any(c in _HARD and c not in "()（）" for c in x[:cut]):
-                out[(a, a + cut)] = x[:cut]
+                h = self._class_head_end(x[:cut])
+                out[(a + h, a + cut)] = x[h:cut]
             # "A汽车宁州基地、B有限公司产能持续释放": a plant the model names as an enterprise,
             # listed where a clause or a list item starts, stands for its enterprise
             elif not cut and _sub == "enterprise" and 5 <= len(x) <= 16 \
@@ -2135,6 +2136,7 @@ class _Extractor:
                 k = seg.rfind(v)
                 if k >= 0:
                     cut = max(cut, k + len(v))
+            cut = max(cut, self._class_head_end(seg))
             bm = re.compile(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)").match(t, start + len(seg), s1)
             if bm:       # "A有限公司宁州分公司": the branch
                 seg = seg + bm.group(0)
@@ -2206,6 +2208,18 @@ class _Extractor:
                 continue
             res.append((a, b, x))
         return res
+
+    def _class_head_end(self, seg: str) -> int:
+        """"链主企业A有限公司", "龙头企业B集团": the end of a class head (clusters.tsv
+        enterprise_class + 企业/单位) before a company name of 4+ characters; 0 if none."""
+        words = self.lex.words("clusters", "enterprise_class")
+        end = 0
+        for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")(?:企业|单位)", seg):
+            # "中小企业服务有限公司" is one name
+            if len(seg) - m.end() >= 4 and not seg.startswith(
+                    ("服务", "管理", "发展", "投资", "咨询", "孵化", "信用", "融资", "担保"), m.end()):
+                end = m.end()
+        return end
 
     def _name_like(self, s: int, item: str) -> bool:
         """An item written without an enterprise suffix that looks like an enterprise name: a
@@ -2332,6 +2346,13 @@ class _Extractor:
                     or (2 <= len(subj) <= 6 and (self._is_place(subj) or self._has_place_suffix(subj)))) \
                     and not any(c in _FUNC for c in subj.rstrip("将")):
                 pre = lw
+            # "襄阳市汽车产业集群中，A、B等企业…": a cluster (after a place or subject) followed
+            # by 中/内 and a comma opens the clause like "在X产业集群中，"
+            if pre and pre not in lead_in and re.match(r"(?:中|内)\s*[,，]", t[b0:b0 + 3]):
+                lc = last.strip()
+                if not lc or lc in self.lex.words("clusters", "lead_subject") \
+                        or (2 <= len(lc) <= 6 and self._is_place(lc)):
+                    pre = ""
             if pre and pre not in lead_in:
                 continue
             bn = b0 + nm.end() if nm else b0     # after a bracketed note ("X产业集群（Y牵头）：")

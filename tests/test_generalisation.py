@@ -1521,3 +1521,18 @@ def test_pronoun_subject_lead_in_and_brand_of_a_full_company(tagger, lexicon):
     assert {("江苏恒储能源科技有限公司", c), ("苏州蓝电新材料有限公司", c),
             ("恒储能源年产5GWh储能电池项目", c), ("蓝电新材料隔膜二期项目", c)} <= got, got
     assert not {("恒储能源", c), ("蓝电新材料", c)} & got, got
+
+
+def test_cluster_followed_by_zhong_and_class_head_before_company(tagger, lexicon):
+    """"据介绍，X市Y产业集群中，A、B等龙头企业…" opens the clause like 在…中; "链主企业A有限公司"
+    names A有限公司 without its class head; "中小企业服务有限公司" stays one name."""
+    text = ("据介绍，柳州市汽车产业集群中，柳江汽车股份有限公司、柳州龙源电源有限公司等龙头企业产值增长较快。\n\n"
+            "问：新能源汽车产业链发展情况如何？\n"
+            "答：该产业链已集聚企业80余家。链主企业赣锋汽车（宜春）有限公司带动作用明显，"
+            "宜春中小企业服务有限公司提供配套服务。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = {(m, c[-6:]) for m, c in surface_members(result)}
+    assert {("柳江汽车股份有限公司", "汽车产业集群"), ("柳州龙源电源有限公司", "汽车产业集群"),
+            ("赣锋汽车(宜春)有限公司", "新能源汽车产业链"[-6:])} <= got, got
+    assert not any(m.startswith("链主") for m, _c in got), got
+    assert not any(m == "服务有限公司" for m, _c in got), got
