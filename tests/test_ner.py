@@ -396,3 +396,57 @@ def test_criterion_choice_and_errors(model_copy):
     with pytest.raises(KgError, match="without corpus markers"):
         NerTagger.load(model_copy, criterion="msra")
     assert NerTagger.load(model_copy).criterion is None
+
+
+def _cluener_line(text: str, ents: dict[str, list[str]]) -> str:
+    label = {lab: {s: [[text.index(s), text.index(s) + len(s) - 1]] for s in surfaces}
+             for lab, surfaces in ents.items()}
+    return json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n"
+
+
+def test_train_with_markers_then_eval_by_criterion(tmp_path):
+    """A tiny run end to end: `kg model train --criteria` writes criteria.json, the model loads and tags
+    with each corpus' marker, and `kg model eval` scores with the dataset's own marker unless told."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    corpora = tmp_path / "corpora"
+    (corpora / "cluener2020").mkdir(parents=True)
+    (corpora / "resume").mkdir()
+    lines = [_cluener_line(f"{c}市副市长张{n}出席会议",
+                           {"address": [f"{c}市"], "position": ["副市长"], "name": [f"张{n}"]})
+             for c, n in zip("东南西北中", "一二三四五")]
+    (corpora / "cluener2020" / "train.json").write_text("".join(lines * 4), encoding="utf-8")
+    (corpora / "cluener2020" / "dev.json").write_text("".join(lines[:2]), encoding="utf-8")
+    (corpora / "resume" / "train.char.bmes").write_text("李 B-NAME\n四 E-NAME\n是 O\n经 B-TITLE\n理 E-TITLE\n",
+                                                       encoding="utf-8")
+    (corpora / "resume" / "dev.char.bmes").write_text("王 S-NAME\n", encoding="utf-8")
+    model = tmp_path / "model"
+    runner = CliRunner()
+    res = runner.invoke(app, ["model", "train", "--out", str(model), "--corpora", str(corpora), "--use",
+                              "cluener,resume", "--epochs", "1", "--hidden", "8", "--embed", "8", "--bigram-dim", "4",
+                              "--threads", "1", "--criteria", "--default-criterion", "resume"])
+    assert res.exit_code == 0, res.output
+    crit = json.loads((model / "criteria.json").read_text(encoding="utf-8"))
+    assert crit == {"markers": {"cluener": "<cluener>", "resume": "<resume>"}, "default": "resume"}
+    vocab = json.loads((model / "vocabs.json").read_text(encoding="utf-8"))["token"]["idx_to_token"]
+    assert "<cluener>" in vocab and "<resume>" in vocab
+    t = NerTagger.load(model)
+    assert (t.criterion, t.marker) == ("resume", "<resume>")
+    for crit_name in ("cluener", "resume"):
+        (spans,) = NerTagger.load(model, criterion=crit_name).tag_sentences(["南市副市长张二出席会议"])
+        assert all(0 <= s < e <= 11 for s, e, _, _ in spans)
+    for flag, expected in (([], "cluener"), (["--criterion", "default"], "resume")):
+        out = tmp_path / f"eval{len(flag)}.json"
+        res = runner.invoke(app, ["model", "eval", "cluener-dev", "--model", str(model), "--corpora", str(corpora),
+                                  "--json", str(out), *flag])
+        assert res.exit_code == 0, res.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+        assert report["criterion"] == expected and report["micro"]["gold"] == 6
+    res = runner.invoke(app, ["model", "eval", "cluener-dev", "--model", str(model), "--corpora", str(corpora),
+                              "--criterion", "msra"])
+    assert res.exit_code == 1 and "unknown criterion 'msra'" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["model", "train", "--out", str(tmp_path / "m2"), "--corpora", str(corpora), "--use",
+                              "resume", "--criteria", "--default-criterion", "msra"])
+    assert res.exit_code == 1 and "default criterion 'msra'" in res.output
