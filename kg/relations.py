@@ -292,6 +292,7 @@ class _Extractor:
         self.person_names: set[str] = set()
         self.actions: dict[tuple[int, int], str] = {}        # view span -> canonical text
         self.projects: dict[tuple[int, int], str] = {}
+        self.project_owned: set[tuple[int, int]] = set()     # projects written after their company
         self.enterprises: dict[tuple[int, int], str] = {}
         self.orgs: dict[tuple[int, int], tuple[str, str | None]] = {}
         self.clusters: dict[tuple[int, int], str] = {}
@@ -2644,10 +2645,12 @@ class _Extractor:
                 # "引进了A有限公司年产10万吨X项目和B有限公司Y项目", "A有限公司的B二期项目…":
                 # the project is what follows its enterprise
                 em = re.match(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$", name)
+                owned = False
                 if em and len(em.group(3)) >= 4 and not em.group(3).startswith(("等", "（", "(")) \
                         and "（" not in em.group(1) and "(" not in em.group(1):
                     ps += len(name) - len(em.group(3))
                     name = em.group(3)
+                    owned = True
                 if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name):
                     break
                 if "（" in name or "(" in name:
@@ -2660,6 +2663,8 @@ class _Extractor:
                 if any(a < m.end() and ps < b for (a, b) in self.projects):
                     break
                 self.projects[(ps, m.end())] = name
+                if owned:       # its enterprise is the company written before it, no brand in it
+                    self.project_owned.add((ps, m.end()))
                 # the next project joined by 和/及/与/、 ("A项目和B项目")
                 jm = re.compile(r"(?:和|及|与|以及|、)").match(t, m.end(), ce)
                 if not jm:
@@ -2893,8 +2898,8 @@ class _Extractor:
                 if s0 <= a and b <= s1 and not any(x in name for x in csufs):
                     members.append((a, b, name, "Project"))
                     proj_spans.append((a, b))
-                    brand = self._place_brand(self._strip_quotes(name),
-                                              self._brand_any(self._strip_quotes(name)))
+                    brand = None if (a, b) in self.project_owned else self._place_brand(
+                        self._strip_quotes(name), self._brand_any(self._strip_quotes(name)))
                     # a brand that opens a named enterprise (中联 of 中联重科股份有限公司) is that one
                     if brand and any(len(x) > len(brand) and x.startswith(brand) for x in known_names):
                         brand = None

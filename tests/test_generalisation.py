@@ -1536,3 +1536,16 @@ def test_cluster_followed_by_zhong_and_class_head_before_company(tagger, lexicon
             ("赣锋汽车(宜春)有限公司", "新能源汽车产业链"[-6:])} <= got, got
     assert not any(m.startswith("链主") for m, _c in got), got
     assert not any(m == "服务有限公司" for m, _c in got), got
+
+
+def test_project_after_its_company_has_no_brand_of_its_own(tagger, lexicon):
+    """"引进了A有限公司X项目、B有限公司Y项目等12个项目": each project's enterprise is the company
+    written before it; a word opening the project (化合物) is no enterprise."""
+    text = ("今年以来，高新区围绕光电子信息产业链，先后引进了武汉光谷激光科技有限公司高功率激光器项目、"
+            "湖北楚芯半导体有限公司化合物半导体项目等12个项目。\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    c = "光电子信息产业链"
+    assert {("武汉光谷激光科技有限公司", c), ("湖北楚芯半导体有限公司", c),
+            ("高功率激光器项目", c), ("化合物半导体项目", c)} <= got, got
+    assert not {("化合物", c), ("高功率", c)} & got, got
