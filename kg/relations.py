@@ -814,6 +814,11 @@ class _Extractor:
             interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
                                                or "—" in pre)
             person = t[name[0]:name[1]]
+            # "本报记者专访了X局局长Y" in an article whose answers are labelled "Y：": an interview
+            # without a ——访 header
+            if not interview and re.search(r"(?:专访|采访|访问)了?$", t[max(0, chain_start - 4):chain_start]) \
+                    and re.search(rf"(?m)^[ \t\u3000]*{re.escape(person)}[ \t\u3000]*[:：]", t[name[1]:]):
+                interview = True
             if not any(o for o, _k, _t in parsed) and name not in self._ner_spans("Person"):
                 continue
             ch = _Chain(chain_start, name[1], person, name[0], parsed, interview)

@@ -1549,3 +1549,22 @@ def test_project_after_its_company_has_no_brand_of_its_own(tagger, lexicon):
     assert {("武汉光谷激光科技有限公司", c), ("湖北楚芯半导体有限公司", c),
             ("高功率激光器项目", c), ("化合物半导体项目", c)} <= got, got
     assert not {("化合物", c), ("高功率", c)} & got, got
+
+
+def test_interview_without_header_by_intro_and_speaker_labels(tagger, lexicon):
+    """"本报记者专访了X局党组书记、局长Y" and answers labelled "Y：": an interview without a
+    ——访 header frames Y's bureau as the lead of "我们局牵头实施…" / "作为牵头部门，我们…"; a
+    news quote ("在接受记者采访时表示") frames nothing."""
+    text = ("数字赋能 智造未来\n\n"
+            "本报记者近日专访了台州市经济和信息化局党组书记、局长林志强。\n\n"
+            "记者：今年有哪些重点安排？\n\n"
+            "林志强：我们局牵头实施“智改数转”攻坚行动，推动500家企业完成数字化改造。同时，作为牵头部门，"
+            "我们正在推进“链长护航”专项行动。\n\n"
+            "记者：谢谢！\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_leads(result)
+    assert {("台州市经济和信息化局", "“智改数转”攻坚行动"),
+            ("台州市经济和信息化局", "“链长护航”专项行动")} <= got, got
+    text2 = "市商务局局长王明在接受记者采访时表示，将持续开展“消费提振”行动。另外，市文旅局将实施“文旅融合”工程。\n"
+    result2, _ = run(tagger, lexicon, text2)
+    assert not surface_leads(result2), surface_leads(result2)
