@@ -2531,6 +2531,47 @@ class _Extractor:
                     out.append(x[len(p):])
         return out
 
+    def subject_projects(self) -> None:
+        """Project mentions outside cluster scopes (after in_cluster, so they add no members): a
+        "…项目" that is the subject of its clause before a progress word ("A二期项目已完成设备
+        调试", "目前，B中心项目主体封顶") or the object of a visit verb ("察看了C产业化项目建设
+        进展").  The name starts after an enterprise written before it (A有限公司X项目)."""
+        t = self.t
+        adverbs = sorted(set(self.lex.words("clusters", "clause_adverb"))
+                         | set(self.lex.words("clusters", "subject_adverb")), key=len, reverse=True)
+        verbs = tuple(set(self.lex.words("project_patterns", "build_verb"))
+                      | set(self.lex.words("clusters", "member_verb")))
+        progress = r"(?:已|正|将|也|于|均|完成|进入|开工|投产|建成|主体|顺利|全面|预计|总投资|计划|目前|上线|落地|封顶)"
+        name_rx = rf"[{_HAN}A-Za-z0-9]{{4,30}}?项目"
+        found = []
+        for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t):
+            k, ce = cm.start(), cm.end()
+            moved = True
+            while moved:
+                moved = False
+                for w in adverbs:
+                    if t.startswith(w, k) and k + len(w) < ce:
+                        k += len(w)
+                        moved = True
+                        break
+            m = re.compile(name_rx + f"(?={progress})").match(t, k, ce)
+            if m:
+                found.append((m.start(), m.end()))
+        for m in re.finditer(rf"(?:察看|查看|考察|参观|视察|走访)了?({name_rx})(?=建设|进展|现场|情况|[,，。])", t):
+            found.append((m.start(1), m.end(1)))
+        for s0, e0 in found:
+            name = t[s0:e0]
+            em = re.match(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$", name)
+            if em and len(em.group(3)) >= 6:
+                s0 += len(name) - len(em.group(3))
+                name = em.group(3)
+            if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or self._generic_project(name) \
+                    or "公司" in name or self._is_place(name[:-2]) or name[0].isdigit() \
+                    or name[:-2] in self.lex.words("project_patterns", "head") \
+                    or any(a < e0 and s0 < b for (a, b) in self.projects):
+                continue
+            self.projects[(s0, e0)] = name
+
     def _named_in_full(self, brand: str, known: list[str]) -> bool:
         """The brand (智链云网 of 智链云网西南…项目) opens a company named in full after a place
         (深圳智链云网科技有限公司): it is that company, not one of its own."""
@@ -3243,6 +3284,7 @@ class _Extractor:
         self.clusters_grammar()
         self.in_cluster(lists)
         self.cluster_scopes()
+        self.subject_projects()
         self.leads()
         self.structure()
         self.collect_mentions()

@@ -1568,3 +1568,17 @@ def test_interview_without_header_by_intro_and_speaker_labels(tagger, lexicon):
     text2 = "市商务局局长王明在接受记者采访时表示，将持续开展“消费提振”行动。另外，市文旅局将实施“文旅融合”工程。\n"
     result2, _ = run(tagger, lexicon, text2)
     assert not surface_leads(result2), surface_leads(result2)
+
+
+def test_project_mentions_outside_cluster_scopes(tagger, lexicon):
+    """A visit report without a cluster: a clause-subject project before a progress word and the
+    object of a visit verb are Project mentions (no in_cluster facts); a plan (计划新开工项目) is
+    none."""
+    text = ("调研组首先来到大连海擎重工有限公司，据企业负责人介绍，海擎风电主轴智能产线项目已完成设备调试，"
+            "预计5月投产。在大连中科精密仪器股份有限公司，调研组察看了中科精密光学检测装备产业化项目建设进展。"
+            "数据中心项目正在建设，全区计划新开工项目30个。\n")
+    result, _facts = run(tagger, lexicon, text)
+    projects = {m.text for m in result.mentions if m.type == "Project"}
+    assert {"海擎风电主轴智能产线项目", "中科精密光学检测装备产业化项目"} <= projects, projects
+    assert "计划新开工项目" not in projects, projects
+    assert not surface_members(result)
