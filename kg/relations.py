@@ -274,6 +274,13 @@ class _Extractor:
             "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)")
             if media else None)
         self.t = self.v.text
+        # view offsets where the original had a line break that ingest already removed
+        off, orig = doc.offsets, doc.original
+        self.orig_breaks: list[int] = []
+        if off and len(off) == len(doc.text) + 1:
+            mp = self.v.map
+            self.orig_breaks = [j for j in range(1, len(mp))
+                                if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
         self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
         self.ner = self._cut_agency_verbs(self.ner)
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
@@ -628,11 +635,15 @@ class _Extractor:
         """Left edge of the organisation part of a chain element [estart, tstart)."""
         # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
         # organisation starts on the chain's own line when that part is a placed organisation
-        for j in reversed(self.v.joins):
+        for j in sorted(set(self.v.joins) | set(self.orig_breaks), reverse=True):
             if estart < j < tstart:
                 part = self.t[j:tstart]
                 if len(part) >= 4 and self.lex.ends_with_org_suffix(part) \
                         and any(self._is_place(part[:k]) for k in range(2, min(len(part) - 1, 8))):
+                    estart = j
+                # "登录 | 注册" + a line "区委书记…": a whole abbreviation opening the chain's
+                # line is no continuation of a word that is no place
+                elif self._abbr_match(part) and not self._is_place_by_form(self.t[estart:j]):
                     estart = j
                 break
         seg = self.t[estart:tstart]

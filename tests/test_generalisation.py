@@ -1582,3 +1582,16 @@ def test_project_mentions_outside_cluster_scopes(tagger, lexicon):
     assert {"海擎风电主轴智能产线项目", "中科精密光学检测装备产业化项目"} <= projects, projects
     assert "计划新开工项目" not in projects, projects
     assert not surface_members(result)
+
+
+def test_menu_line_joined_by_ingest_is_no_part_of_a_party_committee(tagger, lexicon):
+    """A short Traditional menu line ("綜合新聞 | 首頁 | 登錄") that ingest joins to the next line:
+    the 区委 opening that line is no 登录区委."""
+    text = ("綜合新聞 | 首頁 | 登錄\n"
+            "區委副書記、區長鄭永明主持召開區政府常務會議。常務副區長何志強，副區長王美玲出席。\n")
+    result, _facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert {("郑永明", "副书记", "区委"), ("郑永明", "区长", "区人民政府"),
+            ("何志强", "常务副区长", "区人民政府")} <= posts, posts
+    assert not any("登录" in o for _p, _t, o in posts), posts
