@@ -802,14 +802,14 @@ class _Extractor:
             # with its organ earlier in the same sentence
             ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
             named = {}
-            for om in re.finditer(r"([区县旗])(?:委|人民政府|政府)", t[ss_:chain_start]):
-                k = ss_ + om.start(1)
-                for ln in range(5, 1, -1):
-                    cand = t[k - ln + 1:k + 1]
-                    if k - ln + 1 >= ss_ and all(_is_han(c) and c not in _FUNC for c in cand) \
-                            and self._is_place(cand) and cand[:-1] not in ("本", "全", "该", "我"):
-                        named[om.group(1)] = cand
-                        break
+            # the organisations of earlier chains of the sentence, then of this chain's elements
+            orgs_before = [o for ch0 in self.chains if ss_ <= ch0.start < chain_start
+                           for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
+            for o in orgs_before:
+                om = re.fullmatch(rf"([{_HAN}]{{1,4}}[区县旗])(?:委|人民政府|政府)", o or "")
+                if om and self._is_place(om.group(1)) and om.group(1)[:-1] not in ("本", "全", "该", "我") \
+                        and not any(c in _FUNC for c in om.group(1)):
+                    named[om.group(1)[-1]] = om.group(1)
             if named:
                 parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
                           if o[:1] in named and re.fullmatch(r"[区县旗](?:委|人民政府|政府)", o) else (o, k_, tt)

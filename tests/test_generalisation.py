@@ -1471,6 +1471,12 @@ def test_district_posts_compound_titles_and_page_noise(tagger, lexicon):
     assert {"钱立新", "孙红梅", "赵海涛", "林秀英", "黄志远"} <= persons, persons
     assert not {"采写", "长钱立新"} & persons, persons
     assert not any("注册" in o for _p, _t, o in posts), posts
+    text2 = "会议由区委书记王强主持。东城区委副书记、区长赵敏，西城区区长孙立出席。\n"
+    result2, _ = run(tagger, lexicon, text2)
+    posts2 = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+              for f in result2.facts if f.relation == "holds_post"}
+    assert {("赵敏", "区长", "东城区人民政府"), ("孙立", "区长", "西城区人民政府"),
+            ("王强", "书记", "区委")} <= posts2, posts2
     # 周文斌 of the second paragraph's bare 区长 keeps the bare form (no district named there)
     assert ("周文斌", "区长", "区人民政府") in posts, posts
 
