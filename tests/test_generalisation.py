@@ -1601,3 +1601,17 @@ def test_menu_line_joined_by_ingest_is_no_part_of_a_party_committee(tagger, lexi
     assert {("郑永明", "副书记", "区委"), ("郑永明", "区长", "区人民政府"),
             ("何志强", "常务副区长", "区人民政府")} <= posts, posts
     assert not any("登录" in o for _p, _t, o in posts), posts
+
+
+def test_generic_chain_is_no_cluster_and_plan_verbs_name_no_enterprise(tagger, lexicon):
+    """"形成…完整产业链" names no cluster, so 集群内 refers back to the named cluster; 我县 is cut
+    from the cluster name; "招引一批…" is a plan, not an enterprise (round 8)."""
+    text = ("今年，我县光伏装备产业集群产值增长12%。作为全国知名的光伏之乡，本县已形成从硅料、电池片到"
+            "组件的完整产业链。集群内，江苏明阳光能股份有限公司、江苏晶澄科技有限公司等龙头企业持续壮大。"
+            "下一步，我县将围绕光伏产业链，加快招引一批高端辅材、智能逆变器等补链项目。")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    assert ("江苏明阳光能股份有限公司", "光伏装备产业集群") in got
+    assert ("江苏晶澄科技有限公司", "光伏装备产业集群") in got
+    assert not any(c == "完整产业链" for _m, c in got)
+    assert not any(m == "招引一批" for m, _c in got)
