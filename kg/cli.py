@@ -55,7 +55,8 @@ def _progress() -> Progress:
 
 def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
               ner_criterion: Optional[str] = None, city: Optional[str] = None,
-              doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True, write_rdf: bool = True):
+              doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
+              write_rdf: bool = True):
     """Run the pipeline with a progress bar and warnings for bad files."""
     from .pipeline import build
 

@@ -162,6 +162,23 @@ def read_criteria(path: str | os.PathLike) -> dict | None:
     return {"markers": markers, "default": default}
 
 
+def select_criterion(path: str | os.PathLike, criterion: str | None) -> tuple[str | None, str | None]:
+    """``(criterion, marker token)`` the model in ``path`` tags with: ``criterion``, or its default
+    when None; ``(None, None)`` for a model without markers asked for none.  Raises
+    :class:`KgError` naming the model for a criterion it does not have."""
+    crit = read_criteria(path)
+    if crit is None:
+        if criterion is not None:
+            raise KgError(f"{path}: this model was trained without corpus markers; it has no criterion "
+                          f"{criterion!r}")
+        return None, None
+    criterion = criterion or crit["default"]
+    if criterion not in crit["markers"]:
+        raise KgError(f"{path}: unknown criterion {criterion!r}: the model has no NER criterion {criterion!r}, "
+                      f"only {', '.join(crit['markers'])}")
+    return criterion, crit["markers"][criterion]
+
+
 def chunk_text(text: str, max_len: int) -> list[tuple[int, int]]:
     """Cut ``text`` into [start, end) pieces of at most ``max_len`` characters, preferring to cut
     after sentence punctuation, then clause punctuation, then closing brackets/spaces; a
@@ -242,17 +259,9 @@ class NerTagger:
                 labels = {k: (v[0], v[1]) for k, v in json.loads(lf.read_text(encoding="utf-8")).items()}
             except (json.JSONDecodeError, TypeError, IndexError, AttributeError) as e:
                 raise KgError(f"{lf}: bad label map: {e}") from e
-        crit = read_criteria(p)
-        marker = None
-        if crit is not None:
-            criterion = criterion or crit["default"]
-            if criterion not in crit["markers"]:
-                raise KgError(f"{p}: unknown criterion {criterion!r}; this model has {', '.join(crit['markers'])}")
-            marker = crit["markers"][criterion]
-        elif criterion is not None:
-            raise KgError(f"{p}: this model was trained without corpus markers; it has no criterion {criterion!r}")
+        criterion, marker = select_criterion(p, criterion)
         return cls(component, p, labels, max_len=max_len, batch_size=batch_size, marker=marker,
-                   criterion=criterion if marker else None)
+                   criterion=criterion)
 
     # ------------------------------------------------------------------------------------
     def _predict(self, pieces: list[list[str]], batch_size: int) -> list[list[tuple[str, str, int, int]]]:

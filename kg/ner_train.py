@@ -687,14 +687,13 @@ def _permute_tags(state: dict, order: list[int]) -> None:
 
 
 def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
-                       rules_path: str | os.PathLike | None = None, criteria: dict | None = None) -> None:
+                       rules_path: str | os.PathLike | None = None) -> None:
     """Make a HanLP save directory a kg model directory: add ``labels.json`` and the training rules,
     optionally store the weights as float16, drop HanLP's ``train.log``.  Idempotent; also used
-    for a run that was stopped by hand (its best epoch's weights are on disk).  ``criteria``
-    (``{"markers": {corpus: token}, "default": corpus}``) is written to ``criteria.json`` for a
-    model trained with corpus markers; None keeps the file a stopped run already has."""
+    for a run that was stopped by hand (its best epoch's weights are on disk).  A run with corpus
+    markers wrote its ``criteria.json`` when it started; it stays as it is."""
     import torch
-    from kg.ner import CRITERIA_FILE, DEFAULT_LABELS, LABELS_FILE
+    from kg.ner import DEFAULT_LABELS, LABELS_FILE
 
     out = Path(out)
     if not (out / "model.pt").is_file() or not (out / "config.json").is_file():
@@ -704,8 +703,6 @@ def finalize_model_dir(out: str | os.PathLike, *, half: bool = True,
         shutil.copyfile(src, out / RULES_FILE)
     (out / LABELS_FILE).write_text(json.dumps({k: list(v) for k, v in DEFAULT_LABELS.items()}, indent=1),
                                    encoding="utf-8")
-    if criteria is not None:
-        (out / CRITERIA_FILE).write_text(json.dumps(criteria, ensure_ascii=False, indent=1), encoding="utf-8")
     if half:
         # float16 on disk halves the size; HanLP's load_state_dict copies the values back into
         # float32 parameters (docs/ner.md compares the scores of both).
@@ -770,7 +767,7 @@ def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLik
     dataset's own corpus conventions (cluener for cluener-dev ...), None with the model's
     default, or a corpus name.
     """
-    from kg.ner import CRITERIA_FILE, DEFAULT_MODEL_DIR, NerTagger
+    from kg.ner import DEFAULT_MODEL_DIR, NerTagger, read_criteria
 
     if dataset not in DATASETS:
         raise KgError(f"unknown dataset {dataset!r}; choose one of {', '.join(DATASETS)}")
@@ -788,7 +785,7 @@ def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLik
         gold = [[(s, e, lab) for s, e, lab in spans] for _, spans in map_corpus(raw, "resume", rules)]
     texts = [t for t, _ in raw]
     if criterion == "auto":
-        has_markers = (Path(model_dir or DEFAULT_MODEL_DIR) / CRITERIA_FILE).is_file()
+        has_markers = read_criteria(model_dir or DEFAULT_MODEL_DIR) is not None
         criterion = dataset.split("-")[0] if has_markers else None
     tagger = NerTagger.load(model_dir, threads=threads, criterion=criterion)
     t0 = time.time()

@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
-from .model import DocResult, Document, Entity, Fact, InputError, KgError
+from .model import DocResult, Document, Entity, Fact, InputError
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 
@@ -127,7 +127,7 @@ def build(
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
-    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version, read_criteria
+    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version, select_criterion
     from .relations import extract
     from .resolve import resolve
 
@@ -158,10 +158,7 @@ def build(
     model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
     version = model_version(model_dir)
     if ner_criterion is not None:
-        crit = read_criteria(model_dir)      # checked now: every document may come from the cache
-        if crit is None or ner_criterion not in crit["markers"]:
-            have = ", ".join(crit["markers"]) if crit else "none (trained without corpus markers)"
-            raise KgError(f"{model_dir}: no NER criterion {ner_criterion!r}; the model has {have}")
+        select_criterion(model_dir, ner_criterion)   # checked now: every document may come from the cache
         version += ":" + ner_criterion
     code_version = _code_version(lex_dir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
