@@ -59,6 +59,11 @@ _PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及�
 _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
 
 
+# "A有限公司(的)B项目": a project written after the company that owns it (groups: the company,
+# an optional 的, the project)
+_OWNED_PROJECT = re.compile(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$")
+
+
 def _list_items(body: str, start: int) -> Iterable[tuple[int, str]]:
     """The items of a list "A、B和C及D" written at ``start``: (start of the item, item), items
     stripped of surrounding whitespace, empty ones skipped."""
@@ -2572,7 +2577,7 @@ class _Extractor:
             found.append((m.start(1), m.end(1)))
         for s0, e0 in found:
             name = t[s0:e0]
-            em = re.match(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$", name)
+            em = _OWNED_PROJECT.match(name)
             if em and len(em.group(3)) >= 6:
                 s0 += len(name) - len(em.group(3))
                 name = em.group(3)
@@ -2701,7 +2706,7 @@ class _Extractor:
                 ps, name = m.start(), m.group(0)
                 # "引进了A有限公司年产10万吨X项目和B有限公司Y项目", "A有限公司的B二期项目…":
                 # the project is what follows its enterprise
-                em = re.match(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$", name)
+                em = _OWNED_PROJECT.match(name)
                 owned = False
                 if em and len(em.group(3)) >= 4 and not em.group(3).startswith(("等", "（", "(")) \
                         and "（" not in em.group(1) and "(" not in em.group(1):
