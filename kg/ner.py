@@ -58,6 +58,49 @@ def char_bigrams(chars: Sequence[str]) -> list[str]:
     return [padded[j] + padded[j + 1] for j in range(len(padded) - 1)]
 
 
+# Lexicon features: a word list (from People's Daily 1998, see kg.ner_train.build_lexicon) stored in
+# the model's vocabs as ``"<type><word>"`` tokens.  For each character the model sees, per word
+# type, whether some listed word of that type begins (B), continues (M) or ends (E) at it.
+LEXICON_VOCAB = "lexicon"
+LEXICON_TYPES = ("W", "P", "L", "O")        # any word, person name, place name, organisation name
+LEXICON_BITS = 3 * len(LEXICON_TYPES)
+LEXICON_MAX_WORD = 8
+
+
+def lexicon_table(tokens) -> dict[str, int]:
+    """``{word: type bits}`` from lexicon vocabulary tokens (``"P江泽民"``); other tokens are skipped."""
+    table: dict[str, int] = {}
+    for tok in tokens:
+        if len(tok) < 3 or tok[0] not in LEXICON_TYPES:
+            continue
+        word = tok[1:]
+        if len(word) <= LEXICON_MAX_WORD:
+            table[word] = table.get(word, 0) | (1 << LEXICON_TYPES.index(tok[0]))
+    return table
+
+
+def lexicon_features(chars: Sequence[str], table: dict[str, int]) -> list[int]:
+    """One bit mask per character: bit ``3*t + k`` is set when a word of type ``t`` (index into
+    :data:`LEXICON_TYPES`) has its Begin (k=0), Middle (1) or End (2) at that character.  Only
+    words of 2+ characters count; a multi-character token (a corpus marker) matches nothing."""
+    s = "".join(c if len(c) == 1 else "\x00" for c in chars)
+    n = len(s)
+    out = [0] * n
+    for i in range(n - 1):
+        for j in range(i + 2, min(n, i + LEXICON_MAX_WORD) + 1):
+            types = table.get(s[i:j])
+            if not types:
+                continue
+            for t in range(len(LEXICON_TYPES)):
+                if types >> t & 1:
+                    b, m, e = 1 << 3 * t, 2 << 3 * t, 4 << 3 * t
+                    out[i] |= b
+                    out[j - 1] |= e
+                    for k in range(i + 1, j - 1):
+                        out[k] |= m
+    return out
+
+
 def _make_bigram_embedding_classes():
     """Char + char-bigram embedding for HanLP's RNNTaggingModel (defined lazily: needs torch).
 
@@ -70,30 +113,41 @@ def _make_bigram_embedding_classes():
     from hanlp.layers.embeddings.embedding import Embedding, EmbeddingDim
 
     class _BigramIds:
-        def __init__(self, vocab, field: str = "token"):
+        def __init__(self, vocab, field: str = "token", lexicon=None):
             self.vocab = vocab
             self.field = field
+            self.lexicon = lexicon_table(lexicon.idx_to_token) if lexicon is not None else None
 
         def __call__(self, sample: dict) -> dict:
             chars = sample.get(self.field)
             if chars is not None:
                 v = self.vocab
                 sample[f"{BIGRAM_VOCAB}_id"] = [v.get_idx_without_add(b) for b in char_bigrams(chars)]
+                if self.lexicon is not None:
+                    sample[f"{LEXICON_VOCAB}_id"] = lexicon_features(chars, self.lexicon)
             return sample
 
         def __eq__(self, other):
-            return isinstance(other, _BigramIds) and other.field == self.field
+            return (isinstance(other, _BigramIds) and other.field == self.field
+                    and (other.lexicon is None) == (self.lexicon is None))
 
         def __hash__(self):
-            return hash(self.field)
+            return hash((self.field, self.lexicon is None))
 
     class CharBigramModule(nn.Module, EmbeddingDim):
-        def __init__(self, n_chars: int, char_dim: int, n_bigrams: int, bigram_dim: int, field: str = "token"):
+        def __init__(self, n_chars: int, char_dim: int, n_bigrams: int, bigram_dim: int, field: str = "token",
+                     lexicon_dim: int = 0):
             super().__init__()
             self.field = field
             self.char = nn.Embedding(n_chars, char_dim, padding_idx=0)
             self.bigram = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0)
             self._dim = char_dim + 2 * bigram_dim
+            if lexicon_dim:                 # the 12 lexicon bits -> lexicon_dim features
+                self.lexicon = nn.Linear(LEXICON_BITS, lexicon_dim)
+                self.register_buffer("_bit", 2 ** torch.arange(LEXICON_BITS), persistent=False)
+                self._dim += lexicon_dim
+            else:
+                self.lexicon = None
 
         @property
         def embedding_dim(self) -> int:
@@ -106,21 +160,31 @@ def _make_bigram_embedding_classes():
             if b.size(1) < n + 1:       # padded to the longest bigram row; make room for EOS row
                 b = torch.nn.functional.pad(b, (0, n + 1 - b.size(1)))
             bg = self.bigram(b[:, : n + 1])
-            return torch.cat([self.char(x), bg[:, :n], bg[:, 1: n + 1]], dim=-1)
+            parts = [self.char(x), bg[:, :n], bg[:, 1: n + 1]]
+            if self.lexicon is not None:
+                lx = batch[f"{LEXICON_VOCAB}_id"][:, :n]
+                if lx.size(1) < n:
+                    lx = torch.nn.functional.pad(lx, (0, n - lx.size(1)))
+                bits = (lx.unsqueeze(-1) & self._bit).ne(0).to(self.lexicon.weight.dtype)
+                parts.append(self.lexicon(bits))
+            return torch.cat(parts, dim=-1)
 
     class CharBigramEmbedding(Embedding):
-        def __init__(self, char_dim: int = 100, bigram_dim: int = 50, field: str = "token") -> None:
+        def __init__(self, char_dim: int = 100, bigram_dim: int = 50, field: str = "token",
+                     lexicon_dim: int = 0) -> None:
             super().__init__()
             self.char_dim = char_dim
             self.bigram_dim = bigram_dim
             self.field = field
+            self.lexicon_dim = lexicon_dim
 
         def transform(self, vocabs=None, **kwargs):
-            return _BigramIds(vocabs[BIGRAM_VOCAB], self.field)
+            lexicon = vocabs[LEXICON_VOCAB] if self.lexicon_dim else None
+            return _BigramIds(vocabs[BIGRAM_VOCAB], self.field, lexicon)
 
         def module(self, vocabs=None, **kwargs):
             return CharBigramModule(len(vocabs[self.field]), self.char_dim, len(vocabs[BIGRAM_VOCAB]),
-                                    self.bigram_dim, self.field)
+                                    self.bigram_dim, self.field, self.lexicon_dim)
 
     return CharBigramEmbedding, CharBigramModule
 

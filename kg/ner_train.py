@@ -176,6 +176,64 @@ def read_peoples_daily_text(path: str | os.PathLike) -> list[str]:
     return out
 
 
+def build_lexicon(path: str | os.PathLike, min_count: int = 2) -> dict[str, set[str]]:
+    """Words of People's Daily 1998 (PFR) by type, for the model's lexicon features
+    (:func:`kg.ner.lexicon_features`): ``{"W": words, "P": person names, "L": place names,
+    "O": organisation names}``.
+
+    - a one-character ``nr`` token (a surname) is merged with the ``nr`` token after it
+      (``江/nr 泽民/nr`` -> 江泽民), so that a list of names stays apart;
+    - ``ns`` words and bracketed ``[...]ns`` compounds are places, ``nt`` words and ``[...]nt``
+      compounds organisations;
+    - every other word of 2 to 8 Han characters seen at least ``min_count`` times is a ``W`` word.
+    Names of every count are kept.  Only words of 2 to :data:`kg.ner.LEXICON_MAX_WORD` Han
+    characters are listed.
+    """
+    import re
+
+    from kg.ner import LEXICON_MAX_WORD
+
+    han = re.compile(r"^[\u3400-\u9fff]{2,%d}$" % LEXICON_MAX_WORD)
+    words: Counter = Counter()
+    out: dict[str, set[str]] = {"W": set(), "P": set(), "L": set(), "O": set()}
+    typed = {"nr": "P", "ns": "L", "nt": "O"}
+    p = Path(path)
+    with open(_need(p), encoding="utf-8") as f:
+        for line in f:
+            tokens = line.split()[1:]
+            name: list[str] = []            # the nr tokens of a person name being merged
+            compound: list[str] | None = None
+            for tok in tokens + ["/w"]:
+                opens = tok.startswith("[")
+                tok = tok.lstrip("[")
+                word, _, pos = tok.rpartition("/")
+                closing = None
+                if "]" in pos:
+                    pos, _, closing = pos.partition("]")
+                if name and (pos != "nr" or len(name) > 1 or len(name[-1]) > 1):   # surname + given name
+                    full = "".join(name)
+                    if han.match(full):
+                        out["P"].add(full)
+                    name = []
+                if pos == "nr":
+                    name.append(word)
+                if opens:
+                    compound = []
+                if compound is not None:
+                    compound.append(word)
+                    if closing is not None:
+                        full = "".join(compound)
+                        if closing in typed and han.match(full):
+                            out[typed[closing]].add(full)
+                        compound = None
+                if pos in ("ns", "nt") and han.match(word):
+                    out[typed[pos]].add(word)
+                elif pos != "nr" and han.match(word):
+                    words[word] += 1
+    out["W"] = {w for w, n in words.items() if n >= min_count}
+    return out
+
+
 def pretrain_vectors(texts: Sequence[str], *, char_dim: int, bigram_dim: int, threads: int = 2,
                      seed: int = 1, epochs: int = 5, log=print) -> tuple[dict, dict]:
     """Skip-gram vectors (gensim word2vec) for characters and for character bigrams.
@@ -477,7 +535,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           use: Sequence[str] = ("cluener", "resume", "msra"), msra_sentences: int | None = None,
           epochs: int = 10, embed: int = 100, hidden: int = 128, batch_size: int = 32, lr: float = 1e-3,
           drop: float = 0.5, patience: int = 5, threads: int = 2, seed: int = 1, max_len: int = 150,
-          bigram_dim: int = 50, bigram_vocab: int = 20000, train_metric: bool = False, half: bool = True,
+          bigram_dim: int = 50, bigram_vocab: int = 20000, lexicon_dim: int = 0, train_metric: bool = False, half: bool = True,
           max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
           pretrain_epochs: int = 5, init_from: str | os.PathLike | None = None,
           rules_path: str | os.PathLike | None = None, criteria: bool = False,
@@ -544,7 +602,22 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         rec.vocabs["token"] = Vocab()            # keeps the vocab dict mutable so HanLP builds the rest
         stats["bigram_vocab"] = len(bv)
         stats["bigrams_seen"] = len(counts)
-        embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim)
+        if lexicon_dim:
+            from kg.ner import LEXICON_TYPES, LEXICON_VOCAB
+
+            pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"
+            lexicon = build_lexicon(pd98)
+            lv = Vocab()
+            for t in LEXICON_TYPES:
+                for w in sorted(lexicon[t]):
+                    lv.get_idx(t + w)
+            lv.lock()
+            rec.vocabs[LEXICON_VOCAB] = lv
+            stats["lexicon"] = {t: len(lexicon[t]) for t in LEXICON_TYPES}
+            log(f"lexicon from {pd98}: {stats['lexicon']}")
+        embed_cfg = CharBigramEmbedding(char_dim=embed, bigram_dim=bigram_dim, lexicon_dim=lexicon_dim)
+    elif lexicon_dim:
+        raise KgError("lexicon features (--lexicon-dim) need bigram features (--bigram-dim > 0)")
     vectors: tuple[dict, dict] | None = None
     if pretrain and init_from is None:          # continuing: the weights come from init_from
         texts = list(dict.fromkeys(t[0] for t in trn + dev))
@@ -617,6 +690,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         "seconds": round(time.time() - t0, 1),
         "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
         "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
+                       lexicon_dim=lexicon_dim,
                        hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
                        msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
                        repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
@@ -861,6 +935,8 @@ def _make_app():
         patience: int = typer.Option(5, help="Stop after this many epochs without a better selection score."),
         bigram_dim: int = typer.Option(50, help="Char-bigram embedding size (0: chars only)."),
         bigram_vocab: int = typer.Option(20000, help="Keep this many most frequent bigrams."),
+        lexicon_dim: int = typer.Option(0, help="Lexicon features from People's Daily 1998's words and "
+                                                "names, projected to this size (0: none)."),
         threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
         seed: int = typer.Option(1),
         half: bool = typer.Option(True, help="Store the weights as float16."),
@@ -879,8 +955,8 @@ def _make_app():
         summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
                         msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
                         batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
-                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, half=half,
-                        max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
+                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, lexicon_dim=lexicon_dim,
+                        half=half, max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
                         init_from=init_from, criteria=criteria, default_criterion=default_criterion,
                         log=console.print)
         console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "

@@ -450,3 +450,78 @@ def test_train_with_markers_then_eval_by_criterion(tmp_path):
     res = runner.invoke(app, ["model", "train", "--out", str(tmp_path / "m2"), "--corpora", str(corpora), "--use",
                               "resume", "--criteria", "--default-criterion", "msra"])
     assert res.exit_code == 1 and "default criterion 'msra'" in res.output
+
+
+def test_lexicon_features_mark_begin_middle_end_per_type():
+    from kg.ner import LEXICON_TYPES, lexicon_features, lexicon_table
+
+    table = lexicon_table(["<pad>", "<unk>", "P江泽民", "W主席", "W国家主席", "L北京", "O北京市政府", "W市"])
+    assert table == {"江泽民": 0b0010, "主席": 0b0001, "国家主席": 0b0001, "北京": 0b0100, "北京市政府": 0b1000}
+    w, p, l, o = (3 * LEXICON_TYPES.index(t) for t in "WPLO")
+    B, M, E = 1, 2, 4
+    feats = lexicon_features(list("国家主席江泽民到北京市政府"), table)
+    assert feats[0] == B << w                                  # 国: begins 国家主席
+    assert feats[1] == M << w                                  # 家
+    assert feats[2] == (M << w) | (B << w)                     # 主: inside 国家主席, begins 主席
+    assert feats[3] == E << w                                  # 席: ends both
+    assert feats[4:7] == [B << p, M << p, E << p]              # 江泽民
+    assert feats[7] == 0                                       # 到: no word
+    assert feats[8] == (B << l) | (B << o) and feats[9] == (E << l) | (M << o)
+    assert feats[10:12] == [M << o, M << o] and feats[12] == E << o
+    # a corpus marker is one token: it matches nothing and keeps the positions aligned
+    assert lexicon_features(["<msra>", "江", "泽", "民", "<msra>"], table) == [0, B << p, M << p, E << p, 0]
+
+
+def test_build_lexicon_from_peoples_daily(tmp_path):
+    from kg.ner_train import build_lexicon
+
+    f = tmp_path / "pd.txt"
+    f.write_text("19980101-01-001-002/m  中共中央/nt  总书记/n  、/w  国家/n  主席/n  江/nr  泽民/nr  \n"
+                 "19980101-01-001-003/m  李/nr  鹏/nr  吴/nr  邦国/nr  在/p  北京/ns  会见/v  国家/n  \n"
+                 "19980101-01-001-004/m  [中央/n  人民/n  广播/vn  电台/n]nt  [北京/ns  西站/n]ns  会见/v  "
+                 "叶利钦/nr  １２３/m  \n", encoding="utf-8")
+    lx = build_lexicon(f)
+    assert lx["P"] == {"江泽民", "李鹏", "吴邦国", "叶利钦"}         # a list of names stays apart
+    assert lx["O"] == {"中共中央", "中央人民广播电台"}
+    assert lx["L"] == {"北京", "北京西站"}
+    assert lx["W"] == {"国家", "会见"}                               # seen twice; 总书记, 主席 once
+    with pytest.raises(KgError, match="missing.txt"):
+        build_lexicon(tmp_path / "missing.txt")
+
+
+def test_train_with_lexicon_features(tmp_path):
+    """`kg model train --lexicon-dim` stores People's Daily's words in the model's vocabs, and the
+    loaded model computes the lexicon bits of the text it tags."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.ner import LEXICON_TYPES
+
+    corpora = tmp_path / "corpora"
+    (corpora / "cluener2020").mkdir(parents=True)
+    (corpora / "peoples_daily_1998").mkdir()
+    lines = [_cluener_line(f"{c}市副市长张{n}出席会议", {"address": [f"{c}市"], "position": ["副市长"], "name": [f"张{n}"]})
+             for c, n in zip("东南西北中", "一二三四五")]
+    (corpora / "cluener2020" / "train.json").write_text("".join(lines * 4), encoding="utf-8")
+    (corpora / "cluener2020" / "dev.json").write_text("".join(lines[:2]), encoding="utf-8")
+    (corpora / "peoples_daily_1998" / "199801.utf8.txt").write_text(
+        "19980101-01-001-002/m  副/b  市长/n  张/nr  二/nr  出席/v  会议/n  \n" * 2, encoding="utf-8")
+    model = tmp_path / "model"
+    runner = CliRunner()
+    args = ["model", "train", "--out", str(model), "--corpora", str(corpora), "--use", "cluener", "--epochs", "1",
+            "--hidden", "8", "--embed", "8", "--bigram-dim", "4", "--threads", "1", "--lexicon-dim", "3"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert json.loads((model / "config.json").read_text(encoding="utf-8"))["embed"]["lexicon_dim"] == 3
+    lexicon = json.loads((model / "vocabs.json").read_text(encoding="utf-8"))["lexicon"]["idx_to_token"]
+    assert {"P张二", "W市长", "W出席", "W会议"} <= set(lexicon)
+    t = NerTagger.load(model)
+    seen = []
+    emb = t.component.model.embed
+    handle = emb.register_forward_pre_hook(lambda mod, args: seen.append(args[0]["lexicon_id"].tolist()))
+    t.tag_sentences(["南市副市长张二出席会议"])
+    handle.remove()
+    p = 3 * LEXICON_TYPES.index("P")
+    assert seen and seen[0][0][5:7] == [1 << p, 4 << p]         # 张二 is a listed person name
+    res = runner.invoke(app, [*args[:-2], "--lexicon-dim", "3", "--bigram-dim", "0"])
+    assert res.exit_code == 1 and "need bigram features" in res.output and "Traceback" not in res.output
