@@ -1,0 +1,480 @@
+"""Shared pieces of the rule layer (see the package docstring for the stages).
+
+Grammar character classes and constants used by several stages, the module functions
+``city_names``, ``place_extension`` and ``_trim_mention``, the text view without in-word line
+breaks (``_View``), the post chain record (``_Chain``), and :class:`ExtractorBase`: the
+extractor's state, the clean-up of the NER mentions it starts from, the evidence / mention /
+fact helpers and the place tests every stage uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..lexicon import Lexicon
+from ..model import Arg, Document, Evidence, Fact, Mention
+
+_HAN = "\u4e00-\u9fff"
+# characters that end a name / clause for the grammar (ASCII forms after NFKC included)
+_HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
+_CLAUSE_END = set("，。；：！？,;:!?\n")
+# function words that never occur inside a project / cluster / action name
+_NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+# prepositions / verbs that can stand right before a place name
+_PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
+         "主持", "举行", "支持", "推动", "建设", "打造", "全力", "助力", "服务", "落户", "签约",
+         "推进", "加快", "实施", "促进", "全面", "深化", "提升", "开展", "组织", "各级", "全体")
+_PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及对为副正任兼")
+_FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
+
+
+# "A有限公司(的)B项目": a project written after the company that owns it (groups: the company,
+# an optional 的, the project)
+_OWNED_PROJECT = re.compile(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$")
+
+
+def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
+               not_city: Iterable[str] = ()) -> tuple[Counter, Counter]:
+    """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
+    市 that starts after a boundary (punctuation, a function word) or is an NER place.
+    ``prefixes`` are words that may stand before a city name but are never part of it
+    (places.tsv ``city_prefix``: 中共呼和浩特市委 names the city 呼和浩特市).
+    ``not_city`` are words (places.tsv ``not_city``: 联合, 会同 …) that are never a city
+    before 市 ("联合市发改委…" names no city 联合市).
+    Returns (occurrences, occurrences opening an organisation name such as X市委)."""
+    prefixes = sorted(prefixes, key=len, reverse=True)
+    not_city = set(not_city)
+    counts: Counter[str] = Counter()
+    strong: Counter[str] = Counter()
+    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{1,12}}?(?:局|委员会|委|办公室|厅))")
+    ner_places = {}
+    for mm in mentions:
+        if mm.type == "Place":
+            ner_places[mm.end] = mm.start
+    for m in re.finditer("市", text):
+        e = m.start()
+        cand = None
+        if e in ner_places and 2 <= e - ner_places[e] <= 6:
+            cand = text[ner_places[e]:e]
+        else:
+            for k in range(6, 1, -1):
+                x = text[max(0, e - k):e]
+                if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in _PLACE_BAD \
+                        or x[0] in _PLACE_BAD or any(c in _FUNC and c != "和" for c in x) \
+                        or x.startswith(_PREP) or "市" in x:
+                    continue
+                left = text[e - k - 1] if e - k - 1 >= 0 else ""
+                if not left or not _is_han(left) or left in _FUNC:
+                    cand = x
+                    break
+        if cand is None:
+            continue
+        for pre in prefixes:
+            if cand.startswith(pre) and len(cand) - len(pre) >= 2:
+                cand = cand[len(pre):]
+                break
+        # "浙江省湖州市": the province before the city is no part of it
+        cand = re.split("省|自治区", cand)[-1]
+        if cand in not_city or len(cand) < 2:
+            continue
+        counts[cand + "市"] += 1
+        if org_rx.match(text[m.end():m.end() + 14]):
+            strong[cand + "市"] += 1
+    # "浩特市" (after the 和 of 呼和浩特) is the tail of a longer city written elsewhere
+    for c in sorted(counts, key=len):
+        longer = [c2 for c2 in counts if c2 != c and c2.endswith(c)]
+        if longer:
+            c2 = max(longer, key=lambda x: counts[x])
+            counts[c2] += counts.pop(c)
+            strong[c2] += strong.pop(c, 0)
+    return counts, strong
+
+
+# characters that may not stand between a place ("X市") and a cut organisation span for the
+# span to be extended back to the place ("芜湖市经|济和信息化局" is extended, "X市的|Y局" is not)
+_GAP_FUNC = set("的和与在由及对向被把了是为从同跟将等并或")
+_ADMIN_END = "市省区县盟旗州"
+
+
+def place_extension(text: str, p: int, lo: int, is_place) -> int:
+    """Start of "<place><1-3 characters>" ending at ``p`` when ``text[p-k:p]`` (k = 1..3,
+    Han, no function character) follows a place ending in 市/省/区/县/盟/旗/州 that starts at or
+    after ``lo``; ``p`` otherwise.  ``is_place(name)`` says whether a name is a place."""
+    for k in (1, 2, 3):
+        c = p - k
+        if c - 1 < lo or not all(_is_han(ch) and ch not in _GAP_FUNC for ch in text[c:p]):
+            break
+        if text[c - 1] not in _ADMIN_END:
+            continue
+        # a bare 县/市/区 prefix opening the name ("。县经|济和信息化局"): the organ of the
+        # document's own county / city
+        if text[c - 1] in "市县区旗" and (c - 1 == 0 or not _is_han(text[c - 2]) or text[c - 2] in _FUNC):
+            return c - 1
+        for ln in range(8, 1, -1):
+            a = c - ln
+            if a < lo:
+                continue
+            cand = text[a:c]
+            if not all(_is_han(ch) for ch in cand):
+                continue
+            if is_place(cand):
+                return a
+            # a district / county name standing alone ("，朝阳区市场监督管理局"): 2-5
+            # characters after punctuation or a function word
+            left = text[a - 1] if a > 0 else ""
+            if 3 <= ln <= 6 and (not left or not _is_han(left) or left in _FUNC) \
+                    and not any(ch in _GAP_FUNC for ch in cand[:-1]):
+                return a
+    return p
+
+
+_SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
+
+
+def _trim_mention(m: Mention, doc: Document) -> Mention | None:
+    """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
+    text = doc.text[m.start:m.end]
+    # "A锂能）": a closing bracket without its opening one is no part of the name
+    if text[-1:] in ")）" and "(" not in text and "（" not in text and len(text) > 3:
+        text = text[:-1]
+        m = Mention(m.doc_id, m.sent_index, m.start, m.end - 1, text, m.type, m.subtype, m.source, m.score)
+    cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
+    # "A行动（市X局": an opening bracket left open inside the span starts a new name (a closed
+    # one is part of it: "X科技（洛阳）有限公司")
+    ob = max(text.rfind("("), text.rfind("（"))
+    if ob > cut and ")" not in text[ob:] and "）" not in text[ob:]:
+        cut = ob
+    if m.type == "Organization":
+        # "行动由市发改委": the organisation starts after a function word
+        for w in ("由", "的", "了", "在", "是", "对", "向", "被", "把", "将", "经", "据"):
+            i = text.rfind(w)
+            # "市经信局": a function-word character right after a bare 市/县 prefix is a body word
+            if i > cut and len(text) - i - 1 >= 2 \
+                    and text[cut + 1:i] not in ("市", "区", "县", "旗", "盟", "省", "自治区"):
+                cut = i
+    if m.type == "Organization":
+        after = doc.text[m.end:m.end + 4]
+        for k in (1, 2):
+            tail = text[-k:]
+            if len(text) > k + 2 and any((tail + after).startswith(x) and len(x) > k
+                                         for x in ("党组", "党委", "党工委", "书记", "副书记",
+                                                   "主任", "局长", "副局长")):
+                text = text[:-k]
+                m = Mention(m.doc_id, m.sent_index, m.start, m.end - k, text, m.type,
+                            m.subtype, m.source, m.score)
+                break
+    if cut < 0:
+        return m
+    s = m.start + cut + 1
+    rest = doc.text[s:m.end]
+    if len(rest.strip()) < 2:
+        return None
+    return Mention(m.doc_id, m.sent_index, s, m.end, rest, m.type, m.subtype, m.source, m.score)
+
+
+@dataclass
+class _Chain:
+    start: int          # view offsets
+    end: int            # end of the person name
+    person: str
+    person_start: int
+    elements: list[tuple[str, str, str]]   # (org surface or "", org kind, title)
+    interview: bool
+
+
+class _View:
+    """doc.text without in-word line breaks (a wrapped line joined inside a word), with a map
+    back to doc.text offsets."""
+
+    def __init__(self, text: str, byline_rx: re.Pattern[str] | None = None):
+        keep: list[int] = []
+        lines_start = 0
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                line = text[lines_start:i]
+                prev_c = text[i - 1] if i > 0 else ""
+                next_c = text[i + 1] if i + 1 < len(text) else ""
+                nxt_line = text[i + 1:i + 9]
+                joinable = (len(line.strip()) >= 15 and _is_han(prev_c) and _is_han(next_c)
+                            and not (byline_rx is not None and byline_rx.match(nxt_line))
+                            and prev_c not in "。！？"
+                            # a web page's menu / tool line ("登录 | 注册", "[ 繁體版 ]") is no
+                            # hard-wrapped prose
+                            and not re.search(r"[|｜\[\]【】]", line)
+                            and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
+                                             r"[一二三四五六七八九十]+、|——)", line))
+                lines_start = i + 1
+                if joinable:
+                    continue
+            keep.append(i)
+        self.map = keep
+        self.text = "".join(text[i] for i in keep)
+        # view offsets where a line break was removed before the character
+        self.joins = [j for j in range(1, len(keep)) if "\n" in text[keep[j - 1]:keep[j]]]
+        self.inv: list[int] = [0] * (len(text) + 1)
+        j = 0
+        for i in range(len(text) + 1):
+            while j < len(keep) and keep[j] < i:
+                j += 1
+            self.inv[i] = j
+
+    def to_doc(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            p = self.map[start] if start < len(self.map) else (self.map[-1] + 1 if self.map else 0)
+            return p, p
+        return self.map[start], self.map[end - 1] + 1
+
+
+class ExtractorBase:
+    """State of one document's extraction and the helpers every stage uses.
+
+    ``__init__`` cleans up the NER mentions (cut spans, agency verbs, city names, party prefixes)
+    and maps them to view coordinates; the stage mixins (people, orgs, actions, projects,
+    clusters) add to ``persons`` / ``orgs`` / ``actions`` / ``projects`` / ``enterprises`` /
+    ``clusters`` and ``facts``."""
+
+    def __init__(self, doc: Document, mentions: list[Mention], lex: Lexicon):
+        self.doc = doc
+        self.lex = lex
+        self._gazetteer: set[str] | None = None
+        media = self.lex.words("persons", "media_self")
+        self.v = _View(doc.text, re.compile(
+            "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)")
+            if media else None)
+        self.t = self.v.text
+        # view offsets where the original had a line break that ingest already removed
+        off, orig = doc.offsets, doc.original
+        self.orig_breaks: list[int] = []
+        if off and len(off) == len(doc.text) + 1:
+            mp = self.v.map
+            self.orig_breaks = [j for j in range(1, len(mp))
+                                if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
+        self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
+        self.ner = self._cut_agency_verbs(self.ner)
+        self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
+        self.mentions: list[Mention] = []
+        self.facts: list[Fact] = []
+        # NER mentions in view coordinates, by type
+        self.ner_v: list[tuple[int, int, str, str | None, str]] = []
+        for m in self.ner:
+            s, e = self.v.inv[m.start], self.v.inv[m.end]
+            if e > s:
+                self.ner_v.append((s, e, m.type, m.subtype, self.t[s:e]))
+        self.places = self._place_names()
+        self.posts_rx = re.compile("|".join(re.escape(t) for t in
+                                            sorted(lex.posts, key=lambda x: -len(x))))
+        self.persons: dict[tuple[int, int], str] = {}        # view span -> source
+        self.person_names: set[str] = set()
+        self.actions: dict[tuple[int, int], str] = {}        # view span -> canonical text
+        self.projects: dict[tuple[int, int], str] = {}
+        self.project_owned: set[tuple[int, int]] = set()     # projects written after their company
+        self.enterprises: dict[tuple[int, int], str] = {}
+        self.orgs: dict[tuple[int, int], tuple[str, str | None]] = {}
+        self.clusters: dict[tuple[int, int], str] = {}
+        self.chains: list[_Chain] = []
+
+    def _cut_agency_verbs(self, mentions: list[Mention]) -> list[Mention]:
+        """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
+        (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
+        place follows it."""
+        verbs = sorted(self.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
+        gaz = tuple(self.lex.words("places", "province") + self.lex.words("places", "city")
+                    + self.lex.words("places", "name"))
+        out = []
+        for m in mentions:
+            if m.type == "Organization":
+                v = next((w for w in verbs if m.text.startswith(w)), None)
+                rest = m.text[len(v):] if v else ""
+                if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
+                    m = Mention(m.doc_id, m.sent_index, m.start + len(v), m.end, rest, m.type,
+                                m.subtype, m.source, m.score)
+            out.append(m)
+        return out
+
+    def _extend_to_places(self, mentions: list[Mention]) -> list[Mention]:
+        """An organisation/place span that starts inside a city name ("浩特市教育局" in
+        "呼和浩特市教育局") is extended to the start of the name."""
+        text = self.doc.text
+        names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
+            | set(self.lex.words("places", "name"))
+        counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"),
+                                not_city=self.lex.words("places", "not_city"))
+        names |= {c[:-1] for c in counts if len(c) >= 3}
+        names = {n for n in names if len(n) >= 2}
+        if not names:
+            return self._trim_person_adverbs(mentions)
+        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        spans = [(m.start(), m.end()) for m in rx.finditer(text)]
+        admin = tuple(self.lex.words("places", "suffix"))
+
+        def is_place(x: str) -> bool:
+            return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
+                or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
+
+        out = []
+        for m in mentions:
+            if m.type in ("Organization", "Place"):
+                for a, b in spans:
+                    if a < m.start < b:
+                        m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                    m.subtype, m.source, m.score)
+                        break
+            if m.type == "Organization":
+                # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
+                line = text.rfind("\n", 0, m.start) + 1
+                a = place_extension(text, m.start, max(line, m.start - 12), is_place)
+                if a < m.start and self.lex.ends_with_org_suffix(m.text):
+                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                m.subtype, m.source, m.score)
+            out.append(m)
+        return self._trim_person_adverbs(out)
+
+    def _trim_person_adverbs(self, mentions: list[Mention]) -> list[Mention]:
+        """A model person span that swallowed the adverb after the name ("陆明也" in
+        "陆明也表示") ends before the adverb."""
+        text = self.doc.text
+        advs = self.lex.words("persons", "adverb")
+        out = []
+        for m in mentions:
+            if m.type == "Person":
+                for a in advs:
+                    if m.text.endswith(a) and len(m.text) - len(a) >= 2 \
+                            and self._adverb_cut(text[m.end - len(a):m.end + 4]):
+                        m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(a),
+                                    m.text[:-len(a)], m.type, m.subtype, m.source, m.score)
+                        break
+            out.append(m)
+        return out
+
+    def _join_party_prefix(self, mentions: list[Mention]) -> list[Mention]:
+        """"中国共产党" + "呼和浩特市第十三届委员会": an organ written right after a party prefix
+        (places.tsv ``city_prefix``) is one party organisation with it; the prefix alone is
+        not a separate mention there."""
+        text = self.doc.text
+        prefixes = sorted(self.lex.words("places", "city_prefix"), key=len, reverse=True)
+        joined: list[Mention] = []
+        absorbed: set[tuple[int, int]] = set()
+        for m in mentions:
+            if m.type == "Organization" and m.text.endswith(("委员会", "委")):
+                pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
+                if pre and not m.text.startswith(prefixes[0][:1]):
+                    a = m.start - len(pre)
+                    absorbed.add((a, m.start))
+                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
+                                "party", m.source, m.score)
+            joined.append(m)
+        return [m for m in joined if (m.start, m.end) not in absorbed]
+
+    def _place_names(self) -> set[str]:
+        names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+        for c in self.lex.words("places", "city"):
+            names.add(c)
+            if not c.endswith("盟"):
+                names.add(c + "市")
+        for s, e, typ, _sub, text in self.ner_v:
+            if typ == "Place":
+                names.add(text)
+        # cities written in this document ("包头市" and "包头")
+        counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"),
+                                     not_city=self.lex.words("places", "not_city"))
+        for c in counts:
+            names.add(c)
+            names.add(c[:-1])
+        return names
+
+    def _is_place(self, text: str) -> bool:
+        if not text:
+            return False
+        if text in self.places:
+            return True
+        return self._has_place_suffix(text)
+
+    def _is_place_by_form(self, text: str) -> bool:
+        """A place by the gazetteer or by an administrative suffix -- not merely because the model
+        tagged it so (it tags some brands written like places, e.g. X家居 in a list of enterprises)."""
+        return bool(text) and (text in self._lex_places() or self._has_place_suffix(text))
+
+    def _has_place_suffix(self, text: str) -> bool:
+        for s in self.lex.words("places", "suffix"):
+            if text.endswith(s) and 2 <= len(text) - len(s) + 1 and len(text) <= 8:
+                body = text[: -len(s)]
+                if len(body) >= 1 and all(_is_han(c) for c in body) \
+                        and not self.lex.ends_with_org_suffix(body):
+                    if len(s) == 1 and len(body) < 1:
+                        return False
+                    return True
+        return False
+
+    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
+        best = None
+        for s, e, t, _sub, _x in self.ner_v:
+            if s == start and t == typ and (best is None or e > best[1]):
+                best = (s, e)
+        return best
+
+    def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
+        return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+
+    def _evidence(self, vstart: int, vend: int) -> Evidence:
+        s, e = self.v.to_doc(vstart, vend)
+        sent = self.doc.sentence_at(s) or self.doc.sentence_at(max(0, e - 1))
+        if sent is None:
+            return Evidence(self.doc.id, -1, s, e, self.doc.text[s:e])
+        return Evidence(self.doc.id, sent.index, s, e, sent.text)
+
+    def _mention(self, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
+                 score: float = 0.9, text: str | None = None) -> None:
+        s, e = self.v.to_doc(vstart, vend)
+        sent = self.doc.sentence_at(s)
+        self.mentions.append(Mention(self.doc.id, sent.index if sent else -1, s, e,
+                                     text if text is not None else self.doc.text[s:e],
+                                     typ, subtype, source, score))
+
+    def _fact(self, relation: str, args: dict[str, Arg], span: tuple[int, int], extractor: str,
+              confidence: float) -> None:
+        self.facts.append(Fact(relation, args, self._evidence(*span), extractor, confidence))
+
+    def _clause_start(self, pos: int, stop: set[str] = _HARD) -> int:
+        i = pos
+        while i > 0 and self.t[i - 1] not in stop:
+            i -= 1
+        return i
+
+    def _adverb_cut(self, rest: str) -> str | None:
+        """The adverb ``rest`` starts with when a verb (a follower word), another adverb or
+        punctuation follows it ("也表示", "随后指出"); None otherwise."""
+        followers = self.lex.words("persons", "follower")
+        advs = self.lex.words("persons", "adverb")
+        for a in advs:
+            if rest.startswith(a):
+                after = rest[len(a):]
+                if not after or not _is_han(after[0]) or any(after.startswith(f) for f in followers) \
+                        or any(after.startswith(b) for b in advs) \
+                        or any(after.startswith(v) for v in self.lex.words("persons", "adverb_verb")):
+                    return a
+        return None
+
+    @staticmethod
+    def _bare(name: str) -> str:
+        return re.sub("[“”‘’\"「」]", "", name)
+
+    def _strip_quotes(self, name: str) -> str:
+        return re.sub("[“”‘’\"「」『』]", "", name)
+
+    def _lex_places(self) -> set[str]:
+        """Places of the gazetteer (not the model's: it tags brands such as X兴 as places).
+        Built once per document: the list readers ask for it item by item."""
+        if self._gazetteer is None:
+            names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
+            for c in self.lex.words("places", "city"):
+                names |= {c, c + "市"}
+            self._gazetteer = names
+        return self._gazetteer

@@ -1,0 +1,132 @@
+"""The driver: ``_Extractor`` joins the stage mixins; ``run`` calls the stages in order,
+``collect_mentions`` gathers the NER and rule-found mentions, ``extract`` is the entry point.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import Lexicon
+from ..model import DocResult, Document, Mention
+from .base import ExtractorBase, _is_han
+from .people import PeopleMixin
+from .orgs import OrgsMixin
+from .actions import ActionsMixin
+from .projects import ProjectsMixin
+from .clusters import ClustersMixin
+
+
+class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMixin, ExtractorBase):
+    """One document's extraction: the stages of the mixins, run in order by :meth:`run`."""
+
+    def _listed_with_places(self, s: int, e: int) -> bool:
+        t = self.t
+        place_spans = {(a, b) for a, b, typ, _sub, _x in self.ner_v if typ == "Place"}
+        neigh = []
+        if s > 0 and t[s - 1] == "、":
+            j = s - 1
+            k = j
+            while k > 0 and _is_han(t[k - 1]) and j - k < 8:
+                k -= 1
+            neigh.append((k, j))
+        if e < len(t) and t[e] == "、":
+            k = e + 1
+            j = k
+            while j < len(t) and _is_han(t[j]) and j - k < 8:
+                j += 1
+            neigh.append((k, j))
+        for a, b in neigh:
+            x = t[a:b]
+            if x in self.places or any(pa == a for pa, pb in place_spans) \
+                    or any(x.startswith(p) for p in self.places if len(p) >= 2):
+                return True
+        return False
+
+    def collect_mentions(self) -> None:
+        not_person = set(self.lex.words("persons", "not_person"))
+        rule_person_spans = set(self.persons)
+        covered: list[tuple[int, int]] = []
+        for (s, e), _x in self.projects.items():
+            covered.append((s, e))
+        for (s, e) in list(self.orgs) + list(self.enterprises) + list(self.actions) \
+                + list(self.clusters):
+            covered.append((s, e))
+        known = {n for n in self.person_names if 2 <= len(n) <= 3} | {
+            m.text for m in self.ner if m.type == "Person" and 2 <= len(m.text) <= 3}
+        for m in self.ner:
+            s, e = self.v.inv[m.start], self.v.inv[m.end]
+            # a model "place" that the grammar reads as an organisation (X县融媒体中心)
+            if m.type == "Place" and (s, e) in self.orgs and self.lex.ends_with_org_suffix(self.orgs[(s, e)][0]) \
+                    and not self._is_place(self.orgs[(s, e)][0]):
+                continue
+            if m.type == "Person":
+                x = m.text
+                if x in not_person or x in self.places or len(x) < 2 or len(x) > 6 \
+                        or not all(_is_han(c) or c == "·" for c in x):
+                    continue
+                # inside a rule-found organisation / project, or overlapping a rule person
+                if (s, e) not in rule_person_spans and any(a <= s and e <= b for a, b in covered):
+                    continue
+                # listed among places ("阿拉山口、霍尔果斯、二连浩特等地")
+                if (s, e) not in rule_person_spans and self._listed_with_places(s, e):
+                    continue
+                if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
+                    continue
+                # a model-only person needs one occurrence that stands like a name
+                if (s, e) not in rule_person_spans and not self._person_supported(x):
+                    continue
+                # two known names glued together ("贺海东崔振武出席")
+                if any(x.startswith(a) and x[len(a):] in known and a in known for a in known):
+                    continue
+            self.mentions.append(m)
+        for (s, e), src in sorted(self.persons.items()):
+            if any(m.type == "Person" and (self.v.inv[m.start], self.v.inv[m.end]) == (s, e)
+                   for m in self.ner):
+                continue
+            self._mention(s, e, "Person", None, src, 0.9)
+        ner_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner if m.type != "Place"}
+        for (s, e), (x, sub) in sorted(self.orgs.items()):
+            if (s, e) not in ner_spans:
+                self._mention(s, e, "Organization", sub or self.lex.org_subtype(x), "grammar", 0.8)
+        for (s, e), x in sorted(self.enterprises.items()):
+            self._mention(s, e, "Organization", "enterprise", "brand", 0.7)
+        for (s, e), x in sorted(self.projects.items()):
+            self._mention(s, e, "Project", None, "pattern", 0.8, text=x)
+        for (s, e), x in sorted(self.actions.items()):
+            self._mention(s, e, "Action", None, "pattern", 0.8, text=x)
+        for (s, e), x in sorted(self.clusters.items()):
+            self._mention(s, e, "Cluster", None, "pattern", 0.8, text=x)
+        self.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+
+    def run(self) -> DocResult:
+        self.bylines()
+        self.org_grammar()
+        self.post_chains()
+        self.titles_after_names()
+        self.listed_persons()
+        self.actions_grammar()
+        self.actions_bare()
+        lists = self._written_heads(self.project_lists() + self.projects_before_verb()
+                                    + self.enterprise_lists())
+        self.named_projects()
+        self.clusters_grammar()
+        self.in_cluster(lists)
+        self.cluster_scopes()
+        self.subject_projects()
+        self.leads()
+        self.structure()
+        self.collect_mentions()
+        # one fact per (relation, args, evidence span)
+        seen = set()
+        facts = []
+        for f in self.facts:
+            k = (f.relation, tuple(sorted((r, a.text) for r, a in f.args.items())),
+                 f.evidence.start, f.evidence.end)
+            if k in seen:
+                continue
+            seen.add(k)
+            facts.append(f)
+        return DocResult(self.doc.id, self.mentions, facts)
+
+
+def extract(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> DocResult:
+    """All mentions (NER + rule-found) and the facts of one document."""
+    return _Extractor(doc, mentions, lexicon).run()

@@ -1,0 +1,208 @@
+"""Organisations: the organisation part of a post-chain element and its kind, abbreviations,
+organisation short forms and the prefix+body+suffix grammar (``org_grammar``), and
+``structure``: ``part_of`` (organisation inside an organisation) and ``located_in``
+(organisation or project whose name starts with a place).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Arg
+from .base import _HAN, _HARD, _NAME_STOP, place_extension
+
+
+# function words that cannot be inside an organisation name in a post chain; the organisation
+# starts after the last of them ("记者采访了市发改委党组书记…")
+_ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是", "由", "对", "向", "被", "把",
+             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任",
+             "的有", "还有", "包括")
+
+
+class OrgsMixin:
+    """Organisation stage of :class:`kg.relations.extractor._Extractor` (uses the state and
+    helpers of :class:`kg.relations.base.ExtractorBase`)."""
+
+    def _org_part_start(self, estart: int, tstart: int) -> int:
+        """Left edge of the organisation part of a chain element [estart, tstart)."""
+        # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
+        # organisation starts on the chain's own line when that part is a placed organisation
+        for j in sorted(set(self.v.joins) | set(self.orig_breaks), reverse=True):
+            if estart < j < tstart:
+                part = self.t[j:tstart]
+                if len(part) >= 4 and self.lex.ends_with_org_suffix(part) \
+                        and any(self._is_place(part[:k]) for k in range(2, min(len(part) - 1, 8))):
+                    estart = j
+                # "登录 | 注册" + a line "区委书记…": a whole abbreviation opening the chain's
+                # line is no continuation of a word that is no place
+                elif self._abbr_match(part) and not self._is_place_by_form(self.t[estart:j]):
+                    estart = j
+                break
+        seg = self.t[estart:tstart]
+        cut = 0
+        for w in _ORG_CUTS:
+            i = seg.rfind(w)
+            while i >= 0:
+                end = i + len(w)
+                # "访" inside 信访局 is part of a name
+                if w == "访" and seg[end:end + 1] == "局":
+                    i = seg.rfind(w, 0, i)
+                    continue
+                # "X经开区党工委", "X经济技术开发区管委会": 经 opens a zone's name
+                if w == "经" and re.match(r"开区|济(?:技术)?开发区|济区", seg[end:]):
+                    i = seg.rfind(w, 0, i)
+                    continue
+                cut = max(cut, end)
+                break
+        # "…在赣州市召开 / 本报记者 X": the byline's organisation is the paper itself, never the
+        # headline joined before it
+        for w in self.lex.words("persons", "media_self"):
+            i = seg.rfind(w)
+            if i > 0:
+                return estart + i
+        if cut:
+            # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
+            ext = place_extension(self.t, estart + cut, estart, self._is_place)
+            # ... but an interview verb before that place is none of it ("——访X市大数据局",
+            # "专访了X市…局")
+            if ext < estart + cut:
+                region = self.t[ext:estart + cut]
+                ends = [region.rfind(w) + len(w) for w in ("访", "了") if region.rfind(w) >= 0]
+                if ends:
+                    ext += max(ends)
+            return ext
+        return estart + cut
+
+    def _classify_org(self, text: str) -> str:
+        """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
+        if not text or any(c in _HARD for c in text) or len(text) > 30:
+            return ""
+        if self.lex.ends_with_org_suffix(text) or self._abbr_match(text):
+            return "org"
+        if self._is_place(text):
+            return "place"
+        for s, e, typ, _sub, x in self.ner_v:
+            if x == text and typ in ("Organization", "Place") and len(x) >= 3:
+                return "org" if typ == "Organization" else "place"
+        # "<place>生态环境": a place followed by a department body without its suffix
+        for p in sorted(self.places, key=len, reverse=True):
+            if len(p) >= 2 and text.startswith(p) and len(text) - len(p) >= 2:
+                return "org"
+        m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
+        if m and len(text) - m.end() >= 2 and self._is_place(m.group(0)):
+            return "org"
+        return ""
+
+    def _abbr_match(self, text: str) -> bool:
+        for a in self.lex.abbreviations:
+            if a.scope == "whole":
+                if "{place}" in a.short:
+                    rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$"
+                    if re.match(rx, text):
+                        return True
+                elif text == a.short:
+                    return True
+            elif text.endswith(a.short):
+                return True
+        return False
+
+    def org_grammar(self) -> None:
+        """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
+        t = self.t
+        whole = [a.short for a in self.lex.abbreviations
+                 if a.scope == "whole" and "{" not in a.short]
+        body = [a.short for a in self.lex.abbreviations if a.scope == "body"]
+        prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
+        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
+        pre_rx = "|".join(re.escape(p) for p in places + prefixes)
+        # body abbreviations after a prefix
+        if body:
+            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})(?![员会])")
+            for m in rx.finditer(t):
+                if self._mid_word_prefix(m.start(), m.group(0), places):
+                    continue
+                self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+        # 市/区/县 + body + 局/委/办... (body without function words)
+        sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
+        rx = re.compile(f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)")
+        non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
+        for m in rx.finditer(t):
+            b = m.group(1)
+            if self._mid_word_prefix(m.start(), m.group(0), places):
+                continue
+            # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
+            if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
+                    or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
+                                                         "行动", "工程", "计划", "牵头", "、")):
+                continue
+            if m.start() > 0 and t[m.start() - 1] == "市" and not t[m.start():].startswith("市市"):
+                pass
+            self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+        for w in sorted(whole, key=len, reverse=True):
+            if len(w) < 2 or w in ("国家", "中国", "我国"):
+                continue
+            for m in re.finditer(re.escape(w), t):
+                # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
+                self.orgs.setdefault((m.start(), m.end()), (w, None))
+        # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
+        labels = self.lex.words("persons", "source_label")
+        if labels:
+            rx = re.compile(rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
+                            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)")
+            for m in rx.finditer(t):
+                if self.lex.ends_with_org_suffix(m.group(1)):
+                    self.orgs.setdefault((m.start(1), m.end(1)),
+                                         (m.group(1), self.lex.org_subtype(m.group(1))))
+        # "<place>市委" / "<place>党委" / "<place>政府"
+        for a in self.lex.abbreviations:
+            if a.scope == "whole" and a.short.startswith("{place}"):
+                tail = a.short[len("{place}"):]
+                for p in places:
+                    for m in re.finditer(re.escape(p + tail), t):
+                        self.orgs.setdefault((m.start(), m.end()), (m.group(0), None))
+
+    def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
+        """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
+        organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
+        if any(text.startswith(p) for p in places) or start == 0:
+            return False
+        # a model organisation / place span runs over the prefix from the left
+        return any(typ in ("Organization", "Place") and a < start < b
+                   for a, b, typ, _sub, _x in self.ner_v)
+
+    # ------------------------------------------------------------------ part_of / located_in
+    def structure(self) -> None:
+        orgs = {}
+        for (a, b), (x, sub) in self.orgs.items():
+            orgs[(a, b)] = x
+        for a, b, typ, _sub, x in self.ner_v:
+            if typ == "Organization":
+                orgs.setdefault((a, b), x)
+        orgs = {k: x for k, x in orgs.items() if not self.lex.post_suffix(x)}
+        names = set(orgs.values())
+        done = set()
+        for (a, b), x in sorted(orgs.items()):
+            for y in names:
+                if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
+                        and self.lex.ends_with_org_suffix(y) and self.lex.ends_with_org_suffix(x) \
+                        and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
+                    if self.lex.org_subtype(x) == "enterprise":
+                        continue
+                    done.add((x, y))
+                    self._fact("part_of", {"part": Arg(x, "Organization", self.lex.org_subtype(x)),
+                                           "whole": Arg(y, "Organization", self.lex.org_subtype(y))},
+                               (a, b), "name_prefix", 0.7)
+        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
+        seen = set()
+        items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
+                [(s, e, x, "Project") for (s, e), x in self.projects.items()]
+        for s, e, x, typ in items:
+            for p in places:
+                if x.startswith(p) and len(x) > len(p) + 1 and (x, p) not in seen:
+                    if not self._is_place(p):
+                        continue
+                    seen.add((x, p))
+                    sub = self.lex.org_subtype(x) if typ == "Organization" else None
+                    self._fact("located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
+                               (s, e), "name_prefix", 0.7)
+                    break
