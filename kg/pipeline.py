@@ -25,7 +25,8 @@ Progress = Callable[[str, int, int], None]   # (stage, done, total)
 
 _PKG = Path(__file__).resolve().parent
 # Source files whose behaviour shapes the cached per-document results.
-_CACHED_CODE = ("ingest.py", "ner.py", "relations.py", "lexicon.py", "model.py")
+# The code a cached per-document result depends on (glob patterns under kg/; each must match).
+_CACHED_CODE = ("ingest.py", "ner.py", "relations/*.py", "lexicon.py", "model.py")
 
 
 @dataclass
@@ -65,9 +66,9 @@ class BuildResult:
 
 def _code_version(lexicon_dir: Path | None) -> str:
     h = hashlib.sha1(__version__.encode())
-    for name in _CACHED_CODE:
-        p = _PKG / name
-        if p.exists():
+    for pattern in _CACHED_CODE:
+        for p in sorted(_PKG.glob(pattern)):
+            h.update(p.relative_to(_PKG).as_posix().encode())
             h.update(p.read_bytes())
     data_dir = lexicon_dir or (_PKG / "data")
     if data_dir.is_dir():

@@ -160,3 +160,17 @@ def test_ner_criterion_option(tmp_path):
     res = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--model", str(model),
                               "--ner-criterion", "msra"])
     assert res.exit_code == 1 and "trained without corpus markers" in res.output
+
+
+def test_cache_key_covers_the_code_of_every_cached_stage():
+    """Every pattern in the cache's code list names existing files (a renamed module must not drop
+    out of the key unnoticed), and the relation rules are among them."""
+    from kg import pipeline
+
+    covered = set()
+    for pattern in pipeline._CACHED_CODE:
+        files = sorted(pipeline._PKG.glob(pattern))
+        assert files, f"{pattern} matches no file under kg/"
+        covered |= {p.relative_to(pipeline._PKG).as_posix() for p in files}
+    relation_modules = {p.relative_to(pipeline._PKG).as_posix() for p in (pipeline._PKG / "relations").glob("*.py")}
+    assert relation_modules and relation_modules <= covered

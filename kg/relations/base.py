@@ -20,7 +20,6 @@ from ..model import Arg, Document, Evidence, Fact, Mention
 _HAN = "\u4e00-\u9fff"
 # characters that end a name / clause for the grammar (ASCII forms after NFKC included)
 _HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
-_CLAUSE_END = set("，。；：！？,;:!?\n")
 # function words that never occur inside a project / cluster / action name
 _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
@@ -441,12 +440,6 @@ class ExtractorBase:
     def _fact(self, relation: str, args: dict[str, Arg], span: tuple[int, int], extractor: str,
               confidence: float) -> None:
         self.facts.append(Fact(relation, args, self._evidence(*span), extractor, confidence))
-
-    def _clause_start(self, pos: int, stop: set[str] = _HARD) -> int:
-        i = pos
-        while i > 0 and self.t[i - 1] not in stop:
-            i -= 1
-        return i
 
     def _adverb_cut(self, rest: str) -> str | None:
         """The adverb ``rest`` starts with when a verb (a follower word), another adverb or
