@@ -1615,3 +1615,25 @@ def test_generic_chain_is_no_cluster_and_plan_verbs_name_no_enterprise(tagger, l
     assert ("江苏晶澄科技有限公司", "光伏装备产业集群") in got
     assert not any(c == "完整产业链" for _m, c in got)
     assert not any(m == "招引一批" for m, _c in got)
+
+
+def test_ner_span_over_a_name_end_is_split():
+    """A Place span glued over a closing quote or a dash ("莫斯科”货运航线", "秦皇岛)—长沙") holds
+    one name before it and maybe one after: each becomes a mention, the noun after a quote does not.
+    A bracket closed inside the span stays; organisations are only cut by _trim_mention."""
+    from kg.model import Mention
+    from kg.relations.base import _split_mention
+
+    doc = prepare_text("“长沙—莫斯科”货运航线开通，建设“天津(秦皇岛)—长沙”分拨中心和“专精特新”企业服务中心。\n")
+    t = doc.text
+
+    def split(a: str, b: str, typ: str) -> list[str]:
+        s = t.index(a)
+        e = t.index(b, s) + len(b)
+        return [m.text for m in _split_mention(Mention(doc.id, 0, s, e, t[s:e], typ, None, "ner", 1.0), doc)]
+
+    assert split("莫斯科", "货运航线", "Place") == ["莫斯科"]
+    assert split("长沙—", "莫斯科", "Place") == ["长沙", "莫斯科"]
+    assert split("秦皇岛", "—长沙", "Place") == ["秦皇岛", "长沙"]
+    assert split("天津(", "岛)", "Place") == ["天津(秦皇岛)"]
+    assert split("专精特新", "中心", "Organization") == ["企业服务中心"]      # _trim_mention's last segment

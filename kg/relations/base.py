@@ -138,6 +138,51 @@ def place_extension(text: str, p: int, lo: int, is_place) -> int:
 _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 
 
+# characters that end a name: a Place or Person span running over one of them ("莫斯科”货运航线",
+# "秦皇岛)—呼和浩特") holds the end of one name and what follows it
+_NAME_ENDS = set("”’」』—")
+_CLOSING_QUOTES = set("”’」』")
+
+
+def _split_mention(m: Mention, doc: Document) -> list[Mention]:
+    """An NER span cut where a name ends: at a closing bracket without its opening one (any
+    type), and for places and persons also at a closing quote or a dash.  Each part of 2+
+    characters with a Han character is a mention of the span's type; what follows a closing
+    quote is dropped (the text glued to a quoted name is a common noun: "…莫斯科”货运航线"); the
+    last part is trimmed by :func:`_trim_mention`."""
+    text = doc.text[m.start:m.end]
+    ends = _NAME_ENDS if m.type in ("Place", "Person") else set()
+    cuts, depth = [], 0
+    for i, c in enumerate(text[:-1]):
+        if c in "(（":
+            depth += 1
+        elif c in ")）":
+            if depth:
+                depth -= 1
+            else:
+                cuts.append(i)
+        elif c in ends:
+            cuts.append(i)
+    if not cuts:
+        last = _trim_mention(m, doc)
+        return [last] if last is not None else []
+    out, s = [], 0
+    for c in cuts:
+        part = text[s:c]
+        lead = len(part) - len(part.lstrip("“‘「『(（ "))
+        part = part[lead:].rstrip()
+        if len(part) >= 2 and any(_is_han(ch) for ch in part):
+            st = m.start + s + lead
+            out.append(Mention(m.doc_id, m.sent_index, st, st + len(part), part, m.type, m.subtype, m.source,
+                               m.score))
+        s = c + 1
+    if text[cuts[-1]] in _CLOSING_QUOTES or len(text[s:].strip()) < 2:
+        return out
+    rest = Mention(m.doc_id, m.sent_index, m.start + s, m.end, text[s:], m.type, m.subtype, m.source, m.score)
+    last = _trim_mention(rest, doc)
+    return out + ([last] if last is not None else [])
+
+
 def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
     text = doc.text[m.start:m.end]
@@ -256,7 +301,7 @@ class ExtractorBase:
             mp = self.v.map
             self.orig_breaks = [j for j in range(1, len(mp))
                                 if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
-        self.ner = [m for m in (_trim_mention(m, doc) for m in mentions) if m is not None]
+        self.ner = [part for m in mentions for part in _split_mention(m, doc)]
         self.ner = self._cut_agency_verbs(self.ner)
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
         self.mentions: list[Mention] = []
