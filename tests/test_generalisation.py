@@ -1637,3 +1637,25 @@ def test_ner_span_over_a_name_end_is_split():
     assert split("秦皇岛", "—长沙", "Place") == ["秦皇岛", "长沙"]
     assert split("天津(", "岛)", "Place") == ["天津(秦皇岛)"]
     assert split("专精特新", "中心", "Organization") == ["企业服务中心"]      # _trim_mention's last segment
+
+
+# ---------------------------------------------------------------- round 9 (G-dev classes)
+
+def test_list_marker_or_open_bracket_is_no_part_of_a_name():
+    """A web/paper list marker or an unclosed bracket glued before an NER span ("·A有限公司",
+    "【X区") is cut off; a bracket closed inside the span stays; a marker alone gives nothing."""
+    from kg.model import Mention
+    from kg.relations.base import _split_mention
+
+    doc = prepare_text("重点项目\n· 赣州明晟电子有限公司封装项目\n【崇义县】崇义县推进锂电产业。\n"
+                       "▲ 【南康区】\n")
+    t = doc.text
+
+    def split(a: str, b: str, typ: str) -> list[str]:
+        s = t.index(a)
+        e = t.index(b, s) + len(b)
+        return [m.text for m in _split_mention(Mention(doc.id, 0, s, e, t[s:e], typ, None, "ner", 1.0), doc)]
+
+    assert split("·", "有限公司", "Organization") == ["赣州明晟电子有限公司"]
+    assert split("【崇", "崇义县", "Place") == ["崇义县"]
+    assert split("▲", "▲", "Place") == []

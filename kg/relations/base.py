@@ -144,12 +144,37 @@ _NAME_ENDS = set("”’」』—")
 _CLOSING_QUOTES = set("”’」』")
 
 
+# list markers and web-page brackets that open a line, never a name ("· A有限公司X项目",
+# "【X区】…", "▲X产业集群"); an opening bracket closed inside the span is kept
+_LEAD_MARKS = set("·•・●○◎▲△■□◆◇★☆▶►▷※*#＊")
+_LEAD_OPEN = {"【": "】", "[": "]", "〔": "〕", "［": "］"}
+
+
+def _strip_lead_marks(m: Mention, doc: Document) -> Mention | None:
+    """An NER span that starts with a list marker or an unclosed bracket ("·A有限公司",
+    "【天府新区") without it; None when nothing of a name is left."""
+    text = doc.text[m.start:m.end]
+    k = 0
+    while k < len(text) and (text[k] in _LEAD_MARKS or text[k].isspace()
+                             or (text[k] in _LEAD_OPEN and _LEAD_OPEN[text[k]] not in text[k:])):
+        k += 1
+    if k == 0:
+        return m
+    rest = text[k:]
+    if len(rest) < 2 or not any(_is_han(c) for c in rest):
+        return None
+    return Mention(m.doc_id, m.sent_index, m.start + k, m.end, rest, m.type, m.subtype, m.source, m.score)
+
+
 def _split_mention(m: Mention, doc: Document) -> list[Mention]:
     """An NER span cut where a name ends: at a closing bracket without its opening one (any
     type), and for places and persons also at a closing quote or a dash.  Each part of 2+
     characters with a Han character is a mention of the span's type; what follows a closing
     quote is dropped (the text glued to a quoted name is a common noun: "…莫斯科”货运航线"); the
     last part is trimmed by :func:`_trim_mention`."""
+    m = _strip_lead_marks(m, doc)
+    if m is None:
+        return []
     text = doc.text[m.start:m.end]
     ends = _NAME_ENDS if m.type in ("Place", "Person") else set()
     cuts, depth = [], 0
