@@ -1659,3 +1659,29 @@ def test_list_marker_or_open_bracket_is_no_part_of_a_name():
     assert split("·", "有限公司", "Organization") == ["赣州明晟电子有限公司"]
     assert split("【崇", "崇义县", "Place") == ["崇义县"]
     assert split("▲", "▲", "Place") == []
+
+
+def test_date_and_dateline_make_no_city():
+    """"2025年湖州市共安排…" names the city 湖州市, not 年湖州市 (a date unit after a digit is a
+    boundary, in city_names and at the start of an NER span); a paper's dateline of fields apart
+    by spaces ("… 第03版：要闻") is not joined to the next line, so 要闻 is no city before 市委."""
+    from kg.model import Mention
+    from kg.relations.base import _View, _split_mention, city_names
+
+    text = "据了解，2025年湖州市共安排重大产业项目90个。\n"
+    counts, _ = city_names(text)
+    assert "湖州市" in counts and not any(c.startswith("年") for c in counts), counts
+    doc = prepare_text(text)
+    t = doc.text
+    s = t.index("年湖州市")
+    got = [m.text for m in _split_mention(Mention(doc.id, 0, s, s + 4, t[s:s + 4], "Place", None, "ner", 1.0), doc)]
+    assert got == ["湖州市"]
+
+    page = ("2026年5月8日 星期五 农历四月廿二 第03版：要闻\n"
+            "市委常委会召开会议研究部署重点工作安排\n")
+    view = _View(page)
+    counts, _ = city_names(view.text)
+    assert "要闻市" not in counts, counts
+    # hard-wrapped prose is still joined
+    prose = _View("会议要求，各地各部门要把思想和行动统一到部署要求上来，加快推进重大\n项目建设。\n")
+    assert "重大项目" in prose.text

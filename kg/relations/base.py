@@ -40,6 +40,12 @@ _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访�
 _OWNED_PROJECT = re.compile(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$")
 
 
+# the units of a written date and the digits before them ("2026年", "三月"): a date is no part of
+# a name that follows it
+_DATE_UNITS = set("年月日号")
+_DIGITS = set("0123456789０１２３４５６７８９〇零一二三四五六七八九十")
+
+
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                not_city: Iterable[str] = ()) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
@@ -71,6 +77,11 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                         or x.startswith(_PREP) or "市" in x:
                     continue
                 left = text[e - k - 1] if e - k - 1 >= 0 else ""
+                # "2026年海宁市": a date ("…年", "…月", "…日" after a digit) ends before the city
+                if left in _DATE_UNITS and e - k - 2 >= 0 and text[e - k - 2] in _DIGITS:
+                    left = ""
+                elif x[0] in _DATE_UNITS and left in _DIGITS:
+                    continue
                 if not left or not _is_han(left) or left in _FUNC:
                     cand = x
                     break
@@ -155,6 +166,10 @@ def _strip_lead_marks(m: Mention, doc: Document) -> Mention | None:
     "【天府新区") without it; None when nothing of a name is left."""
     text = doc.text[m.start:m.end]
     k = 0
+    # "2026年海宁市": the unit of a date before the span is no part of a name
+    if m.type in ("Place", "Organization") and text[:1] in _DATE_UNITS and m.start > 0 \
+            and doc.text[m.start - 1] in _DIGITS:
+        k = 1
     while k < len(text) and (text[k] in _LEAD_MARKS or text[k].isspace()
                              or (text[k] in _LEAD_OPEN and _LEAD_OPEN[text[k]] not in text[k:])):
         k += 1
@@ -278,6 +293,9 @@ class _View:
                             # a web page's menu / tool line ("登录 | 注册", "[ 繁體版 ]") is no
                             # hard-wrapped prose
                             and not re.search(r"[|｜\[\]【】]", line)
+                            # a dateline or header of fields apart by spaces ("2026年3月18日
+                            # 星期三 … 第A01版:要闻") is no hard-wrapped prose either
+                            and not re.search(rf"[^\sA-Za-z0-9][ \u3000\t]+[{_HAN}]", line.strip())
                             and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
                                              r"[一二三四五六七八九十]+、|——)", line))
                 lines_start = i + 1
