@@ -1685,3 +1685,20 @@ def test_date_and_dateline_make_no_city():
     # hard-wrapped prose is still joined
     prose = _View("会议要求，各地各部门要把思想和行动统一到部署要求上来，加快推进重大\n项目建设。\n")
     assert "重大项目" in prose.text
+
+
+def test_generic_cluster_words_name_no_cluster(tagger, lexicon):
+    """Verbs and prepositions before a cluster word (为, 对, 承接, 开展, 聚力, 提到), a count
+    (一条产业链; 三大产业集群 stays an umbrella), a generic word (所属产业集群), a bare place
+    (X区产业集群) and a list (A、B等重点产业链, whose items are the clusters) name no cluster."""
+    text = ("南浔区“聚力产业集群 建设制造强区”新闻发布会\n"
+            "记者：刚才提到三大产业集群，南浔区产业集群发展有哪些安排？\n"
+            "答：今年，南浔区对三大产业集群全面推行链长制，一条产业链配备一个工作专班。"
+            "我们推动电梯装备、木业家居、绿色纺织等重点产业链提质，重点承接智能电梯产业集群项目，"
+            "为木业家居产业集群提供发展空间，瞄准长三角开展产业链精准招商。\n"
+            "注：以上项目按产业集群分类排列，所属产业集群以区经信局认定为准。\n")
+    result, _facts = run(tagger, lexicon, text)
+    clusters = {m.text for m in result.mentions if m.type == "Cluster"}
+    assert {"智能电梯产业集群", "木业家居产业集群", "电梯装备", "绿色纺织"} <= clusters, clusters
+    allowed = {"智能电梯产业集群", "木业家居产业集群", "电梯装备", "木业家居", "绿色纺织", "三大产业集群"}
+    assert clusters <= allowed, clusters - allowed

@@ -19,6 +19,10 @@ _ENUM_OPEN = r"^\s*(?:[一二三四五六七八九十]+[是、]|其[一二三四
 _ENUM_NEXT = re.compile(r"[。；;！？!?]\s*(?:[二三四五六七八九十]是|其[二三四五六七八九十][,，、]?|第[二三四五六七八九十][,，、])")
 
 
+# a count before a cluster word: "三大产业集群", "28条重点产业链", "一条产业链" (group 2: the classifier)
+_COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十几多数]+)(大|条|个|项|类)")
+
+
 class ClustersMixin:
     """Cluster stage of :class:`kg.relations.extractor._Extractor` (uses the state and helpers of
     :class:`kg.relations.base.ExtractorBase` and the project / enterprise readers of
@@ -28,6 +32,7 @@ class ClustersMixin:
         t = self.t
         sufs = self.lex.words("clusters", "suffix")
         cuts = self.lex.words("clusters", "cut")
+        generic = set(self.lex.words("clusters", "chain_generic"))
         rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(s) for s in sufs)})"
                         f"(?![{_HAN}]{{0,1}}(?:游|化))")
         for m in rx.finditer(t):
@@ -40,6 +45,10 @@ class ClustersMixin:
                 i = seg.rfind(c, 0, core_end)
                 if i >= 0:
                     cut = max(cut, i + len(c))
+            # "鸠江区对三大产业集群": a count ("三大", "28条") starts the name
+            counts = list(_COUNT.finditer(seg, cut, core_end))
+            if counts:
+                cut = counts[-1].start()
             s2 = s + cut
             name = t[s2:e]
             core = name
@@ -52,12 +61,19 @@ class ClustersMixin:
                 continue
             if name.startswith("”"):
                 continue
+            # a count alone names a cluster only as an umbrella ("三大产业集群"), not "一条产业链";
+            # a generic word ("所属产业集群", "重点产业链"), a list ("A、B等重点产业链": its items
+            # are read below) or a bare place ("X区产业集群") none
+            cm = _COUNT.fullmatch(core)
+            if (cm and cm.group(2) != "大") or core in generic or "等" in core or self._is_place(core) \
+                    or (core.endswith(("区", "县", "市")) and self._is_place(core[:-1])):
+                continue
             # "X产业链" names a cluster only as a whole name: not 全产业链 (inside a project),
             # 产业链群 / 产业链招商 / 产业链一期, nor generic (重点产业链)
             if name.endswith("产业链") and (
                     core.startswith("全") or not all(_is_han(c) for c in core) or "年" in core
                     or re.match(r"(?:群|招商|[一二三四五六七八九十]期|项目|链长)", t[e:e + 4])
-                    or core in self.lex.words("clusters", "chain_generic")):
+                    ):
                 continue
             # quoted umbrella: “六大产业集群”
             if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
@@ -68,7 +84,8 @@ class ClustersMixin:
             for k in [k for k in self.clusters if k[0] < b and a < k[1]]:
                 del self.clusters[k]
         # "绿色算力、生物医药等集群": each listed item is a cluster
-        for m in re.finditer(f"([{_HAN}、]{{2,40}})等(?:{'|'.join(re.escape(s) for s in sufs)})", t):
+        gen = "|".join(re.escape(g) for g in sorted(generic, key=len, reverse=True))
+        for m in re.finditer(f"([{_HAN}、]{{2,40}})等(?:{gen})?(?:{'|'.join(re.escape(s) for s in sufs)})", t):
             seg = m.group(1)
             start = m.start(1)
             cut = 0
