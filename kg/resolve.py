@@ -363,13 +363,15 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                 bare = rest
             return bare, bare, None
         if typ == "Cluster":
+            # the suffix first (longest first), then the generic words: 新能源汽车产业链 and
+            # 新能源汽车产业集群 are one cluster (removing 产业 first left 新能源汽车链)
             core = bare
-            for g in lex.words("clusters", "generic"):
-                core = core.replace(g, "")
-            for s in lex.words("clusters", "suffix"):
+            for s in sorted(lex.words("clusters", "suffix"), key=len, reverse=True):
                 if core.endswith(s):
                     core = core[: -len(s)]
                     break
+            for g in lex.words("clusters", "generic"):
+                core = core.replace(g, "")
             return f"{core}@{city}", bare, None
         if typ == "Project":
             core = bare[:-2] if bare.endswith("项目") and len(bare) > 4 else bare

@@ -1702,3 +1702,13 @@ def test_generic_cluster_words_name_no_cluster(tagger, lexicon):
     assert {"智能电梯产业集群", "木业家居产业集群", "电梯装备", "绿色纺织"} <= clusters, clusters
     allowed = {"智能电梯产业集群", "木业家居产业集群", "电梯装备", "木业家居", "绿色纺织", "三大产业集群"}
     assert clusters <= allowed, clusters - allowed
+
+
+def test_chain_and_cluster_of_one_industry_are_one_cluster(tagger, lexicon):
+    """"X产业链" and "X产业集群" written in one document resolve to one cluster (the cluster key
+    drops the suffix before the generic word 产业), so its members are not counted twice."""
+    doc = prepare_text("今年，我区智能电梯产业集群加快壮大。以智能电梯产业链为例，我们引进了湖州固岳电梯部件"
+                       "有限公司等配套企业。\n", "t.txt")
+    entities, _facts = resolve([doc], [extract(doc, tagger.tag(doc), lexicon)], lexicon)
+    clusters = [e for e in entities.values() if e.type == "Cluster"]
+    assert len(clusters) == 1, [(e.name, sorted(e.aliases)) for e in clusters]
