@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 
 from .lexicon import Lexicon
 from .relations import city_names
+from .relations.base import removed_breaks
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
                     stable_id)
 
@@ -160,7 +161,7 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     of an organisation's name.  None when the text names no city."""
     text = doc.text
     counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"),
-                                not_city=lex.words("places", "not_city"))
+                                not_city=lex.words("places", "not_city"), breaks=removed_breaks(doc))
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
     for c in list(counts):
         if len(c) >= 4:

@@ -1712,3 +1712,17 @@ def test_chain_and_cluster_of_one_industry_are_one_cluster(tagger, lexicon):
     entities, _facts = resolve([doc], [extract(doc, tagger.tag(doc), lexicon)], lexicon)
     clusters = [e for e in entities.values() if e.type == "Cluster"]
     assert len(clusters) == 1, [(e.name, sorted(e.aliases)) for e in clusters]
+
+
+def test_city_after_a_joined_menu_line(lexicon):
+    """A web page's menu line ("… | 登录 | 注册") joined by ingest to the site's heading names no
+    city 注册湖州市: a line break ingest removed starts a city name."""
+    from kg.relations.base import city_names, removed_breaks
+    from kg.resolve import infer_city
+
+    page = ("无障碍 | 关怀版 | 登录 | 注册\n湖州市人民政府\n"
+            "湖州市召开重大项目推进会。会议由湖州市人民政府主办，湖州市经信局、湖州市发改局参加。\n")
+    doc = prepare_text(page)
+    counts, _ = city_names(doc.text, breaks=removed_breaks(doc))
+    assert not any(c.startswith("注册") for c in counts), counts
+    assert infer_city(doc, [], lexicon) == "湖州市"

@@ -46,15 +46,27 @@ _DATE_UNITS = set("年月日号")
 _DIGITS = set("0123456789０１２３４５６７８９〇零一二三四五六七八九十")
 
 
+def removed_breaks(doc: Document) -> list[int]:
+    """Offsets j of ``doc.text`` where the original had a line break before ``doc.text[j]`` that
+    ingest removed (a hard-wrapped line, or a menu line joined to a heading)."""
+    off, orig = doc.offsets, doc.original
+    if not off or len(off) != len(doc.text) + 1:
+        return []
+    return [j for j in range(1, len(doc.text)) if "\n" in orig[off[j - 1] + 1:off[j]]]
+
+
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
-               not_city: Iterable[str] = ()) -> tuple[Counter, Counter]:
+               not_city: Iterable[str] = (), breaks: Iterable[int] = ()) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
     市 that starts after a boundary (punctuation, a function word) or is an NER place.
     ``prefixes`` are words that may stand before a city name but are never part of it
     (places.tsv ``city_prefix``: 中共呼和浩特市委 names the city 呼和浩特市).
     ``not_city`` are words (places.tsv ``not_city``: 联合, 会同 …) that are never a city
     before 市 ("联合市发改委…" names no city 联合市).
+    ``breaks`` are offsets where a line break was removed: a city written right after one starts
+    there ("登录 | 注册" + "海宁市人民政府" names 海宁市, not 注册海宁市).
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
+    breaks = set(breaks)
     prefixes = sorted(prefixes, key=len, reverse=True)
     not_city = set(not_city)
     counts: Counter[str] = Counter()
@@ -77,6 +89,10 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                         or x.startswith(_PREP) or "市" in x:
                     continue
                 left = text[e - k - 1] if e - k - 1 >= 0 else ""
+                if any(e - k < j < e for j in breaks):
+                    continue
+                if e - k in breaks:
+                    left = ""
                 # "2026年海宁市": a date ("…年", "…月", "…日" after a digit) ends before the city
                 if left in _DATE_UNITS and e - k - 2 >= 0 and text[e - k - 2] in _DIGITS:
                     left = ""
@@ -393,7 +409,8 @@ class ExtractorBase:
         names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
             | set(self.lex.words("places", "name"))
         counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"),
-                                not_city=self.lex.words("places", "not_city"))
+                                not_city=self.lex.words("places", "not_city"),
+                                breaks=removed_breaks(self.doc))
         names |= {c[:-1] for c in counts if len(c) >= 3}
         names = {n for n in names if len(n) >= 2}
         if not names:
@@ -471,7 +488,8 @@ class ExtractorBase:
                 names.add(text)
         # cities written in this document ("包头市" and "包头")
         counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"),
-                                     not_city=self.lex.words("places", "not_city"))
+                                     not_city=self.lex.words("places", "not_city"),
+                                     breaks=self.orig_breaks)
         for c in counts:
             names.add(c)
             names.add(c[:-1])
