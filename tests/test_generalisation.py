@@ -1726,3 +1726,15 @@ def test_city_after_a_joined_menu_line(lexicon):
     counts, _ = city_names(doc.text, breaks=removed_breaks(doc))
     assert not any(c.startswith("注册") for c in counts), counts
     assert infer_city(doc, [], lexicon) == "湖州市"
+
+
+def test_court_procuratorate_and_investment_bureau_short_forms(tagger, lexicon):
+    """市法院 is the city's intermediate court, 市检察院 its procuratorate, 投促局 / 工商联 short
+    forms of 投资促进局 / 工商业联合会 (abbreviations.tsv), so they resolve to the full names."""
+    doc = prepare_text("宜昌市政府召开常务会议。市投促局、市工商联负责同志汇报了招商工作，"
+                       "市法院、市检察院主要负责同志列席会议。\n", "t.txt")
+    entities, _facts = resolve([doc], [extract(doc, tagger.tag(doc), lexicon)], lexicon,
+                               city_overrides={"t.txt": "宜昌市"})
+    orgs = {e.name for e in entities.values() if e.type == "Organization"}
+    assert {"宜昌市中级人民法院", "宜昌市人民检察院", "宜昌市投资促进局", "宜昌市工商业联合会"} <= orgs, orgs
+    assert not any(o.endswith(("市法院", "市检察院", "投促局")) for o in orgs), orgs
