@@ -1738,3 +1738,32 @@ def test_court_procuratorate_and_investment_bureau_short_forms(tagger, lexicon):
     orgs = {e.name for e in entities.values() if e.type == "Organization"}
     assert {"宜昌市中级人民法院", "宜昌市人民检察院", "宜昌市投资促进局", "宜昌市工商业联合会"} <= orgs, orgs
     assert not any(o.endswith(("市法院", "市检察院", "投促局")) for o in orgs), orgs
+
+
+def test_ner_span_over_table_cells_keeps_the_name_cells(lexicon):
+    """A tab-separated project table that ingest joins into one line: an NER span running over
+    cells (project, company, cluster, amount, place) keeps only the cells that look like a name
+    of its type (a company by its suffix, a place by its suffix)."""
+    from kg.model import Mention
+
+    page = ("附件：2026年宜春市重点产业项目清单\n"
+            "序号\t项目名称\t建设单位\t所属产业集群\t总投资（亿元）\t所在地\n"
+            "1\t锂电池隔膜项目\t江西恒晟新材料有限公司\t锂电新能源产业集群\t12.0\t袁州区\n"
+            "2\t储能电站项目\t宜春赣锋储能科技有限公司\t锂电新能源产业集群\t8.5\t万载县\n")
+    doc = prepare_text(page, "t.txt")
+    t = doc.text
+
+    def span(a: str, b: str, typ: str) -> Mention:
+        s = t.index(a)
+        e = t.index(b, s) + len(b)
+        return Mention(doc.id, 0, s, e, t[s:e], typ, "enterprise" if typ == "Organization" else None, "ner", 1.0)
+
+    ner = [span("锂电池隔膜项目", "江西恒晟新材料有限公司", "Organization"),
+           span("锂电新能源产业集群", "袁州区", "Place"),
+           span("储能电站项目", "宜春赣锋储能科技有限公司", "Organization")]
+    result = extract(doc, ner, lexicon)
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    places = {m.text for m in result.mentions if m.type == "Place"}
+    assert {"江西恒晟新材料有限公司", "宜春赣锋储能科技有限公司"} <= orgs, orgs
+    assert not any("项目" in o for o in orgs), orgs
+    assert "袁州区" in places and not any("集群" in p for p in places), places

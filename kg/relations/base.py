@@ -360,7 +360,7 @@ class ExtractorBase:
             mp = self.v.map
             self.orig_breaks = [j for j in range(1, len(mp))
                                 if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
-        self.ner = [part for m in mentions for part in _split_mention(m, doc)]
+        self.ner = [part for m in self._cut_at_cells(mentions) for part in _split_mention(m, doc)]
         self.ner = self._cut_agency_verbs(self.ner)
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
         self.mentions: list[Mention] = []
@@ -383,6 +383,55 @@ class ExtractorBase:
         self.orgs: dict[tuple[int, int], tuple[str, str | None]] = {}
         self.clusters: dict[tuple[int, int], str] = {}
         self.chains: list[_Chain] = []
+
+    def _cell_bounds(self) -> set[int]:
+        """Offsets j of doc.text where a table cell ends in the original: a tab between
+        doc.text[j-1] and doc.text[j], or a line break next to a tab-separated line (a table row)
+        -- ingest keeps neither."""
+        doc = self.doc
+        off, orig = doc.offsets, doc.original
+        if not off or len(off) != len(doc.text) + 1 or "\t" not in orig:
+            return set()
+        out = set()
+        for j in range(1, len(doc.text)):
+            gap = orig[off[j - 1] + 1:off[j]]
+            if "\t" in gap or orig[off[j - 1]:off[j - 1] + 1] == "\t":
+                out.add(j)
+                out.add(j - 1)
+            elif "\n" in gap:
+                a = orig.rfind("\n", 0, off[j - 1]) + 1
+                b = orig.find("\n", off[j])
+                if "\t" in orig[a:off[j - 1]] or "\t" in orig[off[j]:b if b >= 0 else len(orig)]:
+                    out.add(j)
+        return out
+
+    def _cut_at_cells(self, mentions: list[Mention]) -> list[Mention]:
+        """An NER span over table cells ("A项目 B有限公司 X产业集群" of a tab-separated row that
+        ingest joined) keeps only the cells that look like a name of its type: an organisation
+        suffix, a place suffix or gazetteer place, a person name of 2-4 characters."""
+        bounds = self._cell_bounds()
+        if not bounds:
+            return mentions
+        out = []
+        for m in mentions:
+            cuts = sorted(j for j in bounds if m.start < j < m.end)
+            if not cuts:
+                out.append(m)
+                continue
+            for a, b in zip([m.start] + cuts, cuts + [m.end]):
+                part = self.doc.text[a:b].strip()
+                if len(part) < 2 or not any(_is_han(c) for c in part):
+                    continue
+                if m.type == "Organization":
+                    ok = self.lex.ends_with_org_suffix(part)
+                elif m.type == "Place":
+                    ok = part in self._lex_places() or self._has_place_suffix(part)
+                else:
+                    ok = 2 <= len(part) <= 4 and all(_is_han(c) for c in part)
+                if ok:
+                    out.append(Mention(m.doc_id, m.sent_index, a, a + len(part), part, m.type, m.subtype,
+                                       m.source, m.score))
+        return out
 
     def _cut_agency_verbs(self, mentions: list[Mention]) -> list[Mention]:
         """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
