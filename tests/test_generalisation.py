@@ -1767,3 +1767,34 @@ def test_ner_span_over_table_cells_keeps_the_name_cells(lexicon):
     assert {"江西恒晟新材料有限公司", "宜春赣锋储能科技有限公司"} <= orgs, orgs
     assert not any("项目" in o for o in orgs), orgs
     assert "袁州区" in places and not any("集群" in p for p in places), places
+
+
+def test_list_lines_under_a_cluster_heading_line(tagger, lexicon):
+    """A line that is only a cluster name after a list marker or a numbering ("▲X产业集群",
+    "一、X产业集群") heads the list lines below it up to the next prose sentence: a bulleted
+    "A有限公司B项目（X区）" gives project B and enterprise A, a "重点项目：" / "重点企业：" label
+    line its items."""
+    text = ("新闻链接\n"
+            "本季度签约重点项目（部分）\n"
+            "▲锂电新能源产业集群\n"
+            "· 江西恒晟新材料有限公司锂电池隔膜扩产项目（袁州区）\n"
+            "· 宜春赣川储能科技有限公司储能电站项目（万载县）\n"
+            "▲智能装备产业集群\n"
+            "· 宜春铭川精密机械有限公司数控机床研发中心项目（樟树市）\n"
+            "据市投促局介绍，今年全市力争新引进重大产业化项目100个以上。\n"
+            "附件\n"
+            "一、生物医药产业集群\n"
+            "重点企业：江西仁泽药业股份有限公司、宜春康源医疗器械有限公司\n"
+            "重点项目：仁泽中药饮片智能制造项目、康源医用敷料扩能项目\n"
+            "二、绿色食品产业集群\n"
+            "重点项目：宜春富硒大米精深加工项目\n")
+    result, _facts = run(tagger, lexicon, text)
+    got = surface_members(result)
+    want = {("锂电池隔膜扩产项目", "锂电新能源产业集群"), ("江西恒晟新材料有限公司", "锂电新能源产业集群"),
+            ("储能电站项目", "锂电新能源产业集群"), ("数控机床研发中心项目", "智能装备产业集群"),
+            ("宜春铭川精密机械有限公司", "智能装备产业集群"),
+            ("江西仁泽药业股份有限公司", "生物医药产业集群"), ("仁泽中药饮片智能制造项目", "生物医药产业集群"),
+            ("康源医用敷料扩能项目", "生物医药产业集群"), ("宜春富硒大米精深加工项目", "绿色食品产业集群")}
+    assert want <= got, want - got
+    assert not any("产业化项目" in m for m, _c in got), got
+    assert not any(m == "宜春富硒大米精深加工项目" and c != "绿色食品产业集群" for m, c in got), got

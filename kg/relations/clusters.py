@@ -124,6 +124,7 @@ class ClustersMixin:
         sections: list[tuple[int, int, tuple[int, int]]] = []
         lead_in = tuple(self.lex.words("clusters", "lead_in"))
         builds = self.lex.words("project_patterns", "build_verb")
+        self._list_heads: dict[tuple[int, int], int] = {}
 
         def heading(ss: int, se: int) -> tuple[tuple[int, int], int] | None:
             """(cluster span, section start) when the sentence opens a cluster section:
@@ -135,6 +136,27 @@ class ClustersMixin:
             inside = sorted((a, b) for (a, b) in self.clusters if ss <= a and b <= se)
             if not inside:
                 return None
+            # a line that is only a cluster name after a list marker or a numbering
+            # ("▲X产业集群", "一、X产业集群"): the list lines below it, up to the next prose
+            # sentence, are its section
+            bare_line = re.sub(r"^(?:[▲△■□◆◇●○★☆·•※]\s*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)])",
+                               "", text.strip())
+            if len(inside) == 1 and bare_line == t[inside[0][0]:inside[0][1]] \
+                    and (ss == 0 or t[ss - 1] == "\n") and t[se:se + 1] in ("\n", ""):
+                end = se
+                while end < len(t):
+                    nl = t.find("\n", end + 1)
+                    line = t[end + 1:nl if nl >= 0 else len(t)].strip()
+                    if not line:
+                        break
+                    if line.endswith(("。", "！", "？")):
+                        # an item line that ingest joined with the prose after it
+                        if re.match(r"[·•●○■□◆◇★☆※▶►-]", line):
+                            end = nl if nl >= 0 else len(t)
+                        break
+                    end = nl if nl >= 0 else len(t)
+                self._list_heads[inside[0]] = end
+                return inside[0], se
             if any(stripped.startswith(h) for h in heads) and len(inside) == 1 \
                     and t[inside[0][1]:se].strip(" 。.!！") == "":
                 return inside[0], se
@@ -167,6 +189,8 @@ class ClustersMixin:
                 if any(rx.search(t[ss2:se2]) for rx in marks) or heading(ss2, se2):
                     end = ss2
                     break
+            if (a, b) in self._list_heads:
+                end = min(end, self._list_heads[(a, b)] + 1)
             # a first-clause opener ("X产业集群方面，") scopes its paragraph only
             for oa, ob, ostart, oend in self._cluster_openers():
                 if (oa, ob) == (a, b) and ostart == start:
@@ -178,6 +202,9 @@ class ClustersMixin:
             sections.append((start, end, (a, b)))
         for s0, s1, cspan in sections:
             cname = self.clusters[cspan]
+            if cspan in self._list_heads:
+                projects, enterprises = self._list_line_members(s0, s1)
+                lists = lists + [(s0, projects, enterprises)]
             for pos, projects, enterprises in lists:
                 if not (s0 <= pos < s1):
                     continue
@@ -414,6 +441,44 @@ class ClustersMixin:
                         and it not in self.lex.words("project_patterns", "head") \
                         and not self._generic_project(it):
                     self.projects[(s, e)] = it
+
+    def _list_line_members(self, s0: int, s1: int) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """The lines under a cluster heading line ("▲X产业集群" / "一、X产业集群"): each line is a
+        list marker or a label ("重点项目：", "重点企业：") and items apart by 、; an item ending in
+        项目/工程 is a project (after the company written before it, which is its enterprise), an
+        item ending in a company suffix an enterprise.  A place in brackets after an item is no
+        part of it.  Returns (projects, enterprises) with view spans; projects are mentions."""
+        t = self.t
+        projects: list[tuple[int, int, str]] = []
+        enterprises: list[tuple[int, int, str]] = []
+        for lm in re.finditer(r"[^\n]+", t[s0:s1]):
+            ls = s0 + lm.start()
+            # the item part of a line joined with prose: up to the clause end or the bracket
+            # closed after the item ("…项目（X区）据…")
+            line = re.split(r"[，,。；;]|(?<=[）)])(?=[\u4e00-\u9fff])(?![有公项股集科])", lm.group(0))[0]
+            head = re.match(rf"\s*(?:[·•●○■□◆◇★☆※▶►-]\s*|[{_HAN}]{{2,6}}[:：]\s*)?", line)
+            pos = ls + head.end()
+            for raw in line[head.end():].split("、"):
+                st = pos + len(raw) - len(raw.lstrip())
+                it = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", raw.strip())
+                pos += len(raw) + 1
+                if len(it) < 4 or any(w in it for w in _NAME_STOP) or not all(
+                        _is_han(c) or c.isalnum() for c in it):
+                    continue
+                if it.endswith(("项目", "工程")):
+                    ps, name = st, it
+                    em = _OWNED_PROJECT.match(it)
+                    if em and len(em.group(3)) >= 4:
+                        enterprises.append((st, st + len(em.group(1)), em.group(1)))
+                        ps, name = st + len(it) - len(em.group(3)), em.group(3)
+                    if self._generic_project(name):
+                        continue
+                    projects.append((ps, ps + len(name), name))
+                    if not any(a < ps + len(name) and ps < b for (a, b) in self.projects):
+                        self.projects[(ps, ps + len(name))] = name
+                elif re.search("(?:公司|集团)$", it):
+                    enterprises.append((st, st + len(it), it))
+        return projects, enterprises
 
     def _place_brand(self, item: str, brand: str | None) -> str | None:
         """A brand opened by a place: "长沙吉利汽车产业园" -> the known brand after the place (吉利);
