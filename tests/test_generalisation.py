@@ -1798,3 +1798,32 @@ def test_list_lines_under_a_cluster_heading_line(tagger, lexicon):
     assert want <= got, want - got
     assert not any("产业化项目" in m for m, _c in got), got
     assert not any(m == "宜春富硒大米精深加工项目" and c != "绿色食品产业集群" for m, c in got), got
+
+
+def test_posts_before_担任_建议_and_academic_titles(tagger, lexicon):
+    """Round 10 (G-private classes, invented sentences): a name before 担任/建议 ends there
+    (常州市副市长A担任X产业链链长); 教授/研究员 are posts (X大学经济学院教授B认为)."""
+    text = ("常州市副市长潘慧琳担任智能装备产业链链长，统筹推进补链强链。"
+            "江南大学商学院教授魏承泽认为，链主企业要带动中小企业协同发展。"
+            "省社会科学院经济研究所所长庞立新建议，各地要错位发展。\n")
+    result, _facts = run(tagger, lexicon, text)
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert ("潘慧琳", "副市长", "常州市人民政府") in posts, posts
+    assert ("魏承泽", "教授", "江南大学商学院") in posts, posts
+    assert any(p == "庞立新" and post == "所长" for p, post, _o in posts), posts
+    persons = {m.text for m in result.mentions if m.type == "Person"}
+    assert {"潘慧琳", "魏承泽", "庞立新"} <= persons, persons
+
+
+def test_name_before_等_and_city_carry_in_a_chain(tagger, lexicon):
+    """"…常务副市长A等出席" is A (not A等); "X市委副书记、市长B" is mayor of X市, not of the
+    paper's city (a county-level city inside a prefecture city)."""
+    text = ("泉州日报讯 市委书记方正平，市委常委、常务副市长董昭明等出席大会。"
+            "晋江市委副书记、市长韦立诚代表表示，要加快建设智能制造产业园。\n")
+    result, facts = run(tagger, lexicon, text, city="泉州市")
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert ("董昭明", "常务副市长", "市人民政府") in posts, posts
+    assert not any(p.endswith("等") for p, _t, _o in posts), posts
+    assert ("韦立诚", "市长", "晋江市人民政府") in posts, posts

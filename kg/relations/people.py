@@ -246,14 +246,15 @@ class PeopleMixin:
             # the organisations of earlier chains of the sentence, then of this chain's elements
             orgs_before = [o for ch0 in self.chains if ss_ <= ch0.start < chain_start
                            for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
+            # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
             for o in orgs_before:
-                om = re.fullmatch(rf"([{_HAN}]{{1,4}}[区县旗])(?:委|人民政府|政府)", o or "")
+                om = re.fullmatch(rf"(?:中共)?([{_HAN}]{{1,4}}[区县旗市])(?:委|人民政府|政府)", o or "")
                 if om and self._is_place(om.group(1)) and om.group(1)[:-1] not in ("本", "全", "该", "我") \
                         and not any(c in _FUNC for c in om.group(1)):
                     named[om.group(1)[-1]] = om.group(1)
             if named:
                 parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
-                          if o[:1] in named and re.fullmatch(r"[区县旗](?:委|人民政府|政府)", o) else (o, k_, tt)
+                          if o[:1] in named and re.fullmatch(r"[区县旗市](?:委|人民政府|政府)", o) else (o, k_, tt)
                           for o, k_, tt in parsed]
             # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
             # organisation of the previous chain or of the headline, when the title fits it
