@@ -1827,3 +1827,30 @@ def test_name_before_等_and_city_carry_in_a_chain(tagger, lexicon):
     assert ("董昭明", "常务副市长", "市人民政府") in posts, posts
     assert not any(p.endswith("等") for p, _t, _o in posts), posts
     assert ("韦立诚", "市长", "晋江市人民政府") in posts, posts
+
+
+def test_paragraph_topic_cluster_scopes_its_member_lists(tagger, lexicon):
+    """Round 10 (G-private class, invented roundup): a paragraph whose first sentence names one
+    cluster as its topic ("X市的Y产业集群同样…", "在…推动下，Y产业集群形成了…", "X市则聚焦Y
+    产业集群，") scopes the enterprise and project lists of the rest of the paragraph."""
+    text = ("全省产业集群建设综述\n"
+            "在省里的推动下，株洲轨道交通装备产业集群形成了整车、部件两大板块。"
+            "株洲时代电驱有限公司、湖南湘轨精工股份有限公司等龙头企业加快扩能，"
+            "时代电驱牵引系统扩能项目、湘轨精工转向架智能工厂项目等一批重大项目建成投产。\n"
+            "岳阳市的石化新材料产业集群同样亮点频出。岳阳巴陵聚材有限公司、湖南云溪化工有限公司等企业协同发展。"
+            "今年，巴陵聚材己内酰胺项目、云溪化工特种树脂项目等重点项目将陆续建成。\n"
+            "衡阳市则聚焦输变电装备产业集群，衡阳雁峰变压器有限公司、湖南蒸湘电缆有限公司等企业加快转型，"
+            "雁峰特高压变压器扩产项目被列入全省重大项目。\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = {(m, c) for m, _t, c in members(facts)}
+    expected = {
+        ("株洲时代电驱有限公司", "株洲轨道交通装备产业集群"), ("湖南湘轨精工股份有限公司", "株洲轨道交通装备产业集群"),
+        ("时代电驱牵引系统扩能项目", "株洲轨道交通装备产业集群"), ("湘轨精工转向架智能工厂项目", "株洲轨道交通装备产业集群"),
+        ("岳阳巴陵聚材有限公司", "石化新材料产业集群"), ("湖南云溪化工有限公司", "石化新材料产业集群"),
+        ("巴陵聚材己内酰胺项目", "石化新材料产业集群"), ("云溪化工特种树脂项目", "石化新材料产业集群"),
+        ("衡阳雁峰变压器有限公司", "输变电装备产业集群"), ("湖南蒸湘电缆有限公司", "输变电装备产业集群"),
+        ("雁峰特高压变压器扩产项目", "输变电装备产业集群"),
+    }
+    missing = {(m, c) for m, c in expected if not any(m == gm and c in gc for gm, gc in got)}
+    assert not missing, (missing, got)
+    assert not any(m in ("转型", "扩能") for m, _c in got), got

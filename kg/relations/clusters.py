@@ -13,6 +13,17 @@ from .base import _FUNC, _HAN, _NAME_STOP, _OWNED_PROJECT, _is_han
 
 
 # the next item of an enumeration after a clause end ("。二是", "；其三，", "。第四，")
+# the end of a project list clause: an optional "等(一批)重点项目", an optional modal / pace
+# adverb (将陆续, 已相继), then the build verb ("A项目、B项目等重点项目将陆续建成")
+_PROJECT_LIST_TAIL_BODY = (r"(?:等(?:一批|一系列)?(?:重点|重大)?(?:项目|工程)|项目群)?(?:将|已|正)?(?:陆续|相继|加快|全面)?"
+                           r"(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)")
+_PROJECT_LIST_TAIL = re.compile(_PROJECT_LIST_TAIL_BODY + "$")
+_PROJECT_LIST_TAIL_OPT = re.compile(f"(?:{_PROJECT_LIST_TAIL_BODY})?$")
+
+# what may stand before a cluster that is its paragraph's topic (see _paragraph_topic)
+_TOPIC_PRE = re.compile(rf"(?:(?:[{_HAN}]{{1,6}}[省市县区州盟旗]|[{_HAN}]{{2,4}}(?=[的则]))"
+                        rf"(?:的|则|也|还)?(?:聚焦|把|将|围绕|依托)?)?")
+
 _ENUM_OPEN = r"^\s*(?:[一二三四五六七八九十]+[是、]|其[一二三四五六七八九十][,，、]?|第[一二三四五六七八九十][,，、]|首先[,，]?|其次[,，]?|再次[,，]?|最后[,，]?|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])"
 
 
@@ -400,8 +411,7 @@ class ClustersMixin:
             cs = s0 + cm.start()
             clause = cm.group(0)
             # the build verb closing the clause ("…三期开工建设") is no opening verb
-            tail = re.search(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)$",
-                             clause)
+            tail = _PROJECT_LIST_TAIL.search(clause)
             if tail and tail.start() > 0:
                 clause = clause[:tail.start()]
             # "在建重点项目有A项目、B项目等12个": the list after a project head
@@ -414,8 +424,7 @@ class ClustersMixin:
                 if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
                     cut = max(cut, k + len(v))
             body = clause[cut:]
-            body = re.sub(r"(?:等项目|等重点项目|项目群)?(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)?$",
-                          "", body)
+            body = _PROJECT_LIST_TAIL_OPT.sub("", body)
             # "A项目、B项目进展顺利": a short predicate after the last project name
             body = re.sub(r"(?<=项目|工程)(?:均|已|正|都|全面|总体)?[^、项工]{1,5}$", "", body) \
                 if "、" in body else body
@@ -757,6 +766,8 @@ class ClustersMixin:
                         out.append((b, ce, (a, b)))
                     continue
             if start is None:
+                start = self._paragraph_topic(a, b, clusters)
+            if start is None:
                 continue
             pm = para_rx.search(t, start)
             end = pm.start() + 1 if pm else len(t)
@@ -771,6 +782,33 @@ class ClustersMixin:
             if end > start:
                 out.append((start, end, (a, b)))
         return out
+
+    def _paragraph_topic(self, a: int, b: int, clusters) -> int | None:
+        """``b`` when the cluster at (a, b) is the topic of its paragraph: named in the
+        paragraph's first sentence, the only cluster name there, and not inside a quote or a
+        title ("岳阳市的X产业集群同样亮点频出。", "在…推动下，X产业集群形成了…", "X市则聚焦
+        X产业集群，"); its member lists then follow in the paragraph.  None otherwise."""
+        t = self.t
+        ps = max(t.rfind("\n", 0, a), -1) + 1
+        if re.search("[。！？!?]", t[ps:a]):
+            return None                      # not the paragraph's first sentence
+        se = re.compile("[。！？!?\n]").search(t, b)
+        se = se.start() if se else len(t)
+        if not re.search("[。！？!?]", t[b:se + 1]) and se < len(t) and t[se] == "\n":
+            return None                      # a heading line, not a sentence
+        if t[ps:a].count("“") > t[ps:a].count("”") or t[ps:a].count("《") > t[ps:a].count("》"):
+            return None
+        # the cluster opens its clause or follows its subject: a place (…市, or a name before
+        # 的/则) with 的/则/也/还 and at most a topic verb (聚焦/把/将/围绕/依托); not the object of
+        # an imperative ("全力推进以…为引领的X产业集群。") nor of a clause about something else
+        cs = max(t.rfind(c, ps, a) for c in "，,。；;：:！？!?") + 1
+        cs = max(cs, ps)
+        if not _TOPIC_PRE.fullmatch(t[cs:a]):
+            return None
+        name = self._bare(self.clusters[(a, b)])
+        if any(ps <= a2 < se and self._bare(self.clusters[(a2, b2)]) != name for a2, b2 in clusters):
+            return None
+        return b
 
     def _scope_end(self, start: int, clusters, name: str) -> int:
         """The end of a scope opened at ``start`` for the cluster ``name``: the paragraph end,

@@ -165,7 +165,8 @@ class ProjectsMixin:
                     if w:
                         items[n] = (s + len(w), e, it[len(w):])
                 items = [x for x in items if x[2] and not self._generic_project(x[2])]
-                if not items:
+                # a lone 2-character object ("等企业加快转型") is a verb's noun, not a project
+                if not items or (len(items) == 1 and len(items[0][2]) < 3):
                     continue
                 if any(any(w in it for w in _NAME_STOP) for _, _, it in items):
                     continue
