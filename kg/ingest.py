@@ -84,6 +84,10 @@ _ENUM_RE = re.compile(
     r"|第[一二三四五六七八九十百\d]{1,4}[章节条部分篇])"
 )
 _DASH_START_RE = re.compile(r"^[—\-－―─]{1,2}")
+# a line ending in a space and a 2-4 character name after Han text (a roster line)
+_ROSTER_END_RE = re.compile(r"[\u4e00-\u9fff][ \t\u3000]+[\u4e00-\u9fff]{2,4}$")
+# a line opening with a short label and a colon (时间：, 地点：, a speaker's name)
+_LABEL_START_RE = re.compile(r"[\u4e00-\u9fff]{2,5}[:：]")
 
 
 @lru_cache(maxsize=1)
@@ -557,6 +561,11 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
     if a.text[-1] in _LINE_MARKERS:
         return False
     full = a.width >= 0.75 * wrap_width
+    # a short line ending in "<title> <name>" is a roster line ("区发改委主任 李文涛",
+    # "主持人：新闻办主任 方静"): never wrapped into the next one,
+    # nor a short line followed by a labelled one ("时间：…", "地点：…", "方静：…")
+    if not full and (_ROSTER_END_RE.search(a.text) or _LABEL_START_RE.match(b.text)):
+        return False
     if blank_between:
         if para.marked or not para.running_text():
             return False

@@ -1854,3 +1854,23 @@ def test_paragraph_topic_cluster_scopes_its_member_lists(tagger, lexicon):
     missing = {(m, c) for m, c in expected if not any(m == gm and c in gc for gm, gc in got)}
     assert not missing, (missing, got)
     assert not any(m in ("转型", "扩能") for m, _c in got), got
+
+
+def test_annex_lines_under_numbered_cluster_headings(tagger, lexicon):
+    """An annex of "二、X产业集群" heading lines, each followed by "重点企业：" / "重点项目：" lines:
+    every list belongs to the heading above it (a line break before a numbered item or a
+    labelled line is never joined inside a word)."""
+    text = ("附件：临江区重点产业集群企业和项目名单\n"
+            "一、新能源汽车及零部件产业集群\n"
+            "重点企业：青禾驰远新能源汽车有限公司、临江恒锂动力电池有限公司\n"
+            "重点项目：驰远新能源汽车整车二期项目、恒锂动力电池包项目\n"
+            "二、智能装备产业集群\n"
+            "重点企业：青禾智擎机器人股份有限公司、临江锐视智能装备有限公司\n"
+            "重点项目：智擎工业机器人三期项目、锐视机器视觉产业化项目\n")
+    _result, facts = run(tagger, lexicon, text)
+    got = {(m, c) for m, _t, c in members(facts)}
+    for m, c in (("恒锂动力电池包项目", "新能源汽车及零部件产业集群"), ("临江恒锂动力电池有限公司", "新能源汽车及零部件产业集群"),
+                 ("智擎工业机器人三期项目", "智能装备产业集群"), ("临江锐视智能装备有限公司", "智能装备产业集群")):
+        assert any(gm == m and c in gc for gm, gc in got), (m, c, got)
+    assert not any(gm.endswith("项目二") or (gm.startswith(("智擎", "锐视", "青禾智擎")) and "新能源" in gc)
+                   for gm, gc in got), got

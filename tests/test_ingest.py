@@ -413,3 +413,25 @@ def test_dateline_sources_come_from_the_data_file():
 
     assert _dateline_re().match("澎湃新闻上海6月2日电") and not _dateline_re().match("某某网上海6月2日电")
     assert "中新网" in Lexicon.load().words("ingest", "dateline_source")
+
+
+def test_roster_and_labelled_lines_are_not_joined():
+    """A press release's roster ("<title> <name>" lines shorter than the column) and labelled
+    lines ("主持人：…", a speaker "方静：…") stay lines, while the wrapped answer is re-joined."""
+    text = ("出席发布会的领导：\n"
+            "中共青禾市临江区委副书记、区长 韩立群\n"
+            "临江区发展和改革委员会主任 孟繁宇\n"
+            "主持人：临江区人民政府新闻办公室主任 邵雨\n"
+            "邵雨：各位媒体朋友，上午好！欢迎参加临江区新闻发布会。今天，我们邀请区\n"
+            "委副书记、区长韩立群同志，区发展和改革委员会主任孟繁宇同志，介绍临江区\n"
+            "产业集群建设有关情况，并回答大家关心的问题。首先请韩立群区长作介绍。\n"
+            "韩立群：各位记者朋友，大家好！近年来，临江区坚持制造业立区，集中力量打\n"
+            "造新能源汽车及零部件、智能装备两大产业集群，全区规上工业产值突破九百亿\n"
+            "元，两大产业集群产值占全区规上工业比重达到六成以上。\n")
+    doc = prepare_text(text)
+    lines = doc.text.split("\n")
+    assert "中共青禾市临江区委副书记、区长 韩立群" in lines
+    assert "临江区发展和改革委员会主任 孟繁宇" in lines
+    assert "主持人:临江区人民政府新闻办公室主任 邵雨" in lines
+    assert any(ln.startswith("邵雨:各位媒体朋友") and ln.endswith("作介绍。") for ln in lines), lines
+    assert any(ln.startswith("韩立群:各位记者朋友") and ln.endswith("六成以上。") for ln in lines), lines

@@ -313,7 +313,11 @@ class _View:
                             # 星期三 … 第A01版:要闻") is no hard-wrapped prose either
                             and not re.search(rf"[^\sA-Za-z0-9][ \u3000\t]+[{_HAN}]", line.strip())
                             and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
-                                             r"[一二三四五六七八九十]+、|——)", line))
+                                             r"[一二三四五六七八九十]+、|——)", line)
+                            # nor is a break before a numbered item or a labelled line
+                            # ("二、X产业集群", "重点项目：…")
+                            and not re.match(rf"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
+                                             rf"[一二三四五六七八九十]+、|[{_HAN}]{{2,5}}[:：])", nxt_line))
                 lines_start = i + 1
                 if joinable:
                     continue
