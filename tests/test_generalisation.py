@@ -1874,3 +1874,13 @@ def test_annex_lines_under_numbered_cluster_headings(tagger, lexicon):
         assert any(gm == m and c in gc for gm, gc in got), (m, c, got)
     assert not any(gm.endswith("项目二") or (gm.startswith(("智擎", "锐视", "青禾智擎")) and "新能源" in gc)
                    for gm, gc in got), got
+
+
+def test_verb_before_市_names_no_city(lexicon):
+    """"自觉接受市人大…监督", "并请市政协委员…": a verb (or its tail after a function word
+    such as 自) before 市 is no city (places.tsv not_city), so 市人大 keeps the paper's city."""
+    from kg.relations import city_names
+
+    text = "我们将自觉接受市人大及其常委会的法律监督，主动接受市政协的民主监督，并请市政协委员提出意见。"
+    counts, _strong = city_names(text, not_city=lexicon.words("places", "not_city"))
+    assert not counts, counts

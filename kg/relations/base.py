@@ -61,8 +61,8 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
     市 that starts after a boundary (punctuation, a function word) or is an NER place.
     ``prefixes`` are words that may stand before a city name but are never part of it
     (places.tsv ``city_prefix``: 中共呼和浩特市委 names the city 呼和浩特市).
-    ``not_city`` are words (places.tsv ``not_city``: 联合, 会同 …) that are never a city
-    before 市 ("联合市发改委…" names no city 联合市).
+    ``not_city`` are words (places.tsv ``not_city``: 联合, 会同 …) that are never a city, nor
+    the end of one, before 市 ("联合市发改委…" names no city 联合市, "自觉接受市人大" none 觉接受市).
     ``breaks`` are offsets where a line break was removed: a city written right after one starts
     there ("登录 | 注册" + "海宁市人民政府" names 海宁市, not 注册海宁市).
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
@@ -109,7 +109,8 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                 break
         # "浙江省湖州市": the province before the city is no part of it
         cand = re.split("省|自治区", cand)[-1]
-        if cand in not_city or len(cand) < 2:
+        # "自觉接受市人大": a candidate ending in such a word is none either (自 is a function word)
+        if len(cand) < 2 or any(cand.endswith(w) for w in not_city):
             continue
         counts[cand + "市"] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
