@@ -1884,3 +1884,15 @@ def test_verb_before_市_names_no_city(lexicon):
     text = "我们将自觉接受市人大及其常委会的法律监督，主动接受市政协的民主监督，并请市政协委员提出意见。"
     counts, _strong = city_names(text, not_city=lexicon.words("places", "not_city"))
     assert not counts, counts
+
+
+def test_post_title_is_no_part_of_an_organisation_name(tagger, lexicon):
+    """"X市委常委、副市长A": the organisation is X市委, 常委 is A's post (no organisation
+    "X市委常委" from the grammar or from a model span)."""
+    text = "临川市委常委、副市长邹明远担任新材料产业链链长。江口市委常委、常务副市长卓立群出席会议。\n"
+    result, _facts = run(tagger, lexicon, text)
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    assert not any(o.endswith("常委") for o in orgs), orgs
+    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+             for f in result.facts if f.relation == "holds_post"}
+    assert ("邹明远", "常委", "临川市委") in posts, posts

@@ -366,7 +366,7 @@ class ExtractorBase:
             self.orig_breaks = [j for j in range(1, len(mp))
                                 if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
         self.ner = [part for m in self._cut_at_cells(mentions) for part in _split_mention(m, doc)]
-        self.ner = self._cut_agency_verbs(self.ner)
+        self.ner = self._cut_trailing_posts(self._cut_agency_verbs(self.ner))
         self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
         self.mentions: list[Mention] = []
         self.facts: list[Fact] = []
@@ -455,6 +455,28 @@ class ExtractorBase:
                                 m.subtype, m.source, m.score)
             out.append(m)
         return out
+
+    def _cut_trailing_posts(self, mentions: list[Mention]) -> list[Mention]:
+        """"泉州市委常委" tagged as one organisation: a post title (posts.tsv) that ends an
+        organisation span after a complete organisation name is the post, not part of the
+        name (泉州市委 | 常委)."""
+        out = []
+        for m in mentions:
+            k = self._post_tail(m.text) if m.type == "Organization" else 0
+            if k:
+                m = Mention(m.doc_id, m.sent_index, m.start, m.end - k, m.text[:-k], m.type,
+                            m.subtype, m.source, m.score)
+            out.append(m)
+        return out
+
+    def _post_tail(self, name: str) -> int:
+        """Length of a post title (posts.tsv, 2+ characters) ending ``name`` after a complete
+        organisation name of 3+ characters ("泉州市委常委" -> 2); 0 when there is none."""
+        titles = sorted((t for t in self.lex.posts if len(t) >= 2), key=len, reverse=True)
+        t = next((t for t in titles if name.endswith(t)), None)
+        if t and len(name) - len(t) >= 3 and self.lex.ends_with_org_suffix(name[:-len(t)]):
+            return len(t)
+        return 0
 
     def _extend_to_places(self, mentions: list[Mention]) -> list[Mention]:
         """An organisation/place span that starts inside a city name ("浩特市教育局" in

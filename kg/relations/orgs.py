@@ -135,9 +135,9 @@ class OrgsMixin:
                     or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
                                                          "行动", "工程", "计划", "牵头", "、")):
                 continue
-            if m.start() > 0 and t[m.start() - 1] == "市" and not t[m.start():].startswith("市市"):
-                pass
-            self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+            # "平顶山市委常委、": the organisation ends before the post title
+            k = self._post_tail(m.group(0))
+            self.orgs.setdefault((m.start(), m.end() - k), (m.group(0)[:len(m.group(0)) - k], "government"))
         for w in sorted(whole, key=len, reverse=True):
             if len(w) < 2 or w in ("国家", "中国", "我国"):
                 continue
