@@ -116,7 +116,12 @@ def _make_bigram_embedding_classes():
         def __init__(self, vocab, field: str = "token", lexicon=None):
             self.vocab = vocab
             self.field = field
-            self.lexicon = lexicon_table(lexicon.idx_to_token) if lexicon is not None else None
+            self.lexicon = None
+            if lexicon is not None:       # HanLP builds this transform on every predict call
+                self.lexicon = getattr(lexicon, "_kg_table", None)
+                if self.lexicon is None:
+                    self.lexicon = lexicon_table(lexicon.idx_to_token)
+                    lexicon._kg_table = self.lexicon
 
         def __call__(self, sample: dict) -> dict:
             chars = sample.get(self.field)
