@@ -496,7 +496,10 @@ class ProjectsMixin:
                 out[(a + h, a + cut)] = x[h:cut]
             # "A汽车宁州基地、B有限公司产能持续释放": a plant the model names as an enterprise,
             # listed where a clause or a list item starts, stands for its enterprise
-            elif not cut and _sub == "enterprise" and 5 <= len(x) <= 16 \
+            elif not cut and 5 <= len(x) <= 16 and (_sub == "enterprise" or (
+                    # listed before a company named in full: a plant, whatever subtype the model gives
+                    _sub == "other" and t[b:b + 1] == "、"
+                    and self._ENTERPRISE_END.search(re.split("[,，。;；!?！？\n]", t[b + 1:s1], maxsplit=1)[0]))) \
                     and x.endswith(tuple(self.lex.words("clusters", "facility"))) \
                     and (a == s0 or t[a - 1] in "，,。；;：:、\n") \
                     and not t.startswith(("项目", "工程", "二期", "三期", "扩能", "扩建"), b) \
@@ -572,9 +575,10 @@ class ProjectsMixin:
                     it = raw.strip()
                     # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
                     # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
+                    # (the tail says these are enterprises: a model place tag does not overrule it)
                     trade = self._is_trade(it)
                     if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
-                            and not (self._is_place(it) and not it.startswith(
+                            and not (self._is_place_by_form(it) and not it.startswith(
                                 tuple(self.lex.words("industry_terms", "known_brand")))) \
                             and not self._enterprise_class(it):
                         s = pos + raw.find(it)
