@@ -1896,3 +1896,24 @@ def test_post_title_is_no_part_of_an_organisation_name(tagger, lexicon):
     posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
              for f in result.facts if f.relation == "holds_post"}
     assert ("邹明远", "常委", "临川市委") in posts, posts
+
+
+def test_person_span_glued_to_a_verb_or_short_of_its_surname(lexicon):
+    """A model person span that swallowed a reporting verb ("韩立新说") or lost its surname to
+    the word before it ("落实|习文远" tagged 文远) becomes the name the document tags elsewhere."""
+    from kg.model import Mention
+
+    doc = prepare_text("市长韩立新出席会议。\n韩立新说，要抓好落实。\n习文远强调，要全面落实习文远书记的要求。\n")
+    t = doc.text
+
+    def ment(sub: str, nth: int = 0) -> Mention:
+        s = -1
+        for _ in range(nth + 1):
+            s = t.index(sub, s + 1)
+        return Mention(doc.id, 0, s, s + len(sub), sub, "Person", None, "hanlp", 1.0)
+
+    mentions = [ment("韩立新"), ment("韩立新说"), ment("习文远"), ment("文远", 1)]
+    result = extract(doc, mentions, lexicon)
+    persons = sorted(m.text for m in result.mentions if m.type == "Person")
+    assert "韩立新说" not in persons and "文远" not in persons, persons
+    assert persons.count("习文远") == 2, persons

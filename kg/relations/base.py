@@ -519,9 +519,14 @@ class ExtractorBase:
 
     def _trim_person_adverbs(self, mentions: list[Mention]) -> list[Mention]:
         """A model person span that swallowed the adverb after the name ("陆明也" in
-        "陆明也表示") ends before the adverb."""
+        "陆明也表示") ends before the adverb; one that swallowed a follower verb ("李强说") ends
+        before it when the name alone is tagged elsewhere in the document, and one that lost its
+        first character to the word before it ("落实|习近平" tagged 近平) takes the longer name
+        the document tags elsewhere."""
         text = self.doc.text
         advs = self.lex.words("persons", "adverb")
+        followers = self.lex.words("persons", "follower")
+        names = {m.text for m in mentions if m.type == "Person"}
         out = []
         for m in mentions:
             if m.type == "Person":
@@ -531,6 +536,19 @@ class ExtractorBase:
                         m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(a),
                                     m.text[:-len(a)], m.type, m.subtype, m.source, m.score)
                         break
+                else:
+                    # "李强说，": a reporting verb swallowed by a name the document tags alone too
+                    f = next((f for f in followers if m.text.endswith(f) and m.text[:-len(f)] in names
+                              and len(m.text) - len(f) >= 2), None)
+                    if f:
+                        m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(f),
+                                    m.text[:-len(f)], m.type, m.subtype, m.source, m.score)
+                    # "落实习近平" tagged 近平: the surname went to the word before it (实习);
+                    # the name the document tags elsewhere is the longer one
+                    k = next((k for k in (1, 2) if m.start >= k and text[m.start - k:m.end] in names), 0)
+                    if k:
+                        m = Mention(m.doc_id, m.sent_index, m.start - k, m.end, text[m.start - k:m.end],
+                                    m.type, m.subtype, m.source, m.score)
             out.append(m)
         return out
 
