@@ -647,11 +647,34 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
 
     rec.build_model = build_model_patched       # instance attribute: fit() and load() use it
     history: list[float] = []
+
+    def write_record(finished: bool, stopped_by_time_budget: bool = False) -> dict:
+        """training.json: written after every epoch (``finished`` false) and at the end."""
+        summary = {
+            "stats": stats,
+            "selection_f1": max(history) if history else None,
+            "selection_f1_by_epoch": [round(x, 4) for x in history],
+            "epochs_run": len(history),
+            "finished": finished,
+            "stopped_by_time_budget": stopped_by_time_budget,
+            "seconds": round(time.time() - t0, 1),
+            "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file() and f.name != "training.json"),
+            "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
+                           lexicon_dim=lexicon_dim,
+                           hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
+                           msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
+                           repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
+                           patience=patience, init_from=None if init_from is None else str(init_from),
+                           criteria=criteria, default_criterion=default_criterion if criteria else None),
+        }
+        (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        return summary
     upstream_eval = rec.evaluate_dataloader
 
     def evaluate_recorded(*args, **kwargs):
         loss, metric = upstream_eval(*args, **kwargs)
         history.append(float(metric.score))
+        write_record(finished=False)          # a run stopped by hand keeps its record
         return loss, metric
 
     rec.evaluate_dataloader = evaluate_recorded
@@ -681,24 +704,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         stopped_early = True                    # the best epoch's weights are already on disk
         log(f"time budget of {max_minutes} min reached after {len(epoch_starts)} epochs")
     finalize_model_dir(out, half=half, rules_path=rules_path)
-    summary = {
-        "stats": stats,
-        "selection_f1": max(history) if history else None,
-        "selection_f1_by_epoch": [round(x, 4) for x in history],
-        "epochs_run": len(history),
-        "stopped_by_time_budget": stopped_early,
-        "seconds": round(time.time() - t0, 1),
-        "size_bytes": sum(f.stat().st_size for f in out.iterdir() if f.is_file()),
-        "params": dict(half=half, epochs=epochs, embed=embed, bigram_dim=bigram_dim, bigram_vocab=bigram_vocab,
-                       lexicon_dim=lexicon_dim,
-                       hidden=hidden, batch_size=batch_size, lr=lr, drop=drop, use=list(use),
-                       msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
-                       repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
-                       patience=patience, init_from=None if init_from is None else str(init_from),
-                       criteria=criteria, default_criterion=default_criterion if criteria else None),
-    }
-    (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    return summary
+    return write_record(finished=True, stopped_by_time_budget=stopped_early)
 
 
 class _OutOfTime(Exception):

@@ -513,6 +513,9 @@ def test_train_with_lexicon_features(tmp_path):
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert json.loads((model / "config.json").read_text(encoding="utf-8"))["embed"]["lexicon_dim"] == 3
+    record = json.loads((model / "training.json").read_text(encoding="utf-8"))
+    assert record["finished"] is True and record["epochs_run"] == 1 and len(record["selection_f1_by_epoch"]) == 1
+    assert record["params"]["lexicon_dim"] == 3 and set(record["stats"]["lexicon"]) == set(LEXICON_TYPES)
     lexicon = json.loads((model / "vocabs.json").read_text(encoding="utf-8"))["lexicon"]["idx_to_token"]
     assert {"P张二", "W市长", "W出席", "W会议"} <= set(lexicon)
     t = NerTagger.load(model)
