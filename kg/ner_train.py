@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shutil
+import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -695,6 +696,11 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         return upstream_epoch(*args, **kwargs)
 
     rec.fit_dataloader = epoch_with_budget
+    # HanLP's progress printer keeps the sys.stderr of the moment hanlp was first imported; a run
+    # inside a captured stream that has since been closed (typer's CliRunner) would fail on it
+    from hanlp.utils import log_util
+
+    log_util._printer.out = sys.stderr
     stopped_early = False
     try:
         rec.fit(hanlp_trn, hanlp_dev, str(out), batch_size=batch_size, epochs=epochs, embed=embed_cfg,
