@@ -35,6 +35,24 @@ def surface_leads(result) -> set[tuple[str, str]]:
             for f in result.facts if f.relation == "leads_action"}
 
 
+def split_span(doc, a: str, b: str, typ: str) -> list[str]:
+    """The mentions :func:`kg.relations.base._split_mention` makes of a model span of type
+    ``typ`` from the first ``a`` to the end of the next ``b`` in ``doc.text``."""
+    from kg.model import Mention
+    from kg.relations.base import _split_mention
+
+    t = doc.text
+    s = t.index(a)
+    e = t.index(b, s) + len(b)
+    return [m.text for m in _split_mention(Mention(doc.id, 0, s, e, t[s:e], typ, None, "ner", 1.0), doc)]
+
+
+def surface_posts(result) -> set[tuple[str, str, str]]:
+    """(person, post, organisation) surface triples of the holds_post facts of one extraction."""
+    return {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
+            for f in result.facts if f.relation == "holds_post"}
+
+
 def surface_members(result) -> set[tuple[str, str]]:
     return {(f.args["member"].text, f.args["cluster"].text)
             for f in result.facts if f.relation == "in_cluster"}
@@ -499,11 +517,6 @@ def test_project_list_brands_and_generic_items(tagger, lexicon):
 
 # ---------------------------------------------------------------- round 3 classes
 
-def surface_posts(result) -> set[tuple[str, str, str]]:
-    return {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-            for f in result.facts if f.relation == "holds_post"}
-
-
 def test_enterprise_list_with_modifier_before_qiye(tagger, lexicon):
     """A、B等整车企业 / 等链主企业: a modifier between 等 and 企业 still closes an enterprise
     list (Traditional script)."""
@@ -889,8 +902,7 @@ def test_bare_county_prefix_before_a_function_character_body(tagger, lexicon):
             "会议由县委副书记刘建明主持。会上，县自然资源和规划局局长韩志明作了发言。"
             "县经济和信息化局局长程海涛表示，将全力保障农资供应。\n")
     result, _facts = run(tagger, lexicon, text)
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert ("韩志明", "局长", "县自然资源和规划局") in posts, posts
     assert ("程海涛", "局长", "县经济和信息化局") in posts, posts
 
@@ -1439,8 +1451,7 @@ def test_interview_header_verb_is_no_part_of_the_bureau(tagger, lexicon):
             "王建成：我们局牵头实施“算力强基”攻坚行动。同时，作为牵头部门，我们正在推进“数据要素惠民”三年行动。"
             "今年，我局牵头开展“政务服务提质”行动，让群众少跑腿。\n")
     result, facts = run(tagger, lexicon, text)
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert {("王建成", "党组书记", "洛川市数据发展管理局"), ("王建成", "局长", "洛川市数据发展管理局")} <= posts, posts
     assert not any(o.startswith(("访", "近日", "专访")) for _p, _t, o in posts), posts
     got = surface_leads(result)
@@ -1462,8 +1473,7 @@ def test_district_posts_compound_titles_and_page_noise(tagger, lexicon):
             "“我们将持续优化服务。”柳州经开区党工委副书记、管委会主任黄志远告诉记者。\n"
             "（本版稿件除署名外均由本报记者采写）\n")
     result, _facts = run(tagger, lexicon, text)
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert {("陈立新", "区长", "青山区人民政府"), ("陈立新", "副书记", "青山区委"),
             ("马俊峰", "常务副区长", "区人民政府"), ("林秀英", "主席", "市政协"),
             ("黄志远", "副书记", "柳州经开区党工委"), ("黄志远", "主任", "管委会")} <= posts, posts
@@ -1596,8 +1606,7 @@ def test_menu_line_joined_by_ingest_is_no_part_of_a_party_committee(tagger, lexi
     text = ("綜合新聞 | 首頁 | 登錄\n"
             "區委副書記、區長鄭永明主持召開區政府常務會議。常務副區長何志強，副區長王美玲出席。\n")
     result, _facts = run(tagger, lexicon, text)
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert {("郑永明", "副书记", "区委"), ("郑永明", "区长", "区人民政府"),
             ("何志强", "常务副区长", "区人民政府")} <= posts, posts
     assert not any("登录" in o for _p, _t, o in posts), posts
@@ -1621,16 +1630,10 @@ def test_ner_span_over_a_name_end_is_split():
     """A Place span glued over a closing quote or a dash ("莫斯科”货运航线", "秦皇岛)—长沙") holds
     one name before it and maybe one after: each becomes a mention, the noun after a quote does not.
     A bracket closed inside the span stays; organisations are only cut by _trim_mention."""
-    from kg.model import Mention
-    from kg.relations.base import _split_mention
-
     doc = prepare_text("“长沙—莫斯科”货运航线开通，建设“天津(秦皇岛)—长沙”分拨中心和“专精特新”企业服务中心。\n")
-    t = doc.text
 
     def split(a: str, b: str, typ: str) -> list[str]:
-        s = t.index(a)
-        e = t.index(b, s) + len(b)
-        return [m.text for m in _split_mention(Mention(doc.id, 0, s, e, t[s:e], typ, None, "ner", 1.0), doc)]
+        return split_span(doc, a, b, typ)
 
     assert split("莫斯科", "货运航线", "Place") == ["莫斯科"]
     assert split("长沙—", "莫斯科", "Place") == ["长沙", "莫斯科"]
@@ -1644,17 +1647,11 @@ def test_ner_span_over_a_name_end_is_split():
 def test_list_marker_or_open_bracket_is_no_part_of_a_name():
     """A web/paper list marker or an unclosed bracket glued before an NER span ("·A有限公司",
     "【X区") is cut off; a bracket closed inside the span stays; a marker alone gives nothing."""
-    from kg.model import Mention
-    from kg.relations.base import _split_mention
-
     doc = prepare_text("重点项目\n· 赣州明晟电子有限公司封装项目\n【崇义县】崇义县推进锂电产业。\n"
                        "▲ 【南康区】\n")
-    t = doc.text
 
     def split(a: str, b: str, typ: str) -> list[str]:
-        s = t.index(a)
-        e = t.index(b, s) + len(b)
-        return [m.text for m in _split_mention(Mention(doc.id, 0, s, e, t[s:e], typ, None, "ner", 1.0), doc)]
+        return split_span(doc, a, b, typ)
 
     assert split("·", "有限公司", "Organization") == ["赣州明晟电子有限公司"]
     assert split("【崇", "崇义县", "Place") == ["崇义县"]
@@ -1807,8 +1804,7 @@ def test_posts_before_担任_建议_and_academic_titles(tagger, lexicon):
             "江南大学商学院教授魏承泽认为，链主企业要带动中小企业协同发展。"
             "省社会科学院经济研究所所长庞立新建议，各地要错位发展。\n")
     result, _facts = run(tagger, lexicon, text)
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert ("潘慧琳", "副市长", "常州市人民政府") in posts, posts
     assert ("魏承泽", "教授", "江南大学商学院") in posts, posts
     assert any(p == "庞立新" and post == "所长" for p, post, _o in posts), posts
@@ -1822,8 +1818,7 @@ def test_name_before_等_and_city_carry_in_a_chain(tagger, lexicon):
     text = ("泉州日报讯 市委书记方正平，市委常委、常务副市长董昭明等出席大会。"
             "晋江市委副书记、市长韦立诚代表表示，要加快建设智能制造产业园。\n")
     result, facts = run(tagger, lexicon, text, city="泉州市")
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert ("董昭明", "常务副市长", "市人民政府") in posts, posts
     assert not any(p.endswith("等") for p, _t, _o in posts), posts
     assert ("韦立诚", "市长", "晋江市人民政府") in posts, posts
@@ -1893,8 +1888,7 @@ def test_post_title_is_no_part_of_an_organisation_name(tagger, lexicon):
     result, _facts = run(tagger, lexicon, text)
     orgs = {m.text for m in result.mentions if m.type == "Organization"}
     assert not any(o.endswith("常委") for o in orgs), orgs
-    posts = {(f.args["person"].text, f.args["post"].text, f.args["org"].text)
-             for f in result.facts if f.relation == "holds_post"}
+    posts = surface_posts(result)
     assert ("邹明远", "常委", "临川市委") in posts, posts
 
 
