@@ -1911,3 +1911,17 @@ def test_person_span_glued_to_a_verb_or_short_of_its_surname(lexicon):
     persons = sorted(m.text for m in result.mentions if m.type == "Person")
     assert "韩立新说" not in persons and "文远" not in persons, persons
     assert persons.count("习文远") == 2, persons
+
+
+def test_organisation_named_inside_a_longer_one(tagger, lexicon):
+    """"X医科大学附属Y医院", "X省人民政府新闻办公室": the organisation at the start of a longer
+    one is an organisation too, part_of links them; a suffix cut inside 委员会 or an earlier form
+    of the same company (X实业|集团有限公司) is none."""
+    text = ("开工建设临江医科大学附属滨海医院。记者从青禾省人民政府新闻办公室获悉，"
+            "青禾实业集团有限公司和临江市发展和改革委员会参加。\n")
+    result, _facts = run(tagger, lexicon, text)
+    orgs = {m.text for m in result.mentions if m.type == "Organization"}
+    assert {"临江医科大学", "青禾省人民政府"} <= orgs, orgs
+    assert not orgs & {"青禾实业", "青禾实业集团", "临江市发展和改革委"}, orgs
+    parts = {(f.args["part"].text, f.args["whole"].text) for f in result.facts if f.relation == "part_of"}
+    assert ("青禾省人民政府新闻办公室", "青禾省人民政府") in parts, parts

@@ -112,6 +112,7 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
         self.cluster_scopes()
         self.subject_projects()
         self.leads()
+        self.nested_orgs()
         self.structure()
         self.collect_mentions()
         # one fact per (relation, args, evidence span)

@@ -171,6 +171,34 @@ class OrgsMixin:
                    for a, b, typ, _sub, _x in self.ner_v)
 
     # ------------------------------------------------------------------ part_of / located_in
+    def nested_orgs(self) -> None:
+        """An organisation named at the start of a longer one is an organisation too
+        ("内蒙古医科大学附属X医院" -> 内蒙古医科大学, "X自治区人民政府新闻办公室" -> X自治区人民政府):
+        the longest proper prefix of 4+ characters that ends in an organisation suffix of 2+
+        characters, where that suffix is not the start of a longer one running past the cut
+        (委员|会), and not an earlier form of the same company (X实业|集团股份有限公司).
+        ``structure`` then links the two by part_of."""
+        sufs = [(x, sub) for x, sub, _ in self.lex.org_suffixes if len(x) >= 2]
+        spans = {(a, b): x for (a, b), (x, _sub) in self.orgs.items()}
+        for a, b, typ, _sub, x in self.ner_v:
+            if typ == "Organization":
+                spans.setdefault((a, b), x)
+        for (a, b), x in sorted(spans.items()):
+            if any(c in _HARD for c in x):
+                continue
+            for k in range(len(x) - 2, 3, -1):
+                y = x[:k]
+                suf = next((s_ for s_ in sufs if y.endswith(s_[0])), None)
+                # a suffix running across the cut (委员|会, 办|公室) makes no cut
+                if suf is None or any(x.startswith(w, i) for w, _ in sufs
+                                      for i in range(max(0, k - len(w) + 1), k)):
+                    continue
+                if suf[1] == "enterprise" and self.lex.org_subtype(x) == "enterprise" \
+                        and not re.search("分公司|分行|支行|子公司", x[k:]):
+                    break
+                self.orgs.setdefault((a, a + k), (y, suf[1]))
+                break
+
     def structure(self) -> None:
         orgs = {}
         for (a, b), (x, sub) in self.orgs.items():
