@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..lexicon import Lexicon
 from ..model import Arg, Document, Evidence, Fact, Mention
@@ -195,7 +195,12 @@ def _strip_lead_marks(m: Mention, doc: Document) -> Mention | None:
     rest = text[k:]
     if len(rest) < 2 or not any(_is_han(c) for c in rest):
         return None
-    return Mention(m.doc_id, m.sent_index, m.start + k, m.end, rest, m.type, m.subtype, m.source, m.score)
+    return _respan(m, m.start + k, m.end, rest)
+
+
+def _respan(m: Mention, start: int, end: int, text: str) -> Mention:
+    """``m`` moved to [start, end) with surface ``text`` (type, subtype, source, score kept)."""
+    return replace(m, start=start, end=end, text=text)
 
 
 def _split_mention(m: Mention, doc: Document) -> list[Mention]:
@@ -230,12 +235,11 @@ def _split_mention(m: Mention, doc: Document) -> list[Mention]:
         part = part[lead:].rstrip()
         if len(part) >= 2 and any(_is_han(ch) for ch in part):
             st = m.start + s + lead
-            out.append(Mention(m.doc_id, m.sent_index, st, st + len(part), part, m.type, m.subtype, m.source,
-                               m.score))
+            out.append(_respan(m, st, st + len(part), part))
         s = c + 1
     if text[cuts[-1]] in _CLOSING_QUOTES or len(text[s:].strip()) < 2:
         return out
-    rest = Mention(m.doc_id, m.sent_index, m.start + s, m.end, text[s:], m.type, m.subtype, m.source, m.score)
+    rest = _respan(m, m.start + s, m.end, text[s:])
     last = _trim_mention(rest, doc)
     return out + ([last] if last is not None else [])
 
@@ -246,7 +250,7 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     # "A锂能）": a closing bracket without its opening one is no part of the name
     if text[-1:] in ")）" and "(" not in text and "（" not in text and len(text) > 3:
         text = text[:-1]
-        m = Mention(m.doc_id, m.sent_index, m.start, m.end - 1, text, m.type, m.subtype, m.source, m.score)
+        m = _respan(m, m.start, m.end - 1, text)
     cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
     # "A行动（市X局": an opening bracket left open inside the span starts a new name (a closed
     # one is part of it: "X科技（洛阳）有限公司")
@@ -269,8 +273,7 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
                                          for x in ("党组", "党委", "党工委", "书记", "副书记",
                                                    "主任", "局长", "副局长")):
                 text = text[:-k]
-                m = Mention(m.doc_id, m.sent_index, m.start, m.end - k, text, m.type,
-                            m.subtype, m.source, m.score)
+                m = _respan(m, m.start, m.end - k, text)
                 break
     if cut < 0:
         return m
@@ -278,7 +281,7 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
     rest = doc.text[s:m.end]
     if len(rest.strip()) < 2:
         return None
-    return Mention(m.doc_id, m.sent_index, s, m.end, rest, m.type, m.subtype, m.source, m.score)
+    return _respan(m, s, m.end, rest)
 
 
 @dataclass
@@ -434,8 +437,7 @@ class ExtractorBase:
                 else:
                     ok = 2 <= len(part) <= 4 and all(_is_han(c) for c in part)
                 if ok:
-                    out.append(Mention(m.doc_id, m.sent_index, a, a + len(part), part, m.type, m.subtype,
-                                       m.source, m.score))
+                    out.append(_respan(m, a, a + len(part), part))
         return out
 
     def _cut_agency_verbs(self, mentions: list[Mention]) -> list[Mention]:
@@ -451,8 +453,7 @@ class ExtractorBase:
                 v = next((w for w in verbs if m.text.startswith(w)), None)
                 rest = m.text[len(v):] if v else ""
                 if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
-                    m = Mention(m.doc_id, m.sent_index, m.start + len(v), m.end, rest, m.type,
-                                m.subtype, m.source, m.score)
+                    m = _respan(m, m.start + len(v), m.end, rest)
             out.append(m)
         return out
 
@@ -464,17 +465,15 @@ class ExtractorBase:
         for m in mentions:
             k = self._post_tail(m.text) if m.type == "Organization" else 0
             if k:
-                m = Mention(m.doc_id, m.sent_index, m.start, m.end - k, m.text[:-k], m.type,
-                            m.subtype, m.source, m.score)
+                m = _respan(m, m.start, m.end - k, m.text[:-k])
             out.append(m)
         return out
 
     def _post_tail(self, name: str) -> int:
         """Length of a post title (posts.tsv, 2+ characters) ending ``name`` after a complete
         organisation name of 3+ characters ("泉州市委常委" -> 2); 0 when there is none."""
-        titles = sorted((t for t in self.lex.posts if len(t) >= 2), key=len, reverse=True)
-        t = next((t for t in titles if name.endswith(t)), None)
-        if t and len(name) - len(t) >= 3 and self.lex.ends_with_org_suffix(name[:-len(t)]):
+        t = self.lex.post_suffix(name)
+        if t and len(t) >= 2 and len(name) - len(t) >= 3 and self.lex.ends_with_org_suffix(name[:-len(t)]):
             return len(t)
         return 0
 
@@ -504,16 +503,14 @@ class ExtractorBase:
             if m.type in ("Organization", "Place"):
                 for a, b in spans:
                     if a < m.start < b:
-                        m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
-                                    m.subtype, m.source, m.score)
+                        m = _respan(m, a, m.end, text[a:m.end])
                         break
             if m.type == "Organization":
                 # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
                 line = text.rfind("\n", 0, m.start) + 1
                 a = place_extension(text, m.start, max(line, m.start - 12), is_place)
                 if a < m.start and self.lex.ends_with_org_suffix(m.text):
-                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
-                                m.subtype, m.source, m.score)
+                    m = _respan(m, a, m.end, text[a:m.end])
             out.append(m)
         return self._trim_person_adverbs(out)
 
@@ -533,22 +530,19 @@ class ExtractorBase:
                 for a in advs:
                     if m.text.endswith(a) and len(m.text) - len(a) >= 2 \
                             and self._adverb_cut(text[m.end - len(a):m.end + 4]):
-                        m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(a),
-                                    m.text[:-len(a)], m.type, m.subtype, m.source, m.score)
+                        m = _respan(m, m.start, m.end - len(a), m.text[:-len(a)])
                         break
                 else:
                     # "李强说，": a reporting verb swallowed by a name the document tags alone too
                     f = next((f for f in followers if m.text.endswith(f) and m.text[:-len(f)] in names
                               and len(m.text) - len(f) >= 2), None)
                     if f:
-                        m = Mention(m.doc_id, m.sent_index, m.start, m.end - len(f),
-                                    m.text[:-len(f)], m.type, m.subtype, m.source, m.score)
+                        m = _respan(m, m.start, m.end - len(f), m.text[:-len(f)])
                     # "落实习近平" tagged 近平: the surname went to the word before it (实习);
                     # the name the document tags elsewhere is the longer one
                     k = next((k for k in (1, 2) if m.start >= k and text[m.start - k:m.end] in names), 0)
                     if k:
-                        m = Mention(m.doc_id, m.sent_index, m.start - k, m.end, text[m.start - k:m.end],
-                                    m.type, m.subtype, m.source, m.score)
+                        m = _respan(m, m.start - k, m.end, text[m.start - k:m.end])
             out.append(m)
         return out
 
@@ -566,8 +560,7 @@ class ExtractorBase:
                 if pre and not m.text.startswith(prefixes[0][:1]):
                     a = m.start - len(pre)
                     absorbed.add((a, m.start))
-                    m = Mention(m.doc_id, m.sent_index, a, m.end, text[a:m.end], m.type,
-                                "party", m.source, m.score)
+                    m = replace(m, start=a, text=text[a:m.end], subtype="party")
             joined.append(m)
         return [m for m in joined if (m.start, m.end) not in absorbed]
 
