@@ -23,6 +23,7 @@ import functools
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -190,8 +191,6 @@ def build_lexicon(path: str | os.PathLike, min_count: int = 2) -> dict[str, set[
     Names of every count are kept.  Only words of 2 to :data:`kg.ner.LEXICON_MAX_WORD` Han
     characters are listed.
     """
-    import re
-
     from kg.ner import LEXICON_MAX_WORD
 
     han = re.compile(r"^[\u3400-\u9fff]{2,%d}$" % LEXICON_MAX_WORD)
