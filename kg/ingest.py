@@ -16,6 +16,10 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 
 1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
+   then web-page noise is deleted (:func:`_strip_noise`): format and control characters
+   (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
+   references left by scraping, and pinyin glosses inserted after a Han character
+   (``局长(zhǎng)`` -> ``局长``), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
    Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char by char where a phrase conversion would
    change the length;
@@ -342,6 +346,58 @@ def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
     return "".join(out), osrc
 
 
+# --------------------------------------------------------------------------------------------
+# web-page noise
+# --------------------------------------------------------------------------------------------
+
+def _tone_letters() -> str:
+    """Lower-case Latin letters carrying a pinyin tone mark (macron, acute, caron, grave)."""
+    out = []
+    for base in "aeiouvnm\u00fc":
+        for mark in "\u0304\u0301\u030c\u0300":
+            c = unicodedata.normalize("NFC", base + mark)
+            if len(c) == 1:
+                out.append(c)
+    return "".join(out)
+
+
+_TONED = _tone_letters()
+# A gloss: one syllable in brackets right after a Han character, with a tone mark
+# (``长(zhǎng)``, ``业(yè)``); a syllable without a tone mark is left alone (it may be a unit).
+_PINYIN_GLOSS_RE = re.compile(
+    rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc{_TONED}]*[{_TONED}])[a-z\u00fc{_TONED}]{{1,6}}[)）]")
+# A tag left by scraping (``<p id="x">``, ``</td>``, ``<br/>``) and character references.
+_HTML_TAG_RE = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9]{0,15}"
+    r"(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s<>\"']+))?){0,20}"
+    r"\s*/?>")
+_HTML_REF_RE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{2,6}|#x[0-9A-Fa-f]{2,5});")
+
+
+def _is_noise_char(ch: str) -> bool:
+    """Invisible characters a name must never keep: format (Cf: zero-width space/joiners,
+    word joiner, soft hyphen, BOM, bidi marks) and control characters other than line breaks
+    and tabs."""
+    if ch in "\n\t":
+        return False
+    cat = unicodedata.category(ch)
+    return cat == "Cf" or cat == "Cc"
+
+
+def _strip_noise(text: str, src: list[int]) -> tuple[str, list[int]]:
+    """Delete web-page noise with the offset map kept (each kept character keeps its source
+    index, so evidence still points at the user's characters)."""
+    drop = {i for i, ch in enumerate(text) if _is_noise_char(ch)}
+    text, src = _delete_positions(text, src, drop)
+    if "<" in text:
+        text, src = _sub(text, src, _HTML_TAG_RE)
+    if "&" in text:
+        text, src = _sub(text, src, _HTML_REF_RE, " ")
+    if "(" in text or "（" in text:
+        text, src = _sub(text, src, _PINYIN_GLOSS_RE)
+    return text, src
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     from opencc import OpenCC
@@ -595,6 +651,7 @@ def _build(original: str) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _nfkc(text, src)
+    text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
     # (乾县 -> 干县), so a Simplified document with a stray Traditional character stays as it is.
     traditional = _is_traditional(*_traditional_stats(text))

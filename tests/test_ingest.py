@@ -435,3 +435,35 @@ def test_roster_and_labelled_lines_are_not_joined():
     assert "主持人:临江区人民政府新闻办公室主任 邵雨" in lines
     assert any(ln.startswith("邵雨:各位媒体朋友") and ln.endswith("作介绍。") for ln in lines), lines
     assert any(ln.startswith("韩立群:各位记者朋友") and ln.endswith("六成以上。") for ln in lines), lines
+
+
+# -- web-page noise (invented sentences) ------------------------------------------------------
+
+def _orig_chars(doc):
+    return "".join(doc.original[doc.offsets[i]] for i in range(len(doc.text)))
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # pinyin glosses after a Han character, ASCII and full-width brackets
+    ("新区管委会主任(rèn)王小明(míng)主持会议。", "新区管委会主任王小明主持会议。"),
+    ("建设产业(yè)园区（qū）二期", "建设产业园区二期"),
+    # zero-width space, word joiner, soft hyphen, BOM inside a name
+    ("汪\u200b驰、汪\u2060驰和汪\u00ad驰\ufeff出席。", "汪驰、汪驰和汪驰出席。"),
+    # tags and character references left by scraping
+    ('签约<span id="a1">仪式</span>在<b>市民中心</b>举行&nbsp;。', "签约仪式在市民中心举行。"),
+])
+def test_web_noise_removed_with_offsets(raw, expected):
+    doc = prepare_text(raw)
+    assert doc.text == expected
+    # every kept character still maps to the same character of the user's text
+    assert all(a == b for a, b in zip(_orig_chars(doc), expected) if a.strip() and b.strip())
+
+
+@pytest.mark.parametrize("raw", [
+    "全长12(km)的道路",            # a unit in brackets, no tone mark
+    "英文名称(Hohhot)保持不变",     # a Latin word
+    "比较 a<b 与 c>d 两项",         # a comparison, not a tag
+])
+def test_web_noise_keeps_ordinary_brackets(raw):
+    assert prepare_text(raw).text.replace(" ", "") == raw.replace(" ", "")
+
