@@ -56,7 +56,7 @@ def _progress() -> Progress:
 def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
               ner_criterion: Optional[str] = None, city: Optional[str] = None,
               doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
-              write_rdf: bool = True):
+              write_rdf: bool = True, rules_only: bool = False, relation_model: Optional[Path] = None):
     """Run the pipeline with a progress bar and warnings for bad files."""
     from .pipeline import build
 
@@ -74,6 +74,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
         try:
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
                            city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
+                           learned=False if rules_only else (relation_model or True),
                            progress=on_progress, on_error=warn)
         except KgError as e:
             fail(str(e))
@@ -111,6 +112,10 @@ def build(
     city: Optional[str] = typer.Option(None, help="Context city for bare 市/市委/市政府 in every document "
                                                  "(default: inferred per document)."),
     doc_city: list[str] = typer.Option([], "--doc-city", help="Per-document context city, DOC=CITY (repeatable)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Relation rules alone, without the learned "
+                                                               "layer (docs/relations.md)."),
+    relation_model: Optional[Path] = typer.Option(None, help="Learned relation model directory (default: "
+                                                            "the shipped kg/models/relations)."),
     base: Optional[str] = typer.Option(None, help="Base IRI of the RDF ids."),
     cache: bool = typer.Option(True, help="Reuse cached per-document results."),
     neo4j: bool = typer.Option(False, "--neo4j", help="Also load the graph into Neo4j (NEO4J_URI, NEO4J_USER, "
@@ -124,7 +129,7 @@ def build(
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
     t0 = time.perf_counter()
     result = run_build(paths, out, model=model, ner_criterion=ner_criterion, city=city, doc_city=doc_city,
-                       base=base, cache=cache)
+                       base=base, cache=cache, rules_only=rules_only, relation_model=relation_model)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
         with _progress() as bar:
@@ -159,6 +164,10 @@ def eval_cmd(
     model: Optional[Path] = typer.Option(None, help="NER model directory (default: the shipped model)."),
     ner_criterion: Optional[str] = typer.Option(None, help="Corpus conventions the NER model follows (msra, "
                                                           "cluener, resume; default: the model's, docs/ner.md)."),
+    rules_only: bool = typer.Option(False, "--rules-only", help="Relation rules alone, without the learned "
+                                                               "layer (docs/relations.md)."),
+    relation_model: Optional[Path] = typer.Option(None, help="Learned relation model directory (default: "
+                                                            "the shipped kg/models/relations)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
     details: bool = typer.Option(False, help="List misses and false positives per document."),
 ) -> None:
@@ -176,7 +185,8 @@ def eval_cmd(
                 fail(f"{facts}: no such file")
             preds = load_predictions(facts)
         else:
-            result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False)
+            result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False,
+                               rules_only=rules_only, relation_model=relation_model)
             preds = load_predictions([f.to_dict() for f in result.facts])
         report = score(gold_records, preds)
     except KgError as e:

@@ -30,6 +30,7 @@ _FILES: dict[str, tuple[str, ...]] = {
     "industry_terms.tsv": ("kind", "value"),
     "persons.tsv": ("kind", "value"),
     "ingest.tsv": ("kind", "value"),
+    "candidates.tsv": ("kind", "value"),
 }
 
 # allowed "kind" values of the kind/value files
@@ -53,6 +54,7 @@ _KINDS: dict[str, set[str]] = {
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self", "source_label"},
     "ingest.tsv": {"dateline_source"},
+    "candidates.tsv": {"action_head", "cluster_head"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

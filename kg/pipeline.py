@@ -26,7 +26,7 @@ Progress = Callable[[str, int, int], None]   # (stage, done, total)
 _PKG = Path(__file__).resolve().parent
 # Source files whose behaviour shapes the cached per-document results.
 # The code a cached per-document result depends on (glob patterns under kg/; each must match).
-_CACHED_CODE = ("ingest.py", "ner.py", "relations/*.py", "lexicon.py", "model.py")
+_CACHED_CODE = ("ingest.py", "ner.py", "relations/*.py", "learned/*.py", "lexicon.py", "model.py")
 
 
 @dataclass
@@ -116,6 +116,7 @@ def build(
     base_iri: str | None = None,
     use_cache: bool = True,
     write_rdf: bool = True,
+    learned: str | Path | bool = True,
     progress: Progress | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> BuildResult:
@@ -125,6 +126,9 @@ def build(
     ``city_overrides`` maps a document id to its city.  ``ner_criterion`` picks the corpus
     conventions of an NER model trained with corpus markers (default: the model's own, see
     docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.
+    ``learned`` is the learned relation layer on top of the rules: ``True`` the shipped models
+    (``kg/models/relations/``; the rules alone when none is shipped), a path another trained
+    model directory, ``False`` the rules alone.
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
@@ -162,6 +166,13 @@ def build(
         select_criterion(model_dir, ner_criterion)   # checked now: every document may come from the cache
         version += ":" + ner_criterion
     code_version = _code_version(lex_dir)
+    layer = None
+    if learned is not False:
+        from .learned import DEFAULT_MODEL_DIR as LEARNED_DIR, LearnedLayer, model_files_version
+        ldir = LEARNED_DIR if learned is True else Path(learned)
+        if learned is not True or (ldir / "manifest.json").is_file():
+            layer = LearnedLayer.load(ldir, lexicon)
+            code_version += ":" + model_files_version(ldir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
     seconds["load"] = time.perf_counter() - t0
 
@@ -185,6 +196,8 @@ def build(
                 seconds["load"] += time.perf_counter() - t1
             mentions = tagger.tag(d)
             res = extract(d, mentions, lexicon)
+            if layer is not None:
+                res = layer.apply(d, res)
             if cached is not None:
                 atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
         results.append(res)

@@ -1,0 +1,322 @@
+"""Candidate generation and features for the learned layer.
+
+Three kinds of candidates are read off one document (its analysis text, the rule layer's
+mentions and facts), all in analysis offsets of ``Document.text``:
+
+* **entity groups** -- the Person / Organization / Place mentions of one surface form; the
+  entity model keeps or drops the whole group;
+* **spans** -- Action and Cluster names: the rule layer's own, every quoted name, and, for each
+  head word of ``kg/data/candidates.tsv`` (行动, 产业集群 ...), every start inside its clause;
+  the span model scores them and keeps the best of each head occurrence;
+* **pairs** -- ``leads_action`` (organisation x action) and ``in_cluster`` (enterprise or
+  project x cluster) within a window, plus every pair the rules stated.
+
+Features are plain strings (see :mod:`kg.learned.linear`); nothing here knows a label.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..lexicon import Lexicon
+from ..model import DocResult, Document, Mention
+
+# characters that end a clause: a candidate name never spans one
+_CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
+_QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
+_MAX_BODY = {"Action": 24, "Cluster": 14}
+_WINDOW = {"leads_action": (160, 160), "in_cluster": (700, 120)}   # (member after, before)
+ENTITY_TYPES = ("Person", "Organization", "Place")
+
+
+def _bucket(n: float) -> int:
+    return int(math.log2(1 + max(0.0, n)))
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    type: str                 # Action or Cluster
+    head: str                 # head word, "" for a quoted / rule span
+    group: tuple              # spans of one group compete: the best one wins
+    rule: bool = False
+    quoted: bool = False
+    feats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityGroup:
+    type: str
+    text: str
+    mentions: list[Mention]
+    feats: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Pair:
+    relation: str
+    a_text: str               # agency / member surface form
+    a_type: str               # Organization / Project
+    a_subtype: str | None
+    b_text: str               # action / cluster surface form
+    start: int                # evidence span (analysis offsets)
+    end: int
+    rule: bool
+    feats: list[str] = field(default_factory=list)
+
+
+class DocCandidates:
+    """Every candidate of one document, with features."""
+
+    def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True):
+        self.doc = doc
+        self.t = doc.text
+        self.result = result
+        self.lex = lex
+        self.rule_features = rule_features
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(self.t) if c == "\n"]
+        self.sent_starts = [s.start for s in doc.sentences]
+        self.rule_pairs = {
+            "leads_action": {(f.args["agency"].text, f.args["action"].text)
+                             for f in result.facts if f.relation == "leads_action"},
+            "in_cluster": {(f.args["member"].text, f.args["cluster"].text)
+                           for f in result.facts if f.relation == "in_cluster"},
+        }
+        self.fact_roles: dict[str, set[str]] = defaultdict(set)
+        for f in result.facts:
+            for role, a in f.args.items():
+                self.fact_roles[a.text].add(f"{f.relation}:{role}")
+
+    # ------------------------------------------------------------------ positions
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos) - 1
+
+    def sent_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.sent_starts, pos) - 1
+
+    def line_text(self, pos: int) -> str:
+        i = self.line_of(pos)
+        s = self.line_starts[i]
+        e = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.t)
+        return self.t[s:e]
+
+    def clause_start(self, pos: int) -> int:
+        i = pos
+        while i > 0 and self.t[i - 1] not in _CLAUSE_END:
+            i -= 1
+        return i
+
+    # ------------------------------------------------------------------ entity groups
+    def entity_groups(self) -> list[EntityGroup]:
+        by: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        for m in self.result.mentions:
+            if m.type in ENTITY_TYPES:
+                by[(m.type, m.text)].append(m)
+        texts = {typ: {x for (t2, x) in by if t2 == typ} for typ in ENTITY_TYPES}
+        all_texts = {x for (_t, x) in by}
+        out = []
+        n = max(1, len(self.t))
+        for (typ, x), ms in sorted(by.items()):
+            ms.sort(key=lambda m: m.start)
+            first = ms[0]
+            T = typ[:3]
+            f = [f"E:{T}", f"E:{T}:len={min(len(x), 12)}", f"E:{T}:f1={x[:1]}", f"E:{T}:f2={x[:2]}",
+                 f"E:{T}:e1={x[-1:]}", f"E:{T}:e2={x[-2:]}", f"E:{T}:e3={x[-3:]}",
+                 f"E:{T}:n={min(len(ms), 5)}", f"E:{T}:pos={int(10 * first.start / n)}"]
+            for m in ms:
+                f.append(f"E:{T}:src={m.source}")
+                if m.subtype:
+                    f.append(f"E:{T}:sub={m.subtype}")
+            if any(c.isascii() and c.isalpha() for c in x):
+                f.append(f"E:{T}:latin")
+            if any(c.isdigit() for c in x):
+                f.append(f"E:{T}:digit")
+            l1 = self.t[first.start - 1] if first.start > 0 else "^"
+            r1 = self.t[first.end] if first.end < len(self.t) else "$"
+            f += [f"E:{T}:l1={l1}", f"E:{T}:r1={r1}",
+                  f"E:{T}:r2={self.t[first.end:first.end + 2]}",
+                  f"E:{T}:l2={self.t[max(0, first.start - 2):first.start]}"]
+            line = self.line_text(first.start)
+            f.append(f"E:{T}:line={_bucket(len(line))}")
+            if first.start == self.line_starts[self.line_of(first.start)]:
+                f.append(f"E:{T}:line_start")
+            if any(x != y and x in y for y in all_texts):
+                f.append(f"E:{T}:inside_longer")
+            if any(x != y and y.startswith(x) for y in texts[typ]):
+                f.append(f"E:{T}:prefix_of_same_type")
+            if any(x != y and x.startswith(y) for y in texts[typ]):
+                f.append(f"E:{T}:extends_same_type")
+            for role in sorted(self.fact_roles.get(x, ())):
+                f.append(f"E:{T}:role={role}")
+            for t2 in ENTITY_TYPES:
+                if t2 != typ and x in texts[t2]:
+                    f.append(f"E:{T}:also={t2}")
+            out.append(EntityGroup(typ, x, ms, f))
+        return out
+
+    # ------------------------------------------------------------------ spans
+    def spans(self) -> list[Span]:
+        t = self.t
+        out: list[Span] = []
+        seen: set[tuple[int, int, str]] = set()
+
+        def add(s: int, e: int, typ: str, head: str, group: tuple, rule=False, quoted=False):
+            x = t[s:e]
+            if e - s < 2 or (s, e, typ) in seen or not x.strip():
+                return
+            seen.add((s, e, typ))
+            out.append(Span(s, e, x, typ, head, group, rule, quoted))
+
+        for m in self.result.mentions:
+            if m.type in ("Action", "Cluster"):
+                add(m.start, m.end, m.type, "", ("rule", m.type, m.start, m.end), rule=True)
+        # quoted names: the name without its quotes, and with a head word right after them
+        action_heads = self.lex.words("candidates", "action_head")
+        cluster_heads = self.lex.words("candidates", "cluster_head")
+        for op, cl in _QUOTES.items():
+            for mq in re.finditer(re.escape(op) + "([^" + re.escape(op + cl) + "\n]{2,40})" + re.escape(cl), t):
+                s, e = mq.start(1), mq.end(1)
+                add(s, e, "Action", "", ("quote", s), quoted=True)
+                rest = t[mq.end():mq.end() + 6]
+                for h in action_heads:
+                    if rest.startswith(h):
+                        # “X”行动 -> the name runs over the closing quote
+                        add(mq.start(), mq.end() + len(h), "Action", h, ("quote", s), quoted=True)
+                        break
+        for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
+            for h in heads:
+                for mh in re.finditer(re.escape(h), t):
+                    e = mh.end()
+                    # a longer head ends here too (产业集群 vs 集群): one group per end
+                    c0 = self.clause_start(mh.start())
+                    lo = max(c0, mh.start() - _MAX_BODY[typ])
+                    for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
+                        add(s, e, typ, h, (typ, e))
+        for sp in out:
+            sp.feats = self._span_feats(sp)
+        return out
+
+    def _span_feats(self, sp: Span) -> list[str]:
+        t = self.t
+        K = sp.type[:3]
+        x = sp.text
+        body = x[: len(x) - len(sp.head)] if sp.head and x.endswith(sp.head) else x
+        l1 = t[sp.start - 1] if sp.start > 0 else "^"
+        l2 = t[max(0, sp.start - 2):sp.start]
+        r1 = t[sp.end] if sp.end < len(t) else "$"
+        f = [f"S:{K}", f"S:{K}:len={min(len(x), 30) // 2}", f"S:{K}:f1={x[:1]}", f"S:{K}:f2={x[:2]}",
+             f"S:{K}:l1={l1}", f"S:{K}:l2={l2}", f"S:{K}:r1={r1}", f"S:{K}:r2={t[sp.end:sp.end + 2]}",
+             f"S:{K}:head={sp.head}", f"S:{K}:b1={body[-1:]}", f"S:{K}:b2={body[-2:]}",
+             f"S:{K}:blen={min(len(body), 20) // 2}", f"S:{K}:l1r1={l1}|{r1}"]
+        if sp.rule and self.rule_features:
+            f.append(f"S:{K}:rule")
+        if sp.quoted:
+            f.append(f"S:{K}:quoted")
+        if l1 in _CLAUSE_END or sp.start == 0:
+            f.append(f"S:{K}:clause_start")
+        if any(c.isdigit() for c in x):
+            f.append(f"S:{K}:digit")
+        for c in set(body):
+            f.append(f"S:{K}:c={c}")
+        for i in range(len(body) - 1):
+            f.append(f"S:{K}:bg={body[i:i + 2]}")
+        for m in self.result.mentions:
+            if m.type in ("Place", "Organization") and m.start == sp.start and m.end < sp.end:
+                f.append(f"S:{K}:starts_with={m.type}")
+            if m.type in ("Place", "Organization") and m.end == sp.start:
+                f.append(f"S:{K}:after={m.type}")
+        return f
+
+    # ------------------------------------------------------------------ pairs
+    def pairs(self, actions: list[Span], clusters: list[Span]) -> list[Pair]:
+        t = self.t
+        orgs = [m for m in self.result.mentions if m.type == "Organization"]
+        members = orgs + [m for m in self.result.mentions if m.type == "Project"]
+        title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
+        out: list[Pair] = []
+        for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
+            after, before = _WINDOW[relation]
+            best: dict[tuple[str, str], tuple[int, Mention, Span]] = {}
+            for b in B:
+                for a in A:
+                    if a.start < b.end and b.start < a.end:
+                        continue      # overlapping: one is inside the other
+                    d = a.start - b.end if a.start >= b.end else b.start - a.end
+                    ok = (a.start >= b.end and d <= after) or (a.start < b.start and d <= before)
+                    key = (a.text, b.text)
+                    if relation == "leads_action" and a.start < title_end:
+                        ok = True
+                    if key in self.rule_pairs[relation]:
+                        ok = True
+                    if not ok:
+                        continue
+                    if key not in best or d < best[key][0]:
+                        best[key] = (d, a, b)
+            cand_b = sorted(B, key=lambda s: s.start)
+            b_starts = [s.start for s in cand_b]
+            for (at, bt), (d, a, b) in sorted(best.items(), key=lambda kv: (kv[1][1].start, kv[1][2].start)):
+                p = Pair(relation, at, "Project" if a.type == "Project" else "Organization", a.subtype,
+                         bt, min(a.start, b.start), max(a.end, b.end),
+                         (at, bt) in self.rule_pairs[relation])
+                p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end)
+                out.append(p)
+        return out
+
+    def _pair_feats(self, p: Pair, a: Mention, b: Span, d: int, cand_b: list[Span],
+                    b_starts: list[int], title_end: int) -> list[str]:
+        t = self.t
+        R = "L" if p.relation == "leads_action" else "C"
+        a_first = a.start < b.start
+        f = [f"R:{R}", f"R:{R}:dist={_bucket(d)}", f"R:{R}:a_first={a_first}",
+             f"R:{R}:atype={p.a_type}", f"R:{R}:asub={p.a_subtype}", f"R:{R}:asrc={a.source}",
+             f"R:{R}:a_e1={a.text[-1:]}", f"R:{R}:a_e2={a.text[-2:]}", f"R:{R}:bhead={b.head}",
+             f"R:{R}:alen={min(len(a.text), 16) // 2}", f"R:{R}:bq={b.quoted}"]
+        if p.rule and self.rule_features:
+            f.append(f"R:{R}:rule")
+        if b.rule and self.rule_features:
+            f.append(f"R:{R}:brule")
+        same_sent = self.sent_of(a.start) == self.sent_of(b.start)
+        same_line = self.line_of(a.start) == self.line_of(b.start)
+        f += [f"R:{R}:sent={same_sent}", f"R:{R}:line={same_line}",
+              f"R:{R}:sent_dist={_bucket(d)}|{same_sent}"]
+        if a.start < title_end:
+            f.append(f"R:{R}:a_in_title")
+        lo, hi = (a.end, b.start) if a_first else (b.end, a.start)
+        between = t[lo:hi]
+        if len(between) <= 24:
+            f.append(f"R:{R}:blen={len(between)}")
+            for i in range(len(between) - 1):
+                f.append(f"R:{R}:bg={between[i:i + 2]}")
+            for c in set(between):
+                f.append(f"R:{R}:bc={c}")
+        else:
+            f.append(f"R:{R}:far")
+        # other candidates of b's type between the two
+        k = bisect.bisect_left(b_starts, lo) - bisect.bisect_left(b_starts, hi)
+        f.append(f"R:{R}:others_between={min(-k, 4)}")
+        # is b the nearest candidate before a (a cluster heading its members)?
+        j = bisect.bisect_right(b_starts, a.start) - 1
+        if j >= 0 and cand_b[j].text == b.text:
+            f.append(f"R:{R}:nearest_before")
+        ctx_l = t[max(0, a.start - 1):a.start]
+        ctx_r = t[a.end:a.end + 1]
+        f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}"]
+        if ctx_l == "、" or ctx_r == "、":
+            f.append(f"R:{R}:a_listed")
+        sent = self.doc.sentences[self.sent_of(b.start)].text if self.doc.sentences else ""
+        for cue in self.lex.words("action_patterns", "lead_cue"):
+            if cue in sent:
+                f.append(f"R:{R}:cue_in_sent")
+                if cue in between:
+                    f.append(f"R:{R}:cue_between")
+                break
+        line = self.line_text(b.start)
+        if len(line) <= len(b.text) + 8:
+            f.append(f"R:{R}:b_heading")
+        return f

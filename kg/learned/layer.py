@@ -1,0 +1,152 @@
+"""The learned layer: applies the trained models to one document's rule output.
+
+``LearnedLayer.load(dir)`` reads the models written by :func:`kg.learned.train.train`;
+``apply(doc, result)`` returns a new :class:`~kg.model.DocResult`:
+
+1. **entities** -- Person / Organization / Place mention groups the entity model scores below its
+   threshold are dropped (with the ``part_of`` / ``located_in`` facts that name them);
+2. **spans** -- Action and Cluster candidates are scored; the best of each head occurrence
+   above the threshold is kept, overlaps go to the higher score, and each kept span becomes a
+   mention;
+3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
+   those above the threshold are the document's facts of these two relations (the rules'
+   own facts of them are candidates like any other, with a feature saying the rules found them).
+   A member keeps its best cluster only.
+
+Deterministic: same document, same models, same output.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..lexicon import Lexicon
+from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention
+from .candidates import ENTITY_TYPES, DocCandidates, Span
+from .linear import LinearModel
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
+MODEL_NAMES = ENTITY_TYPES + ("Action", "Cluster", "leads_action", "in_cluster")
+EXTRACTOR = "learned"
+
+
+def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
+    """Best span of each group above its type's threshold; overlapping winners: higher score."""
+    best: dict[tuple, tuple[float, int]] = {}
+    for i, (sp, p) in enumerate(zip(spans, scores)):
+        if p < thresholds[sp.type]:
+            continue
+        cur = best.get(sp.group)
+        if cur is None or p > cur[0]:
+            best[sp.group] = (p, i)
+    chosen = sorted(((spans[i], p) for p, i in best.values()), key=lambda z: (-z[1], z[0].start, z[0].end))
+    kept: list[tuple[Span, float]] = []
+    for sp, p in chosen:
+        if any(k.start < sp.end and sp.start < k.end and k.type == sp.type for k, _ in kept):
+            continue
+        kept.append((sp, p))
+    kept.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
+    return kept
+
+
+class LearnedLayer:
+    def __init__(self, models: dict[str, LinearModel], lexicon: Lexicon, meta: dict):
+        self.models = models
+        self.lex = lexicon
+        self.meta = meta
+        self.rule_features = bool(meta.get("rule_features", True))
+
+    @classmethod
+    def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
+        d = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
+        manifest = d / "manifest.json"
+        if not manifest.is_file():
+            raise KgError(f"{d}: no learned relation model here (manifest.json missing); "
+                          "train one with `kg model train-relations`")
+        try:
+            meta = json.loads(manifest.read_text(encoding="utf-8"))
+            models = {name: LinearModel.load(d / name) for name in meta["models"]}
+        except (OSError, ValueError, KeyError) as e:
+            raise KgError(f"{d}: unreadable learned relation model ({e})") from e
+        return cls(models, lexicon, meta)
+
+    def apply(self, doc: Document, result: DocResult) -> DocResult:
+        cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features)
+        mentions = list(result.mentions)
+        facts = list(result.facts)
+
+        # 1. entity groups
+        dropped: set[tuple[str, str]] = set()
+        for g in cands.entity_groups():
+            m = self.models.get(g.type)
+            if m is not None and m.score(g.feats) < m.threshold:
+                dropped.add((g.type, g.text))
+        if dropped:
+            mentions = [m for m in mentions if (m.type, m.text) not in dropped]
+            dropped_texts = {x for _t, x in dropped}
+            facts = [f for f in facts if f.relation not in ("part_of", "located_in")
+                     or not any(a.text in dropped_texts for a in f.args.values())]
+
+        # 2. spans
+        if "Action" not in self.models or "Cluster" not in self.models:
+            return DocResult(result.doc_id, mentions, facts)
+        spans = cands.spans()
+        scores = [self.models[sp.type].score(sp.feats) for sp in spans]
+        thresholds = {k: self.models[k].threshold for k in ("Action", "Cluster")}
+        kept = select_spans(spans, scores, thresholds)
+        have = {(m.type, m.start, m.end) for m in mentions}
+        for sp, p in kept:
+            if (sp.type, sp.start, sp.end) not in have:
+                sent = doc.sentence_at(sp.start)
+                mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
+                                        sp.type, None, EXTRACTOR, round(p, 4)))
+        mentions.sort(key=lambda m: (m.start, m.end, m.type))
+
+        # 3. pairs
+        actions = [sp for sp, _ in kept if sp.type == "Action"]
+        clusters = [sp for sp, _ in kept if sp.type == "Cluster"]
+        pairs = cands.pairs(actions, clusters)
+        new: list[tuple[float, Fact]] = []
+        best_cluster: dict[str, tuple[float, int]] = {}
+        for p in pairs:
+            m = self.models.get(p.relation)
+            if m is None:
+                continue
+            s = m.score(p.feats)
+            if s < m.threshold:
+                continue
+            sent = doc.sentence_at(p.start)
+            ev = Evidence(doc.id, sent.index if sent else 0, p.start, p.end, doc.text[p.start:p.end])
+            if p.relation == "leads_action":
+                args = {"agency": Arg(p.a_text, "Organization", p.a_subtype),
+                        "action": Arg(p.b_text, "Action")}
+            else:
+                sub = None if p.a_type == "Project" else "enterprise"
+                args = {"member": Arg(p.a_text, p.a_type, sub), "cluster": Arg(p.b_text, "Cluster")}
+                cur = best_cluster.get(p.a_text)
+                if cur is not None and cur[0] >= s:
+                    continue
+                if cur is not None:
+                    new[cur[1]] = (0.0, new[cur[1]][1])       # replaced by a better cluster
+                best_cluster[p.a_text] = (s, len(new))
+            new.append((s, Fact(p.relation, args, ev, EXTRACTOR, round(s, 4))))
+        facts = [f for f in facts if f.relation not in ("leads_action", "in_cluster")]
+        facts += [f for s, f in new if s > 0.0]
+        return DocResult(result.doc_id, mentions, facts)
+
+
+def model_files_version(directory: str | Path | None = None) -> str:
+    """A digest of the model files (part of the build cache key)."""
+    import hashlib
+    d = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
+    h = hashlib.sha1()
+    if d.is_dir():
+        for p in sorted(d.iterdir()):
+            if p.is_file():
+                h.update(p.name.encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+__all__ = ["LearnedLayer", "DEFAULT_MODEL_DIR", "model_files_version", "select_spans"]

@@ -1,0 +1,103 @@
+"""A hashed-feature logistic regression: small, deterministic, numpy only.
+
+Features are strings ("R:sent", "S:l1=的"); each is hashed (CRC-32) into ``dim`` buckets.  Training
+is Adagrad on the log loss with L2, over a fixed number of epochs in an order drawn from a seeded
+generator, so the same data gives the same weights on every machine.  The model is saved as the
+non-zero weights only (``.npz``) plus a JSON header (threshold, feature dimension, training
+record).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_DIM = 1 << 18
+
+
+def hash_features(feats: Sequence[str], dim: int) -> np.ndarray:
+    """Bucket indices of ``feats`` (duplicates kept: a repeated feature counts twice)."""
+    return np.fromiter((zlib.crc32(f.encode("utf-8")) % dim for f in feats), dtype=np.int64,
+                       count=len(feats))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + np.exp(-z))
+    ez = np.exp(z)
+    return ez / (1.0 + ez)
+
+
+@dataclass
+class LinearModel:
+    dim: int = DEFAULT_DIM
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    bias: float = 0.0
+    threshold: float = 0.5
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.weights.size == 0:
+            self.weights = np.zeros(self.dim, dtype=np.float32)
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, feats: Sequence[str]) -> float:
+        idx = hash_features(feats, self.dim)
+        return float(_sigmoid(float(self.weights[idx].sum()) + self.bias))
+
+    def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
+        return [self.score(r) for r in rows]
+
+    # ------------------------------------------------------------------ training
+    @classmethod
+    def train(cls, rows: Sequence[Sequence[str]], labels: Sequence[int], *, dim: int = DEFAULT_DIM,
+              epochs: int = 12, lr: float = 0.3, l2: float = 1e-5, seed: int = 13,
+              pos_weight: float = 1.0) -> "LinearModel":
+        m = cls(dim=dim)
+        w = np.zeros(dim, dtype=np.float64)
+        g2 = np.full(dim, 1e-8)
+        b, gb2 = 0.0, 1e-8
+        X = [hash_features(r, dim) for r in rows]
+        y = np.asarray(labels, dtype=np.float64)
+        rng = np.random.default_rng(seed)
+        for _ in range(epochs):
+            for i in rng.permutation(len(X)):
+                idx = X[i]
+                p = float(_sigmoid(float(w[idx].sum()) + b))
+                g = (p - y[i]) * (pos_weight if y[i] > 0 else 1.0)
+                if g == 0.0:
+                    continue
+                uniq, counts = np.unique(idx, return_counts=True)
+                grad = g * counts + l2 * w[uniq]
+                g2[uniq] += grad * grad
+                w[uniq] -= lr * grad / np.sqrt(g2[uniq])
+                gb2 += g * g
+                b -= lr * g / np.sqrt(gb2)
+        m.weights = w.astype(np.float32)
+        m.bias = float(b)
+        return m
+
+    # ------------------------------------------------------------------ files
+    def save(self, path: Path) -> None:
+        nz = np.flatnonzero(self.weights)
+        np.savez_compressed(path.with_suffix(".npz"), index=nz.astype(np.int64),
+                            value=self.weights[nz].astype(np.float32))
+        header = {"dim": self.dim, "bias": self.bias, "threshold": self.threshold,
+                  "meta": self.meta}
+        path.with_suffix(".json").write_text(
+            json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "LinearModel":
+        header = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        dim = int(header["dim"])
+        w = np.zeros(dim, dtype=np.float32)
+        with np.load(path.with_suffix(".npz")) as z:
+            w[z["index"]] = z["value"]
+        return cls(dim=dim, weights=w, bias=float(header["bias"]),
+                   threshold=float(header["threshold"]), meta=header.get("meta", {}))

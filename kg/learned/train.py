@@ -1,0 +1,230 @@
+"""Training of the learned layer from annotated documents (``kg model train-relations``).
+
+Input: documents with the rule layer's output (:func:`run_rules`) and a gold file in the format
+of ``../shared/gold/GUIDELINES.md``.  Labels come from the gold by surface form (a candidate is
+positive when its text is one of a gold record's forms), so no offsets are needed in the gold.
+
+Thresholds are chosen on out-of-fold scores (documents split into ``folds`` folds, each scored
+by a model trained on the others) for the best F1 of each model's decision, counting gold
+records no candidate reaches as misses; the shipped models are then trained on all documents.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..evaluate import Gold, normalize
+from ..lexicon import Lexicon
+from ..model import DocResult, Document
+from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span
+from .layer import MODEL_NAMES, select_spans
+from .linear import LinearModel
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class DocGold:
+    entities: dict[str, list[tuple[frozenset[str], bool]]] = field(default_factory=lambda: defaultdict(list))
+    pairs: dict[str, list[tuple[frozenset[str], frozenset[str], bool]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+
+def gold_by_doc(gold: Gold) -> dict[str, DocGold]:
+    out: dict[str, DocGold] = defaultdict(DocGold)
+    for r in gold.records:
+        g = out[r.doc]
+        if r.kind == "entity":
+            g.entities[r.type].append((r.norm["name"], r.optional))
+        elif r.kind == "leads_action":
+            g.pairs["leads_action"].append((r.norm["agency"], r.norm["action"], r.optional))
+            g.entities["Action"].append((r.norm["action"], r.optional))
+        elif r.kind == "in_cluster":
+            g.pairs["in_cluster"].append((r.norm["member"], r.norm["cluster"], r.optional))
+            g.entities["Cluster"].append((r.norm["cluster"], r.optional))
+    return out
+
+
+def _match(records: list[tuple], test) -> tuple[int | None, bool]:
+    """(index of the first required record matching, matched an optional one)."""
+    opt = False
+    for i, rec in enumerate(records):
+        if test(rec):
+            if not rec[-1]:
+                return i, False
+            opt = True
+    return None, opt
+
+
+@dataclass
+class Example:
+    doc: int                  # index of the document
+    feats: list[str]
+    label: int
+    key: tuple                # what the prediction is, for de-duplicated scoring
+    gold: int | None          # index of the gold record it matches (None: none required)
+    optional: bool
+
+
+def entity_examples(i: int, cands: DocCandidates, g: DocGold) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = defaultdict(list)
+    for grp in cands.entity_groups():
+        x = normalize(grp.text)
+        gi, opt = _match(g.entities.get(grp.type, []), lambda r: x in r[0])
+        out[grp.type].append(Example(i, grp.feats, int(gi is not None or opt), (grp.type, x), gi, opt))
+    return out
+
+
+def span_examples(i: int, spans: list[Span], g: DocGold) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = defaultdict(list)
+    for sp in spans:
+        x = normalize(sp.text)
+        gi, opt = _match(g.entities.get(sp.type, []), lambda r: x in r[0])
+        out[sp.type].append(Example(i, sp.feats, int(gi is not None or opt), (sp.type, x), gi, opt))
+    return out
+
+
+def pair_examples(i: int, pairs: list[Pair], g: DocGold) -> dict[str, list[Example]]:
+    out: dict[str, list[Example]] = defaultdict(list)
+    for p in pairs:
+        a, b = normalize(p.a_text), normalize(p.b_text)
+        gi, opt = _match(g.pairs.get(p.relation, []), lambda r: a in r[0] and b in r[1])
+        out[p.relation].append(Example(i, p.feats, int(gi is not None or opt), (p.relation, a, b), gi, opt))
+    return out
+
+
+def required(g: DocGold, name: str) -> int:
+    if name in ("leads_action", "in_cluster"):
+        return sum(1 for r in g.pairs.get(name, []) if not r[-1])
+    return len({r[0] for r in g.entities.get(name, []) if not r[-1]})
+
+
+def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
+                   beta: float = 1.0) -> tuple[float, dict]:
+    """The threshold with the best F-beta over de-duplicated predictions (per document and key)."""
+    order = sorted(range(len(examples)), key=lambda k: -scores[k])
+    seen_keys: set[tuple] = set()
+    matched: set[tuple] = set()
+    tp = fp = 0
+    best = (0.5, {"f": 0.0, "p": 0.0, "r": 0.0})
+    b2 = beta * beta
+    for k in order:
+        ex = examples[k]
+        key = (ex.doc,) + ex.key
+        if key not in seen_keys:
+            seen_keys.add(key)
+            if ex.gold is not None and (ex.doc, ex.gold) not in matched:
+                matched.add((ex.doc, ex.gold))
+                tp += 1
+            elif not ex.optional and ex.gold is None:
+                fp += 1
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        f = (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
+        if f > best[1]["f"]:
+            best = (max(0.02, scores[k] - 1e-6), {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)})
+    return best
+
+
+def _folds(n: int, k: int) -> list[int]:
+    return [i % k for i in range(n)]
+
+
+def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[float]:
+    scores = [0.0] * len(examples)
+    for f in range(k):
+        tr = [e for e in examples if fold_of[e.doc] != f]
+        m = LinearModel.train([e.feats for e in tr], [e.label for e in tr], **kw)
+        for j, e in enumerate(examples):
+            if fold_of[e.doc] == f:
+                scores[j] = m.score(e.feats)
+    return scores
+
+
+def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
+          rule_features: bool = True, folds: int = 4, epochs: int = 12, log: Log | None = None) -> dict:
+    """Train every model of the learned layer on ``data`` and write them to ``out_dir``."""
+    say = log or (lambda s: None)
+    t0 = time.perf_counter()
+    gb = gold_by_doc(gold)
+    golds = [gb.get(d.id, DocGold()) for d, _ in data]
+    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features) for d, r in data]
+    fold_of = _folds(len(data), folds)
+    report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
+                    "epochs": epochs, "models": {}}
+    models: dict[str, LinearModel] = {}
+
+    def fit(name: str, examples: list[Example], beta: float = 1.0) -> list[float]:
+        n_gold = sum(required(g, name) for g in golds)
+        oof = _oof(examples, fold_of, folds, epochs=epochs)
+        thr, stats = best_threshold(examples, oof, n_gold, beta)
+        m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs)
+        m.threshold = thr
+        m.meta = {"examples": len(examples), "positives": sum(e.label for e in examples),
+                  "gold": n_gold, "out_of_fold": stats}
+        models[name] = m
+        report["models"][name] = {"threshold": round(thr, 4), **m.meta}
+        say(f"{name}: {len(examples)} candidates, {m.meta['positives']} positive, "
+            f"out-of-fold P {stats['p']:.3f} R {stats['r']:.3f} F {stats['f']:.3f} at {thr:.3f}")
+        return oof
+
+    # entities
+    ent: dict[str, list[Example]] = defaultdict(list)
+    for i, (c, g) in enumerate(zip(cands, golds)):
+        for typ, exs in entity_examples(i, c, g).items():
+            ent[typ].extend(exs)
+    for typ in ENTITY_TYPES:
+        fit(typ, ent[typ])
+
+    # spans (recall-leaning: the pair model filters again)
+    doc_spans = [c.spans() for c in cands]
+    sp_ex: dict[str, list[Example]] = defaultdict(list)
+    sp_ref: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, (spans, g) in enumerate(zip(doc_spans, golds)):
+        for typ, exs in span_examples(i, spans, g).items():
+            sp_ex[typ].extend(exs)
+        for j, sp in enumerate(spans):
+            sp_ref[sp.type].append((i, j))
+    oof_span: dict[tuple[int, int], float] = {}
+    for typ in ("Action", "Cluster"):
+        oof = fit(typ, sp_ex[typ], beta=2.0)
+        for (i, j), s in zip(sp_ref[typ], oof):
+            oof_span[(i, j)] = s
+
+    # pairs over the spans the out-of-fold span models keep
+    thresholds = {t: models[t].threshold for t in ("Action", "Cluster")}
+    pr_ex: dict[str, list[Example]] = defaultdict(list)
+    for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
+        kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
+        pairs = c.pairs([sp for sp, _ in kept if sp.type == "Action"],
+                        [sp for sp, _ in kept if sp.type == "Cluster"])
+        for rel, exs in pair_examples(i, pairs, g).items():
+            pr_ex[rel].extend(exs)
+    for rel in ("leads_action", "in_cluster"):
+        fit(rel, pr_ex[rel])
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in MODEL_NAMES:
+        models[name].save(out_dir / name)
+    report["seconds"] = round(time.perf_counter() - t0, 1)
+    manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "report": report}
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
+                                                      sort_keys=True) + "\n", encoding="utf-8")
+    return report
+
+
+def run_rules(docs: Sequence[Document], lexicon: Lexicon, tagger, progress: Callable[[int, int], None] | None = None
+              ) -> list[tuple[Document, DocResult]]:
+    """The rule layer's output for each document (NER + kg.relations.extract)."""
+    from ..relations import extract
+    out = []
+    for k, d in enumerate(docs):
+        out.append((d, extract(d, tagger.tag(d), lexicon)))
+        if progress is not None:
+            progress(k + 1, len(docs))
+    return out
