@@ -198,6 +198,42 @@ def eval_cmd(
         render(report, console, details=details)
 
 
+def train_relations_cmd(
+    corpus: Path = typer.Option(..., help="Annotated documents (e.g. ../shared/realpages/train/docs)."),
+    gold: Path = typer.Option(..., help="Their gold JSONL (GUIDELINES.md)."),
+    out: Path = typer.Option(Path("kg/models/relations"), help="Model directory to write."),
+    rule_features: bool = typer.Option(True, help="Let the models see what the rules found "
+                                                   "(--no-rule-features: the 'model only' ablation)."),
+    folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
+    epochs: int = typer.Option(12, help="Training epochs of each model."),
+) -> None:
+    """Train the learned relation layer (entity, span and pair models) on annotated documents."""
+    from .evaluate import load_gold
+    from .learned.train import run_rules, train
+    from .lexicon import Lexicon
+    from .ner import DEFAULT_MODEL_DIR, NerTagger
+    from .ingest import read_corpus
+
+    def warn(e: InputError) -> None:
+        err_console.print(f"[yellow]skipped[/] {e.path}: {e.problem}", highlight=False)
+
+    try:
+        gold_records = load_gold(gold)
+        docs = read_corpus([corpus], on_error=warn)
+        if not docs:
+            fail(f"no readable .txt/.md documents in {corpus}")
+        lexicon = Lexicon.load()
+        tagger = NerTagger.load(DEFAULT_MODEL_DIR)
+        with _progress() as bar:
+            task = bar.add_task("rules", total=len(docs))
+            data = run_rules(docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
+        report = train(data, gold_records, lexicon, out, rule_features=rule_features, folds=folds,
+                       epochs=epochs, log=lambda s: err_console.print(s, highlight=False))
+    except KgError as e:
+        fail(str(e))
+    console.print(f"wrote {out} ({report['documents']} documents, {report['seconds']} s)")
+
+
 def _register_subcommands() -> None:
     from .neo4j_export import neo4j_load_command
     from .ner_train import model_app
@@ -207,7 +243,9 @@ def _register_subcommands() -> None:
     neo4j_app = typer.Typer(help="Load a built graph into Neo4j over Bolt.", no_args_is_help=True)
     neo4j_app.command("load")(neo4j_load_command)
     app.add_typer(neo4j_app, name="neo4j")
-    app.add_typer(model_app, name="model", help="Train and evaluate kg's HanLP NER model.")
+    model_app.command("train-relations")(train_relations_cmd)
+    app.add_typer(model_app, name="model", help="Train and evaluate kg's HanLP NER model and its "
+                                                "learned relation layer.")
 
 
 _register_subcommands()

@@ -54,7 +54,7 @@ _KINDS: dict[str, set[str]] = {
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self", "source_label"},
     "ingest.tsv": {"dateline_source"},
-    "candidates.tsv": {"action_head", "cluster_head"},
+    "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),

@@ -330,6 +330,17 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             for f in forms:
                 short_of[r.doc_id].setdefault(f, _norm(m.text))
 
+    # ---- a place written with and without its administrative suffix in one document
+    # (浙江 / 浙江省) is one place, named by the longer form
+    long_place: dict[str, dict[str, str]] = defaultdict(dict)
+    place_suffixes = lex.words("places", "suffix")
+    for r in results:
+        names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
+        for x in names:
+            longer = [x + sfx for sfx in place_suffixes if x + sfx in names]
+            if longer:
+                long_place[r.doc_id][x] = longer[0]
+
     def canon_of(typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype)"""
         c = canons.get(doc_id) or _Canon(lex, None, None)
@@ -377,6 +388,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         if typ == "Project":
             core = bare[:-2] if bare.endswith("项目") and len(bare) > 4 else bare
             return f"{core}@{city}", bare, None
+        if typ == "Place":
+            bare = long_place.get(doc_id, {}).get(bare, bare)
         return bare, bare, subtype
 
     entities: dict[str, Entity] = {}

@@ -28,7 +28,8 @@ from ..model import DocResult, Document, Mention
 # characters that end a clause: a candidate name never spans one
 _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
-_MAX_BODY = {"Action": 24, "Cluster": 14}
+_MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
+_MAX_ITEM = 16
 _WINDOW = {"leads_action": (160, 160), "in_cluster": (700, 120)}   # (member after, before)
 ENTITY_TYPES = ("Person", "Organization", "Place")
 
@@ -42,12 +43,17 @@ class Span:
     start: int
     end: int
     text: str
-    type: str                 # Action or Cluster
-    head: str                 # head word, "" for a quoted / rule span
+    type: str                 # Action, Cluster or Member (an enterprise or project of a cluster)
+    head: str                 # head word, "" for a quoted / rule span / list item
     group: tuple              # spans of one group compete: the best one wins
     rule: bool = False
     quoted: bool = False
+    member_type: str = ""     # Member only: Project or Organization
     feats: list[str] = field(default_factory=list)
+
+    def as_mention(self, doc_id: str) -> Mention:
+        sub = None if self.member_type == "Project" else "enterprise"
+        return Mention(doc_id, 0, self.start, self.end, self.text, self.member_type, sub, "learned")
 
 
 @dataclass
@@ -183,12 +189,14 @@ class DocCandidates:
             for mq in re.finditer(re.escape(op) + "([^" + re.escape(op + cl) + "\n]{2,40})" + re.escape(cl), t):
                 s, e = mq.start(1), mq.end(1)
                 add(s, e, "Action", "", ("quote", s), quoted=True)
-                rest = t[mq.end():mq.end() + 6]
-                for h in action_heads:
-                    if rest.startswith(h):
-                        # “X”行动 -> the name runs over the closing quote
-                        add(mq.start(), mq.end() + len(h), "Action", h, ("quote", s), quoted=True)
+                # “X”行动, “X”专项行动 -> the name runs over the closing quote and its head words
+                k = mq.end()
+                while True:
+                    h = next((h for h in action_heads if t.startswith(h, k)), None)
+                    if h is None:
                         break
+                    k += len(h)
+                    add(mq.start(), k, "Action", h, ("quote", s), quoted=True)
         for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
             for h in heads:
                 for mh in re.finditer(re.escape(h), t):
@@ -198,11 +206,57 @@ class DocCandidates:
                     lo = max(c0, mh.start() - _MAX_BODY[typ])
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
                         add(s, e, typ, h, (typ, e))
+        self._member_spans(add)
+        project_heads = self.lex.words("candidates", "project_head")
         for sp in out:
-            sp.feats = self._span_feats(sp)
+            if sp.type == "Member":
+                sp.member_type = "Project" if sp.text.endswith(tuple(project_heads)) else "Organization"
+        cluster_pos = sorted(mh.start() for h in cluster_heads for mh in re.finditer(re.escape(h), t))
+        for sp in out:
+            sp.feats = self._span_feats(sp, cluster_pos)
         return out
 
-    def _span_feats(self, sp: Span) -> list[str]:
+    def _member_spans(self, add) -> None:
+        """Enterprise / project candidates: names ending in a member head word (every start in
+        the clause), and the items of 、-lists (the first item: every start; the last: cut at a
+        list-end word, else every end)."""
+        t = self.t
+        heads = self.lex.words("candidates", "project_head") + self.lex.words("candidates", "enterprise_head")
+        for h in heads:
+            for mh in re.finditer(re.escape(h), t):
+                e = mh.end()
+                lo = max(self.clause_start(mh.start()), mh.start() - _MAX_BODY["Member"])
+                for st in range(lo, mh.start()):
+                    add(st, e, "Member", h, ("Member", e))
+        ends = self.lex.words("candidates", "list_end")
+        seps = [k for k, c in enumerate(t) if c == "、"]
+        sepset = set(seps)
+        for k in seps:
+            # the item before k
+            i = k
+            while i > 0 and t[i - 1] not in _CLAUSE_END and k - i < _MAX_ITEM:
+                i -= 1
+            first = i == 0 or t[i - 1] != "、"
+            if first:
+                for st in range(i, k - 1):
+                    add(st, k, "Member", "", ("item", k))
+            else:
+                add(i, k, "Member", "", ("item", k))
+            # the item after k, when it is the last one
+            j = k + 1
+            while j < len(t) and t[j] not in _CLAUSE_END and j - k <= _MAX_ITEM:
+                j += 1
+            if j < len(t) and t[j] in sepset:
+                continue
+            seg = t[k + 1:j]
+            cut = min((seg.find(w) for w in ends if seg.find(w) >= 2), default=-1)
+            if cut >= 2:
+                add(k + 1, k + 1 + cut, "Member", "", ("item", k + 1))
+            else:
+                for en in range(k + 3, j + 1):
+                    add(k + 1, en, "Member", "", ("item", k + 1))
+
+    def _span_feats(self, sp: Span, cluster_pos: list[int]) -> list[str]:
         t = self.t
         K = sp.type[:3]
         x = sp.text
@@ -226,7 +280,14 @@ class DocCandidates:
             f.append(f"S:{K}:c={c}")
         for i in range(len(body) - 1):
             f.append(f"S:{K}:bg={body[i:i + 2]}")
+        if sp.type == "Member":
+            f.append(f"S:{K}:mtype={sp.member_type}")
+            j = bisect.bisect_left(cluster_pos, sp.start - 300)
+            if j < len(cluster_pos) and cluster_pos[j] <= sp.end + 100:
+                f.append(f"S:{K}:near_cluster")
         for m in self.result.mentions:
+            if m.type in ("Organization", "Project") and (m.start, m.end) == (sp.start, sp.end):
+                f.append(f"S:{K}:is={m.type}")
             if m.type in ("Place", "Organization") and m.start == sp.start and m.end < sp.end:
                 f.append(f"S:{K}:starts_with={m.type}")
             if m.type in ("Place", "Organization") and m.end == sp.start:
@@ -234,10 +295,11 @@ class DocCandidates:
         return f
 
     # ------------------------------------------------------------------ pairs
-    def pairs(self, actions: list[Span], clusters: list[Span]) -> list[Pair]:
+    def pairs(self, actions: list[Span], clusters: list[Span], members: list[Span] = ()) -> list[Pair]:
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]
-        members = orgs + [m for m in self.result.mentions if m.type == "Project"]
+        members = orgs + [m for m in self.result.mentions if m.type == "Project"] \
+            + [sp.as_mention(self.doc.id) for sp in members]
         title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
         out: list[Pair] = []
         for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
@@ -306,7 +368,18 @@ class DocCandidates:
             f.append(f"R:{R}:nearest_before")
         ctx_l = t[max(0, a.start - 1):a.start]
         ctx_r = t[a.end:a.end + 1]
-        f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}"]
+        f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}", f"R:{R}:al2={t[max(0, a.start - 2):a.start]}",
+              f"R:{R}:ar2={t[a.end:a.end + 2]}", f"R:{R}:bl2={t[max(0, b.start - 2):b.start]}",
+              f"R:{R}:br2={t[b.end:b.end + 2]}", f"R:{R}:b_e2={b.text[-2:]}"]
+        # the same words around the other occurrences of the agency / member in the document
+        for mo in re.finditer(re.escape(a.text), t):
+            if mo.start() != a.start:
+                f.append(f"R:{R}:oar2={t[mo.end():mo.end() + 2]}")
+                f.append(f"R:{R}:oal2={t[max(0, mo.start() - 2):mo.start()]}")
+        if a_first and d <= 40:
+            f.append(f"R:{R}:a_then_b_close")
+        if not a_first and d <= 40:
+            f.append(f"R:{R}:b_then_a_close")
         if ctx_l == "、" or ctx_r == "、":
             f.append(f"R:{R}:a_listed")
         sent = self.doc.sentences[self.sent_of(b.start)].text if self.doc.sentences else ""

@@ -9,9 +9,10 @@
    above the threshold is kept, overlaps go to the higher score, and each kept span becomes a
    mention;
 3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
-   those above the threshold are the document's facts of these two relations (the rules'
-   own facts of them are candidates like any other, with a feature saying the rules found them).
-   A member keeps its best cluster only.
+   the rules' own facts of them are candidates like any other, with a feature saying the rules
+   found them.  Those above the threshold are added where the rules found no fact of that
+   relation in the document (``mode = "backoff"``, the default), or replace the rules' facts
+   (``mode = "replace"``).  A member keeps its best cluster only.
 
 Deterministic: same document, same models, same output.
 """
@@ -27,7 +28,8 @@ from .candidates import ENTITY_TYPES, DocCandidates, Span
 from .linear import LinearModel
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
-MODEL_NAMES = ENTITY_TYPES + ("Action", "Cluster", "leads_action", "in_cluster")
+SPAN_TYPES = ("Action", "Cluster", "Member")
+MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
 
 
@@ -56,6 +58,7 @@ class LearnedLayer:
         self.lex = lexicon
         self.meta = meta
         self.rule_features = bool(meta.get("rule_features", True))
+        self.mode = "backoff"       # or "replace": the learned facts replace the rules' own
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -89,24 +92,23 @@ class LearnedLayer:
                      or not any(a.text in dropped_texts for a in f.args.values())]
 
         # 2. spans
-        if "Action" not in self.models or "Cluster" not in self.models:
+        if any(k not in self.models for k in SPAN_TYPES):
             return DocResult(result.doc_id, mentions, facts)
         spans = cands.spans()
         scores = [self.models[sp.type].score(sp.feats) for sp in spans]
-        thresholds = {k: self.models[k].threshold for k in ("Action", "Cluster")}
+        thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         for sp, p in kept:
-            if (sp.type, sp.start, sp.end) not in have:
+            # a member becomes an entity through the facts that name it
+            if sp.type != "Member" and (sp.type, sp.start, sp.end) not in have:
                 sent = doc.sentence_at(sp.start)
                 mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
                                         sp.type, None, EXTRACTOR, round(p, 4)))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs
-        actions = [sp for sp, _ in kept if sp.type == "Action"]
-        clusters = [sp for sp, _ in kept if sp.type == "Cluster"]
-        pairs = cands.pairs(actions, clusters)
+        pairs = cands.pairs(*([sp for sp, _ in kept if sp.type == t] for t in SPAN_TYPES))
         new: list[tuple[float, Fact]] = []
         best_cluster: dict[str, tuple[float, int]] = {}
         for p in pairs:
@@ -131,8 +133,11 @@ class LearnedLayer:
                     new[cur[1]] = (0.0, new[cur[1]][1])       # replaced by a better cluster
                 best_cluster[p.a_text] = (s, len(new))
             new.append((s, Fact(p.relation, args, ev, EXTRACTOR, round(s, 4))))
-        facts = [f for f in facts if f.relation not in ("leads_action", "in_cluster")]
-        facts += [f for s, f in new if s > 0.0]
+        # the rules' facts stand; the learned ones fill a relation the rules found nothing of
+        # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
+        # documents the rules were written for more than it gains on real pages)
+        ruled = {f.relation for f in facts}
+        facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
 
 

@@ -42,11 +42,12 @@ def gold_by_doc(gold: Gold) -> dict[str, DocGold]:
         if r.kind == "entity":
             g.entities[r.type].append((r.norm["name"], r.optional))
         elif r.kind == "leads_action":
-            g.pairs["leads_action"].append((r.norm["agency"], r.norm["action"], r.optional))
+            g.pairs["leads_action"].append((r.norm["agency"], r.norm["action"], None, r.optional))
             g.entities["Action"].append((r.norm["action"], r.optional))
         elif r.kind == "in_cluster":
-            g.pairs["in_cluster"].append((r.norm["member"], r.norm["cluster"], r.optional))
+            g.pairs["in_cluster"].append((r.norm["member"], r.norm["cluster"], r.member_type, r.optional))
             g.entities["Cluster"].append((r.norm["cluster"], r.optional))
+            g.entities["Member"].append((r.norm["member"], r.optional))
     return out
 
 
@@ -93,7 +94,8 @@ def pair_examples(i: int, pairs: list[Pair], g: DocGold) -> dict[str, list[Examp
     out: dict[str, list[Example]] = defaultdict(list)
     for p in pairs:
         a, b = normalize(p.a_text), normalize(p.b_text)
-        gi, opt = _match(g.pairs.get(p.relation, []), lambda r: a in r[0] and b in r[1])
+        mt = None if p.relation == "leads_action" else ("Project" if p.a_type == "Project" else "Enterprise")
+        gi, opt = _match(g.pairs.get(p.relation, []), lambda r: a in r[0] and b in r[1] and r[2] == mt)
         out[p.relation].append(Example(i, p.feats, int(gi is not None or opt), (p.relation, a, b), gi, opt))
     return out
 
@@ -129,6 +131,10 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
         if f > best[1]["f"]:
             best = (max(0.02, scores[k] - 1e-6), {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)})
     return best
+
+
+def _by_type(kept, typ: str) -> list[Span]:
+    return [sp for sp, _ in kept if sp.type == typ]
 
 
 def _folds(n: int, k: int) -> list[int]:
@@ -191,18 +197,17 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         for j, sp in enumerate(spans):
             sp_ref[sp.type].append((i, j))
     oof_span: dict[tuple[int, int], float] = {}
-    for typ in ("Action", "Cluster"):
+    for typ in ("Action", "Cluster", "Member"):
         oof = fit(typ, sp_ex[typ], beta=2.0)
         for (i, j), s in zip(sp_ref[typ], oof):
             oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
-    thresholds = {t: models[t].threshold for t in ("Action", "Cluster")}
+    thresholds = {t: models[t].threshold for t in ("Action", "Cluster", "Member")}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
-        pairs = c.pairs([sp for sp, _ in kept if sp.type == "Action"],
-                        [sp for sp, _ in kept if sp.type == "Cluster"])
+        pairs = c.pairs(*(_by_type(kept, t) for t in ("Action", "Cluster", "Member")))
         for rel, exs in pair_examples(i, pairs, g).items():
             pr_ex[rel].extend(exs)
     for rel in ("leads_action", "in_cluster"):

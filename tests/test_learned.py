@@ -1,0 +1,193 @@
+"""The learned relation layer on hand-made mentions and invented sentences (no NER model):
+the linear model, candidate generation, span selection, applying models, training end to end,
+and the place alias merge of resolution."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kg.evaluate import load_gold
+from kg.ingest import prepare_text
+from kg.learned.candidates import DocCandidates
+from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
+from kg.learned.linear import LinearModel, hash_features
+from kg.learned.train import train
+from kg.model import Arg, DocResult, Evidence, Fact, Mention
+from kg.resolve import resolve
+
+
+def mention(doc, text, typ, sub=None, source="hanlp", nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    return Mention(doc.id, 0, start, start + len(text), text, typ, sub, source)
+
+
+# -- the linear model --------------------------------------------------------------------------
+
+def test_linear_model_learns_deterministically_and_round_trips(tmp_path):
+    rows = [["bias", "good"]] * 20 + [["bias", "bad"]] * 20
+    labels = [1] * 20 + [0] * 20
+    a = LinearModel.train(rows, labels, dim=1 << 12, epochs=5)
+    b = LinearModel.train(rows, labels, dim=1 << 12, epochs=5)
+    assert np.array_equal(a.weights, b.weights) and a.bias == b.bias
+    assert a.score(["bias", "good"]) > 0.9 > 0.1 > a.score(["bias", "bad"])
+    a.threshold = 0.42
+    a.save(tmp_path / "m")
+    c = LinearModel.load(tmp_path / "m")
+    assert c.threshold == 0.42 and c.score(["bias", "good"]) == pytest.approx(a.score(["bias", "good"]))
+    assert hash_features(["x", "x"], 64).tolist()[0] == hash_features(["x"], 64).tolist()[0]
+
+
+# -- candidates --------------------------------------------------------------------------------
+
+TEXT = ("青川县市场监管局启动“护苗2031”专项行动，由县教育局牵头。\n"
+        "全县着力打造竹木加工产业集群，引进了翠岭竹业、山禾木器等企业。")
+
+
+def _doc_and_result():
+    doc = prepare_text(TEXT, "invented.txt")
+    ms = [mention(doc, "青川县市场监管局", "Organization", "government"),
+          mention(doc, "县教育局", "Organization", "government"),
+          mention(doc, "青川县", "Place")]
+    return doc, DocResult(doc.id, ms, [])
+
+
+def test_spans_from_quotes_heads_and_lists(lexicon):
+    doc, res = _doc_and_result()
+    spans = DocCandidates(doc, res, lexicon).spans()
+    by_type = {}
+    for sp in spans:
+        by_type.setdefault(sp.type, set()).add(sp.text)
+    assert "护苗2031" in by_type["Action"]                 # inside the quotes
+    assert "“护苗2031”专项行动" in by_type["Action"]        # quotes and the head after them
+    assert "竹木加工产业集群" in by_type["Cluster"]          # one of the starts before the head
+    assert {"翠岭竹业", "山禾木器"} <= by_type["Member"]      # the list items, cut at 等
+    # the spans of one head occurrence compete in one group
+    groups = {sp.group for sp in spans if sp.type == "Cluster" and sp.text.endswith("产业集群")}
+    assert len(groups) == 1
+
+
+def test_pairs_window_and_rule_flag(lexicon):
+    doc, res = _doc_and_result()
+    res.facts.append(Fact("leads_action", {"agency": Arg("县教育局", "Organization", "government"),
+                                           "action": Arg("护苗2031", "Action")},
+                          Evidence(doc.id, 0, 0, 10, ""), "rules"))
+    c = DocCandidates(doc, res, lexicon)
+    spans = c.spans()
+    action = [s for s in spans if s.text == "护苗2031"]
+    cluster = [s for s in spans if s.text == "竹木加工产业集群"]
+    members = [s for s in spans if s.text in ("翠岭竹业", "山禾木器")]
+    pairs = c.pairs(action, cluster, members)
+    leads = {(p.a_text, p.b_text): p for p in pairs if p.relation == "leads_action"}
+    assert leads[("县教育局", "护苗2031")].rule and "R:L:rule" in leads[("县教育局", "护苗2031")].feats
+    assert not leads[("青川县市场监管局", "护苗2031")].rule
+    inc = {(p.a_text, p.b_text) for p in pairs if p.relation == "in_cluster"}
+    assert {("翠岭竹业", "竹木加工产业集群"), ("山禾木器", "竹木加工产业集群")} <= inc
+    # organisations written shortly before a cluster are candidates too (the model decides)
+    assert ("县教育局", "竹木加工产业集群") in inc
+
+
+def test_select_spans_best_of_group_and_no_overlap(lexicon):
+    doc, res = _doc_and_result()
+    spans = [s for s in DocCandidates(doc, res, lexicon).spans() if s.type == "Cluster"]
+    scores = [0.9 if s.text == "竹木加工产业集群" else (0.8 if s.text == "加工产业集群" else 0.1)
+              for s in spans]
+    kept = select_spans(spans, scores, {"Cluster": 0.5})
+    assert [s.text for s, _ in kept] == ["竹木加工产业集群"]
+    assert select_spans(spans, scores, {"Cluster": 0.95}) == []
+
+
+# -- applying hand-set models ------------------------------------------------------------------
+
+def _hand_models(tmp_path, weights: dict[str, dict[str, float]], thresholds: dict[str, float]):
+    for name in MODEL_NAMES:
+        m = LinearModel(dim=1 << 12)
+        m.bias = -5.0
+        for feat, w in weights.get(name, {}).items():
+            m.weights[hash_features([feat], m.dim)[0]] += w
+        m.threshold = thresholds.get(name, 0.5)
+        m.save(tmp_path / name)
+    (tmp_path / "manifest.json").write_text(json.dumps({"models": list(MODEL_NAMES)}), encoding="utf-8")
+
+
+def test_layer_applies_models_with_backoff(tmp_path, lexicon):
+    _hand_models(tmp_path, {
+        "Person": {"E:Per": 10}, "Organization": {"E:Org": 10},      # keep every person / org
+        "Place": {},                                                  # drop every place
+        "Action": {"S:Act:quoted": 10}, "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
+        "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 1},
+        "leads_action": {"R:L:bg=牵头": 4, "R:L:ar2=牵头": 10},
+        "in_cluster": {"R:C:nearest_before": 10},
+    }, {})
+    doc, res = _doc_and_result()
+    res.facts.append(Fact("located_in", {"entity": Arg("县教育局", "Organization"), "place": Arg("青川县", "Place")},
+                          Evidence(doc.id, 0, 0, 4, ""), "rules"))
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert not any(m.type == "Place" for m in out.mentions)
+    assert not any(f.relation == "located_in" for f in out.facts)      # it named a dropped place
+    leads = {(f.args["agency"].text, f.args["action"].text) for f in out.facts if f.relation == "leads_action"}
+    assert ("县教育局", "护苗2031") in leads
+    assert all(f.extractor == "learned" for f in out.facts if f.relation == "leads_action")
+    inc = {(f.args["member"].text, f.args["cluster"].text) for f in out.facts if f.relation == "in_cluster"}
+    assert ("翠岭竹业", "竹木加工产业集群") in inc
+    # back-off: where the rules stated a relation in the document, their facts stand alone
+    res.facts.append(Fact("leads_action", {"agency": Arg("青川县市场监管局", "Organization"),
+                                           "action": Arg("护苗2031", "Action")},
+                          Evidence(doc.id, 0, 0, 10, ""), "rules"))
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert [f.extractor for f in out.facts if f.relation == "leads_action"] == ["rules"]
+
+
+def test_missing_model_is_a_clear_error(tmp_path, lexicon):
+    from kg.model import KgError
+    with pytest.raises(KgError, match="manifest.json missing"):
+        LearnedLayer.load(tmp_path, lexicon)
+
+
+# -- training end to end on invented pages -----------------------------------------------------
+
+PAGES = [
+    ("a.txt", "东川区文旅局启动“清风2030”专项行动，由区文旅局牵头。", "区文旅局", "清风2030", "东川区"),
+    ("b.txt", "南岭县商务局启动“暖阳2029”专项行动，由县商务局牵头。", "县商务局", "暖阳2029", "南岭县"),
+    ("c.txt", "北塘区科技局启动“启明2028”专项行动，由区科技局牵头。", "区科技局", "启明2028", "北塘区"),
+    ("d.txt", "西湾县农业局启动“丰禾2027”专项行动，由县农业局牵头。", "县农业局", "丰禾2027", "西湾县"),
+]
+
+
+def test_train_writes_models_that_reproduce_their_gold(tmp_path, lexicon):
+    data, gold = [], []
+    for doc_id, text, agency, action, place in PAGES:
+        doc = prepare_text(text, doc_id)
+        first_org = text[:text.index("启动")]
+        ms = [mention(doc, first_org, "Organization", "government"),
+              mention(doc, agency, "Organization", "government"),
+              mention(doc, place, "Place")]
+        data.append((doc, DocResult(doc_id, ms, [])))
+        gold += [{"doc": doc_id, "kind": "doc", "exhaustive": ["Organization", "Place", "leads_action"]},
+                 {"doc": doc_id, "kind": "entity", "type": "Organization", "name": [first_org]},
+                 {"doc": doc_id, "kind": "entity", "type": "Organization", "name": [agency]},
+                 {"doc": doc_id, "kind": "entity", "type": "Place", "name": [place]},
+                 {"doc": doc_id, "kind": "leads_action", "agency": [agency], "action": [action]}]
+    gpath = tmp_path / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    report = train(data, load_gold(gpath), lexicon, tmp_path / "model", folds=2, epochs=8)
+    assert report["documents"] == 4 and report["models"]["leads_action"]["positives"] >= 4
+    layer = LearnedLayer.load(tmp_path / "model", lexicon)
+    doc, res = data[0]
+    out = layer.apply(doc, res)
+    leads = {(f.args["agency"].text, f.args["action"].text) for f in out.facts if f.relation == "leads_action"}
+    assert ("区文旅局", "清风2030") in leads
+
+
+# -- resolution: one place with and without its suffix ------------------------------------------
+
+def test_place_with_and_without_suffix_is_one_place(lexicon):
+    doc = prepare_text("汀州省代表团到访。汀州是农业大省。", "p.txt")
+    res = DocResult(doc.id, [mention(doc, "汀州省", "Place"), mention(doc, "汀州", "Place", nth=1)], [])
+    entities, _facts = resolve([doc], [res], lexicon)
+    places = [e for e in entities.values() if e.type == "Place"]
+    assert [p.name for p in places] == ["汀州省"] and places[0].aliases == {"汀州"}
