@@ -497,15 +497,23 @@ def competency_queries(queries_dir: Optional[Path] = None) -> list[dict[str, str
         return out
     for p in sorted(d.glob("*.rq")):
         text = p.read_text(encoding="utf-8")
-        question, notes = "", []
+        fields: list[list[str]] = []          # [key, text] of the header's "# Key: text" lines
         for line in text.splitlines():
             if not line.startswith("#"):
                 break
             body = line[1:].strip()
-            if body.lower().startswith("question:"):
-                question = body.split(":", 1)[1].strip()
-            elif body and not body.lower().startswith("run:"):
-                notes.append(body)
+            m = re.match(r"([A-Za-z]+):\s*(.*)", body)
+            if m and not line[1:].startswith("   "):
+                fields.append([m.group(1).lower(), m.group(2)])
+            elif fields and body:
+                fields[-1][1] += " " + body     # an indented continuation line
+        info = {k: v for k, v in fields}
+        q = info.pop("question", "")
+        cut = q.find("?") + 1 or q.find("？") + 1 or len(q)
+        question, rest = q[:cut].strip(), q[cut:].strip()
+        info.pop("run", None)
+        notes = [rest] if rest else []
+        notes += [f"{k.capitalize()}: {v}" for k, v in info.items()]
         out.append({"name": p.stem, "question": question or p.stem, "notes": " ".join(notes),
                     "query": text})
     return out

@@ -39,6 +39,8 @@ function initCy() {
   state.cy = cytoscape({
     container: $("#cy"),
     wheelSensitivity: 0.3,
+    maxZoom: 1.4,
+    minZoom: 0.1,
     style: [
       { selector: "node", style: {
         "background-color": (n) => COLORS[n.data("type")] || "#999",
@@ -143,7 +145,7 @@ async function showDocument(id, start, end) {
   view.replaceChildren(el("div", { class: "doc-head" }, `Document ${d.name}`),
     el("div", { class: "meta" }, `${d.path || ""} · ${d.encoding || ""} · ${d.chars} characters` +
       (d.span ? ` · span ${d.span[0]}–${d.span[1]}` : "")),
-    d.error ? el("p", { class: "error" }, d.error) : null, text);
+    ...(d.error ? [el("p", { class: "error" }, d.error)] : []), text);
   const mark = text.querySelector("mark");
   if (mark) text.scrollTop = Math.max(0, mark.offsetTop - text.offsetTop - 60);
 }
@@ -223,9 +225,9 @@ async function loadQueries() {
   try { qs = await api("/api/queries"); } catch (err) { showError($("#query-list"), err); return; }
   $("#query-list").replaceChildren(...qs.map((q) => el("button", {
     type: "button", title: q.notes, "data-name": q.name,
-    onclick: () => { $("#query-text").value = q.query; runQuery(); },
+    onclick: () => { $("#query-text").value = q.query; $("#query-notes").textContent = q.notes; runQuery(); },
   }, q.question)));
-  if (qs.length) $("#query-text").value = qs[0].query;
+  if (qs.length) { $("#query-text").value = qs[0].query; $("#query-notes").textContent = qs[0].notes; }
 }
 
 // ---- start -------------------------------------------------------------------------------
