@@ -186,3 +186,28 @@ def test_export_errors_and_cli(built_sample, tmp_path):
     assert (tmp_path / "imp" / "nodes.csv").is_file()
     r = CliRunner().invoke(app, ["export", str(tmp_path / "none"), "--format", "graphml"])
     assert r.exit_code == 1 and "error:" in r.output and "Traceback" not in r.output
+
+
+def test_style_grass_covers_every_label_and_type():
+    """cypher/style.grass: one rule (colour + caption) per label and relationship type kg
+    writes; no comments (Neo4j Browser's GraSS parser has none)."""
+    import re
+
+    from kg.neo4j_export import ENTITY_LABEL, NODE_LABELS, SUBTYPE_LABELS
+
+    text = (Path(__file__).resolve().parents[1] / "cypher" / "style.grass").read_text(encoding="utf-8")
+    assert "/*" not in text and "//" not in text
+    rules = dict(re.findall(r"([\w.]+)\s*\{((?:[^{}]|\{\w+\})*)\}", text))
+    labels = {*NODE_LABELS.values(), ENTITY_LABEL, *SUBTYPE_LABELS.values()}
+    colours = {}
+    for label in labels:
+        body = rules[f"node.{label}"]
+        assert 'caption: "{name}"' in body
+        colours[label] = re.search(r"\bcolor:\s*(#[0-9A-Fa-f]{6})", body).group(1)
+    assert len(set(colours.values())) == len(labels)          # one colour per label
+    for rel in REL_TYPES.values():
+        assert 'caption: "<type>"' in rules[f"relationship.{rel}"]
+    # :Entity before the primary labels, the organisation subtypes after :Organization
+    order = [m for m in re.findall(r"node\.(\w+)", text)]
+    assert order.index(ENTITY_LABEL) < order.index("Person")
+    assert all(order.index(s) > order.index("Organization") for s in SUBTYPE_LABELS.values())
