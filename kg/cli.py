@@ -195,12 +195,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port (0 = any free port)."),
     max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows a SPARQL answer holds."),
+    cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
+                                       help="Let browser SPARQL clients from ORIGIN (or *) call /sparql."),
 ) -> None:
     """Serve the graph: explorer at /, SPARQL 1.1 endpoint at /sparql (read-only)."""
     from .serve import make_server
 
     try:
-        server = make_server(out, host, port, max_rows=max_rows, quiet=False)
+        server = make_server(out, host, port, max_rows=max_rows, quiet=False, cors=cors)
     except KgError as e:
         fail(str(e))
     err_console.print(f"kg serve: explorer {server.url}  SPARQL {server.url}sparql  (Ctrl-C stops)",

@@ -536,8 +536,9 @@ class KgServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, out_dir: Path, host: str, port: int, max_rows: int = DEFAULT_MAX_ROWS,
-                 queries_dir: Optional[Path] = None, quiet: bool = True):
+                 queries_dir: Optional[Path] = None, quiet: bool = True, cors: Optional[str] = None):
         self.out_dir = Path(out_dir)
+        self.cors = cors
         self.ttl_path = self.out_dir / "graph.ttl"
         self.max_rows = max_rows
         self.queries_dir = queries_dir
@@ -619,6 +620,20 @@ class Handler(BaseHTTPRequestHandler):
             self._send(e.status, (str(e) + "\n").encode("utf-8"), "text/plain; charset=utf-8")
         else:
             self._json({"error": str(e)}, e.status)
+
+    def _cors(self) -> dict[str, str]:
+        """CORS headers for /sparql, only when the server was started with ``cors``."""
+        if not self.server.cors:
+            return {}
+        return {"Access-Control-Allow-Origin": self.server.cors,
+                "Access-Control-Expose-Headers": "X-KG-Rows, X-KG-Truncated"}
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight of a browser SPARQL client
+        if urlsplit(self.path).path != "/sparql" or not self.server.cors:
+            return self._error(ServeError(f"OPTIONS is not allowed on {self.path}", 405))
+        self._send(204, b"", "text/plain", {**self._cors(), "Access-Control-Allow-Methods": "GET, POST",
+                                             "Access-Control-Allow-Headers": "Content-Type, Accept",
+                                             "Access-Control-Max-Age": "600"})
 
     def do_HEAD(self) -> None:  # noqa: N802
         self.do_GET()
@@ -724,8 +739,7 @@ class Handler(BaseHTTPRequestHandler):
                              "serves one graph")
         ans = sparql_answer(self.server.ttl_path, query or "", self.headers.get("Accept"),
                             params.get("format", [None])[0], self.server.max_rows)
-        headers = {"X-KG-Rows": str(ans.rows), "Access-Control-Allow-Origin": "*",
-                   "Access-Control-Expose-Headers": "X-KG-Rows, X-KG-Truncated", "Vary": "Accept"}
+        headers = {"X-KG-Rows": str(ans.rows), "Vary": "Accept", **self._cors()}
         if ans.truncated:
             headers["X-KG-Truncated"] = f"max-rows={self.server.max_rows}"
         ctype_out = ans.content_type + ("; charset=utf-8" if not ans.content_type.endswith("json") else "")
@@ -734,7 +748,9 @@ class Handler(BaseHTTPRequestHandler):
 
 def make_server(out_dir: str | Path = "out", host: str = "127.0.0.1", port: int = 8000,
                 max_rows: int = DEFAULT_MAX_ROWS, queries_dir: Optional[Path] = None,
-                quiet: bool = True) -> KgServer:
+                quiet: bool = True, cors: Optional[str] = None) -> KgServer:
     """A server for the graph in ``out_dir`` (call ``serve_forever()``; port 0 = any free port).
+    ``cors``: the origin allowed to call /sparql from a browser (e.g. ``*``; default none).
     Raises :class:`ServeError` when the graph is missing or the address is taken."""
-    return KgServer(Path(out_dir), host, port, max_rows=max_rows, queries_dir=queries_dir, quiet=quiet)
+    return KgServer(Path(out_dir), host, port, max_rows=max_rows, queries_dir=queries_dir,
+                    quiet=quiet, cors=cors)

@@ -338,3 +338,20 @@ def test_make_server_port_in_use(server, built_sample):
     port = server.server_address[1]
     with pytest.raises(ServeError, match="cannot listen"):
         make_server(built_sample.out_dir, "127.0.0.1", port)
+
+
+def test_cors_only_when_asked(server, built_sample):
+    _, h, _ = fetch(server, "/sparql", params={"query": LABELS})
+    assert "Access-Control-Allow-Origin" not in h
+    srv = make_server(built_sample.out_dir, "127.0.0.1", 0, cors="*")
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        _, h, _ = fetch(srv, "/sparql", params={"query": LABELS})
+        assert h["Access-Control-Allow-Origin"] == "*"
+        req = urllib.request.Request(srv.url + "sparql", method="OPTIONS")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 204 and "POST" in r.headers["Access-Control-Allow-Methods"]
+    finally:
+        srv.shutdown()
+        srv.server_close()
