@@ -491,8 +491,8 @@ def _select_body(name: str, cols: list[str], rows: list[list]) -> str:
 # ---------------------------------------------------------------------------------------------
 def competency_queries(queries_dir: Optional[Path] = None) -> list[dict[str, str]]:
     """The ``.rq`` files of ``sparql/``: name, question (``# Question:`` line), notes, text."""
-    d = queries_dir or QUERIES_DIR
-    out = []
+    d = queries_dir or (QUERIES_DIR if QUERIES_DIR.is_dir() else Path("sparql"))
+    out: list[dict[str, str]] = []
     if not d.is_dir():
         return out
     for p in sorted(d.glob("*.rq")):

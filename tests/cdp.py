@@ -61,15 +61,29 @@ class Browser:
 
     # -- start-up --------------------------------------------------------------------------
     def _devtools_port(self) -> int:
+        """The port from chromium's "DevTools listening on ws://..." line (read by a thread, so
+        a browser that hangs silently cannot block the test past the timeout)."""
+        import queue
+        import threading
+
+        lines: "queue.Queue[str | None]" = queue.Queue()
+
+        def pump() -> None:
+            assert self.proc.stderr is not None
+            for line in self.proc.stderr:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
         deadline = time.monotonic() + self.timeout
-        seen = []
-        assert self.proc.stderr is not None
+        seen: list[str] = []
         while time.monotonic() < deadline:
-            line = self.proc.stderr.readline()
-            if not line:
-                if self.proc.poll() is not None:
-                    break
+            try:
+                line = lines.get(timeout=0.2)
+            except queue.Empty:
                 continue
+            if line is None:
+                break
             seen.append(line)
             m = re.search(r"DevTools listening on ws://[^:]+:(\d+)/", line)
             if m:
