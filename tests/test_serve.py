@@ -355,3 +355,27 @@ def test_cors_only_when_asked(server, built_sample):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_cli_serve_runs_and_answers(built_sample):
+    """`kg serve OUT --port 0` in its own process: prints its URL, answers, stops on SIGINT."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", str(built_sample.out_dir),
+                             "--port", "0"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"explorer (http://127\.0\.0\.1:\d+/)", line)
+        assert m, line
+        with urllib.request.urlopen(m.group(1) + "api/stats", timeout=10) as r:
+            assert json.load(r)["nodes"]["Person"] > 0
+        with urllib.request.urlopen(m.group(1) + "sparql?format=csv&query="
+                                    + urllib.parse.quote("ASK { ?s ?p ?o }"), timeout=10) as r:
+            assert r.read().decode().split() == ["_askResult", "true"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 0
