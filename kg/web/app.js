@@ -3,7 +3,7 @@
 "use strict";
 
 const COLORS = {
-  Person: "#d9534f", Post: "#f4c542", Organization: "#337ab7", Place: "#5cb85c",
+  Person: "#c0392b", Post: "#f4c542", Organization: "#337ab7", Place: "#5cb85c",
   Project: "#8e44ad", Action: "#e67e22", Cluster: "#16a085", Document: "#7f8c8d",
 };
 const state = { center: null, stats: null, cy: null };
