@@ -234,6 +234,54 @@ def train_relations_cmd(
     console.print(f"wrote {out} ({report['documents']} documents, {report['seconds']} s)")
 
 
+# ---- kg serve / kg export (issue 15; the code lives in kg/serve.py and kg/export.py) ----------
+@app.command()
+def serve(
+    out: Path = typer.Argument(Path("out"), help="Output directory of `kg build`."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port (0 = any free port)."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="Most rows a SPARQL answer holds."),
+    cors: Optional[str] = typer.Option(None, "--cors", metavar="ORIGIN",
+                                       help="Let browser SPARQL clients from ORIGIN (or *) call /sparql."),
+) -> None:
+    """Serve the graph: explorer at /, SPARQL 1.1 endpoint at /sparql (read-only)."""
+    from .serve import make_server
+
+    try:
+        server = make_server(out, host, port, max_rows=max_rows, quiet=False, cors=cors)
+    except KgError as e:
+        fail(str(e))
+    err_console.print(f"kg serve: explorer {server.url}  SPARQL {server.url}sparql  (Ctrl-C stops)",
+                      highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command("export")
+def export_cmd(
+    out: Path = typer.Argument(Path("out"), help="Output directory of `kg build`."),
+    format: str = typer.Option(..., "--format", "-f", metavar="graphml|neo4j-import", help="Export format."),
+    to: Optional[Path] = typer.Option(None, "--to", help="Target file (graphml, default OUT/graph.graphml) "
+                                                         "or folder (neo4j-import, default OUT/neo4j-import)."),
+) -> None:
+    """Export the graph as GraphML (Gephi, Cytoscape) or CSV for `neo4j-admin database import`."""
+    from .export import export, neo4j_import_command
+
+    try:
+        files = export(out, format, to)
+    except KgError as e:
+        fail(str(e))
+    for name, path in files.items():
+        console.print(f"wrote {name}: {path}", highlight=False)
+    if format == "neo4j-import":
+        console.print("import (Neo4j stopped, then run cypher/schema.cypher):\n  "
+                      + neo4j_import_command(files["nodes"].parent), highlight=False, soft_wrap=True)
+
+
 def _register_subcommands() -> None:
     from .neo4j_export import neo4j_load_command
     from .ner_train import model_app

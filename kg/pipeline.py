@@ -217,10 +217,14 @@ def build(
     if out is not None:
         t0 = time.perf_counter()
         out.mkdir(parents=True, exist_ok=True)
+        # originals first: graph.json never points at a missing original (kg/originals.py)
+        from .originals import STORE_DIR, prune_originals, write_originals
+        result.files["originals"] = write_originals(docs, out / STORE_DIR)
         result.files["facts"] = write_facts(facts, out / "facts.jsonl")
         result.files["graph_json"] = write_graph(G, out / "graph.json")
         if write_rdf:
             from .rdf import DEFAULT_BASE, write_turtle
             result.files["turtle"] = write_turtle(G, out / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        prune_originals(out / STORE_DIR, (d.sha256 for d in docs))
         seconds["write"] = time.perf_counter() - t0
     return result
