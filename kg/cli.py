@@ -204,6 +204,9 @@ def train_relations_cmd(
     out: Path = typer.Option(Path("kg/models/relations"), help="Model directory to write."),
     rule_features: bool = typer.Option(True, help="Let the models see what the rules found "
                                                    "(--no-rule-features: the 'model only' ablation)."),
+    mode: str = typer.Option("backoff", help="backoff: learned leads_action / in_cluster facts fill "
+                                             "what the rules found nothing of in a document; replace: "
+                                             "they replace the rules' facts."),
     folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
     epochs: int = typer.Option(12, help="Training epochs of each model."),
 ) -> None:
@@ -227,7 +230,9 @@ def train_relations_cmd(
         with _progress() as bar:
             task = bar.add_task("rules", total=len(docs))
             data = run_rules(docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
-        report = train(data, gold_records, lexicon, out, rule_features=rule_features, folds=folds,
+        if mode not in ("backoff", "replace"):
+            fail(f"--mode must be backoff or replace, not {mode!r}")
+        report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode, folds=folds,
                        epochs=epochs, log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -58,7 +58,11 @@ class LearnedLayer:
         self.lex = lexicon
         self.meta = meta
         self.rule_features = bool(meta.get("rule_features", True))
-        self.mode = "backoff"       # or "replace": the learned facts replace the rules' own
+        # "backoff": the learned facts fill relations the rules found nothing of in a document;
+        # "replace": they replace the rules' facts of leads_action / in_cluster
+        self.mode = meta.get("mode", "backoff")
+        if self.mode not in ("backoff", "replace"):
+            raise KgError(f"learned relation model: unknown mode {self.mode!r} (backoff or replace)")
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":

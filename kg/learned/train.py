@@ -153,7 +153,8 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[floa
 
 
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
-          rule_features: bool = True, folds: int = 4, epochs: int = 12, log: Log | None = None) -> dict:
+          rule_features: bool = True, mode: str = "backoff", folds: int = 4, epochs: int = 12,
+          log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
@@ -217,7 +218,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     for name in MODEL_NAMES:
         models[name].save(out_dir / name)
     report["seconds"] = round(time.perf_counter() - t0, 1)
-    manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "report": report}
+    manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "mode": mode,
+                "report": report}
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
     return report
