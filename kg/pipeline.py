@@ -19,6 +19,7 @@ import networkx as nx
 
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
+from .ingest import DEFAULT_MAX_FILE_SIZE
 from .model import DocResult, Document, Entity, Fact, InputError
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
@@ -82,7 +83,7 @@ def _code_version(lexicon_dir: Path | None) -> str:
 def _cache_key(doc: Document, model_version: str, code_version: str) -> str:
     h = hashlib.sha1()
     for part in (doc.id, doc.sha256, doc.city or "", model_version, code_version):
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogateescape"))   # a non-UTF-8 file name's bytes
         h.update(b"\x1f")
     return h.hexdigest()
 
@@ -118,13 +119,15 @@ def build(
     write_rdf: bool = True,
     progress: Progress | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
     ``city`` sets the context city of every document (else it is inferred per document),
     ``city_overrides`` maps a document id to its city.  ``ner_criterion`` picks the corpus
     conventions of an NER model trained with corpus markers (default: the model's own, see
-    docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.
+    docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.  Files over
+    ``max_file_size`` bytes (None: no limit) are reported through ``on_error`` and skipped.
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
@@ -141,7 +144,7 @@ def build(
             on_error(e)
 
     t0 = time.perf_counter()
-    docs = read_corpus([Path(p) for p in paths], on_error=_err)
+    docs = read_corpus([Path(p) for p in paths], on_error=_err, max_file_size=max_file_size)
     overrides = dict(city_overrides or {})
     for d in docs:
         if d.id in overrides:
