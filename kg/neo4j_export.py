@@ -748,6 +748,8 @@ def neo4j_load_command(
 
     console = Console(stderr=True)
     path = out_dir / "graph.json" if out_dir.is_dir() or not out_dir.suffix else out_dir
+    from kg.outputs import settle
+    settle(path.parent)   # finish a build killed while replacing its files (no-op otherwise)
     if not path.exists():
         typer.echo(f"error: {path}: no such file (run `kg build DIR --out {out_dir}` first)", err=True)
         raise typer.Exit(1)

@@ -21,6 +21,7 @@ from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
 from .ingest import DEFAULT_MAX_FILE_SIZE
 from .model import DocResult, Document, Entity, Fact, InputError
+from .outputs import locked_output_dir, staged_outputs
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 
@@ -105,6 +106,7 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     return atomic_write_text(path, text)
 
 
+@locked_output_dir   # one build per OUT at a time; a bad OUT fails before any work (kg/outputs.py)
 def build(
     paths: Sequence[str | Path],
     out_dir: str | Path | None = "out",
@@ -179,8 +181,8 @@ def build(
             try:
                 res = DocResult.from_dict(json.loads(cached.read_text(encoding="utf-8")))
                 hits += 1
-            except (ValueError, KeyError, TypeError):
-                res = None   # a corrupt cache entry is recomputed
+            except (ValueError, KeyError, TypeError, OSError):
+                res = None   # a corrupt or unreadable cache entry is recomputed
         if res is None:
             if tagger is None:
                 t1 = time.perf_counter()
@@ -189,7 +191,10 @@ def build(
             mentions = tagger.tag(d)
             res = extract(d, mentions, lexicon)
             if cached is not None:
-                atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+                try:
+                    atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+                except OSError:
+                    pass     # the cache is an optimisation: an entry not written is recomputed
         results.append(res)
         if progress is not None:
             progress("extract", i + 1, len(docs))
@@ -206,11 +211,12 @@ def build(
                          out_dir=out, cache_hits=hits, seconds=seconds)
     if out is not None:
         t0 = time.perf_counter()
-        out.mkdir(parents=True, exist_ok=True)
-        result.files["facts"] = write_facts(facts, out / "facts.jsonl")
-        result.files["graph_json"] = write_graph(G, out / "graph.json")
-        if write_rdf:
-            from .rdf import DEFAULT_BASE, write_turtle
-            result.files["turtle"] = write_turtle(G, out / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        with staged_outputs(out) as stage:   # the files below replace the old ones as one unit
+            result.files["facts"] = write_facts(facts, stage / "facts.jsonl")
+            result.files["graph_json"] = write_graph(G, stage / "graph.json")
+            if write_rdf:
+                from .rdf import DEFAULT_BASE, write_turtle
+                result.files["turtle"] = write_turtle(G, stage / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        result.files = {k: out / Path(p).name for k, p in result.files.items()}
         seconds["write"] = time.perf_counter() - t0
     return result

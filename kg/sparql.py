@@ -174,6 +174,8 @@ def _one_line(e: BaseException, limit: int = 300) -> str:
 
 def _check_graph(ttl_path: str | Path) -> Path:
     p = Path(ttl_path)
+    from .outputs import settle
+    settle(p.parent)   # finish a build killed while replacing its files (no-op otherwise)
     if not p.is_file():
         raise KgError(f"graph file not found: {p} (run `kg build DIR --out {p.parent}` first)")
     return p

@@ -116,3 +116,156 @@ def test_unreadable_subdirectory_chmod(tmp_path):
         assert [e.path for e in errors] == [str(locked)]
     finally:
         locked.chmod(stat.S_IRWXU)
+
+
+# ---------------------------------------------------------------------------- outputs
+import json  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from typer.testing import CliRunner  # noqa: E402
+
+from kg.outputs import (  # noqa: E402
+    JOURNAL_NAME, STAGING_PREFIX, OutputBusyError, OutputDir, OutputError, staged_outputs,
+)
+
+from conftest import DATA, ROOT  # noqa: E402
+
+OUTPUTS = ("facts.jsonl", "graph.json", "graph.ttl")
+
+# run in a child: build CORPUS into OUT, SIGKILL itself at KILL_AT
+_KILL_CHILD = r"""
+import os, signal, sys
+from pathlib import Path
+corpus, out, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+real_replace = os.replace
+def replace(src, dst, *a, **k):
+    if kill_at == "before-commit" and Path(dst).parent.name.startswith(".kg-staging-") \
+            and Path(dst).name == "graph.ttl":
+        os.kill(os.getpid(), signal.SIGKILL)        # the last staged file is being written
+    real_replace(src, dst, *a, **k)
+    if kill_at == "after-first-move" and Path(dst).parent == out and Path(dst).name in ("facts.jsonl", "graph.json", "graph.ttl"):
+        os.kill(os.getpid(), signal.SIGKILL)        # one output replaced, two to go
+os.replace = replace
+from kg.pipeline import build
+build([corpus], out)
+print("finished")
+"""
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {n: (out / n).read_bytes() for n in OUTPUTS}
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in [*out.iterdir(), *(out / ".cache").iterdir()]
+                  if p.name.endswith(".tmp") or p.name.startswith(STAGING_PREFIX) or p.name == JOURNAL_NAME)
+
+
+@pytest.fixture
+def two_generations(built_sample, tmp_path):
+    """OUT holding the build of corpus B (4 of the 5 sample files), with a cache that answers
+    every document of data/ (corpus A), so builds need no NER model."""
+    out = tmp_path / "out"
+    shutil.copytree(built_sample.out_dir, out)
+    a = _snapshot(out)
+    corpus_b = tmp_path / "b"
+    corpus_b.mkdir()
+    for f in sorted(DATA.glob("*.txt"))[:4]:
+        shutil.copy(f, corpus_b)
+    from kg.pipeline import build
+
+    res = build([corpus_b], out)
+    assert res.cache_hits == 4
+    b = _snapshot(out)
+    assert all(a[n] != b[n] for n in OUTPUTS)
+    return out, a, b
+
+
+@pytest.mark.parametrize("kill_at,expect", [("after-first-move", "a"), ("before-commit", "b")])
+def test_kill_9_during_the_write_leaves_one_whole_build(two_generations, kill_at, expect):
+    """kill -9 while a build of corpus A replaces corpus B's outputs: once settled, OUT holds all
+    of A (killed after the commit point) or all of B (killed before), never a mix (issue 14)."""
+    out, a, b = two_generations
+    proc = subprocess.run([sys.executable, "-c", _KILL_CHILD, str(DATA), str(out), kill_at],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+    if kill_at == "after-first-move":
+        raw = _snapshot(out)
+        assert sum(raw[n] == a[n] for n in OUTPUTS) == 1      # the mixed state the kill left
+    with OutputDir(out):                                       # the next kg command on OUT
+        pass
+    want = a if expect == "a" else b
+    assert _snapshot(out) == want
+    assert _leftovers(out) == []
+
+
+def test_settle_rolls_a_killed_commit_forward_for_readers(tmp_path):
+    out = tmp_path / "out"
+    with OutputDir(out):
+        with staged_outputs(out) as st:
+            for n in OUTPUTS:
+                (st / n).write_text("old")
+    staging = out / f"{STAGING_PREFIX}dead"
+    staging.mkdir()
+    for n in OUTPUTS:
+        (staging / n).write_text("new")
+    (out / JOURNAL_NAME).write_text(json.dumps({"staging": staging.name, "files": list(OUTPUTS)}))
+    os.replace(staging / "graph.ttl", out / "graph.ttl")       # killed after one move
+    (out / ".graph.ttl.abc.tmp").write_text("junk")
+    from kg.outputs import settle
+
+    settle(out)
+    assert {n: (out / n).read_text() for n in OUTPUTS} == dict.fromkeys(OUTPUTS, "new")
+    assert not staging.exists() and not (out / JOURNAL_NAME).exists()
+    assert not (out / ".graph.ttl.abc.tmp").exists()
+
+
+def test_a_second_build_into_the_same_out_fails_at_once(tmp_path):
+    from kg.pipeline import build
+
+    out = tmp_path / "out"
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    calls: list = []
+    with OutputDir(out):
+        with pytest.raises(OutputBusyError) as exc:
+            build([corpus], out, progress=lambda *a: calls.append(a))
+    assert f"pid {os.getpid()}" in str(exc.value) and "another kg build" in str(exc.value)
+    assert calls == [] and not (out / "graph.ttl").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "proc", "readonly"])
+def test_unusable_out_fails_before_extraction_with_one_line(tmp_path, kind):
+    from kg.cli import app
+
+    if kind == "file":
+        out = tmp_path / "out.txt"
+        out.write_text("x")
+    elif kind == "proc":
+        out = Path("/proc/kg-out")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into a read-only directory")
+        out = tmp_path / "ro"
+        out.mkdir()
+        out.chmod(0o555)
+    res = CliRunner().invoke(app, ["build", str(DATA), "--out", str(out)])
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.output and "error:" in res.output and str(out) in res.output
+    assert "extracting" not in res.output
+
+
+def test_a_cache_path_that_is_a_directory_is_a_cache_miss(two_generations):
+    out, a, b = two_generations
+    entries = sorted((out / ".cache").glob("*.json"))
+    for e in entries:                    # every cache entry replaced by a directory
+        e.unlink()
+        e.mkdir()
+    from kg.pipeline import build
+
+    res = build([DATA], out)
+    assert res.cache_hits == 0 and _snapshot(out) == a
