@@ -269,3 +269,105 @@ def test_a_cache_path_that_is_a_directory_is_a_cache_miss(two_generations):
 
     res = build([DATA], out)
     assert res.cache_hits == 0 and _snapshot(out) == a
+
+
+# ---------------------------------------------------------------------------- SPARQL
+import socket  # noqa: E402
+import time  # noqa: E402
+
+from kg.sparql import ENGINES, QueryRefused, QueryTimeout, bind_params, load_query  # noqa: E402
+from kg.sparql import query as sparql_query  # noqa: E402
+from kg.sparql import run as sparql_run  # noqa: E402
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_param_is_bound_as_a_term_never_spliced(built_sample, engine):
+    q = load_query("leaders_of_action")
+    _, rows = sparql_run(q, built_sample.ttl_path, engine, ["actionName=<http://x>UNDEF}#>"])
+    assert rows == []                      # was 19 rows: UNDEF}# had been spliced into the query
+    assert bind_params(q, ["actionName=<http://x>UNDEF}#>"]).count("UNDEF") == 1   # inside a literal
+
+
+def test_a_value_cannot_open_another_values_block():
+    q = 'SELECT * WHERE { VALUES ?a { "x" } VALUES ?b { "y" } ?s ?p ?a }'
+    out = bind_params(q, ['a=VALUES ?b { "z" } #', "b=w"])
+    assert out == 'SELECT * WHERE { VALUES ?a { "VALUES ?b { \\"z\\" } #" } VALUES ?b { "w" } ?s ?p ?a }'
+
+
+def test_an_iri_param_must_be_an_iri():
+    from kg.model import KgError
+
+    q = "SELECT * WHERE { VALUES ?o { <http://e/1> } ?s ?p ?o }"
+    with pytest.raises(KgError, match="is not an IRI"):
+        bind_params(q, ["o=<http://x>UNDEF}#>"])
+    assert "{ <urn:x:1> }" in bind_params(q, ["o=urn:x:1"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_service_is_refused_and_nothing_is_requested(built_sample, engine):
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(0.5)
+    port = srv.getsockname()[1]
+    try:
+        with pytest.raises(QueryRefused, match="SERVICE.*--allow-service"):
+            sparql_run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                       built_sample.ttl_path, engine)
+        with pytest.raises(socket.timeout):
+            srv.accept()                    # no request was made
+    finally:
+        srv.close()
+    # the word in a string, an IRI or a comment is not a SERVICE clause
+    sparql_run('SELECT ?service WHERE { ?service <http://x/SERVICE> "SERVICE" } # SERVICE',
+               built_sample.ttl_path, engine)
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+    "PREFIX x: <http://x/>\nDELETE WHERE { ?s ?p ?o }",
+    "WITH <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DROP ALL", "LOAD <http://127.0.0.1:1/x.ttl>", "CLEAR DEFAULT",
+])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_updates_are_refused_clearly(built_sample, update, engine):
+    with pytest.raises(QueryRefused, match="is a SPARQL update; kg sparql only runs queries"):
+        sparql_run(update, built_sample.ttl_path, engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_cross_join_streams_up_to_the_limit(built_sample, engine):
+    t0 = time.perf_counter()
+    res = sparql_query(CROSS, built_sample.ttl_path, engine, limit=500)
+    assert len(res.rows) == 500 and res.truncated
+    assert time.perf_counter() - t0 < 30
+    assert not sparql_query("ASK { ?s ?p ?o }", built_sample.ttl_path, engine, limit=500).truncated
+
+
+def test_cli_limit_note_and_timeout(built_sample):
+    from kg.cli import app
+
+    res = CliRunner().invoke(app, ["sparql", CROSS, "--graph", str(built_sample.ttl_path),
+                                   "--format", "csv"])
+    assert res.exit_code == 0
+    assert len(res.stdout.splitlines()) == 1 + 10000
+    assert "note: showing the first 10000 rows" in res.output
+    t0 = time.perf_counter()
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    res = CliRunner().invoke(app, ["sparql", slow, "--graph", str(built_sample.ttl_path), "--timeout", "1"])
+    assert res.exit_code == 1 and "timeout" in res.output and "Traceback" not in res.output
+    assert time.perf_counter() - t0 < 20
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_timeout_stops_the_query(built_sample, engine):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    t0 = time.perf_counter()
+    with pytest.raises(QueryTimeout):
+        sparql_query(slow, built_sample.ttl_path, engine, timeout=1)
+    assert time.perf_counter() - t0 < 15
+    # a query that finishes in time returns through the child process
+    res = sparql_query(load_query("post_holders"), built_sample.ttl_path, engine, timeout=60)
+    assert res.rows and res.rows == sparql_query(load_query("post_holders"), built_sample.ttl_path, engine).rows
