@@ -214,11 +214,20 @@ def staged_outputs(out: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _leftover(name: str) -> bool:
+    return name == JOURNAL_NAME or name.startswith(STAGING_PREFIX) or (name.startswith(".") and name.endswith(".tmp"))
+
+
 def settle(out: str | os.PathLike[str]) -> None:
-    """For readers of OUT: finish a build that was killed half-way through replacing its files,
-    if no build is running (best effort: nothing happens without write access)."""
+    """For readers of OUT: finish a build that was killed half-way through replacing its files
+    and remove what dead builds left, if no build is running (best effort: nothing happens
+    without write access, and nothing at all when OUT holds no leftovers)."""
     out = Path(out)
-    if not (out / JOURNAL_NAME).exists():
+    try:
+        names = [e.name for d in (out, out / ".cache") if d.is_dir() for e in os.scandir(d)]
+    except OSError:
+        return
+    if not any(_leftover(n) for n in names):
         return
     try:
         with OutputDir(out):

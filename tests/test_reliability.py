@@ -221,6 +221,13 @@ def test_settle_rolls_a_killed_commit_forward_for_readers(tmp_path):
     assert {n: (out / n).read_text() for n in OUTPUTS} == dict.fromkeys(OUTPUTS, "new")
     assert not staging.exists() and not (out / JOURNAL_NAME).exists()
     assert not (out / ".graph.ttl.abc.tmp").exists()
+    # a build killed before its commit point leaves a staging directory: a reader removes it
+    (out / f"{STAGING_PREFIX}dead2").mkdir()
+    settle(out)
+    assert not (out / f"{STAGING_PREFIX}dead2").exists()
+    # a reader never creates OUT
+    settle(tmp_path / "missing" / "out")
+    assert not (tmp_path / "missing").exists()
 
 
 def test_a_second_build_into_the_same_out_fails_at_once(tmp_path):
