@@ -13,7 +13,8 @@
   takes the lock (:func:`settle` for readers), so the files users see (``OUT/graph.ttl``,
   ``OUT/facts.jsonl``, ``OUT/graph.json``) always come from one build once settled.
 * **Leftovers.**  Under the lock, staging directories of dead builds and temp files of
-  :func:`kg.graph.atomic_write_text` (``.NAME.*.tmp``, in OUT and ``OUT/.cache``) are removed.
+  :func:`kg.graph.atomic_write_text` for the names kg writes (``.graph.ttl.*.tmp``... in OUT,
+  ``.<cache key>.json.*.tmp`` in ``OUT/.cache``) are removed; nothing else is touched.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import functools
 import inspect
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -169,7 +171,7 @@ def recover(out: Path) -> bool:
         (out / JOURNAL_NAME).unlink()
     except FileNotFoundError:
         pass
-    for d in (out, out / ".cache"):
+    for d, temp in ((out, _OUT_TMP), (out / ".cache", _CACHE_TMP)):
         try:
             entries = list(os.scandir(d))
         except OSError:
@@ -178,12 +180,18 @@ def recover(out: Path) -> bool:
             name = entry.name
             if d == out and name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
-            elif name.startswith(".") and name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            elif temp.fullmatch(name) and entry.is_file(follow_symlinks=False):
                 try:
                     os.unlink(entry.path)
                 except FileNotFoundError:
                     pass
     return rolled
+
+
+# temp files of kg.graph.atomic_write_text (".NAME.<random>.tmp"), only for names kg writes
+OUTPUT_NAMES = ("facts.jsonl", "graph.json", "graph.ttl", JOURNAL_NAME)
+_OUT_TMP = re.compile(r"\.(?:%s)\.[A-Za-z0-9_]+\.tmp" % "|".join(re.escape(n) for n in OUTPUT_NAMES))
+_CACHE_TMP = re.compile(r"\.[0-9a-f]{40}\.json\.[A-Za-z0-9_]+\.tmp")
 
 
 @contextmanager
@@ -197,6 +205,7 @@ def staged_outputs(out: str | os.PathLike[str]) -> Iterator[Path]:
         staging.mkdir()
     except OSError as e:
         raise OutputError(f"{out}: cannot write to the output directory: {_why(e)}") from None
+    committed = False
     try:
         yield staging
         names = sorted(p.name for p in staging.iterdir() if not p.name.startswith("."))
@@ -204,18 +213,22 @@ def staged_outputs(out: str | os.PathLike[str]) -> Iterator[Path]:
         journal = {"staging": staging.name, "files": names}
         from .graph import atomic_write_text
         atomic_write_text(out / JOURNAL_NAME, json.dumps(journal))   # the commit point
+        committed = True
         _fsync_dir(out)
         _move_all(out, staging, names)
         (out / JOURNAL_NAME).unlink()
         _fsync_dir(out)
+        committed = False     # done: nothing left to roll forward
     except OSError as e:
         raise OutputError(f"{out}: cannot write the outputs: {_why(e)}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not committed:     # a commit that failed half-way keeps its files for the roll-forward
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _leftover(name: str) -> bool:
-    return name == JOURNAL_NAME or name.startswith(STAGING_PREFIX) or (name.startswith(".") and name.endswith(".tmp"))
+    return name == JOURNAL_NAME or name.startswith(STAGING_PREFIX) or bool(_OUT_TMP.fullmatch(name)) \
+        or bool(_CACHE_TMP.fullmatch(name))
 
 
 def settle(out: str | os.PathLike[str]) -> None:
@@ -223,6 +236,8 @@ def settle(out: str | os.PathLike[str]) -> None:
     and remove what dead builds left, if no build is running (best effort: nothing happens
     without write access, and nothing at all when OUT holds no leftovers)."""
     out = Path(out)
+    if not (out / LOCK_NAME).is_file():
+        return        # not an output directory of kg build (e.g. a graph.ttl copied elsewhere)
     try:
         names = [e.name for d in (out, out / ".cache") if d.is_dir() for e in os.scandir(d)]
     except OSError:

@@ -378,3 +378,56 @@ def test_timeout_stops_the_query(built_sample, engine):
     # a query that finishes in time returns through the child process
     res = sparql_query(load_query("post_holders"), built_sample.ttl_path, engine, timeout=60)
     assert res.rows and res.rows == sparql_query(load_query("post_holders"), built_sample.ttl_path, engine).rows
+
+
+def test_a_commit_that_fails_half_way_is_rolled_forward(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    with OutputDir(out):
+        with staged_outputs(out) as st:
+            for n in OUTPUTS:
+                (st / n).write_text("old")
+    real_replace = os.replace
+    moves: list = []
+
+    def replace(src, dst):
+        if Path(dst).parent == out and Path(dst).name in OUTPUTS:
+            moves.append(dst)
+            if len(moves) == 2:
+                raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with OutputDir(out):
+        with pytest.raises(OutputError, match="No space left"):
+            with staged_outputs(out) as st:
+                for n in OUTPUTS:
+                    (st / n).write_text("new")
+    monkeypatch.setattr(os, "replace", real_replace)
+    with OutputDir(out):
+        pass
+    assert {n: (out / n).read_text() for n in OUTPUTS} == dict.fromkeys(OUTPUTS, "new")
+    assert _leftovers_in(out) == []
+
+
+def _leftovers_in(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir()
+                  if p.name.endswith(".tmp") or p.name.startswith(STAGING_PREFIX) or p.name == JOURNAL_NAME)
+
+
+def test_readers_touch_only_kg_output_directories_and_kg_temp_files(tmp_path):
+    from kg.outputs import settle
+
+    plain = tmp_path / "plain"           # a graph.ttl copied somewhere, next to someone's files
+    plain.mkdir()
+    (plain / ".notes.tmp").write_text("mine")
+    (plain / f"{STAGING_PREFIX}x").mkdir()
+    settle(plain)
+    assert (plain / ".notes.tmp").exists() and (plain / f"{STAGING_PREFIX}x").exists()
+    assert not (plain / ".kg.lock").exists()
+    out = tmp_path / "out"
+    with OutputDir(out):
+        pass
+    (out / ".notes.tmp").write_text("mine")
+    (out / ".graph.ttl.k3x_9a.tmp").write_text("kg's")
+    settle(out)
+    assert (out / ".notes.tmp").exists() and not (out / ".graph.ttl.k3x_9a.tmp").exists()
