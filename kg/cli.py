@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape   # file names and messages are text, never rich markup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,7 +34,7 @@ logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 def fail(message: str, code: int = 1) -> None:
     """Print one clear line and exit (no traceback)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -72,7 +73,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
     overrides = _parse_city_overrides(doc_city or [])
 
     def warn(e: InputError) -> None:
-        err_console.print(f"[yellow]skipped[/] {e.path}: {e.problem}", highlight=False)
+        err_console.print(f"[yellow]skipped[/] {escape(e.path)}: {escape(e.problem)}", highlight=False)
 
     with _progress() as bar:
         task = bar.add_task("extracting", total=None)

@@ -431,3 +431,16 @@ def test_readers_touch_only_kg_output_directories_and_kg_temp_files(tmp_path):
     (out / ".graph.ttl.k3x_9a.tmp").write_text("kg's")
     settle(out)
     assert (out / ".notes.tmp").exists() and not (out / ".graph.ttl.k3x_9a.tmp").exists()
+
+
+def test_file_names_with_rich_markup_are_printed_as_they_are(tmp_path):
+    """``b[i].txt`` was reported as ``b.txt`` and a ``[/]`` in a path crashed with MarkupError."""
+    from kg.cli import app
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "b[i].txt").write_bytes(b"")
+    res = CliRunner().invoke(app, ["build", str(corpus), "--out", "/proc/x[/]y"])
+    assert res.exit_code == 1 and "/proc/x[/]y" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["build", str(corpus), "--out", str(tmp_path / "out")])
+    assert "b[i].txt: empty file" in res.output
