@@ -444,3 +444,18 @@ def test_file_names_with_rich_markup_are_printed_as_they_are(tmp_path):
     assert res.exit_code == 1 and "/proc/x[/]y" in res.output and "Traceback" not in res.output
     res = CliRunner().invoke(app, ["build", str(corpus), "--out", str(tmp_path / "out")])
     assert "b[i].txt: empty file" in res.output
+
+
+def test_cli_max_file_size(tmp_path):
+    from kg.cli import app
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "big.txt").write_text("政府" * 400 + "\n", encoding="utf-8")     # 2.4 kB
+    res = CliRunner().invoke(app, ["build", str(corpus), "--out", str(tmp_path / "o"),
+                                   "--max-file-size", "0.001"])
+    assert res.exit_code == 1
+    assert "big.txt: file too large" in res.output and "--max-file-size" in res.output
+    res = CliRunner().invoke(app, ["build", str(corpus), "--out", str(tmp_path / "o"),
+                                   "--max-file-size", "-1"])
+    assert res.exit_code == 1 and "--max-file-size must be" in res.output
