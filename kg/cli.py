@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape   # file names and messages are text, never rich markup
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -33,7 +34,7 @@ logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 def fail(message: str, code: int = 1) -> None:
     """Print one clear line and exit (no traceback)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -47,6 +48,15 @@ def _parse_city_overrides(items: list[str]) -> dict[str, str]:
     return out
 
 
+def _max_file_size_kw(mb: Optional[float]) -> dict:
+    """``--max-file-size`` (MB; 0 = no limit) as the ``max_file_size`` keyword of build()."""
+    if mb is None:
+        return {}
+    if mb < 0:
+        fail(f"--max-file-size must be a number of MB, 0 for no limit (got {mb})")
+    return {"max_file_size": int(mb * 1024 * 1024) if mb > 0 else None}
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                     MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
@@ -56,14 +66,15 @@ def _progress() -> Progress:
 def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
               ner_criterion: Optional[str] = None, city: Optional[str] = None,
               doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
-              write_rdf: bool = True, rules_only: bool = False, relation_model: Optional[Path] = None):
+              write_rdf: bool = True, max_file_size_mb: Optional[float] = None,
+              rules_only: bool = False, relation_model: Optional[Path] = None):
     """Run the pipeline with a progress bar and warnings for bad files."""
     from .pipeline import build
 
     overrides = _parse_city_overrides(doc_city or [])
 
     def warn(e: InputError) -> None:
-        err_console.print(f"[yellow]skipped[/] {e.path}: {e.problem}", highlight=False)
+        err_console.print(f"[yellow]skipped[/] {escape(e.path)}: {escape(e.problem)}", highlight=False)
 
     with _progress() as bar:
         task = bar.add_task("extracting", total=None)
@@ -75,7 +86,8 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
                            city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
                            learned=False if rules_only else (relation_model or True),
-                           progress=on_progress, on_error=warn)
+                           progress=on_progress, on_error=warn,
+                           **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
     if not result.docs:
@@ -125,11 +137,15 @@ def build(
     neo4j_password: Optional[str] = typer.Option(None, envvar="NEO4J_PASSWORD", help="Neo4j password."),
     neo4j_database: Optional[str] = typer.Option(None, envvar="NEO4J_DATABASE", help="Neo4j database."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    max_file_size: Optional[float] = typer.Option(None, "--max-file-size", metavar="MB",
+                                                  help="Skip (and report) files larger than this "
+                                                       "many MB (default 20; 0 = no limit)."),
 ) -> None:
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
     t0 = time.perf_counter()
     result = run_build(paths, out, model=model, ner_criterion=ner_criterion, city=city, doc_city=doc_city,
-                       base=base, cache=cache, rules_only=rules_only, relation_model=relation_model)
+                       base=base, cache=cache, max_file_size_mb=max_file_size,
+                       rules_only=rules_only, relation_model=relation_model)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
         with _progress() as bar:

@@ -38,6 +38,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -831,75 +832,175 @@ def decode_bytes(raw: bytes, path: str = "<bytes>") -> tuple[str, str]:
     return text, enc
 
 
-def load_document(path: str | os.PathLike[str], doc_id: str | None = None) -> Document:
-    """Read, decode and prepare one file.  Raises InputError naming the file and the problem."""
-    p = Path(path)
-    spath = str(p)
-    if not p.exists():
-        raise InputError(spath, "no such file")
-    if p.is_dir():
-        raise InputError(spath, "is a directory, not a file")
+def display_path(path: str | os.PathLike[str] | bytes) -> str:
+    """``path`` as valid Unicode text: the bytes of a file name that is not valid UTF-8 are shown
+    as ``\\xNN`` (``caf\\xe9.txt``), so the name can be written to JSON, Turtle and terminals."""
+    s = os.fspath(path)
+    if isinstance(s, bytes):
+        return s.decode("utf-8", "backslashreplace")
     try:
-        raw = p.read_bytes()
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+
+
+#: files larger than this (bytes) are refused by default (``kg build --max-file-size``, in MB)
+DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISDIR, "a directory"))
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.3g} MB"
+
+
+def _read_regular_file(p: Path, spath: str, max_size: int | None) -> bytes:
+    """The bytes of a regular file of at most ``max_size`` bytes; InputError otherwise.
+
+    The file is opened without blocking (a FIFO does not hang the read) and checked with fstat
+    on the open descriptor, so a file swapped for a pipe or device after the walk is caught too.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        raise InputError(spath, "no such file" if not p.is_symlink() else "broken symbolic link") from None
     except OSError as e:
         raise InputError(spath, f"cannot read file: {e.strerror or e}") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(spath, "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            kind = next((name for test, name in _FILE_KINDS if test(st.st_mode)), "not a plain file")
+            raise InputError(spath, f"not a regular file ({kind})")
+        if max_size is not None and st.st_size > max_size:
+            raise InputError(spath, f"file too large: {_mb(st.st_size)}, over the limit of {_mb(max_size)} "
+                                    f"(raise it with --max-file-size)")
+        try:
+            raw = fh.read() if max_size is None else fh.read(max_size + 1)
+        except OSError as e:
+            raise InputError(spath, f"cannot read file: {e.strerror or e}") from None
+    if max_size is not None and len(raw) > max_size:
+        raise InputError(spath, f"file too large: over the limit of {_mb(max_size)} while reading "
+                                f"(raise it with --max-file-size)")
+    return raw
+
+
+def load_document(path: str | os.PathLike[str], doc_id: str | None = None, *,
+                  max_file_size: int | None = DEFAULT_MAX_FILE_SIZE) -> Document:
+    """Read, decode and prepare one file.  Raises InputError naming the file and the problem.
+
+    Only regular files are read (not FIFOs, devices, sockets), of at most ``max_file_size``
+    bytes (None: no limit)."""
+    p = Path(path)
+    spath = display_path(p)
+    if not p.exists() and not p.is_symlink():
+        raise InputError(spath, "no such file")
+    raw = _read_regular_file(p, spath, max_file_size)
     text, enc = decode_bytes(raw, spath)
     sha = hashlib.sha256(raw).hexdigest()
-    return _make_document(doc_id or p.name, spath, text, enc, sha)
+    return _make_document(doc_id or display_path(p.name), spath, text, enc, sha)
 
 
-def _walk(root: Path) -> list[Path]:
+def _inside(target: Path, root: Path) -> bool:
+    try:
+        target.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _walk(root: Path, on_error: Callable[[InputError], None] | None = None) -> list[Path]:
+    """The .txt/.md files under ``root`` (hidden entries skipped).  Directories that cannot be
+    read and symbolic links that are not followed (to a directory, or to a file outside
+    ``root``) are reported through ``on_error``, never skipped silently."""
+    report = on_error or (lambda err: log.warning("skipping %s", err))
+    real_root = root.resolve()
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for f in filenames:
-            if f.startswith("."):
+
+    def walk_error(e: OSError) -> None:
+        where = display_path(e.filename) if e.filename is not None else display_path(root)
+        report(InputError(where, f"cannot read directory: {e.strerror or e}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=walk_error):
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
                 continue
-            if f.lower().endswith(SUFFIXES):
-                found.append(Path(dirpath) / f)
+            full = Path(dirpath) / d
+            if full.is_symlink():
+                report(InputError(display_path(full), "symbolic link to a directory (not followed; "
+                                                      "give the target directory instead)"))
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in filenames:
+            if f.startswith(".") or not f.lower().endswith(SUFFIXES):
+                continue
+            full = Path(dirpath) / f
+            if full.is_symlink():
+                target = Path(os.path.realpath(full))
+                if not _inside(target, real_root):
+                    report(InputError(display_path(full), f"symbolic link to {display_path(target)}, "
+                                                          f"outside the corpus (not followed)"))
+                    continue
+            found.append(full)
     return sorted(found, key=lambda q: q.relative_to(root).as_posix())
 
 
-def iter_corpus_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str]]:
-    """(file, doc id) pairs for the given files/directories, in reading order."""
+def iter_corpus_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+                      on_error: Callable[[InputError], None] | None = None) -> list[tuple[Path, str]]:
+    """(file, doc id) pairs for the given files/directories, in reading order.  Problems met while
+    walking (unreadable directories, links not followed) go to ``on_error`` (else the log)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     pairs: list[tuple[Path, str]] = []
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            pairs.extend((f, f.relative_to(p).as_posix()) for f in _walk(p))
-        elif p.exists():
-            pairs.append((p, p.name))
+            pairs.extend((f, display_path(f.relative_to(p).as_posix())) for f in _walk(p, on_error))
+        elif p.exists() or p.is_symlink():
+            pairs.append((p, display_path(p.name)))
         else:
-            raise InputError(str(p), "no such file or directory")
+            raise InputError(display_path(p), "no such file or directory")
     return pairs
 
 
 def read_corpus(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     on_error: Callable[[InputError], None] | None = None,
+    *,
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
 ) -> list[Document]:
     """Read every ``.txt``/``.md`` file under ``paths`` (files or directories).
 
     Directories are walked recursively in sorted order (hidden entries skipped); doc.id is the
-    path relative to the directory given, or the file name for a file given directly.  A file
-    that cannot be used is passed to ``on_error`` as an :class:`InputError` (logged as a
-    warning when ``on_error`` is None) and skipped.  A path that does not exist raises
-    InputError.
+    path relative to the directory given, or the file name for a file given directly (a name
+    that is not valid UTF-8 shows its bytes as ``\\xNN``).  A file that cannot be used is passed
+    to ``on_error`` as an :class:`InputError` (logged as a warning when ``on_error`` is None)
+    and skipped; so are directories that cannot be read.  Only regular files of at most
+    ``max_file_size`` bytes are read; symbolic links are followed only to files inside the
+    directory given.  A path that does not exist raises InputError.
     """
+    def report(err: InputError) -> None:
+        if on_error is not None:
+            on_error(err)
+        else:
+            log.warning("skipping %s", err)
+
     docs: list[Document] = []
     ids: set[str] = set()
-    for f, doc_id in iter_corpus_files(paths):
+    for f, doc_id in iter_corpus_files(paths, on_error=report):
         try:
             if doc_id in ids:
-                raise InputError(str(f), f"duplicate document id {doc_id!r} (another file has the same relative path)")
-            doc = load_document(f, doc_id)
+                raise InputError(display_path(f), f"duplicate document id {doc_id!r} (another file has the same relative path)")
+            doc = load_document(f, doc_id, max_file_size=max_file_size)
         except InputError as err:
-            if on_error is not None:
-                on_error(err)
-            else:
-                log.warning("skipping %s", err)
+            report(err)
             continue
         ids.add(doc_id)
         docs.append(doc)
@@ -907,6 +1008,6 @@ def read_corpus(
 
 
 __all__ = [
-    "SUFFIXES", "decode_bytes", "iter_corpus_files", "load_document", "prepare_text",
-    "read_corpus", "split_sentences",
+    "DEFAULT_MAX_FILE_SIZE", "SUFFIXES", "decode_bytes", "display_path", "iter_corpus_files",
+    "load_document", "prepare_text", "read_corpus", "split_sentences",
 ]

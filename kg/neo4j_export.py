@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+import socket
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -50,6 +52,10 @@ import networkx as nx
 import typer
 
 from kg.model import KgError
+
+
+class LoadLockedError(KgError):
+    """Another kg load holds the database's load lock."""
 
 # graph node type -> Neo4j label (fixed whitelist; never from text)
 NODE_LABELS: dict[str, str] = {
@@ -321,8 +327,18 @@ def _update_nodes_stmt(labels: tuple[str, ...]) -> str:
             f"SET {_props_set('n', _node_props(labels[0]))} RETURN count(n) AS c")
 
 
+# Deletes match everything first (collect) and delete afterwards: deleting while the MATCH still
+# walks the relationship lists of the same nodes made ArcadeDB fail with EntityNotFound as soon
+# as a batch removed many relationships of one node (a big graph followed by a small one).
 def _delete_nodes_stmt(label: str) -> str:
-    return f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) DETACH DELETE n RETURN count(*) AS c"
+    return (f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) WITH collect(n) AS ns "
+            f"UNWIND ns AS n DETACH DELETE n RETURN count(*) AS c")
+
+
+def _detach_nodes_stmt(label: str) -> str:
+    """At most ``$limit`` relationships of the given nodes (any type), deleted after matching."""
+    return (f"UNWIND $ids AS id MATCH (n:{label} {{id: id}})-[r]-() WITH DISTINCT r LIMIT $limit "
+            f"WITH collect(r) AS rs UNWIND rs AS r DELETE r RETURN count(*) AS c")
 
 
 def _read_nodes_stmt(label: str) -> str:
@@ -343,7 +359,7 @@ def _read_rels_stmt(rel: str, src: str, dst: str) -> str:
 
 def _delete_rels_stmt(rel: str, src: str, dst: str) -> str:
     return (f"UNWIND $rows AS row MATCH (a:{src} {{id: row.src}})-[r:{rel}]->(b:{dst}) "
-            f"WHERE b.id = row.dst DELETE r RETURN count(*) AS c")
+            f"WHERE b.id = row.dst WITH collect(r) AS rs UNWIND rs AS r DELETE r RETURN count(*) AS c")
 
 
 def _all_rel_groups() -> list[tuple[str, str, str]]:
@@ -355,7 +371,22 @@ def _all_rel_groups() -> list[tuple[str, str, str]]:
 # --------------------------------------------------------------------------------------------
 # driver plumbing and error messages
 # --------------------------------------------------------------------------------------------
+#: URI schemes the Neo4j driver speaks (Bolt); http(s):// is Neo4j's HTTP API, not Bolt
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> None:
+    """A clear KgError for a URI the driver cannot use (before importing or calling it)."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep or scheme.lower() not in URI_SCHEMES or not rest:
+        accepted = ", ".join(f"{s}://" for s in URI_SCHEMES)
+        hint = " (http:// is Neo4j's HTTP port; Bolt is usually bolt://HOST:7687)" \
+            if scheme.lower() in ("http", "https") else ""
+        raise KgError(f"invalid Neo4j URI {uri!r}: expected one of {accepted}{hint}")
+
+
 def _connect(config: Neo4jConfig):
+    check_uri(config.uri)
     import neo4j
     from neo4j import exceptions as nx_
 
@@ -424,6 +455,100 @@ def _batches(rows: list, size: int) -> Iterable[list]:
 
 
 # --------------------------------------------------------------------------------------------
+# one load at a time per database: a lock node
+# --------------------------------------------------------------------------------------------
+LOCK_LABEL = "KgLoadLock"   # not a kg label: never read, diffed or pruned by the loader
+LOCK_TTL_S = 300.0          # a lock not refreshed for this long belongs to a dead load
+
+
+class _LoadLock:
+    """``(:KgLoadLock {id: 'load', owner, expires})``, unique on ``id``: a second load of the same
+    database fails clearly (or waits ``wait`` seconds) instead of interleaving with the first.
+    The owner refreshes ``expires`` while it loads; a lock past ``expires`` (its load died) is
+    taken over."""
+
+    def __init__(self, driver, session, config: Neo4jConfig, ttl: float = LOCK_TTL_S):
+        self.driver = driver
+        self.session = session
+        self.config = config
+        self.ttl = ttl
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.refreshed = 0.0
+        self.held = False
+
+    def _now_ms(self) -> int:
+        return int(time.time() * 1000)
+
+    def _try(self) -> Optional[dict[str, Any]]:
+        """None when acquired, else the holder's ``owner``/``expires``."""
+        from neo4j import exceptions as nx_
+
+        now = self._now_ms()
+
+        def work(tx):
+            tx.run(f"MATCH (l:{LOCK_LABEL} {{id: 'load'}}) WHERE l.expires < $now DELETE l", now=now).consume()
+            rec = tx.run(f"MATCH (l:{LOCK_LABEL} {{id: 'load'}}) RETURN l.owner AS owner, "
+                         f"l.expires AS expires").single()
+            if rec is not None:
+                return dict(rec)
+            tx.run(f"CREATE (:{LOCK_LABEL} {{id: 'load', owner: $owner, since: $now, expires: $exp}})",
+                   owner=self.token, now=now, exp=now + int(self.ttl * 1000)).consume()
+            return None
+
+        try:
+            holder = self.session.execute_write(work)
+        except nx_.ClientError as e:        # a concurrent load created it first
+            if "Constraint" not in (getattr(e, "code", None) or "") and "uplicate" not in str(e):
+                raise
+            holder = {"owner": "another load", "expires": now + int(self.ttl * 1000)}
+        if holder is None:
+            self.held = True
+            self.refreshed = time.monotonic()
+        return holder
+
+    def acquire(self, wait: float = 0.0) -> None:
+        self.session.run(f"CREATE CONSTRAINT kg_load_lock_id IF NOT EXISTS FOR (l:{LOCK_LABEL}) "
+                         f"REQUIRE l.id IS UNIQUE").consume()
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            holder = self._try()
+            if holder is None:
+                return
+            if time.monotonic() >= deadline:
+                until = time.strftime("%H:%M:%S UTC", time.gmtime((holder.get("expires") or 0) / 1000))
+                raise LoadLockedError(
+                    f"another kg load is writing to Neo4j at {self.config.describe()} (lock held by "
+                    f"{holder.get('owner')}); wait for it and re-run (or wait with --lock-wait). If that "
+                    f"load died, its lock expires at {until}, or remove it: MATCH (l:{LOCK_LABEL}) DELETE l")
+            time.sleep(min(0.5, max(deadline - time.monotonic(), 0.01)))
+
+    def refresh(self, force: bool = False) -> None:
+        """Push ``expires`` forward (at most every ttl/10 s unless forced); fails if the lock
+        was taken over (this load stalled past the TTL)."""
+        if not self.held or (not force and time.monotonic() - self.refreshed < self.ttl / 10):
+            return
+        n = _run_write(self.session, f"MATCH (l:{LOCK_LABEL} {{id: 'load', owner: $owner}}) "
+                                     f"SET l.expires = $exp RETURN count(l) AS c",
+                       owner=self.token, exp=self._now_ms() + int(self.ttl * 1000))
+        if n != 1:
+            self.held = False
+            raise LoadLockedError(f"this load stalled over {self.ttl:.0f} s and another load took over "
+                                  f"Neo4j at {self.config.describe()}; re-run when it is done")
+        self.refreshed = time.monotonic()
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        try:   # a session of its own: the load's may have died with the error being raised
+            with self.driver.session(database=self.config.database) as session:
+                session.run(f"MATCH (l:{LOCK_LABEL} {{id: 'load', owner: $owner}}) DELETE l",
+                            owner=self.token).consume()
+        except Exception:  # noqa: BLE001 - best effort: an unreleased lock expires after the TTL
+            pass
+
+
+# --------------------------------------------------------------------------------------------
 # the loader
 # --------------------------------------------------------------------------------------------
 def apply_schema(session, path: Path = SCHEMA_FILE) -> None:
@@ -432,22 +557,35 @@ def apply_schema(session, path: Path = SCHEMA_FILE) -> None:
 
 
 def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
-               progress: Optional[Progress] = None, prune: bool = True) -> LoadStats:
+               progress: Optional[Progress] = None, prune: bool = True,
+               lock_wait: float = 0.0) -> LoadStats:
     """Load ``G`` into the database of ``config`` (see the module doc for the semantics).
 
     ``progress(phase, done, total)`` is called after every batch; phases are ``nodes``,
     ``relationships`` and ``prune``.  Raises :class:`KgError` with one line on any failure.
+    One load at a time per database: while another kg load holds the lock node
+    (:data:`LOCK_LABEL`) this waits up to ``lock_wait`` seconds, then raises
+    :class:`LoadLockedError`.
     """
     if batch_size < 1:
         raise KgError(f"batch size must be at least 1 (got {batch_size})")
     t_start = time.perf_counter()
     plan = plan_graph(G)
     stats = LoadStats(nodes=plan.node_count, relationships=plan.rel_count)
-    report = progress or (lambda phase, done, total: None)
+    user_report = progress or (lambda phase, done, total: None)
     driver = _connect(config)
-    doing = "creating the schema"
+    doing = "taking the load lock"
+    lock: Optional[_LoadLock] = None
+
+    def report(phase: str, done: int, total: int) -> None:
+        lock.refresh()   # after every batch (cheap: writes at most every ttl/10 s)
+        user_report(phase, done, total)
+
     try:
         with driver.session(database=config.database) as session:
+            lock = _LoadLock(driver, session, config)
+            lock.acquire(lock_wait)
+            doing = "creating the schema"
             apply_schema(session)
 
             # ---- nodes ------------------------------------------------------------------
@@ -560,9 +698,14 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
                         report("prune", done, total)
                 for label, ids in stale_nodes:
                     for batch in _batches(ids, batch_size):
+                        # relationships left on these nodes (not kg's) first, batch_size at a time,
+                        # so no transaction grows with the degree of a node
+                        while _run_write(session, _detach_nodes_stmt(label), ids=batch, limit=batch_size):
+                            lock.refresh()
                         stats.nodes_deleted += _run_write(session, _delete_nodes_stmt(label), ids=batch)
                         done += len(batch)
                         report("prune", done, total)
+            lock.release()
     except KgError:
         raise
     except Exception as e:
@@ -571,6 +714,8 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             raise
         raise err from None
     finally:
+        if lock is not None:
+            lock.release()
         driver.close()
     stats.seconds = time.perf_counter() - t_start
     return stats
@@ -591,6 +736,9 @@ def neo4j_load_command(
                                            help="Database (default: the server's default database)."),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction."),
     prune: bool = typer.Option(True, "--prune/--no-prune", help="Delete kg nodes/relationships that are no longer in the graph."),
+    lock_wait: float = typer.Option(0.0, "--lock-wait", min=0, metavar="SECONDS",
+                                    help="Wait this long for another kg load of the same database to finish "
+                                         "(default: fail at once)."),
 ) -> None:
     """Load OUT/graph.json into Neo4j (idempotent; re-running converges)."""
     from rich.console import Console
@@ -600,6 +748,8 @@ def neo4j_load_command(
 
     console = Console(stderr=True)
     path = out_dir / "graph.json" if out_dir.is_dir() or not out_dir.suffix else out_dir
+    from kg.outputs import settle
+    settle(path.parent)   # finish a build killed while replacing its files (no-op otherwise)
     if not path.exists():
         typer.echo(f"error: {path}: no such file (run `kg build DIR --out {out_dir}` first)", err=True)
         raise typer.Exit(1)
@@ -619,7 +769,8 @@ def neo4j_load_command(
             bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
 
         try:
-            stats = load_graph(G, config, batch_size=batch_size, progress=progress, prune=prune)
+            stats = load_graph(G, config, batch_size=batch_size, progress=progress, prune=prune,
+                               lock_wait=lock_wait)
         except KgError as e:
             bar.stop()
             typer.echo(f"error: {e}", err=True)

@@ -19,7 +19,9 @@ import networkx as nx
 
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
+from .ingest import DEFAULT_MAX_FILE_SIZE
 from .model import DocResult, Document, Entity, Fact, InputError
+from .outputs import locked_output_dir, staged_outputs
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 
@@ -82,7 +84,7 @@ def _code_version(lexicon_dir: Path | None) -> str:
 def _cache_key(doc: Document, model_version: str, code_version: str) -> str:
     h = hashlib.sha1()
     for part in (doc.id, doc.sha256, doc.city or "", model_version, code_version):
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogateescape"))   # a non-UTF-8 file name's bytes
         h.update(b"\x1f")
     return h.hexdigest()
 
@@ -104,6 +106,7 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     return atomic_write_text(path, text)
 
 
+@locked_output_dir   # one build per OUT at a time; a bad OUT fails before any work (kg/outputs.py)
 def build(
     paths: Sequence[str | Path],
     out_dir: str | Path | None = "out",
@@ -119,13 +122,15 @@ def build(
     learned: str | Path | bool = True,
     progress: Progress | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
     ``city`` sets the context city of every document (else it is inferred per document),
     ``city_overrides`` maps a document id to its city.  ``ner_criterion`` picks the corpus
     conventions of an NER model trained with corpus markers (default: the model's own, see
-    docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.
+    docs/ner.md).  With ``out_dir=None`` nothing is written and nothing is cached.  Files over
+    ``max_file_size`` bytes (None: no limit) are reported through ``on_error`` and skipped.
     ``learned`` is the learned relation layer on top of the rules: ``True`` the shipped models
     (``kg/models/relations/``; the rules alone when none is shipped), a path another trained
     model directory, ``False`` the rules alone.
@@ -145,7 +150,7 @@ def build(
             on_error(e)
 
     t0 = time.perf_counter()
-    docs = read_corpus([Path(p) for p in paths], on_error=_err)
+    docs = read_corpus([Path(p) for p in paths], on_error=_err, max_file_size=max_file_size)
     overrides = dict(city_overrides or {})
     for d in docs:
         if d.id in overrides:
@@ -187,8 +192,8 @@ def build(
             try:
                 res = DocResult.from_dict(json.loads(cached.read_text(encoding="utf-8")))
                 hits += 1
-            except (ValueError, KeyError, TypeError):
-                res = None   # a corrupt cache entry is recomputed
+            except (ValueError, KeyError, TypeError, OSError):
+                res = None   # a corrupt or unreadable cache entry is recomputed
         if res is None:
             if tagger is None:
                 t1 = time.perf_counter()
@@ -199,7 +204,10 @@ def build(
             if layer is not None:
                 res = layer.apply(d, res)
             if cached is not None:
-                atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+                try:
+                    atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+                except OSError:
+                    pass     # the cache is an optimisation: an entry not written is recomputed
         results.append(res)
         if progress is not None:
             progress("extract", i + 1, len(docs))
@@ -216,15 +224,18 @@ def build(
                          out_dir=out, cache_hits=hits, seconds=seconds)
     if out is not None:
         t0 = time.perf_counter()
-        out.mkdir(parents=True, exist_ok=True)
-        # originals first: graph.json never points at a missing original (kg/originals.py)
+        # originals first: graph.json never points at a missing original (kg/originals.py);
+        # they are content-addressed, so a build that dies later leaves nothing wrong behind
         from .originals import STORE_DIR, prune_originals, write_originals
-        result.files["originals"] = write_originals(docs, out / STORE_DIR)
-        result.files["facts"] = write_facts(facts, out / "facts.jsonl")
-        result.files["graph_json"] = write_graph(G, out / "graph.json")
-        if write_rdf:
-            from .rdf import DEFAULT_BASE, write_turtle
-            result.files["turtle"] = write_turtle(G, out / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        originals = write_originals(docs, out / STORE_DIR)
+        with staged_outputs(out) as stage:   # the files below replace the old ones as one unit
+            result.files["facts"] = write_facts(facts, stage / "facts.jsonl")
+            result.files["graph_json"] = write_graph(G, stage / "graph.json")
+            if write_rdf:
+                from .rdf import DEFAULT_BASE, write_turtle
+                result.files["turtle"] = write_turtle(G, stage / "graph.ttl", base=base_iri or DEFAULT_BASE)
+        result.files = {k: out / Path(p).name for k, p in result.files.items()}
+        result.files["originals"] = originals
         prune_originals(out / STORE_DIR, (d.sha256 for d in docs))
         seconds["write"] = time.perf_counter() - t0
     return result

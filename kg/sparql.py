@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import sys
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -29,6 +31,9 @@ ENGINES = ("oxigraph", "rdflib")
 #: the engine ``engine="auto"`` picks (pyoxigraph measured faster on load and on every query)
 DEFAULT_ENGINE = "oxigraph"
 FORMATS = ("table", "csv", "json")
+#: ``kg sparql`` defaults: rows printed at most, seconds a query may run
+DEFAULT_LIMIT = 10000
+DEFAULT_TIMEOUT = 60.0
 
 Cell = Any   # str (IRI or plain literal), int, float, bool or None (unbound)
 
@@ -112,14 +117,33 @@ def _escape(value: str) -> str:
             .replace("\r", "\\r"))
 
 
-def _format_value(value: str, template: str) -> str:
-    if value.startswith("<") and value.endswith(">") and " " not in value:
-        return value
+# an absolute IRI as SPARQL's IRIREF allows it (no <>"{}|^`\ and no spaces or controls)
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^<>"{}|^`\\\x00-\x20]*')
+_TEMPLATE_LITERAL = re.compile(r'^(?:"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')(@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?')
+_TEMPLATE_IRI = re.compile(r"^(?:<[^>]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)(?:\s|$)")
+
+
+def _format_value(value: str, template: str, name: str = "param") -> str:
+    """``value`` as one RDF term of the kind the block's default (``template``) has, written in
+    SPARQL syntax by kg (never the user's text as is): an IRI where the default is an IRI (it
+    must be a valid absolute IRI), else a literal with the default's language tag or datatype
+    (a number or boolean stays one when the value is one)."""
     tmpl = template.strip()
-    m = re.match(r'^(?:"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')(@[A-Za-z0-9-]+|\^\^\S+)?', tmpl)
+    m = _TEMPLATE_LITERAL.match(tmpl)
+    if m is None and _TEMPLATE_IRI.match(tmpl):
+        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        if not _IRI.fullmatch(iri):
+            raise KgError(f"--param {name}: {value!r} is not an IRI (the query's 'VALUES ?{name}' "
+                          "holds IRIs: give <scheme:...> without spaces or <>\"{{}}|^`\\)")
+        return f"<{iri}>"
     if m:
         return f'"{_escape(value)}"{m.group(1) or ""}'
-    if re.fullmatch(r"[+-]?\d+", value) and re.match(r"^[+-]?\d+\b", tmpl):
+    if re.fullmatch(r"[+-]?\d+", value) and re.match(r"^[+-]?\d+(?:\s|$)", tmpl):
+        return value
+    if re.fullmatch(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?", value) \
+            and re.match(r"^[+-]?(?:\d|\.\d)", tmpl):
+        return value
+    if value in ("true", "false") and re.match(r"^(?:true|false)(?:\s|$)", tmpl):
         return value
     return f'"{_escape(value)}"'
 
@@ -137,21 +161,54 @@ def parse_params(items: Iterable[str] | None) -> list[tuple[str, str]]:
 
 
 def bind_params(query: str, params: Iterable[str] | Sequence[tuple[str, str]] | None) -> str:
-    """Replace the values of ``VALUES ?name { ... }`` blocks by the given parameters."""
+    """Replace the values of ``VALUES ?name { ... }`` blocks by the given parameters, each written
+    as an RDF term (see :func:`_format_value`).  Every block is located in the query as given
+    before any is replaced, so a value can never be taken for (part of) another block."""
     items = list(params or ())
     pairs = parse_params(items) if items and isinstance(items[0], str) else list(items)
     grouped: OrderedDict[str, list[str]] = OrderedDict()
     for name, value in pairs:
         grouped.setdefault(name, []).append(value)
+    edits: list[tuple[int, int, str]] = []
     for name, values in grouped.items():
-        rx = _values_re(name)
-        m = rx.search(query)
-        if m is None:
+        blocks = list(_values_re(name).finditer(query))
+        if not blocks:
             raise KgError(f"--param {name}: the query has no 'VALUES ?{name} {{ ... }}' block "
                           "to bind")
-        body = " ".join(_format_value(v, m.group(2)) for v in values)
-        query = rx.sub(lambda mm: f"{mm.group(1)} {body} {mm.group(3)}", query)
+        for m in blocks:
+            body = " ".join(_format_value(v, m.group(2), name) for v in values)
+            edits.append((m.start(2), m.end(2), f" {body} "))
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
     return query
+
+
+# ---------------------------------------------------------------------------------------
+# what a query may do: read-only, offline
+# ---------------------------------------------------------------------------------------
+
+# strings, IRIs and comments: blanked before looking for keywords
+_OPAQUE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+_UPDATE_OPS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+class QueryRefused(KgError):
+    """The query is an update, or would call out to another server (SERVICE)."""
+
+
+def check_query(query: str, allow_service: bool = False) -> None:
+    """Refuse SPARQL updates (kg's graph file is read-only here) and, unless ``allow_service``,
+    ``SERVICE`` (a federated query makes the engine fetch from another server; kg runs offline)."""
+    bare = _OPAQUE.sub(" ", query)
+    if not allow_service and re.search(r"(?<![\w?$:])SERVICE(?![\w:-])", bare, re.IGNORECASE):
+        raise QueryRefused("the query uses SERVICE, which makes the SPARQL engine send requests to "
+                           "another server; kg sparql runs offline (pass --allow-service to allow it)")
+    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*", "", bare)
+    first = re.match(r"\s*([A-Za-z]+)", body)
+    if first and first.group(1).upper() in _UPDATE_OPS:
+        raise QueryRefused(f"{first.group(1).upper()} is a SPARQL update; kg sparql only runs queries "
+                           "(SELECT, ASK, CONSTRUCT, DESCRIBE) on the exported graph")
 
 
 # ---------------------------------------------------------------------------------------
@@ -174,6 +231,8 @@ def _one_line(e: BaseException, limit: int = 300) -> str:
 
 def _check_graph(ttl_path: str | Path) -> Path:
     p = Path(ttl_path)
+    from .outputs import settle
+    settle(p.parent)   # finish a build killed while replacing its files (no-op otherwise)
     if not p.is_file():
         raise KgError(f"graph file not found: {p} (run `kg build DIR --out {p.parent}` first)")
     return p
@@ -247,7 +306,8 @@ def _rdflib_cell(term) -> Cell:
     return str(term)
 
 
-def _run_oxigraph(store, query: str) -> tuple[list[str], list[tuple]]:
+def _run_oxigraph(store, query: str) -> tuple[list[str], Iterator[tuple]]:
+    """(columns, a lazy iterator of rows): solutions are computed as they are read."""
     import pyoxigraph as ox
     try:
         res = store.query(query)
@@ -256,16 +316,15 @@ def _run_oxigraph(store, query: str) -> tuple[list[str], list[tuple]]:
     except Exception as e:  # noqa: BLE001 - evaluation errors
         raise KgError(f"SPARQL query failed: {_one_line(e)}") from None
     if isinstance(res, ox.QueryBoolean):
-        return ["ask"], [(bool(res),)]
+        return ["ask"], iter([(bool(res),)])
     if isinstance(res, ox.QuerySolutions):
         cols = [v.value for v in res.variables]
-        rows = [tuple(_ox_cell(sol[c]) for c in cols) for sol in res]
-        return cols, rows
-    rows = [(_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)) for t in res]
-    return ["subject", "predicate", "object"], rows
+        return cols, (tuple(_ox_cell(sol[c]) for c in cols) for sol in res)
+    return ["subject", "predicate", "object"], (
+        (_ox_cell(t.subject), _ox_cell(t.predicate), _ox_cell(t.object)) for t in res)
 
 
-def _run_rdflib(graph, query: str) -> tuple[list[str], list[tuple]]:
+def _run_rdflib(graph, query: str) -> tuple[list[str], Iterator[tuple]]:
     from rdflib.plugins.sparql import prepareQuery
     try:
         prepared = prepareQuery(query)
@@ -274,36 +333,117 @@ def _run_rdflib(graph, query: str) -> tuple[list[str], list[tuple]]:
     try:
         res = graph.query(prepared)
         if res.type == "ASK":
-            return ["ask"], [(bool(res.askAnswer),)]
+            return ["ask"], iter([(bool(res.askAnswer),)])
         if res.type == "SELECT":
             cols = [str(v) for v in res.vars]
-            rows = [tuple(_rdflib_cell(row[i]) for i in range(len(cols))) for row in res]
-            return cols, rows
-        rows = [tuple(_rdflib_cell(t) for t in triple) for triple in res]
-        return ["subject", "predicate", "object"], rows
+            return cols, (tuple(_rdflib_cell(row[i]) for i in range(len(cols))) for row in res)
+        return ["subject", "predicate", "object"], (tuple(_rdflib_cell(t) for t in triple) for triple in res)
     except KgError:
         raise
     except Exception as e:  # noqa: BLE001 - evaluation errors
         raise KgError(f"SPARQL query failed: {_one_line(e)}") from None
 
 
-def run(query: str, ttl_path: str | Path, engine: str = "auto",
-        params: Iterable[str] | Sequence[tuple[str, str]] | None = None,
-        ) -> tuple[list[str], list[tuple]]:
-    """Run ``query`` on the Turtle file; returns (column names, rows).
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool = False      # more rows than ``limit``: only the first ``limit`` are here
+
+
+class QueryTimeout(KgError):
+    """The query ran longer than its timeout (and was stopped)."""
+
+
+def _evaluate(store, eng: str, q: str, limit: Optional[int]) -> QueryResult:
+    cols, it = _run_oxigraph(store, q) if eng == "oxigraph" else _run_rdflib(store, q)
+    try:
+        if limit is None:
+            return QueryResult(cols, list(it))
+        rows = list(itertools.islice(it, limit + 1))
+    except KgError:
+        raise
+    except Exception as e:  # noqa: BLE001 - evaluation errors raised while reading rows
+        raise KgError(f"SPARQL query failed: {_one_line(e)}") from None
+    return QueryResult(cols, rows[:limit], truncated=len(rows) > limit)
+
+
+def _child(conn, store, eng: str, q: str, limit: Optional[int]) -> None:  # pragma: no cover - child
+    try:
+        conn.send(("ok", _evaluate(store, eng, q, limit)))
+    except KgError as e:
+        conn.send(("error", str(e)))
+    except BaseException as e:  # noqa: BLE001
+        conn.send(("error", f"SPARQL query failed: {_one_line(e)}"))
+    conn.close()
+
+
+def _evaluate_with_timeout(store, eng: str, q: str, limit: Optional[int], timeout: float) -> QueryResult:
+    """Evaluate in a forked child (it shares the loaded store) that is killed after ``timeout``
+    seconds: an engine cannot be interrupted from Python while it computes one row."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, store, eng, q, limit), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(timeout):
+            raise QueryTimeout(f"the query ran over the {timeout:g} s timeout and was stopped "
+                               "(raise it with --timeout, 0 = none; or add a LIMIT)")
+        try:
+            status, payload = recv.recv()
+        except EOFError:
+            raise KgError(f"SPARQL query failed: the query process died (exit {proc.exitcode}; "
+                          "out of memory?)") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
+    if status == "error":
+        raise KgError(payload)
+    return payload
+
+
+def query(query: str, ttl_path: str | Path, engine: str = "auto",
+          params: Iterable[str] | Sequence[tuple[str, str]] | None = None, *,
+          limit: Optional[int] = None, timeout: Optional[float] = None,
+          allow_service: bool = False) -> QueryResult:
+    """Run ``query`` on the Turtle file.  Rows are read from the engine as it produces them and
+    at most ``limit`` are kept (``truncated`` says when there were more); with ``timeout``
+    (seconds) the query runs in a child process that is stopped when the time is up
+    (:class:`QueryTimeout`).  Updates and ``SERVICE`` (unless ``allow_service``) are refused
+    (:class:`QueryRefused`)."""
+    eng = DEFAULT_ENGINE if engine == "auto" else engine
+    if eng not in ENGINES:
+        raise KgError(f"unknown SPARQL engine {engine!r} (choose auto, {', '.join(ENGINES)})")
+    if limit is not None and limit < 0:
+        raise KgError(f"limit must be 0 or more (got {limit})")
+    p = _check_graph(ttl_path)
+    q = bind_params(query, params) if params else query
+    check_query(q, allow_service=allow_service)
+    q = add_prefixes(q, file_prefixes(p))
+    store = load_store(p, eng)
+    if timeout:
+        return _evaluate_with_timeout(store, eng, q, limit, timeout)
+    return _evaluate(store, eng, q, limit)
+
+
+def run(query_text: str, ttl_path: str | Path, engine: str = "auto",
+        params: Iterable[str] | Sequence[tuple[str, str]] | None = None, *,
+        limit: Optional[int] = None, timeout: Optional[float] = None,
+        allow_service: bool = False) -> tuple[list[str], list[tuple]]:
+    """Run ``query`` on the Turtle file; returns (column names, rows) -- see :func:`query`.
 
     Cells: IRIs as strings, literals as Python values (int for xsd integers, float for
     decimal/double, bool for boolean, the lexical form otherwise), ``None`` when unbound.
     Prefixes of the Turtle file that the query uses without declaring are added.
     """
-    eng = DEFAULT_ENGINE if engine == "auto" else engine
-    if eng not in ENGINES:
-        raise KgError(f"unknown SPARQL engine {engine!r} (choose auto, {', '.join(ENGINES)})")
-    p = _check_graph(ttl_path)
-    q = bind_params(query, params) if params else query
-    q = add_prefixes(q, file_prefixes(p))
-    store = load_store(p, eng)
-    return _run_oxigraph(store, q) if eng == "oxigraph" else _run_rdflib(store, q)
+    res = query(query_text, ttl_path, engine, params, limit=limit, timeout=timeout,
+                allow_service=allow_service)
+    return res.columns, res.rows
 
 
 # ---------------------------------------------------------------------------------------
@@ -347,6 +487,17 @@ def sparql_command(
     engine: Annotated[str, typer.Option("--engine", metavar="auto|oxigraph|rdflib",
                                         help="SPARQL engine (auto = oxigraph).")]
     = "auto",
+    limit: Annotated[int, typer.Option("--limit", min=0, metavar="ROWS",
+                                       help="Print at most this many rows (0 = all); a note says "
+                                            "when there were more.")]
+    = DEFAULT_LIMIT,
+    timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
+                                           help="Stop the query after this long (0 = no limit).")]
+    = DEFAULT_TIMEOUT,
+    allow_service: Annotated[bool, typer.Option("--allow-service",
+                                                help="Allow SERVICE clauses (federated queries make "
+                                                     "requests to other servers; off: kg stays offline).")]
+    = False,
 ) -> None:
     """Run a SPARQL query on the exported graph and print the result."""
     from rich.console import Console
@@ -363,11 +514,16 @@ def sparql_command(
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
     try:
-        query = load_query(query_or_file)
-        columns, rows = run(query, graph, engine=engine, params=param)
+        text = load_query(query_or_file)
+        res = query(text, graph, engine=engine, params=param, limit=limit or None,
+                    timeout=timeout or None, allow_service=allow_service)
     except KgError as e:
         fail(str(e))
         return
+    columns, rows = res.columns, res.rows
+    if res.truncated:
+        err.print(f"note: showing the first {limit} rows; there are more (raise --limit, 0 = all, "
+                  f"or add LIMIT/OFFSET to the query)", highlight=False, soft_wrap=True)
     if fmt == "csv":
         sys.stdout.write(format_csv(columns, rows))
     elif fmt == "json":

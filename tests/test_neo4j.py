@@ -609,3 +609,122 @@ def test_kg_build_with_neo4j_flags(db, bolt_config, tmp_path, no_neo4j_env):
     bad = CliRunner().invoke(app, ["wrong-password" if a == bolt_config.password else a for a in args])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert "password" in bad.output
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 14: prune after a much bigger graph, concurrent loads, URI schemes
+# ---------------------------------------------------------------------------------------------
+def generated_graph(ndocs: int, people: int = 6, orgs: int = 3) -> nx.MultiDiGraph:
+    """``ndocs`` documents sharing ``orgs`` organisations (hubs with many relationships)."""
+    G = nx.MultiDiGraph()
+    org_ids = [stable_id("Organization", f"org{i}") for i in range(orgs)]
+    for i, o in enumerate(org_ids):
+        G.add_node(o, type="Organization", name=f"org{i}", aliases=[], subtype="government", docs=[])
+
+    def edge(u, v, rel, d):
+        G.add_edge(u, v, key=rel, relation=rel, confidence=0.9,
+                   evidence=[ev(f"f-{u}-{v}-{rel}", d, 0, 0, 1, sentence="s")])
+
+    for k in range(ndocs):
+        d = f"gen{k:04d}.txt"
+        D = document_id(d)
+        G.add_node(D, type="Document", name=d, aliases=[], subtype=None, docs=[d], path=d,
+                   sha256="0" * 64, encoding="utf-8", chars=10)
+        for j in range(people):
+            p, o = stable_id("Person", f"p{k}-{j}"), org_ids[(k + j) % orgs]
+            post = post_id(o, f"t{k}-{j}")
+            G.add_node(p, type="Person", name=f"p{k}-{j}", aliases=[], subtype=None, docs=[d])
+            G.add_node(post, type="Post", name=f"t{k}-{j}", title=f"t{k}-{j}", org=o, aliases=[],
+                       subtype=None, docs=[d])
+            edge(p, post, "holds", d)
+            edge(post, o, "post_in", d)
+            edge(p, D, "mentioned_in", d)
+            edge(o, D, "mentioned_in", d)
+    return G
+
+
+def test_prune_converges_after_a_much_bigger_graph(db, bolt_config):
+    """Big graph, then a small one: the prune deleted 250 relationships of one hub node in a
+    batch and ArcadeDB failed every load with EntityNotFound (issue 14; 100 did not fail)."""
+    big, small = generated_graph(250, people=1, orgs=1), generated_graph(2, people=1, orgs=1)
+    load_graph(big, bolt_config)
+    assert count(db, "(n:Entity)") == big.number_of_nodes() - 250
+    stats = load_graph(small, bolt_config)
+    assert stats.nodes_deleted == big.number_of_nodes() - small.number_of_nodes()
+    after = snapshot(db)
+    assert count(db, "(n)") == small.number_of_nodes()
+    assert count(db, "()-[r]->()") == small.number_of_edges()
+    db("MATCH (n) DETACH DELETE n")
+    load_graph(small, bolt_config)
+    assert snapshot(db) == after                      # equal to a fresh load of the small graph
+
+
+def test_prune_deletes_foreign_relationships_of_stale_nodes_in_batches(db, bolt_config):
+    """A stale node with more non-kg relationships than a batch holds is still deleted."""
+    G = sample_graph()
+    load_graph(G, bolt_config)
+    db("MATCH (p:Person {id: $id}) UNWIND range(1, 25) AS i CREATE (p)-[:NOTE]->(:Note {i: i})", id=P2)
+    G.remove_node(P2)
+    stats = load_graph(G, bolt_config, batch_size=10)
+    assert stats.nodes_deleted == 1 and count(db, "(n:Person)") == 1
+    assert count(db, "(n:Note)") == 25 and count(db, "()-[:NOTE]->()") == 0
+
+
+def test_a_second_load_fails_clearly_while_one_holds_the_lock(db, bolt_config):
+    from kg.neo4j_export import LOCK_LABEL, LoadLockedError
+
+    load_graph(sample_graph(), bolt_config)
+    far = 2**62
+    db(f"CREATE (:{LOCK_LABEL} {{id: 'load', owner: 'host:123:x', since: 0, expires: $e}})", e=far)
+    G = sample_graph()
+    G.remove_node(P2)
+    with pytest.raises(LoadLockedError) as exc:
+        load_graph(G, bolt_config, lock_wait=0.6)
+    msg = str(exc.value)
+    assert "another kg load" in msg and "host:123:x" in msg and "\n" not in msg
+    assert count(db, "(n:Person)") == 2                        # nothing written
+    # a lock whose load died (expired) is taken over; a finished load leaves no lock behind
+    db(f"MATCH (l:{LOCK_LABEL}) SET l.expires = 0")
+    load_graph(G, bolt_config)
+    assert count(db, "(n:Person)") == 1 and count(db, f"(l:{LOCK_LABEL})") == 0
+
+
+def test_concurrent_loads_of_different_graphs_leave_one_of_them(db, bolt_config):
+    """Two loads at once: each either succeeds or fails on the lock; the database is then one of
+    the two graphs, never a hybrid."""
+    import threading
+
+    from kg.neo4j_export import LoadLockedError
+
+    graphs = {"a": generated_graph(8), "b": sample_graph()}
+    expected = {}
+    for name, G in graphs.items():
+        db("MATCH (n) DETACH DELETE n")
+        load_graph(G, bolt_config)
+        expected[name] = snapshot(db)
+    db("MATCH (n) DETACH DELETE n")
+    outcome: dict[str, str] = {}
+    start = threading.Barrier(2)
+
+    def go(name):
+        start.wait()
+        try:
+            load_graph(graphs[name], bolt_config, batch_size=20)
+            outcome[name] = "ok"
+        except LoadLockedError:
+            outcome[name] = "locked"
+
+    threads = [threading.Thread(target=go, args=(n,)) for n in graphs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert set(outcome.values()) <= {"ok", "locked"} and "ok" in outcome.values(), outcome
+    assert snapshot(db) in (expected["a"], expected["b"])
+
+
+@pytest.mark.parametrize("uri", ["http://localhost:7474", "localhost:7687", "ftp://x"])
+def test_uri_scheme_is_checked(uri):
+    with pytest.raises(KgError) as exc:
+        load_graph(sample_graph(), Neo4jConfig(uri=uri, password="x"))
+    assert "bolt://" in str(exc.value) and "neo4j://" in str(exc.value)

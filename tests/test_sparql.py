@@ -170,7 +170,10 @@ def test_bind_params_keeps_language_and_escapes():
     assert "VALUES ?n { 5 }" in out
     out = bind_params(query, ["name=甲", "name=乙", "$n=<https://x.org/a>"])
     assert 'VALUES ?name { "甲"@zh "乙"@zh }' in out
-    assert "VALUES ?n { <https://x.org/a> }" in out
+    # the default decides the kind of term (issue 14): an IRI only where the default is one
+    assert 'VALUES ?n { "<https://x.org/a>" }' in out
+    out = bind_params("SELECT * WHERE { VALUES ?o { <https://x.org/b> } ?s ?p ?o }", ["o=<https://x.org/a>"])
+    assert "VALUES ?o { <https://x.org/a> }" in out
 
 
 def test_bind_params_errors():
