@@ -393,7 +393,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         return bare, bare, subtype
 
     entities: dict[str, Entity] = {}
-    first_seen: dict[tuple[str, str], tuple[int, Evidence, float]] = {}
+    # (entity, document) -> (start, evidence, score, surface form written there)
+    first_seen: dict[tuple[str, str], tuple[int, Evidence, float, str]] = {}
     name_votes: dict[str, Counter] = defaultdict(Counter)
 
     def add(typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
@@ -421,7 +422,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             cur = first_seen.get(k)
             # a fact's evidence stands in only where the entity has no mention of its own
             if cur is None or (ev.start < cur[0] and not weak):
-                first_seen[k] = (ev.start, ev, score)
+                first_seen[k] = (ev.start, ev, score, surface)
         return e
 
     for r in results:
@@ -473,10 +474,13 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                 a.name = entities[a.entity_id].name
 
     # ---- one mentioned_in per (entity, document)
-    for (eid, doc_id), (_s, ev, score) in sorted(first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0])):
+    # the entity argument's text is the form the document writes (市委), its name the canonical one
+    # (中共呼和浩特市委员会)
+    for (eid, doc_id), (_s, ev, score, surface) in sorted(first_seen.items(),
+                                                         key=lambda z: (z[0][1], z[1][0], z[0][0])):
         e = entities[eid]
         facts.append(Fact("mentioned_in",
-                          {"entity": Arg(e.name, e.type, e.subtype, e.id, e.name),
+                          {"entity": Arg(surface or e.name, e.type, e.subtype, e.id, e.name),
                            "document": Arg(doc_id, "Document", None, document_id(doc_id), doc_id)},
                           Evidence(ev.doc_id, ev.sent_index, ev.start, ev.end, ev.sentence),
                           "mention", min(1.0, float(score))))

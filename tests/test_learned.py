@@ -191,3 +191,12 @@ def test_place_with_and_without_suffix_is_one_place(lexicon):
     entities, _facts = resolve([doc], [res], lexicon)
     places = [e for e in entities.values() if e.type == "Place"]
     assert [p.name for p in places] == ["汀州省"] and places[0].aliases == {"汀州"}
+
+
+def test_mentioned_in_keeps_the_form_the_document_writes(lexicon):
+    doc = prepare_text("汀州市委召开会议。", "q.txt")
+    res = DocResult(doc.id, [mention(doc, "汀州市委", "Organization", "party")], [])
+    _entities, facts = resolve([doc], [res], lexicon)
+    (m,) = [f for f in facts if f.relation == "mentioned_in"]
+    assert m.args["entity"].text == "汀州市委"              # as written
+    assert m.args["entity"].name != "汀州市委"              # the canonical full name

@@ -94,6 +94,7 @@ class DocCandidates:
             "in_cluster": {(f.args["member"].text, f.args["cluster"].text)
                            for f in result.facts if f.relation == "in_cluster"},
         }
+        self.long_names = [m for m in result.mentions if m.type in ("Organization", "Project", "Action", "Cluster")]
         self.fact_roles: dict[str, set[str]] = defaultdict(set)
         for f in result.facts:
             for role, a in f.args.items():
@@ -154,6 +155,12 @@ class DocCandidates:
                 f.append(f"E:{T}:line_start")
             if any(x != y and x in y for y in all_texts):
                 f.append(f"E:{T}:inside_longer")
+            # written only inside longer names (a place inside an organisation's name)
+            occ = [mo.start() for mo in re.finditer(re.escape(x), self.t)]
+            inside = sum(1 for o in occ if any(m.start <= o and o + len(x) <= m.end and m.end - m.start > len(x)
+                                               for m in self.long_names))
+            f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
+            f.append(f"E:{T}:occ={min(len(occ), 6)}")
             if any(x != y and y.startswith(x) for y in texts[typ]):
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x != y and x.startswith(y) for y in texts[typ]):
