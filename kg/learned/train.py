@@ -155,7 +155,8 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[floa
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
           rule_features: bool = True, mode: str = "backoff", folds: int = 4, epochs: int = 12,
           log: Log | None = None) -> dict:
-    """Train every model of the learned layer on ``data`` and write them to ``out_dir``."""
+    """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
+    Entity models learn only from documents whose gold header marks the type exhaustive."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
     gb = gold_by_doc(gold)
@@ -167,7 +168,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     models: dict[str, LinearModel] = {}
 
     def fit(name: str, examples: list[Example], beta: float = 1.0) -> list[float]:
-        n_gold = sum(required(g, name) for g in golds)
+        n_gold = sum(required(g, name) for (d, _r), g in zip(data, golds)
+                     if name not in ENTITY_TYPES or name in gold.exhaustive.get(d.id, frozenset()))
         oof = _oof(examples, fold_of, folds, epochs=epochs)
         thr, stats = best_threshold(examples, oof, n_gold, beta)
         m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs)
@@ -180,11 +182,13 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             f"out-of-fold P {stats['p']:.3f} R {stats['r']:.3f} F {stats['f']:.3f} at {thr:.3f}")
         return oof
 
-    # entities
+    # entities: only from documents whose gold lists every entity of the type
     ent: dict[str, list[Example]] = defaultdict(list)
     for i, (c, g) in enumerate(zip(cands, golds)):
+        exhaustive = gold.exhaustive.get(data[i][0].id, frozenset())
         for typ, exs in entity_examples(i, c, g).items():
-            ent[typ].extend(exs)
+            if typ in exhaustive:
+                ent[typ].extend(exs)
     for typ in ENTITY_TYPES:
         fit(typ, ent[typ])
 
