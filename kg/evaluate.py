@@ -49,26 +49,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import schema
 from kg.model import KgError
 
-GOLD_ENTITY_TYPES = ("Person", "Organization", "Place", "Project", "Action", "Cluster")
+# the gold's entity types, kinds and slots, and how facts map to them: kg/schema.py
+GOLD_ENTITY_TYPES = schema.GOLD_ENTITY_TYPES      # Person ... Cluster (not Post)
 MEMBER_TYPES = ("Enterprise", "Project")
 
 # kind -> slots (in order); entity's ``type`` and in_cluster's ``member_type`` are scalar keys
-KIND_SLOTS: dict[str, tuple[str, ...]] = {
-    "entity": ("name",),
-    "holds_post": ("person", "post", "org"),
-    "leads_action": ("agency", "action"),
-    "in_cluster": ("member", "cluster"),
-}
+KIND_SLOTS: dict[str, tuple[str, ...]] = dict(schema.GOLD_KINDS)
 KINDS = tuple(KIND_SLOTS)
 
-# relation of a predicted fact -> (kind, {gold slot: fact argument role})
+# relation of a predicted fact -> (kind, {gold slot: fact argument role}): mentioned_in ->
+# entity, holds_post, leads_action, in_cluster (part_of, located_in: not scored)
 RELATION_MAP: dict[str, tuple[str, dict[str, str]]] = {
-    "mentioned_in": ("entity", {"name": "entity"}),
-    "holds_post": ("holds_post", {"person": "person", "post": "post", "org": "org"}),
-    "leads_action": ("leads_action", {"agency": "agency", "action": "action"}),
-    "in_cluster": ("in_cluster", {"member": "member", "cluster": "cluster"}),
+    r.name: (r.gold.kind, dict(r.gold.slots)) for r in schema.RELATIONS.values() if r.gold
 }
 
 
@@ -276,12 +271,12 @@ def _prediction_from_fact(rec: Mapping[str, Any], where: str) -> Prediction | No
         raise GoldError(f"{where}: fact has no evidence.doc_id")
     etype = member_type = None
     if kind == "entity":
-        ent = args.get("entity")
+        ent = args.get(roles["name"])
         etype = ent.get("type") if isinstance(ent, Mapping) else None
         if etype not in GOLD_ENTITY_TYPES:
             return None                      # Post, Document...: no gold counterpart
     if kind == "in_cluster":
-        mem = args.get("member")
+        mem = args.get(roles["member"])
         member_type = "Project" if isinstance(mem, Mapping) and mem.get("type") == "Project" else "Enterprise"
     values: dict[str, frozenset[str]] = {}
     shown: dict[str, str] = {}

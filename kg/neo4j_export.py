@@ -52,43 +52,27 @@ import networkx as nx
 import typer
 
 from kg.model import KgError
+from kg.schema import EDGES, NODE_TYPES, ORG_SUBTYPES, to_document
 
 
 class LoadLockedError(KgError):
     """Another kg load holds the database's load lock."""
 
-# graph node type -> Neo4j label (fixed whitelist; never from text)
-NODE_LABELS: dict[str, str] = {
-    "Person": "Person",
-    "Post": "Post",
-    "Organization": "Organization",
-    "Place": "Place",
-    "Project": "Project",
-    "Action": "Action",
-    "Cluster": "Cluster",
-    "Document": "Document",
-}
+# graph node type -> Neo4j label (fixed whitelist from kg/schema.py; never from text)
+NODE_LABELS: dict[str, str] = {t.name: t.neo4j_label for t in NODE_TYPES.values()}
 ENTITY_LABEL = "Entity"  # common label of every entity node (not of :Document)
 
 # Organization.subtype -> extra label; "other"/None get none.
 SUBTYPE_LABELS: dict[str, str] = {
-    "government": "GovernmentOrganization",
-    "party": "PartyOrganization",
-    "enterprise": "Enterprise",
+    s.name: s.neo4j_label for s in ORG_SUBTYPES.values() if s.neo4j_label is not None
 }
 
-# graph edge relation (== key) -> relationship type
 _MANAGED_LABELS = frozenset([*NODE_LABELS.values(), ENTITY_LABEL, *SUBTYPE_LABELS.values()])
 
-REL_TYPES: dict[str, str] = {
-    "holds": "HOLDS",
-    "post_in": "POST_IN",
-    "leads_action": "LEADS_ACTION",
-    "in_cluster": "IN_CLUSTER",
-    "part_of": "PART_OF",
-    "located_in": "LOCATED_IN",
-    "mentioned_in": "MENTIONED_IN",
-}
+# graph edge relation (== key) -> relationship type (from kg/schema.py)
+REL_TYPES: dict[str, str] = {e.name: e.neo4j_type for e in EDGES.values()}
+# edges whose end node is a :Document (mentioned_in); the others join two entities
+_TO_DOCUMENT = frozenset(e.name for e in EDGES.values() if to_document(e))
 
 # Node properties written per label (fixed; other node attributes are not exported).
 _COMMON_PROPS = ("name", "aliases", "subtype", "docs")
@@ -292,7 +276,7 @@ def plan_graph(G: nx.MultiDiGraph) -> _Plan:
             raise KgError(f"graph edge {u!r} -> {v!r} has unknown relation {relation!r} "
                           f"(expected one of {', '.join(REL_TYPES)})")
         group = (REL_TYPES[relation], primary[str(u)], primary[str(v)])
-        to_doc = relation == "mentioned_in"
+        to_doc = relation in _TO_DOCUMENT
         if group[1] == "Document" or (group[2] == "Document") != to_doc:
             raise KgError(f"graph edge {u!r} -> {v!r} ({relation}) joins a {group[1]} to a {group[2]}: "
                           f"mentioned_in must go from an entity to a Document, other relations join entities")
@@ -364,8 +348,8 @@ def _delete_rels_stmt(rel: str, src: str, dst: str) -> str:
 
 def _all_rel_groups() -> list[tuple[str, str, str]]:
     """Every (type, src label, dst label) kg may have written (for pruning)."""
-    return [(rel, ENTITY_LABEL, NODE_LABELS["Document"] if rel == "MENTIONED_IN" else ENTITY_LABEL)
-            for rel in REL_TYPES.values()]
+    return [(REL_TYPES[edge], ENTITY_LABEL, NODE_LABELS["Document"] if edge in _TO_DOCUMENT else ENTITY_LABEL)
+            for edge in REL_TYPES]
 
 
 # --------------------------------------------------------------------------------------------
