@@ -911,7 +911,5 @@ def _parse_repeat(text: str) -> dict[str, int]:
     return out
 
 
-if __name__ == "__main__":   # pragma: no cover - ``python -m kg.ner_train ...`` == ``kg model ...``
-    from kg.cli import model_app
-
-    model_app()
+if __name__ == "__main__":   # pragma: no cover - the commands are ``kg model ...`` (kg/cli.py)
+    sys.exit(f"kg.ner_train is library code; the command is: kg model {' '.join(sys.argv[1:])}")

@@ -21,24 +21,14 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_main_guard(node: ast.AST) -> bool:
-    """``if __name__ == "__main__":`` -- a script entry point, not library code."""
-    return (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
-            and isinstance(node.test.left, ast.Name) and node.test.left.id == "__name__"
-            and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in node.test.comparators))
-
-
 def _imports(path: Path) -> list[tuple[int, str]]:
-    """(line, absolute module name) of every import in the file, at any depth (functions too),
-    except inside an ``if __name__ == "__main__":`` block."""
+    """(line, absolute module name) of every import in the file, at any depth (functions and
+    ``if __name__ == "__main__":`` blocks too)."""
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = {id(n) for top in ast.walk(tree) if _is_main_guard(top) for n in ast.walk(top)}
     found = []
     for node in ast.walk(tree):
-        if id(node) in skip:
-            continue
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
