@@ -80,7 +80,7 @@ def test_no_other_module_spells_a_relationship_type_or_kg_predicate():
     """The Neo4j types and RDF predicates are written once, in kg/schema.py."""
     names = {e.neo4j_type for e in EDGES.values()}
     names |= {e.rdf_predicate for e in EDGES.values()}
-    names |= {e.rdf_predicate.rsplit("#", 1)[1] for e in EDGES.values()}
+    names |= {e.rdf_predicate.rsplit("#", 1)[1] for e in EDGES.values()} - set(EDGES)  # org:holds vs holds
     found = []
     for path in sorted((ROOT / "kg").rglob("*.py")):
         if path.name == "schema.py":
