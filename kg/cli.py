@@ -1,13 +1,19 @@
-"""``kg`` command line: a thin typer layer over the library API."""
+"""``kg`` command line: a thin typer layer over the library API.
+
+This is the only module that imports typer or rich: the library (every other module of kg)
+returns values and raises :class:`kg.model.KgError` subclasses, and the commands here turn
+those into output and one-line errors (:func:`fail`).  ``tests/test_architecture.py`` checks it.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -16,6 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .model import InputError, KgError
+from .ner_train import DATASETS as NER_DATASETS
+from .sparql import DEFAULT_LIMIT, DEFAULT_TIMEOUT
 
 app = typer.Typer(
     name="kg",
@@ -36,6 +44,18 @@ def fail(message: str, code: int = 1) -> None:
     """Print one clear line and exit (no traceback)."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def _one_line_errors(fn):
+    """A KgError (missing corpus, bad option, unusable model directory) ends the command with
+    one line on stderr and exit status 1, not a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KgError as e:
+            fail(str(e))
+    return wrapper
 
 
 def _parse_city_overrides(items: list[str]) -> dict[str, str]:
@@ -172,6 +192,59 @@ def build(
         _print_summary(result, elapsed)
 
 
+# ---- the report of kg eval -------------------------------------------------------------------
+
+def _pct(x: Optional[float]) -> str:
+    return "—" if x is None else f"{100 * x:.1f}"
+
+
+def render(report, console: Any = None, details: bool = False) -> None:
+    """Print a :class:`kg.evaluate.Report` as rich tables (per kind, per entity type; misses/FPs
+    with details)."""
+    console = console or Console()
+    table = Table(title=f"kg eval — {len(report.documents)} documents, gold {report.gold_path}",
+                  show_lines=False)
+    for col, just in (("scope", "left"), ("TP", "right"), ("FP", "right"), ("FN", "right"),
+                      ("P %", "right"), ("R %", "right"), ("F1 %", "right"), ("opt", "right"),
+                      ("unscored", "right")):
+        table.add_column(col, justify=just)
+
+    def row(name: str, c, style: Optional[str] = None) -> None:
+        table.add_row(name, str(c.tp), str(c.fp) if c.exhaustive_cells else "—", str(c.fn),
+                      _pct(c.precision), _pct(c.recall), _pct(c.f1), str(c.neutral),
+                      str(c.unscored), style=style)
+
+    for k, c in report.kinds.items():
+        row(k, c, "bold")
+        if k == "entity":
+            for t, tc in report.entity_types.items():
+                row(f"  {t}", tc)
+    table.add_section()
+    row("overall", report.overall, "bold")
+    console.print(table)
+    console.print("P is scored only where the gold header marks a kind/type exhaustive (— otherwise); "
+                  "opt = predictions matching optional gold; unscored = unmatched predictions "
+                  "of non-exhaustive kinds/types.")
+    if report.ignored_docs:
+        console.print(f"[yellow]{len(report.ignored_docs)} predicted document(s) have no gold and were "
+                      f"ignored: {', '.join(report.ignored_docs[:5])}"
+                      f"{' ...' if len(report.ignored_docs) > 5 else ''}[/yellow]")
+    if not details:
+        return
+    for doc, det in report.details.items():
+        if not det.missed and not det.false_positives:
+            continue
+        t = Table(title=doc, show_header=True)
+        t.add_column("", justify="left")
+        t.add_column("kind")
+        t.add_column("record")
+        for g in det.missed:
+            t.add_row("[red]miss[/red]", g.kind, g.label() + f"  (gold line {g.line})")
+        for p in det.false_positives:
+            t.add_row("[yellow]FP[/yellow]", p.kind, p.label())
+        console.print(t)
+
+
 @app.command("eval")
 def eval_cmd(
     gold: Path = typer.Argument(..., help="Gold JSONL (see GUIDELINES.md)."),
@@ -188,7 +261,7 @@ def eval_cmd(
     details: bool = typer.Option(False, help="List misses and false positives per document."),
 ) -> None:
     """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
-    from .evaluate import load_gold, load_predictions, render, score
+    from .evaluate import load_gold, load_predictions, score
 
     if not gold.exists():
         fail(f"{gold}: no such file")
@@ -303,21 +376,226 @@ def export_cmd(
                       + neo4j_import_command(files["nodes"].parent), highlight=False, soft_wrap=True)
 
 
-def _register_subcommands() -> None:
-    from .neo4j_export import neo4j_load_command
-    from .ner_train import model_app
-    from .sparql import sparql_command
+# ---- kg sparql (the library API is kg/sparql.py) ----------------------------------------------
+@app.command("sparql")
+def sparql_command(
+    query_or_file: Annotated[str, typer.Argument(
+        help="A SPARQL query, a .rq file, the name of a query in sparql/ "
+             "(e.g. posts_of_person), or - for standard input.", show_default=False, metavar="QUERY_OR_FILE")],
+    graph: Annotated[Path, typer.Option("--graph", "-g",
+                                        help="Turtle file written by `kg build`.")]
+    = Path("out/graph.ttl"),
+    format: Annotated[str, typer.Option("--format", "-f", metavar="table|csv|json",
+                                        help="Output format.")]
+    = "table",
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", metavar="NAME=VALUE", help="Bind the query's 'VALUES ?NAME { ... }' block "
+                              "(repeatable).")] = None,
+    engine: Annotated[str, typer.Option("--engine", metavar="auto|oxigraph|rdflib",
+                                        help="SPARQL engine (auto = oxigraph).")]
+    = "auto",
+    limit: Annotated[int, typer.Option("--limit", min=0, metavar="ROWS",
+                                       help="Print at most this many rows (0 = all); a note says "
+                                            "when there were more.")]
+    = DEFAULT_LIMIT,
+    timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
+                                           help="Stop the query after this long (0 = no limit).")]
+    = DEFAULT_TIMEOUT,
+    allow_service: Annotated[bool, typer.Option("--allow-service",
+                                                help="Allow SERVICE clauses (federated queries make "
+                                                     "requests to other servers; off: kg stays offline).")]
+    = False,
+) -> None:
+    """Run a SPARQL query on the exported graph and print the result."""
+    from .sparql import FORMATS, cell_text, format_csv, format_json, load_query, query
 
-    app.command("sparql")(sparql_command)
-    neo4j_app = typer.Typer(help="Load a built graph into Neo4j over Bolt.", no_args_is_help=True)
-    neo4j_app.command("load")(neo4j_load_command)
-    app.add_typer(neo4j_app, name="neo4j")
-    model_app.command("train-relations")(train_relations_cmd)
-    app.add_typer(model_app, name="model", help="Train and evaluate kg's HanLP NER model and its "
-                                                "learned relation layer.")
+    fmt = format.lower()
+    if fmt not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
+    try:
+        text = load_query(query_or_file)
+        res = query(text, graph, engine=engine, params=param, limit=limit or None,
+                    timeout=timeout or None, allow_service=allow_service)
+    except KgError as e:
+        fail(str(e))
+        return
+    columns, rows = res.columns, res.rows
+    if res.truncated:
+        err_console.print(f"note: showing the first {limit} rows; there are more (raise --limit, 0 = all, "
+                          f"or add LIMIT/OFFSET to the query)", highlight=False, soft_wrap=True)
+    if fmt == "csv":
+        sys.stdout.write(format_csv(columns, rows))
+    elif fmt == "json":
+        sys.stdout.write(format_json(columns, rows) + "\n")
+    else:
+        out = Console()   # the terminal's width now (not when kg.cli was imported)
+        if len(columns) * 12 > out.width:
+            # too many columns for the terminal: one field/value block per row
+            for i, r in enumerate(rows, 1):
+                block = Table(title=f"row {i}", show_header=False, title_justify="left")
+                block.add_column("field", style="bold")
+                block.add_column("value", overflow="fold")
+                for c, v in zip(columns, r):
+                    block.add_row(c, cell_text(v))
+                out.print(block)
+            out.print(f"{len(rows)} row(s)", highlight=False)
+            return
+        table = Table(show_lines=False, caption=f"{len(rows)} row(s)")
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*(cell_text(c) for c in r))
+        out.print(table)
 
 
-_register_subcommands()
+# ---- kg neo4j load (the loader is kg/neo4j_export.py) ------------------------------------------
+neo4j_app = typer.Typer(help="Load a built graph into Neo4j over Bolt.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+
+
+@neo4j_app.command("load")
+def neo4j_load_command(
+    out_dir: Path = typer.Argument(Path("out"), help="Output directory of `kg build` (reads OUT/graph.json)."),
+    uri: Optional[str] = typer.Option(None, "--uri", envvar="NEO4J_URI", show_envvar=True,
+                                      help="Bolt URI (default bolt://localhost:7687)."),
+    user: Optional[str] = typer.Option(None, "--user", envvar="NEO4J_USER", show_envvar=True,
+                                       help="User (default neo4j)."),
+    password: Optional[str] = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", show_envvar=True,
+                                           help="Password."),
+    database: Optional[str] = typer.Option(None, "--database", envvar="NEO4J_DATABASE", show_envvar=True,
+                                           help="Database (default: the server's default database)."),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction."),
+    prune: bool = typer.Option(True, "--prune/--no-prune", help="Delete kg nodes/relationships that are no longer in the graph."),
+    lock_wait: float = typer.Option(0.0, "--lock-wait", min=0, metavar="SECONDS",
+                                    help="Wait this long for another kg load of the same database to finish "
+                                         "(default: fail at once)."),
+) -> None:
+    """Load OUT/graph.json into Neo4j (idempotent; re-running converges)."""
+    from .neo4j_export import Neo4jConfig, load_graph, read_built_graph
+
+    try:
+        G = read_built_graph(out_dir)
+    except KgError as e:
+        fail(str(e))
+    config = Neo4jConfig.from_env(uri=uri, user=user, password=password, database=database)
+    with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=max(total, 1))
+            bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
+
+        try:
+            stats = load_graph(G, config, batch_size=batch_size, progress=progress, prune=prune,
+                               lock_wait=lock_wait)
+        except KgError as e:
+            bar.stop()
+            fail(str(e))
+    typer.echo(f"neo4j {config.describe()}: {stats}")
+
+
+# ---- kg model (NER training and evaluation: kg/ner_train.py; relation layer: kg/learned) -------
+model_app = typer.Typer(help="Train and evaluate kg's own NER model.", no_args_is_help=True)
+app.add_typer(model_app, name="model", help="Train and evaluate kg's HanLP NER model and its "
+                                            "learned relation layer.")
+
+
+@model_app.command("train")
+@_one_line_errors
+def model_train_cmd(
+    out: Path = typer.Option(..., "--out", "-o", help="Directory to write the model into."),
+    corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA",
+                                        help="Corpora directory (default ../shared/corpora)."),
+    use: str = typer.Option("cluener,resume,msra", help="Comma-separated corpora to train on."),
+    msra_sentences: int | None = typer.Option(None, help="Use at most this many MSRA sentences."),
+    epochs: int = typer.Option(10), embed: int = typer.Option(100), hidden: int = typer.Option(128),
+    batch_size: int = typer.Option(32), lr: float = typer.Option(1e-3),
+    patience: int = typer.Option(5, help="Stop after this many epochs without a better selection score."),
+    bigram_dim: int = typer.Option(50, help="Char-bigram embedding size (0: chars only)."),
+    bigram_vocab: int = typer.Option(20000, help="Keep this many most frequent bigrams."),
+    lexicon_dim: int = typer.Option(0, help="Lexicon features from People's Daily 1998's words and "
+                                            "names, projected to this size (0: none)."),
+    threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
+    seed: int = typer.Option(1),
+    half: bool = typer.Option(True, help="Store the weights as float16."),
+    max_minutes: float | None = typer.Option(None, help="Stop before an epoch would end past this."),
+    repeat: str = typer.Option("", help="Up-sample corpora, e.g. 'cluener=2' (each sentence twice)."),
+    pretrain: bool = typer.Option(False, help="Initialise char/bigram embeddings with skip-gram vectors "
+                                              "trained on the corpora's text (needs gensim: .[train])."),
+    init_from: Path | None = typer.Option(None, help="Continue from this earlier run's weights "
+                                                     "(same corpora, --repeat and --seed)."),
+    criteria: bool = typer.Option(False, help="Frame each sentence with its corpus' marker token, so that "
+                                              "the model learns each corpus' conventions apart."),
+    default_criterion: str = typer.Option("msra", help="With --criteria: the corpus conventions the "
+                                                       "model follows by default when tagging."),
+):
+    """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
+    from .ner_train import _parse_repeat, train
+
+    summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
+                    msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
+                    batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
+                    bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, lexicon_dim=lexicon_dim,
+                    half=half, max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
+                    init_from=init_from, criteria=criteria, default_criterion=default_criterion,
+                    log=console.print)
+    console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
+                  f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
+
+
+@model_app.command("finalize")
+@_one_line_errors
+def model_finalize_cmd(model: Path = typer.Argument(..., help="A HanLP save directory (e.g. a stopped run)."),
+                       half: bool = typer.Option(True)):
+    """Turn a (possibly interrupted) training directory into a kg model directory."""
+    from .ner_train import finalize_model_dir
+
+    finalize_model_dir(model, half=half)
+    console.print(f"[green]finalized[/green] {model}")
+
+
+@model_app.command("eval")
+@_one_line_errors
+def model_eval_cmd(
+    dataset: str = typer.Argument("cluener-dev", help=f"One of {', '.join(NER_DATASETS)}."),
+    model: Path | None = typer.Option(None, "--model", "-m", help="Model directory (default: shipped)."),
+    corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA"),
+    threads: int = typer.Option(1), json_out: Path | None = typer.Option(None, "--json"),
+    criterion: str = typer.Option("auto", help="For a model trained with --criteria: 'auto' (the "
+                                               "dataset's own corpus), 'default' (the model's), or a corpus."),
+):
+    """Span-level exact-match P/R/F1 per label and micro overall."""
+    from .ner_train import evaluate
+
+    with console.status(f"evaluating on {dataset} ..."):
+        res = evaluate(model, corpora, dataset, threads=threads,
+                       criterion=None if criterion == "default" else criterion)
+    crit = f", criterion {res['criterion']}" if res["criterion"] else ""
+    table = Table(title=f"{dataset}  ({res['sentences']} sentences, model {res['version']}{crit})")
+    for col in ("label", "P", "R", "F1", "gold", "pred", "correct"):
+        table.add_column(col, justify="right" if col != "label" else "left")
+    rows = list(res["labels"].items()) + [("micro", res["micro"])]
+    if "org_any" in res:
+        rows.append(("ORG (any subtype)", res["org_any"]))
+    for lab, m in rows:
+        table.add_row(lab, f"{100 * m['p']:.2f}", f"{100 * m['r']:.2f}", f"{100 * m['f1']:.2f}",
+                      str(m["gold"]), str(m["pred"]), str(m["correct"]))
+    console.print(table)
+    if "by_cluener_label" in res:
+        t2 = Table(title="by CLUENER label (recall is exact; precision counts the shared kg label)")
+        for col in ("CLUENER label", "R", "gold"):
+            t2.add_column(col)
+        for lab, m in res["by_cluener_label"].items():
+            t2.add_row(lab, f"{100 * m['r']:.2f}", str(m["gold"]))
+        console.print(t2)
+    console.print(f"{res['chars']} chars in {res['seconds']} s")
+    if json_out:
+        json_out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+model_app.command("train-relations")(train_relations_cmd)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -49,26 +49,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import schema
 from kg.model import KgError
 
-GOLD_ENTITY_TYPES = ("Person", "Organization", "Place", "Project", "Action", "Cluster")
+# the gold's entity types, kinds and slots, and how facts map to them: kg/schema.py
+GOLD_ENTITY_TYPES = schema.GOLD_ENTITY_TYPES      # Person ... Cluster (not Post)
 MEMBER_TYPES = ("Enterprise", "Project")
 
 # kind -> slots (in order); entity's ``type`` and in_cluster's ``member_type`` are scalar keys
-KIND_SLOTS: dict[str, tuple[str, ...]] = {
-    "entity": ("name",),
-    "holds_post": ("person", "post", "org"),
-    "leads_action": ("agency", "action"),
-    "in_cluster": ("member", "cluster"),
-}
+KIND_SLOTS: dict[str, tuple[str, ...]] = dict(schema.GOLD_KINDS)
 KINDS = tuple(KIND_SLOTS)
 
-# relation of a predicted fact -> (kind, {gold slot: fact argument role})
+# relation of a predicted fact -> (kind, {gold slot: fact argument role}): mentioned_in ->
+# entity, holds_post, leads_action, in_cluster (part_of, located_in: not scored)
 RELATION_MAP: dict[str, tuple[str, dict[str, str]]] = {
-    "mentioned_in": ("entity", {"name": "entity"}),
-    "holds_post": ("holds_post", {"person": "person", "post": "post", "org": "org"}),
-    "leads_action": ("leads_action", {"agency": "agency", "action": "action"}),
-    "in_cluster": ("in_cluster", {"member": "member", "cluster": "cluster"}),
+    r.name: (r.gold.kind, dict(r.gold.slots)) for r in schema.RELATIONS.values() if r.gold
 }
 
 
@@ -276,12 +271,12 @@ def _prediction_from_fact(rec: Mapping[str, Any], where: str) -> Prediction | No
         raise GoldError(f"{where}: fact has no evidence.doc_id")
     etype = member_type = None
     if kind == "entity":
-        ent = args.get("entity")
+        ent = args.get(roles["name"])
         etype = ent.get("type") if isinstance(ent, Mapping) else None
         if etype not in GOLD_ENTITY_TYPES:
             return None                      # Post, Document...: no gold counterpart
     if kind == "in_cluster":
-        mem = args.get("member")
+        mem = args.get(roles["member"])
         member_type = "Project" if isinstance(mem, Mapping) and mem.get("type") == "Project" else "Enterprise"
     values: dict[str, frozenset[str]] = {}
     shown: dict[str, str] = {}
@@ -556,64 +551,7 @@ def score(gold: Gold, predictions: Iterable[Prediction], docs: Iterable[str] | N
                   per_doc=per_doc, details=details, ignored_docs=ignored, gold_path=gold.path)
 
 
-# --------------------------------------------------------------------------------------------
-# rendering
-# --------------------------------------------------------------------------------------------
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}"
-
-
-def render(report: Report, console: Any = None, details: bool = False) -> None:
-    """Print the report as rich tables (per kind, per entity type; misses/FPs with details)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    table = Table(title=f"kg eval — {len(report.documents)} documents, gold {report.gold_path}",
-                  show_lines=False)
-    for col, just in (("scope", "left"), ("TP", "right"), ("FP", "right"), ("FN", "right"),
-                      ("P %", "right"), ("R %", "right"), ("F1 %", "right"), ("opt", "right"),
-                      ("unscored", "right")):
-        table.add_column(col, justify=just)
-
-    def row(name: str, c: Counts, style: str | None = None) -> None:
-        table.add_row(name, str(c.tp), str(c.fp) if c.exhaustive_cells else "—", str(c.fn),
-                      _pct(c.precision), _pct(c.recall), _pct(c.f1), str(c.neutral),
-                      str(c.unscored), style=style)
-
-    for k, c in report.kinds.items():
-        row(k, c, "bold")
-        if k == "entity":
-            for t, tc in report.entity_types.items():
-                row(f"  {t}", tc)
-    table.add_section()
-    row("overall", report.overall, "bold")
-    console.print(table)
-    console.print("P is scored only where the gold header marks a kind/type exhaustive (— otherwise); "
-                  "opt = predictions matching optional gold; unscored = unmatched predictions "
-                  "of non-exhaustive kinds/types.")
-    if report.ignored_docs:
-        console.print(f"[yellow]{len(report.ignored_docs)} predicted document(s) have no gold and were "
-                      f"ignored: {', '.join(report.ignored_docs[:5])}"
-                      f"{' ...' if len(report.ignored_docs) > 5 else ''}[/yellow]")
-    if not details:
-        return
-    for doc, det in report.details.items():
-        if not det.missed and not det.false_positives:
-            continue
-        t = Table(title=doc, show_header=True)
-        t.add_column("", justify="left")
-        t.add_column("kind")
-        t.add_column("record")
-        for g in det.missed:
-            t.add_row("[red]miss[/red]", g.kind, g.label() + f"  (gold line {g.line})")
-        for p in det.false_positives:
-            t.add_row("[yellow]FP[/yellow]", p.kind, p.label())
-        console.print(t)
-
-
 __all__ = [
     "Counts", "Gold", "GoldError", "GoldRecord", "Prediction", "Report", "load_gold",
-    "load_predictions", "normalize", "render", "score",
+    "load_predictions", "normalize", "score",
 ]

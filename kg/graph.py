@@ -6,10 +6,10 @@ The graph is the single source both exporters read (RDF in :mod:`kg.rdf`, Neo4j 
 * node id: the stable ids of :mod:`kg.model`; attrs ``type``, ``name``, ``aliases`` (sorted),
   ``subtype``, ``docs`` (sorted).  Post nodes add ``title`` and ``org``; Document nodes add
   ``path``, ``sha256``, ``encoding``, ``chars``.
-* edges: key == relation, one per (u, v, relation): ``holds`` Person→Post, ``post_in``
-  Post→Organization, ``leads_action``, ``in_cluster``, ``part_of``, ``located_in``,
-  ``mentioned_in``.  Attrs ``relation``, ``confidence`` (max) and ``evidence`` (list of dicts,
-  sorted).
+* edges: key == relation, one per (u, v, relation): the edges of :data:`kg.schema.EDGES`
+  (``holds`` Person→Post and ``post_in`` Post→Organization from a ``holds_post`` fact,
+  ``leads_action``, ``in_cluster``, ``part_of``, ``located_in``, ``mentioned_in``).
+  Attrs ``relation``, ``confidence`` (max) and ``evidence`` (list of dicts, sorted).
 """
 
 from __future__ import annotations
@@ -24,19 +24,12 @@ from typing import Any
 import networkx as nx
 
 from .model import Document, Entity, Fact, document_id, post_id
+from .schema import RELATIONS
 
-# fact relation -> list of (edge relation, source role, target role)
+# fact relation -> list of (edge relation, source role, target role), from kg/schema.py
 EDGE_PLAN: dict[str, list[tuple[str, str, str]]] = {
-    "holds_post": [("holds", "person", "post"), ("post_in", "post", "org")],
-    "leads_action": [("leads_action", "agency", "action")],
-    "in_cluster": [("in_cluster", "member", "cluster")],
-    "part_of": [("part_of", "part", "whole")],
-    "located_in": [("located_in", "entity", "place")],
-    "mentioned_in": [("mentioned_in", "entity", "document")],
+    r.name: [(e.name, e.source, e.target) for e in r.edges] for r in RELATIONS.values()
 }
-
-EDGE_RELATIONS = ("holds", "post_in", "leads_action", "in_cluster", "part_of", "located_in",
-                  "mentioned_in")
 
 
 def _evidence_item(fact: Fact, doc: Document | None) -> dict[str, Any]:

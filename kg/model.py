@@ -21,22 +21,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Entity types kg knows.  ``Post`` is a job title/office (局长, 市长); the rest follow the gold
-# guidelines' entity types (Cluster = industrial cluster).
-ENTITY_TYPES = ("Person", "Post", "Organization", "Place", "Project", "Action", "Cluster")
-
-# Organisation subtypes (``Entity.subtype`` / ``Mention.subtype`` for Organization).
-ORG_SUBTYPES = ("government", "party", "enterprise", "other")
-
-# Relations kg extracts, with their argument roles in order.
-RELATIONS: dict[str, tuple[str, ...]] = {
-    "holds_post": ("person", "post", "org"),   # person holds post (a title) at org
-    "leads_action": ("agency", "action"),      # agency leads (牵头) action
-    "in_cluster": ("member", "cluster"),       # enterprise/project belongs to industrial cluster
-    "part_of": ("part", "whole"),              # organisation is part of organisation
-    "located_in": ("entity", "place"),         # organisation/project located in place
-    "mentioned_in": ("entity", "document"),    # entity is mentioned in a document
-}
+# The entity types, Organization subtypes and relations (with their argument roles) are
+# declared once, in kg/schema.py.
 
 
 def stable_id(type_: str, key: str) -> str:
@@ -105,7 +91,7 @@ class Mention:
     start: int                    # analysis offsets into Document.text (end exclusive)
     end: int
     text: str
-    type: str                     # one of ENTITY_TYPES
+    type: str                     # an entity type (kg.schema.ENTITY_TYPES)
     subtype: str | None = None    # e.g. Organization: government/party/enterprise/other
     source: str = "hanlp"         # which component produced it (hanlp, lexicon, pattern...)
     score: float = 1.0
@@ -156,8 +142,8 @@ class Arg:
 
 @dataclass
 class Fact:
-    relation: str                 # key of RELATIONS
-    args: dict[str, Arg]          # role -> argument
+    relation: str                 # a relation of kg.schema.RELATIONS
+    args: dict[str, Arg]          # role (kg.schema.Relation.roles) -> argument
     evidence: Evidence
     extractor: str                # name of the rule/model that produced it
     confidence: float = 1.0

@@ -49,46 +49,29 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 import networkx as nx
-import typer
 
 from kg.model import KgError
+from kg.schema import EDGES, NODE_TYPES, ORG_SUBTYPES, to_document
 
 
 class LoadLockedError(KgError):
     """Another kg load holds the database's load lock."""
 
-# graph node type -> Neo4j label (fixed whitelist; never from text)
-NODE_LABELS: dict[str, str] = {
-    "Person": "Person",
-    "Post": "Post",
-    "Organization": "Organization",
-    "Place": "Place",
-    "Project": "Project",
-    "Action": "Action",
-    "Cluster": "Cluster",
-    "Document": "Document",
-}
+# graph node type -> Neo4j label (fixed whitelist from kg/schema.py; never from text)
+NODE_LABELS: dict[str, str] = {t.name: t.neo4j_label for t in NODE_TYPES.values()}
 ENTITY_LABEL = "Entity"  # common label of every entity node (not of :Document)
 
 # Organization.subtype -> extra label; "other"/None get none.
 SUBTYPE_LABELS: dict[str, str] = {
-    "government": "GovernmentOrganization",
-    "party": "PartyOrganization",
-    "enterprise": "Enterprise",
+    s.name: s.neo4j_label for s in ORG_SUBTYPES.values() if s.neo4j_label is not None
 }
 
-# graph edge relation (== key) -> relationship type
 _MANAGED_LABELS = frozenset([*NODE_LABELS.values(), ENTITY_LABEL, *SUBTYPE_LABELS.values()])
 
-REL_TYPES: dict[str, str] = {
-    "holds": "HOLDS",
-    "post_in": "POST_IN",
-    "leads_action": "LEADS_ACTION",
-    "in_cluster": "IN_CLUSTER",
-    "part_of": "PART_OF",
-    "located_in": "LOCATED_IN",
-    "mentioned_in": "MENTIONED_IN",
-}
+# graph edge relation (== key) -> relationship type (from kg/schema.py)
+REL_TYPES: dict[str, str] = {e.name: e.neo4j_type for e in EDGES.values()}
+# edges whose end node is a :Document (mentioned_in); the others join two entities
+_TO_DOCUMENT = frozenset(e.name for e in EDGES.values() if to_document(e))
 
 # Node properties written per label (fixed; other node attributes are not exported).
 _COMMON_PROPS = ("name", "aliases", "subtype", "docs")
@@ -292,7 +275,7 @@ def plan_graph(G: nx.MultiDiGraph) -> _Plan:
             raise KgError(f"graph edge {u!r} -> {v!r} has unknown relation {relation!r} "
                           f"(expected one of {', '.join(REL_TYPES)})")
         group = (REL_TYPES[relation], primary[str(u)], primary[str(v)])
-        to_doc = relation == "mentioned_in"
+        to_doc = relation in _TO_DOCUMENT
         if group[1] == "Document" or (group[2] == "Document") != to_doc:
             raise KgError(f"graph edge {u!r} -> {v!r} ({relation}) joins a {group[1]} to a {group[2]}: "
                           f"mentioned_in must go from an entity to a Document, other relations join entities")
@@ -364,8 +347,8 @@ def _delete_rels_stmt(rel: str, src: str, dst: str) -> str:
 
 def _all_rel_groups() -> list[tuple[str, str, str]]:
     """Every (type, src label, dst label) kg may have written (for pruning)."""
-    return [(rel, ENTITY_LABEL, NODE_LABELS["Document"] if rel == "MENTIONED_IN" else ENTITY_LABEL)
-            for rel in REL_TYPES.values()]
+    return [(REL_TYPES[edge], ENTITY_LABEL, NODE_LABELS["Document"] if edge in _TO_DOCUMENT else ENTITY_LABEL)
+            for edge in REL_TYPES]
 
 
 # --------------------------------------------------------------------------------------------
@@ -722,57 +705,21 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
 
 
 # --------------------------------------------------------------------------------------------
-# CLI: kg neo4j load
+# the graph file a load reads (the ``kg neo4j load`` command itself is in kg/cli.py)
 # --------------------------------------------------------------------------------------------
-def neo4j_load_command(
-    out_dir: Path = typer.Argument(Path("out"), help="Output directory of `kg build` (reads OUT/graph.json)."),
-    uri: Optional[str] = typer.Option(None, "--uri", envvar="NEO4J_URI", show_envvar=True,
-                                      help="Bolt URI (default bolt://localhost:7687)."),
-    user: Optional[str] = typer.Option(None, "--user", envvar="NEO4J_USER", show_envvar=True,
-                                       help="User (default neo4j)."),
-    password: Optional[str] = typer.Option(None, "--password", envvar="NEO4J_PASSWORD", show_envvar=True,
-                                           help="Password."),
-    database: Optional[str] = typer.Option(None, "--database", envvar="NEO4J_DATABASE", show_envvar=True,
-                                           help="Database (default: the server's default database)."),
-    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per transaction."),
-    prune: bool = typer.Option(True, "--prune/--no-prune", help="Delete kg nodes/relationships that are no longer in the graph."),
-    lock_wait: float = typer.Option(0.0, "--lock-wait", min=0, metavar="SECONDS",
-                                    help="Wait this long for another kg load of the same database to finish "
-                                         "(default: fail at once)."),
-) -> None:
-    """Load OUT/graph.json into Neo4j (idempotent; re-running converges)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
-
+def read_built_graph(out_dir: Path) -> nx.MultiDiGraph:
+    """The graph of ``kg build``'s output directory ``out_dir`` (its ``graph.json``; a path with a
+    suffix that is not a directory is the graph file itself).  A build killed while replacing
+    its files is finished first.  Raises :class:`KgError` (one line) when the file is missing
+    or is not a kg graph."""
     from kg.graph import read_graph
-
-    console = Console(stderr=True)
-    path = out_dir / "graph.json" if out_dir.is_dir() or not out_dir.suffix else out_dir
     from kg.outputs import settle
+
+    path = out_dir / "graph.json" if out_dir.is_dir() or not out_dir.suffix else out_dir
     settle(path.parent)   # finish a build killed while replacing its files (no-op otherwise)
     if not path.exists():
-        typer.echo(f"error: {path}: no such file (run `kg build DIR --out {out_dir}` first)", err=True)
-        raise typer.Exit(1)
+        raise KgError(f"{path}: no such file (run `kg build DIR --out {out_dir}` first)")
     try:
-        G = read_graph(path)
+        return read_graph(path)
     except (OSError, ValueError, KeyError, TypeError) as e:
-        typer.echo(f"error: {path}: not a kg graph file ({_one_line(str(e), 200)})", err=True)
-        raise typer.Exit(1)
-    config = Neo4jConfig.from_env(uri=uri, user=user, password=password, database=database)
-    with RichProgress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=False) as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(phase, total=max(total, 1))
-            bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
-
-        try:
-            stats = load_graph(G, config, batch_size=batch_size, progress=progress, prune=prune,
-                               lock_wait=lock_wait)
-        except KgError as e:
-            bar.stop()
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(1)
-    typer.echo(f"neo4j {config.describe()}: {stats}")
+        raise KgError(f"{path}: not a kg graph file ({_one_line(str(e), 200)})") from None

@@ -19,7 +19,6 @@ repository, then to the working directory).  Nothing here downloads anything.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import random
@@ -899,7 +898,7 @@ def evaluate(model_dir: str | os.PathLike | None, corpora_dir_: str | os.PathLik
 
 
 # --------------------------------------------------------------------------------------------
-# CLI (mounted by the lead as ``kg model ...``)
+# option parsing for ``kg model train`` (the commands themselves are in kg/cli.py)
 
 def _parse_repeat(text: str) -> dict[str, int]:
     """'cluener=2,resume=1' -> {'cluener': 2, 'resume': 1}."""
@@ -912,119 +911,5 @@ def _parse_repeat(text: str) -> dict[str, int]:
     return out
 
 
-def _make_app():
-    import typer
-    from rich.console import Console
-    from rich.table import Table
-
-    app = typer.Typer(help="Train and evaluate kg's own NER model.", no_args_is_help=True)
-    console = Console()
-
-    def one_line_errors(fn):
-        """A KgError (missing corpus, bad option, unusable model directory) ends the command with
-        one line on stderr and exit status 1, not a traceback."""
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except KgError as e:
-                from kg.cli import fail      # the CLI's one-line error (kg.cli imports this module lazily)
-
-                fail(str(e))
-        return wrapper
-
-    @app.command("train")
-    @one_line_errors
-    def train_cmd(
-        out: Path = typer.Option(..., "--out", "-o", help="Directory to write the model into."),
-        corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA",
-                                            help="Corpora directory (default ../shared/corpora)."),
-        use: str = typer.Option("cluener,resume,msra", help="Comma-separated corpora to train on."),
-        msra_sentences: int | None = typer.Option(None, help="Use at most this many MSRA sentences."),
-        epochs: int = typer.Option(10), embed: int = typer.Option(100), hidden: int = typer.Option(128),
-        batch_size: int = typer.Option(32), lr: float = typer.Option(1e-3),
-        patience: int = typer.Option(5, help="Stop after this many epochs without a better selection score."),
-        bigram_dim: int = typer.Option(50, help="Char-bigram embedding size (0: chars only)."),
-        bigram_vocab: int = typer.Option(20000, help="Keep this many most frequent bigrams."),
-        lexicon_dim: int = typer.Option(0, help="Lexicon features from People's Daily 1998's words and "
-                                                "names, projected to this size (0: none)."),
-        threads: int = typer.Option(2, help="torch threads (the machine is shared)."),
-        seed: int = typer.Option(1),
-        half: bool = typer.Option(True, help="Store the weights as float16."),
-        max_minutes: float | None = typer.Option(None, help="Stop before an epoch would end past this."),
-        repeat: str = typer.Option("", help="Up-sample corpora, e.g. 'cluener=2' (each sentence twice)."),
-        pretrain: bool = typer.Option(False, help="Initialise char/bigram embeddings with skip-gram vectors "
-                                                  "trained on the corpora's text (needs gensim: .[train])."),
-        init_from: Path | None = typer.Option(None, help="Continue from this earlier run's weights "
-                                                         "(same corpora, --repeat and --seed)."),
-        criteria: bool = typer.Option(False, help="Frame each sentence with its corpus' marker token, so that "
-                                                  "the model learns each corpus' conventions apart."),
-        default_criterion: str = typer.Option("msra", help="With --criteria: the corpus conventions the "
-                                                           "model follows by default when tagging."),
-    ):
-        """Train a char BiLSTM-CRF (HanLP RNNNamedEntityRecognizer) on the mapped corpora."""
-        summary = train(out, corpora, use=[u.strip() for u in use.split(",") if u.strip()],
-                        msra_sentences=msra_sentences, epochs=epochs, embed=embed, hidden=hidden,
-                        batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
-                        bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, lexicon_dim=lexicon_dim,
-                        half=half, max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
-                        init_from=init_from, criteria=criteria, default_criterion=default_criterion,
-                        log=console.print)
-        console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
-                      f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
-
-    @app.command("finalize")
-    @one_line_errors
-    def finalize_cmd(model: Path = typer.Argument(..., help="A HanLP save directory (e.g. a stopped run)."),
-                     half: bool = typer.Option(True)):
-        """Turn a (possibly interrupted) training directory into a kg model directory."""
-        finalize_model_dir(model, half=half)
-        console.print(f"[green]finalized[/green] {model}")
-
-    @app.command("eval")
-    @one_line_errors
-    def eval_cmd(
-        dataset: str = typer.Argument("cluener-dev", help=f"One of {', '.join(DATASETS)}."),
-        model: Path | None = typer.Option(None, "--model", "-m", help="Model directory (default: shipped)."),
-        corpora: Path | None = typer.Option(None, "--corpora", envvar="KG_CORPORA"),
-        threads: int = typer.Option(1), json_out: Path | None = typer.Option(None, "--json"),
-        criterion: str = typer.Option("auto", help="For a model trained with --criteria: 'auto' (the "
-                                                   "dataset's own corpus), 'default' (the model's), or a corpus."),
-    ):
-        """Span-level exact-match P/R/F1 per label and micro overall."""
-        with console.status(f"evaluating on {dataset} ..."):
-            res = evaluate(model, corpora, dataset, threads=threads,
-                           criterion=None if criterion == "default" else criterion)
-        crit = f", criterion {res['criterion']}" if res["criterion"] else ""
-        table = Table(title=f"{dataset}  ({res['sentences']} sentences, model {res['version']}{crit})")
-        for col in ("label", "P", "R", "F1", "gold", "pred", "correct"):
-            table.add_column(col, justify="right" if col != "label" else "left")
-        rows = list(res["labels"].items()) + [("micro", res["micro"])]
-        if "org_any" in res:
-            rows.append(("ORG (any subtype)", res["org_any"]))
-        for lab, m in rows:
-            table.add_row(lab, f"{100 * m['p']:.2f}", f"{100 * m['r']:.2f}", f"{100 * m['f1']:.2f}",
-                          str(m["gold"]), str(m["pred"]), str(m["correct"]))
-        console.print(table)
-        if "by_cluener_label" in res:
-            t2 = Table(title="by CLUENER label (recall is exact; precision counts the shared kg label)")
-            for col in ("CLUENER label", "R", "gold"):
-                t2.add_column(col)
-            for lab, m in res["by_cluener_label"].items():
-                t2.add_row(lab, f"{100 * m['r']:.2f}", str(m["gold"]))
-            console.print(t2)
-        console.print(f"{res['chars']} chars in {res['seconds']} s")
-        if json_out:
-            json_out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
-
-    return app
-
-
-try:
-    model_app = _make_app()
-except ImportError:      # typer/rich missing: the library functions still work
-    model_app = None
-
-
-if __name__ == "__main__":
-    model_app()
+if __name__ == "__main__":   # pragma: no cover - the commands are ``kg model ...`` (kg/cli.py)
+    sys.exit(f"kg.ner_train is library code; the command is: kg model {' '.join(sys.argv[1:])}")

@@ -6,8 +6,9 @@ Mapping of the networkx graph (schema in :mod:`kg.graph`) to RDF:
   ontology declares as its superclasses (materialised, so SPARQL without a reasoner can use
   either vocabulary); ``name`` -> ``rdfs:label`` + ``skos:prefLabel`` (``@zh``), ``aliases`` ->
   ``skos:altLabel`` (``@zh``), ``docs`` -> ``kg:mentionedIn``;
-* every edge becomes a direct triple (``org:holds``, ``org:postIn``, ``org:subOrganizationOf``,
-  ``kg:leadsAction``, ``kg:inCluster``, ``kg:locatedIn``, ``kg:mentionedIn``) *and* a
+* every edge becomes a direct triple (its predicate in :mod:`kg.schema`: ``org:holds``,
+  ``org:postIn``, ``org:subOrganizationOf``, ``kg:leadsAction``, ``kg:inCluster``,
+  ``kg:locatedIn``, ``kg:mentionedIn``) *and* a
   ``kg:Statement`` (``rdf:Statement`` reification) carrying the relation name and confidence,
   ``prov:wasDerivedFrom`` each of its ``kg:Evidence`` nodes;
 * an evidence node (IRI local name = the fact id) has the document (``prov:hadPrimarySource``),
@@ -33,11 +34,12 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .graph import atomic_write_text
 from .model import KgError, document_id, stable_id
+from .schema import EDGES, KG_NS, NODE_TYPES, ORG_NS, ORG_SUBTYPES
 
 DEFAULT_BASE = "https://kg.example.org/id/"
 
-KG = Namespace("https://kg.example.org/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
+KG = Namespace(KG_NS)
+ORG = Namespace(ORG_NS)
 SCHEMA = Namespace("https://schema.org/")
 
 #: prefixes written at the top of every Turtle file (``kgid`` is the data base, added per call)
@@ -55,21 +57,10 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
 }
 
-# node type (graph) -> kg: class; Organization subtype -> kg: subclass
-NODE_CLASSES: dict[str, URIRef] = {
-    "Person": KG.Person,
-    "Post": KG.Post,
-    "Organization": KG.Organization,
-    "Place": KG.Place,
-    "Project": KG.Project,
-    "Action": KG.Action,
-    "Cluster": KG.IndustrialCluster,
-    "Document": KG.Document,
-}
+# node type (graph) -> kg: class; Organization subtype -> kg: subclass (from kg/schema.py)
+NODE_CLASSES: dict[str, URIRef] = {t.name: URIRef(t.rdf_class) for t in NODE_TYPES.values()}
 ORG_SUBTYPE_CLASSES: dict[str, URIRef] = {
-    "government": KG.GovernmentOrganization,
-    "party": KG.PartyOrganization,
-    "enterprise": KG.Enterprise,
+    s.name: URIRef(s.rdf_class) for s in ORG_SUBTYPES.values() if s.rdf_class is not None
 }
 
 # every kg: class used on nodes -> all its superclasses in ontology/kg.ttl (transitive);
@@ -94,16 +85,8 @@ SUPERCLASSES: dict[URIRef, tuple[URIRef, ...]] = {
     KG.Extractor: (PROV.Activity,),
 }
 
-# edge relation (graph) -> RDF property of the direct triple
-EDGE_PROPERTIES: dict[str, URIRef] = {
-    "holds": ORG.holds,
-    "post_in": ORG.postIn,
-    "part_of": ORG.subOrganizationOf,
-    "leads_action": KG.leadsAction,
-    "in_cluster": KG.inCluster,
-    "located_in": KG.locatedIn,
-    "mentioned_in": KG.mentionedIn,
-}
+# edge relation (graph) -> RDF property of the direct triple (from kg/schema.py)
+EDGE_PROPERTIES: dict[str, URIRef] = {e.name: URIRef(e.rdf_predicate) for e in EDGES.values()}
 
 _LANG = "zh"
 

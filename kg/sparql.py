@@ -1,4 +1,4 @@
-"""SPARQL over the exported Turtle (``out/graph.ttl``): library API and the ``kg sparql`` command.
+"""SPARQL over the exported Turtle (``out/graph.ttl``): the library API of the ``kg sparql`` command.
 
 Two engines give the same rows: ``oxigraph`` (pyoxigraph, in-memory store; the default, chosen by
 ``benchmarks/sparql_engines.py``, see docs/rdf.md) and ``rdflib`` (pure Python baseline).
@@ -21,9 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional
-
-import typer
+from typing import Any, Optional
 
 from .model import KgError
 
@@ -447,10 +445,11 @@ def run(query_text: str, ttl_path: str | Path, engine: str = "auto",
 
 
 # ---------------------------------------------------------------------------------------
-# output + CLI
+# output (the ``kg sparql`` command itself is in kg/cli.py)
 # ---------------------------------------------------------------------------------------
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
+    """A result cell as text (unbound: empty; booleans: true/false)."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -463,87 +462,9 @@ def format_csv(columns: Sequence[str], rows: Sequence[tuple]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for r in rows:
-        w.writerow([_text(c) for c in r])
+        w.writerow([cell_text(c) for c in r])
     return buf.getvalue()
 
 
 def format_json(columns: Sequence[str], rows: Sequence[tuple]) -> str:
     return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2)
-
-
-def sparql_command(
-    query_or_file: Annotated[str, typer.Argument(
-        help="A SPARQL query, a .rq file, the name of a query in sparql/ "
-             "(e.g. posts_of_person), or - for standard input.", show_default=False, metavar="QUERY_OR_FILE")],
-    graph: Annotated[Path, typer.Option("--graph", "-g",
-                                        help="Turtle file written by `kg build`.")]
-    = Path("out/graph.ttl"),
-    format: Annotated[str, typer.Option("--format", "-f", metavar="table|csv|json",
-                                        help="Output format.")]
-    = "table",
-    param: Annotated[Optional[list[str]], typer.Option(
-        "--param", "-p", metavar="NAME=VALUE", help="Bind the query's 'VALUES ?NAME { ... }' block "
-                              "(repeatable).")] = None,
-    engine: Annotated[str, typer.Option("--engine", metavar="auto|oxigraph|rdflib",
-                                        help="SPARQL engine (auto = oxigraph).")]
-    = "auto",
-    limit: Annotated[int, typer.Option("--limit", min=0, metavar="ROWS",
-                                       help="Print at most this many rows (0 = all); a note says "
-                                            "when there were more.")]
-    = DEFAULT_LIMIT,
-    timeout: Annotated[float, typer.Option("--timeout", min=0, metavar="SECONDS",
-                                           help="Stop the query after this long (0 = no limit).")]
-    = DEFAULT_TIMEOUT,
-    allow_service: Annotated[bool, typer.Option("--allow-service",
-                                                help="Allow SERVICE clauses (federated queries make "
-                                                     "requests to other servers; off: kg stays offline).")]
-    = False,
-) -> None:
-    """Run a SPARQL query on the exported graph and print the result."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    err = Console(stderr=True)
-
-    def fail(message: str) -> None:
-        err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
-
-    fmt = format.lower()
-    if fmt not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}, got {format!r}")
-    try:
-        text = load_query(query_or_file)
-        res = query(text, graph, engine=engine, params=param, limit=limit or None,
-                    timeout=timeout or None, allow_service=allow_service)
-    except KgError as e:
-        fail(str(e))
-        return
-    columns, rows = res.columns, res.rows
-    if res.truncated:
-        err.print(f"note: showing the first {limit} rows; there are more (raise --limit, 0 = all, "
-                  f"or add LIMIT/OFFSET to the query)", highlight=False, soft_wrap=True)
-    if fmt == "csv":
-        sys.stdout.write(format_csv(columns, rows))
-    elif fmt == "json":
-        sys.stdout.write(format_json(columns, rows) + "\n")
-    else:
-        out = Console()
-        if len(columns) * 12 > out.width:
-            # too many columns for the terminal: one field/value block per row
-            for i, r in enumerate(rows, 1):
-                block = Table(title=f"row {i}", show_header=False, title_justify="left")
-                block.add_column("field", style="bold")
-                block.add_column("value", overflow="fold")
-                for c, v in zip(columns, r):
-                    block.add_row(c, _text(v))
-                out.print(block)
-            out.print(f"{len(rows)} row(s)", highlight=False)
-            return
-        table = Table(show_lines=False, caption=f"{len(rows)} row(s)")
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*(_text(c) for c in r))
-        out.print(table)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import GoldError, load_gold, load_predictions, normalize, render, score
+from kg.cli import render
+from kg.evaluate import GoldError, load_gold, load_predictions, normalize, score
 from kg.model import Arg, Evidence, Fact
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -347,7 +347,7 @@ def test_config_from_env(monkeypatch, no_neo4j_env):
 def _cli():
     import typer
 
-    from kg.neo4j_export import neo4j_load_command
+    from kg.cli import neo4j_load_command
 
     app = typer.Typer()
     app.command("load")(neo4j_load_command)

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from kg.model import KgError
 from kg.rdf import write_turtle
-from kg.sparql import ENGINES, bind_params, load_query, run, sparql_command
+from kg.cli import sparql_command
+from kg.sparql import ENGINES, bind_params, load_query, run
 
 try:
     from test_rdf import handmade_graph
