@@ -155,6 +155,55 @@ def read_char_tagged(path: str | os.PathLike) -> list[Sample]:
     return out
 
 
+_REALPAGE_LABELS = {"Person": "PER", "Organization": "ORG*", "Place": "LOC"}
+
+
+def read_realpages(root: str | os.PathLike, rules: dict) -> list[Sample]:
+    """Sentences of annotated real pages (``root/docs`` + ``root/gold.jsonl``, the format of
+    ``../shared/gold/GUIDELINES.md``) with the gold's Person / Organization / Place names, and
+    the post titles of its holds_post records, projected onto every place the analysis text
+    writes them (longest form first, no overlaps).  Only documents whose gold header marks the
+    three entity types exhaustive are used: everything else in their sentences is truly O."""
+    from kg.evaluate import load_gold, normalize
+    from kg.ingest import read_corpus
+
+    root = Path(root)
+    gold = load_gold(_need(root / "gold.jsonl"))
+    forms: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in gold.records:
+        if r.kind == "entity" and r.type in _REALPAGE_LABELS:
+            for f in r.slots["name"]:
+                forms[r.doc].setdefault(normalize(f), _REALPAGE_LABELS[r.type])
+        elif r.kind == "holds_post":
+            for f in r.slots["post"]:
+                forms[r.doc].setdefault(normalize(f), "POST")
+    out: list[Sample] = []
+    if not (root / "docs").is_dir():
+        raise KgError(f"{root / 'docs'}: annotated pages not found")
+    for doc in read_corpus([root / "docs"]):
+        if not {"Person", "Organization", "Place"} <= gold.exhaustive.get(doc.id, frozenset()):
+            continue
+        names = sorted((f for f in forms.get(doc.id, {}) if len(f) >= 2), key=lambda f: (-len(f), f))
+        for sent in doc.sentences:
+            text = sent.text
+            taken = [False] * len(text)
+            spans: list[Span] = []
+            for f in names:
+                for m in re.finditer(re.escape(f), text):
+                    s, e = m.span()
+                    if any(taken[s:e]):
+                        continue
+                    lab = forms[doc.id][f]
+                    if lab == "ORG*":
+                        lab = org_subtype_label(f, rules)
+                    spans.append((s, e, lab))
+                    for k in range(s, e):
+                        taken[k] = True
+            if text.strip():
+                out.append((text, sorted(spans)))
+    return out
+
+
 def read_peoples_daily_text(path: str | os.PathLike) -> list[str]:
     """The plain text of People's Daily 1998 (PFR), one paragraph per item.
 
@@ -486,10 +535,17 @@ def build_training_data(corpora: Path, use: Sequence[str] = ("cluener", "resume"
             ms = ms[:msra_sentences]
         trn += ms * repeat.get("msra", 1)
         stats["msra"] = len(ms)
+    if "realpages" in use:
+        # annotated real web pages (../shared/realpages/train), framed as MSRA sentences: kg tags
+        # with MSRA's conventions, whose labels (PER/LOC/ORG) the real-page gold follows
+        rp = _tag(read_realpages(corpora.parent / "realpages" / "train", rules), "msra")
+        trn += rp * repeat.get("realpages", 1)
+        stats["realpages"] = len(rp)
     if repeat:
         stats["repeat"] = dict(repeat)
     if not trn:
-        raise KgError(f"no training corpus selected (use one of cluener, resume, msra; got {list(use)})")
+        raise KgError(f"no training corpus selected (use one of cluener, resume, msra, realpages; "
+                      f"got {list(use)})")
     trn = [(*piece, c) for text, spans, c in trn for piece in _split_long(text, spans, max_len)]
     dev = [(*piece, c) for text, spans, c in dev for piece in _split_long(text, spans, max_len)]
     rng.shuffle(trn)
@@ -571,7 +627,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     log(f"training data: {json.dumps(stats, ensure_ascii=False)}")
     from kg.ner import CRITERIA
 
-    markers = {c: CRITERIA[c] for c in use} if criteria else None
+    # corpora framed with another corpus' marker (realpages: msra's) add no marker of their own
+    markers = {c: CRITERIA[c] for c in use if c in CRITERIA} if criteria else None
     if markers and default_criterion not in markers:
         raise KgError(f"default criterion {default_criterion!r} is not one of the corpora trained on "
                       f"({', '.join(use)})")

@@ -528,3 +528,36 @@ def test_train_with_lexicon_features(tmp_path):
     assert seen and seen[0][0][5:7] == [1 << p, 4 << p]         # 张二 is a listed person name
     res = runner.invoke(app, [*args[:-2], "--lexicon-dim", "3", "--bigram-dim", "0"])
     assert res.exit_code == 1 and "need bigram features" in res.output and "Traceback" not in res.output
+
+
+def test_read_realpages_projects_gold_names_onto_sentences(tmp_path):
+    """Annotated real pages as NER training data (invented page and gold): every place the
+    analysis text writes a gold name gets its label, longest form first; a page whose gold does
+    not mark the entity types exhaustive is left out."""
+    from kg.ner_train import load_rules, read_realpages
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p1.txt").write_text(
+        "青川县市场监管局局长(zhǎng)周立新介绍，青川县将推进翠岭竹业有限公司扩产。\n", encoding="utf-8")
+    (tmp_path / "docs" / "p2.txt").write_text("南岭县召开会议。\n", encoding="utf-8")
+    gold = [
+        {"doc": "p1.txt", "kind": "doc", "exhaustive": ["Person", "Organization", "Place", "holds_post"]},
+        {"doc": "p1.txt", "kind": "entity", "type": "Person", "name": ["周立新"]},
+        {"doc": "p1.txt", "kind": "entity", "type": "Organization", "name": ["青川县市场监管局"]},
+        {"doc": "p1.txt", "kind": "entity", "type": "Organization", "name": ["翠岭竹业有限公司"]},
+        {"doc": "p1.txt", "kind": "entity", "type": "Place", "name": ["青川县"]},
+        {"doc": "p1.txt", "kind": "holds_post", "person": ["周立新"], "post": ["局长", "局長"],
+         "org": ["青川县市场监管局"]},
+        {"doc": "p2.txt", "kind": "doc", "exhaustive": ["Person"]},
+        {"doc": "p2.txt", "kind": "entity", "type": "Place", "name": ["南岭县"]},
+    ]
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold),
+                                         encoding="utf-8")
+    samples = read_realpages(tmp_path, load_rules())
+    assert len(samples) == 1                      # p2 is not exhaustive for the entity types
+    text, spans = samples[0]
+    labelled = {(text[s:e], lab) for s, e, lab in spans}
+    # the gloss is gone from the analysis text, so the post is found; the place inside the
+    # organisation's name is not labelled twice
+    assert labelled == {("青川县市场监管局", "GOV"), ("局长", "POST"), ("周立新", "PER"),
+                        ("青川县", "LOC"), ("翠岭竹业有限公司", "COM")}
