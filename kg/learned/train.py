@@ -21,7 +21,7 @@ from pathlib import Path
 from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document
-from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span
+from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
 from .layer import MODEL_NAMES, select_spans
 from .linear import LinearModel
 
@@ -72,21 +72,13 @@ class Example:
     optional: bool
 
 
-def entity_examples(i: int, cands: DocCandidates, g: DocGold) -> dict[str, list[Example]]:
+def surface_examples(i: int, items: Sequence[EntityGroup | Span], g: DocGold) -> dict[str, list[Example]]:
+    """Entity groups or spans, labelled by their surface form against the gold names of their type."""
     out: dict[str, list[Example]] = defaultdict(list)
-    for grp in cands.entity_groups():
-        x = normalize(grp.text)
-        gi, opt = _match(g.entities.get(grp.type, []), lambda r: x in r[0])
-        out[grp.type].append(Example(i, grp.feats, int(gi is not None or opt), (grp.type, x), gi, opt))
-    return out
-
-
-def span_examples(i: int, spans: list[Span], g: DocGold) -> dict[str, list[Example]]:
-    out: dict[str, list[Example]] = defaultdict(list)
-    for sp in spans:
-        x = normalize(sp.text)
-        gi, opt = _match(g.entities.get(sp.type, []), lambda r: x in r[0])
-        out[sp.type].append(Example(i, sp.feats, int(gi is not None or opt), (sp.type, x), gi, opt))
+    for it in items:
+        x = normalize(it.text)
+        gi, opt = _match(g.entities.get(it.type, []), lambda r: x in r[0])
+        out[it.type].append(Example(i, it.feats, int(gi is not None or opt), (it.type, x), gi, opt))
     return out
 
 
@@ -186,7 +178,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     ent: dict[str, list[Example]] = defaultdict(list)
     for i, (c, g) in enumerate(zip(cands, golds)):
         exhaustive = gold.exhaustive.get(data[i][0].id, frozenset())
-        for typ, exs in entity_examples(i, c, g).items():
+        for typ, exs in surface_examples(i, c.entity_groups(), g).items():
             if typ in exhaustive:
                 ent[typ].extend(exs)
     for typ in ENTITY_TYPES:
@@ -197,7 +189,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     sp_ex: dict[str, list[Example]] = defaultdict(list)
     sp_ref: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, (spans, g) in enumerate(zip(doc_spans, golds)):
-        for typ, exs in span_examples(i, spans, g).items():
+        for typ, exs in surface_examples(i, spans, g).items():
             sp_ex[typ].extend(exs)
         for j, sp in enumerate(spans):
             sp_ref[sp.type].append((i, j))
