@@ -16,8 +16,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 
 1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
-   then web-page noise is deleted (:func:`_strip_noise`): format and control characters
-   (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
+   before it, UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream is
+   decoded again (:func:`_repair_mojibake`); then web-page noise is deleted
+   (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
    references left by scraping, and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
@@ -375,6 +376,58 @@ _HTML_TAG_RE = re.compile(
 _HTML_REF_RE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{2,6}|#x[0-9A-Fa-f]{2,5});")
 
 
+# UTF-8 read as Latin-1 / Windows-1252: a lead byte of a 2-4 byte sequence (U+00C2-U+00F4) and
+# the continuation bytes after it, as those code pages show them
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE_RE = re.compile("(?:[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}){2,}")
+
+
+def _mojibake_bytes(run: str) -> bytes | None:
+    out = bytearray()
+    for ch in run:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))     # bytes cp1252 leaves undefined decode to C1 controls
+    return bytes(out)
+
+
+def _repair_mojibake(text: str, src: list[int]) -> tuple[str, list[int]]:
+    """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
+    decoded again when they give at least two Han characters; each repaired character maps to
+    the first character of its byte sequence."""
+    if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
+        return text, src
+    out: list[str] = []
+    osrc: list[int] = []
+    pos = 0
+    for m in _MOJIBAKE_RE.finditer(text):
+        raw = _mojibake_bytes(m.group())
+        if raw is None:
+            continue
+        try:
+            fixed = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if sum(1 for ch in fixed if _is_han(ch)) < 2:
+            continue
+        out.append(text[pos:m.start()])
+        osrc.extend(src[pos:m.start()])
+        k = m.start()
+        for ch in fixed:            # one character of the run per byte
+            out.append(ch)
+            osrc.append(src[k])
+            k += len(ch.encode("utf-8"))
+        pos = m.end()
+    if pos == 0:
+        return text, src
+    out.append(text[pos:])
+    osrc.extend(src[pos:])
+    return "".join(out), osrc
+
+
 def _is_noise_char(ch: str) -> bool:
     """Invisible characters a name must never keep: format (Cf: zero-width space/joiners,
     word joiner, soft hyphen, BOM, bidi marks) and control characters other than line breaks
@@ -651,6 +704,7 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 def _build(original: str) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
+    text, src = _repair_mojibake(text, src)
     text, src = _nfkc(text, src)
     text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text

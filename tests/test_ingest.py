@@ -467,3 +467,26 @@ def test_web_noise_removed_with_offsets(raw, expected):
 def test_web_noise_keeps_ordinary_brackets(raw):
     assert prepare_text(raw).text.replace(" ", "") == raw.replace(" ", "")
 
+
+
+def _as_cp1252_mojibake(text: str) -> str:
+    """What a page shows when its UTF-8 bytes are read as Windows-1252 (bytes that code page
+    leaves undefined show as C1 controls, as browsers and Python's latin-1 do)."""
+    out = []
+    for b in text.encode("utf-8"):
+        try:
+            out.append(bytes([b]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def test_mojibake_repaired_with_offsets():
+    moj = _as_cp1252_mojibake("青川县召开座谈会。")
+    raw = "新闻：" + moj + "Café au lait, résumé."
+    doc = prepare_text(raw)
+    assert doc.text.startswith("新闻:青川县召开座谈会。")
+    assert "Café au lait, résumé." in doc.text              # real Latin text is left alone
+    # each repaired character points at the first character of its byte sequence
+    k = doc.text.index("川")
+    assert doc.offsets[k] == len("新闻：") + 3
