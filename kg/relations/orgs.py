@@ -19,6 +19,44 @@ _ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是",
              "的有", "还有", "包括")
 
 
+def _find_all(text: str, word: str):
+    """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
+    left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + len(word))
+
+
+def _prefixed_matches(text: str, prefixes: list[str], rest: re.Pattern[str]):
+    """(start, end, group 1 of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern,
+    text)`` finds, ``prefixes`` being the literal alternatives P1, P2, … in their order: at each
+    position from the left, the first prefix there after which ``rest`` matches; the next
+    search starts where a match ends.  Compiles nothing per call (the alternation changes with
+    every document and ``rest`` holds a large character class)."""
+    by_first: dict[str, list[str]] = {}
+    for p in prefixes:
+        by_first.setdefault(p[0], []).append(p)
+    if not by_first:
+        return
+    starts = re.compile("[" + "".join(re.escape(c) for c in by_first) + "]")
+    pos = 0
+    while True:
+        c = starts.search(text, pos)
+        if c is None:
+            return
+        i = c.start()
+        for p in by_first[text[i]]:
+            if text.startswith(p, i):
+                m = rest.match(text, i + len(p))
+                if m is not None:
+                    yield i, m.end(), m.group(1)
+                    pos = m.end()
+                    break
+        else:
+            pos = i + 1
+
+
 class OrgsMixin:
     """Organisation stage of :class:`kg.relations.extractor._Extractor` (uses the state and
     helpers of :class:`kg.relations.base.ExtractorBase`)."""
@@ -94,11 +132,13 @@ class OrgsMixin:
         return ""
 
     def _abbr_match(self, text: str) -> bool:
+        rxs = self.lex.cached("orgs.abbr_rx", lambda: {
+            a.short: re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$")
+            for a in self.lex.abbreviations if a.scope == "whole" and "{place}" in a.short})
         for a in self.lex.abbreviations:
             if a.scope == "whole":
                 if "{place}" in a.short:
-                    rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$"
-                    if re.match(rx, text):
+                    if rxs[a.short].match(text):
                         return True
                 elif text == a.short:
                     return True
@@ -109,26 +149,35 @@ class OrgsMixin:
     def org_grammar(self) -> None:
         """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
         t = self.t
-        whole = [a.short for a in self.lex.abbreviations
-                 if a.scope == "whole" and "{" not in a.short]
-        body = [a.short for a in self.lex.abbreviations if a.scope == "body"]
+        whole = self.lex.cached("orgs.whole", lambda: [
+            a.short for a in self.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
+        body = self.lex.cached("orgs.body", lambda: sorted(
+            (a.short for a in self.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
         prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
         places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
-        pre_rx = "|".join(re.escape(p) for p in places + prefixes)
+        # (speed) only the words written in t can match: the alternations keep their order, and
+        # one with no word left matches nothing (its regex is not run)
+        places_in_t = [p for p in places if p in t]
+        pre = places_in_t + [p for p in prefixes if p in t]
+        pre_rx = "|".join(re.escape(p) for p in pre)
+        body_rx = "|".join(re.escape(b) for b in body if b in t)
         # body abbreviations after a prefix
-        if body:
-            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})(?![员会])")
+        if body and pre_rx and body_rx:
+            rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![员会])")
             for m in rx.finditer(t):
                 if self._mid_word_prefix(m.start(), m.group(0), places):
                     continue
                 self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
         # 市/区/县 + body + 局/委/办... (body without function words)
         sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
-        rx = re.compile(f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)")
+        # f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)" run by
+        # _prefixed_matches with the part after the prefix compiled once
+        rx = self.lex.cached("orgs.prefixed_body_rx", lambda: re.compile(
+            f"([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)"))
         non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
-        for m in rx.finditer(t):
-            b = m.group(1)
-            if self._mid_word_prefix(m.start(), m.group(0), places):
+        for start, end, b in _prefixed_matches(t, pre, rx):
+            g0 = t[start:end]
+            if self._mid_word_prefix(start, g0, places):
                 continue
             # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
             if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
@@ -136,19 +185,20 @@ class OrgsMixin:
                                                          "行动", "工程", "计划", "牵头", "、")):
                 continue
             # "平顶山市委常委、": the organisation ends before the post title
-            k = self._post_tail(m.group(0))
-            self.orgs.setdefault((m.start(), m.end() - k), (m.group(0)[:len(m.group(0)) - k], "government"))
-        for w in sorted(whole, key=len, reverse=True):
+            k = self._post_tail(g0)
+            self.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
+        for w in self.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
             if len(w) < 2 or w in ("国家", "中国", "我国"):
                 continue
-            for m in re.finditer(re.escape(w), t):
+            for i in _find_all(t, w):
                 # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
-                self.orgs.setdefault((m.start(), m.end()), (w, None))
+                self.orgs.setdefault((i, i + len(w)), (w, None))
         # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
-        labels = self.lex.words("persons", "source_label")
+        labels = self.lex.word_tuple("persons", "source_label")
         if labels:
-            rx = re.compile(rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
-                            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)")
+            rx = self.lex.cached("orgs.source_label_rx", lambda: re.compile(
+                rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
+                rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)"))
             for m in rx.finditer(t):
                 if self.lex.ends_with_org_suffix(m.group(1)):
                     self.orgs.setdefault((m.start(1), m.end(1)),
@@ -157,9 +207,10 @@ class OrgsMixin:
         for a in self.lex.abbreviations:
             if a.scope == "whole" and a.short.startswith("{place}"):
                 tail = a.short[len("{place}"):]
-                for p in places:
-                    for m in re.finditer(re.escape(p + tail), t):
-                        self.orgs.setdefault((m.start(), m.end()), (m.group(0), None))
+                for p in places_in_t:
+                    w = p + tail
+                    for i in _find_all(t, w):
+                        self.orgs.setdefault((i, i + len(w)), (w, None))
 
     def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
         """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
