@@ -9,6 +9,7 @@ fact helpers and the place tests every stage uses.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -356,6 +357,8 @@ class ExtractorBase:
         self.doc = doc
         self.lex = lex
         self._gazetteer: set[str] | None = None
+        self._sent_starts: list[int] | None = None     # see _sentence_at
+        self._sent_ordered = False
         media = self.lex.word_tuple("persons", "media_self")
         self.v = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
             "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
@@ -500,13 +503,16 @@ class ExtractorBase:
             return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
                 or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
 
+        # (speed) spans are sorted and do not overlap: only the last one starting before
+        # m.start can hold it
+        span_starts = [a for a, _b in spans]
         out = []
         for m in mentions:
             if m.type in ("Organization", "Place"):
-                for a, b in spans:
-                    if a < m.start < b:
-                        m = _respan(m, a, m.end, text[a:m.end])
-                        break
+                i = bisect.bisect_left(span_starts, m.start) - 1
+                if i >= 0 and m.start < spans[i][1]:
+                    a = spans[i][0]
+                    m = _respan(m, a, m.end, text[a:m.end])
             if m.type == "Organization":
                 # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
                 line = text.rfind("\n", 0, m.start) + 1
@@ -617,9 +623,26 @@ class ExtractorBase:
     def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
         return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
 
+    def _sentence_at(self, pos: int):
+        """``self.doc.sentence_at(pos)``, by bisection when the sentences are sorted and do not
+        overlap (then the one sentence holding pos is the first)."""
+        if self._sent_starts is None:
+            sents = self.doc.sentences
+            ordered = all(a.start <= a.end <= b.start for a, b in zip(sents, sents[1:]))
+            self._sent_starts = [x.start for x in sents] if ordered else []
+            self._sent_ordered = ordered
+        if not self._sent_ordered:
+            return self.doc.sentence_at(pos)
+        i = bisect.bisect_right(self._sent_starts, pos) - 1
+        if i >= 0:
+            sent = self.doc.sentences[i]
+            if sent.start <= pos < sent.end:
+                return sent
+        return None
+
     def _evidence(self, vstart: int, vend: int) -> Evidence:
         s, e = self.v.to_doc(vstart, vend)
-        sent = self.doc.sentence_at(s) or self.doc.sentence_at(max(0, e - 1))
+        sent = self._sentence_at(s) or self._sentence_at(max(0, e - 1))
         if sent is None:
             return Evidence(self.doc.id, -1, s, e, self.doc.text[s:e])
         return Evidence(self.doc.id, sent.index, s, e, sent.text)
@@ -627,7 +650,7 @@ class ExtractorBase:
     def _mention(self, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
                  score: float = 0.9, text: str | None = None) -> None:
         s, e = self.v.to_doc(vstart, vend)
-        sent = self.doc.sentence_at(s)
+        sent = self._sentence_at(s)
         self.mentions.append(Mention(self.doc.id, sent.index if sent else -1, s, e,
                                      text if text is not None else self.doc.text[s:e],
                                      typ, subtype, source, score))
