@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..lexicon import Lexicon
-from ..model import Arg, Document, Evidence, Fact, Mention
+from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
 
 _HAN = "\u4e00-\u9fff"
 # characters that end a name / clause for the grammar (ASCII forms after NFKC included)
@@ -357,8 +357,8 @@ class ExtractorBase:
         self.doc = doc
         self.lex = lex
         self._gazetteer: set[str] | None = None
-        self._sent_starts: list[int] | None = None     # see _sentence_at
-        self._sent_ordered = False
+        self._sentence_finder = None       # see _sentence_at
+        self._ner_longest: dict | None = None     # see _ner_at
         media = self.lex.word_tuple("persons", "media_self")
         self.v = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
             "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
@@ -613,32 +613,23 @@ class ExtractorBase:
                     return True
         return False
 
-    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
-        best = None
-        for s, e, t, _sub, _x in self.ner_v:
-            if s == start and t == typ and (best is None or e > best[1]):
-                best = (s, e)
-        return best
-
     def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
         return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
 
     def _sentence_at(self, pos: int):
-        """``self.doc.sentence_at(pos)``, by bisection when the sentences are sorted and do not
-        overlap (then the one sentence holding pos is the first)."""
-        if self._sent_starts is None:
-            sents = self.doc.sentences
-            ordered = all(a.start <= a.end <= b.start for a, b in zip(sents, sents[1:]))
-            self._sent_starts = [x.start for x in sents] if ordered else []
-            self._sent_ordered = ordered
-        if not self._sent_ordered:
-            return self.doc.sentence_at(pos)
-        i = bisect.bisect_right(self._sent_starts, pos) - 1
-        if i >= 0:
-            sent = self.doc.sentences[i]
-            if sent.start <= pos < sent.end:
-                return sent
-        return None
+        """``self.doc.sentence_at(pos)`` (by bisection, :func:`kg.model.sentence_finder`)."""
+        if self._sentence_finder is None:
+            self._sentence_finder = sentence_finder(self.doc)
+        return self._sentence_finder(pos)
+
+    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
+        # (speed) the longest model span of each (start, type), once per document
+        if self._ner_longest is None:
+            self._ner_longest = {}
+            for s, e, t, _sub, _x in self.ner_v:
+                if e > self._ner_longest.get((s, t), (s, -1))[1]:
+                    self._ner_longest[(s, t)] = (s, e)
+        return self._ner_longest.get((start, typ))
 
     def _evidence(self, vstart: int, vend: int) -> Evidence:
         s, e = self.v.to_doc(vstart, vend)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, Mention
 from .base import ExtractorBase, _is_han
@@ -39,9 +41,19 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
         for a, b in neigh:
             x = t[a:b]
             if x in self.places or a in place_starts \
-                    or any(x.startswith(p) for p in self.places if len(p) >= 2):
+                    or any(x.startswith(p) for p in self._places_by_first().get(x[:1], ())):
                 return True
         return False
+
+    def _places_by_first(self) -> dict[str, list[str]]:
+        """(speed) places of 2+ characters by first character, once per document."""
+        by = self.__dict__.get("_places_first")
+        if by is None:
+            by = self._places_first = {}
+            for p in self.places:
+                if len(p) >= 2:
+                    by.setdefault(p[0], []).append(p)
+        return by
 
     def collect_mentions(self) -> None:
         not_person = set(self.lex.words("persons", "not_person"))
@@ -52,6 +64,13 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
         for (s, e) in list(self.orgs) + list(self.enterprises) + list(self.actions) \
                 + list(self.clusters):
             covered.append((s, e))
+        # (speed) "some covered span holds [s, e)": among the spans starting at or before s, the
+        # farthest end reaches e
+        covered.sort()
+        covered_starts = [a for a, _b in covered]
+        covered_reach: list[int] = []
+        for _a, b in covered:
+            covered_reach.append(max(b, covered_reach[-1]) if covered_reach else b)
         known = {n for n in self.person_names if 2 <= len(n) <= 3} | {
             m.text for m in self.ner if m.type == "Person" and 2 <= len(m.text) <= 3}
         for m in self.ner:
@@ -66,7 +85,8 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
                         or not all(_is_han(c) or c == "·" for c in x):
                     continue
                 # inside a rule-found organisation / project, or overlapping a rule person
-                if (s, e) not in rule_person_spans and any(a <= s and e <= b for a, b in covered):
+                i = bisect.bisect_right(covered_starts, s) - 1
+                if (s, e) not in rule_person_spans and i >= 0 and covered_reach[i] >= e:
                     continue
                 # listed among places ("阿拉山口、霍尔果斯、二连浩特等地")
                 if (s, e) not in rule_person_spans and self._listed_with_places(s, e):
