@@ -75,8 +75,13 @@ class _Canon:
         """(place prefix, rest)."""
         # (speed) sorted once per lexicon: known_places depends on the lexicon alone, and of
         # places of one length at most one starts name
-        known_sorted = self.lex.cached("resolve.known_places_sorted",
-                                       lambda: sorted(self.known_places, key=len, reverse=True))
+        def by_first() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for p in sorted(self.known_places, key=len, reverse=True):
+                out.setdefault(p[0], []).append(p)
+            return out
+        # ... and grouped by first character (the order kept within a group)
+        known_sorted = self.lex.cached("resolve.known_places_by_first", by_first).get(name[:1], ())
         for p in known_sorted:
             if name.startswith(p) and len(name) > len(p):
                 rest = name[len(p):]

@@ -508,14 +508,21 @@ class PeopleMixin:
         a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
         that does not start with a common surname needs a title or such a verb before it."""
         t = self.t
-        followers = self.lex.words("persons", "follower")
-        preceders = self.lex.words("persons", "preceder") + list(self.lex.posts)
-        surnames = set(self.lex.words("persons", "surname"))
+        followers = self.lex.word_tuple("persons", "follower")
+
+        def by_last() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for w in self.lex.words("persons", "preceder") + list(self.lex.posts):
+                out.setdefault(w[-1:], []).append(w)
+            return out
+        # (speed) preceders by last character, once per lexicon: one ending t[:s] ends in t[s-1]
+        preceders = self.lex.cached("people.preceders_by_last", by_last)
+        surnames = self.lex.word_set("persons", "surname")
         common = name[0] in surnames or name[:2] in surnames
         for m in re.finditer(re.escape(name), t):
             s, e = m.start(), m.end()
             left = t[s - 1] if s > 0 else ""
-            titled = any(t.endswith(w, 0, s) for w in preceders)
+            titled = s > 0 and any(t.endswith(w, 0, s) for w in preceders.get(t[s - 1], ()))
             # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
             left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC)
                                  and left != "的" and left not in "“「《『‘")
