@@ -614,7 +614,21 @@ class ExtractorBase:
         return False
 
     def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
-        return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+        # (speed) once per document and type (ner_v is fixed after __init__); read-only
+        cache = self.__dict__.setdefault("_ner_spans_by_type", {})
+        if typ not in cache:
+            cache[typ] = {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+        return cache[typ]
+
+    def _places_by_first(self) -> dict[str, list[str]]:
+        """(speed) places of 2+ characters by first character, once per document."""
+        by = self.__dict__.get("_places_first")
+        if by is None:
+            by = self._places_first = {}
+            for p in self.places:
+                if len(p) >= 2:
+                    by.setdefault(p[0], []).append(p)
+        return by
 
     def _sentence_at(self, pos: int):
         """``self.doc.sentence_at(pos)`` (by bisection, :func:`kg.model.sentence_finder`)."""

@@ -45,19 +45,12 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
                 return True
         return False
 
-    def _places_by_first(self) -> dict[str, list[str]]:
-        """(speed) places of 2+ characters by first character, once per document."""
-        by = self.__dict__.get("_places_first")
-        if by is None:
-            by = self._places_first = {}
-            for p in self.places:
-                if len(p) >= 2:
-                    by.setdefault(p[0], []).append(p)
-        return by
-
     def collect_mentions(self) -> None:
         not_person = set(self.lex.words("persons", "not_person"))
         rule_person_spans = set(self.persons)
+        person_sorted = sorted(rule_person_spans)
+        person_starts = [a for a, _b in person_sorted]
+        person_longest = max((b - a for a, b in person_sorted), default=0)
         covered: list[tuple[int, int]] = []
         for (s, e), _x in self.projects.items():
             covered.append((s, e))
@@ -91,7 +84,10 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
                 # listed among places ("阿拉山口、霍尔果斯、二连浩特等地")
                 if (s, e) not in rule_person_spans and self._listed_with_places(s, e):
                     continue
-                if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
+                # (speed) only rule persons starting in (s - longest, e) can overlap [s, e)
+                lo = bisect.bisect_right(person_starts, s - person_longest)
+                hi = bisect.bisect_left(person_starts, e)
+                if any(s < b and (a, b) != (s, e) for a, b in person_sorted[lo:hi]):
                     continue
                 # a model-only person needs one occurrence that stands like a name
                 if (s, e) not in rule_person_spans and not self._person_supported(x):

@@ -138,12 +138,20 @@ class OrgsMixin:
             return "org"
         if self._is_place(text):
             return "place"
-        for s, e, typ, _sub, x in self.ner_v:
-            if x == text and typ in ("Organization", "Place") and len(x) >= 3:
-                return "org" if typ == "Organization" else "place"
+        # (speed) the type of the first model organisation / place span of each text (3+
+        # characters), once per document
+        first_type = self.__dict__.get("_ner_first_type")
+        if first_type is None:
+            first_type = self._ner_first_type = {}
+            for s, e, typ, _sub, x in self.ner_v:
+                if typ in ("Organization", "Place") and len(x) >= 3:
+                    first_type.setdefault(x, typ)
+        typ = first_type.get(text)
+        if typ is not None:
+            return "org" if typ == "Organization" else "place"
         # "<place>生态环境": a place followed by a department body without its suffix
-        for p in sorted(self.places, key=len, reverse=True):
-            if len(p) >= 2 and text.startswith(p) and len(text) - len(p) >= 2:
+        for p in self._places_by_first().get(text[:1], ()):
+            if text.startswith(p) and len(text) - len(p) >= 2:
                 return "org"
         m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
         if m and len(text) - m.end() >= 2 and self._is_place(m.group(0)):
@@ -239,11 +247,23 @@ class OrgsMixin:
     def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
         """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
         organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
-        if any(text.startswith(p) for p in places) or start == 0:
+        # (speed) places by first character, once per list
+        grouped = self.__dict__.get("_mid_word_places")
+        if grouped is None or grouped[0] is not places:
+            by: dict[str, list[str]] = {}
+            for p in places:
+                by.setdefault(p[:1], []).append(p)
+            grouped = self._mid_word_places = (places, by)
+        if any(text.startswith(p) for p in grouped[1].get(text[:1], ())) or start == 0:
             return False
         # a model organisation / place span runs over the prefix from the left
-        return any(typ in ("Organization", "Place") and a < start < b
-                   for a, b, typ, _sub, _x in self.ner_v)
+        # (speed: the offsets strictly inside such spans, once per document)
+        inside = self.__dict__.get("_ner_org_place_inside")
+        if inside is None:
+            inside = self._ner_org_place_inside = {
+                i for a, b, typ, _sub, _x in self.ner_v if typ in ("Organization", "Place")
+                for i in range(a + 1, b)}
+        return start in inside
 
     # ------------------------------------------------------------------ part_of / located_in
     def nested_orgs(self) -> None:

@@ -467,7 +467,7 @@ class PeopleMixin:
                 sur = [sp for sp in items if sp[1] - sp[0] <= 3 and
                        (t[sp[0]] in surnames or t[sp[0]:sp[0] + 2] in surnames)]
                 last = items[-1]
-                tail_verb = any(t[last[0]:].startswith(t[last[0]:last[0] + k] + v)
+                tail_verb = any(t.startswith(t[last[0]:last[0] + k] + v, last[0])
                                 for k in (2, 3) for v in verbs)
                 if len(items) >= 3 and len(sur) >= max(3, (2 * len(items) + 2) // 3) \
                         and (after.startswith("等") or tail_verb) \
@@ -504,6 +504,14 @@ class PeopleMixin:
             self._add_person((a, b), "reporting_verb")
 
     def _person_supported(self, name: str) -> bool:
+        """:meth:`_person_supported_scan`, once per name and document (it reads only the text
+        and the lexicon; each call scans the whole text)."""
+        memo = self.__dict__.setdefault("_person_supported_memo", {})
+        if name not in memo:
+            memo[name] = self._person_supported_scan(name)
+        return memo[name]
+
+    def _person_supported_scan(self, name: str) -> bool:
         """Some occurrence of ``name`` has a name's left edge (punctuation, a function word,
         a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
         that does not start with a common surname needs a title or such a verb before it."""
