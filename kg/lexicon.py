@@ -122,6 +122,9 @@ class Lexicon:
     abbreviations: list[Abbreviation] = field(default_factory=list)
     lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     regexes: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)
+    # derived values (sorted word lists, compiled regular expressions) built once per lexicon;
+    # a lexicon is not changed after load
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -171,28 +174,75 @@ class Lexicon:
         return lex
 
     # ------------------------------------------------------------------ access helpers
+    def cached(self, key, make):
+        """``make()``, computed once per lexicon under ``key`` (for values derived from the
+        lexicon alone: sorted lists, compiled regular expressions)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+    def word_tuple(self, file: str, kind: str, longest_first: bool = True) -> tuple[str, ...]:
+        """:meth:`words` as a tuple, sorted once per lexicon."""
+        key = ("words", file, kind, longest_first)
+        try:
+            return self._memo[key]
+        except KeyError:
+            ws = list(self.lists.get((file, kind), []))
+            if longest_first:
+                ws.sort(key=lambda w: (-len(w), w))
+            value = self._memo[key] = tuple(ws)
+            return value
+
+    def word_set(self, file: str, kind: str) -> frozenset[str]:
+        """The words of ``file``/``kind`` as a set, built once per lexicon."""
+        return self.cached(("word_set", file, kind),
+                           lambda: frozenset(self.lists.get((file, kind), [])))
+
     def words(self, file: str, kind: str, longest_first: bool = True) -> list[str]:
-        ws = list(self.lists.get((file, kind), []))
-        if longest_first:
-            ws.sort(key=lambda w: (-len(w), w))
-        return ws
+        return list(self.word_tuple(file, kind, longest_first))
 
     def patterns(self, file: str, kind: str) -> list[re.Pattern[str]]:
         return list(self.regexes.get((file, kind), []))
 
     def post_suffix(self, element: str) -> str | None:
         """The longest post title that ends ``element``."""
-        best = None
-        for t in self.posts:
-            if element.endswith(t) and (best is None or len(t) > len(best)):
-                best = t
-        return best
+        # titles by length, longest first; the first of each length in posts' order (as the
+        # scan over all titles found: the first longest one)
+        for n, titles in self._posts_by_len():
+            if len(element) >= n:
+                tail = element[-n:]
+                if tail in titles:
+                    return tail
+        return None
+
+    def _posts_by_len(self) -> list[tuple[int, frozenset[str]]]:
+        def make():
+            by: dict[int, set[str]] = {}
+            for t in self.posts:
+                by.setdefault(len(t), set()).add(t)
+            return [(n, frozenset(by[n])) for n in sorted(by, reverse=True)]
+        return self.cached("posts_by_len", make)
+
+    def _org_suffix_index(self) -> list[tuple[int, dict[str, str]]]:
+        """org_suffixes by length, longest first: suffix -> subtype of its first row (the one
+        the scan over the longest-first list found first)."""
+        def make():
+            by: dict[int, dict[str, str]] = {}
+            for suffix, subtype, _ in self.org_suffixes:
+                by.setdefault(len(suffix), {}).setdefault(suffix, subtype)
+            return [(n, by[n]) for n in sorted(by, reverse=True)]
+        return self.cached("org_suffix_index", make)
 
     def org_subtype(self, name: str) -> str | None:
-        for suffix, subtype, _ in self.org_suffixes:
-            if name.endswith(suffix):
-                return subtype
+        for n, subtypes in self._org_suffix_index():
+            if len(name) >= n:
+                subtype = subtypes.get(name[-n:])
+                if subtype is not None:
+                    return subtype
         return None
 
     def ends_with_org_suffix(self, name: str) -> bool:
-        return any(name.endswith(s) for s, _, _ in self.org_suffixes)
+        return any(len(name) >= n and name[-n:] in subtypes
+                   for n, subtypes in self._org_suffix_index())

@@ -17,6 +17,7 @@ exporters add the original offsets through ``orig_span``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -82,6 +83,25 @@ class Document:
             if s.start <= pos < s.end:
                 return s
         return None
+
+
+def sentence_finder(doc: Document):
+    """``doc.sentence_at`` for many look-ups in one document: by bisection when the sentences
+    are sorted and disjoint (the one sentence holding pos is then the first), else
+    ``doc.sentence_at`` itself."""
+    sents = list(doc.sentences)
+    if not all(a.start <= a.end <= b.start for a, b in zip(sents, sents[1:])):
+        return doc.sentence_at
+    starts = [s.start for s in sents]
+
+    def at(pos: int) -> Sentence | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0:
+            s = sents[i]
+            if s.start <= pos < s.end:
+                return s
+        return None
+    return at
 
 
 @dataclass

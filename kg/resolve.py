@@ -27,7 +27,7 @@ from .lexicon import Lexicon
 from .relations import city_names
 from .relations.base import removed_breaks
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
-                    stable_id)
+                    sentence_finder, stable_id)
 
 _HAN = "\u4e00-\u9fff"
 _QUOTES = re.compile("[“”‘’\"「」『』]")
@@ -73,12 +73,23 @@ class _Canon:
 
     def split_place(self, name: str) -> tuple[str, str]:
         """(place prefix, rest)."""
-        for p in sorted(self.known_places, key=len, reverse=True):
+        # (speed) sorted once per lexicon: known_places depends on the lexicon alone, and of
+        # places of one length at most one starts name
+        def by_first() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for p in sorted(self.known_places, key=len, reverse=True):
+                out.setdefault(p[0], []).append(p)
+            return out
+        # ... and grouped by first character (the order kept within a group)
+        known_sorted = self.lex.cached("resolve.known_places_by_first", by_first).get(name[:1], ())
+        for p in known_sorted:
             if name.startswith(p) and len(name) > len(p):
                 rest = name[len(p):]
                 # 内蒙古 + 自治区… : take the longer administrative form
                 m = re.match(r"^(自治区|省|市)", rest)
-                if m and p + m.group(1) in self.known_places | {p + m.group(1)}:
+                # (the test was "p + m.group(1) in self.known_places | {p + m.group(1)}", which
+                # always holds; kept as it behaved, without building a set per call)
+                if m:
                     return p + m.group(1), rest[m.end():]
                 return p, rest
         suf = "|".join(re.escape(s) for s in ("自治区", "特别行政区", "市", "省", "盟", "县", "旗"))
@@ -427,10 +438,11 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
 
     for r in results:
         d = docs_by_id.get(r.doc_id)
+        sentence_at = sentence_finder(d) if d is not None else None    # (speed) bisection
         for m in r.mentions:
             if m.type == "Post":
                 continue
-            sent = d.sentence_at(m.start) if d is not None else None
+            sent = sentence_at(m.start) if d is not None else None
             ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
                           sent.text if sent else m.text)
             add(m.type, m.text, m.subtype, r.doc_id, ev, m.score)

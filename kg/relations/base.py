@@ -9,13 +9,14 @@ fact helpers and the place tests every stage uses.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..lexicon import Lexicon
-from ..model import Arg, Document, Evidence, Fact, Mention
+from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
 
 _HAN = "\u4e00-\u9fff"
 # characters that end a name / clause for the grammar (ASCII forms after NFKC included)
@@ -356,9 +357,11 @@ class ExtractorBase:
         self.doc = doc
         self.lex = lex
         self._gazetteer: set[str] | None = None
-        media = self.lex.words("persons", "media_self")
-        self.v = _View(doc.text, re.compile(
-            "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)")
+        self._sentence_finder = None       # see _sentence_at
+        self._ner_longest: dict | None = None     # see _ner_at
+        media = self.lex.word_tuple("persons", "media_self")
+        self.v = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
+            "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
             if media else None)
         self.t = self.v.text
         # view offsets where the original had a line break that ingest already removed
@@ -380,8 +383,8 @@ class ExtractorBase:
             if e > s:
                 self.ner_v.append((s, e, m.type, m.subtype, self.t[s:e]))
         self.places = self._place_names()
-        self.posts_rx = re.compile("|".join(re.escape(t) for t in
-                                            sorted(lex.posts, key=lambda x: -len(x))))
+        self.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
+            "|".join(re.escape(t) for t in sorted(lex.posts, key=lambda x: -len(x)))))
         self.persons: dict[tuple[int, int], str] = {}        # view span -> source
         self.person_names: set[str] = set()
         self.actions: dict[tuple[int, int], str] = {}        # view span -> canonical text
@@ -490,21 +493,26 @@ class ExtractorBase:
         names = {n for n in names if len(n) >= 2}
         if not names:
             return self._trim_person_adverbs(mentions)
-        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
-        spans = [(m.start(), m.end()) for m in rx.finditer(text)]
+        # (speed) only the names written in text can match; the alternation keeps their order
+        in_text = [n for n in sorted(names, key=len, reverse=True) if n in text]
+        rx = re.compile("|".join(re.escape(n) for n in in_text)) if in_text else None
+        spans = [(m.start(), m.end()) for m in rx.finditer(text)] if rx is not None else []
         admin = tuple(self.lex.words("places", "suffix"))
 
         def is_place(x: str) -> bool:
             return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
                 or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
 
+        # (speed) spans are sorted and do not overlap: only the last one starting before
+        # m.start can hold it
+        span_starts = [a for a, _b in spans]
         out = []
         for m in mentions:
             if m.type in ("Organization", "Place"):
-                for a, b in spans:
-                    if a < m.start < b:
-                        m = _respan(m, a, m.end, text[a:m.end])
-                        break
+                i = bisect.bisect_left(span_starts, m.start) - 1
+                if i >= 0 and m.start < spans[i][1]:
+                    a = spans[i][0]
+                    m = _respan(m, a, m.end, text[a:m.end])
             if m.type == "Organization":
                 # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
                 line = text.rfind("\n", 0, m.start) + 1
@@ -605,19 +613,41 @@ class ExtractorBase:
                     return True
         return False
 
-    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
-        best = None
-        for s, e, t, _sub, _x in self.ner_v:
-            if s == start and t == typ and (best is None or e > best[1]):
-                best = (s, e)
-        return best
-
     def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
-        return {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+        # (speed) once per document and type (ner_v is fixed after __init__); read-only
+        cache = self.__dict__.setdefault("_ner_spans_by_type", {})
+        if typ not in cache:
+            cache[typ] = {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
+        return cache[typ]
+
+    def _places_by_first(self) -> dict[str, list[str]]:
+        """(speed) places of 2+ characters by first character, once per document."""
+        by = self.__dict__.get("_places_first")
+        if by is None:
+            by = self._places_first = {}
+            for p in self.places:
+                if len(p) >= 2:
+                    by.setdefault(p[0], []).append(p)
+        return by
+
+    def _sentence_at(self, pos: int):
+        """``self.doc.sentence_at(pos)`` (by bisection, :func:`kg.model.sentence_finder`)."""
+        if self._sentence_finder is None:
+            self._sentence_finder = sentence_finder(self.doc)
+        return self._sentence_finder(pos)
+
+    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
+        # (speed) the longest model span of each (start, type), once per document
+        if self._ner_longest is None:
+            self._ner_longest = {}
+            for s, e, t, _sub, _x in self.ner_v:
+                if e > self._ner_longest.get((s, t), (s, -1))[1]:
+                    self._ner_longest[(s, t)] = (s, e)
+        return self._ner_longest.get((start, typ))
 
     def _evidence(self, vstart: int, vend: int) -> Evidence:
         s, e = self.v.to_doc(vstart, vend)
-        sent = self.doc.sentence_at(s) or self.doc.sentence_at(max(0, e - 1))
+        sent = self._sentence_at(s) or self._sentence_at(max(0, e - 1))
         if sent is None:
             return Evidence(self.doc.id, -1, s, e, self.doc.text[s:e])
         return Evidence(self.doc.id, sent.index, s, e, sent.text)
@@ -625,7 +655,7 @@ class ExtractorBase:
     def _mention(self, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
                  score: float = 0.9, text: str | None = None) -> None:
         s, e = self.v.to_doc(vstart, vend)
-        sent = self.doc.sentence_at(s)
+        sent = self._sentence_at(s)
         self.mentions.append(Mention(self.doc.id, sent.index if sent else -1, s, e,
                                      text if text is not None else self.doc.text[s:e],
                                      typ, subtype, source, score))

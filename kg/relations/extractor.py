@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, Mention
 from .base import ExtractorBase, _is_han
@@ -19,7 +21,10 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
 
     def _listed_with_places(self, s: int, e: int) -> bool:
         t = self.t
-        place_spans = {(a, b) for a, b, typ, _sub, _x in self.ner_v if typ == "Place"}
+        # (speed) the starts of the model's place spans, once per document
+        place_starts = self.__dict__.get("_place_starts")
+        if place_starts is None:
+            place_starts = self._place_starts = {a for a, b, typ, _sub, _x in self.ner_v if typ == "Place"}
         neigh = []
         if s > 0 and t[s - 1] == "、":
             j = s - 1
@@ -35,20 +40,30 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
             neigh.append((k, j))
         for a, b in neigh:
             x = t[a:b]
-            if x in self.places or any(pa == a for pa, pb in place_spans) \
-                    or any(x.startswith(p) for p in self.places if len(p) >= 2):
+            if x in self.places or a in place_starts \
+                    or any(x.startswith(p) for p in self._places_by_first().get(x[:1], ())):
                 return True
         return False
 
     def collect_mentions(self) -> None:
         not_person = set(self.lex.words("persons", "not_person"))
         rule_person_spans = set(self.persons)
+        person_sorted = sorted(rule_person_spans)
+        person_starts = [a for a, _b in person_sorted]
+        person_longest = max((b - a for a, b in person_sorted), default=0)
         covered: list[tuple[int, int]] = []
         for (s, e), _x in self.projects.items():
             covered.append((s, e))
         for (s, e) in list(self.orgs) + list(self.enterprises) + list(self.actions) \
                 + list(self.clusters):
             covered.append((s, e))
+        # (speed) "some covered span holds [s, e)": among the spans starting at or before s, the
+        # farthest end reaches e
+        covered.sort()
+        covered_starts = [a for a, _b in covered]
+        covered_reach: list[int] = []
+        for _a, b in covered:
+            covered_reach.append(max(b, covered_reach[-1]) if covered_reach else b)
         known = {n for n in self.person_names if 2 <= len(n) <= 3} | {
             m.text for m in self.ner if m.type == "Person" and 2 <= len(m.text) <= 3}
         for m in self.ner:
@@ -63,23 +78,28 @@ class _Extractor(PeopleMixin, OrgsMixin, ActionsMixin, ProjectsMixin, ClustersMi
                         or not all(_is_han(c) or c == "·" for c in x):
                     continue
                 # inside a rule-found organisation / project, or overlapping a rule person
-                if (s, e) not in rule_person_spans and any(a <= s and e <= b for a, b in covered):
+                i = bisect.bisect_right(covered_starts, s) - 1
+                if (s, e) not in rule_person_spans and i >= 0 and covered_reach[i] >= e:
                     continue
                 # listed among places ("阿拉山口、霍尔果斯、二连浩特等地")
                 if (s, e) not in rule_person_spans and self._listed_with_places(s, e):
                     continue
-                if any(a < e and s < b and (a, b) != (s, e) for a, b in rule_person_spans):
+                # (speed) only rule persons starting in (s - longest, e) can overlap [s, e)
+                lo = bisect.bisect_right(person_starts, s - person_longest)
+                hi = bisect.bisect_left(person_starts, e)
+                if any(s < b and (a, b) != (s, e) for a, b in person_sorted[lo:hi]):
                     continue
                 # a model-only person needs one occurrence that stands like a name
                 if (s, e) not in rule_person_spans and not self._person_supported(x):
                     continue
                 # two known names glued together ("贺海东崔振武出席")
-                if any(x.startswith(a) and x[len(a):] in known and a in known for a in known):
+                # (speed) a known a (2-3 characters) starting x: x[:2] or x[:3]
+                if any(x[:k] in known and x[k:] in known for k in (2, 3) if k < len(x)):
                     continue
             self.mentions.append(m)
+        ner_person_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner if m.type == "Person"}
         for (s, e), src in sorted(self.persons.items()):
-            if any(m.type == "Person" and (self.v.inv[m.start], self.v.inv[m.end]) == (s, e)
-                   for m in self.ner):
+            if (s, e) in ner_person_spans:
                 continue
             self._mention(s, e, "Person", None, src, 0.9)
         ner_spans = {(self.v.inv[m.start], self.v.inv[m.end]) for m in self.ner if m.type != "Place"}

@@ -19,6 +19,63 @@ _ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是",
              "的有", "还有", "包括")
 
 
+def _find_all(text: str, word: str):
+    """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
+    left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + len(word))
+
+
+def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int]]:
+    """word -> the offsets i, increasing, where ``word + tail`` stands in ``text`` (overlapping
+    ones too), for the ``words`` (non-empty; ``tail`` non-empty): one pass over the occurrences of ``tail``
+    instead of one search of the text per word."""
+    wordset = set(words)
+    lengths = sorted({len(w) for w in wordset})
+    out: dict[str, list[int]] = {}
+    j = text.find(tail)
+    while j >= 0:
+        for n in lengths:
+            if n > j:
+                break
+            q = text[j - n:j]
+            if q in wordset:
+                out.setdefault(q, []).append(j - n)
+        j = text.find(tail, j + 1)
+    return out
+
+
+def _prefixed_matches(text: str, prefixes: list[str], rest: re.Pattern[str]):
+    """(start, end, group 1 of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern,
+    text)`` finds, ``prefixes`` being the literal alternatives P1, P2, … in their order: at each
+    position from the left, the first prefix there after which ``rest`` matches; the next
+    search starts where a match ends.  Compiles nothing per call (the alternation changes with
+    every document and ``rest`` holds a large character class)."""
+    by_first: dict[str, list[str]] = {}
+    for p in prefixes:
+        by_first.setdefault(p[0], []).append(p)
+    if not by_first:
+        return
+    starts = re.compile("[" + "".join(re.escape(c) for c in by_first) + "]")
+    pos = 0
+    while True:
+        c = starts.search(text, pos)
+        if c is None:
+            return
+        i = c.start()
+        for p in by_first[text[i]]:
+            if text.startswith(p, i):
+                m = rest.match(text, i + len(p))
+                if m is not None:
+                    yield i, m.end(), m.group(1)
+                    pos = m.end()
+                    break
+        else:
+            pos = i + 1
+
+
 class OrgsMixin:
     """Organisation stage of :class:`kg.relations.extractor._Extractor` (uses the state and
     helpers of :class:`kg.relations.base.ExtractorBase`)."""
@@ -81,12 +138,20 @@ class OrgsMixin:
             return "org"
         if self._is_place(text):
             return "place"
-        for s, e, typ, _sub, x in self.ner_v:
-            if x == text and typ in ("Organization", "Place") and len(x) >= 3:
-                return "org" if typ == "Organization" else "place"
+        # (speed) the type of the first model organisation / place span of each text (3+
+        # characters), once per document
+        first_type = self.__dict__.get("_ner_first_type")
+        if first_type is None:
+            first_type = self._ner_first_type = {}
+            for s, e, typ, _sub, x in self.ner_v:
+                if typ in ("Organization", "Place") and len(x) >= 3:
+                    first_type.setdefault(x, typ)
+        typ = first_type.get(text)
+        if typ is not None:
+            return "org" if typ == "Organization" else "place"
         # "<place>生态环境": a place followed by a department body without its suffix
-        for p in sorted(self.places, key=len, reverse=True):
-            if len(p) >= 2 and text.startswith(p) and len(text) - len(p) >= 2:
+        for p in self._places_by_first().get(text[:1], ()):
+            if text.startswith(p) and len(text) - len(p) >= 2:
                 return "org"
         m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
         if m and len(text) - m.end() >= 2 and self._is_place(m.group(0)):
@@ -94,11 +159,13 @@ class OrgsMixin:
         return ""
 
     def _abbr_match(self, text: str) -> bool:
+        rxs = self.lex.cached("orgs.abbr_rx", lambda: {
+            a.short: re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$")
+            for a in self.lex.abbreviations if a.scope == "whole" and "{place}" in a.short})
         for a in self.lex.abbreviations:
             if a.scope == "whole":
                 if "{place}" in a.short:
-                    rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$"
-                    if re.match(rx, text):
+                    if rxs[a.short].match(text):
                         return True
                 elif text == a.short:
                     return True
@@ -109,26 +176,35 @@ class OrgsMixin:
     def org_grammar(self) -> None:
         """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
         t = self.t
-        whole = [a.short for a in self.lex.abbreviations
-                 if a.scope == "whole" and "{" not in a.short]
-        body = [a.short for a in self.lex.abbreviations if a.scope == "body"]
+        whole = self.lex.cached("orgs.whole", lambda: [
+            a.short for a in self.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
+        body = self.lex.cached("orgs.body", lambda: sorted(
+            (a.short for a in self.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
         prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
         places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
-        pre_rx = "|".join(re.escape(p) for p in places + prefixes)
+        # (speed) only the words written in t can match: the alternations keep their order, and
+        # one with no word left matches nothing (its regex is not run)
+        places_in_t = [p for p in places if p in t]
+        pre = places_in_t + [p for p in prefixes if p in t]
+        pre_rx = "|".join(re.escape(p) for p in pre)
+        body_rx = "|".join(re.escape(b) for b in body if b in t)
         # body abbreviations after a prefix
-        if body:
-            rx = re.compile(f"(?:{pre_rx})(?:{'|'.join(re.escape(b) for b in sorted(body, key=len, reverse=True))})(?![员会])")
+        if body and pre_rx and body_rx:
+            rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![员会])")
             for m in rx.finditer(t):
                 if self._mid_word_prefix(m.start(), m.group(0), places):
                     continue
                 self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
         # 市/区/县 + body + 局/委/办... (body without function words)
         sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
-        rx = re.compile(f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)")
+        # f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)" run by
+        # _prefixed_matches with the part after the prefix compiled once
+        rx = self.lex.cached("orgs.prefixed_body_rx", lambda: re.compile(
+            f"([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)"))
         non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
-        for m in rx.finditer(t):
-            b = m.group(1)
-            if self._mid_word_prefix(m.start(), m.group(0), places):
+        for start, end, b in _prefixed_matches(t, pre, rx):
+            g0 = t[start:end]
+            if self._mid_word_prefix(start, g0, places):
                 continue
             # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
             if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
@@ -136,19 +212,20 @@ class OrgsMixin:
                                                          "行动", "工程", "计划", "牵头", "、")):
                 continue
             # "平顶山市委常委、": the organisation ends before the post title
-            k = self._post_tail(m.group(0))
-            self.orgs.setdefault((m.start(), m.end() - k), (m.group(0)[:len(m.group(0)) - k], "government"))
-        for w in sorted(whole, key=len, reverse=True):
+            k = self._post_tail(g0)
+            self.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
+        for w in self.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
             if len(w) < 2 or w in ("国家", "中国", "我国"):
                 continue
-            for m in re.finditer(re.escape(w), t):
+            for i in _find_all(t, w):
                 # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
-                self.orgs.setdefault((m.start(), m.end()), (w, None))
+                self.orgs.setdefault((i, i + len(w)), (w, None))
         # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
-        labels = self.lex.words("persons", "source_label")
+        labels = self.lex.word_tuple("persons", "source_label")
         if labels:
-            rx = re.compile(rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
-                            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)")
+            rx = self.lex.cached("orgs.source_label_rx", lambda: re.compile(
+                rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
+                rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)"))
             for m in rx.finditer(t):
                 if self.lex.ends_with_org_suffix(m.group(1)):
                     self.orgs.setdefault((m.start(1), m.end(1)),
@@ -157,18 +234,36 @@ class OrgsMixin:
         for a in self.lex.abbreviations:
             if a.scope == "whole" and a.short.startswith("{place}"):
                 tail = a.short[len("{place}"):]
-                for p in places:
-                    for m in re.finditer(re.escape(p + tail), t):
-                        self.orgs.setdefault((m.start(), m.end()), (m.group(0), None))
+                starts = _starts_before(t, tail, places_in_t) if tail else \
+                    {p: list(_find_all(t, p)) for p in places_in_t}
+                for p in places_in_t:
+                    w = p + tail
+                    end = -1
+                    for i in starts.get(p, ()):      # = _find_all(t, w)
+                        if i >= end:
+                            self.orgs.setdefault((i, i + len(w)), (w, None))
+                            end = i + len(w)
 
     def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
         """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
         organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
-        if any(text.startswith(p) for p in places) or start == 0:
+        # (speed) places by first character, once per list
+        grouped = self.__dict__.get("_mid_word_places")
+        if grouped is None or grouped[0] is not places:
+            by: dict[str, list[str]] = {}
+            for p in places:
+                by.setdefault(p[:1], []).append(p)
+            grouped = self._mid_word_places = (places, by)
+        if any(text.startswith(p) for p in grouped[1].get(text[:1], ())) or start == 0:
             return False
         # a model organisation / place span runs over the prefix from the left
-        return any(typ in ("Organization", "Place") and a < start < b
-                   for a, b, typ, _sub, _x in self.ner_v)
+        # (speed: the offsets strictly inside such spans, once per document)
+        inside = self.__dict__.get("_ner_org_place_inside")
+        if inside is None:
+            inside = self._ner_org_place_inside = {
+                i for a, b, typ, _sub, _x in self.ner_v if typ in ("Organization", "Place")
+                for i in range(a + 1, b)}
+        return start in inside
 
     # ------------------------------------------------------------------ part_of / located_in
     def nested_orgs(self) -> None:
@@ -208,9 +303,13 @@ class OrgsMixin:
                 orgs.setdefault((a, b), x)
         orgs = {k: x for k, x in orgs.items() if not self.lex.post_suffix(x)}
         names = set(orgs.values())
+        # (speed) y must start x: the names by first character, each group in names' order
+        names_by_first: dict[str, list[str]] = {}
+        for y in names:
+            names_by_first.setdefault(y[:1], []).append(y)
         done = set()
         for (a, b), x in sorted(orgs.items()):
-            for y in names:
+            for y in names_by_first.get(x[:1], ()):
                 if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
                         and self.lex.ends_with_org_suffix(y) and self.lex.ends_with_org_suffix(x) \
                         and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
@@ -224,8 +323,11 @@ class OrgsMixin:
         seen = set()
         items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
                 [(s, e, x, "Project") for (s, e), x in self.projects.items()]
+        places_by_first: dict[str, list[str]] = {}
+        for p in places:
+            places_by_first.setdefault(p[0], []).append(p)
         for s, e, x, typ in items:
-            for p in places:
+            for p in places_by_first.get(x[:1], ()):
                 if x.startswith(p) and len(x) > len(p) + 1 and (x, p) not in seen:
                     if not self._is_place(p):
                         continue

@@ -467,7 +467,7 @@ class PeopleMixin:
                 sur = [sp for sp in items if sp[1] - sp[0] <= 3 and
                        (t[sp[0]] in surnames or t[sp[0]:sp[0] + 2] in surnames)]
                 last = items[-1]
-                tail_verb = any(t[last[0]:].startswith(t[last[0]:last[0] + k] + v)
+                tail_verb = any(t.startswith(t[last[0]:last[0] + k] + v, last[0])
                                 for k in (2, 3) for v in verbs)
                 if len(items) >= 3 and len(sur) >= max(3, (2 * len(items) + 2) // 3) \
                         and (after.startswith("等") or tail_verb) \
@@ -504,18 +504,33 @@ class PeopleMixin:
             self._add_person((a, b), "reporting_verb")
 
     def _person_supported(self, name: str) -> bool:
+        """:meth:`_person_supported_scan`, once per name and document (it reads only the text
+        and the lexicon; each call scans the whole text)."""
+        memo = self.__dict__.setdefault("_person_supported_memo", {})
+        if name not in memo:
+            memo[name] = self._person_supported_scan(name)
+        return memo[name]
+
+    def _person_supported_scan(self, name: str) -> bool:
         """Some occurrence of ``name`` has a name's left edge (punctuation, a function word,
         a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
         that does not start with a common surname needs a title or such a verb before it."""
         t = self.t
-        followers = self.lex.words("persons", "follower")
-        preceders = self.lex.words("persons", "preceder") + list(self.lex.posts)
-        surnames = set(self.lex.words("persons", "surname"))
+        followers = self.lex.word_tuple("persons", "follower")
+
+        def by_last() -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for w in self.lex.words("persons", "preceder") + list(self.lex.posts):
+                out.setdefault(w[-1:], []).append(w)
+            return out
+        # (speed) preceders by last character, once per lexicon: one ending t[:s] ends in t[s-1]
+        preceders = self.lex.cached("people.preceders_by_last", by_last)
+        surnames = self.lex.word_set("persons", "surname")
         common = name[0] in surnames or name[:2] in surnames
         for m in re.finditer(re.escape(name), t):
             s, e = m.start(), m.end()
             left = t[s - 1] if s > 0 else ""
-            titled = any(t.endswith(w, 0, s) for w in preceders)
+            titled = s > 0 and any(t.endswith(w, 0, s) for w in preceders.get(t[s - 1], ()))
             # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
             left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC)
                                  and left != "的" and left not in "“「《『‘")
