@@ -19,6 +19,19 @@ def run(tagger, lexicon, text: str, doc_id: str = "t.txt", city: str | None = No
     return result, facts
 
 
+class FixedTagger:
+    """A stand-in for the NER model: the given (start, end, type, subtype) spans, as a model once
+    tagged them, so that a rule test does not change when the model is retrained."""
+
+    def __init__(self, spans):
+        self.spans = spans
+
+    def tag(self, doc):
+        from kg.model import Mention
+        return [Mention(doc.id, 0, s, e, doc.text[s:e], typ, sub, "hanlp", 1.0)
+                for s, e, typ, sub in self.spans]
+
+
 def leads(facts) -> set[tuple[str, str]]:
     return {(f.args["agency"].name, f.args["action"].name)
             for f in facts if f.relation == "leads_action"}
@@ -1187,7 +1200,12 @@ def test_cluster_anaphor_in_answer_and_plant_enterprises(tagger, lexicon):
             "（谷源澄州工厂）产量稳步增长，禾丰粮油澄州基地扩能项目、谷源澄州工厂二期项目正在加快建设。\n\n"
             "记者：电子信息产业集群怎么样？\n\n"
             "赵刚：该集群今年增长较快。芯源微电子有限公司扩产顺利，芯源微电子封装测试项目年内投产。\n")
-    result, facts = run(tagger, lexicon, text)
+    # the spans NER model v6 gave (v7 reads the first plant as a place)
+    ner = FixedTagger([(0, 2, "Post", None), (14, 16, "Person", None), (33, 41, "Organization", "other"),
+                       (42, 64, "Organization", "enterprise"), (72, 80, "Place", None),
+                       (85, 91, "Organization", "enterprise"), (103, 105, "Post", None),
+                       (119, 121, "Person", None), (132, 141, "Organization", "enterprise")])
+    result, facts = run(ner, lexicon, text)
     got = surface_members(result)
     c1, c2 = "绿色食品产业集群", "电子信息产业集群"
     assert {("禾丰粮油澄州基地", c1), ("谷源食品集团有限公司澄州分公司", c1),
