@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from kg.chars import HAN_CLASS, is_han
 from kg.model import Document, InputError, Sentence
 
 log = logging.getLogger(__name__)
@@ -55,24 +56,8 @@ SUFFIXES = (".txt", ".md")
 # character classes
 # --------------------------------------------------------------------------------------------
 
-_CJK_RANGES = (
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF),
-)
-
-
-def _is_han(ch: str) -> bool:
-    if "\u4e00" <= ch <= "\u9fff":
-        return True
-    o = ord(ch)
-    if o < 0x3400:
-        return False
-    for lo, hi in _CJK_RANGES:
-        if lo <= o <= hi:
-            return True
-    return False
-
-
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+_is_han = is_han
+_HAN = HAN_CLASS
 
 # Sentence terminators (after NFKC the full-width ！？； become ASCII).
 _TERMINATORS = set("。！？!?；;｡")

@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from .chars import HAN_CLASS
 from .lexicon import Lexicon
 from .relations import city_names
 from .relations.base import removed_breaks
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
                     sentence_finder, stable_id)
 
-_HAN = "\u4e00-\u9fff"
+_HAN = HAN_CLASS
 _QUOTES = re.compile("[“”‘’\"「」『』]")
 _NATIONAL_PREFIXES = ("中国共产党中央", "中华人民共和国", "中央", "全国", "国家", "国务院",
                       "中国人民政治协商会议全国")

@@ -15,18 +15,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from ..chars import HAN_CLASS, is_han
 from ..lexicon import Lexicon
 from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
 
-_HAN = "\u4e00-\u9fff"
+_HAN = HAN_CLASS
 # characters that end a name / clause for the grammar (ASCII forms after NFKC included)
 _HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
 # function words that never occur inside a project / cluster / action name
 _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+_is_han = is_han
 
 # prepositions / verbs that can stand right before a place name
 _PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
