@@ -42,6 +42,14 @@ def test_linear_model_learns_deterministically_and_round_trips(tmp_path):
     assert hash_features(["x", "x"], 64).tolist()[0] == hash_features(["x"], 64).tolist()[0]
 
 
+def test_scores_do_not_depend_on_summation_order():
+    rng = np.random.default_rng(3)
+    m = LinearModel(dim=1 << 10)
+    m.weights = rng.normal(size=m.dim).astype(np.float32) * np.float32(0.01)
+    feats = [f"f{i}" for i in range(200)]
+    assert m.score(feats) == m.score(list(reversed(feats))) == m.score(sorted(feats))
+
+
 # -- candidates --------------------------------------------------------------------------------
 
 TEXT = ("青川县市场监管局启动“护苗2031”专项行动，由县教育局牵头。\n"
