@@ -47,7 +47,7 @@ _KINDS: dict[str, set[str]] = {
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
                      "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx",
                      "anaphor_rx", "lead_out", "lead_subject"},
-    "places.tsv": {"suffix", "city_suffix", "name", "province", "city", "city_prefix", "not_city"},
+    "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",
                            "short_drop_prefix", "short_brand_suffix"},
@@ -65,6 +65,14 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "p
                 ("clusters.tsv", "anaphor_rx"), ("project_patterns.tsv", "generic_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
                 ("persons.tsv", "credit")}
+
+
+def _check_kind(file: str, kind: str) -> None:
+    """A look-up of a kind its file does not declare is a typo in the code, not an empty list."""
+    kinds = _KINDS.get(file + ".tsv")
+    if kinds is None or kind not in kinds:
+        raise KeyError(f"kg/data/{file}.tsv has no kind {kind!r}"
+                       + (f" (it has: {', '.join(sorted(kinds))})" if kinds else " (no such kind/value file)"))
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ class Lexicon:
         try:
             return self._memo[key]
         except KeyError:
+            _check_kind(file, kind)
             ws = list(self.lists.get((file, kind), []))
             if longest_first:
                 ws.sort(key=lambda w: (-len(w), w))
@@ -198,12 +207,13 @@ class Lexicon:
     def word_set(self, file: str, kind: str) -> frozenset[str]:
         """The words of ``file``/``kind`` as a set, built once per lexicon."""
         return self.cached(("word_set", file, kind),
-                           lambda: frozenset(self.lists.get((file, kind), [])))
+                           lambda: _check_kind(file, kind) or frozenset(self.lists.get((file, kind), [])))
 
     def words(self, file: str, kind: str, longest_first: bool = True) -> list[str]:
         return list(self.word_tuple(file, kind, longest_first))
 
     def patterns(self, file: str, kind: str) -> list[re.Pattern[str]]:
+        _check_kind(file, kind)
         return list(self.regexes.get((file, kind), []))
 
     def post_suffix(self, element: str) -> str | None:

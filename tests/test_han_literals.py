@@ -1,6 +1,7 @@
-"""Domain words belong in kg/data (reviewed TSV files), not in code: the Han-character string
-literals left in the rule and resolution code may only become fewer (issue 12).  Docstrings do
-not count.  When you move words into kg/data, lower the ceiling here."""
+"""Domain words belong in kg/data (reviewed TSV files), not in code (issue 12): the Han-character
+string literals left in the rule and resolution code may only become fewer (docstrings do not
+count; when you move words into kg/data, lower the ceiling here), a look-up of a lexicon kind
+that does not exist is an error, and no declared kind is loaded and never read."""
 
 from __future__ import annotations
 
@@ -48,3 +49,18 @@ def test_the_counter_sees_literals_and_skips_docstrings(tmp_path):
     p = tmp_path / "m.py"
     p.write_text('"""模块说明"""\nX = "牵头"\ndef f():\n    """函数说明"""\n    return "集群"\n', encoding="utf-8")
     assert [s for _l, s in han_literals(p)] == ["牵头", "集群"]
+
+
+def test_lexicon_kinds_are_checked_and_all_read(lexicon):
+    """A look-up of an undeclared kind is an error (a typo used to return an empty list), and
+    every kind a kind/value file declares is read somewhere in kg/ (none loaded and ignored)."""
+    from kg.lexicon import _KINDS
+
+    with pytest.raises(KeyError, match="no kind 'sufix'"):
+        lexicon.words("clusters", "sufix")
+    with pytest.raises(KeyError, match="no such kind/value file"):
+        lexicon.words("cluster", "suffix")
+    code = "\n".join(p.read_text(encoding="utf-8") for p in KG.rglob("*.py") if p.name != "lexicon.py")
+    unread = [(f, k) for f, kinds in _KINDS.items() for k in sorted(kinds)
+              if not re.search(r"[\"']%s[\"']" % re.escape(k), code)]
+    assert unread == []
