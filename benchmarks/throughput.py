@@ -1,6 +1,7 @@
 """End-to-end throughput of ``kg build`` on People's Daily 1998 articles, with yardsticks.
 
-    python benchmarks/throughput.py [--sizes 0.25M,1M,2M] [--keep DIR] [--no-jieba] [--no-ner-only]
+    python benchmarks/throughput.py [--sizes 0.25M,1M,2M] [--jobs N[,M...]] [--keep DIR] [--no-jieba]
+                                    [--no-ner-only]
 
 For each size it writes a corpus of one ``.txt`` file per article (deterministic selection,
 see ``select_articles``) to a temporary directory and, each in a fresh child process:
@@ -13,6 +14,10 @@ see ``select_articles``) to a temporary directory and, each in a fresh child pro
 * kg's NER alone (``NerTagger.tag`` per document, model load excluded): chars/s;
 * jieba.posseg (``pip install -e ".[bench]"``; skipped when jieba is missing): chars/s over the
   same article texts, dictionary load excluded.
+
+``--jobs`` (default 1) is passed to ``kg build --jobs``; a comma-separated list (e.g. ``1,2``)
+runs the cold and warm builds once per value, each cold (its own OUT), and reports the speed-up
+of each over the first.
 
 chars are the characters of the article texts written (what ``kg build`` reads).  Default
 size: 0.25M (a few minutes on one core).  The machine may be shared: report figures as measured.
@@ -145,15 +150,22 @@ def bench(size: int, base: Path, articles, args) -> dict:
     for aid, text in sel:
         (corpus / f"{aid}.txt").write_text(text, encoding="utf-8")
     chars = sum(len(t) for _, t in sel)
-    row: dict = {"size": size, "files": len(sel), "chars": chars}
-    kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), "--json"]
-    wall, rss, stdout = run_child(kg)
-    summary = json.loads(stdout)
-    row.update(cold_s=wall, cold_cps=chars / wall, cold_rss=rss, stages=summary["seconds"],
-               facts=sum(summary["facts"].values()), documents=summary["documents"])
-    wall, rss, stdout = run_child(kg)
-    warm = json.loads(stdout)
-    row.update(warm_s=wall, warm_rss=rss, warm_hits=warm["cache_hits"], warm_stages=warm["seconds"])
+    row: dict = {"size": size, "files": len(sel), "chars": chars, "runs": {}}
+    for j in args.jobs:
+        o = out / f"jobs{j}"
+        kg = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(o), "--json",
+              "--jobs", str(j)]
+        run: dict = {}
+        wall, rss, stdout = run_child(kg)
+        summary = json.loads(stdout)
+        run.update(cold_s=wall, cold_cps=chars / wall, cold_rss=rss, stages=summary["seconds"],
+                   facts=sum(summary["facts"].values()), documents=summary["documents"],
+                   workers=summary.get("workers", 0))
+        wall, rss, stdout = run_child(kg)
+        warm = json.loads(stdout)
+        run.update(warm_s=wall, warm_rss=rss, warm_hits=warm["cache_hits"], warm_stages=warm["seconds"])
+        row["runs"][j] = run
+    row.update(row["runs"][args.jobs[0]])     # the first --jobs value: the figures of old reports
     if not args.no_ner_only:
         _, rss, stdout = run_child([sys.executable, "-c", NER_ONLY, str(corpus)])
         r = json.loads(stdout)
@@ -167,17 +179,21 @@ def bench(size: int, base: Path, articles, args) -> dict:
 
 def report(row: dict) -> str:
     mb = 1024 * 1024
-    st = row["stages"]
-    lines = [
-        f"corpus {row['chars']:,} chars, {row['files']} files ({row['documents']} documents read), "
-        f"{row['facts']:,} facts",
-        f"  cold build   {row['cold_s']:8.1f} s  {row['cold_cps']:9,.0f} chars/s  "
-        f"peak RSS {row['cold_rss'] / mb:,.0f} MB",
-        "  stages (s)   " + "  ".join(f"{k} {v:.2f}" for k, v in st.items()),
-        f"  warm rebuild {row['warm_s']:8.1f} s  ({row['cold_s'] / row['warm_s']:.1f}x faster than cold, "
-        f"{row['warm_hits']} cache hits)  peak RSS {row['warm_rss'] / mb:,.0f} MB",
-        "  warm stages  " + "  ".join(f"{k} {v:.2f}" for k, v in row["warm_stages"].items()),
-    ]
+    first = next(iter(row["runs"].values()))
+    lines = [f"corpus {row['chars']:,} chars, {row['files']} files ({row['documents']} documents read), "
+             f"{row['facts']:,} facts"]
+    for j, run in row["runs"].items():
+        st = run["stages"]
+        lines += [
+            f"  --jobs {j} ({run['workers']} worker processes)",
+            f"  cold build   {run['cold_s']:8.1f} s  {run['cold_cps']:9,.0f} chars/s  "
+            f"peak RSS {run['cold_rss'] / mb:,.0f} MB (largest process)"
+            + (f"  {first['cold_s'] / run['cold_s']:.2f}x the first --jobs" if run is not first else ""),
+            "  stages (s)   " + "  ".join(f"{k} {v:.2f}" for k, v in st.items()),
+            f"  warm rebuild {run['warm_s']:8.1f} s  ({run['cold_s'] / run['warm_s']:.1f}x faster than cold, "
+            f"{run['warm_hits']} cache hits)  peak RSS {run['warm_rss'] / mb:,.0f} MB",
+            "  warm stages  " + "  ".join(f"{k} {v:.2f}" for k, v in run["warm_stages"].items()),
+        ]
     if "ner_cps" in row:
         lines.append(f"  kg NER only  {row['ner_cps']:9,.0f} chars/s (model load excluded)")
     if "jieba_cps" in row:
@@ -197,7 +213,12 @@ def main() -> None:
     ap.add_argument("--no-jieba", action="store_true", help="skip the jieba.posseg yardstick")
     ap.add_argument("--no-ner-only", action="store_true", help="skip the NER-only yardstick")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    ap.add_argument("--jobs", default="1", help="kg build --jobs: N, or a comma-separated list to "
+                    "compare (e.g. 1,2; default 1)")
     args = ap.parse_args()
+    args.jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    if not args.jobs or min(args.jobs) < 1:
+        raise SystemExit("--jobs: positive integers, e.g. 2 or 1,2")
 
     if not args.corpus.is_file():
         raise SystemExit(f"{args.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -77,6 +78,12 @@ def _max_file_size_kw(mb: Optional[float]) -> dict:
     return {"max_file_size": int(mb * 1024 * 1024) if mb > 0 else None}
 
 
+def _jobs_option(help_doc: str = "build"):
+    return typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                        help=f"Worker processes for the per-document stage (NER, relations) of the {help_doc}: "
+                             "1 runs it in this process; the outputs are the same (default: all cores).")
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                     MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
@@ -87,8 +94,9 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
               ner_criterion: Optional[str] = None, city: Optional[str] = None,
               doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
               write_rdf: bool = True, max_file_size_mb: Optional[float] = None,
-              rules_only: bool = False, relation_model: Optional[Path] = None):
-    """Run the pipeline with a progress bar and warnings for bad files."""
+              rules_only: bool = False, relation_model: Optional[Path] = None,
+              jobs: Optional[int] = None):
+    """Run the pipeline with a progress bar and warnings for bad files (``jobs`` None: all cores)."""
     from .pipeline import build
 
     overrides = _parse_city_overrides(doc_city or [])
@@ -106,7 +114,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
                            city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
                            learned=False if rules_only else (relation_model or True),
-                           progress=on_progress, on_error=warn,
+                           progress=on_progress, on_error=warn, jobs=jobs or os.cpu_count() or 1,
                            **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
@@ -160,12 +168,13 @@ def build(
     max_file_size: Optional[float] = typer.Option(None, "--max-file-size", metavar="MB",
                                                   help="Skip (and report) files larger than this "
                                                        "many MB (default 20; 0 = no limit)."),
+    jobs: Optional[int] = _jobs_option(),
 ) -> None:
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
     t0 = time.perf_counter()
     result = run_build(paths, out, model=model, ner_criterion=ner_criterion, city=city, doc_city=doc_city,
                        base=base, cache=cache, max_file_size_mb=max_file_size,
-                       rules_only=rules_only, relation_model=relation_model)
+                       rules_only=rules_only, relation_model=relation_model, jobs=jobs)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
         with _progress() as bar:
@@ -259,6 +268,7 @@ def eval_cmd(
                                                             "the shipped kg/models/relations)."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
     details: bool = typer.Option(False, help="List misses and false positives per document."),
+    jobs: Optional[int] = _jobs_option("--corpus build"),
 ) -> None:
     """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
     from .evaluate import load_gold, load_predictions, score
@@ -275,7 +285,7 @@ def eval_cmd(
             preds = load_predictions(facts)
         else:
             result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False,
-                               rules_only=rules_only, relation_model=relation_model)
+                               rules_only=rules_only, relation_model=relation_model, jobs=jobs)
             preds = load_predictions([f.to_dict() for f in result.facts])
         report = score(gold_records, preds)
     except KgError as e:

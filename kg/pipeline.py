@@ -4,14 +4,23 @@ Per-document results (NER mentions + extracted facts, before cross-document reso
 cached under ``<out>/.cache/`` keyed by the document's content hash, the NER model version and
 a hash of the extraction code and lexicon data, so re-running on an unchanged corpus skips the
 expensive stages.
+
+With ``jobs > 1`` the per-document stage (NER, relation rules, learned layer, the cache write)
+of the documents the cache cannot answer runs in that many worker processes ('spawn' context,
+one torch thread each), each loading the NER model, lexicon and learned layer once; the results
+are put back in document order, so the outputs are byte-identical to ``jobs=1`` (the in-process
+path).  See docs/performance.md, "--jobs".
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +29,7 @@ import networkx as nx
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
 from .ingest import DEFAULT_MAX_FILE_SIZE
-from .model import DocResult, Document, Entity, Fact, InputError
+from .model import DocResult, Document, Entity, Fact, InputError, KgError
 from .outputs import locked_output_dir, staged_outputs
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
@@ -43,6 +52,7 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     cache_hits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    workers: int = 0          # worker processes the per-document stage ran in (0: in-process)
 
     @property
     def sentences(self) -> int:
@@ -63,6 +73,7 @@ class BuildResult:
             "facts": dict(sorted(rel.items())),
             "graph": graph_summary(self.graph),
             "cache_hits": self.cache_hits,
+            "workers": self.workers,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
         }
 
@@ -107,6 +118,92 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     return atomic_write_text(path, text)
 
 
+def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None
+                 ) -> tuple[DocResult, float, float, float]:
+    """NER, relation rules and learned layer of one document, and its cache entry written:
+    (result, NER seconds, relations seconds, learned-layer seconds)."""
+    from .relations import extract
+
+    t1 = time.perf_counter()
+    mentions = tagger.tag(d)
+    t2 = time.perf_counter()
+    res = extract(d, mentions, lexicon)
+    t3 = time.perf_counter()
+    if layer is not None:
+        res = layer.apply(d, res)
+    t4 = time.perf_counter()
+    if cached is not None:
+        try:
+            atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
+        except OSError:
+            pass     # the cache is an optimisation: an entry not written is recomputed
+    return res, t2 - t1, t3 - t2, t4 - t3
+
+
+# ---- worker processes of ``jobs > 1`` -------------------------------------------------------
+_WORKER: dict = {}
+
+
+def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
+                 learned_dir: Path | None) -> None:
+    """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
+    error is kept and raised by the first task, so that it reaches the caller as it would
+    in-process (a KgError naming the model directory) rather than as a broken pool."""
+    t0 = time.perf_counter()
+    try:
+        from .lexicon import Lexicon
+        from .ner import NerTagger
+
+        lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()
+        layer = None
+        if learned_dir is not None:
+            from .learned import LearnedLayer
+            layer = LearnedLayer.load(learned_dir, lexicon)
+        tagger = NerTagger.load(model_dir, criterion=ner_criterion, threads=1)
+        _WORKER.update(lexicon=lexicon, layer=layer, tagger=tagger)
+    except Exception as e:  # noqa: BLE001 -- re-raised by _worker_extract
+        _WORKER["error"] = e
+    _WORKER["load"] = time.perf_counter() - t0
+
+
+def _worker_extract(d: Document, cached: Path | None) -> tuple[DocResult, dict[str, float]]:
+    if "error" in _WORKER:
+        raise _WORKER["error"]
+    t0 = time.perf_counter()
+    res, ner, rel, lrn = _extract_doc(d, _WORKER["tagger"], _WORKER["lexicon"], _WORKER["layer"],
+                                      cached)
+    total = time.perf_counter() - t0
+    # the model load is counted once per worker, with its first document
+    return res, {"worker_load": _WORKER.pop("load", 0.0), "ner": ner, "relations": rel, "learned": lrn,
+                 "cache": total - ner - rel - lrn}
+
+
+def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Path | None],
+                      results: list[DocResult | None], workers: int, initargs: tuple,
+                      seconds: dict[str, float], on_done: Callable[[], None]) -> None:
+    """Run ``_extract_doc`` on ``docs[i]`` for ``i`` in ``todo`` in ``workers`` processes and put
+    each result at its document's index (completion order does not matter).  The first error,
+    in completion order, is raised once the running documents finish; the others are cancelled."""
+    ctx = multiprocessing.get_context("spawn")   # torch and HanLP are not fork-safe
+    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=initargs)
+    try:
+        futures = {ex.submit(_worker_extract, docs[i], cached[i]): i for i in todo}
+        for f in as_completed(futures):
+            i = futures[f]
+            try:
+                res, t = f.result()
+            except BrokenProcessPool as e:
+                raise KgError(f"{docs[i].path}: a worker process died while extracting "
+                              f"(out of memory? try a smaller --jobs): {e}") from e
+            results[i] = res
+            for k, v in t.items():
+                seconds[k] = seconds.get(k, 0.0) + v
+            on_done()
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
 @locked_output_dir   # one build per OUT at a time; a bad OUT fails before any work (kg/outputs.py)
 def build(
     paths: Sequence[str | Path],
@@ -124,6 +221,7 @@ def build(
     progress: Progress | None = None,
     on_error: Callable[[InputError], None] | None = None,
     max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
@@ -135,12 +233,21 @@ def build(
     ``learned`` is the learned relation layer on top of the rules: ``True`` the shipped models
     (``kg/models/relations/``; the rules alone when none is shipped), a path another trained
     model directory, ``False`` the rules alone.
+
+    ``jobs`` is the number of worker processes of the per-document stage (at most one per document
+    the cache cannot answer); 1 runs it in this process.  The outputs do not depend on it.  With
+    ``jobs > 1``, ``seconds["ner"]``, ``["relations"]``, ``["learned"]``, ``["cache"]`` and
+    ``["worker_load"]`` (the workers' model loads) are summed over the workers (CPU-side time,
+    comparable with ``jobs=1``; their sum exceeds the wall time), and ``seconds["extract"]`` is the
+    wall time of the whole per-document stage (with ``jobs=1`` too).
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version, select_criterion
-    from .relations import extract
     from .resolve import resolve
+
+    if jobs < 1:
+        raise KgError(f"jobs must be at least 1 (got {jobs})")
 
     seconds: dict[str, float] = {}
     errors: list[InputError] = []
@@ -183,46 +290,72 @@ def build(
     seconds["load"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    results: list[DocResult] = []
+    n = len(docs)
+    results: list[DocResult | None] = [None] * n
+    cached: list[Path | None] = [cache_dir / f"{_cache_key(d, version, code_version)}.json"
+                                 if cache_dir is not None else None for d in docs]
     hits = 0
     seconds["ner"] = seconds["relations"] = seconds["learned"] = tagger_load = 0.0
-    for i, d in enumerate(docs):
-        key = _cache_key(d, version, code_version)
-        cached = cache_dir / f"{key}.json" if cache_dir is not None else None
-        res: DocResult | None = None
-        if cached is not None and cached.exists():
+    workers = 0
+
+    def from_cache(i: int) -> bool:
+        nonlocal hits
+        path = cached[i]
+        if path is not None and path.exists():
             try:
-                res = DocResult.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+                results[i] = DocResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
                 hits += 1
+                return True
             except (ValueError, KeyError, TypeError, OSError):
-                res = None   # a corrupt or unreadable cache entry is recomputed
-        if res is None:
-            if tagger is None:
-                t1 = time.perf_counter()
-                tagger = NerTagger.load(model_dir, criterion=ner_criterion)
-                tagger_load = time.perf_counter() - t1
-                seconds["load"] += tagger_load
+                pass   # a corrupt or unreadable cache entry is recomputed
+        return False
+
+    def in_process(i: int) -> None:
+        nonlocal tagger, tagger_load
+        if tagger is None:
             t1 = time.perf_counter()
-            mentions = tagger.tag(d)
-            t2 = time.perf_counter()
-            res = extract(d, mentions, lexicon)
-            t3 = time.perf_counter()
-            if layer is not None:
-                res = layer.apply(d, res)
-            seconds["ner"] += t2 - t1
-            seconds["relations"] += t3 - t2
-            seconds["learned"] += time.perf_counter() - t3
-            if cached is not None:
-                try:
-                    atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
-                except OSError:
-                    pass     # the cache is an optimisation: an entry not written is recomputed
-        results.append(res)
-        if progress is not None:
-            progress("extract", i + 1, len(docs))
-    # what the per-document loop spent besides NER and relations (cache reads and writes)
-    seconds["cache"] = (time.perf_counter() - t0 - tagger_load - seconds["ner"] - seconds["relations"]
-                        - seconds["learned"])
+            tagger = NerTagger.load(model_dir, criterion=ner_criterion)
+            tagger_load = time.perf_counter() - t1
+            seconds["load"] += tagger_load
+        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i])
+        seconds["ner"] += ner
+        seconds["relations"] += rel
+        seconds["learned"] += lrn
+
+    if jobs == 1:
+        for i in range(n):
+            if not from_cache(i):
+                in_process(i)
+            if progress is not None:
+                progress("extract", i + 1, n)
+    else:
+        todo = [i for i in range(n) if not from_cache(i)]
+        done = n - len(todo)
+        if progress is not None and done:
+            progress("extract", done, n)
+
+        def on_done() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress("extract", done, n)
+
+        workers = min(jobs, len(todo))
+        if workers > 1:
+            seconds["cache"] = time.perf_counter() - t0      # the cache reads, here
+            _extract_parallel(docs, todo, cached, results, workers,
+                              (model_dir, ner_criterion, lex_dir,
+                               ldir if layer is not None else None), seconds, on_done)
+        else:
+            workers = 0
+            for i in todo:
+                in_process(i)
+                on_done()
+    seconds["extract"] = time.perf_counter() - t0
+    if not workers:
+        # what the per-document loop spent besides NER and relations (cache reads and writes)
+        seconds["cache"] = (seconds["extract"] - tagger_load - seconds["ner"] - seconds["relations"]
+                            - seconds["learned"])
 
     t0 = time.perf_counter()
     entities, facts = resolve(docs, results, lexicon, city_overrides=overrides or None)
@@ -232,7 +365,7 @@ def build(
     seconds["resolve+graph"] = time.perf_counter() - t0
 
     result = BuildResult(docs=docs, errors=errors, entities=entities, facts=facts, graph=G,
-                         out_dir=out, cache_hits=hits, seconds=seconds)
+                         out_dir=out, cache_hits=hits, seconds=seconds, workers=workers)
     if out is not None:
         t0 = time.perf_counter()
         # originals first: graph.json never points at a missing original (kg/originals.py);

@@ -174,3 +174,41 @@ def test_cache_key_covers_the_code_of_every_cached_stage():
         covered |= {p.relative_to(pipeline._PKG).as_posix() for p in files}
     relation_modules = {p.relative_to(pipeline._PKG).as_posix() for p in (pipeline._PKG / "relations").glob("*.py")}
     assert relation_modules and relation_modules <= covered
+
+
+def test_jobs_2_outputs_are_byte_identical_to_jobs_1(built_sample, tmp_path):
+    """The per-document stage in 2 worker processes (each loading the real NER model) gives the
+    same files as the in-process build of the session fixture, with progress per document."""
+    from kg.pipeline import build
+
+    seen = []
+    res = build([DATA], tmp_path / "out", use_cache=False, jobs=2,
+                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert res.workers == 2 and built_sample.result.workers == 0
+    for f in ("facts.jsonl", "graph.json", "graph.ttl"):
+        assert (tmp_path / "out" / f).read_bytes() == (built_sample.out_dir / f).read_bytes(), f
+    n = len(res.docs)
+    assert [d for _, d, _ in seen] == list(range(1, n + 1)) and {(s, t) for s, _, t in seen} == {("extract", n)}
+    assert res.seconds["ner"] > 0 and res.seconds["worker_load"] > 0 and res.seconds["extract"] > 0
+
+
+def test_jobs_2_reports_bad_files_by_name_and_fills_the_cache(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("004_1990d11d53b02e2b.txt", "001_3c2085c3029b20c0.txt"):
+        shutil.copy(DATA / name, corpus / name)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--jobs", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    assert "empty.txt" in res.stderr and "binary.txt" in res.stderr
+    summary = json.loads(res.stdout)
+    assert summary["documents"] == 2 and summary["workers"] == 2 and len(summary["errors"]) == 2
+    # the workers wrote the cache: the rebuild reads every document from it and starts none
+    again = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--jobs", "2", "--json"])
+    assert again.exit_code == 0, again.output
+    summary2 = json.loads(again.stdout)
+    assert summary2["cache_hits"] == 2 and summary2["workers"] == 0
+    bad = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--jobs", "0"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
