@@ -11,8 +11,12 @@ HAN_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
 
 
 def is_han(ch: str) -> bool:
+    """Whether ``ch`` (one character; the empty string, as at a text's edge, is not Han) is a
+    Han character."""
     if "\u4e00" <= ch <= "\u9fff":
         return True
+    if len(ch) != 1:
+        return False
     o = ord(ch)
     if o < 0x3400:
         return False

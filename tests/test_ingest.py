@@ -490,3 +490,10 @@ def test_mojibake_repaired_with_offsets():
     # each repaired character points at the first character of its byte sequence
     k = doc.text.index("川")
     assert doc.offsets[k] == len("新闻：") + 3
+
+
+@pytest.mark.parametrize("ch, han", [("中", True), ("\u3400", True), ("\U00020000", True), ("\uf900", True),
+                                     ("a", False), ("，", False), ("", False), ("ー", False)])
+def test_one_han_definition(ch, han):
+    from kg.chars import is_han
+    assert is_han(ch) is han
