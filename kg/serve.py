@@ -250,35 +250,19 @@ class GraphIndex:
 # ---------------------------------------------------------------------------------------------
 # SPARQL protocol
 # ---------------------------------------------------------------------------------------------
-# strings, IRIs and comments are blanked before looking for keywords
-_LEXICAL = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r'|#[^\n]*', re.S)
-_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-
-
-def _blank_lexical(query: str) -> str:
-    return _LEXICAL.sub(lambda m: " " if m.group(0).startswith("#") else '""', query)
-
-
-def _keyword(text: str, word: str) -> bool:
-    return re.search(rf"(?<![\w:?$\-]){word}(?![\w:\-])", text, re.I) is not None
-
-
 def check_read_only(query: str) -> None:
-    """Refuse SPARQL Update and federated ``SERVICE`` (403); a plain query passes."""
-    bare = _blank_lexical(query)
-    body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w.-]*:\s*\"\"|BASE\s*\"\")\s*)*", "", bare)
-    # IRIs were blanked to "" above, so PREFIX declarations read `PREFIX p: ""`
-    first = re.match(r"\s*([A-Za-z]+)", body)
-    if first and first.group(1).upper() in _UPDATE_WORDS:
-        raise ServeError("this endpoint is read-only: SPARQL Update "
-                         f"({first.group(1).upper()} ...) is refused", 403)
-    if _keyword(bare, "SERVICE"):
+    """Refuse SPARQL Update and federated ``SERVICE`` (403) with kg sparql's own check; a plain
+    query passes."""
+    from .sparql import QueryRefused, check_query
+
+    try:
+        check_query(query)
+    except QueryRefused as e:
+        if e.reason == "update":
+            raise ServeError(f"this endpoint is read-only: SPARQL Update ({e.operation} ...) is refused",
+                             403) from None
         raise ServeError("federated queries (SERVICE) are refused: this endpoint only answers "
-                         "from its own graph", 403)
+                         "from its own graph", 403) from None
 
 
 def _parse_accept(header: str) -> list[tuple[str, float]]:

@@ -192,7 +192,14 @@ _UPDATE_OPS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MO
 
 
 class QueryRefused(KgError):
-    """The query is an update, or would call out to another server (SERVICE)."""
+    """The query is an update, or would call out to another server (SERVICE).  ``reason`` is
+    ``"update"`` (``operation`` names it: INSERT, DROP…) or ``"service"``, so that another front
+    end (kg serve) can word the refusal its own way."""
+
+    def __init__(self, message: str, reason: str, operation: str = ""):
+        super().__init__(message)
+        self.reason = reason
+        self.operation = operation
 
 
 def check_query(query: str, allow_service: bool = False) -> None:
@@ -201,12 +208,14 @@ def check_query(query: str, allow_service: bool = False) -> None:
     bare = _OPAQUE.sub(" ", query)
     if not allow_service and re.search(r"(?<![\w?$:])SERVICE(?![\w:-])", bare, re.IGNORECASE):
         raise QueryRefused("the query uses SERVICE, which makes the SPARQL engine send requests to "
-                           "another server; kg sparql runs offline (pass --allow-service to allow it)")
+                           "another server; kg sparql runs offline (pass --allow-service to allow it)",
+                           "service")
     body = re.sub(r"(?is)^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*", "", bare)
     first = re.match(r"\s*([A-Za-z]+)", body)
     if first and first.group(1).upper() in _UPDATE_OPS:
-        raise QueryRefused(f"{first.group(1).upper()} is a SPARQL update; kg sparql only runs queries "
-                           "(SELECT, ASK, CONSTRUCT, DESCRIBE) on the exported graph")
+        op = first.group(1).upper()
+        raise QueryRefused(f"{op} is a SPARQL update; kg sparql only runs queries "
+                           "(SELECT, ASK, CONSTRUCT, DESCRIBE) on the exported graph", "update", op)
 
 
 # ---------------------------------------------------------------------------------------
