@@ -95,6 +95,11 @@ class DocCandidates:
                            for f in result.facts if f.relation == "in_cluster"},
         }
         self.long_names = [m for m in result.mentions if m.type in ("Organization", "Project", "Action", "Cluster")]
+        self.starting_at: dict[int, list[Mention]] = defaultdict(list)
+        self.ending_at: dict[int, list[Mention]] = defaultdict(list)
+        for m in result.mentions:
+            self.starting_at[m.start].append(m)
+            self.ending_at[m.end].append(m)
         self.fact_roles: dict[str, set[str]] = defaultdict(set)
         for f in result.facts:
             for role, a in f.args.items():
@@ -292,12 +297,13 @@ class DocCandidates:
             j = bisect.bisect_left(cluster_pos, sp.start - 300)
             if j < len(cluster_pos) and cluster_pos[j] <= sp.end + 100:
                 f.append(f"S:{K}:near_cluster")
-        for m in self.result.mentions:
-            if m.type in ("Organization", "Project") and (m.start, m.end) == (sp.start, sp.end):
+        for m in self.starting_at.get(sp.start, ()):
+            if m.type in ("Organization", "Project") and m.end == sp.end:
                 f.append(f"S:{K}:is={m.type}")
-            if m.type in ("Place", "Organization") and m.start == sp.start and m.end < sp.end:
+            if m.type in ("Place", "Organization") and m.end < sp.end:
                 f.append(f"S:{K}:starts_with={m.type}")
-            if m.type in ("Place", "Organization") and m.end == sp.start:
+        for m in self.ending_at.get(sp.start, ()):
+            if m.type in ("Place", "Organization"):
                 f.append(f"S:{K}:after={m.type}")
         return f
 
