@@ -90,6 +90,11 @@ def _progress() -> Progress:
                     transient=False, disable=not err_console.is_terminal)
 
 
+def _warn_skipped(e: InputError) -> None:
+    """A bad input file, reported by name; the rest of the work goes on."""
+    err_console.print(f"[yellow]skipped[/] {escape(e.path)}: {escape(e.problem)}", highlight=False)
+
+
 def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] = None,
               ner_criterion: Optional[str] = None, city: Optional[str] = None,
               doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
@@ -101,9 +106,6 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
 
     overrides = _parse_city_overrides(doc_city or [])
 
-    def warn(e: InputError) -> None:
-        err_console.print(f"[yellow]skipped[/] {escape(e.path)}: {escape(e.problem)}", highlight=False)
-
     with _progress() as bar:
         task = bar.add_task("extracting", total=None)
 
@@ -114,7 +116,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
                            city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
                            learned=False if rules_only else (relation_model or True),
-                           progress=on_progress, on_error=warn, jobs=jobs or os.cpu_count() or 1,
+                           progress=on_progress, on_error=_warn_skipped, jobs=jobs or os.cpu_count() or 1,
                            **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
@@ -316,12 +318,9 @@ def train_relations_cmd(
     from .ner import DEFAULT_MODEL_DIR, NerTagger
     from .ingest import read_corpus
 
-    def warn(e: InputError) -> None:
-        err_console.print(f"[yellow]skipped[/] {e.path}: {e.problem}", highlight=False)
-
     try:
         gold_records = load_gold(gold)
-        docs = read_corpus([corpus], on_error=warn)
+        docs = read_corpus([corpus], on_error=_warn_skipped)
         if not docs:
             fail(f"no readable .txt/.md documents in {corpus}")
         lexicon = Lexicon.load()

@@ -52,6 +52,12 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
+def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
+    """The kept spans split by :data:`SPAN_TYPES` (actions, clusters, members): the arguments
+    of :meth:`DocCandidates.pairs`."""
+    return tuple([sp for sp, _ in kept if sp.type == t] for t in SPAN_TYPES)
+
+
 class LearnedLayer:
     def __init__(self, models: dict[str, LinearModel], lexicon: Lexicon, meta: dict):
         self.models = models
@@ -112,7 +118,7 @@ class LearnedLayer:
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs
-        pairs = cands.pairs(*([sp for sp, _ in kept if sp.type == t] for t in SPAN_TYPES))
+        pairs = cands.pairs(*spans_by_type(kept))
         new: list[tuple[float, Fact]] = []
         best_cluster: dict[str, tuple[float, int]] = {}
         for p in pairs:

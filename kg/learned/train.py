@@ -22,7 +22,7 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
-from .layer import MODEL_NAMES, select_spans
+from .layer import MODEL_NAMES, SPAN_TYPES, select_spans, spans_by_type
 from .linear import LinearModel
 
 Log = Callable[[str], None]
@@ -125,10 +125,6 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
     return best
 
 
-def _by_type(kept, typ: str) -> list[Span]:
-    return [sp for sp, _ in kept if sp.type == typ]
-
-
 def _folds(n: int, k: int) -> list[int]:
     return [i % k for i in range(n)]
 
@@ -194,17 +190,17 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         for j, sp in enumerate(spans):
             sp_ref[sp.type].append((i, j))
     oof_span: dict[tuple[int, int], float] = {}
-    for typ in ("Action", "Cluster", "Member"):
+    for typ in SPAN_TYPES:
         oof = fit(typ, sp_ex[typ], beta=2.0)
         for (i, j), s in zip(sp_ref[typ], oof):
             oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
-    thresholds = {t: models[t].threshold for t in ("Action", "Cluster", "Member")}
+    thresholds = {t: models[t].threshold for t in SPAN_TYPES}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
-        pairs = c.pairs(*(_by_type(kept, t) for t in ("Action", "Cluster", "Member")))
+        pairs = c.pairs(*spans_by_type(kept))
         for rel, exs in pair_examples(i, pairs, g).items():
             pr_ex[rel].extend(exs)
     for rel in ("leads_action", "in_cluster"):
