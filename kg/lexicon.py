@@ -11,8 +11,11 @@ entry (tab separated).  :meth:`Lexicon.load` reads them all; a malformed file ra
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import ahocorasick
 
 from .model import KgError
 
@@ -21,7 +24,7 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "data"
 # file name -> expected header columns
 _FILES: dict[str, tuple[str, ...]] = {
     "posts.tsv": ("title", "kind", "implied_org", "place_org", "after_name"),
-    "org_suffixes.tsv": ("suffix", "subtype", "strip"),
+    "org_suffixes.tsv": ("suffix", "subtype", "strip", "local"),
     "abbreviations.tsv": ("short", "full", "scope"),
     "action_patterns.tsv": ("kind", "value"),
     "project_patterns.tsv": ("kind", "value"),
@@ -31,7 +34,11 @@ _FILES: dict[str, tuple[str, ...]] = {
     "persons.tsv": ("kind", "value"),
     "ingest.tsv": ("kind", "value"),
     "candidates.tsv": ("kind", "value"),
+    "resolve.tsv": ("kind", "value"),
 }
+
+# values of org_suffixes.tsv's "local" column (what a name with the suffix is without a place)
+ORG_LOCAL_KINDS = ("department", "provincial_department", "government", "paper")
 
 # allowed "kind" values of the kind/value files
 _KINDS: dict[str, set[str]] = {
@@ -55,6 +62,12 @@ _KINDS: dict[str, set[str]] = {
                     "adverb", "adverb_verb", "media_self", "source_label"},
     "ingest.tsv": {"dateline_source"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end"},
+    "resolve.tsv": {"national_prefix", "not_city_prefix", "session_rx", "admin_long_form",
+                    "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
+                    "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
+                    "party_prefix", "party_suffix", "action_place_suffix", "project_tail",
+                    "cluster_display_suffix", "city_mark", "league_mark", "region_mark",
+                    "province_mark"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
@@ -64,7 +77,7 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "p
                 ("clusters.tsv", "enterprise_frame_rx"), ("clusters.tsv", "project_head_rx"),
                 ("clusters.tsv", "anaphor_rx"), ("project_patterns.tsv", "generic_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
-                ("persons.tsv", "credit")}
+                ("persons.tsv", "credit"), ("resolve.tsv", "session_rx")}
 
 
 def _check_kind(file: str, kind: str) -> None:
@@ -73,6 +86,114 @@ def _check_kind(file: str, kind: str) -> None:
     if kinds is None or kind not in kinds:
         raise KeyError(f"kg/data/{file}.tsv has no kind {kind!r}"
                        + (f" (it has: {', '.join(sorted(kinds))})" if kinds else " (no such kind/value file)"))
+
+
+class Matcher:
+    """One word list compiled for matching, built once when the lexicon is loaded.
+
+    Anchored look-ups (:meth:`longest_at`, :meth:`prefixes`, :meth:`longest_suffix`,
+    :meth:`ends`, :meth:`starts`) test the text's slices against the words grouped by length,
+    longest first; scans of a whole text (:meth:`find_all`, :meth:`counts`) run one
+    Aho-Corasick automaton (pyahocorasick) instead of one ``str.find`` / ``str.count`` per word.
+    ``words`` keeps the list's order (duplicates dropped)."""
+
+    __slots__ = ("words", "_set", "_lens", "_ac")
+
+    def __init__(self, words: Iterable[str]):
+        self.words: tuple[str, ...] = tuple(dict.fromkeys(w for w in words if w))
+        self._set = frozenset(self.words)
+        self._lens = tuple(sorted({len(w) for w in self.words}, reverse=True))
+        self._ac = None
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Matcher({len(self.words)} words)"
+
+    # ---- anchored look-ups
+    def prefixes(self, text: str, i: int = 0) -> list[str]:
+        """The words that ``text`` has at position ``i``, longest first."""
+        s = self._set
+        return [text[i:i + n] for n in self._lens if i + n <= len(text) and text[i:i + n] in s]
+
+    def longest_at(self, text: str, i: int = 0) -> str | None:
+        """The longest word that ``text`` has at position ``i`` (None: none)."""
+        s = self._set
+        for n in self._lens:
+            if i + n <= len(text) and text[i:i + n] in s:
+                return text[i:i + n]
+        return None
+
+    def longest_suffix(self, text: str, proper: bool = False) -> str | None:
+        """The longest word that ends ``text`` (with ``proper``: shorter than ``text``)."""
+        s = self._set
+        n_text = len(text)
+        for n in self._lens:
+            if n < n_text or (n == n_text and not proper):
+                if text[n_text - n:] in s:
+                    return text[n_text - n:]
+        return None
+
+    def ends(self, text: str, proper: bool = False) -> bool:
+        """Does a word end ``text`` (with ``proper``: a word shorter than ``text``)?"""
+        return self.longest_suffix(text, proper) is not None
+
+    def starts(self, text: str, proper: bool = False) -> bool:
+        """Does a word start ``text`` (with ``proper``: a word shorter than ``text``)?"""
+        s = self._set
+        n_text = len(text)
+        return any((n < n_text or (n == n_text and not proper)) and text[:n] in s for n in self._lens)
+
+    # ---- scans of a whole text
+    def _automaton(self):
+        if self._ac is None:
+            ac = ahocorasick.Automaton()
+            for w in self.words:
+                ac.add_word(w, w)
+            if self.words:
+                ac.make_automaton()
+            self._ac = ac
+        return self._ac
+
+    def find_all(self, text: str) -> list[tuple[int, int, str]]:
+        """Every occurrence of every word, overlapping ones included: ``(start, end, word)``,
+        ordered by start, the longer word first at one start."""
+        if not self.words or not text:
+            return []
+        hits = [(end + 1 - len(w), end + 1, w) for end, w in self._automaton().iter(text)]
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        return hits
+
+    def counts(self, text: str) -> dict[str, int]:
+        """How often each word occurs in ``text`` as ``text.count(word)`` counts it (left to
+        right, occurrences of one word not overlapping); words that do not occur are left out."""
+        if not self.words or not text:
+            return {}
+        out: dict[str, int] = {}
+        last_end: dict[str, int] = {}
+        # the automaton reports matches by end position, so one word's matches come by start
+        for end, w in self._automaton().iter(text):
+            start = end + 1 - len(w)
+            if start >= last_end.get(w, 0):
+                out[w] = out.get(w, 0) + 1
+                last_end[w] = end + 1
+        return out
+
+    def __getstate__(self):
+        return self.words
+
+    def __setstate__(self, words):
+        Matcher.__init__(self, words)
+
+
+_EMPTY = Matcher(())
 
 
 @dataclass(frozen=True)
@@ -127,6 +248,7 @@ class Lexicon:
     directory: Path
     posts: dict[str, PostInfo] = field(default_factory=dict)
     org_suffixes: list[tuple[str, str, bool]] = field(default_factory=list)   # longest first
+    org_local: dict[str, str] = field(default_factory=dict)     # suffix -> its "local" column
     abbreviations: list[Abbreviation] = field(default_factory=list)
     lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     regexes: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)
@@ -152,10 +274,15 @@ class Lexicon:
                         raise KgError(f"{path}:{no}: place_org must contain {{place}}")
                     lex.posts[title] = PostInfo(title, kind, implied, place_org, after == "yes")
             elif name == "org_suffixes.tsv":
-                for no, (suffix, subtype, strip) in rows:
+                for no, (suffix, subtype, strip, local) in rows:
                     if subtype not in ("government", "party", "enterprise", "other"):
                         raise KgError(f"{path}:{no}: unknown subtype {subtype!r}")
+                    if local and local not in ORG_LOCAL_KINDS:
+                        raise KgError(f"{path}:{no}: unknown local {local!r} "
+                                      f"(expected one of {', '.join(ORG_LOCAL_KINDS)} or empty)")
                     lex.org_suffixes.append((suffix, subtype, strip == "yes"))
+                    if local:
+                        lex.org_local.setdefault(suffix, local)
                 lex.org_suffixes.sort(key=lambda t: -len(t[0]))
             elif name == "abbreviations.tsv":
                 for no, (short, full, scope) in rows:
@@ -179,7 +306,20 @@ class Lexicon:
                         lex.regexes.setdefault(key, []).append(rx)
                     else:
                         lex.lists.setdefault(key, []).append(value)
+        lex._compile()
         return lex
+
+    def _compile(self) -> None:
+        """Every word list as a :class:`Matcher` (and the post titles and organisation suffixes),
+        once per lexicon; the automata are built on a matcher's first scan of a text."""
+        m = self._memo
+        for file, kinds in _KINDS.items():
+            for kind in kinds:
+                key = (file.removesuffix(".tsv"), kind)
+                if (file, kind) not in _REGEX_KINDS:
+                    m[("matcher",) + key] = Matcher(self.lists.get(key, ()))
+        m["matcher.posts"] = Matcher(self.posts)
+        m["matcher.org_suffixes"] = Matcher(s for s, _sub, _strip in self.org_suffixes)
 
     # ------------------------------------------------------------------ access helpers
     def cached(self, key, make):
@@ -216,43 +356,51 @@ class Lexicon:
         _check_kind(file, kind)
         return list(self.regexes.get((file, kind), []))
 
+    def matcher(self, file: str, kind: str) -> Matcher:
+        """The words of ``file``/``kind`` compiled for matching (:class:`Matcher`); a kind the
+        file does not declare raises KeyError, as :meth:`words` does."""
+        try:
+            return self._memo[("matcher", file, kind)]
+        except KeyError:
+            _check_kind(file, kind)
+            raise KeyError(f"kg/data/{file}.tsv kind {kind!r} holds regular expressions: "
+                           f"use patterns()") from None
+
+    def post_matcher(self) -> Matcher:
+        """The post titles of posts.tsv."""
+        return self._memo["matcher.posts"]
+
+    def org_suffix_matcher(self, *local: str) -> Matcher:
+        """The organisation suffixes of org_suffixes.tsv; with ``local``, those whose ``local``
+        column is one of the given values (``department``, ``provincial_department``,
+        ``government``, ``paper``)."""
+        if not local:
+            return self._memo["matcher.org_suffixes"]
+        bad = [v for v in local if v not in ORG_LOCAL_KINDS]
+        if bad:
+            raise KeyError(f"org_suffixes.tsv has no local value {bad[0]!r} "
+                           f"(it has: {', '.join(ORG_LOCAL_KINDS)})")
+        return self.cached(("matcher.org_suffixes",) + tuple(sorted(local)),
+                           lambda: Matcher(s for s, _sub, _strip in self.org_suffixes
+                                           if self.org_local.get(s) in local))
+
     def post_suffix(self, element: str) -> str | None:
         """The longest post title that ends ``element``."""
-        # titles by length, longest first; the first of each length in posts' order (as the
-        # scan over all titles found: the first longest one)
-        for n, titles in self._posts_by_len():
-            if len(element) >= n:
-                tail = element[-n:]
-                if tail in titles:
-                    return tail
-        return None
+        return self._memo["matcher.posts"].longest_suffix(element)
 
-    def _posts_by_len(self) -> list[tuple[int, frozenset[str]]]:
+    def _org_subtypes(self) -> dict[str, str]:
+        """suffix -> the subtype of its first row in org_suffixes.tsv."""
         def make():
-            by: dict[int, set[str]] = {}
-            for t in self.posts:
-                by.setdefault(len(t), set()).add(t)
-            return [(n, frozenset(by[n])) for n in sorted(by, reverse=True)]
-        return self.cached("posts_by_len", make)
-
-    def _org_suffix_index(self) -> list[tuple[int, dict[str, str]]]:
-        """org_suffixes by length, longest first: suffix -> subtype of its first row (the one
-        the scan over the longest-first list found first)."""
-        def make():
-            by: dict[int, dict[str, str]] = {}
+            out: dict[str, str] = {}
             for suffix, subtype, _ in self.org_suffixes:
-                by.setdefault(len(suffix), {}).setdefault(suffix, subtype)
-            return [(n, by[n]) for n in sorted(by, reverse=True)]
-        return self.cached("org_suffix_index", make)
+                out.setdefault(suffix, subtype)
+            return out
+        return self.cached("org_subtypes", make)
 
     def org_subtype(self, name: str) -> str | None:
-        for n, subtypes in self._org_suffix_index():
-            if len(name) >= n:
-                subtype = subtypes.get(name[-n:])
-                if subtype is not None:
-                    return subtype
-        return None
+        """The subtype of the longest organisation suffix that ends ``name`` (None: none)."""
+        suffix = self._memo["matcher.org_suffixes"].longest_suffix(name)
+        return None if suffix is None else self._org_subtypes()[suffix]
 
     def ends_with_org_suffix(self, name: str) -> bool:
-        return any(len(name) >= n and name[-n:] in subtypes
-                   for n, subtypes in self._org_suffix_index())
+        return self._memo["matcher.org_suffixes"].ends(name)

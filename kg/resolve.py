@@ -24,25 +24,96 @@ import re
 from collections import Counter, defaultdict
 
 from .chars import HAN_CLASS
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Matcher
 from .relations import city_names
 from .relations.base import removed_breaks
-from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, document_id, post_id,
+from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, document_id, post_id,
                     sentence_finder, stable_id)
 
 _HAN = HAN_CLASS
 _QUOTES = re.compile("[“”‘’\"「」『』]")
-_NATIONAL_PREFIXES = ("中国共产党中央", "中华人民共和国", "中央", "全国", "国家", "国务院",
-                      "中国人民政治协商会议全国")
-# a bare-市 name is not a city prefix when it starts with one of these
-_NOT_CITY_PREFIX = ("市场", "市民", "市容", "市政公用", "市政工程", "市政设施")
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", _QUOTES.sub("", s or ""))
+    return _SPACES.sub("", _QUOTES.sub("", s or ""))
 
 
-_SESSION = re.compile(r"第[一二三四五六七八九十百零〇两0-9]{1,4}届(?=.*委员会$)")
+class _Words:
+    """What resolution reads from the lexicon, compiled once per lexicon (``_Words.of(lex)``):
+    the word lists of kg/data/resolve.tsv, places.tsv and org_suffixes.tsv as matchers, and the
+    patterns built from them."""
+
+    def __init__(self, lex: Lexicon):
+        def m(kind: str):
+            return lex.matcher("resolve", kind)
+
+        def one(kind: str) -> str:
+            words = lex.words("resolve", kind, longest_first=False)
+            if len(words) != 1:
+                raise KgError(f"{lex.directory / 'resolve.tsv'}: kind {kind!r} must have exactly "
+                              f"one value, has {len(words)}")
+            return words[0]
+
+        self.national = m("national_prefix")
+        self.not_city_prefix = m("not_city_prefix")
+        self.session = lex.patterns("resolve", "session_rx")
+        self.not_county_next = m("not_county_next")
+        self.own_paper = m("own_paper")
+        self.county_parent = re.compile("|".join(
+            map(re.escape, lex.words("resolve", "county_parent_suffix", longest_first=False))) or "(?!)")
+        self.not_county_tail = m("not_county_tail")
+        self.short_form_owner = m("short_form_owner")
+        self.party_prefix = m("party_prefix")
+        self.party_suffix = m("party_suffix")
+        self.action_place = m("action_place_suffix")
+        self.project_tail = one("project_tail")
+        self.cluster_display = one("cluster_display_suffix")
+        self.city_mark = one("city_mark")
+        self.league_mark = one("league_mark")
+        self.region_mark = one("region_mark")
+        self.province_mark = one("province_mark")
+        marks = lex.words("resolve", "county_mark", longest_first=False)
+        organs = lex.words("resolve", "county_organ", longest_first=False)
+        self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
+            _HAN, "|".join(map(re.escape, marks)) or "(?!)", "|".join(map(re.escape, organs)) or "(?!)"))
+        # organisation suffixes (org_suffixes.tsv): local departments, and the endings of a local
+        # (not national) organisation
+        self.county_department = lex.org_suffix_matcher("department")
+        self.department = lex.org_suffix_matcher("department", "provincial_department")
+        self.local_org = lex.org_suffix_matcher("department", "provincial_department", "government",
+                                                "paper")
+        self.strip_suffixes = tuple(s for s, _sub, strip in lex.org_suffixes if strip)
+        # places
+        self.place_suffix = lex.matcher("places", "suffix")
+        self.place_suffixes = lex.words("places", "suffix")
+        known = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+        for c in lex.words("places", "city"):
+            known.add(c if c.endswith(self.league_mark) else c + self.city_mark)
+        self.known_places = Matcher(sorted(known))
+        self.cities = lex.word_tuple("places", "city")
+        self.city_order = {c: i for i, c in reversed(list(enumerate(self.cities)))}
+        self.known_cities = frozenset(c + self.city_mark for c in self.cities)
+        self.admin_long_form = m("admin_long_form")
+        suf = "|".join(map(re.escape, lex.words("resolve", "place_prefix_suffix", longest_first=False)))
+        self.place_prefix = re.compile(rf"^([{_HAN}]{{2,6}}?(?:{suf or '(?!)'}))(.+)$")
+        self.county_prefixes = lex.words("places", "city_prefix")
+        # abbreviations: templates with the most literal characters first ("中共{place}委"
+        # before "{place}委"), those with {place} compiled
+        whole = sorted((a for a in lex.abbreviations if a.scope == "whole"),
+                       key=lambda a: -len(a.short.replace("{place}", "")))
+        self.whole_plain = [a for a in whole if "{place}" not in a.short]
+        self.whole_place = [
+            (re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"(?P<p>[{_HAN}]{{2,9}}?)")
+                        + "$"), a)
+            for a in whole if "{place}" in a.short]
+        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+
+    @staticmethod
+    def of(lex: Lexicon) -> "_Words":
+        return lex.cached("resolve.words", lambda: _Words(lex))
 
 
 class _Canon:
@@ -51,50 +122,35 @@ class _Canon:
     def __init__(self, lex: Lexicon, city: str | None, province: str | None, text: str = "",
                  county: str | None = None):
         self.lex = lex
+        self.w = _Words.of(lex)
         self.text = text
         self.city = city
         self.county = county
         self.province = province
-        self.place_suffixes = lex.words("places", "suffix")
-        self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
-        for c in lex.words("places", "city"):
-            self.known_places.add(c if c.endswith("盟") else c + "市")
-        # templates with the most literal characters first ("中共{place}委" before "{place}委")
-        self.whole = sorted((a for a in lex.abbreviations if a.scope == "whole"),
-                            key=lambda a: -len(a.short.replace("{place}", "")))
-        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+        self.known_places = self.w.known_places
 
     def _place_ok(self, p: str) -> bool:
-        if p in self.known_places:
+        w = self.w
+        if p in w.known_places:
             return True
-        if p in self.place_suffixes:
+        if p in w.place_suffix:
             return False
-        return any(p.endswith(s) and len(p) > len(s) for s in self.place_suffixes) \
+        return w.place_suffix.ends(p, proper=True) \
             and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
 
     def split_place(self, name: str) -> tuple[str, str]:
         """(place prefix, rest)."""
-        # (speed) sorted once per lexicon: known_places depends on the lexicon alone, and of
-        # places of one length at most one starts name
-        def by_first() -> dict[str, list[str]]:
-            out: dict[str, list[str]] = {}
-            for p in sorted(self.known_places, key=len, reverse=True):
-                out.setdefault(p[0], []).append(p)
-            return out
-        # ... and grouped by first character (the order kept within a group)
-        known_sorted = self.lex.cached("resolve.known_places_by_first", by_first).get(name[:1], ())
-        for p in known_sorted:
-            if name.startswith(p) and len(name) > len(p):
+        # the longest known place that starts the name and is shorter than it (of places of
+        # one length at most one starts name)
+        for p in self.w.known_places.prefixes(name):
+            if len(name) > len(p):
                 rest = name[len(p):]
                 # 内蒙古 + 自治区… : take the longer administrative form
-                m = re.match(r"^(自治区|省|市)", rest)
-                # (the test was "p + m.group(1) in self.known_places | {p + m.group(1)}", which
-                # always holds; kept as it behaved, without building a set per call)
-                if m:
-                    return p + m.group(1), rest[m.end():]
+                form = self.w.admin_long_form.longest_at(rest)
+                if form:
+                    return p + form, rest[len(form):]
                 return p, rest
-        suf = "|".join(re.escape(s) for s in ("自治区", "特别行政区", "市", "省", "盟", "县", "旗"))
-        m = re.match(rf"^([{_HAN}]{{2,6}}?(?:{suf}))(.+)$", name)
+        m = self.w.place_prefix.match(name)
         if m and self._place_ok(m.group(1)):
             return m.group(1), m.group(2)
         return "", name
@@ -111,13 +167,14 @@ class _Canon:
     def _org(self, text: str) -> tuple[str, bool]:
         # the session of a committee is not part of its identity:
         # 中国共产党X市第十三届委员会 is 中共X市委员会
-        name = _SESSION.sub("", _norm(text))
+        w = self.w
+        name = _norm(text)
+        for rx in w.session:
+            name = rx.sub("", name)
         if not name:
             return name, False
         # whole-name abbreviations without a place
-        for a in self.whole:
-            if "{place}" in a.short:
-                continue
+        for a in w.whole_plain:
             if name == a.short:
                 if "{county}" in a.full:
                     # 县委 is the context county's only when the county is a 县 (区委: a 区)
@@ -130,40 +187,38 @@ class _Canon:
                     return a.full.replace("{city}", self.city), False
                 return a.full, False
         # "<place>市委", "中共<place>委", "<place>政府" ...
-        for a in self.whole:
-            if "{place}" not in a.short:
-                continue
-            rx = "^" + re.escape(a.short).replace(re.escape("{place}"), f"(?P<p>[{_HAN}]{{2,9}}?)") + "$"
-            m = re.match(rx, name)
+        for rx, a in w.whole_place:
+            m = rx.match(name)
             if m and self._place_ok(m.group("p")):
                 return a.full.replace("{place}", m.group("p")), False
         prefix = ""
         rest = name
         local = False
-        if name.startswith("市") and not name.startswith(_NOT_CITY_PREFIX) and len(name) > 2:
-            prefix, rest = (self.city or "市"), name[1:]
+        cm, region, prov = w.city_mark, w.region_mark, w.province_mark
+        if name.startswith(cm) and not w.not_city_prefix.starts(name) and len(name) > len(cm) + 1:
+            prefix, rest = (self.city or cm), name[len(cm):]
             local = self.city is None
         elif self.county and name.startswith(self.county[-1]) and len(name) > 2 \
-                and name[1:].endswith(("局", "委员会", "委", "办公室", "办")) \
-                and name[1] not in "域块间级内外" and not self._place_ok(name[1:3]):
+                and w.county_department.ends(name[1:]) \
+                and name[1] not in w.not_county_next and not self._place_ok(name[1:3]):
             # 县发展和改革局 in a county document: the context county's
             prefix, rest = self.county, name[1:]
-        elif name.startswith("自治区") and len(name) > 4:
-            prefix, rest = (self.province or "自治区"), name[3:]
+        elif name.startswith(region) and len(name) > len(region) + 1:
+            prefix, rest = (self.province or region), name[len(region):]
             local = self.province is None
-        elif name.startswith("省") and len(name) > 2 and self.province:
-            prefix, rest = self.province, name[1:]
+        elif name.startswith(prov) and len(name) > len(prov) + 1 and self.province:
+            prefix, rest = self.province, name[len(prov):]
         else:
             prefix, rest = self.split_place(name)
-        if rest in self.body:
-            rest = self.body[rest]
+        if rest in w.body:
+            rest = w.body[rest]
         if not prefix:
             # a department written without its place is the city's when the document also
             # writes it with the city (or 市); otherwise it stays local to the city
-            local = any(rest.endswith(s) for s in ("局", "委", "厅", "办", "委员会", "办公室")) \
-                or rest == "本报"
-            if local and rest != "本报" and self.city and (
-                    (self.city + name) in self.text or ("市" + name) in self.text):
+            own_paper = rest in w.own_paper
+            local = w.department.ends(rest) or own_paper
+            if local and not own_paper and self.city and (
+                    (self.city + name) in self.text or (cm + name) in self.text):
                 return self.city + rest, False
         return prefix + rest, local
 
@@ -172,6 +227,8 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     """The city a document is about: the "X市" named most often as a place or as the start
     of an organisation's name.  None when the text names no city."""
     text = doc.text
+    w = _Words.of(lex)
+    cm = w.city_mark
     counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"),
                                 not_city=lex.words("places", "not_city"), breaks=removed_breaks(doc))
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
@@ -181,18 +238,19 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     for mm in mentions:
         if mm.type != "Place":
             continue
-        c = mm.text if mm.text.endswith("市") else mm.text + "市"
+        c = mm.text if mm.text.endswith(cm) else mm.text + cm
         if c in counts:
             counts[c] += 2
             strong[c] += 1
     # a candidate must be written 3+ times, or once as the start of an organisation's name
-    known = {c + "市" for c in lex.words("places", "city")}
-    # a gazetteer city written only without 市 (郑州日报, X郑州基地, 郑州地铁): 3+ times
-    for c in lex.words("places", "city"):
-        if len(c) >= 2 and c + "市" not in counts:
-            n = text.count(c)
-            if n >= 3:
-                counts[c + "市"] = n
+    known = w.known_cities
+    # a gazetteer city written only without 市 (郑州日报, X郑州基地, 郑州地铁): 3+ times (one
+    # scan of the text for all cities, counted as str.count counts)
+    written = lex.matcher("places", "city").counts(text)
+    for c in sorted(written, key=w.city_order.__getitem__):     # in the gazetteer's order
+        n = written[c]
+        if n >= 3 and len(c) >= 2 and c + cm not in counts:
+            counts[c + cm] = n
     best = [(n, p) for p, n in counts.items()
             if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3]
     if not best:
@@ -201,19 +259,17 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     return best[0][1]
 
 
-_COUNTY_ORGAN = re.compile(r"(?<=[%s])([县区旗])(?=委|党委|人民政府|政府|人大|政协|纪委)" % _HAN)
-
-
 def infer_county(doc: Document, lex: Lexicon) -> str | None:
     """The county / district / banner a document is about: the "X县" ("X区", "X旗") written
     most often with its organ after it (X县委, X县人民政府), or opening the headline.
     None when the text names no county organ."""
     text = doc.text
-    prefixes = sorted(set(lex.words("places", "city_prefix")) | {"中共", "中国共产党"}, key=len,
-                      reverse=True)
+    w = _Words.of(lex)
+    # the words that stand before a city name (中共, 中国共产党 ...), longest first
+    prefixes = w.county_prefixes
     votes: Counter = Counter()
     head = text.split("\n", 1)[0]
-    for m in _COUNTY_ORGAN.finditer(text):
+    for m in w.county_organ.finditer(text):
         k = m.start()
         j = k
         while j > 0 and re.match(f"[{_HAN}]", text[j - 1]) and k - j < 8:
@@ -224,8 +280,8 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                 run = run.rsplit(p, 1)[1]
                 break
         # 某某市某某县: the county is what follows the city / province
-        run = re.split("市|省|自治区|州|盟", run)[-1]
-        if run.endswith("自治") or not run:
+        run = w.county_parent.split(run)[-1]
+        if w.not_county_tail.ends(run) or not run:
             continue
         # the longest tail of the run written as often as its last character ("5日青禾县委":
         # 禾县 and 青禾县 are as frequent, 日青禾县 is rarer -> 青禾县)
@@ -241,7 +297,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     if not votes:
         return None
     for c in votes:
-        if head.lstrip().startswith(c) or ("市" + c) in head:
+        if head.lstrip().startswith(c) or (w.city_mark + c) in head:
             votes[c] += 1
     best = sorted(votes.items(), key=lambda z: (-z[1], text.find(z[0])))
     name, n = best[0]
@@ -251,8 +307,9 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
 
 def infer_province(doc: Document, lex: Lexicon) -> str | None:
     counts = Counter()
+    written = lex.matcher("places", "province").counts(doc.text)    # one scan of the text
     for p in lex.words("places", "province"):
-        n = doc.text.count(p)
+        n = written.get(p, 0)
         if n:
             counts[p] = n
     if counts:
@@ -266,8 +323,8 @@ def _enterprise_core(name: str, lex: Lexicon, canon: _Canon) -> str:
     changed = True
     while changed:
         changed = False
-        for suffix, _sub, strip in lex.org_suffixes:
-            if strip and core.endswith(suffix) and len(core) - len(suffix) >= 2:
+        for suffix in canon.w.strip_suffixes:
+            if core.endswith(suffix) and len(core) - len(suffix) >= 2:
                 core = core[: -len(suffix)]
                 changed = True
     return core
@@ -277,6 +334,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             city_overrides: dict[str, str] | None = None,
             county_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
     lex = lexicon
+    w = _Words.of(lex)
     overrides = city_overrides or {}
     counties = county_overrides or {}
     docs_by_id = {d.id: d for d in docs}
@@ -299,9 +357,9 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         for f in r.facts:
             if f.relation == "holds_post" and c is not None:
                 org, _ = c.org(f.args["org"].text)
-                if org.startswith(_NATIONAL_PREFIXES) or not org.endswith(
-                        ("局", "委员会", "政府", "委", "厅", "办", "日报", "本报")):
-                    if org.startswith(_NATIONAL_PREFIXES) or c.split_place(org)[0] in c.known_places:
+                national_org = w.national.starts(org)
+                if national_org or not (w.local_org.ends(org) or w.own_paper.ends(org)):
+                    if national_org or c.split_place(org)[0] in c.known_places:
                         national.add(_norm(f.args["person"].text))
 
     # ---- enterprise brand cores from full names
@@ -331,7 +389,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         if d is None:
             continue
         for m in r.mentions:
-            if m.type != "Organization" or not re.search("(?:公司|集团)$", m.text):
+            if m.type != "Organization" or not w.short_form_owner.ends(m.text):
                 continue
             bm = re.match(r"[（(]([^（）()]{2,8})[）)]", d.text[m.end:m.end + 10])
             if not bm:
@@ -345,7 +403,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     # ---- a place written with and without its administrative suffix in one document
     # (浙江 / 浙江省) is one place, named by the longer form
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
-    place_suffixes = lex.words("places", "suffix")
+    place_suffixes = w.place_suffixes
     for r in results:
         names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
         for x in names:
@@ -364,7 +422,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
         if typ == "Organization":
             name, local = c.org(bare)
             sub = subtype or lex.org_subtype(name)
-            if name.startswith(("中国共产党", "中共")) or name.endswith(("党委", "党组", "纪律检查委员会")):
+            if w.party_prefix.starts(name) or w.party_suffix.ends(name):
                 sub = "party"
             if lex.org_subtype(name) is None and is_enterprise(name, subtype) or \
                     lex.org_subtype(name) == "enterprise" or subtype == "enterprise":
@@ -382,7 +440,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             place, rest = c.split_place(bare)
             # a quoted core is the name itself (“智造强市”行动 has no place 智造强市)
             quoted = re.match(r"^\s*[“「『‘\"]", text) is not None
-            if place and len(rest) >= 4 and place.endswith(("市", "区", "县", "旗", "盟", "省")) \
+            if place and len(rest) >= 4 and w.action_place.ends(place) \
                     and not quoted:
                 bare = rest
             return bare, bare, None
@@ -390,15 +448,15 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             # the suffix first (longest first), then the generic words: 新能源汽车产业链 and
             # 新能源汽车产业集群 are one cluster (removing 产业 first left 新能源汽车链)
             core = bare
-            for s in sorted(lex.words("clusters", "suffix"), key=len, reverse=True):
-                if core.endswith(s):
-                    core = core[: -len(s)]
-                    break
-            for g in lex.words("clusters", "generic"):
+            s = lex.matcher("clusters", "suffix").longest_suffix(core)
+            if s:
+                core = core[: -len(s)]
+            for g in lex.word_tuple("clusters", "generic"):
                 core = core.replace(g, "")
             return f"{core}@{city}", bare, None
         if typ == "Project":
-            core = bare[:-2] if bare.endswith("项目") and len(bare) > 4 else bare
+            tail = w.project_tail
+            core = bare[:-len(tail)] if bare.endswith(tail) and len(bare) > len(tail) + 2 else bare
             return f"{core}@{city}", bare, None
         if typ == "Place":
             bare = long_place.get(doc_id, {}).get(bare, bare)
@@ -475,7 +533,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     # cluster display name: prefer the full "…产业集群" form
     for eid, votes in name_votes.items():
         e = entities[eid]
-        names = sorted(votes, key=lambda n: (not n.endswith("产业集群"), -votes[n], n))
+        names = sorted(votes, key=lambda n: (not n.endswith(w.cluster_display), -votes[n], n))
         best = names[0]
         if best != e.name:
             e.aliases.add(e.name)

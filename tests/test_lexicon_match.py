@@ -1,0 +1,167 @@
+"""The lexicon's compiled matchers (kg.lexicon.Matcher), the typed accessors, resolution's words
+read from kg/data (resolve.tsv, org_suffixes.tsv's ``local`` column).  Rule and resolution tests use hand-made mentions, not the NER model."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.lexicon import DEFAULT_DIR, Lexicon, Matcher
+from kg.model import DocResult, KgError, Mention
+from kg.resolve import resolve
+
+
+# ---- Matcher --------------------------------------------------------------------------------
+
+WORDS = ["新城", "新城区", "城区", "区", "哈哈", "开发区"]
+TEXTS = ["新城区开发区管委会在新城区", "哈哈哈哈哈", "区区区", "", "没有一个词", "新城新城区城区区"]
+
+
+def test_counts_are_str_count_and_find_all_every_occurrence():
+    m = Matcher(WORDS)
+    for text in TEXTS:
+        assert m.counts(text) == {w: text.count(w) for w in WORDS if text.count(w)}, text
+        brute = sorted(((i, i + len(w), w) for w in WORDS for i in range(len(text))
+                        if text.startswith(w, i)), key=lambda h: (h[0], -h[1]))
+        assert m.find_all(text) == brute, text
+    # 哈哈 in 哈哈哈哈哈: four overlapping occurrences, counted twice (as str.count does)
+    assert len([h for h in m.find_all("哈哈哈哈哈") if h[2] == "哈哈"]) == 4
+    assert m.counts("哈哈哈哈哈") == {"哈哈": 2}
+
+
+def test_anchored_lookups():
+    m = Matcher(WORDS)
+    assert m.prefixes("新城区开发区", 0) == ["新城区", "新城"]
+    assert m.longest_at("新城区开发区", 3) == "开发区"
+    assert m.longest_at("新城区开发区", 1) == "城区"
+    assert m.longest_at("新城区开发区", 4) is None
+    assert m.prefixes("新城区", 3) == []
+    assert m.longest_suffix("老城区") == "城区"
+    assert m.longest_suffix("城区") == "城区"
+    assert m.longest_suffix("城区", proper=True) == "区"
+    assert m.ends("开发区") and not m.ends("管委会")
+    assert m.ends("区") and not m.ends("区", proper=True)
+    assert m.starts("新城") and not m.starts("新城", proper=True) and m.starts("新城区", proper=True)
+    assert "城区" in m and "城" not in m and len(m) == len(WORDS) and list(m) == WORDS
+    # duplicates and empty words dropped, order kept
+    assert Matcher(["乙", "", "甲", "乙"]).words == ("乙", "甲")
+
+
+def test_empty_matcher_and_pickle():
+    empty = Matcher(())
+    assert empty.find_all("任何文字") == [] and empty.counts("任何文字") == {}
+    assert empty.longest_at("任何") is None and not empty.ends("任何")
+    m = pickle.loads(pickle.dumps(Matcher(WORDS)))
+    assert m.counts("新城区") == {"新城": 1, "新城区": 1, "城区": 1, "区": 1}
+
+
+# ---- the lexicon's accessors ------------------------------------------------------------------
+
+def test_matcher_accessor_checks_kinds(lexicon):
+    cities = lexicon.matcher("places", "city")
+    assert set(cities.words) == set(lexicon.words("places", "city"))
+    assert lexicon.matcher("places", "city") is cities          # compiled once per lexicon
+    with pytest.raises(KeyError, match="no kind 'citty'"):
+        lexicon.matcher("places", "citty")
+    with pytest.raises(KeyError, match="regular expressions"):
+        lexicon.matcher("resolve", "session_rx")
+
+
+def test_org_subtype_and_post_suffix_agree_with_a_scan(lexicon):
+    """The matcher look-ups give what a scan over the longest-first lists gave."""
+    def scan_subtype(name):
+        return next((sub for suffix, sub, _ in lexicon.org_suffixes if name.endswith(suffix)), None)
+
+    def scan_post(element):
+        titles = sorted(lexicon.posts, key=len, reverse=True)
+        return next((t for t in titles if element.endswith(t)), None)
+
+    names = ["某某" + s for s, _, _ in lexicon.org_suffixes] + ["某某公司（集团）", "某某", "", "办"]
+    for name in names:
+        assert lexicon.org_subtype(name) == scan_subtype(name), name
+        assert lexicon.ends_with_org_suffix(name) == (scan_subtype(name) is not None), name
+    for element in ["某某" + t for t in lexicon.posts] + ["某某", "", "副"]:
+        assert lexicon.post_suffix(element) == scan_post(element), element
+
+
+def test_org_suffix_local_column(lexicon):
+    assert set(lexicon.org_suffix_matcher("department").words) == {"局", "委员会", "委", "办公室", "办"}
+    assert set(lexicon.org_suffix_matcher("department", "provincial_department").words) == \
+        {"局", "委员会", "委", "办公室", "办", "厅"}
+    assert len(lexicon.org_suffix_matcher()) == len({s for s, _, _ in lexicon.org_suffixes})
+    with pytest.raises(KeyError, match="no local value 'city'"):
+        lexicon.org_suffix_matcher("city")
+
+
+def _copy_lexicon(tmp_path):
+    for p in DEFAULT_DIR.glob("*.tsv"):
+        shutil.copy(p, tmp_path / p.name)
+    return tmp_path
+
+
+def _append(path, rows):
+    path.write_text(path.read_text(encoding="utf-8") + rows, encoding="utf-8")
+
+
+def test_bad_local_value_names_file_and_line(tmp_path):
+    d = _copy_lexicon(tmp_path)
+    _append(d / "org_suffixes.tsv", "某某所\tother\tno\tcounty\n")
+    with pytest.raises(KgError, match=r"org_suffixes.tsv:\d+: unknown local 'county'"):
+        Lexicon.load(d)
+
+
+# ---- resolution reads its words from the lexicon ----------------------------------------------
+
+def _resolve(lex, text, spans):
+    doc = prepare_text(text, "a.txt")
+    mentions = []
+    for surface, typ in spans:
+        i = doc.text.index(surface)
+        mentions.append(Mention("a.txt", 0, i, i + len(surface), surface, typ))
+    entities, _facts = resolve([doc], [DocResult("a.txt", mentions)], lex)
+    return sorted(e.name for e in entities.values() if e.type == "Project")
+
+
+def test_resolve_reads_resolve_tsv(tmp_path):
+    """The project tail comes from resolve.tsv: with 项目 the two names are one project, with
+    another tail they stay two."""
+    text = "青禾镇建设新材料产业园项目。新材料产业园年内投产。\n"
+    spans = [("新材料产业园项目", "Project"), ("新材料产业园", "Project")]
+    assert _resolve(Lexicon.load(), text, spans) == ["新材料产业园项目"]
+    d = _copy_lexicon(tmp_path)
+    p = d / "resolve.tsv"
+    p.write_text(p.read_text(encoding="utf-8").replace("project_tail\t项目", "project_tail\t工程"),
+                 encoding="utf-8")
+    assert _resolve(Lexicon.load(d), text, spans) == ["新材料产业园", "新材料产业园项目"]
+
+
+def test_resolve_single_value_kinds_are_checked(tmp_path):
+    d = _copy_lexicon(tmp_path)
+    _append(d / "resolve.tsv", "city_mark\t城\n")
+    lex = Lexicon.load(d)
+    with pytest.raises(KgError, match="'city_mark' must have exactly one value, has 2"):
+        _resolve(lex, "某某。\n", [])
+
+
+def test_department_suffixes_come_from_org_suffixes(tmp_path):
+    """A department written without its place is local to the context city by the ``local``
+    column of org_suffixes.tsv: without 局 there, 教育局 is one organisation everywhere."""
+    def org_keys(lex):
+        docs = [prepare_text("甲市教育局召开会议。教育局局长出席。\n", "a.txt"),
+                prepare_text("乙市召开会议。教育局有关负责人出席。\n", "b.txt")]
+        results = []
+        for d in docs:
+            i = d.text.rindex("教育局")
+            results.append(DocResult(d.id, [Mention(d.id, 0, i, i + 3, "教育局", "Organization")]))
+        entities, _ = resolve(docs, results, lex, city_overrides={"a.txt": "甲市", "b.txt": "乙市"})
+        return sorted(e.name for e in entities.values() if e.type == "Organization")
+
+    assert org_keys(Lexicon.load()) == ["教育局", "甲市教育局"]
+    d = _copy_lexicon(tmp_path)
+    p = d / "org_suffixes.tsv"
+    p.write_text(p.read_text(encoding="utf-8").replace("局\tgovernment\tno\tdepartment",
+                                                       "局\tgovernment\tno\t"), encoding="utf-8")
+    assert org_keys(Lexicon.load(d)) == ["教育局"]
