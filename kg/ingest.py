@@ -2,13 +2,16 @@
 
 Public API
 ----------
-``read_corpus(paths, on_error=None) -> list[Document]``
+``read_corpus(paths, on_error=None, *, lexicon=None) -> list[Document]``
     Walk files/directories (``.txt``/``.md``, recursive, sorted); a bad file is reported through
     ``on_error(InputError)`` (or logged when no callback is given) and skipped.
-``load_document(path, doc_id=None) -> Document``
+``load_document(path, doc_id=None, *, lexicon=None) -> Document``
     Read one file; raises :class:`InputError` naming the file and the problem.
-``prepare_text(raw, doc_id="text") -> Document``
+``prepare_text(raw, doc_id="text", lexicon=None) -> Document``
     Normalise an in-memory string and split it into sentences.
+
+``lexicon`` is the :class:`kg.lexicon.Lexicon` whose ``ingest.tsv`` is read (the dateline
+sources that open a new paragraph); None: the default lexicon (``kg/data``), loaded once.
 
 The analysis text (``Document.text``) is derived from the decoded file (``Document.original``)
 by a chain of edits, each of which keeps a per-character map back to the original
@@ -46,6 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.chars import HAN_CLASS, is_han
+from kg.lexicon import Lexicon
 from kg.model import Document, InputError, Sentence
 
 log = logging.getLogger(__name__)
@@ -82,15 +86,20 @@ _LABEL_START_RE = re.compile(r"[\u4e00-\u9fff]{2,5}[:：]")
 
 
 @lru_cache(maxsize=1)
-def _dateline_re() -> re.Pattern[str]:
-    """News datelines open a new article: 本报讯 / 本报北京5月1日电 / 新华社北京4月23日电.  The
-    sources are data (kg/data/ingest.tsv, ``dateline_source``)."""
-    from kg.lexicon import DEFAULT_DIR, _read_rows
+def _default_lexicon() -> Lexicon:
+    return Lexicon.load()
 
-    rows = _read_rows(DEFAULT_DIR / "ingest.tsv", ("kind", "value"))
-    sources = sorted((v for _no, (kind, v) in rows if kind == "dateline_source"), key=len, reverse=True)
-    alt = "|".join(map(re.escape, sources)) or "(?!)"
-    return re.compile(rf"^(?:本报讯|(?:{alt})[^，,。\s]{{0,14}}电)")
+
+def _dateline_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
+    """News datelines open a new article: 本报讯 / 本报北京5月1日电 / 新华社北京4月23日电.  The
+    sources are data (``ingest.tsv`` of ``lexicon``, kind ``dateline_source``); built once per
+    lexicon."""
+    lex = lexicon if lexicon is not None else _default_lexicon()
+
+    def make() -> re.Pattern[str]:
+        alt = "|".join(map(re.escape, lex.word_tuple("ingest", "dateline_source"))) or "(?!)"
+        return re.compile(rf"^(?:本报讯|(?:{alt})[^，,。\s]{{0,14}}电)")
+    return lex.cached("ingest.dateline_re", make)
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
@@ -602,12 +611,12 @@ def _clean_line(raw: str, src: list[int], end: int) -> _Line:
 # re-joining hard-wrapped lines
 # --------------------------------------------------------------------------------------------
 
-def _starts_block(line: _Line, use_indent: bool) -> bool:
+def _starts_block(line: _Line, use_indent: bool, dateline: re.Pattern[str]) -> bool:
     """Does this line visibly start something new (heading, list item, byline, subtitle)?"""
     t = line.text
     if line.heading or line.jump_before or (use_indent and line.indented):
         return True
-    if t[0] in _LINE_MARKERS or _DASH_START_RE.match(t) or _ENUM_RE.match(t) or _dateline_re().match(t):
+    if t[0] in _LINE_MARKERS or _DASH_START_RE.match(t) or _ENUM_RE.match(t) or dateline.match(t):
         return True
     return False
 
@@ -636,7 +645,7 @@ class _Para:
 
 
 def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_indent: bool,
-             para: _Para) -> bool:
+             para: _Para, dateline: re.Pattern[str]) -> bool:
     """Is the line break between ``a`` and the next non-blank line ``b`` a hard wrap?
 
     A break is a wrap when ``a`` does not end a sentence (no terminator at its end), neither
@@ -651,7 +660,7 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
     """
     if a.terminal or a.heading or a.jump_after:
         return False
-    if _starts_block(b, use_indent):
+    if _starts_block(b, use_indent, dateline):
         return False
     if a.text[-1] in _LINE_MARKERS:
         return False
@@ -686,7 +695,7 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
-def _build(original: str) -> tuple[str, list[int], bool]:
+def _build(original: str, dateline: re.Pattern[str]) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
@@ -757,7 +766,7 @@ def _build(original: str) -> tuple[str, list[int], bool]:
             continue
         for k, ln in enumerate(blk):
             if prev is not None and para is not None and _is_wrap(
-                    prev, ln, k == 0, local_width[id(prev)], use_indent, para):
+                    prev, ln, k == 0, local_width[id(prev)], use_indent, para, dateline):
                 if prev.text[-1].isascii() and prev.text[-1].isalpha() and ln.text[0].isascii() and ln.text[0].isalpha():
                     out.append(" ")
                     osrc.append(prev.end)
@@ -848,8 +857,9 @@ def split_sentences(text: str, doc_id: str) -> list[Sentence]:
 # public API
 # --------------------------------------------------------------------------------------------
 
-def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str) -> Document:
-    text, offsets, traditional = _build(original)
+def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str,
+                   lexicon: Lexicon | None = None) -> Document:
+    text, offsets, traditional = _build(original, _dateline_re(lexicon))
     doc = Document(
         id=doc_id, path=path, original=original, text=text, offsets=offsets,
         encoding=encoding, sha256=sha, traditional=traditional,
@@ -858,10 +868,11 @@ def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: st
     return doc
 
 
-def prepare_text(raw: str, doc_id: str = "text") -> Document:
-    """Build a Document (analysis text, offsets, sentences) from an in-memory string."""
+def prepare_text(raw: str, doc_id: str = "text", lexicon: Lexicon | None = None) -> Document:
+    """Build a Document (analysis text, offsets, sentences) from an in-memory string, with the
+    ingest words of ``lexicon`` (None: the default lexicon)."""
     sha = hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    return _make_document(doc_id, doc_id, raw, "utf-8", sha)
+    return _make_document(doc_id, doc_id, raw, "utf-8", sha, lexicon)
 
 
 def decode_bytes(raw: bytes, path: str = "<bytes>") -> tuple[str, str]:
@@ -930,11 +941,12 @@ def _read_regular_file(p: Path, spath: str, max_size: int | None) -> bytes:
 
 
 def load_document(path: str | os.PathLike[str], doc_id: str | None = None, *,
-                  max_file_size: int | None = DEFAULT_MAX_FILE_SIZE) -> Document:
+                  max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
+                  lexicon: Lexicon | None = None) -> Document:
     """Read, decode and prepare one file.  Raises InputError naming the file and the problem.
 
     Only regular files are read (not FIFOs, devices, sockets), of at most ``max_file_size``
-    bytes (None: no limit)."""
+    bytes (None: no limit).  ``lexicon``: whose ingest words to use (None: the default)."""
     p = Path(path)
     spath = display_path(p)
     if not p.exists() and not p.is_symlink():
@@ -942,7 +954,7 @@ def load_document(path: str | os.PathLike[str], doc_id: str | None = None, *,
     raw = _read_regular_file(p, spath, max_file_size)
     text, enc = decode_bytes(raw, spath)
     sha = hashlib.sha256(raw).hexdigest()
-    return _make_document(doc_id or display_path(p.name), spath, text, enc, sha)
+    return _make_document(doc_id or display_path(p.name), spath, text, enc, sha, lexicon)
 
 
 def _inside(target: Path, root: Path) -> bool:
@@ -1014,6 +1026,7 @@ def read_corpus(
     on_error: Callable[[InputError], None] | None = None,
     *,
     max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
+    lexicon: Lexicon | None = None,
 ) -> list[Document]:
     """Read every ``.txt``/``.md`` file under ``paths`` (files or directories).
 
@@ -1023,7 +1036,8 @@ def read_corpus(
     to ``on_error`` as an :class:`InputError` (logged as a warning when ``on_error`` is None)
     and skipped; so are directories that cannot be read.  Only regular files of at most
     ``max_file_size`` bytes are read; symbolic links are followed only to files inside the
-    directory given.  A path that does not exist raises InputError.
+    directory given.  A path that does not exist raises InputError.  ``lexicon``: whose ingest
+    words (``ingest.tsv``) to use; None: the default lexicon.
     """
     def report(err: InputError) -> None:
         if on_error is not None:
@@ -1037,7 +1051,7 @@ def read_corpus(
         try:
             if doc_id in ids:
                 raise InputError(display_path(f), f"duplicate document id {doc_id!r} (another file has the same relative path)")
-            doc = load_document(f, doc_id, max_file_size=max_file_size)
+            doc = load_document(f, doc_id, max_file_size=max_file_size, lexicon=lexicon)
         except InputError as err:
             report(err)
             continue

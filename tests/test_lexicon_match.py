@@ -1,5 +1,6 @@
 """The lexicon's compiled matchers (kg.lexicon.Matcher), the typed accessors, resolution's words
-read from kg/data (resolve.tsv, org_suffixes.tsv's ``local`` column).  Rule and resolution tests use hand-made mentions, not the NER model."""
+read from kg/data (resolve.tsv, org_suffixes.tsv's ``local`` column) and ingest reading the
+lexicon it is given.  Rule and resolution tests use hand-made mentions, not the NER model."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import shutil
 
 import pytest
 
-from kg.ingest import prepare_text
+from kg.ingest import prepare_text, read_corpus
 from kg.lexicon import DEFAULT_DIR, Lexicon, Matcher
 from kg.model import DocResult, KgError, Mention
 from kg.resolve import resolve
@@ -116,7 +117,7 @@ def test_bad_local_value_names_file_and_line(tmp_path):
 # ---- resolution reads its words from the lexicon ----------------------------------------------
 
 def _resolve(lex, text, spans):
-    doc = prepare_text(text, "a.txt")
+    doc = prepare_text(text, "a.txt", lexicon=lex)
     mentions = []
     for surface, typ in spans:
         i = doc.text.index(surface)
@@ -150,8 +151,8 @@ def test_department_suffixes_come_from_org_suffixes(tmp_path):
     """A department written without its place is local to the context city by the ``local``
     column of org_suffixes.tsv: without 局 there, 教育局 is one organisation everywhere."""
     def org_keys(lex):
-        docs = [prepare_text("甲市教育局召开会议。教育局局长出席。\n", "a.txt"),
-                prepare_text("乙市召开会议。教育局有关负责人出席。\n", "b.txt")]
+        docs = [prepare_text("甲市教育局召开会议。教育局局长出席。\n", "a.txt", lexicon=lex),
+                prepare_text("乙市召开会议。教育局有关负责人出席。\n", "b.txt", lexicon=lex)]
         results = []
         for d in docs:
             i = d.text.rindex("教育局")
@@ -165,3 +166,47 @@ def test_department_suffixes_come_from_org_suffixes(tmp_path):
     p.write_text(p.read_text(encoding="utf-8").replace("局\tgovernment\tno\tdepartment",
                                                        "局\tgovernment\tno\t"), encoding="utf-8")
     assert org_keys(Lexicon.load(d)) == ["教育局"]
+
+
+# ---- ingest reads the lexicon it is given ------------------------------------------------------
+
+DATELINE_TEXT = "会议指出，要狠抓落实\n青禾网青禾5月1日电 青禾县召开全县工业\n经济运行调度会议。\n"
+
+
+def test_ingest_reads_the_given_lexicon(tmp_path):
+    """A dateline source added to a custom lexicon's ingest.tsv opens a paragraph; the default
+    lexicon (which does not list it) joins the wrapped line."""
+    d = tmp_path / "lex"
+    d.mkdir()
+    _copy_lexicon(d)
+    _append(d / "ingest.tsv", "dateline_source\t青禾网\n")
+    custom = Lexicon.load(d)
+    assert "\n" not in prepare_text(DATELINE_TEXT).text          # all joined into one line
+    assert prepare_text(DATELINE_TEXT, lexicon=custom).text.split("\n") == [
+        "会议指出,要狠抓落实", "青禾网青禾5月1日电 青禾县召开全县工业经济运行调度会议。"]
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(DATELINE_TEXT, encoding="utf-8")
+    assert read_corpus(corpus)[0].text.count("\n") == 0
+    assert read_corpus(corpus, lexicon=custom)[0].text.count("\n") == 1
+
+
+def test_build_ingests_with_its_lexicon_dir(tmp_path):
+    """``build(lexicon_dir=…)`` ingests with that lexicon: the sentence the dateline opens is
+    a sentence of its own."""
+    from kg.pipeline import build
+
+    d = tmp_path / "lex"
+    d.mkdir()
+    _copy_lexicon(d)
+    _append(d / "ingest.tsv", "dateline_source\t青禾网\n")
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(DATELINE_TEXT, encoding="utf-8")
+
+    def first_line(**kw):
+        res = build([corpus], None, learned=False, **kw)
+        return res.docs[0].text.split("\n")[0]
+
+    assert first_line() != "会议指出,要狠抓落实"
+    assert first_line(lexicon_dir=d) == "会议指出,要狠抓落实"
