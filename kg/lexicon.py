@@ -38,7 +38,7 @@ _FILES: dict[str, tuple[str, ...]] = {
 }
 
 # values of org_suffixes.tsv's "local" column (what a name with the suffix is without a place)
-ORG_LOCAL_KINDS = ("department", "provincial_department", "government", "paper")
+ORG_LOCAL_KINDS = ("department", "office", "provincial_department", "government", "paper")
 
 # allowed "kind" values of the kind/value files
 _KINDS: dict[str, set[str]] = {
@@ -372,8 +372,8 @@ class Lexicon:
 
     def org_suffix_matcher(self, *local: str) -> Matcher:
         """The organisation suffixes of org_suffixes.tsv; with ``local``, those whose ``local``
-        column is one of the given values (``department``, ``provincial_department``,
-        ``government``, ``paper``)."""
+        column is one of the given values (``department``, ``office``,
+        ``provincial_department``, ``government``, ``paper``)."""
         if not local:
             return self._memo["matcher.org_suffixes"]
         bad = [v for v in local if v not in ORG_LOCAL_KINDS]

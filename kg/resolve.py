@@ -81,8 +81,8 @@ class _Words:
             _HAN, "|".join(map(re.escape, marks)) or "(?!)", "|".join(map(re.escape, organs)) or "(?!)"))
         # organisation suffixes (org_suffixes.tsv): local departments, and the endings of a local
         # (not national) organisation
-        self.county_department = lex.org_suffix_matcher("department")
-        self.department = lex.org_suffix_matcher("department", "provincial_department")
+        self.county_department = lex.org_suffix_matcher("department", "office")
+        self.department = lex.org_suffix_matcher("department", "office", "provincial_department")
         self.local_org = lex.org_suffix_matcher("department", "provincial_department", "government",
                                                 "paper")
         self.strip_suffixes = tuple(s for s, _sub, strip in lex.org_suffixes if strip)

@@ -89,9 +89,13 @@ def test_org_subtype_and_post_suffix_agree_with_a_scan(lexicon):
 
 
 def test_org_suffix_local_column(lexicon):
-    assert set(lexicon.org_suffix_matcher("department").words) == {"局", "委员会", "委", "办公室", "办"}
-    assert set(lexicon.org_suffix_matcher("department", "provincial_department").words) == \
+    # the three endings resolution had spelled out: a county's departments, the departments
+    # local to the context city, the organisations never national (本报 is resolve.tsv's)
+    assert set(lexicon.org_suffix_matcher("department", "office").words) == {"局", "委员会", "委", "办公室", "办"}
+    assert set(lexicon.org_suffix_matcher("department", "office", "provincial_department").words) == \
         {"局", "委员会", "委", "办公室", "办", "厅"}
+    assert set(lexicon.org_suffix_matcher("department", "provincial_department", "government", "paper").words) == \
+        {"局", "委员会", "政府", "委", "厅", "办", "日报"}
     assert len(lexicon.org_suffix_matcher()) == len({s for s, _, _ in lexicon.org_suffixes})
     with pytest.raises(KeyError, match="no local value 'city'"):
         lexicon.org_suffix_matcher("city")
