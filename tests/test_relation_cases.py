@@ -81,6 +81,19 @@ def locate(text: str, surface: str, n: int = 1) -> int:
     return i
 
 
+def span_specs(doc: Document, mentions: list[Mention]) -> list[str]:
+    """The ``spans`` lines of a new case: ``mentions`` (e.g. ``NerTagger.load().tag(doc)``)
+    written as surface strings, to be pasted into the case once and read like the rest."""
+    out = []
+    for m in mentions:
+        n, i = 1, doc.text.find(m.text)
+        while i != m.start:
+            i = doc.text.find(m.text, i + 1)
+            n += 1
+        out.append(m.text + (f"#{n}" if n > 1 else "") + f" {m.type}" + (f"/{m.subtype}" if m.subtype else ""))
+    return out
+
+
 class SpanTagger:
     """A stand-in for the NER model: the case's hand-written spans, located in the analysis
     text, with the sentence index the model would have given them."""
@@ -287,6 +300,18 @@ def test_matchers():
     assert parse_span("市商务局#2 Organization/government") == ("市商务局", 2, "Organization", "government")
     assert parse_span("本报记者 刘晓峰 Person") == ("本报记者 刘晓峰", 1, "Person", None)
     assert locate("会会会", "会会", 2) == 1
+
+
+def test_span_specs_round_trip():
+    """span_specs writes what SpanTagger reads back at the same offsets (n-th occurrences too)."""
+    doc = prepare_text("市商务局、市商务局和市商务局局长参加。\n", "t.txt")
+    i = [j for j in range(len(doc.text)) if doc.text.startswith("市商务局", j)]
+    given = [Mention(doc.id, 0, s, s + 4, "市商务局", "Organization", "government") for s in i[1:]]
+    given.append(Mention(doc.id, 0, i[2] + 4, i[2] + 6, "局长", "Post"))
+    specs = span_specs(doc, given)
+    assert specs == ["市商务局#2 Organization/government", "市商务局#3 Organization/government", "局长 Post"]
+    back = SpanTagger(specs).tag(doc)
+    assert [(m.start, m.end, m.type, m.subtype) for m in back] == [(m.start, m.end, m.type, m.subtype) for m in given]
 
 
 def test_checker_reports_each_kind_of_failure(lexicon):
