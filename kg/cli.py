@@ -308,6 +308,8 @@ def train_relations_cmd(
     mode: str = typer.Option("backoff", help="backoff: learned leads_action / in_cluster facts fill "
                                              "what the rules found nothing of in a document; replace: "
                                              "they replace the rules' facts."),
+    project_mentions: bool = typer.Option(True, help="Kept project members become Project mentions even "
+                                                     "where no in_cluster fact names them."),
     folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
     epochs: int = typer.Option(12, help="Training epochs of each model."),
 ) -> None:
@@ -330,7 +332,8 @@ def train_relations_cmd(
             data = run_rules(docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
         if mode not in ("backoff", "replace"):
             fail(f"--mode must be backoff or replace, not {mode!r}")
-        report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode, folds=folds,
+        report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
+                       project_mentions=project_mentions, folds=folds,
                        epochs=epochs, log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

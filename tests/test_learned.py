@@ -111,7 +111,8 @@ def test_select_spans_best_of_group_and_no_overlap(lexicon):
 
 # -- applying hand-set models ------------------------------------------------------------------
 
-def _hand_models(tmp_path, weights: dict[str, dict[str, float]], thresholds: dict[str, float]):
+def _hand_models(tmp_path, weights: dict[str, dict[str, float]], thresholds: dict[str, float],
+                 **manifest):
     for name in MODEL_NAMES:
         m = LinearModel(dim=1 << 12)
         m.bias = -5.0
@@ -119,7 +120,8 @@ def _hand_models(tmp_path, weights: dict[str, dict[str, float]], thresholds: dic
             m.weights[hash_features([feat], m.dim)[0]] += w
         m.threshold = thresholds.get(name, 0.5)
         m.save(tmp_path / name)
-    (tmp_path / "manifest.json").write_text(json.dumps({"models": list(MODEL_NAMES)}), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"models": list(MODEL_NAMES), **manifest}),
+                                            encoding="utf-8")
 
 
 def test_layer_applies_models_with_backoff(tmp_path, lexicon):
@@ -148,6 +150,27 @@ def test_layer_applies_models_with_backoff(tmp_path, lexicon):
                           Evidence(doc.id, 0, 0, 10, ""), "rules"))
     out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
     assert [f.extractor for f in out.facts if f.relation == "leads_action"] == ["rules"]
+
+
+def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
+    """With ``project_mentions`` a kept project member is a Project mention even where no fact
+    names it; an enterprise member is not, nor a project overlapping an organisation."""
+    text = "全县今年推进云岭纸业扩建项目、溪桥食品冷链项目建设，远山陶瓷公司投产。"
+    doc = prepare_text(text, "p.txt")
+    res = DocResult(doc.id, [mention(doc, "溪桥食品", "Organization", "enterprise")], [])
+    weights = {"Organization": {"E:Org": 10},
+               "Member": {"S:Mem:head=项目": 10, "S:Mem:l1=进": 3, "S:Mem:l1=、": 3,
+                          "S:Mem:head=公司": 10, "S:Mem:l1=，": 3}}
+    without = tmp_path / "without"
+    without.mkdir()
+    with_ = tmp_path / "with"
+    with_.mkdir()
+    _hand_models(without, weights, {})
+    _hand_models(with_, weights, {}, project_mentions=True)
+    got = {m.text for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions if m.type == "Project"}
+    assert got == {"云岭纸业扩建项目"}, got           # 溪桥食品冷链项目 overlaps the organisation
+    assert not any(m.type == "Project" for m in LearnedLayer.load(without, lexicon).apply(doc, res).mentions)
+    assert not any(m.text == "远山陶瓷公司" for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions)
 
 
 def test_missing_model_is_a_clear_error(tmp_path, lexicon):

@@ -5,9 +5,10 @@
 
 1. **entities** -- Person / Organization / Place mention groups the entity model scores below its
    threshold are dropped (with the ``part_of`` / ``located_in`` facts that name them);
-2. **spans** -- Action and Cluster candidates are scored; the best of each head occurrence
-   above the threshold is kept, overlaps go to the higher score, and each kept span becomes a
-   mention;
+2. **spans** -- Action, Cluster and Member candidates are scored; the best of each head
+   occurrence above the threshold is kept, overlaps go to the higher score; each kept Action and
+   Cluster span becomes a mention, and so does each kept project member where the manifest sets
+   ``project_mentions`` (trained models since 2026-12 do);
 3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
    the rules' own facts of them are candidates like any other, with a feature saying the rules
    found them.  Those above the threshold are added where the rules found no fact of that
@@ -31,6 +32,7 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relatio
 SPAN_TYPES = ("Action", "Cluster", "Member")
 MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
+MODES = ("backoff", "replace")
 
 
 def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
@@ -67,8 +69,10 @@ class LearnedLayer:
         # "backoff": the learned facts fill relations the rules found nothing of in a document;
         # "replace": they replace the rules' facts of leads_action / in_cluster
         self.mode = meta.get("mode", "backoff")
-        if self.mode not in ("backoff", "replace"):
-            raise KgError(f"learned relation model: unknown mode {self.mode!r} (backoff or replace)")
+        if self.mode not in MODES:
+            raise KgError(f"learned relation model: unknown mode {self.mode!r} ({', '.join(MODES)})")
+        # kept project members become Project mentions even where no fact names them
+        self.project_mentions = bool(meta.get("project_mentions", False))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -110,11 +114,19 @@ class LearnedLayer:
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         for sp, p in kept:
-            # a member becomes an entity through the facts that name it
-            if sp.type != "Member" and (sp.type, sp.start, sp.end) not in have:
-                sent = doc.sentence_at(sp.start)
-                mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
-                                        sp.type, None, EXTRACTOR, round(p, 4)))
+            # an enterprise member becomes an entity through the facts that name it; a project
+            # member is a Project mention of its own (``project_mentions``), unless it overlaps a
+            # project or organisation already named there
+            mtype = sp.type if sp.type != "Member" else ("Project" if self.project_mentions
+                                                          and sp.member_type == "Project" else None)
+            if mtype is None or (mtype, sp.start, sp.end) in have:
+                continue
+            if mtype == "Project" and any(k[0] in ("Project", "Organization") and k[1] < sp.end and sp.start < k[2]
+                                          for k in have):
+                continue      # a project the rules or the model already name (or an organisation)
+            sent = doc.sentence_at(sp.start)
+            mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
+                                    mtype, None, EXTRACTOR, round(p, 4)))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs

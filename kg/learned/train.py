@@ -141,8 +141,8 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[floa
 
 
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
-          rule_features: bool = True, mode: str = "backoff", folds: int = 4, epochs: int = 12,
-          log: Log | None = None) -> dict:
+          rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
+          folds: int = 4, epochs: int = 12, log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive."""
     say = log or (lambda s: None)
@@ -211,7 +211,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         models[name].save(out_dir / name)
     # the manifest holds no timing, so that a retrain on the same data writes the same files
     manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "mode": mode,
-                "report": dict(report)}
+                "project_mentions": project_mentions, "report": dict(report)}
     report["seconds"] = round(time.perf_counter() - t0, 1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
