@@ -407,7 +407,7 @@ def _class_head_end(st: DocState, seg: str) -> int:
     for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")(?:企业|单位)", seg):
         # "中小企业服务有限公司" is one name
         if len(seg) - m.end() >= 4 and not seg.startswith(
-                ("服务", "管理", "发展", "投资", "咨询", "孵化", "信用", "融资", "担保"), m.end()):
+                st.lex.word_tuple("clusters", "enterprise_class_body", longest_first=False), m.end()):
             end = m.end()
     return end
 

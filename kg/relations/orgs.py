@@ -17,13 +17,6 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-# function words that cannot be inside an organisation name in a post chain; the organisation
-# starts after the last of them ("记者采访了市发改委党组书记…")
-_ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是", "由", "对", "向", "被", "把",
-             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任",
-             "的有", "还有", "包括")
-
-
 def _find_all(text: str, word: str):
     """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
     left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
@@ -98,7 +91,7 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
             break
     seg = st.text[estart:tstart]
     cut = 0
-    for w in _ORG_CUTS:
+    for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
         i = seg.rfind(w)
         while i >= 0:
             end = i + len(w)

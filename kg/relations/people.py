@@ -213,7 +213,7 @@ def listed_persons(st: DocState) -> None:
     t = st.text
     known = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"} | set(st.persons)
     surnames = set(st.lex.words("persons", "surname"))
-    verbs = ("主持", "出席", "表示", "指出", "强调", "介绍", "讲话", "参加", "涉嫌")
+    verbs = st.lex.word_tuple("persons", "list_verb", longest_first=False)
     for m in re.finditer(rf"[{_HAN}]{{2,4}}(?:、[{_HAN}]{{2,4}})+", t):
         items = []
         pos = m.start()
