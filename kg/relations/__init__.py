@@ -17,36 +17,40 @@ All grammar words come from the lexicon (``kg/data/*.tsv``); this package only h
 mechanics.  Offsets in mentions and evidence are analysis offsets into ``doc.text``.  Args
 carry surface forms; :mod:`kg.resolve` turns them into canonical entities.
 
-One extractor class, ``_Extractor``, built from one mixin per stage; ``run`` calls the stages
-in this order (module: what it holds):
+A pipeline of stages over one typed document state (:class:`.state.DocState`): each stage is a
+plain function ``f(st)`` declared with :func:`.registry.stage` together with the state fields it
+``requires`` and ``assigns``; :data:`.stages.PIPELINE` gives the order, which importing
+:mod:`.stages` checks (``kg.relations.stages.describe()`` prints it).  Every span inside the
+state is a view offset (:func:`.state.to_doc` / :func:`.state.to_view` cross the edge).
+Modules (stages in brackets):
 
-* :mod:`.base` -- shared character classes and constants, ``city_names``,
-  ``place_extension``, ``_trim_mention``, the line-joined text view ``_View``, ``_Chain``, and
-  ``ExtractorBase``: the state, the clean-up of the NER mentions (cut spans, agency verbs,
-  city names, party prefixes), evidence / mention / fact helpers and the place tests;
-* :mod:`.people` -- bylines, post chains (with the organisation a title carries over), titles
-  after names, listed persons: Person mentions and ``holds_post``;
-* :mod:`.orgs` -- organisation grammar (short forms, prefix+body+suffix, the organisation part
-  of a chain element and its kind) and ``structure``: ``part_of`` / ``located_in``;
-* :mod:`.actions` -- action names (patterns, quotes, bare names in 牵头 sentences) and
-  ``leads_action`` (牵头 statements, co-leads, 分别, interview framing);
-* :mod:`.projects` -- project lists, enterprise lists (A、B等企业), named projects, projects
-  as a clause subject and the ``_brand*`` / ``_enterprises_in`` readers of the enterprise a
-  project item names;
-* :mod:`.clusters` -- cluster names, cluster sections (``in_cluster``) and text scoped to one
-  cluster (``cluster_scopes``: clauses, topics, questions, anaphors) with its members;
-* :mod:`.extractor` -- ``_Extractor`` itself: ``run`` (the stage order), ``collect_mentions``
-  (NER + rule-found mentions) and ``extract``.
+* :mod:`.state` -- ``DocState``, the offset maps, evidence / mention / fact helpers;
+* :mod:`.registry`, :mod:`.stages` -- the declarations, the order and ``extract``;
+* :mod:`.cleanup` (``prepare``) -- the view, the model mentions cleaned up, place names;
+* :mod:`.people` (``bylines``, ``titles_after_names``, ``listed_persons``) and :mod:`.posts`
+  (``post_chains``) -- Person mentions and ``holds_post``;
+* :mod:`.orgs` (``org_grammar``, ``nested_orgs``, ``structure``) -- organisation grammar,
+  ``part_of`` / ``located_in``;
+* :mod:`.actions` (``actions_grammar``, ``actions_bare``) and :mod:`.leads` (``leads``) --
+  action names and ``leads_action``;
+* :mod:`.projects` (``project_lists``, ``projects_before_verb``, ``enterprise_lists``,
+  ``written_heads``, ``named_projects``, ``subject_projects``) -- projects and enterprises;
+* :mod:`.clusters` (``clusters_grammar``), :mod:`.cluster_sections` (``in_cluster``),
+  :mod:`.cluster_scopes` (``cluster_scopes``) -- cluster names and ``in_cluster``;
+* :mod:`.mentions` (``collect_mentions``, ``unique_facts``) -- the output;
+* helpers without stages: :mod:`.places`, :mod:`.names`, :mod:`.items` (what a list item
+  names), :mod:`.cluster_members`; :mod:`.base` -- state-free text mechanics (constants,
+  ``_View``, ``city_names``, ``place_extension``, ``_trim_mention``).
 
 Beyond the sample genre, the grammar that carries leads_action / in_cluster (bare action
 names in 牵头 sentences, 「」 quotes, cluster-scoped clauses and sentences, enterprise lists
 and enterprises written in full inside a project name) lives in :mod:`.actions`,
-:mod:`.projects` and :mod:`.clusters`.
+:mod:`.projects`, :mod:`.items` and the cluster modules.
 """
 
 from __future__ import annotations
 
 from .base import _trim_mention, city_names, place_extension
-from .extractor import extract
+from .stages import extract
 
 __all__ = ["extract", "city_names", "place_extension", "_trim_mention"]

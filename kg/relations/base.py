@@ -1,38 +1,45 @@
-"""Shared pieces of the rule layer (see the package docstring for the stages).
-
-Grammar character classes and constants used by several stages, the module functions
-``city_names``, ``place_extension`` and ``_trim_mention``, the text view without in-word line
-breaks (``_View``), the post chain record (``_Chain``), and :class:`ExtractorBase`: the
-extractor's state, the clean-up of the NER mentions it starts from, the evidence / mention /
-fact helpers and the place tests every stage uses.
+"""Text mechanics of the rule layer, without any document state: the grammar's character
+classes and constants, the text view without in-word line breaks (``_View``, with its maps to
+and from ``doc.text``), the post chain record (``_Chain``), the clean-up of one model span
+(``_split_mention``, ``_trim_mention``), ``removed_breaks``, ``city_names`` and
+``place_extension``.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
+
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..chars import HAN_CLASS, is_han
-from ..lexicon import Lexicon
-from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
+from ..model import Document, Mention
+
 
 _HAN = HAN_CLASS
+
+
 # characters that end a name / clause for the grammar (ASCII forms after NFKC included)
 _HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
+
+
 # function words that never occur inside a project / cluster / action name
 _NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
 
 
 _is_han = is_han
 
+
 # prepositions / verbs that can stand right before a place name
 _PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
          "主持", "举行", "支持", "推动", "建设", "打造", "全力", "助力", "服务", "落户", "签约",
          "推进", "加快", "实施", "促进", "全面", "深化", "提升", "开展", "组织", "各级", "全体")
+
+
 _PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及对为副正任兼")
+
+
 _FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
 
 
@@ -44,6 +51,8 @@ _OWNED_PROJECT = re.compile(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司
 # the units of a written date and the digits before them ("2026年", "三月"): a date is no part of
 # a name that follows it
 _DATE_UNITS = set("年月日号")
+
+
 _DIGITS = set("0123456789０１２３４５６７８９〇零一二三四五六七八九十")
 
 
@@ -129,6 +138,8 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
 # characters that may not stand between a place ("X市") and a cut organisation span for the
 # span to be extended back to the place ("芜湖市经|济和信息化局" is extended, "X市的|Y局" is not)
 _GAP_FUNC = set("的和与在由及对向被把了是为从同跟将等并或")
+
+
 _ADMIN_END = "市省区县盟旗州"
 
 
@@ -170,12 +181,16 @@ _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 # characters that end a name: a Place or Person span running over one of them ("莫斯科”货运航线",
 # "秦皇岛)—呼和浩特") holds the end of one name and what follows it
 _NAME_ENDS = set("”’」』—")
+
+
 _CLOSING_QUOTES = set("”’」』")
 
 
 # list markers and web-page brackets that open a line, never a name ("· A有限公司X项目",
 # "【X区】…", "▲X产业集群"); an opening bracket closed inside the span is kept
 _LEAD_MARKS = set("·•・●○◎▲△■□◆◇★☆▶►▷※*#＊")
+
+
 _LEAD_OPEN = {"【": "】", "[": "]", "〔": "〕", "［": "］"}
 
 
@@ -343,354 +358,3 @@ class _View:
             p = self.map[start] if start < len(self.map) else (self.map[-1] + 1 if self.map else 0)
             return p, p
         return self.map[start], self.map[end - 1] + 1
-
-
-class ExtractorBase:
-    """State of one document's extraction and the helpers every stage uses.
-
-    ``__init__`` cleans up the NER mentions (cut spans, agency verbs, city names, party prefixes)
-    and maps them to view coordinates; the stage mixins (people, orgs, actions, projects,
-    clusters) add to ``persons`` / ``orgs`` / ``actions`` / ``projects`` / ``enterprises`` /
-    ``clusters`` and ``facts``."""
-
-    def __init__(self, doc: Document, mentions: list[Mention], lex: Lexicon):
-        self.doc = doc
-        self.lex = lex
-        self._gazetteer: set[str] | None = None
-        self._sentence_finder = None       # see _sentence_at
-        self._ner_longest: dict | None = None     # see _ner_at
-        media = self.lex.word_tuple("persons", "media_self")
-        self.v = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
-            "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
-            if media else None)
-        self.t = self.v.text
-        # view offsets where the original had a line break that ingest already removed
-        off, orig = doc.offsets, doc.original
-        self.orig_breaks: list[int] = []
-        if off and len(off) == len(doc.text) + 1:
-            mp = self.v.map
-            self.orig_breaks = [j for j in range(1, len(mp))
-                                if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
-        self.ner = [part for m in self._cut_at_cells(mentions) for part in _split_mention(m, doc)]
-        self.ner = self._cut_trailing_posts(self._cut_agency_verbs(self.ner))
-        self.ner = self._join_party_prefix(self._extend_to_places(self.ner))
-        self.mentions: list[Mention] = []
-        self.facts: list[Fact] = []
-        # NER mentions in view coordinates, by type
-        self.ner_v: list[tuple[int, int, str, str | None, str]] = []
-        for m in self.ner:
-            s, e = self.v.inv[m.start], self.v.inv[m.end]
-            if e > s:
-                self.ner_v.append((s, e, m.type, m.subtype, self.t[s:e]))
-        self.places = self._place_names()
-        self.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
-            "|".join(re.escape(t) for t in sorted(lex.posts, key=lambda x: -len(x)))))
-        self.persons: dict[tuple[int, int], str] = {}        # view span -> source
-        self.person_names: set[str] = set()
-        self.actions: dict[tuple[int, int], str] = {}        # view span -> canonical text
-        self.projects: dict[tuple[int, int], str] = {}
-        self.project_owned: set[tuple[int, int]] = set()     # projects written after their company
-        self.enterprises: dict[tuple[int, int], str] = {}
-        self.orgs: dict[tuple[int, int], tuple[str, str | None]] = {}
-        self.clusters: dict[tuple[int, int], str] = {}
-        self.chains: list[_Chain] = []
-
-    def _cell_bounds(self) -> set[int]:
-        """Offsets j of doc.text where a table cell ends in the original: a tab between
-        doc.text[j-1] and doc.text[j], or a line break next to a tab-separated line (a table row)
-        -- ingest keeps neither."""
-        doc = self.doc
-        off, orig = doc.offsets, doc.original
-        if not off or len(off) != len(doc.text) + 1 or "\t" not in orig:
-            return set()
-        out = set()
-        for j in range(1, len(doc.text)):
-            gap = orig[off[j - 1] + 1:off[j]]
-            if "\t" in gap or orig[off[j - 1]:off[j - 1] + 1] == "\t":
-                out.add(j)
-                out.add(j - 1)
-            elif "\n" in gap:
-                a = orig.rfind("\n", 0, off[j - 1]) + 1
-                b = orig.find("\n", off[j])
-                if "\t" in orig[a:off[j - 1]] or "\t" in orig[off[j]:b if b >= 0 else len(orig)]:
-                    out.add(j)
-        return out
-
-    def _cut_at_cells(self, mentions: list[Mention]) -> list[Mention]:
-        """An NER span over table cells ("A项目 B有限公司 X产业集群" of a tab-separated row that
-        ingest joined) keeps only the cells that look like a name of its type: an organisation
-        suffix, a place suffix or gazetteer place, a person name of 2-4 characters."""
-        bounds = self._cell_bounds()
-        if not bounds:
-            return mentions
-        out = []
-        for m in mentions:
-            cuts = sorted(j for j in bounds if m.start < j < m.end)
-            if not cuts:
-                out.append(m)
-                continue
-            for a, b in zip([m.start] + cuts, cuts + [m.end]):
-                part = self.doc.text[a:b].strip()
-                if len(part) < 2 or not any(_is_han(c) for c in part):
-                    continue
-                if m.type == "Organization":
-                    ok = self.lex.ends_with_org_suffix(part)
-                elif m.type == "Place":
-                    ok = part in self._lex_places() or self._has_place_suffix(part)
-                else:
-                    ok = 2 <= len(part) <= 4 and all(_is_han(c) for c in part)
-                if ok:
-                    out.append(_respan(m, a, a + len(part), part))
-        return out
-
-    def _cut_agency_verbs(self, mentions: list[Mention]) -> list[Mention]:
-        """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
-        (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
-        place follows it."""
-        verbs = sorted(self.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
-        gaz = tuple(self.lex.words("places", "province") + self.lex.words("places", "city")
-                    + self.lex.words("places", "name"))
-        out = []
-        for m in mentions:
-            if m.type == "Organization":
-                v = next((w for w in verbs if m.text.startswith(w)), None)
-                rest = m.text[len(v):] if v else ""
-                if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
-                    m = _respan(m, m.start + len(v), m.end, rest)
-            out.append(m)
-        return out
-
-    def _cut_trailing_posts(self, mentions: list[Mention]) -> list[Mention]:
-        """"泉州市委常委" tagged as one organisation: a post title (posts.tsv) that ends an
-        organisation span after a complete organisation name is the post, not part of the
-        name (泉州市委 | 常委)."""
-        out = []
-        for m in mentions:
-            k = self._post_tail(m.text) if m.type == "Organization" else 0
-            if k:
-                m = _respan(m, m.start, m.end - k, m.text[:-k])
-            out.append(m)
-        return out
-
-    def _post_tail(self, name: str) -> int:
-        """Length of a post title (posts.tsv, 2+ characters) ending ``name`` after a complete
-        organisation name of 3+ characters ("泉州市委常委" -> 2); 0 when there is none."""
-        t = self.lex.post_suffix(name)
-        if t and len(t) >= 2 and len(name) - len(t) >= 3 and self.lex.ends_with_org_suffix(name[:-len(t)]):
-            return len(t)
-        return 0
-
-    def _extend_to_places(self, mentions: list[Mention]) -> list[Mention]:
-        """An organisation/place span that starts inside a city name ("浩特市教育局" in
-        "呼和浩特市教育局") is extended to the start of the name."""
-        text = self.doc.text
-        names = set(self.lex.words("places", "city")) | set(self.lex.words("places", "province")) \
-            | set(self.lex.words("places", "name"))
-        counts, _ = city_names(text, prefixes=self.lex.words("places", "city_prefix"),
-                                not_city=self.lex.words("places", "not_city"),
-                                breaks=removed_breaks(self.doc))
-        names |= {c[:-1] for c in counts if len(c) >= 3}
-        names = {n for n in names if len(n) >= 2}
-        if not names:
-            return self._trim_person_adverbs(mentions)
-        # (speed) only the names written in text can match; the alternation keeps their order
-        in_text = [n for n in sorted(names, key=len, reverse=True) if n in text]
-        rx = re.compile("|".join(re.escape(n) for n in in_text)) if in_text else None
-        spans = [(m.start(), m.end()) for m in rx.finditer(text)] if rx is not None else []
-        admin = tuple(self.lex.words("places", "suffix"))
-
-        def is_place(x: str) -> bool:
-            return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
-                or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
-
-        # (speed) spans are sorted and do not overlap: only the last one starting before
-        # m.start can hold it
-        span_starts = [a for a, _b in spans]
-        out = []
-        for m in mentions:
-            if m.type in ("Organization", "Place"):
-                i = bisect.bisect_left(span_starts, m.start) - 1
-                if i >= 0 and m.start < spans[i][1]:
-                    a = spans[i][0]
-                    m = _respan(m, a, m.end, text[a:m.end])
-            if m.type == "Organization":
-                # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
-                line = text.rfind("\n", 0, m.start) + 1
-                a = place_extension(text, m.start, max(line, m.start - 12), is_place)
-                if a < m.start and self.lex.ends_with_org_suffix(m.text):
-                    m = _respan(m, a, m.end, text[a:m.end])
-            out.append(m)
-        return self._trim_person_adverbs(out)
-
-    def _trim_person_adverbs(self, mentions: list[Mention]) -> list[Mention]:
-        """A model person span that swallowed the adverb after the name ("陆明也" in
-        "陆明也表示") ends before the adverb; one that swallowed a follower verb ("李强说") ends
-        before it when the name alone is tagged elsewhere in the document, and one that lost its
-        first character to the word before it ("落实|习近平" tagged 近平) takes the longer name
-        the document tags elsewhere."""
-        text = self.doc.text
-        advs = self.lex.words("persons", "adverb")
-        followers = self.lex.words("persons", "follower")
-        names = {m.text for m in mentions if m.type == "Person"}
-        out = []
-        for m in mentions:
-            if m.type == "Person":
-                for a in advs:
-                    if m.text.endswith(a) and len(m.text) - len(a) >= 2 \
-                            and self._adverb_cut(text[m.end - len(a):m.end + 4]):
-                        m = _respan(m, m.start, m.end - len(a), m.text[:-len(a)])
-                        break
-                else:
-                    # "李强说，": a reporting verb swallowed by a name the document tags alone too
-                    f = next((f for f in followers if m.text.endswith(f) and m.text[:-len(f)] in names
-                              and len(m.text) - len(f) >= 2), None)
-                    if f:
-                        m = _respan(m, m.start, m.end - len(f), m.text[:-len(f)])
-                    # "落实习近平" tagged 近平: the surname went to the word before it (实习);
-                    # the name the document tags elsewhere is the longer one
-                    k = next((k for k in (1, 2) if m.start >= k and text[m.start - k:m.end] in names), 0)
-                    if k:
-                        m = _respan(m, m.start - k, m.end, text[m.start - k:m.end])
-            out.append(m)
-        return out
-
-    def _join_party_prefix(self, mentions: list[Mention]) -> list[Mention]:
-        """"中国共产党" + "呼和浩特市第十三届委员会": an organ written right after a party prefix
-        (places.tsv ``city_prefix``) is one party organisation with it; the prefix alone is
-        not a separate mention there."""
-        text = self.doc.text
-        prefixes = sorted(self.lex.words("places", "city_prefix"), key=len, reverse=True)
-        joined: list[Mention] = []
-        absorbed: set[tuple[int, int]] = set()
-        for m in mentions:
-            if m.type == "Organization" and m.text.endswith(("委员会", "委")):
-                pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
-                if pre and not m.text.startswith(prefixes[0][:1]):
-                    a = m.start - len(pre)
-                    absorbed.add((a, m.start))
-                    m = replace(m, start=a, text=text[a:m.end], subtype="party")
-            joined.append(m)
-        return [m for m in joined if (m.start, m.end) not in absorbed]
-
-    def _place_names(self) -> set[str]:
-        names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
-        for c in self.lex.words("places", "city"):
-            names.add(c)
-            if not c.endswith("盟"):
-                names.add(c + "市")
-        for s, e, typ, _sub, text in self.ner_v:
-            if typ == "Place":
-                names.add(text)
-        # cities written in this document ("包头市" and "包头")
-        counts, _strong = city_names(self.t, prefixes=self.lex.words("places", "city_prefix"),
-                                     not_city=self.lex.words("places", "not_city"),
-                                     breaks=self.orig_breaks)
-        for c in counts:
-            names.add(c)
-            names.add(c[:-1])
-        return names
-
-    def _is_place(self, text: str) -> bool:
-        if not text:
-            return False
-        if text in self.places:
-            return True
-        return self._has_place_suffix(text)
-
-    def _is_place_by_form(self, text: str) -> bool:
-        """A place by the gazetteer or by an administrative suffix -- not merely because the model
-        tagged it so (it tags some brands written like places, e.g. X家居 in a list of enterprises)."""
-        return bool(text) and (text in self._lex_places() or self._has_place_suffix(text))
-
-    def _has_place_suffix(self, text: str) -> bool:
-        for s in self.lex.words("places", "suffix"):
-            if text.endswith(s) and 2 <= len(text) - len(s) + 1 and len(text) <= 8:
-                body = text[: -len(s)]
-                if len(body) >= 1 and all(_is_han(c) for c in body) \
-                        and not self.lex.ends_with_org_suffix(body):
-                    if len(s) == 1 and len(body) < 1:
-                        return False
-                    return True
-        return False
-
-    def _ner_spans(self, typ: str) -> set[tuple[int, int]]:
-        # (speed) once per document and type (ner_v is fixed after __init__); read-only
-        cache = self.__dict__.setdefault("_ner_spans_by_type", {})
-        if typ not in cache:
-            cache[typ] = {(s, e) for s, e, t, _sub, _x in self.ner_v if t == typ}
-        return cache[typ]
-
-    def _places_by_first(self) -> dict[str, list[str]]:
-        """(speed) places of 2+ characters by first character, once per document."""
-        by = self.__dict__.get("_places_first")
-        if by is None:
-            by = self._places_first = {}
-            for p in self.places:
-                if len(p) >= 2:
-                    by.setdefault(p[0], []).append(p)
-        return by
-
-    def _sentence_at(self, pos: int):
-        """``self.doc.sentence_at(pos)`` (by bisection, :func:`kg.model.sentence_finder`)."""
-        if self._sentence_finder is None:
-            self._sentence_finder = sentence_finder(self.doc)
-        return self._sentence_finder(pos)
-
-    def _ner_at(self, start: int, typ: str) -> tuple[int, int] | None:
-        # (speed) the longest model span of each (start, type), once per document
-        if self._ner_longest is None:
-            self._ner_longest = {}
-            for s, e, t, _sub, _x in self.ner_v:
-                if e > self._ner_longest.get((s, t), (s, -1))[1]:
-                    self._ner_longest[(s, t)] = (s, e)
-        return self._ner_longest.get((start, typ))
-
-    def _evidence(self, vstart: int, vend: int) -> Evidence:
-        s, e = self.v.to_doc(vstart, vend)
-        sent = self._sentence_at(s) or self._sentence_at(max(0, e - 1))
-        if sent is None:
-            return Evidence(self.doc.id, -1, s, e, self.doc.text[s:e])
-        return Evidence(self.doc.id, sent.index, s, e, sent.text)
-
-    def _mention(self, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
-                 score: float = 0.9, text: str | None = None) -> None:
-        s, e = self.v.to_doc(vstart, vend)
-        sent = self._sentence_at(s)
-        self.mentions.append(Mention(self.doc.id, sent.index if sent else -1, s, e,
-                                     text if text is not None else self.doc.text[s:e],
-                                     typ, subtype, source, score))
-
-    def _fact(self, relation: str, args: dict[str, Arg], span: tuple[int, int], extractor: str,
-              confidence: float) -> None:
-        self.facts.append(Fact(relation, args, self._evidence(*span), extractor, confidence))
-
-    def _adverb_cut(self, rest: str) -> str | None:
-        """The adverb ``rest`` starts with when a verb (a follower word), another adverb or
-        punctuation follows it ("也表示", "随后指出"); None otherwise."""
-        followers = self.lex.words("persons", "follower")
-        advs = self.lex.words("persons", "adverb")
-        for a in advs:
-            if rest.startswith(a):
-                after = rest[len(a):]
-                if not after or not _is_han(after[0]) or any(after.startswith(f) for f in followers) \
-                        or any(after.startswith(b) for b in advs) \
-                        or any(after.startswith(v) for v in self.lex.words("persons", "adverb_verb")):
-                    return a
-        return None
-
-    @staticmethod
-    def _bare(name: str) -> str:
-        return re.sub("[“”‘’\"「」]", "", name)
-
-    def _strip_quotes(self, name: str) -> str:
-        return re.sub("[“”‘’\"「」『』]", "", name)
-
-    def _lex_places(self) -> set[str]:
-        """Places of the gazetteer (not the model's: it tags brands such as X兴 as places).
-        Built once per document: the list readers ask for it item by item."""
-        if self._gazetteer is None:
-            names = set(self.lex.words("places", "name")) | set(self.lex.words("places", "province"))
-            for c in self.lex.words("places", "city"):
-                names |= {c, c + "市"}
-            self._gazetteer = names
-        return self._gazetteer

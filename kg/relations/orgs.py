@@ -1,7 +1,8 @@
 """Organisations: the organisation part of a post-chain element and its kind, abbreviations,
-organisation short forms and the prefix+body+suffix grammar (``org_grammar``), and
-``structure``: ``part_of`` (organisation inside an organisation) and ``located_in``
-(organisation or project whose name starts with a place).
+organisation short forms and the prefix+body+suffix grammar (stage ``org_grammar``),
+organisations inside organisations (``nested_orgs``), and ``structure``: ``part_of``
+(organisation inside an organisation) and ``located_in`` (organisation or project whose name
+starts with a place).
 """
 
 from __future__ import annotations
@@ -10,13 +11,10 @@ import re
 
 from ..model import Arg
 from .base import _HAN, _HARD, _NAME_STOP, place_extension
-
-
-# function words that cannot be inside an organisation name in a post chain; the organisation
-# starts after the last of them ("记者采访了市发改委党组书记…")
-_ORG_CUTS = ("采访了", "专访", "采访", "访", "了", "的", "在", "是", "由", "对", "向", "被", "把",
-             "让", "据", "从", "经", "同", "与", "跟", "请", "会见", "看望", "陪同", "任", "兼任",
-             "的有", "还有", "包括")
+from .cleanup import _post_tail
+from .places import _is_place, _is_place_by_form, _places_by_first
+from .registry import stage
+from .state import DocState, add_fact
 
 
 def _find_all(text: str, word: str):
@@ -76,263 +74,271 @@ def _prefixed_matches(text: str, prefixes: list[str], rest: re.Pattern[str]):
             pos = i + 1
 
 
-class OrgsMixin:
-    """Organisation stage of :class:`kg.relations.extractor._Extractor` (uses the state and
-    helpers of :class:`kg.relations.base.ExtractorBase`)."""
+def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
+    """Left edge of the organisation part of a chain element [estart, tstart)."""
+    # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
+    # organisation starts on the chain's own line when that part is a placed organisation
+    for j in sorted(set(st.view.joins) | set(st.orig_breaks), reverse=True):
+        if estart < j < tstart:
+            part = st.text[j:tstart]
+            if len(part) >= 4 and st.lex.ends_with_org_suffix(part) \
+                    and any(_is_place(st, part[:k]) for k in range(2, min(len(part) - 1, 8))):
+                estart = j
+            # "登录 | 注册" + a line "区委书记…": a whole abbreviation opening the chain's
+            # line is no continuation of a word that is no place
+            elif _abbr_match(st, part) and not _is_place_by_form(st, st.text[estart:j]):
+                estart = j
+            break
+    seg = st.text[estart:tstart]
+    cut = 0
+    for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
+        i = seg.rfind(w)
+        while i >= 0:
+            end = i + len(w)
+            # "访" inside 信访局 is part of a name
+            if w == "访" and seg[end:end + 1] == "局":
+                i = seg.rfind(w, 0, i)
+                continue
+            # "X经开区党工委", "X经济技术开发区管委会": 经 opens a zone's name
+            if w == "经" and re.match(r"开区|济(?:技术)?开发区|济区", seg[end:]):
+                i = seg.rfind(w, 0, i)
+                continue
+            cut = max(cut, end)
+            break
+    # "…在赣州市召开 / 本报记者 X": the byline's organisation is the paper itself, never the
+    # headline joined before it
+    for w in st.lex.words("persons", "media_self"):
+        i = seg.rfind(w)
+        if i > 0:
+            return estart + i
+    if cut:
+        # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
+        ext = place_extension(st.text, estart + cut, estart, (lambda x_: _is_place(st, x_)))
+        # ... but an interview verb before that place is none of it ("——访X市大数据局",
+        # "专访了X市…局")
+        if ext < estart + cut:
+            region = st.text[ext:estart + cut]
+            ends = [region.rfind(w) + len(w) for w in ("访", "了") if region.rfind(w) >= 0]
+            if ends:
+                ext += max(ends)
+        return ext
+    return estart + cut
 
-    def _org_part_start(self, estart: int, tstart: int) -> int:
-        """Left edge of the organisation part of a chain element [estart, tstart)."""
-        # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
-        # organisation starts on the chain's own line when that part is a placed organisation
-        for j in sorted(set(self.v.joins) | set(self.orig_breaks), reverse=True):
-            if estart < j < tstart:
-                part = self.t[j:tstart]
-                if len(part) >= 4 and self.lex.ends_with_org_suffix(part) \
-                        and any(self._is_place(part[:k]) for k in range(2, min(len(part) - 1, 8))):
-                    estart = j
-                # "登录 | 注册" + a line "区委书记…": a whole abbreviation opening the chain's
-                # line is no continuation of a word that is no place
-                elif self._abbr_match(part) and not self._is_place_by_form(self.t[estart:j]):
-                    estart = j
-                break
-        seg = self.t[estart:tstart]
-        cut = 0
-        for w in _ORG_CUTS:
-            i = seg.rfind(w)
-            while i >= 0:
-                end = i + len(w)
-                # "访" inside 信访局 is part of a name
-                if w == "访" and seg[end:end + 1] == "局":
-                    i = seg.rfind(w, 0, i)
-                    continue
-                # "X经开区党工委", "X经济技术开发区管委会": 经 opens a zone's name
-                if w == "经" and re.match(r"开区|济(?:技术)?开发区|济区", seg[end:]):
-                    i = seg.rfind(w, 0, i)
-                    continue
-                cut = max(cut, end)
-                break
-        # "…在赣州市召开 / 本报记者 X": the byline's organisation is the paper itself, never the
-        # headline joined before it
-        for w in self.lex.words("persons", "media_self"):
-            i = seg.rfind(w)
-            if i > 0:
-                return estart + i
-        if cut:
-            # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
-            ext = place_extension(self.t, estart + cut, estart, self._is_place)
-            # ... but an interview verb before that place is none of it ("——访X市大数据局",
-            # "专访了X市…局")
-            if ext < estart + cut:
-                region = self.t[ext:estart + cut]
-                ends = [region.rfind(w) + len(w) for w in ("访", "了") if region.rfind(w) >= 0]
-                if ends:
-                    ext += max(ends)
-            return ext
-        return estart + cut
 
-    def _classify_org(self, text: str) -> str:
-        """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
-        if not text or any(c in _HARD for c in text) or len(text) > 30:
-            return ""
-        if self.lex.ends_with_org_suffix(text) or self._abbr_match(text):
-            return "org"
-        if self._is_place(text):
-            return "place"
-        # (speed) the type of the first model organisation / place span of each text (3+
-        # characters), once per document
-        first_type = self.__dict__.get("_ner_first_type")
-        if first_type is None:
-            first_type = self._ner_first_type = {}
-            for s, e, typ, _sub, x in self.ner_v:
-                if typ in ("Organization", "Place") and len(x) >= 3:
-                    first_type.setdefault(x, typ)
-        typ = first_type.get(text)
-        if typ is not None:
-            return "org" if typ == "Organization" else "place"
-        # "<place>生态环境": a place followed by a department body without its suffix
-        for p in self._places_by_first().get(text[:1], ()):
-            if text.startswith(p) and len(text) - len(p) >= 2:
-                return "org"
-        m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
-        if m and len(text) - m.end() >= 2 and self._is_place(m.group(0)):
-            return "org"
+def _classify_org(st: DocState, text: str) -> str:
+    """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
+    if not text or any(c in _HARD for c in text) or len(text) > 30:
         return ""
+    if st.lex.ends_with_org_suffix(text) or _abbr_match(st, text):
+        return "org"
+    if _is_place(st, text):
+        return "place"
+    # (speed) the type of the first model organisation / place span of each text (3+
+    # characters), once per document
+    first_type = st.memo.get("_ner_first_type")
+    if first_type is None:
+        first_type = st.memo["_ner_first_type"] = {}
+        for s, e, typ, _sub, x in st.ner_v:
+            if typ in ("Organization", "Place") and len(x) >= 3:
+                first_type.setdefault(x, typ)
+    typ = first_type.get(text)
+    if typ is not None:
+        return "org" if typ == "Organization" else "place"
+    # "<place>生态环境": a place followed by a department body without its suffix
+    for p in _places_by_first(st).get(text[:1], ()):
+        if text.startswith(p) and len(text) - len(p) >= 2:
+            return "org"
+    m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
+    if m and len(text) - m.end() >= 2 and _is_place(st, m.group(0)):
+        return "org"
+    return ""
 
-    def _abbr_match(self, text: str) -> bool:
-        rxs = self.lex.cached("orgs.abbr_rx", lambda: {
-            a.short: re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$")
-            for a in self.lex.abbreviations if a.scope == "whole" and "{place}" in a.short})
-        for a in self.lex.abbreviations:
-            if a.scope == "whole":
-                if "{place}" in a.short:
-                    if rxs[a.short].match(text):
-                        return True
-                elif text == a.short:
+
+def _abbr_match(st: DocState, text: str) -> bool:
+    rxs = st.lex.cached("orgs.abbr_rx", lambda: {
+        a.short: re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"[{_HAN}]{{2,8}}") + "$")
+        for a in st.lex.abbreviations if a.scope == "whole" and "{place}" in a.short})
+    for a in st.lex.abbreviations:
+        if a.scope == "whole":
+            if "{place}" in a.short:
+                if rxs[a.short].match(text):
                     return True
-            elif text.endswith(a.short):
+            elif text == a.short:
                 return True
-        return False
+        elif text.endswith(a.short):
+            return True
+    return False
 
-    def org_grammar(self) -> None:
-        """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
-        t = self.t
-        whole = self.lex.cached("orgs.whole", lambda: [
-            a.short for a in self.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
-        body = self.lex.cached("orgs.body", lambda: sorted(
-            (a.short for a in self.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
-        prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
-        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
-        # (speed) only the words written in t can match: the alternations keep their order, and
-        # one with no word left matches nothing (its regex is not run)
-        places_in_t = [p for p in places if p in t]
-        pre = places_in_t + [p for p in prefixes if p in t]
-        pre_rx = "|".join(re.escape(p) for p in pre)
-        body_rx = "|".join(re.escape(b) for b in body if b in t)
-        # body abbreviations after a prefix
-        if body and pre_rx and body_rx:
-            rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![员会])")
-            for m in rx.finditer(t):
-                if self._mid_word_prefix(m.start(), m.group(0), places):
-                    continue
-                self.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
-        # 市/区/县 + body + 局/委/办... (body without function words)
-        sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
-        # f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)" run by
-        # _prefixed_matches with the part after the prefix compiled once
-        rx = self.lex.cached("orgs.prefixed_body_rx", lambda: re.compile(
-            f"([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)"))
-        non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
-        for start, end, b in _prefixed_matches(t, pre, rx):
-            g0 = t[start:end]
-            if self._mid_word_prefix(start, g0, places):
-                continue
-            # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
-            if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
-                    or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
-                                                         "行动", "工程", "计划", "牵头", "、")):
-                continue
-            # "平顶山市委常委、": the organisation ends before the post title
-            k = self._post_tail(g0)
-            self.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
-        for w in self.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
-            if len(w) < 2 or w in ("国家", "中国", "我国"):
-                continue
-            for i in _find_all(t, w):
-                # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
-                self.orgs.setdefault((i, i + len(w)), (w, None))
-        # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
-        labels = self.lex.word_tuple("persons", "source_label")
-        if labels:
-            rx = self.lex.cached("orgs.source_label_rx", lambda: re.compile(
-                rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
-                rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)"))
-            for m in rx.finditer(t):
-                if self.lex.ends_with_org_suffix(m.group(1)):
-                    self.orgs.setdefault((m.start(1), m.end(1)),
-                                         (m.group(1), self.lex.org_subtype(m.group(1))))
-        # "<place>市委" / "<place>党委" / "<place>政府"
-        for a in self.lex.abbreviations:
-            if a.scope == "whole" and a.short.startswith("{place}"):
-                tail = a.short[len("{place}"):]
-                starts = _starts_before(t, tail, places_in_t) if tail else \
-                    {p: list(_find_all(t, p)) for p in places_in_t}
-                for p in places_in_t:
-                    w = p + tail
-                    end = -1
-                    for i in starts.get(p, ()):      # = _find_all(t, w)
-                        if i >= end:
-                            self.orgs.setdefault((i, i + len(w)), (w, None))
-                            end = i + len(w)
 
-    def _mid_word_prefix(self, start: int, text: str, places: list[str]) -> bool:
-        """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
-        organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
-        # (speed) places by first character, once per list
-        grouped = self.__dict__.get("_mid_word_places")
-        if grouped is None or grouped[0] is not places:
-            by: dict[str, list[str]] = {}
-            for p in places:
-                by.setdefault(p[:1], []).append(p)
-            grouped = self._mid_word_places = (places, by)
-        if any(text.startswith(p) for p in grouped[1].get(text[:1], ())) or start == 0:
-            return False
-        # a model organisation / place span runs over the prefix from the left
-        # (speed: the offsets strictly inside such spans, once per document)
-        inside = self.__dict__.get("_ner_org_place_inside")
-        if inside is None:
-            inside = self._ner_org_place_inside = {
-                i for a, b, typ, _sub, _x in self.ner_v if typ in ("Organization", "Place")
-                for i in range(a + 1, b)}
-        return start in inside
-
-    # ------------------------------------------------------------------ part_of / located_in
-    def nested_orgs(self) -> None:
-        """An organisation named at the start of a longer one is an organisation too
-        ("内蒙古医科大学附属X医院" -> 内蒙古医科大学, "X自治区人民政府新闻办公室" -> X自治区人民政府):
-        the longest proper prefix of 4+ characters that ends in an organisation suffix of 2+
-        characters, where that suffix is not the start of a longer one running past the cut
-        (委员|会), and not an earlier form of the same company (X实业|集团股份有限公司).
-        ``structure`` then links the two by part_of."""
-        sufs = [(x, sub) for x, sub, _ in self.lex.org_suffixes if len(x) >= 2]
-        spans = {(a, b): x for (a, b), (x, _sub) in self.orgs.items()}
-        for a, b, typ, _sub, x in self.ner_v:
-            if typ == "Organization":
-                spans.setdefault((a, b), x)
-        for (a, b), x in sorted(spans.items()):
-            if any(c in _HARD for c in x):
+@stage(requires=("text", "ner_v", "places"),
+       assigns=("orgs",))
+def org_grammar(st: DocState) -> None:
+    """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
+    t = st.text
+    whole = st.lex.cached("orgs.whole", lambda: [
+        a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
+    body = st.lex.cached("orgs.body", lambda: sorted(
+        (a.short for a in st.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
+    prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
+    places = sorted((p for p in st.places if len(p) >= 2), key=len, reverse=True)
+    # (speed) only the words written in t can match: the alternations keep their order, and
+    # one with no word left matches nothing (its regex is not run)
+    places_in_t = [p for p in places if p in t]
+    pre = places_in_t + [p for p in prefixes if p in t]
+    pre_rx = "|".join(re.escape(p) for p in pre)
+    body_rx = "|".join(re.escape(b) for b in body if b in t)
+    # body abbreviations after a prefix
+    if body and pre_rx and body_rx:
+        rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![员会])")
+        for m in rx.finditer(t):
+            if _mid_word_prefix(st, m.start(), m.group(0), places):
                 continue
-            for k in range(len(x) - 2, 3, -1):
-                y = x[:k]
-                suf = next((s_ for s_ in sufs if y.endswith(s_[0])), None)
-                # a suffix running across the cut (委员|会, 办|公室) makes no cut
-                if suf is None or any(x.startswith(w, i) for w, _ in sufs
-                                      for i in range(max(0, k - len(w) + 1), k)):
-                    continue
-                if suf[1] == "enterprise" and self.lex.org_subtype(x) == "enterprise" \
-                        and not re.search("分公司|分行|支行|子公司", x[k:]):
-                    break
-                self.orgs.setdefault((a, a + k), (y, suf[1]))
-                break
+            st.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+    # 市/区/县 + body + 局/委/办... (body without function words)
+    sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
+    # f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)" run by
+    # _prefixed_matches with the part after the prefix compiled once
+    rx = st.lex.cached("orgs.prefixed_body_rx", lambda: re.compile(
+        f"([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)"))
+    non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
+    for start, end, b in _prefixed_matches(t, pre, rx):
+        g0 = t[start:end]
+        if _mid_word_prefix(st, start, g0, places):
+            continue
+        # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
+        if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
+                or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
+                                                     "行动", "工程", "计划", "牵头", "、")):
+            continue
+        # "平顶山市委常委、": the organisation ends before the post title
+        k = _post_tail(st, g0)
+        st.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
+    for w in st.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
+        if len(w) < 2 or w in ("国家", "中国", "我国"):
+            continue
+        for i in _find_all(t, w):
+            # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
+            st.orgs.setdefault((i, i + len(w)), (w, None))
+    # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
+    labels = st.lex.word_tuple("persons", "source_label")
+    if labels:
+        rx = st.lex.cached("orgs.source_label_rx", lambda: re.compile(
+            rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
+            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)"))
+        for m in rx.finditer(t):
+            if st.lex.ends_with_org_suffix(m.group(1)):
+                st.orgs.setdefault((m.start(1), m.end(1)),
+                                     (m.group(1), st.lex.org_subtype(m.group(1))))
+    # "<place>市委" / "<place>党委" / "<place>政府"
+    for a in st.lex.abbreviations:
+        if a.scope == "whole" and a.short.startswith("{place}"):
+            tail = a.short[len("{place}"):]
+            starts = _starts_before(t, tail, places_in_t) if tail else \
+                {p: list(_find_all(t, p)) for p in places_in_t}
+            for p in places_in_t:
+                w = p + tail
+                end = -1
+                for i in starts.get(p, ()):      # = _find_all(t, w)
+                    if i >= end:
+                        st.orgs.setdefault((i, i + len(w)), (w, None))
+                        end = i + len(w)
 
-    def structure(self) -> None:
-        orgs = {}
-        for (a, b), (x, sub) in self.orgs.items():
-            orgs[(a, b)] = x
-        for a, b, typ, _sub, x in self.ner_v:
-            if typ == "Organization":
-                orgs.setdefault((a, b), x)
-        orgs = {k: x for k, x in orgs.items() if not self.lex.post_suffix(x)}
-        names = set(orgs.values())
-        # (speed) y must start x: the names by first character, each group in names' order
-        names_by_first: dict[str, list[str]] = {}
-        for y in names:
-            names_by_first.setdefault(y[:1], []).append(y)
-        done = set()
-        for (a, b), x in sorted(orgs.items()):
-            for y in names_by_first.get(x[:1], ()):
-                if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
-                        and self.lex.ends_with_org_suffix(y) and self.lex.ends_with_org_suffix(x) \
-                        and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
-                    if self.lex.org_subtype(x) == "enterprise":
-                        continue
-                    done.add((x, y))
-                    self._fact("part_of", {"part": Arg(x, "Organization", self.lex.org_subtype(x)),
-                                           "whole": Arg(y, "Organization", self.lex.org_subtype(y))},
-                               (a, b), "name_prefix", 0.7)
-        places = sorted((p for p in self.places if len(p) >= 2), key=len, reverse=True)
-        seen = set()
-        items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
-                [(s, e, x, "Project") for (s, e), x in self.projects.items()]
-        places_by_first: dict[str, list[str]] = {}
+
+def _mid_word_prefix(st: DocState, start: int, text: str, places: list[str]) -> bool:
+    """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
+    organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
+    # (speed) places by first character, once per list
+    grouped = st.memo.get("_mid_word_places")
+    if grouped is None or grouped[0] is not places:
+        by: dict[str, list[str]] = {}
         for p in places:
-            places_by_first.setdefault(p[0], []).append(p)
-        for s, e, x, typ in items:
-            for p in places_by_first.get(x[:1], ()):
-                if x.startswith(p) and len(x) > len(p) + 1 and (x, p) not in seen:
-                    if not self._is_place(p):
-                        continue
-                    seen.add((x, p))
-                    sub = self.lex.org_subtype(x) if typ == "Organization" else None
-                    self._fact("located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
-                               (s, e), "name_prefix", 0.7)
-                    break
+            by.setdefault(p[:1], []).append(p)
+        grouped = st.memo["_mid_word_places"] = (places, by)
+    if any(text.startswith(p) for p in grouped[1].get(text[:1], ())) or start == 0:
+        return False
+    # a model organisation / place span runs over the prefix from the left
+    # (speed: the offsets strictly inside such spans, once per document)
+    inside = st.memo.get("_ner_org_place_inside")
+    if inside is None:
+        inside = st.memo["_ner_org_place_inside"] = {
+            i for a, b, typ, _sub, _x in st.ner_v if typ in ("Organization", "Place")
+            for i in range(a + 1, b)}
+    return start in inside
+
+
+# ------------------------------------------------------------------ part_of / located_in
+@stage(requires=("ner_v", "orgs"),
+       assigns=("orgs",))
+def nested_orgs(st: DocState) -> None:
+    """An organisation named at the start of a longer one is an organisation too
+    ("内蒙古医科大学附属X医院" -> 内蒙古医科大学, "X自治区人民政府新闻办公室" -> X自治区人民政府):
+    the longest proper prefix of 4+ characters that ends in an organisation suffix of 2+
+    characters, where that suffix is not the start of a longer one running past the cut
+    (委员|会), and not an earlier form of the same company (X实业|集团股份有限公司).
+    ``structure`` then links the two by part_of."""
+    sufs = [(x, sub) for x, sub, _ in st.lex.org_suffixes if len(x) >= 2]
+    spans = {(a, b): x for (a, b), (x, _sub) in st.orgs.items()}
+    for a, b, typ, _sub, x in st.ner_v:
+        if typ == "Organization":
+            spans.setdefault((a, b), x)
+    for (a, b), x in sorted(spans.items()):
+        if any(c in _HARD for c in x):
+            continue
+        for k in range(len(x) - 2, 3, -1):
+            y = x[:k]
+            suf = next((s_ for s_ in sufs if y.endswith(s_[0])), None)
+            # a suffix running across the cut (委员|会, 办|公室) makes no cut
+            if suf is None or any(x.startswith(w, i) for w, _ in sufs
+                                  for i in range(max(0, k - len(w) + 1), k)):
+                continue
+            if suf[1] == "enterprise" and st.lex.org_subtype(x) == "enterprise" \
+                    and not re.search("分公司|分行|支行|子公司", x[k:]):
+                break
+            st.orgs.setdefault((a, a + k), (y, suf[1]))
+            break
+
+
+@stage(requires=("view", "ner_v", "places", "orgs", "projects"),
+       assigns=("facts",))
+def structure(st: DocState) -> None:
+    orgs = {}
+    for (a, b), (x, sub) in st.orgs.items():
+        orgs[(a, b)] = x
+    for a, b, typ, _sub, x in st.ner_v:
+        if typ == "Organization":
+            orgs.setdefault((a, b), x)
+    orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
+    names = set(orgs.values())
+    # (speed) y must start x: the names by first character, each group in names' order
+    names_by_first: dict[str, list[str]] = {}
+    for y in names:
+        names_by_first.setdefault(y[:1], []).append(y)
+    done = set()
+    for (a, b), x in sorted(orgs.items()):
+        for y in names_by_first.get(x[:1], ()):
+            if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
+                    and st.lex.ends_with_org_suffix(y) and st.lex.ends_with_org_suffix(x) \
+                    and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
+                if st.lex.org_subtype(x) == "enterprise":
+                    continue
+                done.add((x, y))
+                add_fact(st, "part_of", {"part": Arg(x, "Organization", st.lex.org_subtype(x)),
+                                       "whole": Arg(y, "Organization", st.lex.org_subtype(y))},
+                           (a, b), "name_prefix", 0.7)
+    places = sorted((p for p in st.places if len(p) >= 2), key=len, reverse=True)
+    seen = set()
+    items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
+            [(s, e, x, "Project") for (s, e), x in st.projects.items()]
+    places_by_first: dict[str, list[str]] = {}
+    for p in places:
+        places_by_first.setdefault(p[0], []).append(p)
+    for s, e, x, typ in items:
+        for p in places_by_first.get(x[:1], ()):
+            if x.startswith(p) and len(x) > len(p) + 1 and (x, p) not in seen:
+                if not _is_place(st, p):
+                    continue
+                seen.add((x, p))
+                sub = st.lex.org_subtype(x) if typ == "Organization" else None
+                add_fact(st, "located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
+                           (s, e), "name_prefix", 0.7)
+                break

@@ -1,0 +1,255 @@
+"""The first stage, ``prepare``: the view the rules read, the model's mentions cleaned up
+(cells of a table row, agency verbs, trailing posts, city names cut in two, party prefixes,
+adverbs swallowed by a person name) and mapped to view offsets, and the document's place
+names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import replace
+
+from ..model import Mention
+from .base import (_ADMIN_END, _View, _is_han, _respan, _split_mention, city_names, place_extension,
+                   removed_breaks)
+from .names import _adverb_cut
+from .places import _has_place_suffix, _lex_places
+from .registry import stage
+from .state import DocState, to_view
+
+
+def _cell_bounds(st: DocState) -> set[int]:
+    """Offsets j of doc.text where a table cell ends in the original: a tab between
+    doc.text[j-1] and doc.text[j], or a line break next to a tab-separated line (a table row)
+    -- ingest keeps neither."""
+    doc = st.doc
+    off, orig = doc.offsets, doc.original
+    if not off or len(off) != len(doc.text) + 1 or "\t" not in orig:
+        return set()
+    out = set()
+    for j in range(1, len(doc.text)):
+        gap = orig[off[j - 1] + 1:off[j]]
+        if "\t" in gap or orig[off[j - 1]:off[j - 1] + 1] == "\t":
+            out.add(j)
+            out.add(j - 1)
+        elif "\n" in gap:
+            a = orig.rfind("\n", 0, off[j - 1]) + 1
+            b = orig.find("\n", off[j])
+            if "\t" in orig[a:off[j - 1]] or "\t" in orig[off[j]:b if b >= 0 else len(orig)]:
+                out.add(j)
+    return out
+
+
+def _cut_at_cells(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """An NER span over table cells ("A项目 B有限公司 X产业集群" of a tab-separated row that
+    ingest joined) keeps only the cells that look like a name of its type: an organisation
+    suffix, a place suffix or gazetteer place, a person name of 2-4 characters."""
+    bounds = _cell_bounds(st)
+    if not bounds:
+        return mentions
+    out = []
+    for m in mentions:
+        cuts = sorted(j for j in bounds if m.start < j < m.end)
+        if not cuts:
+            out.append(m)
+            continue
+        for a, b in zip([m.start] + cuts, cuts + [m.end]):
+            part = st.doc.text[a:b].strip()
+            if len(part) < 2 or not any(_is_han(c) for c in part):
+                continue
+            if m.type == "Organization":
+                ok = st.lex.ends_with_org_suffix(part)
+            elif m.type == "Place":
+                ok = part in _lex_places(st) or _has_place_suffix(st, part)
+            else:
+                ok = 2 <= len(part) <= 4 and all(_is_han(c) for c in part)
+            if ok:
+                out.append(_respan(m, a, a + len(part), part))
+    return out
+
+
+def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
+    (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
+    place follows it."""
+    verbs = sorted(st.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
+    gaz = tuple(st.lex.words("places", "province") + st.lex.words("places", "city")
+                + st.lex.words("places", "name"))
+    out = []
+    for m in mentions:
+        if m.type == "Organization":
+            v = next((w for w in verbs if m.text.startswith(w)), None)
+            rest = m.text[len(v):] if v else ""
+            if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
+                m = _respan(m, m.start + len(v), m.end, rest)
+        out.append(m)
+    return out
+
+
+def _cut_trailing_posts(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """"泉州市委常委" tagged as one organisation: a post title (posts.tsv) that ends an
+    organisation span after a complete organisation name is the post, not part of the
+    name (泉州市委 | 常委)."""
+    out = []
+    for m in mentions:
+        k = _post_tail(st, m.text) if m.type == "Organization" else 0
+        if k:
+            m = _respan(m, m.start, m.end - k, m.text[:-k])
+        out.append(m)
+    return out
+
+
+def _post_tail(st: DocState, name: str) -> int:
+    """Length of a post title (posts.tsv, 2+ characters) ending ``name`` after a complete
+    organisation name of 3+ characters ("泉州市委常委" -> 2); 0 when there is none."""
+    t = st.lex.post_suffix(name)
+    if t and len(t) >= 2 and len(name) - len(t) >= 3 and st.lex.ends_with_org_suffix(name[:-len(t)]):
+        return len(t)
+    return 0
+
+
+def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """An organisation/place span that starts inside a city name ("浩特市教育局" in
+    "呼和浩特市教育局") is extended to the start of the name."""
+    text = st.doc.text
+    names = set(st.lex.words("places", "city")) | set(st.lex.words("places", "province")) \
+        | set(st.lex.words("places", "name"))
+    counts, _ = city_names(text, prefixes=st.lex.words("places", "city_prefix"),
+                            not_city=st.lex.words("places", "not_city"),
+                            breaks=removed_breaks(st.doc))
+    names |= {c[:-1] for c in counts if len(c) >= 3}
+    names = {n for n in names if len(n) >= 2}
+    if not names:
+        return _trim_person_adverbs(st, mentions)
+    # (speed) only the names written in text can match; the alternation keeps their order
+    in_text = [n for n in sorted(names, key=len, reverse=True) if n in text]
+    rx = re.compile("|".join(re.escape(n) for n in in_text)) if in_text else None
+    spans = [(m.start(), m.end()) for m in rx.finditer(text)] if rx is not None else []
+    admin = tuple(st.lex.words("places", "suffix"))
+
+    def is_place(x: str) -> bool:
+        return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
+            or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
+
+    # (speed) spans are sorted and do not overlap: only the last one starting before
+    # m.start can hold it
+    span_starts = [a for a, _b in spans]
+    out = []
+    for m in mentions:
+        if m.type in ("Organization", "Place"):
+            i = bisect.bisect_left(span_starts, m.start) - 1
+            if i >= 0 and m.start < spans[i][1]:
+                a = spans[i][0]
+                m = _respan(m, a, m.end, text[a:m.end])
+        if m.type == "Organization":
+            # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
+            line = text.rfind("\n", 0, m.start) + 1
+            a = place_extension(text, m.start, max(line, m.start - 12), is_place)
+            if a < m.start and st.lex.ends_with_org_suffix(m.text):
+                m = _respan(m, a, m.end, text[a:m.end])
+        out.append(m)
+    return _trim_person_adverbs(st, out)
+
+
+def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """A model person span that swallowed the adverb after the name ("陆明也" in
+    "陆明也表示") ends before the adverb; one that swallowed a follower verb ("李强说") ends
+    before it when the name alone is tagged elsewhere in the document, and one that lost its
+    first character to the word before it ("落实|习近平" tagged 近平) takes the longer name
+    the document tags elsewhere."""
+    text = st.doc.text
+    advs = st.lex.words("persons", "adverb")
+    followers = st.lex.words("persons", "follower")
+    names = {m.text for m in mentions if m.type == "Person"}
+    out = []
+    for m in mentions:
+        if m.type == "Person":
+            for a in advs:
+                if m.text.endswith(a) and len(m.text) - len(a) >= 2 \
+                        and _adverb_cut(st, text[m.end - len(a):m.end + 4]):
+                    m = _respan(m, m.start, m.end - len(a), m.text[:-len(a)])
+                    break
+            else:
+                # "李强说，": a reporting verb swallowed by a name the document tags alone too
+                f = next((f for f in followers if m.text.endswith(f) and m.text[:-len(f)] in names
+                          and len(m.text) - len(f) >= 2), None)
+                if f:
+                    m = _respan(m, m.start, m.end - len(f), m.text[:-len(f)])
+                # "落实习近平" tagged 近平: the surname went to the word before it (实习);
+                # the name the document tags elsewhere is the longer one
+                k = next((k for k in (1, 2) if m.start >= k and text[m.start - k:m.end] in names), 0)
+                if k:
+                    m = _respan(m, m.start - k, m.end, text[m.start - k:m.end])
+        out.append(m)
+    return out
+
+
+def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """"中国共产党" + "呼和浩特市第十三届委员会": an organ written right after a party prefix
+    (places.tsv ``city_prefix``) is one party organisation with it; the prefix alone is
+    not a separate mention there."""
+    text = st.doc.text
+    prefixes = sorted(st.lex.words("places", "city_prefix"), key=len, reverse=True)
+    joined: list[Mention] = []
+    absorbed: set[tuple[int, int]] = set()
+    for m in mentions:
+        if m.type == "Organization" and m.text.endswith(("委员会", "委")):
+            pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
+            if pre and not m.text.startswith(prefixes[0][:1]):
+                a = m.start - len(pre)
+                absorbed.add((a, m.start))
+                m = replace(m, start=a, text=text[a:m.end], subtype="party")
+        joined.append(m)
+    return [m for m in joined if (m.start, m.end) not in absorbed]
+
+
+def _place_names(st: DocState) -> set[str]:
+    names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
+    for c in st.lex.words("places", "city"):
+        names.add(c)
+        if not c.endswith("盟"):
+            names.add(c + "市")
+    for s, e, typ, _sub, text in st.ner_v:
+        if typ == "Place":
+            names.add(text)
+    # cities written in this document ("包头市" and "包头")
+    counts, _strong = city_names(st.text, prefixes=st.lex.words("places", "city_prefix"),
+                                 not_city=st.lex.words("places", "not_city"),
+                                 breaks=st.orig_breaks)
+    for c in counts:
+        names.add(c)
+        names.add(c[:-1])
+    return names
+
+
+@stage(requires=(),
+       assigns=("view", "text", "orig_breaks", "ner", "ner_v", "places", "posts_rx"))
+def prepare(st: DocState) -> None:
+    """The view the rules read, the model mentions cleaned up (cut spans, agency verbs, city
+    names, party prefixes) and in view offsets, and the place names of the document."""
+    doc, lex = st.doc, st.lex
+    media = lex.word_tuple("persons", "media_self")
+    st.view = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
+        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
+        if media else None)
+    st.text = st.view.text
+    # view offsets where the original had a line break that ingest already removed
+    off, orig = doc.offsets, doc.original
+    st.orig_breaks = []
+    if off and len(off) == len(doc.text) + 1:
+        mp = st.view.map
+        st.orig_breaks = [j for j in range(1, len(mp))
+                          if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
+    ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc)]
+    ner = _cut_trailing_posts(st, _cut_agency_verbs(st, ner))
+    st.ner = _join_party_prefix(st, _extend_to_places(st, ner))
+    # model mentions in view coordinates
+    st.ner_v = []
+    for m in st.ner:
+        s, e = to_view(st, m.start, m.end)
+        if e > s:
+            st.ner_v.append((s, e, m.type, m.subtype, st.text[s:e]))
+    st.places = _place_names(st)
+    st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
+        "|".join(re.escape(t) for t in sorted(lex.posts, key=lambda x: -len(x)))))

@@ -1,0 +1,292 @@
+"""Cluster sections (stage ``in_cluster``): a heading sentence ending with one
+cluster; the project lists until the next heading or section mark are its members.  Also the
+cluster openers and list-line members that the scopes reuse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Arg
+from .base import _FUNC, _HAN, _NAME_STOP, _OWNED_PROJECT, _is_han
+from .clusters import _ENUM_NEXT
+from .items import _enterprises_in, _generic_project
+from .names import _bare
+from .places import _has_place_suffix, _is_place, _lex_places
+from .registry import stage
+from .state import DocState, add_fact
+
+
+@stage(requires=("view", "text", "ner_v", "places", "projects", "clusters", "lists"),
+       assigns=("projects", "list_heads", "facts"))
+def in_cluster(st: DocState) -> None:
+    """Cluster sections: a heading sentence ending with one cluster; the project lists
+    until the next heading or section mark are its members."""
+    lists = st.lists
+    t = st.text
+    heads = st.lex.words("clusters", "heading_verb")
+    marks = st.lex.patterns("clusters", "section_mark")
+    sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+[。！？!?]?", t)]
+    sections: list[tuple[int, int, tuple[int, int]]] = []
+    lead_in = tuple(st.lex.words("clusters", "lead_in"))
+    builds = st.lex.words("project_patterns", "build_verb")
+    st.list_heads = {}
+
+    def heading(ss: int, se: int) -> tuple[tuple[int, int], int] | None:
+        """(cluster span, section start) when the sentence opens a cluster section:
+        "全力推进以…的X产业集群。" or a first clause "X产业集群方面:" / "围绕X产业集群,"."""
+        text = t[ss:se]
+        lead = len(text) - len(text.lstrip())
+        stripped = re.sub(r"^[（(][一二三四五六七八九十0-9]+[）)]", "", text.strip())
+        off = ss + lead + (len(text.strip()) - len(stripped))
+        inside = sorted((a, b) for (a, b) in st.clusters if ss <= a and b <= se)
+        if not inside:
+            return None
+        # a line that is only a cluster name after a list marker or a numbering
+        # ("▲X产业集群", "一、X产业集群"): the list lines below it, up to the next prose
+        # sentence, are its section
+        bare_line = re.sub(r"^(?:[▲△■□◆◇●○★☆·•※]\s*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)])",
+                           "", text.strip())
+        if len(inside) == 1 and bare_line == t[inside[0][0]:inside[0][1]] \
+                and (ss == 0 or t[ss - 1] == "\n") and t[se:se + 1] in ("\n", ""):
+            end = se
+            while end < len(t):
+                nl = t.find("\n", end + 1)
+                line = t[end + 1:nl if nl >= 0 else len(t)].strip()
+                if not line:
+                    break
+                if line.endswith(("。", "！", "？")):
+                    # an item line that ingest joined with the prose after it
+                    if re.match(r"[·•●○■□◆◇★☆※▶►-]", line):
+                        end = nl if nl >= 0 else len(t)
+                    break
+                end = nl if nl >= 0 else len(t)
+            st.list_heads[inside[0]] = end
+            return inside[0], se
+        if any(stripped.startswith(h) for h in heads) and len(inside) == 1 \
+                and t[inside[0][1]:se].strip(" 。.!！") == "":
+            return inside[0], se
+        # a heading line joined with its body: "…产业集群建成投产A、B等项目"
+        if any(stripped.startswith(h) for h in heads) and \
+                re.match("|".join(re.escape(v) for v in builds), t[inside[0][1]:se]):
+            return inside[0], inside[0][1]
+        # first clause: [lead-in/heading verb] CLUSTER [方面] followed by , or :
+        a, b = inside[0]
+        pre = t[off:a]
+        if pre and not any(pre == w or pre.endswith(w) and len(pre) <= len(w) + 4
+                           for w in list(lead_in) + heads):
+            return None
+        m = re.match(r"(?:方面|领域)?[,，:：]", t[b:se])
+        if m:
+            return (a, b), b + m.end()
+        return None
+
+    for i, (ss, se) in enumerate(sents):
+        h = heading(ss, se)
+        if h is None:
+            continue
+        (a, b), start = h
+        name = _bare(st.clusters[(a, b)])
+        if re.match(r"^[一二三四五六七八九十两0-9]+[个大项]", name):
+            continue
+        # the section ends at the next heading / section mark
+        end = len(t)
+        for ss2, se2 in sents[i + 1:]:
+            if any(rx.search(t[ss2:se2]) for rx in marks) or heading(ss2, se2):
+                end = ss2
+                break
+        if (a, b) in st.list_heads:
+            end = min(end, st.list_heads[(a, b)] + 1)
+        # a first-clause opener ("X产业集群方面，") scopes its paragraph only
+        for oa, ob, ostart, oend in _cluster_openers(st):
+            if (oa, ob) == (a, b) and ostart == start:
+                end = min(end, oend)
+        if re.fullmatch(r"(?:方面|领域)?\s*[,，:：]", t[b:start]):
+            # "全力打造X产业集群，…": the rest of the paragraph
+            pm = re.compile(r"[。！？!?]\s*\n|\n\s*\n").search(t, start)
+            end = min(end, pm.start() + 1 if pm else len(t))
+        sections.append((start, end, (a, b)))
+    for s0, s1, cspan in sections:
+        cname = st.clusters[cspan]
+        if cspan in st.list_heads:
+            projects, enterprises = _list_line_members(st, s0, s1)
+            lists = lists + [(s0, projects, enterprises)]
+        for pos, projects, enterprises in lists:
+            if not (s0 <= pos < s1):
+                continue
+            for s, e, name in projects:
+                args = {"member": Arg(name, "Project"),
+                        "cluster": Arg(cname, "Cluster")}
+                add_fact(st, "in_cluster", args, (s, e), "cluster_section", 0.85)
+            full = None
+            for s, e, name in enterprises:
+                # "引进了江苏A能源科技有限公司…，A能源年产…项目": the brand is the company
+                # the section names in full
+                if full is None:
+                    full = [x for _a, _b, x in _enterprises_in(st, s0, s1)
+                            if re.search("(?:公司|集团)$", x)]
+                if any(len(x) > len(name) and name in x[:len(name) + 4] for x in full) \
+                        or _named_in_full(st, name, full):
+                    continue
+                args = {"member": Arg(name, "Organization", "enterprise"),
+                        "cluster": Arg(cname, "Cluster")}
+                add_fact(st, "in_cluster", args, (s, e), "cluster_section_brand", 0.75)
+
+
+def _cluster_openers(st: DocState, clusters=None) -> list[tuple[int, int, int, int]]:
+    """Clauses opened by a cluster ("在X产业集群方面，", "X产业集群：", "围绕X产业集群，"):
+    (cluster start, cluster end, scope start, scope end).  The scope is the rest of the
+    paragraph, up to the ；/clause before the next opener."""
+    t = st.text
+    if clusters is None:
+        clusters = sorted(st.clusters)
+    lead_in = tuple(st.lex.words("clusters", "lead_in") + st.lex.words("clusters", "topic_in"))
+    found = []
+    for a, b0 in clusters:
+        ls = max(t.rfind(c, 0, a) for c in "\n。；;！？!?") + 1
+        # a bracketed note after the cluster ("X产业集群（市工信局牵头）。") belongs to its heading
+        nm = re.match(r"[（(][^（）()。\n]{1,30}[）)]", t[b0:])
+        b = b0 + nm.end() if nm else b0
+        # a numbered report item whose heading is the cluster ("一、X产业集群。支持…"):
+        # the item runs to the next numbered item
+        if re.search(r"(?<![统唯第同单万逐专之])\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])\s*$",
+                    t[ls:a]) and t[b:b + 1] in "。." and t[b + 1:b + 2] not in ("\n", ""):
+            found.append((a, b0, b + 1, "item"))
+            continue
+        b = b0
+        # an interview answer opens with the speaker ("X：一是…"): the clause starts after it
+        pre = re.sub(r"^[\s（(一二三四五六七八九十0-9)）、.．]*", "",
+                     re.sub(rf"^[{_HAN}]{{2,4}}[:：]", "", t[ls:a])).strip()
+        # enumerations: "一是在X产业集群方面，", "其次，X产业集群：" (after the marks above)
+        pre = re.sub(r"^(?:是|其[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[,，]?", "", pre)
+        # "吴某介绍，苏州将围绕X产业集群，…": a short subject and modal before the lead-in
+        # word of the last clause
+        last = re.split(r"[,，]", pre)[-1]
+        lw = next((w for w in lead_in if last.endswith(w)), None)
+        subj = last[:-len(lw)] if lw else ""
+        if lw and pre not in lead_in and (re.fullmatch(
+                rf"[{_HAN}]{{0,6}}?(?:将|要|还将|也将|还要|将继续|继续|正|已)", subj)
+                # "安宁市围绕X产业链，…": a place as the subject, without a modal
+                or subj in st.lex.words("clusters", "lead_subject")
+                or (2 <= len(subj) <= 6 and (_is_place(st, subj) or _has_place_suffix(st, subj)))) \
+                and not any(c in _FUNC for c in subj.rstrip("将")):
+            pre = lw
+        # "襄阳市汽车产业集群中，A、B等企业…": a cluster (after a place or subject) followed
+        # by 中/内 and a comma opens the clause like "在X产业集群中，"
+        if pre and pre not in lead_in and re.match(r"(?:中|内)\s*[,，]", t[b0:b0 + 3]):
+            lc = last.strip()
+            if not lc or lc in st.lex.words("clusters", "lead_subject") \
+                    or (2 <= len(lc) <= 6 and _is_place(st, lc)):
+                pre = ""
+        if pre and pre not in lead_in:
+            continue
+        bn = b0 + nm.end() if nm else b0     # after a bracketed note ("X产业集群（Y牵头）：")
+        outs = "|".join(map(re.escape, st.lex.words("clusters", "lead_out")))
+        m = re.match(rf"(?:{outs + '|' if outs else ''}(?:重点|重大|龙头|骨干)?(?:项目|企业)(?:建设)?)?\s*[,，:：]",
+                     t[bn:bn + 9])
+        # "以X产业链为例，": 以 opens a clause only with 为例
+        if m and pre == "以" and not re.match(r"为例|為例", t[bn:bn + 2]):
+            m = None
+        if m:
+            found.append((a, b, bn + m.end(), False))
+            continue
+        # a heading line that is only the cluster ("（一）新材料产业集群")
+        hm = re.match(r"[。.]?[ \t]*\n", t[b:])
+        if hm and b - ls <= 30 and t[ls:a].strip() == t[ls:a].strip(" \t") and "\n" not in t[ls:a]:
+            found.append((a, b, b + hm.end(), True))
+    out = []
+    marks = st.lex.patterns("clusters", "section_mark")
+    for i, (a, b, start, is_heading) in enumerate(found):
+        if is_heading == "item":
+            nm = re.compile(r"(?:^|[。！？!?\n])\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]"
+                            r"|[0-9]+[.．、](?![0-9]))").search(t, start)
+            pm = re.compile(r"\n\s*\n").search(t, start)
+            end = min(nm.start() + 1 if nm else len(t), pm.start() if pm else len(t))
+            out.append((a, b, start, end))
+            continue
+        if is_heading:
+            # the section runs to the next heading line (section mark or a short line
+            # without sentence end)
+            end = len(t)
+            for lm in re.finditer(r"[^\n]+", t[start:]):
+                line = lm.group(0).strip()
+                if lm.start() > 0 and (any(rx.search(line) for rx in marks)
+                                       or (len(line) <= 30 and not re.search(r"[。!！?？;；]$", line))):
+                    end = start + lm.start()
+                    break
+            if i + 1 < len(found) and found[i + 1][0] < end:
+                end = found[i + 1][0]
+            out.append((a, b, start, end))
+            continue
+        # the paragraph ends at a line break after a sentence end (a hard-wrapped line
+        # that stops at a comma continues the paragraph)
+        pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
+        end = pm.start() + 1 if pm else len(t)
+        # an enumeration ("一是X产业集群：…。二是…") ends the item at the next marker
+        em = _ENUM_NEXT.search(t, start, end)
+        if em:
+            end = em.start() + 1
+        if i + 1 < len(found) and found[i + 1][0] < end:
+            nxt = found[i + 1][0]
+            semi = max(t.rfind("；", start, nxt), t.rfind(";", start, nxt))
+            end = semi + 1 if semi >= 0 else nxt
+        out.append((a, b, start, end))
+    return out
+
+
+def _list_line_members(st: DocState, s0: int, s1: int) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The lines under a cluster heading line ("▲X产业集群" / "一、X产业集群"): each line is a
+    list marker or a label ("重点项目：", "重点企业：") and items apart by 、; an item ending in
+    项目/工程 is a project (after the company written before it, which is its enterprise), an
+    item ending in a company suffix an enterprise.  A place in brackets after an item is no
+    part of it.  Returns (projects, enterprises) with view spans; projects are mentions."""
+    t = st.text
+    projects: list[tuple[int, int, str]] = []
+    enterprises: list[tuple[int, int, str]] = []
+    for lm in re.finditer(r"[^\n]+", t[s0:s1]):
+        ls = s0 + lm.start()
+        # the item part of a line joined with prose: up to the clause end or the bracket
+        # closed after the item ("…项目（X区）据…")
+        line = re.split(r"[，,。；;]|(?<=[）)])(?=[\u4e00-\u9fff])(?![有公项股集科])", lm.group(0))[0]
+        head = re.match(rf"\s*(?:[·•●○■□◆◇★☆※▶►-]\s*|[{_HAN}]{{2,6}}[:：]\s*)?", line)
+        pos = ls + head.end()
+        for raw in line[head.end():].split("、"):
+            item_start = pos + len(raw) - len(raw.lstrip())
+            it = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", raw.strip())
+            pos += len(raw) + 1
+            if len(it) < 4 or any(w in it for w in _NAME_STOP) or not all(
+                    _is_han(c) or c.isalnum() for c in it):
+                continue
+            if it.endswith(("项目", "工程")):
+                ps, name = item_start, it
+                em = _OWNED_PROJECT.match(it)
+                if em and len(em.group(3)) >= 4:
+                    enterprises.append((item_start, item_start + len(em.group(1)), em.group(1)))
+                    ps, name = item_start + len(it) - len(em.group(3)), em.group(3)
+                if _generic_project(st, name):
+                    continue
+                projects.append((ps, ps + len(name), name))
+                if not any(a < ps + len(name) and ps < b for (a, b) in st.projects):
+                    st.projects[(ps, ps + len(name))] = name
+            elif re.search("(?:公司|集团)$", it):
+                enterprises.append((item_start, item_start + len(it), it))
+    return projects, enterprises
+
+
+def _named_in_full(st: DocState, brand: str, known: list[str]) -> bool:
+    """The brand (智链云网 of 智链云网西南…项目) opens a company named in full after a place
+    (深圳智链云网科技有限公司): it is that company, not one of its own."""
+    for x in known:
+        if x == brand or not re.search("(?:公司|集团)$", x):
+            continue
+        k = x.find(brand[:2])
+        if 0 <= k <= 4 and (k == 0 or _place_prefix(st, x[:k])):
+            return True
+    return False
+
+
+def _place_prefix(st: DocState, pre: str) -> bool:
+    """A place written before a company's brand (江苏, 深圳, 青岛市)."""
+    gaz = _lex_places(st)
+    return bool(pre) and pre[0] not in _FUNC and (
+        pre in gaz or pre + "省" in gaz or pre + "市" in gaz or _is_place(st, pre))

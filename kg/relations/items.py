@@ -1,0 +1,438 @@
+"""Readers of one item of a project or enterprise list: its head (项目, 工程, …), whether it is
+generic, and the enterprise it names (``_brand*``), and the enterprises written in a span
+(``_enterprises_in``).  Used by the project and cluster stages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Iterable
+
+from .base import _FUNC, _HAN, _HARD, _NAME_STOP, _is_han
+from .places import _is_place, _is_place_by_form, _lex_places
+from .state import DocState
+
+
+def _list_items(body: str, start: int) -> Iterable[tuple[int, str]]:
+    """The items of a list "A、B和C及D" written at ``start``: (start of the item, item), items
+    stripped of surrounding whitespace, empty ones skipped."""
+    pos = start
+    for raw in re.split(r"(、|和|及)", body):
+        it = raw.strip()
+        s_ = pos + (raw.find(it) if it else 0)
+        pos += len(raw)
+        if raw in ("、", "和", "及") or not it:
+            continue
+        yield s_, it
+
+
+_ENTERPRISE_END = re.compile(r"^(.{2,24}?(?:公司|集团))(?![)）有股])")
+
+
+def _is_trade(st: DocState, item: str) -> bool:
+    """A list item that names a trade (储能电池, 正极材料: starts with an industry term), not a
+    company -- unless it ends in 公司/集团."""
+    return item.startswith(tuple(st.lex.words("industry_terms", "term"))) \
+        and not re.search("(?:公司|集团)$", item)
+
+
+def _brand(st: DocState, item: str) -> str | None:
+    """The enterprise brand a project item starts with ("伊利奶粉三期" -> 伊利), an
+    enterprise written in full at its start, or a two-character brand (see _brand_any)."""
+    return _brand_any(st, item)
+
+
+def _brand_terms(st: DocState, item: str) -> str | None:
+    """The brand before the first industry term or digit ("伊利奶粉三期" -> 伊利)."""
+    if not item or item[0] in "“\"‘" or not _is_han(item[0]):
+        return None
+    terms = st.lex.words("industry_terms", "term")
+    if any(item.startswith(w) for w in terms):
+        return None
+    first = len(item)
+    for w in terms:
+        i = item.find(w, 2)
+        if 2 <= i < first:
+            first = i
+    dm = re.search(r"[0-9０-９]", item)
+    if dm and 2 <= dm.start() < first:
+        first = dm.start()
+    brand = item[:first]
+    # a place written after the brand belongs to the facility ("中科院包头稀土…")
+    for p in sorted(st.places, key=len, reverse=True):
+        if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2:
+            brand = brand[: -len(p)]
+            break
+    if first == len(item):
+        # no industry word: the item is the brand itself unless it carries a head/phase
+        for rx in st.lex.patterns("project_patterns", "phase"):
+            brand = rx.sub("", brand)
+        for h in st.lex.words("project_patterns", "head"):
+            if brand.endswith(h) and len(brand) > len(h) + 1 and h not in ("电厂",):
+                return None
+        if len(brand) > 6 and not any(brand.endswith(b) for b in
+                                      st.lex.words("industry_terms", "brand_suffix")):
+            return None
+    if not (2 <= len(brand) <= 10) or "期" in brand:
+        return None
+    lex_places = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province")) \
+        | set(st.lex.words("places", "city"))
+    if brand in st.lex.words("industry_terms", "not_brand") or brand in lex_places:
+        return None
+    if any(brand.endswith(z) for z in st.lex.words("project_patterns", "zone")):
+        return None
+    if any(brand.startswith(nb) for nb in st.lex.words("industry_terms", "not_brand")
+           if len(nb) >= 2) and brand not in ("中国联通", "中国融通") and len(brand) <= 3:
+        return None
+    return brand
+
+
+def _has_head(st: DocState, item: str) -> bool:
+    if any(rx.search(item) for rx in st.lex.patterns("project_patterns", "phase")):
+        return True
+    return any(item.endswith(h) for h in st.lex.words("project_patterns", "head"))
+
+
+def _full_enterprise_prefix(st: DocState, item: str) -> str | None:
+    """"X航化工有限责任公司甲醇技改项目" -> the enterprise written in full at the start."""
+    m = _ENTERPRISE_END.match(item)
+    if m and len(item) - m.end() >= 2 and not any(c in _HARD and c not in "()（）"
+                                                  for c in m.group(1)):
+        return m.group(1)
+    return None
+
+
+def _brand_char(st: DocState, item: str) -> str | None:
+    """A two-character brand before a product word no term list knows (X泰|精工二期):
+    the third character starts a product word."""
+    if len(item) < 5 or not all(_is_han(c) for c in item[:3]):
+        return None
+    # brand + product + phase with a four-character core (X泰精工|二期) splits 2 + 2
+    core = re.sub("(?:项目|工程)$", "", item)
+    for rx in st.lex.patterns("project_patterns", "phase"):
+        core = rx.sub("", core)
+    phased = core != item and len(core) == 4 and all(_is_han(c) for c in core)
+    if item[2] not in st.lex.words("industry_terms", "term_char") and not phased:
+        return None
+    b = item[:2]
+    if b in _lex_places(st) or b in st.lex.words("industry_terms", "not_brand") \
+            or any(w.startswith(b) for w in st.lex.words("industry_terms", "term")) \
+            or b[0] in "新老大小高低全本该各某总分" or b in ("中小", "中心", "中部", "中央", "中型") \
+            or any(c in b for c in "的了是在将把被与及对为由向"):
+        return None
+    return b
+
+
+def _brand_any(st: DocState, item: str) -> str | None:
+    """The enterprise named at the start of a project item, or None: a full name, a known
+    brand, the brand before an industry word / digit run, never a quantity or build word
+    (年产…, 新建…) and never ending in the ordinal 第 (X第8.6代… -> X)."""
+    if any(item.startswith(w) for w in st.lex.words("industry_terms", "brand_reject")):
+        return None
+    full = _full_enterprise_prefix(st, item)
+    if full:
+        return full
+    known = next((k for k in st.lex.words("industry_terms", "known_brand")
+                  if item.startswith(k)), None)
+    if not known and (any(item.startswith(w) for w in st.lex.words("industry_terms", "public_start"))
+                      or any(w in item for w in st.lex.words("industry_terms", "public_body"))):
+        # 国家…创新中心二期项目, 省级…研究院…项目: a public institution, no enterprise
+        return None
+    # "X新区跨境电商产业园", "Y县…基地": an item opening with a zone or district names no brand
+    zones = [z for z in st.lex.words("project_patterns", "zone") if len(z) >= 2 or z in "区县旗"]
+    words = set(st.lex.words("industry_terms", "term")) \
+        | set(st.lex.words("industry_terms", "brand_suffix"))
+    if not known and any(k - len(z) >= 1 and not any(c in _FUNC for c in item[:k])
+                         and not any(w in item[:k] for w in words)
+                         for k in range(2, min(len(item), 9)) for z in zones
+                         if item[:k].endswith(z)):
+        return None   # (a full enterprise name at the start was returned above)
+    site = _brand_before_site(st, item)
+    if site:
+        return site
+    if known:
+        # "晶澳科技…": the brand word after a known short name belongs to it
+        suf = next((x for x in st.lex.words("industry_terms", "brand_suffix")
+                    if item.startswith(x, len(known)) and len(x) <= 2), None)
+        return known + suf if suf and len(item) > len(known) + len(suf) else known
+    # an industry word + a brand word opening the item is a brand (航天动力|发动机三期)
+    terms = st.lex.words("industry_terms", "term")
+    lead = next((w for w in terms if item.startswith(w)), None)
+    if lead:
+        suf = next((x for x in st.lex.words("industry_terms", "brand_suffix")
+                    if item.startswith(x, len(lead)) and len(x) == 2), None)
+        rest = item[len(lead) + 2:] if suf else ""
+        if suf and len(rest) >= 2 and (any(rest.startswith(w) for w in terms)
+                                       or re.match(r"[0-9A-Za-z]", rest)
+                                       or _has_head(st, rest)):
+            return lead + suf
+    b = _brand_any_rules(st, item)
+    if b and b.endswith("第") and len(b) >= 3:
+        b = b[:-1]
+    if b and (any(b.startswith(w) for w in st.lex.words("industry_terms", "brand_reject"))
+              or len(b) < 2):
+        return None
+    return b
+
+
+def _place_like(st: DocState, text: str) -> bool:
+    """A place written between a brand and its plant: a known place or 1-4 characters
+    closed by an administrative suffix (X区, X县, X市, X镇)."""
+    if text in st.places or text in _lex_places(st):
+        return True
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}[区县市镇旗]", text)) \
+        and not any(c in _FUNC for c in text)
+
+
+def _brand_before_site(st: DocState, item: str) -> str | None:
+    """"X汽车Y区工厂二期项目" -> X汽车: a plant word (clusters.tsv facility), optionally
+    after a place, ends the brand; the brand must end in an industry or brand word so
+    that its own product word is kept (never a shorter prefix).  A named park (X半导体
+    Y园区) counts as a place; a city opening the brand (长沙光电Y区基地) belongs to it."""
+    facs = st.lex.words("clusters", "facility")
+    hits = sorted((k, w) for w in facs for k in [item.find(w, 3)] if k >= 3)
+    if not hits:
+        return None
+    fpos, fac = hits[0]
+    pre = item[:fpos]
+    parks = ("园区", "工业园", "产业园")
+    ends = sorted(set(st.lex.words("industry_terms", "term"))
+                  | set(st.lex.words("industry_terms", "brand_suffix")), key=len, reverse=True)
+    zones = st.lex.words("project_patterns", "zone")
+    sites = set(st.lex.words("industry_terms", "site_term"))
+    ends = [w for w in ends if w not in sites]
+    terms = st.lex.words("industry_terms", "term")
+    not_brand = st.lex.words("industry_terms", "not_brand")
+
+    def site_after(rest: str) -> bool:
+        return bool(rest) and (_place_like(st, rest) or (
+            fac in parks and 2 <= len(rest) <= 3 and all(_is_han(c) for c in rest)
+            and not any(c in _FUNC for c in rest) and not any(w in rest for w in ends)))
+
+    def ok(cand: str, head: str, placed: bool) -> bool:
+        return all(_is_han(c) for c in cand) and 3 <= len(cand) <= 8 \
+            and (placed or (head not in _lex_places(st) and head not in st.places)) \
+            and not any(c in _FUNC for c in head) \
+            and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
+            and not any(cand.startswith(w) for w in terms) \
+            and not any(cand.startswith(w) for w in not_brand)
+
+    # a brand word closes the brand first (X科技|集成电路基地 -> X科技)
+    for k in range(3, len(pre) + 1):
+        suf = next((w for w in st.lex.words("industry_terms", "brand_suffix")
+                    if pre[:k].endswith(w) and k - len(w) >= 2), None)
+        if suf:
+            cand, head = pre[:k], pre[:k - len(suf)]
+            if ok(cand, head, site_after(pre[k:])):
+                return cand
+            break
+    for k in range(len(pre), 2, -1):
+        rest, cand = pre[k:], pre[:k]
+        # the product word is kept only where a place stands between it and the plant
+        if not site_after(rest):
+            continue
+        end = next((w for w in ends if cand.endswith(w) and len(cand) - len(w) >= 2), None)
+        if end and ok(cand, cand[:-len(end)], True):
+            return cand
+    return None
+
+
+def _brand_any_rules(st: DocState, item: str) -> str | None:
+    # "X生物三期项目": a two-character brand + a word that names companies only right after
+    # such a brand (industry_terms.tsv short_brand_suffix; not "X生物医药产业园")
+    for w in st.lex.words("industry_terms", "short_brand_suffix"):
+        head = item[:2]
+        if item.startswith(w, 2) and len(item) > 4 + 1 and all(_is_han(c) for c in head) \
+                and not item.startswith(("医药", "制品", "医学", "技术"), 4) \
+                and head not in _lex_places(st) and head not in st.places \
+                and not any(head.startswith(x) for x in st.lex.words("industry_terms", "term")) \
+                and not any(c in _FUNC for c in head):
+            return item[:2 + len(w)]
+    b = _brand_terms(st, item)
+    terms = st.lex.words("industry_terms", "term")
+    hit = any(item.find(w, 2) >= 2 for w in terms) or re.search(r"[0-9０-９]", item[2:])
+    # a brand closed by a brand word (X通矿业|选矿三期), preferred over a longer cut
+    # at a later industry term (X和煤业|焦炉煤气制氢二期)
+    for suf in st.lex.words("industry_terms", "brand_suffix"):
+        k = item.find(suf, 2)
+        if 2 <= k <= 4 and len(item) - k - len(suf) >= 2 and all(_is_han(c) for c in item[:k]):
+            cand = item[:k + len(suf)]
+            head = cand[:k]
+            # a place or zone before the brand word ("X区食品产业园") is no brand; natural
+            # features (山, 河) do name enterprises
+            if head not in _lex_places(st) and not any(c in "的了是在将把被与及对为由向" for c in head) \
+                    and not any(head.endswith(z) for z in st.lex.words("project_patterns", "zone")
+                                if z not in ("山", "河", "湖", "村")) \
+                    and (b is None or not hit or len(b) > len(cand)
+                         or (len(b) == 2 and cand == b + suf)):
+                return cand
+    if b is None or not hit:
+        # two characters before a product word
+        c = _brand_char(st, item)
+        if c and (b is None or b.startswith(c)):
+            return c
+    return b
+
+
+def _enterprise_class(st: DocState, name: str) -> bool:
+    """"规上工业企业", "专精特新企业": a class of enterprises, not one enterprise."""
+    words = st.lex.words("clusters", "enterprise_class")
+    if re.search("(?:公司|集团|股份)$", name):
+        return False
+    return any(name.endswith(w) or name.startswith(w) for w in words)
+
+
+def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]]:
+    """Enterprises named in [s0, s1): model organisations cut at their enterprise suffix
+    (…有限公司入选… -> …有限公司), names ending in an enterprise suffix, A、B等企业 lists."""
+    t = st.text
+    out: dict[tuple[int, int], str] = {}
+    for a, b, typ, _sub, x in st.ner_v:
+        if typ != "Organization" or not (s0 <= a and b <= s1):
+            continue
+        em = _ENTERPRISE_END.match(x)
+        cut = em.end() if em else None
+        # "A有限公司宁州分公司（A宁州工厂）": the branch is the enterprise named
+        bm = re.match(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)", x[cut:]) if cut else None
+        if bm:
+            cut += bm.end()
+        if cut and not any(c in _HARD and c not in "()（）" for c in x[:cut]):
+            h = _class_head_end(st, x[:cut])
+            out[(a + h, a + cut)] = x[h:cut]
+        # "A汽车宁州基地、B有限公司产能持续释放": a plant the model names as an enterprise,
+        # listed where a clause or a list item starts, stands for its enterprise
+        elif not cut and 5 <= len(x) <= 16 and (_sub == "enterprise" or (
+                # listed before a company named in full: a plant, whatever subtype the model gives
+                _sub == "other" and t[b:b + 1] == "、"
+                and _ENTERPRISE_END.search(re.split("[,，。;；!?！？\n]", t[b + 1:s1], maxsplit=1)[0]))) \
+                and x.endswith(tuple(st.lex.words("clusters", "facility"))) \
+                and (a == s0 or t[a - 1] in "，,。；;：:、\n") \
+                and not t.startswith(("项目", "工程", "二期", "三期", "扩能", "扩建"), b) \
+                and all(_is_han(c) for c in x):
+            out[(a, b)] = x
+    tails = st.lex.words("clusters", "enterprise_tail")
+    mverbs = sorted(set(st.lex.words("clusters", "member_verb"))
+                    | set(st.lex.words("project_patterns", "build_verb"))
+                    | set(st.lex.words("clusters", "subject_verb"))
+                    | set(st.lex.words("clusters", "clause_adverb")), key=len, reverse=True)
+    # company names the model missed: a list item ending in 公司/集团, after the last verb
+    for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
+        seg, start = m.group(0), s0 + m.start()
+        cut = 0
+        for v in mverbs + list(_NAME_STOP) + ["由"]:
+            k = seg.rfind(v)
+            if k >= 0:
+                cut = max(cut, k + len(v))
+        cut = max(cut, _class_head_end(st, seg))
+        bm = re.compile(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)").match(t, start + len(seg), s1)
+        if bm:       # "A有限公司宁州分公司": the branch
+            seg = seg + bm.group(0)
+        name = seg[cut:]
+        if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
+                and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
+            out.setdefault((start + cut, start + len(seg)), name)
+    # "重点企业有A、B、C等" / "龙头企业包括：A、B": the items up to the clause end
+    for hm in (m for rx in st.lex.patterns("clusters", "enterprise_head_rx")
+               for m in rx.finditer(t, s0, s1)):
+        k = hm.end()
+        cm = re.compile(r"[,，。;；!?！？\n]").search(t, k, s1)
+        body = t[k:cm.start() if cm else s1]
+        body = re.sub(r"等(?:[\u4e00-\u9fff]{0,4}(?:企业|公司))?$", "", body)
+        for s_, it in _list_items(body, k):
+            # "A股份有限公司（A）": the full name without its bracketed short form
+            it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
+            trade = _is_trade(st, it)
+            # the head says these are enterprises: the model's place tag does not overrule it
+            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                    and not re.search(r"[0-9]", it) and not _is_place_by_form(st, it) \
+                    and not _enterprise_class(st, it) and not _has_head(st, it):
+                out.setdefault((s_, s_ + len(it)), it)
+    # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names
+    for fm in (m for rx in st.lex.patterns("clusters", "enterprise_frame_rx")
+               for m in rx.finditer(t, s0, s1)):
+        for s_, it in _list_items(fm.group("names"), fm.start("names")):
+            it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", re.sub(r"等$", "", it))
+            # "支持A、B合肥基地扩大产能": a predicate after the list is read elsewhere
+            if "等" in it or any(v in it for v in st.lex.words("clusters", "capacity_verb")):
+                continue
+            trade = _is_trade(st, it)
+            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                    and all(_is_han(c) or c in "()（）" for c in it) \
+                    and not _is_place(st, it) and not _enterprise_class(st, it) \
+                    and not _has_head(st, it) and _name_like(st, s_, it):
+                out.setdefault((s_, s_ + len(it)), it)
+    tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
+                                               st.lex.patterns("clusters", "enterprise_tail_rx")]
+    if tail_rx:
+        rx = re.compile(rf"([^,，。;；:：!?！？\n等]+?)(?:{'|'.join(tail_rx)})")
+        for m in rx.finditer(t, s0, s1):
+            seg, start = m.group(1), m.start(1)
+            cut = 0
+            for v in mverbs:
+                k = seg.rfind(v, 0, max(0, seg.find("、")) if "、" in seg else len(seg))
+                if k >= 0:
+                    cut = max(cut, k + len(v))
+            # "集聚了A、B等企业": the aspect particle after the verb
+            if cut and seg[cut:cut + 1] == "了":
+                cut += 1
+            pos = start + cut
+            for raw in seg[cut:].split("、"):
+                it = raw.strip()
+                # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
+                # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
+                # (the tail says these are enterprises: a model place tag does not overrule it)
+                trade = _is_trade(st, it)
+                if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                        and not (_is_place_by_form(st, it) and not it.startswith(
+                            tuple(st.lex.words("industry_terms", "known_brand")))) \
+                        and not _enterprise_class(st, it):
+                    s = pos + raw.find(it)
+                    out.setdefault((s, s + len(it)), it)
+                pos += len(raw) + 1
+    # drop spans inside longer ones
+    res = []
+    for (a, b), x in sorted(out.items(), key=lambda z: (z[0][0], -(z[0][1] - z[0][0]))):
+        if res and res[-1][0] <= a and b <= res[-1][1]:
+            continue
+        res.append((a, b, x))
+    return res
+
+
+def _class_head_end(st: DocState, seg: str) -> int:
+    """"链主企业A有限公司", "龙头企业B集团": the end of a class head (clusters.tsv
+    enterprise_class + 企业/单位) before a company name of 4+ characters; 0 if none."""
+    words = st.lex.words("clusters", "enterprise_class")
+    end = 0
+    for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")(?:企业|单位)", seg):
+        # "中小企业服务有限公司" is one name
+        if len(seg) - m.end() >= 4 and not seg.startswith(
+                st.lex.word_tuple("clusters", "enterprise_class_body", longest_first=False), m.end()):
+            end = m.end()
+    return end
+
+
+def _name_like(st: DocState, s: int, item: str) -> bool:
+    """An item written without an enterprise suffix that looks like an enterprise name: a
+    model organisation, a brand-word ending (X科技, X制药), a known brand, or the start of a
+    project or company named elsewhere in the document (A of "A二期项目")."""
+    e = s + len(item)
+    if any(typ == "Organization" and a <= s and e <= b for a, b, typ, _s, _x in st.ner_v):
+        return True
+    ends = st.lex.words("industry_terms", "brand_suffix") + st.lex.words("industry_terms", "short_brand_suffix")
+    if any(item.endswith(w) and len(item) > len(w) for w in ends) \
+            or item.startswith(tuple(st.lex.words("industry_terms", "known_brand"))):
+        return True
+    return len(item) >= 2 and any(
+        m.start() != s and re.match(rf"[{_HAN}0-9A-Za-z]{{0,20}}?(?:项目|工程|公司|集团)", st.text[m.end():m.end() + 24])
+        for m in re.finditer(re.escape(item), st.text))
+
+
+def _generic_project(st: DocState, item: str) -> bool:
+    """"重点项目", "更多项目", "一批重大工程": a generic word and a head name no project."""
+    body = re.sub("(?:项目|工程|項目)$", "", item)
+    return body != item and (not body or body in st.lex.words("project_patterns", "generic")
+                             or body.startswith(tuple(st.lex.words("project_patterns",
+                                                                     "generic_start")))
+                             or any(rx.search(body) for rx in st.lex.patterns("project_patterns",
+                                                                                "generic_rx")))

@@ -1,0 +1,283 @@
+"""``leads_action`` (stage ``leads``): 牵头 statements with co-leads, co-actions and 分别,
+and interview framing (the department whose head is interviewed leads the actions it says it
+carries out).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Arg
+from .base import _HARD
+from .names import _bare
+from .orgs import _abbr_match
+from .registry import stage
+from .state import DocState, add_fact
+
+
+# ------------------------------------------------------------------ leads_action
+def _orgs_in(st: DocState, s: int, e: int) -> list[tuple[int, int, str]]:
+    out = [(a, b, x[0]) for (a, b), x in st.orgs.items() if s <= a and b <= e]
+    for a, b, typ, _sub, x in st.ner_v:
+        # an agency is a named body: the model's span must end like an organisation
+        if typ == "Organization" and s <= a and b <= e and not any(c in _HARD for c in x) \
+                and (st.lex.ends_with_org_suffix(x) or _abbr_match(st, x)):
+            out.append((a, b, x))
+    # drop spans inside longer ones
+    out.sort(key=lambda z: (z[0], -(z[1] - z[0])))
+    res = []
+    for z in out:
+        if res and res[-1][0] <= z[0] and z[1] <= res[-1][1]:
+            continue
+        res.append(z)
+    return res
+
+
+def _actions_in(st: DocState, s: int, e: int) -> list[tuple[int, int, str]]:
+    return sorted((a, b, n) for (a, b), n in st.actions.items() if s <= a and b <= e)
+
+
+def _umbrella(st: DocState, name: str) -> bool:
+    # "“三个一批”项目建设活动": a quoted numeral slogan followed by its own head word names
+    # one campaign ("“六个行动”" alone stays an umbrella)
+    qm = re.match(r"^\s*[“「『\"]([^”」』\"]+)[”」』\"](.+)$", name)
+    if qm and qm.group(2).strip() and not any(
+            qm.group(1).endswith(x) for x in st.lex.words("action_patterns", "suffix")):
+        return False
+    bare = _bare(name)
+    return any(rx.search(bare) for rx in st.lex.patterns("action_patterns", "umbrella"))
+
+
+@stage(requires=("view", "text", "ner_v", "chains", "orgs", "actions"),
+       assigns=("facts",))
+def leads(st: DocState) -> None:
+    t = st.text
+    cues = st.lex.words("action_patterns", "lead_cue")
+    crx = re.compile("|".join(re.escape(c) for c in cues))
+    done: set[tuple[str, str]] = set()
+
+    def emit(org: str, act: tuple[int, int, str], span: tuple[int, int], ex: str, c: float):
+        key = (org, _bare(act[2]))
+        if key in done:
+            return
+        done.add(key)
+        args = {"agency": Arg(org, "Organization", st.lex.org_subtype(org)),
+                "action": Arg(act[2], "Action")}
+        add_fact(st, "leads_action", args, span, ex, c)
+
+    for sm in re.finditer(r"[^。！？!?\n]+", t):
+        ss, se = sm.start(), sm.end()
+        for cm in crx.finditer(t, ss, se):
+            pairs = _respectively(st, ss, se, cm.start())
+            if pairs:
+                for o, a in pairs:
+                    emit(o[2], a, (min(o[0], a[0]), max(o[1], a[1])), "lead_cue", 0.9)
+                continue
+            picked = _lead_pick(st, ss, se, cm.start(), cm.end())
+            if picked is None:
+                continue
+            org, act = picked
+            if org is None:
+                # "作为X的牵头部门，我们将…" inside an interview: the interviewee's department
+                iorg = _interview_org_before(st, cm.start())
+                if iorg:
+                    # "我局将牵头实施A和B": every joined action
+                    for a in _co_actions(st, act, ss, se):
+                        emit(iorg, a, (a[0], a[1]), "interview_frame", 0.7)
+                continue
+            for o in _co_leads(st, org):
+                # the action may stand in the sentence before (一、实施A和B。由C牵头…)
+                lo = ss if act[0] >= ss else max(t.rfind("\n", 0, act[0]) + 1, act[0] - 120)
+                for a in _co_actions(st, act, lo, se):
+                    emit(o[2], a, (min(o[0], a[0]), max(o[1], a[1])), "lead_cue", 0.9)
+
+    # interview framing
+    lead_sufs = st.lex.words("action_patterns", "lead_suffix")
+    verbs = st.lex.words("action_patterns", "intro_verb")
+    heads = [c for c in st.chains if c.interview]
+    for i, ch in enumerate(heads):
+        org = next((o for o, k, _t in ch.elements if k == "org"), None)
+        if org is None:
+            continue
+        # the section starts at the headline line before the interview header
+        line_start = t.rfind("\n", 0, ch.start) + 1
+        prev_line_start = t.rfind("\n", 0, max(0, line_start - 1)) + 1
+        headline = t[prev_line_start:line_start].strip()
+        sec_start = prev_line_start if (headline and len(headline) <= 40
+                                        and not re.search(r"[。!！?？]$", headline)) \
+            else line_start
+        if i + 1 < len(heads):
+            nxt = heads[i + 1].start
+            nl = t.rfind("\n", 0, nxt) + 1
+            pl = t.rfind("\n", 0, max(0, nl - 1)) + 1
+            sec_end = pl if pl > sec_start else nl
+        else:
+            sec_end = len(t)
+        for a in _actions_in(st, sec_start, sec_end):
+            bare = _bare(a[2])
+            if _umbrella(st, a[2]) or not any(bare.endswith(s) for s in lead_sufs):
+                continue
+            in_headline = a[0] < line_start
+            pre = t[max(sec_start, a[0] - 8):a[0]]
+            introduced = any(pre.endswith(v) for v in verbs)
+            if in_headline or introduced:
+                emit(org, a, (a[0], a[1]), "interview_frame", 0.7)
+                # "实施A行动和B工程": the actions joined to an introduced one
+                if introduced:
+                    for a2 in _co_actions(st, a, a[0], min(sec_end, a[1] + 60)):
+                        if any(_bare(a2[2]).endswith(x) for x in lead_sufs):
+                            emit(org, a2, (a2[0], a2[1]), "interview_frame", 0.7)
+
+
+def _co_actions(st: DocState, act, ss: int, se: int) -> list:
+    """The action and those joined to it (牵头实施A和B / A、B由C牵头)."""
+    t = st.text
+    acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
+    out = [act]
+    for step in (-1, 1):
+        cur = act
+        while True:
+            if step < 0:
+                nxt = [a for a in acts if a[1] <= cur[0] and re.fullmatch(r"(?:、|和|及|与|以及)", t[a[1]:cur[0]])]
+            else:
+                nxt = [a for a in acts if a[0] >= cur[1] and re.fullmatch(r"(?:、|和|及|与|以及)", t[cur[1]:a[0]])]
+            if not nxt:
+                break
+            cur = nxt[-1] if step < 0 else nxt[0]
+            out.append(cur)
+    return sorted(out)
+
+
+def _co_leads(st: DocState, org: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """The agency and those joined to it before the cue (由A、B牵头 / A会同B牵头)."""
+    t = st.text
+    orgs = _orgs_in(st, max(0, org[0] - 80), org[1])
+    out = [org]
+    cur = org
+    while True:
+        prev = [o for o in orgs if o[1] < cur[0] and re.fullmatch(r"(?:、|和|与|及|会同)",
+                                                                 t[o[1]:cur[0]])]
+        if not prev:
+            break
+        cur = prev[-1]
+        out.insert(0, cur)
+    return out
+
+
+def _interview_org_before(st: DocState, pos: int) -> str | None:
+    heads = [c for c in st.chains if c.interview and c.start < pos]
+    if not heads:
+        return None
+    return next((o for o, k, _t in heads[-1].elements if k == "org"), None)
+
+
+def _respectively(st: DocState, ss: int, se: int, cs: int):
+    """"A、B分别由C、D牵头": pairs in order."""
+    t = st.text
+    k = t.rfind("分别由", ss, cs)
+    if k < 0:
+        return []
+    acts = [a for a in _actions_in(st, ss, k) if not _umbrella(st, a[2])]
+    orgs = _orgs_in(st, k + 3, cs)
+    cl = max(t.rfind(c, ss, k) for c in ",，;；") + 1
+    acts = [a for a in acts if a[0] >= max(cl, ss)]
+    if len(acts) >= 2 and len(acts) == len(orgs):
+        return list(zip(orgs, acts))
+    return []
+
+
+def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
+    """(agency, action) for the 牵头 cue at [cs, ce) of sentence [ss, se), clause-aware:
+    the action in the cue's clause (A由B牵头, B牵头实施A, 作为A的牵头部门), else the last
+    one before it in the ；-segment (实施A，由B牵头抓总; A，B牵头，C配合); the agency before the
+    cue in its clause, else after it (牵头单位为B), else the one that opens the next clause
+    (作为A的牵头部门，B将…).  Agencies in a 配合 clause never lead."""
+    t = st.text
+    acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
+    orgs = _orgs_in(st, ss, se)
+    sufs = "|".join(re.escape(x) for x in st.lex.words("action_patterns", "suffix"))
+    anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次|本次|这次)(?:{sufs})", t[ss:cs])
+    # "此次行动由B牵头，…开展A等系列活动": the anaphor before the cue names the action, not a
+    # name after the cue
+    if anaphora and not any(ss + anaphora.end() <= a[0] and a[1] <= cs for a in acts):
+        acts = [a for a in acts if a[1] <= ss + anaphora.start()]
+    if not acts and orgs:
+        # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
+        # the text just before
+        label = re.match(r"\s*[:：为是]", t[ce:ce + 2])
+        # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
+        # 由B牵头 leads the action named in the sentence before it (same item / line)
+        opener = re.match(r"\s*(?:并|均|统一|具体|该项工作|此项工作)?由", t[ss:cs])
+        if opener:
+            ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
+            prev = [a for a in _actions_in(st, ps, ss) if not _umbrella(st, a[2])]
+            before = [o for o in orgs if o[1] <= cs]
+            if prev and before and ss - ps <= 160:
+                return before[-1], prev[-1]
+        if anaphora or label:
+            prev = [a for a in _actions_in(st, max(0, ss - 120), ss) if not _umbrella(st, a[2])]
+            if prev:
+                act = prev[-1]
+                before = [o for o in orgs if o[1] <= cs]
+                after = [o for o in orgs if o[0] >= ce]
+                org = (after[0] if label and after else (before[-1] if before else None))
+                return org, act
+        return None
+    if not acts or not orgs:
+        return None
+
+    def span_of(pos: int, seps: str) -> tuple[int, int]:
+        a = max([t.rfind(c, ss, pos) for c in seps] + [ss - 1]) + 1
+        ends = [t.find(c, pos, se) for c in seps]
+        b = min([x for x in ends if x >= 0] + [se])
+        return a, b
+
+    cl0, cl1 = span_of(cs, "，,；;")
+    sg0, sg1 = span_of(cs, "；;")
+    assist = st.lex.words("action_patterns", "assist_cue")
+    cues = st.lex.words("action_patterns", "lead_cue")
+
+    def assisting(o) -> bool:
+        a, b = span_of(o[0], "，,；;")
+        seg = t[a:b]
+        return any(w in seg for w in assist) and not any(c in seg for c in cues)
+
+    orgs = [o for o in orgs if not assisting(o)]
+    in_clause = [a for a in acts if cl0 <= a[0] and a[1] <= cl1]
+    if in_clause:
+        act = min(in_clause, key=lambda a: min(abs(a[0] - cs), abs(a[1] - cs)))
+    else:
+        seg_before = [a for a in acts if sg0 <= a[0] and a[1] <= cs]
+        seg_any = [a for a in acts if sg0 <= a[0] and a[1] <= sg1]
+        if seg_before:
+            act = seg_before[-1]
+        elif seg_any:
+            act = seg_any[0]
+        elif len({_bare(a[2]) for a in acts}) == 1:
+            act = acts[0]
+        else:
+            return None
+    orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
+    if not orgs:
+        return None
+    zw = t.rfind("作为", cl0, cs)
+    if zw >= 0 and zw <= act[0] < cs:
+        adj = [o for o in orgs if o[1] <= zw and zw - o[1] <= 1]
+        after = [o for o in orgs if o[0] >= ce]
+        before = [o for o in orgs if o[1] <= zw]
+        if adj:
+            return adj[-1], act
+        comma = re.compile(r"[,，]").search(t, ce, se)
+        if after and comma and 0 <= after[0][0] - comma.end() <= 6:
+            return after[0], act
+        if _interview_org_before(st, cs):
+            return None, act        # "…表示，作为X的牵头单位，我们将…": the interviewee's
+        return (before[-1] if before else (after[0] if after else None)), act
+    before = [o for o in orgs if cl0 <= o[0] and o[1] <= cs]
+    after = [o for o in orgs if o[0] >= ce and o[1] <= cl1]
+    if before:
+        return before[-1], act
+    if after:
+        return after[0], act
+    before_seg = [o for o in orgs if sg0 <= o[0] and o[1] <= cs]
+    return (before_seg[-1] if before_seg else None), act

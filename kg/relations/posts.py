@@ -1,0 +1,274 @@
+"""Post chains (stage ``post_chains``): appositive chains ("市委副书记、市长贺海东") with the
+organisation a title carries over from an earlier chain or the headline.  Facts:
+``holds_post``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Arg
+from .base import _Chain, _FUNC, _HAN, _HARD
+from .orgs import _abbr_match, _classify_org, _org_part_start
+from .people import _add_person, _name_after
+from .places import _is_place
+from .registry import stage
+from .state import DocState, add_fact, add_mention, ner_spans_of_type
+
+
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "orgs"),
+       assigns=("persons", "person_names", "chains", "orgs", "mentions", "facts"))
+def post_chains(st: DocState) -> None:
+    t = st.text
+    for m in st.posts_rx.finditer(t):
+        ts, te = m.start(), m.end()
+        name = _name_after(st, te)
+        if name is None:
+            continue
+        # walk back over the chain elements separated by 、
+        elements: list[tuple[int, int, int]] = []   # (element start, title start, title end)
+        cur_ts, cur_te = ts, te
+        while True:
+            estart = cur_ts
+            while estart > 0 and t[estart - 1] not in _HARD:
+                # "董事长兼总经理": 兼 after a title separates two elements like 、
+                if t[estart - 1] == "兼" and st.lex.post_suffix(t[max(0, estart - 9):estart - 1]):
+                    break
+                estart -= 1
+            # the title found by the regex may be the tail of a longer title
+            el = t[estart:cur_te]
+            title = st.lex.post_suffix(el) or t[cur_ts:cur_te]
+            cur_ts = cur_te - len(title)
+            ostart = _org_part_start(st, estart, cur_ts)
+            elements.append((ostart, cur_ts, cur_te))
+            if ostart == estart and estart > 0 and t[estart - 1] in "、兼":
+                prev_end = estart - 1
+                prev_el_start = prev_end
+                while prev_el_start > 0 and t[prev_el_start - 1] not in _HARD:
+                    if t[prev_el_start - 1] == "兼" and st.lex.post_suffix(
+                            t[max(0, prev_el_start - 9):prev_el_start - 1]):
+                        break
+                    prev_el_start -= 1
+                prev = t[prev_el_start:prev_end]
+                pt = st.lex.post_suffix(prev)
+                if pt:
+                    cur_ts, cur_te = prev_end - len(pt), prev_end
+                    continue
+            break
+        elements.reverse()
+        # "X的Y": an organisation before 的 owns a title standing alone
+        first_os, first_ts, _ = elements[0]
+        de_org = None
+        if first_os == first_ts and first_os > 0 and t[first_os - 1] == "的":
+            j = first_os - 1
+            k = j
+            while k > 0 and t[k - 1] not in _HARD:
+                k -= 1
+            cand = t[_org_part_start(st, k, j):j]
+            if cand and (st.lex.ends_with_org_suffix(cand) or _is_place(st, cand)
+                         or _abbr_match(st, cand)):
+                de_org = cand
+        if any(os_ < ts_ and not _classify_org(st, t[os_:ts_]) for os_, ts_, _ in elements) \
+                and not de_org:
+            continue
+        parsed: list[tuple[str, str, str]] = []
+        prev_org: tuple[str, str] | None = None
+        for idx, (os_, ts_, te_) in enumerate(elements):
+            title = t[ts_:te_]
+            info = st.lex.posts[title]
+            org_text = t[os_:ts_]
+            if idx == 0 and not org_text and de_org:
+                org_text = de_org
+            kind = _classify_org(st, org_text)
+            # "内蒙古自治区党委书记": the party committee belongs to the organisation
+            for pre in ("党委", "党工委", "党组"):
+                if kind == "place" and title.startswith(pre) and title[len(pre):] in st.lex.posts:
+                    org_text, title = org_text + pre, title[len(pre):]
+                    info = st.lex.posts[title]
+                    kind = "org"
+                    break
+            if kind == "place":
+                org_text = info.place_org.replace("{place}", org_text) if info.place_org \
+                    else org_text
+                kind = "org" if info.place_org else "place"
+            if org_text:
+                parsed.append((org_text, kind, title))
+                prev_org = (org_text, kind)
+            elif info.implied_org:
+                parsed.append((info.implied_org, "implied", title))
+                prev_org = (info.implied_org, "implied")
+            elif prev_org is not None:
+                parsed.append((prev_org[0], "inherited", title))
+            else:
+                parsed.append(("", "none", title))
+        chain_start = elements[0][0]
+        # "官渡区委书记A，区委副书记、区长B": a bare 区委 / 区人民政府 takes the district named
+        # with its organ earlier in the same sentence
+        ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
+        named = {}
+        # the organisations of earlier chains of the sentence, then of this chain's elements
+        orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
+                       for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
+        # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
+        for o in orgs_before:
+            om = re.fullmatch(rf"(?:中共)?([{_HAN}]{{1,4}}[区县旗市])(?:委|人民政府|政府)", o or "")
+            if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in ("本", "全", "该", "我") \
+                    and not any(c in _FUNC for c in om.group(1)):
+                named[om.group(1)[-1]] = om.group(1)
+        if named:
+            parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
+                      if o[:1] in named and re.fullmatch(r"[区县旗市](?:委|人民政府|政府)", o) else (o, k_, tt)
+                      for o, k_, tt in parsed]
+        # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
+        # organisation of the previous chain or of the headline, when the title fits it
+        bare = set(st.lex.words("persons", "bare_org"))
+        if parsed and all(k == "none" or (o in bare and k != "implied") for o, k, _t in parsed):
+            carried = _carried_org(st, chain_start, [tt for _o, _k, tt in parsed])
+            if carried:
+                parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
+        pre = t[max(0, chain_start - 3):chain_start]
+        interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
+                                           or "—" in pre)
+        person = t[name[0]:name[1]]
+        # "本报记者专访了X局局长Y" in an article whose answers are labelled "Y：": an interview
+        # without a ——访 header
+        if not interview and re.search(r"(?:专访|采访|访问)了?$", t[max(0, chain_start - 4):chain_start]) \
+                and re.search(rf"(?m)^[ \t\u3000]*{re.escape(person)}[ \t\u3000]*[:：]", t[name[1]:]):
+            interview = True
+        if not any(o for o, _k, _t in parsed) and name not in ner_spans_of_type(st, "Person"):
+            continue
+        ch = _Chain(chain_start, name[1], person, name[0], parsed, interview)
+        st.chains.append(ch)
+        _add_person(st, name, "post_chain")
+        add_mention(st, ts, te, "Post", None, "post_chain", 0.9)
+        # "副主任乙、丙": the title and its organisation hold for every listed name
+        names = [name]
+        q = name[1]
+        while q < len(t) and t[q] == "、":
+            seg_end = q + 1
+            while seg_end < len(t) and t[seg_end] not in _HARD:
+                seg_end += 1
+            if st.posts_rx.search(t, q + 1, seg_end):
+                break
+            nx = _name_after(st, q + 1)
+            if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == "等":
+                nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
+            if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
+                break
+            names.append(nx)
+            q = nx[1]
+        for nx in names[1:]:
+            _add_person(st, nx, "post_chain")
+        for org_text, kind, title in parsed:
+            if not org_text:
+                continue
+            conf = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85,
+                    "carried": 0.75}[kind]
+            for nx in names:
+                args = {"person": Arg(t[nx[0]:nx[1]], "Person"), "post": Arg(title, "Post"),
+                        "org": Arg(org_text, "Organization", st.lex.org_subtype(org_text))}
+                add_fact(st, "holds_post", args, (chain_start, nx[1]), "post_chain", conf)
+        if elements[0][0] < elements[0][1]:
+            os_, ts_, _ = elements[0]
+            txt = t[os_:ts_]
+            if _classify_org(st, txt) == "org":
+                st.orgs.setdefault((os_, ts_), (txt, st.lex.org_subtype(txt)))
+
+
+def _title_fits(st: DocState, org: str, titles: list[str]) -> bool:
+    """persons.tsv title_org: 主任 needs …委员会/办公室/中心, X长 needs an organisation
+    ending in X (局长 -> …局); other titles are never carried."""
+    compat = {}
+    for v in st.lex.words("persons", "title_org"):
+        k, _, sufs = v.partition("=")
+        compat[k] = tuple(x for x in sufs.split("|") if x)
+    for title in titles:
+        core = re.sub("^(?:常务副|副|代理)", "", title)
+        if core in compat:
+            ok = org.endswith(compat[core])
+        elif core.endswith("长") and len(core) >= 2:
+            ok = org.endswith(core[-2])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def _orgs_between(st: DocState, a: int, b: int) -> set[str]:
+    spans = [(x, y) for x, y, typ, _s, _x in st.ner_v if typ == "Organization"] + list(st.orgs)
+    spans += [(ch.start, ch.end) for ch in st.chains
+              if any(k in ("org", "inherited") for _o, k, _t in ch.elements)]
+    out = set()
+    for x, y in spans:
+        if a <= x and y <= b:
+            if (x, y) in st.orgs:
+                out.add(st.orgs[(x, y)][0])
+            elif any(ch.start == x and ch.end == y for ch in st.chains):
+                ch = next(ch for ch in st.chains if ch.start == x and ch.end == y)
+                out |= {o for o, k, _t in ch.elements if o and k in ("org", "inherited")}
+            else:
+                out.add(st.text[x:y])
+    return out
+
+
+def _org_core(st: DocState, name: str) -> str:
+    """An organisation's name without its place prefix and with body abbreviations written
+    out (西宁市发改委, 市发改委 and 西宁市发展和改革委员会 share one core)."""
+    core = re.sub(rf"^[{_HAN}]{{0,8}}?(?:市|县|区|旗|盟|省)(?=[{_HAN}]{{2}})", "", name)
+    for ab in sorted(st.lex.abbreviations, key=lambda a: len(a.short), reverse=True):
+        if ab.scope == "body" and "{" not in ab.full and core.endswith(ab.short):
+            core = core[: -len(ab.short)] + ab.full
+            break
+    return core
+
+
+def _blocking_orgs(st: DocState, a: int, b: int, org: str, titles: list[str]) -> set[str]:
+    """Organisations named in [a, b) that could hold the titles instead of ``org``: the same
+    body written otherwise (市发改委) and bodies the titles do not fit (an enterprise for 副
+    局长) block nothing."""
+    core = _org_core(st, org)
+    return {o for o in _orgs_between(st, a, b)
+            if _org_core(st, o) != core and _title_fits(st, o, titles)}
+
+
+def _carried_org(st: DocState, start: int, titles: list[str]) -> str | None:
+    """The organisation a title written without one refers to: the previous chain's (same
+    paragraph or previous sentence) or the headline's single organisation, never across
+    another organisation named in between, and only when the title fits it."""
+    t = st.text
+    bare = set(st.lex.words("persons", "bare_org"))
+    for ch in reversed(st.chains):
+        if ch.end > start:
+            continue
+        gap = t[ch.end:start]
+        if "\n" in gap and len(re.findall("[。！？!?]", gap)) > 1:
+            break
+        org = next((o for o, k, _t in reversed(ch.elements)
+                    if o and k in ("org", "inherited") and o not in bare), None)
+        if org and _title_fits(st, org, titles) and not (
+                _blocking_orgs(st, ch.end, start, org, titles) - {org}):
+            return org
+        break
+    # the heading lines: up to three lines before the first one holding a sentence end
+    # (a navigation line, the headline, a 来源/date line)
+    bounds = sorted(set(st.view.joins) | {m.end() for m in re.finditer("\n", t)})
+    hl_end = 0
+    for b in bounds[:3]:
+        if re.search("[。！？!?]", t[hl_end:b]):
+            break
+        hl_end = b
+    if hl_end == 0:
+        return None
+    names = {n for n in _orgs_between(st, 0, hl_end) if n not in bare and len(n) >= 4}
+    # a navigation word joined before the headline's organisation ("工作动态X委员会") is the
+    # same organisation
+    names = {n for n in names if not any(m != n and n.endswith(m) for m in names)}
+    # navigation words the model tags (新闻中心) do not hold a 副局长
+    names = {n for n in names if _title_fits(st, n, titles)}
+    if len(names) != 1:
+        return None
+    org = names.pop()
+    if not _title_fits(st, org, titles) or (_blocking_orgs(st, hl_end, start, org, titles) - {org} - bare):
+        return None
+    return org

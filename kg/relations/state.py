@@ -1,0 +1,123 @@
+"""The state of one document's rule extraction, which every stage reads and adds to.
+
+:class:`DocState` holds the inputs (the document, the lexicon, the model's mentions), the text
+view the rules read and the typed span stores the stages fill.  Inside, every span is in **view
+offsets** (``DocState.text``: ``doc.text`` without the in-word line breaks that
+:class:`~kg.relations.base._View` removes); two functions cross the edge: :func:`to_view` maps a
+document span in, :func:`to_doc` maps a view span out (mentions and evidence carry document
+offsets; the pipeline maps those to the original file through ``Document.offsets``).  The only
+document-offset values in the state are the inputs ``model_mentions`` / ``ner`` and the output
+``mentions``.
+
+Which stage reads and writes which field is declared with the stage (:mod:`.registry`) and
+checked at import (:mod:`.stages`).  ``memo`` and the underscored fields are per-document caches
+of values derived from fields that no longer change; they are no part of that analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..lexicon import Lexicon
+from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
+from .base import _Chain, _View
+
+Span = tuple[int, int]     # [start, end) in view offsets
+
+
+@dataclass(eq=False)
+class DocState:
+    """One document's extraction.  Spans (keys of the stores, ``_Chain`` offsets, list items)
+    are view offsets."""
+
+    # inputs
+    doc: Document
+    lex: Lexicon
+    model_mentions: list[Mention]
+    # prepare: the view and the cleaned-up model mentions
+    view: _View = None                                   # type: ignore[assignment]
+    text: str = ""                                       # view.text
+    orig_breaks: list[int] = field(default_factory=list)   # where the original had a line break
+    ner: list[Mention] = field(default_factory=list)     # cleaned model mentions (document offsets)
+    ner_v: list[tuple[int, int, str, str | None, str]] = field(default_factory=list)  # (s, e, type, subtype, text)
+    places: set[str] = field(default_factory=set)        # place names known in this document
+    posts_rx: re.Pattern[str] = None                     # type: ignore[assignment]
+    # the typed span stores the stages fill
+    persons: dict[Span, str] = field(default_factory=dict)          # span -> source
+    person_names: set[str] = field(default_factory=set)
+    chains: list[_Chain] = field(default_factory=list)              # post chains
+    orgs: dict[Span, tuple[str, str | None]] = field(default_factory=dict)  # span -> (name, subtype)
+    actions: dict[Span, str] = field(default_factory=dict)          # span -> canonical name
+    projects: dict[Span, str] = field(default_factory=dict)         # span -> name
+    project_owned: set[Span] = field(default_factory=set)           # projects written after their company
+    enterprises: dict[Span, str] = field(default_factory=dict)      # span -> name
+    clusters: dict[Span, str] = field(default_factory=dict)         # span -> name
+    # project / enterprise lists: (end of the list head or -1, project items, enterprise items)
+    lists: list = field(default_factory=list)
+    list_heads: dict[Span, int] = field(default_factory=dict)       # cluster span -> end of its list
+    # outputs (document offsets)
+    mentions: list[Mention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    # per-document caches (not part of the stage analysis)
+    memo: dict = field(default_factory=dict)
+    _gazetteer: set[str] | None = None
+    _sentence_finder: object = None
+    _ner_longest: dict | None = None
+
+
+def to_view(st: DocState, start: int, end: int) -> Span:
+    """The view span of the document span [start, end)."""
+    return st.view.inv[start], st.view.inv[end]
+
+
+def to_doc(st: DocState, vstart: int, vend: int) -> Span:
+    """The document span of the view span [vstart, vend)."""
+    return st.view.to_doc(vstart, vend)
+
+
+def ner_spans_of_type(st: DocState, typ: str) -> set[tuple[int, int]]:
+    # (speed) once per document and type (ner_v is fixed after the prepare stage); read-only
+    cache = st.memo.setdefault("_ner_spans_by_type", {})
+    if typ not in cache:
+        cache[typ] = {(s, e) for s, e, t, _sub, _x in st.ner_v if t == typ}
+    return cache[typ]
+
+
+def sentence_at(st: DocState, pos: int):
+    """``st.doc.sentence_at(pos)`` (by bisection, :func:`kg.model.sentence_finder`)."""
+    if st._sentence_finder is None:
+        st._sentence_finder = sentence_finder(st.doc)
+    return st._sentence_finder(pos)
+
+
+def ner_at(st: DocState, start: int, typ: str) -> tuple[int, int] | None:
+    # (speed) the longest model span of each (start, type), once per document
+    if st._ner_longest is None:
+        st._ner_longest = {}
+        for s, e, t, _sub, _x in st.ner_v:
+            if e > st._ner_longest.get((s, t), (s, -1))[1]:
+                st._ner_longest[(s, t)] = (s, e)
+    return st._ner_longest.get((start, typ))
+
+
+def evidence(st: DocState, vstart: int, vend: int) -> Evidence:
+    s, e = to_doc(st, vstart, vend)
+    sent = sentence_at(st, s) or sentence_at(st, max(0, e - 1))
+    if sent is None:
+        return Evidence(st.doc.id, -1, s, e, st.doc.text[s:e])
+    return Evidence(st.doc.id, sent.index, s, e, sent.text)
+
+
+def add_mention(st: DocState, vstart: int, vend: int, typ: str, subtype: str | None, source: str,
+             score: float = 0.9, text: str | None = None) -> None:
+    s, e = to_doc(st, vstart, vend)
+    sent = sentence_at(st, s)
+    st.mentions.append(Mention(st.doc.id, sent.index if sent else -1, s, e,
+                                 text if text is not None else st.doc.text[s:e],
+                                 typ, subtype, source, score))
+
+
+def add_fact(st: DocState, relation: str, args: dict[str, Arg], span: tuple[int, int], extractor: str,
+          confidence: float) -> None:
+    st.facts.append(Fact(relation, args, evidence(st, *span), extractor, confidence))

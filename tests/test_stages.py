@@ -1,0 +1,166 @@
+"""The rule pipeline's stages (issue 12, item 1): each declares the DocState fields it requires
+and assigns, the order is checked at import, the declarations match what the code reads and
+writes, and stages run on hand-made model spans (no NER model)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.model import Document, Mention
+from kg.relations import registry, stages
+from kg.relations.registry import INPUTS, REGISTRY, StageOrderError, check_order, stage
+from kg.relations.state import DocState, to_doc, to_view
+
+from stage_footprint import footprint
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_pipeline_is_every_registered_stage_once_in_a_checked_order():
+    assert [s.name for s in stages.STAGES] == list(stages.PIPELINE)
+    assert sorted(stages.PIPELINE) == sorted(REGISTRY)
+    assert check_order(stages.PIPELINE) == stages.STAGES
+
+
+def _moved(name: str, before: str) -> list[str]:
+    order = [n for n in stages.PIPELINE if n != name]
+    order.insert(order.index(before), name)
+    return order
+
+
+@pytest.mark.parametrize("name, before, field", [
+    ("in_cluster", "project_lists", "lists"),          # the sections read the project lists
+    ("leads", "post_chains", "chains"),                # interview framing reads the chains
+    ("collect_mentions", "clusters_grammar", "clusters"),
+    ("bylines", "prepare", "view"),
+    ("unique_facts", "bylines", "facts"),
+])
+def test_a_misordered_pipeline_is_refused(name, before, field):
+    with pytest.raises(StageOrderError, match=rf"stage '{name}' requires .*\b{field}\b.*no earlier stage"):
+        check_order(_moved(name, before))
+
+
+def test_unknown_and_repeated_stages_are_refused():
+    with pytest.raises(StageOrderError, match="no stage named 'bylnes'"):
+        check_order(["prepare", "bylnes"])
+    with pytest.raises(StageOrderError, match="given twice"):
+        check_order(["prepare", "bylines", "bylines"])
+
+
+def test_the_order_is_checked_when_the_module_is_imported():
+    """stages.py run with a mis-ordered PIPELINE fails at import."""
+    src = (ROOT / "kg" / "relations" / "stages.py").read_text(encoding="utf-8")
+    bad = src.replace('    "in_cluster",\n', "").replace('    "prepare",', '    "prepare",\n    "in_cluster",')
+    assert bad != src
+    namespace = {"__name__": "kg.relations.stages_bad", "__package__": "kg.relations"}
+    with pytest.raises(StageOrderError, match="'in_cluster' requires .*lists"):
+        exec(compile(bad, "stages_bad.py", "exec"), namespace)
+
+
+def test_a_declaration_names_only_state_fields():
+    with pytest.raises(ValueError, match="unknown state fields \\['projcts'\\]"):
+        stage("typo", requires=("projcts",))(lambda st: None)
+    with pytest.raises(ValueError, match="assigns an input"):
+        stage("writes_doc", assigns=("doc",))(lambda st: None)
+    assert "typo" not in REGISTRY and "writes_doc" not in REGISTRY
+
+
+def test_the_footprint_sees_reads_writes_and_mutations():
+    def f(st):
+        st.persons[(0, 2)] = "x"
+        st.projects.setdefault((1, 2), "p")
+        st.lists = st.lists + [1]
+        del st.orgs[(0, 1)]
+        return len(st.text) + len(st.clusters)
+
+    reads, writes = footprint(f)
+    assert writes == {"persons", "projects", "lists", "orgs"}
+    assert reads == {"lists", "text", "clusters"}
+
+
+@pytest.mark.parametrize("name", stages.PIPELINE)
+def test_each_declaration_matches_the_code(name):
+    """assigns = the fields the stage (with the helpers it passes the state to) writes;
+    requires = the fields it reads, less the inputs and less the fields it is the first
+    stage to write."""
+    s = REGISTRY[name]
+    earlier = set()
+    for o in stages.STAGES[:stages.PIPELINE.index(name)]:
+        earlier |= set(footprint(o.func)[1])
+    reads, writes = footprint(s.func)
+    reads -= set(registry.CACHES)
+    writes -= set(registry.CACHES)
+    assert set(s.assigns) == writes, f"{name}: declared {sorted(s.assigns)}, writes {sorted(writes)}"
+    want = {f for f in reads - set(INPUTS) if f not in writes or f in earlier}
+    assert set(s.requires) == want, f"{name}: declared {sorted(s.requires)}, reads {sorted(want)}"
+
+
+def test_describe_and_the_table_in_the_docs():
+    text = stages.describe()
+    for n in stages.PIPELINE:
+        assert re.search(rf"^\s*\d+ {n}\s+requires:", text, re.M), n
+    rows = stages.analysis(stages.PIPELINE)
+    assert rows[stages.PIPELINE.index("in_cluster")]["from"]["lists"] == [
+        "project_lists", "projects_before_verb", "enterprise_lists", "written_heads"]
+    arch = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert stages.describe(markdown=True) in arch, \
+        "docs/architecture.md: paste kg.relations.stages.describe(markdown=True)"
+
+
+def _mention(doc, text, typ, sub=None, nth=0):
+    s = -1
+    for _ in range(nth + 1):
+        s = doc.text.index(text, s + 1)
+    return Mention(doc.id, 0, s, s + len(text), text, typ, sub, "ner", 1.0)
+
+
+def _run(doc, ner, lexicon, until=None):
+    st = DocState(doc, lexicon, ner)
+    for s in stages.STAGES:
+        s.func(st)
+        if s.name == until:
+            break
+    return st
+
+
+def test_view_offsets_inside_document_offsets_outside(lexicon):
+    """A line wrapped inside a word is joined in the view; spans inside are view offsets and
+    what leaves the pipeline (mentions, evidence) is in document offsets."""
+    text = ("市人力资源和社会保障局认真落实各项就业政策，全力推进就业促\n"
+            "进行动，由市人力资源和社会保障局牵头实施。\n")
+    doc = Document("wrap.txt", "wrap.txt", text, text, list(range(len(text) + 1)))
+    st = _run(doc, [], lexicon, until="prepare")
+    assert st.text == text.replace("促\n进", "促进")
+    vs = st.text.index("就业促进行动")
+    ds, de = to_doc(st, vs, vs + 6)
+    assert doc.text[ds:de] == "就业促\n进行动" and to_view(st, ds, de) == (vs, vs + 6)
+    res = stages.run(DocState(doc, lexicon, []))
+    acts = [(m.start, m.end, m.text) for m in res.mentions if m.type == "Action"]
+    assert acts == [(ds, de, "就业促进行动")]
+    leads = [f for f in res.facts if f.relation == "leads_action"]
+    assert leads and all(doc.text[f.evidence.start:f.evidence.end].count("\n") <= 1 for f in leads)
+
+
+def test_cluster_section_stages_on_hand_made_spans(lexicon):
+    text = ("全力推进以新材料为引领的新材料产业集群。建成投产甲乙新材料产业园、丙丁储能电池等项目，"
+            "集群产值达到100亿元。\n")
+    doc = prepare_text(text, "cl.txt")
+    st = _run(doc, [], lexicon, until="written_heads")
+    assert st.clusters == {} and st.lists, st.lists
+    st = _run(doc, [], lexicon, until="in_cluster")
+    assert list(st.clusters.values()) == ["新材料产业集群"]
+    members = {f.args["member"].text for f in st.facts if f.relation == "in_cluster"}
+    # the projects listed, and the enterprises their names open
+    assert members == {"甲乙新材料产业园", "丙丁储能电池", "甲乙", "丙丁"}, members
+
+
+def test_post_chain_stage_on_a_hand_made_person_span(lexicon):
+    doc = prepare_text("包头市委副书记、市长张立新出席会议。\n", "pc.txt")
+    st = _run(doc, [_mention(doc, "张立新", "Person")], lexicon, until="post_chains")
+    assert [(c.person, [t for _o, _k, t in c.elements]) for c in st.chains] == [("张立新", ["副书记", "市长"])]
+    assert {(f.args["post"].text, f.args["org"].text) for f in st.facts} == {
+        ("副书记", "包头市委"), ("市长", "包头市人民政府")}
