@@ -117,6 +117,23 @@ class BoltServer:
 
         return Neo4jConfig(uri=self.uri, user=self.user, password=self.password, database=self.database)
 
+    def memory(self) -> dict[str, int]:
+        """The server JVM's current and peak resident memory in bytes (``rss``, ``peak_rss``:
+        VmRSS and VmHWM of /proc/PID/status); empty when not running or not on Linux."""
+        if self.process is None:
+            return {}
+        try:
+            text = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
+        except OSError:
+            return {}
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        out = {}
+        for key, name in (("rss", "VmRSS"), ("peak_rss", "VmHWM")):
+            value = fields.get(name, "").split()
+            if value and value[0].isdigit():
+                out[key] = int(value[0]) * 1024     # "12345 kB"
+        return out
+
     def log_text(self) -> str:
         if self.data_dir is None:
             return ""

@@ -259,16 +259,32 @@ class _Plan:
     rel_count: int = 0
 
 
-def plan_graph(G: nx.MultiDiGraph) -> _Plan:
-    """The rows to write, grouped per label set / relationship type; validates the graph."""
-    plan = _Plan()
+@dataclass
+class _Keys:
+    """What the loader keeps of the graph during a load: the keys and content hashes of the
+    rows, in the order of :class:`_Plan`, and where in the graph each row comes from.  The rows
+    themselves are built again a batch at a time when they are written (:func:`_node_batch`,
+    :func:`_rel_batch`): holding all of them took ~1.5 kB per relationship, 30 MB of the loader's
+    190 MB at 1M characters of People's Daily (docs/neo4j.md, "At scale")."""
+    # labels tuple -> (id, kg_hash, graph node), sorted by id
+    nodes: dict[tuple[str, ...], list[tuple[str, str, Any]]] = field(default_factory=dict)
+    # (rel type, src label, dst label) -> (src, dst, kg_hash, (u, v, key)), sorted by (src, dst)
+    rels: dict[tuple[str, str, str], list[tuple[str, str, str, tuple]]] = field(default_factory=dict)
+    node_count: int = 0
+    rel_count: int = 0
+
+
+def _group_graph(G: nx.MultiDiGraph, keep_node: Callable[[dict[str, Any], Any], Any],
+                 keep_rel: Callable[[dict[str, Any], tuple], Any]) -> tuple[dict, dict]:
+    """Validates the graph and groups ``keep_node(row, node)`` per label set (sorted by id) and
+    ``keep_rel(row, (u, v, key))`` per (type, src label, dst label) (sorted by src, dst)."""
     primary: dict[str, str] = {}
-    nodes: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    nodes: dict[tuple[str, ...], list[tuple[str, Any]]] = defaultdict(list)
     for node_id, attrs in G.nodes(data=True):
         labels, row = _node_row(node_id, attrs)
-        nodes[labels].append(row)
+        nodes[labels].append((row["id"], keep_node(row, node_id)))
         primary[row["id"]] = labels[0]
-    rels: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    rels: dict[tuple[str, str, str], dict[tuple[str, str], Any]] = defaultdict(dict)
     for u, v, key, attrs in G.edges(keys=True, data=True):
         relation = attrs.get("relation", key)
         if relation not in REL_TYPES:
@@ -281,12 +297,37 @@ def plan_graph(G: nx.MultiDiGraph) -> _Plan:
                           f"mentioned_in must go from an entity to a Document, other relations join entities")
         if (str(u), str(v)) in rels[group]:
             raise KgError(f"graph has two {relation!r} edges {u!r} -> {v!r} (expected one per relation)")
-        rels[group][(str(u), str(v))] = _rel_row(u, v, attrs)
-    plan.nodes = {k: sorted(rows, key=lambda r: r["id"]) for k, rows in sorted(nodes.items())}
-    plan.rels = {k: [rows[p] for p in sorted(rows)] for k, rows in sorted(rels.items())}
+        rels[group][(str(u), str(v))] = keep_rel(_rel_row(u, v, attrs), (u, v, key))
+    return ({k: [x for _, x in sorted(items, key=lambda t: t[0])] for k, items in sorted(nodes.items())},
+            {k: [items[p] for p in sorted(items)] for k, items in sorted(rels.items())})
+
+
+def plan_graph(G: nx.MultiDiGraph) -> _Plan:
+    """The rows to write, grouped per label set / relationship type; validates the graph."""
+    plan = _Plan()
+    plan.nodes, plan.rels = _group_graph(G, lambda row, _node: row, lambda row, _edge: row)
     plan.node_count = sum(len(r) for r in plan.nodes.values())
     plan.rel_count = sum(len(r) for r in plan.rels.values())
     return plan
+
+
+def _plan_keys(G: nx.MultiDiGraph) -> _Keys:
+    """:func:`plan_graph` without the rows (see :class:`_Keys`); validates the graph."""
+    keys = _Keys()
+    keys.nodes, keys.rels = _group_graph(
+        G, lambda row, node: (row["id"], row["kg_hash"], node),
+        lambda row, edge: (row["src"], row["dst"], row["kg_hash"], edge))
+    keys.node_count = sum(len(r) for r in keys.nodes.values())
+    keys.rel_count = sum(len(r) for r in keys.rels.values())
+    return keys
+
+
+def _node_batch(G: nx.MultiDiGraph, nodes: list) -> list[dict[str, Any]]:
+    return [_node_row(n, G.nodes[n])[1] for n in nodes]
+
+
+def _rel_batch(G: nx.MultiDiGraph, edges: list[tuple]) -> list[dict[str, Any]]:
+    return [_rel_row(u, v, G.edges[u, v, key]) for u, v, key in edges]
 
 
 # --------------------------------------------------------------------------------------------
@@ -553,8 +594,8 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
     if batch_size < 1:
         raise KgError(f"batch size must be at least 1 (got {batch_size})")
     t_start = time.perf_counter()
-    plan = plan_graph(G)
-    stats = LoadStats(nodes=plan.node_count, relationships=plan.rel_count)
+    keys = _plan_keys(G)
+    stats = LoadStats(nodes=keys.node_count, relationships=keys.rel_count)
     user_report = progress or (lambda phase, done, total: None)
     driver = _connect(config)
     doing = "taking the load lock"
@@ -578,30 +619,32 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             for label in NODE_LABELS.values():
                 existing[label] = {r["id"]: (r["h"], frozenset(r["labels"]))
                                    for r in _run_read(session, _read_nodes_stmt(label))}
-            creates: list[tuple[tuple[str, ...], list[dict]]] = []
-            updates: list[tuple[tuple[str, ...], list[dict]]] = []
-            relabels: list[tuple[tuple[str, ...], list[dict]]] = []
-            for labels, rows in plan.nodes.items():
+            # graph nodes to create / update / re-label, per label set (rows built per batch)
+            creates: list[tuple[tuple[str, ...], list]] = []
+            updates: list[tuple[tuple[str, ...], list]] = []
+            relabels: list[tuple[tuple[str, ...], list]] = []
+            for labels, entries in keys.nodes.items():
                 have = existing[labels[0]]
                 c, u, rl = [], [], []
-                for row in rows:
-                    old = have.get(row["id"])
+                for node_id, h, node in entries:
+                    old = have.get(node_id)
                     if old is None:
-                        c.append(row)
-                    elif old[0] != row["kg_hash"]:
+                        c.append(node)
+                    elif old[0] != h:
                         # only kg's own labels count: a label a user added is not a change
                         same = (old[1] & _MANAGED_LABELS) == frozenset(labels)
-                        (u if same else rl).append(row)
+                        (u if same else rl).append(node)
                 creates.append((labels, c))
                 updates.append((labels, u))
                 relabels.append((labels, rl))
             total = sum(len(r) for _, r in creates + updates + relabels)
             done = 0
             report("nodes", done, total)
-            for labels, rows in relabels:
+            for labels, nodes in relabels:
                 # a changed subtype label: delete and re-create in one transaction
                 doing = f"re-labelling :{':'.join(labels)} nodes"
-                for batch in _batches(rows, batch_size):
+                for part in _batches(nodes, batch_size):
+                    batch = _node_batch(G, part)
                     ids = [r["id"] for r in batch]
 
                     def work(tx, batch=batch, ids=ids, labels=labels):
@@ -614,10 +657,11 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
                     report("nodes", done, total)
             for kind, groups, stmt_for in (("creating", creates, _create_nodes_stmt),
                                            ("updating", updates, _update_nodes_stmt)):
-                for labels, rows in groups:
+                for labels, nodes in groups:
                     doing = f"{kind} :{':'.join(labels)} nodes"
                     stmt = stmt_for(labels)
-                    for batch in _batches(rows, batch_size):
+                    for part in _batches(nodes, batch_size):
+                        batch = _node_batch(G, part)
                         n = _run_write(session, stmt, rows=batch)
                         if n != len(batch):
                             raise KgError(f"Neo4j at {config.describe()}: {kind} :{labels[0]} nodes "
@@ -638,21 +682,22 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             for group in _all_rel_groups():
                 existing_rels[group[0]] = {(r["src"], r["dst"]): r["h"]
                                            for r in _run_read(session, _read_rels_stmt(*group))}
-            todo: list[tuple[tuple[str, str, str], list[dict]]] = []
-            for group, rows in plan.rels.items():
+            todo: list[tuple[tuple[str, str, str], list[tuple]]] = []   # graph edges to write
+            for group, entries in keys.rels.items():
                 have = existing_rels[group[0]]
-                changed = [r for r in rows if have.get((r["src"], r["dst"])) != r["kg_hash"]]
-                stats.relationships_created += sum(1 for r in changed if (r["src"], r["dst"]) not in have)
-                stats.relationships_updated += sum(1 for r in changed if (r["src"], r["dst"]) in have)
-                todo.append((group, changed))
+                changed = [e for e in entries if have.get((e[0], e[1])) != e[2]]
+                stats.relationships_created += sum(1 for e in changed if (e[0], e[1]) not in have)
+                stats.relationships_updated += sum(1 for e in changed if (e[0], e[1]) in have)
+                todo.append((group, [e[3] for e in changed]))
             total = sum(len(r) for _, r in todo)
             done = 0
             report("relationships", done, total)
-            for group, rows in todo:
+            for group, edges in todo:
                 rel, src, dst = group
                 doing = f"writing (:{src})-[:{rel}]->(:{dst}) relationships"
                 stmt = _merge_rels_stmt(rel, src, dst)
-                for batch in _batches(rows, batch_size):
+                for part in _batches(edges, batch_size):
+                    batch = _rel_batch(G, part)
                     n = _run_write(session, stmt, rows=batch)
                     if n != len(batch):
                         raise KgError(f"Neo4j at {config.describe()}: {rel} relationships: {len(batch) - n} "
@@ -664,11 +709,11 @@ def load_graph(G: nx.MultiDiGraph, config: Neo4jConfig, batch_size: int = 1000,
             # ---- prune --------------------------------------------------------------------
             if prune:
                 doing = "deleting what is no longer in the graph"
-                wanted_rels = {(rel, r["src"], r["dst"]) for (rel, _, _), rows in plan.rels.items() for r in rows}
+                wanted_rels = {(rel, e[0], e[1]) for (rel, _, _), entries in keys.rels.items() for e in entries}
                 stale_rels = [(group, [{"src": src, "dst": dst} for (src, dst) in sorted(existing_rels[group[0]])
                                        if (group[0], src, dst) not in wanted_rels])
                               for group in _all_rel_groups()]
-                wanted_nodes = {r["id"] for rows in plan.nodes.values() for r in rows}
+                wanted_nodes = {e[0] for entries in keys.nodes.values() for e in entries}
                 stale_nodes = [(label, sorted(i for i in ids if i not in wanted_nodes))
                                for label, ids in existing.items()]
                 total = sum(len(r) for _, r in stale_rels) + sum(len(i) for _, i in stale_nodes)

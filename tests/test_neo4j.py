@@ -549,6 +549,10 @@ def test_boltserver_lifecycle():
             assert d.execute_query("RETURN 1 AS x", database_=server.database).records[0]["x"] == 1
             assert "ArcadeDB" in d.get_server_info().agent
         assert data_dir.is_dir() and proc.poll() is None
+        mem = server.memory()               # the JVM's own memory (benchmarks report it)
+        if Path(f"/proc/{proc.pid}/status").exists():
+            assert 50 * 2**20 < mem["rss"] <= mem["peak_rss"]
+    assert server.memory() == {}            # not running
     assert proc.poll() is not None          # the JVM is gone
     assert not data_dir.exists()            # and so are its files
 
@@ -728,3 +732,52 @@ def test_uri_scheme_is_checked(uri):
     with pytest.raises(KgError) as exc:
         load_graph(sample_graph(), Neo4jConfig(uri=uri, password="x"))
     assert "bolt://" in str(exc.value) and "neo4j://" in str(exc.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 13: the loader keeps keys and hashes, not rows (rows are built a batch at a time)
+# ---------------------------------------------------------------------------------------------
+def test_plan_keys_rebuild_the_rows_of_plan_graph():
+    """The loader's compact plan gives the same ids, hashes and order as plan_graph, and the
+    rows it rebuilds per batch are plan_graph's rows."""
+    from kg.neo4j_export import _node_batch, _plan_keys, _rel_batch, plan_graph
+
+    G = generated_graph(5, people=3, orgs=2)
+    plan, keys = plan_graph(G), _plan_keys(G)
+    assert list(keys.nodes) == list(plan.nodes) and list(keys.rels) == list(plan.rels)
+    assert (keys.node_count, keys.rel_count) == (plan.node_count, plan.rel_count) == (
+        G.number_of_nodes(), G.number_of_edges())
+    for labels, rows in plan.nodes.items():
+        assert [(i, h) for i, h, _ in keys.nodes[labels]] == [(r["id"], r["kg_hash"]) for r in rows]
+        assert _node_batch(G, [n for _, _, n in keys.nodes[labels]]) == rows
+    for group, rows in plan.rels.items():
+        assert [e[:3] for e in keys.rels[group]] == [(r["src"], r["dst"], r["kg_hash"]) for r in rows]
+        assert _rel_batch(G, [e[3] for e in keys.rels[group]]) == rows
+
+
+def test_load_does_not_hold_every_row_of_the_graph(db, bolt_config):
+    """Python memory at the peak of a load stays well under what all rows of the graph take
+    (the loader used to build them all first: 30 MB of its 190 MB at 1M characters)."""
+    import tracemalloc
+
+    from kg.neo4j_export import plan_graph
+
+    G = generated_graph(250, people=4, orgs=3)
+    for _, _, a in G.edges(data=True):        # evidence of a realistic size (one ~60-char sentence)
+        a["evidence"] = [dict(e, sentence=e["sentence"] * 60) for e in a["evidence"]]
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        plan = plan_graph(G)
+        rows_bytes = tracemalloc.get_traced_memory()[0] - base
+        del plan
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        stats = load_graph(G, bolt_config, batch_size=100)
+        load_peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert stats.relationships_created == G.number_of_edges() == 3750
+    assert count(db, "()-[r:HOLDS]->()") == 1000
+    assert rows_bytes > 3 * 2**20
+    assert load_peak < rows_bytes / 2, (load_peak, rows_bytes)
