@@ -120,7 +120,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
                            **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
-    if not result.docs:
+    if not result.documents:
         fail("no readable .txt/.md documents in " + ", ".join(str(p) for p in paths))
     return result
 
