@@ -155,11 +155,10 @@ def _fill_orig_offsets(facts: list[Fact], docs: dict[str, Document]) -> None:
 
 def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     """One fact per line, sorted for a deterministic file."""
-    rows = sorted((f.to_dict() for f in facts),
-                  key=lambda r: (r["evidence"]["doc_id"], r["evidence"]["start"],
-                                 r["relation"], r["id"]))
-    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-    return atomic_write_text(path, text)
+    # the order of the rows' (doc_id, start, relation, id); each row made as it is written
+    order = sorted(facts, key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
+    return atomic_write_text(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+                                    for f in order))
 
 
 def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -130,10 +130,32 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     g.bind("kgid", base, override=True, replace=True)
+    for t in iter_triples(G, base):
+        g.add(t)
+    return g
+
+
+def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+    """The triples of :func:`graph_to_rdf`, one by one (a triple may come more than once), without
+    building an rdflib Graph: :func:`write_turtle` writes them straight to canonical Turtle."""
+    base = _check_base(base)
+
+    class _Adder:   # the mapping below is written as g.add(...); here each add is a yield
+        def __init__(self):
+            self.buf: list[tuple] = []
+
+        def add(self, t: tuple) -> None:
+            self.buf.append(t)
+
+    g = _Adder()
 
     def add_types(node: URIRef, cls: URIRef) -> None:
         for t in _types(cls):
             g.add((node, RDF.type, t))
+
+    def flush() -> Iterator[tuple]:
+        yield from g.buf
+        g.buf.clear()
 
     # ---- nodes
     for nid, data in G.nodes(data=True):
@@ -172,6 +194,7 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
                 g.add((node, KG.mentionedIn, _iri(base, document_id(doc))))
         if ntype == "Post" and data.get("org"):
             g.add((node, ORG.postIn, _iri(base, data["org"])))
+        yield from flush()
 
     # ---- edges, statements, evidence
     extractors: set[str] = set()
@@ -227,7 +250,7 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
                     extractors.add(ev["extractor"])
                     add_types(xn, KG.Extractor)
                     g.add((xn, RDFS.label, Literal(ev["extractor"])))
-    return g
+        yield from flush()
 
 
 # ---------------------------------------------------------------------------------------
@@ -276,31 +299,39 @@ def _pred_key(p: URIRef) -> tuple[int, str]:
     return (0 if p == RDF.type else 1, str(p))
 
 
-def to_turtle(g: Graph, base: str = DEFAULT_BASE) -> str:
-    """Canonical Turtle text of ``g``: prefixes sorted, subjects sorted by IRI, ``a`` first
-    then predicates by IRI, objects sorted by their written form."""
+def to_turtle(g: Iterable[tuple], base: str = DEFAULT_BASE) -> str:
+    """Canonical Turtle text of ``g`` (an rdflib Graph, or any iterable of triples; a repeated
+    triple is written once): prefixes sorted, subjects sorted by IRI, ``a`` first then
+    predicates by IRI, objects sorted by their written form."""
+    return "".join(_turtle_chunks(g, base))
+
+
+def _turtle_chunks(g: Iterable[tuple], base: str) -> Iterator[str]:
+    """:func:`to_turtle`'s text, one subject at a time (the triples are grouped by subject in
+    memory as their written forms, the text is never held whole)."""
     prefixes = dict(PREFIXES)
     prefixes["kgid"] = _check_base(base)
     namer = _Namer(prefixes)
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
     by_subject: dict = {}
     for s, p, o in g:
         by_subject.setdefault(s, {}).setdefault(p, set()).add(namer.term(o))
     for s in sorted(by_subject, key=str):
-        out.append("\n" + namer.term(s))
-        preds = sorted(by_subject[s], key=_pred_key)
+        out = ["\n" + namer.term(s)]
+        by_pred = by_subject.pop(s)
+        preds = sorted(by_pred, key=_pred_key)
         for i, p in enumerate(preds):
-            objs = sorted(by_subject[s][p])
+            objs = sorted(by_pred[p])
             sep = " ;" if i < len(preds) - 1 else " ."
             out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
         out.append("\n")
-    return "".join(out)
+        yield "".join(out)
 
 
 def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE) -> Path:
     """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace)."""
-    text = to_turtle(graph_to_rdf(G, base=base), base=base)
-    return atomic_write_text(path, text)
+    # the triples go straight to the writer: no rdflib Graph (its indexes held ~10x the file)
+    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base), base))
 
 
 def iter_prefixes(base: str = DEFAULT_BASE) -> Iterable[tuple[str, str]]:
