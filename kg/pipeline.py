@@ -161,20 +161,31 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
                                     for f in order))
 
 
-def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None
+# documents of at least this many characters report progress inside themselves ("document")
+DOC_PROGRESS_CHARS = 50_000
+
+
+def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
+                 progress: Callable[[int, int], None] | None = None
                  ) -> tuple[DocResult, float, float, float]:
     """NER, relation rules and learned layer of one document, and its cache entry written:
-    (result, NER seconds, relations seconds, learned-layer seconds)."""
+    (result, NER seconds, relations seconds, learned-layer seconds).  ``progress(done, total)``
+    runs over 2 × the document's characters: the first half follows the NER model batch by batch,
+    the second half is reported when the relation rules and the learned layer are done."""
     from .relations import extract
 
+    n = max(len(d.text), 1)
     t1 = time.perf_counter()
-    mentions = tagger.tag(d)
+    mentions = tagger.tag(d, progress=None if progress is None else
+                          (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
     t2 = time.perf_counter()
     res = extract(d, mentions, lexicon)
     t3 = time.perf_counter()
     if layer is not None:
         res = layer.apply(d, res)
     t4 = time.perf_counter()
+    if progress is not None:
+        progress(2 * n, 2 * n)
     if cached is not None:
         try:
             atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
@@ -398,6 +409,11 @@ def build(
     (``kg/models/relations/``; the rules alone when none is shipped), a path another trained
     model directory, ``False`` the rules alone.
 
+    ``progress(stage, done, total)`` is called with ``"extract"`` after each document (done and
+    total in documents) and, for a document of at least ``DOC_PROGRESS_CHARS`` characters
+    extracted in this process, with ``"document"`` as its NER model goes through it (done and total
+    in units of half a character: NER is the first half, the relation rules the second).
+
     ``jobs`` is the number of worker processes of the per-document stage (at most one per document
     the cache cannot answer); 1 runs it in this process.  The outputs do not depend on it.  With
     ``jobs > 1``, ``seconds["ner"]``, ``["relations"]``, ``["learned"]``, ``["cache"]`` and
@@ -513,7 +529,11 @@ def build(
             tagger = NerTagger.load(model_dir, criterion=ner_criterion)
             tagger_load = time.perf_counter() - t1
             seconds["load"] += tagger_load
-        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i])
+        inner = None
+        if progress is not None and len(docs[i].text) >= DOC_PROGRESS_CHARS:
+            def inner(done: int, total: int) -> None:
+                progress("document", done, total)
+        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i], inner)
         seconds["ner"] += ner
         seconds["relations"] += rel
         seconds["learned"] += lrn

@@ -276,3 +276,26 @@ def test_unchanged_rebuild_keeps_verified_outputs_and_changed_ones_match_a_cold_
     # a stale manifest (outputs replaced after it) is never trusted
     (out / "facts.jsonl").write_bytes(b"")
     assert not build([corpus], out).reused and _out_bytes(out) == good
+
+
+def test_a_large_document_reports_progress_inside_itself(tmp_path, monkeypatch):
+    """A document over DOC_PROGRESS_CHARS reports "document" progress batch by batch of the NER
+    model (the first half) and at the end of the rules; the outputs are those of a build without
+    a progress callback."""
+    from kg import pipeline
+
+    monkeypatch.setattr(pipeline, "DOC_PROGRESS_CHARS", 500)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "".join(f"第{i}次常务会议由市委书记包钢主持，市发改委主任殷树刚参加。" for i in range(1, 80))
+    (corpus / "big.txt").write_text(text + "\n", encoding="utf-8")
+    seen: list = []
+    res = pipeline.build([corpus], tmp_path / "a", use_cache=False, progress=lambda *a: seen.append(a))
+    pipeline.build([corpus], tmp_path / "b", use_cache=False)
+    n = len(res.docs[0].text)
+    inner = [(d, t) for s, d, t in seen if s == "document"]
+    assert len(inner) >= 3 and inner[-1] == (2 * n, 2 * n) and {t for _, t in inner} == {2 * n}
+    assert [d for d, _ in inner] == sorted(d for d, _ in inner) and 0 < inner[0][0] < n
+    assert [s for s, _, _ in seen][-1] == "extract"
+    for f in ("facts.jsonl", "graph.json", "graph.ttl"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
