@@ -313,6 +313,8 @@ class _Namer:
         s = str(term)
         written = self._iris.get(s)
         if written is None:
+            if len(self._iris) >= 20_000:     # bounded: the repeats are mostly recent or few
+                self._iris.clear()
             written = self._iris[s] = self._iri(s)
         return written
 
@@ -354,32 +356,88 @@ def to_turtle(g: Iterable[tuple], base: str = DEFAULT_BASE) -> str:
     return "".join(_turtle_chunks(g, base))
 
 
-def _turtle_chunks(g: Iterable[tuple], base: str) -> Iterator[str]:
-    """:func:`to_turtle`'s text, one subject at a time (the triples are grouped by subject in
-    memory as their written forms, the text is never held whole)."""
+#: triples grouped in memory before they are written out, sorted, as a run to a temp file
+RUN_TRIPLES = 100_000
+
+
+def _turtle_chunks(g: Iterable[tuple], base: str, spill_dir: Path | None = None,
+                   run_triples: int | None = None) -> Iterator[str]:
+    """:func:`to_turtle`'s text, one subject at a time.  The triples are grouped by subject as
+    their written forms; with ``spill_dir``, every ``run_triples`` (default ``RUN_TRIPLES``)
+    triples the groups are written sorted to an unnamed temp file there (a run), and the runs are
+    merged by subject at the end (a subject met in several runs is written once, its triples
+    united), so memory stays bounded by one run however big the graph."""
+    import heapq
+    import pickle
+    import tempfile
+
+    limit = run_triples or RUN_TRIPLES
     prefixes = dict(PREFIXES)
     prefixes["kgid"] = _check_base(base)
     namer = _Namer(prefixes)
     yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    by_subject: dict = {}
-    for s, p, o in g:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(namer.term(o))
-    for s in sorted(by_subject, key=str):
-        out = ["\n" + namer.term(s)]
-        by_pred = by_subject.pop(s)
-        preds = sorted(by_pred, key=_pred_key)
-        for i, p in enumerate(preds):
-            objs = sorted(by_pred[p])
-            sep = " ;" if i < len(preds) - 1 else " ."
-            out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
-        out.append("\n")
-        yield "".join(out)
+    buf: dict[str, dict[str, set[str]]] = {}
+    count = 0
+    runs: list = []
+
+    def read_run(fh) -> Iterator[tuple[str, dict[str, set[str]]]]:
+        fh.seek(0)
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+
+    try:
+        for s, p, o in g:
+            if not isinstance(s, URIRef):
+                namer.term(s)      # raises: blank nodes are not produced
+            buf.setdefault(str(s), {}).setdefault(str(p), set()).add(namer.term(o))
+            count += 1
+            if spill_dir is not None and count >= limit:
+                fh = tempfile.TemporaryFile(dir=spill_dir, prefix=".turtle-run-")
+                runs.append(fh)
+                for subj in sorted(buf):
+                    pickle.dump((subj, buf[subj]), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                buf, count = {}, 0
+        last = ((subj, buf[subj]) for subj in sorted(buf))
+        cur_s: str | None = None
+        cur: dict[str, set[str]] = {}
+        for subj, by_pred in heapq.merge(*(read_run(fh) for fh in runs), last, key=lambda x: x[0]):
+            if subj == cur_s:
+                for p, objs in by_pred.items():
+                    cur.setdefault(p, set()).update(objs)
+                continue
+            if cur_s is not None:
+                yield _subject_text(namer, cur_s, cur)
+            cur_s, cur = subj, by_pred
+        if cur_s is not None:
+            yield _subject_text(namer, cur_s, cur)
+    finally:
+        for fh in runs:
+            fh.close()
 
 
-def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE) -> Path:
-    """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace)."""
-    # the triples go straight to the writer: no rdflib Graph (its indexes held ~10x the file)
-    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base), base))
+def _subject_text(namer: _Namer, subj: str, by_pred: dict[str, set[str]]) -> str:
+    out = ["\n" + namer.iri(subj)]
+    preds = sorted(by_pred, key=_pred_key)
+    for i, p in enumerate(preds):
+        objs = sorted(by_pred[p])
+        sep = " ;" if i < len(preds) - 1 else " ."
+        out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
+    out.append("\n")
+    return "".join(out)
+
+
+def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE,
+                 run_triples: int | None = None) -> Path:
+    """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace).  The triples go
+    straight from the graph to the file, through sorted runs of ``run_triples`` triples in unnamed
+    temp files next to ``path``: no rdflib Graph, and memory bounded by one run."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base), base,
+                                                  spill_dir=path.parent, run_triples=run_triples))
 
 
 def iter_prefixes(base: str = DEFAULT_BASE) -> Iterable[tuple[str, str]]:

@@ -431,3 +431,8 @@ def test_streamed_writer_equals_the_rdflib_graph_path(built_sample, tmp_path):
     assert built_sample.ttl_path.read_bytes() == to_turtle(g).encode("utf-8")
     assert set(iter_triples(G)) == set(g)
     assert isomorphic(Graph().parse(tmp_path / "g.ttl", format="turtle"), g)
+    # runs of 7 triples spilled and merged (subjects split across runs): the same bytes, no files left
+    (tmp_path / "runs").mkdir()
+    small = write_turtle(G, tmp_path / "runs" / "g.ttl", run_triples=7)
+    assert small.read_bytes() == (tmp_path / "g.ttl").read_bytes()
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == ["g.ttl"]
