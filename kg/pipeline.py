@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -474,6 +475,8 @@ def build(
     docs = read_corpus([Path(p) for p in paths], on_error=_err, max_file_size=max_file_size)
     overrides = dict(city_overrides or {})
     for d in docs:
+        # (memory) 8 bytes an entry instead of a list of int objects (~36): read by index only
+        d.offsets = array("q", d.offsets)    # type: ignore[assignment]
         if d.id in overrides:
             d.city = overrides[d.id]
         elif city:

@@ -45,6 +45,18 @@ def _norm(s: str) -> str:
 _SESSION = re.compile(r"第[一二三四五六七八九十百零〇两0-9]{1,4}届(?=.*委员会$)")
 
 
+def _canon_tables(lex: Lexicon) -> tuple[list[str], set[str], list, dict[str, str]]:
+    """(place suffixes, known places, 'whole' abbreviations, 'body' abbreviations) of _Canon."""
+    known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+    for c in lex.words("places", "city"):
+        known_places.add(c if c.endswith("盟") else c + "市")
+    # templates with the most literal characters first ("中共{place}委" before "{place}委")
+    whole = sorted((a for a in lex.abbreviations if a.scope == "whole"),
+                   key=lambda a: -len(a.short.replace("{place}", "")))
+    body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+    return lex.words("places", "suffix"), known_places, whole, body
+
+
 class _Canon:
     """Canonical names for one document's context (city, province)."""
 
@@ -55,14 +67,10 @@ class _Canon:
         self.city = city
         self.county = county
         self.province = province
-        self.place_suffixes = lex.words("places", "suffix")
-        self.known_places = set(lex.words("places", "name")) | set(lex.words("places", "province"))
-        for c in lex.words("places", "city"):
-            self.known_places.add(c if c.endswith("盟") else c + "市")
-        # templates with the most literal characters first ("中共{place}委" before "{place}委")
-        self.whole = sorted((a for a in lex.abbreviations if a.scope == "whole"),
-                            key=lambda a: -len(a.short.replace("{place}", "")))
-        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+        # (memory) the lexicon's tables, made once per lexicon and shared by every document's
+        # _Canon (read only); each document used to hold copies, ~75 kB a document
+        self.place_suffixes, self.known_places, self.whole, self.body = \
+            lex.cached("resolve.canon_tables", lambda: _canon_tables(lex))
 
     def _place_ok(self, p: str) -> bool:
         if p in self.known_places:
