@@ -108,9 +108,15 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
 
     with _progress() as bar:
         task = bar.add_task("extracting", total=None)
+        inner: list = []     # the bar of a large document, made when one reports progress
 
         def on_progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            if stage == "document":
+                if not inner:
+                    inner.append(bar.add_task("  this document", total=total))
+                bar.update(inner[0], completed=done, total=total, visible=done < total)
+            else:
+                bar.update(task, completed=done, total=total)
 
         try:
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
@@ -120,7 +126,7 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
                            **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
-    if not result.docs:
+    if not result.documents:
         fail("no readable .txt/.md documents in " + ", ".join(str(p) for p in paths))
     return result
 

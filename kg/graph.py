@@ -126,14 +126,20 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temp file in the same folder and os.replace."""
+def atomic_write_text(path: str | os.PathLike, text: str | Iterable[str]) -> Path:
+    """Write ``text`` (a string, or an iterable of strings written one after the other, so a big
+    file is never one string in memory) to ``path`` through a temp file in the same folder and
+    os.replace."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                for chunk in text:
+                    fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)   # mkstemp creates 0600; outputs follow the umask
@@ -150,7 +156,9 @@ def write_graph(G: nx.MultiDiGraph, path: str | os.PathLike) -> Path:
     data = nx.node_link_data(G, edges="links")
     data["nodes"].sort(key=lambda n: n["id"])
     data["links"].sort(key=lambda e: (e["source"], e["target"], e["key"]))
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    # iterencode: the same text as json.dumps, written piece by piece
+    return atomic_write_text(path, json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True)
+                             .iterencode(data))
 
 
 def read_graph(path: str | os.PathLike) -> nx.MultiDiGraph:

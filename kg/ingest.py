@@ -1021,6 +1021,31 @@ def iter_corpus_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike
     return pairs
 
 
+def scan_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
+) -> list[tuple[str, str, str] | InputError]:
+    """What :func:`read_corpus` would read, without decoding: for each file in reading order
+    ``(doc id, display path, sha256 of its raw bytes)``, or the :class:`InputError` of a file
+    that cannot be read (size, kind) or of the walk, in the order read_corpus meets them.  Nothing
+    is reported.  ``read_corpus`` is a function of this list (decoding is a function of the bytes),
+    so an unchanged list means an unchanged corpus (the build manifest, kg/pipeline.py)."""
+    items: list[tuple[str, str, str] | InputError] = []
+    for f, doc_id in iter_corpus_files(paths, on_error=items.append):
+        p = Path(f)
+        spath = display_path(p)
+        try:
+            if not p.exists() and not p.is_symlink():
+                raise InputError(spath, "no such file")
+            raw = _read_regular_file(p, spath, max_file_size)
+        except InputError as err:
+            items.append(err)
+            continue
+        items.append((doc_id, spath, hashlib.sha256(raw).hexdigest()))
+    return items
+
+
 def read_corpus(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     on_error: Callable[[InputError], None] | None = None,
@@ -1062,5 +1087,5 @@ def read_corpus(
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE", "SUFFIXES", "decode_bytes", "display_path", "iter_corpus_files",
-    "load_document", "prepare_text", "read_corpus", "split_sentences",
+    "load_document", "prepare_text", "read_corpus", "scan_corpus", "split_sentences",
 ]

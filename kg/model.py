@@ -46,7 +46,7 @@ def document_id(doc_id: str) -> str:
     return stable_id("Document", doc_id)
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Sentence:
     doc_id: str
     index: int          # position of the sentence in its document, from 0
@@ -104,7 +104,7 @@ def sentence_finder(doc: Document):
     return at
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Mention:
     doc_id: str
     sent_index: int
@@ -124,7 +124,7 @@ class Mention:
         return cls(**d)
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Evidence:
     doc_id: str
     sent_index: int
@@ -142,7 +142,7 @@ class Evidence:
         return cls(**d)
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Arg:
     """One argument of a fact: its surface text, type and (after resolution) entity id."""
 
@@ -160,7 +160,7 @@ class Arg:
         return cls(**d)
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Fact:
     relation: str                 # a relation of kg.schema.RELATIONS
     args: dict[str, Arg]          # role (kg.schema.Relation.roles) -> argument
@@ -200,7 +200,7 @@ class Fact:
         )
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Entity:
     id: str                       # stable_id(type, canonical key)
     type: str

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from kg.model import Document, KgError, Mention
 
@@ -333,19 +333,45 @@ class NerTagger:
                    criterion=criterion)
 
     # ------------------------------------------------------------------------------------
-    def _predict(self, pieces: list[list[str]], batch_size: int) -> list[list[tuple[str, str, int, int]]]:
+    def _predict(self, pieces: list[list[str]], batch_size: int,
+                 progress: Callable[[int, int], None] | None = None) -> list[list[tuple[str, str, int, int]]]:
+        """The model's spans per piece.  ``progress(done, total)`` (pieces' characters, markers
+        included) is called after each batch: the batches are HanLP's own, counted as the model
+        is fed them, so the computation is the same with or without it."""
         import torch
 
         if not pieces:
             return []
-        with torch.no_grad():
-            out = self.component.predict(pieces, batch_size=batch_size)
+        comp = self.component
+        if progress is not None:
+            from hanlp_common.constant import IDX
+
+            total = sum(map(len, pieces))
+            done = 0
+            feed = comp.feed_batch
+
+            def counted(batch):
+                nonlocal done
+                out = feed(batch)
+                done += sum(len(pieces[i]) for i in batch[IDX])
+                progress(done, total)
+                return out
+
+            comp.feed_batch = counted          # an instance attribute over the class method
+        try:
+            with torch.no_grad():
+                out = comp.predict(pieces, batch_size=batch_size)
+        finally:
+            if progress is not None:
+                del comp.feed_batch
         return out
 
-    def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None) -> list[list[Span]]:
+    def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
         """Tag each text; returns, per text, sorted ``(start, end, type, subtype)`` with offsets into
         that text (end exclusive).  Long texts are cut into pieces of at most ``max_len``
-        characters and their offsets shifted back; all pieces are tagged in batches."""
+        characters and their offsets shifted back; all pieces are tagged in batches
+        (``progress(done, total)`` after each, in characters)."""
         bs = batch_size or self.batch_size
         jobs: list[tuple[int, int]] = []        # (text index, piece offset)
         pieces: list[list[str]] = []
@@ -359,7 +385,7 @@ class NerTagger:
                 pieces.append([self.marker, *chars, self.marker] if self.marker else chars)
         results: list[list[Span]] = [[] for _ in texts]
         lead = 1 if self.marker else 0
-        for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs)):
+        for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs, progress)):
             inner = len(piece) - 2 * lead
             for _surface, label, s, e in ents:
                 typ = self.labels.get(label)
@@ -380,8 +406,9 @@ class NerTagger:
             r.sort()
         return results
 
-    def tag(self, doc: Document) -> list[Mention]:
-        """Mentions in ``doc`` (analysis offsets into ``doc.text``), sentence by sentence.
+    def tag(self, doc: Document, progress: Callable[[int, int], None] | None = None) -> list[Mention]:
+        """Mentions in ``doc`` (analysis offsets into ``doc.text``), sentence by sentence
+        (``progress(done, total)``, in characters, after each batch of the model).
 
         A document without sentences is tagged as one text (sent_index -1 is never produced:
         it gets the index of the sentence containing the mention, or 0)."""
@@ -389,7 +416,7 @@ class NerTagger:
             units = [(s.index, s.start, s.text) for s in doc.sentences]
         else:
             units = [(0, 0, doc.text)]
-        spans = self.tag_sentences([u[2] for u in units])
+        spans = self.tag_sentences([u[2] for u in units], progress=progress)
         mentions: list[Mention] = []
         for (idx, base, _), found in zip(units, spans):
             for s, e, typ, sub in found:

@@ -38,6 +38,7 @@ from .model import KgError
 LOCK_NAME = ".kg.lock"
 JOURNAL_NAME = ".kg-commit.json"
 STAGING_PREFIX = ".kg-staging-"
+MANIFEST_NAME = ".kg-manifest.json"    # what an unchanged rebuild checks (kg/pipeline.py)
 
 
 class OutputError(KgError):
@@ -189,7 +190,7 @@ def recover(out: Path) -> bool:
 
 
 # temp files of kg.graph.atomic_write_text (".NAME.<random>.tmp"), only for names kg writes
-OUTPUT_NAMES = ("facts.jsonl", "graph.json", "graph.ttl", JOURNAL_NAME)
+OUTPUT_NAMES = ("facts.jsonl", "graph.json", "graph.ttl", JOURNAL_NAME, MANIFEST_NAME)
 _OUT_TMP = re.compile(r"\.(?:%s)\.[A-Za-z0-9_]+\.tmp" % "|".join(re.escape(n) for n in OUTPUT_NAMES))
 _CACHE_TMP = re.compile(r"\.[0-9a-f]{40}\.json\.[A-Za-z0-9_]+\.tmp")
 

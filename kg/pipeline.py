@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import time
+from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +54,11 @@ class BuildResult:
     cache_hits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     workers: int = 0          # worker processes the per-document stage ran in (0: in-process)
+    reused: bool = False      # the outputs were verified against the build manifest and kept
+
+    @property
+    def documents(self) -> int:
+        return len(self.docs)
 
     @property
     def sentences(self) -> int:
@@ -74,8 +80,47 @@ class BuildResult:
             "graph": graph_summary(self.graph),
             "cache_hits": self.cache_hits,
             "workers": self.workers,
+            "reused": self.reused,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
         }
+
+
+class ReusedBuild(BuildResult):
+    """The result of a build whose outputs were already up to date (see :func:`build`): the
+    summary comes from the manifest; ``docs``, ``entities``, ``facts`` and ``graph`` are computed
+    on first access, from the corpus and the per-document cache (not written anywhere)."""
+
+    def __init__(self, stored: dict, errors: list[InputError], out_dir: Path, files: dict[str, Path],
+                 seconds: dict[str, float], materialize: Callable[[], BuildResult]):
+        self._stored = stored
+        self._materialize = materialize
+        self._full: BuildResult | None = None
+        self.errors, self.out_dir, self.files, self.seconds = errors, out_dir, files, seconds
+        self.cache_hits, self.workers, self.reused = stored["documents"], 0, True
+
+    def _get(self) -> BuildResult:
+        if self._full is None:
+            self._full = self._materialize()
+        return self._full
+
+    docs = property(lambda self: self._get().docs)             # type: ignore[assignment]
+    entities = property(lambda self: self._get().entities)     # type: ignore[assignment]
+    facts = property(lambda self: self._get().facts)           # type: ignore[assignment]
+    graph = property(lambda self: self._get().graph)           # type: ignore[assignment]
+
+    @property
+    def documents(self) -> int:
+        return self._stored["documents"]
+
+    @property
+    def sentences(self) -> int:
+        return self._stored["sentences"]
+
+    def summary(self) -> dict:
+        s = {k: self._stored[k] for k in ("documents", "errors", "sentences", "entities", "facts", "graph")}
+        s.update(cache_hits=self.cache_hits, workers=0, reused=True,
+                 seconds={k: round(v, 2) for k, v in self.seconds.items()})
+        return s
 
 
 def _code_version(lexicon_dir: Path | None) -> str:
@@ -111,27 +156,37 @@ def _fill_orig_offsets(facts: list[Fact], docs: dict[str, Document]) -> None:
 
 def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     """One fact per line, sorted for a deterministic file."""
-    rows = sorted((f.to_dict() for f in facts),
-                  key=lambda r: (r["evidence"]["doc_id"], r["evidence"]["start"],
-                                 r["relation"], r["id"]))
-    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
-    return atomic_write_text(path, text)
+    # the order of the rows' (doc_id, start, relation, id); each row made as it is written
+    order = sorted(facts, key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
+    return atomic_write_text(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+                                    for f in order))
 
 
-def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None
+# documents of at least this many characters report progress inside themselves ("document")
+DOC_PROGRESS_CHARS = 50_000
+
+
+def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
+                 progress: Callable[[int, int], None] | None = None
                  ) -> tuple[DocResult, float, float, float]:
     """NER, relation rules and learned layer of one document, and its cache entry written:
-    (result, NER seconds, relations seconds, learned-layer seconds)."""
+    (result, NER seconds, relations seconds, learned-layer seconds).  ``progress(done, total)``
+    runs over 2 × the document's characters: the first half follows the NER model batch by batch,
+    the second half is reported when the relation rules and the learned layer are done."""
     from .relations import extract
 
+    n = max(len(d.text), 1)
     t1 = time.perf_counter()
-    mentions = tagger.tag(d)
+    mentions = tagger.tag(d, progress=None if progress is None else
+                          (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
     t2 = time.perf_counter()
     res = extract(d, mentions, lexicon)
     t3 = time.perf_counter()
     if layer is not None:
         res = layer.apply(d, res)
     t4 = time.perf_counter()
+    if progress is not None:
+        progress(2 * n, 2 * n)
     if cached is not None:
         try:
             atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
@@ -204,6 +259,126 @@ def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Pa
         ex.shutdown(wait=True, cancel_futures=True)
 
 
+# ---- the build manifest: an unchanged rebuild keeps its outputs ------------------------------
+_MANIFEST_VERSION = 1
+_OUTPUT_FILES = (("facts", "facts.jsonl"), ("graph_json", "graph.json"), ("turtle", "graph.ttl"))
+
+
+def _file_sha256(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _fingerprint(paths: Sequence[str | Path], *, model_path, ner_criterion, lexicon_dir, city,
+                 city_overrides, base_iri, write_rdf, learned, max_file_size) -> str:
+    """A digest of everything the outputs of a build depend on (see :func:`build`): the corpus as
+    :func:`kg.ingest.scan_corpus` sees it (ids, paths, raw-byte hashes, unreadable files), every
+    source file and data file of ``kg``, the NER and learned models, the options and the versions
+    of the libraries that write the files."""
+    from importlib.metadata import version as dist_version
+
+    from .ingest import scan_corpus
+    from .ner import DEFAULT_MODEL_DIR, model_version, select_criterion
+
+    model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
+    if ner_criterion is not None:
+        select_criterion(model_dir, ner_criterion)   # the same error as a full build
+    h = hashlib.sha256()
+
+    def part(*xs: object) -> None:
+        for x in xs:
+            h.update(str(x).encode("utf-8", "surrogateescape"))
+            h.update(b"\x1f")
+        h.update(b"\x1e")
+
+    part("manifest", _MANIFEST_VERSION, __version__)
+    for p in sorted(_PKG.rglob("*.py")):
+        if "__pycache__" not in p.parts:
+            part(p.relative_to(_PKG).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+    part("code", _code_version(Path(lexicon_dir) if lexicon_dir else None))
+    part("ner", model_version(model_dir), ner_criterion)
+    if learned is not False:
+        from .learned import DEFAULT_MODEL_DIR as LEARNED_DIR, model_files_version
+        ldir = LEARNED_DIR if learned is True else Path(learned)
+        part("learned", learned is True, (ldir / "manifest.json").is_file(), model_files_version(ldir))
+    else:
+        part("learned", False)
+    for dist in ("rdflib", "networkx"):
+        part(dist, dist_version(dist))
+    part("options", city, sorted((city_overrides or {}).items()), base_iri, write_rdf, max_file_size)
+    for item in scan_corpus([Path(p) for p in paths], max_file_size=max_file_size):
+        if isinstance(item, InputError):
+            part("error", item.path, item.problem)
+        else:
+            part("file", *item)
+    return h.hexdigest()
+
+
+def _write_manifest(out: Path, fingerprint: str, result: BuildResult, originals: list[str]) -> None:
+    """``OUT/.kg-manifest.json``, written after the outputs are in place (a build killed before
+    leaves the old manifest, whose output hashes no longer match: the next build is a full one)."""
+    from .outputs import MANIFEST_NAME
+    from .originals import STORE_DIR
+
+    files = {}
+    for key, name in _OUTPUT_FILES:
+        if key in result.files:
+            files[name] = _file_sha256(out / name)
+    h = hashlib.sha256()
+    for sha in sorted(set(originals)):
+        h.update(f"{sha} {_file_sha256(out / STORE_DIR / f'{sha}.txt')}\n".encode())
+    summary = result.summary()
+    manifest = {
+        "version": _MANIFEST_VERSION, "fingerprint": fingerprint, "files": files,
+        "originals": sorted(set(originals)), "originals_sha256": h.hexdigest(),
+        "errors": [[e.path, e.problem] for e in result.errors],
+        "summary": {k: summary[k] for k in ("documents", "sentences", "entities", "facts", "graph")},
+    }
+    try:
+        atomic_write_text(out / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False))
+    except OSError:
+        pass    # an optimisation: without it the next build is a full one
+
+
+def _reuse(out: Path, fingerprint: str, write_rdf: bool, seconds: dict[str, float],
+           materialize: Callable[[], BuildResult]) -> ReusedBuild | None:
+    """The :class:`ReusedBuild` of ``out`` when its manifest has this fingerprint and every file it
+    lists (outputs and originals) still has its recorded sha256; else None (build in full)."""
+    from .outputs import MANIFEST_NAME
+    from .originals import STORE_DIR, prune_originals
+
+    t0 = time.perf_counter()
+    try:
+        m = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if m.get("version") != _MANIFEST_VERSION or m.get("fingerprint") != fingerprint:
+            return None
+        files: dict[str, str] = m["files"]
+        wanted = {name for key, name in _OUTPUT_FILES if key != "turtle" or write_rdf}
+        if set(files) != wanted or any(_file_sha256(out / n) != sha for n, sha in files.items()):
+            return None
+        h = hashlib.sha256()
+        for sha in m["originals"]:
+            h.update(f"{sha} {_file_sha256(out / STORE_DIR / f'{sha}.txt')}\n".encode())
+        if h.hexdigest() != m["originals_sha256"]:
+            return None
+        errors = [InputError(str(p), str(q)) for p, q in m["errors"]]
+        stored = dict(m["summary"])
+        stored["errors"] = [str(e) for e in errors]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    prune_originals(out / STORE_DIR, m["originals"])    # as a full build would
+    seconds["verify"] = time.perf_counter() - t0
+    paths = {key: out / name for key, name in _OUTPUT_FILES if name in files}
+    paths["originals"] = out / STORE_DIR
+    return ReusedBuild(stored, errors, out, paths, seconds, materialize)
+
+
 @locked_output_dir   # one build per OUT at a time; a bad OUT fails before any work (kg/outputs.py)
 def build(
     paths: Sequence[str | Path],
@@ -222,6 +397,7 @@ def build(
     on_error: Callable[[InputError], None] | None = None,
     max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
     jobs: int = 1,
+    _cache_from: Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
@@ -234,12 +410,26 @@ def build(
     (``kg/models/relations/``; the rules alone when none is shipped), a path another trained
     model directory, ``False`` the rules alone.
 
+    ``progress(stage, done, total)`` is called with ``"extract"`` after each document (done and
+    total in documents) and, for a document of at least ``DOC_PROGRESS_CHARS`` characters
+    extracted in this process, with ``"document"`` as its NER model goes through it (done and total
+    in units of half a character: NER is the first half, the relation rules the second).
+
     ``jobs`` is the number of worker processes of the per-document stage (at most one per document
     the cache cannot answer); 1 runs it in this process.  The outputs do not depend on it.  With
     ``jobs > 1``, ``seconds["ner"]``, ``["relations"]``, ``["learned"]``, ``["cache"]`` and
     ``["worker_load"]`` (the workers' model loads) are summed over the workers (CPU-side time,
     comparable with ``jobs=1``; their sum exceeds the wall time), and ``seconds["extract"]`` is the
     wall time of the whole per-document stage (with ``jobs=1`` too).
+
+    **Unchanged rebuilds.**  A build into ``out_dir`` records ``OUT/.kg-manifest.json``: a
+    fingerprint of everything the outputs depend on (each input file's id, path and raw-byte
+    sha256 and the files that could not be read, the whole ``kg`` code, lexicon, NER and learned
+    models, the options, the rdflib/networkx versions) and the sha256 of each file written.  With
+    ``use_cache``, a build whose fingerprint matches and whose outputs (and originals) still hash as
+    recorded does not redo resolution and export: it keeps the files and returns a
+    :class:`ReusedBuild` (``reused=True``; the summary and bad-file reports come from the manifest,
+    the in-memory graph is computed on first access).  See docs/performance.md.
     """
     from .ingest import read_corpus
     from .lexicon import Lexicon
@@ -257,6 +447,30 @@ def build(
         if on_error is not None:
             on_error(e)
 
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None and use_cache:
+        t0 = time.perf_counter()
+        fingerprint = _fingerprint(paths, model_path=model_path, ner_criterion=ner_criterion,
+                                   lexicon_dir=lexicon_dir, city=city, city_overrides=city_overrides,
+                                   base_iri=base_iri, write_rdf=write_rdf, learned=learned,
+                                   max_file_size=max_file_size)
+        seconds["fingerprint"] = time.perf_counter() - t0
+
+        def materialize() -> BuildResult:
+            return build(paths, None, model_path=model_path, ner_criterion=ner_criterion,
+                         lexicon_dir=lexicon_dir, city=city, city_overrides=city_overrides,
+                         base_iri=base_iri, write_rdf=write_rdf, learned=learned,
+                         max_file_size=max_file_size, _cache_from=out / ".cache")
+
+        reused = _reuse(out, fingerprint, write_rdf, seconds, materialize)
+        if reused is not None:
+            for e in reused.errors:
+                if on_error is not None:
+                    on_error(e)
+            if progress is not None:
+                progress("extract", reused.cache_hits, reused.cache_hits)
+            return reused
+
     lex_dir = Path(lexicon_dir) if lexicon_dir else None
     t0 = time.perf_counter()
     lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()   # ingest reads it too
@@ -267,14 +481,15 @@ def build(
                        lexicon=lexicon)
     overrides = dict(city_overrides or {})
     for d in docs:
+        # (memory) 8 bytes an entry instead of a list of int objects (~36): read by index only
+        d.offsets = array("q", d.offsets)    # type: ignore[assignment]
         if d.id in overrides:
             d.city = overrides[d.id]
         elif city:
             d.city = city
     seconds["ingest"] = time.perf_counter() - t0
 
-    out = Path(out_dir) if out_dir is not None else None
-    cache_dir = out / ".cache" if (out is not None and use_cache) else None
+    cache_dir = out / ".cache" if (out is not None and use_cache) else _cache_from
 
     t0 = time.perf_counter()
     model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
@@ -321,7 +536,11 @@ def build(
             tagger = NerTagger.load(model_dir, criterion=ner_criterion)
             tagger_load = time.perf_counter() - t1
             seconds["load"] += tagger_load
-        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i])
+        inner = None
+        if progress is not None and len(docs[i].text) >= DOC_PROGRESS_CHARS:
+            def inner(done: int, total: int) -> None:
+                progress("document", done, total)
+        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i], inner)
         seconds["ner"] += ner
         seconds["relations"] += rel
         seconds["learned"] += lrn
@@ -385,5 +604,7 @@ def build(
         result.files = {k: out / Path(p).name for k, p in result.files.items()}
         result.files["originals"] = originals
         prune_originals(out / STORE_DIR, (d.sha256 for d in docs))
+        if use_cache:
+            _write_manifest(out, fingerprint, result, [d.sha256 for d in docs])
         seconds["write"] = time.perf_counter() - t0
     return result

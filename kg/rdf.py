@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -89,6 +89,7 @@ SUPERCLASSES: dict[URIRef, tuple[URIRef, ...]] = {
 EDGE_PROPERTIES: dict[str, URIRef] = {e.name: URIRef(e.rdf_predicate) for e in EDGES.values()}
 
 _LANG = "zh"
+_XSD_integer, _XSD_decimal = XSD.integer, XSD.decimal    # (speed) looked up once
 
 
 def _check_base(base: str) -> str:
@@ -110,7 +111,7 @@ def _zh(text: str) -> Literal:
 
 
 def _int(value) -> Literal:
-    return Literal(int(value), datatype=XSD.integer)
+    return Literal(int(value), datatype=_XSD_integer)
 
 
 def _decimal(value) -> Literal:
@@ -120,7 +121,7 @@ def _decimal(value) -> Literal:
         text += "0"
     if text == "-0.0":
         text = "0.0"
-    return Literal(text, datatype=XSD.decimal)
+    return Literal(text, datatype=_XSD_decimal)
 
 
 def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
@@ -130,10 +131,67 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     g.bind("kgid", base, override=True, replace=True)
+    for t in iter_triples(G, base):
+        g.add(t)
+    return g
+
+
+# (speed) the terms iter_triples uses, looked up once: rdflib's namespace attribute lookup is slow
+_DCTERMS_identifier = DCTERMS.identifier
+_DCTERMS_isPartOf = DCTERMS.isPartOf
+_KG_Evidence = KG.Evidence
+_KG_Extractor = KG.Extractor
+_KG_Sentence = KG.Sentence
+_KG_Statement = KG.Statement
+_KG_charCount = KG.charCount
+_KG_confidence = KG.confidence
+_KG_encoding = KG.encoding
+_KG_end = KG.end
+_KG_mentionedIn = KG.mentionedIn
+_KG_origEnd = KG.origEnd
+_KG_origStart = KG.origStart
+_KG_relation = KG.relation
+_KG_sentence = KG.sentence
+_KG_sentenceIndex = KG.sentenceIndex
+_KG_sha256 = KG.sha256
+_KG_sourcePath = KG.sourcePath
+_KG_start = KG.start
+_KG_subtype = KG.subtype
+_ORG_postIn = ORG.postIn
+_PROV_hadPrimarySource = PROV.hadPrimarySource
+_PROV_value = PROV.value
+_PROV_wasDerivedFrom = PROV.wasDerivedFrom
+_PROV_wasGeneratedBy = PROV.wasGeneratedBy
+_RDF_object = RDF.object
+_RDF_predicate = RDF.predicate
+_RDF_subject = RDF.subject
+_RDF_type = RDF.type
+_RDFS_label = RDFS.label
+_SKOS_altLabel = SKOS.altLabel
+_SKOS_prefLabel = SKOS.prefLabel
+
+
+def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+    """The triples of :func:`graph_to_rdf`, one by one (a triple may come more than once), without
+    building an rdflib Graph: :func:`write_turtle` writes them straight to canonical Turtle."""
+    base = _check_base(base)
+
+    class _Adder:   # the mapping below is written as g.add(...); here each add is a yield
+        def __init__(self):
+            self.buf: list[tuple] = []
+
+        def add(self, t: tuple) -> None:
+            self.buf.append(t)
+
+    g = _Adder()
 
     def add_types(node: URIRef, cls: URIRef) -> None:
         for t in _types(cls):
-            g.add((node, RDF.type, t))
+            g.add((node, _RDF_type, t))
+
+    def flush() -> Iterator[tuple]:
+        yield from g.buf
+        g.buf.clear()
 
     # ---- nodes
     for nid, data in G.nodes(data=True):
@@ -147,31 +205,32 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
         if ntype == "Organization" and subtype in ORG_SUBTYPE_CLASSES:
             add_types(node, ORG_SUBTYPE_CLASSES[subtype])
         if subtype:
-            g.add((node, KG.subtype, Literal(str(subtype))))
+            g.add((node, _KG_subtype, Literal(str(subtype))))
         name = data.get("name")
         if name:
             # a document's name is its file name: a plain literal, not Chinese text
             label = Literal(str(name)) if ntype == "Document" else _zh(name)
-            g.add((node, RDFS.label, label))
-            g.add((node, SKOS.prefLabel, label))
+            g.add((node, _RDFS_label, label))
+            g.add((node, _SKOS_prefLabel, label))
         for alias in data.get("aliases") or ():
             if alias and alias != name:
-                g.add((node, SKOS.altLabel, _zh(alias)))
+                g.add((node, _SKOS_altLabel, _zh(alias)))
         if ntype == "Document":
-            g.add((node, DCTERMS.identifier, Literal(str(name))))
+            g.add((node, _DCTERMS_identifier, Literal(str(name))))
             if data.get("path"):
-                g.add((node, KG.sourcePath, Literal(str(data["path"]))))
+                g.add((node, _KG_sourcePath, Literal(str(data["path"]))))
             if data.get("sha256"):
-                g.add((node, KG.sha256, Literal(str(data["sha256"]))))
+                g.add((node, _KG_sha256, Literal(str(data["sha256"]))))
             if data.get("encoding"):
-                g.add((node, KG.encoding, Literal(str(data["encoding"]))))
+                g.add((node, _KG_encoding, Literal(str(data["encoding"]))))
             if data.get("chars") is not None:
-                g.add((node, KG.charCount, _int(data["chars"])))
+                g.add((node, _KG_charCount, _int(data["chars"])))
         else:
             for doc in data.get("docs") or ():
-                g.add((node, KG.mentionedIn, _iri(base, document_id(doc))))
+                g.add((node, _KG_mentionedIn, _iri(base, document_id(doc))))
         if ntype == "Post" and data.get("org"):
-            g.add((node, ORG.postIn, _iri(base, data["org"])))
+            g.add((node, _ORG_postIn, _iri(base, data["org"])))
+        yield from flush()
 
     # ---- edges, statements, evidence
     extractors: set[str] = set()
@@ -185,49 +244,49 @@ def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
         s, o = _iri(base, u), _iri(base, v)
         g.add((s, prop, o))
         st = _iri(base, stable_id("Statement", f"{u}|{rel}|{v}"))
-        add_types(st, KG.Statement)
-        g.add((st, RDF.subject, s))
-        g.add((st, RDF.predicate, prop))
-        g.add((st, RDF.object, o))
-        g.add((st, KG.relation, Literal(rel)))
+        add_types(st, _KG_Statement)
+        g.add((st, _RDF_subject, s))
+        g.add((st, _RDF_predicate, prop))
+        g.add((st, _RDF_object, o))
+        g.add((st, _KG_relation, Literal(rel)))
         if data.get("confidence") is not None:
-            g.add((st, KG.confidence, _decimal(data["confidence"])))
+            g.add((st, _KG_confidence, _decimal(data["confidence"])))
         for ev in data.get("evidence") or ():
             fid = ev.get("fact_id") or stable_id(
                 "Fact", f"{rel}|{u}|{v}|{ev['doc']}:{ev['start']}-{ev['end']}")
             en = _iri(base, fid)
-            g.add((st, PROV.wasDerivedFrom, en))
+            g.add((st, _PROV_wasDerivedFrom, en))
             if fid in evidence_done:       # same fact projected on two edges (holds/post_in)
                 continue
             evidence_done.add(fid)
-            add_types(en, KG.Evidence)
-            g.add((en, DCTERMS.identifier, Literal(fid)))
-            g.add((en, PROV.hadPrimarySource, _iri(base, document_id(ev["doc"]))))
+            add_types(en, _KG_Evidence)
+            g.add((en, _DCTERMS_identifier, Literal(fid)))
+            g.add((en, _PROV_hadPrimarySource, _iri(base, document_id(ev["doc"]))))
             sent_key = (ev["doc"], int(ev["sentence_index"]))
             sn = _iri(base, stable_id("Sentence", f"{sent_key[0]}|{sent_key[1]}"))
-            g.add((en, KG.sentence, sn))
+            g.add((en, _KG_sentence, sn))
             if sent_key not in sentences:
                 sentences.add(sent_key)
-                add_types(sn, KG.Sentence)
-                g.add((sn, KG.sentenceIndex, _int(sent_key[1])))
-                g.add((sn, DCTERMS.isPartOf, _iri(base, document_id(ev["doc"]))))
-                g.add((sn, PROV.value, _zh(ev.get("sentence") or "")))
-            g.add((en, KG.start, _int(ev["start"])))
-            g.add((en, KG.end, _int(ev["end"])))
+                add_types(sn, _KG_Sentence)
+                g.add((sn, _KG_sentenceIndex, _int(sent_key[1])))
+                g.add((sn, _DCTERMS_isPartOf, _iri(base, document_id(ev["doc"]))))
+                g.add((sn, _PROV_value, _zh(ev.get("sentence") or "")))
+            g.add((en, _KG_start, _int(ev["start"])))
+            g.add((en, _KG_end, _int(ev["end"])))
             if ev.get("orig_start") is not None:
-                g.add((en, KG.origStart, _int(ev["orig_start"])))
+                g.add((en, _KG_origStart, _int(ev["orig_start"])))
             if ev.get("orig_end") is not None:
-                g.add((en, KG.origEnd, _int(ev["orig_end"])))
+                g.add((en, _KG_origEnd, _int(ev["orig_end"])))
             if ev.get("confidence") is not None:
-                g.add((en, KG.confidence, _decimal(ev["confidence"])))
+                g.add((en, _KG_confidence, _decimal(ev["confidence"])))
             if ev.get("extractor"):
                 xn = _iri(base, stable_id("Extractor", ev["extractor"]))
-                g.add((en, PROV.wasGeneratedBy, xn))
+                g.add((en, _PROV_wasGeneratedBy, xn))
                 if ev["extractor"] not in extractors:
                     extractors.add(ev["extractor"])
-                    add_types(xn, KG.Extractor)
-                    g.add((xn, RDFS.label, Literal(ev["extractor"])))
-    return g
+                    add_types(xn, _KG_Extractor)
+                    g.add((xn, _RDFS_label, Literal(ev["extractor"])))
+        yield from flush()
 
 
 # ---------------------------------------------------------------------------------------
@@ -240,15 +299,28 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
 _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
 
 
+_RDF_TYPE = str(RDF.type)
+_XSD_STRING, _XSD_INTEGER, _XSD_DECIMAL = str(XSD.string), str(XSD.integer), str(XSD.decimal)
+
+
 class _Namer:
     def __init__(self, prefixes: dict[str, str]):
         # longest namespace first so that nested namespaces pick the most specific prefix
         self._ns = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._iris: dict[str, str] = {}    # (speed) IRI -> written form; IRIs repeat a lot
 
     def iri(self, term: URIRef) -> str:
-        if term == RDF.type:
-            return "a"
         s = str(term)
+        written = self._iris.get(s)
+        if written is None:
+            if len(self._iris) >= 20_000:     # bounded: the repeats are mostly recent or few
+                self._iris.clear()
+            written = self._iris[s] = self._iri(s)
+        return written
+
+    def _iri(self, s: str) -> str:
+        if s == _RDF_TYPE:
+            return "a"
         for prefix, ns in self._ns:
             if s.startswith(ns) and _PN_LOCAL.match(s[len(ns):]):
                 return f"{prefix}:{s[len(ns):]}"
@@ -262,45 +334,110 @@ class _Namer:
             if term.language:
                 return f"{text}@{term.language}"
             dt = term.datatype
-            if dt is None or dt == XSD.string:
+            dts = None if dt is None else str(dt)    # (speed) compared as strings
+            if dts is None or dts == _XSD_STRING:
                 return text
-            if dt == XSD.integer and re.match(r"^[+-]?\d+$", str(term)):
+            if dts == _XSD_INTEGER and re.match(r"^[+-]?\d+$", str(term)):
                 return str(term)
-            if dt == XSD.decimal and re.match(r"^[+-]?\d*\.\d+$", str(term)):
+            if dts == _XSD_DECIMAL and re.match(r"^[+-]?\d*\.\d+$", str(term)):
                 return str(term)
             return f"{text}^^{self.iri(dt)}"
         raise KgError(f"cannot write RDF term {term!r} (blank nodes are not produced)")
 
 
 def _pred_key(p: URIRef) -> tuple[int, str]:
-    return (0 if p == RDF.type else 1, str(p))
+    return (0 if str(p) == _RDF_TYPE else 1, str(p))
 
 
-def to_turtle(g: Graph, base: str = DEFAULT_BASE) -> str:
-    """Canonical Turtle text of ``g``: prefixes sorted, subjects sorted by IRI, ``a`` first
-    then predicates by IRI, objects sorted by their written form."""
+def to_turtle(g: Iterable[tuple], base: str = DEFAULT_BASE) -> str:
+    """Canonical Turtle text of ``g`` (an rdflib Graph, or any iterable of triples; a repeated
+    triple is written once): prefixes sorted, subjects sorted by IRI, ``a`` first then
+    predicates by IRI, objects sorted by their written form."""
+    return "".join(_turtle_chunks(g, base))
+
+
+#: triples grouped in memory before they are written out, sorted, as a run to a temp file
+RUN_TRIPLES = 100_000
+
+
+def _turtle_chunks(g: Iterable[tuple], base: str, spill_dir: Path | None = None,
+                   run_triples: int | None = None) -> Iterator[str]:
+    """:func:`to_turtle`'s text, one subject at a time.  The triples are grouped by subject as
+    their written forms; with ``spill_dir``, every ``run_triples`` (default ``RUN_TRIPLES``)
+    triples the groups are written sorted to an unnamed temp file there (a run), and the runs are
+    merged by subject at the end (a subject met in several runs is written once, its triples
+    united), so memory stays bounded by one run however big the graph."""
+    import heapq
+    import pickle
+    import tempfile
+
+    limit = run_triples or RUN_TRIPLES
     prefixes = dict(PREFIXES)
     prefixes["kgid"] = _check_base(base)
     namer = _Namer(prefixes)
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())]
-    by_subject: dict = {}
-    for s, p, o in g:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(namer.term(o))
-    for s in sorted(by_subject, key=str):
-        out.append("\n" + namer.term(s))
-        preds = sorted(by_subject[s], key=_pred_key)
-        for i, p in enumerate(preds):
-            objs = sorted(by_subject[s][p])
-            sep = " ;" if i < len(preds) - 1 else " ."
-            out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
-        out.append("\n")
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    buf: dict[str, dict[str, set[str]]] = {}
+    count = 0
+    runs: list = []
+
+    def read_run(fh) -> Iterator[tuple[str, dict[str, set[str]]]]:
+        fh.seek(0)
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+
+    try:
+        for s, p, o in g:
+            if not isinstance(s, URIRef):
+                namer.term(s)      # raises: blank nodes are not produced
+            buf.setdefault(str(s), {}).setdefault(str(p), set()).add(namer.term(o))
+            count += 1
+            if spill_dir is not None and count >= limit:
+                fh = tempfile.TemporaryFile(dir=spill_dir, prefix=".turtle-run-")
+                runs.append(fh)
+                for subj in sorted(buf):
+                    pickle.dump((subj, buf[subj]), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                buf, count = {}, 0
+        last = ((subj, buf[subj]) for subj in sorted(buf))
+        cur_s: str | None = None
+        cur: dict[str, set[str]] = {}
+        for subj, by_pred in heapq.merge(*(read_run(fh) for fh in runs), last, key=lambda x: x[0]):
+            if subj == cur_s:
+                for p, objs in by_pred.items():
+                    cur.setdefault(p, set()).update(objs)
+                continue
+            if cur_s is not None:
+                yield _subject_text(namer, cur_s, cur)
+            cur_s, cur = subj, by_pred
+        if cur_s is not None:
+            yield _subject_text(namer, cur_s, cur)
+    finally:
+        for fh in runs:
+            fh.close()
+
+
+def _subject_text(namer: _Namer, subj: str, by_pred: dict[str, set[str]]) -> str:
+    out = ["\n" + namer.iri(subj)]
+    preds = sorted(by_pred, key=_pred_key)
+    for i, p in enumerate(preds):
+        objs = sorted(by_pred[p])
+        sep = " ;" if i < len(preds) - 1 else " ."
+        out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
+    out.append("\n")
     return "".join(out)
 
 
-def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE) -> Path:
-    """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace)."""
-    text = to_turtle(graph_to_rdf(G, base=base), base=base)
-    return atomic_write_text(path, text)
+def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAULT_BASE,
+                 run_triples: int | None = None) -> Path:
+    """Export ``G`` to Turtle at ``path`` (deterministic bytes, atomic replace).  The triples go
+    straight from the graph to the file, through sorted runs of ``run_triples`` triples in unnamed
+    temp files next to ``path``: no rdflib Graph, and memory bounded by one run."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base), base,
+                                                  spill_dir=path.parent, run_triples=run_triples))
 
 
 def iter_prefixes(base: str = DEFAULT_BASE) -> Iterable[tuple[str, str]]:

@@ -212,3 +212,90 @@ def test_jobs_2_reports_bad_files_by_name_and_fills_the_cache(tmp_path):
     assert summary2["cache_hits"] == 2 and summary2["workers"] == 0
     bad = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--jobs", "0"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def _out_bytes(out) -> dict:
+    files = {f: (out / f).read_bytes() for f in ("facts.jsonl", "graph.json", "graph.ttl")}
+    files.update({f"originals/{p.name}": p.read_bytes() for p in sorted((out / "originals").iterdir())})
+    return files
+
+
+def test_unchanged_rebuild_keeps_verified_outputs_and_changed_ones_match_a_cold_build(tmp_path):
+    """Cold, warm (unchanged: outputs verified and kept, nothing resolved or written) and
+    touched-one-file builds give the bytes of a cold --no-cache build of the same corpus; a
+    tampered output or original, or another option, is a full build that restores the files."""
+    from kg.pipeline import build
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("呼和浩特市委书记包钢主持会议。市发改委主任殷树刚参加。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("青山区区长王明华到青山工业园区调研。\n", encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+
+    def cold(name):
+        o = tmp_path / name
+        build([corpus], o, use_cache=False)
+        return _out_bytes(o)
+
+    errs: list = []
+    first = build([corpus], out, on_error=errs.append)
+    assert not first.reused and first.documents == 2 and len(errs) == 1
+    assert _out_bytes(out) == cold("cold1")
+    mtimes = {f: (out / f).stat().st_mtime_ns for f in ("facts.jsonl", "graph.json", "graph.ttl")}
+
+    warm_errs: list = []
+    seen: list = []
+    warm = build([corpus], out, on_error=warm_errs.append, progress=lambda *a: seen.append(a))
+    assert warm.reused and warm.cache_hits == 2 and "resolve+graph" not in warm.seconds
+    assert [str(e) for e in warm_errs] == [str(e) for e in errs] and seen == [("extract", 2, 2)]
+    assert {f: (out / f).stat().st_mtime_ns for f in mtimes} == mtimes     # not rewritten
+    s1, s2 = first.summary(), warm.summary()
+    for k in ("documents", "errors", "sentences", "entities", "facts", "graph"):
+        assert s1[k] == s2[k], k
+    # the in-memory results are computed on demand, and are those of the full build
+    assert sorted(f.id for f in warm.facts) == sorted(f.id for f in first.facts)
+    assert [d.id for d in warm.docs] == [d.id for d in first.docs]
+
+    # one file touched: the other document from the cache, outputs as a cold build's
+    (corpus / "b.txt").write_text("青山区区长王明华到青山工业园区调研。市长李强参加。\n", encoding="utf-8")
+    touched = build([corpus], out)
+    assert not touched.reused and touched.cache_hits == 1
+    assert _out_bytes(out) == cold("cold2")
+    assert build([corpus], out).reused
+
+    # a tampered output, a removed original: a full build, which restores them
+    good = _out_bytes(out)
+    (out / "graph.ttl").write_bytes(good["graph.ttl"] + b"# edited\n")
+    assert not build([corpus], out).reused and _out_bytes(out) == good
+    next((out / "originals").iterdir()).unlink()
+    assert not build([corpus], out).reused and _out_bytes(out) == good
+    # another option is another fingerprint
+    assert not build([corpus], out, city="北京市").reused
+    assert not build([corpus], out).reused and _out_bytes(out) == good
+    # a stale manifest (outputs replaced after it) is never trusted
+    (out / "facts.jsonl").write_bytes(b"")
+    assert not build([corpus], out).reused and _out_bytes(out) == good
+
+
+def test_a_large_document_reports_progress_inside_itself(tmp_path, monkeypatch):
+    """A document over DOC_PROGRESS_CHARS reports "document" progress batch by batch of the NER
+    model (the first half) and at the end of the rules; the outputs are those of a build without
+    a progress callback."""
+    from kg import pipeline
+
+    monkeypatch.setattr(pipeline, "DOC_PROGRESS_CHARS", 500)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "".join(f"第{i}次常务会议由市委书记包钢主持，市发改委主任殷树刚参加。" for i in range(1, 80))
+    (corpus / "big.txt").write_text(text + "\n", encoding="utf-8")
+    seen: list = []
+    res = pipeline.build([corpus], tmp_path / "a", use_cache=False, progress=lambda *a: seen.append(a))
+    pipeline.build([corpus], tmp_path / "b", use_cache=False)
+    n = len(res.docs[0].text)
+    inner = [(d, t) for s, d, t in seen if s == "document"]
+    assert len(inner) >= 3 and inner[-1] == (2 * n, 2 * n) and {t for _, t in inner} == {2 * n}
+    assert [d for d, _ in inner] == sorted(d for d, _ in inner) and 0 < inner[0][0] < n
+    assert [s for s, _, _ in seen][-1] == "extract"
+    for f in ("facts.jsonl", "graph.json", "graph.ttl"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
