@@ -106,11 +106,40 @@ def _connect(ray, address: str, workers: int | None) -> bool:
         kwargs["num_cpus"] = workers or os.cpu_count() or 1
     else:
         kwargs.pop("include_dashboard")   # a running cluster's head decides that (ray start)
+        _check_reachable(address)
     try:
         ray.init(**kwargs)
     except Exception as e:  # noqa: BLE001 -- ConnectionError, ValueError, RuntimeError, ...
-        raise KgError(f"cannot start or reach the Ray cluster at {address!r}: {_first_line(e)}") from e
+        hint = ""
+        if any("Authentication" in type(c).__name__ for c in _causes(e)):
+            hint = (" (the cluster wants its token: set RAY_AUTH_MODE=token and RAY_AUTH_TOKEN, "
+                    "or copy ~/.ray/auth_token from its head node)")
+        raise KgError(f"cannot start or reach the Ray cluster at {address!r}: "
+                      f"{_first_line(e)}{hint}") from e
     return True
+
+
+def _check_reachable(address: str, timeout: float = 10.0) -> None:
+    """A HOST:PORT (or ray://HOST:PORT) where nothing listens fails now: ray.init would retry
+    for minutes.  'auto' is left to Ray."""
+    import socket
+
+    hostport = address.split("://", 1)[-1]
+    host, sep, port = hostport.rpartition(":")
+    if address == "auto" or not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise KgError(f"cannot reach the Ray cluster at {address!r}: {e.strerror or e} "
+                      f"(is `ray start --head` running there?)") from e
+
+
+def _causes(e: BaseException | None):
+    seen = 0
+    while e is not None and seen < 10:
+        yield e
+        e, seen = e.__cause__ or e.__context__, seen + 1
 
 
 def extract_on_ray(address: str, docs: Sequence[Document], todo: list[int],
