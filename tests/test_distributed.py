@@ -174,3 +174,12 @@ def test_an_address_where_nothing_listens_fails_at_once(tmp_path):
                               f"127.0.0.1:{_free_port()}"])
     assert res.exit_code == 1 and "cannot reach the Ray cluster" in res.stderr
     assert "Traceback" not in res.output and time.monotonic() - t0 < 60
+
+
+def test_kg_imports_without_ray():
+    """Ray is imported lazily: the CLI, the pipeline and kg.distributed load without it."""
+    code = ("import sys; sys.modules['ray'] = None\n"
+            "import kg.cli, kg.pipeline, kg.distributed\n"
+            "assert sys.modules['ray'] is None\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
