@@ -78,10 +78,28 @@ def _max_file_size_kw(mb: Optional[float]) -> dict:
     return {"max_file_size": int(mb * 1024 * 1024) if mb > 0 else None}
 
 
+def _parallel_kw(jobs: Optional[int], ray: Optional[str]) -> dict:
+    """``--jobs`` / ``--ray`` as build()'s keywords: with --ray, --jobs counts Ray actors."""
+    if ray is None:
+        return {"jobs": jobs or os.cpu_count() or 1}
+    if not ray.strip():
+        fail("--ray expects an address: local, auto, HOST:PORT or ray://HOST:PORT")
+    return {"ray": ray.strip(), "ray_workers": jobs}
+
+
 def _jobs_option(help_doc: str = "build"):
     return typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                         help=f"Worker processes for the per-document stage (NER, relations) of the {help_doc}: "
                              "1 runs it in this process; the outputs are the same (default: all cores).")
+
+
+def _ray_option(help_doc: str = "build"):
+    return typer.Option(None, "--ray", metavar="ADDRESS",
+                        help=f"Run the per-document stage of the {help_doc} as Ray actors: 'local' starts a Ray "
+                             "instance on this machine, 'auto' joins the one running here, else the "
+                             "cluster's HOST:PORT or ray://HOST:PORT; --jobs is then the number of actors "
+                             "(default: the cluster's CPUs); the outputs are the same (needs "
+                             "pip install -e '.[ray]'; docs/performance.md).")
 
 
 def _progress() -> Progress:
@@ -100,8 +118,9 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
               doc_city: Optional[list[str]] = None, base: Optional[str] = None, cache: bool = True,
               write_rdf: bool = True, max_file_size_mb: Optional[float] = None,
               rules_only: bool = False, relation_model: Optional[Path] = None,
-              jobs: Optional[int] = None):
-    """Run the pipeline with a progress bar and warnings for bad files (``jobs`` None: all cores)."""
+              jobs: Optional[int] = None, ray: Optional[str] = None):
+    """Run the pipeline with a progress bar and warnings for bad files (``jobs`` None: all cores;
+    with ``ray``, the number of Ray actors, None: the cluster's CPUs)."""
     from .pipeline import build
 
     overrides = _parse_city_overrides(doc_city or [])
@@ -122,8 +141,8 @@ def run_build(paths: list[Path], out: Optional[Path], *, model: Optional[Path] =
             result = build(paths, out, model_path=model, ner_criterion=ner_criterion, city=city,
                            city_overrides=overrides, base_iri=base, use_cache=cache, write_rdf=write_rdf,
                            learned=False if rules_only else (relation_model or True),
-                           progress=on_progress, on_error=_warn_skipped, jobs=jobs or os.cpu_count() or 1,
-                           **_max_file_size_kw(max_file_size_mb))
+                           progress=on_progress, on_error=_warn_skipped,
+                           **_parallel_kw(jobs, ray), **_max_file_size_kw(max_file_size_mb))
         except KgError as e:
             fail(str(e))
     if not result.documents:
@@ -177,12 +196,13 @@ def build(
                                                   help="Skip (and report) files larger than this "
                                                        "many MB (default 20; 0 = no limit)."),
     jobs: Optional[int] = _jobs_option(),
+    ray: Optional[str] = _ray_option(),
 ) -> None:
     """Build the graph: OUT/graph.ttl, OUT/facts.jsonl, OUT/graph.json (and Neo4j with --neo4j)."""
     t0 = time.perf_counter()
     result = run_build(paths, out, model=model, ner_criterion=ner_criterion, city=city, doc_city=doc_city,
                        base=base, cache=cache, max_file_size_mb=max_file_size,
-                       rules_only=rules_only, relation_model=relation_model, jobs=jobs)
+                       rules_only=rules_only, relation_model=relation_model, jobs=jobs, ray=ray)
     if neo4j:
         from .neo4j_export import Neo4jConfig, load_graph
         with _progress() as bar:
@@ -277,6 +297,7 @@ def eval_cmd(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable report."),
     details: bool = typer.Option(False, help="List misses and false positives per document."),
     jobs: Optional[int] = _jobs_option("--corpus build"),
+    ray: Optional[str] = _ray_option("--corpus build"),
 ) -> None:
     """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
     from .evaluate import load_gold, load_predictions, score
@@ -293,7 +314,7 @@ def eval_cmd(
             preds = load_predictions(facts)
         else:
             result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False,
-                               rules_only=rules_only, relation_model=relation_model, jobs=jobs)
+                               rules_only=rules_only, relation_model=relation_model, jobs=jobs, ray=ray)
             preds = load_predictions([f.to_dict() for f in result.facts])
         report = score(gold_records, preds)
     except KgError as e:

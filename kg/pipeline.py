@@ -188,11 +188,15 @@ def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
     if progress is not None:
         progress(2 * n, 2 * n)
     if cached is not None:
-        try:
-            atomic_write_text(cached, json.dumps(res.to_dict(), ensure_ascii=False))
-        except OSError:
-            pass     # the cache is an optimisation: an entry not written is recomputed
+        _write_cache_entry(cached, res)
     return res, t2 - t1, t3 - t2, t4 - t3
+
+
+def _write_cache_entry(path: Path, res: DocResult) -> None:
+    try:
+        atomic_write_text(path, json.dumps(res.to_dict(), ensure_ascii=False))
+    except OSError:
+        pass     # the cache is an optimisation: an entry not written is recomputed
 
 
 # ---- worker processes of ``jobs > 1`` -------------------------------------------------------
@@ -398,6 +402,8 @@ def build(
     max_file_size: int | None = DEFAULT_MAX_FILE_SIZE,
     jobs: int = 1,
     _cache_from: Path | None = None,
+    ray: str | None = None,
+    ray_workers: int | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the documents under ``paths``.
 
@@ -422,6 +428,11 @@ def build(
     comparable with ``jobs=1``; their sum exceeds the wall time), and ``seconds["extract"]`` is the
     wall time of the whole per-document stage (with ``jobs=1`` too).
 
+    ``ray`` runs that stage on a Ray cluster instead (``"local"``: a new one on this machine;
+    ``"auto"``: the one running here; else its address), in ``ray_workers`` actors (None: one per
+    CPU of the cluster), and ``jobs`` is not used; the outputs are the same
+    (:mod:`kg.distributed`).
+
     **Unchanged rebuilds.**  A build into ``out_dir`` records ``OUT/.kg-manifest.json``: a
     fingerprint of everything the outputs depend on (each input file's id, path and raw-byte
     sha256 and the files that could not be read, the whole ``kg`` code, lexicon, NER and learned
@@ -438,6 +449,9 @@ def build(
 
     if jobs < 1:
         raise KgError(f"jobs must be at least 1 (got {jobs})")
+    if ray is not None:
+        from .distributed import import_ray
+        import_ray()    # no Ray: the install line now, not after the ingest
 
     seconds: dict[str, float] = {}
     errors: list[InputError] = []
@@ -545,7 +559,7 @@ def build(
         seconds["relations"] += rel
         seconds["learned"] += lrn
 
-    if jobs == 1:
+    if jobs == 1 and ray is None:
         for i in range(n):
             if not from_cache(i):
                 in_process(i)
@@ -564,7 +578,22 @@ def build(
                 progress("extract", done, n)
 
         workers = min(jobs, len(todo))
-        if workers > 1:
+        if ray is not None and todo:
+            from .distributed import extract_on_ray
+            seconds["cache"] = time.perf_counter() - t0      # the cache reads, here
+
+            def on_result(i: int, res: DocResult) -> None:   # the driver writes the cache
+                if cached[i] is not None:
+                    t1 = time.perf_counter()
+                    _write_cache_entry(cached[i], res)
+                    seconds["cache"] += time.perf_counter() - t1
+
+            workers = extract_on_ray(ray, docs, todo, results, workers=ray_workers,
+                                     model_dir=model_dir, ner_criterion=ner_criterion,
+                                     lex_dir=lex_dir, learned_dir=ldir if layer is not None else None,
+                                     versions=(version, code_version), seconds=seconds,
+                                     on_result=on_result, on_done=on_done)
+        elif workers > 1:
             seconds["cache"] = time.perf_counter() - t0      # the cache reads, here
             _extract_parallel(docs, todo, cached, results, workers,
                               (model_dir, ner_criterion, lex_dir,
