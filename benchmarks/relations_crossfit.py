@@ -93,6 +93,8 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="reuse WORK's rule output and fold models")
     ap.add_argument("--variant", action="append", default=[],
                     help="comma-separated attr=value of LearnedLayer (mode, project_mentions); repeatable")
+    ap.add_argument("--train-option", action="append", default=[],
+                    help="attr=value passed to kg.learned.train.train for the fold models (pair_span_scale=0.5)")
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost")
     a = ap.parse_args()
     lex = Lexicon.load()
@@ -109,7 +111,8 @@ def main() -> None:
     for f in range(K):
         d = a.work / f"fold{f}"
         if not (a.reuse and (d / "manifest.json").is_file()):
-            train([x for i, x in enumerate(data) if i % K != f], gold, lex, d)
+            kw = {k: float(v) for k, v in (o.split("=", 1) for o in a.train_option)}
+            train([x for i, x in enumerate(data) if i % K != f], gold, lex, d, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     for v in a.variant or [""]:
         opts = dict(kv.split("=", 1) for kv in v.split(",") if kv)

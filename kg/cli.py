@@ -337,6 +337,10 @@ def train_relations_cmd(
                                              "they replace the rules' facts."),
     project_mentions: bool = typer.Option(True, help="Kept project members become Project mentions even "
                                                      "where no in_cluster fact names them."),
+    pair_span_scale: float = typer.Option(1.0, min=0.05, max=1.0,
+                                          help="Pairs are formed over the action / cluster / member spans "
+                                               "above this share of the span thresholds (the pair model "
+                                               "filters again)."),
     folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
     epochs: int = typer.Option(12, help="Training epochs of each model."),
 ) -> None:
@@ -360,7 +364,7 @@ def train_relations_cmd(
         if mode not in ("backoff", "replace"):
             fail(f"--mode must be backoff or replace, not {mode!r}")
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
-                       project_mentions=project_mentions, folds=folds,
+                       project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

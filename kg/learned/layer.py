@@ -73,6 +73,8 @@ class LearnedLayer:
             raise KgError(f"learned relation model: unknown mode {self.mode!r} ({', '.join(MODES)})")
         # kept project members become Project mentions even where no fact names them
         self.project_mentions = bool(meta.get("project_mentions", False))
+        # pairs are formed over the spans above this share of the span thresholds
+        self.pair_span_scale = float(meta.get("pair_span_scale", 1.0))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -130,6 +132,8 @@ class LearnedLayer:
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs
+        if self.pair_span_scale != 1.0:
+            kept = select_spans(spans, scores, {k: t * self.pair_span_scale for k, t in thresholds.items()})
         pairs = cands.pairs(*spans_by_type(kept))
         new: list[tuple[float, Fact]] = []
         best_cluster: dict[str, tuple[float, int]] = {}

@@ -142,7 +142,7 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[floa
 
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
           rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
-          folds: int = 4, epochs: int = 12, log: Log | None = None) -> dict:
+          pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive."""
     say = log or (lambda s: None)
@@ -196,7 +196,9 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
-    thresholds = {t: models[t].threshold for t in SPAN_TYPES}
+    # the pairs are formed over the spans above a share of the span thresholds (the pair model
+    # filters again), the layer does the same
+    thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_TYPES}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
@@ -212,6 +214,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     # the manifest holds no timing, so that a retrain on the same data writes the same files
     manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "mode": mode,
                 "project_mentions": project_mentions, "report": dict(report)}
+    if pair_span_scale != 1.0:
+        manifest["pair_span_scale"] = pair_span_scale
     report["seconds"] = round(time.perf_counter() - t0, 1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
