@@ -173,6 +173,26 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     assert not any(m.text == "远山陶瓷公司" for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions)
 
 
+def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon):
+    """A cluster span scored under its threshold is no mention; with ``pair_span_scale`` it still
+    forms pairs when it clears that share of the threshold."""
+    weights = {"Organization": {"E:Org": 10}, "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 1},
+               "in_cluster": {"R:C:nearest_before": 10}}
+    doc, res = _doc_and_result()
+    got = {}
+    for scale in (1.0, 0.5):
+        d = tmp_path / str(scale)
+        d.mkdir()
+        _hand_models(d, weights, {"Cluster": 0.999}, pair_span_scale=scale)
+        out = LearnedLayer.load(d, lexicon).apply(doc, res)
+        assert not any(m.type == "Cluster" for m in out.mentions)      # sigmoid(5) < 0.999
+        got[scale] = {(f.args["member"].text, f.args["cluster"].text) for f in out.facts
+                      if f.relation == "in_cluster"}
+    assert got[1.0] == set()
+    assert ("翠岭竹业", "竹木加工产业集群") in got[0.5]
+
+
 def test_missing_model_is_a_clear_error(tmp_path, lexicon):
     from kg.model import KgError
     with pytest.raises(KgError, match="manifest.json missing"):
