@@ -9,7 +9,7 @@ import re
 
 from collections.abc import Iterable
 
-from .base import _FUNC, _HAN, _HARD, _NAME_STOP, _is_han
+from .base import _Grammar, _HAN, _HARD, _is_han
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
@@ -143,7 +143,7 @@ def _brand_any(st: DocState, item: str) -> str | None:
     zones = [z for z in st.lex.words("project_patterns", "zone") if len(z) >= 2 or z in "区县旗"]
     words = set(st.lex.words("industry_terms", "term")) \
         | set(st.lex.words("industry_terms", "brand_suffix"))
-    if not known and any(k - len(z) >= 1 and not any(c in _FUNC for c in item[:k])
+    if not known and any(k - len(z) >= 1 and not any(c in _Grammar.of(st.lex).func for c in item[:k])
                          and not any(w in item[:k] for w in words)
                          for k in range(2, min(len(item), 9)) for z in zones
                          if item[:k].endswith(z)):
@@ -182,7 +182,7 @@ def _place_like(st: DocState, text: str) -> bool:
     if text in st.places or text in _lex_places(st):
         return True
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}[区县市镇旗]", text)) \
-        and not any(c in _FUNC for c in text)
+        and not any(c in _Grammar.of(st.lex).func for c in text)
 
 
 def _brand_before_site(st: DocState, item: str) -> str | None:
@@ -208,12 +208,12 @@ def _brand_before_site(st: DocState, item: str) -> str | None:
     def site_after(rest: str) -> bool:
         return bool(rest) and (_place_like(st, rest) or (
             fac in parks and 2 <= len(rest) <= 3 and all(_is_han(c) for c in rest)
-            and not any(c in _FUNC for c in rest) and not any(w in rest for w in ends)))
+            and not any(c in _Grammar.of(st.lex).func for c in rest) and not any(w in rest for w in ends)))
 
     def ok(cand: str, head: str, placed: bool) -> bool:
         return all(_is_han(c) for c in cand) and 3 <= len(cand) <= 8 \
             and (placed or (head not in _lex_places(st) and head not in st.places)) \
-            and not any(c in _FUNC for c in head) \
+            and not any(c in _Grammar.of(st.lex).func for c in head) \
             and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
             and not any(cand.startswith(w) for w in terms) \
             and not any(cand.startswith(w) for w in not_brand)
@@ -247,7 +247,7 @@ def _brand_any_rules(st: DocState, item: str) -> str | None:
                 and not item.startswith(("医药", "制品", "医学", "技术"), 4) \
                 and head not in _lex_places(st) and head not in st.places \
                 and not any(head.startswith(x) for x in st.lex.words("industry_terms", "term")) \
-                and not any(c in _FUNC for c in head):
+                and not any(c in _Grammar.of(st.lex).func for c in head):
             return item[:2 + len(w)]
     b = _brand_terms(st, item)
     terms = st.lex.words("industry_terms", "term")
@@ -320,7 +320,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
     for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
         seg, start = m.group(0), s0 + m.start()
         cut = 0
-        for v in mverbs + list(_NAME_STOP) + ["由"]:
+        for v in mverbs + list(_Grammar.of(st.lex).name_stop) + ["由"]:
             k = seg.rfind(v)
             if k >= 0:
                 cut = max(cut, k + len(v))
@@ -344,7 +344,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
             it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
             trade = _is_trade(st, it)
             # the head says these are enterprises: the model's place tag does not overrule it
-            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+            if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                     and not re.search(r"[0-9]", it) and not _is_place_by_form(st, it) \
                     and not _enterprise_class(st, it) and not _has_head(st, it):
                 out.setdefault((s_, s_ + len(it)), it)
@@ -357,7 +357,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
             if "等" in it or any(v in it for v in st.lex.words("clusters", "capacity_verb")):
                 continue
             trade = _is_trade(st, it)
-            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+            if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                     and all(_is_han(c) or c in "()（）" for c in it) \
                     and not _is_place(st, it) and not _enterprise_class(st, it) \
                     and not _has_head(st, it) and _name_like(st, s_, it):
@@ -383,7 +383,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                 # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
                 # (the tail says these are enterprises: a model place tag does not overrule it)
                 trade = _is_trade(st, it)
-                if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                         and not (_is_place_by_form(st, it) and not it.startswith(
                             tuple(st.lex.words("industry_terms", "known_brand")))) \
                         and not _enterprise_class(st, it):

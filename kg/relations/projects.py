@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .base import _HAN, _NAME_STOP, _OWNED_PROJECT
+from .base import _Grammar, _HAN
 from .items import _brand, _generic_project, _has_head
 from .places import _is_place
 from .registry import stage
@@ -96,7 +96,7 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
             # a lone 2-character object ("等企业加快转型") is a verb's noun, not a project
             if not items or (len(items) == 1 and len(items[0][2]) < 3):
                 continue
-            if any(any(w in it for w in _NAME_STOP) for _, _, it in items):
+            if any(any(w in it for w in _Grammar.of(st.lex).name_stop) for _, _, it in items):
                 continue
             projects: list[tuple[int, int, str]] = []
             enterprises: list[tuple[int, int, str]] = []
@@ -178,7 +178,7 @@ def _projects_before_verb(st: DocState) -> list:
         pos = s0
         for raw in txt.split("、"):
             it = raw.strip()
-            if it and _has_head(st, it) and not any(w in it for w in _NAME_STOP) \
+            if it and _has_head(st, it) and not any(w in it for w in _Grammar.of(st.lex).name_stop) \
                     and len(it) <= 20 and it not in st.lex.words("project_patterns", "head") \
                     and not _generic_project(st, it):
                 projects.append((pos, pos + len(it), it))
@@ -222,7 +222,7 @@ def named_projects(st: DocState) -> None:
             continue
         if len(body) < 4 or body.endswith(("重点", "重大", "帮扶", "交通", "示范", "民生", "产业")):
             continue
-        if any(w in body for w in _NAME_STOP) or body[0].isdigit() or _generic_project(st, name):
+        if any(w in body for w in _Grammar.of(st.lex).name_stop) or body[0].isdigit() or _generic_project(st, name):
             continue
         st.projects.setdefault((s + cut, e), name)
 
@@ -259,11 +259,11 @@ def subject_projects(st: DocState) -> None:
         found.append((m.start(1), m.end(1)))
     for s0, e0 in found:
         name = t[s0:e0]
-        em = _OWNED_PROJECT.match(name)
+        em = _Grammar.of(st.lex).owned_project.match(name)
         if em and len(em.group(3)) >= 6:
             s0 += len(name) - len(em.group(3))
             name = em.group(3)
-        if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or _generic_project(st, name) \
+        if name.startswith(verbs) or any(w in name for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, name) \
                 or "公司" in name or _is_place(st, name[:-2]) or name[0].isdigit() \
                 or name[:-2] in st.lex.words("project_patterns", "head") \
                 or any(a < e0 and s0 < b for (a, b) in st.projects):
