@@ -48,7 +48,10 @@ _KINDS: dict[str, set[str]] = {
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
                             "assist_cue", "quote_verb", "agency_verb"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
-                             "generic", "generic_start", "generic_rx", "owned_rx"},
+                             "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
+                             "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",
+                             "enterprise_list_rx", "lead_verb", "sign_verb", "name_cut", "named_rx",
+                             "generic_end", "subject_rx", "visit_rx", "company_word"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
                      "lead_in", "topic_in",
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
@@ -83,7 +86,10 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "p
                 ("clusters.tsv", "anaphor_rx"), ("project_patterns.tsv", "generic_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
                 ("persons.tsv", "credit"), ("resolve.tsv", "session_rx"),
-                ("project_patterns.tsv", "owned_rx"), ("places.tsv", "city_org_rx"),
+                ("project_patterns.tsv", "owned_rx"), ("project_patterns.tsv", "list_noun_rx"),
+                ("project_patterns.tsv", "list_join_rx"), ("project_patterns.tsv", "enterprise_list_rx"),
+                ("project_patterns.tsv", "named_rx"), ("project_patterns.tsv", "subject_rx"),
+                ("project_patterns.tsv", "visit_rx"), ("places.tsv", "city_org_rx"),
                 ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx")}
 
 
