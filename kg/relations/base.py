@@ -66,6 +66,7 @@ class _Grammar:
         # company, an optional 的, the project)
         self.owned_project = rx("project_patterns", "owned_rx")
         self.city_mark = w("resolve", "city_mark")[0]
+        self.league_mark = w("resolve", "league_mark")[0]
         self.city_mark_rx = re.compile(re.escape(self.city_mark))
         self.province_split = re.compile("|".join(
             re.escape(x) for x in w("resolve", "province_mark") + w("resolve", "region_mark")))

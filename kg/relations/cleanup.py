@@ -81,7 +81,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if m.type == "Organization":
             v = next((w for w in verbs if m.text.startswith(w)), None)
             rest = m.text[len(v):] if v else ""
-            if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
+            if v and len(rest) >= 3 and (rest[0] in _Grammar.of(st.lex).admin_end or rest.startswith(gaz)):
                 m = _respan(m, m.start + len(v), m.end, rest)
         out.append(m)
     return out
@@ -194,7 +194,8 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
     joined: list[Mention] = []
     absorbed: set[tuple[int, int]] = set()
     for m in mentions:
-        if m.type == "Organization" and m.text.endswith(("委员会", "委")):
+        if m.type == "Organization" and m.text.endswith(st.lex.word_tuple("places", "prefix_org_end",
+                                                                          longest_first=False)):
             pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
             if pre and not m.text.startswith(prefixes[0][:1]):
                 a = m.start - len(pre)
@@ -206,10 +207,11 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
 
 def _place_names(st: DocState) -> set[str]:
     names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
+    g = _Grammar.of(st.lex)
     for c in st.lex.words("places", "city"):
         names.add(c)
-        if not c.endswith("盟"):
-            names.add(c + "市")
+        if not c.endswith(g.league_mark):
+            names.add(c + g.city_mark)
     for s, e, typ, _sub, text in st.ner_v:
         if typ == "Place":
             names.add(text)
@@ -231,7 +233,10 @@ def prepare(st: DocState) -> None:
     doc, lex = st.doc, st.lex
     media = lex.word_tuple("persons", "media_self")
     st.view = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
-        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
+        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:"
+        + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_rank", longest_first=False)))
+        + ")?(?:" + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_word", longest_first=False)))
+        + ")"))
         if media else None, lex)
     st.text = st.view.text
     # view offsets where the original had a line break that ingest already removed
