@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -35,6 +36,7 @@ _FILES: dict[str, tuple[str, ...]] = {
     "ingest.tsv": ("kind", "value"),
     "candidates.tsv": ("kind", "value"),
     "resolve.tsv": ("kind", "value"),
+    "grammar.tsv": ("kind", "value"),
 }
 
 # values of org_suffixes.tsv's "local" column (what a name with the suffix is without a place)
@@ -46,7 +48,10 @@ _KINDS: dict[str, set[str]] = {
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
                             "assist_cue", "quote_verb", "agency_verb"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
-                             "generic", "generic_start", "generic_rx"},
+                             "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
+                             "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",
+                             "enterprise_list_rx", "lead_verb", "sign_verb", "name_cut", "named_rx",
+                             "generic_end", "subject_rx", "visit_rx", "company_word"},
     "clusters.tsv": {"suffix", "generic", "heading_verb", "cut", "section_mark", "scope_verb",
                      "lead_in", "topic_in",
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
@@ -54,12 +59,15 @@ _KINDS: dict[str, set[str]] = {
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
                      "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx",
                      "anaphor_rx", "lead_out", "lead_subject", "enterprise_class_body"},
-    "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city"},
+    "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
+                   "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",
-                           "short_drop_prefix", "short_brand_suffix"},
+                           "short_drop_prefix", "short_brand_suffix",
+                           "list_join", "enterprise_end_rx", "company_end", "share_word", "brand_head_ok", "phase_char", "brand_keep", "brand_bad_first", "not_brand_pair", "brand_func_char", "zone_char", "ordinal", "place_like_rx", "park", "natural_zone", "short_brand_not_after", "branch_rx", "plant_not_before", "company_rx", "company_cut", "list_tail_rx", "short_form_rx", "aspect_particle", "class_head_noun", "named_after_rx", "project_end_rx"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
-                    "adverb", "adverb_verb", "media_self", "source_label", "org_cut", "list_verb"},
+                    "adverb", "adverb_verb", "media_self", "source_label", "org_cut", "list_verb",
+                    "reporter_rank", "reporter_word"},
     "ingest.tsv": {"dateline_source"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end"},
     "resolve.tsv": {"national_prefix", "not_city_prefix", "session_rx", "admin_long_form",
@@ -68,6 +76,8 @@ _KINDS: dict[str, set[str]] = {
                     "party_prefix", "party_suffix", "action_place_suffix", "project_tail",
                     "cluster_display_suffix", "city_mark", "league_mark", "region_mark",
                     "province_mark"},
+    "grammar.tsv": {"name_stop", "function_char", "gap_char", "date_unit", "digit", "org_cut_before",
+                    "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
@@ -77,7 +87,18 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "p
                 ("clusters.tsv", "enterprise_frame_rx"), ("clusters.tsv", "project_head_rx"),
                 ("clusters.tsv", "anaphor_rx"), ("project_patterns.tsv", "generic_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
-                ("persons.tsv", "credit"), ("resolve.tsv", "session_rx")}
+                ("persons.tsv", "credit"), ("resolve.tsv", "session_rx"),
+                ("project_patterns.tsv", "owned_rx"), ("industry_terms.tsv", "enterprise_end_rx"), ("industry_terms.tsv", "place_like_rx"), ("industry_terms.tsv", "branch_rx"), ("industry_terms.tsv", "company_rx"), ("industry_terms.tsv", "list_tail_rx"), ("industry_terms.tsv", "short_form_rx"), ("industry_terms.tsv", "named_after_rx"), ("industry_terms.tsv", "project_end_rx"), ("project_patterns.tsv", "list_noun_rx"),
+                ("project_patterns.tsv", "list_join_rx"), ("project_patterns.tsv", "enterprise_list_rx"),
+                ("project_patterns.tsv", "named_rx"), ("project_patterns.tsv", "subject_rx"),
+                ("project_patterns.tsv", "visit_rx"), ("places.tsv", "city_org_rx"),
+                ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx")}
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> "Lexicon":
+    """The lexicon of ``kg/data``, loaded once (for helpers called without a lexicon)."""
+    return Lexicon.load()
 
 
 def _check_kind(file: str, kind: str) -> None:

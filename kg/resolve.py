@@ -230,7 +230,8 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     w = _Words.of(lex)
     cm = w.city_mark
     counts, strong = city_names(text, mentions, prefixes=lex.words("places", "city_prefix"),
-                                not_city=lex.words("places", "not_city"), breaks=removed_breaks(doc))
+                                not_city=lex.words("places", "not_city"), breaks=removed_breaks(doc),
+                                lex=lex)
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
     for c in list(counts):
         if len(c) >= 4:

@@ -214,3 +214,20 @@ def test_build_ingests_with_its_lexicon_dir(tmp_path):
 
     assert first_line() != "会议指出,要狠抓落实"
     assert first_line(lexicon_dir=d) == "会议指出,要狠抓落实"
+
+
+def test_city_names_reads_the_given_lexicon(tmp_path):
+    """The city grammar of relations/base.py is places.tsv's: "前往" (city_not_start) never
+    opens a city name, so "，前往海宁市" names none; a lexicon without that row reads the
+    whole run as one (issue 12: the words live in kg/data, not in code)."""
+    from kg.relations.base import city_names
+
+    text = "代表团今天，前往海宁市考察。"
+    default, _ = city_names(text)
+    assert not any(c.startswith("前往") for c in default), default
+    d = _copy_lexicon(tmp_path)
+    p = d / "places.tsv"
+    p.write_text("".join(line for line in p.read_text(encoding="utf-8").splitlines(True)
+                         if line.rstrip("\n") != "city_not_start\t前往"), encoding="utf-8")
+    custom, _ = city_names(text, lex=Lexicon.load(d))
+    assert "前往海宁市" in custom, custom

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .base import _HAN, _NAME_STOP, _is_han
+from .base import _Grammar, _HAN, _is_han
 from .names import _bare, _strip_quotes
 from .places import _is_place
 from .registry import stage
@@ -29,7 +29,7 @@ def _action_ok(st: DocState, name: str) -> bool:
     # "家电以旧换新等系列促销活动": a class of activities, no name
     if re.search("等(?:系列|一系列|各类|多项|专项)", body):
         return False
-    if any(w in body for w in _NAME_STOP) or "、" in outside \
+    if any(w in body for w in _Grammar.of(st.lex).name_stop) or "、" in outside \
             or any(w in outside for w in ("和", "与", "及")):
         return False
     return True

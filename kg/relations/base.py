@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..chars import HAN_CLASS, is_han
+from ..lexicon import Lexicon, default_lexicon
 from ..model import Document, Mention
 
 
@@ -24,36 +25,58 @@ _HAN = HAN_CLASS
 _HARD = set("，。；：！？、,.;:!?“”‘’\"'()（）《》<>【】[]{}—…·\n\r\t 　●■◆▲★/|")
 
 
-# function words that never occur inside a project / cluster / action name
-_NAME_STOP = ("的", "了", "是", "在", "将", "把", "被")
-
-
 _is_han = is_han
 
 
-# prepositions / verbs that can stand right before a place name
-_PREP = ("按照", "根据", "围绕", "通过", "关于", "对于", "作为", "位于", "来自", "前往", "召开",
-         "主持", "举行", "支持", "推动", "建设", "打造", "全力", "助力", "服务", "落户", "签约",
-         "推进", "加快", "实施", "促进", "全面", "深化", "提升", "开展", "组织", "各级", "全体")
+class _Grammar:
+    """The words and character classes the text mechanics read (grammar.tsv, places.tsv's city
+    grammar, project_patterns.tsv ``owned_rx``, resolve.tsv's city / province marks), built once
+    per lexicon: ``_Grammar.of(lex)``."""
 
+    def __init__(self, lex: Lexicon):
+        def w(file: str, kind: str) -> tuple[str, ...]:
+            return lex.word_tuple(file, kind, longest_first=False)
 
-_PLACE_BAD = set("城都超上门股夜集全我本该各的和在是了与及对为副正任兼")
+        def rx(file: str, kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns(file, kind)[0].pattern)
 
+        # function words that never occur inside a project / cluster / action name
+        self.name_stop = w("grammar", "name_stop")
+        self.func = frozenset(w("grammar", "function_char"))
+        # characters that may not stand between a place ("X市") and a cut organisation span
+        # for the span to be extended back to the place ("X市的|Y局" is not extended)
+        self.gap_func = frozenset(w("grammar", "gap_char"))
+        # the units of a written date and the digits before them ("2026年", "三月")
+        self.date_units = frozenset(w("grammar", "date_unit"))
+        self.digits = frozenset(w("grammar", "digit"))
+        self.org_cut_before = w("grammar", "org_cut_before")
+        self.bare_admin = frozenset(w("grammar", "bare_admin_prefix"))
+        self.org_tail = w("grammar", "org_tail_word")
+        self.item_start = rx("grammar", "item_start_rx")
+        self.label_start = rx("grammar", "label_start_rx")
+        # prepositions / verbs that can stand right before a place name
+        self.city_not_start = w("places", "city_not_start")
+        self.place_bad = frozenset(w("places", "city_bad_char"))
+        self.city_inner = frozenset(w("places", "city_inner_func"))
+        self.admin_end = frozenset(w("places", "admin_end"))
+        self.own_organ = frozenset(w("places", "own_organ_prefix"))
+        self.city_org = rx("places", "city_org_rx")
+        # "A有限公司(的)B项目": a project written after the company that owns it (groups: the
+        # company, an optional 的, the project)
+        self.owned_project = rx("project_patterns", "owned_rx")
+        self.city_mark = w("resolve", "city_mark")[0]
+        self.league_mark = w("resolve", "league_mark")[0]
+        self.city_mark_rx = re.compile(re.escape(self.city_mark))
+        self.province_split = re.compile("|".join(
+            re.escape(x) for x in w("resolve", "province_mark") + w("resolve", "region_mark")))
 
-_FUNC = set("的在与和及对为是了从到于由向被把将让使经据访同给自赴至")
-
-
-# "A有限公司(的)B项目": a project written after the company that owns it (groups: the company,
-# an optional 的, the project)
-_OWNED_PROJECT = re.compile(r"(.{2,30}?(?:公司|集团))(?!股份|有限|公司)(的?)(.+)$")
-
-
-# the units of a written date and the digits before them ("2026年", "三月"): a date is no part of
-# a name that follows it
-_DATE_UNITS = set("年月日号")
-
-
-_DIGITS = set("0123456789０１２３４５６７８９〇零一二三四五六七八九十")
+    @staticmethod
+    def of(lex: Lexicon | None = None) -> "_Grammar":
+        """The grammar of ``lex`` (None: the default lexicon of kg/data)."""
+        if lex is None:
+            lex = default_lexicon()
+        return lex.cached("base.grammar", lambda: _Grammar(lex))
 
 
 def removed_breaks(doc: Document) -> list[int]:
@@ -66,7 +89,8 @@ def removed_breaks(doc: Document) -> list[int]:
 
 
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
-               not_city: Iterable[str] = (), breaks: Iterable[int] = ()) -> tuple[Counter, Counter]:
+               not_city: Iterable[str] = (), breaks: Iterable[int] = (),
+               lex: Lexicon | None = None) -> tuple[Counter, Counter]:
     """Cities written as "X市" in ``text``: X is the longest run of 2-6 Han characters before
     市 that starts after a boundary (punctuation, a function word) or is an NER place.
     ``prefixes`` are words that may stand before a city name but are never part of it
@@ -75,18 +99,22 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
     the end of one, before 市 ("联合市发改委…" names no city 联合市, "自觉接受市人大" none 觉接受市).
     ``breaks`` are offsets where a line break was removed: a city written right after one starts
     there ("登录 | 注册" + "海宁市人民政府" names 海宁市, not 注册海宁市).
+    The grammar (function characters, city marks, the words that open an organisation) is
+    ``lex``'s (None: the default lexicon).
     Returns (occurrences, occurrences opening an organisation name such as X市委)."""
+    g = _Grammar.of(lex)
+    cm, func, bad, date_units, digits = g.city_mark, g.func, g.place_bad, g.date_units, g.digits
     breaks = set(breaks)
     prefixes = sorted(prefixes, key=len, reverse=True)
     not_city = set(not_city)
     counts: Counter[str] = Counter()
     strong: Counter[str] = Counter()
-    org_rx = re.compile(rf"^(?:委|人民政府|政府|人大|政协|纪委|[{_HAN}]{{1,12}}?(?:局|委员会|委|办公室|厅))")
+    org_rx = g.city_org
     ner_places = {}
     for mm in mentions:
         if mm.type == "Place":
             ner_places[mm.end] = mm.start
-    for m in re.finditer("市", text):
+    for m in g.city_mark_rx.finditer(text):
         e = m.start()
         cand = None
         if e in ner_places and 2 <= e - ner_places[e] <= 6:
@@ -94,9 +122,9 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
         else:
             for k in range(6, 1, -1):
                 x = text[max(0, e - k):e]
-                if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in _PLACE_BAD \
-                        or x[0] in _PLACE_BAD or any(c in _FUNC and c != "和" for c in x) \
-                        or x.startswith(_PREP) or "市" in x:
+                if len(x) < k or not re.fullmatch(f"[{_HAN}]+", x) or x[-1] in bad \
+                        or x[0] in bad or any(c in func and c not in g.city_inner for c in x) \
+                        or x.startswith(g.city_not_start) or cm in x:
                     continue
                 left = text[e - k - 1] if e - k - 1 >= 0 else ""
                 if any(e - k < j < e for j in breaks):
@@ -104,11 +132,11 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                 if e - k in breaks:
                     left = ""
                 # "2026年海宁市": a date ("…年", "…月", "…日" after a digit) ends before the city
-                if left in _DATE_UNITS and e - k - 2 >= 0 and text[e - k - 2] in _DIGITS:
+                if left in date_units and e - k - 2 >= 0 and text[e - k - 2] in digits:
                     left = ""
-                elif x[0] in _DATE_UNITS and left in _DIGITS:
+                elif x[0] in date_units and left in digits:
                     continue
-                if not left or not _is_han(left) or left in _FUNC:
+                if not left or not _is_han(left) or left in func:
                     cand = x
                     break
         if cand is None:
@@ -118,13 +146,13 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                 cand = cand[len(pre):]
                 break
         # "浙江省湖州市": the province before the city is no part of it
-        cand = re.split("省|自治区", cand)[-1]
+        cand = g.province_split.split(cand)[-1]
         # "自觉接受市人大": a candidate ending in such a word is none either (自 is a function word)
         if len(cand) < 2 or any(cand.endswith(w) for w in not_city):
             continue
-        counts[cand + "市"] += 1
+        counts[cand + cm] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
-            strong[cand + "市"] += 1
+            strong[cand + cm] += 1
     # "浩特市" (after the 和 of 呼和浩特) is the tail of a longer city written elsewhere
     for c in sorted(counts, key=len):
         longer = [c2 for c2 in counts if c2 != c and c2.endswith(c)]
@@ -135,27 +163,22 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
     return counts, strong
 
 
-# characters that may not stand between a place ("X市") and a cut organisation span for the
-# span to be extended back to the place ("芜湖市经|济和信息化局" is extended, "X市的|Y局" is not)
-_GAP_FUNC = set("的和与在由及对向被把了是为从同跟将等并或")
-
-
-_ADMIN_END = "市省区县盟旗州"
-
-
-def place_extension(text: str, p: int, lo: int, is_place) -> int:
+def place_extension(text: str, p: int, lo: int, is_place, lex: Lexicon | None = None) -> int:
     """Start of "<place><1-3 characters>" ending at ``p`` when ``text[p-k:p]`` (k = 1..3,
     Han, no function character) follows a place ending in 市/省/区/县/盟/旗/州 that starts at or
-    after ``lo``; ``p`` otherwise.  ``is_place(name)`` says whether a name is a place."""
+    after ``lo``; ``p`` otherwise.  ``is_place(name)`` says whether a name is a place; the
+    character classes are ``lex``'s (None: the default lexicon)."""
+    g = _Grammar.of(lex)
+    gap, func = g.gap_func, g.func
     for k in (1, 2, 3):
         c = p - k
-        if c - 1 < lo or not all(_is_han(ch) and ch not in _GAP_FUNC for ch in text[c:p]):
+        if c - 1 < lo or not all(_is_han(ch) and ch not in gap for ch in text[c:p]):
             break
-        if text[c - 1] not in _ADMIN_END:
+        if text[c - 1] not in g.admin_end:
             continue
         # a bare 县/市/区 prefix opening the name ("。县经|济和信息化局"): the organ of the
         # document's own county / city
-        if text[c - 1] in "市县区旗" and (c - 1 == 0 or not _is_han(text[c - 2]) or text[c - 2] in _FUNC):
+        if text[c - 1] in g.own_organ and (c - 1 == 0 or not _is_han(text[c - 2]) or text[c - 2] in func):
             return c - 1
         for ln in range(8, 1, -1):
             a = c - ln
@@ -169,8 +192,8 @@ def place_extension(text: str, p: int, lo: int, is_place) -> int:
             # a district / county name standing alone ("，朝阳区市场监督管理局"): 2-5
             # characters after punctuation or a function word
             left = text[a - 1] if a > 0 else ""
-            if 3 <= ln <= 6 and (not left or not _is_han(left) or left in _FUNC) \
-                    and not any(ch in _GAP_FUNC for ch in cand[:-1]):
+            if 3 <= ln <= 6 and (not left or not _is_han(left) or left in func) \
+                    and not any(ch in gap for ch in cand[:-1]):
                 return a
     return p
 
@@ -194,14 +217,14 @@ _LEAD_MARKS = set("·•・●○◎▲△■□◆◇★☆▶►▷※*#＊")
 _LEAD_OPEN = {"【": "】", "[": "]", "〔": "〕", "［": "］"}
 
 
-def _strip_lead_marks(m: Mention, doc: Document) -> Mention | None:
+def _strip_lead_marks(m: Mention, doc: Document, g: _Grammar) -> Mention | None:
     """An NER span that starts with a list marker or an unclosed bracket ("·A有限公司",
     "【天府新区") without it; None when nothing of a name is left."""
     text = doc.text[m.start:m.end]
     k = 0
     # "2026年海宁市": the unit of a date before the span is no part of a name
-    if m.type in ("Place", "Organization") and text[:1] in _DATE_UNITS and m.start > 0 \
-            and doc.text[m.start - 1] in _DIGITS:
+    if m.type in ("Place", "Organization") and text[:1] in g.date_units and m.start > 0 \
+            and doc.text[m.start - 1] in g.digits:
         k = 1
     while k < len(text) and (text[k] in _LEAD_MARKS or text[k].isspace()
                              or (text[k] in _LEAD_OPEN and _LEAD_OPEN[text[k]] not in text[k:])):
@@ -219,13 +242,15 @@ def _respan(m: Mention, start: int, end: int, text: str) -> Mention:
     return replace(m, start=start, end=end, text=text)
 
 
-def _split_mention(m: Mention, doc: Document) -> list[Mention]:
+def _split_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> list[Mention]:
     """An NER span cut where a name ends: at a closing bracket without its opening one (any
     type), and for places and persons also at a closing quote or a dash.  Each part of 2+
     characters with a Han character is a mention of the span's type; what follows a closing
     quote is dropped (the text glued to a quoted name is a common noun: "…莫斯科”货运航线"); the
-    last part is trimmed by :func:`_trim_mention`."""
-    m = _strip_lead_marks(m, doc)
+    last part is trimmed by :func:`_trim_mention`; the grammar is ``lex``'s (None: the default
+    lexicon)."""
+    g = _Grammar.of(lex)
+    m = _strip_lead_marks(m, doc, g)
     if m is None:
         return []
     text = doc.text[m.start:m.end]
@@ -242,7 +267,7 @@ def _split_mention(m: Mention, doc: Document) -> list[Mention]:
         elif c in ends:
             cuts.append(i)
     if not cuts:
-        last = _trim_mention(m, doc)
+        last = _trim_mention(m, doc, lex)
         return [last] if last is not None else []
     out, s = [], 0
     for c in cuts:
@@ -256,12 +281,14 @@ def _split_mention(m: Mention, doc: Document) -> list[Mention]:
     if text[cuts[-1]] in _CLOSING_QUOTES or len(text[s:].strip()) < 2:
         return out
     rest = _respan(m, m.start + s, m.end, text[s:])
-    last = _trim_mention(rest, doc)
+    last = _trim_mention(rest, doc, lex)
     return out + ([last] if last is not None else [])
 
 
-def _trim_mention(m: Mention, doc: Document) -> Mention | None:
-    """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment."""
+def _trim_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> Mention | None:
+    """Cut an NER span that runs over punctuation ("日,内蒙古…公司") to its last segment (the
+    grammar's function words and organ words are ``lex``'s; None: the default lexicon)."""
+    g = _Grammar.of(lex)
     text = doc.text[m.start:m.end]
     # "A锂能）": a closing bracket without its opening one is no part of the name
     if text[-1:] in ")）" and "(" not in text and "（" not in text and len(text) > 3:
@@ -275,19 +302,18 @@ def _trim_mention(m: Mention, doc: Document) -> Mention | None:
         cut = ob
     if m.type == "Organization":
         # "行动由市发改委": the organisation starts after a function word
-        for w in ("由", "的", "了", "在", "是", "对", "向", "被", "把", "将", "经", "据"):
+        for w in g.org_cut_before:
             i = text.rfind(w)
             # "市经信局": a function-word character right after a bare 市/县 prefix is a body word
             if i > cut and len(text) - i - 1 >= 2 \
-                    and text[cut + 1:i] not in ("市", "区", "县", "旗", "盟", "省", "自治区"):
+                    and text[cut + 1:i] not in g.bare_admin:
                 cut = i
     if m.type == "Organization":
         after = doc.text[m.end:m.end + 4]
         for k in (1, 2):
             tail = text[-k:]
             if len(text) > k + 2 and any((tail + after).startswith(x) and len(x) > k
-                                         for x in ("党组", "党委", "党工委", "书记", "副书记",
-                                                   "主任", "局长", "副局长")):
+                                         for x in g.org_tail):
                 text = text[:-k]
                 m = _respan(m, m.start, m.end - k, text)
                 break
@@ -314,7 +340,9 @@ class _View:
     """doc.text without in-word line breaks (a wrapped line joined inside a word), with a map
     back to doc.text offsets."""
 
-    def __init__(self, text: str, byline_rx: re.Pattern[str] | None = None):
+    def __init__(self, text: str, byline_rx: re.Pattern[str] | None = None,
+                 lex: Lexicon | None = None):
+        g = _Grammar.of(lex)
         keep: list[int] = []
         lines_start = 0
         for i, ch in enumerate(text):
@@ -332,12 +360,10 @@ class _View:
                             # a dateline or header of fields apart by spaces ("2026年3月18日
                             # 星期三 … 第A01版:要闻") is no hard-wrapped prose either
                             and not re.search(rf"[^\sA-Za-z0-9][ \u3000\t]+[{_HAN}]", line.strip())
-                            and not re.match(r"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
-                                             r"[一二三四五六七八九十]+、|——)", line)
+                            and not g.item_start.match(line)
                             # nor is a break before a numbered item or a labelled line
                             # ("二、X产业集群", "重点项目：…")
-                            and not re.match(rf"^\s*(?:[（(][一二三四五六七八九十0-9]+[）)]|"
-                                             rf"[一二三四五六七八九十]+、|[{_HAN}]{{2,5}}[:：])", nxt_line))
+                            and not g.label_start.match(nxt_line))
                 lines_start = i + 1
                 if joinable:
                     continue

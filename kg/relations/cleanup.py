@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from ..model import Mention
-from .base import (_ADMIN_END, _View, _is_han, _respan, _split_mention, city_names, place_extension,
+from .base import (_Grammar, _View, _is_han, _respan, _split_mention, city_names, place_extension,
                    removed_breaks)
 from .names import _adverb_cut
 from .places import _has_place_suffix, _lex_places
@@ -81,7 +81,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if m.type == "Organization":
             v = next((w for w in verbs if m.text.startswith(w)), None)
             rest = m.text[len(v):] if v else ""
-            if v and len(rest) >= 3 and (rest[0] in "市区县省州旗盟" or rest.startswith(gaz)):
+            if v and len(rest) >= 3 and (rest[0] in _Grammar.of(st.lex).admin_end or rest.startswith(gaz)):
                 m = _respan(m, m.start + len(v), m.end, rest)
         out.append(m)
     return out
@@ -117,7 +117,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         | set(st.lex.words("places", "name"))
     counts, _ = city_names(text, prefixes=st.lex.words("places", "city_prefix"),
                             not_city=st.lex.words("places", "not_city"),
-                            breaks=removed_breaks(st.doc))
+                            breaks=removed_breaks(st.doc), lex=st.lex)
     names |= {c[:-1] for c in counts if len(c) >= 3}
     names = {n for n in names if len(n) >= 2}
     if not names:
@@ -130,7 +130,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
 
     def is_place(x: str) -> bool:
         return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
-            or (len(x) >= 3 and x[-1] in _ADMIN_END and x[:-1] in names)
+            or (len(x) >= 3 and x[-1] in _Grammar.of(st.lex).admin_end and x[:-1] in names)
 
     # (speed) spans are sorted and do not overlap: only the last one starting before
     # m.start can hold it
@@ -145,7 +145,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if m.type == "Organization":
             # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
             line = text.rfind("\n", 0, m.start) + 1
-            a = place_extension(text, m.start, max(line, m.start - 12), is_place)
+            a = place_extension(text, m.start, max(line, m.start - 12), is_place, st.lex)
             if a < m.start and st.lex.ends_with_org_suffix(m.text):
                 m = _respan(m, a, m.end, text[a:m.end])
         out.append(m)
@@ -194,7 +194,8 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
     joined: list[Mention] = []
     absorbed: set[tuple[int, int]] = set()
     for m in mentions:
-        if m.type == "Organization" and m.text.endswith(("委员会", "委")):
+        if m.type == "Organization" and m.text.endswith(st.lex.word_tuple("places", "prefix_org_end",
+                                                                          longest_first=False)):
             pre = next((p for p in prefixes if text.endswith(p, 0, m.start)), None)
             if pre and not m.text.startswith(prefixes[0][:1]):
                 a = m.start - len(pre)
@@ -206,17 +207,18 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
 
 def _place_names(st: DocState) -> set[str]:
     names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
+    g = _Grammar.of(st.lex)
     for c in st.lex.words("places", "city"):
         names.add(c)
-        if not c.endswith("盟"):
-            names.add(c + "市")
+        if not c.endswith(g.league_mark):
+            names.add(c + g.city_mark)
     for s, e, typ, _sub, text in st.ner_v:
         if typ == "Place":
             names.add(text)
     # cities written in this document ("包头市" and "包头")
     counts, _strong = city_names(st.text, prefixes=st.lex.words("places", "city_prefix"),
                                  not_city=st.lex.words("places", "not_city"),
-                                 breaks=st.orig_breaks)
+                                 breaks=st.orig_breaks, lex=st.lex)
     for c in counts:
         names.add(c)
         names.add(c[:-1])
@@ -231,8 +233,11 @@ def prepare(st: DocState) -> None:
     doc, lex = st.doc, st.lex
     media = lex.word_tuple("persons", "media_self")
     st.view = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
-        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:实习|特约|首席)?(?:记者|通讯员)"))
-        if media else None)
+        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:"
+        + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_rank", longest_first=False)))
+        + ")?(?:" + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_word", longest_first=False)))
+        + ")"))
+        if media else None, lex)
     st.text = st.view.text
     # view offsets where the original had a line break that ingest already removed
     off, orig = doc.offsets, doc.original
@@ -241,7 +246,7 @@ def prepare(st: DocState) -> None:
         mp = st.view.map
         st.orig_breaks = [j for j in range(1, len(mp))
                           if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
-    ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc)]
+    ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
     ner = _cut_trailing_posts(st, _cut_agency_verbs(st, ner))
     st.ner = _join_party_prefix(st, _extend_to_places(st, ner))
     # model mentions in view coordinates

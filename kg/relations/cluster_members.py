@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .base import _FUNC, _HAN, _NAME_STOP, _OWNED_PROJECT, _is_han
+from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
 from .clusters import _PROJECT_LIST_TAIL_BODY
 from .items import _enterprise_class, _full_enterprise_prefix, _generic_project, _has_head
@@ -73,7 +73,7 @@ def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, st
                     name = name[:bsuf[0] + len(bsuf[1])]
             if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
                     or "项目" in name or "工程" in name \
-                    or any(w in name for w in _NAME_STOP) \
+                    or any(w in name for w in _Grammar.of(st.lex).name_stop) \
                     or (_is_place_by_form(st, name) if fac else _is_place(st, name)) \
                     or _enterprise_class(st, name) or _has_head(st, name) \
                     or any(name.startswith(w) for w in terms) \
@@ -122,7 +122,7 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
             pos += len(raw) + 1
         if not items or not all(3 <= len(it) <= (40 if _full_enterprise_prefix(st, it) else 24)
                                 and _has_head(st, it)
-                                and not any(w in it for w in _NAME_STOP) for _s, _e, it in items):
+                                and not any(w in it for w in _Grammar.of(st.lex).name_stop) for _s, _e, it in items):
             continue
         # one item: a project head, or a plant built in the clause ("加快A封装测试基地建设")
         if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]) \
@@ -177,11 +177,11 @@ def _colon_members(st: DocState, cspan: tuple[int, int], s0: int, s1: int) -> li
         pos += len(raw) + 1
         it = re.sub(r"(?:等|等企业)$", "", it)
         if 4 <= len(it) <= 30 and _has_head(st, it) and not _generic_project(st, it) \
-                and not any(w in it for w in _NAME_STOP) \
+                and not any(w in it for w in _Grammar.of(st.lex).name_stop) \
                 and not any(a < s_ + len(it) and s_ < b for (a, b) in st.projects):
             st.projects[(s_, s_ + len(it))] = it
             continue
-        if not (2 <= len(it) <= 30) or _has_head(st, it) or any(w in it for w in _NAME_STOP) \
+        if not (2 <= len(it) <= 30) or _has_head(st, it) or any(w in it for w in _Grammar.of(st.lex).name_stop) \
                 or re.search(r"[0-9]", it) or _is_place(st, it) or _enterprise_class(st, it) \
                 or it.startswith(tuple(st.lex.words("industry_terms", "term"))) \
                 or any(w in it for w in st.lex.words("industry_terms", "public_body")) \
@@ -226,7 +226,7 @@ def _short_name_members(st: DocState, s0: int, s1: int, have: list[str]) -> list
             w = next((w for w in openers if it.startswith(w) and len(it) - len(w) >= 2), None)
             if w and a == m.start(1):
                 it, a = it[len(w):], a + len(w)
-            if _is_place_by_form(st, it) or _enterprise_class(st, it) or any(c in _FUNC for c in it[:1]):
+            if _is_place_by_form(st, it) or _enterprise_class(st, it) or any(c in _Grammar.of(st.lex).func for c in it[:1]):
                 continue
             full = None
             for fa, fb, fx in fulls:
@@ -247,7 +247,7 @@ def _short_name_members(st: DocState, s0: int, s1: int, have: list[str]) -> list
             # projects named with it anywhere in the document
             for pm in re.finditer(rf"{re.escape(it)}[{_HAN}A-Za-z0-9]{{2,30}}?项目", t):
                 pname = pm.group(0)
-                if any(w in pname for w in _NAME_STOP) or _generic_project(st, pname) \
+                if any(w in pname for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, pname) \
                         or "公司" in pname:
                     continue
                 st.projects.setdefault((pm.start(), pm.end()), pname)
@@ -307,14 +307,14 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
             ps, name = m.start(), m.group(0)
             # "引进了A有限公司年产10万吨X项目和B有限公司Y项目", "A有限公司的B二期项目…":
             # the project is what follows its enterprise
-            em = _OWNED_PROJECT.match(name)
+            em = _Grammar.of(st.lex).owned_project.match(name)
             owned = False
             if em and len(em.group(3)) >= 4 and not em.group(3).startswith(("等", "（", "(")) \
                     and "（" not in em.group(1) and "(" not in em.group(1):
                 ps += len(name) - len(em.group(3))
                 name = em.group(3)
                 owned = True
-            if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or _generic_project(st, name):
+            if name.startswith(verbs) or any(w in name for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, name):
                 break
             if "（" in name or "(" in name:
                 bm = re.match(r"(.{2,30}?(?:公司|集团))[（(]([^）)]{2,8})[）)](.*)$", name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _FUNC, _HAN, _is_han
+from .base import _Grammar, _HAN, _is_han
 from .cluster_members import _brand_word, _capacity_objects, _clause_projects, _colon_members, _place_brand, _scope_projects, _short_forms, _short_name_members
 from .cluster_sections import _cluster_openers, _named_in_full
 from .clusters import _ENUM_NEXT, _cluster_anaphors
@@ -71,7 +71,7 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
         elif lm and all(_is_han(c) for c in pre) and len(pre) <= 8:
             # "X产业集群重点项目：A、B进展顺利"
             start = lm.end()
-        elif len(pre) <= 8 and all(_is_han(c) for c in pre) and not any(c in _FUNC for c in pre) \
+        elif len(pre) <= 8 and all(_is_han(c) for c in pre) and not any(c in _Grammar.of(st.lex).func for c in pre) \
                 and not any(v in pre for v in verbs):
             k = b
             moved = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _FUNC, _HAN, _NAME_STOP, _OWNED_PROJECT, _is_han
+from .base import _Grammar, _HAN, _is_han
 from .clusters import _ENUM_NEXT
 from .items import _enterprises_in, _generic_project
 from .names import _bare
@@ -169,7 +169,7 @@ def _cluster_openers(st: DocState, clusters=None) -> list[tuple[int, int, int, i
                 # "安宁市围绕X产业链，…": a place as the subject, without a modal
                 or subj in st.lex.words("clusters", "lead_subject")
                 or (2 <= len(subj) <= 6 and (_is_place(st, subj) or _has_place_suffix(st, subj)))) \
-                and not any(c in _FUNC for c in subj.rstrip("将")):
+                and not any(c in _Grammar.of(st.lex).func for c in subj.rstrip("将")):
             pre = lw
         # "襄阳市汽车产业集群中，A、B等企业…": a cluster (after a place or subject) followed
         # by 中/内 and a comma opens the clause like "在X产业集群中，"
@@ -254,12 +254,12 @@ def _list_line_members(st: DocState, s0: int, s1: int) -> tuple[list[tuple[int, 
             item_start = pos + len(raw) - len(raw.lstrip())
             it = re.sub(r"\s*[（(][^（）()]{1,20}[）)]\s*$", "", raw.strip())
             pos += len(raw) + 1
-            if len(it) < 4 or any(w in it for w in _NAME_STOP) or not all(
+            if len(it) < 4 or any(w in it for w in _Grammar.of(st.lex).name_stop) or not all(
                     _is_han(c) or c.isalnum() for c in it):
                 continue
             if it.endswith(("项目", "工程")):
                 ps, name = item_start, it
-                em = _OWNED_PROJECT.match(it)
+                em = _Grammar.of(st.lex).owned_project.match(it)
                 if em and len(em.group(3)) >= 4:
                     enterprises.append((item_start, item_start + len(em.group(1)), em.group(1)))
                     ps, name = item_start + len(it) - len(em.group(3)), em.group(3)
@@ -288,5 +288,5 @@ def _named_in_full(st: DocState, brand: str, known: list[str]) -> bool:
 def _place_prefix(st: DocState, pre: str) -> bool:
     """A place written before a company's brand (江苏, 深圳, 青岛市)."""
     gaz = _lex_places(st)
-    return bool(pre) and pre[0] not in _FUNC and (
+    return bool(pre) and pre[0] not in _Grammar.of(st.lex).func and (
         pre in gaz or pre + "省" in gaz or pre + "市" in gaz or _is_place(st, pre))

@@ -9,32 +9,83 @@ import re
 
 from collections.abc import Iterable
 
-from .base import _FUNC, _HAN, _HARD, _NAME_STOP, _is_han
+from .base import _Grammar, _HARD, _is_han
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
 
-def _list_items(body: str, start: int) -> Iterable[tuple[int, str]]:
+class _Words:
+    """The words and regular expressions of industry_terms.tsv (and project_patterns.tsv's
+    heads) these readers use, built once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str, file: str = "industry_terms") -> tuple[str, ...]:
+            return lex.word_tuple(file, kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("industry_terms", kind)[0].pattern)
+
+        def alt(words) -> str:
+            return "|".join(re.escape(x) for x in words)
+
+        self.joins = ("、",) + w("list_join")
+        self.join_rx = re.compile("(" + alt(self.joins) + ")")
+        self.enterprise_end = rx("enterprise_end_rx")
+        self.company_end = re.compile("(?:" + alt(w("company_end")) + ")$")
+        self.company_or_share_end = re.compile("(?:" + alt(w("company_end") + w("share_word")) + ")$")
+        self.brand_head_ok = w("brand_head_ok")
+        self.phase_char = w("phase_char")[0]
+        self.brand_keep = w("brand_keep")
+        self.brand_bad_first = frozenset(w("brand_bad_first"))
+        self.not_brand_pair = w("not_brand_pair")
+        self.brand_func = frozenset(w("brand_func_char"))
+        self.zone_char = frozenset(w("zone_char"))
+        self.ordinal = w("ordinal")[0]
+        self.place_like = rx("place_like_rx")
+        self.parks = w("park")
+        self.natural_zone = w("natural_zone")
+        self.short_brand_not_after = w("short_brand_not_after")
+        self.branch = rx("branch_rx")
+        self.plant_not_before = w("plant_not_before")
+        self.company = rx("company_rx")
+        self.company_cut = list(w("company_cut"))
+        self.list_tail = rx("list_tail_rx")
+        self.short_form = rx("short_form_rx")
+        self.aspect = w("aspect_particle")[0]
+        self.class_head_noun = "(?:" + alt(w("class_head_noun")) + ")"
+        self.named_after = rx("named_after_rx")
+        self.project_end = rx("project_end_rx")
+        heads = w("project_word", "project_patterns") + w("works_word", "project_patterns")
+        self.head_end = re.compile("(?:" + alt(heads) + ")$")
+        self.close = w("list_close", "project_patterns")[0]
+        self.close_end = re.compile(re.escape(self.close) + "$")
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("items.words", lambda: _Words(lex))
+
+
+def _list_items(body: str, start: int, lex) -> Iterable[tuple[int, str]]:
     """The items of a list "A、B和C及D" written at ``start``: (start of the item, item), items
-    stripped of surrounding whitespace, empty ones skipped."""
+    stripped of surrounding whitespace, empty ones skipped (the joining words are 、 and
+    industry_terms.tsv ``list_join`` of ``lex``)."""
+    iw = _Words.of(lex)
     pos = start
-    for raw in re.split(r"(、|和|及)", body):
+    for raw in iw.join_rx.split(body):
         it = raw.strip()
         s_ = pos + (raw.find(it) if it else 0)
         pos += len(raw)
-        if raw in ("、", "和", "及") or not it:
+        if raw in iw.joins or not it:
             continue
         yield s_, it
-
-
-_ENTERPRISE_END = re.compile(r"^(.{2,24}?(?:公司|集团))(?![)）有股])")
 
 
 def _is_trade(st: DocState, item: str) -> bool:
     """A list item that names a trade (储能电池, 正极材料: starts with an industry term), not a
     company -- unless it ends in 公司/集团."""
     return item.startswith(tuple(st.lex.words("industry_terms", "term"))) \
-        and not re.search("(?:公司|集团)$", item)
+        and not _Words.of(st.lex).company_end.search(item)
 
 
 def _brand(st: DocState, item: str) -> str | None:
@@ -69,12 +120,12 @@ def _brand_terms(st: DocState, item: str) -> str | None:
         for rx in st.lex.patterns("project_patterns", "phase"):
             brand = rx.sub("", brand)
         for h in st.lex.words("project_patterns", "head"):
-            if brand.endswith(h) and len(brand) > len(h) + 1 and h not in ("电厂",):
+            if brand.endswith(h) and len(brand) > len(h) + 1 and h not in _Words.of(st.lex).brand_head_ok:
                 return None
         if len(brand) > 6 and not any(brand.endswith(b) for b in
                                       st.lex.words("industry_terms", "brand_suffix")):
             return None
-    if not (2 <= len(brand) <= 10) or "期" in brand:
+    if not (2 <= len(brand) <= 10) or _Words.of(st.lex).phase_char in brand:
         return None
     lex_places = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province")) \
         | set(st.lex.words("places", "city"))
@@ -83,7 +134,7 @@ def _brand_terms(st: DocState, item: str) -> str | None:
     if any(brand.endswith(z) for z in st.lex.words("project_patterns", "zone")):
         return None
     if any(brand.startswith(nb) for nb in st.lex.words("industry_terms", "not_brand")
-           if len(nb) >= 2) and brand not in ("中国联通", "中国融通") and len(brand) <= 3:
+           if len(nb) >= 2) and brand not in _Words.of(st.lex).brand_keep and len(brand) <= 3:
         return None
     return brand
 
@@ -96,7 +147,7 @@ def _has_head(st: DocState, item: str) -> bool:
 
 def _full_enterprise_prefix(st: DocState, item: str) -> str | None:
     """"X航化工有限责任公司甲醇技改项目" -> the enterprise written in full at the start."""
-    m = _ENTERPRISE_END.match(item)
+    m = _Words.of(st.lex).enterprise_end.match(item)
     if m and len(item) - m.end() >= 2 and not any(c in _HARD and c not in "()（）"
                                                   for c in m.group(1)):
         return m.group(1)
@@ -109,7 +160,8 @@ def _brand_char(st: DocState, item: str) -> str | None:
     if len(item) < 5 or not all(_is_han(c) for c in item[:3]):
         return None
     # brand + product + phase with a four-character core (X泰精工|二期) splits 2 + 2
-    core = re.sub("(?:项目|工程)$", "", item)
+    iw = _Words.of(st.lex)
+    core = iw.head_end.sub("", item)
     for rx in st.lex.patterns("project_patterns", "phase"):
         core = rx.sub("", core)
     phased = core != item and len(core) == 4 and all(_is_han(c) for c in core)
@@ -118,8 +170,8 @@ def _brand_char(st: DocState, item: str) -> str | None:
     b = item[:2]
     if b in _lex_places(st) or b in st.lex.words("industry_terms", "not_brand") \
             or any(w.startswith(b) for w in st.lex.words("industry_terms", "term")) \
-            or b[0] in "新老大小高低全本该各某总分" or b in ("中小", "中心", "中部", "中央", "中型") \
-            or any(c in b for c in "的了是在将把被与及对为由向"):
+            or b[0] in iw.brand_bad_first or b in iw.not_brand_pair \
+            or any(c in b for c in iw.brand_func):
         return None
     return b
 
@@ -140,10 +192,11 @@ def _brand_any(st: DocState, item: str) -> str | None:
         # 国家…创新中心二期项目, 省级…研究院…项目: a public institution, no enterprise
         return None
     # "X新区跨境电商产业园", "Y县…基地": an item opening with a zone or district names no brand
-    zones = [z for z in st.lex.words("project_patterns", "zone") if len(z) >= 2 or z in "区县旗"]
+    zones = [z for z in st.lex.words("project_patterns", "zone")
+             if len(z) >= 2 or z in _Words.of(st.lex).zone_char]
     words = set(st.lex.words("industry_terms", "term")) \
         | set(st.lex.words("industry_terms", "brand_suffix"))
-    if not known and any(k - len(z) >= 1 and not any(c in _FUNC for c in item[:k])
+    if not known and any(k - len(z) >= 1 and not any(c in _Grammar.of(st.lex).func for c in item[:k])
                          and not any(w in item[:k] for w in words)
                          for k in range(2, min(len(item), 9)) for z in zones
                          if item[:k].endswith(z)):
@@ -168,7 +221,7 @@ def _brand_any(st: DocState, item: str) -> str | None:
                                        or _has_head(st, rest)):
             return lead + suf
     b = _brand_any_rules(st, item)
-    if b and b.endswith("第") and len(b) >= 3:
+    if b and b.endswith(_Words.of(st.lex).ordinal) and len(b) >= 3:
         b = b[:-1]
     if b and (any(b.startswith(w) for w in st.lex.words("industry_terms", "brand_reject"))
               or len(b) < 2):
@@ -181,8 +234,8 @@ def _place_like(st: DocState, text: str) -> bool:
     closed by an administrative suffix (X区, X县, X市, X镇)."""
     if text in st.places or text in _lex_places(st):
         return True
-    return bool(re.fullmatch(r"[\u4e00-\u9fff]{1,4}[区县市镇旗]", text)) \
-        and not any(c in _FUNC for c in text)
+    return bool(_Words.of(st.lex).place_like.fullmatch(text)) \
+        and not any(c in _Grammar.of(st.lex).func for c in text)
 
 
 def _brand_before_site(st: DocState, item: str) -> str | None:
@@ -196,7 +249,8 @@ def _brand_before_site(st: DocState, item: str) -> str | None:
         return None
     fpos, fac = hits[0]
     pre = item[:fpos]
-    parks = ("园区", "工业园", "产业园")
+    iw = _Words.of(st.lex)
+    parks = iw.parks
     ends = sorted(set(st.lex.words("industry_terms", "term"))
                   | set(st.lex.words("industry_terms", "brand_suffix")), key=len, reverse=True)
     zones = st.lex.words("project_patterns", "zone")
@@ -208,13 +262,13 @@ def _brand_before_site(st: DocState, item: str) -> str | None:
     def site_after(rest: str) -> bool:
         return bool(rest) and (_place_like(st, rest) or (
             fac in parks and 2 <= len(rest) <= 3 and all(_is_han(c) for c in rest)
-            and not any(c in _FUNC for c in rest) and not any(w in rest for w in ends)))
+            and not any(c in _Grammar.of(st.lex).func for c in rest) and not any(w in rest for w in ends)))
 
     def ok(cand: str, head: str, placed: bool) -> bool:
         return all(_is_han(c) for c in cand) and 3 <= len(cand) <= 8 \
             and (placed or (head not in _lex_places(st) and head not in st.places)) \
-            and not any(c in _FUNC for c in head) \
-            and not any(head.endswith(z) for z in zones if z not in ("山", "河", "湖", "村")) \
+            and not any(c in _Grammar.of(st.lex).func for c in head) \
+            and not any(head.endswith(z) for z in zones if z not in iw.natural_zone) \
             and not any(cand.startswith(w) for w in terms) \
             and not any(cand.startswith(w) for w in not_brand)
 
@@ -239,15 +293,16 @@ def _brand_before_site(st: DocState, item: str) -> str | None:
 
 
 def _brand_any_rules(st: DocState, item: str) -> str | None:
+    iw = _Words.of(st.lex)
     # "X生物三期项目": a two-character brand + a word that names companies only right after
     # such a brand (industry_terms.tsv short_brand_suffix; not "X生物医药产业园")
     for w in st.lex.words("industry_terms", "short_brand_suffix"):
         head = item[:2]
         if item.startswith(w, 2) and len(item) > 4 + 1 and all(_is_han(c) for c in head) \
-                and not item.startswith(("医药", "制品", "医学", "技术"), 4) \
+                and not item.startswith(iw.short_brand_not_after, 4) \
                 and head not in _lex_places(st) and head not in st.places \
                 and not any(head.startswith(x) for x in st.lex.words("industry_terms", "term")) \
-                and not any(c in _FUNC for c in head):
+                and not any(c in _Grammar.of(st.lex).func for c in head):
             return item[:2 + len(w)]
     b = _brand_terms(st, item)
     terms = st.lex.words("industry_terms", "term")
@@ -261,9 +316,9 @@ def _brand_any_rules(st: DocState, item: str) -> str | None:
             head = cand[:k]
             # a place or zone before the brand word ("X区食品产业园") is no brand; natural
             # features (山, 河) do name enterprises
-            if head not in _lex_places(st) and not any(c in "的了是在将把被与及对为由向" for c in head) \
+            if head not in _lex_places(st) and not any(c in iw.brand_func for c in head) \
                     and not any(head.endswith(z) for z in st.lex.words("project_patterns", "zone")
-                                if z not in ("山", "河", "湖", "村")) \
+                                if z not in iw.natural_zone) \
                     and (b is None or not hit or len(b) > len(cand)
                          or (len(b) == 2 and cand == b + suf)):
                 return cand
@@ -278,7 +333,7 @@ def _brand_any_rules(st: DocState, item: str) -> str | None:
 def _enterprise_class(st: DocState, name: str) -> bool:
     """"规上工业企业", "专精特新企业": a class of enterprises, not one enterprise."""
     words = st.lex.words("clusters", "enterprise_class")
-    if re.search("(?:公司|集团|股份)$", name):
+    if _Words.of(st.lex).company_or_share_end.search(name):
         return False
     return any(name.endswith(w) or name.startswith(w) for w in words)
 
@@ -287,14 +342,15 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
     """Enterprises named in [s0, s1): model organisations cut at their enterprise suffix
     (…有限公司入选… -> …有限公司), names ending in an enterprise suffix, A、B等企业 lists."""
     t = st.text
+    iw = _Words.of(st.lex)
     out: dict[tuple[int, int], str] = {}
     for a, b, typ, _sub, x in st.ner_v:
         if typ != "Organization" or not (s0 <= a and b <= s1):
             continue
-        em = _ENTERPRISE_END.match(x)
+        em = iw.enterprise_end.match(x)
         cut = em.end() if em else None
         # "A有限公司宁州分公司（A宁州工厂）": the branch is the enterprise named
-        bm = re.match(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)", x[cut:]) if cut else None
+        bm = iw.branch.match(x[cut:]) if cut else None
         if bm:
             cut += bm.end()
         if cut and not any(c in _HARD and c not in "()（）" for c in x[:cut]):
@@ -305,10 +361,10 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
         elif not cut and 5 <= len(x) <= 16 and (_sub == "enterprise" or (
                 # listed before a company named in full: a plant, whatever subtype the model gives
                 _sub == "other" and t[b:b + 1] == "、"
-                and _ENTERPRISE_END.search(re.split("[,，。;；!?！？\n]", t[b + 1:s1], maxsplit=1)[0]))) \
+                and iw.enterprise_end.search(re.split("[,，。;；!?！？\n]", t[b + 1:s1], maxsplit=1)[0]))) \
                 and x.endswith(tuple(st.lex.words("clusters", "facility"))) \
                 and (a == s0 or t[a - 1] in "，,。；;：:、\n") \
-                and not t.startswith(("项目", "工程", "二期", "三期", "扩能", "扩建"), b) \
+                and not t.startswith(iw.plant_not_before, b) \
                 and all(_is_han(c) for c in x):
             out[(a, b)] = x
     tails = st.lex.words("clusters", "enterprise_tail")
@@ -317,15 +373,15 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                     | set(st.lex.words("clusters", "subject_verb"))
                     | set(st.lex.words("clusters", "clause_adverb")), key=len, reverse=True)
     # company names the model missed: a list item ending in 公司/集团, after the last verb
-    for m in re.finditer(r"[^、,，;；:：。!?！？\s]{2,36}?(?:公司|集团)(?![)）有股])", t[s0:s1]):
+    for m in iw.company.finditer(t[s0:s1]):
         seg, start = m.group(0), s0 + m.start()
         cut = 0
-        for v in mverbs + list(_NAME_STOP) + ["由"]:
+        for v in mverbs + list(_Grammar.of(st.lex).name_stop) + iw.company_cut:
             k = seg.rfind(v)
             if k >= 0:
                 cut = max(cut, k + len(v))
         cut = max(cut, _class_head_end(st, seg))
-        bm = re.compile(rf"[{_HAN}]{{2,6}}?(?:分公司|子公司|分厂)").match(t, start + len(seg), s1)
+        bm = iw.branch.match(t, start + len(seg), s1)
         if bm:       # "A有限公司宁州分公司": the branch
             seg = seg + bm.group(0)
         name = seg[cut:]
@@ -338,26 +394,26 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
         k = hm.end()
         cm = re.compile(r"[,，。;；!?！？\n]").search(t, k, s1)
         body = t[k:cm.start() if cm else s1]
-        body = re.sub(r"等(?:[\u4e00-\u9fff]{0,4}(?:企业|公司))?$", "", body)
-        for s_, it in _list_items(body, k):
+        body = iw.list_tail.sub("", body)
+        for s_, it in _list_items(body, k, st.lex):
             # "A股份有限公司（A）": the full name without its bracketed short form
-            it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", it)
+            it = iw.short_form.sub("", it)
             trade = _is_trade(st, it)
             # the head says these are enterprises: the model's place tag does not overrule it
-            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+            if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                     and not re.search(r"[0-9]", it) and not _is_place_by_form(st, it) \
                     and not _enterprise_class(st, it) and not _has_head(st, it):
                 out.setdefault((s_, s_ + len(it)), it)
     # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names
     for fm in (m for rx in st.lex.patterns("clusters", "enterprise_frame_rx")
                for m in rx.finditer(t, s0, s1)):
-        for s_, it in _list_items(fm.group("names"), fm.start("names")):
-            it = re.sub(r"(?<=公司|集团)[（(][^（）()]{2,8}[）)]$", "", re.sub(r"等$", "", it))
+        for s_, it in _list_items(fm.group("names"), fm.start("names"), st.lex):
+            it = iw.short_form.sub("", iw.close_end.sub("", it))
             # "支持A、B合肥基地扩大产能": a predicate after the list is read elsewhere
-            if "等" in it or any(v in it for v in st.lex.words("clusters", "capacity_verb")):
+            if iw.close in it or any(v in it for v in st.lex.words("clusters", "capacity_verb")):
                 continue
             trade = _is_trade(st, it)
-            if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+            if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                     and all(_is_han(c) or c in "()（）" for c in it) \
                     and not _is_place(st, it) and not _enterprise_class(st, it) \
                     and not _has_head(st, it) and _name_like(st, s_, it):
@@ -365,7 +421,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
     tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
                                                st.lex.patterns("clusters", "enterprise_tail_rx")]
     if tail_rx:
-        rx = re.compile(rf"([^,，。;；:：!?！？\n等]+?)(?:{'|'.join(tail_rx)})")
+        rx = re.compile(rf"([^,，。;；:：!?！？\n{re.escape(iw.close)}]+?)(?:{'|'.join(tail_rx)})")
         for m in rx.finditer(t, s0, s1):
             seg, start = m.group(1), m.start(1)
             cut = 0
@@ -374,7 +430,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                 if k >= 0:
                     cut = max(cut, k + len(v))
             # "集聚了A、B等企业": the aspect particle after the verb
-            if cut and seg[cut:cut + 1] == "了":
+            if cut and seg[cut:cut + 1] == iw.aspect:
                 cut += 1
             pos = start + cut
             for raw in seg[cut:].split("、"):
@@ -383,7 +439,7 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                 # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
                 # (the tail says these are enterprises: a model place tag does not overrule it)
                 trade = _is_trade(st, it)
-                if 2 <= len(it) <= 30 and not any(w in it for w in _NAME_STOP) and not trade \
+                if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
                         and not (_is_place_by_form(st, it) and not it.startswith(
                             tuple(st.lex.words("industry_terms", "known_brand")))) \
                         and not _enterprise_class(st, it):
@@ -404,7 +460,7 @@ def _class_head_end(st: DocState, seg: str) -> int:
     enterprise_class + 企业/单位) before a company name of 4+ characters; 0 if none."""
     words = st.lex.words("clusters", "enterprise_class")
     end = 0
-    for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")(?:企业|单位)", seg):
+    for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")" + _Words.of(st.lex).class_head_noun, seg):
         # "中小企业服务有限公司" is one name
         if len(seg) - m.end() >= 4 and not seg.startswith(
                 st.lex.word_tuple("clusters", "enterprise_class_body", longest_first=False), m.end()):
@@ -424,13 +480,13 @@ def _name_like(st: DocState, s: int, item: str) -> bool:
             or item.startswith(tuple(st.lex.words("industry_terms", "known_brand"))):
         return True
     return len(item) >= 2 and any(
-        m.start() != s and re.match(rf"[{_HAN}0-9A-Za-z]{{0,20}}?(?:项目|工程|公司|集团)", st.text[m.end():m.end() + 24])
+        m.start() != s and _Words.of(st.lex).named_after.match(st.text[m.end():m.end() + 24])
         for m in re.finditer(re.escape(item), st.text))
 
 
 def _generic_project(st: DocState, item: str) -> bool:
     """"重点项目", "更多项目", "一批重大工程": a generic word and a head name no project."""
-    body = re.sub("(?:项目|工程|項目)$", "", item)
+    body = _Words.of(st.lex).project_end.sub("", item)
     return body != item and (not body or body in st.lex.words("project_patterns", "generic")
                              or body.startswith(tuple(st.lex.words("project_patterns",
                                                                      "generic_start")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _HAN, _HARD, _NAME_STOP, place_extension
+from .base import _Grammar, _HAN, _HARD, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _places_by_first
 from .registry import stage
@@ -113,7 +113,7 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
             return estart + i
     if cut:
         # "芜湖市经济和信息化局": 经 of 经济 is no cut when a place stands just before it
-        ext = place_extension(st.text, estart + cut, estart, (lambda x_: _is_place(st, x_)))
+        ext = place_extension(st.text, estart + cut, estart, (lambda x_: _is_place(st, x_)), st.lex)
         # ... but an interview verb before that place is none of it ("——访X市大数据局",
         # "专访了X市…局")
         if ext < estart + cut:
@@ -207,7 +207,7 @@ def org_grammar(st: DocState) -> None:
             continue
         # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
         if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
-                or any(w in b for w in _NAME_STOP + ("和平", "各", "全", "成立", "与", "等", "由",
+                or any(w in b for w in _Grammar.of(st.lex).name_stop + ("和平", "各", "全", "成立", "与", "等", "由",
                                                      "行动", "工程", "计划", "牵头", "、")):
             continue
         # "平顶山市委常委、": the organisation ends before the post title

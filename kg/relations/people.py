@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _FUNC, _HAN, _HARD, _is_han
+from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
 from .registry import stage
 from .state import DocState, add_fact, ner_at
@@ -295,7 +295,7 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
         left = t[s - 1] if s > 0 else ""
         titled = s > 0 and any(t.endswith(w, 0, s) for w in preceders.get(t[s - 1], ()))
         # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
-        left_ok = titled or (common and (not left or not _is_han(left) or left in _FUNC)
+        left_ok = titled or (common and (not left or not _is_han(left) or left in _Grammar.of(st.lex).func)
                              and left != "的" and left not in "“「《『‘")
         right = t[e:e + 4]
         right_ok = not right or not _is_han(right[0]) \

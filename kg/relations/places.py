@@ -4,7 +4,7 @@ administrative suffix.
 
 from __future__ import annotations
 
-from .base import _is_han
+from .base import _Grammar, _is_han
 from .state import DocState
 
 
@@ -51,6 +51,6 @@ def _lex_places(st: DocState) -> set[str]:
     if st._gazetteer is None:
         names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
         for c in st.lex.words("places", "city"):
-            names |= {c, c + "市"}
+            names |= {c, c + _Grammar.of(st.lex).city_mark}
         st._gazetteer = names
     return st._gazetteer

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _Chain, _FUNC, _HAN, _HARD
+from .base import _Chain, _Grammar, _HAN, _HARD
 from .orgs import _abbr_match, _classify_org, _org_part_start
 from .people import _add_person, _name_after
 from .places import _is_place
@@ -113,7 +113,7 @@ def post_chains(st: DocState) -> None:
         for o in orgs_before:
             om = re.fullmatch(rf"(?:中共)?([{_HAN}]{{1,4}}[区县旗市])(?:委|人民政府|政府)", o or "")
             if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in ("本", "全", "该", "我") \
-                    and not any(c in _FUNC for c in om.group(1)):
+                    and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
                 named[om.group(1)[-1]] = om.group(1)
         if named:
             parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)

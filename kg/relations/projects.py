@@ -9,17 +9,52 @@ from __future__ import annotations
 
 import re
 
-from .base import _HAN, _NAME_STOP, _OWNED_PROJECT
+from .base import _Grammar
 from .items import _brand, _generic_project, _has_head
 from .places import _is_place
 from .registry import stage
 from .state import DocState
 
 
+class _Words:
+    """The project grammar of project_patterns.tsv these stages read, built once per lexicon."""
+
+    def __init__(self, lex):
+        def one(kind: str) -> str:
+            return lex.word_tuple("project_patterns", kind, longest_first=False)[0]
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("project_patterns", kind)[0].pattern)
+
+        self.project = one("project_word")             # 项目
+        self.works = one("works_word")                 # 工程
+        self.heads = (self.project, self.works)
+        self.close = one("list_close")                 # 等
+        self.build_noun = one("build_noun")            # 建设
+        self.close_rx = re.compile(re.escape(self.close) + r"([^、]*)$")
+        self.list_noun = rx("list_noun_rx")
+        self.list_join = rx("list_join_rx")
+        self.enterprise_list = rx("enterprise_list_rx")
+        self.lead_verbs = lex.word_tuple("project_patterns", "lead_verb", longest_first=False)
+        self.sign_verbs = lex.word_tuple("project_patterns", "sign_verb", longest_first=False)
+        self.name_cuts = lex.word_tuple("project_patterns", "name_cut", longest_first=False)
+        self.named = rx("named_rx")
+        self.generic_end = lex.word_tuple("project_patterns", "generic_end", longest_first=False)
+        self.subject = rx("subject_rx")
+        self.visit = rx("visit_rx")
+        self.company = one("company_word")
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("projects.words", lambda: _Words(lex))
+
+
 def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]]]]:
     """Lists of projects after a build verb.  Returns per list: (position, projects,
     enterprises) with view spans and names."""
     t = st.text
+    pw = _Words.of(st.lex)
     verbs = st.lex.words("project_patterns", "build_verb")
     tails = st.lex.words("project_patterns", "tail")
     vrx = re.compile("|".join(re.escape(v) for v in verbs))
@@ -40,7 +75,7 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
                 group += 1
                 segs.append((off + vm.end(), pe, group))
                 active = True
-            elif active and ("、" in part or part.rstrip().endswith("项目")):
+            elif active and ("、" in part or part.rstrip().endswith(pw.project)):
                 segs.append((off, pe, group))
             else:
                 active = False
@@ -48,37 +83,37 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
         for bs, pe, g in segs:
             last = t[bs:pe].rstrip()
             for tl in tails:
-                if last.endswith(tl) and tl not in ("等", "建设", "等项目"):
+                if last.endswith(tl) and tl not in (pw.close, pw.build_noun, pw.close + pw.project):
                     last = last[: -len(tl)]
-            group_proj[g] = last.endswith("项目")
+            group_proj[g] = last.endswith(pw.project)
         for body_s, pe, g in segs:
             body = t[body_s:pe]
             head = ""
             items_txt = body
             end_proj = False
-            m_deng = re.search(r"等([^、]*)$", body)
+            m_deng = pw.close_rx.search(body)
             if m_deng:
                 head = m_deng.group(1)
                 items_txt = body[:m_deng.start()]
                 for tl in tails:
-                    if head.endswith(tl) and tl != "等":
+                    if head.endswith(tl) and tl != pw.close:
                         head = head[: -len(tl)]
-                end_proj = head.endswith(("项目", "工程")) or head == ""
+                end_proj = head.endswith(pw.heads) or head == ""
                 if head and not end_proj and not _has_head(st, head):
                     continue      # "…等改革", "…等业态": not projects
             else:
                 # "A项目、B项目建设": 建设 after a project name is the verb's noun
-                if re.search("(?:项目|工程)(?:建设|落地|开工)$", items_txt):
+                if pw.list_noun.search(items_txt):
                     items_txt = items_txt[:-2]
                 for tl in tails:
-                    if items_txt.endswith(tl) and tl not in ("等", "建设") \
+                    if items_txt.endswith(tl) and tl not in (pw.close, pw.build_noun) \
                             and len(items_txt) > len(tl) + 2:
                         items_txt = items_txt[: -len(tl)]
                         break
-                if items_txt.endswith("项目"):
+                if items_txt.endswith(pw.project):
                     end_proj = True
             # "A项目和B项目": 和/及/与 between two project names joins the list
-            items_txt = re.sub(r"(?<=项目|工程)[和及与](?=[^，,、]{3})", "、", items_txt)
+            items_txt = pw.list_join.sub("、", items_txt)
             items = []
             pos = body_s
             for raw in items_txt.split("、"):
@@ -96,11 +131,11 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
             # a lone 2-character object ("等企业加快转型") is a verb's noun, not a project
             if not items or (len(items) == 1 and len(items[0][2]) < 3):
                 continue
-            if any(any(w in it for w in _NAME_STOP) for _, _, it in items):
+            if any(any(w in it for w in _Grammar.of(st.lex).name_stop) for _, _, it in items):
                 continue
             projects: list[tuple[int, int, str]] = []
             enterprises: list[tuple[int, int, str]] = []
-            if head and not head.endswith(("项目", "工程")):
+            if head and not head.endswith(pw.heads):
                 for i, (s, e, it) in enumerate(items):
                     projects.append((s, e, it + head))
                     b = _brand(st, it)
@@ -120,8 +155,6 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
                                 break
                     if not (end_proj or group_proj[g] or _has_head(st, name)):
                         continue
-                    if head.endswith("工程") and not name.endswith(("工程", "项目")):
-                        pass
                     projects.append((s, e, name))
                     if b:
                         enterprises.append((s, s + len(b), b))
@@ -138,7 +171,7 @@ def _enterprise_lists(st: DocState) -> list:
     """"引进A、B、C等龙头企业": enterprises listed by name."""
     t = st.text
     out = []
-    rx = re.compile(r"(?:引进|培育|支持|依托|引育|壮大|做强|招引)([^,，;；。:：\n]+?)等[^,，;；。\n]{0,6}企业")
+    rx = _Words.of(st.lex).enterprise_list
     for m in rx.finditer(t):
         ents = []
         pos = m.start(1)
@@ -161,7 +194,9 @@ def _projects_before_verb(st: DocState) -> list:
     verbs = st.lex.words("project_patterns", "post_verb")
     if not verbs:
         return []
-    rx = re.compile(f"([^,，;；。:：!?！？\n]+?)(?:等项目|项目)?(?:{'|'.join(re.escape(v) for v in verbs)})")
+    pw = _Words.of(st.lex)
+    rx = re.compile(f"([^,，;；。:：!?！？\n]+?)(?:{re.escape(pw.close + pw.project)}|{re.escape(pw.project)})?"
+                    f"(?:{'|'.join(re.escape(v) for v in verbs)})")
     out = []
     for m in rx.finditer(t):
         s0 = m.start(1)
@@ -169,7 +204,7 @@ def _projects_before_verb(st: DocState) -> list:
         # drop a leading verb / function words ("争取呼包高铁…")
         for w in sorted(st.lex.words("project_patterns", "build_verb")
                         + st.lex.words("clusters", "member_verb")
-                        + ["争取", "推动", "实现", "确保", "力争", "完成"], key=len, reverse=True):
+                        + list(pw.lead_verbs), key=len, reverse=True):
             if txt.startswith(w):
                 s0 += len(w)
                 txt = txt[len(w):]
@@ -178,7 +213,7 @@ def _projects_before_verb(st: DocState) -> list:
         pos = s0
         for raw in txt.split("、"):
             it = raw.strip()
-            if it and _has_head(st, it) and not any(w in it for w in _NAME_STOP) \
+            if it and _has_head(st, it) and not any(w in it for w in _Grammar.of(st.lex).name_stop) \
                     and len(it) <= 20 and it not in st.lex.words("project_patterns", "head") \
                     and not _generic_project(st, it):
                 projects.append((pos, pos + len(it), it))
@@ -195,13 +230,14 @@ def _projects_before_verb(st: DocState) -> list:
 def named_projects(st: DocState) -> None:
     """"…项目" names outside lists ("签署量子产业创新基地项目…协议")."""
     t = st.text
+    pw = _Words.of(st.lex)
     cuts = sorted(set(st.lex.words("project_patterns", "build_verb"))
                   | set(st.lex.words("action_patterns", "intro_verb"))
-                  | {"签署", "签约", "的", "和", "与", "及", "在", "了", "为", "是", "个"},
+                  | set(pw.sign_verbs) | set(pw.name_cuts),
                   key=len, reverse=True)
     verbs = (set(st.lex.words("project_patterns", "build_verb"))
-             | set(st.lex.words("action_patterns", "intro_verb")) | {"签署", "签约"})
-    for m in re.finditer(f"[{_HAN}A-Za-z0-9“”]{{3,24}}?项目", t):
+             | set(st.lex.words("action_patterns", "intro_verb")) | set(pw.sign_verbs))
+    for m in pw.named.finditer(t):
         s, e = m.start(), m.end()
         seg = t[s:e]
         cut = 0
@@ -218,11 +254,11 @@ def named_projects(st: DocState) -> None:
             continue
         name = seg[cut:]
         body = name[:-2]
-        if body.endswith("等"):
+        if body.endswith(pw.close):
             continue
-        if len(body) < 4 or body.endswith(("重点", "重大", "帮扶", "交通", "示范", "民生", "产业")):
+        if len(body) < 4 or body.endswith(pw.generic_end):
             continue
-        if any(w in body for w in _NAME_STOP) or body[0].isdigit() or _generic_project(st, name):
+        if any(w in body for w in _Grammar.of(st.lex).name_stop) or body[0].isdigit() or _generic_project(st, name):
             continue
         st.projects.setdefault((s + cut, e), name)
 
@@ -239,8 +275,7 @@ def subject_projects(st: DocState) -> None:
                      | set(st.lex.words("clusters", "subject_adverb")), key=len, reverse=True)
     verbs = tuple(set(st.lex.words("project_patterns", "build_verb"))
                   | set(st.lex.words("clusters", "member_verb")))
-    progress = r"(?:已|正|将|也|于|均|完成|进入|开工|投产|建成|主体|顺利|全面|预计|总投资|计划|目前|上线|落地|封顶)"
-    name_rx = rf"[{_HAN}A-Za-z0-9]{{4,30}}?项目"
+    pw = _Words.of(st.lex)
     found = []
     for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t):
         k, ce = cm.start(), cm.end()
@@ -252,19 +287,19 @@ def subject_projects(st: DocState) -> None:
                     k += len(w)
                     moved = True
                     break
-        m = re.compile(name_rx + f"(?={progress})").match(t, k, ce)
+        m = pw.subject.match(t, k, ce)
         if m:
             found.append((m.start(), m.end()))
-    for m in re.finditer(rf"(?:察看|查看|考察|参观|视察|走访)了?({name_rx})(?=建设|进展|现场|情况|[,，。])", t):
+    for m in pw.visit.finditer(t):
         found.append((m.start(1), m.end(1)))
     for s0, e0 in found:
         name = t[s0:e0]
-        em = _OWNED_PROJECT.match(name)
+        em = _Grammar.of(st.lex).owned_project.match(name)
         if em and len(em.group(3)) >= 6:
             s0 += len(name) - len(em.group(3))
             name = em.group(3)
-        if name.startswith(verbs) or any(w in name for w in _NAME_STOP) or _generic_project(st, name) \
-                or "公司" in name or _is_place(st, name[:-2]) or name[0].isdigit() \
+        if name.startswith(verbs) or any(w in name for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, name) \
+                or pw.company in name or _is_place(st, name[:-2]) or name[0].isdigit() \
                 or name[:-2] in st.lex.words("project_patterns", "head") \
                 or any(a < e0 and s0 < b for (a, b) in st.projects):
             continue
@@ -275,15 +310,17 @@ def _written_heads(st: DocState, lists):
     """"推动X产业园项目投产": a list item cut before the 项目 written right after it
     takes it (the project is named as written, one project, not two)."""
     t = st.text
+    pw = _Words.of(st.lex)
+    n = len(pw.project)
     out = []
     for pos, projects, enterprises in lists:
         fixed = []
         for s, e, name in projects:
-            if t.startswith("项目", e) and not name.endswith(("项目", "工程")) \
+            if t.startswith(pw.project, e) and not name.endswith(pw.heads) \
                     and _has_head(st, name) and (s, e) in st.projects:
                 del st.projects[(s, e)]
-                st.projects.setdefault((s, e + 2), name + "项目")
-                e, name = e + 2, name + "项目"
+                st.projects.setdefault((s, e + n), name + pw.project)
+                e, name = e + n, name + pw.project
             fixed.append((s, e, name))
         out.append((pos, fixed, enterprises))
     return out
