@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 
 from ..lexicon import Lexicon
-from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention
+from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, sentence_finder
 from .candidates import ENTITY_TYPES, DocCandidates, Span
 from .linear import LinearModel
 
@@ -33,6 +33,7 @@ SPAN_TYPES = ("Action", "Cluster", "Member")
 MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
 MODES = ("backoff", "replace")
+PAIR_RELATIONS = ("leads_action", "in_cluster")
 
 
 def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
@@ -113,6 +114,7 @@ class LearnedLayer:
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
+        sentence_at = sentence_finder(doc)     # (speed) by bisection
         for sp, p in kept:
             # an enterprise member becomes an entity through the facts that name it; a project
             # member is a Project mention of its own (``project_mentions``), unless it overlaps a
@@ -124,13 +126,15 @@ class LearnedLayer:
             if mtype == "Project" and any(k[0] in ("Project", "Organization") and k[1] < sp.end and sp.start < k[2]
                                           for k in have):
                 continue      # a project the rules or the model already name (or an organisation)
-            sent = doc.sentence_at(sp.start)
+            sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
                                     mtype, None, EXTRACTOR, round(p, 4)))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
-        # 3. pairs
-        pairs = cands.pairs(*spans_by_type(kept))
+        # 3. pairs, of the relations whose learned facts can be kept (see the end)
+        ruled = {f.relation for f in facts}
+        wanted = tuple(r for r in PAIR_RELATIONS if self.mode == "replace" or r not in ruled)
+        pairs = cands.pairs(*spans_by_type(kept), relations=wanted) if wanted else []
         new: list[tuple[float, Fact]] = []
         best_cluster: dict[str, tuple[float, int]] = {}
         for p in pairs:
@@ -140,7 +144,7 @@ class LearnedLayer:
             s = m.score(p.feats)
             if s < m.threshold:
                 continue
-            sent = doc.sentence_at(p.start)
+            sent = sentence_at(p.start)
             ev = Evidence(doc.id, sent.index if sent else 0, p.start, p.end, doc.text[p.start:p.end])
             if p.relation == "leads_action":
                 args = {"agency": Arg(p.a_text, "Organization", p.a_subtype),
@@ -158,7 +162,6 @@ class LearnedLayer:
         # the rules' facts stand; the learned ones fill a relation the rules found nothing of
         # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
         # documents the rules were written for more than it gains on real pages)
-        ruled = {f.relation for f in facts}
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
 
