@@ -166,3 +166,26 @@ def test_random_documents_match_the_straightforward_algorithms(lexicon):
             assert f"E:{T}:occ={min(len(occ), 6)}" in g.feats
             assert (f"E:{T}:prefix_of_same_type" in g.feats) == any(x != y and y.startswith(x) for y in same)
             assert (f"E:{T}:extends_same_type" in g.feats) == any(x != y and x.startswith(y) for y in same)
+
+
+def test_select_spans_matches_the_all_pairs_overlap_test():
+    rng = random.Random(7)
+    for _ in range(200):
+        spans = []
+        for _ in range(rng.randrange(0, 60)):
+            s = rng.randrange(0, 200)
+            typ = rng.choice(["Action", "Cluster", "Member"])
+            spans.append(Span(s, s + rng.randrange(2, 12), "x", typ, "", (typ, rng.randrange(0, 30))))
+        scores = [rng.choice([0.2, 0.5, 0.6, 0.7, 0.9]) for _ in spans]
+        th = {"Action": 0.5, "Cluster": 0.4, "Member": 0.6}
+        best = {}
+        for i, (sp, p) in enumerate(zip(spans, scores)):
+            if p >= th[sp.type] and (sp.group not in best or p > best[sp.group][0]):
+                best[sp.group] = (p, i)
+        chosen = sorted(((spans[i], p) for p, i in best.values()), key=lambda z: (-z[1], z[0].start, z[0].end))
+        ref = []
+        for sp, p in chosen:
+            if not any(k.start < sp.end and sp.start < k.end and k.type == sp.type for k, _ in ref):
+                ref.append((sp, p))
+        ref.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
+        assert select_spans(spans, scores, th) == ref

@@ -20,6 +20,8 @@ Deterministic: same document, same models, same output.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from pathlib import Path
 
@@ -47,9 +49,16 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
             best[sp.group] = (p, i)
     chosen = sorted(((spans[i], p) for p, i in best.values()), key=lambda z: (-z[1], z[0].start, z[0].end))
     kept: list[tuple[Span, float]] = []
+    # (speed) the kept spans of each type do not overlap: sorted by start, the one that starts
+    # last before sp ends is the only one that can overlap sp
+    taken: dict[str, tuple[list[int], list[int]]] = {}
     for sp, p in chosen:
-        if any(k.start < sp.end and sp.start < k.end and k.type == sp.type for k, _ in kept):
+        starts, ends = taken.setdefault(sp.type, ([], []))
+        i = bisect.bisect_left(starts, sp.end)
+        if i > 0 and ends[i - 1] > sp.start:
             continue
+        starts.insert(i, sp.start)
+        ends.insert(i, sp.end)
         kept.append((sp, p))
     kept.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
     return kept
@@ -115,6 +124,11 @@ class LearnedLayer:
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         sentence_at = sentence_finder(doc)     # (speed) by bisection
+        # (speed) the projects and organisations of ``have`` by start, with the furthest end so
+        # far: one of them overlaps [s, e) when one starting before e ends after s
+        named = sorted((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
+        named_starts = [a for a, _b in named]
+        reach = list(itertools.accumulate((b for _a, b in named), max))
         for sp, p in kept:
             # an enterprise member becomes an entity through the facts that name it; a project
             # member is a Project mention of its own (``project_mentions``), unless it overlaps a
@@ -123,8 +137,8 @@ class LearnedLayer:
                                                           and sp.member_type == "Project" else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
-            if mtype == "Project" and any(k[0] in ("Project", "Organization") and k[1] < sp.end and sp.start < k[2]
-                                          for k in have):
+            i = bisect.bisect_left(named_starts, sp.end)
+            if mtype == "Project" and i > 0 and reach[i - 1] > sp.start:
                 continue      # a project the rules or the model already name (or an organisation)
             sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
