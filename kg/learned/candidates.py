@@ -86,7 +86,7 @@ class DocCandidates:
         self.result = result
         self.lex = lex
         self.rule_features = rule_features
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(self.t) if c == "\n"]
+        self.line_starts = [0] + [mo.end() for mo in re.finditer("\n", self.t)]
         self.sent_starts = [s.start for s in doc.sentences]
         self.rule_pairs = {
             "leads_action": {(f.args["agency"].text, f.args["action"].text)
@@ -104,6 +104,34 @@ class DocCandidates:
         for f in result.facts:
             for role, a in f.args.items():
                 self.fact_roles[a.text].add(f"{f.relation}:{role}")
+        # (speed) the positions of each two-character string of the text, made on first use,
+        # and the occurrences of each name looked up: a name is searched once per document
+        self._bigram_at: dict[str, list[int]] | None = None
+        self._occ: dict[str, list[int]] = {}
+
+    def occurrences(self, x: str) -> list[int]:
+        """Starts of the non-overlapping occurrences of ``x`` in the text, left to right: those
+        of ``re.finditer(re.escape(x), text)``, found through an index of the text's two-character
+        strings instead of a scan of the whole text per name."""
+        occ = self._occ.get(x)
+        if occ is not None:
+            return occ
+        t = self.t
+        if len(x) < 2:
+            occ = [mo.start() for mo in re.finditer(re.escape(x), t)]
+        else:
+            if self._bigram_at is None:
+                at: dict[str, list[int]] = defaultdict(list)
+                for i in range(len(t) - 1):
+                    at[t[i:i + 2]].append(i)
+                self._bigram_at = dict(at)
+            occ, free, n = [], 0, len(x)
+            for i in self._bigram_at.get(x[:2], ()):
+                if i >= free and t.startswith(x, i):
+                    occ.append(i)
+                    free = i + n
+        self._occ[x] = occ
+        return occ
 
     # ------------------------------------------------------------------ positions
     def line_of(self, pos: int) -> int:
@@ -118,9 +146,10 @@ class DocCandidates:
         e = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.t)
         return self.t[s:e]
 
-    def clause_start(self, pos: int) -> int:
+    def clause_start(self, pos: int, lo: int = 0) -> int:
+        """Start of the clause around ``pos``, or ``lo`` where the clause starts before it."""
         i = pos
-        while i > 0 and self.t[i - 1] not in _CLAUSE_END:
+        while i > lo and self.t[i - 1] not in _CLAUSE_END:
             i -= 1
         return i
 
@@ -132,6 +161,23 @@ class DocCandidates:
                 by[(m.type, m.text)].append(m)
         texts = {typ: {x for (t2, x) in by if t2 == typ} for typ in ENTITY_TYPES}
         all_texts = {x for (_t, x) in by}
+        # (speed) the proper substrings of every name, and the proper prefixes of the names of
+        # each type: set look-ups instead of comparing every name with every other one
+        inner: set[str] = set()
+        long_texts = []
+        for y in all_texts:
+            if len(y) > 64:
+                long_texts.append(y)
+                continue
+            for i in range(len(y)):
+                for j in range(i + 1, len(y) + 1 - (i == 0)):
+                    inner.add(y[i:j])
+        prefixes = {typ: {y[:k] for y in texts[typ] for k in range(len(y))} for typ in ENTITY_TYPES}
+        # the long names sorted by start; one holding [o, o + len(x)) starts in
+        # [o + len(x) - longest, o]
+        longs = sorted(((m.start, m.end) for m in self.long_names))
+        long_starts = [a for a, _b in longs]
+        longest = max((b - a for a, b in longs), default=0)
         out = []
         n = max(1, len(self.t))
         for (typ, x), ms in sorted(by.items()):
@@ -158,17 +204,20 @@ class DocCandidates:
             f.append(f"E:{T}:line={_bucket(len(line))}")
             if first.start == self.line_starts[self.line_of(first.start)]:
                 f.append(f"E:{T}:line_start")
-            if any(x != y and x in y for y in all_texts):
+            if x in inner or any(x != y and x in y for y in long_texts):
                 f.append(f"E:{T}:inside_longer")
             # written only inside longer names (a place inside an organisation's name)
-            occ = [mo.start() for mo in re.finditer(re.escape(x), self.t)]
-            inside = sum(1 for o in occ if any(m.start <= o and o + len(x) <= m.end and m.end - m.start > len(x)
-                                               for m in self.long_names))
+            occ = self.occurrences(x)
+            n_x = len(x)
+            inside = sum(1 for o in occ if any(
+                long_starts[k] <= o and o + n_x <= longs[k][1] and longs[k][1] - long_starts[k] > n_x
+                for k in range(bisect.bisect_left(long_starts, o + n_x - longest),
+                               bisect.bisect_right(long_starts, o))))
             f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
-            if any(x != y and y.startswith(x) for y in texts[typ]):
+            if x in prefixes[typ]:
                 f.append(f"E:{T}:prefix_of_same_type")
-            if any(x != y and x.startswith(y) for y in texts[typ]):
+            if any(x[:k] in texts[typ] for k in range(len(x))):
                 f.append(f"E:{T}:extends_same_type")
             for role in sorted(self.fact_roles.get(x, ())):
                 f.append(f"E:{T}:role={role}")
@@ -214,8 +263,7 @@ class DocCandidates:
                 for mh in re.finditer(re.escape(h), t):
                     e = mh.end()
                     # a longer head ends here too (产业集群 vs 集群): one group per end
-                    c0 = self.clause_start(mh.start())
-                    lo = max(c0, mh.start() - _MAX_BODY[typ])
+                    lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]))
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
                         add(s, e, typ, h, (typ, e))
         self._member_spans(add)
@@ -237,7 +285,7 @@ class DocCandidates:
         for h in heads:
             for mh in re.finditer(re.escape(h), t):
                 e = mh.end()
-                lo = max(self.clause_start(mh.start()), mh.start() - _MAX_BODY["Member"])
+                lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY["Member"]))
                 for st in range(lo, mh.start()):
                     add(st, e, "Member", h, ("Member", e))
         ends = self.lex.words("candidates", "list_end")
@@ -308,7 +356,9 @@ class DocCandidates:
         return f
 
     # ------------------------------------------------------------------ pairs
-    def pairs(self, actions: list[Span], clusters: list[Span], members: list[Span] = ()) -> list[Pair]:
+    def pairs(self, actions: list[Span], clusters: list[Span], members: list[Span] = (),
+              relations: tuple[str, ...] = ("leads_action", "in_cluster")) -> list[Pair]:
+        """Pair candidates of ``relations`` (both by default), with features."""
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]
         members = orgs + [m for m in self.result.mentions if m.type == "Project"] \
@@ -316,10 +366,34 @@ class DocCandidates:
         title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
         out: list[Pair] = []
         for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
+            if relation not in relations:
+                continue
             after, before = _WINDOW[relation]
             best: dict[tuple[str, str], tuple[int, Mention, Span]] = {}
+            # (speed) only the a that can pair with b are visited, in A's order: those starting
+            # in the window around b, those in the title (leads_action), and those the rules
+            # paired with b's name; the others fail the test below
+            by_start = sorted(range(len(A)), key=lambda i: A[i].start)
+            starts = [A[i].start for i in by_start]
+            longest = max((a.end - a.start for a in A), default=0)
+            always = [i for i, a in enumerate(A) if a.start < title_end] if relation == "leads_action" else []
+            by_text: dict[str, list[int]] = defaultdict(list)
+            for i, a in enumerate(A):
+                by_text[a.text].append(i)
+            ruled_with: dict[str, list[str]] = defaultdict(list)
+            for at, bt in sorted(self.rule_pairs[relation]):
+                ruled_with[bt].append(at)
             for b in B:
-                for a in A:
+                if len(always) == len(A):        # the whole text is the title: every a
+                    near = always
+                else:
+                    seen = set(by_start[bisect.bisect_left(starts, b.start - before - longest):
+                                        bisect.bisect_right(starts, b.end + after)])
+                    seen.update(always)
+                    for at in ruled_with.get(b.text, ()):
+                        seen.update(by_text.get(at, ()))
+                    near = sorted(seen)
+                for a in (A[i] for i in near):
                     if a.start < b.end and b.start < a.end:
                         continue      # overlapping: one is inside the other
                     d = a.start - b.end if a.start >= b.end else b.start - a.end
@@ -385,10 +459,11 @@ class DocCandidates:
               f"R:{R}:ar2={t[a.end:a.end + 2]}", f"R:{R}:bl2={t[max(0, b.start - 2):b.start]}",
               f"R:{R}:br2={t[b.end:b.end + 2]}", f"R:{R}:b_e2={b.text[-2:]}"]
         # the same words around the other occurrences of the agency / member in the document
-        for mo in re.finditer(re.escape(a.text), t):
-            if mo.start() != a.start:
-                f.append(f"R:{R}:oar2={t[mo.end():mo.end() + 2]}")
-                f.append(f"R:{R}:oal2={t[max(0, mo.start() - 2):mo.start()]}")
+        n_a = len(a.text)
+        for o in self.occurrences(a.text):
+            if o != a.start:
+                f.append(f"R:{R}:oar2={t[o + n_a:o + n_a + 2]}")
+                f.append(f"R:{R}:oal2={t[max(0, o - 2):o]}")
         if a_first and d <= 40:
             f.append(f"R:{R}:a_then_b_close")
         if not a_first and d <= 40:

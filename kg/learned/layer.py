@@ -20,11 +20,13 @@ Deterministic: same document, same models, same output.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 from pathlib import Path
 
 from ..lexicon import Lexicon
-from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention
+from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, sentence_finder
 from .candidates import ENTITY_TYPES, DocCandidates, Span
 from .linear import LinearModel
 
@@ -33,6 +35,7 @@ SPAN_TYPES = ("Action", "Cluster", "Member")
 MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
 MODES = ("backoff", "replace")
+PAIR_RELATIONS = ("leads_action", "in_cluster")
 
 
 def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
@@ -46,9 +49,16 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
             best[sp.group] = (p, i)
     chosen = sorted(((spans[i], p) for p, i in best.values()), key=lambda z: (-z[1], z[0].start, z[0].end))
     kept: list[tuple[Span, float]] = []
+    # (speed) the kept spans of each type do not overlap: sorted by start, the one that starts
+    # last before sp ends is the only one that can overlap sp
+    taken: dict[str, tuple[list[int], list[int]]] = {}
     for sp, p in chosen:
-        if any(k.start < sp.end and sp.start < k.end and k.type == sp.type for k, _ in kept):
+        starts, ends = taken.setdefault(sp.type, ([], []))
+        i = bisect.bisect_left(starts, sp.end)
+        if i > 0 and ends[i - 1] > sp.start:
             continue
+        starts.insert(i, sp.start)
+        ends.insert(i, sp.end)
         kept.append((sp, p))
     kept.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
     return kept
@@ -115,6 +125,12 @@ class LearnedLayer:
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
+        sentence_at = sentence_finder(doc)     # (speed) by bisection
+        # (speed) the projects and organisations of ``have`` by start, with the furthest end so
+        # far: one of them overlaps [s, e) when one starting before e ends after s
+        named = sorted((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
+        named_starts = [a for a, _b in named]
+        reach = list(itertools.accumulate((b for _a, b in named), max))
         for sp, p in kept:
             # an enterprise member becomes an entity through the facts that name it; a project
             # member is a Project mention of its own (``project_mentions``), unless it overlaps a
@@ -123,18 +139,20 @@ class LearnedLayer:
                                                           and sp.member_type == "Project" else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
-            if mtype == "Project" and any(k[0] in ("Project", "Organization") and k[1] < sp.end and sp.start < k[2]
-                                          for k in have):
+            i = bisect.bisect_left(named_starts, sp.end)
+            if mtype == "Project" and i > 0 and reach[i - 1] > sp.start:
                 continue      # a project the rules or the model already name (or an organisation)
-            sent = doc.sentence_at(sp.start)
+            sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
                                     mtype, None, EXTRACTOR, round(p, 4)))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
-        # 3. pairs
+        # 3. pairs, of the relations whose learned facts can be kept (see the end)
         if self.pair_span_scale != 1.0:
             kept = select_spans(spans, scores, {k: t * self.pair_span_scale for k, t in thresholds.items()})
-        pairs = cands.pairs(*spans_by_type(kept))
+        ruled = {f.relation for f in facts}
+        wanted = tuple(r for r in PAIR_RELATIONS if self.mode == "replace" or r not in ruled)
+        pairs = cands.pairs(*spans_by_type(kept), relations=wanted) if wanted else []
         new: list[tuple[float, Fact]] = []
         best_cluster: dict[str, tuple[float, int]] = {}
         for p in pairs:
@@ -144,7 +162,7 @@ class LearnedLayer:
             s = m.score(p.feats)
             if s < m.threshold:
                 continue
-            sent = doc.sentence_at(p.start)
+            sent = sentence_at(p.start)
             ev = Evidence(doc.id, sent.index if sent else 0, p.start, p.end, doc.text[p.start:p.end])
             if p.relation == "leads_action":
                 args = {"agency": Arg(p.a_text, "Organization", p.a_subtype),
@@ -162,7 +180,6 @@ class LearnedLayer:
         # the rules' facts stand; the learned ones fill a relation the rules found nothing of
         # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
         # documents the rules were written for more than it gains on real pages)
-        ruled = {f.relation for f in facts}
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
 

@@ -1,0 +1,101 @@
+"""The learned relation layer alone: seconds and peak RSS of ``LearnedLayer.apply``.
+
+    python benchmarks/learned_speed.py CORPUS_DIR... --results R.pkl     # NER + rules once, saved
+    python benchmarks/learned_speed.py --one-line-mb 1 --results R.pkl  # the one-line file of one_line.py
+    python benchmarks/learned_speed.py --results R.pkl [--repeat 3] [--profile 25]
+
+NER and the relation rules run once per document and their results (``Document``,
+``DocResult``) are pickled to ``--results``; a later run with the same ``--results`` and no
+corpus reads them instead, so the layer can be timed by itself, and by another checkout of
+``kg`` (``PYTHONPATH=/path/to/other/checkout``: the pickle holds plain ``kg.model`` objects).
+Prints the layer's seconds per repeat (min / median), the process's peak RSS before and after
+the layer (``ru_maxrss``), a sha256 of the layer's output (``DocResult.to_dict`` as JSON, to
+compare two checkouts), and with ``--profile N`` the N costliest functions (cProfile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import json
+import pickle
+import pstats
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _extract(paths: list[Path], one_line_mb: float | None, tmp: Path) -> list:
+    from kg.ingest import read_corpus
+    from kg.lexicon import Lexicon
+    from kg.ner import DEFAULT_MODEL_DIR, NerTagger
+    from kg.relations import extract
+
+    if one_line_mb is not None:
+        from one_line import one_line_text
+        from throughput import PD98, read_articles
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / "one.txt").write_text(one_line_text(read_articles(PD98), one_line_mb), encoding="utf-8")
+        paths = [tmp]
+    lex = Lexicon.load()
+    docs = read_corpus(paths, max_file_size=None, lexicon=lex)
+    tagger = NerTagger.load(DEFAULT_MODEL_DIR)
+    t0 = time.perf_counter()
+    out = [(d, extract(d, tagger.tag(d), lex)) for d in docs]
+    print(f"NER + rules: {time.perf_counter() - t0:.1f} s", flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="*", type=Path, help="corpus files or directories")
+    ap.add_argument("--one-line-mb", type=float, default=None, help="the one-line file of one_line.py, this many MB")
+    ap.add_argument("--results", type=Path, required=True, help="pickle of the NER + rule results (written or read)")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions of one more run")
+    args = ap.parse_args()
+    if args.paths or args.one_line_mb is not None:
+        pairs = _extract(args.paths, args.one_line_mb, args.results.with_suffix(".d"))
+        with open(args.results, "wb") as f:
+            pickle.dump(pairs, f)
+        del pairs
+    with open(args.results, "rb") as f:
+        pairs = pickle.load(f)
+
+    from kg.learned import LearnedLayer
+    from kg.lexicon import Lexicon
+    layer = LearnedLayer.load(None, Lexicon.load())
+    chars = sum(len(d.text) for d, _r in pairs)
+    rss0 = _rss_mb()
+    times = []
+    for _ in range(args.repeat):
+        h = hashlib.sha256()
+        t0 = time.perf_counter()
+        for d, r in pairs:
+            out = layer.apply(d, r)
+            h.update(json.dumps(out.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        times.append(time.perf_counter() - t0)
+    print(f"{len(pairs)} documents, {chars:,} chars: learned layer "
+          f"min {min(times):.2f} s, median {statistics.median(times):.2f} s over {len(times)} runs; "
+          f"peak RSS {rss0:,.0f} MB before the layer, {_rss_mb():,.0f} MB after; output sha256 "
+          f"{h.hexdigest()[:16]}", flush=True)
+    if args.profile:
+        pr = cProfile.Profile()
+        pr.enable()
+        for d, r in pairs:
+            layer.apply(d, r)
+        pr.disable()
+        pstats.Stats(pr).sort_stats("cumulative").print_stats(args.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The learned layer's candidates and features of an invented document are those of the
+straightforward code they replaced (e04a9a1): name occurrences by regular expression, every pair
+of every organisation with every action.  The digest below was computed with that code; a change
+to a feature, a candidate or their order changes it.  Hand-made mentions, no NER model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+
+from kg.ingest import prepare_text
+from kg.learned.candidates import _WINDOW, DocCandidates, Span
+from kg.learned.layer import select_spans, spans_by_type
+from kg.model import Arg, DocResult, Evidence, Fact, Mention
+
+FILLER = "会议强调，要持续加强基层治理工作，推动各项任务落地见效。" * 6     # > the pair windows
+
+TEXT = ("青川县市场监管局召开会议\n"
+        "青川县市场监管局启动“护苗2031”专项行动，由县教育局牵头，县公安局配合。" + FILLER +
+        "县公安局开展“净网2031”行动。县公安局县公安局联合县教育局部署工作。\n"
+        "全县着力打造竹木加工产业集群，引进了翠岭竹业、山禾木器等企业。" + FILLER +
+        "翠岭竹业扩建项目落地青川县。青川县青川县竹木产业集群发展迅速，山禾木器有限公司参与。")
+
+
+def _mentions(doc, text, typ, sub=None):
+    return [Mention(doc.id, 0, mo.start(), mo.end(), text, typ, sub, "hanlp")
+            for mo in re.finditer(re.escape(text), doc.text)]
+
+
+def _doc_and_result():
+    doc = prepare_text(TEXT, "invented.txt")
+    ms = (_mentions(doc, "青川县市场监管局", "Organization", "government")
+          + _mentions(doc, "县教育局", "Organization", "government")
+          + _mentions(doc, "县公安局", "Organization", "government")
+          + _mentions(doc, "山禾木器有限公司", "Organization", "enterprise")
+          + _mentions(doc, "青川县", "Place") + _mentions(doc, "青川", "Place"))
+    ms.sort(key=lambda m: (m.start, m.end, m.type))
+    ev = Evidence(doc.id, 0, 0, 4, "")
+    facts = [Fact("leads_action", {"agency": Arg("县公安局", "Organization", "government"),
+                                   "action": Arg("护苗2031", "Action")}, ev, "rules"),
+             Fact("in_cluster", {"member": Arg("翠岭竹业", "Organization", "enterprise"),
+                                 "cluster": Arg("青川县竹木产业集群", "Cluster")}, ev, "rules")]
+    return doc, DocResult(doc.id, ms, facts)
+
+
+def _digest(lexicon) -> tuple[str, int]:
+    doc, res = _doc_and_result()
+    c = DocCandidates(doc, res, lexicon)
+    rows: list = [("E", g.type, g.text, sorted(g.feats)) for g in c.entity_groups()]
+    spans = c.spans()
+    rows += [("S", sp.start, sp.end, sp.type, sp.head, list(sp.group), sp.member_type, sorted(sp.feats))
+             for sp in spans]
+    # every span kept, so that each kind of pair is made
+    kept = select_spans(spans, [1.0] * len(spans), {"Action": 0.5, "Cluster": 0.5, "Member": 0.5})
+    pairs = c.pairs(*spans_by_type(kept))
+    rows += [("P", p.relation, p.a_text, p.b_text, p.start, p.end, p.rule, sorted(p.feats)) for p in pairs]
+    blob = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest(), len(pairs)
+
+
+def test_features_are_those_of_the_reference_code(lexicon):
+    digest, n_pairs = _digest(lexicon)
+    assert n_pairs == 23
+    assert digest == "6376e83ea729f5ba748d66657e085e16395e05539aa91325c884f72db857d6b2"
+
+
+def test_occurrences_are_those_of_finditer(lexicon):
+    doc, res = _doc_and_result()
+    c = DocCandidates(doc, res, lexicon)
+    for x in ("青川县", "县公安局县公安局", "县公安局", "青川县青川县", "集群", "，", "“", "不在文中", "2031"):
+        assert c.occurrences(x) == [mo.start() for mo in re.finditer(re.escape(x), doc.text)], x
+    c2 = DocCandidates(prepare_text("啊啊啊啊啊", "a.txt"), DocResult("a.txt", [], []), lexicon)
+    assert c2.occurrences("啊啊") == [0, 2]          # not overlapping, left to right
+    assert c2.occurrences("啊啊啊") == [0]
+
+
+# -- against the straightforward algorithms, on random documents -------------------------------
+
+def _random_doc(rng, lexicon):
+    """A random text over a few characters (names recur and overlap), random Organization /
+    Place mentions, random action and cluster spans, a title line or none, rule facts."""
+    n = rng.randrange(200, 900)
+    text = "".join(rng.choice("甲乙丙局，。") for _ in range(n))
+    if rng.random() < 0.5:
+        k = rng.randrange(5, 60)
+        text = text[:k] + "\n" + text[k + 1:]
+    doc = prepare_text(text, "r.txt")
+    t = doc.text
+
+    def span(lo=1, hi=8):
+        s = rng.randrange(0, len(t) - hi)
+        return s, s + rng.randrange(lo, hi)
+    ms = []
+    for _ in range(rng.randrange(0, 40)):
+        s, e = span()
+        ms.append(Mention(doc.id, 0, s, e, t[s:e], rng.choice(["Organization", "Place", "Project"]),
+                          None, "hanlp"))
+    ms.sort(key=lambda m: (m.start, m.end, m.type))
+    facts = []
+    actions, clusters, members = [], [], []
+    for typ, out in (("Action", actions), ("Cluster", clusters), ("Member", members)):
+        for _ in range(rng.randrange(0, 12)):
+            s, e = span(2, 10)
+            out.append(Span(s, e, t[s:e], typ, "", (typ, s)))
+    ev = Evidence(doc.id, 0, 0, 1, "")
+    orgs = [m for m in ms if m.type == "Organization"]
+    for _ in range(rng.randrange(0, 4)):
+        if orgs and actions:
+            facts.append(Fact("leads_action", {"agency": Arg(rng.choice(orgs).text, "Organization"),
+                                               "action": Arg(rng.choice(actions).text, "Action")}, ev, "rules"))
+        if ms and clusters:
+            facts.append(Fact("in_cluster", {"member": Arg(rng.choice(ms).text, "Organization"),
+                                             "cluster": Arg(rng.choice(clusters).text, "Cluster")}, ev, "rules"))
+    return doc, DocResult(doc.id, ms, facts), actions, clusters, members
+
+
+def _reference_best(c, relation, A, B):
+    """The pair choice of e04a9a1: every a with every b."""
+    after, before = _WINDOW[relation]
+    title_end = c.line_starts[1] if len(c.line_starts) > 1 else len(c.t)
+    best = {}
+    for b in B:
+        for a in A:
+            if a.start < b.end and b.start < a.end:
+                continue
+            d = a.start - b.end if a.start >= b.end else b.start - a.end
+            ok = (a.start >= b.end and d <= after) or (a.start < b.start and d <= before)
+            key = (a.text, b.text)
+            if relation == "leads_action" and a.start < title_end:
+                ok = True
+            if key in c.rule_pairs[relation]:
+                ok = True
+            if ok and (key not in best or d < best[key][0]):
+                best[key] = (d, a, b)
+    return [(relation, at, bt, min(a.start, b.start), max(a.end, b.end))
+            for (at, bt), (d, a, b) in sorted(best.items(), key=lambda kv: (kv[1][1].start, kv[1][2].start))]
+
+
+def test_random_documents_match_the_straightforward_algorithms(lexicon):
+    rng = random.Random(13)
+    for _ in range(150):
+        doc, res, actions, clusters, members = _random_doc(rng, lexicon)
+        c = DocCandidates(doc, res, lexicon)
+        t = doc.text
+        for x in {m.text for m in res.mentions} | {t[i:i + k] for i in range(0, len(t) - 4, 37) for k in (1, 2, 3)}:
+            assert c.occurrences(x) == [mo.start() for mo in re.finditer(re.escape(x), t)], x
+        # pairs: the same choice of (a, b) for each pair of names, in the same order
+        got = [(p.relation, p.a_text, p.b_text, p.start, p.end) for p in c.pairs(actions, clusters, members)]
+        orgs = [m for m in res.mentions if m.type == "Organization"]
+        A2 = orgs + [m for m in res.mentions if m.type == "Project"] + [sp.as_mention(doc.id) for sp in members]
+        for sp in members:
+            sp.member_type = "Organization"
+        assert got == _reference_best(c, "leads_action", orgs, actions) + _reference_best(c, "in_cluster", A2, clusters)
+        # entity groups: the features that used to compare every name with every other one
+        texts = {m.text for m in res.mentions if m.type in ("Organization", "Place")}
+        for g in c.entity_groups():
+            x, T = g.text, g.type[:3]
+            same = {m.text for m in res.mentions if m.type == g.type}
+            occ = [mo.start() for mo in re.finditer(re.escape(x), t)]
+            inside = sum(1 for o in occ if any(m.start <= o and o + len(x) <= m.end and m.end - m.start > len(x)
+                                               for m in c.long_names))
+            assert (f"E:{T}:inside_longer" in g.feats) == any(x != y and x in y for y in texts)
+            assert f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}" in g.feats
+            assert f"E:{T}:occ={min(len(occ), 6)}" in g.feats
+            assert (f"E:{T}:prefix_of_same_type" in g.feats) == any(x != y and y.startswith(x) for y in same)
+            assert (f"E:{T}:extends_same_type" in g.feats) == any(x != y and x.startswith(y) for y in same)
+
+
+def test_select_spans_matches_the_all_pairs_overlap_test():
+    rng = random.Random(7)
+    for _ in range(200):
+        spans = []
+        for _ in range(rng.randrange(0, 60)):
+            s = rng.randrange(0, 200)
+            typ = rng.choice(["Action", "Cluster", "Member"])
+            spans.append(Span(s, s + rng.randrange(2, 12), "x", typ, "", (typ, rng.randrange(0, 30))))
+        scores = [rng.choice([0.2, 0.5, 0.6, 0.7, 0.9]) for _ in spans]
+        th = {"Action": 0.5, "Cluster": 0.4, "Member": 0.6}
+        best = {}
+        for i, (sp, p) in enumerate(zip(spans, scores)):
+            if p >= th[sp.type] and (sp.group not in best or p > best[sp.group][0]):
+                best[sp.group] = (p, i)
+        chosen = sorted(((spans[i], p) for p, i in best.values()), key=lambda z: (-z[1], z[0].start, z[0].end))
+        ref = []
+        for sp, p in chosen:
+            if not any(k.start < sp.end and sp.start < k.end and k.type == sp.type for k, _ in ref):
+                ref.append((sp, p))
+        ref.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
+        assert select_spans(spans, scores, th) == ref
