@@ -46,7 +46,9 @@ ORG_LOCAL_KINDS = ("department", "office", "provincial_department", "government"
 _KINDS: dict[str, set[str]] = {
     "action_patterns.tsv": {"suffix", "lead_suffix", "intro_verb", "generic_body", "quantifier",
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
-                            "assist_cue", "quote_verb", "agency_verb"},
+                            "assist_cue", "quote_verb", "agency_verb", "co_action_join",
+                            "co_lead_join", "respectively_cue", "anaphor_det", "lead_label_rx",
+                            "lead_opener_rx", "role_cue"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
                              "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",
@@ -80,7 +82,8 @@ _KINDS: dict[str, set[str]] = {
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx"},
 }
 
-_REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("project_patterns.tsv", "phase"),
+_REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
+                ("action_patterns.tsv", "lead_opener_rx"), ("project_patterns.tsv", "phase"),
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
                 ("clusters.tsv", "enterprise_tail_rx"), ("clusters.tsv", "topic_tail_rx"),
                 ("clusters.tsv", "enterprise_head_rx"), ("clusters.tsv", "clause_subject_stop_rx"),
