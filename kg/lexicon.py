@@ -48,7 +48,9 @@ _KINDS: dict[str, set[str]] = {
                             "umbrella", "lead_cue", "known", "bare_cut", "lead_object_verb",
                             "assist_cue", "quote_verb", "agency_verb", "co_action_join",
                             "co_lead_join", "respectively_cue", "anaphor_det", "lead_label_rx",
-                            "lead_opener_rx", "role_cue"},
+                            "lead_opener_rx", "role_cue", "class_rx", "name_join",
+                            "quoted_infix_rx", "scope_prefix_rx", "year_rx", "scope_cut_rx",
+                            "quote_tail_stop", "quote_tail_bad_char"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
                              "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",
@@ -83,7 +85,9 @@ _KINDS: dict[str, set[str]] = {
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
-                ("action_patterns.tsv", "lead_opener_rx"), ("project_patterns.tsv", "phase"),
+                ("action_patterns.tsv", "lead_opener_rx"), ("action_patterns.tsv", "class_rx"),
+                ("action_patterns.tsv", "quoted_infix_rx"), ("action_patterns.tsv", "scope_prefix_rx"),
+                ("action_patterns.tsv", "year_rx"), ("action_patterns.tsv", "scope_cut_rx"), ("project_patterns.tsv", "phase"),
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
                 ("clusters.tsv", "enterprise_tail_rx"), ("clusters.tsv", "topic_tail_rx"),
                 ("clusters.tsv", "enterprise_head_rx"), ("clusters.tsv", "clause_subject_stop_rx"),
