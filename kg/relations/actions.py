@@ -14,6 +14,36 @@ from .registry import stage
 from .state import DocState
 
 
+class _Words:
+    """The words and regular expressions of action_patterns.tsv the action-name readers use,
+    built once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str) -> tuple[str, ...]:
+            return lex.word_tuple("action_patterns", kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("action_patterns", kind)[0].pattern)
+
+        def alt(words) -> str:
+            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
+
+        self.class_of = rx("class_rx")
+        self.name_join = w("name_join")
+        self.quoted_infix = rx("quoted_infix_rx")
+        self.scope_prefix = rx("scope_prefix_rx")
+        self.year = rx("year_rx")
+        self.scope_cut = rx("scope_cut_rx")
+        self.join_alt = alt(w("co_action_join"))
+        self.tail_stop = alt(w("quote_tail_stop"))
+        self.tail_bad = frozenset(w("quote_tail_bad_char"))
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("actions.words", lambda: _Words(lex))
+
+
 def _action_ok(st: DocState, name: str) -> bool:
     bare = name.replace("“", "").replace("”", "").replace("‘", "").replace("’", "")
     suffix = next((s for s in st.lex.words("action_patterns", "suffix") if bare.endswith(s)),
@@ -27,10 +57,11 @@ def _action_ok(st: DocState, name: str) -> bool:
         return False
     outside = re.sub("[“‘][^”’]*[”’]", "", name)
     # "家电以旧换新等系列促销活动": a class of activities, no name
-    if re.search("等(?:系列|一系列|各类|多项|专项)", body):
+    aw = _Words.of(st.lex)
+    if aw.class_of.search(body):
         return False
     if any(w in body for w in _Grammar.of(st.lex).name_stop) or "、" in outside \
-            or any(w in outside for w in ("和", "与", "及")):
+            or any(w in outside for w in aw.name_join):
         return False
     return True
 
@@ -130,6 +161,7 @@ def actions_bare(st: DocState) -> None:
     noun phrases ending with an action suffix in a sentence that says who leads
     (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
     t = st.text
+    aw = _Words.of(st.lex)
     sufs = sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)
     suf_rx = "|".join(re.escape(s) for s in sufs)
     # quoted core (any quote style) with up to four words between the quote and the suffix
@@ -140,15 +172,14 @@ def actions_bare(st: DocState) -> None:
             continue
         # "“十五五”时期重大工程": a period or a generic word between quote and suffix
         infix = m.group(2)
-        if re.search("时期|期间|以来|重大|重点|相关|有关|各项|系列|这|该|等", infix) \
+        if aw.quoted_infix.search(infix) \
                 or infix in st.lex.words("action_patterns", "generic_body"):
             continue
         if _action_ok(st, _strip_quotes(st, t[s:e])):
             _add_action(st, s, e, "quoted")
     # names found elsewhere that start with a year or a scope word ("2025年…", "全市…")
     for (s0, e0), n in sorted(st.actions.items()):
-        m0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区|今年|明年)+",
-                      t[s0:e0])
+        m0 = aw.scope_prefix.match(t[s0:e0])
         if m0 and len(_strip_quotes(st, t[s0 + m0.end():e0])) >= 4 \
                 and _action_ok(st, _strip_quotes(st, t[s0 + m0.end():e0])):
             del st.actions[(s0, e0)]
@@ -169,7 +200,7 @@ def actions_bare(st: DocState) -> None:
                     and ss + m.start() - j < 24:
                 j -= 1
             # a leading year is not part of the name ("2025年…行动")
-            ym = re.match(r"[0-9]{2,4}年度?", t[j:ss + m.start()])
+            ym = aw.year.match(t[j:ss + m.start()])
             if ym:
                 j += ym.end()
             while j < ss + m.start() and t[j].isdigit():
@@ -181,10 +212,10 @@ def actions_bare(st: DocState) -> None:
                 if k >= 0:
                     cut = max(cut, k + len(w))
             # "A行动和B行动": the second name starts after the conjunction
-            for cm2 in re.finditer(f"(?:{suf_rx})(?:以及|和|及|与|、)", body):
+            for cm2 in re.finditer(f"(?:{suf_rx}){aw.join_alt}", body):
                 cut = max(cut, cm2.end())
             s = j + cut
-            pm0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区)+", t[s:e])
+            pm0 = aw.scope_cut.match(t[s:e])
             if pm0:
                 s += pm0.end()
             name = t[s:e]
@@ -211,7 +242,7 @@ def actions_bare(st: DocState) -> None:
         for (a, b) in sorted(k for k in st.actions if ss <= k[0] and k[1] <= se):
             if t[a] not in "“「『‘\"" or t[b - 1] not in "”」』’\"":
                 continue
-            rm = re.match(rf"[{_HAN}0-9.]{{1,6}}?(?=由|牵头)", t[b:se])
+            rm = re.match(rf"[{_HAN}0-9.]{{1,6}}?(?={aw.tail_stop})", t[b:se])
             if not rm:
                 continue
             j = a
@@ -223,13 +254,12 @@ def actions_bare(st: DocState) -> None:
                 k = body.rfind(w)
                 if k >= 0:
                     cut = max(cut, k + len(w))
-            pm0 = re.match(r"(?:[0-9]{2,4}年度?|全市|全区|全省|全盟|全旗|全县|我市|本市|我区|本区)+",
-                           body[cut:])
+            pm0 = aw.scope_cut.match(body[cut:])
             if pm0:
                 cut += pm0.end()
             s0 = j + cut
             if any(a2 <= s0 < b2 for a2, b2 in st.orgs) or _is_place(st, t[s0:a]) \
-                    or s0 >= a or rm.group(0)[-1] in "各的等和及与":
+                    or s0 >= a or rm.group(0)[-1] in aw.tail_bad:
                 continue
             del st.actions[(a, b)]
             st.actions[(s0, b + rm.end())] = t[s0:b + rm.end()]

@@ -15,6 +15,34 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
+class _Words:
+    """The words and regular expressions of action_patterns.tsv the leads_action readers use,
+    built once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str) -> tuple[str, ...]:
+            return lex.word_tuple("action_patterns", kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("action_patterns", kind)[0].pattern)
+
+        def alt(words) -> str:
+            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
+
+        self.co_action_join = re.compile(alt(w("co_action_join")))
+        self.co_lead_join = re.compile(alt(w("co_lead_join")))
+        self.respectively = w("respectively_cue")[0]
+        self.anaphor = alt(w("anaphor_det"))
+        self.label = rx("lead_label_rx")
+        self.opener = rx("lead_opener_rx")
+        self.role = w("role_cue")[0]
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("leads.words", lambda: _Words(lex))
+
+
 # ------------------------------------------------------------------ leads_action
 def _orgs_in(st: DocState, s: int, e: int) -> list[tuple[int, int, str]]:
     out = [(a, b, x[0]) for (a, b), x in st.orgs.items() if s <= a and b <= e]
@@ -132,15 +160,16 @@ def leads(st: DocState) -> None:
 def _co_actions(st: DocState, act, ss: int, se: int) -> list:
     """The action and those joined to it (牵头实施A和B / A、B由C牵头)."""
     t = st.text
+    lw = _Words.of(st.lex)
     acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
     out = [act]
     for step in (-1, 1):
         cur = act
         while True:
             if step < 0:
-                nxt = [a for a in acts if a[1] <= cur[0] and re.fullmatch(r"(?:、|和|及|与|以及)", t[a[1]:cur[0]])]
+                nxt = [a for a in acts if a[1] <= cur[0] and lw.co_action_join.fullmatch(t[a[1]:cur[0]])]
             else:
-                nxt = [a for a in acts if a[0] >= cur[1] and re.fullmatch(r"(?:、|和|及|与|以及)", t[cur[1]:a[0]])]
+                nxt = [a for a in acts if a[0] >= cur[1] and lw.co_action_join.fullmatch(t[cur[1]:a[0]])]
             if not nxt:
                 break
             cur = nxt[-1] if step < 0 else nxt[0]
@@ -154,9 +183,9 @@ def _co_leads(st: DocState, org: tuple[int, int, str]) -> list[tuple[int, int, s
     orgs = _orgs_in(st, max(0, org[0] - 80), org[1])
     out = [org]
     cur = org
+    join = _Words.of(st.lex).co_lead_join
     while True:
-        prev = [o for o in orgs if o[1] < cur[0] and re.fullmatch(r"(?:、|和|与|及|会同)",
-                                                                 t[o[1]:cur[0]])]
+        prev = [o for o in orgs if o[1] < cur[0] and join.fullmatch(t[o[1]:cur[0]])]
         if not prev:
             break
         cur = prev[-1]
@@ -174,11 +203,12 @@ def _interview_org_before(st: DocState, pos: int) -> str | None:
 def _respectively(st: DocState, ss: int, se: int, cs: int):
     """"A、B分别由C、D牵头": pairs in order."""
     t = st.text
-    k = t.rfind("分别由", ss, cs)
+    cue = _Words.of(st.lex).respectively
+    k = t.rfind(cue, ss, cs)
     if k < 0:
         return []
     acts = [a for a in _actions_in(st, ss, k) if not _umbrella(st, a[2])]
-    orgs = _orgs_in(st, k + 3, cs)
+    orgs = _orgs_in(st, k + len(cue), cs)
     cl = max(t.rfind(c, ss, k) for c in ",，;；") + 1
     acts = [a for a in acts if a[0] >= max(cl, ss)]
     if len(acts) >= 2 and len(acts) == len(orgs):
@@ -196,7 +226,8 @@ def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
     acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
     orgs = _orgs_in(st, ss, se)
     sufs = "|".join(re.escape(x) for x in st.lex.words("action_patterns", "suffix"))
-    anaphora = re.search(f"(?:该|此项|这项|这一|上述|此次|本次|这次)(?:{sufs})", t[ss:cs])
+    lw = _Words.of(st.lex)
+    anaphora = re.search(f"{lw.anaphor}(?:{sufs})", t[ss:cs])
     # "此次行动由B牵头，…开展A等系列活动": the anaphor before the cue names the action, not a
     # name after the cue
     if anaphora and not any(ss + anaphora.end() <= a[0] and a[1] <= cs for a in acts):
@@ -204,10 +235,10 @@ def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
     if not acts and orgs:
         # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
         # the text just before
-        label = re.match(r"\s*[:：为是]", t[ce:ce + 2])
+        label = lw.label.match(t[ce:ce + 2])
         # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
         # 由B牵头 leads the action named in the sentence before it (same item / line)
-        opener = re.match(r"\s*(?:并|均|统一|具体|该项工作|此项工作)?由", t[ss:cs])
+        opener = lw.opener.match(t[ss:cs])
         if opener:
             ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
             prev = [a for a in _actions_in(st, ps, ss) if not _umbrella(st, a[2])]
@@ -260,7 +291,7 @@ def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
     orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
     if not orgs:
         return None
-    zw = t.rfind("作为", cl0, cs)
+    zw = t.rfind(lw.role, cl0, cs)
     if zw >= 0 and zw <= act[0] < cs:
         adj = [o for o in orgs if o[1] <= zw and zw - o[1] <= 1]
         after = [o for o in orgs if o[0] >= ce]

@@ -15,17 +15,43 @@ from .registry import stage
 from .state import DocState, add_fact, ner_at
 
 
-# characters a person name does not start with
-_NAME_BAD_FIRST = set("会的和及等们一要将在是了对就把被为与同向从兼任也还都已并其该各本全这那有无不处室部组团院厅局")
+class _Words:
+    """The words and regular expressions of persons.tsv these readers use beyond the lexicon's
+    own look-ups, built once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str) -> tuple[str, ...]:
+            return lex.word_tuple("persons", kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("persons", kind)[0].pattern)
+
+        # characters a person name does not start with
+        self.bad_first = frozenset(w("name_bad_first"))
+        self.bad_char = w("name_bad_char")
+        self.interview = w("interview_mark")[0]
+        self.wire = rx("wire_rx")
+        self.own_paper = w("own_paper")[0]
+        self.title = rx("byline_title_rx")
+        self.photo = w("photo_mark")[0]
+        self.list_close = w("list_close")[0]
+        self.verb_bad_char = w("verb_name_bad_char")
+        self.bad_left = w("name_bad_left")[0]
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("people.words", lambda: _Words(lex))
 
 
 def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     """A person name starting at ``pos`` (after a post title)."""
     t = st.text
+    pw = _Words.of(st.lex)
     p = pos
     while p < len(t) and t[p] in " \u3000":
         p += 1
-    if p >= len(t) or not _is_han(t[p]) or t[p] in _NAME_BAD_FIRST:
+    if p >= len(t) or not _is_han(t[p]) or t[p] in pw.bad_first:
         return None
     run_end = p
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
@@ -38,7 +64,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             break
         rest = t[p + k:run_end]
         name = t[p:p + k]
-        if name in not_person or any(c in name for c in "的了是在"):
+        if name in not_person or any(c in name for c in pw.bad_char):
             continue
         if p + k == run_end:
             scored.append((1.5 if k <= 3 else 0.5, (p, p + k)))
@@ -75,7 +101,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     # a name glued to the next words: keep the candidate that recurs in the document
     # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示"),
     # only in an interview header ("——访…主任伊德尔")
-    if "访" not in t[max(0, pos - 40):pos]:
+    if pw.interview not in t[max(0, pos - 40):pos]:
         return None
     for k in (3, 2, 4):
         if p + k > run_end:
@@ -100,6 +126,7 @@ def _add_person(st: DocState, span: tuple[int, int], source: str) -> None:
        assigns=("persons", "person_names", "facts"))
 def bylines(st: DocState) -> None:
     not_person = set(st.lex.words("persons", "not_person"))
+    pw = _Words.of(st.lex)
     for kind in ("byline", "bullet", "credit"):
         for rx in st.lex.patterns("persons", kind):
             for m in rx.finditer(st.text):
@@ -110,12 +137,11 @@ def bylines(st: DocState) -> None:
                 line_start = st.text.rfind("\n", 0, m.start()) + 1
                 before = st.text[line_start:m.start()]
                 org = None
-                wire = re.search(r"([\u4e00-\u9fff]{2,4}社)[\u4e00-\u9fff0-9月日]*电\s*[(（]?$",
-                                 before)
+                wire = pw.wire.search(before)
                 if wire:
                     org = wire.group(1)
-                elif kind == "byline" and ("本报" in m.group(0) or "本报" in before):
-                    org = "本报"
+                elif kind == "byline" and (pw.own_paper in m.group(0) or pw.own_paper in before):
+                    org = pw.own_paper
                 elif kind == "byline" and before.strip(" \u3000"):
                     # "X日报记者 张三 李四": the paper the model names right before the title
                     be = line_start + len(before.rstrip(" \u3000"))
@@ -126,7 +152,7 @@ def bylines(st: DocState) -> None:
                                        if typ == "Organization" and line_start <= a
                                        and a + 2 <= m.start() < b and b <= m.end()
                                        and be == m.start()), None)
-                title_m = re.search(r"(实习记者|特约记者|首席记者|记者|通讯员)", m.group(0)) \
+                title_m = pw.title.search(m.group(0)) \
                     if kind == "byline" else None
                 # more names after spaces up to the line end ("记者 张三 李四"), each
                 # starting with a common surname
@@ -145,9 +171,9 @@ def bylines(st: DocState) -> None:
                     s = pos + (len(part) - len(part.lstrip(" \u3000")))
                     name = part.strip(" \u3000")
                     pos += len(part)
-                    if name.endswith("摄") and len(name) > 2:
+                    if name.endswith(pw.photo) and len(name) > 2:
                         name = name[:-1]
-                    if not (2 <= len(name) <= 5) or name in not_person or "本报" in name:
+                    if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name:
                         continue
                     span = (s, s + len(name))
                     _add_person(st, span, kind)
@@ -231,7 +257,7 @@ def listed_persons(st: DocState) -> None:
             tail_verb = any(t.startswith(t[last[0]:last[0] + k] + v, last[0])
                             for k in (2, 3) for v in verbs)
             if len(items) >= 3 and len(sur) >= max(3, (2 * len(items) + 2) // 3) \
-                    and (after.startswith("等") or tail_verb) \
+                    and (after.startswith(_Words.of(st.lex).list_close) or tail_verb) \
                     and all(t[a:b] not in st.places and not st.lex.ends_with_org_suffix(t[a:b])
                             for a, b in items):
                 for a, b in sur:
@@ -260,7 +286,7 @@ def listed_persons(st: DocState) -> None:
         name = t[a:b]
         if (a, b) in known or name[0] not in surnames or name in st.lex.posts:
             continue
-        if any(c in name for c in "的了是在和与会市区县局委省国党"):
+        if any(c in name for c in _Words.of(st.lex).verb_bad_char):
             continue
         _add_person(st, (a, b), "reporting_verb")
 
@@ -296,7 +322,7 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
         titled = s > 0 and any(t.endswith(w, 0, s) for w in preceders.get(t[s - 1], ()))
         # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
         left_ok = titled or (common and (not left or not _is_han(left) or left in _Grammar.of(st.lex).func)
-                             and left != "的" and left not in "“「《『‘")
+                             and left != _Words.of(st.lex).bad_left and left not in "“「《『‘")
         right = t[e:e + 4]
         right_ok = not right or not _is_han(right[0]) \
             or any(right.startswith(f) for f in followers)

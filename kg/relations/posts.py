@@ -8,18 +8,51 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _Chain, _Grammar, _HAN, _HARD
+from .base import _Chain, _Grammar, _HARD
 from .orgs import _abbr_match, _classify_org, _org_part_start
-from .people import _add_person, _name_after
+from .people import _Words as _PeopleWords, _add_person, _name_after
 from .places import _is_place
 from .registry import stage
 from .state import DocState, add_fact, add_mention, ner_spans_of_type
+
+
+class _Words:
+    """The words and regular expressions of persons.tsv the post-chain readers use, built once
+    per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str) -> tuple[str, ...]:
+            return lex.word_tuple("persons", kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            # the lexicon compiles patterns with re.M; these are used without it
+            return re.compile(lex.patterns("persons", kind)[0].pattern)
+
+        self.concurrent = w("post_concurrent")[0]
+        self.element_sep = "、" + self.concurrent
+        self.owner_de = w("owner_de")[0]
+        self.party_organ = w("party_organ_prefix")
+        self.named_organ = rx("named_organ_rx")
+        self.not_named_place = w("named_organ_not_place")
+        self.bare_organ = rx("bare_organ_rx")
+        self.interview_verb = rx("interview_verb_rx")
+        self.title_rank = rx("title_rank_rx")
+        self.head_title_end = w("head_title_end")[0]
+        self.org_place_prefix = rx("org_place_prefix_rx")
+        people = _PeopleWords.of(lex)
+        self.interview = people.interview
+        self.list_close = people.list_close
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("posts.words", lambda: _Words(lex))
 
 
 @stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "orgs"),
        assigns=("persons", "person_names", "chains", "orgs", "mentions", "facts"))
 def post_chains(st: DocState) -> None:
     t = st.text
+    pw = _Words.of(st.lex)
     for m in st.posts_rx.finditer(t):
         ts, te = m.start(), m.end()
         name = _name_after(st, te)
@@ -32,7 +65,7 @@ def post_chains(st: DocState) -> None:
             estart = cur_ts
             while estart > 0 and t[estart - 1] not in _HARD:
                 # "董事长兼总经理": 兼 after a title separates two elements like 、
-                if t[estart - 1] == "兼" and st.lex.post_suffix(t[max(0, estart - 9):estart - 1]):
+                if t[estart - 1] == pw.concurrent and st.lex.post_suffix(t[max(0, estart - 9):estart - 1]):
                     break
                 estart -= 1
             # the title found by the regex may be the tail of a longer title
@@ -41,11 +74,11 @@ def post_chains(st: DocState) -> None:
             cur_ts = cur_te - len(title)
             ostart = _org_part_start(st, estart, cur_ts)
             elements.append((ostart, cur_ts, cur_te))
-            if ostart == estart and estart > 0 and t[estart - 1] in "、兼":
+            if ostart == estart and estart > 0 and t[estart - 1] in pw.element_sep:
                 prev_end = estart - 1
                 prev_el_start = prev_end
                 while prev_el_start > 0 and t[prev_el_start - 1] not in _HARD:
-                    if t[prev_el_start - 1] == "兼" and st.lex.post_suffix(
+                    if t[prev_el_start - 1] == pw.concurrent and st.lex.post_suffix(
                             t[max(0, prev_el_start - 9):prev_el_start - 1]):
                         break
                     prev_el_start -= 1
@@ -59,7 +92,7 @@ def post_chains(st: DocState) -> None:
         # "X的Y": an organisation before 的 owns a title standing alone
         first_os, first_ts, _ = elements[0]
         de_org = None
-        if first_os == first_ts and first_os > 0 and t[first_os - 1] == "的":
+        if first_os == first_ts and first_os > 0 and t[first_os - 1] == pw.owner_de:
             j = first_os - 1
             k = j
             while k > 0 and t[k - 1] not in _HARD:
@@ -81,7 +114,7 @@ def post_chains(st: DocState) -> None:
                 org_text = de_org
             kind = _classify_org(st, org_text)
             # "内蒙古自治区党委书记": the party committee belongs to the organisation
-            for pre in ("党委", "党工委", "党组"):
+            for pre in pw.party_organ:
                 if kind == "place" and title.startswith(pre) and title[len(pre):] in st.lex.posts:
                     org_text, title = org_text + pre, title[len(pre):]
                     info = st.lex.posts[title]
@@ -111,13 +144,13 @@ def post_chains(st: DocState) -> None:
                        for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
         # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
         for o in orgs_before:
-            om = re.fullmatch(rf"(?:中共)?([{_HAN}]{{1,4}}[区县旗市])(?:委|人民政府|政府)", o or "")
-            if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in ("本", "全", "该", "我") \
+            om = pw.named_organ.fullmatch(o or "")
+            if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
                     and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
                 named[om.group(1)[-1]] = om.group(1)
         if named:
             parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
-                      if o[:1] in named and re.fullmatch(r"[区县旗市](?:委|人民政府|政府)", o) else (o, k_, tt)
+                      if o[:1] in named and pw.bare_organ.fullmatch(o) else (o, k_, tt)
                       for o, k_, tt in parsed]
         # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
         # organisation of the previous chain or of the headline, when the title fits it
@@ -127,12 +160,12 @@ def post_chains(st: DocState) -> None:
             if carried:
                 parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
         pre = t[max(0, chain_start - 3):chain_start]
-        interview = pre.endswith("访") and ("——" in t[max(0, chain_start - 4):chain_start]
+        interview = pre.endswith(pw.interview) and ("——" in t[max(0, chain_start - 4):chain_start]
                                            or "—" in pre)
         person = t[name[0]:name[1]]
         # "本报记者专访了X局局长Y" in an article whose answers are labelled "Y：": an interview
         # without a ——访 header
-        if not interview and re.search(r"(?:专访|采访|访问)了?$", t[max(0, chain_start - 4):chain_start]) \
+        if not interview and pw.interview_verb.search(t[max(0, chain_start - 4):chain_start]) \
                 and re.search(rf"(?m)^[ \t\u3000]*{re.escape(person)}[ \t\u3000]*[:：]", t[name[1]:]):
             interview = True
         if not any(o for o, _k, _t in parsed) and name not in ner_spans_of_type(st, "Person"):
@@ -151,7 +184,7 @@ def post_chains(st: DocState) -> None:
             if st.posts_rx.search(t, q + 1, seg_end):
                 break
             nx = _name_after(st, q + 1)
-            if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == "等":
+            if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == pw.list_close:
                 nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
             if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
                 break
@@ -178,15 +211,16 @@ def post_chains(st: DocState) -> None:
 def _title_fits(st: DocState, org: str, titles: list[str]) -> bool:
     """persons.tsv title_org: 主任 needs …委员会/办公室/中心, X长 needs an organisation
     ending in X (局长 -> …局); other titles are never carried."""
+    pw = _Words.of(st.lex)
     compat = {}
     for v in st.lex.words("persons", "title_org"):
         k, _, sufs = v.partition("=")
         compat[k] = tuple(x for x in sufs.split("|") if x)
     for title in titles:
-        core = re.sub("^(?:常务副|副|代理)", "", title)
+        core = pw.title_rank.sub("", title)
         if core in compat:
             ok = org.endswith(compat[core])
-        elif core.endswith("长") and len(core) >= 2:
+        elif core.endswith(pw.head_title_end) and len(core) >= 2:
             ok = org.endswith(core[-2])
         else:
             ok = False
@@ -215,7 +249,7 @@ def _orgs_between(st: DocState, a: int, b: int) -> set[str]:
 def _org_core(st: DocState, name: str) -> str:
     """An organisation's name without its place prefix and with body abbreviations written
     out (西宁市发改委, 市发改委 and 西宁市发展和改革委员会 share one core)."""
-    core = re.sub(rf"^[{_HAN}]{{0,8}}?(?:市|县|区|旗|盟|省)(?=[{_HAN}]{{2}})", "", name)
+    core = _Words.of(st.lex).org_place_prefix.sub("", name)
     for ab in sorted(st.lex.abbreviations, key=lambda a: len(a.short), reverse=True):
         if ab.scope == "body" and "{" not in ab.full and core.endswith(ab.short):
             core = core[: -len(ab.short)] + ab.full
