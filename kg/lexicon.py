@@ -393,6 +393,12 @@ class Lexicon:
         _check_kind(file, kind)
         return list(self.regexes.get((file, kind), []))
 
+    def plain_pattern(self, file: str, kind: str) -> re.Pattern[str]:
+        """The first pattern of ``file``/``kind`` compiled without flags (:meth:`patterns`
+        compiles with ``re.M``; the rules that anchor with ``^``/``$`` want the whole string)."""
+        _check_kind(file, kind)
+        return re.compile(self.regexes[(file, kind)][0].pattern)
+
     def matcher(self, file: str, kind: str) -> Matcher:
         """The words of ``file``/``kind`` compiled for matching (:class:`Matcher`); a kind the
         file does not declare raises KeyError, as :meth:`words` does."""

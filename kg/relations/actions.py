@@ -23,8 +23,7 @@ class _Words:
             return lex.word_tuple("action_patterns", kind, longest_first=False)
 
         def rx(kind: str) -> re.Pattern[str]:
-            # the lexicon compiles patterns with re.M; these are used without it
-            return re.compile(lex.patterns("action_patterns", kind)[0].pattern)
+            return lex.plain_pattern("action_patterns", kind)
 
         def alt(words) -> str:
             return "(?:" + "|".join(re.escape(x) for x in words) + ")"

@@ -37,9 +37,7 @@ class _Grammar:
         def w(file: str, kind: str) -> tuple[str, ...]:
             return lex.word_tuple(file, kind, longest_first=False)
 
-        def rx(file: str, kind: str) -> re.Pattern[str]:
-            # the lexicon compiles patterns with re.M; these are used without it
-            return re.compile(lex.patterns(file, kind)[0].pattern)
+        rx = lex.plain_pattern
 
         # function words that never occur inside a project / cluster / action name
         self.name_stop = w("grammar", "name_stop")

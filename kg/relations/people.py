@@ -24,8 +24,7 @@ class _Words:
             return lex.word_tuple("persons", kind, longest_first=False)
 
         def rx(kind: str) -> re.Pattern[str]:
-            # the lexicon compiles patterns with re.M; these are used without it
-            return re.compile(lex.patterns("persons", kind)[0].pattern)
+            return lex.plain_pattern("persons", kind)
 
         # characters a person name does not start with
         self.bad_first = frozenset(w("name_bad_first"))

@@ -25,8 +25,7 @@ class _Words:
             return lex.word_tuple("persons", kind, longest_first=False)
 
         def rx(kind: str) -> re.Pattern[str]:
-            # the lexicon compiles patterns with re.M; these are used without it
-            return re.compile(lex.patterns("persons", kind)[0].pattern)
+            return lex.plain_pattern("persons", kind)
 
         self.concurrent = w("post_concurrent")[0]
         self.element_sep = "、" + self.concurrent

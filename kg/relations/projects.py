@@ -24,8 +24,7 @@ class _Words:
             return lex.word_tuple("project_patterns", kind, longest_first=False)[0]
 
         def rx(kind: str) -> re.Pattern[str]:
-            # the lexicon compiles patterns with re.M; these are used without it
-            return re.compile(lex.patterns("project_patterns", kind)[0].pattern)
+            return lex.plain_pattern("project_patterns", kind)
 
         self.project = one("project_word")             # 项目
         self.works = one("works_word")                 # 工程
