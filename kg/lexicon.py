@@ -76,7 +76,7 @@ _KINDS: dict[str, set[str]] = {
                     "list_close", "verb_name_bad_char", "name_bad_left", "post_concurrent",
                     "owner_de", "party_organ_prefix", "named_organ_rx", "named_organ_not_place",
                     "bare_organ_rx", "interview_verb_rx", "title_rank_rx", "head_title_end",
-                    "org_place_prefix_rx"},
+                    "org_place_prefix_rx", "org_cut_keep_rx", "interview_verb_end", "source_body_rx"},
     "ingest.tsv": {"dateline_source"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end"},
     "resolve.tsv": {"national_prefix", "not_city_prefix", "session_rx", "admin_long_form",
@@ -86,7 +86,10 @@ _KINDS: dict[str, set[str]] = {
                     "cluster_display_suffix", "city_mark", "league_mark", "region_mark",
                     "province_mark"},
     "grammar.tsv": {"name_stop", "function_char", "gap_char", "date_unit", "digit", "org_cut_before",
-                    "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx"},
+                    "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
+                    "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
+                    "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
+                    "org_branch_word", "org_part_not_start"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
@@ -108,7 +111,9 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "le
                 ("project_patterns.tsv", "list_join_rx"), ("project_patterns.tsv", "enterprise_list_rx"),
                 ("project_patterns.tsv", "named_rx"), ("project_patterns.tsv", "subject_rx"),
                 ("project_patterns.tsv", "visit_rx"), ("places.tsv", "city_org_rx"),
-                ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx")}
+                ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx"),
+                ("grammar.tsv", "org_prefixed_body_rx"), ("grammar.tsv", "org_place_head_rx"),
+                ("persons.tsv", "org_cut_keep_rx"), ("persons.tsv", "source_body_rx")}
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,39 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
+class _Words:
+    """The words and regular expressions of the organisation readers (grammar.tsv's
+    organisation block and ``bare_admin_prefix``, persons.tsv's post-chain organisation block),
+    built once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(file: str, kind: str) -> tuple[str, ...]:
+            return lex.word_tuple(file, kind, longest_first=False)
+
+        rx = lex.plain_pattern
+
+        # the organisation part of a post-chain element
+        self.cut_keep = tuple(lex.patterns("persons", "org_cut_keep_rx"))
+        self.interview_end = w("persons", "interview_verb_end")
+        self.source_body = rx("persons", "source_body_rx")
+        # org_grammar
+        self.admin_prefix = w("grammar", "bare_admin_prefix")
+        self.abbr_not_before = w("grammar", "org_abbr_not_before")
+        self.prefixed_body = rx("grammar", "org_prefixed_body_rx")
+        self.body_not_start = w("grammar", "org_body_not_start")
+        self.body_start_ok = w("grammar", "org_body_start")
+        self.body_stop = _Grammar.of(lex).name_stop + w("grammar", "org_body_stop")
+        self.not_alone = frozenset(w("grammar", "org_not_alone"))
+        # _classify_org, nested_orgs, structure
+        self.place_head = rx("grammar", "org_place_head_rx")
+        self.branch = w("grammar", "org_branch_word")
+        self.part_not_start = w("grammar", "org_part_not_start")
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("orgs.words", lambda: _Words(lex))
+
+
 def _find_all(text: str, word: str):
     """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
     left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
@@ -89,18 +122,16 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
             elif _abbr_match(st, part) and not _is_place_by_form(st, st.text[estart:j]):
                 estart = j
             break
+    ow = _Words.of(st.lex)
     seg = st.text[estart:tstart]
     cut = 0
     for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
         i = seg.rfind(w)
         while i >= 0:
             end = i + len(w)
-            # "访" inside 信访局 is part of a name
-            if w == "访" and seg[end:end + 1] == "局":
-                i = seg.rfind(w, 0, i)
-                continue
-            # "X经开区党工委", "X经济技术开发区管委会": 经 opens a zone's name
-            if w == "经" and re.match(r"开区|济(?:技术)?开发区|济区", seg[end:]):
+            # persons.tsv org_cut_keep_rx: a cut word that is part of a name there ("访" inside
+            # 信访局; 经 opening a zone's name: "X经开区党工委", "X经济技术开发区管委会")
+            if any((km := r.match(seg, i)) is not None and km.end() == end for r in ow.cut_keep):
                 i = seg.rfind(w, 0, i)
                 continue
             cut = max(cut, end)
@@ -118,7 +149,7 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
         # "专访了X市…局")
         if ext < estart + cut:
             region = st.text[ext:estart + cut]
-            ends = [region.rfind(w) + len(w) for w in ("访", "了") if region.rfind(w) >= 0]
+            ends = [region.rfind(w) + len(w) for w in ow.interview_end if region.rfind(w) >= 0]
             if ends:
                 ext += max(ends)
         return ext
@@ -148,7 +179,7 @@ def _classify_org(st: DocState, text: str) -> str:
     for p in _places_by_first(st).get(text[:1], ()):
         if text.startswith(p) and len(text) - len(p) >= 2:
             return "org"
-    m = re.match(rf"^[{_HAN}]{{2,6}}?(?:市|自治区|省|盟|县|旗)", text)
+    m = _Words.of(st.lex).place_head.match(text)
     if m and len(text) - m.end() >= 2 and _is_place(st, m.group(0)):
         return "org"
     return ""
@@ -175,11 +206,12 @@ def _abbr_match(st: DocState, text: str) -> bool:
 def org_grammar(st: DocState) -> None:
     """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
     t = st.text
+    ow = _Words.of(st.lex)
     whole = st.lex.cached("orgs.whole", lambda: [
         a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
     body = st.lex.cached("orgs.body", lambda: sorted(
         (a.short for a in st.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
-    prefixes = ["市", "区", "县", "旗", "盟", "省", "自治区"]
+    prefixes = ow.admin_prefix
     places = sorted((p for p in st.places if len(p) >= 2), key=len, reverse=True)
     # (speed) only the words written in t can match: the alternations keep their order, and
     # one with no word left matches nothing (its regex is not run)
@@ -189,32 +221,28 @@ def org_grammar(st: DocState) -> None:
     body_rx = "|".join(re.escape(b) for b in body if b in t)
     # body abbreviations after a prefix
     if body and pre_rx and body_rx:
-        rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![员会])")
+        not_before = "".join(re.escape(c) for c in ow.abbr_not_before)
+        rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![{not_before}])")
         for m in rx.finditer(t):
             if _mid_word_prefix(st, m.start(), m.group(0), places):
                 continue
             st.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
-    # 市/区/县 + body + 局/委/办... (body without function words)
-    sufs = ["委员会", "办公室", "局", "委", "厅", "办"]
-    # f"(?:{pre_rx})([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)" run by
-    # _prefixed_matches with the part after the prefix compiled once
-    rx = st.lex.cached("orgs.prefixed_body_rx", lambda: re.compile(
-        f"([{_HAN}]{{1,10}}?)(?:{'|'.join(sufs)})(?![{_HAN}]{{0}}会)"))
-    non_prefix = ("场", "民", "容", "政", "本级", "级", "区")
-    for start, end, b in _prefixed_matches(t, pre, rx):
+    # 市/区/县 + body + 局/委/办... (body without function words): f"(?:{pre_rx})" +
+    # grammar.tsv org_prefixed_body_rx, run by _prefixed_matches with the part after the
+    # prefix compiled once
+    for start, end, b in _prefixed_matches(t, pre, ow.prefixed_body):
         g0 = t[start:end]
         if _mid_word_prefix(st, start, g0, places):
             continue
         # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
-        if (b.startswith(non_prefix) and not b.startswith(("政务", "民政", "民族", "民宗")))\
-                or any(w in b for w in _Grammar.of(st.lex).name_stop + ("和平", "各", "全", "成立", "与", "等", "由",
-                                                     "行动", "工程", "计划", "牵头", "、")):
+        if (b.startswith(ow.body_not_start) and not b.startswith(ow.body_start_ok))\
+                or any(w in b for w in ow.body_stop):
             continue
         # "平顶山市委常委、": the organisation ends before the post title
         k = _post_tail(st, g0)
         st.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
     for w in st.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
-        if len(w) < 2 or w in ("国家", "中国", "我国"):
+        if len(w) < 2 or w in ow.not_alone:
             continue
         for i in _find_all(t, w):
             # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
@@ -223,8 +251,7 @@ def org_grammar(st: DocState) -> None:
     labels = st.lex.word_tuple("persons", "source_label")
     if labels:
         rx = st.lex.cached("orgs.source_label_rx", lambda: re.compile(
-            rf"(?:{'|'.join(re.escape(w) for w in labels)})[:：]\s*([{_HAN}]{{4,24}}?)"
-            rf"(?=[\s|｜]|作者|编辑|记者|发布|日期|时间|浏览|$)"))
+            rf"(?:{'|'.join(re.escape(w) for w in labels)})" + ow.source_body.pattern))
         for m in rx.finditer(t):
             if st.lex.ends_with_org_suffix(m.group(1)):
                 st.orgs.setdefault((m.start(1), m.end(1)),
@@ -277,6 +304,7 @@ def nested_orgs(st: DocState) -> None:
     (委员|会), and not an earlier form of the same company (X实业|集团股份有限公司).
     ``structure`` then links the two by part_of."""
     sufs = [(x, sub) for x, sub, _ in st.lex.org_suffixes if len(x) >= 2]
+    branch = _Words.of(st.lex).branch
     spans = {(a, b): x for (a, b), (x, _sub) in st.orgs.items()}
     for a, b, typ, _sub, x in st.ner_v:
         if typ == "Organization":
@@ -292,7 +320,7 @@ def nested_orgs(st: DocState) -> None:
                                   for i in range(max(0, k - len(w) + 1), k)):
                 continue
             if suf[1] == "enterprise" and st.lex.org_subtype(x) == "enterprise" \
-                    and not re.search("分公司|分行|支行|子公司", x[k:]):
+                    and not any(w in x[k:] for w in branch):
                 break
             st.orgs.setdefault((a, a + k), (y, suf[1]))
             break
@@ -309,6 +337,7 @@ def structure(st: DocState) -> None:
             orgs.setdefault((a, b), x)
     orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
     names = set(orgs.values())
+    part_not_start = _Words.of(st.lex).part_not_start
     # (speed) y must start x: the names by first character, each group in names' order
     names_by_first: dict[str, list[str]] = {}
     for y in names:
@@ -318,7 +347,7 @@ def structure(st: DocState) -> None:
         for y in names_by_first.get(x[:1], ()):
             if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
                     and st.lex.ends_with_org_suffix(y) and st.lex.ends_with_org_suffix(x) \
-                    and not x[len(y):].startswith(("党组", "党委")) and (x, y) not in done:
+                    and not x[len(y):].startswith(part_not_start) and (x, y) not in done:
                 if st.lex.org_subtype(x) == "enterprise":
                     continue
                 done.add((x, y))
