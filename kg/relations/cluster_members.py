@@ -9,16 +9,10 @@ import re
 
 from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
-from .clusters import _PROJECT_LIST_TAIL_BODY
+from .clusters import _Words as _ClusterWords
 from .items import _enterprise_class, _full_enterprise_prefix, _generic_project, _has_head
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
-
-
-_PROJECT_LIST_TAIL = re.compile(_PROJECT_LIST_TAIL_BODY + "$")
-
-
-_PROJECT_LIST_TAIL_OPT = re.compile(f"(?:{_PROJECT_LIST_TAIL_BODY})?$")
 
 
 class _Words:
@@ -36,6 +30,10 @@ class _Words:
         def alt(words) -> str:
             return "(?:" + "|".join(re.escape(x) for x in words) + ")"
 
+        # the end of a project list clause (the build verb closing it), required / optional
+        tail = _ClusterWords.of(lex).project_list_tail_body
+        self.list_tail = re.compile(tail + "$")
+        self.list_tail_opt = re.compile(f"(?:{tail})?$")
         self.member_join = w("member_join")
         self.member_split = re.compile("(" + "|".join(re.escape(x) for x in self.member_join) + ")")
         self.member_seps = ("、",) + self.member_join
@@ -145,7 +143,7 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
         cs = s0 + cm.start()
         clause = cm.group(0)
         # the build verb closing the clause ("…三期开工建设") is no opening verb
-        tail = _PROJECT_LIST_TAIL.search(clause)
+        tail = mw.list_tail.search(clause)
         if tail and tail.start() > 0:
             clause = clause[:tail.start()]
         # "在建重点项目有A项目、B项目等12个": the list after a project head
@@ -158,7 +156,7 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
             if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
                 cut = max(cut, k + len(v))
         body = clause[cut:]
-        body = _PROJECT_LIST_TAIL_OPT.sub("", body)
+        body = mw.list_tail_opt.sub("", body)
         # "A项目、B项目进展顺利": a short predicate after the last project name
         body = mw.project_predicate.sub("", body) \
             if "、" in body else body
