@@ -9,16 +9,61 @@ import re
 
 from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
-from .clusters import _PROJECT_LIST_TAIL_BODY
+from .clusters import _Words as _ClusterWords
 from .items import _enterprise_class, _full_enterprise_prefix, _generic_project, _has_head
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
 
-_PROJECT_LIST_TAIL = re.compile(_PROJECT_LIST_TAIL_BODY + "$")
+class _Words:
+    """The words and regular expressions of clusters.tsv (and project_patterns.tsv's project
+    heads, industry_terms.tsv's aspect particle) the member readers use, built once per
+    lexicon: ``_Words.of(lex)``."""
 
+    def __init__(self, lex):
+        def w(kind: str, file: str = "clusters") -> tuple[str, ...]:
+            return lex.word_tuple(file, kind, longest_first=False)
 
-_PROJECT_LIST_TAIL_OPT = re.compile(f"(?:{_PROJECT_LIST_TAIL_BODY})?$")
+        def rx(kind: str) -> re.Pattern[str]:
+            return lex.plain_pattern("clusters", kind)
+
+        def alt(words) -> str:
+            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
+
+        # the end of a project list clause (the build verb closing it), required / optional
+        tail = _ClusterWords.of(lex).project_list_tail_body
+        self.list_tail = re.compile(tail + "$")
+        self.list_tail_opt = re.compile(f"(?:{tail})?$")
+        self.member_join = w("member_join")
+        self.member_split = re.compile("(" + "|".join(re.escape(x) for x in self.member_join) + ")")
+        self.member_seps = ("、",) + self.member_join
+        self.project = w("project_word", "project_patterns")[0]          # 项目
+        self.heads = (self.project, w("works_word", "project_patterns")[0])  # 项目, 工程
+        self.head_alt = alt(self.heads)
+        self.close = w("list_close", "project_patterns")[0]              # 等
+        self.company = w("company_word", "project_patterns")[0]          # 公司
+        self.aspect = w("aspect_particle", "industry_terms")[0]          # 了
+        self.project_count = rx("project_count_rx")
+        self.project_predicate = rx("project_predicate_rx")
+        self.single_project_end = rx("single_project_end_rx")
+        self.plant_build_verb = w("plant_build_verb")
+        self.plant_head = w("plant_head")
+        self.place_mark = frozenset(w("place_mark_char"))
+        self.county_organ = rx("county_organ_rx")
+        self.brand_park = w("brand_park")
+        self.colon_item_tail = rx("colon_item_tail_rx")
+        self.bracket_short = rx("bracket_short_rx")
+        self.short_name_list = rx("short_name_list_rx")
+        self.full_company = rx("full_company_rx")
+        self.short_name_opener = w("short_name_opener")
+        self.new_mark = w("new_mark")[0]
+        self.company_inner = w("company_inner_word")
+        self.bracketed_owner = rx("bracketed_owner_rx")
+        self.project_join = re.compile(alt(w("project_join")))
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("cluster_members.words", lambda: _Words(lex))
 
 
 def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]]:
@@ -32,6 +77,7 @@ def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, st
         return []
     facilities = st.lex.words("clusters", "facility")
     terms = st.lex.words("industry_terms", "term")
+    mw = _Words.of(st.lex)
     rx = re.compile(f"(?:{'|'.join(re.escape(v) for v in mverbs)})"
                     f"([^,，;；:：。!?！？\n]{{2,60}}?)(?:{'|'.join(re.escape(v) for v in cverbs)})")
     out: list[tuple[int, int, str]] = []
@@ -40,13 +86,13 @@ def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, st
         # 和/及/与 join two names only where both sides keep 2+ characters (瑞和生物 is one)
         pieces = []
         for part in re.split(r"(、)", m.group(1)):
-            sub = re.split(r"(和|及|与)", part)
+            sub = mw.member_split.split(part)
             if len(sub) > 1 and all(len(x.strip()) >= 2 for x in sub[::2]):
                 pieces.extend(sub)
             else:
                 pieces.append(part)
         for raw in pieces:
-            if raw in ("、", "和", "及", "与"):
+            if raw in mw.member_seps:
                 pos += len(raw)
                 continue
             it = raw.strip()
@@ -72,7 +118,7 @@ def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, st
                     # "X股份张北基地": the brand ends with its brand word
                     name = name[:bsuf[0] + len(bsuf[1])]
             if not (2 <= len(name) <= 10) or not all(_is_han(c) or c.isalnum() for c in name) \
-                    or "项目" in name or "工程" in name \
+                    or any(h in name for h in mw.heads) \
                     or any(w in name for w in _Grammar.of(st.lex).name_stop) \
                     or (_is_place_by_form(st, name) if fac else _is_place(st, name)) \
                     or _enterprise_class(st, name) or _has_head(st, name) \
@@ -89,6 +135,7 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
     """Inside a cluster scope, a 、-list whose items all end like a project (…项目, …基地,
     …二期) is a project list even without a build verb ("X产业集群：A项目、B基地。")."""
     t = st.text
+    mw = _Words.of(st.lex)
     verbs = sorted(set(st.lex.words("clusters", "member_verb"))
                    | set(st.lex.words("project_patterns", "build_verb"))
                    | set(st.lex.words("project_patterns", "post_verb")), key=len, reverse=True)
@@ -96,22 +143,22 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
         cs = s0 + cm.start()
         clause = cm.group(0)
         # the build verb closing the clause ("…三期开工建设") is no opening verb
-        tail = _PROJECT_LIST_TAIL.search(clause)
+        tail = mw.list_tail.search(clause)
         if tail and tail.start() > 0:
             clause = clause[:tail.start()]
         # "在建重点项目有A项目、B项目等12个": the list after a project head
         hm = next((m for rx in st.lex.patterns("clusters", "project_head_rx") for m in [rx.match(clause)] if m), None)
         if hm:
-            clause = clause[:hm.end()] + re.sub(r"等[0-9一二三四五六七八九十百余多]+个(?:项目)?$", "", clause[hm.end():])
+            clause = clause[:hm.end()] + mw.project_count.sub("", clause[hm.end():])
         cut = hm.end() if hm else 0
         for v in ([] if hm else verbs):
             k = clause.find(v)
             if k >= 0 and (k == 0 or k + len(v) > cut) and k < (clause.find("、") if "、" in clause else len(clause)):
                 cut = max(cut, k + len(v))
         body = clause[cut:]
-        body = _PROJECT_LIST_TAIL_OPT.sub("", body)
+        body = mw.list_tail_opt.sub("", body)
         # "A项目、B项目进展顺利": a short predicate after the last project name
-        body = re.sub(r"(?<=项目|工程)(?:均|已|正|都|全面|总体)?[^、项工]{1,5}$", "", body) \
+        body = mw.project_predicate.sub("", body) \
             if "、" in body else body
         pos = cs + cut
         items = []
@@ -125,9 +172,9 @@ def _scope_projects(st: DocState, s0: int, s1: int) -> None:
                                 and not any(w in it for w in _Grammar.of(st.lex).name_stop) for _s, _e, it in items):
             continue
         # one item: a project head, or a plant built in the clause ("加快A封装测试基地建设")
-        if len(items) == 1 and not re.search("(?:项目|工程|[一二三四五六七八九十]期)$", items[0][2]) \
-                and not (tail and re.search("建设|开工|建成", tail.group(0))
-                         and re.search("(?:基地|产业园|工厂|生产线)$", items[0][2])
+        if len(items) == 1 and not mw.single_project_end.search(items[0][2]) \
+                and not (tail and any(v in tail.group(0) for v in mw.plant_build_verb)
+                         and items[0][2].endswith(mw.plant_head)
                          and len(items[0][2]) >= 6):
             continue
         for s, e, it in items:
@@ -142,9 +189,10 @@ def _place_brand(st: DocState, item: str, brand: str | None) -> str | None:
     "X县数字经济产业园" (a place + words + a park right after them) names no enterprise."""
     if not brand:
         return brand
+    mw = _Words.of(st.lex)
     places = _lex_places(st) | set(st.places) \
-        | {p[:-1] for p in st.places if len(p) >= 3 and p[-1] in "市县区旗"} \
-        | set(re.findall(r"([\u4e00-\u9fff]{2})[县区旗](?:委|人民政府|政府|人大)", st.text))
+        | {p[:-1] for p in st.places if len(p) >= 3 and p[-1] in mw.place_mark} \
+        | set(mw.county_organ.findall(st.text))
     p = next((x for x in sorted(places, key=len, reverse=True)
               if len(x) >= 2 and brand.startswith(x) and len(brand) - len(x) >= 2), None)
     if not p:
@@ -153,8 +201,7 @@ def _place_brand(st: DocState, item: str, brand: str | None) -> str | None:
     known = next((k for k in st.lex.words("industry_terms", "known_brand") if rest.startswith(k)), None)
     if known:
         return known
-    parks = ("产业园", "园区", "产业城", "科技城", "小镇", "产业基地")
-    if item[len(brand):].startswith(parks):
+    if item[len(brand):].startswith(mw.brand_park):
         return None
     return brand
 
@@ -171,11 +218,12 @@ def _colon_members(st: DocState, cspan: tuple[int, int], s0: int, s1: int) -> li
         return []
     out = []
     pos = s0
+    tail = _Words.of(st.lex).colon_item_tail
     for raw in body.split("、"):
         it = raw.strip()
         s_ = pos + (raw.find(it) if it else 0)
         pos += len(raw) + 1
-        it = re.sub(r"(?:等|等企业)$", "", it)
+        it = tail.sub("", it)
         if 4 <= len(it) <= 30 and _has_head(st, it) and not _generic_project(st, it) \
                 and not any(w in it for w in _Grammar.of(st.lex).name_stop) \
                 and not any(a < s_ + len(it) and s_ < b for (a, b) in st.projects):
@@ -195,7 +243,7 @@ def _short_forms(st: DocState, s0: int, s1: int) -> list[str]:
     """Short forms written in brackets after full enterprise names in [s0, s1)
     ("A集团股份有限公司（A股份）"), with a leading 中国 also dropped (中国X -> X)."""
     out = []
-    for m in re.finditer(r"(?:公司|集团)[（(]([^（）()]{2,8})[）)]", st.text[s0:s1]):
+    for m in _Words.of(st.lex).bracket_short.finditer(st.text[s0:s1]):
         x = m.group(1)
         out.append(x)
         for p in st.lex.words("industry_terms", "short_drop_prefix"):
@@ -209,13 +257,13 @@ def _short_name_members(st: DocState, s0: int, s1: int, have: list[str]) -> list
     company named in full anywhere in the document whose name (after a place) opens with
     one is the member, and so is every project named with it (A…项目)."""
     t = st.text
-    rx = re.compile(rf"((?:[{_HAN}]{{2,6}}、)+[{_HAN}]{{2,6}})(?:等)?[两二三四五六七八九十0-9]+家"
-                    rf"(?:龙头|骨干|链主|重点|领军|头部|核心)?企业")
-    full_rx = re.compile(rf"[{_HAN}（）()]{{2,24}}?(?:股份有限公司|有限责任公司|有限公司|集团)")
+    mw = _Words.of(st.lex)
+    rx = mw.short_name_list
+    full_rx = mw.full_company
     fulls = [(m.start(), m.end(), m.group(0)) for m in full_rx.finditer(t)]
     openers = sorted(set(st.lex.words("clusters", "clause_adverb"))
                      | set(st.lex.words("clusters", "member_verb"))
-                     | {"除了", "除", "包括", "如", "像", "有"}, key=len, reverse=True)
+                     | set(mw.short_name_opener), key=len, reverse=True)
     out: list[tuple[int, int, str, str]] = []
     for m in rx.finditer(t, s0, s1):
         pos = m.start(1)
@@ -245,10 +293,10 @@ def _short_name_members(st: DocState, s0: int, s1: int, have: list[str]) -> list
             if name not in have:
                 out.append((a, b, name, "Enterprise"))
             # projects named with it anywhere in the document
-            for pm in re.finditer(rf"{re.escape(it)}[{_HAN}A-Za-z0-9]{{2,30}}?项目", t):
+            for pm in re.finditer(rf"{re.escape(it)}[{_HAN}A-Za-z0-9]{{2,30}}?{re.escape(mw.project)}", t):
                 pname = pm.group(0)
                 if any(w in pname for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, pname) \
-                        or "公司" in pname:
+                        or mw.company in pname:
                     continue
                 st.projects.setdefault((pm.start(), pm.end()), pname)
                 if pname not in have:
@@ -272,6 +320,7 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
     封顶", "B股份有限公司（B）C扩建项目已进入设备安装阶段"): the name up to 项目/工程.  After a
     full enterprise name with its short form in brackets the project is what follows."""
     t = st.text
+    mw = _Words.of(st.lex)
     adverbs = sorted(st.lex.words("clusters", "clause_adverb"), key=len, reverse=True)
     verbs = tuple(set(st.lex.words("project_patterns", "build_verb"))
                   | set(st.lex.words("clusters", "member_verb"))
@@ -288,19 +337,19 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
                     moved = True
                     break
         # an opening support / build verb ("推动A有限公司扩能项目满产达效")
-        if t.startswith("新", k) and any(t.startswith(w, k + 1) for w in verbs):
-            k += 1            # "新签约了A项目"
+        if t.startswith(mw.new_mark, k) and any(t.startswith(w, k + len(mw.new_mark)) for w in verbs):
+            k += len(mw.new_mark)            # "新签约了A项目"
         v = next((w for w in sorted(verbs, key=len, reverse=True) if t.startswith(w, k)), None)
         if v:
             k += len(v)
-            if t.startswith("了", k):
-                k += 1
+            if t.startswith(mw.aspect, k):
+                k += len(mw.aspect)
         ce = s0 + cm.end()
         while k < ce:
-            m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?(?:项目|工程)").match(t, k, ce)
+            m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{4,40}}?{mw.head_alt}").match(t, k, ce)
             # "X生物工程股份有限公司建设Y项目": a 工程 inside a company name ends nothing
-            while m and t.startswith(("股份", "有限", "公司", "集团", "项目", "技术"), m.end()):
-                m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?(?:项目|工程)").match(t, k, ce)
+            while m and t.startswith(mw.company_inner, m.end()):
+                m = re.compile(rf"[{_HAN}A-Za-z0-9（）()]{{{m.end() - k + 1},40}}?{mw.head_alt}").match(t, k, ce)
             # a project ending its clause is the object of the opening verb only
             if not m or (m.end() == ce and not v):
                 break
@@ -309,7 +358,7 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
             # the project is what follows its enterprise
             em = _Grammar.of(st.lex).owned_project.match(name)
             owned = False
-            if em and len(em.group(3)) >= 4 and not em.group(3).startswith(("等", "（", "(")) \
+            if em and len(em.group(3)) >= 4 and not em.group(3).startswith((mw.close, "（", "(")) \
                     and "（" not in em.group(1) and "(" not in em.group(1):
                 ps += len(name) - len(em.group(3))
                 name = em.group(3)
@@ -317,7 +366,7 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
             if name.startswith(verbs) or any(w in name for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, name):
                 break
             if "（" in name or "(" in name:
-                bm = re.match(r"(.{2,30}?(?:公司|集团))[（(]([^）)]{2,8})[）)](.*)$", name)
+                bm = mw.bracketed_owner.match(name)
                 if bm and len(bm.group(3)) >= 4:
                     ps += len(name) - len(bm.group(3))
                     name = bm.group(3)
@@ -329,7 +378,7 @@ def _clause_projects(st: DocState, s0: int, s1: int) -> None:
             if owned:       # its enterprise is the company written before it, no brand in it
                 st.project_owned.add((ps, m.end()))
             # the next project joined by 和/及/与/、 ("A项目和B项目")
-            jm = re.compile(r"(?:和|及|与|以及|、)").match(t, m.end(), ce)
+            jm = mw.project_join.match(t, m.end(), ce)
             if not jm:
                 break
             k = jm.end()

@@ -11,7 +11,7 @@ from ..model import Arg
 from .base import _Grammar, _HAN, _is_han
 from .cluster_members import _brand_word, _capacity_objects, _clause_projects, _colon_members, _place_brand, _scope_projects, _short_forms, _short_name_members
 from .cluster_sections import _cluster_openers, _named_in_full
-from .clusters import _ENUM_NEXT, _cluster_anaphors
+from .clusters import _cluster_anaphors, _enum_next
 from .items import _brand_any, _enterprise_class, _enterprises_in
 from .names import _bare, _strip_quotes
 from .registry import stage
@@ -100,7 +100,7 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
             continue
         pm = para_rx.search(t, start)
         end = pm.start() + 1 if pm else len(t)
-        em = _ENUM_NEXT.search(t, start, end)
+        em = _enum_next(st.lex).search(t, start, end)
         if em:
             end = em.start() + 1
         name = _bare(st.clusters[(a, b)])
@@ -147,7 +147,7 @@ def _scope_end(st: DocState, start: int, clusters, name: str) -> int:
     t = st.text
     pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
     end = pm.start() + 1 if pm else len(t)
-    em = _ENUM_NEXT.search(t, start, end)
+    em = _enum_next(st.lex).search(t, start, end)
     if em:
         end = em.start() + 1
     for a2, b2 in clusters:

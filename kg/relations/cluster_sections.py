@@ -9,7 +9,7 @@ import re
 
 from ..model import Arg
 from .base import _Grammar, _HAN, _is_han
-from .clusters import _ENUM_NEXT
+from .clusters import _enum_next
 from .items import _enterprises_in, _generic_project
 from .names import _bare
 from .places import _has_place_suffix, _is_place, _lex_places
@@ -223,7 +223,7 @@ def _cluster_openers(st: DocState, clusters=None) -> list[tuple[int, int, int, i
         pm = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n").search(t, start)
         end = pm.start() + 1 if pm else len(t)
         # an enumeration ("一是X产业集群：…。二是…") ends the item at the next marker
-        em = _ENUM_NEXT.search(t, start, end)
+        em = _enum_next(st.lex).search(t, start, end)
         if em:
             end = em.start() + 1
         if i + 1 < len(found) and found[i + 1][0] < end:

@@ -11,18 +11,45 @@ from .registry import stage
 from .state import DocState
 
 
-# the next item of an enumeration after a clause end ("。二是", "；其三，", "。第四，")
-# the end of a project list clause: an optional "等(一批)重点项目", an optional modal / pace
-# adverb (将陆续, 已相继), then the build verb ("A项目、B项目等重点项目将陆续建成")
-_PROJECT_LIST_TAIL_BODY = (r"(?:等(?:一批|一系列)?(?:重点|重大)?(?:项目|工程)|项目群)?(?:将|已|正)?(?:陆续|相继|加快|全面)?"
-                           r"(?:建成投产|开工建设|投产|开工|落地|建成|建设|扩能升级)")
+class _Words:
+    """The words and regular expressions of clusters.tsv the cluster-name readers use (and the
+    patterns the cluster stages share: the project-list tail, the next enumeration item), built
+    once per lexicon: ``_Words.of(lex)``."""
+
+    def __init__(self, lex):
+        def w(kind: str, file: str = "clusters") -> tuple[str, ...]:
+            return lex.word_tuple(file, kind, longest_first=False)
+
+        def rx(kind: str) -> re.Pattern[str]:
+            return lex.plain_pattern("clusters", kind)
+
+        def alt(words) -> str:
+            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
+
+        # the end of a project list clause, unanchored (cluster_members anchors it)
+        self.project_list_tail_body = rx("project_list_tail_rx").pattern
+        self.enum_next = rx("enum_next_rx")
+        self.count = rx("count_rx")
+        self.umbrella = w("umbrella_classifier")[0]
+        # after a cluster suffix: no 游 / 化 within one character (产业链上下游, 集群化)
+        self.not_before = f"(?![{_HAN}]{{0,1}}{alt(w('suffix_not_before'))})"
+        self.bare_core = w("bare_core")
+        self.bare_place_mark = w("bare_place_mark")
+        self.chain_suffix = w("chain_suffix")[0]
+        self.chain_not_start = w("chain_not_start")
+        self.chain_not_char = w("chain_not_char")
+        self.chain_not_before = rx("chain_not_before_rx")
+        self.anaphor_infix = alt(w("anaphor_infix"))
+        self.close = w("list_close", "project_patterns")[0]
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("clusters.words", lambda: _Words(lex))
 
 
-_ENUM_NEXT = re.compile(r"[。；;！？!?]\s*(?:[二三四五六七八九十]是|其[二三四五六七八九十][,，、]?|第[二三四五六七八九十][,，、])")
-
-
-# a count before a cluster word: "三大产业集群", "28条重点产业链", "一条产业链" (group 2: the classifier)
-_COUNT = re.compile(r"([0-9]+|[一二两三四五六七八九十几多数]+)(大|条|个|项|类)")
+def _enum_next(lex) -> re.Pattern[str]:
+    """The next item of an enumeration after a clause end ("。二是", "；其三，", "。第四，")."""
+    return _Words.of(lex).enum_next
 
 
 @stage(requires=("text", "places"),
@@ -32,8 +59,9 @@ def clusters_grammar(st: DocState) -> None:
     sufs = st.lex.words("clusters", "suffix")
     cuts = st.lex.words("clusters", "cut")
     generic = set(st.lex.words("clusters", "chain_generic"))
+    cw = _Words.of(st.lex)
     rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(s) for s in sufs)})"
-                    f"(?![{_HAN}]{{0,1}}(?:游|化))")
+                    + cw.not_before)
     for m in rx.finditer(t):
         s, e = m.start(), m.end()
         # the name starts after the last cut word
@@ -45,7 +73,7 @@ def clusters_grammar(st: DocState) -> None:
             if i >= 0:
                 cut = max(cut, i + len(c))
         # "鸠江区对三大产业集群": a count ("三大", "28条") starts the name
-        counts = list(_COUNT.finditer(seg, cut, core_end))
+        counts = list(cw.count.finditer(seg, cut, core_end))
         if counts:
             cut = counts[-1].start()
         s2 = s + cut
@@ -56,22 +84,23 @@ def clusters_grammar(st: DocState) -> None:
                 core = core[: -len(x)]
                 break
         core = core.strip("“”")
-        if len(core) < 2 or core in ("产业", "制造业", "一批"):
+        if len(core) < 2 or core in cw.bare_core:
             continue
         if name.startswith("”"):
             continue
         # a count alone names a cluster only as an umbrella ("三大产业集群"), not "一条产业链";
         # a generic word ("所属产业集群", "重点产业链"), a list ("A、B等重点产业链": its items
         # are read below) or a bare place ("X区产业集群") none
-        cm = _COUNT.fullmatch(core)
-        if (cm and cm.group(2) != "大") or core in generic or "等" in core or _is_place(st, core) \
-                or (core.endswith(("区", "县", "市")) and _is_place(st, core[:-1])):
+        cm = cw.count.fullmatch(core)
+        if (cm and cm.group(2) != cw.umbrella) or core in generic or cw.close in core or _is_place(st, core) \
+                or any(core.endswith(x) and _is_place(st, core[:-len(x)]) for x in cw.bare_place_mark):
             continue
         # "X产业链" names a cluster only as a whole name: not 全产业链 (inside a project),
         # 产业链群 / 产业链招商 / 产业链一期, nor generic (重点产业链)
-        if name.endswith("产业链") and (
-                core.startswith("全") or not all(_is_han(c) for c in core) or "年" in core
-                or re.match(r"(?:群|招商|[一二三四五六七八九十]期|项目|链长)", t[e:e + 4])
+        if name.endswith(cw.chain_suffix) and (
+                core.startswith(cw.chain_not_start) or not all(_is_han(c) for c in core)
+                or any(c in core for c in cw.chain_not_char)
+                or cw.chain_not_before.match(t[e:e + 4])
                 ):
             continue
         # quoted umbrella: “六大产业集群”
@@ -84,7 +113,7 @@ def clusters_grammar(st: DocState) -> None:
             del st.clusters[k]
     # "绿色算力、生物医药等集群": each listed item is a cluster
     gen = "|".join(re.escape(g) for g in sorted(generic, key=len, reverse=True))
-    for m in re.finditer(f"([{_HAN}、]{{2,40}})等(?:{gen})?(?:{'|'.join(re.escape(s) for s in sufs)})", t):
+    for m in re.finditer(f"([{_HAN}、]{{2,40}}){re.escape(cw.close)}(?:{gen})?(?:{'|'.join(re.escape(s) for s in sufs)})", t):
         seg = m.group(1)
         start = m.start(1)
         cut = 0
@@ -105,8 +134,9 @@ def _cluster_anaphors(st: DocState) -> list[tuple[int, int]]:
     out = []
     if words:
         sufs = st.lex.words("clusters", "suffix")
-        rx = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:产业)?"
-                        f"(?:{'|'.join(map(re.escape, sufs))})(?![{_HAN}]{{0,1}}(?:游|化))")
+        cw = _Words.of(st.lex)
+        rx = re.compile(f"(?:{'|'.join(map(re.escape, words))}){cw.anaphor_infix}?"
+                        f"(?:{'|'.join(map(re.escape, sufs))})" + cw.not_before)
         out = [(m.start(), m.end()) for m in rx.finditer(st.text)]
     # bare anaphors ("集群内，…", "目前，集群内已聚集…")
     for rx in st.lex.patterns("clusters", "anaphor_rx"):
