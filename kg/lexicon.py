@@ -62,7 +62,12 @@ _KINDS: dict[str, set[str]] = {
                      "facility", "subject_adverb", "subject_verb", "topic_tail_rx", "clause_adverb",
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
                      "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx",
-                     "anaphor_rx", "lead_out", "lead_subject", "enterprise_class_body"},
+                     "anaphor_rx", "lead_out", "lead_subject", "enterprise_class_body",
+                     # relations/cluster_sections.py
+                     "heading_number_rx", "heading_marker_rx", "aspect_word", "count_name_rx",
+                     "item_number_rx", "opener_number_rx", "opener_enum_rx", "lead_modal",
+                     "within_word", "opener_member_rx", "example_in", "example_out",
+                     "next_item_rx", "item_line_cut_rx"},
     "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
                    "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
@@ -86,7 +91,8 @@ _KINDS: dict[str, set[str]] = {
                     "cluster_display_suffix", "city_mark", "league_mark", "region_mark",
                     "province_mark"},
     "grammar.tsv": {"name_stop", "function_char", "gap_char", "date_unit", "digit", "org_cut_before",
-                    "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx"},
+                    "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
+                    "future_particle"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
@@ -108,7 +114,13 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "le
                 ("project_patterns.tsv", "list_join_rx"), ("project_patterns.tsv", "enterprise_list_rx"),
                 ("project_patterns.tsv", "named_rx"), ("project_patterns.tsv", "subject_rx"),
                 ("project_patterns.tsv", "visit_rx"), ("places.tsv", "city_org_rx"),
-                ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx")}
+                ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx"),
+                # relations/cluster_sections.py
+                ("clusters.tsv", "heading_number_rx"), ("clusters.tsv", "heading_marker_rx"),
+                ("clusters.tsv", "count_name_rx"), ("clusters.tsv", "item_number_rx"),
+                ("clusters.tsv", "opener_number_rx"), ("clusters.tsv", "opener_enum_rx"),
+                ("clusters.tsv", "opener_member_rx"), ("clusters.tsv", "next_item_rx"),
+                ("clusters.tsv", "item_line_cut_rx")}
 
 
 @lru_cache(maxsize=1)
