@@ -67,7 +67,10 @@ _KINDS: dict[str, set[str]] = {
                      "heading_number_rx", "heading_marker_rx", "aspect_word", "count_name_rx",
                      "item_number_rx", "opener_number_rx", "opener_enum_rx", "lead_modal",
                      "within_word", "opener_member_rx", "example_in", "example_out",
-                     "next_item_rx", "item_line_cut_rx"},
+                     "next_item_rx", "item_line_cut_rx",
+                     # relations/cluster_scopes.py
+                     "topic_pre_rx", "enum_open_rx", "meeting_verb", "list_head_rx",
+                     "meeting_rx", "question_rx", "full_named_rx"},
     "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
                    "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
@@ -120,7 +123,11 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "le
                 ("clusters.tsv", "count_name_rx"), ("clusters.tsv", "item_number_rx"),
                 ("clusters.tsv", "opener_number_rx"), ("clusters.tsv", "opener_enum_rx"),
                 ("clusters.tsv", "opener_member_rx"), ("clusters.tsv", "next_item_rx"),
-                ("clusters.tsv", "item_line_cut_rx")}
+                ("clusters.tsv", "item_line_cut_rx"),
+                # relations/cluster_scopes.py
+                ("clusters.tsv", "topic_pre_rx"), ("clusters.tsv", "enum_open_rx"),
+                ("clusters.tsv", "list_head_rx"), ("clusters.tsv", "meeting_rx"),
+                ("clusters.tsv", "question_rx"), ("clusters.tsv", "full_named_rx")}
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # ceiling per group of files, measured when the test was written
 CEILINGS = {
-    "relations/*.py": 129,
+    "relations/*.py": 114,
     "resolve.py": 0,
     "learned/*.py": 0,
 }

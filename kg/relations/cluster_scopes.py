@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _Grammar, _HAN, _is_han
+from .base import _Grammar, _is_han
 from .cluster_members import _brand_word, _capacity_objects, _clause_projects, _colon_members, _place_brand, _scope_projects, _short_forms, _short_name_members
-from .cluster_sections import _cluster_openers, _named_in_full
+from .cluster_sections import _Words as _SectionWords, _cluster_openers, _named_in_full
 from .clusters import _ENUM_NEXT, _cluster_anaphors
 from .items import _brand_any, _enterprise_class, _enterprises_in
 from .names import _bare, _strip_quotes
@@ -18,12 +18,30 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-# what may stand before a cluster that is its paragraph's topic (see _paragraph_topic)
-_TOPIC_PRE = re.compile(rf"(?:(?:[{_HAN}]{{1,6}}[省市县区州盟旗]|[{_HAN}]{{2,4}}(?=[的则]))"
-                        rf"(?:的|则|也|还)?(?:聚焦|把|将|围绕|依托)?)?")
+class _Words:
+    """The words and regular expressions of clusters.tsv the cluster-scope readers use, built
+    once per lexicon: ``_Words.of(lex)``."""
 
+    def __init__(self, lex):
+        def rx(kind: str) -> re.Pattern[str]:
+            return lex.plain_pattern("clusters", kind)
 
-_ENUM_OPEN = r"^\s*(?:[一二三四五六七八九十]+[是、]|其[一二三四五六七八九十][,，、]?|第[一二三四五六七八九十][,，、]|首先[,，]?|其次[,，]?|再次[,，]?|最后[,，]?|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])"
+        # what may stand before a cluster that is its paragraph's topic (see _paragraph_topic)
+        self.topic_pre = rx("topic_pre_rx")
+        self.enum_open = rx("enum_open_rx")
+        self.meeting_verbs = lex.word_tuple("clusters", "meeting_verb", longest_first=False)
+        self.list_head = rx("list_head_rx")
+        self.meeting = rx("meeting_rx")
+        self.question = rx("question_rx")
+        self.count_name = re.compile("^[“「]?(?:" + rx("count_name_rx").pattern + ")")
+        self.full_named = rx("full_named_rx")
+        sections = _SectionWords.of(lex)
+        self.project_heads = sections.project_heads
+        self.company_end = sections.company_end
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("cluster_scopes.words", lambda: _Words(lex))
 
 
 def _clause_subject(st: DocState, a: int, b: int) -> bool:
@@ -40,7 +58,7 @@ def _clause_subject(st: DocState, a: int, b: int) -> bool:
     if any(c in t[ss:se] for c in "；;"):
         return True
     # "A产业集群依托X公司，推进Y项目。": a cluster that opens its sentence
-    return not re.sub(_ENUM_OPEN, "", t[ss:a]).strip()
+    return not _Words.of(st.lex).enum_open.sub("", t[ss:a]).strip()
 
 
 def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[int, int]]]:
@@ -50,22 +68,23 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
     next sentence for a topic) to the end of its paragraph, or to the sentence of the next
     cluster of another name."""
     t = st.text
+    cw = _Words.of(st.lex)
     adverbs = sorted(st.lex.words("clusters", "subject_adverb"), key=len, reverse=True)
     sverbs = tuple(st.lex.words("clusters", "subject_verb"))
     topic_rx = st.lex.patterns("clusters", "topic_tail_rx")
     verbs = set(st.lex.words("clusters", "scope_verb")) | set(st.lex.words("clusters", "member_verb")) \
         | set(st.lex.words("clusters", "heading_verb")) | set(st.lex.words("clusters", "lead_in")) \
-        | set(st.lex.words("project_patterns", "build_verb")) | {"召开", "举行", "举办", "召集"}
+        | set(st.lex.words("project_patterns", "build_verb")) | set(cw.meeting_verbs)
     para_rx = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n")
     out = []
     for a, b in clusters:
         if (a, b) in skip:
             continue
         cs = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
-        pre = re.sub(_ENUM_OPEN, "", t[cs:a])      # "一是X产业集群依托…"
+        pre = cw.enum_open.sub("", t[cs:a])      # "一是X产业集群依托…"
         start = None
         tm = next((m for rx in topic_rx for m in [rx.match(t, b)] if m), None)
-        lm = re.compile(r"(?:的)?(?:重点|重大|龙头|骨干|链主)?(?:项目|企业)(?:主要)?(?:有|包括|为)?[:：]").match(t, b)
+        lm = cw.list_head.match(t, b)
         if tm:
             start = tm.end()
         elif lm and all(_is_han(c) for c in pre) and len(pre) <= 8:
@@ -84,7 +103,7 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
                         break
             v = next((w for w in sorted(sverbs, key=len, reverse=True) if t.startswith(w, k)), None)
             # "X产业集群推进会" is a meeting, not a cluster doing something
-            if v and not re.match(r"(?:工作)?(?:大)?会", t[k + len(v):k + len(v) + 3]):
+            if v and not cw.meeting.match(t[k + len(v):k + len(v) + 3]):
                 start = b
             elif not v and _clause_subject(st, a, b):
                 # "…；C产业集群依托A公司，推进B项目；": whatever the verb, the cluster that
@@ -133,7 +152,7 @@ def _paragraph_topic(st: DocState, a: int, b: int, clusters) -> int | None:
     # an imperative ("全力推进以…为引领的X产业集群。") nor of a clause about something else
     cs = max(t.rfind(c, ps, a) for c in "，,。；;：:！？!?") + 1
     cs = max(cs, ps)
-    if not _TOPIC_PRE.fullmatch(t[cs:a]):
+    if not _Words.of(st.lex).topic_pre.fullmatch(t[cs:a]):
         return None
     name = _bare(st.clusters[(a, b)])
     if any(ps <= a2 < se and _bare(st.clusters[(a2, b2)]) != name for a2, b2 in clusters):
@@ -174,7 +193,7 @@ def _question_scopes(st: DocState, clusters) -> list[tuple[int, int, tuple[int, 
         le = t.find("\n", m.end())
         le = len(t) if le < 0 else le
         # a question ("…进展如何？") or a request ("请介绍一下X产业集群的情况。")
-        if not re.search(r"[？?。]$|请|谈谈|介绍", t[m.end():le].rstrip()):
+        if not _Words.of(st.lex).question.search(t[m.end():le].rstrip()):
             continue
         inside = [(a, b) for (a, b) in clusters if m.end() <= a and b <= le]
         if len({_bare(st.clusters[c]) for c in inside}) != 1:
@@ -229,11 +248,11 @@ def cluster_scopes(st: DocState) -> None:
     t = st.text
     if not st.clusters:
         return
+    cw = _Words.of(st.lex)
     done = {(f.args["member"].text, f.args["cluster"].text)
             for f in st.facts if f.relation == "in_cluster"}
     clusters = sorted((a, b) for (a, b) in st.clusters
-                      if not re.match(r"^[“「]?[一二三四五六七八九十两0-9]+[个大项]",
-                                      _bare(st.clusters[(a, b)])))
+                      if not cw.count_name.match(_bare(st.clusters[(a, b)])))
     scopes: list[tuple[int, int, tuple[int, int], str]] = []
     openers = _cluster_openers(st, clusters)
     for a, b, start, end in openers:
@@ -271,7 +290,7 @@ def cluster_scopes(st: DocState) -> None:
         _clause_projects(st, s0, s1)
         # "X产业园" inside "X产业园项目": one project, the written name
         for (a, b) in [k for k in st.projects if s0 <= k[0] and k[1] <= s1]:
-            if any(a2 == a and b2 > b and t[b:b2] in ("项目", "工程") for (a2, b2) in st.projects):
+            if any(a2 == a and b2 > b and t[b:b2] in cw.project_heads for (a2, b2) in st.projects):
                 del st.projects[(a, b)]
         members: list[tuple[int, int, str, str]] = []
         csufs = st.lex.words("clusters", "suffix")
@@ -282,8 +301,7 @@ def cluster_scopes(st: DocState) -> None:
         # 企业") — takes from a project's name only a brand word (X科技, a known brand) that is
         # none of those; "C新能源拖拉机基地" (C = a short form) or "D精深加工产业园" adds none
         shorts = _short_forms(st, s0, s1)
-        full_named = bool(shorts) or bool(re.search(
-            r"(?:公司|集团)(?:、[^,，。;；]{2,40}?)?等[\u4e00-\u9fff]{0,4}企业", t[s0:s1]))
+        full_named = bool(shorts) or bool(cw.full_named.search(t[s0:s1]))
         known_names = [x for _a, _b, x in named] + shorts
         proj_spans = []
         for (a, b), name in sorted(st.projects.items()):
@@ -327,7 +345,7 @@ def cluster_scopes(st: DocState) -> None:
         # document (青岛A交通装备有限公司) and the projects named after them (A…项目)
         members += _short_name_members(st, s0, s1, [x for _a, _b, x, _k in members])
         for a, b, name in named + _capacity_objects(st, s0, s1) + colon:
-            if full_named and not re.search("(?:公司|集团)$", name) \
+            if full_named and not cw.company_end.search(name) \
                     and any(pa <= a and b <= pb for pa, pb in proj_spans) \
                     and not _brand_word(st, name, [x for x in known_names if x != name]):
                 continue
