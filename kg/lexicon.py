@@ -72,7 +72,15 @@ _KINDS: dict[str, set[str]] = {
                      # clusters.py
                      "project_list_tail_rx", "enum_next_rx", "count_rx", "umbrella_classifier",
                      "suffix_not_before", "bare_core", "bare_place_mark", "chain_suffix",
-                     "chain_not_start", "chain_not_char", "chain_not_before_rx", "anaphor_infix"},
+                     "chain_not_start", "chain_not_char", "chain_not_before_rx", "anaphor_infix",
+                     # relations/cluster_sections.py
+                     "heading_number_rx", "heading_marker_rx", "aspect_word", "count_name_rx",
+                     "item_number_rx", "opener_number_rx", "opener_enum_rx", "lead_modal",
+                     "within_word", "opener_member_rx", "example_in", "example_out",
+                     "next_item_rx", "item_line_cut_rx",
+                     # relations/cluster_scopes.py
+                     "topic_pre_rx", "enum_open_rx", "meeting_verb", "list_head_rx",
+                     "meeting_rx", "question_rx", "full_named_rx"},
     "places.tsv": {"suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
                    "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
@@ -99,7 +107,8 @@ _KINDS: dict[str, set[str]] = {
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
-                    "org_branch_word", "org_part_not_start"},
+                    "org_branch_word", "org_part_not_start",
+                    "future_particle"},
 }
 
 _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
@@ -130,7 +139,17 @@ _REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "le
                 ("project_patterns.tsv", "visit_rx"), ("places.tsv", "city_org_rx"),
                 ("grammar.tsv", "item_start_rx"), ("grammar.tsv", "label_start_rx"),
                 ("grammar.tsv", "org_prefixed_body_rx"), ("grammar.tsv", "org_place_head_rx"),
-                ("persons.tsv", "org_cut_keep_rx"), ("persons.tsv", "source_body_rx")}
+                ("persons.tsv", "org_cut_keep_rx"), ("persons.tsv", "source_body_rx"),
+                # relations/cluster_sections.py
+                ("clusters.tsv", "heading_number_rx"), ("clusters.tsv", "heading_marker_rx"),
+                ("clusters.tsv", "count_name_rx"), ("clusters.tsv", "item_number_rx"),
+                ("clusters.tsv", "opener_number_rx"), ("clusters.tsv", "opener_enum_rx"),
+                ("clusters.tsv", "opener_member_rx"), ("clusters.tsv", "next_item_rx"),
+                ("clusters.tsv", "item_line_cut_rx"),
+                # relations/cluster_scopes.py
+                ("clusters.tsv", "topic_pre_rx"), ("clusters.tsv", "enum_open_rx"),
+                ("clusters.tsv", "list_head_rx"), ("clusters.tsv", "meeting_rx"),
+                ("clusters.tsv", "question_rx"), ("clusters.tsv", "full_named_rx")}
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # ceiling per group of files, measured when the test was written
 CEILINGS = {
-    "relations/*.py": 38,
+    "relations/*.py": 0,
     "resolve.py": 0,
     "learned/*.py": 0,
 }

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from ..model import Arg
-from .base import _Grammar, _HAN, _is_han
+from .base import _Grammar, _is_han
 from .cluster_members import _brand_word, _capacity_objects, _clause_projects, _colon_members, _place_brand, _scope_projects, _short_forms, _short_name_members
-from .cluster_sections import _cluster_openers, _named_in_full
+from .cluster_sections import _Words as _SectionWords, _cluster_openers, _named_in_full
 from .clusters import _cluster_anaphors, _enum_next
 from .items import _brand_any, _enterprise_class, _enterprises_in
 from .names import _bare, _strip_quotes
@@ -18,12 +18,30 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-# what may stand before a cluster that is its paragraph's topic (see _paragraph_topic)
-_TOPIC_PRE = re.compile(rf"(?:(?:[{_HAN}]{{1,6}}[省市县区州盟旗]|[{_HAN}]{{2,4}}(?=[的则]))"
-                        rf"(?:的|则|也|还)?(?:聚焦|把|将|围绕|依托)?)?")
+class _Words:
+    """The words and regular expressions of clusters.tsv the cluster-scope readers use, built
+    once per lexicon: ``_Words.of(lex)``."""
 
+    def __init__(self, lex):
+        def rx(kind: str) -> re.Pattern[str]:
+            return lex.plain_pattern("clusters", kind)
 
-_ENUM_OPEN = r"^\s*(?:[一二三四五六七八九十]+[是、]|其[一二三四五六七八九十][,，、]?|第[一二三四五六七八九十][,，、]|首先[,，]?|其次[,，]?|再次[,，]?|最后[,，]?|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])"
+        # what may stand before a cluster that is its paragraph's topic (see _paragraph_topic)
+        self.topic_pre = rx("topic_pre_rx")
+        self.enum_open = rx("enum_open_rx")
+        self.meeting_verbs = lex.word_tuple("clusters", "meeting_verb", longest_first=False)
+        self.list_head = rx("list_head_rx")
+        self.meeting = rx("meeting_rx")
+        self.question = rx("question_rx")
+        self.count_name = re.compile("^[“「]?(?:" + rx("count_name_rx").pattern + ")")
+        self.full_named = rx("full_named_rx")
+        sections = _SectionWords.of(lex)
+        self.project_heads = sections.project_heads
+        self.company_end = sections.company_end
+
+    @staticmethod
+    def of(lex) -> "_Words":
+        return lex.cached("cluster_scopes.words", lambda: _Words(lex))
 
 
 def _clause_subject(st: DocState, a: int, b: int) -> bool:
@@ -40,7 +58,7 @@ def _clause_subject(st: DocState, a: int, b: int) -> bool:
     if any(c in t[ss:se] for c in "；;"):
         return True
     # "A产业集群依托X公司，推进Y项目。": a cluster that opens its sentence
-    return not re.sub(_ENUM_OPEN, "", t[ss:a]).strip()
+    return not _Words.of(st.lex).enum_open.sub("", t[ss:a]).strip()
 
 
 def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[int, int]]]:
@@ -50,22 +68,20 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
     next sentence for a topic) to the end of its paragraph, or to the sentence of the next
     cluster of another name."""
     t = st.text
-    adverbs = sorted(st.lex.words("clusters", "subject_adverb"), key=len, reverse=True)
-    sverbs = tuple(st.lex.words("clusters", "subject_verb"))
+    cw = _Words.of(st.lex)
     topic_rx = st.lex.patterns("clusters", "topic_tail_rx")
     verbs = set(st.lex.words("clusters", "scope_verb")) | set(st.lex.words("clusters", "member_verb")) \
         | set(st.lex.words("clusters", "heading_verb")) | set(st.lex.words("clusters", "lead_in")) \
-        | set(st.lex.words("project_patterns", "build_verb")) | {"召开", "举行", "举办", "召集"}
-    para_rx = re.compile(r"[。！？!?；;]\s*\n|\n\s*\n")
+        | set(st.lex.words("project_patterns", "build_verb")) | set(cw.meeting_verbs)
     out = []
     for a, b in clusters:
         if (a, b) in skip:
             continue
         cs = max(t.rfind(c, 0, a) for c in "，,。；;：:！？!?\n") + 1
-        pre = re.sub(_ENUM_OPEN, "", t[cs:a])      # "一是X产业集群依托…"
+        pre = cw.enum_open.sub("", t[cs:a])      # "一是X产业集群依托…"
         start = None
         tm = next((m for rx in topic_rx for m in [rx.match(t, b)] if m), None)
-        lm = re.compile(r"(?:的)?(?:重点|重大|龙头|骨干|链主)?(?:项目|企业)(?:主要)?(?:有|包括|为)?[:：]").match(t, b)
+        lm = cw.list_head.match(t, b)
         if tm:
             start = tm.end()
         elif lm and all(_is_han(c) for c in pre) and len(pre) <= 8:
@@ -73,18 +89,9 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
             start = lm.end()
         elif len(pre) <= 8 and all(_is_han(c) for c in pre) and not any(c in _Grammar.of(st.lex).func for c in pre) \
                 and not any(v in pre for v in verbs):
-            k = b
-            moved = True
-            while moved and not t.startswith(sverbs, k):
-                moved = False
-                for w in adverbs:
-                    if t.startswith(w, k):
-                        k += len(w)
-                        moved = True
-                        break
-            v = next((w for w in sorted(sverbs, key=len, reverse=True) if t.startswith(w, k)), None)
+            k, v = _subject_verb(st, b)
             # "X产业集群推进会" is a meeting, not a cluster doing something
-            if v and not re.match(r"(?:工作)?(?:大)?会", t[k + len(v):k + len(v) + 3]):
+            if v and not cw.meeting.match(t[k + len(v):k + len(v) + 3]):
                 start = b
             elif not v and _clause_subject(st, a, b):
                 # "…；C产业集群依托A公司，推进B项目；": whatever the verb, the cluster that
@@ -98,19 +105,29 @@ def _cluster_topics(st: DocState, clusters, skip) -> list[tuple[int, int, tuple[
             start = _paragraph_topic(st, a, b, clusters)
         if start is None:
             continue
-        pm = para_rx.search(t, start)
-        end = pm.start() + 1 if pm else len(t)
-        em = _enum_next(st.lex).search(t, start, end)
-        if em:
-            end = em.start() + 1
-        name = _bare(st.clusters[(a, b)])
-        for a2, b2 in clusters:
-            if start <= a2 < end and _bare(st.clusters[(a2, b2)]) != name:
-                end = max(start, max(t.rfind(c, start, a2) for c in "。；;！？!?\n") + 1)
-                break
+        end = _scope_end(st, start, clusters, _bare(st.clusters[(a, b)]))
         if end > start:
             out.append((start, end, (a, b)))
     return out
+
+
+def _subject_verb(st: DocState, b: int) -> tuple[int, str | None]:
+    """(k, verb): after the cluster ending at ``b`` and the subject adverbs that follow it
+    (今年, 将, 重点 …, longest first), the longest subject verb at k, or None."""
+    t = st.text
+    adverbs = sorted(st.lex.words("clusters", "subject_adverb"), key=len, reverse=True)
+    sverbs = tuple(st.lex.words("clusters", "subject_verb"))
+    k = b
+    moved = True
+    while moved and not t.startswith(sverbs, k):
+        moved = False
+        for w in adverbs:
+            if t.startswith(w, k):
+                k += len(w)
+                moved = True
+                break
+    v = next((w for w in sorted(sverbs, key=len, reverse=True) if t.startswith(w, k)), None)
+    return k, v
 
 
 def _paragraph_topic(st: DocState, a: int, b: int, clusters) -> int | None:
@@ -133,7 +150,7 @@ def _paragraph_topic(st: DocState, a: int, b: int, clusters) -> int | None:
     # an imperative ("全力推进以…为引领的X产业集群。") nor of a clause about something else
     cs = max(t.rfind(c, ps, a) for c in "，,。；;：:！？!?") + 1
     cs = max(cs, ps)
-    if not _TOPIC_PRE.fullmatch(t[cs:a]):
+    if not _Words.of(st.lex).topic_pre.fullmatch(t[cs:a]):
         return None
     name = _bare(st.clusters[(a, b)])
     if any(ps <= a2 < se and _bare(st.clusters[(a2, b2)]) != name for a2, b2 in clusters):
@@ -174,7 +191,7 @@ def _question_scopes(st: DocState, clusters) -> list[tuple[int, int, tuple[int, 
         le = t.find("\n", m.end())
         le = len(t) if le < 0 else le
         # a question ("…进展如何？") or a request ("请介绍一下X产业集群的情况。")
-        if not re.search(r"[？?。]$|请|谈谈|介绍", t[m.end():le].rstrip()):
+        if not _Words.of(st.lex).question.search(t[m.end():le].rstrip()):
             continue
         inside = [(a, b) for (a, b) in clusters if m.end() <= a and b <= le]
         if len({_bare(st.clusters[c]) for c in inside}) != 1:
@@ -226,14 +243,23 @@ def cluster_scopes(st: DocState) -> None:
       ("加快推进A、B等项目，壮大X产业集群") scopes itself.
     Members: the projects listed in the scope, the enterprises named in those projects and
     the enterprises the scope names (full names, A、B等企业)."""
-    t = st.text
     if not st.clusters:
         return
     done = {(f.args["member"].text, f.args["cluster"].text)
             for f in st.facts if f.relation == "in_cluster"}
+    for s0, s1, cspan, ex in _scopes(st):
+        cname = st.clusters[cspan]
+        members = _scope_members(st, s0, s1, cspan)
+        _add_members(st, members, cname, ex, done)
+
+
+def _scopes(st: DocState) -> list[tuple[int, int, tuple[int, int], str]]:
+    """Every scope of the document, (start, end, cluster span, extractor): cluster openers,
+    topics, interview questions, anaphors and scope-verb sentences, in that order; clusters
+    whose name is a count (六大产业集群) scope nothing."""
+    cw = _Words.of(st.lex)
     clusters = sorted((a, b) for (a, b) in st.clusters
-                      if not re.match(r"^[“「]?[一二三四五六七八九十两0-9]+[个大项]",
-                                      _bare(st.clusters[(a, b)])))
+                      if not cw.count_name.match(_bare(st.clusters[(a, b)])))
     scopes: list[tuple[int, int, tuple[int, int], str]] = []
     openers = _cluster_openers(st, clusters)
     for a, b, start, end in openers:
@@ -245,7 +271,18 @@ def cluster_scopes(st: DocState) -> None:
         scopes.append((start, end, span, "cluster_question"))
     for start, end, span in _anaphor_scopes(st, clusters):
         scopes.append((start, end, span, "cluster_anaphor"))
+    for start, end, span in _sentence_scopes(st, clusters, opener_spans):
+        scopes.append((start, end, span, "cluster_sentence"))
+    return scopes
+
+
+def _sentence_scopes(st: DocState, clusters, opener_spans) -> list[tuple[int, int, tuple[int, int]]]:
+    """Sentences and ；-clauses that name one cluster (none of them an opener) after a scope
+    verb ("壮大X产业集群") or right before one ("X产业集群加快壮大，A、B项目建成投产"), not
+    as a meeting ("X产业集群推进会"): each scopes itself."""
+    t = st.text
     verbs = st.lex.words("clusters", "scope_verb")
+    out = []
     for sm in re.finditer(r"[^。；;！？!?\n]+", t):
         ss, se = sm.start(), sm.end()
         inside = [(a, b) for (a, b) in clusters if ss <= a and b <= se]
@@ -264,86 +301,117 @@ def cluster_scopes(st: DocState) -> None:
         if not (any(v in before for v in verbs) or (not stop and any(
                 after.startswith(v) or after[2:].startswith(v) for v in verbs))):
             continue
-        scopes.append((ss, se, (a, b), "cluster_sentence"))
-    for s0, s1, cspan, ex in scopes:
-        cname = st.clusters[cspan]
-        _scope_projects(st, s0, s1)
-        _clause_projects(st, s0, s1)
-        # "X产业园" inside "X产业园项目": one project, the written name
-        for (a, b) in [k for k in st.projects if s0 <= k[0] and k[1] <= s1]:
-            if any(a2 == a and b2 > b and t[b:b2] in ("项目", "工程") for (a2, b2) in st.projects):
-                del st.projects[(a, b)]
-        members: list[tuple[int, int, str, str]] = []
-        csufs = st.lex.words("clusters", "suffix")
-        named = _enterprises_in(st, s0, s1)
-        colon = _colon_members(st, cspan, s0, s1)   # also registers the colon list's projects
-        # a scope that names its enterprises in full — with their short forms in brackets
-        # ("依托A股份有限公司（A）、B有限公司（B）") or in a list ("集聚A股份有限公司、B等整车
-        # 企业") — takes from a project's name only a brand word (X科技, a known brand) that is
-        # none of those; "C新能源拖拉机基地" (C = a short form) or "D精深加工产业园" adds none
-        shorts = _short_forms(st, s0, s1)
-        full_named = bool(shorts) or bool(re.search(
-            r"(?:公司|集团)(?:、[^,，。;；]{2,40}?)?等[\u4e00-\u9fff]{0,4}企业", t[s0:s1]))
-        known_names = [x for _a, _b, x in named] + shorts
-        proj_spans = []
-        for (a, b), name in sorted(st.projects.items()):
-            # "“六大产业集群”项目" groups projects; it is not one
-            if s0 <= a and b <= s1 and not any(x in name for x in csufs):
-                members.append((a, b, name, "Project"))
-                proj_spans.append((a, b))
-                brand = None if (a, b) in st.project_owned else _place_brand(st, 
-                    _strip_quotes(st, name), _brand_any(st, _strip_quotes(st, name)))
-                # a brand that opens a named enterprise (中联 of 中联重科股份有限公司) is that one
-                if brand and any(len(x) > len(brand) and x.startswith(brand) for x in known_names):
-                    brand = None
-                # "重点企业有A汽车…，推进A汽车三期项目": the listed name, not a shorter brand
-                listed = next((x for x in sorted(known_names, key=len, reverse=True)
-                               if len(x) >= 2 and _strip_quotes(st, name).startswith(x)), None)
-                if listed:
-                    brand = listed
-                elif brand and full_named and not _brand_word(st, brand, known_names):
-                    brand = None
-                # "贵州A电池科技有限公司的A动力电池二期项目": the brand (after the place of a
-                # company named in the scope) is that company, named already
-                elif brand and _named_in_full(st, brand, known_names):
-                    brand = None
-                if brand:
-                    members.append((a, a + len(brand), brand, "Enterprise"))
-        for (a, b), name in sorted(st.enterprises.items()):
-            if full_named and any(pa <= a and b <= pb for pa, pb in proj_spans) \
-                    and not _brand_word(st, name, known_names):
-                continue
-            # a brand inside a project was decided with the project (place, named enterprise)
-            inside = next((st.projects[(pa, pb)] for pa, pb in proj_spans if pa <= a and b <= pb), None)
-            if inside is not None and (
-                    _place_brand(st, _strip_quotes(st, inside), name) != name
-                    or any(len(x) > len(name) and x.startswith(name) for x in known_names)
-                    or _named_in_full(st, name, known_names)):
-                continue
-            if s0 <= a and b <= s1 and not _enterprise_class(st, name) and not any(
-                    x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
-                members.append((a, b, name, "Enterprise"))
-        # "除A、B两家龙头企业外": short names of enterprises named in full elsewhere in the
-        # document (青岛A交通装备有限公司) and the projects named after them (A…项目)
-        members += _short_name_members(st, s0, s1, [x for _a, _b, x, _k in members])
-        for a, b, name in named + _capacity_objects(st, s0, s1) + colon:
-            if full_named and not re.search("(?:公司|集团)$", name) \
-                    and any(pa <= a and b <= pb for pa, pb in proj_spans) \
-                    and not _brand_word(st, name, [x for x in known_names if x != name]):
-                continue
-            if any(pa <= a and b <= pb and k == "Project" and x != name and not x.startswith(name)
-                   for pa, pb, x, k in members):
-                continue
+        out.append((ss, se, (a, b)))
+    return out
+
+
+def _scope_members(st: DocState, s0: int, s1: int, cspan: tuple[int, int]) -> list[tuple[int, int, str, str]]:
+    """The members of the scope t[s0:s1] of the cluster at ``cspan``: (start, end, name,
+    "Project" or "Enterprise").  Registers the scope's projects first (lists, clauses, a
+    colon list); a scope that names its enterprises in full — with their short forms in
+    brackets ("依托A股份有限公司（A）、B有限公司（B）") or in a list ("集聚A股份有限公司、B等整车
+    企业") — takes from a project's name only a brand word (X科技, a known brand) that is
+    none of those; "C新能源拖拉机基地" (C = a short form) or "D精深加工产业园" adds none."""
+    t = st.text
+    cw = _Words.of(st.lex)
+    _scope_projects(st, s0, s1)
+    _clause_projects(st, s0, s1)
+    # "X产业园" inside "X产业园项目": one project, the written name
+    for (a, b) in [k for k in st.projects if s0 <= k[0] and k[1] <= s1]:
+        if any(a2 == a and b2 > b and t[b:b2] in cw.project_heads for (a2, b2) in st.projects):
+            del st.projects[(a, b)]
+    named = _enterprises_in(st, s0, s1)
+    colon = _colon_members(st, cspan, s0, s1)   # also registers the colon list's projects
+    shorts = _short_forms(st, s0, s1)
+    full_named = bool(shorts) or bool(cw.full_named.search(t[s0:s1]))
+    known_names = [x for _a, _b, x in named] + shorts
+    members = _project_members(st, s0, s1, known_names, full_named)
+    proj_spans = [(a, b) for a, b, _x, k in members if k == "Project"]
+    _add_enterprise_members(st, s0, s1, members, proj_spans, known_names, full_named)
+    # "除A、B两家龙头企业外": short names of enterprises named in full elsewhere in the
+    # document (青岛A交通装备有限公司) and the projects named after them (A…项目)
+    members += _short_name_members(st, s0, s1, [x for _a, _b, x, _k in members])
+    for a, b, name in named + _capacity_objects(st, s0, s1) + colon:
+        if full_named and not cw.company_end.search(name) \
+                and any(pa <= a and b <= pb for pa, pb in proj_spans) \
+                and not _brand_word(st, name, [x for x in known_names if x != name]):
+            continue
+        if any(pa <= a and b <= pb and k == "Project" and x != name and not x.startswith(name)
+               for pa, pb, x, k in members):
+            continue
+        members.append((a, b, name, "Enterprise"))
+    return members
+
+
+def _project_members(st: DocState, s0: int, s1: int, known_names: list[str],
+                     full_named: bool) -> list[tuple[int, int, str, str]]:
+    """The projects of the scope t[s0:s1] (not a group of clusters, "“六大产业集群”项目"), each
+    followed by the enterprise its name opens with, if any: the listed name it starts with,
+    else its brand unless that is owned, opens a longer named enterprise, is no brand word
+    in a scope naming its enterprises in full, or is a company named in full already."""
+    csufs = st.lex.words("clusters", "suffix")
+    members: list[tuple[int, int, str, str]] = []
+    for (a, b), name in sorted(st.projects.items()):
+        # "“六大产业集群”项目" groups projects; it is not one
+        if not (s0 <= a and b <= s1 and not any(x in name for x in csufs)):
+            continue
+        members.append((a, b, name, "Project"))
+        brand = None if (a, b) in st.project_owned else _place_brand(st, 
+            _strip_quotes(st, name), _brand_any(st, _strip_quotes(st, name)))
+        # a brand that opens a named enterprise (中联 of 中联重科股份有限公司) is that one
+        if brand and any(len(x) > len(brand) and x.startswith(brand) for x in known_names):
+            brand = None
+        # "重点企业有A汽车…，推进A汽车三期项目": the listed name, not a shorter brand
+        listed = next((x for x in sorted(known_names, key=len, reverse=True)
+                       if len(x) >= 2 and _strip_quotes(st, name).startswith(x)), None)
+        if listed:
+            brand = listed
+        elif brand and full_named and not _brand_word(st, brand, known_names):
+            brand = None
+        # "贵州A电池科技有限公司的A动力电池二期项目": the brand (after the place of a
+        # company named in the scope) is that company, named already
+        elif brand and _named_in_full(st, brand, known_names):
+            brand = None
+        if brand:
+            members.append((a, a + len(brand), brand, "Enterprise"))
+    return members
+
+
+def _add_enterprise_members(st: DocState, s0: int, s1: int, members: list[tuple[int, int, str, str]],
+                            proj_spans: list[tuple[int, int]], known_names: list[str],
+                            full_named: bool) -> None:
+    """Adds to ``members`` the enterprises found in the scope t[s0:s1] that are no class of
+    enterprises nor the start of an enterprise member; a brand inside a project only when
+    the project decided so (a brand word, not after a place, not a named company)."""
+    for (a, b), name in sorted(st.enterprises.items()):
+        if full_named and any(pa <= a and b <= pb for pa, pb in proj_spans) \
+                and not _brand_word(st, name, known_names):
+            continue
+        # a brand inside a project was decided with the project (place, named enterprise)
+        inside = next((st.projects[(pa, pb)] for pa, pb in proj_spans if pa <= a and b <= pb), None)
+        if inside is not None and (
+                _place_brand(st, _strip_quotes(st, inside), name) != name
+                or any(len(x) > len(name) and x.startswith(name) for x in known_names)
+                or _named_in_full(st, name, known_names)):
+            continue
+        if s0 <= a and b <= s1 and not _enterprise_class(st, name) and not any(
+                x == name or x.startswith(name) for _a, _b, x, k in members if k == "Enterprise"):
             members.append((a, b, name, "Enterprise"))
-        for a, b, name, kind in members:
-            if (name, cname) in done:
-                continue
-            done.add((name, cname))
-            if kind == "Project":
-                args = {"member": Arg(name, "Project"), "cluster": Arg(cname, "Cluster")}
-                add_fact(st, "in_cluster", args, (a, b), ex, 0.8)
-            else:
-                st.enterprises.setdefault((a, b), name)
-                args = {"member": Arg(name, "Organization", "enterprise"),
-                        "cluster": Arg(cname, "Cluster")}
-                add_fact(st, "in_cluster", args, (a, b), ex + "_enterprise", 0.75)
+
+
+def _add_members(st: DocState, members: list[tuple[int, int, str, str]], cname: str, ex: str,
+                 done: set[tuple[str, str]]) -> None:
+    """in_cluster facts of the cluster ``cname`` for the members not stated yet (``done``);
+    an enterprise member becomes an enterprise of the document."""
+    for a, b, name, kind in members:
+        if (name, cname) in done:
+            continue
+        done.add((name, cname))
+        if kind == "Project":
+            args = {"member": Arg(name, "Project"), "cluster": Arg(cname, "Cluster")}
+            add_fact(st, "in_cluster", args, (a, b), ex, 0.8)
+        else:
+            st.enterprises.setdefault((a, b), name)
+            args = {"member": Arg(name, "Organization", "enterprise"),
+                    "cluster": Arg(cname, "Cluster")}
+            add_fact(st, "in_cluster", args, (a, b), ex + "_enterprise", 0.75)
