@@ -343,14 +343,20 @@ def train_relations_cmd(
                                                "filters again)."),
     folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
     epochs: int = typer.Option(12, help="Training epochs of each model."),
+    entity_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the entity models."),
+    span_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the action / cluster / member span models."),
+    pair_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the leads_action / in_cluster pair models."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
+    from .learned.layer import MODES
     from .learned.train import run_rules, train
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger
     from .ingest import read_corpus
 
+    if mode not in MODES:
+        fail(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
     try:
         gold_records = load_gold(gold)
         docs = read_corpus([corpus], on_error=_warn_skipped)
@@ -361,11 +367,10 @@ def train_relations_cmd(
         with _progress() as bar:
             task = bar.add_task("rules", total=len(docs))
             data = run_rules(docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
-        if mode not in ("backoff", "replace"):
-            fail(f"--mode must be backoff or replace, not {mode!r}")
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
-                       epochs=epochs, log=lambda s: err_console.print(s, highlight=False))
+                       epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
+                       log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))
     console.print(f"wrote {out} ({report['documents']} documents, {report['seconds']} s)")

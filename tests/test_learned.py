@@ -209,7 +209,8 @@ PAGES = [
 ]
 
 
-def test_train_writes_models_that_reproduce_their_gold(tmp_path, lexicon):
+def _pages(tmp_path):
+    """The invented pages with hand-made mentions, and their gold file."""
     data, gold = [], []
     for doc_id, text, agency, action, place in PAGES:
         doc = prepare_text(text, doc_id)
@@ -225,13 +226,32 @@ def test_train_writes_models_that_reproduce_their_gold(tmp_path, lexicon):
                  {"doc": doc_id, "kind": "leads_action", "agency": [agency], "action": [action]}]
     gpath = tmp_path / "gold.jsonl"
     gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
-    report = train(data, load_gold(gpath), lexicon, tmp_path / "model", folds=2, epochs=8)
+    return data, load_gold(gpath)
+
+
+def test_train_writes_models_that_reproduce_their_gold(tmp_path, lexicon):
+    data, gold = _pages(tmp_path)
+    report = train(data, gold, lexicon, tmp_path / "model", folds=2, epochs=8)
     assert report["documents"] == 4 and report["models"]["leads_action"]["positives"] >= 4
     layer = LearnedLayer.load(tmp_path / "model", lexicon)
     doc, res = data[0]
     out = layer.apply(doc, res)
     leads = {(f.args["agency"].text, f.args["action"].text) for f in out.facts if f.relation == "leads_action"}
     assert ("区文旅局", "清风2030") in leads
+
+
+def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
+    """``span_l2`` regularises the span models only: their weights shrink, the entity models are
+    the same files, and the manifest records the weights."""
+    data, gold = _pages(tmp_path)
+    train(data, gold, lexicon, tmp_path / "plain", folds=2, epochs=8)
+    train(data, gold, lexicon, tmp_path / "l2", folds=2, epochs=8, span_l2=0.05)
+    plain, l2 = LinearModel.load(tmp_path / "plain" / "Action"), LinearModel.load(tmp_path / "l2" / "Action")
+    assert np.abs(l2.weights).sum() < 0.9 * np.abs(plain.weights).sum()
+    for name in ("Organization", "Place"):
+        assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "l2" / f"{name}.npz").read_bytes()
+    report = json.loads((tmp_path / "l2" / "manifest.json").read_text(encoding="utf-8"))["report"]
+    assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5}
 
 
 # -- resolution: one place with and without its suffix ------------------------------------------
@@ -251,3 +271,15 @@ def test_mentioned_in_keeps_the_form_the_document_writes(lexicon):
     (m,) = [f for f in facts if f.relation == "mentioned_in"]
     assert m.args["entity"].text == "汀州市委"              # as written
     assert m.args["entity"].name != "汀州市委"              # the canonical full name
+
+
+def test_train_relations_refuses_an_unknown_mode_before_any_work(tmp_path):
+    """A wrong --mode is reported at once (no NER run over the corpus first)."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
+                                   "--gold", str(tmp_path / "none.jsonl"), "--mode", "merge"])
+    assert res.exit_code != 0
+    assert "--mode must be one of backoff, replace, not 'merge'" in res.output
