@@ -67,36 +67,49 @@ def lexicon_features_fast(chars: Sequence[str], table: dict[str, int], prefixes:
 
 def viterbi(crf, emissions, mask) -> np.ndarray:
     """Best tag ids, (batch, time) int64 (padding positions 0), of a batch-first ``emissions``
-    (batch, time, tags) under ``mask`` (batch, time; every row starts on).
+    (batch, time, tags) under ``mask`` (batch, time; each row a run of ones from the start).
 
     HanLP's ``CRF._viterbi_decode`` in numpy: the same float32 sums in the same order
     (``score + transitions + emission``), so the same scores; the same tie rule (the first
     maximum, as torch's ``max`` returns); then the traceback for all rows at once instead of
-    one ``.item()`` per character."""
+    one ``.item()`` per character.  When the rows are sorted longest first (HanLP's and the fast
+    path's batches are), each step computes only the rows still running."""
     em = emissions.detach().numpy()
     m = mask.detach().numpy()
     batch_size, seq_length = m.shape
     trans = crf.transitions.detach().numpy()
     score = crf.start_transitions.detach().numpy() + em[:, 0]
-    hist = np.empty((max(seq_length - 1, 0), batch_size, trans.shape[0]), dtype=np.int64)
+    lengths = m.sum(axis=1)
+    running = [int(np.count_nonzero(lengths > i)) for i in range(seq_length)]
+    prefix = bool((lengths[:-1] >= lengths[1:]).all())    # running rows are always the first ones
+    hist = np.zeros((max(seq_length - 1, 0), batch_size, trans.shape[0]), dtype=np.int64)
     for i in range(1, seq_length):
-        next_score = score[:, :, None] + trans + em[:, i, None, :]
-        idx = next_score.argmax(axis=1)
-        hist[i - 1] = idx
-        best = np.take_along_axis(next_score, idx[:, None, :], axis=1)[:, 0]
-        score = np.where(m[:, i, None], best, score)
+        if prefix:
+            a = running[i]
+            next_score = score[:a, :, None] + trans
+            next_score += em[:a, i, None, :]
+            hist[i - 1, :a] = next_score.argmax(axis=1)
+            score[:a] = next_score.max(axis=1)
+        else:
+            next_score = score[:, :, None] + trans
+            next_score += em[:, i, None, :]
+            hist[i - 1] = next_score.argmax(axis=1)
+            score = np.where(m[:, i, None], next_score.max(axis=1), score)
     score = score + crf.end_transitions.detach().numpy()
-    ends = m.sum(axis=1) - 1
+    ends = lengths - 1
     cur = score.argmax(axis=1)
     rows = np.arange(batch_size)
     tags = np.zeros((batch_size, seq_length), dtype=np.int64)
     tags[rows, ends] = cur
     for t in range(seq_length - 2, -1, -1):
-        active = ends > t
-        if not active.any():
-            continue
-        cur = np.where(active, hist[t, rows, cur], cur)
-        tags[active, t] = cur[active]
+        if prefix:
+            a = running[t + 1]                     # rows whose last position is after t
+            cur[:a] = hist[t, rows[:a], cur[:a]]
+            tags[:a, t] = cur[:a]
+        else:
+            active = ends > t
+            cur = np.where(active, hist[t, rows, cur], cur)
+            tags[active, t] = cur[active]
     return tags
 
 
