@@ -274,12 +274,21 @@ def chunk_text(text: str, max_len: int) -> list[tuple[int, int]]:
     return pieces
 
 
+FAST_ENV = "KG_NER_FAST"
+
+
+def fast_default() -> bool:
+    """Whether a new NerTagger uses the fast path (:mod:`kg.ner_fast`): yes, unless the
+    environment sets ``KG_NER_FAST=0`` (HanLP's own ``component.predict``, same tags, slower)."""
+    return os.environ.get(FAST_ENV, "1").strip() != "0"
+
+
 class NerTagger:
     """Tags Person / Post / Organization / Place mentions with kg's own HanLP model."""
 
     def __init__(self, component, path: Path, labels: dict[str, tuple[str, str | None]],
                  max_len: int = 128, batch_size: int = 64, marker: str | None = None,
-                 criterion: str | None = None):
+                 criterion: str | None = None, fast: bool | None = None):
         self.component = component
         self.path = path
         self.labels = labels
@@ -288,10 +297,26 @@ class NerTagger:
         self.marker = marker            # the corpus marker token framing every piece, or None
         self.criterion = criterion      # the corpus whose conventions it follows (None: no markers)
         self.version = model_version(path)
+        self._fast = None               # the kg.ner_fast.FastTagger, built on first use
+        self.fast = fast_default() if fast is None else fast
+
+    @property
+    def fast(self) -> bool:
+        """True when tagging goes through :mod:`kg.ner_fast` (same tags as HanLP's
+        ``component.predict``, less Python); False for HanLP's own path.  Setting True on a
+        model the fast path does not support (see ``FastTagger.supports``) leaves it False."""
+        return self._use_fast
+
+    @fast.setter
+    def fast(self, value: bool) -> None:
+        from kg.ner_fast import FastTagger
+
+        self._use_fast = bool(value) and FastTagger.supports(self.component)
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, *, threads: int | None = 1,
-             max_len: int = 128, batch_size: int = 64, criterion: str | None = None) -> "NerTagger":
+             max_len: int = 128, batch_size: int = 64, criterion: str | None = None,
+             fast: bool | None = None) -> "NerTagger":
         """Load the model in ``path`` (default: the one shipped in ``kg/models/ner/``).
 
         ``criterion`` picks the corpus conventions of a model trained with corpus markers
@@ -299,7 +324,8 @@ class NerTagger:
 
         ``threads`` sets torch's (process-wide) intra-op thread count; the default 1 is as fast as 2
         for this small model and does not collapse when the CPU is shared (docs/ner.md, speed);
-        None leaves torch's setting alone.  Raises
+        None leaves torch's setting alone.  ``fast`` picks the tagging path (see :attr:`fast`;
+        default: :func:`fast_default`, i.e. the fast path unless ``KG_NER_FAST=0``).  Raises
         :class:`KgError` naming the directory when it is not a usable model.
         """
         p = Path(path) if path else DEFAULT_MODEL_DIR
@@ -330,18 +356,25 @@ class NerTagger:
                 raise KgError(f"{lf}: bad label map: {e}") from e
         criterion, marker = select_criterion(p, criterion)
         return cls(component, p, labels, max_len=max_len, batch_size=batch_size, marker=marker,
-                   criterion=criterion)
+                   criterion=criterion, fast=fast)
 
     # ------------------------------------------------------------------------------------
     def _predict(self, pieces: list[list[str]], batch_size: int,
-                 progress: Callable[[int, int], None] | None = None) -> list[list[tuple[str, str, int, int]]]:
-        """The model's spans per piece.  ``progress(done, total)`` (pieces' characters, markers
-        included) is called after each batch: the batches are HanLP's own, counted as the model
-        is fed them, so the computation is the same with or without it."""
+                 progress: Callable[[int, int], None] | None = None) -> list[list[tuple[str, int, int]]]:
+        """The model's ``(label, start, end)`` spans per piece.  ``progress(done, total)`` (pieces'
+        characters, markers included) is called after each batch: the batches are HanLP's own
+        (the fast path makes the same ones), counted as the model is fed them, so the
+        computation is the same with or without it."""
         import torch
 
         if not pieces:
             return []
+        if self.fast:
+            if self._fast is None:
+                from kg.ner_fast import FastTagger
+
+                self._fast = FastTagger(self.component)
+            return self._fast.predict(pieces, batch_size, progress)
         comp = self.component
         if progress is not None:
             from hanlp_common.constant import IDX
@@ -364,7 +397,7 @@ class NerTagger:
         finally:
             if progress is not None:
                 del comp.feed_batch
-        return out
+        return [[(label, s, e) for _surface, label, s, e in ents] for ents in out]
 
     def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
@@ -387,7 +420,7 @@ class NerTagger:
         lead = 1 if self.marker else 0
         for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs, progress)):
             inner = len(piece) - 2 * lead
-            for _surface, label, s, e in ents:
+            for label, s, e in ents:
                 typ = self.labels.get(label)
                 if typ is None:
                     continue

@@ -1,0 +1,216 @@
+"""A fast path for :class:`kg.ner.NerTagger`: the same model, the same tags, less Python.
+
+HanLP's ``component.predict`` builds, for every call, a dataset of per-sample dicts, runs its
+transform pipeline sample by sample (vocab look-ups, kg's bigram and lexicon features), pads
+through its data loader, and decodes with its CRF, whose Viterbi traceback calls ``.item()`` once
+per character.  :class:`FastTagger` does the same computation directly:
+
+* ids from plain dicts (``token_to_idx``) and numpy arrays, padding by array assignment;
+* lexicon features by :func:`lexicon_features_fast` (prefix-pruned look-ups, precomputed bit
+  masks; the same masks as :func:`kg.ner.lexicon_features`);
+* **the same batches as HanLP** (HanLP's ``SortingSampler`` order: ``torch.argsort`` of the
+  piece lengths, descending, cut every ``batch_size``), so that the LSTM sees the same packed
+  batches and gives bit-identical emissions;
+* the loaded torch module called directly (``model(x, batch=...)``) under
+  ``torch.inference_mode()``;
+* :func:`viterbi`: HanLP's Viterbi in numpy (the same float32 sums in the same order, the same
+  first-maximum ties), with the traceback for the whole batch at once;
+* BIO tags to spans with HanLP's own ``bio_tags_to_spans``, skipped for all-``O`` pieces.
+
+The tags are identical to HanLP's path by construction, and a test checks it
+(tests/test_ner_fast.py).  Models this path does not know (other embeddings, no CRF, HanLP
+``dict_tags``) are refused by :meth:`FastTagger.supports`; NerTagger then keeps HanLP's path.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from kg.ner import BIGRAM_VOCAB, BOS, EOS, LEXICON_MAX_WORD, LEXICON_TYPES, LEXICON_VOCAB, lexicon_table
+
+# spread[types] = bit 3*t set for each type t in the 4-bit type mask
+_SPREAD = tuple(sum(1 << 3 * t for t in range(len(LEXICON_TYPES)) if m >> t & 1)
+                for m in range(1 << len(LEXICON_TYPES)))
+
+
+def lexicon_prefixes(table: dict[str, int]) -> frozenset[str]:
+    """Every prefix (2+ characters) of a word in ``table``: a look-up that misses here ends the scan."""
+    return frozenset(w[:k] for w in table for k in range(2, len(w) + 1))
+
+
+def lexicon_features_fast(chars: Sequence[str], table: dict[str, int], prefixes: frozenset[str]) -> list[int]:
+    """:func:`kg.ner.lexicon_features`, faster: the scan from ``i`` stops at the first substring
+    that begins no listed word, and each match sets precomputed B/M/E masks."""
+    s = "".join(c if len(c) == 1 else "\x00" for c in chars)
+    n = len(s)
+    out = [0] * n
+    get = table.get
+    for i in range(n - 1):
+        top = min(n, i + LEXICON_MAX_WORD)
+        for j in range(i + 2, top + 1):
+            w = s[i:j]
+            if w not in prefixes:
+                break
+            types = get(w)
+            if not types:
+                continue
+            b = _SPREAD[types]
+            out[i] |= b
+            out[j - 1] |= b << 2
+            m = b << 1
+            for k in range(i + 1, j - 1):
+                out[k] |= m
+    return out
+
+
+def viterbi(crf, emissions, mask) -> np.ndarray:
+    """Best tag ids, (batch, time) int64 (padding positions 0), of a batch-first ``emissions``
+    (batch, time, tags) under ``mask`` (batch, time; each row a run of ones from the start).
+
+    HanLP's ``CRF._viterbi_decode`` in numpy: the same float32 sums in the same order
+    (``score + transitions + emission``), so the same scores; the same tie rule (the first
+    maximum, as torch's ``max`` returns); then the traceback for all rows at once instead of
+    one ``.item()`` per character.  When the rows are sorted longest first (HanLP's and the fast
+    path's batches are), each step computes only the rows still running."""
+    em = emissions.detach().numpy()
+    m = mask.detach().numpy()
+    batch_size, seq_length = m.shape
+    trans = crf.transitions.detach().numpy()
+    score = crf.start_transitions.detach().numpy() + em[:, 0]
+    lengths = m.sum(axis=1)
+    running = [int(np.count_nonzero(lengths > i)) for i in range(seq_length)]
+    prefix = bool((lengths[:-1] >= lengths[1:]).all())    # running rows are always the first ones
+    hist = np.zeros((max(seq_length - 1, 0), batch_size, trans.shape[0]), dtype=np.int64)
+    for i in range(1, seq_length):
+        if prefix:
+            a = running[i]
+            next_score = score[:a, :, None] + trans
+            next_score += em[:a, i, None, :]
+            hist[i - 1, :a] = next_score.argmax(axis=1)
+            score[:a] = next_score.max(axis=1)
+        else:
+            next_score = score[:, :, None] + trans
+            next_score += em[:, i, None, :]
+            hist[i - 1] = next_score.argmax(axis=1)
+            score = np.where(m[:, i, None], next_score.max(axis=1), score)
+    score = score + crf.end_transitions.detach().numpy()
+    ends = lengths - 1
+    cur = score.argmax(axis=1)
+    rows = np.arange(batch_size)
+    tags = np.zeros((batch_size, seq_length), dtype=np.int64)
+    tags[rows, ends] = cur
+    for t in range(seq_length - 2, -1, -1):
+        if prefix:
+            a = running[t + 1]                     # rows whose last position is after t
+            cur[:a] = hist[t, rows[:a], cur[:a]]
+            tags[:a, t] = cur[:a]
+        else:
+            active = ends > t
+            cur = np.where(active, hist[t, rows, cur], cur)
+            tags[active, t] = cur[active]
+    return tags
+
+
+class FastTagger:
+    """Runs a loaded HanLP ``RNNNamedEntityRecognizer`` (kg's char-bigram-lexicon model) without
+    HanLP's predict pipeline.  :meth:`predict` returns what ``component.predict`` returns, less the
+    surface string: per piece, ``(label, start, end)`` spans (end exclusive), in no fixed order."""
+
+    def __init__(self, component):
+        from hanlp.utils.span_util import bio_tags_to_spans, bioul_tags_to_spans, iobes_tags_to_spans
+
+        vocabs = component.vocabs
+        model = component.model
+        embed = model.embed
+        self.component = component
+        self.model = model
+        self.crf = model.crf
+        field = embed.field
+        tok = vocabs[field]
+        self.char_idx = tok.token_to_idx
+        self.char_unk = tok.get_idx_without_add(tok.unk_token) if tok.unk_token else None
+        big = vocabs[BIGRAM_VOCAB]
+        self.bigram_idx = big.token_to_idx
+        self.bigram_unk = big.token_to_idx.get(big.safe_unk_token)
+        self.table = self.prefixes = None
+        if embed.lexicon is not None:
+            lex = vocabs[LEXICON_VOCAB]
+            self.table = getattr(lex, "_kg_table", None)
+            if self.table is None:
+                self.table = lexicon_table(lex.idx_to_token)
+                lex._kg_table = self.table
+            self.prefixes = lexicon_prefixes(self.table)
+        self.field = field
+        self.tags = list(vocabs["tag"].idx_to_token)
+        self.o_id = self.tags.index("O") if "O" in self.tags else -1
+        self.to_spans = {"BIO": bio_tags_to_spans, "IOBES": iobes_tags_to_spans,
+                         "BIOUL": bioul_tags_to_spans}[component.tagging_scheme]
+
+    @staticmethod
+    def supports(component) -> bool:
+        """True for a kg char-bigram model with a CRF and no HanLP ``dict_tags``."""
+        model = getattr(component, "model", None)
+        embed = getattr(model, "embed", None)
+        config = getattr(component, "config", None) or {}
+        return (type(embed).__name__ == "CharBigramModule" and getattr(model, "crf", None) is not None
+                and getattr(model.crf, "batch_first", False) is True
+                and not config.get("dict_tags") and bool(config.get("crf"))
+                and config.get("tagging_scheme") in ("BIO", "IOBES", "BIOUL"))
+
+    def features(self, piece: Sequence[str]) -> tuple[list[int], list[int], list[int] | None]:
+        """(char ids, bigram ids, lexicon masks or None) of one piece, as HanLP's transforms make them."""
+        cget, cunk = self.char_idx.get, self.char_unk
+        ids = [cget(c, cunk) for c in piece]
+        bget, bunk = self.bigram_idx.get, self.bigram_unk
+        padded = [BOS, *piece, EOS]
+        big = [bget(padded[j] + padded[j + 1], bunk) for j in range(len(padded) - 1)]
+        lex = lexicon_features_fast(piece, self.table, self.prefixes) if self.table is not None else None
+        return ids, big, lex
+
+    def batches(self, lengths: list[int], batch_size: int) -> list[list[int]]:
+        """HanLP's ``SortingSampler(lengths, batch_size)`` batches (same order, same ties)."""
+        import torch
+
+        order = torch.argsort(torch.tensor(lengths), descending=True).tolist()
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+    def predict(self, pieces: list[list[str]], batch_size: int,
+                progress: Callable[[int, int], None] | None = None) -> list[list[tuple[str, int, int]]]:
+        import torch
+
+        out: list[list[tuple[str, int, int]]] = [[] for _ in pieces]
+        if not pieces:
+            return out
+        lengths = [len(p) for p in pieces]
+        total, done = sum(lengths), 0
+        feats = [self.features(p) for p in pieces]
+        tags, o_id, to_spans = self.tags, self.o_id, self.to_spans
+        with torch.inference_mode():
+            for batch in self.batches(lengths, batch_size):
+                n = lengths[batch[0]]            # the longest: batches are sorted by length
+                x = np.zeros((len(batch), n), dtype=np.int64)
+                b = np.zeros((len(batch), n + 1), dtype=np.int64)
+                lx = np.zeros((len(batch), n), dtype=np.int64) if self.table is not None else None
+                for r, i in enumerate(batch):
+                    ids, big, lex = feats[i]
+                    k = len(ids)
+                    x[r, :k] = ids
+                    b[r, :k + 1] = big
+                    if lx is not None:
+                        lx[r, :k] = lex
+                inputs = {f"{self.field}_id": torch.from_numpy(x), f"{BIGRAM_VOCAB}_id": torch.from_numpy(b)}
+                if lx is not None:
+                    inputs[f"{LEXICON_VOCAB}_id"] = torch.from_numpy(lx)
+                emissions, mask = self.model(inputs[f"{self.field}_id"], batch=inputs)
+                best = viterbi(self.crf, emissions, mask)
+                for r, i in enumerate(batch):
+                    row = best[r, :lengths[i]]
+                    if o_id >= 0 and not (row != o_id).any():
+                        continue
+                    out[i] = [(label, s, e + 1) for label, (s, e) in to_spans([tags[t] for t in row.tolist()])]
+                if progress is not None:
+                    done += sum(lengths[i] for i in batch)
+                    progress(done, total)
+        return out
