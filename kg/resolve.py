@@ -1,6 +1,7 @@
 """Entity resolution: canonical names, alias sets and stable ids across documents.
 
-``resolve(docs, results, lexicon, city_overrides=None) -> (entities, facts)``
+``resolve(docs, results, lexicon, city_overrides=None) -> (entities, facts)``; the inputs are left as
+they are (the facts returned are new objects; ``context_cities`` gives the documents' cities).
 
 * Every document gets a context city (``city_overrides[doc.id]``, else ``doc.city``, else
   inferred: the "X市" written most often as a place or as the prefix of an organisation).
@@ -20,6 +21,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter, defaultdict
 
@@ -331,27 +333,39 @@ def _enterprise_core(name: str, lex: Lexicon, canon: _Canon) -> str:
     return core
 
 
-def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
-            city_overrides: dict[str, str] | None = None,
-            county_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
-    lex = lexicon
-    w = _Words.of(lex)
+def context_cities(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
+                   city_overrides: dict[str, str] | None = None) -> dict[str, str | None]:
+    """Each resolved document's context city: its override, else ``doc.city``, else inferred."""
     overrides = city_overrides or {}
-    counties = county_overrides or {}
     docs_by_id = {d.id: d for d in docs}
-    canons: dict[str, _Canon] = {}
+    cities: dict[str, str | None] = {}
     for r in results:
         d = docs_by_id.get(r.doc_id)
         if d is None:
             continue
         if r.doc_id in overrides:
-            d.city = overrides[r.doc_id]
-        elif not d.city:
-            d.city = infer_city(d, r.mentions, lex)
-        county = counties[r.doc_id] if r.doc_id in counties else infer_county(d, lex)
-        canons[r.doc_id] = _Canon(lex, d.city, infer_province(d, lex), d.text, county)
+            cities[r.doc_id] = overrides[r.doc_id]
+        else:
+            # (a document given twice keeps the city inferred for its first result)
+            cities[r.doc_id] = d.city or cities.get(r.doc_id) or infer_city(d, r.mentions, lexicon)
+    return cities
 
-    # ---- people holding national posts are one person corpus-wide
+
+def _contexts(docs_by_id: dict[str, Document], results: list[DocResult], lex: Lexicon,
+              cities: dict[str, str | None], counties: dict[str, str]) -> dict[str, _Canon]:
+    """Each document's naming context (``_Canon``): its city, county and province."""
+    canons: dict[str, _Canon] = {}
+    for r in results:
+        d = docs_by_id.get(r.doc_id)
+        if d is None:
+            continue
+        county = counties[r.doc_id] if r.doc_id in counties else infer_county(d, lex)
+        canons[r.doc_id] = _Canon(lex, cities[r.doc_id], infer_province(d, lex), d.text, county)
+    return canons
+
+
+def _national_people(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> set[str]:
+    """The people who hold a post in a national organisation: one person corpus-wide."""
     national: set[str] = set()
     for r in results:
         c = canons.get(r.doc_id)
@@ -362,13 +376,13 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                 if national_org or not (w.local_org.ends(org) or w.own_paper.ends(org)):
                     if national_org or c.split_place(org)[0] in c.known_places:
                         national.add(_norm(f.args["person"].text))
+    return national
 
-    # ---- enterprise brand cores from full names
+
+def _brand_cores(results: list[DocResult], canons: dict[str, _Canon],
+                 lex: Lexicon) -> dict[str, set[str]]:
+    """Enterprise brand core -> the full enterprise names written with that core."""
     full_by_core: dict[str, set[str]] = defaultdict(set)
-
-    def is_enterprise(name: str, subtype: str | None) -> bool:
-        return subtype == "enterprise" or lex.org_subtype(name) == "enterprise"
-
     for r in results:
         c = canons.get(r.doc_id)
         if c is None:
@@ -380,8 +394,12 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                     core = _enterprise_core(name, lex, c)
                     if core != name:
                         full_by_core[core].add(name)
+    return full_by_core
 
-    # ---- short forms written in brackets after a full enterprise name in the same document
+
+def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Document], lex: Lexicon,
+                           w: _Words) -> dict[str, dict[str, str]]:
+    """Per document, short form -> the full enterprise name it is written in brackets after."""
     # ("A机械股份有限公司（A重工）"): the short form (and the form without 中国) is that enterprise
     short_of: dict[str, dict[str, str]] = defaultdict(dict)
     drop = lex.words("industry_terms", "short_drop_prefix")
@@ -400,9 +418,11 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                                if short.startswith(p) and len(short) - len(p) >= 2]
             for f in forms:
                 short_of[r.doc_id].setdefault(f, _norm(m.text))
+    return short_of
 
-    # ---- a place written with and without its administrative suffix in one document
-    # (浙江 / 浙江省) is one place, named by the longer form
+
+def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str]]:
+    """Per document, place -> its longer form with an administrative suffix (浙江 -> 浙江省)."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes = w.place_suffixes
     for r in results:
@@ -411,111 +431,196 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
             longer = [x + sfx for sfx in place_suffixes if x + sfx in names]
             if longer:
                 long_place[r.doc_id][x] = longer[0]
+    return long_place
 
-    def canon_of(typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
-        """(key, canonical name, subtype)"""
-        c = canons.get(doc_id) or _Canon(lex, None, None)
+
+class _Keys:
+    """The identity of a mention: (key, canonical name, subtype) of a surface form in a document,
+    from the documents' contexts and what the whole corpus writes."""
+
+    def __init__(self, docs_by_id: dict[str, Document], results: list[DocResult], lex: Lexicon,
+                 canons: dict[str, _Canon]):
+        w = _Words.of(lex)
+        self.lex, self.w, self.canons = lex, w, canons
+        self.national = _national_people(results, canons, w)
+        self.full_by_core = _brand_cores(results, canons, lex)
+        self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
+        self.long_place = _long_places(results, w)
+
+    def of(self, typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
+        """(key, canonical name, subtype) of ``text`` written as a ``typ`` in ``doc_id``."""
+        c = self.canons.get(doc_id) or _Canon(self.lex, None, None)
         # a county document without a city is keyed by its county
         city = c.city or c.county or ""
         bare = _norm(text)
-        if typ == "Organization" and bare in short_of.get(doc_id, {}):
-            bare = short_of[doc_id][bare]
         if typ == "Organization":
-            name, local = c.org(bare)
-            sub = subtype or lex.org_subtype(name)
-            if w.party_prefix.starts(name) or w.party_suffix.ends(name):
-                sub = "party"
-            if lex.org_subtype(name) is None and is_enterprise(name, subtype) or \
-                    lex.org_subtype(name) == "enterprise" or subtype == "enterprise":
-                core = _enterprise_core(name, lex, c)
-                fulls = full_by_core.get(core) or full_by_core.get(name)
-                if fulls and len(fulls) == 1:
-                    name = next(iter(fulls))
-                    sub = "enterprise"
-            key = f"{name}@{city or doc_id}" if local else name
-            return key, name, sub
+            return self._organization(c, city, bare, subtype, doc_id)
         if typ == "Person":
-            key = bare if (bare in national or not city) else f"{bare}@{city}"
+            key = bare if (bare in self.national or not city) else f"{bare}@{city}"
             return key, bare, None
         if typ == "Action":
-            place, rest = c.split_place(bare)
-            # a quoted core is the name itself (“智造强市”行动 has no place 智造强市)
-            quoted = re.match(r"^\s*[“「『‘\"]", text) is not None
-            if place and len(rest) >= 4 and w.action_place.ends(place) \
-                    and not quoted:
-                bare = rest
-            return bare, bare, None
+            return self._action(c, text, bare)
         if typ == "Cluster":
-            # the suffix first (longest first), then the generic words: 新能源汽车产业链 and
-            # 新能源汽车产业集群 are one cluster (removing 产业 first left 新能源汽车链)
-            core = bare
-            s = lex.matcher("clusters", "suffix").longest_suffix(core)
-            if s:
-                core = core[: -len(s)]
-            for g in lex.word_tuple("clusters", "generic"):
-                core = core.replace(g, "")
-            return f"{core}@{city}", bare, None
+            return self._cluster(city, bare)
         if typ == "Project":
-            tail = w.project_tail
+            tail = self.w.project_tail
             core = bare[:-len(tail)] if bare.endswith(tail) and len(bare) > len(tail) + 2 else bare
             return f"{core}@{city}", bare, None
         if typ == "Place":
-            bare = long_place.get(doc_id, {}).get(bare, bare)
+            bare = self.long_place.get(doc_id, {}).get(bare, bare)
         return bare, bare, subtype
 
-    entities: dict[str, Entity] = {}
-    # (entity, document) -> (start, evidence, score, surface form written there)
-    first_seen: dict[tuple[str, str], tuple[int, Evidence, float, str]] = {}
-    name_votes: dict[str, Counter] = defaultdict(Counter)
+    def _organization(self, c: _Canon, city: str, bare: str, subtype: str | None,
+                      doc_id: str) -> tuple[str, str, str | None]:
+        """An organisation: its full name (a short form or brand joins its enterprise)."""
+        lex, w = self.lex, self.w
+        if bare in self.short_of.get(doc_id, {}):
+            bare = self.short_of[doc_id][bare]
+        name, local = c.org(bare)
+        sub = subtype or lex.org_subtype(name)
+        if w.party_prefix.starts(name) or w.party_suffix.ends(name):
+            sub = "party"
+        if subtype == "enterprise" or lex.org_subtype(name) == "enterprise":
+            core = _enterprise_core(name, lex, c)
+            fulls = self.full_by_core.get(core) or self.full_by_core.get(name)
+            if fulls and len(fulls) == 1:
+                name = next(iter(fulls))
+                sub = "enterprise"
+        key = f"{name}@{city or doc_id}" if local else name
+        return key, name, sub
 
-    def add(typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
+    def _action(self, c: _Canon, text: str, bare: str) -> tuple[str, str, None]:
+        """An action: its name without a leading place (unless the core is quoted)."""
+        place, rest = c.split_place(bare)
+        # a quoted core is the name itself (“智造强市”行动 has no place 智造强市)
+        quoted = re.match(r"^\s*[“「『‘\"]", text) is not None
+        if place and len(rest) >= 4 and self.w.action_place.ends(place) \
+                and not quoted:
+            bare = rest
+        return bare, bare, None
+
+    def _cluster(self, city: str, bare: str) -> tuple[str, str, None]:
+        """A cluster: keyed by its core (no suffix, no generic words) in the context city."""
+        # the suffix first (longest first), then the generic words: 新能源汽车产业链 and
+        # 新能源汽车产业集群 are one cluster (removing 产业 first left 新能源汽车链)
+        core = bare
+        s = self.lex.matcher("clusters", "suffix").longest_suffix(core)
+        if s:
+            core = core[: -len(s)]
+        for g in self.lex.word_tuple("clusters", "generic"):
+            core = core.replace(g, "")
+        return f"{core}@{city}", bare, None
+
+
+_ENTITY_TYPES = ("Person", "Organization", "Place", "Project", "Action", "Cluster")
+
+
+class _Entities:
+    """The entities found so far, with each one's first evidence per document."""
+
+    def __init__(self, keys: _Keys):
+        self.keys = keys
+        self.entities: dict[str, Entity] = {}
+        # (entity, document) -> (start, evidence, score, surface form written there)
+        self.first_seen: dict[tuple[str, str], tuple[int, Evidence, float, str]] = {}
+        self.name_votes: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
             score: float = 1.0, weak: bool = False) -> Entity | None:
-        if typ not in ("Person", "Organization", "Place", "Project", "Action", "Cluster"):
+        """The entity ``text`` (a ``typ``) names in ``doc_id``, made or updated; None if none."""
+        if typ not in _ENTITY_TYPES:
             return None
         if not _norm(text):
             return None
-        key, name, sub = canon_of(typ, text, subtype, doc_id)
+        key, name, sub = self.keys.of(typ, text, subtype, doc_id)
         eid = stable_id(typ, key)
-        e = entities.get(eid)
+        e = self.entities.get(eid)
         if e is None:
             e = Entity(eid, typ, name, set(), sub, set())
-            entities[eid] = e
+            self.entities[eid] = e
         elif sub and not e.subtype:
             e.subtype = sub
         surface = _norm(text) if typ != "Action" else text.strip()
         if surface != e.name:
             e.aliases.add(surface)
         if typ == "Cluster":
-            name_votes[eid][name] += 1
+            self.name_votes[eid][name] += 1
         e.docs.add(doc_id)
         if ev is not None:
             k = (eid, doc_id)
-            cur = first_seen.get(k)
+            cur = self.first_seen.get(k)
             # a fact's evidence stands in only where the entity has no mention of its own
             if cur is None or (ev.start < cur[0] and not weak):
-                first_seen[k] = (ev.start, ev, score, surface)
+                self.first_seen[k] = (ev.start, ev, score, surface)
         return e
 
-    for r in results:
-        d = docs_by_id.get(r.doc_id)
-        sentence_at = sentence_finder(d) if d is not None else None    # (speed) bisection
-        for m in r.mentions:
-            if m.type == "Post":
-                continue
-            sent = sentence_at(m.start) if d is not None else None
-            ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
-                          sent.text if sent else m.text)
-            add(m.type, m.text, m.subtype, r.doc_id, ev, m.score)
+    def add_mentions(self, results: list[DocResult], docs_by_id: dict[str, Document]) -> None:
+        """Every mention but a Post's, with its sentence as evidence."""
+        for r in results:
+            d = docs_by_id.get(r.doc_id)
+            sentence_at = sentence_finder(d) if d is not None else None    # (speed) bisection
+            for m in r.mentions:
+                if m.type == "Post":
+                    continue
+                sent = sentence_at(m.start) if d is not None else None
+                ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
+                              sent.text if sent else m.text)
+                self.add(m.type, m.text, m.subtype, r.doc_id, ev, m.score)
 
+    def name_clusters(self, cluster_display: str) -> None:
+        """A cluster is named by its full "…产业集群" form, else by its most written name."""
+        for eid, votes in self.name_votes.items():
+            e = self.entities[eid]
+            names = sorted(votes, key=lambda n: (not n.endswith(cluster_display), -votes[n], n))
+            best = names[0]
+            if best != e.name:
+                e.aliases.add(e.name)
+                e.name = best
+                e.aliases.discard(best)
+
+    def mentioned_in(self) -> list[Fact]:
+        """One mentioned_in fact per (entity, document), the evidence its first mention there."""
+        # the entity argument's text is the form the document writes (市委), its name the
+        # canonical one (中共呼和浩特市委员会)
+        facts = []
+        for (eid, doc_id), (_s, ev, score, surface) in sorted(
+                self.first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0])):
+            e = self.entities[eid]
+            facts.append(Fact("mentioned_in",
+                              {"entity": Arg(surface or e.name, e.type, e.subtype, e.id, e.name),
+                               "document": Arg(doc_id, "Document", None, document_id(doc_id), doc_id)},
+                              Evidence(ev.doc_id, ev.sent_index, ev.start, ev.end, ev.sentence),
+                              "mention", min(1.0, float(score))))
+        return facts
+
+
+def _copied_facts(results: list[DocResult]) -> list[tuple[str, list[Fact]]]:
+    """(document id, copies of its facts) per result: resolution fills in the copies only."""
+    # an Arg shared by two input facts stays shared by their copies, as resolution wrote it
+    # once for both when it filled in the inputs themselves
+    args: dict[int, Arg] = {}
+
+    def arg(a: Arg) -> Arg:
+        c = args.get(id(a))
+        if c is None:
+            c = args[id(a)] = Arg(a.text, a.type, a.subtype, a.entity_id, a.name)
+        return c
+
+    return [(r.doc_id, [Fact(f.relation, {role: arg(a) for role, a in f.args.items()},
+                             copy.copy(f.evidence), f.extractor, f.confidence) for f in r.facts])
+            for r in results]
+
+
+def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]]) -> list[Fact]:
+    """The facts whose arguments all name entities, with their entity ids and names filled in."""
     facts: list[Fact] = []
-    for r in results:
-        c = canons.get(r.doc_id) or _Canon(lex, None, None)
-        for f in r.facts:
+    for doc_id, fs in doc_facts:
+        for f in fs:
             ok = True
             for role, a in f.args.items():
                 if a.type == "Post":
                     continue
-                e = add(a.type, a.text, a.subtype, r.doc_id, f.evidence, f.confidence, weak=True)
+                e = ents.add(a.type, a.text, a.subtype, doc_id, f.evidence, f.confidence, weak=True)
                 if e is None:
                     ok = False
                     break
@@ -530,41 +635,41 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
                 p.name = _norm(p.text)
                 p.entity_id = post_id(org.entity_id if org else None, p.name)
             facts.append(f)
+    return facts
 
-    # cluster display name: prefer the full "…产业集群" form
-    for eid, votes in name_votes.items():
-        e = entities[eid]
-        names = sorted(votes, key=lambda n: (not n.endswith(w.cluster_display), -votes[n], n))
-        best = names[0]
-        if best != e.name:
-            e.aliases.add(e.name)
-            e.name = best
-            e.aliases.discard(best)
+
+def _final_names(facts: list[Fact], entities: dict[str, Entity]) -> None:
+    """Each argument takes its entity's final name (clusters are renamed after their facts)."""
     for f in facts:
         for a in f.args.values():
             if a.entity_id in entities and a.type != "Post":
                 a.name = entities[a.entity_id].name
 
-    # ---- one mentioned_in per (entity, document)
-    # the entity argument's text is the form the document writes (市委), its name the canonical one
-    # (中共呼和浩特市委员会)
-    for (eid, doc_id), (_s, ev, score, surface) in sorted(first_seen.items(),
-                                                         key=lambda z: (z[0][1], z[1][0], z[0][0])):
-        e = entities[eid]
-        facts.append(Fact("mentioned_in",
-                          {"entity": Arg(surface or e.name, e.type, e.subtype, e.id, e.name),
-                           "document": Arg(doc_id, "Document", None, document_id(doc_id), doc_id)},
-                          Evidence(ev.doc_id, ev.sent_index, ev.start, ev.end, ev.sentence),
-                          "mention", min(1.0, float(score))))
 
-    # ---- drop duplicate facts (same relation, resolved args and evidence span)
+def _unique_facts(facts: list[Fact]) -> list[Fact]:
+    """One fact per id (relation, resolved args, evidence span), the most confident, in order."""
     best: dict[str, Fact] = {}
     for f in facts:
         k = f.id
         if k not in best or f.confidence > best[k].confidence:
             best[k] = f
-    out = sorted(best.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
-    for e in entities.values():
-        e.aliases.discard(e.name)
-    return entities, out
+    return sorted(best.values(), key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
 
+
+def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
+            city_overrides: dict[str, str] | None = None,
+            county_overrides: dict[str, str] | None = None) -> tuple[dict[str, Entity], list[Fact]]:
+    """(entities by id, resolved facts) of the documents' results; the inputs are left as they are
+    (the facts returned are new objects, the context cities are ``context_cities``)."""
+    docs_by_id = {d.id: d for d in docs}
+    cities = context_cities(docs, results, lexicon, city_overrides)
+    canons = _contexts(docs_by_id, results, lexicon, cities, county_overrides or {})
+    ents = _Entities(_Keys(docs_by_id, results, lexicon, canons))
+    ents.add_mentions(results, docs_by_id)
+    facts = _resolve_args(ents, _copied_facts(results))
+    ents.name_clusters(_Words.of(lexicon).cluster_display)
+    _final_names(facts, ents.entities)
+    out = _unique_facts(facts + ents.mentioned_in())
+    for e in ents.entities.values():
+        e.aliases.discard(e.name)
+    return ents.entities, out

@@ -9,7 +9,7 @@ from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import KgError
 from kg.relations import extract
-from kg.resolve import resolve
+from kg.resolve import context_cities, resolve
 
 
 def run(tagger, lexicon, texts: dict[str, str], overrides=None):
@@ -50,8 +50,8 @@ ORDOS_TRAD = """本報訊（記者 陳美玲）6月3日，鄂爾多斯市委副�
 
 
 def test_appositive_chain_two_organisations_and_byline(tagger, lexicon):
-    docs, _, ents, facts = run(tagger, lexicon, {"bt.txt": BAOTOU})
-    assert docs[0].city == "包头市"
+    docs, results, ents, facts = run(tagger, lexicon, {"bt.txt": BAOTOU})
+    assert context_cities(docs, results, lexicon) == {docs[0].id: "包头市"}
     hp = triples(facts, "holds_post")     # (org, person, post)
     assert hp == {
         ("中共包头市委员会", "张立新", "副书记"),
@@ -106,8 +106,8 @@ def test_cluster_section_members(tagger, lexicon):
 
 
 def test_traditional_script(tagger, lexicon):
-    docs, _, ents, facts = run(tagger, lexicon, {"trad.txt": ORDOS_TRAD})
-    assert docs[0].city == "鄂尔多斯市"
+    docs, results, ents, facts = run(tagger, lexicon, {"trad.txt": ORDOS_TRAD})
+    assert context_cities(docs, results, lexicon) == {docs[0].id: "鄂尔多斯市"}
     assert triples(facts, "holds_post") == {
         ("中共鄂尔多斯市委员会", "王建军", "副书记"),
         ("鄂尔多斯市人民政府", "王建军", "市长"),
@@ -178,8 +178,8 @@ REPORT_HEADINGS = """（一）做大做强新能源产业集群
 
 
 def test_noisy_web_page(tagger, lexicon):
-    docs, _, ents, facts = run(tagger, lexicon, {"web.html.txt": WEB_PAGE})
-    assert docs[0].city == "赤峰市"
+    docs, results, ents, facts = run(tagger, lexicon, {"web.html.txt": WEB_PAGE})
+    assert context_cities(docs, results, lexicon) == {docs[0].id: "赤峰市"}
     assert triples(facts, "holds_post") == {
         ("中共赤峰市委员会", "刘振华", "常委"),
         ("赤峰市人民政府", "刘振华", "常务副市长"),

@@ -8,7 +8,16 @@ from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
-from kg.resolve import infer_city, infer_county, resolve
+from kg.resolve import context_cities, infer_city, infer_county, resolve
+
+
+def run_with_cities(tagger, lexicon, texts: dict[str, str], overrides=None):
+    """(each document's context city, entities, facts)."""
+    docs = [prepare_text(t, doc_id) for doc_id, t in texts.items()]
+    results = [extract(d, tagger.tag(d), lexicon) for d in docs]
+    entities, facts = resolve(docs, results, lexicon, city_overrides=overrides)
+    cities = context_cities(docs, results, lexicon, city_overrides=overrides)
+    return [cities[d.id] for d in docs], entities, facts
 
 
 def run(tagger, lexicon, texts: dict[str, str], overrides=None):
@@ -79,14 +88,14 @@ def test_enterprise_brand_joins_full_name(tagger, lexicon):
 def test_context_city_inferred_and_overridden(tagger, lexicon):
     text = "市委书记王海军主持召开市委常委会会议。\n"
     # no city written: bare 市委 stays a local organ of an unknown city ...
-    docs, ents, facts = run(tagger, lexicon, {"x.txt": text})
-    assert docs[0].city is None
+    cities, ents, facts = run_with_cities(tagger, lexicon, {"x.txt": text})
+    assert cities == [None]
     hp = [f for f in facts if f.relation == "holds_post"]
     assert [(f.args["person"].name, f.args["post"].name, f.args["org"].name) for f in hp] == \
         [("王海军", "书记", "市委")]
     # ... an override names the city
-    docs, ents, facts = run(tagger, lexicon, {"x.txt": text}, overrides={"x.txt": "赤峰市"})
-    assert docs[0].city == "赤峰市"
+    cities, ents, facts = run_with_cities(tagger, lexicon, {"x.txt": text}, overrides={"x.txt": "赤峰市"})
+    assert cities == ["赤峰市"]
     hp = [f for f in facts if f.relation == "holds_post"]
     assert [(f.args["post"].name, f.args["org"].name) for f in hp] == [("书记", "中共赤峰市委员会")]
     org_id = hp[0].args["org"].entity_id
@@ -103,8 +112,8 @@ def test_context_city_inferred_and_overridden(tagger, lexicon):
 def test_same_name_in_different_cities_not_merged(tagger, lexicon):
     a = "本报讯（记者 周丽）包头市召开会议。市委副书记、市长张伟出席并讲话。市委书记李华主持。\n"
     b = "本报讯（记者 陈雪）鄂尔多斯市召开会议。市委副书记、市长张伟出席。副市长张伟国参加。\n"
-    docs, ents, facts = run(tagger, lexicon, {"a.txt": a, "b.txt": b})
-    assert [d.city for d in docs] == ["包头市", "鄂尔多斯市"]
+    cities, ents, facts = run_with_cities(tagger, lexicon, {"a.txt": a, "b.txt": b})
+    assert cities == ["包头市", "鄂尔多斯市"]
     people = by_name(ents, "Person")
     assert len(people["张伟"]) == 2                      # two mayors, two people
     assert "张伟国" in people and len(people["张伟国"]) == 1

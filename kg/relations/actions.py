@@ -159,11 +159,24 @@ def actions_bare(st: DocState) -> None:
     """Action names the verb/quote rules miss: 「保就业」行动, “技能X”培训行动, and bare
     noun phrases ending with an action suffix in a sentence that says who leads
     (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
-    t = st.text
-    aw = _Words.of(st.lex)
     sufs = sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)
     suf_rx = "|".join(re.escape(s) for s in sufs)
-    # quoted core (any quote style) with up to four words between the quote and the suffix
+    _quoted_actions(st, suf_rx)
+    _without_scope_prefix(st)
+    cues = st.lex.words("action_patterns", "lead_cue")
+    cut_words = sorted(set(st.lex.words("action_patterns", "bare_cut"))
+                       | set(st.lex.words("action_patterns", "intro_verb")) | set(cues)
+                       | set(st.lex.words("action_patterns", "lead_object_verb")),
+                       key=len, reverse=True)
+    _bare_actions(st, suf_rx, cues, cut_words)
+    _widened_quoted_actions(st, cues, cut_words)
+    _other_occurrences(st)
+
+
+def _quoted_actions(st: DocState, suf_rx: str) -> None:
+    """A quoted core (any quote style) with up to four words between the quote and the suffix."""
+    t = st.text
+    aw = _Words.of(st.lex)
     for m in re.finditer(rf"[“「『‘\"]([^“”「」『』‘’\"\n]{{2,16}})[”」』’\"]([{_HAN}]{{0,4}}?)"
                          rf"(?:{suf_rx})", t):
         s, e = m.start(), m.end()
@@ -176,47 +189,40 @@ def actions_bare(st: DocState) -> None:
             continue
         if _action_ok(st, _strip_quotes(st, t[s:e])):
             _add_action(st, s, e, "quoted")
-    # names found elsewhere that start with a year or a scope word ("2025年…", "全市…")
+
+
+def _without_scope_prefix(st: DocState) -> None:
+    """Names found so far that start with a year or a scope word ("2025年…", "全市…") lose it."""
+    t = st.text
+    aw = _Words.of(st.lex)
     for (s0, e0), n in sorted(st.actions.items()):
         m0 = aw.scope_prefix.match(t[s0:e0])
         if m0 and len(_strip_quotes(st, t[s0 + m0.end():e0])) >= 4 \
                 and _action_ok(st, _strip_quotes(st, t[s0 + m0.end():e0])):
             del st.actions[(s0, e0)]
             st.actions[(s0 + m0.end(), e0)] = t[s0 + m0.end():e0]
-    cues = st.lex.words("action_patterns", "lead_cue")
-    cut_words = sorted(set(st.lex.words("action_patterns", "bare_cut"))
-                       | set(st.lex.words("action_patterns", "intro_verb")) | set(cues)
-                       | set(st.lex.words("action_patterns", "lead_object_verb")),
-                       key=len, reverse=True)
+
+
+def _cut_after(body: str, cut_words: list[str]) -> int:
+    """The end of the last cut word in ``body`` (0 if none)."""
+    cut = 0
+    for w in cut_words:
+        k = body.rfind(w)
+        if k >= 0:
+            cut = max(cut, k + len(w))
+    return cut
+
+
+def _bare_actions(st: DocState, suf_rx: str, cues: list[str], cut_words: list[str]) -> None:
+    """Noun phrases ending with an action suffix in a sentence with a lead cue (牵头)."""
+    t = st.text
     for sm in re.finditer(r"[^。！？!?\n]+", t):
         ss, se = sm.start(), sm.end()
         if not any(c in t[ss:se] for c in cues):
             continue
         for m in re.finditer(f"(?:{suf_rx})", t[ss:se]):
             e = ss + m.end()
-            j = ss + m.start()
-            while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」0123456789") \
-                    and ss + m.start() - j < 24:
-                j -= 1
-            # a leading year is not part of the name ("2025年…行动")
-            ym = aw.year.match(t[j:ss + m.start()])
-            if ym:
-                j += ym.end()
-            while j < ss + m.start() and t[j].isdigit():
-                j += 1
-            body = t[j:ss + m.start()]
-            cut = 0
-            for w in cut_words:
-                k = body.rfind(w)
-                if k >= 0:
-                    cut = max(cut, k + len(w))
-            # "A行动和B行动": the second name starts after the conjunction
-            for cm2 in re.finditer(f"(?:{suf_rx}){aw.join_alt}", body):
-                cut = max(cut, cm2.end())
-            s = j + cut
-            pm0 = aw.scope_cut.match(t[s:e])
-            if pm0:
-                s += pm0.end()
+            s = _bare_action_start(st, ss, ss + m.start(), e, suf_rx, cut_words)
             name = t[s:e]
             if len(_strip_quotes(st, name)) < 4 or any(
                     (a <= s < b or a < e <= b) and not (s <= a and b <= e)
@@ -232,8 +238,41 @@ def actions_bare(st: DocState) -> None:
                 continue
             if _action_ok(st, _strip_quotes(st, name)) and not _is_place(st, name):
                 _add_action(st, s, e, "bare")
-    # a quoted name with words on both sides in a 牵头 sentence: 数字经济“一号工程”升级版由
-    # Y牵头 -> the whole phrase (the words before start after a verb or clause boundary)
+
+
+def _bare_action_start(st: DocState, ss: int, k: int, e: int, suf_rx: str,
+                       cut_words: list[str]) -> int:
+    """Where a bare name whose suffix is [k, e) (sentence from ``ss``) starts: back over
+    Han characters, quotes and digits, after a year, a cut word, an earlier name and a scope."""
+    t = st.text
+    aw = _Words.of(st.lex)
+    j = k
+    while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」0123456789") and k - j < 24:
+        j -= 1
+    # a leading year is not part of the name ("2025年…行动")
+    ym = aw.year.match(t[j:k])
+    if ym:
+        j += ym.end()
+    while j < k and t[j].isdigit():
+        j += 1
+    body = t[j:k]
+    cut = _cut_after(body, cut_words)
+    # "A行动和B行动": the second name starts after the conjunction
+    for cm2 in re.finditer(f"(?:{suf_rx}){aw.join_alt}", body):
+        cut = max(cut, cm2.end())
+    s = j + cut
+    pm0 = aw.scope_cut.match(t[s:e])
+    if pm0:
+        s += pm0.end()
+    return s
+
+
+def _widened_quoted_actions(st: DocState, cues: list[str], cut_words: list[str]) -> None:
+    """A quoted name with words on both sides in a 牵头 sentence becomes the whole phrase."""
+    # 数字经济“一号工程”升级版由Y牵头 -> the whole phrase (the words before start after a
+    # verb or clause boundary)
+    t = st.text
+    aw = _Words.of(st.lex)
     for sm in re.finditer(r"[^。！？!?\n]+", t):
         ss, se = sm.start(), sm.end()
         if not any(c in t[ss:se] for c in cues):
@@ -248,11 +287,7 @@ def actions_bare(st: DocState) -> None:
             while j > ss and _is_han(t[j - 1]) and a - j < 8:
                 j -= 1
             body = t[j:a]
-            cut = 0
-            for w in cut_words:
-                k = body.rfind(w)
-                if k >= 0:
-                    cut = max(cut, k + len(w))
+            cut = _cut_after(body, cut_words)
             pm0 = aw.scope_cut.match(body[cut:])
             if pm0:
                 cut += pm0.end()
@@ -262,7 +297,11 @@ def actions_bare(st: DocState) -> None:
                 continue
             del st.actions[(a, b)]
             st.actions[(s0, b + rm.end())] = t[s0:b + rm.end()]
-    # every other occurrence of the names found here
+
+
+def _other_occurrences(st: DocState) -> None:
+    """Every other occurrence of the names found, outside those already found."""
+    t = st.text
     names = {_bare(n) for n in st.actions.values()}
     for n in sorted(names, key=len, reverse=True):
         if len(n) < 4:

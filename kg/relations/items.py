@@ -340,9 +340,30 @@ def _enterprise_class(st: DocState, name: str) -> bool:
 def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]]:
     """Enterprises named in [s0, s1): model organisations cut at their enterprise suffix
     (…有限公司入选… -> …有限公司), names ending in an enterprise suffix, A、B等企业 lists."""
+    out: dict[tuple[int, int], str] = {}
+    _model_enterprises(st, s0, s1, out)
+    mverbs = sorted(set(st.lex.words("clusters", "member_verb"))
+                    | set(st.lex.words("project_patterns", "build_verb"))
+                    | set(st.lex.words("clusters", "subject_verb"))
+                    | set(st.lex.words("clusters", "clause_adverb")), key=len, reverse=True)
+    _missed_companies(st, s0, s1, mverbs, out)
+    _headed_enterprise_lists(st, s0, s1, out)
+    _framed_enterprise_names(st, s0, s1, out)
+    _tailed_enterprise_lists(st, s0, s1, mverbs, out)
+    # drop spans inside longer ones
+    res = []
+    for (a, b), x in sorted(out.items(), key=lambda z: (z[0][0], -(z[0][1] - z[0][0]))):
+        if res and res[-1][0] <= a and b <= res[-1][1]:
+            continue
+        res.append((a, b, x))
+    return res
+
+
+def _model_enterprises(st: DocState, s0: int, s1: int, out: dict[tuple[int, int], str]) -> None:
+    """Model organisations in [s0, s1) cut at their enterprise suffix, and plants listed as
+    enterprises, into ``out``."""
     t = st.text
     iw = _Words.of(st.lex)
-    out: dict[tuple[int, int], str] = {}
     for a, b, typ, _sub, x in st.ner_v:
         if typ != "Organization" or not (s0 <= a and b <= s1):
             continue
@@ -366,12 +387,13 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                 and not t.startswith(iw.plant_not_before, b) \
                 and all(_is_han(c) for c in x):
             out[(a, b)] = x
-    tails = st.lex.words("clusters", "enterprise_tail")
-    mverbs = sorted(set(st.lex.words("clusters", "member_verb"))
-                    | set(st.lex.words("project_patterns", "build_verb"))
-                    | set(st.lex.words("clusters", "subject_verb"))
-                    | set(st.lex.words("clusters", "clause_adverb")), key=len, reverse=True)
-    # company names the model missed: a list item ending in 公司/集团, after the last verb
+
+
+def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
+                      out: dict[tuple[int, int], str]) -> None:
+    """Company names the model missed: a list item ending in 公司/集团, after the last verb."""
+    t = st.text
+    iw = _Words.of(st.lex)
     for m in iw.company.finditer(t[s0:s1]):
         seg, start = m.group(0), s0 + m.start()
         cut = 0
@@ -387,7 +409,12 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
         if 4 <= len(name) and all(_is_han(c) or c in "()（）" for c in name) \
                 and not any(a <= start + cut and start + len(seg) <= b for (a, b) in out):
             out.setdefault((start + cut, start + len(seg)), name)
-    # "重点企业有A、B、C等" / "龙头企业包括：A、B": the items up to the clause end
+
+
+def _headed_enterprise_lists(st: DocState, s0: int, s1: int, out: dict[tuple[int, int], str]) -> None:
+    """"重点企业有A、B、C等" / "龙头企业包括：A、B": the items up to the clause end."""
+    t = st.text
+    iw = _Words.of(st.lex)
     for hm in (m for rx in st.lex.patterns("clusters", "enterprise_head_rx")
                for m in rx.finditer(t, s0, s1)):
         k = hm.end()
@@ -403,9 +430,13 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                     and not re.search(r"[0-9]", it) and not _is_place_by_form(st, it) \
                     and not _enterprise_class(st, it) and not _has_head(st, it):
                 out.setdefault((s_, s_ + len(it)), it)
-    # "以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names
+
+
+def _framed_enterprise_names(st: DocState, s0: int, s1: int, out: dict[tuple[int, int], str]) -> None:
+    """"以A、B为龙头" / "聚焦A、B，": names written without suffix, where they look like names."""
+    iw = _Words.of(st.lex)
     for fm in (m for rx in st.lex.patterns("clusters", "enterprise_frame_rx")
-               for m in rx.finditer(t, s0, s1)):
+               for m in rx.finditer(st.text, s0, s1)):
         for s_, it in _list_items(fm.group("names"), fm.start("names"), st.lex):
             it = iw.short_form.sub("", iw.close_end.sub("", it))
             # "支持A、B合肥基地扩大产能": a predicate after the list is read elsewhere
@@ -417,41 +448,43 @@ def _enterprises_in(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]
                     and not _is_place(st, it) and not _enterprise_class(st, it) \
                     and not _has_head(st, it) and _name_like(st, s_, it):
                 out.setdefault((s_, s_ + len(it)), it)
+
+
+def _tailed_enterprise_lists(st: DocState, s0: int, s1: int, mverbs: list[str],
+                             out: dict[tuple[int, int], str]) -> None:
+    """"集聚了A、B等企业": the items of a list closed by an enterprise tail, after the last verb."""
+    t = st.text
+    iw = _Words.of(st.lex)
+    tails = st.lex.words("clusters", "enterprise_tail")
     tail_rx = [re.escape(x) for x in tails] + [p.pattern for p in
                                                st.lex.patterns("clusters", "enterprise_tail_rx")]
-    if tail_rx:
-        rx = re.compile(rf"([^,，。;；:：!?！？\n{re.escape(iw.close)}]+?)(?:{'|'.join(tail_rx)})")
-        for m in rx.finditer(t, s0, s1):
-            seg, start = m.group(1), m.start(1)
-            cut = 0
-            for v in mverbs:
-                k = seg.rfind(v, 0, max(0, seg.find("、")) if "、" in seg else len(seg))
-                if k >= 0:
-                    cut = max(cut, k + len(v))
-            # "集聚了A、B等企业": the aspect particle after the verb
-            if cut and seg[cut:cut + 1] == iw.aspect:
-                cut += 1
-            pos = start + cut
-            for raw in seg[cut:].split("、"):
-                it = raw.strip()
-                # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
-                # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
-                # (the tail says these are enterprises: a model place tag does not overrule it)
-                trade = _is_trade(st, it)
-                if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
-                        and not (_is_place_by_form(st, it) and not it.startswith(
-                            tuple(st.lex.words("industry_terms", "known_brand")))) \
-                        and not _enterprise_class(st, it):
-                    s = pos + raw.find(it)
-                    out.setdefault((s, s + len(it)), it)
-                pos += len(raw) + 1
-    # drop spans inside longer ones
-    res = []
-    for (a, b), x in sorted(out.items(), key=lambda z: (z[0][0], -(z[0][1] - z[0][0]))):
-        if res and res[-1][0] <= a and b <= res[-1][1]:
-            continue
-        res.append((a, b, x))
-    return res
+    if not tail_rx:
+        return
+    rx = re.compile(rf"([^,，。;；:：!?！？\n{re.escape(iw.close)}]+?)(?:{'|'.join(tail_rx)})")
+    for m in rx.finditer(t, s0, s1):
+        seg, start = m.group(1), m.start(1)
+        cut = 0
+        for v in mverbs:
+            k = seg.rfind(v, 0, max(0, seg.find("、")) if "、" in seg else len(seg))
+            if k >= 0:
+                cut = max(cut, k + len(v))
+        # "集聚了A、B等企业": the aspect particle after the verb
+        if cut and seg[cut:cut + 1] == iw.aspect:
+            cut += 1
+        pos = start + cut
+        for raw in seg[cut:].split("、"):
+            it = raw.strip()
+            # "规上工业企业、专精特新企业等企业" are classes of enterprises, not names
+            # "引进储能电池、正极材料等配套企业": product words name a trade, not a company
+            # (the tail says these are enterprises: a model place tag does not overrule it)
+            trade = _is_trade(st, it)
+            if 2 <= len(it) <= 30 and not any(w in it for w in _Grammar.of(st.lex).name_stop) and not trade \
+                    and not (_is_place_by_form(st, it) and not it.startswith(
+                        tuple(st.lex.words("industry_terms", "known_brand")))) \
+                    and not _enterprise_class(st, it):
+                s = pos + raw.find(it)
+                out.setdefault((s, s + len(it)), it)
+            pos += len(raw) + 1
 
 
 def _class_head_end(st: DocState, seg: str) -> int:

@@ -225,89 +225,111 @@ def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
     acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
     orgs = _orgs_in(st, ss, se)
     sufs = "|".join(re.escape(x) for x in st.lex.words("action_patterns", "suffix"))
-    lw = _Words.of(st.lex)
-    anaphora = re.search(f"{lw.anaphor}(?:{sufs})", t[ss:cs])
+    anaphora = re.search(f"{_Words.of(st.lex).anaphor}(?:{sufs})", t[ss:cs])
     # "此次行动由B牵头，…开展A等系列活动": the anaphor before the cue names the action, not a
     # name after the cue
     if anaphora and not any(ss + anaphora.end() <= a[0] and a[1] <= cs for a in acts):
         acts = [a for a in acts if a[1] <= ss + anaphora.start()]
     if not acts and orgs:
-        # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
-        # the text just before
-        label = lw.label.match(t[ce:ce + 2])
-        # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
-        # 由B牵头 leads the action named in the sentence before it (same item / line)
-        opener = lw.opener.match(t[ss:cs])
-        if opener:
-            ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
-            prev = [a for a in _actions_in(st, ps, ss) if not _umbrella(st, a[2])]
-            before = [o for o in orgs if o[1] <= cs]
-            if prev and before and ss - ps <= 160:
-                return before[-1], prev[-1]
-        if anaphora or label:
-            prev = [a for a in _actions_in(st, max(0, ss - 120), ss) if not _umbrella(st, a[2])]
-            if prev:
-                act = prev[-1]
-                before = [o for o in orgs if o[1] <= cs]
-                after = [o for o in orgs if o[0] >= ce]
-                org = (after[0] if label and after else (before[-1] if before else None))
-                return org, act
-        return None
+        return _lead_of_action_before(st, orgs, ss, cs, ce, anaphora is not None)
     if not acts or not orgs:
         return None
-
-    def span_of(pos: int, seps: str) -> tuple[int, int]:
-        a = max([t.rfind(c, ss, pos) for c in seps] + [ss - 1]) + 1
-        ends = [t.find(c, pos, se) for c in seps]
-        b = min([x for x in ends if x >= 0] + [se])
-        return a, b
-
-    cl0, cl1 = span_of(cs, "，,；;")
-    sg0, sg1 = span_of(cs, "；;")
-    assist = st.lex.words("action_patterns", "assist_cue")
-    cues = st.lex.words("action_patterns", "lead_cue")
-
-    def assisting(o) -> bool:
-        a, b = span_of(o[0], "，,；;")
-        seg = t[a:b]
-        return any(w in seg for w in assist) and not any(c in seg for c in cues)
-
-    orgs = [o for o in orgs if not assisting(o)]
-    in_clause = [a for a in acts if cl0 <= a[0] and a[1] <= cl1]
-    if in_clause:
-        act = min(in_clause, key=lambda a: min(abs(a[0] - cs), abs(a[1] - cs)))
-    else:
-        seg_before = [a for a in acts if sg0 <= a[0] and a[1] <= cs]
-        seg_any = [a for a in acts if sg0 <= a[0] and a[1] <= sg1]
-        if seg_before:
-            act = seg_before[-1]
-        elif seg_any:
-            act = seg_any[0]
-        elif len({_bare(a[2]) for a in acts}) == 1:
-            act = acts[0]
-        else:
-            return None
+    clause = _span_around(t, ss, se, cs, "，,；;")
+    segment = _span_around(t, ss, se, cs, "；;")
+    orgs = [o for o in orgs if not _assisting(st, o, ss, se)]
+    act = _cued_action(acts, clause, segment, cs)
+    if act is None:
+        return None
     orgs = [o for o in orgs if not (act[0] <= o[0] < act[1])]
     if not orgs:
         return None
-    zw = t.rfind(lw.role, cl0, cs)
+    zw = t.rfind(_Words.of(st.lex).role, clause[0], cs)
     if zw >= 0 and zw <= act[0] < cs:
-        adj = [o for o in orgs if o[1] <= zw and zw - o[1] <= 1]
-        after = [o for o in orgs if o[0] >= ce]
-        before = [o for o in orgs if o[1] <= zw]
-        if adj:
-            return adj[-1], act
-        comma = re.compile(r"[,，]").search(t, ce, se)
-        if after and comma and 0 <= after[0][0] - comma.end() <= 6:
-            return after[0], act
-        if _interview_org_before(st, cs):
-            return None, act        # "…表示，作为X的牵头单位，我们将…": the interviewee's
-        return (before[-1] if before else (after[0] if after else None)), act
-    before = [o for o in orgs if cl0 <= o[0] and o[1] <= cs]
-    after = [o for o in orgs if o[0] >= ce and o[1] <= cl1]
+        return _role_agency(st, orgs, zw, se, cs, ce), act
+    before = [o for o in orgs if clause[0] <= o[0] and o[1] <= cs]
+    after = [o for o in orgs if o[0] >= ce and o[1] <= clause[1]]
     if before:
         return before[-1], act
     if after:
         return after[0], act
-    before_seg = [o for o in orgs if sg0 <= o[0] and o[1] <= cs]
+    before_seg = [o for o in orgs if segment[0] <= o[0] and o[1] <= cs]
     return (before_seg[-1] if before_seg else None), act
+
+
+def _lead_of_action_before(st: DocState, orgs: list, ss: int, cs: int, ce: int, anaphora: bool):
+    """(agency, action) of a cue whose sentence names no action: the action of the sentence or
+    text just before (由B牵头 opening a sentence, 该行动由B牵头, a 牵头单位：B line); or None."""
+    t = st.text
+    lw = _Words.of(st.lex)
+    # "该行动由B牵头" / a "牵头单位：B" line under the action's line: the last action of
+    # the text just before
+    label = lw.label.match(t[ce:ce + 2])
+    # "一、实施A行动。由B牵头抓总，C、D按职责分工负责。": a sentence that opens with
+    # 由B牵头 leads the action named in the sentence before it (same item / line)
+    opener = lw.opener.match(t[ss:cs])
+    if opener:
+        ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
+        prev = [a for a in _actions_in(st, ps, ss) if not _umbrella(st, a[2])]
+        before = [o for o in orgs if o[1] <= cs]
+        if prev and before and ss - ps <= 160:
+            return before[-1], prev[-1]
+    if anaphora or label:
+        prev = [a for a in _actions_in(st, max(0, ss - 120), ss) if not _umbrella(st, a[2])]
+        if prev:
+            act = prev[-1]
+            before = [o for o in orgs if o[1] <= cs]
+            after = [o for o in orgs if o[0] >= ce]
+            org = (after[0] if label and after else (before[-1] if before else None))
+            return org, act
+    return None
+
+
+def _span_around(t: str, ss: int, se: int, pos: int, seps: str) -> tuple[int, int]:
+    """The stretch of sentence [ss, se) around ``pos`` between two of the separators ``seps``."""
+    a = max([t.rfind(c, ss, pos) for c in seps] + [ss - 1]) + 1
+    ends = [t.find(c, pos, se) for c in seps]
+    b = min([x for x in ends if x >= 0] + [se])
+    return a, b
+
+
+def _assisting(st: DocState, o, ss: int, se: int) -> bool:
+    """The organisation ``o`` stands in a clause that assists (配合) and does not lead."""
+    a, b = _span_around(st.text, ss, se, o[0], "，,；;")
+    seg = st.text[a:b]
+    return any(w in seg for w in st.lex.words("action_patterns", "assist_cue")) \
+        and not any(c in seg for c in st.lex.words("action_patterns", "lead_cue"))
+
+
+def _cued_action(acts: list, clause: tuple[int, int], segment: tuple[int, int], cs: int):
+    """The action a cue at ``cs`` leads: the nearest in its clause, else the last before it in
+    its ；-segment, else the segment's first, else the sentence's only one; or None."""
+    cl0, cl1 = clause
+    sg0, sg1 = segment
+    in_clause = [a for a in acts if cl0 <= a[0] and a[1] <= cl1]
+    if in_clause:
+        return min(in_clause, key=lambda a: min(abs(a[0] - cs), abs(a[1] - cs)))
+    seg_before = [a for a in acts if sg0 <= a[0] and a[1] <= cs]
+    seg_any = [a for a in acts if sg0 <= a[0] and a[1] <= sg1]
+    if seg_before:
+        return seg_before[-1]
+    if seg_any:
+        return seg_any[0]
+    if len({_bare(a[2]) for a in acts}) == 1:
+        return acts[0]
+    return None
+
+
+def _role_agency(st: DocState, orgs: list, zw: int, se: int, cs: int, ce: int):
+    """The agency of "作为A的牵头单位": the one right before 作为, else the one opening the
+    clause after the cue, else none in an interview (the interviewee's), else the nearest."""
+    adj = [o for o in orgs if o[1] <= zw and zw - o[1] <= 1]
+    after = [o for o in orgs if o[0] >= ce]
+    before = [o for o in orgs if o[1] <= zw]
+    if adj:
+        return adj[-1]
+    comma = re.compile(r"[,，]").search(st.text, ce, se)
+    if after and comma and 0 <= after[0][0] - comma.end() <= 6:
+        return after[0]
+    if _interview_org_before(st, cs):
+        return None        # "…表示，作为X的牵头单位，我们将…": the interviewee's
+    return before[-1] if before else (after[0] if after else None)

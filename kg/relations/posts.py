@@ -50,161 +50,225 @@ class _Words:
 @stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "orgs"),
        assigns=("persons", "person_names", "chains", "orgs", "mentions", "facts"))
 def post_chains(st: DocState) -> None:
+    """Appositive chains of titles before a name (市委副书记、市长X): the chain, its person
+    and the holds_post facts of each element's organisation."""
     t = st.text
-    pw = _Words.of(st.lex)
     for m in st.posts_rx.finditer(t):
-        ts, te = m.start(), m.end()
-        name = _name_after(st, te)
+        name = _name_after(st, m.end())
         if name is None:
             continue
-        # walk back over the chain elements separated by 、
-        elements: list[tuple[int, int, int]] = []   # (element start, title start, title end)
-        cur_ts, cur_te = ts, te
-        while True:
-            estart = cur_ts
-            while estart > 0 and t[estart - 1] not in _HARD:
-                # "董事长兼总经理": 兼 after a title separates two elements like 、
-                if t[estart - 1] == pw.concurrent and st.lex.post_suffix(t[max(0, estart - 9):estart - 1]):
-                    break
-                estart -= 1
-            # the title found by the regex may be the tail of a longer title
-            el = t[estart:cur_te]
-            title = st.lex.post_suffix(el) or t[cur_ts:cur_te]
-            cur_ts = cur_te - len(title)
-            ostart = _org_part_start(st, estart, cur_ts)
-            elements.append((ostart, cur_ts, cur_te))
-            if ostart == estart and estart > 0 and t[estart - 1] in pw.element_sep:
-                prev_end = estart - 1
-                prev_el_start = prev_end
-                while prev_el_start > 0 and t[prev_el_start - 1] not in _HARD:
-                    if t[prev_el_start - 1] == pw.concurrent and st.lex.post_suffix(
-                            t[max(0, prev_el_start - 9):prev_el_start - 1]):
-                        break
-                    prev_el_start -= 1
-                prev = t[prev_el_start:prev_end]
-                pt = st.lex.post_suffix(prev)
-                if pt:
-                    cur_ts, cur_te = prev_end - len(pt), prev_end
-                    continue
-            break
-        elements.reverse()
-        # "X的Y": an organisation before 的 owns a title standing alone
-        first_os, first_ts, _ = elements[0]
-        de_org = None
-        if first_os == first_ts and first_os > 0 and t[first_os - 1] == pw.owner_de:
-            j = first_os - 1
-            k = j
-            while k > 0 and t[k - 1] not in _HARD:
-                k -= 1
-            cand = t[_org_part_start(st, k, j):j]
-            if cand and (st.lex.ends_with_org_suffix(cand) or _is_place(st, cand)
-                         or _abbr_match(st, cand)):
-                de_org = cand
+        elements = _chain_elements(st, m.start(), m.end())
+        de_org = _de_owner(st, elements)
         if any(os_ < ts_ and not _classify_org(st, t[os_:ts_]) for os_, ts_, _ in elements) \
                 and not de_org:
             continue
-        parsed: list[tuple[str, str, str]] = []
-        prev_org: tuple[str, str] | None = None
-        for idx, (os_, ts_, te_) in enumerate(elements):
-            title = t[ts_:te_]
-            info = st.lex.posts[title]
-            org_text = t[os_:ts_]
-            if idx == 0 and not org_text and de_org:
-                org_text = de_org
-            kind = _classify_org(st, org_text)
-            # "内蒙古自治区党委书记": the party committee belongs to the organisation
-            for pre in pw.party_organ:
-                if kind == "place" and title.startswith(pre) and title[len(pre):] in st.lex.posts:
-                    org_text, title = org_text + pre, title[len(pre):]
-                    info = st.lex.posts[title]
-                    kind = "org"
-                    break
-            if kind == "place":
-                org_text = info.place_org.replace("{place}", org_text) if info.place_org \
-                    else org_text
-                kind = "org" if info.place_org else "place"
-            if org_text:
-                parsed.append((org_text, kind, title))
-                prev_org = (org_text, kind)
-            elif info.implied_org:
-                parsed.append((info.implied_org, "implied", title))
-                prev_org = (info.implied_org, "implied")
-            elif prev_org is not None:
-                parsed.append((prev_org[0], "inherited", title))
-            else:
-                parsed.append(("", "none", title))
         chain_start = elements[0][0]
-        # "官渡区委书记A，区委副书记、区长B": a bare 区委 / 区人民政府 takes the district named
-        # with its organ earlier in the same sentence
-        ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
-        named = {}
-        # the organisations of earlier chains of the sentence, then of this chain's elements
-        orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
-                       for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
-        # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
-        for o in orgs_before:
-            om = pw.named_organ.fullmatch(o or "")
-            if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
-                    and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
-                named[om.group(1)[-1]] = om.group(1)
-        if named:
-            parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
-                      if o[:1] in named and pw.bare_organ.fullmatch(o) else (o, k_, tt)
-                      for o, k_, tt in parsed]
-        # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
-        # organisation of the previous chain or of the headline, when the title fits it
-        bare = set(st.lex.words("persons", "bare_org"))
-        if parsed and all(k == "none" or (o in bare and k != "implied") for o, k, _t in parsed):
-            carried = _carried_org(st, chain_start, [tt for _o, _k, tt in parsed])
-            if carried:
-                parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
-        pre = t[max(0, chain_start - 3):chain_start]
-        interview = pre.endswith(pw.interview) and ("——" in t[max(0, chain_start - 4):chain_start]
-                                           or "—" in pre)
-        person = t[name[0]:name[1]]
-        # "本报记者专访了X局局长Y" in an article whose answers are labelled "Y：": an interview
-        # without a ——访 header
-        if not interview and pw.interview_verb.search(t[max(0, chain_start - 4):chain_start]) \
-                and re.search(rf"(?m)^[ \t\u3000]*{re.escape(person)}[ \t\u3000]*[:：]", t[name[1]:]):
-            interview = True
+        parsed = _parse_elements(st, elements, de_org)
+        parsed = _with_named_organs(st, parsed, chain_start)
+        parsed = _with_carried_org(st, parsed, chain_start)
+        interview = _is_interview(st, chain_start, name)
         if not any(o for o, _k, _t in parsed) and name not in ner_spans_of_type(st, "Person"):
             continue
-        ch = _Chain(chain_start, name[1], person, name[0], parsed, interview)
-        st.chains.append(ch)
-        _add_person(st, name, "post_chain")
-        add_mention(st, ts, te, "Post", None, "post_chain", 0.9)
-        # "副主任乙、丙": the title and its organisation hold for every listed name
-        names = [name]
-        q = name[1]
-        while q < len(t) and t[q] == "、":
-            seg_end = q + 1
-            while seg_end < len(t) and t[seg_end] not in _HARD:
-                seg_end += 1
-            if st.posts_rx.search(t, q + 1, seg_end):
-                break
-            nx = _name_after(st, q + 1)
-            if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == pw.list_close:
-                nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
-            if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
-                break
-            names.append(nx)
-            q = nx[1]
-        for nx in names[1:]:
-            _add_person(st, nx, "post_chain")
-        for org_text, kind, title in parsed:
-            if not org_text:
-                continue
-            conf = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85,
-                    "carried": 0.75}[kind]
-            for nx in names:
-                args = {"person": Arg(t[nx[0]:nx[1]], "Person"), "post": Arg(title, "Post"),
-                        "org": Arg(org_text, "Organization", st.lex.org_subtype(org_text))}
-                add_fact(st, "holds_post", args, (chain_start, nx[1]), "post_chain", conf)
+        _record_chain(st, _Chain(chain_start, name[1], t[name[0]:name[1]], name[0], parsed, interview),
+                      name, (m.start(), m.end()))
         if elements[0][0] < elements[0][1]:
             os_, ts_, _ = elements[0]
             txt = t[os_:ts_]
             if _classify_org(st, txt) == "org":
                 st.orgs.setdefault((os_, ts_), (txt, st.lex.org_subtype(txt)))
+
+
+def _element_start(st: DocState, pos: int) -> int:
+    """The start of the chain element ending at ``pos``: the last hard stop or 兼 after a title."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    start = pos
+    while start > 0 and t[start - 1] not in _HARD:
+        # "董事长兼总经理": 兼 after a title separates two elements like 、
+        if t[start - 1] == pw.concurrent and st.lex.post_suffix(t[max(0, start - 9):start - 1]):
+            break
+        start -= 1
+    return start
+
+
+def _chain_elements(st: DocState, ts: int, te: int) -> list[tuple[int, int, int]]:
+    """(organisation start, title start, title end) of each element of the chain whose last
+    title is [ts, te), walking back over the elements separated by 、 / 兼, in text order."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    elements: list[tuple[int, int, int]] = []
+    cur_ts, cur_te = ts, te
+    while True:
+        estart = _element_start(st, cur_ts)
+        # the title found by the regex may be the tail of a longer title
+        el = t[estart:cur_te]
+        title = st.lex.post_suffix(el) or t[cur_ts:cur_te]
+        cur_ts = cur_te - len(title)
+        ostart = _org_part_start(st, estart, cur_ts)
+        elements.append((ostart, cur_ts, cur_te))
+        if ostart == estart and estart > 0 and t[estart - 1] in pw.element_sep:
+            prev_end = estart - 1
+            prev = t[_element_start(st, prev_end):prev_end]
+            pt = st.lex.post_suffix(prev)
+            if pt:
+                cur_ts, cur_te = prev_end - len(pt), prev_end
+                continue
+        break
+    elements.reverse()
+    return elements
+
+
+def _de_owner(st: DocState, elements: list[tuple[int, int, int]]) -> str | None:
+    """"X的Y": the organisation before 的 that owns a first title standing alone, or None."""
+    t = st.text
+    first_os, first_ts, _ = elements[0]
+    if first_os == first_ts and first_os > 0 and t[first_os - 1] == _Words.of(st.lex).owner_de:
+        j = first_os - 1
+        k = j
+        while k > 0 and t[k - 1] not in _HARD:
+            k -= 1
+        cand = t[_org_part_start(st, k, j):j]
+        if cand and (st.lex.ends_with_org_suffix(cand) or _is_place(st, cand)
+                     or _abbr_match(st, cand)):
+            return cand
+    return None
+
+
+def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
+                    de_org: str | None) -> list[tuple[str, str, str]]:
+    """(organisation, how it was found, title) of each element: written, a place's organ,
+    implied by the title, inherited from the element before, or none."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    parsed: list[tuple[str, str, str]] = []
+    prev_org: tuple[str, str] | None = None
+    for idx, (os_, ts_, te_) in enumerate(elements):
+        title = t[ts_:te_]
+        info = st.lex.posts[title]
+        org_text = t[os_:ts_]
+        if idx == 0 and not org_text and de_org:
+            org_text = de_org
+        kind = _classify_org(st, org_text)
+        # "内蒙古自治区党委书记": the party committee belongs to the organisation
+        for pre in pw.party_organ:
+            if kind == "place" and title.startswith(pre) and title[len(pre):] in st.lex.posts:
+                org_text, title = org_text + pre, title[len(pre):]
+                info = st.lex.posts[title]
+                kind = "org"
+                break
+        if kind == "place":
+            org_text = info.place_org.replace("{place}", org_text) if info.place_org \
+                else org_text
+            kind = "org" if info.place_org else "place"
+        if org_text:
+            parsed.append((org_text, kind, title))
+            prev_org = (org_text, kind)
+        elif info.implied_org:
+            parsed.append((info.implied_org, "implied", title))
+            prev_org = (info.implied_org, "implied")
+        elif prev_org is not None:
+            parsed.append((prev_org[0], "inherited", title))
+        else:
+            parsed.append(("", "none", title))
+    return parsed
+
+
+def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
+                       chain_start: int) -> list[tuple[str, str, str]]:
+    """A bare 区委 / 区人民政府 takes the district named with its organ earlier in the sentence."""
+    # "官渡区委书记A，区委副书记、区长B"
+    t = st.text
+    pw = _Words.of(st.lex)
+    ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
+    named = {}
+    # the organisations of earlier chains of the sentence, then of this chain's elements
+    orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
+                   for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
+    # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
+    for o in orgs_before:
+        om = pw.named_organ.fullmatch(o or "")
+        if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
+                and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
+            named[om.group(1)[-1]] = om.group(1)
+    if named:
+        parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
+                  if o[:1] in named and pw.bare_organ.fullmatch(o) else (o, k_, tt)
+                  for o, k_, tt in parsed]
+    return parsed
+
+
+def _with_carried_org(st: DocState, parsed: list[tuple[str, str, str]],
+                      chain_start: int) -> list[tuple[str, str, str]]:
+    """Titles without an organisation take the previous chain's or the headline's (_carried_org)."""
+    # "局党组书记、局长X" (the page's own body) / "副主任X" without organisation: the
+    # organisation of the previous chain or of the headline, when the title fits it
+    bare = set(st.lex.words("persons", "bare_org"))
+    if parsed and all(k == "none" or (o in bare and k != "implied") for o, k, _t in parsed):
+        carried = _carried_org(st, chain_start, [tt for _o, _k, tt in parsed])
+        if carried:
+            parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
+    return parsed
+
+
+def _is_interview(st: DocState, chain_start: int, name: tuple[int, int]) -> bool:
+    """The chain heads an interview: "——访X局局长Y", or "专访了…" with answers labelled "Y："."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    pre = t[max(0, chain_start - 3):chain_start]
+    interview = pre.endswith(pw.interview) and ("——" in t[max(0, chain_start - 4):chain_start]
+                                           or "—" in pre)
+    person = t[name[0]:name[1]]
+    # "本报记者专访了X局局长Y" in an article whose answers are labelled "Y：": an interview
+    # without a ——访 header
+    if not interview and pw.interview_verb.search(t[max(0, chain_start - 4):chain_start]) \
+            and re.search(rf"(?m)^[ \t\u3000]*{re.escape(person)}[ \t\u3000]*[:：]", t[name[1]:]):
+        interview = True
+    return interview
+
+
+def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
+    """The chain's name and the names listed after it with 、 ("副主任乙、丙")."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    names = [name]
+    q = name[1]
+    while q < len(t) and t[q] == "、":
+        seg_end = q + 1
+        while seg_end < len(t) and t[seg_end] not in _HARD:
+            seg_end += 1
+        if st.posts_rx.search(t, q + 1, seg_end):
+            break
+        nx = _name_after(st, q + 1)
+        if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == pw.list_close:
+            nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
+        if nx is None or nx[0] != q + 1 or nx[1] - nx[0] > 4:
+            break
+        names.append(nx)
+        q = nx[1]
+    return names
+
+
+_CHAIN_CONFIDENCE = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85, "carried": 0.75}
+
+
+def _record_chain(st: DocState, ch: _Chain, name: tuple[int, int], title: tuple[int, int]) -> None:
+    """The chain, its people, its last title's mention and a holds_post fact per element and name."""
+    t = st.text
+    st.chains.append(ch)
+    _add_person(st, name, "post_chain")
+    add_mention(st, title[0], title[1], "Post", None, "post_chain", 0.9)
+    # "副主任乙、丙": the title and its organisation hold for every listed name
+    names = _listed_names(st, name)
+    for nx in names[1:]:
+        _add_person(st, nx, "post_chain")
+    for org_text, kind, post in ch.elements:
+        if not org_text:
+            continue
+        conf = _CHAIN_CONFIDENCE[kind]
+        for nx in names:
+            args = {"person": Arg(t[nx[0]:nx[1]], "Person"), "post": Arg(post, "Post"),
+                    "org": Arg(org_text, "Organization", st.lex.org_subtype(org_text))}
+            add_fact(st, "holds_post", args, (ch.start, nx[1]), "post_chain", conf)
 
 
 def _title_fits(st: DocState, org: str, titles: list[str]) -> bool:

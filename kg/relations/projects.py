@@ -53,110 +53,24 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
     """Lists of projects after a build verb.  Returns per list: (position, projects,
     enterprises) with view spans and names."""
     t = st.text
-    pw = _Words.of(st.lex)
     verbs = st.lex.words("project_patterns", "build_verb")
-    tails = st.lex.words("project_patterns", "tail")
     vrx = re.compile("|".join(re.escape(v) for v in verbs))
     out = []
     for sent in re.finditer(r"[^。；;！？!?\n]+", t):
-        ss, se = sent.start(), sent.end()
-        parts = [(m.start() + ss, m.end() + ss) for m in re.finditer(r"[^,，]+", t[ss:se])]
-        # group a verb part with the comma parts that continue its list; a group whose
-        # last part ends with "等项目"/"项目" lists projects throughout
-        segs: list[tuple[int, int, int]] = []     # (body start, end, group)
-        active = False
-        group = -1
-        for ps, pe in parts:
-            part = t[ps:pe]
-            vm = vrx.search(part)
-            off = ps
-            if vm:
-                group += 1
-                segs.append((off + vm.end(), pe, group))
-                active = True
-            elif active and ("、" in part or part.rstrip().endswith(pw.project)):
-                segs.append((off, pe, group))
-            else:
-                active = False
-        group_proj = {}
-        for bs, pe, g in segs:
-            last = t[bs:pe].rstrip()
-            for tl in tails:
-                if last.endswith(tl) and tl not in (pw.close, pw.build_noun, pw.close + pw.project):
-                    last = last[: -len(tl)]
-            group_proj[g] = last.endswith(pw.project)
+        segs = _verb_segments(st, sent.start(), sent.end(), vrx)
+        group_proj = _groups_of_projects(st, segs)
         for body_s, pe, g in segs:
-            body = t[body_s:pe]
-            head = ""
-            items_txt = body
-            end_proj = False
-            m_deng = pw.close_rx.search(body)
-            if m_deng:
-                head = m_deng.group(1)
-                items_txt = body[:m_deng.start()]
-                for tl in tails:
-                    if head.endswith(tl) and tl != pw.close:
-                        head = head[: -len(tl)]
-                end_proj = head.endswith(pw.heads) or head == ""
-                if head and not end_proj and not _has_head(st, head):
-                    continue      # "…等改革", "…等业态": not projects
-            else:
-                # "A项目、B项目建设": 建设 after a project name is the verb's noun
-                if pw.list_noun.search(items_txt):
-                    items_txt = items_txt[:-2]
-                for tl in tails:
-                    if items_txt.endswith(tl) and tl not in (pw.close, pw.build_noun) \
-                            and len(items_txt) > len(tl) + 2:
-                        items_txt = items_txt[: -len(tl)]
-                        break
-                if items_txt.endswith(pw.project):
-                    end_proj = True
-            # "A项目和B项目": 和/及/与 between two project names joins the list
-            items_txt = pw.list_join.sub("、", items_txt)
-            items = []
-            pos = body_s
-            for raw in items_txt.split("、"):
-                s = pos + (len(raw) - len(raw.lstrip()))
-                it = raw.strip()
-                items.append((s, s + len(it), it))
-                pos += len(raw) + 1
-            # "新建年产5万吨X项目": the build word is not part of the name
-            lead_words = sorted(verbs, key=len, reverse=True)
-            for n, (s, e, it) in enumerate(items):
-                w = next((v for v in lead_words if it.startswith(v) and len(it) - len(v) >= 4), None)
-                if w:
-                    items[n] = (s + len(w), e, it[len(w):])
-            items = [x for x in items if x[2] and not _generic_project(st, x[2])]
+            split = _split_list_body(st, t[body_s:pe])
+            if split is None:
+                continue      # "…等改革", "…等业态": not projects
+            head, items_txt, end_proj = split
+            items = _list_body_items(st, items_txt, body_s, verbs)
             # a lone 2-character object ("等企业加快转型") is a verb's noun, not a project
             if not items or (len(items) == 1 and len(items[0][2]) < 3):
                 continue
             if any(any(w in it for w in _Grammar.of(st.lex).name_stop) for _, _, it in items):
                 continue
-            projects: list[tuple[int, int, str]] = []
-            enterprises: list[tuple[int, int, str]] = []
-            if head and not head.endswith(pw.heads):
-                for i, (s, e, it) in enumerate(items):
-                    projects.append((s, e, it + head))
-                    b = _brand(st, it)
-                    if b:
-                        enterprises.append((s, s + len(b), b))
-            else:
-                for i, (s, e, it) in enumerate(items):
-                    b = _brand(st, it)
-                    bare = b == it
-                    name = it
-                    if bare:
-                        # borrow the head of the next item that has brand + head
-                        for s2, e2, it2 in items[i + 1:]:
-                            b2 = _brand(st, it2)
-                            if b2 and b2 != it2:
-                                name = it + it2[len(b2):]
-                                break
-                    if not (end_proj or group_proj[g] or _has_head(st, name)):
-                        continue
-                    projects.append((s, e, name))
-                    if b:
-                        enterprises.append((s, s + len(b), b))
+            projects, enterprises = _listed_projects(st, items, head, end_proj or group_proj[g])
             if projects or enterprises:
                 out.append((body_s, projects, enterprises))
                 for s, e, name in projects:
@@ -164,6 +78,134 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
                 for s, e, name in enterprises:
                     st.enterprises.setdefault((s, e), name)
     return out
+
+
+def _verb_segments(st: DocState, ss: int, se: int, vrx: re.Pattern[str]) -> list[tuple[int, int, int]]:
+    """(body start, end, group) of the comma parts of sentence [ss, se) that list after a verb."""
+    # group a verb part with the comma parts that continue its list; a group whose
+    # last part ends with "等项目"/"项目" lists projects throughout
+    t = st.text
+    pw = _Words.of(st.lex)
+    parts = [(m.start() + ss, m.end() + ss) for m in re.finditer(r"[^,，]+", t[ss:se])]
+    segs: list[tuple[int, int, int]] = []     # (body start, end, group)
+    active = False
+    group = -1
+    for ps, pe in parts:
+        part = t[ps:pe]
+        vm = vrx.search(part)
+        off = ps
+        if vm:
+            group += 1
+            segs.append((off + vm.end(), pe, group))
+            active = True
+        elif active and ("、" in part or part.rstrip().endswith(pw.project)):
+            segs.append((off, pe, group))
+        else:
+            active = False
+    return segs
+
+
+def _groups_of_projects(st: DocState, segs: list[tuple[int, int, int]]) -> dict[int, bool]:
+    """Group -> whether its last part ends with 项目 (tails aside): it lists projects throughout."""
+    t = st.text
+    pw = _Words.of(st.lex)
+    tails = st.lex.words("project_patterns", "tail")
+    group_proj = {}
+    for bs, pe, g in segs:
+        last = t[bs:pe].rstrip()
+        for tl in tails:
+            if last.endswith(tl) and tl not in (pw.close, pw.build_noun, pw.close + pw.project):
+                last = last[: -len(tl)]
+        group_proj[g] = last.endswith(pw.project)
+    return group_proj
+
+
+def _split_list_body(st: DocState, body: str) -> tuple[str, str, bool] | None:
+    """(head after 等, the items' text, whether the list ends with a project word) of a list
+    body; None when its head names something else than projects ("…等改革")."""
+    pw = _Words.of(st.lex)
+    tails = st.lex.words("project_patterns", "tail")
+    head = ""
+    items_txt = body
+    end_proj = False
+    m_deng = pw.close_rx.search(body)
+    if m_deng:
+        head = m_deng.group(1)
+        items_txt = body[:m_deng.start()]
+        for tl in tails:
+            if head.endswith(tl) and tl != pw.close:
+                head = head[: -len(tl)]
+        end_proj = head.endswith(pw.heads) or head == ""
+        if head and not end_proj and not _has_head(st, head):
+            return None
+    else:
+        # "A项目、B项目建设": 建设 after a project name is the verb's noun
+        if pw.list_noun.search(items_txt):
+            items_txt = items_txt[:-2]
+        for tl in tails:
+            if items_txt.endswith(tl) and tl not in (pw.close, pw.build_noun) \
+                    and len(items_txt) > len(tl) + 2:
+                items_txt = items_txt[: -len(tl)]
+                break
+        if items_txt.endswith(pw.project):
+            end_proj = True
+    return head, items_txt, end_proj
+
+
+def _list_body_items(st: DocState, items_txt: str, body_s: int,
+                     verbs: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the items of a list written from ``body_s``, without a leading
+    build word, generic items left out."""
+    pw = _Words.of(st.lex)
+    # "A项目和B项目": 和/及/与 between two project names joins the list
+    items_txt = pw.list_join.sub("、", items_txt)
+    items = []
+    pos = body_s
+    for raw in items_txt.split("、"):
+        s = pos + (len(raw) - len(raw.lstrip()))
+        it = raw.strip()
+        items.append((s, s + len(it), it))
+        pos += len(raw) + 1
+    # "新建年产5万吨X项目": the build word is not part of the name
+    lead_words = sorted(verbs, key=len, reverse=True)
+    for n, (s, e, it) in enumerate(items):
+        w = next((v for v in lead_words if it.startswith(v) and len(it) - len(v) >= 4), None)
+        if w:
+            items[n] = (s + len(w), e, it[len(w):])
+    return [x for x in items if x[2] and not _generic_project(st, x[2])]
+
+
+def _listed_projects(st: DocState, items: list[tuple[int, int, str]], head: str, listed: bool
+                     ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """(projects, enterprises) a list's items name: each item with the list's head (A、B等X),
+    or the items that are projects (``listed``: the list says so) and the brands they open."""
+    pw = _Words.of(st.lex)
+    projects: list[tuple[int, int, str]] = []
+    enterprises: list[tuple[int, int, str]] = []
+    if head and not head.endswith(pw.heads):
+        for i, (s, e, it) in enumerate(items):
+            projects.append((s, e, it + head))
+            b = _brand(st, it)
+            if b:
+                enterprises.append((s, s + len(b), b))
+        return projects, enterprises
+    for i, (s, e, it) in enumerate(items):
+        b = _brand(st, it)
+        bare = b == it
+        name = it
+        if bare:
+            # borrow the head of the next item that has brand + head
+            for s2, e2, it2 in items[i + 1:]:
+                b2 = _brand(st, it2)
+                if b2 and b2 != it2:
+                    name = it + it2[len(b2):]
+                    break
+        if not (listed or _has_head(st, name)):
+            continue
+        projects.append((s, e, name))
+        if b:
+            enterprises.append((s, s + len(b), b))
+    return projects, enterprises
 
 
 def _enterprise_lists(st: DocState) -> list:
