@@ -164,3 +164,26 @@ def test_post_chain_stage_on_a_hand_made_person_span(lexicon):
     assert [(c.person, [t for _o, _k, t in c.elements]) for c in st.chains] == [("张立新", ["副书记", "市长"])]
     assert {(f.args["post"].text, f.args["org"].text) for f in st.facts} == {
         ("副书记", "包头市委"), ("市长", "包头市人民政府")}
+
+
+def test_person_support_reads_the_text_once_for_any_number_of_names(lexicon, monkeypatch):
+    """``_person_supported`` finds a name's occurrences through the document's index (one pass
+    over the text, however many names are looked up), with the results of a regex scan per name."""
+    from kg.relations import people
+
+    names = [s + g for s in "张王李赵刘陈" for g in ("明华", "建国", "立新", "海东")]
+    text = "".join(f"市长{n}，" for n in names[:12]) + "".join(f"大{n}楼。" for n in names[12:]) \
+        + "王立新王立新，哈哈哈哈。\n"
+    doc = prepare_text(text, "names.txt")
+    looked_up = names + ["王立新王立新", "哈哈", "周不在", "，"]
+    st = _run(doc, [], lexicon, until="prepare")
+    got = [people._person_supported(st, n) for n in looked_up]
+    index = st.memo["_occurrences"]
+    assert index.passes == 2       # the index, and the one-character "，"
+    assert got[:12] == [True] * 12 and got[-2] is False
+    # the same answers from a scan of the text per name (the code before the index)
+    monkeypatch.setattr(people, "occurrences",
+                        lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    st2 = _run(doc, [], lexicon, until="prepare")
+    assert [people._person_supported(st2, n) for n in looked_up] == got
+    assert "_occurrences" not in st2.memo
