@@ -187,3 +187,24 @@ def test_person_support_reads_the_text_once_for_any_number_of_names(lexicon, mon
     st2 = _run(doc, [], lexicon, until="prepare")
     assert [people._person_supported(st2, n) for n in looked_up] == got
     assert "_occurrences" not in st2.memo
+
+
+def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatch):
+    """``org_grammar`` keeps the places written in the text through the document's occurrence
+    index (one pass over the text, not a substring test of the whole text per place), with the
+    organisations that a substring test per place finds."""
+    from kg.relations import orgs
+
+    places = ["甲乙县", "丙丁县", "戊己县", "庚辛县", "壬癸县"]
+    text = "".join(f"{p}发改委、{p}教育局召开会议。" for p in places) + "\n"
+    doc = prepare_text(text, "orgs.txt")
+    ner = [_mention(doc, p, "Place") for p in places]
+    st = _run(doc, ner, lexicon, until="org_grammar")
+    index = st.memo["_occurrences"]
+    assert index.passes == 1
+    assert {p for p in st.places if len(p) >= 2} <= set(index._occ)     # every place asked
+    found = sorted(x for x, _sub in st.orgs.values())
+    assert {f"{p}教育局" for p in places} <= set(found), found
+    monkeypatch.setattr(orgs, "occurrences", lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    st2 = _run(doc, ner, lexicon, until="org_grammar")
+    assert sorted(x for x, _sub in st2.orgs.values()) == found and "_occurrences" not in st2.memo
