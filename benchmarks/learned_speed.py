@@ -1,16 +1,18 @@
-"""The learned relation layer alone: seconds and peak RSS of ``LearnedLayer.apply``.
+"""The learned relation layer (or the relation rules) alone: seconds and peak RSS.
 
     python benchmarks/learned_speed.py CORPUS_DIR... --results R.pkl     # NER + rules once, saved
     python benchmarks/learned_speed.py --one-line-mb 1 --results R.pkl  # the one-line file of one_line.py
-    python benchmarks/learned_speed.py --results R.pkl [--repeat 3] [--profile 25]
+    python benchmarks/learned_speed.py --results R.pkl [--repeat 3] [--profile 25] [--stage relations]
 
-NER and the relation rules run once per document and their results (``Document``,
-``DocResult``) are pickled to ``--results``; a later run with the same ``--results`` and no
-corpus reads them instead, so the layer can be timed by itself, and by another checkout of
-``kg`` (``PYTHONPATH=/path/to/other/checkout``: the pickle holds plain ``kg.model`` objects).
-Prints the layer's seconds per repeat (min / median), the process's peak RSS before and after
-the layer (``ru_maxrss``), a sha256 of the layer's output (``DocResult.to_dict`` as JSON, to
-compare two checkouts), and with ``--profile N`` the N costliest functions (cProfile).
+NER and the relation rules run once per document and their results (``Document``, the NER
+mentions, ``DocResult``) are pickled to ``--results``; a later run with the same ``--results``
+and no corpus reads them instead, so one stage can be timed by itself, and by another checkout
+of ``kg`` (``PYTHONPATH=/path/to/other/checkout``: the pickle holds plain ``kg.model`` objects).
+``--stage learned`` (default) times ``LearnedLayer.apply`` on the rules' results, ``--stage
+relations`` the rules (``kg.relations.extract``) on the NER mentions.  Prints the stage's wall
+and CPU seconds per repeat (min / median), the process's peak RSS before and after the stage
+(``ru_maxrss``), a sha256 of the stage's output (``DocResult.to_dict`` as JSON, to compare two
+checkouts), and with ``--profile N`` the N costliest functions (cProfile).
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ def _extract(paths: list[Path], one_line_mb: float | None, tmp: Path) -> list:
     docs = read_corpus(paths, max_file_size=None, lexicon=lex)
     tagger = NerTagger.load(DEFAULT_MODEL_DIR)
     t0 = time.perf_counter()
-    out = [(d, extract(d, tagger.tag(d), lex)) for d in docs]
+    out = []
+    for d in docs:
+        mentions = tagger.tag(d)
+        out.append((d, mentions, extract(d, mentions, lex)))
     print(f"NER + rules: {time.perf_counter() - t0:.1f} s", flush=True)
     return out
 
@@ -62,6 +67,7 @@ def main() -> None:
     ap.add_argument("--results", type=Path, required=True, help="pickle of the NER + rule results (written or read)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions of one more run")
+    ap.add_argument("--stage", choices=("learned", "relations"), default="learned", help="the stage to time")
     args = ap.parse_args()
     if args.paths or args.one_line_mb is not None:
         pairs = _extract(args.paths, args.one_line_mb, args.results.with_suffix(".d"))
@@ -71,28 +77,40 @@ def main() -> None:
     with open(args.results, "rb") as f:
         pairs = pickle.load(f)
 
-    from kg.learned import LearnedLayer
     from kg.lexicon import Lexicon
-    layer = LearnedLayer.load(None, Lexicon.load())
-    chars = sum(len(d.text) for d, _r in pairs)
+    lex = Lexicon.load()
+    if args.stage == "learned":
+        from kg.learned import LearnedLayer
+        layer = LearnedLayer.load(None, lex)
+
+        def run(d, mentions, r):
+            return layer.apply(d, r)
+    else:
+        from kg.relations import extract
+
+        def run(d, mentions, r):
+            return extract(d, mentions, lex)
+    chars = sum(len(d.text) for d, _m, _r in pairs)
     rss0 = _rss_mb()
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeat):
         h = hashlib.sha256()
-        t0 = time.perf_counter()
-        for d, r in pairs:
-            out = layer.apply(d, r)
+        t0, c0 = time.perf_counter(), time.process_time()
+        for d, m, r in pairs:
+            out = run(d, m, r)
             h.update(json.dumps(out.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
         times.append(time.perf_counter() - t0)
-    print(f"{len(pairs)} documents, {chars:,} chars: learned layer "
-          f"min {min(times):.2f} s, median {statistics.median(times):.2f} s over {len(times)} runs; "
-          f"peak RSS {rss0:,.0f} MB before the layer, {_rss_mb():,.0f} MB after; output sha256 "
+        cpu.append(time.process_time() - c0)
+    print(f"{len(pairs)} documents, {chars:,} chars: {args.stage} "
+          f"min {min(times):.2f} s, median {statistics.median(times):.2f} s wall, "
+          f"min {min(cpu):.2f} s, median {statistics.median(cpu):.2f} s CPU over {len(times)} runs; "
+          f"peak RSS {rss0:,.0f} MB before the stage, {_rss_mb():,.0f} MB after; output sha256 "
           f"{h.hexdigest()[:16]}", flush=True)
     if args.profile:
         pr = cProfile.Profile()
         pr.enable()
-        for d, r in pairs:
-            layer.apply(d, r)
+        for d, m, r in pairs:
+            run(d, m, r)
         pr.disable()
         pstats.Stats(pr).sort_stats("cumulative").print_stats(args.profile)
 

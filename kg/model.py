@@ -104,6 +104,51 @@ def sentence_finder(doc: Document):
     return at
 
 
+class Occurrences:
+    """The starts of the non-overlapping occurrences of strings in one text, left to right: what
+    ``[m.start() for m in re.finditer(re.escape(x), text)]`` gives, found through an index of the
+    text's two-character strings (made on the first look-up of a string of two characters or
+    more) instead of a scan of the whole text per string, and kept per string.  A long text
+    looked up for many names (names found in the text: their number grows with it) stays
+    linear; the index costs about 36 bytes a character while it lives."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._bigram_at: dict[str, list[int]] | None = None
+        self._occ: dict[str, list[int]] = {}
+        self.passes = 0        # (tests) passes over the whole text: the index, and strings under two characters
+
+    def __call__(self, x: str) -> list[int]:
+        occ = self._occ.get(x)
+        if occ is not None:
+            return occ
+        t = self.text
+        occ = []
+        if len(x) < 2:
+            self.passes += 1
+            if x:
+                i = t.find(x)
+                while i >= 0:
+                    occ.append(i)
+                    i = t.find(x, i + 1)
+            else:
+                occ = list(range(len(t) + 1))     # as re.finditer("", text)
+        else:
+            if self._bigram_at is None:
+                self.passes += 1
+                at: dict[str, list[int]] = {}
+                for i in range(len(t) - 1):
+                    at.setdefault(t[i:i + 2], []).append(i)
+                self._bigram_at = at
+            free, n = 0, len(x)
+            for i in self._bigram_at.get(x[:2], ()):
+                if i >= free and t.startswith(x, i):
+                    occ.append(i)
+                    free = i + n
+        self._occ[x] = occ
+        return occ
+
+
 @dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Mention:
     doc_id: str

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import resource
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -53,6 +54,8 @@ class BuildResult:
     files: dict[str, Path] = field(default_factory=dict)
     cache_hits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)   # CPU seconds of the same stages
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)   # this process's peak RSS at each stage's end
     workers: int = 0          # worker processes the per-document stage ran in (0: in-process)
     reused: bool = False      # the outputs were verified against the build manifest and kept
 
@@ -82,6 +85,8 @@ class BuildResult:
             "workers": self.workers,
             "reused": self.reused,
             "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+            "cpu_seconds": {k: round(v, 2) for k, v in self.cpu_seconds.items()},
+            "peak_rss_mb": {k: round(v) for k, v in self.peak_rss_mb.items()},
         }
 
 
@@ -95,7 +100,9 @@ class ReusedBuild(BuildResult):
         self._stored = stored
         self._materialize = materialize
         self._full: BuildResult | None = None
-        self.errors, self.out_dir, self.files, self.seconds = errors, out_dir, files, seconds
+        self.errors, self.out_dir, self.files = errors, out_dir, files
+        self.seconds, self.cpu_seconds = _split_times(seconds)
+        self.peak_rss_mb = {}
         self.cache_hits, self.workers, self.reused = stored["documents"], 0, True
 
     def _get(self) -> BuildResult:
@@ -119,7 +126,8 @@ class ReusedBuild(BuildResult):
     def summary(self) -> dict:
         s = {k: self._stored[k] for k in ("documents", "errors", "sentences", "entities", "facts", "graph")}
         s.update(cache_hits=self.cache_hits, workers=0, reused=True,
-                 seconds={k: round(v, 2) for k, v in self.seconds.items()})
+                 seconds={k: round(v, 2) for k, v in self.seconds.items()},
+                 cpu_seconds={k: round(v, 2) for k, v in self.cpu_seconds.items()}, peak_rss_mb={})
         return s
 
 
@@ -166,30 +174,64 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
 DOC_PROGRESS_CHARS = 50_000
 
 
+def _clock() -> tuple[float, float]:
+    """(wall, CPU) seconds now: ``time.perf_counter()``, ``time.process_time()`` (this process, all
+    its threads: the NER model's torch threads too, so a stage's CPU seconds may exceed its wall
+    seconds).  CPU seconds do not count the time the process waits for a core, so they vary less
+    with the load of a shared machine than wall seconds."""
+    return time.perf_counter(), time.process_time()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident set size so far, in MB (2^20 bytes; Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _add_times(times: dict[str, float], name: str, start: tuple[float, float],
+               rss: dict[str, float] | None = None) -> tuple[float, float]:
+    """Add the wall and CPU seconds since ``start`` (a :func:`_clock`) to ``times[name]`` and
+    ``times["cpu:" + name]``, and set ``rss[name]`` to the peak RSS so far; return the clock now."""
+    now = _clock()
+    times[name] = times.get(name, 0.0) + now[0] - start[0]
+    times["cpu:" + name] = times.get("cpu:" + name, 0.0) + now[1] - start[1]
+    if rss is not None:
+        rss[name] = _peak_rss_mb()
+    return now
+
+
+def _split_times(times: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """(wall seconds, CPU seconds) of ``times`` as :func:`_add_times` fills it."""
+    return ({k: v for k, v in times.items() if not k.startswith("cpu:")},
+            {k[4:]: v for k, v in times.items() if k.startswith("cpu:")})
+
+
 def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
-                 progress: Callable[[int, int], None] | None = None
-                 ) -> tuple[DocResult, float, float, float]:
+                 progress: Callable[[int, int], None] | None = None, rss: dict[str, float] | None = None
+                 ) -> tuple[DocResult, dict[str, float]]:
     """NER, relation rules and learned layer of one document, and its cache entry written:
-    (result, NER seconds, relations seconds, learned-layer seconds).  ``progress(done, total)``
+    (result, times), times holding the wall seconds of ``"ner"``, ``"relations"`` and
+    ``"learned"`` and their CPU seconds as ``"cpu:ner"`` etc.; ``rss[stage]`` is set to the peak RSS
+    at the end of each stage.  ``progress(done, total)``
     runs over 2 × the document's characters: the first half follows the NER model batch by batch,
     the second half is reported when the relation rules and the learned layer are done."""
     from .relations import extract
 
     n = max(len(d.text), 1)
-    t1 = time.perf_counter()
+    times: dict[str, float] = {}
+    t = _clock()
     mentions = tagger.tag(d, progress=None if progress is None else
                           (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
-    t2 = time.perf_counter()
+    t = _add_times(times, "ner", t, rss)
     res = extract(d, mentions, lexicon)
-    t3 = time.perf_counter()
+    t = _add_times(times, "relations", t, rss)
     if layer is not None:
         res = layer.apply(d, res)
-    t4 = time.perf_counter()
+    _add_times(times, "learned", t, rss)
     if progress is not None:
         progress(2 * n, 2 * n)
     if cached is not None:
         _write_cache_entry(cached, res)
-    return res, t2 - t1, t3 - t2, t4 - t3
+    return res, times
 
 
 def _write_cache_entry(path: Path, res: DocResult) -> None:
@@ -208,7 +250,7 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
     """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
     error is kept and raised by the first task, so that it reaches the caller as it would
     in-process (a KgError naming the model directory) rather than as a broken pool."""
-    t0 = time.perf_counter()
+    t0 = _clock()
     try:
         from .lexicon import Lexicon
         from .ner import NerTagger
@@ -222,19 +264,23 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
         _WORKER.update(lexicon=lexicon, layer=layer, tagger=tagger)
     except Exception as e:  # noqa: BLE001 -- re-raised by _worker_extract
         _WORKER["error"] = e
-    _WORKER["load"] = time.perf_counter() - t0
+    _WORKER["load"] = {}
+    _add_times(_WORKER["load"], "worker_load", t0)
 
 
 def _worker_extract(d: Document, cached: Path | None) -> tuple[DocResult, dict[str, float]]:
+    """(result, times): the wall seconds of ``_extract_doc``'s stages, of ``"cache"`` (the rest:
+    the cache entry written) and, with the worker's first document, ``"worker_load"``; their CPU
+    seconds as ``"cpu:ner"`` etc."""
     if "error" in _WORKER:
         raise _WORKER["error"]
-    t0 = time.perf_counter()
-    res, ner, rel, lrn = _extract_doc(d, _WORKER["tagger"], _WORKER["lexicon"], _WORKER["layer"],
-                                      cached)
-    total = time.perf_counter() - t0
-    # the model load is counted once per worker, with its first document
-    return res, {"worker_load": _WORKER.pop("load", 0.0), "ner": ner, "relations": rel, "learned": lrn,
-                 "cache": total - ner - rel - lrn}
+    t0 = _clock()
+    res, times = _extract_doc(d, _WORKER["tagger"], _WORKER["lexicon"], _WORKER["layer"], cached)
+    _add_times(times, "cache", t0)
+    for k in ("", "cpu:"):
+        times[k + "cache"] -= times[k + "ner"] + times[k + "relations"] + times[k + "learned"]
+    times.update(_WORKER.pop("load", {}))   # the model load: once per worker, with its first document
+    return res, times
 
 
 def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Path | None],
@@ -357,7 +403,7 @@ def _reuse(out: Path, fingerprint: str, write_rdf: bool, seconds: dict[str, floa
     from .outputs import MANIFEST_NAME
     from .originals import STORE_DIR, prune_originals
 
-    t0 = time.perf_counter()
+    t0 = _clock()
     try:
         m = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
         if m.get("version") != _MANIFEST_VERSION or m.get("fingerprint") != fingerprint:
@@ -377,7 +423,7 @@ def _reuse(out: Path, fingerprint: str, write_rdf: bool, seconds: dict[str, floa
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     prune_originals(out / STORE_DIR, m["originals"])    # as a full build would
-    seconds["verify"] = time.perf_counter() - t0
+    _add_times(seconds, "verify", t0)
     paths = {key: out / name for key, name in _OUTPUT_FILES if name in files}
     paths["originals"] = out / STORE_DIR
     return ReusedBuild(stored, errors, out, paths, seconds, materialize)
@@ -428,6 +474,12 @@ def build(
     comparable with ``jobs=1``; their sum exceeds the wall time), and ``seconds["extract"]`` is the
     wall time of the whole per-document stage (with ``jobs=1`` too).
 
+    ``seconds`` are wall seconds; ``cpu_seconds`` holds the CPU seconds (``time.process_time``) of
+    the same stages: of this process and its threads, or with ``jobs > 1`` / ``ray`` for the
+    per-document stages, of the workers, summed (``"ray_start"`` has none).  They vary less than
+    wall seconds with the load of a shared machine.  ``peak_rss_mb[stage]`` is this process's
+    peak RSS at the end of the stage (workers not counted; a reused build has none).
+
     ``ray`` runs that stage on a Ray cluster instead (``"local"``: a new one on this machine;
     ``"auto"``: the one running here; else its address), in ``ray_workers`` actors (None: one per
     CPU of the cluster), and ``jobs`` is not used; the outputs are the same
@@ -453,7 +505,8 @@ def build(
         from .distributed import import_ray
         import_ray()    # no Ray: the install line now, not after the ingest
 
-    seconds: dict[str, float] = {}
+    seconds: dict[str, float] = {}    # wall seconds of each stage, and its CPU seconds as "cpu:STAGE"
+    rss: dict[str, float] = {}        # this process's peak RSS (MB) at the end of each stage
     errors: list[InputError] = []
 
     def _err(e: InputError) -> None:
@@ -463,12 +516,12 @@ def build(
 
     out = Path(out_dir) if out_dir is not None else None
     if out is not None and use_cache:
-        t0 = time.perf_counter()
+        t0 = _clock()
         fingerprint = _fingerprint(paths, model_path=model_path, ner_criterion=ner_criterion,
                                    lexicon_dir=lexicon_dir, city=city, city_overrides=city_overrides,
                                    base_iri=base_iri, write_rdf=write_rdf, learned=learned,
                                    max_file_size=max_file_size)
-        seconds["fingerprint"] = time.perf_counter() - t0
+        _add_times(seconds, "fingerprint", t0, rss)
 
         def materialize() -> BuildResult:
             return build(paths, None, model_path=model_path, ner_criterion=ner_criterion,
@@ -486,11 +539,12 @@ def build(
             return reused
 
     lex_dir = Path(lexicon_dir) if lexicon_dir else None
-    t0 = time.perf_counter()
+    t0 = _clock()
     lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()   # ingest reads it too
-    lexicon_load = time.perf_counter() - t0
+    lexicon_load: dict[str, float] = {}
+    _add_times(lexicon_load, "load", t0)      # added to "load" below
 
-    t0 = time.perf_counter()
+    t0 = _clock()
     docs = read_corpus([Path(p) for p in paths], on_error=_err, max_file_size=max_file_size,
                        lexicon=lexicon)
     overrides = dict(city_overrides or {})
@@ -501,11 +555,11 @@ def build(
             d.city = overrides[d.id]
         elif city:
             d.city = city
-    seconds["ingest"] = time.perf_counter() - t0
+    _add_times(seconds, "ingest", t0, rss)
 
     cache_dir = out / ".cache" if (out is not None and use_cache) else _cache_from
 
-    t0 = time.perf_counter()
+    t0 = _clock()
     model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
     version = model_version(model_dir)
     if ner_criterion is not None:
@@ -520,15 +574,18 @@ def build(
             layer = LearnedLayer.load(ldir, lexicon)
             code_version += ":" + model_files_version(ldir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
-    seconds["load"] = lexicon_load + time.perf_counter() - t0
+    seconds.update(lexicon_load)
+    _add_times(seconds, "load", t0, rss)
 
-    t0 = time.perf_counter()
+    t0 = _clock()
     n = len(docs)
     results: list[DocResult | None] = [None] * n
     cached: list[Path | None] = [cache_dir / f"{_cache_key(d, version, code_version)}.json"
                                  if cache_dir is not None else None for d in docs]
     hits = 0
-    seconds["ner"] = seconds["relations"] = seconds["learned"] = tagger_load = 0.0
+    for k in ("ner", "relations", "learned"):
+        seconds[k] = seconds["cpu:" + k] = 0.0
+    tagger_load: dict[str, float] = {"load": 0.0, "cpu:load": 0.0}
     workers = 0
 
     def from_cache(i: int) -> bool:
@@ -544,20 +601,20 @@ def build(
         return False
 
     def in_process(i: int) -> None:
-        nonlocal tagger, tagger_load
+        nonlocal tagger
         if tagger is None:
-            t1 = time.perf_counter()
+            t1 = _clock()
             tagger = NerTagger.load(model_dir, criterion=ner_criterion)
-            tagger_load = time.perf_counter() - t1
-            seconds["load"] += tagger_load
+            _add_times(tagger_load, "load", t1)
+            for k, v in tagger_load.items():
+                seconds[k] += v
         inner = None
         if progress is not None and len(docs[i].text) >= DOC_PROGRESS_CHARS:
             def inner(done: int, total: int) -> None:
                 progress("document", done, total)
-        results[i], ner, rel, lrn = _extract_doc(docs[i], tagger, lexicon, layer, cached[i], inner)
-        seconds["ner"] += ner
-        seconds["relations"] += rel
-        seconds["learned"] += lrn
+        results[i], times = _extract_doc(docs[i], tagger, lexicon, layer, cached[i], inner, rss)
+        for k, v in times.items():
+            seconds[k] += v
 
     if jobs == 1 and ray is None:
         for i in range(n):
@@ -580,13 +637,13 @@ def build(
         workers = min(jobs, len(todo))
         if ray is not None and todo:
             from .distributed import extract_on_ray
-            seconds["cache"] = time.perf_counter() - t0      # the cache reads, here
+            _add_times(seconds, "cache", t0)      # the cache reads, here
 
             def on_result(i: int, res: DocResult) -> None:   # the driver writes the cache
                 if cached[i] is not None:
-                    t1 = time.perf_counter()
+                    t1 = _clock()
                     _write_cache_entry(cached[i], res)
-                    seconds["cache"] += time.perf_counter() - t1
+                    _add_times(seconds, "cache", t1)
 
             workers = extract_on_ray(ray, docs, todo, results, workers=ray_workers,
                                      model_dir=model_dir, ner_criterion=ner_criterion,
@@ -594,7 +651,7 @@ def build(
                                      versions=(version, code_version), seconds=seconds,
                                      on_result=on_result, on_done=on_done)
         elif workers > 1:
-            seconds["cache"] = time.perf_counter() - t0      # the cache reads, here
+            _add_times(seconds, "cache", t0)      # the cache reads, here
             _extract_parallel(docs, todo, cached, results, workers,
                               (model_dir, ner_criterion, lex_dir,
                                ldir if layer is not None else None), seconds, on_done)
@@ -603,23 +660,24 @@ def build(
             for i in todo:
                 in_process(i)
                 on_done()
-    seconds["extract"] = time.perf_counter() - t0
+    _add_times(seconds, "extract", t0, rss)
     if not workers:
         # what the per-document loop spent besides NER and relations (cache reads and writes)
-        seconds["cache"] = (seconds["extract"] - tagger_load - seconds["ner"] - seconds["relations"]
-                            - seconds["learned"])
+        for k in ("", "cpu:"):
+            seconds[k + "cache"] = (seconds[k + "extract"] - tagger_load[k + "load"] - seconds[k + "ner"]
+                                    - seconds[k + "relations"] - seconds[k + "learned"])
 
-    t0 = time.perf_counter()
+    t0 = _clock()
     entities, facts = resolve(docs, results, lexicon, city_overrides=overrides or None)
     docs_by_id = {d.id: d for d in docs}
     _fill_orig_offsets(facts, docs_by_id)
     G = build_graph(docs, entities, facts)
-    seconds["resolve+graph"] = time.perf_counter() - t0
+    _add_times(seconds, "resolve+graph", t0, rss)
 
     result = BuildResult(docs=docs, errors=errors, entities=entities, facts=facts, graph=G,
-                         out_dir=out, cache_hits=hits, seconds=seconds, workers=workers)
+                         out_dir=out, cache_hits=hits, peak_rss_mb=rss, workers=workers)
     if out is not None:
-        t0 = time.perf_counter()
+        t0 = _clock()
         # originals first: graph.json never points at a missing original (kg/originals.py);
         # they are content-addressed, so a build that dies later leaves nothing wrong behind
         from .originals import STORE_DIR, prune_originals, write_originals
@@ -635,5 +693,6 @@ def build(
         prune_originals(out / STORE_DIR, (d.sha256 for d in docs))
         if use_cache:
             _write_manifest(out, fingerprint, result, [d.sha256 for d in docs])
-        seconds["write"] = time.perf_counter() - t0
+        _add_times(seconds, "write", t0, rss)
+    result.seconds, result.cpu_seconds = _split_times(seconds)
     return result

@@ -176,6 +176,25 @@ def test_cache_key_covers_the_code_of_every_cached_stage():
     assert relation_modules and relation_modules <= covered
 
 
+def test_build_reports_cpu_seconds_and_peak_rss_per_stage(built_sample):
+    """Beside the wall seconds of each stage: its CPU seconds (``time.process_time``), and the
+    process's peak RSS at the stage's end, which never decreases from one stage to the next."""
+    res = built_sample.result
+    stages = ["fingerprint", "ingest", "load", "ner", "relations", "learned", "extract", "resolve+graph", "write"]
+    assert set(res.cpu_seconds) == set(res.seconds) == set(stages) | {"cache"}
+    assert all(v >= 0 for v in res.cpu_seconds.values())
+    assert res.cpu_seconds["ner"] > 0 and res.cpu_seconds["relations"] > 0 and res.cpu_seconds["load"] > 0
+    # the per-document stage is made of its parts, in CPU seconds as in wall seconds
+    parts = ["ner", "relations", "learned", "cache"]
+    assert sum(res.cpu_seconds[k] for k in parts) <= res.cpu_seconds["extract"] + 1e-6
+    assert list(res.peak_rss_mb) == stages
+    peaks = list(res.peak_rss_mb.values())
+    assert peaks == sorted(peaks) and peaks[-1] > 100     # the NER model alone is over 100 MB
+    summary = res.summary()
+    assert summary["cpu_seconds"]["ner"] == round(res.cpu_seconds["ner"], 2)
+    assert summary["peak_rss_mb"]["write"] == round(res.peak_rss_mb["write"])
+
+
 def test_jobs_2_outputs_are_byte_identical_to_jobs_1(built_sample, tmp_path):
     """The per-document stage in 2 worker processes (each loading the real NER model) gives the
     same files as the in-process build of the session fixture, with progress per document."""
@@ -190,6 +209,8 @@ def test_jobs_2_outputs_are_byte_identical_to_jobs_1(built_sample, tmp_path):
     n = len(res.docs)
     assert [d for _, d, _ in seen] == list(range(1, n + 1)) and {(s, t) for s, _, t in seen} == {("extract", n)}
     assert res.seconds["ner"] > 0 and res.seconds["worker_load"] > 0 and res.seconds["extract"] > 0
+    # the workers' CPU seconds come back with their results
+    assert res.cpu_seconds["ner"] > 0 and res.cpu_seconds["worker_load"] > 0 and res.cpu_seconds["cache"] >= 0
 
 
 def test_jobs_2_reports_bad_files_by_name_and_fills_the_cache(tmp_path):

@@ -164,3 +164,47 @@ def test_post_chain_stage_on_a_hand_made_person_span(lexicon):
     assert [(c.person, [t for _o, _k, t in c.elements]) for c in st.chains] == [("张立新", ["副书记", "市长"])]
     assert {(f.args["post"].text, f.args["org"].text) for f in st.facts} == {
         ("副书记", "包头市委"), ("市长", "包头市人民政府")}
+
+
+def test_person_support_reads_the_text_once_for_any_number_of_names(lexicon, monkeypatch):
+    """``_person_supported`` finds a name's occurrences through the document's index (one pass
+    over the text, however many names are looked up), with the results of a regex scan per name."""
+    from kg.relations import people
+
+    names = [s + g for s in "张王李赵刘陈" for g in ("明华", "建国", "立新", "海东")]
+    text = "".join(f"市长{n}，" for n in names[:12]) + "".join(f"大{n}楼。" for n in names[12:]) \
+        + "王立新王立新，哈哈哈哈。\n"
+    doc = prepare_text(text, "names.txt")
+    looked_up = names + ["王立新王立新", "哈哈", "周不在", "，"]
+    st = _run(doc, [], lexicon, until="prepare")
+    got = [people._person_supported(st, n) for n in looked_up]
+    index = st.memo["_occurrences"]
+    assert index.passes == 2       # the index, and the one-character "，"
+    assert got[:12] == [True] * 12 and got[-2] is False
+    # the same answers from a scan of the text per name (the code before the index)
+    monkeypatch.setattr(people, "occurrences",
+                        lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    st2 = _run(doc, [], lexicon, until="prepare")
+    assert [people._person_supported(st2, n) for n in looked_up] == got
+    assert "_occurrences" not in st2.memo
+
+
+def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatch):
+    """``org_grammar`` keeps the places written in the text through the document's occurrence
+    index (one pass over the text, not a substring test of the whole text per place), with the
+    organisations that a substring test per place finds."""
+    from kg.relations import orgs
+
+    places = ["甲乙县", "丙丁县", "戊己县", "庚辛县", "壬癸县"]
+    text = "".join(f"{p}发改委、{p}教育局召开会议。" for p in places) + "\n"
+    doc = prepare_text(text, "orgs.txt")
+    ner = [_mention(doc, p, "Place") for p in places]
+    st = _run(doc, ner, lexicon, until="org_grammar")
+    index = st.memo["_occurrences"]
+    assert index.passes == 1
+    assert {p for p in st.places if len(p) >= 2} <= set(index._occ)     # every place asked
+    found = sorted(x for x, _sub in st.orgs.values())
+    assert {f"{p}教育局" for p in places} <= set(found), found
+    monkeypatch.setattr(orgs, "occurrences", lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    st2 = _run(doc, ner, lexicon, until="org_grammar")
+    assert sorted(x for x, _sub in st2.orgs.values()) == found and "_occurrences" not in st2.memo

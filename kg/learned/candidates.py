@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..lexicon import Lexicon
-from ..model import DocResult, Document, Mention
+from ..model import DocResult, Document, Mention, Occurrences
 
 # characters that end a clause: a candidate name never spans one
 _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
@@ -104,34 +104,9 @@ class DocCandidates:
         for f in result.facts:
             for role, a in f.args.items():
                 self.fact_roles[a.text].add(f"{f.relation}:{role}")
-        # (speed) the positions of each two-character string of the text, made on first use,
-        # and the occurrences of each name looked up: a name is searched once per document
-        self._bigram_at: dict[str, list[int]] | None = None
-        self._occ: dict[str, list[int]] = {}
-
-    def occurrences(self, x: str) -> list[int]:
-        """Starts of the non-overlapping occurrences of ``x`` in the text, left to right: those
-        of ``re.finditer(re.escape(x), text)``, found through an index of the text's two-character
-        strings instead of a scan of the whole text per name."""
-        occ = self._occ.get(x)
-        if occ is not None:
-            return occ
-        t = self.t
-        if len(x) < 2:
-            occ = [mo.start() for mo in re.finditer(re.escape(x), t)]
-        else:
-            if self._bigram_at is None:
-                at: dict[str, list[int]] = defaultdict(list)
-                for i in range(len(t) - 1):
-                    at[t[i:i + 2]].append(i)
-                self._bigram_at = dict(at)
-            occ, free, n = [], 0, len(x)
-            for i in self._bigram_at.get(x[:2], ()):
-                if i >= free and t.startswith(x, i):
-                    occ.append(i)
-                    free = i + n
-        self._occ[x] = occ
-        return occ
+        # (speed) occurrences(x): the starts of the non-overlapping occurrences of x in the text
+        # (those of re.finditer), through an index, each name searched once per document
+        self.occurrences = Occurrences(self.t)
 
     # ------------------------------------------------------------------ positions
     def line_of(self, pos: int) -> int:

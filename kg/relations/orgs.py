@@ -14,7 +14,7 @@ from .base import _Grammar, _HAN, _HARD, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _places_by_first
 from .registry import stage
-from .state import DocState, add_fact
+from .state import DocState, add_fact, occurrences
 
 
 class _Words:
@@ -215,7 +215,7 @@ def org_grammar(st: DocState) -> None:
     places = sorted((p for p in st.places if len(p) >= 2), key=len, reverse=True)
     # (speed) only the words written in t can match: the alternations keep their order, and
     # one with no word left matches nothing (its regex is not run)
-    places_in_t = [p for p in places if p in t]
+    places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = "|".join(re.escape(p) for p in pre)
     body_rx = "|".join(re.escape(b) for b in body if b in t)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lexicon import Lexicon
-from ..model import Arg, Document, Evidence, Fact, Mention, sentence_finder
+from ..model import Arg, Document, Evidence, Fact, Mention, Occurrences, sentence_finder
 from .base import _Chain, _View
 
 Span = tuple[int, int]     # [start, end) in view offsets
@@ -89,6 +89,16 @@ def sentence_at(st: DocState, pos: int):
     if st._sentence_finder is None:
         st._sentence_finder = sentence_finder(st.doc)
     return st._sentence_finder(pos)
+
+
+def occurrences(st: DocState, x: str) -> list[int]:
+    """Starts (view offsets) of the non-overlapping occurrences of ``x`` in ``st.text``, left to
+    right: those of ``re.finditer(re.escape(x), st.text)``, through one index per document
+    (:class:`kg.model.Occurrences`) instead of a scan of the whole text per string."""
+    occ = st.memo.get("_occurrences")
+    if occ is None or occ.text is not st.text:
+        occ = st.memo["_occurrences"] = Occurrences(st.text)
+    return occ(x)
 
 
 def ner_at(st: DocState, start: int, typ: str) -> tuple[int, int] | None:
