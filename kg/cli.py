@@ -346,6 +346,8 @@ def train_relations_cmd(
     entity_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the entity models."),
     span_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the action / cluster / member span models."),
     pair_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the leads_action / in_cluster pair models."),
+    action_l2: Optional[float] = typer.Option(None, min=0.0, help="L2 weight of the Action span model alone "
+                                                                  "(default: --span-l2)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -370,6 +372,7 @@ def train_relations_cmd(
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
+                       action_l2=action_l2,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

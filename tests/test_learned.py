@@ -251,7 +251,7 @@ def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
     for name in ("Organization", "Place"):
         assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "l2" / f"{name}.npz").read_bytes()
     report = json.loads((tmp_path / "l2" / "manifest.json").read_text(encoding="utf-8"))["report"]
-    assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5}
+    assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5, "action": 0.05}
 
 
 # -- resolution: one place with and without its suffix ------------------------------------------

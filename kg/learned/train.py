@@ -143,10 +143,12 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, **kw) -> list[floa
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
           rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
-          span_l2: float = 1e-5, pair_l2: float = 1e-5, log: Log | None = None) -> dict:
+          span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
+          log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
-    ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model."""
+    ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model;
+    ``action_l2`` (default ``span_l2``) that of the Action span model alone."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
     gb = gold_by_doc(gold)
@@ -154,14 +156,16 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     cands = [DocCandidates(d, r, lexicon, rule_features=rule_features) for d, r in data]
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
-                    "epochs": epochs, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2},
+                    "epochs": epochs, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
+                                             "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
     models: dict[str, LinearModel] = {}
 
     def fit(name: str, examples: list[Example], beta: float = 1.0) -> list[float]:
         n_gold = sum(required(g, name) for (d, _r), g in zip(data, golds)
                      if name not in ENTITY_TYPES or name in gold.exhaustive.get(d.id, frozenset()))
-        l2 = entity_l2 if name in ENTITY_TYPES else span_l2 if name in SPAN_TYPES else pair_l2
+        l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_TYPES
+              else action_l2 if name == "Action" and action_l2 is not None else span_l2)
         oof = _oof(examples, fold_of, folds, epochs=epochs, l2=l2)
         thr, stats = best_threshold(examples, oof, n_gold, beta)
         m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs, l2=l2)
