@@ -158,6 +158,16 @@ def default_lexicon() -> "Lexicon":
     return Lexicon.load()
 
 
+def alternation(words: Iterable[str]) -> str:
+    """A regex group matching any of ``words`` literally, in their order: ``(?:a|b)``."""
+    return "(?:" + alternation_body(words) + ")"
+
+
+def alternation_body(words: Iterable[str]) -> str:
+    """The same without the group (``a|b``), for a pattern that groups it itself."""
+    return "|".join(re.escape(x) for x in words)
+
+
 def _check_kind(file: str, kind: str) -> None:
     """A look-up of a kind its file does not declare is a typo in the code, not an empty list."""
     kinds = _KINDS.get(file + ".tsv")

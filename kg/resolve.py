@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 
 from .chars import HAN_CLASS
-from .lexicon import Lexicon, Matcher
+from .lexicon import Lexicon, Matcher, alternation_body
 from .relations import city_names
 from .relations.base import removed_breaks
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, document_id, post_id,
@@ -80,7 +80,7 @@ class _Words:
         marks = lex.words("resolve", "county_mark", longest_first=False)
         organs = lex.words("resolve", "county_organ", longest_first=False)
         self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
-            _HAN, "|".join(map(re.escape, marks)) or "(?!)", "|".join(map(re.escape, organs)) or "(?!)"))
+            _HAN, alternation_body(marks) or "(?!)", alternation_body(organs) or "(?!)"))
         # organisation suffixes (org_suffixes.tsv): local departments, and the endings of a local
         # (not national) organisation
         self.county_department = lex.org_suffix_matcher("department", "office")
@@ -99,7 +99,7 @@ class _Words:
         self.city_order = {c: i for i, c in reversed(list(enumerate(self.cities)))}
         self.known_cities = frozenset(c + self.city_mark for c in self.cities)
         self.admin_long_form = m("admin_long_form")
-        suf = "|".join(map(re.escape, lex.words("resolve", "place_prefix_suffix", longest_first=False)))
+        suf = alternation_body(lex.words("resolve", "place_prefix_suffix", longest_first=False))
         self.place_prefix = re.compile(rf"^([{_HAN}]{{2,6}}?(?:{suf or '(?!)'}))(.+)$")
         self.county_prefixes = lex.words("places", "city_prefix")
         # abbreviations: templates with the most literal characters first ("中共{place}委"

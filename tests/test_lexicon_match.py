@@ -231,3 +231,14 @@ def test_city_names_reads_the_given_lexicon(tmp_path):
                          if line.rstrip("\n") != "city_not_start\t前往"), encoding="utf-8")
     custom, _ = city_names(text, lex=Lexicon.load(d))
     assert "前往海宁市" in custom, custom
+
+
+def test_alternation_matches_the_words_literally_in_their_order():
+    import re
+
+    from kg.lexicon import alternation, alternation_body
+
+    assert alternation_body(["局", "局长"]) == "局|局长"
+    assert re.fullmatch(alternation(["a.b", "(c)"]), "a.b") and not re.fullmatch(alternation(["a.b"]), "axb")
+    assert re.match(alternation(["局", "局长"]), "局长").group() == "局"     # file order, not longest
+    assert re.compile(alternation(iter(["甲", "乙"])) + "$").match("乙")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation, alternation_body
 from .base import _Grammar, _HAN, _is_han
 from .names import _bare, _strip_quotes
 from .places import _is_place
@@ -25,17 +26,14 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("action_patterns", kind)
 
-        def alt(words) -> str:
-            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
-
         self.class_of = rx("class_rx")
         self.name_join = w("name_join")
         self.quoted_infix = rx("quoted_infix_rx")
         self.scope_prefix = rx("scope_prefix_rx")
         self.year = rx("year_rx")
         self.scope_cut = rx("scope_cut_rx")
-        self.join_alt = alt(w("co_action_join"))
-        self.tail_stop = alt(w("quote_tail_stop"))
+        self.join_alt = alternation(w("co_action_join"))
+        self.tail_stop = alternation(w("quote_tail_stop"))
         self.tail_bad = frozenset(w("quote_tail_bad_char"))
 
     @staticmethod
@@ -94,7 +92,7 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
 def actions_grammar(st: DocState) -> None:
     t = st.text
     sufs = st.lex.words("action_patterns", "suffix")
-    suf_rx = "|".join(re.escape(s) for s in sufs)
+    suf_rx = alternation_body(sufs)
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
@@ -160,7 +158,7 @@ def actions_bare(st: DocState) -> None:
     noun phrases ending with an action suffix in a sentence that says who leads
     (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
     sufs = sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)
-    suf_rx = "|".join(re.escape(s) for s in sufs)
+    suf_rx = alternation_body(sufs)
     _quoted_actions(st, suf_rx)
     _without_scope_prefix(st)
     cues = st.lex.words("action_patterns", "lead_cue")

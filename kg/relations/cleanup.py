@@ -10,6 +10,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from ..lexicon import alternation_body
 from ..model import Mention
 from .base import (_Grammar, _View, _is_han, _respan, _split_mention, city_names, place_extension,
                    removed_breaks)
@@ -124,7 +125,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         return _trim_person_adverbs(st, mentions)
     # (speed) only the names written in text can match; the alternation keeps their order
     in_text = [n for n in sorted(names, key=len, reverse=True) if n in text]
-    rx = re.compile("|".join(re.escape(n) for n in in_text)) if in_text else None
+    rx = re.compile(alternation_body(in_text)) if in_text else None
     spans = [(m.start(), m.end()) for m in rx.finditer(text)] if rx is not None else []
     admin = tuple(st.lex.words("places", "suffix"))
 
@@ -233,9 +234,9 @@ def prepare(st: DocState) -> None:
     doc, lex = st.doc, st.lex
     media = lex.word_tuple("persons", "media_self")
     st.view = _View(doc.text, lex.cached("base.reporter_rx", lambda: re.compile(
-        "(?:" + "|".join(re.escape(w) for w in media) + ")?(?:"
-        + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_rank", longest_first=False)))
-        + ")?(?:" + "|".join(map(re.escape, lex.word_tuple("persons", "reporter_word", longest_first=False)))
+        "(?:" + alternation_body(media) + ")?(?:"
+        + alternation_body(lex.word_tuple("persons", "reporter_rank", longest_first=False))
+        + ")?(?:" + alternation_body(lex.word_tuple("persons", "reporter_word", longest_first=False))
         + ")"))
         if media else None, lex)
     st.text = st.view.text
@@ -257,4 +258,4 @@ def prepare(st: DocState) -> None:
             st.ner_v.append((s, e, m.type, m.subtype, st.text[s:e]))
     st.places = _place_names(st)
     st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
-        "|".join(re.escape(t) for t in sorted(lex.posts, key=lambda x: -len(x)))))
+        alternation_body(sorted(lex.posts, key=lambda x: -len(x)))))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation, alternation_body
 from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
 from .clusters import _Words as _ClusterWords
@@ -27,19 +28,16 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("clusters", kind)
 
-        def alt(words) -> str:
-            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
-
         # the end of a project list clause (the build verb closing it), required / optional
         tail = _ClusterWords.of(lex).project_list_tail_body
         self.list_tail = re.compile(tail + "$")
         self.list_tail_opt = re.compile(f"(?:{tail})?$")
         self.member_join = w("member_join")
-        self.member_split = re.compile("(" + "|".join(re.escape(x) for x in self.member_join) + ")")
+        self.member_split = re.compile("(" + alternation_body(self.member_join) + ")")
         self.member_seps = ("、",) + self.member_join
         self.project = w("project_word", "project_patterns")[0]          # 项目
         self.heads = (self.project, w("works_word", "project_patterns")[0])  # 项目, 工程
-        self.head_alt = alt(self.heads)
+        self.head_alt = alternation(self.heads)
         self.close = w("list_close", "project_patterns")[0]              # 等
         self.company = w("company_word", "project_patterns")[0]          # 公司
         self.aspect = w("aspect_particle", "industry_terms")[0]          # 了
@@ -59,7 +57,7 @@ class _Words:
         self.new_mark = w("new_mark")[0]
         self.company_inner = w("company_inner_word")
         self.bracketed_owner = rx("bracketed_owner_rx")
-        self.project_join = re.compile(alt(w("project_join")))
+        self.project_join = re.compile(alternation(w("project_join")))
 
     @staticmethod
     def of(lex) -> "_Words":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _is_han
 from .clusters import _enum_next
@@ -30,21 +31,18 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("clusters", kind)
 
-        def alt(words) -> str:
-            return "|".join(re.escape(x) for x in words)
-
         self.heading_number = rx("heading_number_rx")
         self.heading_marker = rx("heading_marker_rx")
-        aspect = alt(w("aspect_word"))
+        aspect = alternation_body(w("aspect_word"))
         self.aspect_comma = re.compile("(?:" + aspect + ")?[,，:：]")
         self.aspect_comma_full = re.compile("(?:" + aspect + r")?\s*[,，:：]")
         self.count_name = re.compile("^(?:" + rx("count_name_rx").pattern + ")")
         self.item_number = rx("item_number_rx")
         self.opener_number = rx("opener_number_rx")
         self.opener_enum = rx("opener_enum_rx")
-        self.subject_modal = re.compile(rf"[{_HAN}]{{0,6}}?(?:{alt(w('lead_modal'))})")
+        self.subject_modal = re.compile(rf"[{_HAN}]{{0,6}}?(?:{alternation_body(w('lead_modal'))})")
         self.future = w("future_particle", "grammar")[0]
-        self.within = re.compile("(?:" + alt(w("within_word")) + r")\s*[,，]")
+        self.within = re.compile("(?:" + alternation_body(w("within_word")) + r")\s*[,，]")
         self.opener_member = rx("opener_member_rx").pattern
         self.example_in = w("example_in")[0]
         self.example_out = w("example_out")
@@ -55,11 +53,11 @@ class _Words:
         self.province_mark = w("province_mark", "resolve")[0]
         # the heading grammar (_heading) and the clause openers (_opener_at)
         self.heading_verbs = lex.word_tuple("clusters", "heading_verb")
-        self.build_start = re.compile(alt(lex.word_tuple("project_patterns", "build_verb")))
+        self.build_start = re.compile(alternation_body(lex.word_tuple("project_patterns", "build_verb")))
         self.heading_lead = lex.word_tuple("clusters", "lead_in") + self.heading_verbs
         self.opener_lead = lex.word_tuple("clusters", "lead_in") + lex.word_tuple("clusters", "topic_in")
         self.lead_subject = lex.word_tuple("clusters", "lead_subject")
-        outs = alt(lex.word_tuple("clusters", "lead_out"))
+        outs = alternation_body(lex.word_tuple("clusters", "lead_out"))
         self.opener_close = re.compile(rf"(?:{outs + '|' if outs else ''}{self.opener_member})?\s*[,，:：]")
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation, alternation_body
 from .base import _HAN, _is_han
 from .places import _is_place
 from .registry import stage
@@ -23,23 +24,20 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("clusters", kind)
 
-        def alt(words) -> str:
-            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
-
         # the end of a project list clause, unanchored (cluster_members anchors it)
         self.project_list_tail_body = rx("project_list_tail_rx").pattern
         self.enum_next = rx("enum_next_rx")
         self.count = rx("count_rx")
         self.umbrella = w("umbrella_classifier")[0]
         # after a cluster suffix: no 游 / 化 within one character (产业链上下游, 集群化)
-        self.not_before = f"(?![{_HAN}]{{0,1}}{alt(w('suffix_not_before'))})"
+        self.not_before = f"(?![{_HAN}]{{0,1}}{alternation(w('suffix_not_before'))})"
         self.bare_core = w("bare_core")
         self.bare_place_mark = w("bare_place_mark")
         self.chain_suffix = w("chain_suffix")[0]
         self.chain_not_start = w("chain_not_start")
         self.chain_not_char = w("chain_not_char")
         self.chain_not_before = rx("chain_not_before_rx")
-        self.anaphor_infix = alt(w("anaphor_infix"))
+        self.anaphor_infix = alternation(w("anaphor_infix"))
         self.close = w("list_close", "project_patterns")[0]
 
     @staticmethod
@@ -112,7 +110,7 @@ def clusters_grammar(st: DocState) -> None:
         for k in [k for k in st.clusters if k[0] < b and a < k[1]]:
             del st.clusters[k]
     # "绿色算力、生物医药等集群": each listed item is a cluster
-    gen = "|".join(re.escape(g) for g in sorted(generic, key=len, reverse=True))
+    gen = alternation_body(sorted(generic, key=len, reverse=True))
     for m in re.finditer(f"([{_HAN}、]{{2,40}}){re.escape(cw.close)}(?:{gen})?(?:{'|'.join(re.escape(s) for s in sufs)})", t):
         seg = m.group(1)
         start = m.start(1)

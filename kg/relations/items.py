@@ -9,6 +9,7 @@ import re
 
 from collections.abc import Iterable
 
+from ..lexicon import alternation_body
 from .base import _Grammar, _HARD, _is_han
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
@@ -25,14 +26,11 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("industry_terms", kind)
 
-        def alt(words) -> str:
-            return "|".join(re.escape(x) for x in words)
-
         self.joins = ("、",) + w("list_join")
-        self.join_rx = re.compile("(" + alt(self.joins) + ")")
+        self.join_rx = re.compile("(" + alternation_body(self.joins) + ")")
         self.enterprise_end = rx("enterprise_end_rx")
-        self.company_end = re.compile("(?:" + alt(w("company_end")) + ")$")
-        self.company_or_share_end = re.compile("(?:" + alt(w("company_end") + w("share_word")) + ")$")
+        self.company_end = re.compile("(?:" + alternation_body(w("company_end")) + ")$")
+        self.company_or_share_end = re.compile("(?:" + alternation_body(w("company_end") + w("share_word")) + ")$")
         self.brand_head_ok = w("brand_head_ok")
         self.phase_char = w("phase_char")[0]
         self.brand_keep = w("brand_keep")
@@ -52,11 +50,11 @@ class _Words:
         self.list_tail = rx("list_tail_rx")
         self.short_form = rx("short_form_rx")
         self.aspect = w("aspect_particle")[0]
-        self.class_head_noun = "(?:" + alt(w("class_head_noun")) + ")"
+        self.class_head_noun = "(?:" + alternation_body(w("class_head_noun")) + ")"
         self.named_after = rx("named_after_rx")
         self.project_end = rx("project_end_rx")
         heads = w("project_word", "project_patterns") + w("works_word", "project_patterns")
-        self.head_end = re.compile("(?:" + alt(heads) + ")$")
+        self.head_end = re.compile("(?:" + alternation_body(heads) + ")$")
         self.close = w("list_close", "project_patterns")[0]
         self.close_end = re.compile(re.escape(self.close) + "$")
 
@@ -492,7 +490,7 @@ def _class_head_end(st: DocState, seg: str) -> int:
     enterprise_class + 企业/单位) before a company name of 4+ characters; 0 if none."""
     words = st.lex.words("clusters", "enterprise_class")
     end = 0
-    for m in re.finditer("(?:" + "|".join(map(re.escape, words)) + ")" + _Words.of(st.lex).class_head_noun, seg):
+    for m in re.finditer("(?:" + alternation_body(words) + ")" + _Words.of(st.lex).class_head_noun, seg):
         # "中小企业服务有限公司" is one name
         if len(seg) - m.end() >= 4 and not seg.startswith(
                 st.lex.word_tuple("clusters", "enterprise_class_body", longest_first=False), m.end()):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation, alternation_body
 from ..model import Arg
 from .base import _HARD
 from .names import _bare
@@ -26,13 +27,10 @@ class _Words:
         def rx(kind: str) -> re.Pattern[str]:
             return lex.plain_pattern("action_patterns", kind)
 
-        def alt(words) -> str:
-            return "(?:" + "|".join(re.escape(x) for x in words) + ")"
-
-        self.co_action_join = re.compile(alt(w("co_action_join")))
-        self.co_lead_join = re.compile(alt(w("co_lead_join")))
+        self.co_action_join = re.compile(alternation(w("co_action_join")))
+        self.co_lead_join = re.compile(alternation(w("co_lead_join")))
         self.respectively = w("respectively_cue")[0]
-        self.anaphor = alt(w("anaphor_det"))
+        self.anaphor = alternation(w("anaphor_det"))
         self.label = rx("lead_label_rx")
         self.opener = rx("lead_opener_rx")
         self.role = w("role_cue")[0]
@@ -80,7 +78,7 @@ def _umbrella(st: DocState, name: str) -> bool:
 def leads(st: DocState) -> None:
     t = st.text
     cues = st.lex.words("action_patterns", "lead_cue")
-    crx = re.compile("|".join(re.escape(c) for c in cues))
+    crx = re.compile(alternation_body(cues))
     done: set[tuple[str, str]] = set()
 
     def emit(org: str, act: tuple[int, int, str], span: tuple[int, int], ex: str, c: float):
@@ -224,7 +222,7 @@ def _lead_pick(st: DocState, ss: int, se: int, cs: int, ce: int):
     t = st.text
     acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
     orgs = _orgs_in(st, ss, se)
-    sufs = "|".join(re.escape(x) for x in st.lex.words("action_patterns", "suffix"))
+    sufs = alternation_body(st.lex.words("action_patterns", "suffix"))
     anaphora = re.search(f"{_Words.of(st.lex).anaphor}(?:{sufs})", t[ss:cs])
     # "此次行动由B牵头，…开展A等系列活动": the anaphor before the cue names the action, not a
     # name after the cue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, place_extension
 from .cleanup import _post_tail
@@ -217,8 +218,8 @@ def org_grammar(st: DocState) -> None:
     # one with no word left matches nothing (its regex is not run)
     places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
-    pre_rx = "|".join(re.escape(p) for p in pre)
-    body_rx = "|".join(re.escape(b) for b in body if b in t)
+    pre_rx = alternation_body(pre)
+    body_rx = alternation_body(b for b in body if b in t)
     # body abbreviations after a prefix
     if body and pre_rx and body_rx:
         not_before = "".join(re.escape(c) for c in ow.abbr_not_before)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
@@ -208,7 +209,7 @@ def titles_after_names(st: DocState) -> None:
     ner_person = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"}
     known = set(st.person_names) | {x for _a, _b, typ, _s, x in st.ner_v
                                       if typ == "Person"}
-    rx = re.compile("|".join(re.escape(x) for x in sorted(titles, key=len, reverse=True)))
+    rx = re.compile(alternation_body(sorted(titles, key=len, reverse=True)))
     for m in rx.finditer(st.text):
         ts = m.start()
         span = next(((a, b) for (a, b) in ner_person if b == ts and 2 <= b - a <= 4), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import alternation_body
 from .base import _Grammar
 from .items import _brand, _generic_project, _has_head
 from .places import _is_place
@@ -54,7 +55,7 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
     enterprises) with view spans and names."""
     t = st.text
     verbs = st.lex.words("project_patterns", "build_verb")
-    vrx = re.compile("|".join(re.escape(v) for v in verbs))
+    vrx = re.compile(alternation_body(verbs))
     out = []
     for sent in re.finditer(r"[^。；;！？!?\n]+", t):
         segs = _verb_segments(st, sent.start(), sent.end(), vrx)
