@@ -364,7 +364,12 @@ def test_cli_serve_runs_and_answers(built_sample):
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", str(built_sample.out_dir),
+    # Python keeps an inherited SIG_IGN for SIGINT (a shell starts background jobs that way, so a
+    # suite run with `&` or nohup would hang here): give the server the handler a terminal's
+    # Ctrl-C finds, then run the CLI as `kg serve` does
+    boot = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "sys.argv[0] = 'kg'; from kg.cli import main; main()")
+    proc = subprocess.Popen([sys.executable, "-c", boot, "serve", str(built_sample.out_dir),
                              "--port", "0"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
