@@ -158,6 +158,15 @@ def default_lexicon() -> "Lexicon":
     return Lexicon.load()
 
 
+class LexiconWords:
+    """Base of a module's words and patterns compiled from one lexicon (subclasses take the
+    lexicon in ``__init__``): ``Sub.of(lex)`` builds them once per lexicon and caches them there."""
+
+    @classmethod
+    def of(cls, lex: "Lexicon"):
+        return lex.cached(f"{cls.__module__}.{cls.__qualname__}", lambda: cls(lex))
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex group matching any of ``words`` literally, in their order: ``(?:a|b)``."""
     return "(?:" + alternation_body(words) + ")"

@@ -26,7 +26,7 @@ import re
 from collections import Counter, defaultdict
 
 from .chars import HAN_CLASS
-from .lexicon import Lexicon, Matcher, alternation_body
+from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
 from .relations.base import removed_breaks
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, document_id, post_id,
@@ -43,7 +43,7 @@ def _norm(s: str) -> str:
     return _SPACES.sub("", _QUOTES.sub("", s or ""))
 
 
-class _Words:
+class _Words(LexiconWords):
     """What resolution reads from the lexicon, compiled once per lexicon (``_Words.of(lex)``):
     the word lists of kg/data/resolve.tsv, places.tsv and org_suffixes.tsv as matchers, and the
     patterns built from them."""
@@ -112,10 +112,6 @@ class _Words:
                         + "$"), a)
             for a in whole if "{place}" in a.short]
         self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
-
-    @staticmethod
-    def of(lex: Lexicon) -> "_Words":
-        return lex.cached("resolve.words", lambda: _Words(lex))
 
 
 class _Canon:

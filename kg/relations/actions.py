@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation, alternation_body
+from ..lexicon import LexiconWords, alternation, alternation_body
 from .base import _Grammar, _HAN, _is_han
 from .names import _bare, _strip_quotes
 from .places import _is_place
@@ -15,7 +15,7 @@ from .registry import stage
 from .state import DocState
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of action_patterns.tsv the action-name readers use,
     built once per lexicon: ``_Words.of(lex)``."""
 
@@ -35,10 +35,6 @@ class _Words:
         self.join_alt = alternation(w("co_action_join"))
         self.tail_stop = alternation(w("quote_tail_stop"))
         self.tail_bad = frozenset(w("quote_tail_bad_char"))
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("actions.words", lambda: _Words(lex))
 
 
 def _action_ok(st: DocState, name: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation, alternation_body
+from ..lexicon import LexiconWords, alternation, alternation_body
 from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
 from .clusters import _Words as _ClusterWords
@@ -16,7 +16,7 @@ from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of clusters.tsv (and project_patterns.tsv's project
     heads, industry_terms.tsv's aspect particle) the member readers use, built once per
     lexicon: ``_Words.of(lex)``."""
@@ -58,10 +58,6 @@ class _Words:
         self.company_inner = w("company_inner_word")
         self.bracketed_owner = rx("bracketed_owner_rx")
         self.project_join = re.compile(alternation(w("project_join")))
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("cluster_members.words", lambda: _Words(lex))
 
 
 def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Grammar, _is_han
 from .cluster_members import _brand_word, _capacity_objects, _clause_projects, _colon_members, _place_brand, _scope_projects, _short_forms, _short_name_members
@@ -18,7 +19,7 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of clusters.tsv the cluster-scope readers use, built
     once per lexicon: ``_Words.of(lex)``."""
 
@@ -38,10 +39,6 @@ class _Words:
         sections = _SectionWords.of(lex)
         self.project_heads = sections.project_heads
         self.company_end = sections.company_end
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("cluster_scopes.words", lambda: _Words(lex))
 
 
 def _clause_subject(st: DocState, a: int, b: int) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation_body
+from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _is_han
 from .clusters import _enum_next
@@ -19,7 +19,7 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of clusters.tsv (and grammar.tsv, resolve.tsv,
     industry_terms.tsv, project_patterns.tsv) the cluster-section readers use, built once per
     lexicon: ``_Words.of(lex)``."""
@@ -59,10 +59,6 @@ class _Words:
         self.lead_subject = lex.word_tuple("clusters", "lead_subject")
         outs = alternation_body(lex.word_tuple("clusters", "lead_out"))
         self.opener_close = re.compile(rf"(?:{outs + '|' if outs else ''}{self.opener_member})?\s*[,，:：]")
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("cluster_sections.words", lambda: _Words(lex))
 
 
 @stage(requires=("view", "text", "ner_v", "places", "projects", "clusters", "lists"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation, alternation_body
+from ..lexicon import LexiconWords, alternation, alternation_body
 from .base import _HAN, _is_han
 from .places import _is_place
 from .registry import stage
 from .state import DocState
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of clusters.tsv the cluster-name readers use (and the
     patterns the cluster stages share: the project-list tail, the next enumeration item), built
     once per lexicon: ``_Words.of(lex)``."""
@@ -39,10 +39,6 @@ class _Words:
         self.chain_not_before = rx("chain_not_before_rx")
         self.anaphor_infix = alternation(w("anaphor_infix"))
         self.close = w("list_close", "project_patterns")[0]
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("clusters.words", lambda: _Words(lex))
 
 
 def _enum_next(lex) -> re.Pattern[str]:

@@ -9,13 +9,13 @@ import re
 
 from collections.abc import Iterable
 
-from ..lexicon import alternation_body
+from ..lexicon import LexiconWords, alternation_body
 from .base import _Grammar, _HARD, _is_han
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of industry_terms.tsv (and project_patterns.tsv's
     heads) these readers use, built once per lexicon: ``_Words.of(lex)``."""
 
@@ -57,10 +57,6 @@ class _Words:
         self.head_end = re.compile("(?:" + alternation_body(heads) + ")$")
         self.close = w("list_close", "project_patterns")[0]
         self.close_end = re.compile(re.escape(self.close) + "$")
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("items.words", lambda: _Words(lex))
 
 
 def _list_items(body: str, start: int, lex) -> Iterable[tuple[int, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation, alternation_body
+from ..lexicon import LexiconWords, alternation, alternation_body
 from ..model import Arg
 from .base import _HARD
 from .names import _bare
@@ -16,7 +16,7 @@ from .registry import stage
 from .state import DocState, add_fact
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of action_patterns.tsv the leads_action readers use,
     built once per lexicon: ``_Words.of(lex)``."""
 
@@ -34,10 +34,6 @@ class _Words:
         self.label = rx("lead_label_rx")
         self.opener = rx("lead_opener_rx")
         self.role = w("role_cue")[0]
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("leads.words", lambda: _Words(lex))
 
 
 # ------------------------------------------------------------------ leads_action

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation_body
+from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, place_extension
 from .cleanup import _post_tail
@@ -18,7 +18,7 @@ from .registry import stage
 from .state import DocState, add_fact, occurrences
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of the organisation readers (grammar.tsv's
     organisation block and ``bare_admin_prefix``, persons.tsv's post-chain organisation block),
     built once per lexicon: ``_Words.of(lex)``."""
@@ -45,10 +45,6 @@ class _Words:
         self.place_head = rx("grammar", "org_place_head_rx")
         self.branch = w("grammar", "org_branch_word")
         self.part_not_start = w("grammar", "org_part_not_start")
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("orgs.words", lambda: _Words(lex))
 
 
 def _find_all(text: str, word: str):

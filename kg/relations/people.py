@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation_body
+from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
@@ -16,7 +16,7 @@ from .registry import stage
 from .state import DocState, add_fact, ner_at, occurrences
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of persons.tsv these readers use beyond the lexicon's
     own look-ups, built once per lexicon: ``_Words.of(lex)``."""
 
@@ -38,10 +38,6 @@ class _Words:
         self.list_close = w("list_close")[0]
         self.verb_bad_char = w("verb_name_bad_char")
         self.bad_left = w("name_bad_left")[0]
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("people.words", lambda: _Words(lex))
 
 
 def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Chain, _Grammar, _HARD
 from .orgs import _abbr_match, _classify_org, _org_part_start
@@ -16,7 +17,7 @@ from .registry import stage
 from .state import DocState, add_fact, add_mention, ner_spans_of_type
 
 
-class _Words:
+class _Words(LexiconWords):
     """The words and regular expressions of persons.tsv the post-chain readers use, built once
     per lexicon: ``_Words.of(lex)``."""
 
@@ -41,10 +42,6 @@ class _Words:
         people = _PeopleWords.of(lex)
         self.interview = people.interview
         self.list_close = people.list_close
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("posts.words", lambda: _Words(lex))
 
 
 @stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "orgs"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation_body
+from ..lexicon import LexiconWords, alternation_body
 from .base import _Grammar
 from .items import _brand, _generic_project, _has_head
 from .places import _is_place
@@ -17,7 +17,7 @@ from .registry import stage
 from .state import DocState
 
 
-class _Words:
+class _Words(LexiconWords):
     """The project grammar of project_patterns.tsv these stages read, built once per lexicon."""
 
     def __init__(self, lex):
@@ -44,10 +44,6 @@ class _Words:
         self.subject = rx("subject_rx")
         self.visit = rx("visit_rx")
         self.company = one("company_word")
-
-    @staticmethod
-    def of(lex) -> "_Words":
-        return lex.cached("projects.words", lambda: _Words(lex))
 
 
 def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]]]]:
