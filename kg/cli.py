@@ -348,13 +348,22 @@ def train_relations_cmd(
     pair_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the leads_action / in_cluster pair models."),
     action_l2: Optional[float] = typer.Option(None, min=0.0, help="L2 weight of the Action span model alone "
                                                                   "(default: --span-l2)."),
+    ner_model: Optional[Path] = typer.Option(None, "--ner-model", help="NER model whose output the layer "
+                                                                       "learns from (default: the shipped one)."),
+    entity_ner_model: Optional[Path] = typer.Option(
+        None, "--entity-ner-model", help="NER model whose output the entity models learn from (default: "
+                                         "--ner-model); one that has not seen the training pages "
+                                         "(docs/evaluation.md)."),
+    entity_candidates: bool = typer.Option(
+        True, help="The entity models also score forms no mention has (gazetteer names, a place "
+                   "with a zone word: X经开区) and the layer adds those it keeps (docs/relations.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
     from .learned.layer import MODES
     from .learned.train import run_rules, train
     from .lexicon import Lexicon
-    from .ner import DEFAULT_MODEL_DIR, NerTagger
+    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .ingest import read_corpus
 
     if mode not in MODES:
@@ -365,14 +374,22 @@ def train_relations_cmd(
         if not docs:
             fail(f"no readable .txt/.md documents in {corpus}")
         lexicon = Lexicon.load()
-        tagger = NerTagger.load(DEFAULT_MODEL_DIR)
+        tagger = NerTagger.load(ner_model or DEFAULT_MODEL_DIR)
+        ent_tagger = NerTagger.load(entity_ner_model) if entity_ner_model else None
         with _progress() as bar:
             task = bar.add_task("rules", total=len(docs))
             data = run_rules(docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
+            entity_data = None
+            if ent_tagger is not None:
+                task = bar.add_task("rules (entity NER model)", total=len(docs))
+                entity_data = run_rules(docs, lexicon, ent_tagger,
+                                        progress=lambda d, n: bar.update(task, completed=d))
+        ner = {"relations": model_version(ner_model or DEFAULT_MODEL_DIR),
+               "entities": model_version(entity_ner_model or ner_model or DEFAULT_MODEL_DIR)}
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
-                       action_l2=action_l2,
+                       action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -152,6 +152,44 @@ def test_layer_applies_models_with_backoff(tmp_path, lexicon):
     assert [f.extractor for f in out.facts if f.relation == "leads_action"] == ["rules"]
 
 
+def test_generated_entity_candidates(lexicon):
+    """With ``entity_candidates`` the entity groups also hold forms no mention has: a gazetteer
+    place written without a mention, and a place with the zone word after it (as a Place and as an
+    Organization); a gazetteer name inside a longer mention of its type is not proposed."""
+    text = "包头经开区和赤峰市签约，乌海招商团到访。"
+    doc = prepare_text(text, "z.txt")
+    res = DocResult(doc.id, [mention(doc, "包头", "Place"), mention(doc, "赤峰市", "Place")], [])
+    plain = {(g.type, g.text) for g in DocCandidates(doc, res, lexicon).entity_groups()}
+    assert plain == {("Place", "包头"), ("Place", "赤峰市")}
+    groups = {(g.type, g.text): g for g in DocCandidates(doc, res, lexicon, entity_candidates=True).entity_groups()}
+    assert {k for k, g in groups.items() if g.generated} >= {
+        ("Place", "包头经开区"), ("Organization", "包头经开区"), ("Place", "乌海")}
+    assert ("Place", "赤峰") not in groups                     # inside the mention 赤峰市
+    assert "E:Pla:src=gen:zone" in groups[("Place", "包头经开区")].feats
+    assert "E:Pla:src=gen:gaz" in groups[("Place", "乌海")].feats
+    # the mentions' own groups have the features they have without the generators
+    assert groups[("Place", "包头")].feats == next(
+        g.feats for g in DocCandidates(doc, res, lexicon).entity_groups() if g.text == "包头")
+
+
+def test_layer_adds_the_generated_forms_it_keeps(tmp_path, lexicon):
+    _hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10},
+                            "Organization": {}},
+                 {}, entity_candidates=True)
+    doc = prepare_text("包头经开区和赤峰市签约，乌海招商团到访。", "z.txt")
+    res = DocResult(doc.id, [mention(doc, "包头", "Place"), mention(doc, "赤峰市", "Place")], [])
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    got = {(m.type, m.text, m.source) for m in out.mentions}
+    assert ("Place", "包头经开区", "learned") in got            # kept: a zone form
+    assert ("Place", "包头", "hanlp") in got
+    assert not any(m.text == "乌海" for m in out.mentions)     # a gazetteer form the model drops
+    assert not any(m.type == "Organization" for m in out.mentions)
+    # a model trained without the generators adds nothing
+    _hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10}}, {})
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert {m.text for m in out.mentions} == {"包头", "赤峰市"}
+
+
 def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     """With ``project_mentions`` a kept project member is a Project mention even where no fact
     names it; an enterprise member is not, nor a project overlapping an organisation."""
@@ -252,6 +290,33 @@ def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
         assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "l2" / f"{name}.npz").read_bytes()
     report = json.loads((tmp_path / "l2" / "manifest.json").read_text(encoding="utf-8"))["report"]
     assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5, "action": 0.05}
+
+
+def test_entity_models_learn_from_entity_data(tmp_path, lexicon):
+    """``entity_data`` (the same pages as tagged by another NER model) trains the entity models
+    alone: they are the files a training on ``entity_data`` writes, the span and pair models those
+    of a training on ``data``; the manifest names the NER models."""
+    data, gold = _pages(tmp_path)
+    # another tagger's view: it also tags the action's name as a place (an error the filter must learn)
+    other = []
+    for (doc, res), (_id, text, _agency, action, _place) in zip(data, PAGES):
+        other.append((doc, DocResult(doc.id, res.mentions + [mention(doc, action, "Place")], [])))
+    train(data, gold, lexicon, tmp_path / "mixed", folds=2, epochs=8, entity_data=other,
+          ner={"relations": "aaa", "entities": "bbb"})
+    train(data, gold, lexicon, tmp_path / "plain", folds=2, epochs=8)
+    train(other, gold, lexicon, tmp_path / "other", folds=2, epochs=8)
+
+    def same(a, b, name):
+        return (tmp_path / a / f"{name}.npz").read_bytes() == (tmp_path / b / f"{name}.npz").read_bytes()
+
+    assert same("mixed", "other", "Place") and not same("mixed", "plain", "Place")
+    for name in ("Action", "leads_action"):
+        assert same("mixed", "plain", name)
+    report = json.loads((tmp_path / "mixed" / "manifest.json").read_text(encoding="utf-8"))["report"]
+    assert report["ner"] == {"relations": "aaa", "entities": "bbb"}
+    from kg.model import KgError
+    with pytest.raises(KgError, match="same documents"):
+        train(data, gold, lexicon, tmp_path / "bad", folds=2, epochs=8, entity_data=other[::-1])
 
 
 # -- resolution: one place with and without its suffix ------------------------------------------

@@ -4,7 +4,9 @@ Three kinds of candidates are read off one document (its analysis text, the rule
 mentions and facts), all in analysis offsets of ``Document.text``:
 
 * **entity groups** -- the Person / Organization / Place mentions of one surface form; the
-  entity model keeps or drops the whole group;
+  entity model keeps or drops the whole group.  With ``entity_candidates`` also forms no mention
+  has: every occurrence of a name of the gazetteer (:func:`entity_gazetteer`) and every place
+  followed by a zone word of ``kg/data/candidates.tsv`` (X经开区); a kept one becomes a mention;
 * **spans** -- Action and Cluster names: the rule layer's own, every quoted name, and, for each
   head word of ``kg/data/candidates.tsv`` (行动, 产业集群 ...), every start inside its clause;
   the span model scores them and keeps the best of each head occurrence;
@@ -63,6 +65,37 @@ class EntityGroup:
     mentions: list[Mention]
     feats: list[str] = field(default_factory=list)
 
+    @property
+    def generated(self) -> bool:
+        """A form no mention has: the candidate generators' (a kept one becomes a mention)."""
+        return self.mentions[0].source.startswith(GENERATED)
+
+
+GENERATED = "gen:"                         # source prefix of the generated entity candidates
+_GAZ_TYPES = {"P": "Person", "L": "Place", "O": "Organization"}
+
+
+def entity_gazetteer(lex: Lexicon) -> dict[str, tuple[str, ...]]:
+    """``{name: entity types}``: the person, place and organisation names of the shipped NER
+    model's word list (People's Daily 1998, see kg.ner_train.build_lexicon; the same list whatever
+    NER model a build uses) and the place names of ``kg/data/places.tsv``; names of 2+ characters."""
+    def make() -> dict[str, tuple[str, ...]]:
+        import json
+
+        from ..ner import DEFAULT_MODEL_DIR, LEXICON_VOCAB
+        vocabs = json.loads((DEFAULT_MODEL_DIR / "vocabs.json").read_text(encoding="utf-8"))
+        out: dict[str, set[str]] = defaultdict(set)
+        for tok in vocabs.get(LEXICON_VOCAB, {}).get("idx_to_token", []):
+            typ = _GAZ_TYPES.get(tok[:1])
+            if typ and len(tok) >= 3:
+                out[tok[1:]].add(typ)
+        for kind in ("city", "province", "name"):
+            for w in lex.words("places", kind):
+                if len(w) >= 2:
+                    out[w].add("Place")
+        return {w: tuple(sorted(ts)) for w, ts in out.items()}
+    return lex.cached(("learned", "entity_gazetteer"), make)
+
 
 @dataclass
 class Pair:
@@ -80,8 +113,10 @@ class Pair:
 class DocCandidates:
     """Every candidate of one document, with features."""
 
-    def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True):
+    def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True,
+                 entity_candidates: bool = False):
         self.doc = doc
+        self.entity_candidates = entity_candidates
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -153,6 +188,10 @@ class DocCandidates:
         longs = sorted(((m.start, m.end) for m in self.long_names))
         long_starts = [a for a, _b in longs]
         longest = max((b - a for a, b in longs), default=0)
+        if self.entity_candidates:
+            # after the sets above: the features of the mentions' groups do not depend on them
+            for m in self.generated_mentions(by):
+                by[(m.type, m.text)].append(m)
         out = []
         n = max(1, len(self.t))
         for (typ, x), ms in sorted(by.items()):
@@ -190,6 +229,8 @@ class DocCandidates:
                                bisect.bisect_right(long_starts, o))))
             f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
+            if ms[0].source.startswith(GENERATED):
+                f += self._generated_feats(T, x, ms)
             if x in prefixes[typ]:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
@@ -201,6 +242,73 @@ class DocCandidates:
                     f.append(f"E:{T}:also={t2}")
             out.append(EntityGroup(typ, x, ms, f))
         return out
+
+    def generated_mentions(self, by: dict[tuple[str, str], list[Mention]]) -> list[Mention]:
+        """Mentions of the forms no mention has (``by``: the mentions by type and form):
+
+        * ``gen:gaz`` -- every occurrence of a gazetteer name (:func:`entity_gazetteer`), as each of
+          its types, unless it lies inside a longer mention of that type;
+        * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
+          ``zone_suffix`` of ``kg/data/candidates.tsv``: the two together, as a Place and as an
+          Organization (经开区 names either)."""
+        t = self.t
+        gaz = entity_gazetteer(self.lex)
+        longest = max(map(len, gaz), default=0)
+        spans_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for m in self.result.mentions:
+            if m.type in ENTITY_TYPES:
+                spans_of[m.type].append((m.start, m.end))
+        for v in spans_of.values():
+            v.sort()
+        reach = max((b - a for v in spans_of.values() for a, b in v), default=0)
+
+        def inside_same_type(typ: str, s: int, e: int) -> bool:
+            v = spans_of.get(typ, [])
+            k = bisect.bisect_right(v, (s, len(t) + 1))
+            while k > 0 and v[k - 1][0] >= s - reach:
+                a, b = v[k - 1]
+                if a <= s and e <= b and (a, b) != (s, e):
+                    return True
+                k -= 1
+            return False
+
+        found: dict[tuple[str, int, int], str] = {}
+        # (speed) the first two characters of the names: most positions start none
+        heads = self.lex.cached(("learned", "entity_gazetteer_heads"), lambda: frozenset(w[:2] for w in gaz))
+        for i in range(len(t) - 1):
+            if t[i:i + 2] not in heads:
+                continue
+            for j in range(i + 2, min(len(t), i + longest) + 1):
+                for typ in gaz.get(t[i:j], ()):
+                    if (typ, t[i:j]) not in by and not inside_same_type(typ, i, j):
+                        found[(typ, i, j)] = "gen:gaz"
+        places = sorted({(a, b) for a, b in spans_of.get("Place", [])}
+                        | {(i, j) for (typ, i, j) in found if typ == "Place"})
+        zones = self.lex.words("candidates", "zone_suffix")      # longest first
+        for a, b in places:
+            suf = next((z for z in zones if t.startswith(z, b)), None)
+            if suf is None:
+                continue
+            e = b + len(suf)
+            for typ in ("Place", "Organization"):
+                if (typ, t[a:e]) not in by and (typ, a, e) not in found:
+                    found[(typ, a, e)] = "gen:zone"
+        return [Mention(self.doc.id, max(0, self.sent_of(i)), i, j, t[i:j], typ, None, src)
+                for (typ, i, j), src in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0]))]
+
+    def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
+        """What a generated form's group adds: its generators, the types the gazetteer gives it,
+        and whether an occurrence crosses a mention's edge or lies inside another mention."""
+        f = [f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",)))]
+        for m in ms:
+            s, e = m.start, m.end
+            if any(o.start < s < o.end < e or s < o.start < e < o.end
+                   for k in range(max(0, s - 64), e) for o in self.starting_at.get(k, ())):
+                f.append(f"E:{T}:crosses")
+            inner = [o.type for k in range(max(0, s - 64), s + 1) for o in self.starting_at.get(k, ())
+                     if o.start <= s and e <= o.end and (o.start, o.end) != (s, e)]
+            f += [f"E:{T}:in={typ}" for typ in sorted(set(inner))]
+        return sorted(set(f))
 
     # ------------------------------------------------------------------ spans
     def spans(self) -> list[Span]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..lexicon import Lexicon
@@ -85,6 +86,8 @@ class LearnedLayer:
         self.project_mentions = bool(meta.get("project_mentions", False))
         # pairs are formed over the spans above this share of the span thresholds
         self.pair_span_scale = float(meta.get("pair_span_scale", 1.0))
+        # the entity models also score generated forms (gazetteer names, place + zone word)
+        self.entity_candidates = bool(meta.get("entity_candidates", False))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -101,16 +104,28 @@ class LearnedLayer:
         return cls(models, lexicon, meta)
 
     def apply(self, doc: Document, result: DocResult) -> DocResult:
-        cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features)
+        cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
+                              entity_candidates=self.entity_candidates)
         mentions = list(result.mentions)
         facts = list(result.facts)
 
-        # 1. entity groups
+        # 1. entity groups: a mentioned form below its threshold is dropped, a generated one
+        # above it becomes mentions
         dropped: set[tuple[str, str]] = set()
+        added: list[Mention] = []
         for g in cands.entity_groups():
             m = self.models.get(g.type)
-            if m is not None and m.score(g.feats) < m.threshold:
+            if m is None:
+                continue
+            score = m.score(g.feats)
+            if g.generated:
+                if score >= m.threshold:
+                    added += [replace(x, source=EXTRACTOR, score=round(score, 4)) for x in g.mentions]
+            elif score < m.threshold:
                 dropped.add((g.type, g.text))
+        if added:
+            mentions += added
+            mentions.sort(key=lambda m: (m.start, m.end, m.type))
         if dropped:
             mentions = [m for m in mentions if (m.type, m.text) not in dropped]
             dropped_texts = {x for _t, x in dropped}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
-from ..model import DocResult, Document
+from ..model import DocResult, Document, KgError
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
 from .layer import MODEL_NAMES, SPAN_TYPES, select_spans, spans_by_type
 from .linear import LinearModel
@@ -144,21 +144,43 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
+          entity_data: Sequence[tuple[Document, DocResult]] | None = None,
+          entity_candidates: bool = False, ner: dict[str, str] | None = None,
           log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
     ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model;
-    ``action_l2`` (default ``span_l2``) that of the Action span model alone."""
+    ``action_l2`` (default ``span_l2``) that of the Action span model alone.
+
+    ``entity_data`` (default ``data``): the same documents, in the same order, as tagged by another
+    NER model; the entity models learn from it.  The entity models filter what NER found, so they
+    should see the errors NER makes on pages it has not seen: the shipped NER model was trained on
+    the training pages too, and a filter trained on its output there learns to keep too much
+    (docs/evaluation.md, "Entity models from a NER model that has not seen the pages").
+    ``entity_candidates``: the entity models also learn on the forms no mention has (gazetteer
+    names, place + zone word: :meth:`DocCandidates.generated_mentions`), and the layer adds the
+    ones it keeps as mentions.
+    ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
-    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features) for d, r in data]
+    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates)
+             for d, r in data]
+    if entity_data is None:
+        ent_cands = cands
+    else:
+        if [d.id for d, _ in entity_data] != [d.id for d, _ in data]:
+            raise KgError("entity_data must hold the same documents as data, in the same order")
+        ent_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features,
+                                   entity_candidates=entity_candidates) for d, r in entity_data]
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "epochs": epochs, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
+    if ner:
+        report["ner"] = dict(ner)
     models: dict[str, LinearModel] = {}
 
     def fit(name: str, examples: list[Example], beta: float = 1.0) -> list[float]:
@@ -180,7 +202,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
 
     # entities: only from documents whose gold lists every entity of the type
     ent: dict[str, list[Example]] = defaultdict(list)
-    for i, (c, g) in enumerate(zip(cands, golds)):
+    for i, (c, g) in enumerate(zip(ent_cands, golds)):
         exhaustive = gold.exhaustive.get(data[i][0].id, frozenset())
         for typ, exs in surface_examples(i, c.entity_groups(), g).items():
             if typ in exhaustive:
@@ -224,6 +246,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                 "project_mentions": project_mentions, "report": dict(report)}
     if pair_span_scale != 1.0:
         manifest["pair_span_scale"] = pair_span_scale
+    if entity_candidates:
+        manifest["entity_candidates"] = True
     report["seconds"] = round(time.perf_counter() - t0, 1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
