@@ -172,6 +172,26 @@ def test_generated_entity_candidates(lexicon):
         g.feats for g in DocCandidates(doc, res, lexicon).entity_groups() if g.text == "包头")
 
 
+def test_generated_person_names(lexicon):
+    """``gen:name``: a surname and one or two characters where what follows can end a name (a post
+    title, a photo credit, a clause end), with the cue as a feature; a name the NER model found is
+    not proposed again."""
+    text = "省政府陈立文副省长出席。图为林小北摄，杜鹃花开。"
+    doc = prepare_text(text, "n.txt")
+    res = DocResult(doc.id, [], [])
+    c = DocCandidates(doc, res, lexicon, entity_candidates=True)
+    groups = {g.text: g for g in c.entity_groups() if g.type == "Person"}
+    assert {"陈立文", "林小北"} <= set(groups)
+    assert "E:Per:cue=XT" in groups["陈立文"].feats          # after 省政府, before 副省长
+    assert any(f.startswith("E:Per:cue=X") for f in groups["林小北"].feats)   # before 摄 (a credit)
+    assert "E:Per:src=gen:name" in groups["陈立文"].feats
+    assert "陈立" not in groups                              # 陈立 is followed by 文: no cue
+    res = DocResult(doc.id, [mention(doc, "陈立文", "Person")], [])
+    groups = [g for g in DocCandidates(doc, res, lexicon, entity_candidates=True).entity_groups()
+              if g.text == "陈立文"]
+    assert len(groups) == 1 and not groups[0].generated
+
+
 def test_layer_adds_the_generated_forms_it_keeps(tmp_path, lexicon):
     _hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10},
                             "Organization": {}},

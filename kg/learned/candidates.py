@@ -117,6 +117,7 @@ class DocCandidates:
                  entity_candidates: bool = False):
         self.doc = doc
         self.entity_candidates = entity_candidates
+        self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -250,7 +251,9 @@ class DocCandidates:
           its types, unless it lies inside a longer mention of that type;
         * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
           ``zone_suffix`` of ``kg/data/candidates.tsv``: the two together, as a Place and as an
-          Organization (经开区 names either)."""
+          Organization (经开区 names either);
+        * ``gen:name`` -- a surname and one or two characters before a word that can end a name
+          (:meth:`_name_candidates`)."""
         t = self.t
         gaz = entity_gazetteer(self.lex)
         longest = max(map(len, gaz), default=0)
@@ -293,13 +296,58 @@ class DocCandidates:
             for typ in ("Place", "Organization"):
                 if (typ, t[a:e]) not in by and (typ, a, e) not in found:
                     found[(typ, a, e)] = "gen:zone"
+        for (i, j), cue in self._name_candidates(by).items():
+            found.setdefault(("Person", i, j), "gen:name")
+            self.name_cues[t[i:j]].add(cue)
         return [Mention(self.doc.id, max(0, self.sent_of(i)), i, j, t[i:j], typ, None, src)
                 for (typ, i, j), src in sorted(found.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0]))]
+
+    def _name_candidates(self, by: dict[tuple[str, str], list[Mention]]) -> dict[tuple[int, int], str]:
+        """Person names the NER model did not tag: a surname of ``persons.tsv`` and one or two
+        Han characters, where what follows can end a name (a clause end, a post title, a
+        reporting verb or adverb, a photo credit, a list close: 常斌副省长, 张三摄). The value
+        is the cue: what stands before (``T`` a post title, ``P`` a preceder word, ``B`` a
+        clause end or the text's start, ``X`` anything else) and what follows."""
+        t, lex = self.t, self.lex
+        surnames = lex.word_set("persons", "surname")
+        bad_first = lex.cached(("learned", "name_bad_first"),
+                               lambda: frozenset("".join(lex.words("persons", "name_bad_first"))))
+        bad = lex.cached(("learned", "name_bad_char"),
+                         lambda: frozenset("".join(lex.words("persons", "name_bad_char"))))
+        not_person = lex.word_set("persons", "not_person")
+        titles = lex.post_matcher()
+        preceders = lex.matcher("persons", "preceder")
+        enders = lex.cached(("learned", "name_enders"), lambda: (
+            ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
+            ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
+        out: dict[tuple[int, int], str] = {}
+        n = len(t)
+        for i in range(n - 1):
+            sl = 1 if t[i] in surnames else 2 if t[i:i + 2] in surnames else 0
+            if not sl or t[i] in bad_first:
+                continue
+            left = ("B" if i == 0 or t[i - 1] in _CLAUSE_END
+                    else "T" if titles.longest_suffix(t[max(0, i - 8):i]) is not None
+                    else "P" if preceders.longest_suffix(t[max(0, i - 8):i]) is not None else "X")
+            for j in (i + sl + 1, i + sl + 2):
+                x = t[i:j]
+                if j > n or not all("\u4e00" <= c <= "\u9fff" for c in x):
+                    break
+                if any(c in bad for c in x[sl:]) or x in not_person or ("Person", x) in by:
+                    continue
+                right = ("B" if j == n or t[j] in _CLAUSE_END
+                         else "T" if titles.longest_at(t, j) is not None
+                         else next((k for k, m in enders if m.longest_at(t, j) is not None), None))
+                if right is not None:
+                    out[(i, j)] = left + right
+        return out
 
     def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
         """What a generated form's group adds: its generators, the types the gazetteer gives it,
         and whether an occurrence crosses a mention's edge or lies inside another mention."""
         f = [f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",)))]
+        if T == "Per":
+            f += [f"E:Per:cue={c}" for c in self.name_cues.get(x, ())]
         for m in ms:
             s, e = m.start, m.end
             if any(o.start < s < o.end < e or s < o.start < e < o.end
