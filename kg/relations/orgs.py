@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, place_extension
@@ -75,33 +77,49 @@ def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int
     return out
 
 
-def _prefixed_matches(text: str, prefixes: list[str], rest: re.Pattern[str]):
-    """(start, end, group 1 of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern,
-    text)`` finds, ``prefixes`` being the literal alternatives P1, P2, … in their order: at each
-    position from the left, the first prefix there after which ``rest`` matches; the next
-    search starts where a match ends.  Compiles nothing per call (the alternation changes with
-    every document and ``rest`` holds a large character class)."""
-    by_first: dict[str, list[str]] = {}
-    for p in prefixes:
-        by_first.setdefault(p[0], []).append(p)
-    if not by_first:
-        return
-    starts = re.compile("[" + "".join(re.escape(c) for c in by_first) + "]")
-    pos = 0
-    while True:
-        c = starts.search(text, pos)
-        if c is None:
-            return
-        i = c.start()
-        for p in by_first[text[i]]:
-            if text.startswith(p, i):
+def _prefix_hits(text: str, prefixes: list[str]) -> list[tuple[int, int, str]]:
+    """Every place where one of ``prefixes`` is written in ``text``: ``(start, index of the
+    prefix's first occurrence in prefixes, prefix)``, sorted, overlapping ones included; one
+    Aho-Corasick pass over the text (see :func:`_prefixed_matches`)."""
+    order: dict[str, int] = {}
+    for k, p in enumerate(prefixes):
+        if p:
+            order.setdefault(p, k)
+    if not order or not text:
+        return []
+    ac = ahocorasick.Automaton()
+    for p, k in order.items():
+        ac.add_word(p, (k, p))
+    ac.make_automaton()
+    return sorted((end + 1 - len(p), k, p) for end, (k, p) in ac.iter(text))
+
+
+def _prefixed_matches(text: str, hits: list[tuple[int, int, str]], rest: re.Pattern[str]):
+    """(start, match of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern, text)``
+    finds (a match spans from start to the end of ``rest``'s match), P1, P2, … being the literal
+    alternatives of ``prefixes`` in their order and ``hits`` = ``_prefix_hits(text, prefixes)``:
+    at each position from the left, the first prefix there after which ``rest`` matches; the
+    next search starts where a match ends.  Compiles nothing per call (the alternation changes
+    with every document and ``rest`` holds a large character class).
+
+    (speed) The prefixes are places written in the text, and their number grows with it: a
+    regex alternation of them, or trying each one of the same first character at every position
+    (what this did before), tries more prefixes per position the longer the text.  The hits
+    give the prefixes written at each position directly, in one pass."""
+    pos, j, n = 0, 0, len(hits)
+    while j < n:
+        i = hits[j][0]
+        j2 = j + 1
+        while j2 < n and hits[j2][0] == i:
+            j2 += 1
+        if i >= pos:
+            for _i, _k, p in hits[j:j2]:      # the prefixes written at i, in their order
                 m = rest.match(text, i + len(p))
                 if m is not None:
-                    yield i, m.end(), m.group(1)
+                    yield i, m
                     pos = m.end()
                     break
-        else:
-            pos = i + 1
+        j = j2
 
 
 def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
@@ -215,19 +233,24 @@ def org_grammar(st: DocState) -> None:
     places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
+    hits = _prefix_hits(t, pre)
     body_rx = alternation_body(b for b in body if b in t)
     # body abbreviations after a prefix
+    # (``re.finditer(f"(?:{pre_rx})" + rest, t)``, run by _prefixed_matches: a regex
+    # alternation of the places tries each of them at every position that starts one)
     if body and pre_rx and body_rx:
         not_before = "".join(re.escape(c) for c in ow.abbr_not_before)
-        rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![{not_before}])")
-        for m in rx.finditer(t):
-            if _mid_word_prefix(st, m.start(), m.group(0), places):
+        rest = re.compile(f"(?:{body_rx})(?![{not_before}])")
+        for start, m in _prefixed_matches(t, hits, rest):
+            g0 = t[start:m.end()]
+            if _mid_word_prefix(st, start, g0, places):
                 continue
-            st.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+            st.orgs.setdefault((start, m.end()), (g0, "government"))
     # 市/区/县 + body + 局/委/办... (body without function words): f"(?:{pre_rx})" +
     # grammar.tsv org_prefixed_body_rx, run by _prefixed_matches with the part after the
     # prefix compiled once
-    for start, end, b in _prefixed_matches(t, pre, ow.prefixed_body):
+    for start, m in _prefixed_matches(t, hits, ow.prefixed_body):
+        end, b = m.end(), m.group(1)
         g0 = t[start:end]
         if _mid_word_prefix(st, start, g0, places):
             continue

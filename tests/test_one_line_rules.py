@@ -1,0 +1,250 @@
+"""The relation rules on one long line (issue 13, "long lines stream linear in size"): the look-ups
+that used to scan the whole line before a byline, or try every place name at every position, stay
+near where they look, with the results of the naive way.  Invented text; no timing asserts (the
+figures are in docs/performance.md, "Per-stage CPU seconds on one long line")."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from kg.ingest import prepare_text
+from kg.model import Mention
+from kg.relations import orgs, people, stages
+from kg.relations.state import DocState, line_bounds, written_between
+
+if sys.version_info >= (3, 11):
+    from re import _constants as sre_c, _parser as sre_parse
+else:   # pragma: no cover
+    import sre_constants as sre_c
+    import sre_parse
+
+
+def _mention(doc, text, typ, nth=0):
+    s = -1
+    for _ in range(nth + 1):
+        s = doc.text.index(text, s + 1)
+    return Mention(doc.id, 0, s, s + len(text), text, typ, None, "ner", 1.0)
+
+
+def _run(doc, ner, lexicon, until):
+    st = DocState(doc, lexicon, ner)
+    for s in stages.STAGES:
+        s.func(st)
+        if s.name == until:
+            break
+    return st
+
+
+# -- bylines: the dateline regex in the run before the byline ---------------------------------
+
+_ALL_CHARS = "".join(chr(i) for i in range(0x110000))
+_CATEGORIES = {sre_c.CATEGORY_SPACE: r"\s", sre_c.CATEGORY_DIGIT: r"\d", sre_c.CATEGORY_WORD: r"\w"}
+
+
+def _chars(parsed) -> str:
+    """Every character a match of the parsed pattern can hold (the cases wire_rx uses; any
+    other construct fails the test, to be added here when the pattern changes)."""
+    out = []
+    for op, av in parsed:
+        if op is sre_c.LITERAL:
+            out.append(chr(av))
+        elif op is sre_c.IN:
+            for iop, iav in av:
+                if iop is sre_c.LITERAL:
+                    out.append(chr(iav))
+                elif iop is sre_c.RANGE:
+                    out.append("".join(chr(c) for c in range(iav[0], iav[1] + 1)))
+                elif iop is sre_c.CATEGORY and iav in _CATEGORIES:
+                    out.extend(re.findall(_CATEGORIES[iav], _ALL_CHARS))
+                else:
+                    raise AssertionError(f"wire_rx: no rule for {iop} {iav} in a set")
+        elif op is sre_c.SUBPATTERN:
+            out.append(_chars(av[-1]))
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            out.append(_chars(av[2]))
+        elif op is sre_c.BRANCH:
+            out.extend(_chars(b) for b in av[1])
+        elif op is sre_c.AT:
+            pass                    # zero width
+        else:
+            raise AssertionError(f"wire_rx: no rule for {op}")
+    return "".join(out)
+
+
+def test_wire_char_rx_holds_every_character_of_a_wire_rx_match(lexicon):
+    """The dateline's search window is exact only if wire_rx can match no character outside
+    persons.tsv wire_char_rx: checked on the parsed pattern, character by character."""
+    pw = people._Words.of(lexicon)
+    held = set(_chars(sre_parse.parse(pw.wire.pattern)))
+    assert held and len(held) > 20000
+    outside = [c for c in held if pw.wire_stop.match(c)]
+    assert not outside, outside[:10]
+    assert "\n" in held     # \s: the window never crosses a line start (bylines bounds it by the line)
+
+
+def _byline_text(n: int) -> str:
+    parts = []
+    for k in range(n):
+        parts.append(
+            f"各地代表团第{k}次讨论水利工程，会场气氛热烈。"
+            # a dateline before the byline; a 社 earlier in the same Han run: the first match wins
+            f"社会各界甲乙社丙丁{k % 9 + 1}月{k % 27 + 1}日电（记者王立新）今天召开座谈会。"
+            "晨光日报记者 赵建国 陈明华。"
+            "东方晨报记者孙立新 报道，项目进展顺利。"
+            f"通讯员 李海东、张明华 摄影报道：活动共有{k}人参加。")
+    parts.append("本报记者刘建国\n")
+    return "".join(parts)
+
+
+def _naive_run_start(t, stop, lo, hi):
+    return lo
+
+
+def _naive_line_bounds(st, pos):
+    end = st.text.find("\n", pos)
+    return st.text.rfind("\n", 0, pos) + 1, (len(st.text) if end < 0 else end)
+
+
+def _naive_model_org_before(st, line_start, be, ms, me):
+    # the code before: a pass over ner_v per byline
+    org = next((x for a, b, typ, _s, x in st.ner_v
+                if typ == "Organization" and line_start <= a and b == be), None)
+    return org or next((st.text[a:ms] for a, b, typ, _s, x in st.ner_v
+                        if typ == "Organization" and line_start <= a
+                        and a + 2 <= ms < b and b <= me and be == ms), None)
+
+
+def test_line_bounds_and_written_between_are_the_scans(lexicon):
+    doc = prepare_text("甲乙本报丙\n本报\n\n丁本报本报戊", "lines.txt")
+    st = _run(doc, [], lexicon, until="prepare")
+    t = st.text
+    for pos in range(len(t) + 1):
+        end = t.find("\n", pos)
+        assert line_bounds(st, pos) == (t.rfind("\n", 0, pos) + 1, len(t) if end < 0 else end)
+        lo = line_bounds(st, pos)[0]
+        for hi in range(lo, len(t) + 1):
+            assert written_between(st, "本报", lo, hi) == ("本报" in t[lo:hi]), (lo, hi)
+
+
+def test_bylines_search_near_the_byline_with_the_results_of_the_whole_line(lexicon, monkeypatch):
+    """On one long line, each byline's dateline search scans the run of wire_char_rx characters
+    before it (a window that grows to the left), not the whole line before it; persons and
+    holds_post facts are those of the search in the whole line (the code before)."""
+    doc = prepare_text(_byline_text(60), "bylines.txt")
+    ner = [_mention(doc, "晨光日报", "Organization", nth=k) for k in range(60)] \
+        + [_mention(doc, "东方晨报记者", "Organization", nth=k) for k in range(0, 60, 2)]
+    t = _run(doc, [], lexicon, until="prepare").text
+    assert t.count("\n") <= 1 and len(t) > 4000
+
+    real = people._run_start
+    scans = []
+
+    class Counting:
+        def __init__(self, rx):
+            self.rx, self.scanned = rx, 0
+
+        def finditer(self, text, a, b):
+            self.scanned += b - a
+            return self.rx.finditer(text, a, b)
+
+    pw = people._Words.of(lexicon)
+
+    def counting(text, stop, lo, hi):
+        c = Counting(stop)
+        r = real(text, c, lo, hi)
+        # the run: no stop character in it, one right before it (or the line start)
+        assert stop.search(text, r, hi) is None
+        assert r == lo or stop.match(text, r - 1)
+        # the whole line's first dateline match is the run's
+        naive, bounded = pw.wire.search(text[lo:hi]), pw.wire.search(text, r, hi)
+        assert (naive and (naive.start() + lo, naive.end() + lo, naive.group(1))) == \
+            (bounded and (bounded.start(), bounded.end(), bounded.group(1)))
+        scans.append((hi - lo, hi - r, c.scanned))
+        return r
+
+    monkeypatch.setattr(people, "_run_start", counting)
+    st = _run(doc, ner, lexicon, until="bylines")
+    assert len(scans) >= 150
+    for whole, run, scanned in scans:
+        assert scanned <= 8 * run + 128, (whole, run, scanned)
+    # the whole line before each byline would be a quadratic sum; the windows stay near
+    assert 20 * sum(s for _w, _r, s in scans) < sum(w for w, _r, _s in scans)
+    got = (dict(st.persons), [f.to_dict() for f in st.facts])
+    orgs_found = {f.args["org"].text for f in st.facts}
+    assert {"各界甲乙社", "晨光日报", "东方晨报", "本报"} <= orgs_found, orgs_found
+
+    # the naive way: the whole line before each byline, rfind / find for the line, a
+    # substring test for own_paper, a pass over ner_v (people's look-ups monkeypatched back)
+    monkeypatch.setattr(people, "_run_start", _naive_run_start)
+    monkeypatch.setattr(people, "line_bounds", _naive_line_bounds)
+    monkeypatch.setattr(people, "written_between", lambda st, x, lo, hi: x in st.text[lo:hi])
+    monkeypatch.setattr(people, "_model_org_before", _naive_model_org_before)
+    st2 = _run(doc, ner, lexicon, until="bylines")
+    assert (dict(st2.persons), [f.to_dict() for f in st2.facts]) == got
+
+
+# -- org_grammar: the places written at a position, not every place tried there ---------------
+
+def _naive_prefixed(text, prefixes, rest):
+    rx = re.compile("(?:" + "|".join(re.escape(p) for p in prefixes) + ")" + rest.pattern)
+    return [(m.start(), m.end(), m.group(0)) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("which", ["prefixed_body", "body_abbreviation"])
+def test_prefixed_matches_try_only_the_prefixes_written_there(lexicon, which):
+    """_prefixed_matches gives what the regex alternation of the prefixes gives, and tries
+    ``rest`` only after a prefix written at that position: however many prefixes share a first
+    character, the tries are at most the prefixes' occurrences (found in one pass)."""
+    made_up = [f"甲{a}{b}县" for a in "乙丙丁戊己庚辛壬癸子" for b in "丑寅卯辰巳午未申酉戌"]
+    prefixes = sorted(made_up, key=len, reverse=True) + ["甲乙", "市", "县", "区"]
+    written = made_up[::7]
+    text = "".join(f"{p}发改委、{p}教育局和{p[:2]}市委，甲方市民政局，区委书记。" for p in written) * 3
+    rest = orgs._Words.of(lexicon).prefixed_body if which == "prefixed_body" \
+        else re.compile("(?:发改委|教育局|市委|区委)(?![会])")
+
+    class Counting:
+        def __init__(self, rx):
+            self.rx, self.calls = rx, 0
+
+        def match(self, s, pos):
+            self.calls += 1
+            return self.rx.match(s, pos)
+
+    hits = orgs._prefix_hits(text, prefixes)
+    naive_hits = sorted((m.start(), prefixes.index(p), p) for p in set(prefixes)
+                        for m in re.finditer(f"(?={re.escape(p)})", text))
+    assert hits == naive_hits
+    counting = Counting(rest)
+    got = [(i, m.end(), text[i:m.end()]) for i, m in orgs._prefixed_matches(text, hits, counting)]
+    assert got == _naive_prefixed(text, prefixes, rest) and len(got) >= 3 * len(written)
+    # the code before tried all 101 prefixes that start with 甲 at each 甲
+    assert counting.calls <= len(hits) <= 3 * text.count("甲") + text.count("市") + text.count("县") \
+        + text.count("区")
+
+
+def test_org_grammar_finds_what_the_regex_alternation_finds(lexicon, monkeypatch):
+    """org_grammar with _prefixed_matches gives the organisations of the regex alternation of
+    the places (the code before: ``re.finditer(f"(?:{pre_rx})(?:{body_rx})…")`` and the
+    prefixed-body grammar tried per place)."""
+    places = [f"{a}{b}县" for a in "甲丙戊庚壬" for b in "乙丁己辛癸"]
+    text = "".join(f"{p}发改委、{p}教育局召开会议，{p}人民政府办公室主任讲话。" for p in places) + "\n"
+    doc = prepare_text(text, "orgs.txt")
+    ner = [_mention(doc, p, "Place") for p in places]
+    st = _run(doc, ner, lexicon, until="org_grammar")
+    found = dict(st.orgs)
+    assert {f"{p}教育局" for p in places} <= {x for x, _s in found.values()}
+
+    def naive(t, hits, rest):
+        # the prefixes in their order (those not written match nothing); rest's groups are
+        # the combined pattern's, and so is the end
+        by = sorted({(k, p) for _i, k, p in hits})
+        rx = re.compile("(?:" + "|".join(re.escape(p) for _k, p in by) + ")(?:" + rest.pattern + ")")
+        for m in rx.finditer(t):
+            yield m.start(), m
+
+    monkeypatch.setattr(orgs, "_prefixed_matches", naive)
+    st2 = _run(doc, ner, lexicon, until="org_grammar")
+    assert dict(st2.orgs) == found
