@@ -248,3 +248,131 @@ def test_org_grammar_finds_what_the_regex_alternation_finds(lexicon, monkeypatch
     monkeypatch.setattr(orgs, "_prefixed_matches", naive)
     st2 = _run(doc, ner, lexicon, until="org_grammar")
     assert dict(st2.orgs) == found
+
+
+# -- prepare, post_chains, titles_after_names, listed_persons, brands: per-document indexes -----
+
+def test_extend_to_places_spans_are_the_regex_alternation():
+    """cleanup._extend_to_places finds the place names of the text with _prefixed_matches and
+    an empty rest: the spans of ``re.finditer`` of their alternation (longest first), trying
+    only the names written at each position."""
+    from kg.relations import cleanup
+
+    names = sorted({"呼和浩特", "浩特", "呼和", "和浩特市", "包头", "头市", "包头市", "东河"}
+                   | {f"甲{a}{b}" for a in "乙丙丁戊己" for b in "庚辛壬癸"}, key=len, reverse=True)
+    text = "呼和浩特市教育局、包头市东河区和浩特市甲乙庚甲乙辛，呼和包头头市。" * 20
+    in_text = [n for n in names if n in text]
+    hits = orgs._prefix_hits(text, in_text)
+    got = [(i, m.end()) for i, m in cleanup._prefixed_matches(text, hits, cleanup._EMPTY)]
+    rx = re.compile("|".join(re.escape(n) for n in in_text))
+    assert got == [(m.start(), m.end()) for m in rx.finditer(text)] and len(got) >= 8 * 20
+    assert len(hits) < 2 * len(text)
+
+
+def _naive_last_of(st, chars, pos):
+    return max(st.text.rfind(c, 0, pos) for c in chars)
+
+
+def test_last_of_is_the_rfinds_from_one_list(lexicon):
+    from kg.relations.state import last_of
+
+    doc = prepare_text("甲。乙！丙?\n丁戊己庚" * 5 + "辛" * 50, "last.txt")
+    st = _run(doc, [], lexicon, until="prepare")
+    for pos in range(len(st.text) + 1):
+        assert last_of(st, "。！？!?\n", pos) == _naive_last_of(st, "。！？!?\n", pos)
+    assert [k for k in st.memo if isinstance(k, tuple) and k[0] == "_last_of"] == [("_last_of", "。！？!?\n")]
+
+
+def test_person_look_ups_from_per_document_indexes(lexicon):
+    """_person_ending_at / _known_starts_after answer as the passes over every span and name
+    they replace, from one index each per document (built once, however many look-ups)."""
+    doc = prepare_text("张三李四王五书记赵六主任" * 3, "p.txt")
+    st = _run(doc, [], lexicon, until="prepare")
+    t = st.text
+    spans = {(a, a + n) for a in range(0, len(t), 2) for n in (2, 3, 5) if a + n <= len(t)}
+    known = {t[a:b] for a, b in list(spans)[::3]} | {"不在这里"}
+    for ts in range(len(t) + 1):
+        naive = next(((a, b) for (a, b) in spans if b == ts and 2 <= b - a <= 4), None)
+        naive = naive or next(((ts - len(n), ts) for n in sorted(known, key=len, reverse=True)
+                               if 2 <= len(n) <= 4 and t[max(0, ts - len(n)):ts] == n), None)
+        assert people._person_ending_at(st, ts, spans, known) == naive
+        for a in range(max(0, ts - 6), ts):
+            assert people._known_starts_after(st, spans, a, ts) == \
+                any(kb == ts and a < ka for ka, kb in spans)
+    first = st.memo["_person_ending_at"], st.memo["_known_starts_after"]
+    people._person_ending_at(st, 3, spans, known)
+    assert (st.memo["_person_ending_at"], st.memo["_known_starts_after"]) == first
+
+
+def _one_line_document() -> str:
+    parts = []
+    for k in range(12):
+        parts.append(
+            f"包头市委副书记、市长张立新出席会议。甲乙社丙丁{k + 1}月5日电（记者王立新）"
+            "包头市发改委、东河区教育局和呼和浩特市人民政府办公室联合发布通知。"
+            "李明华总书记指出，要抓好水利工程。买买提总书记强调，张立新、李明华、市长王强出席。"
+            "王明华、李建国、赵立新、孙海等出席会议。"
+            "伊利包头奶粉、蒙牛奶粉等项目开工，包头稀土高新区管委会主任陈海东主持。"
+            "会议由区委书记刘建国主持，区委副书记、区长孙立新讲话。")
+    return "".join(parts) + "本报记者刘建国\n"
+
+
+def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
+    """The whole rule pipeline on an invented one-line document gives the same mentions and
+    facts with every per-document index of this change as with the scans they replaced
+    (monkeypatched back: rfind per character, a substring count per name, sorting the places
+    per item, the regex alternations, passes over the person spans)."""
+    from kg.relations import cleanup, cluster_scopes, items, leads, posts
+
+    doc = prepare_text(_one_line_document(), "one.txt")
+    ner = [Mention(doc.id, 0, m.start(), m.end(), m.group(0), typ, None, "ner", 1.0)
+           for typ, rx in (("Person", "张立新|王强|买买提"), ("Place", "包头"), ("Organization", "伊利"))
+           for m in re.finditer(rx, doc.text)]
+    ner += [_mention(doc, "李明华", "Person", nth=k) for k in range(1, 24, 2)]
+    ner.sort(key=lambda m: m.start)
+
+    def result():
+        st = DocState(doc, lexicon, ner)
+        out = stages.run(st)
+        return out.to_dict(), dict(st.persons), dict(st.orgs)
+
+    fast = result()
+    assert len(fast[0]["facts"]) >= 12, fast[0]["facts"]
+
+    def naive_prefixed(t, hits, rest):
+        by = sorted({(k, p) for _i, k, p in hits})
+        rx = re.compile("(?:" + "|".join(re.escape(p) for _k, p in by) + ")(?:" + rest.pattern + ")")
+        return ((m.start(), m) for m in rx.finditer(t))
+
+    for mod in (posts, cluster_scopes, leads):
+        monkeypatch.setattr(mod, "last_of", _naive_last_of)
+    monkeypatch.setattr(people, "occurrences",
+                        lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    monkeypatch.setattr(items, "_places_longest_first", lambda st: sorted(st.places, key=len, reverse=True))
+    monkeypatch.setattr(cleanup, "_prefixed_matches", naive_prefixed)
+    monkeypatch.setattr(orgs, "_prefixed_matches", naive_prefixed)
+    monkeypatch.setattr(people, "_person_ending_at", lambda st, ts, ner_person, known: next(
+        ((a, b) for (a, b) in ner_person if b == ts and 2 <= b - a <= 4), None) or next(
+        ((ts - len(n), ts) for n in sorted(known, key=len, reverse=True)
+         if 2 <= len(n) <= 4 and st.text[max(0, ts - len(n)):ts] == n), None))
+    monkeypatch.setattr(people, "_known_starts_after",
+                        lambda st, known, a, b: any(kb == b and a < ka for ka, kb in known))
+    monkeypatch.setattr(people, "_run_start", _naive_run_start)
+    monkeypatch.setattr(people, "line_bounds", _naive_line_bounds)
+    monkeypatch.setattr(people, "written_between", lambda st, x, lo, hi: x in st.text[lo:hi])
+    monkeypatch.setattr(people, "_model_org_before", _naive_model_org_before)
+    assert result() == fast
+
+
+def test_places_longest_first_is_sorted_once_per_document(lexicon):
+    """items._brand_terms sorted the document's places per project item (their number grows
+    with the text); now once per document, the same list."""
+    from kg.relations import items
+
+    doc = prepare_text("包头市和呼和浩特市、东河区、甲乙县召开会议。\n", "places.txt")
+    ner = [_mention(doc, p, "Place") for p in ("包头市", "呼和浩特市", "东河区", "甲乙县")]
+    st = _run(doc, ner, lexicon, until="prepare")
+    first = items._places_longest_first(st)
+    assert first == sorted(st.places, key=len, reverse=True) and len(first) >= 4
+    assert items._places_longest_first(st) is first
+    assert items._brand_terms(st, "伊利包头奶粉三期") == "伊利"     # the place after the brand is cut

@@ -87,6 +87,16 @@ def _brand(st: DocState, item: str) -> str | None:
     return _brand_any(st, item)
 
 
+def _places_longest_first(st: DocState) -> list[str]:
+    """``sorted(st.places, key=len, reverse=True)``, once per document (the places are fixed
+    after the prepare stage; their number grows with the text)."""
+    memo = st.memo.get("_places_longest_first")
+    if memo is None or memo[0] is not st.places or memo[1] != len(st.places):
+        memo = st.memo["_places_longest_first"] = (st.places, len(st.places),
+                                                   sorted(st.places, key=len, reverse=True))
+    return memo[2]
+
+
 def _brand_terms(st: DocState, item: str) -> str | None:
     """The brand before the first industry term or digit ("伊利奶粉三期" -> 伊利)."""
     if not item or item[0] in "“\"‘" or not _is_han(item[0]):
@@ -104,7 +114,7 @@ def _brand_terms(st: DocState, item: str) -> str | None:
         first = dm.start()
     brand = item[:first]
     # a place written after the brand belongs to the facility ("中科院包头稀土…")
-    for p in sorted(st.places, key=len, reverse=True):
+    for p in _places_longest_first(st):
         if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2:
             brand = brand[: -len(p)]
             break

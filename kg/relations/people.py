@@ -13,7 +13,7 @@ from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
 from .registry import stage
-from .state import DocState, add_fact, line_bounds, ner_at, occurrences, written_between
+from .state import DocState, Span, add_fact, line_bounds, ner_at, occurrences, written_between
 
 
 class _Words(LexiconWords):
@@ -89,7 +89,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             # or is written elsewhere in the document too
             surnames = set(st.lex.words("persons", "surname"))
             name = t[pick[0]:pick[1]]
-            if not (name[0] in surnames or name[:2] in surnames or t.count(name) >= 2):
+            if not (name[0] in surnames or name[:2] in surnames or len(occurrences(st, name)) >= 2):
                 return None
         return pick
     if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
@@ -246,6 +246,38 @@ def _surname_name(st: DocState, end: int, lengths=(3, 2)) -> tuple[int, int] | N
     return None
 
 
+def _person_ending_at(st: DocState, ts: int, ner_person: set[Span], known: set[str]) -> Span | None:
+    """The name right before a title at ``ts``: the first model person span of 2-4 characters
+    in ``ner_person`` (in the set's order) that ends there, else the longest ``known`` name of
+    2-4 characters written right before it.  (speed) From the spans by their end and the
+    names' lengths, once per document (only one name of a length can end at ``ts``), not a pass
+    over every person span and name per title."""
+    idx = st.memo.get("_person_ending_at")
+    if idx is None or idx[0] is not ner_person or idx[1] is not known:
+        ending: dict[int, list[Span]] = {}
+        for a, b in ner_person:
+            if 2 <= b - a <= 4:
+                ending.setdefault(b, []).append((a, b))
+        lens = sorted({len(n) for n in known if 2 <= len(n) <= 4}, reverse=True)
+        idx = st.memo["_person_ending_at"] = (ner_person, known, ending, lens)
+    span = next(iter(idx[2].get(ts, ())), None)
+    if span is None:
+        span = next(((ts - k, ts) for k in idx[3] if ts >= k and st.text[ts - k:ts] in known), None)
+    return span
+
+
+def _known_starts_after(st: DocState, known: set[Span], a: int, b: int) -> bool:
+    """Whether a span of ``known`` ends at ``b`` and starts after ``a``.  (speed) From the
+    latest start per end, once per document, not a pass over ``known`` per look-up."""
+    idx = st.memo.get("_known_starts_after")
+    if idx is None or idx[0] is not known:
+        latest: dict[int, int] = {}
+        for ka, kb in known:
+            latest[kb] = max(ka, latest.get(kb, ka))
+        idx = st.memo["_known_starts_after"] = (known, latest)
+    return idx[1].get(b, a) > a
+
+
 @stage(requires=("view", "text", "ner_v", "persons", "person_names"),
        assigns=("persons", "person_names", "facts"))
 def titles_after_names(st: DocState) -> None:
@@ -259,10 +291,7 @@ def titles_after_names(st: DocState) -> None:
     rx = re.compile(alternation_body(sorted(titles, key=len, reverse=True)))
     for m in rx.finditer(st.text):
         ts = m.start()
-        span = next(((a, b) for (a, b) in ner_person if b == ts and 2 <= b - a <= 4), None)
-        if span is None:
-            span = next(((ts - len(n), ts) for n in sorted(known, key=len, reverse=True)
-                         if 2 <= len(n) <= 4 and st.text[max(0, ts - len(n)):ts] == n), None)
+        span = _person_ending_at(st, ts, ner_person, known)
         if span is None:
             span = _surname_name(st, ts)
         if span is None:
@@ -318,7 +347,7 @@ def listed_persons(st: DocState) -> None:
             if (a, b) in known:
                 continue
             # "副市长李静怡、…": the first item runs into the title before a known name
-            if any(kb == b and a < ka for ka, kb in known):
+            if _known_starts_after(st, known, a, b):
                 continue
             if b - a <= 3:
                 _add_person(st, (a, b), "list")

@@ -14,7 +14,7 @@ from .orgs import _abbr_match, _classify_org, _org_part_start
 from .people import _Words as _PeopleWords, _add_person, _name_after
 from .places import _is_place
 from .registry import stage
-from .state import DocState, add_fact, add_mention, ner_spans_of_type
+from .state import DocState, add_fact, add_mention, last_of, ner_spans_of_type
 
 
 class _Words(LexiconWords):
@@ -176,7 +176,7 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
     # "官渡区委书记A，区委副书记、区长B"
     t = st.text
     pw = _Words.of(st.lex)
-    ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
+    ss_ = last_of(st, "。！？!?\n", chain_start) + 1
     named = {}
     # the organisations of earlier chains of the sentence, then of this chain's elements
     orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
@@ -346,7 +346,12 @@ def _carried_org(st: DocState, start: int, titles: list[str]) -> str | None:
         break
     # the heading lines: up to three lines before the first one holding a sentence end
     # (a navigation line, the headline, a 来源/date line)
-    bounds = sorted(set(st.view.joins) | {m.end() for m in re.finditer("\n", t)})
+    # (speed) the first three line starts and joins, once per document
+    bounds = st.memo.get("_heading_bounds")
+    if bounds is None or bounds[0] is not t:
+        bounds = st.memo["_heading_bounds"] = (t, sorted(set(st.view.joins) | {
+            m.end() for m in re.finditer("\n", t)})[:3])
+    bounds = bounds[1]
     hl_end = 0
     for b in bounds[:3]:
         if re.search("[。！？!?]", t[hl_end:b]):
