@@ -313,16 +313,18 @@ def _one_line_document() -> str:
             "李明华总书记指出，要抓好水利工程。买买提总书记强调，张立新、李明华、市长王强出席。"
             "王明华、李建国、赵立新、孙海等出席会议。"
             "伊利包头奶粉、蒙牛奶粉等项目开工，包头稀土高新区管委会主任陈海东主持。"
-            "会议由区委书记刘建国主持，区委副书记、区长孙立新讲话。")
+            "会议由区委书记刘建国主持，区委副书记、区长孙立新讲话。"
+            "实施城市精细化管理行动，由包头市发改委牵头。“强基”行动由东河区教育局牵头，"
+            "城市精细化管理行动和“强基”行动取得成效。")
     return "".join(parts) + "本报记者刘建国\n"
 
 
 def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
     """The whole rule pipeline on an invented one-line document gives the same mentions and
     facts with every per-document index of this change as with the scans they replaced
-    (monkeypatched back: rfind per character, a substring count per name, sorting the places
-    per item, the regex alternations, passes over the person spans)."""
-    from kg.relations import cleanup, cluster_scopes, items, leads, posts
+    (monkeypatched back: rfind per character, a substring count or scan per name, a pass over
+    the sorted places per item, the regex alternations, passes over the person spans)."""
+    from kg.relations import actions, cleanup, cluster_scopes, items, leads, posts
 
     doc = prepare_text(_one_line_document(), "one.txt")
     ner = [Mention(doc.id, 0, m.start(), m.end(), m.group(0), typ, None, "ner", 1.0)
@@ -346,9 +348,12 @@ def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
 
     for mod in (posts, cluster_scopes, leads):
         monkeypatch.setattr(mod, "last_of", _naive_last_of)
-    monkeypatch.setattr(people, "occurrences",
-                        lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
-    monkeypatch.setattr(items, "_places_longest_first", lambda st: sorted(st.places, key=len, reverse=True))
+    for mod in (people, actions):
+        monkeypatch.setattr(mod, "occurrences",
+                            lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    monkeypatch.setattr(items, "_place_ending", lambda st, brand: next(
+        (p for p in sorted(st.places, key=len, reverse=True)
+         if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2), None))
     monkeypatch.setattr(cleanup, "_prefixed_matches", naive_prefixed)
     monkeypatch.setattr(orgs, "_prefixed_matches", naive_prefixed)
     monkeypatch.setattr(people, "_person_ending_at", lambda st, ts, ner_person, known: next(
@@ -364,15 +369,21 @@ def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
     assert result() == fast
 
 
-def test_places_longest_first_is_sorted_once_per_document(lexicon):
-    """items._brand_terms sorted the document's places per project item (their number grows
-    with the text); now once per document, the same list."""
+def test_place_ending_is_the_first_of_the_sorted_places(lexicon):
+    """items._brand_terms cut the place that ends a brand by a pass over the document's places
+    sorted longest first, per project item (their number grows with the text); now by the
+    places' lengths, indexed once per document, with the same place."""
     from kg.relations import items
 
-    doc = prepare_text("包头市和呼和浩特市、东河区、甲乙县召开会议。\n", "places.txt")
-    ner = [_mention(doc, p, "Place") for p in ("包头市", "呼和浩特市", "东河区", "甲乙县")]
+    doc = prepare_text("包头市和呼和浩特市、东河区、甲乙县、头市召开会议。\n", "places.txt")
+    ner = [_mention(doc, p, "Place") for p in ("包头市", "呼和浩特市", "东河区", "甲乙县", "头市")]
     st = _run(doc, ner, lexicon, until="prepare")
-    first = items._places_longest_first(st)
-    assert first == sorted(st.places, key=len, reverse=True) and len(first) >= 4
-    assert items._places_longest_first(st) is first
+    assert len(st.places) >= 5
+    for brand in ("伊利包头市", "伊利包头", "伊利头市", "包头市", "呼和浩特市", "伊利", "甲乙东河区", "和浩特市"):
+        naive = next((p for p in sorted(st.places, key=len, reverse=True)
+                      if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2), None)
+        assert items._place_ending(st, brand) == naive, brand
+    memo = st.memo["_place_ending"]
+    items._place_ending(st, "伊利包头市")
+    assert st.memo["_place_ending"] is memo
     assert items._brand_terms(st, "伊利包头奶粉三期") == "伊利"     # the place after the brand is cut

@@ -311,13 +311,13 @@ def structure(st: DocState) -> None:
     orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
     names = set(orgs.values())
     part_not_start = _Words.of(st.lex).part_not_start
-    # (speed) y must start x: the names by first character, each group in names' order
-    names_by_first: dict[str, list[str]] = {}
-    for y in names:
-        names_by_first.setdefault(y[:1], []).append(y)
+    # (speed) y must start x and be at least two characters shorter: x's prefixes that are
+    # names, in names' order (the order a pass over names would meet them), not every name of
+    # x's first character (their number grows with the text)
+    order = {y: k for k, y in enumerate(names)}
     done = set()
     for (a, b), x in sorted(orgs.items()):
-        for y in names_by_first.get(x[:1], ()):
+        for y in sorted((x[:k] for k in range(1, len(x) - 1) if x[:k] in order), key=order.__getitem__):
             if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
                     and st.lex.ends_with_org_suffix(y) and st.lex.ends_with_org_suffix(x) \
                     and not x[len(y):].startswith(part_not_start) and (x, y) not in done:
