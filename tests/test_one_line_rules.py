@@ -366,7 +366,35 @@ def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
     monkeypatch.setattr(people, "line_bounds", _naive_line_bounds)
     monkeypatch.setattr(people, "written_between", lambda st, x, lo, hi: x in st.text[lo:hi])
     monkeypatch.setattr(people, "_model_org_before", _naive_model_org_before)
+    monkeypatch.setattr(orgs, "_name_prefixes", _naive_name_prefixes)
     assert result() == fast
+
+
+def _naive_name_prefixes(x, order):
+    # the code before: every name (of x's first character), in the names' order
+    return [y for y in order if y[:1] == x[:1] and x.startswith(y) and len(x) - len(y) >= 2]
+
+
+def test_name_prefixes_look_up_only_the_prefixes_of_the_name():
+    """orgs.structure's part_of candidates: the names that start an organisation name, from its
+    own prefixes (at most its length look-ups), in the names' order, as the pass over every
+    name with the same first character gave them."""
+    names = [f"包{a}{b}局" for a in "甲乙丙丁戊己庚辛壬癸" for b in "子丑寅卯辰巳午未申酉"] \
+        + ["包头市", "包头", "包头市发改委", "包头市委", "包", "包头市发展和改革委员会"]
+    order = {y: k for k, y in enumerate(names)}
+
+    class Counting(dict):
+        asked = 0
+
+        def __contains__(self, key):
+            Counting.asked += 1
+            return dict.__contains__(self, key)
+
+    counting = Counting(order)
+    for x in ["包头市发改委", "包头市发展和改革委员会", "包甲子局", "包头市委", "包头", "呼和浩特市委"]:
+        Counting.asked = 0
+        assert orgs._name_prefixes(x, counting) == _naive_name_prefixes(x, order), x
+        assert Counting.asked <= len(x)        # the names are over 100
 
 
 def test_place_ending_is_the_first_of_the_sorted_places(lexicon):

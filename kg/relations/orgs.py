@@ -299,6 +299,13 @@ def nested_orgs(st: DocState) -> None:
             break
 
 
+def _name_prefixes(x: str, order: dict[str, int]) -> list[str]:
+    """The names of ``order`` (name -> its place in the names' order) that start ``x`` and are
+    at least two characters shorter, in the names' order.  (speed) From x's own prefixes, not
+    a pass over every name of x's first character (their number grows with the text)."""
+    return sorted((x[:k] for k in range(1, len(x) - 1) if x[:k] in order), key=order.__getitem__)
+
+
 @stage(requires=("view", "ner_v", "places", "orgs", "projects"),
        assigns=("facts",))
 def structure(st: DocState) -> None:
@@ -311,13 +318,10 @@ def structure(st: DocState) -> None:
     orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
     names = set(orgs.values())
     part_not_start = _Words.of(st.lex).part_not_start
-    # (speed) y must start x and be at least two characters shorter: x's prefixes that are
-    # names, in names' order (the order a pass over names would meet them), not every name of
-    # x's first character (their number grows with the text)
     order = {y: k for k, y in enumerate(names)}
     done = set()
     for (a, b), x in sorted(orgs.items()):
-        for y in sorted((x[:k] for k in range(1, len(x) - 1) if x[:k] in order), key=order.__getitem__):
+        for y in _name_prefixes(x, order):
             if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
                     and st.lex.ends_with_org_suffix(y) and st.lex.ends_with_org_suffix(x) \
                     and not x[len(y):].startswith(part_not_start) and (x, y) not in done:
