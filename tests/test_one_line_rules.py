@@ -367,7 +367,28 @@ def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
     monkeypatch.setattr(people, "written_between", lambda st, x, lo, hi: x in st.text[lo:hi])
     monkeypatch.setattr(people, "_model_org_before", _naive_model_org_before)
     monkeypatch.setattr(orgs, "_name_prefixes", _naive_name_prefixes)
+    monkeypatch.setattr(posts, "_chains_starting_in",
+                        lambda st, lo, hi: [ch for ch in st.chains if lo <= ch.start < hi])
     assert result() == fast
+
+
+def test_chains_starting_in_follow_the_appended_chains(lexicon):
+    """posts._chains_starting_in: the chains of a range in the list's order, as the pass over
+    every chain gave them, from an index extended as chains are appended (each chain indexed
+    once, however many look-ups)."""
+    from kg.relations import posts
+    from kg.relations.base import _Chain
+
+    doc = prepare_text("甲" * 200, "chains.txt")
+    st = _run(doc, [], lexicon, until="prepare")
+    starts = [5, 40, 12, 40, 90, 3, 150, 12, 60]
+    for k, s in enumerate(starts):
+        st.chains.append(_Chain(s, s + 6, "某某", s + 4, [], False))
+        for lo in range(0, 200, 7):
+            for hi in (lo, lo + 13, lo + 60, 200):
+                assert posts._chains_starting_in(st, lo, hi) == \
+                    [ch for ch in st.chains if lo <= ch.start < hi]
+        assert st.memo["_chain_starts"][1] == k + 1 and len(st.memo["_chain_starts"][2]) == k + 1
 
 
 def _naive_name_prefixes(x, order):

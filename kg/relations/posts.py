@@ -6,6 +6,7 @@ organisation a title carries over from an earlier chain or the headline.  Facts:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
@@ -170,6 +171,21 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     return parsed
 
 
+def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
+    """``[ch for ch in st.chains if lo <= ch.start < hi]``, in the list's order.  (speed) From
+    one index of the chains' starts per document, extended with the chains appended since the
+    last look-up (post_chains only appends), not a pass over every earlier chain per chain."""
+    idx = st.memo.get("_chain_starts")
+    if idx is None or idx[0] is not st.chains or idx[1] > len(st.chains):
+        idx = st.memo["_chain_starts"] = [st.chains, 0, []]
+    chains, starts = st.chains, idx[2]
+    for i in range(idx[1], len(chains)):
+        insort(starts, (chains[i].start, i))
+    idx[1] = len(chains)
+    a, b = bisect_left(starts, (lo, -1)), bisect_left(starts, (hi, -1))
+    return [chains[i] for i in sorted(i for _s, i in starts[a:b])]
+
+
 def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
                        chain_start: int) -> list[tuple[str, str, str]]:
     """A bare 区委 / 区人民政府 takes the district named with its organ earlier in the sentence."""
@@ -179,7 +195,7 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
     ss_ = last_of(st, "。！？!?\n", chain_start) + 1
     named = {}
     # the organisations of earlier chains of the sentence, then of this chain's elements
-    orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
+    orgs_before = [o for ch0 in _chains_starting_in(st, ss_, chain_start)
                    for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
     # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
     for o in orgs_before:
