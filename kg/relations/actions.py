@@ -12,7 +12,7 @@ from .base import _Grammar, _HAN, _is_han
 from .names import _bare, _strip_quotes
 from .places import _is_place
 from .registry import stage
-from .state import DocState
+from .state import DocState, occurrences
 
 
 class _Words(LexiconWords):
@@ -91,13 +91,15 @@ def actions_grammar(st: DocState) -> None:
     suf_rx = alternation_body(sufs)
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
+    suf_at = re.compile(f"(?:{suf_rx})")
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
         inner = m.group(1)
         if any(inner.endswith(s) for s in sufs):
             if _action_ok(st, inner) or any(rx.search(inner) for rx in umb):
                 _add_action(st, m.start(), m.end(), "quoted")
             continue
-        after = re.match(f"(?:{suf_rx})", t[m.end():])
+        # (speed) matched at m.end(), not in a copy of the rest of the text
+        after = suf_at.match(t, m.end())
         if after and len(inner) >= 2:
             start = m.start()
             if not _is_han(inner[0]):
@@ -111,7 +113,7 @@ def actions_grammar(st: DocState) -> None:
                     if k >= 0:
                         pre = pre[k + len(v):]
                 start = start - len(pre)
-            _add_action(st, start, m.end() + after.end(), "quoted")
+            _add_action(st, start, after.end(), "quoted")
     # umbrella names without quotes: 六个行动, 六大行动
     for rx in st.lex.patterns("action_patterns", "umbrella"):
         body = rx.pattern.lstrip("^")
@@ -138,13 +140,17 @@ def actions_grammar(st: DocState) -> None:
         for m in re.finditer(re.escape(w), t):
             _add_action(st, m.start(), m.end(), "lexicon")
     # every other occurrence of an action named in this document
+    # (speed) the occurrences from the document's index, not a scan of the text per name, and
+    # the offsets inside an action span as a set, not a pass over the actions per occurrence
     names = {_bare(n) for n in st.actions.values()}
+    covered = {i for a, b in st.actions for i in range(a, b)}
     for n in sorted(names, key=len, reverse=True):
         if len(n) < 4:
             continue
-        for m in re.finditer(re.escape(n), t):
-            if not any(a <= m.start() < b for (a, b) in st.actions):
-                st.actions[(m.start(), m.end())] = n
+        for i in occurrences(st, n):
+            if i not in covered:
+                st.actions[(i, i + len(n))] = n
+                covered.update(range(i, i + len(n)))
 
 
 @stage(requires=("text", "places", "orgs", "actions"),
@@ -295,11 +301,16 @@ def _widened_quoted_actions(st: DocState, cues: list[str], cut_words: list[str])
 
 def _other_occurrences(st: DocState) -> None:
     """Every other occurrence of the names found, outside those already found."""
-    t = st.text
+    # (speed) as in actions_grammar: the occurrences from the index, and the offsets inside an
+    # action span as a set (an occurrence [i, e) overlaps a span's start side if i is inside
+    # it, its end side if e - 1 is)
     names = {_bare(n) for n in st.actions.values()}
+    covered = {i for a, b in st.actions for i in range(a, b)}
     for n in sorted(names, key=len, reverse=True):
         if len(n) < 4:
             continue
-        for m in re.finditer(re.escape(n), t):
-            if not any(a <= m.start() < b or a < m.end() <= b for (a, b) in st.actions):
-                st.actions[(m.start(), m.end())] = n
+        for i in occurrences(st, n):
+            e = i + len(n)
+            if i not in covered and e - 1 not in covered:
+                st.actions[(i, e)] = n
+                covered.update(range(i, e))

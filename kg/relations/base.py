@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import ahocorasick
+
 from ..chars import HAN_CLASS, is_han
 from ..lexicon import Lexicon, default_lexicon
 from ..model import Document, Mention
@@ -382,3 +384,48 @@ class _View:
             p = self.map[start] if start < len(self.map) else (self.map[-1] + 1 if self.map else 0)
             return p, p
         return self.map[start], self.map[end - 1] + 1
+
+
+def _prefix_hits(text: str, prefixes: list[str]) -> list[tuple[int, int, str]]:
+    """Every place where one of ``prefixes`` is written in ``text``: ``(start, index of the
+    prefix's first occurrence in prefixes, prefix)``, sorted, overlapping ones included; one
+    Aho-Corasick pass over the text (see :func:`_prefixed_matches`)."""
+    order: dict[str, int] = {}
+    for k, p in enumerate(prefixes):
+        if p:
+            order.setdefault(p, k)
+    if not order or not text:
+        return []
+    ac = ahocorasick.Automaton()
+    for p, k in order.items():
+        ac.add_word(p, (k, p))
+    ac.make_automaton()
+    return sorted((end + 1 - len(p), k, p) for end, (k, p) in ac.iter(text))
+
+
+def _prefixed_matches(text: str, hits: list[tuple[int, int, str]], rest: re.Pattern[str]):
+    """(start, match of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern, text)``
+    finds (a match spans from start to the end of ``rest``'s match), P1, P2, … being the literal
+    alternatives of ``prefixes`` in their order and ``hits`` = ``_prefix_hits(text, prefixes)``:
+    at each position from the left, the first prefix there after which ``rest`` matches; the
+    next search starts where a match ends.  Compiles nothing per call (the alternation changes
+    with every document and ``rest`` holds a large character class).
+
+    (speed) The prefixes are places written in the text, and their number grows with it: a
+    regex alternation of them, or trying each one of the same first character at every position
+    (what this did before), tries more prefixes per position the longer the text.  The hits
+    give the prefixes written at each position directly, in one pass."""
+    pos, j, n = 0, 0, len(hits)
+    while j < n:
+        i = hits[j][0]
+        j2 = j + 1
+        while j2 < n and hits[j2][0] == i:
+            j2 += 1
+        if i >= pos:
+            for _i, _k, p in hits[j:j2]:      # the prefixes written at i, in their order
+                m = rest.match(text, i + len(p))
+                if m is not None:
+                    yield i, m
+                    pos = m.end()
+                    break
+        j = j2

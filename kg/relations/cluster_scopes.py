@@ -16,7 +16,7 @@ from .clusters import _cluster_anaphors, _enum_next
 from .items import _brand_any, _enterprise_class, _enterprises_in
 from .names import _bare, _strip_quotes
 from .registry import stage
-from .state import DocState, add_fact
+from .state import DocState, add_fact, last_of
 
 
 class _Words(LexiconWords):
@@ -49,7 +49,7 @@ def _clause_subject(st: DocState, a: int, b: int) -> bool:
         return False
     if any(rx.match(t, b) for rx in st.lex.patterns("clusters", "clause_subject_stop_rx")):
         return False
-    ss = max(t.rfind(c, 0, a) for c in "。！？!?\n") + 1
+    ss = last_of(st, "。！？!?\n", a) + 1
     se = re.compile(r"[。！？!?\n]").search(t, b)
     se = se.start() if se else len(t)
     if any(c in t[ss:se] for c in "；;"):

@@ -87,6 +87,19 @@ def _brand(st: DocState, item: str) -> str | None:
     return _brand_any(st, item)
 
 
+def _place_ending(st: DocState, brand: str) -> str | None:
+    """The first place of ``sorted(st.places, key=len, reverse=True)`` of two characters or
+    more that ends ``brand`` and leaves at least two characters of it.  (speed) From the places'
+    set and lengths, once per document (the places are fixed after the prepare stage; their
+    number grows with the text): only one place of a length can end ``brand``, so the longest
+    that does is the first; not a pass over every place per item."""
+    memo = st.memo.get("_place_ending")
+    if memo is None or memo[0] is not st.places or memo[1] != len(st.places):
+        lens = sorted({len(p) for p in st.places if len(p) >= 2}, reverse=True)
+        memo = st.memo["_place_ending"] = (st.places, len(st.places), lens)
+    return next((brand[-n:] for n in memo[2] if len(brand) - n >= 2 and brand[-n:] in st.places), None)
+
+
 def _brand_terms(st: DocState, item: str) -> str | None:
     """The brand before the first industry term or digit ("伊利奶粉三期" -> 伊利)."""
     if not item or item[0] in "“\"‘" or not _is_han(item[0]):
@@ -104,10 +117,9 @@ def _brand_terms(st: DocState, item: str) -> str | None:
         first = dm.start()
     brand = item[:first]
     # a place written after the brand belongs to the facility ("中科院包头稀土…")
-    for p in sorted(st.places, key=len, reverse=True):
-        if len(p) >= 2 and brand.endswith(p) and len(brand) - len(p) >= 2:
-            brand = brand[: -len(p)]
-            break
+    p = _place_ending(st, brand)
+    if p:
+        brand = brand[: -len(p)]
     if first == len(item):
         # no industry word: the item is the brand itself unless it carries a head/phase
         for rx in st.lex.patterns("project_patterns", "phase"):

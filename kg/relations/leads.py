@@ -13,7 +13,7 @@ from .base import _HARD
 from .names import _bare
 from .orgs import _abbr_match
 from .registry import stage
-from .state import DocState, add_fact
+from .state import DocState, add_fact, last_of
 
 
 class _Words(LexiconWords):
@@ -262,7 +262,7 @@ def _lead_of_action_before(st: DocState, orgs: list, ss: int, cs: int, ce: int, 
     # 由B牵头 leads the action named in the sentence before it (same item / line)
     opener = lw.opener.match(t[ss:cs])
     if opener:
-        ps = max([t.rfind(c, 0, max(0, ss - 1)) for c in "。！？!?\n"] + [-1]) + 1
+        ps = last_of(st, "。！？!?\n", max(0, ss - 1)) + 1
         prev = [a for a in _actions_in(st, ps, ss) if not _umbrella(st, a[2])]
         before = [o for o in orgs if o[1] <= cs]
         if prev and before and ss - ps <= 160:

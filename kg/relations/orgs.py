@@ -11,7 +11,7 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
-from .base import _Grammar, _HAN, _HARD, place_extension
+from .base import _Grammar, _HAN, _HARD, _prefix_hits, _prefixed_matches, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _places_by_first
 from .registry import stage
@@ -73,35 +73,6 @@ def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int
                 out.setdefault(q, []).append(j - n)
         j = text.find(tail, j + 1)
     return out
-
-
-def _prefixed_matches(text: str, prefixes: list[str], rest: re.Pattern[str]):
-    """(start, end, group 1 of ``rest``) of what ``re.finditer("(?:P1|P2|…)" + rest.pattern,
-    text)`` finds, ``prefixes`` being the literal alternatives P1, P2, … in their order: at each
-    position from the left, the first prefix there after which ``rest`` matches; the next
-    search starts where a match ends.  Compiles nothing per call (the alternation changes with
-    every document and ``rest`` holds a large character class)."""
-    by_first: dict[str, list[str]] = {}
-    for p in prefixes:
-        by_first.setdefault(p[0], []).append(p)
-    if not by_first:
-        return
-    starts = re.compile("[" + "".join(re.escape(c) for c in by_first) + "]")
-    pos = 0
-    while True:
-        c = starts.search(text, pos)
-        if c is None:
-            return
-        i = c.start()
-        for p in by_first[text[i]]:
-            if text.startswith(p, i):
-                m = rest.match(text, i + len(p))
-                if m is not None:
-                    yield i, m.end(), m.group(1)
-                    pos = m.end()
-                    break
-        else:
-            pos = i + 1
 
 
 def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
@@ -215,19 +186,24 @@ def org_grammar(st: DocState) -> None:
     places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
+    hits = _prefix_hits(t, pre)
     body_rx = alternation_body(b for b in body if b in t)
     # body abbreviations after a prefix
+    # (``re.finditer(f"(?:{pre_rx})" + rest, t)``, run by _prefixed_matches: a regex
+    # alternation of the places tries each of them at every position that starts one)
     if body and pre_rx and body_rx:
         not_before = "".join(re.escape(c) for c in ow.abbr_not_before)
-        rx = re.compile(f"(?:{pre_rx})(?:{body_rx})(?![{not_before}])")
-        for m in rx.finditer(t):
-            if _mid_word_prefix(st, m.start(), m.group(0), places):
+        rest = re.compile(f"(?:{body_rx})(?![{not_before}])")
+        for start, m in _prefixed_matches(t, hits, rest):
+            g0 = t[start:m.end()]
+            if _mid_word_prefix(st, start, g0, places):
                 continue
-            st.orgs.setdefault((m.start(), m.end()), (m.group(0), "government"))
+            st.orgs.setdefault((start, m.end()), (g0, "government"))
     # 市/区/县 + body + 局/委/办... (body without function words): f"(?:{pre_rx})" +
     # grammar.tsv org_prefixed_body_rx, run by _prefixed_matches with the part after the
     # prefix compiled once
-    for start, end, b in _prefixed_matches(t, pre, ow.prefixed_body):
+    for start, m in _prefixed_matches(t, hits, ow.prefixed_body):
+        end, b = m.end(), m.group(1)
         g0 = t[start:end]
         if _mid_word_prefix(st, start, g0, places):
             continue
@@ -323,6 +299,13 @@ def nested_orgs(st: DocState) -> None:
             break
 
 
+def _name_prefixes(x: str, order: dict[str, int]) -> list[str]:
+    """The names of ``order`` (name -> its place in the names' order) that start ``x`` and are
+    at least two characters shorter, in the names' order.  (speed) From x's own prefixes, not
+    a pass over every name of x's first character (their number grows with the text)."""
+    return sorted((x[:k] for k in range(1, len(x) - 1) if x[:k] in order), key=order.__getitem__)
+
+
 @stage(requires=("view", "ner_v", "places", "orgs", "projects"),
        assigns=("facts",))
 def structure(st: DocState) -> None:
@@ -335,13 +318,10 @@ def structure(st: DocState) -> None:
     orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
     names = set(orgs.values())
     part_not_start = _Words.of(st.lex).part_not_start
-    # (speed) y must start x: the names by first character, each group in names' order
-    names_by_first: dict[str, list[str]] = {}
-    for y in names:
-        names_by_first.setdefault(y[:1], []).append(y)
+    order = {y: k for k, y in enumerate(names)}
     done = set()
     for (a, b), x in sorted(orgs.items()):
-        for y in names_by_first.get(x[:1], ()):
+        for y in _name_prefixes(x, order):
             if y != x and x.startswith(y) and len(x) - len(y) >= 2 \
                     and st.lex.ends_with_org_suffix(y) and st.lex.ends_with_org_suffix(x) \
                     and not x[len(y):].startswith(part_not_start) and (x, y) not in done:

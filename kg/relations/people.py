@@ -13,7 +13,7 @@ from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
 from .registry import stage
-from .state import DocState, add_fact, ner_at, occurrences
+from .state import DocState, Span, add_fact, line_bounds, ner_at, occurrences, written_between
 
 
 class _Words(LexiconWords):
@@ -32,6 +32,8 @@ class _Words(LexiconWords):
         self.bad_char = w("name_bad_char")
         self.interview = w("interview_mark")[0]
         self.wire = rx("wire_rx")
+        # a character no wire_rx match holds: where the dateline's search window starts
+        self.wire_stop = re.compile(f"(?!{rx('wire_char_rx').pattern})[\\s\\S]")
         self.own_paper = w("own_paper")[0]
         self.title = rx("byline_title_rx")
         self.photo = w("photo_mark")[0]
@@ -87,7 +89,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             # or is written elsewhere in the document too
             surnames = set(st.lex.words("persons", "surname"))
             name = t[pick[0]:pick[1]]
-            if not (name[0] in surnames or name[:2] in surnames or t.count(name) >= 2):
+            if not (name[0] in surnames or name[:2] in surnames or len(occurrences(st, name)) >= 2):
                 return None
         return pick
     if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
@@ -118,48 +120,97 @@ def _add_person(st: DocState, span: tuple[int, int], source: str) -> None:
         st.person_names.add(st.text[span[0]:span[1]])
 
 
+# more names after spaces up to the line end ("记者 张三 李四")
+_MORE_NAMES = re.compile(r"(?:[ \u3000]+[\u4e00-\u9fff]{2,3})+[ \u3000]*")
+
+
+def _run_start(t: str, stop: re.Pattern[str], lo: int, hi: int) -> int:
+    """Where the run of characters before ``hi`` that ``stop`` does not match begins (at ``lo``
+    at the earliest): after the last match of ``stop`` in ``t[lo:hi]``.  Searched in windows
+    that grow fourfold to the left, so the cost follows the run, not ``hi - lo``."""
+    w = 64
+    while True:
+        a = max(lo, hi - w)
+        last = None
+        for last in stop.finditer(t, a, hi):
+            pass
+        if last is not None:
+            return last.end()
+        if a == lo:
+            return lo
+        w *= 4
+
+
+def _org_spans_by_end(st: DocState) -> dict[int, list[tuple[int, int, str]]]:
+    """The model's Organization spans of ``ner_v`` by end: ``(index in ner_v, start, text)``
+    (once per document; ner_v is fixed after the prepare stage)."""
+    by = st.memo.get("_ner_org_by_end")
+    if by is None:
+        by = st.memo["_ner_org_by_end"] = {}
+        for i, (a, b, typ, _s, x) in enumerate(st.ner_v):
+            if typ == "Organization":
+                by.setdefault(b, []).append((i, a, x))
+    return by
+
+
+def _model_org_before(st: DocState, line_start: int, be: int, ms: int, me: int) -> str | None:
+    """The organisation the model names before a byline [ms, me) whose line starts at
+    ``line_start`` and holds more than spaces before it, up to ``be``: "X日报记者 张三 李四",
+    the first Organization span of ner_v in the line that ends at ``be``; else, with no space
+    before the byline, the first that swallowed the title ("X日报记者": from at least two
+    characters before the byline to inside it), cut at the byline.  (speed) The spans by
+    their end, not a pass over ner_v per byline."""
+    org_ends = _org_spans_by_end(st)
+    org = min(((i, x) for i, a, x in org_ends.get(be, ()) if line_start <= a), default=(0, None))[1]
+    if not org and be == ms:
+        org = min(((i, st.text[a:ms]) for b in range(ms + 1, me + 1) for i, a, _x in org_ends.get(b, ())
+                   if line_start <= a and a + 2 <= ms), default=(0, None))[1]
+    return org
+
+
 @stage(requires=("view", "text", "ner_v"),
        assigns=("persons", "person_names", "facts"))
 def bylines(st: DocState) -> None:
     not_person = set(st.lex.words("persons", "not_person"))
+    surnames = set(st.lex.words("persons", "surname"))
     pw = _Words.of(st.lex)
+    t = st.text
+    # (speed) on a one-line document the line before a byline is everything before it: each
+    # look-up below stays near the byline (see docs/performance.md, "the rule layer's linearity")
     for kind in ("byline", "bullet", "credit"):
         for rx in st.lex.patterns("persons", kind):
-            for m in rx.finditer(st.text):
+            for m in rx.finditer(t):
                 names_start = m.start("names")
                 raw = m.group("names")
                 pos = names_start
-                # which organisation employs the reporter
-                line_start = st.text.rfind("\n", 0, m.start()) + 1
-                before = st.text[line_start:m.start()]
+                ms = m.start()
+                # which organisation employs the reporter; ``before`` = t[line_start:ms]
+                line_start = line_bounds(st, ms)[0]
                 org = None
-                wire = pw.wire.search(before)
+                # wire_rx only matches wire_char_rx characters and ends at the byline ($): its
+                # first match in the line is its first in the run of such characters before it
+                wire = pw.wire.search(t, _run_start(t, pw.wire_stop, line_start, ms), ms)
+                # the line without its trailing spaces ends at ``be``
+                be = ms
+                while be > line_start and t[be - 1] in " \u3000":
+                    be -= 1
                 if wire:
                     org = wire.group(1)
-                elif kind == "byline" and (pw.own_paper in m.group(0) or pw.own_paper in before):
+                elif kind == "byline" and (pw.own_paper in m.group(0)
+                                           or written_between(st, pw.own_paper, line_start, ms)):
                     org = pw.own_paper
-                elif kind == "byline" and before.strip(" \u3000"):
-                    # "X日报记者 张三 李四": the paper the model names right before the title
-                    be = line_start + len(before.rstrip(" \u3000"))
-                    org = next((x for a, b, typ, _s, x in st.ner_v
-                                if typ == "Organization" and line_start <= a and b == be), None)
-                    # a model span that swallowed the title ("X日报记者")
-                    org = org or next((st.text[a:m.start()] for a, b, typ, _s, x in st.ner_v
-                                       if typ == "Organization" and line_start <= a
-                                       and a + 2 <= m.start() < b and b <= m.end()
-                                       and be == m.start()), None)
+                elif kind == "byline" and be > line_start:
+                    org = _model_org_before(st, line_start, be, ms, m.end())
                 title_m = pw.title.search(m.group(0)) \
                     if kind == "byline" else None
                 # more names after spaces up to the line end ("记者 张三 李四"), each
                 # starting with a common surname
-                le = st.text.find("\n", m.end("names"))
-                le = len(st.text) if le < 0 else le
-                extra = st.text[m.end("names"):le]
-                surnames = set(st.lex.words("persons", "surname"))
-                if kind == "byline" and re.fullmatch(r"(?:[ \u3000]+[\u4e00-\u9fff]{2,3})+[ \u3000]*", extra) \
+                ne = m.end("names")
+                le = line_bounds(st, ne)[1]
+                if kind == "byline" and _MORE_NAMES.fullmatch(t, ne, le) \
                         and all(x[0] in surnames and x not in st.lex.posts and x not in not_person
-                                and not st.lex.post_suffix(x) for x in extra.split()):
-                    raw = raw + extra.rstrip(" \u3000")
+                                and not st.lex.post_suffix(x) for x in t[ne:le].split()):
+                    raw = raw + t[ne:le].rstrip(" \u3000")
                 for part in re.split(r"([、，,]|[ \u3000]+)", raw):
                     if part in ("、", "，", ",") or (part and not part.strip(" \u3000")):
                         pos += len(part)
@@ -195,6 +246,38 @@ def _surname_name(st: DocState, end: int, lengths=(3, 2)) -> tuple[int, int] | N
     return None
 
 
+def _person_ending_at(st: DocState, ts: int, ner_person: set[Span], known: set[str]) -> Span | None:
+    """The name right before a title at ``ts``: the first model person span of 2-4 characters
+    in ``ner_person`` (in the set's order) that ends there, else the longest ``known`` name of
+    2-4 characters written right before it.  (speed) From the spans by their end and the
+    names' lengths, once per document (only one name of a length can end at ``ts``), not a pass
+    over every person span and name per title."""
+    idx = st.memo.get("_person_ending_at")
+    if idx is None or idx[0] is not ner_person or idx[1] is not known:
+        ending: dict[int, list[Span]] = {}
+        for a, b in ner_person:
+            if 2 <= b - a <= 4:
+                ending.setdefault(b, []).append((a, b))
+        lens = sorted({len(n) for n in known if 2 <= len(n) <= 4}, reverse=True)
+        idx = st.memo["_person_ending_at"] = (ner_person, known, ending, lens)
+    span = next(iter(idx[2].get(ts, ())), None)
+    if span is None:
+        span = next(((ts - k, ts) for k in idx[3] if ts >= k and st.text[ts - k:ts] in known), None)
+    return span
+
+
+def _known_starts_after(st: DocState, known: set[Span], a: int, b: int) -> bool:
+    """Whether a span of ``known`` ends at ``b`` and starts after ``a``.  (speed) From the
+    latest start per end, once per document, not a pass over ``known`` per look-up."""
+    idx = st.memo.get("_known_starts_after")
+    if idx is None or idx[0] is not known:
+        latest: dict[int, int] = {}
+        for ka, kb in known:
+            latest[kb] = max(ka, latest.get(kb, ka))
+        idx = st.memo["_known_starts_after"] = (known, latest)
+    return idx[1].get(b, a) > a
+
+
 @stage(requires=("view", "text", "ner_v", "persons", "person_names"),
        assigns=("persons", "person_names", "facts"))
 def titles_after_names(st: DocState) -> None:
@@ -208,10 +291,7 @@ def titles_after_names(st: DocState) -> None:
     rx = re.compile(alternation_body(sorted(titles, key=len, reverse=True)))
     for m in rx.finditer(st.text):
         ts = m.start()
-        span = next(((a, b) for (a, b) in ner_person if b == ts and 2 <= b - a <= 4), None)
-        if span is None:
-            span = next(((ts - len(n), ts) for n in sorted(known, key=len, reverse=True)
-                         if 2 <= len(n) <= 4 and st.text[max(0, ts - len(n)):ts] == n), None)
+        span = _person_ending_at(st, ts, ner_person, known)
         if span is None:
             span = _surname_name(st, ts)
         if span is None:
@@ -267,7 +347,7 @@ def listed_persons(st: DocState) -> None:
             if (a, b) in known:
                 continue
             # "副市长李静怡、…": the first item runs into the title before a known name
-            if any(kb == b and a < ka for ka, kb in known):
+            if _known_starts_after(st, known, a, b):
                 continue
             if b - a <= 3:
                 _add_person(st, (a, b), "list")

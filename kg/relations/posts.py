@@ -6,6 +6,7 @@ organisation a title carries over from an earlier chain or the headline.  Facts:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
@@ -14,7 +15,7 @@ from .orgs import _abbr_match, _classify_org, _org_part_start
 from .people import _Words as _PeopleWords, _add_person, _name_after
 from .places import _is_place
 from .registry import stage
-from .state import DocState, add_fact, add_mention, ner_spans_of_type
+from .state import DocState, add_fact, add_mention, last_of, ner_spans_of_type
 
 
 class _Words(LexiconWords):
@@ -170,16 +171,31 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     return parsed
 
 
+def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
+    """``[ch for ch in st.chains if lo <= ch.start < hi]``, in the list's order.  (speed) From
+    one index of the chains' starts per document, extended with the chains appended since the
+    last look-up (post_chains only appends), not a pass over every earlier chain per chain."""
+    idx = st.memo.get("_chain_starts")
+    if idx is None or idx[0] is not st.chains or idx[1] > len(st.chains):
+        idx = st.memo["_chain_starts"] = [st.chains, 0, []]
+    chains, starts = st.chains, idx[2]
+    for i in range(idx[1], len(chains)):
+        insort(starts, (chains[i].start, i))
+    idx[1] = len(chains)
+    a, b = bisect_left(starts, (lo, -1)), bisect_left(starts, (hi, -1))
+    return [chains[i] for i in sorted(i for _s, i in starts[a:b])]
+
+
 def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
                        chain_start: int) -> list[tuple[str, str, str]]:
     """A bare 区委 / 区人民政府 takes the district named with its organ earlier in the sentence."""
     # "官渡区委书记A，区委副书记、区长B"
     t = st.text
     pw = _Words.of(st.lex)
-    ss_ = max(t.rfind(c, 0, chain_start) for c in "。！？!?\n") + 1
+    ss_ = last_of(st, "。！？!?\n", chain_start) + 1
     named = {}
     # the organisations of earlier chains of the sentence, then of this chain's elements
-    orgs_before = [o for ch0 in st.chains if ss_ <= ch0.start < chain_start
+    orgs_before = [o for ch0 in _chains_starting_in(st, ss_, chain_start)
                    for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
     # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
     for o in orgs_before:
@@ -346,7 +362,12 @@ def _carried_org(st: DocState, start: int, titles: list[str]) -> str | None:
         break
     # the heading lines: up to three lines before the first one holding a sentence end
     # (a navigation line, the headline, a 来源/date line)
-    bounds = sorted(set(st.view.joins) | {m.end() for m in re.finditer("\n", t)})
+    # (speed) the first three line starts and joins, once per document
+    bounds = st.memo.get("_heading_bounds")
+    if bounds is None or bounds[0] is not t:
+        bounds = st.memo["_heading_bounds"] = (t, sorted(set(st.view.joins) | {
+            m.end() for m in re.finditer("\n", t)})[:3])
+    bounds = bounds[1]
     hl_end = 0
     for b in bounds[:3]:
         if re.search("[。！？!?]", t[hl_end:b]):

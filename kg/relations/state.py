@@ -17,6 +17,7 @@ of values derived from fields that no longer change; they are no part of that an
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..lexicon import Lexicon
@@ -99,6 +100,59 @@ def occurrences(st: DocState, x: str) -> list[int]:
     if occ is None or occ.text is not st.text:
         occ = st.memo["_occurrences"] = Occurrences(st.text)
     return occ(x)
+
+
+def line_bounds(st: DocState, pos: int) -> Span:
+    """``(st.text.rfind("\\n", 0, pos) + 1, end)`` with ``end`` the first line break at or after
+    ``pos`` (``len(st.text)`` if none): the line holding ``pos``, from one list of the text's line
+    breaks per document (bisection) instead of a scan of the whole line per look-up, which on a
+    one-line document is a scan of the whole text."""
+    nl = st.memo.get("_line_breaks")
+    if nl is None or nl[0] is not st.text:
+        t = st.text
+        breaks, i = [], t.find("\n")
+        while i >= 0:
+            breaks.append(i)
+            i = t.find("\n", i + 1)
+        nl = st.memo["_line_breaks"] = (t, breaks)
+    breaks = nl[1]
+    k = bisect_left(breaks, pos)
+    return (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(st.text))
+
+
+def last_of(st: DocState, chars: str, pos: int) -> int:
+    """``max(st.text.rfind(c, 0, pos) for c in chars)``: where the last of ``chars`` before
+    ``pos`` stands, -1 if none; from one sorted list of their positions per document (by
+    bisection) instead of scans back from ``pos``, which on a long line without one of them
+    (a "！" the text writes "!") reach the start of the text."""
+    key = ("_last_of", chars)
+    at = st.memo.get(key)
+    if at is None or at[0] is not st.text:
+        cls = re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+        at = st.memo[key] = (st.text, [m.start() for m in cls.finditer(st.text)])
+    k = bisect_left(at[1], pos)
+    return at[1][k - 1] if k else -1
+
+
+def written_between(st: DocState, x: str, lo: int, hi: int) -> bool:
+    """``x in st.text[lo:hi]`` for a non-empty ``x`` of no line break and a ``lo`` that starts a
+    line (or follows a character ``x`` does not hold), through one list per document of where
+    ``x`` is written (non-overlapping, from the left; by bisection) instead of a substring test
+    of the whole range.  An occurrence at or after ``lo`` is never hidden by one that starts
+    before ``lo`` (that one would hold ``st.text[lo - 1]``), so the first listed at or after
+    ``lo`` is the first there is."""
+    key = ("_written", x)
+    occ = st.memo.get(key)
+    if occ is None or occ[0] is not st.text:
+        t, at = st.text, []
+        i = t.find(x)
+        while i >= 0:
+            at.append(i)
+            i = t.find(x, i + len(x))
+        occ = st.memo[key] = (t, at)
+    at = occ[1]
+    k = bisect_left(at, lo)
+    return k < len(at) and at[k] + len(x) <= hi
 
 
 def ner_at(st: DocState, start: int, typ: str) -> tuple[int, int] | None:
