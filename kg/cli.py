@@ -348,6 +348,8 @@ def train_relations_cmd(
     pair_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the leads_action / in_cluster pair models."),
     action_l2: Optional[float] = typer.Option(None, min=0.0, help="L2 weight of the Action span model alone "
                                                                   "(default: --span-l2)."),
+    holds_post: bool = typer.Option(False, "--holds-post", help="Also train the holds_post model (adds "
+                                                                "triples the rules miss; docs/realpages-errors.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -372,7 +374,7 @@ def train_relations_cmd(
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
-                       action_l2=action_l2,
+                       action_l2=action_l2, holds=holds_post,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))
