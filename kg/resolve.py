@@ -304,6 +304,30 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     return name if n >= 2 and len(name) >= 2 else None
 
 
+def infer_county_from_places(doc: Document, mentions, lex: Lexicon) -> str | None:
+    """The county a page is about when no organ names it (:func:`infer_county` gives None): the
+    county-level place (a Place mention ending in a ``county_mark``, without the higher
+    divisions written before it) the page names at least twice and more often than any other."""
+    w = _Words.of(lex)
+    marks = tuple(lex.words("resolve", "county_mark", longest_first=False))
+    zone_tails = tuple(lex.words("resolve", "zone_tail", longest_first=False))
+    counts: Counter = Counter()
+    for m in mentions:
+        if m.type != "Place" or not m.text.endswith(marks):
+            continue
+        name = w.county_parent.split(m.text)[-1]
+        if 2 <= len(name) <= 5 and not w.not_county_tail.ends(name[:-1]) \
+                and not name[:-1].endswith(zone_tails) \
+                and all(re.match(f"[{_HAN}]", c) for c in name):
+            counts[name] += 1
+    if not counts:
+        return None
+    best = counts.most_common(2)
+    if best[0][1] >= 2 and (len(best) == 1 or best[1][1] < best[0][1]):
+        return best[0][0]
+    return None
+
+
 def infer_province(doc: Document, lex: Lexicon) -> str | None:
     counts = Counter()
     written = lex.matcher("places", "province").counts(doc.text)    # one scan of the text
@@ -355,7 +379,8 @@ def _contexts(docs_by_id: dict[str, Document], results: list[DocResult], lex: Le
         d = docs_by_id.get(r.doc_id)
         if d is None:
             continue
-        county = counties[r.doc_id] if r.doc_id in counties else infer_county(d, lex)
+        county = counties[r.doc_id] if r.doc_id in counties else (
+            infer_county(d, lex) or infer_county_from_places(d, r.mentions, lex))
         canons[r.doc_id] = _Canon(lex, cities[r.doc_id], infer_province(d, lex), d.text, county)
     return canons
 

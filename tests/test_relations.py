@@ -232,3 +232,23 @@ def test_titles_without_names_and_combined_titles(tagger, lexicon):
         ("包头市人民政府", "刘洋", "市长助理"),
     }   # 市长热线 / 市长信箱 name no one
     assert {e.name for e in ents.values() if e.type == "Person"} == {"李娜", "王建设", "刘洋"}
+
+
+def test_title_after_name_takes_back_a_surname_the_model_cut_off(lexicon):
+    """"落实X近平总书记": a 2-character model name that does not start with a surname, right
+    after a surname character, is the 3-character name (invented name, hand-made NER span)."""
+    from kg.model import Mention
+    text = "会议要求，认真落实林近安国家主席的讲话精神。\n"
+    doc = prepare_text(text, "t.txt")
+    s = doc.text.index("近安")
+    ner = [Mention(doc.id, 0, s, s + 2, "近安", "Person")]
+    res = extract(doc, ner, lexicon)
+    got = {(f.args["person"].text, f.args["post"].text) for f in res.facts if f.relation == "holds_post"}
+    assert ("林近安", "国家主席") in got and ("近安", "国家主席") not in got
+    # a model name that starts with a surname stays as it is ("和李强": 和 is a surname too)
+    text2 = "会议要求，认真落实和李安国家主席的讲话精神。\n"
+    doc2 = prepare_text(text2, "u.txt")
+    s2 = doc2.text.index("李安")
+    res2 = extract(doc2, [Mention(doc2.id, 0, s2, s2 + 2, "李安", "Person")], lexicon)
+    got2 = {f.args["person"].text for f in res2.facts if f.relation == "holds_post"}
+    assert got2 == {"李安"}

@@ -8,7 +8,7 @@ from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
-from kg.resolve import context_cities, infer_city, infer_county, resolve
+from kg.resolve import context_cities, infer_city, infer_county, infer_county_from_places, resolve
 
 
 def run_with_cities(tagger, lexicon, texts: dict[str, str], overrides=None):
@@ -167,6 +167,31 @@ def test_infer_county_needs_two_votes():
     assert infer_county(city_doc, lex) is None
     two = prepare_text("工作简报\n青禾县人民政府发布通知。5日青禾县委召开会议。\n", "c.txt")
     assert infer_county(two, lex) == "青禾县"
+
+
+def test_infer_county_from_places_when_no_organ_names_it():
+    """A page that writes its organs bare (区委副书记、区长X) is about the county-level place it
+    names most often: twice at least, more often than any other, no development zone."""
+    from kg.model import DocResult, Mention
+    lex = Lexicon.load()
+    text = "柳溪区召开会议\n会上，区委副书记、区长韩明远讲话。柳溪区高新区、云岭市柳溪区企业参加。\n"
+    doc = prepare_text(text, "p.txt")
+
+    def places(*names):
+        out, pos = [], 0
+        for n in names:
+            i = doc.text.index(n, pos)
+            out.append(Mention(doc.id, 0, i, i + len(n), n, "Place"))
+            pos = i
+        return out
+    assert infer_county(doc, lex) is None
+    assert infer_county_from_places(doc, places("柳溪区", "云岭市柳溪区"), lex) == "柳溪区"
+    assert infer_county_from_places(doc, places("柳溪区"), lex) is None              # once only
+    assert infer_county_from_places(doc, places("柳溪区高新区", "柳溪区高新区"), lex) is None   # a zone
+    res = DocResult(doc.id, places("柳溪区", "云岭市柳溪区"), [])
+    from kg.resolve import _contexts
+    canon = _contexts({doc.id: doc}, [res], lex, {doc.id: None}, {})[doc.id]
+    assert canon.org("区人民政府")[0] == "柳溪区人民政府"
 
 
 def test_county_documents_key_people_and_organs_by_county(tagger, lexicon):

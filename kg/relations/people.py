@@ -289,9 +289,15 @@ def titles_after_names(st: DocState) -> None:
     known = set(st.person_names) | {x for _a, _b, typ, _s, x in st.ner_v
                                       if typ == "Person"}
     rx = re.compile(alternation_body(sorted(titles, key=len, reverse=True)))
+    surnames = set(st.lex.words("persons", "surname"))
     for m in rx.finditer(st.text):
         ts = m.start()
         span = _person_ending_at(st, ts, ner_person, known)
+        # a 2-character model name that does not start with a surname, right after one: the
+        # model cut the surname off ("落实X近平总书记" tagged 近平)
+        if span is not None and span in ner_person and span[1] - span[0] == 2 and span[0] > 0 \
+                and st.text[span[0]] not in surnames and st.text[span[0] - 1] in surnames:
+            span = (span[0] - 1, span[1])
         if span is None:
             span = _surname_name(st, ts)
         if span is None:
