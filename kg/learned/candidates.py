@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..chars import is_han
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, Mention, Occurrences
 
@@ -320,20 +321,25 @@ class DocCandidates:
         enders = lex.cached(("learned", "name_enders"), lambda: (
             ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
             ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
+        # a name the NER model or the rules found is not cut again (何静 of 何静也表示)
+        taken = bytearray(len(t) + 1)
+        for m in self.result.mentions:
+            if m.type == "Person":
+                taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         out: dict[tuple[int, int], str] = {}
         n = len(t)
         for i in range(n - 1):
             sl = 1 if t[i] in surnames else 2 if t[i:i + 2] in surnames else 0
-            if not sl or t[i] in bad_first:
+            if not sl or t[i] in bad_first or taken[i]:
                 continue
             left = ("B" if i == 0 or t[i - 1] in _CLAUSE_END
                     else "T" if titles.longest_suffix(t[max(0, i - 8):i]) is not None
                     else "P" if preceders.longest_suffix(t[max(0, i - 8):i]) is not None else "X")
             for j in (i + sl + 1, i + sl + 2):
                 x = t[i:j]
-                if j > n or not all("\u4e00" <= c <= "\u9fff" for c in x):
+                if j > n or not all(map(is_han, x)):
                     break
-                if any(c in bad for c in x[sl:]) or x in not_person or ("Person", x) in by:
+                if any(c in bad for c in x[sl:]) or x in not_person or ("Person", x) in by or taken[j - 1]:
                     continue
                 right = ("B" if j == n or t[j] in _CLAUSE_END
                          else "T" if titles.longest_at(t, j) is not None
