@@ -1,12 +1,12 @@
 """Cross-fitted holds_post figures of the learned holds_post model on realpages/train.
 
-The rules run with a given NER model (default /work/exp/ner_v6, which never saw the train
+The rules run with a given NER model (default /tmp/ner_v6, NER model v6, which never saw the train
 pages); the pages are split into K folds; the holds_post model of each fold is trained on the
 other folds' candidates and adds its triples to the fold's rule output; the whole of train is
 then resolved and scored (rules alone vs rules + model).  Only the rules' facts and the holds
 model's additions are scored here (the other learned models are not applied).
 
-    .venv/bin/python benchmarks/holds_crossfit.py [--ner /work/exp/ner_v6] [--folds 4]
+    .venv/bin/python benchmarks/holds_crossfit.py [--ner /tmp/ner_v6] [--folds 4]
         [--work /tmp/kg-holds] [--reuse]
 """
 
@@ -29,7 +29,8 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages" 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ner", default="/work/exp/ner_v6")
+    ap.add_argument("--ner", default="/tmp/ner_v6",
+                    help="NER model directory (v6: git archive 2699f7b kg/models/ner, docs/relations.md)")
     ap.add_argument("--corpus", default=str(SHARED / "docs"))
     ap.add_argument("--gold", default=str(SHARED / "gold.jsonl"))
     ap.add_argument("--folds", type=int, default=4)
