@@ -547,8 +547,10 @@ class _Entities:
         self.name_votes: dict[str, Counter] = defaultdict(Counter)
 
     def add(self, typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
-            score: float = 1.0, weak: bool = False) -> Entity | None:
-        """The entity ``text`` (a ``typ``) names in ``doc_id``, made or updated; None if none."""
+            score: float = 1.0, weak: bool = False, mention: bool = True) -> Entity | None:
+        """The entity ``text`` (a ``typ``) names in ``doc_id``, made or updated; None if none.
+        ``mention=False``: ``ev`` does not make it mentioned in the document (no ``mentioned_in``
+        from it)."""
         if typ not in _ENTITY_TYPES:
             return None
         if not _norm(text):
@@ -567,7 +569,7 @@ class _Entities:
         if typ == "Cluster":
             self.name_votes[eid][name] += 1
         e.docs.add(doc_id)
-        if ev is not None:
+        if ev is not None and mention:
             k = (eid, doc_id)
             cur = self.first_seen.get(k)
             # a fact's evidence stands in only where the entity has no mention of its own
@@ -641,7 +643,10 @@ def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]]) -> l
             for role, a in f.args.items():
                 if a.type == "Post":
                     continue
-                e = ents.add(a.type, a.text, a.subtype, doc_id, f.evidence, f.confidence, weak=True)
+                # the place of a located_in fact is often written only inside the other
+                # argument's name (湖北省 of 湖北省发改委): that is no mention of the place
+                e = ents.add(a.type, a.text, a.subtype, doc_id, f.evidence, f.confidence, weak=True,
+                             mention=not (f.relation == "located_in" and role == "place"))
                 if e is None:
                     ok = False
                     break

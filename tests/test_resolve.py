@@ -206,3 +206,33 @@ def test_county_documents_key_people_and_organs_by_county(tagger, lexicon):
     assert "中共松溪县委员会" in orgs and "中共青禾县委员会" in orgs
     assert "县委" not in orgs
     assert len(by_name(entities, "Person")["邬承泽"]) == 2
+
+
+def test_a_place_written_only_inside_a_name_is_not_mentioned(lexicon):
+    """The place of a located_in fact that the document writes only inside the other argument's
+    name (汀州省 of 汀州省发改委) stays an entity of the fact but gets no mentioned_in fact; a
+    place the document also writes on its own does (hand-made mentions and facts)."""
+    from kg.model import Arg, DocResult, Evidence, Fact, Mention
+
+    def build(text, own_place: bool):
+        doc = prepare_text(text, "p.txt")
+        s = text.index("汀州省发改委")
+        ms = [Mention(doc.id, 0, s, s + 6, "汀州省发改委", "Organization", "government", "hanlp")]
+        if own_place:
+            p = text.rindex("汀州省")
+            ms.append(Mention(doc.id, 0, p, p + 3, "汀州省", "Place", None, "hanlp"))
+        located = Fact("located_in", {"entity": Arg("汀州省发改委", "Organization", "government"),
+                                      "place": Arg("汀州省", "Place")},
+                       Evidence(doc.id, 0, s, s + 6, text), "name_prefix", 0.7)
+        return resolve([doc], [DocResult(doc.id, ms, [located])], lexicon)
+
+    def mentioned(facts):
+        return {f.args["entity"].name for f in facts if f.relation == "mentioned_in"}
+
+    entities, facts = build("汀州省发改委发布通知。", own_place=False)
+    loc = [f for f in facts if f.relation == "located_in"]
+    assert len(loc) == 1 and loc[0].args["place"].entity_id in entities
+    assert "汀州省" not in mentioned(facts) and "汀州省发展和改革委员会" in mentioned(facts) | {
+        f.args["entity"].text for f in facts if f.relation == "mentioned_in"}
+    _entities, facts = build("汀州省发改委发布通知，汀州省各地落实。", own_place=True)
+    assert "汀州省" in mentioned(facts)
