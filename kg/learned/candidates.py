@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..chars import is_han
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, Matcher
 from ..model import DocResult, Document, Mention, Occurrences
 
 # characters that end a clause: a candidate name never spans one
@@ -119,6 +119,7 @@ class DocCandidates:
         self.doc = doc
         self.entity_candidates = entity_candidates
         self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
+        self._starts: list[int] | None = None
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -257,7 +258,6 @@ class DocCandidates:
           (:meth:`_name_candidates`)."""
         t = self.t
         gaz = entity_gazetteer(self.lex)
-        longest = max(map(len, gaz), default=0)
         spans_of: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for m in self.result.mentions:
             if m.type in ENTITY_TYPES:
@@ -277,15 +277,12 @@ class DocCandidates:
             return False
 
         found: dict[tuple[str, int, int], str] = {}
-        # (speed) the first two characters of the names: most positions start none
-        heads = self.lex.cached(("learned", "entity_gazetteer_heads"), lambda: frozenset(w[:2] for w in gaz))
-        for i in range(len(t) - 1):
-            if t[i:i + 2] not in heads:
-                continue
-            for j in range(i + 2, min(len(t), i + longest) + 1):
-                for typ in gaz.get(t[i:j], ()):
-                    if (typ, t[i:j]) not in by and not inside_same_type(typ, i, j):
-                        found[(typ, i, j)] = "gen:gaz"
+        # (speed) every occurrence of every name in one Aho-Corasick pass
+        names = self.lex.cached(("learned", "entity_gazetteer_matcher"), lambda: Matcher(sorted(gaz)))
+        for i, j, x in names.find_all(t):
+            for typ in gaz[x]:
+                if (typ, x) not in by and not inside_same_type(typ, i, j):
+                    found[(typ, i, j)] = "gen:gaz"
         places = sorted({(a, b) for a, b in spans_of.get("Place", [])}
                         | {(i, j) for (typ, i, j) in found if typ == "Place"})
         zones = self.lex.words("candidates", "zone_suffix")      # longest first
@@ -326,9 +323,13 @@ class DocCandidates:
         for m in self.result.mentions:
             if m.type == "Person":
                 taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        # (speed) only the positions of a surname's first character
+        first = lex.cached(("learned", "surname_first_rx"), lambda: re.compile(
+            "[" + "".join(sorted({re.escape(w[0]) for w in surnames})) + "]"))
         out: dict[tuple[int, int], str] = {}
         n = len(t)
-        for i in range(n - 1):
+        for mo in first.finditer(t, 0, n - 1):
+            i = mo.start()
             sl = 1 if t[i] in surnames else 2 if t[i:i + 2] in surnames else 0
             if not sl or t[i] in bad_first or taken[i]:
                 continue
@@ -354,15 +355,25 @@ class DocCandidates:
         f = [f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",)))]
         if T == "Per":
             f += [f"E:Per:cue={c}" for c in self.name_cues.get(x, ())]
+        # (speed) the mentions starting in a window, through the sorted starts, not a look-up
+        # per character of the window
+        starts = self.cached_starts()
         for m in ms:
             s, e = m.start, m.end
-            if any(o.start < s < o.end < e or s < o.start < e < o.end
-                   for k in range(max(0, s - 64), e) for o in self.starting_at.get(k, ())):
+            lo = bisect.bisect_left(starts, max(0, s - 64))
+            near = [o for k in starts[lo:bisect.bisect_left(starts, e)] for o in self.starting_at[k]]
+            if any(o.start < s < o.end < e or s < o.start < e < o.end for o in near):
                 f.append(f"E:{T}:crosses")
-            inner = [o.type for k in range(max(0, s - 64), s + 1) for o in self.starting_at.get(k, ())
+            inner = [o.type for o in near
                      if o.start <= s and e <= o.end and (o.start, o.end) != (s, e)]
             f += [f"E:{T}:in={typ}" for typ in sorted(set(inner))]
         return sorted(set(f))
+
+    def cached_starts(self) -> list[int]:
+        """The sorted start offsets of the rule layer's mentions (made once)."""
+        if self._starts is None:
+            self._starts = sorted(self.starting_at)
+        return self._starts
 
     # ------------------------------------------------------------------ spans
     def spans(self) -> list[Span]:
