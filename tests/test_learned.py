@@ -172,6 +172,20 @@ def test_generated_entity_candidates(lexicon):
         g.feats for g in DocCandidates(doc, res, lexicon).entity_groups() if g.text == "包头")
 
 
+def test_county_names_are_place_candidates_only(lexicon):
+    """A county-level name of counties.tsv written without a mention is a Place candidate; it
+    makes no zone form (the zone forms stand on the mentions' and the other gazetteer places)."""
+    from kg.learned.candidates import county_names, entity_gazetteer
+    county = next(w for w in lexicon.words("counties", "county_short") if w in county_names(lexicon)
+                  and all("\u4e00" <= c <= "\u9fff" for c in w) and len(w) == 2)
+    assert entity_gazetteer(lexicon)[county] == ("Place",)
+    doc = prepare_text(f"我们走访了{county}开发区。", "c.txt")
+    groups = {(g.type, g.text) for g in DocCandidates(doc, DocResult(doc.id, [], []), lexicon,
+                                                      entity_candidates=True).entity_groups()}
+    assert ("Place", county) in groups
+    assert ("Place", county + "开发区") not in groups and ("Organization", county + "开发区") not in groups
+
+
 def test_generated_person_names(lexicon):
     """``gen:name``: a surname and one or two characters where what follows can end a name (a post
     title, a photo credit, a clause end), with the cue as a feature; a name the NER model found is

@@ -76,26 +76,42 @@ GENERATED = "gen:"                         # source prefix of the generated enti
 _GAZ_TYPES = {"P": "Person", "L": "Place", "O": "Organization"}
 
 
+def county_names(lex: Lexicon) -> frozenset[str]:
+    """The names of ``kg/data/counties.tsv`` that no other gazetteer source has."""
+    def make() -> frozenset[str]:
+        other = _gazetteer(lex, counties=False)
+        return frozenset(w for w in lex.words("counties", "county") + lex.words("counties", "county_short")
+                         if w not in other)
+    return lex.cached(("learned", "county_names"), make)
+
+
 def entity_gazetteer(lex: Lexicon) -> dict[str, tuple[str, ...]]:
     """``{name: entity types}``: the person, place and organisation names of the shipped NER
     model's word list (People's Daily 1998, see kg.ner_train.build_lexicon; the same list whatever
-    NER model a build uses) and the place names of ``kg/data/places.tsv``; names of 2+ characters."""
-    def make() -> dict[str, tuple[str, ...]]:
-        import json
+    NER model a build uses), the place names of ``kg/data/places.tsv`` and the county-level
+    divisions of ``kg/data/counties.tsv``; names of 2+ characters."""
+    return lex.cached(("learned", "entity_gazetteer"), lambda: _gazetteer(lex, counties=True))
 
-        from ..ner import DEFAULT_MODEL_DIR, LEXICON_VOCAB
-        vocabs = json.loads((DEFAULT_MODEL_DIR / "vocabs.json").read_text(encoding="utf-8"))
-        out: dict[str, set[str]] = defaultdict(set)
-        for tok in vocabs.get(LEXICON_VOCAB, {}).get("idx_to_token", []):
-            typ = _GAZ_TYPES.get(tok[:1])
-            if typ and len(tok) >= 3:
-                out[tok[1:]].add(typ)
-        for kind in ("city", "province", "name"):
-            for w in lex.words("places", kind):
-                if len(w) >= 2:
-                    out[w].add("Place")
-        return {w: tuple(sorted(ts)) for w, ts in out.items()}
-    return lex.cached(("learned", "entity_gazetteer"), make)
+
+def _gazetteer(lex: Lexicon, counties: bool) -> dict[str, tuple[str, ...]]:
+    """The gazetteer of :func:`entity_gazetteer`, with or without ``counties.tsv``."""
+    import json
+
+    from ..ner import DEFAULT_MODEL_DIR, LEXICON_VOCAB
+    vocabs = json.loads((DEFAULT_MODEL_DIR / "vocabs.json").read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = defaultdict(set)
+    for tok in vocabs.get(LEXICON_VOCAB, {}).get("idx_to_token", []):
+        typ = _GAZ_TYPES.get(tok[:1])
+        if typ and len(tok) >= 3:
+            out[tok[1:]].add(typ)
+    sources = [("places", "city"), ("places", "province"), ("places", "name")]
+    if counties:
+        sources += [("counties", "county"), ("counties", "county_short")]
+    for file, kind in sources:
+        for w in lex.words(file, kind):
+            if len(w) >= 2:
+                out[w].add("Place")
+    return {w: tuple(sorted(ts)) for w, ts in out.items()}
 
 
 @dataclass
@@ -283,8 +299,11 @@ class DocCandidates:
             for typ in gaz[x]:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
                     found[(typ, i, j)] = "gen:gaz"
+        # the zone forms are built on the places of the mentions and the gazetteer, not on
+        # the county-level names, which only make Place candidates of their own
+        county_only = county_names(self.lex)
         places = sorted({(a, b) for a, b in spans_of.get("Place", [])}
-                        | {(i, j) for (typ, i, j) in found if typ == "Place"})
+                        | {(i, j) for (typ, i, j) in found if typ == "Place" and t[i:j] not in county_only})
         zones = self.lex.words("candidates", "zone_suffix")      # longest first
         for a, b in places:
             suf = next((z for z in zones if t.startswith(z, b)), None)
