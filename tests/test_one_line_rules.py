@@ -14,6 +14,7 @@ from kg.ingest import prepare_text
 from kg.model import Mention
 from kg.relations import orgs, people, stages
 from kg.relations.state import DocState, line_bounds, written_between
+from test_stages import _run      # the stages up to and including ``until``
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_c, _parser as sre_parse
@@ -29,13 +30,6 @@ def _mention(doc, text, typ, nth=0):
     return Mention(doc.id, 0, s, s + len(text), text, typ, None, "ner", 1.0)
 
 
-def _run(doc, ner, lexicon, until):
-    st = DocState(doc, lexicon, ner)
-    for s in stages.STAGES:
-        s.func(st)
-        if s.name == until:
-            break
-    return st
 
 
 # -- bylines: the dateline regex in the run before the byline ---------------------------------
