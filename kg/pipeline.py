@@ -166,8 +166,9 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     """One fact per line, sorted for a deterministic file."""
     # the order of the rows' (doc_id, start, relation, id); each row made as it is written
     order = sorted(facts, key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
-    return atomic_write_text(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
-                                    for f in order))
+    # (speed) one encoder: json.dumps(x, ensure_ascii=False, sort_keys=True) makes one per call
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    return atomic_write_text(path, (encode(f.to_dict()) + "\n" for f in order))
 
 
 # documents of at least this many characters report progress inside themselves ("document")
@@ -234,11 +235,50 @@ def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
     return res, times
 
 
+# A cache entry is one line ``CACHE_MAGIC <sha1 of the rest, UTF-8> <its length in bytes>``, then the
+# JSON of ``DocResult.to_dict``.  Entries are written to a temp file and renamed into place without
+# an fsync each (the cache directory is fsynced once, when the per-document stage ends): a crash
+# of the machine may leave an entry with a part of its text, and the reader, which checks the
+# digest, takes that for a miss and recomputes the document.  A crash of the process leaves no
+# entry at all (the rename is atomic).  Entries of the old format (bare JSON) are misses too.
+CACHE_MAGIC = "kg-cache-2"
+_CACHE_ENCODE = json.JSONEncoder(ensure_ascii=False).encode   # = json.dumps(x, ensure_ascii=False)
+
+
+def _cache_entry_text(res: DocResult) -> str:
+    body = _CACHE_ENCODE(res.to_dict())
+    raw = body.encode("utf-8")
+    return f"{CACHE_MAGIC} {hashlib.sha1(raw).hexdigest()} {len(raw)}\n{body}"
+
+
 def _write_cache_entry(path: Path, res: DocResult) -> None:
     try:
-        atomic_write_text(path, json.dumps(res.to_dict(), ensure_ascii=False))
-    except OSError:
+        atomic_write_text(path, _cache_entry_text(res), fsync=False)
+    except (OSError, UnicodeError):
         pass     # the cache is an optimisation: an entry not written is recomputed
+
+
+def read_cache_entry(path: Path) -> DocResult | None:
+    """The :class:`DocResult` of the cache entry at ``path``, or None when there is none or it is not
+    whole (a wrong digest or length, a bad header, bad JSON: see ``CACHE_MAGIC``)."""
+    try:
+        raw = path.read_bytes()
+        head, sep, body = raw.partition(b"\n")
+        magic, digest, size = head.decode("ascii").split(" ")
+        if (not sep or magic != CACHE_MAGIC or int(size) != len(body)
+                or hashlib.sha1(body).hexdigest() != digest):
+            return None
+        return DocResult.from_dict(json.loads(body.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, OSError, UnicodeError):
+        return None   # a corrupt or unreadable cache entry is recomputed
+
+
+def _sync_cache_dir(cache_dir: Path | None) -> None:
+    """Make the names of the entries written into ``cache_dir`` durable: one fsync of the directory
+    (the entries themselves are not fsynced; a reader checks them, see ``CACHE_MAGIC``)."""
+    if cache_dir is not None and cache_dir.is_dir():
+        from .outputs import _fsync_dir
+        _fsync_dir(cache_dir)
 
 
 # ---- worker processes of ``jobs > 1`` -------------------------------------------------------
@@ -592,12 +632,11 @@ def build(
         nonlocal hits
         path = cached[i]
         if path is not None and path.exists():
-            try:
-                results[i] = DocResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            res = read_cache_entry(path)   # None: not whole, recomputed
+            if res is not None:
+                results[i] = res
                 hits += 1
                 return True
-            except (ValueError, KeyError, TypeError, OSError):
-                pass   # a corrupt or unreadable cache entry is recomputed
         return False
 
     def in_process(i: int) -> None:
@@ -660,6 +699,8 @@ def build(
             for i in todo:
                 in_process(i)
                 on_done()
+    if out is not None and use_cache and hits < n:
+        _sync_cache_dir(cache_dir)    # the entries written above (in this process or the workers)
     _add_times(seconds, "extract", t0, rss)
     if not workers:
         # what the per-document loop spent besides NER and relations (cache reads and writes)
