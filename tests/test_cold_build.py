@@ -192,3 +192,46 @@ def test_the_facts_file_is_json_dumps(tmp_path, n):
     p = write_facts(facts, tmp_path / "f.jsonl")
     assert p.read_text(encoding="utf-8") == "".join(
         json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for f in facts)
+
+
+# ---------------------------------------------------------------------------- --jobs
+def test_forked_writer_returns_raises_and_is_reaped(tmp_path):
+    from kg.model import KgError
+    from kg.pipeline import _ForkedWriter
+
+    p = tmp_path / "x.txt"
+    w = _ForkedWriter(lambda: (p.write_text("written"), p)[1])
+    assert w.result() == p and p.read_text() == "written"
+    w.close()
+
+    def fail():
+        raise KgError("no room")
+    w = _ForkedWriter(fail)
+    with pytest.raises(KgError, match="no room"):
+        w.result()
+    w.close()
+
+    def die():
+        os._exit(3)
+    w = _ForkedWriter(die)
+    with pytest.raises(KgError, match="died"):
+        w.result()
+
+    import time
+    w = _ForkedWriter(lambda: time.sleep(60))
+    pid = w._pid
+    w.close()                                   # killed and reaped, not left running
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def test_looks_cold(tmp_path):
+    from kg.pipeline import _looks_cold
+
+    assert _looks_cold(None) and _looks_cold(tmp_path / "missing")
+    c = tmp_path / "c"
+    c.mkdir()
+    (c / ".x.json.abc.tmp").write_text("")
+    assert _looks_cold(c)
+    (c / "k.json").write_text("")
+    assert not _looks_cold(c)
