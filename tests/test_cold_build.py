@@ -235,3 +235,27 @@ def test_looks_cold(tmp_path):
     assert _looks_cold(c)
     (c / "k.json").write_text("")
     assert not _looks_cold(c)
+
+
+# ---------------------------------------------------------------------------- originals
+def test_originals_are_synced_once_and_a_torn_one_is_rewritten(tmp_path, monkeypatch):
+    import kg.graph
+    import kg.originals
+    from kg.ingest import read_corpus
+    from kg.originals import write_originals
+
+    docs = read_corpus([DATA])
+    fsyncs: list = []
+    syncs: list = []
+    real_sync = kg.originals.sync_filesystem
+    monkeypatch.setattr(kg.graph.os, "fsync", lambda fd: fsyncs.append(fd))
+    monkeypatch.setattr(kg.originals, "sync_filesystem", lambda p: (syncs.append(p), real_sync(p))[1])
+    store = tmp_path / "originals"
+    write_originals(docs, store)
+    assert fsyncs == [] and syncs == [store]
+    p = store / f"{docs[0].sha256}.txt"
+    p.write_bytes(p.read_bytes()[:3])                 # torn by a crash of the machine
+    write_originals(docs, store)
+    assert p.read_text(encoding="utf-8") == docs[0].original and len(syncs) == 2
+    write_originals(docs, store)                      # nothing to write: no sync
+    assert len(syncs) == 2
