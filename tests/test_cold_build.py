@@ -259,3 +259,21 @@ def test_originals_are_synced_once_and_a_torn_one_is_rewritten(tmp_path, monkeyp
     assert p.read_text(encoding="utf-8") == docs[0].original and len(syncs) == 2
     write_originals(docs, store)                      # nothing to write: no sync
     assert len(syncs) == 2
+
+
+def test_a_build_restores_the_gc_thresholds(built_sample, tmp_path, monkeypatch):
+    import gc
+
+    from kg.pipeline import BUILD_GC_THRESHOLD, build
+
+    seen: list = []
+    import kg.pipeline
+    real = kg.pipeline._build_rest
+    monkeypatch.setattr(kg.pipeline, "_build_rest", lambda *a, **k: (seen.append(gc.get_threshold()),
+                                                                      real(*a, **k))[1])
+    before = gc.get_threshold()
+    out = tmp_path / "out"
+    shutil.copytree(built_sample.out_dir, out)
+    (out / ".kg-manifest.json").unlink()
+    build([DATA], out)
+    assert seen == [BUILD_GC_THRESHOLD] and gc.get_threshold() == before
