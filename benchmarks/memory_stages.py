@@ -31,7 +31,7 @@ def main() -> None:
     from kg.graph import build_graph, write_graph
     from kg.ingest import read_corpus
     from kg.lexicon import Lexicon
-    from kg.model import DocResult
+    from kg.pipeline import read_cache_entry
     from kg.rdf import write_turtle
     from kg.resolve import resolve
 
@@ -43,8 +43,9 @@ def main() -> None:
     lex = Lexicon.load()
     by_id = {}
     for f in (out / ".cache").glob("*.json"):
-        x = DocResult.from_dict(json.loads(f.read_text(encoding="utf-8")))
-        by_id[x.doc_id] = x
+        x = read_cache_entry(f)
+        if x is not None:
+            by_id[x.doc_id] = x
     results = [by_id[d.id] for d in docs]
     del by_id
     r["results"] = rss()

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .graph import atomic_write_text
+from .graph import atomic_write_text, sync_filesystem
 from .model import Document, KgError
 
 STORE_DIR = "originals"
@@ -42,6 +42,7 @@ def write_originals(docs: Iterable[Document], store: str | os.PathLike) -> Path:
     left alone).  Entries of other documents are kept: :func:`prune_originals` removes them."""
     root = Path(store)
     root.mkdir(parents=True, exist_ok=True)
+    written = 0
     for d in docs:
         if not re.fullmatch(r"[0-9a-f]{64}", d.sha256 or ""):
             continue
@@ -52,7 +53,13 @@ def write_originals(docs: Iterable[Document], store: str | os.PathLike) -> Path:
                     continue
             except (OSError, UnicodeDecodeError):
                 pass
-        atomic_write_text(p, d.original)
+        # (speed) not fsynced one by one: one sync of the filesystem below, before the build's
+        # outputs are committed.  A crash before it may leave a new entry torn, but no committed
+        # graph points at a new entry yet, and a torn one is rewritten by the next build (above)
+        atomic_write_text(p, d.original, fsync=False)
+        written += 1
+    if written:
+        sync_filesystem(root)
     return root
 
 

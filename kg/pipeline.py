@@ -14,6 +14,7 @@ path).  See docs/performance.md, "--jobs".
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -166,8 +167,9 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
     """One fact per line, sorted for a deterministic file."""
     # the order of the rows' (doc_id, start, relation, id); each row made as it is written
     order = sorted(facts, key=lambda f: (f.evidence.doc_id, f.evidence.start, f.relation, f.id))
-    return atomic_write_text(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
-                                    for f in order))
+    # (speed) one encoder: json.dumps(x, ensure_ascii=False, sort_keys=True) makes one per call
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    return atomic_write_text(path, (encode(f.to_dict()) + "\n" for f in order))
 
 
 # documents of at least this many characters report progress inside themselves ("document")
@@ -234,12 +236,57 @@ def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
     return res, times
 
 
+# A cache entry is one line ``CACHE_MAGIC <sha1 of the rest, UTF-8> <its length in bytes>``, then the
+# JSON of ``DocResult.to_dict``.  Entries are written to a temp file and renamed into place without
+# an fsync each (the cache directory is fsynced once, when the per-document stage ends): a crash
+# of the machine may leave an entry with a part of its text, and the reader, which checks the
+# digest, takes that for a miss and recomputes the document.  A crash of the process leaves no
+# entry at all (the rename is atomic).  Entries of the old format (bare JSON) are misses too.
+CACHE_MAGIC = "kg-cache-2"
+_CACHE_ENCODE = json.JSONEncoder(ensure_ascii=False).encode   # = json.dumps(x, ensure_ascii=False)
+
+
+def _cache_entry_text(res: DocResult) -> str:
+    body = _CACHE_ENCODE(res.to_dict())
+    raw = body.encode("utf-8")
+    return f"{CACHE_MAGIC} {hashlib.sha1(raw).hexdigest()} {len(raw)}\n{body}"
+
+
 def _write_cache_entry(path: Path, res: DocResult) -> None:
     try:
-        atomic_write_text(path, json.dumps(res.to_dict(), ensure_ascii=False))
-    except OSError:
+        atomic_write_text(path, _cache_entry_text(res), fsync=False)
+    except (OSError, UnicodeError):
         pass     # the cache is an optimisation: an entry not written is recomputed
 
+
+def read_cache_entry(path: Path) -> DocResult | None:
+    """The :class:`DocResult` of the cache entry at ``path``, or None when there is none or it is not
+    whole (a wrong digest or length, a bad header, bad JSON: see ``CACHE_MAGIC``)."""
+    try:
+        raw = path.read_bytes()
+        head, sep, body = raw.partition(b"\n")
+        magic, digest, size = head.decode("ascii").split(" ")
+        if (not sep or magic != CACHE_MAGIC or int(size) != len(body)
+                or hashlib.sha1(body).hexdigest() != digest):
+            return None
+        return DocResult.from_dict(json.loads(body.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, OSError, UnicodeError):
+        return None   # a corrupt or unreadable cache entry is recomputed
+
+
+def _sync_cache_dir(cache_dir: Path | None) -> None:
+    """Make the names of the entries written into ``cache_dir`` durable: one fsync of the directory
+    (the entries themselves are not fsynced; a reader checks them, see ``CACHE_MAGIC``)."""
+    if cache_dir is not None and cache_dir.is_dir():
+        from .outputs import _fsync_dir
+        _fsync_dir(cache_dir)
+
+
+# (speed) the cyclic garbage collector's thresholds during a build: a build allocates many
+# objects that live to its end (documents, results), and with Python's default (700, 10, 10) the
+# collector walks them over and over; about 8-10 % of a cold build's CPU seconds at 0.25M chars.
+# Restored when the build returns; the workers of ``jobs > 1`` keep them.
+BUILD_GC_THRESHOLD = (50_000, 20, 100)
 
 # ---- worker processes of ``jobs > 1`` -------------------------------------------------------
 _WORKER: dict = {}
@@ -250,6 +297,7 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
     """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
     error is kept and raised by the first task, so that it reaches the caller as it would
     in-process (a KgError naming the model directory) rather than as a broken pool."""
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
     t0 = _clock()
     try:
         from .lexicon import Lexicon
@@ -283,15 +331,39 @@ def _worker_extract(d: Document, cached: Path | None) -> tuple[DocResult, dict[s
     return res, times
 
 
-def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Path | None],
-                      results: list[DocResult | None], workers: int, initargs: tuple,
-                      seconds: dict[str, float], on_done: Callable[[], None]) -> None:
-    """Run ``_extract_doc`` on ``docs[i]`` for ``i`` in ``todo`` in ``workers`` processes and put
-    each result at its document's index (completion order does not matter).  The first error,
-    in completion order, is raised once the running documents finish; the others are cancelled."""
+def _worker_ping() -> None:
+    """A task that does nothing: submitted first, it makes the pool start its processes."""
+
+
+def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes ('spawn'), started now: each loads the models
+    (:func:`_worker_init`) while the caller goes on (ingest, cache reads)."""
     ctx = multiprocessing.get_context("spawn")   # torch and HanLP are not fork-safe
     ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
                              initargs=initargs)
+    ex.submit(_worker_ping)     # a 'spawn' pool starts all its processes at the first task
+    return ex
+
+
+def _looks_cold(cache_dir: Path | None) -> bool:
+    """No cache entry to read: every document will be computed (a cold or ``--no-cache`` build)."""
+    if cache_dir is None:
+        return True
+    try:
+        return not any(p.suffix == ".json" for p in cache_dir.iterdir())
+    except OSError:
+        return True
+
+
+def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Path | None],
+                      results: list[DocResult | None], workers: int, initargs: tuple,
+                      seconds: dict[str, float], on_done: Callable[[], None],
+                      pool: ProcessPoolExecutor | None = None) -> None:
+    """Run ``_extract_doc`` on ``docs[i]`` for ``i`` in ``todo`` in ``workers`` processes (those of
+    ``pool`` when given, already started) and put each result at its document's index (completion
+    order does not matter).  The first error, in completion order, is raised once the running
+    documents finish; the others are cancelled.  The pool is shut down at the end."""
+    ex = pool if pool is not None else _start_pool(workers, initargs)
     try:
         futures = {ex.submit(_worker_extract, docs[i], cached[i]): i for i in todo}
         for f in as_completed(futures):
@@ -307,6 +379,75 @@ def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Pa
             on_done()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+
+
+class _ForkedWriter:
+    """``write()`` run in a forked child process (``os.fork``: the graph is shared copy-on-write,
+    nothing is pickled but the result), so that it overlaps with this process's work.
+    :meth:`result` waits for it and returns its value or raises its exception; :meth:`close` kills
+    and reaps a child whose result was not asked for.  Where ``os.fork`` is missing, ``write()``
+    runs in :meth:`result`."""
+
+    def __init__(self, write: Callable[[], object]):
+        import os
+        import pickle
+
+        self._write, self._pid, self._fd = write, None, None
+        if not hasattr(os, "fork"):
+            return
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:    # the child: never returns into the caller's code
+            code = 0
+            try:
+                try:
+                    payload = pickle.dumps((True, write()))
+                except BaseException as e:  # noqa: BLE001 -- sent to the parent
+                    code = 1
+                    try:
+                        payload = pickle.dumps((False, e))
+                    except Exception:  # noqa: BLE001 -- an exception that does not pickle
+                        payload = pickle.dumps((False, KgError(f"{type(e).__name__}: {e}")))
+                with os.fdopen(w, "wb") as fh:
+                    fh.write(payload)
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid, self._fd = pid, r
+
+    def result(self):
+        import os
+        import pickle
+
+        if self._pid is None:
+            return self._write()
+        with os.fdopen(self._fd, "rb") as fh:
+            self._fd = None
+            payload = fh.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        try:
+            ok, value = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 -- the child died before it could answer
+            raise KgError(f"the process writing the output died (wait status {status})") from None
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        import os
+        import signal
+
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = None
 
 
 # ---- the build manifest: an unchanged rebuild keeps its outputs ------------------------------
@@ -494,10 +635,7 @@ def build(
     :class:`ReusedBuild` (``reused=True``; the summary and bad-file reports come from the manifest,
     the in-memory graph is computed on first access).  See docs/performance.md.
     """
-    from .ingest import read_corpus
-    from .lexicon import Lexicon
-    from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version, select_criterion
-    from .resolve import resolve
+    from .ner import DEFAULT_MODEL_DIR
 
     if jobs < 1:
         raise KgError(f"jobs must be at least 1 (got {jobs})")
@@ -539,6 +677,50 @@ def build(
             return reused
 
     lex_dir = Path(lexicon_dir) if lexicon_dir else None
+    cache_dir = out / ".cache" if (out is not None and use_cache) else _cache_from
+    model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
+    worker_learned_dir: Path | None = None      # the learned layer's directory, when one is used
+    if learned is not False:
+        from .learned import DEFAULT_MODEL_DIR as LEARNED_DIR
+        ldir = LEARNED_DIR if learned is True else Path(learned)
+        if learned is not True or (ldir / "manifest.json").is_file():
+            worker_learned_dir = ldir
+    initargs = (model_dir, ner_criterion, lex_dir, worker_learned_dir)
+    # jobs > 1 on a cold build: the workers start (interpreter, imports, models) while this
+    # process reads the corpus and loads its own lexicon
+    pool = _start_pool(jobs, initargs) if (jobs > 1 and ray is None and _looks_cold(cache_dir)) else None
+    gc_before = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
+    try:
+        return _build_rest(
+            paths, out, seconds=seconds, rss=rss, errors=errors, on_err=_err,
+            fingerprint=fingerprint if (out is not None and use_cache) else None,
+            lex_dir=lex_dir, cache_dir=cache_dir, model_dir=model_dir, initargs=initargs, pool=pool,
+            ner_criterion=ner_criterion, learned=learned, city=city, city_overrides=city_overrides,
+            base_iri=base_iri, use_cache=use_cache, write_rdf=write_rdf, progress=progress,
+            max_file_size=max_file_size, jobs=jobs, ray=ray, ray_workers=ray_workers)
+    finally:
+        gc.set_threshold(*gc_before)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[str, float],
+                rss: dict[str, float], errors: list[InputError], on_err: Callable[[InputError], None],
+                fingerprint: str | None, lex_dir: Path | None, cache_dir: Path | None, model_dir: Path,
+                initargs: tuple, pool: ProcessPoolExecutor | None, ner_criterion: str | None,
+                learned: str | Path | bool, city: str | None, city_overrides: dict[str, str] | None,
+                base_iri: str | None, use_cache: bool, write_rdf: bool, progress: Progress | None,
+                max_file_size: int | None, jobs: int, ray: str | None, ray_workers: int | None
+                ) -> BuildResult:
+    """The body of :func:`build` after the unchanged-rebuild check (``pool``: the started workers of
+    ``jobs > 1``, or None; shut down by the caller)."""
+    from .ingest import read_corpus
+    from .lexicon import Lexicon
+    from .ner import NerTagger, model_version, select_criterion
+    from .resolve import resolve
+
+    _err = on_err
     t0 = _clock()
     lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()   # ingest reads it too
     lexicon_load: dict[str, float] = {}
@@ -557,10 +739,7 @@ def build(
             d.city = city
     _add_times(seconds, "ingest", t0, rss)
 
-    cache_dir = out / ".cache" if (out is not None and use_cache) else _cache_from
-
     t0 = _clock()
-    model_dir = Path(model_path) if model_path else DEFAULT_MODEL_DIR
     version = model_version(model_dir)
     if ner_criterion is not None:
         select_criterion(model_dir, ner_criterion)   # checked now: every document may come from the cache
@@ -592,12 +771,11 @@ def build(
         nonlocal hits
         path = cached[i]
         if path is not None and path.exists():
-            try:
-                results[i] = DocResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            res = read_cache_entry(path)   # None: not whole, recomputed
+            if res is not None:
+                results[i] = res
                 hits += 1
                 return True
-            except (ValueError, KeyError, TypeError, OSError):
-                pass   # a corrupt or unreadable cache entry is recomputed
         return False
 
     def in_process(i: int) -> None:
@@ -650,16 +828,17 @@ def build(
                                      lex_dir=lex_dir, learned_dir=ldir if layer is not None else None,
                                      versions=(version, code_version), seconds=seconds,
                                      on_result=on_result, on_done=on_done)
-        elif workers > 1:
+        elif workers > 1 or (pool is not None and todo):
             _add_times(seconds, "cache", t0)      # the cache reads, here
-            _extract_parallel(docs, todo, cached, results, workers,
-                              (model_dir, ner_criterion, lex_dir,
-                               ldir if layer is not None else None), seconds, on_done)
+            _extract_parallel(docs, todo, cached, results, workers, initargs, seconds, on_done,
+                              pool=pool)
         else:
             workers = 0
             for i in todo:
                 in_process(i)
                 on_done()
+    if out is not None and use_cache and hits < n:
+        _sync_cache_dir(cache_dir)    # the entries written above (in this process or the workers)
     _add_times(seconds, "extract", t0, rss)
     if not workers:
         # what the per-document loop spent besides NER and relations (cache reads and writes)
@@ -683,11 +862,24 @@ def build(
         from .originals import STORE_DIR, prune_originals, write_originals
         originals = write_originals(docs, out / STORE_DIR)
         with staged_outputs(out) as stage:   # the files below replace the old ones as one unit
-            result.files["facts"] = write_facts(facts, stage / "facts.jsonl")
-            result.files["graph_json"] = write_graph(G, stage / "graph.json")
+            ttl = None
             if write_rdf:
                 from .rdf import DEFAULT_BASE, write_turtle
-                result.files["turtle"] = write_turtle(G, stage / "graph.ttl", base=base_iri or DEFAULT_BASE)
+
+                def turtle() -> Path:
+                    return write_turtle(G, stage / "graph.ttl", base=base_iri or DEFAULT_BASE)
+                # with jobs > 1, graph.ttl (the longest file to write) is written by a forked copy
+                # of this process while this one writes the others
+                if jobs > 1 and ray is None:
+                    ttl = _ForkedWriter(turtle)
+            try:
+                result.files["facts"] = write_facts(facts, stage / "facts.jsonl")
+                result.files["graph_json"] = write_graph(G, stage / "graph.json")
+                if write_rdf:
+                    result.files["turtle"] = ttl.result() if ttl is not None else turtle()
+            finally:
+                if ttl is not None:
+                    ttl.close()
         result.files = {k: out / Path(p).name for k, p in result.files.items()}
         result.files["originals"] = originals
         prune_originals(out / STORE_DIR, (d.sha256 for d in docs))

@@ -114,14 +114,79 @@ def _int(value) -> Literal:
     return Literal(int(value), datatype=_XSD_integer)
 
 
-def _decimal(value) -> Literal:
+def _decimal_text(value) -> str:
     # canonical lexical form rounded to 4 decimals ("0.95", "1.0"): stable across platforms
     text = f"{float(value):.4f}".rstrip("0")
     if text.endswith("."):
         text += "0"
     if text == "-0.0":
         text = "0.0"
-    return Literal(text, datatype=_XSD_decimal)
+    return text
+
+
+def _decimal(value) -> Literal:
+    return Literal(_decimal_text(value), datatype=_XSD_decimal)
+
+
+class _Written(str):
+    """A literal already in its Turtle form (what :meth:`_Namer.term` writes for it)."""
+
+    __slots__ = ()
+
+
+def _turtle_string(text: str) -> str:
+    """The quoted Turtle form of ``text`` (escapes as :meth:`_Namer.term` writes them)."""
+    if _ESCAPE_RE.search(text) is None:
+        return '"' + text + '"'
+    return '"' + _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text) + '"'
+
+
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_DECIMAL_TEXT = re.compile(r"^[+-]?\d*\.\d+$")
+
+
+def _written_terms(base: str):
+    """``iter_triples``' term makers of its ``_written`` mode: (iri, zh, integer, decimal, plain),
+    each giving what :class:`_Namer` would write for the rdflib term of :func:`_iri`, :func:`_zh`,
+    :func:`_int`, :func:`_decimal` and ``Literal`` (IRIs as their full ``str``, since subjects are
+    sorted by it)."""
+    memo: dict[str, str] = {}
+
+    def iri(local) -> str:
+        s = memo.get(local)
+        if s is None:
+            if len(memo) >= 50_000:     # bounded: the repeats are mostly recent or few
+                memo.clear()
+            s = memo[local] = base + quote(str(local), safe="-._~")
+        return s
+
+    def zh(text) -> _Written:
+        return _Written(_turtle_string(str(text)) + "@" + _LANG)
+
+    def integer(value):
+        text = str(int(value))
+        if _INTEGER_TEXT.match(text):
+            return _Written(text)
+        return _int(value)
+
+    decimals: dict = {}
+
+    def decimal(value):
+        lit = decimals.get(value)
+        if lit is None:
+            if len(decimals) >= 10_000:
+                decimals.clear()
+            lit = decimals[value] = _decimal_text(value)
+        if _DECIMAL_TEXT.match(lit):
+            return _Written(lit)
+        return _decimal(value)
+
+    def plain(value):
+        if type(value) is str:
+            return _Written(_turtle_string(value))
+        return Literal(value)
+
+    return iri, zh, integer, decimal, plain
 
 
 def graph_to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
@@ -171,10 +236,20 @@ _SKOS_altLabel = SKOS.altLabel
 _SKOS_prefLabel = SKOS.prefLabel
 
 
-def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, *, _written: bool = False) -> Iterator[tuple]:
     """The triples of :func:`graph_to_rdf`, one by one (a triple may come more than once), without
-    building an rdflib Graph: :func:`write_turtle` writes them straight to canonical Turtle."""
+    building an rdflib Graph: :func:`write_turtle` writes them straight to canonical Turtle.
+
+    ``_written`` (for :func:`write_turtle`): IRIs come as plain ``str`` and literals as their
+    Turtle text (:class:`_Written`), the forms :class:`_Namer` gives them, without making rdflib
+    terms (a literal the fast forms do not cover still comes as an rdflib ``Literal``)."""
     base = _check_base(base)
+    if _written:
+        iri, zh, integer, decimal, plain = _written_terms(base)
+    else:
+        def iri(local: str) -> URIRef:
+            return _iri(base, local)
+        zh, integer, decimal, plain = _zh, _int, _decimal, Literal
 
     class _Adder:   # the mapping below is written as g.add(...); here each add is a yield
         def __init__(self):
@@ -199,37 +274,37 @@ def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple
         cls = NODE_CLASSES.get(ntype)
         if cls is None:
             raise KgError(f"graph node {nid!r} has unknown type {ntype!r}")
-        node = _iri(base, nid)
+        node = iri(nid)
         add_types(node, cls)
         subtype = data.get("subtype")
         if ntype == "Organization" and subtype in ORG_SUBTYPE_CLASSES:
             add_types(node, ORG_SUBTYPE_CLASSES[subtype])
         if subtype:
-            g.add((node, _KG_subtype, Literal(str(subtype))))
+            g.add((node, _KG_subtype, plain(str(subtype))))
         name = data.get("name")
         if name:
             # a document's name is its file name: a plain literal, not Chinese text
-            label = Literal(str(name)) if ntype == "Document" else _zh(name)
+            label = plain(str(name)) if ntype == "Document" else zh(name)
             g.add((node, _RDFS_label, label))
             g.add((node, _SKOS_prefLabel, label))
         for alias in data.get("aliases") or ():
             if alias and alias != name:
-                g.add((node, _SKOS_altLabel, _zh(alias)))
+                g.add((node, _SKOS_altLabel, zh(alias)))
         if ntype == "Document":
-            g.add((node, _DCTERMS_identifier, Literal(str(name))))
+            g.add((node, _DCTERMS_identifier, plain(str(name))))
             if data.get("path"):
-                g.add((node, _KG_sourcePath, Literal(str(data["path"]))))
+                g.add((node, _KG_sourcePath, plain(str(data["path"]))))
             if data.get("sha256"):
-                g.add((node, _KG_sha256, Literal(str(data["sha256"]))))
+                g.add((node, _KG_sha256, plain(str(data["sha256"]))))
             if data.get("encoding"):
-                g.add((node, _KG_encoding, Literal(str(data["encoding"]))))
+                g.add((node, _KG_encoding, plain(str(data["encoding"]))))
             if data.get("chars") is not None:
-                g.add((node, _KG_charCount, _int(data["chars"])))
+                g.add((node, _KG_charCount, integer(data["chars"])))
         else:
             for doc in data.get("docs") or ():
-                g.add((node, _KG_mentionedIn, _iri(base, document_id(doc))))
+                g.add((node, _KG_mentionedIn, iri(document_id(doc))))
         if ntype == "Post" and data.get("org"):
-            g.add((node, _ORG_postIn, _iri(base, data["org"])))
+            g.add((node, _ORG_postIn, iri(data["org"])))
         yield from flush()
 
     # ---- edges, statements, evidence
@@ -241,51 +316,51 @@ def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple
         prop = EDGE_PROPERTIES.get(rel)
         if prop is None:
             raise KgError(f"graph edge {u} -> {v} has unknown relation {rel!r}")
-        s, o = _iri(base, u), _iri(base, v)
+        s, o = iri(u), iri(v)
         g.add((s, prop, o))
-        st = _iri(base, stable_id("Statement", f"{u}|{rel}|{v}"))
+        st = iri(stable_id("Statement", f"{u}|{rel}|{v}"))
         add_types(st, _KG_Statement)
         g.add((st, _RDF_subject, s))
         g.add((st, _RDF_predicate, prop))
         g.add((st, _RDF_object, o))
-        g.add((st, _KG_relation, Literal(rel)))
+        g.add((st, _KG_relation, plain(rel)))
         if data.get("confidence") is not None:
-            g.add((st, _KG_confidence, _decimal(data["confidence"])))
+            g.add((st, _KG_confidence, decimal(data["confidence"])))
         for ev in data.get("evidence") or ():
             fid = ev.get("fact_id") or stable_id(
                 "Fact", f"{rel}|{u}|{v}|{ev['doc']}:{ev['start']}-{ev['end']}")
-            en = _iri(base, fid)
+            en = iri(fid)
             g.add((st, _PROV_wasDerivedFrom, en))
             if fid in evidence_done:       # same fact projected on two edges (holds/post_in)
                 continue
             evidence_done.add(fid)
             add_types(en, _KG_Evidence)
-            g.add((en, _DCTERMS_identifier, Literal(fid)))
-            g.add((en, _PROV_hadPrimarySource, _iri(base, document_id(ev["doc"]))))
+            g.add((en, _DCTERMS_identifier, plain(fid)))
+            g.add((en, _PROV_hadPrimarySource, iri(document_id(ev["doc"]))))
             sent_key = (ev["doc"], int(ev["sentence_index"]))
-            sn = _iri(base, stable_id("Sentence", f"{sent_key[0]}|{sent_key[1]}"))
+            sn = iri(stable_id("Sentence", f"{sent_key[0]}|{sent_key[1]}"))
             g.add((en, _KG_sentence, sn))
             if sent_key not in sentences:
                 sentences.add(sent_key)
                 add_types(sn, _KG_Sentence)
-                g.add((sn, _KG_sentenceIndex, _int(sent_key[1])))
-                g.add((sn, _DCTERMS_isPartOf, _iri(base, document_id(ev["doc"]))))
-                g.add((sn, _PROV_value, _zh(ev.get("sentence") or "")))
-            g.add((en, _KG_start, _int(ev["start"])))
-            g.add((en, _KG_end, _int(ev["end"])))
+                g.add((sn, _KG_sentenceIndex, integer(sent_key[1])))
+                g.add((sn, _DCTERMS_isPartOf, iri(document_id(ev["doc"]))))
+                g.add((sn, _PROV_value, zh(ev.get("sentence") or "")))
+            g.add((en, _KG_start, integer(ev["start"])))
+            g.add((en, _KG_end, integer(ev["end"])))
             if ev.get("orig_start") is not None:
-                g.add((en, _KG_origStart, _int(ev["orig_start"])))
+                g.add((en, _KG_origStart, integer(ev["orig_start"])))
             if ev.get("orig_end") is not None:
-                g.add((en, _KG_origEnd, _int(ev["orig_end"])))
+                g.add((en, _KG_origEnd, integer(ev["orig_end"])))
             if ev.get("confidence") is not None:
-                g.add((en, _KG_confidence, _decimal(ev["confidence"])))
+                g.add((en, _KG_confidence, decimal(ev["confidence"])))
             if ev.get("extractor"):
-                xn = _iri(base, stable_id("Extractor", ev["extractor"]))
+                xn = iri(stable_id("Extractor", ev["extractor"]))
                 g.add((en, _PROV_wasGeneratedBy, xn))
                 if ev["extractor"] not in extractors:
                     extractors.add(ev["extractor"])
                     add_types(xn, _KG_Extractor)
-                    g.add((xn, _RDFS_label, Literal(ev["extractor"])))
+                    g.add((xn, _RDFS_label, plain(ev["extractor"])))
         yield from flush()
 
 
@@ -308,6 +383,11 @@ class _Namer:
         # longest namespace first so that nested namespaces pick the most specific prefix
         self._ns = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self._iris: dict[str, str] = {}    # (speed) IRI -> written form; IRIs repeat a lot
+        self._preds: dict[str, str] = {}   # (speed) the same for predicates (few)
+        # (speed) the loop of _iri_loop as one regex: an alternative per namespace, longest first,
+        # each taken only when the rest of the IRI is a PN_LOCAL (else the next one is tried)
+        self._rx = re.compile("|".join(f"{re.escape(ns)}({_PN_LOCAL.pattern[1:-1]}\n?)\\Z"
+                                       for _, ns in self._ns))
 
     def iri(self, term: URIRef) -> str:
         s = str(term)
@@ -321,13 +401,24 @@ class _Namer:
     def _iri(self, s: str) -> str:
         if s == _RDF_TYPE:
             return "a"
+        m = self._rx.match(s)
+        if m is not None:
+            return f"{self._ns[m.lastindex - 1][0]}:{m.group(m.lastindex)}"
+        return "<" + s.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
+
+    def _iri_loop(self, s: str) -> str:
+        """What :meth:`_iri` computes, as a loop over the namespaces (tests compare the two)."""
+        if s == _RDF_TYPE:
+            return "a"
         for prefix, ns in self._ns:
             if s.startswith(ns) and _PN_LOCAL.match(s[len(ns):]):
                 return f"{prefix}:{s[len(ns):]}"
         return "<" + s.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
 
     def term(self, term) -> str:
-        if isinstance(term, URIRef):
+        if type(term) is _Written:
+            return term
+        if type(term) is str or isinstance(term, URIRef):
             return self.iri(term)
         if isinstance(term, Literal):
             text = '"' + _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], str(term)) + '"'
@@ -389,10 +480,11 @@ def _turtle_chunks(g: Iterable[tuple], base: str, spill_dir: Path | None = None,
                 return
 
     try:
+        term = namer.term
         for s, p, o in g:
-            if not isinstance(s, URIRef):
-                namer.term(s)      # raises: blank nodes are not produced
-            buf.setdefault(str(s), {}).setdefault(str(p), set()).add(namer.term(o))
+            if type(s) is not str and not isinstance(s, URIRef):
+                term(s)      # raises: blank nodes are not produced
+            buf.setdefault(str(s), {}).setdefault(str(p), set()).add(o if type(o) is _Written else term(o))
             count += 1
             if spill_dir is not None and count >= limit:
                 fh = tempfile.TemporaryFile(dir=spill_dir, prefix=".turtle-run-")
@@ -419,12 +511,20 @@ def _turtle_chunks(g: Iterable[tuple], base: str, spill_dir: Path | None = None,
 
 
 def _subject_text(namer: _Namer, subj: str, by_pred: dict[str, set[str]]) -> str:
-    out = ["\n" + namer.iri(subj)]
+    # (speed) each subject is written once: its IRI is not cached (it would push out the objects')
+    out = ["\n" + namer._iri(subj)]
     preds = sorted(by_pred, key=_pred_key)
+    written = namer._preds
+    last = len(preds) - 1
     for i, p in enumerate(preds):
         objs = sorted(by_pred[p])
-        sep = " ;" if i < len(preds) - 1 else " ."
-        out.append(f"\n    {namer.iri(p)} " + " ,\n        ".join(objs) + sep)
+        sep = " ;" if i < last else " ."
+        wp = written.get(p)
+        if wp is None:
+            if len(written) >= 10_000:
+                written.clear()
+            wp = written[p] = namer._iri(p)
+        out.append(f"\n    {wp} " + " ,\n        ".join(objs) + sep)
     out.append("\n")
     return "".join(out)
 
@@ -436,7 +536,7 @@ def write_turtle(G: nx.MultiDiGraph, path: str | os.PathLike, base: str = DEFAUL
     temp files next to ``path``: no rdflib Graph, and memory bounded by one run."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base), base,
+    return atomic_write_text(path, _turtle_chunks(iter_triples(G, base=base, _written=True), base,
                                                   spill_dir=path.parent, run_triples=run_triples))
 
 
