@@ -29,8 +29,8 @@ from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
 from .relations.base import removed_breaks
-from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, document_id, post_id,
-                    sentence_finder, stable_id)
+from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, document_id,
+                    post_id, sentence_finder, stable_id)
 
 _HAN = HAN_CLASS
 _QUOTES = re.compile("[“”‘’\"「」『』]")
@@ -126,6 +126,15 @@ class _Canon:
         self.county = county
         self.province = province
         self.known_places = self.w.known_places
+        self._occurrences: Occurrences | None = None
+
+    def written(self, x: str) -> bool:
+        """Whether the document's text holds ``x``.  (speed) Through one index of the text per
+        document, not a scan of the whole text per organisation name (quadratic on one huge
+        document)."""
+        if self._occurrences is None:
+            self._occurrences = Occurrences(self.text)
+        return bool(self._occurrences(x))
 
     def _place_ok(self, p: str) -> bool:
         w = self.w
@@ -216,7 +225,7 @@ class _Canon:
             own_paper = rest in w.own_paper
             local = w.department.ends(rest) or own_paper
             if local and not own_paper and self.city and (
-                    (self.city + name) in self.text or (cm + name) in self.text):
+                    self.written(self.city + name) or self.written(cm + name)):
                 return self.city + rest, False
         return prefix + rest, local
 

@@ -236,3 +236,18 @@ def test_a_place_written_only_inside_a_name_is_not_mentioned(lexicon):
         f.args["entity"].text for f in facts if f.relation == "mentioned_in"}
     _entities, facts = build("汀州省发改委发布通知，汀州省各地落实。", own_place=True)
     assert "汀州省" in mentioned(facts)
+
+
+def test_department_city_form_is_looked_up_through_one_index(lexicon):
+    """A department written without its city is the city's when the text also writes it with the
+    city: the look-up goes through one index of the text (not a scan of the text per name),
+    with the answers of ``in``."""
+    from kg.resolve import _Canon
+
+    text = "汀州市教育局召开会议。" + "会议指出，" * 50 + "教育局要求各校落实。"
+    c = _Canon(lexicon, "汀州市", None, text)
+    for x in ("汀州市教育局", "市教育局", "汀州市卫健局", "教育局要求", "没有的字串"):
+        assert c.written(x) == (x in text)
+    assert c.org("教育局") == ("汀州市教育局", False)
+    assert c._occurrences.passes == 1          # one index for every look-up
+    assert _Canon(lexicon, "汀州市", None, "教育局要求各校落实。").org("教育局")[0] == "教育局"
