@@ -78,11 +78,7 @@ _GAZ_TYPES = {"P": "Person", "L": "Place", "O": "Organization"}
 
 def county_names(lex: Lexicon) -> frozenset[str]:
     """The names of ``kg/data/counties.tsv`` that no other gazetteer source has."""
-    def make() -> frozenset[str]:
-        other = _gazetteer(lex, counties=False)
-        return frozenset(w for w in lex.words("counties", "county") + lex.words("counties", "county_short")
-                         if w not in other)
-    return lex.cached(("learned", "county_names"), make)
+    return _gazetteer(lex)[1]
 
 
 def entity_gazetteer(lex: Lexicon) -> dict[str, tuple[str, ...]]:
@@ -90,28 +86,32 @@ def entity_gazetteer(lex: Lexicon) -> dict[str, tuple[str, ...]]:
     model's word list (People's Daily 1998, see kg.ner_train.build_lexicon; the same list whatever
     NER model a build uses), the place names of ``kg/data/places.tsv`` and the county-level
     divisions of ``kg/data/counties.tsv``; names of 2+ characters."""
-    return lex.cached(("learned", "entity_gazetteer"), lambda: _gazetteer(lex, counties=True))
+    return _gazetteer(lex)[0]
 
 
-def _gazetteer(lex: Lexicon, counties: bool) -> dict[str, tuple[str, ...]]:
-    """The gazetteer of :func:`entity_gazetteer`, with or without ``counties.tsv``."""
-    import json
+def _gazetteer(lex: Lexicon) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """(:func:`entity_gazetteer`, :func:`county_names`), made once per lexicon."""
+    def make() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+        import json
 
-    from ..ner import DEFAULT_MODEL_DIR, LEXICON_VOCAB
-    vocabs = json.loads((DEFAULT_MODEL_DIR / "vocabs.json").read_text(encoding="utf-8"))
-    out: dict[str, set[str]] = defaultdict(set)
-    for tok in vocabs.get(LEXICON_VOCAB, {}).get("idx_to_token", []):
-        typ = _GAZ_TYPES.get(tok[:1])
-        if typ and len(tok) >= 3:
-            out[tok[1:]].add(typ)
-    sources = [("places", "city"), ("places", "province"), ("places", "name")]
-    if counties:
-        sources += [("counties", "county"), ("counties", "county_short")]
-    for file, kind in sources:
-        for w in lex.words(file, kind):
-            if len(w) >= 2:
-                out[w].add("Place")
-    return {w: tuple(sorted(ts)) for w, ts in out.items()}
+        from ..ner import DEFAULT_MODEL_DIR, LEXICON_VOCAB
+        vocabs = json.loads((DEFAULT_MODEL_DIR / "vocabs.json").read_text(encoding="utf-8"))
+        out: dict[str, set[str]] = defaultdict(set)
+        for tok in vocabs.get(LEXICON_VOCAB, {}).get("idx_to_token", []):
+            typ = _GAZ_TYPES.get(tok[:1])
+            if typ and len(tok) >= 3:
+                out[tok[1:]].add(typ)
+        for kind in ("city", "province", "name"):
+            for w in lex.words("places", kind):
+                if len(w) >= 2:
+                    out[w].add("Place")
+        county_words = [w for kind in ("county", "county_short") for w in lex.words("counties", kind)
+                        if len(w) >= 2]
+        counties = frozenset(w for w in county_words if w not in out)
+        for w in county_words:
+            out[w].add("Place")
+        return {w: tuple(sorted(ts)) for w, ts in out.items()}, counties
+    return lex.cached(("learned", "entity_gazetteer"), make)
 
 
 @dataclass
