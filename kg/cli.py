@@ -357,8 +357,6 @@ def train_relations_cmd(
     entity_candidates: bool = typer.Option(
         True, help="The entity models also score forms no mention has (gazetteer names, a place "
                    "with a zone word: X经开区) and the layer adds those it keeps (docs/relations.md)."),
-    holds_post: bool = typer.Option(False, "--holds-post", help="Also train the holds_post model (adds "
-                                                                "triples the rules miss; docs/realpages-errors.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -392,7 +390,7 @@ def train_relations_cmd(
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
-                       ner=ner, holds=holds_post,
+                       ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -37,7 +37,6 @@ MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
 MODES = ("backoff", "replace")
 PAIR_RELATIONS = ("leads_action", "in_cluster")
-HOLDS_MODEL = "holds_post"      # optional: kg.learned.holds / train.fit_holds
 
 
 def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
@@ -64,48 +63,6 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
         kept.append((sp, p))
     kept.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
     return kept
-
-
-def add_holds(doc: Document, result: DocResult, model: LinearModel, lex: Lexicon,
-              rule_features: bool = True) -> DocResult:
-    """``result`` with the holds_post triples of :class:`~kg.learned.holds.HoldsCandidates` the
-    model scores at or above its threshold added (the rules' facts stay): the best person and
-    organisation of each title occurrence on each side of it; a generated name becomes a Person
-    mention."""
-    from .holds import HoldsCandidates
-    cands = HoldsCandidates(doc, result, lex, rule_features=rule_features).triples()
-    best: dict[tuple, tuple[float, int]] = {}
-    scores = [model.score(c.feats) for c in cands]
-    for k, (c, s) in enumerate(zip(cands, scores)):
-        if s < model.threshold:
-            continue
-        g = (c.title_span, c.side)        # one person and organisation per title and side
-        if g not in best or s > best[g][0]:
-            best[g] = (s, k)
-    if not best:
-        return result
-    mentions = list(result.mentions)
-    facts = list(result.facts)
-    have = {(m.type, m.start, m.end) for m in mentions}
-    sentence_at = sentence_finder(doc)
-    added: set[tuple] = set()
-    for s, k in sorted(best.values(), key=lambda z: z[1]):
-        c = cands[k]
-        if c.key in added:
-            continue
-        added.add(c.key)
-        sent = sentence_at(c.start)
-        si = sent.index if sent else 0
-        ps, pe = c.person_span
-        if ("Person", ps, pe) not in have:
-            have.add(("Person", ps, pe))
-            mentions.append(Mention(doc.id, si, ps, pe, c.person, "Person", None, EXTRACTOR, round(s, 4)))
-        ev = Evidence(doc.id, si, c.start, c.end, doc.text[c.start:c.end])
-        args = {"person": Arg(c.person, "Person"), "post": Arg(c.post, "Post"),
-                "org": Arg(c.org, "Organization", lex.org_subtype(c.org))}
-        facts.append(Fact("holds_post", args, ev, EXTRACTOR, round(s, 4)))
-    mentions.sort(key=lambda m: (m.start, m.end, m.type))
-    return DocResult(result.doc_id, mentions, facts)
 
 
 def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
@@ -174,12 +131,6 @@ class LearnedLayer:
             dropped_texts = {x for _t, x in dropped}
             facts = [f for f in facts if f.relation not in ("part_of", "located_in")
                      or not any(a.text in dropped_texts for a in f.args.values())]
-
-        # 1b. holds_post triples the rules do not state (models trained since 2026-12 have one)
-        if HOLDS_MODEL in self.models:
-            res = add_holds(doc, DocResult(result.doc_id, mentions, facts), self.models[HOLDS_MODEL],
-                            self.lex, self.rule_features)
-            mentions, facts = list(res.mentions), list(res.facts)
 
         # 2. spans
         if any(k not in self.models for k in SPAN_TYPES):

@@ -146,12 +146,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
-          holds: bool = False, log: Log | None = None) -> dict:
+          log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
     ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model;
-    ``action_l2`` (default ``span_l2``) that of the Action span model alone; ``holds`` also
-    trains the holds_post model (:func:`fit_holds`; off by default: docs/realpages-errors.md).
+    ``action_l2`` (default ``span_l2``) that of the Action span model alone.
 
     ``entity_data`` (default ``data``): the same documents, in the same order, as tagged by another
     NER model; the entity models learn from it.  The entity models filter what NER found, so they
@@ -239,22 +238,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     for rel in ("leads_action", "in_cluster"):
         fit(rel, pr_ex[rel])
 
-    # holds_post (optional): triples around the post titles the rules' facts do not state
-    extra: tuple[str, ...] = ()
-    if holds:
-        hx, hrx, hn = holds_data(data, gold, lexicon, rule_features)
-        hm, hstats, _ = fit_holds(hx, hrx, hn, fold_of, folds, epochs=epochs, l2=pair_l2)
-        models[HOLDS_MODEL] = hm
-        extra = (HOLDS_MODEL,)
-        report["models"][HOLDS_MODEL] = {"threshold": round(hm.threshold, 4), **hm.meta}
-        say(f"{HOLDS_MODEL}: {len(hx)} candidates, {hm.meta['positives']} positive, out-of-fold (with the "
-            f"rules' facts) P {hstats['p']:.3f} R {hstats['r']:.3f} F {hstats['f']:.3f} at {hm.threshold:.3f}")
-
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in MODEL_NAMES + extra:
+    for name in MODEL_NAMES:
         models[name].save(out_dir / name)
     # the manifest holds no timing, so that a retrain on the same data writes the same files
-    manifest = {"models": list(MODEL_NAMES + extra), "rule_features": rule_features, "mode": mode,
+    manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "mode": mode,
                 "project_mentions": project_mentions, "report": dict(report)}
     if pair_span_scale != 1.0:
         manifest["pair_span_scale"] = pair_span_scale
@@ -277,64 +265,3 @@ def run_rules(docs: Sequence[Document], lexicon: Lexicon, tagger, progress: Call
             progress(k + 1, len(docs))
     return out
 
-
-# ---------------------------------------------------------------------------------- holds_post
-# (a model of its own: candidates from kg.learned.holds, labels from the gold's holds_post
-# records; the rules' facts stay, the model adds triples they do not state)
-
-HOLDS_MODEL = "holds_post"
-
-
-def holds_gold(gold: Gold) -> dict[str, list[tuple[frozenset[str], frozenset[str], frozenset[str], bool]]]:
-    out: dict[str, list] = defaultdict(list)
-    for r in gold.records:
-        if r.kind == "holds_post":
-            out[r.doc].append((r.norm["person"], r.norm["post"], r.norm["org"], r.optional))
-    return out
-
-
-def holds_examples(i: int, keys: Sequence[tuple[str, str, str]], feats: Sequence[list[str]],
-                   recs: list[tuple], resolved: Sequence[str]) -> list[Example]:
-    """Labelled by the gold's forms; the organisation as written or as resolution names it
-    from the document's context (市人民政府 -> X市人民政府: kg.learned.holds.org_namer)."""
-    out = []
-    for (p, po, o), fs, ro in zip(keys, feats, resolved):
-        gi, opt = _match(recs, lambda r: p in r[0] and po in r[1] and (o in r[2] or ro in r[2]))
-        out.append(Example(i, fs, int(gi is not None or opt), (HOLDS_MODEL, p, po, o), gi, opt))
-    return out
-
-
-def holds_data(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon,
-               rule_features: bool = True) -> tuple[list[Example], list[Example], int]:
-    """(candidate examples, the rules' facts as examples, required gold records) of ``data``."""
-    from .holds import HoldsCandidates, org_namer
-    hg = holds_gold(gold)
-    cand_ex: list[Example] = []
-    rule_ex: list[Example] = []
-    n_gold = 0
-    for i, (d, r) in enumerate(data):
-        recs = hg.get(d.id, [])
-        n_gold += sum(1 for x in recs if not x[-1])
-        hc = HoldsCandidates(d, r, lexicon, rule_features=rule_features)
-        triples = hc.triples()
-        cand_ex += holds_examples(i, [tr.key for tr in triples], [tr.feats for tr in triples], recs,
-                                  [tr.resolved for tr in triples])
-        rk = sorted({(normalize(f.args["person"].text), normalize(f.args["post"].text),
-                      normalize(f.args["org"].text)) for f in r.facts if f.relation == HOLDS_MODEL})
-        rule_ex += holds_examples(i, rk, [[] for _ in rk], recs, [hc.org_name(o) for _p, _t, o in rk])
-    return cand_ex, rule_ex, n_gold
-
-
-def fit_holds(examples: list[Example], rule_examples: list[Example], n_gold: int, fold_of: list[int],
-              folds: int, *, epochs: int = 12, l2: float = 1e-5) -> tuple[LinearModel, dict, list[float]]:
-    """The holds_post model on ``examples``; its threshold is the best out-of-fold F1 of the rules'
-    facts (always kept) plus the candidates above it.  Returns (model, stats, out-of-fold scores)."""
-    oof = _oof(examples, fold_of, folds, epochs=epochs, l2=l2) if examples else []
-    allx = list(rule_examples) + list(examples)
-    thr, stats = best_threshold(allx, [2.0] * len(rule_examples) + oof, n_gold)
-    thr = min(max(thr, 0.05), 0.999)
-    m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs, l2=l2)
-    m.threshold = thr
-    m.meta = {"examples": len(examples), "positives": sum(e.label for e in examples),
-              "gold": n_gold, "out_of_fold": stats}
-    return m, stats, oof
