@@ -357,6 +357,15 @@ def train_relations_cmd(
     entity_candidates: bool = typer.Option(
         True, help="The entity models also score forms no mention has (gazetteer names, a place "
                    "with a zone word: X经开区) and the layer adds those it keeps (docs/relations.md)."),
+    pair_precision: float = typer.Option(
+        0.3, min=0.0, max=0.99,
+        help="The leads_action / in_cluster models keep a pair that is right with at least this "
+             "probability, by a calibration of their out-of-fold scores; 0: the threshold with the "
+             "best out-of-fold F1 instead (docs/relations.md)."),
+    member_orgs: float = typer.Option(
+        0.5, min=0.0, max=1.0,
+        help="An enterprise member the Member span model scores at least this becomes an "
+             "Organization mention even where no in_cluster fact names it; 0: never."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -390,6 +399,7 @@ def train_relations_cmd(
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
+                       pair_precision=pair_precision or None, member_orgs=member_orgs,
                        ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:

@@ -14,7 +14,7 @@ from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
 from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
 from kg.learned.linear import LinearModel, hash_features
-from kg.learned.train import train
+from kg.learned.train import Example, best_threshold, calibrated_threshold, group_winners, train
 from kg.model import Arg, DocResult, Evidence, Fact, Mention
 from kg.resolve import resolve
 
@@ -152,6 +152,63 @@ def test_layer_applies_models_with_backoff(tmp_path, lexicon):
     assert [f.extractor for f in out.facts if f.relation == "leads_action"] == ["rules"]
 
 
+def test_an_action_keeps_its_best_agency(tmp_path, lexicon):
+    """Two agencies score above the leads_action threshold for one action: only the better one
+    leads it (most actions on real pages have one lead agency); ``replace`` mode drops the rules'
+    facts of the relation and keeps the model's."""
+    weights = {"Organization": {"E:Org": 10}, "Action": {"S:Act:quoted": 10},
+               "leads_action": {"R:L": 6, "R:L:ar2=牵头": 3}}
+    doc, res = _doc_and_result()
+    for mode in ("backoff", "replace"):
+        d = tmp_path / mode
+        d.mkdir()
+        _hand_models(d, weights, {}, mode=mode)
+        out = LearnedLayer.load(d, lexicon).apply(doc, res)
+        leads = {(f.args["agency"].text, f.args["action"].text) for f in out.facts if f.relation == "leads_action"}
+        assert leads and {a for a, _b in leads} == {"县教育局"}, leads     # sigmoid(1) > 0.5, but lower
+    ruled = DocResult(res.doc_id, res.mentions, [Fact(
+        "leads_action", {"agency": Arg("青川县市场监管局", "Organization"), "action": Arg("护苗2031", "Action")},
+        Evidence(doc.id, 0, 0, 10, ""), "rules")])
+    out = LearnedLayer.load(tmp_path / "replace", lexicon).apply(doc, ruled)
+    assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"learned"}
+    out = LearnedLayer.load(tmp_path / "backoff", lexicon).apply(doc, ruled)
+    assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"rules"}
+
+
+def _calibration_examples(n: int = 400):
+    """Examples whose chance of being right is score ** 2, spread evenly (a fixed sequence)."""
+    exs, scores = [], []
+    for i in range(n):
+        s = (i + 0.5) / n
+        right = ((i * 0.6180339887) % 1.0) < s * s
+        exs.append(Example(i, [], int(right), ("x", str(i)), i if right else None, False))
+        scores.append(s)
+    return exs, scores
+
+
+def test_calibrated_threshold_finds_the_score_of_a_given_precision():
+    exs, scores = _calibration_examples()
+    n_gold = sum(e.label for e in exs)
+    thr25, stats = calibrated_threshold(exs, scores, n_gold, 0.25)
+    thr50, _ = calibrated_threshold(exs, scores, n_gold, 0.5)
+    assert 0.4 < thr25 < 0.6 and 0.6 < thr50 < 0.8 and thr50 > thr25     # right with p = s**2
+    assert calibrated_threshold(exs, scores, n_gold, 0.25)[0] == thr25     # deterministic
+    assert stats["p"] > 0.5 and "calibration" in stats
+    # a few examples more or less hardly move it (the arg-max of an F curve can jump)
+    thr_less, _ = calibrated_threshold(exs[:-20], scores[:-20], n_gold, 0.25)
+    assert abs(thr_less - thr25) < 0.05
+
+
+def test_thresholds_count_only_the_winner_of_a_pair_group():
+    """Of two pairs of one group (one action, two agencies) the layer keeps the better: the
+    threshold choice must not count the other as a prediction."""
+    right = Example(0, [], 1, ("leads_action", "a", "x"), 0, False, (0, "leads_action", "x"))
+    wrong = Example(0, [], 0, ("leads_action", "b", "x"), None, False, (0, "leads_action", "x"))
+    assert group_winners([right, wrong], [0.9, 0.8]) == [0.9, 0.0]
+    thr, stats = best_threshold([right, wrong], [0.9, 0.8], 1)
+    assert stats == {"f": 1.0, "p": 1.0, "r": 1.0}
+
+
 def test_generated_entity_candidates(lexicon):
     """With ``entity_candidates`` the entity groups also hold forms no mention has: a gazetteer
     place written without a mention, and a place with the zone word after it (as a Place and as an
@@ -243,6 +300,14 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     assert got == {"云岭纸业扩建项目"}, got           # 溪桥食品冷链项目 overlaps the organisation
     assert not any(m.type == "Project" for m in LearnedLayer.load(without, lexicon).apply(doc, res).mentions)
     assert not any(m.text == "远山陶瓷公司" for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions)
+    # with ``member_orgs`` an enterprise member scored at least that is an Organization mention
+    for bar, expected in ((0.5, {"远山陶瓷公司"}), (0.99999, set())):
+        d = tmp_path / f"orgs{bar}"
+        d.mkdir()
+        _hand_models(d, weights, {}, project_mentions=True, member_orgs=bar)
+        got = {(m.text, m.subtype) for m in LearnedLayer.load(d, lexicon).apply(doc, res).mentions
+               if m.type == "Organization" and m.source == "learned"}
+        assert got == {(x, "enterprise") for x in expected}, (bar, got)    # sigmoid(8) = 0.9997
 
 
 def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon):

@@ -8,12 +8,13 @@
 2. **spans** -- Action, Cluster and Member candidates are scored; the best of each head
    occurrence above the threshold is kept, overlaps go to the higher score; each kept Action and
    Cluster span becomes a mention, and so does each kept project member where the manifest sets
-   ``project_mentions`` (trained models since 2026-12 do);
+   ``project_mentions`` (trained models since 2026-12 do), and each enterprise member scored at
+   least ``member_orgs`` an Organization mention;
 3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
    the rules' own facts of them are candidates like any other, with a feature saying the rules
    found them.  Those above the threshold are added where the rules found no fact of that
    relation in the document (``mode = "backoff"``, the default), or replace the rules' facts
-   (``mode = "replace"``).  A member keeps its best cluster only.
+   (``mode = "replace"``).  A member keeps its best cluster only, an action its best agency.
 
 Deterministic: same document, same models, same output.
 """
@@ -65,6 +66,12 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
+def pair_group(p) -> tuple[str, str]:
+    """Pairs of one group compete, the best one is kept: a member belongs to one cluster, an
+    action has one leading agency (103 of the 114 required actions of realpages/train have one)."""
+    return (p.relation, p.b_text if p.relation == "leads_action" else p.a_text)
+
+
 def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
     """The kept spans split by :data:`SPAN_TYPES` (actions, clusters, members): the arguments
     of :meth:`DocCandidates.pairs`."""
@@ -84,6 +91,9 @@ class LearnedLayer:
             raise KgError(f"learned relation model: unknown mode {self.mode!r} ({', '.join(MODES)})")
         # kept project members become Project mentions even where no fact names them
         self.project_mentions = bool(meta.get("project_mentions", False))
+        # enterprise members the span model scores at least this become Organization mentions
+        # even where no in_cluster fact names them (0: never)
+        self.member_orgs = float(meta.get("member_orgs", 0.0))
         # pairs are formed over the spans above this share of the span thresholds
         self.pair_span_scale = float(meta.get("pair_span_scale", 1.0))
         # the entity models also score generated forms (gazetteer names, place + zone word)
@@ -147,19 +157,22 @@ class LearnedLayer:
         named_starts = [a for a, _b in named]
         reach = list(itertools.accumulate((b for _a, b in named), max))
         for sp, p in kept:
-            # an enterprise member becomes an entity through the facts that name it; a project
-            # member is a Project mention of its own (``project_mentions``), unless it overlaps a
+            # a project member is a Project mention of its own (``project_mentions``), an
+            # enterprise member scored at least ``member_orgs`` an Organization mention (below
+            # that, it becomes an entity through the facts that name it), unless it overlaps a
             # project or organisation already named there
-            mtype = sp.type if sp.type != "Member" else ("Project" if self.project_mentions
-                                                          and sp.member_type == "Project" else None)
+            mtype = sp.type if sp.type != "Member" else (
+                "Project" if self.project_mentions and sp.member_type == "Project" else
+                "Organization" if sp.member_type != "Project" and 0 < self.member_orgs <= p else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
             i = bisect.bisect_left(named_starts, sp.end)
-            if mtype == "Project" and i > 0 and reach[i - 1] > sp.start:
+            if sp.type == "Member" and i > 0 and reach[i - 1] > sp.start:
                 continue      # a project the rules or the model already name (or an organisation)
             sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
-                                    mtype, None, EXTRACTOR, round(p, 4)))
+                                    mtype, "enterprise" if mtype == "Organization" else None,
+                                    EXTRACTOR, round(p, 4)))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs, of the relations whose learned facts can be kept (see the end)
@@ -169,7 +182,8 @@ class LearnedLayer:
         wanted = tuple(r for r in PAIR_RELATIONS if self.mode == "replace" or r not in ruled)
         pairs = cands.pairs(*spans_by_type(kept), relations=wanted) if wanted else []
         new: list[tuple[float, Fact]] = []
-        best_cluster: dict[str, tuple[float, int]] = {}
+        # a member keeps its best cluster, an action its best agency (pair_group)
+        best: dict[tuple[str, str], tuple[float, int]] = {}
         for p in pairs:
             m = self.models.get(p.relation)
             if m is None:
@@ -185,16 +199,19 @@ class LearnedLayer:
             else:
                 sub = None if p.a_type == "Project" else "enterprise"
                 args = {"member": Arg(p.a_text, p.a_type, sub), "cluster": Arg(p.b_text, "Cluster")}
-                cur = best_cluster.get(p.a_text)
-                if cur is not None and cur[0] >= s:
-                    continue
-                if cur is not None:
-                    new[cur[1]] = (0.0, new[cur[1]][1])       # replaced by a better cluster
-                best_cluster[p.a_text] = (s, len(new))
+            key = pair_group(p)
+            cur = best.get(key)
+            if cur is not None and cur[0] >= s:
+                continue
+            if cur is not None:
+                new[cur[1]] = (0.0, new[cur[1]][1])       # replaced by a better pair
+            best[key] = (s, len(new))
             new.append((s, Fact(p.relation, args, ev, EXTRACTOR, round(s, 4))))
         # the rules' facts stand; the learned ones fill a relation the rules found nothing of
         # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
         # documents the rules were written for more than it gains on real pages)
+        if self.mode == "replace":
+            facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
 

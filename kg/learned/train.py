@@ -12,6 +12,7 @@ records no candidate reaches as misses; the shipped models are then trained on a
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
-from .layer import MODEL_NAMES, SPAN_TYPES, select_spans, spans_by_type
+from .layer import MODEL_NAMES, SPAN_TYPES, pair_group, select_spans, spans_by_type
 from .linear import LinearModel
 
 Log = Callable[[str], None]
@@ -70,6 +71,7 @@ class Example:
     key: tuple                # what the prediction is, for de-duplicated scoring
     gold: int | None          # index of the gold record it matches (None: none required)
     optional: bool
+    group: tuple | None = None  # pairs: those of one group compete, the best is kept (pair_group)
 
 
 def surface_examples(i: int, items: Sequence[EntityGroup | Span], g: DocGold) -> dict[str, list[Example]]:
@@ -88,7 +90,8 @@ def pair_examples(i: int, pairs: list[Pair], g: DocGold) -> dict[str, list[Examp
         a, b = normalize(p.a_text), normalize(p.b_text)
         mt = None if p.relation == "leads_action" else ("Project" if p.a_type == "Project" else "Enterprise")
         gi, opt = _match(g.pairs.get(p.relation, []), lambda r: a in r[0] and b in r[1] and r[2] == mt)
-        out[p.relation].append(Example(i, p.feats, int(gi is not None or opt), (p.relation, a, b), gi, opt))
+        out[p.relation].append(Example(i, p.feats, int(gi is not None or opt), (p.relation, a, b), gi, opt,
+                                       (i,) + pair_group(p)))
     return out
 
 
@@ -98,9 +101,23 @@ def required(g: DocGold, name: str) -> int:
     return len({r[0] for r in g.entities.get(name, []) if not r[-1]})
 
 
+def group_winners(examples: Sequence[Example], scores: Sequence[float]) -> list[float]:
+    """``scores`` as the layer decides: within a group (:func:`pair_group`) only the first of
+    the best-scored examples can be kept, the others score 0."""
+    best: dict[tuple, int] = {}
+    for k, ex in enumerate(examples):
+        if ex.group is not None:
+            j = best.get(ex.group)
+            if j is None or scores[k] > scores[j]:
+                best[ex.group] = k
+    return [s if ex.group is None or best[ex.group] == k else 0.0
+            for k, (ex, s) in enumerate(zip(examples, scores))]
+
+
 def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
                    beta: float = 1.0) -> tuple[float, dict]:
     """The threshold with the best F-beta over de-duplicated predictions (per document and key)."""
+    scores = group_winners(examples, scores)
     order = sorted(range(len(examples)), key=lambda k: -scores[k])
     seen_keys: set[tuple] = set()
     matched: set[tuple] = set()
@@ -108,6 +125,8 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
     best = (0.5, {"f": 0.0, "p": 0.0, "r": 0.0})
     b2 = beta * beta
     for k in order:
+        if scores[k] <= 0.0:
+            break                 # lost to a better pair of its group: never predicted
         ex = examples[k]
         key = (ex.doc,) + ex.key
         if key not in seen_keys:
@@ -123,6 +142,87 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
         if f > best[1]["f"]:
             best = (max(0.02, scores[k] - 1e-6), {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)})
     return best
+
+
+def _stats_at(examples: Sequence[Example], scores: Sequence[float], n_gold: int, thr: float) -> dict:
+    """P / R / F of the de-duplicated predictions scored at least ``thr``."""
+    seen: set[tuple] = set()
+    matched: set[tuple] = set()
+    tp = fp = 0
+    for ex, s in zip(examples, scores):
+        key = (ex.doc,) + ex.key
+        if s < thr or key in seen:
+            continue
+        seen.add(key)
+        if ex.gold is not None and (ex.doc, ex.gold) not in matched:
+            matched.add((ex.doc, ex.gold))
+            tp += 1
+        elif not ex.optional and ex.gold is None:
+            fp += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)}
+
+
+def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
+                         precision: float) -> tuple[float, dict]:
+    """The score above which a prediction is right with probability ``precision``, by a logistic
+    calibration of the out-of-fold scores (Platt scaling: P(right) = sigmoid(a * logit(score) + b),
+    fitted on every decided example).  Unlike the arg-max of an F curve, which is flat near its
+    top and moves with a few examples, the fit uses all of them, so retrains keep the threshold."""
+    scores = group_winners(examples, scores)
+    best: dict[tuple, tuple[float, int]] = {}
+    for ex, s in zip(examples, scores):
+        if s <= 0.0 or (ex.optional and ex.gold is None):
+            continue
+        key = (ex.doc,) + ex.key
+        y = int(ex.gold is not None)
+        if key not in best or s > best[key][0]:
+            best[key] = (s, y)
+    pts = sorted(best.values())
+    if not pts or all(y for _s, y in pts) or not any(y for _s, y in pts):
+        return best_threshold(examples, scores, n_gold)
+    x = [math.log(max(s, 1e-6) / max(1.0 - s, 1e-6)) for s, _y in pts]
+    ys = [y for _s, y in pts]
+
+    def loss(a: float, b: float) -> float:
+        tot = 0.5 * ((a - 1.0) ** 2 + b * b)       # a weak prior: the scores as they are
+        for xi, yi in zip(x, ys):
+            z = a * xi + b
+            tot += math.log1p(math.exp(-abs(z))) + max(z, 0.0) - yi * z
+        return tot
+
+    a, b = 1.0, 0.0
+    cur = loss(a, b)
+    for _ in range(100):          # damped Newton's method on the log loss
+        ga, gb, haa, hab, hbb = a - 1.0, b, 1.0, 0.0, 1.0
+        for xi, yi in zip(x, ys):
+            z = a * xi + b
+            p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+            w = p * (1.0 - p)
+            ga += (p - yi) * xi
+            gb += p - yi
+            haa += w * xi * xi
+            hab += w * xi
+            hbb += w
+        det = haa * hbb - hab * hab
+        da = (hbb * ga - hab * gb) / det
+        db = (haa * gb - hab * ga) / det
+        step = 1.0
+        while step > 1e-4 and loss(a - step * da, b - step * db) > cur:
+            step /= 2
+        a, b = a - step * da, b - step * db
+        new = loss(a, b)
+        if cur - new < 1e-9:
+            break
+        cur = new
+    if a <= 1e-6:                 # scores that do not rank: no calibration
+        return best_threshold(examples, scores, n_gold)
+    z = (math.log(precision / (1.0 - precision)) - b) / a
+    thr = round(1.0 / (1.0 + math.exp(-z)), 6)
+    thr = min(max(thr, 0.02), 0.999)
+    return thr, {**_stats_at(examples, scores, n_gold, thr), "calibration": [round(a, 4), round(b, 4)]}
 
 
 def _folds(n: int, k: int) -> list[int]:
@@ -144,6 +244,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
+          pair_precision: float | None = 0.3, member_orgs: float = 0.5,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
           log: Log | None = None) -> dict:
@@ -160,6 +261,10 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     ``entity_candidates``: the entity models also learn on the forms no mention has (gazetteer
     names, place + zone word, surname + name: :meth:`DocCandidates.generated_mentions`), and the
     layer adds the ones it keeps as mentions.
+    ``pair_precision``: the leads_action / in_cluster thresholds are the scores at which a pair is
+    right with this probability (:func:`calibrated_threshold`); None or 0: the best out-of-fold F1.
+    ``member_orgs``: the layer makes an enterprise member the Member model scores at least this
+    an Organization mention (0: never).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
@@ -176,6 +281,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                                    entity_candidates=entity_candidates) for d, r in entity_data]
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
+                    "pair_precision": pair_precision,
                     "epochs": epochs, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
@@ -183,13 +289,17 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         report["ner"] = dict(ner)
     models: dict[str, LinearModel] = {}
 
-    def fit(name: str, examples: list[Example], beta: float = 1.0) -> list[float]:
+    def fit(name: str, examples: list[Example], beta: float = 1.0,
+            precision: float | None = None) -> list[float]:
         n_gold = sum(required(g, name) for (d, _r), g in zip(data, golds)
                      if name not in ENTITY_TYPES or name in gold.exhaustive.get(d.id, frozenset()))
         l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_TYPES
               else action_l2 if name == "Action" and action_l2 is not None else span_l2)
         oof = _oof(examples, fold_of, folds, epochs=epochs, l2=l2)
-        thr, stats = best_threshold(examples, oof, n_gold, beta)
+        if precision:
+            thr, stats = calibrated_threshold(examples, oof, n_gold, precision)
+        else:
+            thr, stats = best_threshold(examples, oof, n_gold, beta)
         m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs, l2=l2)
         m.threshold = thr
         m.meta = {"examples": len(examples), "positives": sum(e.label for e in examples),
@@ -236,7 +346,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         for rel, exs in pair_examples(i, pairs, g).items():
             pr_ex[rel].extend(exs)
     for rel in ("leads_action", "in_cluster"):
-        fit(rel, pr_ex[rel])
+        fit(rel, pr_ex[rel], precision=pair_precision)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in MODEL_NAMES:
@@ -246,6 +356,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                 "project_mentions": project_mentions, "report": dict(report)}
     if pair_span_scale != 1.0:
         manifest["pair_span_scale"] = pair_span_scale
+    if member_orgs:
+        manifest["member_orgs"] = member_orgs
     if entity_candidates:
         manifest["entity_candidates"] = True
     report["seconds"] = round(time.perf_counter() - t0, 1)
