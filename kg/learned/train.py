@@ -169,8 +169,8 @@ def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n
                          precision: float) -> tuple[float, dict]:
     """The score above which a prediction is right with probability ``precision``, by a logistic
     calibration of the out-of-fold scores (Platt scaling: P(right) = sigmoid(a * logit(score) + b),
-    fitted on every decided example).  Unlike the arg-max of an F curve, which is flat near its
-    top and moves with a few examples, the fit uses all of them, so retrains keep the threshold."""
+    fitted on every decided example).  The arg-max of an F curve that is flat near its top lands
+    at a different precision with every retrain; this threshold aims at one (docs/relations.md)."""
     scores = group_winners(examples, scores)
     best: dict[tuple, tuple[float, int]] = {}
     for ex, s in zip(examples, scores):
