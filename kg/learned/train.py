@@ -114,19 +114,17 @@ def group_winners(examples: Sequence[Example], scores: Sequence[float]) -> list[
             for k, (ex, s) in enumerate(zip(examples, scores))]
 
 
-def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
-                   beta: float = 1.0) -> tuple[float, dict]:
-    """The threshold with the best F-beta over de-duplicated predictions (per document and key)."""
-    scores = group_winners(examples, scores)
+def _cumulative(examples: Sequence[Example], scores: Sequence[float]):
+    """``(index, tp, fp)`` after each example, best score first, counted as the scorer counts:
+    one prediction per document and key, each gold record matched once, optional matches neither;
+    an example that lost to a better pair of its group (score 0) is never predicted."""
     order = sorted(range(len(examples)), key=lambda k: -scores[k])
     seen_keys: set[tuple] = set()
     matched: set[tuple] = set()
     tp = fp = 0
-    best = (0.5, {"f": 0.0, "p": 0.0, "r": 0.0})
-    b2 = beta * beta
     for k in order:
         if scores[k] <= 0.0:
-            break                 # lost to a better pair of its group: never predicted
+            break
         ex = examples[k]
         key = (ex.doc,) + ex.key
         if key not in seen_keys:
@@ -136,33 +134,42 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
                 tp += 1
             elif not ex.optional and ex.gold is None:
                 fp += 1
+        yield k, tp, fp
+
+
+def _prf(tp: int, fp: int, n_gold: int, beta: float = 1.0) -> dict:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    b2 = beta * beta
+    f = (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
+    return {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)}
+
+
+def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
+                   beta: float = 1.0) -> tuple[float, dict]:
+    """The threshold with the best F-beta over de-duplicated predictions (per document and key)."""
+    scores = group_winners(examples, scores)
+    best = (0.5, {"f": 0.0, "p": 0.0, "r": 0.0})
+    best_f = 0.0
+    b2 = beta * beta
+    for k, tp, fp in _cumulative(examples, scores):
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / n_gold if n_gold else 0.0
         f = (1 + b2) * p * r / (b2 * p + r) if p + r else 0.0
-        if f > best[1]["f"]:
-            best = (max(0.02, scores[k] - 1e-6), {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)})
+        if f > best_f:
+            best_f = f
+            best = (max(0.02, scores[k] - 1e-6), _prf(tp, fp, n_gold, beta))
     return best
 
 
 def _stats_at(examples: Sequence[Example], scores: Sequence[float], n_gold: int, thr: float) -> dict:
-    """P / R / F of the de-duplicated predictions scored at least ``thr``."""
-    seen: set[tuple] = set()
-    matched: set[tuple] = set()
+    """P / R / F1 of the de-duplicated predictions scored at least ``thr``."""
     tp = fp = 0
-    for ex, s in zip(examples, scores):
-        key = (ex.doc,) + ex.key
-        if s < thr or key in seen:
-            continue
-        seen.add(key)
-        if ex.gold is not None and (ex.doc, ex.gold) not in matched:
-            matched.add((ex.doc, ex.gold))
-            tp += 1
-        elif not ex.optional and ex.gold is None:
-            fp += 1
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"f": round(f, 4), "p": round(p, 4), "r": round(r, 4)}
+    for k, tp_k, fp_k in _cumulative(examples, scores):
+        if scores[k] < thr:
+            break
+        tp, fp = tp_k, fp_k
+    return _prf(tp, fp, n_gold)
 
 
 def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
