@@ -86,10 +86,12 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         pick = ner if ner in best else best[0]
         if top < 2 and pick != ner:
             # a weak cut ("市长热线", "市长信箱"): a name then starts with a common surname
-            # or is written elsewhere in the document too
+            # or, 3-4 characters long, is written elsewhere in the document too (a recurring
+            # 2-character word after a title is a noun: "区长职务", "主席名单")
             surnames = set(st.lex.words("persons", "surname"))
             name = t[pick[0]:pick[1]]
-            if not (name[0] in surnames or name[:2] in surnames or len(occurrences(st, name)) >= 2):
+            if not (name[0] in surnames or name[:2] in surnames
+                    or (len(name) > 2 and len(occurrences(st, name)) >= 2)):
                 return None
         return pick
     if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
