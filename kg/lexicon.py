@@ -92,6 +92,7 @@ _KINDS: dict[str, set[str]] = {
                     "adverb", "adverb_verb", "media_self", "source_label", "org_cut", "list_verb",
                     "reporter_rank", "reporter_word", "name_bad_first", "name_bad_char",
                     "interview_mark", "wire_rx", "wire_char_rx", "own_paper", "byline_title_rx", "photo_mark",
+                    "speech_end",
                     "list_close", "verb_name_bad_char", "name_bad_left", "post_concurrent",
                     "owner_de", "party_organ_prefix", "named_organ_rx", "named_organ_not_place",
                     "bare_organ_rx", "interview_verb_rx", "title_rank_rx", "head_title_end",

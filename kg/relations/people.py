@@ -55,6 +55,8 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
+    speech_end = set(st.lex.words("persons", "speech_end"))
+    surnames = set(st.lex.words("persons", "surname"))
     not_person = set(st.lex.words("persons", "not_person"))
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
@@ -72,6 +74,12 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             if _adverb_cut(st, rest) and not any(name.startswith(f, 2) for f in followers):
                 scored.append((4, (p, p + k)))
                 continue
+            if rest in speech_end and (run_end == len(t) or t[run_end] in _HARD) \
+                    and (name[0] in surnames or name[:2] in surnames):
+                # "董事长王立说：": the reporting verb closes the run, the name is before it
+                # (better than the whole run "王立说")
+                scored.append((2, (p, p + k)))
+                continue
             f = next((f for f in followers if rest.startswith(f)), None)
             if f:
                 # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
@@ -88,7 +96,6 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             # a weak cut ("市长热线", "市长信箱"): a name then starts with a common surname
             # or, 3-4 characters long, is written elsewhere in the document too (a recurring
             # 2-character word after a title is a noun: "区长职务", "主席名单")
-            surnames = set(st.lex.words("persons", "surname"))
             name = t[pick[0]:pick[1]]
             if not (name[0] in surnames or name[:2] in surnames
                     or (len(name) > 2 and len(occurrences(st, name)) >= 2)):
