@@ -198,11 +198,17 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
     orgs_before = [o for ch0 in _chains_starting_in(st, ss_, chain_start)
                    for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
     # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
+    counties = st.lex.word_set("counties", "county")
     for o in orgs_before:
         om = pw.named_organ.fullmatch(o or "")
         if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
                 and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
-            named[om.group(1)[-1]] = om.group(1)
+            place = om.group(1)
+            # "莘县县委副书记、县长B", "昭通市市委书记A、市长B": the organ's mark written
+            # again after the place's own; the place is 莘县 (津市市 is a county's name)
+            if len(place) >= 3 and place[-1] == place[-2] and place not in counties:
+                place = place[:-1]
+            named[place[-1]] = place
     if named:
         parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
                   if o[:1] in named and pw.bare_organ.fullmatch(o) else (o, k_, tt)
