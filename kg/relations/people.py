@@ -233,7 +233,9 @@ def bylines(st: DocState) -> None:
                         continue
                     span = (s, s + len(name))
                     _add_person(st, span, kind)
-                    if title_m and org:
+                    # a 本报 byline: the person only -- the reporter's organisation is the
+                    # paper's name, which the byline does not give
+                    if title_m and org and org != pw.own_paper:
                         args = {
                             "person": Arg(name, "Person"),
                             "post": Arg(title_m.group(1), "Post"),
