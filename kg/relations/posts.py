@@ -39,6 +39,7 @@ class _Words(LexiconWords):
         self.interview_verb = rx("interview_verb_rx")
         self.title_rank = rx("title_rank_rx")
         self.head_title_end = w("head_title_end")[0]
+        self.place_title_mark = frozenset(w("place_title_mark"))
         self.org_place_prefix = rx("org_place_prefix_rx")
         people = _PeopleWords.of(lex)
         self.interview = people.interview
@@ -155,6 +156,11 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
                 kind = "org"
                 break
         if kind == "place":
+            # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
+            mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
+            if info.place_org and "{place}" in info.place_org and mark in pw.place_title_mark \
+                    and not org_text.endswith(mark):
+                org_text += mark
             org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                 else org_text
             kind = "org" if info.place_org else "place"
