@@ -11,7 +11,7 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
-from .base import _Grammar, _HAN, _HARD, _prefix_hits, _prefixed_matches, place_extension
+from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _places_by_first
 from .registry import stage
@@ -124,8 +124,34 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     return estart + cut
 
 
+# "清陶(乌海)能源科技有限公司": a place in brackets inside a company's name
+_PLACE_PARENS = re.compile(rf"[(（]([{_HAN}]{{2,4}})[)）]")
+
+
+def _place_parens_start(st: DocState, close: int) -> int | None:
+    """Where the bracketed place closed at ``close`` opens ("清陶(乌海)能源…": the company's name
+    goes on over it): the bracket holds a place of 2-4 characters, a name character stands
+    before it and one after it; else None."""
+    t = st.text
+    if close + 1 >= len(t) or t[close] not in ")）" or not _is_han(t[close + 1]):
+        return None
+    o = close - 1
+    while o >= 0 and close - o <= 5 and t[o] not in "(（":
+        o -= 1
+    if o < 1 or close - o > 5 or t[o] not in "(（" or not _is_han(t[o - 1]):
+        return None
+    m = _PLACE_PARENS.fullmatch(t, o, close + 1)
+    return o if m and _is_place(st, m.group(1)) else None
+
+
 def _classify_org(st: DocState, text: str) -> str:
     """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
+    if text and ("(" in text or "（" in text):
+        m = _PLACE_PARENS.search(text)
+        if m and m.start() > 0 and m.end() < len(text) and not any(
+                c in _HARD for c in text[:m.start()] + text[m.end():]) \
+                and st.lex.ends_with_org_suffix(text):
+            return "org"
     if not text or any(c in _HARD for c in text) or len(text) > 30:
         return ""
     if st.lex.ends_with_org_suffix(text) or _abbr_match(st, text):

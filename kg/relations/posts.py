@@ -11,7 +11,7 @@ from bisect import bisect_left, insort
 from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Chain, _Grammar, _HARD
-from .orgs import _abbr_match, _classify_org, _org_part_start
+from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
 from .people import _Words as _PeopleWords, _add_person, _name_after
 from .places import _is_place
 from .registry import stage
@@ -82,7 +82,14 @@ def _element_start(st: DocState, pos: int) -> int:
     t = st.text
     pw = _Words.of(st.lex)
     start = pos
-    while start > 0 and t[start - 1] not in _HARD:
+    while start > 0:
+        if t[start - 1] in _HARD:
+            # "清陶(乌海)能源科技有限公司总经理": a bracketed place inside a company's name
+            o = _place_parens_start(st, start - 1) if start - 1 < pos - 1 else None
+            if o is None:
+                break
+            start = o
+            continue
         # "董事长兼总经理": 兼 after a title separates two elements like 、
         if t[start - 1] == pw.concurrent and st.lex.post_suffix(t[max(0, start - 9):start - 1]):
             break
