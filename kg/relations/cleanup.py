@@ -170,6 +170,7 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
     followers = st.lex.words("persons", "follower")
     speech_end = st.lex.words("persons", "speech_end")
     surnames = set(st.lex.words("persons", "surname"))
+    glue_words = tuple(followers) + tuple(advs)
     names = {m.text for m in mentions if m.type == "Person"}
     out = []
     for m in mentions:
@@ -189,6 +190,11 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
                         and (m.end == len(text) or text[m.end] in _HARD) \
                         and (m.text[0] in surnames or m.text[:2] in surnames):
                     # "王立说：": a one-character reporting verb before punctuation
+                    m = _respan(m, m.start, m.end - 1, m.text[:-1])
+                elif len(m.text) == 4 and m.text[0] in surnames and m.text[:2] not in surnames \
+                        and any(text.startswith(w, m.end - 1) for w in glue_words):
+                    # "余立诚共|同打响", "焦立生与|代表团座谈": a 4-character span whose last
+                    # character opens a follower word or adverb after a surname-led 3-character name
                     m = _respan(m, m.start, m.end - 1, m.text[:-1])
                 # "落实习近平" tagged 近平: the surname went to the word before it (实习);
                 # the name the document tags elsewhere is the longer one

@@ -57,6 +57,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     followers = st.lex.words("persons", "follower")
     speech_end = set(st.lex.words("persons", "speech_end"))
     surnames = set(st.lex.words("persons", "surname"))
+    glue_words = tuple(followers) + tuple(st.lex.words("persons", "adverb"))
     not_person = set(st.lex.words("persons", "not_person"))
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
@@ -65,6 +66,12 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         rest = t[p + k:run_end]
         name = t[p:p + k]
         if name in not_person or any(c in name for c in pw.bad_char):
+            continue
+        if k == 4 and name[0] in surnames and name[:2] not in surnames \
+                and any(t.startswith(w, p + 3) for w in glue_words):
+            # "余立诚共|同打响", "焦立生与|代表团": a surname-led 3-character name, then a
+            # follower word or adverb -- no 4-character name swallowing its first character
+            scored.append((1, (p, p + 3)))
             continue
         if p + k == run_end:
             scored.append((1.5 if k <= 3 else 0.5, (p, p + k)))
