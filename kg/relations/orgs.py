@@ -76,6 +76,28 @@ def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int
 
 
 def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
+    """Left edge of the organisation part of a chain element [estart, tstart): see
+    ``_org_part_start_raw``; then after a person named inside it, with the word joining two
+    names after the person ("A和县委政法委书记B", "副主任A自治区人力资源社会保障厅副厅长B"),
+    when an organisation follows."""
+    a = _org_part_start_raw(st, estart, tstart)
+    if tstart - a < 5:
+        return a
+    joins = st.lex.word_tuple("persons", "name_join", longest_first=False)
+    t = st.text
+    cut = a
+    for s, e, typ, _sub, _x in st.ner_v:
+        if typ == "Person" and a <= s and e < tstart and 2 <= e - s <= 4:
+            cut = max(cut, e + (1 if t[e] in joins else 0))
+    for s, e in st.persons:
+        if a <= s and e < tstart and 2 <= e - s <= 4:
+            cut = max(cut, e + (1 if t[e] in joins else 0))
+    if cut > a and tstart - cut >= 2 and _classify_org(st, t[cut:tstart]) == "org":
+        return cut
+    return a
+
+
+def _org_part_start_raw(st: DocState, estart: int, tstart: int) -> int:
     """Left edge of the organisation part of a chain element [estart, tstart)."""
     # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
     # organisation starts on the chain's own line when that part is a placed organisation
