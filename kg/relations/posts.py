@@ -165,8 +165,10 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
             mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
+            # ("津市市长A": the county-level city 津市市, its own name ending in the mark)
             if info.place_org and "{place}" in info.place_org and mark in pw.place_title_mark \
-                    and not org_text.endswith(mark):
+                    and (not org_text.endswith(mark)
+                         or org_text + mark in st.lex.word_set("counties", "county")):
                 org_text += mark
             org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                 else org_text
