@@ -13,7 +13,7 @@ from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, place_extension
 from .cleanup import _post_tail
-from .places import _is_place, _is_place_by_form, _places_by_first
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
 from .state import DocState, add_fact, occurrences
 
@@ -114,6 +114,7 @@ def _org_part_start_raw(st: DocState, estart: int, tstart: int) -> int:
             break
     ow = _Words.of(st.lex)
     seg = st.text[estart:tstart]
+    gaz = _lex_places(st)
     cut = 0
     for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
         i = seg.rfind(w)
@@ -122,6 +123,12 @@ def _org_part_start_raw(st: DocState, estart: int, tstart: int) -> int:
             # persons.tsv org_cut_keep_rx: a cut word that is part of a name there ("访" inside
             # 信访局; 经 opening a zone's name: "X经开区党工委", "X经济技术开发区管委会")
             if any((km := r.match(seg, i)) is not None and km.end() == end for r in ow.cut_keep):
+                i = seg.rfind(w, 0, i)
+                continue
+            # a cut word inside a place's name ("大同市市长": 同 of 大同市) is none
+            # (gazetteer places only: a suffix makes a place of any "据X市")
+            if any(seg[a:b] in gaz for a in range(max(0, i - 3), i + 1)
+                   for b in range(end + 1, min(len(seg), end + 4) + 1) if b - a >= 3):
                 i = seg.rfind(w, 0, i)
                 continue
             cut = max(cut, end)
