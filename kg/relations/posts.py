@@ -12,7 +12,7 @@ from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Chain, _Grammar, _HARD
 from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
-from .people import _Words as _PeopleWords, _add_person, _name_after
+from .people import _Words as _PeopleWords, _add_person, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
 from .state import DocState, add_fact, add_mention, last_of, ner_spans_of_type
@@ -408,3 +408,46 @@ def _carried_org(st: DocState, start: int, titles: list[str]) -> str | None:
     if not _title_fits(st, org, titles) or (_blocking_orgs(st, hl_end, start, org, titles) - {org} - bare):
         return None
     return org
+
+
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "person_names"),
+       assigns=("persons", "person_names", "facts"))
+def names_before_titles(st: DocState) -> None:
+    """"由X副市长负责", "X省长牵头", "市工信局X局长等陪同": a name written before its title,
+    the title followed by a follower word (persons.tsv follower / name_title_verb); the
+    organisation is the one written before the name, else the title's implied organisation."""
+    t = st.text
+    lex = st.lex
+    verbs = lex.word_tuple("persons", "follower") + lex.word_tuple("persons", "name_title_verb")
+    lefts = frozenset(lex.word_tuple("persons", "name_title_left"))
+    ner_person = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"}
+    known = set(st.person_names) | {x for _a, _b, typ, _s, x in st.ner_v if typ == "Person"}
+    not_person = set(lex.words("persons", "not_person"))
+    for m in st.posts_rx.finditer(t):
+        ts, te = m.start(), m.end()
+        info = lex.posts.get(m.group(0))
+        if info is None or info.after_name or not any(t.startswith(v, te) for v in verbs) \
+                or any(lex.ends_with_org_suffix(t[ts:te + k]) for k in (1, 2, 3)):
+            # (委员|会: the title is the head of an organisation's suffix)
+            continue
+        span = _person_ending_at(st, ts, ner_person, known) or _surname_name(st, ts)
+        if span is None:
+            continue
+        name = t[span[0]:span[1]]
+        if name in not_person or name in lex.posts or lex.post_suffix(name) or span in st.persons:
+            continue
+        a = span[0]
+        org = ""
+        if a > 0 and t[a - 1] not in _HARD and t[a - 1] not in lefts:
+            # "市工信局X局长": the organisation written right before the name
+            org_start = _org_part_start(st, _element_start(st, a), a)
+            org = t[org_start:a]
+            if not org or _classify_org(st, org) != "org":
+                continue
+        org = org or info.implied_org
+        if not org:
+            continue
+        args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
+                "org": Arg(org, "Organization")}
+        _add_person(st, span, "name_before_title")
+        add_fact(st, "holds_post", args, (a, te), "name_before_title", 0.8)

@@ -24,6 +24,7 @@ PIPELINE: tuple[str, ...] = (
     "org_grammar",
     "post_chains",
     "titles_after_names",
+    "names_before_titles",
     "listed_persons",
     "actions_grammar",
     "actions_bare",
