@@ -163,7 +163,7 @@ def test_post_chain_stage_on_a_hand_made_person_span(lexicon):
     st = _run(doc, [_mention(doc, "张立新", "Person")], lexicon, until="post_chains")
     assert [(c.person, [t for _o, _k, t in c.elements]) for c in st.chains] == [("张立新", ["副书记", "市长"])]
     assert {(f.args["post"].text, f.args["org"].text) for f in st.facts} == {
-        ("副书记", "包头市委"), ("市长", "包头市人民政府")}
+        ("副书记", "包头市委"), ("市长", "包头市政府")}
 
 
 def test_person_support_reads_the_text_once_for_any_number_of_names(lexicon, monkeypatch):
