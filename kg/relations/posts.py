@@ -162,6 +162,13 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
                 info = st.lex.posts[title]
                 kind = "org"
                 break
+        # "州公安局长A", "市委宣传部长A": an X长 title whose X ends the organisation
+        core = pw.title_rank.sub("", title)
+        if kind and len(core) == 2 and core.endswith(pw.head_title_end) \
+                and core[0] not in pw.place_title_mark and not org_text.endswith(core[0]) \
+                and not st.lex.ends_with_org_suffix(org_text) \
+                and st.lex.ends_with_org_suffix(org_text + core[0]):
+            org_text, kind = org_text + core[0], "org"
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
             mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
