@@ -83,15 +83,18 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     a = _org_part_start_raw(st, estart, tstart)
     if tstart - a < 5:
         return a
-    joins = st.lex.word_tuple("persons", "name_join", longest_first=False)
+    joins = st.lex.word_tuple("persons", "name_join")
     t = st.text
-    cut = a
-    for s, e, typ, _sub, _x in st.ner_v:
-        if typ == "Person" and a <= s and e < tstart and 2 <= e - s <= 4:
-            cut = max(cut, e + (1 if t[e] in joins else 0))
-    for s, e in st.persons:
+    cut, joined = a, False
+    spans = [(s, e) for s, e, typ, _sub, _x in st.ner_v if typ == "Person"] + list(st.persons)
+    for s, e in spans:
         if a <= s and e < tstart and 2 <= e - s <= 4:
-            cut = max(cut, e + (1 if t[e] in joins else 0))
+            j = next((w for w in joins if t.startswith(w, e)), "")
+            if e + len(j) > cut:
+                cut, joined = e + len(j), bool(j)
+    if cut == tstart and joined:
+        # "书记A以及区长B": the title after the joining word has no organisation written
+        return tstart
     if cut > a and tstart - cut >= 2 and _classify_org(st, t[cut:tstart]) == "org":
         return cut
     return a
