@@ -67,6 +67,9 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         name = t[p:p + k]
         if name in not_person or any(c in name for c in pw.bad_char):
             continue
+        if k > 2 and (name[:2] in st.lex.posts or name[:3] in st.lex.posts):
+            # "新闻发言人记者见面会": a title opens no name
+            continue
         if k == 4 and name[0] in surnames and name[:2] not in surnames \
                 and any(t.startswith(w, p + 3) for w in glue_words):
             # "余立诚共|同打响", "焦立生与|代表团": a surname-led 3-character name, then a
