@@ -433,11 +433,17 @@ def names_before_titles(st: DocState) -> None:
     for m in st.posts_rx.finditer(t):
         ts, te = m.start(), m.end()
         info = lex.posts.get(m.group(0))
-        if info is None or info.after_name or not any(t.startswith(v, te) for v in verbs) \
-                or any(lex.ends_with_org_suffix(t[ts:te + k]) for k in (1, 2, 3)):
+        if info is None or info.after_name or any(lex.ends_with_org_suffix(t[ts:te + k]) for k in (1, 2, 3)):
             # (委员|会: the title is the head of an organisation's suffix)
             continue
-        span = _person_ending_at(st, ts, ner_person, known) or _surname_name(st, ts)
+        # "省人大常委会A副主任、省政府B副省长、…": in a 、 list only after a written organisation
+        listed = t[te:te + 1] == "、"
+        if not listed and not any(t.startswith(v, te) for v in verbs):
+            continue
+        span = _person_ending_at(st, ts, ner_person, known)
+        if span is None and not listed:
+            # (a surname-led guess only before a verb: "党委常委、" is no name)
+            span = _surname_name(st, ts)
         if span is None:
             continue
         name = t[span[0]:span[1]]
@@ -451,6 +457,8 @@ def names_before_titles(st: DocState) -> None:
             org = t[org_start:a]
             if not org or _classify_org(st, org) != "org":
                 continue
+        if listed and not org:
+            continue
         org = org or info.implied_org
         if not org:
             continue
