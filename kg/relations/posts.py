@@ -466,3 +466,40 @@ def names_before_titles(st: DocState) -> None:
                 "org": Arg(org, "Organization")}
         _add_person(st, span, "name_before_title")
         add_fact(st, "holds_post", args, (a, te), "name_before_title", 0.8)
+
+
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "chains"),
+       assigns=("persons", "person_names", "facts"))
+def appointed_posts(st: DocState) -> None:
+    """"任命A为X人民政府副区长、代理区长": the person appointed holds the posts after 为, read
+    like a post chain (persons.tsv appointed_rx; its group "name" is the person)."""
+    t = st.text
+    surnames = set(st.lex.words("persons", "surname"))
+    for rx in st.lex.patterns("persons", "appointed_rx"):
+        for m in rx.finditer(t):
+            name = (m.start("name"), m.end("name"))
+            if t[name[0]] not in surnames and t[name[0]:name[0] + 2] not in surnames \
+                    and name not in ner_spans_of_type(st, "Person"):
+                continue
+            seg_start = m.end()
+            seg_end = seg_start
+            while seg_end < len(t) and (t[seg_end] not in _HARD or t[seg_end] == "、") \
+                    and seg_end - seg_start < 60:
+                seg_end += 1
+            last = None
+            for tm in st.posts_rx.finditer(t, seg_start, seg_end):
+                last = tm
+            if last is None or last.end() != seg_end:
+                continue
+            elements = [(max(o, seg_start), max(a, seg_start), b)
+                        for o, a, b in _chain_elements(st, last.start(), last.end()) if b > seg_start]
+            if not elements or any(o < a and not _classify_org(st, t[o:a]) for o, a, _b in elements):
+                continue
+            parsed = _with_named_organs(st, _parse_elements(st, elements, None), elements[0][0])
+            person = t[name[0]:name[1]]
+            _add_person(st, name, "appointed")
+            for org_text, _kind, post in parsed:
+                if org_text:
+                    args = {"person": Arg(person, "Person"), "post": Arg(post, "Post"),
+                            "org": Arg(org_text, "Organization", st.lex.org_subtype(org_text))}
+                    add_fact(st, "holds_post", args, (m.start(), seg_end), "appointed", 0.8)

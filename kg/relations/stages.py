@@ -25,6 +25,7 @@ PIPELINE: tuple[str, ...] = (
     "post_chains",
     "titles_after_names",
     "names_before_titles",
+    "appointed_posts",
     "listed_persons",
     "actions_grammar",
     "actions_bare",
