@@ -187,7 +187,13 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             parsed.append((info.implied_org, "implied", title))
             prev_org = (info.implied_org, "implied")
         elif prev_org is not None:
-            parsed.append((prev_org[0], "inherited", title))
+            # "X局党委常委、财务总监A": an enterprise / government title inherits X局, not its
+            # party committee
+            po = prev_org[0]
+            if info.kind in ("enterprise", "government"):
+                po = next((po[:-len(p)] for p in pw.party_organ
+                           if po.endswith(p) and len(po) > len(p) + 1), po)
+            parsed.append((po, "inherited", title))
         else:
             parsed.append(("", "none", title))
     return parsed
