@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..lexicon import alternation_body
 from ..model import Mention
-from .base import (_Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
+from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
                    city_names, place_extension, removed_breaks)
 from .names import _adverb_cut
 from .places import _has_place_suffix, _lex_places
@@ -168,6 +168,9 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
     text = st.doc.text
     advs = st.lex.words("persons", "adverb")
     followers = st.lex.words("persons", "follower")
+    speech_end = st.lex.words("persons", "speech_end")
+    surnames = set(st.lex.words("persons", "surname"))
+    glue_words = tuple(followers) + tuple(advs)
     names = {m.text for m in mentions if m.type == "Person"}
     out = []
     for m in mentions:
@@ -183,6 +186,16 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
                           and len(m.text) - len(f) >= 2), None)
                 if f:
                     m = _respan(m, m.start, m.end - len(f), m.text[:-len(f)])
+                elif m.text[-1:] in speech_end and len(m.text) in (3, 4) \
+                        and (m.end == len(text) or text[m.end] in _HARD) \
+                        and (m.text[0] in surnames or m.text[:2] in surnames):
+                    # "王立说：": a one-character reporting verb before punctuation
+                    m = _respan(m, m.start, m.end - 1, m.text[:-1])
+                elif len(m.text) == 4 and m.text[0] in surnames and m.text[:2] not in surnames \
+                        and any(text.startswith(w, m.end - 1) for w in glue_words):
+                    # "余立诚共|同打响", "焦立生与|代表团座谈": a 4-character span whose last
+                    # character opens a follower word or adverb after a surname-led 3-character name
+                    m = _respan(m, m.start, m.end - 1, m.text[:-1])
                 # "落实习近平" tagged 近平: the surname went to the word before it (实习);
                 # the name the document tags elsewhere is the longer one
                 k = next((k for k in (1, 2) if m.start >= k and text[m.start - k:m.end] in names), 0)

@@ -11,9 +11,9 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
-from .base import _Grammar, _HAN, _HARD, _prefix_hits, _prefixed_matches, place_extension
+from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, place_extension
 from .cleanup import _post_tail
-from .places import _is_place, _is_place_by_form, _places_by_first
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
 from .state import DocState, add_fact, occurrences
 
@@ -76,6 +76,31 @@ def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int
 
 
 def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
+    """Left edge of the organisation part of a chain element [estart, tstart): see
+    ``_org_part_start_raw``; then after a person named inside it, with the word joining two
+    names after the person ("A和县委政法委书记B", "副主任A自治区人力资源社会保障厅副厅长B"),
+    when an organisation follows."""
+    a = _org_part_start_raw(st, estart, tstart)
+    if tstart - a < 5:
+        return a
+    joins = st.lex.word_tuple("persons", "name_join")
+    t = st.text
+    cut, joined = a, False
+    spans = [(s, e) for s, e, typ, _sub, _x in st.ner_v if typ == "Person"] + list(st.persons)
+    for s, e in spans:
+        if a <= s and e < tstart and 2 <= e - s <= 4:
+            j = next((w for w in joins if t.startswith(w, e)), "")
+            if e + len(j) > cut:
+                cut, joined = e + len(j), bool(j)
+    if cut == tstart and joined:
+        # "书记A以及区长B": the title after the joining word has no organisation written
+        return tstart
+    if cut > a and tstart - cut >= 2 and _classify_org(st, t[cut:tstart]) == "org":
+        return cut
+    return a
+
+
+def _org_part_start_raw(st: DocState, estart: int, tstart: int) -> int:
     """Left edge of the organisation part of a chain element [estart, tstart)."""
     # a headline line joined before the chain ("X委员会召开会议|X委员会主任…"): the
     # organisation starts on the chain's own line when that part is a placed organisation
@@ -92,6 +117,7 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
             break
     ow = _Words.of(st.lex)
     seg = st.text[estart:tstart]
+    gaz = _lex_places(st)
     cut = 0
     for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
         i = seg.rfind(w)
@@ -100,6 +126,12 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
             # persons.tsv org_cut_keep_rx: a cut word that is part of a name there ("访" inside
             # 信访局; 经 opening a zone's name: "X经开区党工委", "X经济技术开发区管委会")
             if any((km := r.match(seg, i)) is not None and km.end() == end for r in ow.cut_keep):
+                i = seg.rfind(w, 0, i)
+                continue
+            # a cut word inside a place's name ("大同市市长": 同 of 大同市) is none
+            # (gazetteer places only: a suffix makes a place of any "据X市")
+            if any(seg[a:b] in gaz for a in range(max(0, i - 3), i + 1)
+                   for b in range(end + 1, min(len(seg), end + 4) + 1) if b - a >= 3):
                 i = seg.rfind(w, 0, i)
                 continue
             cut = max(cut, end)
@@ -124,8 +156,34 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     return estart + cut
 
 
+# "清陶(乌海)能源科技有限公司": a place in brackets inside a company's name
+_PLACE_PARENS = re.compile(rf"[(（]([{_HAN}]{{2,4}})[)）]")
+
+
+def _place_parens_start(st: DocState, close: int) -> int | None:
+    """Where the bracketed place closed at ``close`` opens ("清陶(乌海)能源…": the company's name
+    goes on over it): the bracket holds a place of 2-4 characters, a name character stands
+    before it and one after it; else None."""
+    t = st.text
+    if close + 1 >= len(t) or t[close] not in ")）" or not _is_han(t[close + 1]):
+        return None
+    o = close - 1
+    while o >= 0 and close - o <= 5 and t[o] not in "(（":
+        o -= 1
+    if o < 1 or close - o > 5 or t[o] not in "(（" or not _is_han(t[o - 1]):
+        return None
+    m = _PLACE_PARENS.fullmatch(t, o, close + 1)
+    return o if m and _is_place(st, m.group(1)) else None
+
+
 def _classify_org(st: DocState, text: str) -> str:
     """"org", "place" or "" (not an organisation: the chain is not a post chain)."""
+    if text and ("(" in text or "（" in text):
+        m = _PLACE_PARENS.search(text)
+        if m and m.start() > 0 and m.end() < len(text) and not any(
+                c in _HARD for c in text[:m.start()] + text[m.end():]) \
+                and st.lex.ends_with_org_suffix(text):
+            return "org"
     if not text or any(c in _HARD for c in text) or len(text) > 30:
         return ""
     if st.lex.ends_with_org_suffix(text) or _abbr_match(st, text):

@@ -55,6 +55,9 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
+    speech_end = set(st.lex.words("persons", "speech_end"))
+    surnames = set(st.lex.words("persons", "surname"))
+    glue_words = tuple(followers) + tuple(st.lex.words("persons", "adverb"))
     not_person = set(st.lex.words("persons", "not_person"))
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
@@ -64,6 +67,15 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         name = t[p:p + k]
         if name in not_person or any(c in name for c in pw.bad_char):
             continue
+        if k > 2 and (name[:2] in st.lex.posts or name[:3] in st.lex.posts):
+            # "新闻发言人记者见面会": a title opens no name
+            continue
+        if k == 4 and name[0] in surnames and name[:2] not in surnames \
+                and any(t.startswith(w, p + 3) for w in glue_words):
+            # "余立诚共|同打响", "焦立生与|代表团": a surname-led 3-character name, then a
+            # follower word or adverb -- no 4-character name swallowing its first character
+            scored.append((1, (p, p + 3)))
+            continue
         if p + k == run_end:
             scored.append((1.5 if k <= 3 else 0.5, (p, p + k)))
         else:
@@ -71,6 +83,12 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             # better than any cut that swallows it ("陆明也|表示")
             if _adverb_cut(st, rest) and not any(name.startswith(f, 2) for f in followers):
                 scored.append((4, (p, p + k)))
+                continue
+            if rest in speech_end and (run_end == len(t) or t[run_end] in _HARD) \
+                    and (name[0] in surnames or name[:2] in surnames):
+                # "董事长王立说：": the reporting verb closes the run, the name is before it
+                # (better than the whole run "王立说")
+                scored.append((2, (p, p + k)))
                 continue
             f = next((f for f in followers if rest.startswith(f)), None)
             if f:
@@ -86,10 +104,11 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         pick = ner if ner in best else best[0]
         if top < 2 and pick != ner:
             # a weak cut ("市长热线", "市长信箱"): a name then starts with a common surname
-            # or is written elsewhere in the document too
-            surnames = set(st.lex.words("persons", "surname"))
+            # or, 3-4 characters long, is written elsewhere in the document too (a recurring
+            # 2-character word after a title is a noun: "区长职务", "主席名单")
             name = t[pick[0]:pick[1]]
-            if not (name[0] in surnames or name[:2] in surnames or len(occurrences(st, name)) >= 2):
+            if not (name[0] in surnames or name[:2] in surnames
+                    or (len(name) > 2 and len(occurrences(st, name)) >= 2)):
                 return None
         return pick
     if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
@@ -224,7 +243,9 @@ def bylines(st: DocState) -> None:
                         continue
                     span = (s, s + len(name))
                     _add_person(st, span, kind)
-                    if title_m and org:
+                    # a 本报 byline: the person only -- the reporter's organisation is the
+                    # paper's name, which the byline does not give
+                    if title_m and org and org != pw.own_paper:
                         args = {
                             "person": Arg(name, "Person"),
                             "post": Arg(title_m.group(1), "Post"),

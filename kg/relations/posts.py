@@ -11,8 +11,8 @@ from bisect import bisect_left, insort
 from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Chain, _Grammar, _HARD
-from .orgs import _abbr_match, _classify_org, _org_part_start
-from .people import _Words as _PeopleWords, _add_person, _name_after
+from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
+from .people import _Words as _PeopleWords, _add_person, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
 from .state import DocState, add_fact, add_mention, last_of, ner_spans_of_type
@@ -39,6 +39,7 @@ class _Words(LexiconWords):
         self.interview_verb = rx("interview_verb_rx")
         self.title_rank = rx("title_rank_rx")
         self.head_title_end = w("head_title_end")[0]
+        self.place_title_mark = frozenset(w("place_title_mark"))
         self.org_place_prefix = rx("org_place_prefix_rx")
         people = _PeopleWords.of(lex)
         self.interview = people.interview
@@ -81,7 +82,14 @@ def _element_start(st: DocState, pos: int) -> int:
     t = st.text
     pw = _Words.of(st.lex)
     start = pos
-    while start > 0 and t[start - 1] not in _HARD:
+    while start > 0:
+        if t[start - 1] in _HARD:
+            # "清陶(乌海)能源科技有限公司总经理": a bracketed place inside a company's name
+            o = _place_parens_start(st, start - 1) if start - 1 < pos - 1 else None
+            if o is None:
+                break
+            start = o
+            continue
         # "董事长兼总经理": 兼 after a title separates two elements like 、
         if t[start - 1] == pw.concurrent and st.lex.post_suffix(t[max(0, start - 9):start - 1]):
             break
@@ -154,7 +162,21 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
                 info = st.lex.posts[title]
                 kind = "org"
                 break
+        # "州公安局长A", "市委宣传部长A": an X长 title whose X ends the organisation
+        core = pw.title_rank.sub("", title)
+        if kind and len(core) == 2 and core.endswith(pw.head_title_end) \
+                and core[0] not in pw.place_title_mark and not org_text.endswith(core[0]) \
+                and not st.lex.ends_with_org_suffix(org_text) \
+                and st.lex.ends_with_org_suffix(org_text + core[0]):
+            org_text, kind = org_text + core[0], "org"
         if kind == "place":
+            # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
+            mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
+            # ("津市市长A": the county-level city 津市市, its own name ending in the mark)
+            if info.place_org and "{place}" in info.place_org and mark in pw.place_title_mark \
+                    and (not org_text.endswith(mark)
+                         or org_text + mark in st.lex.word_set("counties", "county")):
+                org_text += mark
             org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                 else org_text
             kind = "org" if info.place_org else "place"
@@ -165,7 +187,13 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             parsed.append((info.implied_org, "implied", title))
             prev_org = (info.implied_org, "implied")
         elif prev_org is not None:
-            parsed.append((prev_org[0], "inherited", title))
+            # "X局党委常委、财务总监A": an enterprise / government title inherits X局, not its
+            # party committee
+            po = prev_org[0]
+            if info.kind in ("enterprise", "government"):
+                po = next((po[:-len(p)] for p in pw.party_organ
+                           if po.endswith(p) and len(po) > len(p) + 1), po)
+            parsed.append((po, "inherited", title))
         else:
             parsed.append(("", "none", title))
     return parsed
@@ -198,11 +226,17 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
     orgs_before = [o for ch0 in _chains_starting_in(st, ss_, chain_start)
                    for o, _k, _t in ch0.elements] + [o for o, _k, _t in parsed]
     # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
+    counties = st.lex.word_set("counties", "county")
     for o in orgs_before:
         om = pw.named_organ.fullmatch(o or "")
         if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
                 and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
-            named[om.group(1)[-1]] = om.group(1)
+            place = om.group(1)
+            # "莘县县委副书记、县长B", "昭通市市委书记A、市长B": the organ's mark written
+            # again after the place's own; the place is 莘县 (津市市 is a county's name)
+            if len(place) >= 3 and place[-1] == place[-2] and place not in counties:
+                place = place[:-1]
+            named[place[-1]] = place
     if named:
         parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
                   if o[:1] in named and pw.bare_organ.fullmatch(o) else (o, k_, tt)
@@ -387,3 +421,91 @@ def _carried_org(st: DocState, start: int, titles: list[str]) -> str | None:
     if not _title_fits(st, org, titles) or (_blocking_orgs(st, hl_end, start, org, titles) - {org} - bare):
         return None
     return org
+
+
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "person_names"),
+       assigns=("persons", "person_names", "facts"))
+def names_before_titles(st: DocState) -> None:
+    """"由X副市长负责", "X省长牵头", "市工信局X局长等陪同": a name written before its title,
+    the title followed by a follower word (persons.tsv follower / name_title_verb); the
+    organisation is the one written before the name, else the title's implied organisation."""
+    t = st.text
+    lex = st.lex
+    verbs = lex.word_tuple("persons", "follower") + lex.word_tuple("persons", "name_title_verb")
+    lefts = frozenset(lex.word_tuple("persons", "name_title_left"))
+    ner_person = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"}
+    known = set(st.person_names) | {x for _a, _b, typ, _s, x in st.ner_v if typ == "Person"}
+    not_person = set(lex.words("persons", "not_person"))
+    for m in st.posts_rx.finditer(t):
+        ts, te = m.start(), m.end()
+        info = lex.posts.get(m.group(0))
+        if info is None or info.after_name or any(lex.ends_with_org_suffix(t[ts:te + k]) for k in (1, 2, 3)):
+            # (委员|会: the title is the head of an organisation's suffix)
+            continue
+        # "省人大常委会A副主任、省政府B副省长、…": in a 、 list only after a written organisation
+        listed = t[te:te + 1] == "、"
+        if not listed and not any(t.startswith(v, te) for v in verbs):
+            continue
+        span = _person_ending_at(st, ts, ner_person, known)
+        if span is None and not listed:
+            # (a surname-led guess only before a verb: "党委常委、" is no name)
+            span = _surname_name(st, ts)
+        if span is None:
+            continue
+        name = t[span[0]:span[1]]
+        if name in not_person or name in lex.posts or lex.post_suffix(name) or span in st.persons:
+            continue
+        a = span[0]
+        org = ""
+        if a > 0 and t[a - 1] not in _HARD and t[a - 1] not in lefts:
+            # "市工信局X局长": the organisation written right before the name
+            org_start = _org_part_start(st, _element_start(st, a), a)
+            org = t[org_start:a]
+            if not org or _classify_org(st, org) != "org":
+                continue
+        if listed and not org:
+            continue
+        org = org or info.implied_org
+        if not org:
+            continue
+        args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
+                "org": Arg(org, "Organization")}
+        _add_person(st, span, "name_before_title")
+        add_fact(st, "holds_post", args, (a, te), "name_before_title", 0.8)
+
+
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "chains"),
+       assigns=("persons", "person_names", "facts"))
+def appointed_posts(st: DocState) -> None:
+    """"任命A为X人民政府副区长、代理区长": the person appointed holds the posts after 为, read
+    like a post chain (persons.tsv appointed_rx; its group "name" is the person)."""
+    t = st.text
+    surnames = set(st.lex.words("persons", "surname"))
+    for rx in st.lex.patterns("persons", "appointed_rx"):
+        for m in rx.finditer(t):
+            name = (m.start("name"), m.end("name"))
+            if t[name[0]] not in surnames and t[name[0]:name[0] + 2] not in surnames \
+                    and name not in ner_spans_of_type(st, "Person"):
+                continue
+            seg_start = m.end()
+            seg_end = seg_start
+            while seg_end < len(t) and (t[seg_end] not in _HARD or t[seg_end] == "、") \
+                    and seg_end - seg_start < 60:
+                seg_end += 1
+            last = None
+            for tm in st.posts_rx.finditer(t, seg_start, seg_end):
+                last = tm
+            if last is None or last.end() != seg_end:
+                continue
+            elements = [(max(o, seg_start), max(a, seg_start), b)
+                        for o, a, b in _chain_elements(st, last.start(), last.end()) if b > seg_start]
+            if not elements or any(o < a and not _classify_org(st, t[o:a]) for o, a, _b in elements):
+                continue
+            parsed = _with_named_organs(st, _parse_elements(st, elements, None), elements[0][0])
+            person = t[name[0]:name[1]]
+            _add_person(st, name, "appointed")
+            for org_text, _kind, post in parsed:
+                if org_text:
+                    args = {"person": Arg(person, "Person"), "post": Arg(post, "Post"),
+                            "org": Arg(org_text, "Organization", st.lex.org_subtype(org_text))}
+                    add_fact(st, "holds_post", args, (m.start(), seg_end), "appointed", 0.8)

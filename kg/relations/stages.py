@@ -24,6 +24,8 @@ PIPELINE: tuple[str, ...] = (
     "org_grammar",
     "post_chains",
     "titles_after_names",
+    "names_before_titles",
+    "appointed_posts",
     "listed_persons",
     "actions_grammar",
     "actions_bare",
