@@ -55,9 +55,10 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
-    speech_end = set(st.lex.words("persons", "speech_end"))
-    surnames = set(st.lex.words("persons", "surname"))
-    glue_words = tuple(followers) + tuple(st.lex.words("persons", "adverb"))
+    speech_end = st.lex.word_set("persons", "speech_end")
+    surnames = st.lex.word_set("persons", "surname")
+    glue_words = st.lex.cached("people.glue_words", lambda: st.lex.word_tuple("persons", "follower")
+                               + st.lex.word_tuple("persons", "adverb"))
     not_person = set(st.lex.words("persons", "not_person"))
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
