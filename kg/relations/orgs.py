@@ -15,7 +15,7 @@ from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matche
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
-from .state import DocState, add_fact, occurrences
+from .state import DocState, add_fact, occurrences, person_spans_in
 
 
 class _Words(LexiconWords):
@@ -86,8 +86,7 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     joins = st.lex.word_tuple("persons", "name_join")
     t = st.text
     cut, joined = a, False
-    spans = [(s, e) for s, e, typ, _sub, _x in st.ner_v if typ == "Person"] + list(st.persons)
-    for s, e in spans:
+    for s, e in person_spans_in(st, a, tstart):
         if a <= s and e < tstart and 2 <= e - s <= 4:
             j = next((w for w in joins if t.startswith(w, e)), "")
             if e + len(j) > cut:

@@ -13,7 +13,7 @@ from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut
 from .registry import stage
-from .state import DocState, Span, add_fact, line_bounds, ner_at, occurrences, written_between
+from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, occurrences, written_between
 
 
 class _Words(LexiconWords):
@@ -134,10 +134,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def _add_person(st: DocState, span: tuple[int, int], source: str) -> None:
-    if span not in st.persons:
-        st.persons[span] = source
-        st.person_names.add(st.text[span[0]:span[1]])
+_add_person = add_person
 
 
 # more names after spaces up to the line end ("记者 张三 李四")

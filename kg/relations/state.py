@@ -17,7 +17,7 @@ of values derived from fields that no longer change; they are no part of that an
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 from ..lexicon import Lexicon
@@ -163,6 +163,35 @@ def ner_at(st: DocState, start: int, typ: str) -> tuple[int, int] | None:
             if e > st._ner_longest.get((s, t), (s, -1))[1]:
                 st._ner_longest[(s, t)] = (s, e)
     return st._ner_longest.get((start, typ))
+
+
+def person_spans_in(st: DocState, lo: int, hi: int) -> list[Span]:
+    """The person spans starting in [lo, hi): the model's (in ``ner_v`` order), then the rules'
+    (in the order they were found) -- what scanning ``ner_v`` and ``persons`` gives, through
+    indexes by start (``add_person`` keeps the rules' one up to date), so a look-up per chain
+    element stays linear on a long text."""
+    ner = st.memo.get("_ner_person_starts")
+    if ner is None:
+        ner = st.memo["_ner_person_starts"] = sorted(
+            (s, i, (s, e)) for i, (s, e, typ, _sub, _x) in enumerate(st.ner_v) if typ == "Person")
+    found = st.memo.get("_person_starts")
+    if found is None:
+        found = st.memo["_person_starts"] = sorted((sp[0], k, sp) for k, sp in enumerate(st.persons))
+    out = []
+    for index in (ner, found):
+        hits = index[bisect_left(index, (lo,)):bisect_left(index, (hi,))]
+        out += [sp for _s, _k, sp in sorted(hits, key=lambda h: h[1])]
+    return out
+
+
+def add_person(st: DocState, span: Span, source: str) -> None:
+    """A person the rules found (``persons``, ``person_names``), once per span."""
+    if span not in st.persons:
+        st.persons[span] = source
+        st.person_names.add(st.text[span[0]:span[1]])
+        found = st.memo.get("_person_starts")
+        if found is not None:
+            insort(found, (span[0], len(st.persons) - 1, span))
 
 
 def evidence(st: DocState, vstart: int, vend: int) -> Evidence:
