@@ -14,7 +14,7 @@ from ..lexicon import alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
                    city_names, place_extension, removed_breaks)
-from .names import _adverb_cut
+from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
 from .state import DocState, to_view
@@ -168,9 +168,8 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
     text = st.doc.text
     advs = st.lex.words("persons", "adverb")
     followers = st.lex.words("persons", "follower")
-    speech_end = st.lex.words("persons", "speech_end")
-    surnames = set(st.lex.words("persons", "surname"))
-    glue_words = tuple(followers) + tuple(advs)
+    speech_end = st.lex.word_set("persons", "speech_end")
+    surnames = st.lex.word_set("persons", "surname")
     names = {m.text for m in mentions if m.type == "Person"}
     out = []
     for m in mentions:
@@ -191,8 +190,7 @@ def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]
                         and (m.text[0] in surnames or m.text[:2] in surnames):
                     # "王立说：": a one-character reporting verb before punctuation
                     m = _respan(m, m.start, m.end - 1, m.text[:-1])
-                elif len(m.text) == 4 and m.text[0] in surnames and m.text[:2] not in surnames \
-                        and any(text.startswith(w, m.end - 1) for w in glue_words):
+                elif len(m.text) == 4 and _three_before_glue(st, text, m.start, m.text):
                     # "余立诚共|同打响", "焦立生与|代表团座谈": a 4-character span whose last
                     # character opens a follower word or adverb after a surname-led 3-character name
                     m = _respan(m, m.start, m.end - 1, m.text[:-1])

@@ -25,6 +25,20 @@ def _adverb_cut(st: DocState, rest: str) -> str | None:
     return None
 
 
+def _glue_words(st: DocState) -> tuple[str, ...]:
+    """The words that follow a name (persons.tsv ``follower``, then ``adverb``)."""
+    return st.lex.cached("names.glue_words", lambda: st.lex.word_tuple("persons", "follower")
+                         + st.lex.word_tuple("persons", "adverb"))
+
+
+def _three_before_glue(st: DocState, text: str, start: int, name4: str) -> bool:
+    """``name4`` (at ``start``) is a surname-led 3-character name whose last character opens a
+    follower word or adverb ("余立诚共|同打响", "焦立生与|代表团"): the name is 3 characters."""
+    surnames = st.lex.word_set("persons", "surname")
+    return name4[0] in surnames and name4[:2] not in surnames \
+        and any(text.startswith(w, start + 3) for w in _glue_words(st))
+
+
 def _bare(name: str) -> str:
     return re.sub("[“”‘’\"「」]", "", name)
 

@@ -86,8 +86,8 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     joins = st.lex.word_tuple("persons", "name_join")
     t = st.text
     cut, joined = a, False
-    for s, e in person_spans_in(st, a, tstart):
-        if a <= s and e < tstart and 2 <= e - s <= 4:
+    for s, e in person_spans_in(st, a, tstart):        # (starting at a or after)
+        if e < tstart and 2 <= e - s <= 4:
             j = next((w for w in joins if t.startswith(w, e)), "")
             if e + len(j) > cut:
                 cut, joined = e + len(j), bool(j)

@@ -11,7 +11,7 @@ import re
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
-from .names import _adverb_cut
+from .names import _adverb_cut, _three_before_glue
 from .registry import stage
 from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, occurrences, written_between
 
@@ -57,8 +57,6 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     followers = st.lex.words("persons", "follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     surnames = st.lex.word_set("persons", "surname")
-    glue_words = st.lex.cached("people.glue_words", lambda: st.lex.word_tuple("persons", "follower")
-                               + st.lex.word_tuple("persons", "adverb"))
     not_person = set(st.lex.words("persons", "not_person"))
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
@@ -71,8 +69,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         if k > 2 and (name[:2] in st.lex.posts or name[:3] in st.lex.posts):
             # "新闻发言人记者见面会": a title opens no name
             continue
-        if k == 4 and name[0] in surnames and name[:2] not in surnames \
-                and any(t.startswith(w, p + 3) for w in glue_words):
+        if k == 4 and _three_before_glue(st, t, p, name):
             # "余立诚共|同打响", "焦立生与|代表团": a surname-led 3-character name, then a
             # follower word or adverb -- no 4-character name swallowing its first character
             scored.append((1, (p, p + 3)))
@@ -134,7 +131,6 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     return None
 
 
-_add_person = add_person
 
 
 # more names after spaces up to the line end ("记者 张三 李四")
@@ -240,7 +236,7 @@ def bylines(st: DocState) -> None:
                     if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name:
                         continue
                     span = (s, s + len(name))
-                    _add_person(st, span, kind)
+                    add_person(st, span, kind)
                     # a 本报 byline: the person only -- the reporter's organisation is the
                     # paper's name, which the byline does not give
                     if title_m and org and org != pw.own_paper:
@@ -328,7 +324,7 @@ def titles_after_names(st: DocState) -> None:
         info = st.lex.posts[m.group(0)]
         args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
                 "org": Arg(info.implied_org, "Organization")}
-        _add_person(st, span, "title_after_name")
+        add_person(st, span, "title_after_name")
         add_fact(st, "holds_post", args, (span[0], m.end()), "title_after_name", 0.85)
 
 
@@ -362,11 +358,11 @@ def listed_persons(st: DocState) -> None:
                     and all(t[a:b] not in st.places and not st.lex.ends_with_org_suffix(t[a:b])
                             for a, b in items):
                 for a, b in sur:
-                    _add_person(st, (a, b), "list")
+                    add_person(st, (a, b), "list")
                 if last not in sur:
                     cand = _name_after(st, last[0])
                     if cand and cand[1] <= last[1] and (t[cand[0]] in surnames):
-                        _add_person(st, cand, "list")
+                        add_person(st, cand, "list")
             continue
         for a, b in items:
             if (a, b) in known:
@@ -375,11 +371,11 @@ def listed_persons(st: DocState) -> None:
             if _known_starts_after(st, known, a, b):
                 continue
             if b - a <= 3:
-                _add_person(st, (a, b), "list")
+                add_person(st, (a, b), "list")
             else:
                 cand = _name_after(st, a)
                 if cand and cand[1] <= b:
-                    _add_person(st, cand, "list")
+                    add_person(st, cand, "list")
     preceders = "".join(f"|(?<={re.escape(w)})" for w in st.lex.words("persons", "preceder"))
     for m in re.finditer(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)"
                          rf"(?:{'|'.join(verbs)})", t):
@@ -389,7 +385,7 @@ def listed_persons(st: DocState) -> None:
             continue
         if any(c in name for c in _Words.of(st.lex).verb_bad_char):
             continue
-        _add_person(st, (a, b), "reporting_verb")
+        add_person(st, (a, b), "reporting_verb")
 
 
 def _person_supported(st: DocState, name: str) -> bool:

@@ -12,10 +12,10 @@ from ..lexicon import LexiconWords
 from ..model import Arg
 from .base import _Chain, _Grammar, _HARD
 from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
-from .people import _Words as _PeopleWords, _add_person, _name_after, _person_ending_at, _surname_name
+from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
-from .state import DocState, add_fact, add_mention, last_of, ner_spans_of_type
+from .state import DocState, add_fact, add_mention, add_person, last_of, ner_spans_of_type
 
 
 class _Words(LexiconWords):
@@ -302,12 +302,12 @@ def _record_chain(st: DocState, ch: _Chain, name: tuple[int, int], title: tuple[
     """The chain, its people, its last title's mention and a holds_post fact per element and name."""
     t = st.text
     st.chains.append(ch)
-    _add_person(st, name, "post_chain")
+    add_person(st, name, "post_chain")
     add_mention(st, title[0], title[1], "Post", None, "post_chain", 0.9)
     # "副主任乙、丙": the title and its organisation hold for every listed name
     names = _listed_names(st, name)
     for nx in names[1:]:
-        _add_person(st, nx, "post_chain")
+        add_person(st, nx, "post_chain")
     for org_text, kind, post in ch.elements:
         if not org_text:
             continue
@@ -470,7 +470,7 @@ def names_before_titles(st: DocState) -> None:
             continue
         args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
                 "org": Arg(org, "Organization")}
-        _add_person(st, span, "name_before_title")
+        add_person(st, span, "name_before_title")
         add_fact(st, "holds_post", args, (a, te), "name_before_title", 0.8)
 
 
@@ -480,7 +480,7 @@ def appointed_posts(st: DocState) -> None:
     """"任命A为X人民政府副区长、代理区长": the person appointed holds the posts after 为, read
     like a post chain (persons.tsv appointed_rx; its group "name" is the person)."""
     t = st.text
-    surnames = set(st.lex.words("persons", "surname"))
+    surnames = st.lex.word_set("persons", "surname")
     for rx in st.lex.patterns("persons", "appointed_rx"):
         for m in rx.finditer(t):
             name = (m.start("name"), m.end("name"))
@@ -503,7 +503,7 @@ def appointed_posts(st: DocState) -> None:
                 continue
             parsed = _with_named_organs(st, _parse_elements(st, elements, None), elements[0][0])
             person = t[name[0]:name[1]]
-            _add_person(st, name, "appointed")
+            add_person(st, name, "appointed")
             for org_text, _kind, post in parsed:
                 if org_text:
                     args = {"person": Arg(person, "Person"), "post": Arg(post, "Post"),
