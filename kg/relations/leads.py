@@ -13,7 +13,7 @@ from .base import _HARD
 from .names import _bare
 from .orgs import _abbr_match
 from .registry import stage
-from .state import DocState, add_fact, last_of
+from .state import DocState, add_fact, last_of, person_spans_in
 
 
 class _Words(LexiconWords):
@@ -34,6 +34,11 @@ class _Words(LexiconWords):
         self.label = rx("lead_label_rx")
         self.opener = rx("lead_opener_rx")
         self.role = w("role_cue")[0]
+        self.launch_verb = re.compile(alternation(w("launch_verb")))
+        self.launch_stop = re.compile(alternation(w("launch_stop")))
+        self.subject_stop = w("subject_stop")
+        self.launch_suffix = w("launch_suffix")
+        self.anaphors = w("anaphor_det")
 
 
 # ------------------------------------------------------------------ leads_action
@@ -148,6 +153,74 @@ def leads(st: DocState) -> None:
                     for a2 in _co_actions(st, a, a[0], min(sec_end, a[1] + 60)):
                         if any(_bare(a2[2]).endswith(x) for x in lead_sufs):
                             emit(org, a2, (a2[0], a2[1]), "interview_frame", 0.7)
+
+
+@stage(requires=("view", "text", "ner_v", "persons", "orgs", "actions", "facts"), assigns=("facts",))
+def launches(st: DocState) -> None:
+    """An agency that starts or runs its own named action leads it (X局在全市开展Y行动, X局召开Y行动
+    推进会, A、B联合开展Y活动): the agency opens its clause as the subject, a ``launch_verb`` stands
+    between it and the action in one sentence, and nothing there (``launch_stop``) makes it a
+    participant, a host or a speaker.  An action a 牵头 statement already gave an agency is left
+    to it."""
+    t = st.text
+    lw = _Words.of(st.lex)
+    led = {_bare(f.args["action"].text) for f in st.facts if f.relation == "leads_action"}
+    done: set[tuple[str, str]] = set()
+    for sm in re.finditer(r"[^。！？!?\n]+", t):
+        ss, se = sm.start(), sm.end()
+        acts = [a for a in _actions_in(st, ss, se) if not _umbrella(st, a[2])]
+        if not acts:
+            continue
+        orgs = _orgs_in(st, ss, se)
+        for a in acts:
+            bare = _bare(a[2])
+            # an anaphor (此次行动) or a class of activities (A、B等活动) names no campaign here
+            if bare in led or not bare.endswith(lw.launch_suffix) or bare.startswith(lw.anaphors) \
+                    or "等" in bare:
+                continue
+            before = [o for o in orgs if o[1] <= a[0] and a[0] - o[1] <= _LAUNCH_GAP]
+            if not before:
+                continue
+            gap = t[before[-1][1]:a[0]]
+            if gap.startswith("的") or not lw.launch_verb.search(gap) or lw.launch_stop.search(gap) \
+                    or person_spans_in(st, before[-1][1], a[0]):
+                continue
+            co = _co_leads(st, before[-1])
+            if not _opens_clause(st, co[0], ss):
+                continue
+            for o in [x for c in co for x in _joined_parts(st, c)]:
+                key = (o[2], _bare(a[2]))
+                if key in done:
+                    continue
+                done.add(key)
+                args = {"agency": Arg(o[2], "Organization", st.lex.org_subtype(o[2])),
+                        "action": Arg(a[2], "Action")}
+                add_fact(st, "leads_action", args, (o[0], a[1]), "launch", 0.7)
+
+
+def _joined_parts(st: DocState, o: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """An agency span that joins two named bodies (X局联合Y局, 宣传部和县司法局, tagged as one) as
+    its parts: the first join word with a named body on both sides (``和`` inside 工业和信息化局
+    has none), the rest split again."""
+    name = o[2]
+    for m in _Words.of(st.lex).co_lead_join.finditer(name):
+        left, right = name[:m.start()], name[m.end():]
+        if left and right and st.lex.ends_with_org_suffix(left) and st.lex.ends_with_org_suffix(right):
+            return [(o[0], o[0] + m.start(), left)] + _joined_parts(st, (o[0] + m.end(), o[1], right))
+    return [o]
+
+
+_LAUNCH_GAP = 40   # at most this many characters between a launching agency and its action
+
+
+def _opens_clause(st: DocState, o: tuple[int, int, str], ss: int) -> bool:
+    """The agency ``o`` is the subject of its clause: at most a short time or topic phrase before
+    it since the clause start, and no word there that makes it an object (对X, 由X, 在X)."""
+    t = st.text
+    lw = _Words.of(st.lex)
+    cl = max([t.rfind(c, ss, o[0]) for c in ",，;；:："] + [ss - 1]) + 1
+    pre = t[cl:o[0]]
+    return len(pre) <= 12 and not pre.endswith(lw.subject_stop) and not lw.launch_verb.search(pre)
 
 
 def _co_actions(st: DocState, act, ss: int, se: int) -> list:

@@ -39,6 +39,7 @@ PIPELINE: tuple[str, ...] = (
     "cluster_scopes",
     "subject_projects",
     "leads",
+    "launches",
     "nested_orgs",
     "structure",
     "collect_mentions",
