@@ -366,6 +366,9 @@ def train_relations_cmd(
         0.5, min=0.0, max=1.0,
         help="An enterprise member the Member span model scores at least this becomes an "
              "Organization mention even where no in_cluster fact names it; 0: never."),
+    list_members: bool = typer.Option(
+        True, help="A member the layer gives a cluster gives it to the other items of its 、-list "
+                   "that are candidates of that cluster (docs/relations.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -400,7 +403,7 @@ def train_relations_cmd(
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, member_orgs=member_orgs,
-                       ner=ner,
+                       list_members=list_members, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

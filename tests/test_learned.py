@@ -175,6 +175,26 @@ def test_an_action_keeps_its_best_agency(tmp_path, lexicon):
     assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"rules"}
 
 
+def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
+    """The pair model keeps only the first item of a 、-list for the cluster; with
+    ``list_members`` the other items of the list follow it, without it they do not."""
+    doc = prepare_text("东岭县做强电子信息产业集群，引进了云帆科技、北辰电子、启明光电等企业。\n", "invented.txt")
+    res = DocResult(doc.id, [mention(doc, "东岭县", "Place")], [])
+    weights = {"Place": {"E:Pla": 10}, "Cluster": {"S:Clu:f1=电": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 10},
+               "in_cluster": {"R:C:al1=了": 10}}
+    got = {}
+    for flag in (False, True):
+        d = tmp_path / str(flag)
+        d.mkdir()
+        _hand_models(d, weights, {}, list_members=flag)
+        out = LearnedLayer.load(d, lexicon).apply(doc, res)
+        got[flag] = {(f.args["member"].text, f.args["cluster"].text, f.extractor)
+                     for f in out.facts if f.relation == "in_cluster"}
+    assert got[False] == {("云帆科技", "电子信息产业集群", "learned")}
+    assert got[True] == {(m, "电子信息产业集群", "learned") for m in ("云帆科技", "北辰电子", "启明光电")}
+
+
 def _calibration_examples(n: int = 400):
     """Examples whose chance of being right is score ** 2, spread evenly (a fixed sequence)."""
     exs, scores = [], []

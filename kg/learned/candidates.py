@@ -125,6 +125,8 @@ class Pair:
     end: int
     rule: bool
     feats: list[str] = field(default_factory=list)
+    a_start: int = -1         # the agency / member's own span
+    a_end: int = -1
 
 
 class DocCandidates:
@@ -579,7 +581,7 @@ class DocCandidates:
             for (at, bt), (d, a, b) in sorted(best.items(), key=lambda kv: (kv[1][1].start, kv[1][2].start)):
                 p = Pair(relation, at, "Project" if a.type == "Project" else "Organization", a.subtype,
                          bt, min(a.start, b.start), max(a.end, b.end),
-                         (at, bt) in self.rule_pairs[relation])
+                         (at, bt) in self.rule_pairs[relation], a_start=a.start, a_end=a.end)
                 p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end)
                 out.append(p)
         return out

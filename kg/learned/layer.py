@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..lexicon import Lexicon
 from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, sentence_finder
-from .candidates import ENTITY_TYPES, DocCandidates, Span
+from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span
 from .linear import LinearModel
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
@@ -98,6 +98,8 @@ class LearnedLayer:
         self.pair_span_scale = float(meta.get("pair_span_scale", 1.0))
         # the entity models also score generated forms (gazetteer names, place + zone word)
         self.entity_candidates = bool(meta.get("entity_candidates", False))
+        # a kept member gives its cluster to the other items of its 、-list
+        self.list_members = bool(meta.get("list_members", False))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -191,14 +193,6 @@ class LearnedLayer:
             s = m.score(p.feats)
             if s < m.threshold:
                 continue
-            sent = sentence_at(p.start)
-            ev = Evidence(doc.id, sent.index if sent else 0, p.start, p.end, doc.text[p.start:p.end])
-            if p.relation == "leads_action":
-                args = {"agency": Arg(p.a_text, "Organization", p.a_subtype),
-                        "action": Arg(p.b_text, "Action")}
-            else:
-                sub = None if p.a_type == "Project" else "enterprise"
-                args = {"member": Arg(p.a_text, p.a_type, sub), "cluster": Arg(p.b_text, "Cluster")}
             key = pair_group(p)
             cur = best.get(key)
             if cur is not None and cur[0] >= s:
@@ -206,7 +200,9 @@ class LearnedLayer:
             if cur is not None:
                 new[cur[1]] = (0.0, new[cur[1]][1])       # replaced by a better pair
             best[key] = (s, len(new))
-            new.append((s, Fact(p.relation, args, ev, EXTRACTOR, round(s, 4))))
+            new.append((s, pair_fact(doc, p, s, sentence_at)))
+        if self.list_members:
+            new += list_mates(doc, pairs, new, best, sentence_at)
         # the rules' facts stand; the learned ones fill a relation the rules found nothing of
         # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
         # documents the rules were written for more than it gains on real pages)
@@ -214,6 +210,58 @@ class LearnedLayer:
             facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
+
+
+def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], best: dict,
+               sentence_at) -> list[tuple[float, Fact]]:
+    """in_cluster facts for the items of a 、-list whose member a kept fact gives a cluster
+    (A、B、C等企业 … X产业集群: the model keeps A for X, B and C follow), unless an item keeps a
+    cluster of its own.  A follower scores what its seed scored; only items that are pair
+    candidates of the cluster (kept member spans or named organisations / projects near it)
+    follow, over 、 alone.  ``best``: the kept pair of each group (:func:`pair_group`)."""
+    t = doc.text
+    by_cluster: dict[str, dict[tuple[int, int], Pair]] = {}
+    for p in pairs:
+        if p.relation == "in_cluster" and p.a_start >= 0:
+            by_cluster.setdefault(p.b_text, {})[(p.a_start, p.a_end)] = p
+    kept = [(s, f) for s, f in new if s > 0.0 and f.relation == "in_cluster"]
+    out: list[tuple[float, Fact]] = []
+    done = {(f.args["member"].text, f.args["cluster"].text) for _s, f in kept}
+    for s, f in kept:
+        cands = by_cluster.get(f.args["cluster"].text, {})
+        seed = next((p for p in cands.values() if p.a_text == f.args["member"].text), None)
+        if seed is None:
+            continue
+        ends = {e: p for (a, e), p in cands.items()}
+        starts = {a: p for (a, e), p in cands.items()}
+        mates = []
+        cur = seed
+        while cur.a_start > 0 and t[cur.a_start - 1] == "、" and cur.a_start - 1 in ends:
+            cur = ends[cur.a_start - 1]
+            mates.append(cur)
+        cur = seed
+        while cur.a_end < len(t) and t[cur.a_end] == "、" and cur.a_end + 1 in starts:
+            cur = starts[cur.a_end + 1]
+            mates.append(cur)
+        for p in mates:
+            key = pair_group(p)
+            if key in best or (p.a_text, p.b_text) in done:
+                continue        # the item keeps a cluster of its own (or has this one)
+            done.add((p.a_text, p.b_text))
+            out.append((s, pair_fact(doc, p, s, sentence_at)))
+    return out
+
+
+def pair_fact(doc: Document, p: Pair, score: float, sentence_at) -> Fact:
+    """The learned fact of the pair ``p``, its evidence the stretch from one argument to the other."""
+    sent = sentence_at(p.start)
+    ev = Evidence(doc.id, sent.index if sent else 0, p.start, p.end, doc.text[p.start:p.end])
+    if p.relation == "leads_action":
+        args = {"agency": Arg(p.a_text, "Organization", p.a_subtype), "action": Arg(p.b_text, "Action")}
+    else:
+        sub = None if p.a_type == "Project" else "enterprise"
+        args = {"member": Arg(p.a_text, p.a_type, sub), "cluster": Arg(p.b_text, "Cluster")}
+    return Fact(p.relation, args, ev, EXTRACTOR, round(score, 4))
 
 
 def model_files_version(directory: str | Path | None = None) -> str:

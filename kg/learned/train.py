@@ -251,7 +251,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           rule_features: bool = True, mode: str = "backoff", project_mentions: bool = True,
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
-          pair_precision: float | None = 0.3, member_orgs: float = 0.5,
+          pair_precision: float | None = 0.3, member_orgs: float = 0.5, list_members: bool = True,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
           log: Log | None = None) -> dict:
@@ -272,6 +272,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     right with this probability (:func:`calibrated_threshold`); None or 0: the best out-of-fold F1.
     ``member_orgs``: the layer makes an enterprise member the Member model scores at least this
     an Organization mention (0: never).
+    ``list_members``: the layer gives a kept member's cluster to the other items of its 、-list
+    (:func:`kg.learned.layer.list_mates`).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
@@ -365,6 +367,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         manifest["pair_span_scale"] = pair_span_scale
     if member_orgs:
         manifest["member_orgs"] = member_orgs
+    if list_members:
+        manifest["list_members"] = True
     if entity_candidates:
         manifest["entity_candidates"] = True
     report["seconds"] = round(time.perf_counter() - t0, 1)
