@@ -114,10 +114,10 @@ _KINDS: dict[str, set[str]] = {
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
                     "org_branch_word", "org_part_not_start",
-                    "future_particle"},
+                    "future_particle", "media_suffix", "media_not_end", "media_cue", "media_left_stop", "media_after_rx"},
 }
 
-_REGEX_KINDS = {("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
+_REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
                 ("action_patterns.tsv", "lead_opener_rx"), ("action_patterns.tsv", "class_rx"),
                 ("action_patterns.tsv", "quoted_infix_rx"), ("action_patterns.tsv", "scope_prefix_rx"),
                 ("action_patterns.tsv", "year_rx"), ("action_patterns.tsv", "scope_cut_rx"), ("project_patterns.tsv", "phase"),

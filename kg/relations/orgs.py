@@ -45,6 +45,12 @@ class _Words(LexiconWords):
         self.place_head = rx("grammar", "org_place_head_rx")
         self.branch = w("grammar", "org_branch_word")
         self.part_not_start = w("grammar", "org_part_not_start")
+        # media_outlets
+        self.media_suffix = lex.word_tuple("grammar", "media_suffix")   # longest first
+        self.media_not_end = w("grammar", "media_not_end")
+        self.media_cue = w("grammar", "media_cue")
+        self.media_left = w("grammar", "media_cue") + w("grammar", "media_left_stop")
+        self.media_after = rx("grammar", "media_after_rx")
 
 
 def _find_all(text: str, word: str):
@@ -324,6 +330,58 @@ def _mid_word_prefix(st: DocState, start: int, text: str, places: list[str]) -> 
 
 
 # ------------------------------------------------------------------ part_of / located_in
+_MEDIA_LEFT = " \t\u3000\n，。、：:|｜>＞-—《“\"(（【■□●/"   # what may stand before an outlet's name
+_MEDIA_MAX = 12                                           # characters of an outlet's name at most
+
+
+@stage(requires=("text", "orgs"),
+       assigns=("orgs",))
+def media_outlets(st: DocState) -> None:
+    """News outlets a page credits (来源：南海网, 合肥晚报讯, 新华网重庆10月22日电, a credit line
+    "湖北日报客户端 2024-10-08", 《湖南日报》, 新海南客户端、南海网、南国都市报): organisations
+    (subtype other).  A name is a run of Han characters ending with a ``media_suffix`` that
+    starts after a separator (``_MEDIA_LEFT``) or a ``media_cue``; it counts where a credit frames
+    it: a cue before it, ``media_after_rx`` after it, a line or 《》 of its own, or a 、-list with
+    such a name."""
+    t = st.text
+    ow = _Words.of(st.lex)
+    found: dict[tuple[int, int], bool] = {}       # span -> credited
+    ends: set[int] = set()
+    for suf in ow.media_suffix:
+        for e in (i + len(suf) for i in _find_all(t, suf)):
+            if e in ends or (e < len(t) and _is_han(t[e]) and not ow.media_after.match(t, e)):
+                continue
+            ends.add(e)
+            s = e - len(suf)
+            while s > 0 and e - s < _MEDIA_MAX and _is_han(t[s - 1]) and not t.endswith(ow.media_left, 0, s):
+                s -= 1
+            name = t[s:e]
+            cue = t.endswith(ow.media_left, 0, len(t[:s].rstrip(" \t\u3000:：")))
+            if len(name) < 3 or name.endswith(ow.media_not_end) \
+                    or (s > 0 and t[s - 1] not in _MEDIA_LEFT and not t.endswith(ow.media_left, 0, s)):
+                continue
+            line_end = t.find("\n", e)
+            rest = t[e:line_end if line_end >= 0 else len(t)]
+            found[(s, e)] = (cue or bool(ow.media_after.match(t, e))
+                             or (t[s - 1:s] == "《" and t[e:e + 1] == "》")
+                             or ((s == 0 or t[s - 1] in "\n \t\u3000")
+                                 and re.match(r"[\s|｜]*(?:\d|$|[-—])", rest) is not None))
+    # a 、-list of outlets is credited when one of them is
+    by_end = {e: (s, e) for s, e in found}
+    by_start = {s: (s, e) for s, e in found}
+    todo = [x for x, ok in found.items() if ok]
+    while todo:
+        s, e = todo.pop()
+        for x in (by_end.get(s - 1) if t[s - 1:s] == "、" else None,
+                  by_start.get(e + 1) if t[e:e + 1] == "、" else None):
+            if x is not None and not found[x]:
+                found[x] = True
+                todo.append(x)
+    for (s, e), ok in found.items():
+        if ok and not any(a < e and s < b and (a, b) != (s, e) for a, b in st.orgs):
+            st.orgs.setdefault((s, e), (t[s:e], "other"))
+
+
 @stage(requires=("ner_v", "orgs"),
        assigns=("orgs",))
 def nested_orgs(st: DocState) -> None:

@@ -22,6 +22,7 @@ PIPELINE: tuple[str, ...] = (
     "prepare",              # view, cleaned model mentions, place names
     "bylines",
     "org_grammar",
+    "media_outlets",
     "post_chains",
     "titles_after_names",
     "names_before_titles",
