@@ -266,6 +266,9 @@ def prepare(st: DocState) -> None:
                           if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
     ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
     ner = _cut_trailing_posts(st, _cut_agency_verbs(st, ner))
+    # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
+    # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
+    ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]
     st.ner = _join_party_prefix(st, _extend_to_places(st, ner))
     # model mentions in view coordinates
     st.ner_v = []
