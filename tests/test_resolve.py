@@ -238,6 +238,32 @@ def test_a_place_written_only_inside_a_name_is_not_mentioned(lexicon):
     assert "汀州省" in mentioned(facts)
 
 
+def test_a_place_mention_inside_an_organisation_mention_is_not_mentioned(lexicon):
+    """A Place mention that lies inside an Organization mention (the NER model's 汀州 of
+    汀州门户网) makes no mentioned_in fact; the same place written on its own does (hand-made
+    mentions)."""
+    from kg.model import DocResult, Mention
+
+    text = "汀州门户网讯 青禾县召开大会，汀州各地落实。"
+    doc = prepare_text(text, "q.txt")
+
+    def at(x, typ, nth=0):
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(x, i + 1)
+        return Mention(doc.id, 0, i, i + len(x), x, typ, "other" if typ == "Organization" else None, "hanlp")
+
+    def mentioned(ms):
+        _e, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
+        return {(f.args["entity"].type, f.args["entity"].text) for f in facts if f.relation == "mentioned_in"}
+
+    inside = [at("汀州门户网", "Organization"), at("汀州", "Place"), at("青禾县", "Place")]
+    got = mentioned(inside)
+    assert ("Organization", "汀州门户网") in got and ("Place", "青禾县") in got
+    assert ("Place", "汀州") not in got
+    assert ("Place", "汀州") in mentioned(inside + [at("汀州", "Place", nth=1)])
+
+
 def test_department_city_form_is_looked_up_through_one_index(lexicon):
     """A department written without its city is the city's when the text also writes it with the
     city: the look-up goes through one index of the text (not a scan of the text per name),
