@@ -93,6 +93,7 @@ class _Words(LexiconWords):
         # places
         self.place_suffix = lex.matcher("places", "suffix")
         self.place_suffixes = lex.words("places", "suffix")
+        self.area_suffixes = frozenset(lex.words("places", "area_suffix"))
         known = set(lex.words("places", "name")) | set(lex.words("places", "province"))
         for c in lex.words("places", "city"):
             known.add(c if c.endswith(self.league_mark) else c + self.city_mark)
@@ -454,15 +455,21 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 
 
 def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str]]:
-    """Per document, place -> its longer form with an administrative suffix (浙江 -> 浙江省)."""
+    """Per document, place -> its longer form with an administrative suffix (浙江 -> 浙江省); a
+    form with an ``area_suffix`` (包头地区) goes to the same one where the document writes one
+    (包头市)."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
-    place_suffixes = w.place_suffixes
+    place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
         names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
         for x in names:
-            longer = [x + sfx for sfx in place_suffixes if x + sfx in names]
+            longer = [x + sfx for sfx in place_suffixes if x + sfx in names and sfx not in area]
+            areas = [x + sfx for sfx in area if x + sfx in names]
             if longer:
-                long_place[r.doc_id][x] = longer[0]
+                for y in [x] + areas:
+                    long_place[r.doc_id][y] = longer[0]
+            elif areas:
+                long_place[r.doc_id][x] = areas[0]
     return long_place
 
 

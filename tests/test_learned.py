@@ -446,6 +446,16 @@ def test_place_with_and_without_suffix_is_one_place(lexicon):
     entities, _facts = resolve([doc], [res], lexicon)
     places = [e for e in entities.values() if e.type == "Place"]
     assert [p.name for p in places] == ["汀州省"] and places[0].aliases == {"汀州"}
+    # 汀州地区 is 汀州市 where the document writes both; 汀州地区 alone names itself
+    doc = prepare_text("汀州市召开大会。汀州地区矿产丰富，汀州各地落实。", "a.txt")
+    res = DocResult(doc.id, [mention(doc, "汀州市", "Place"), mention(doc, "汀州地区", "Place"),
+                             mention(doc, "汀州", "Place", nth=2)], [])
+    places = [e for e in resolve([doc], [res], lexicon)[0].values() if e.type == "Place"]
+    assert [p.name for p in places] == ["汀州市"] and places[0].aliases == {"汀州", "汀州地区"}
+    doc = prepare_text("汀州地区矿产丰富。", "b.txt")
+    places = [e for e in resolve([doc], [DocResult(doc.id, [mention(doc, "汀州地区", "Place")], [])],
+                                 lexicon)[0].values() if e.type == "Place"]
+    assert [p.name for p in places] == ["汀州地区"]
 
 
 def test_mentioned_in_keeps_the_form_the_document_writes(lexicon):
