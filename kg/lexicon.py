@@ -114,7 +114,7 @@ _KINDS: dict[str, set[str]] = {
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
                     "org_branch_word", "org_part_not_start",
-                    "future_particle", "media_suffix", "media_not_end", "media_cue", "media_left_stop", "media_after_rx"},
+                    "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_cue", "media_left_stop", "media_after_rx"},
 }
 
 _REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),

@@ -269,6 +269,9 @@ def prepare(st: DocState) -> None:
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
     # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
     ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]
+    # a visiting delegation (X市党政代表团) is no organisation
+    not_org = lex.word_tuple("grammar", "org_not_end")
+    ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
     st.ner = _join_party_prefix(st, _extend_to_places(st, ner))
     # model mentions in view coordinates
     st.ner_v = []
