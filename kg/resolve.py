@@ -195,6 +195,10 @@ class _Canon:
                     if not self.city:
                         return name, True
                     return a.full.replace("{city}", self.city), False
+                if "{province}" in a.full:
+                    if not self.province:
+                        return name, True
+                    return a.full.replace("{province}", self.province), False
                 return a.full, False
         # "<place>市委", "中共<place>委", "<place>政府" ...
         for rx, a in w.whole_place:
