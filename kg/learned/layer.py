@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -220,28 +221,32 @@ def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], 
     candidates of the cluster (kept member spans or named organisations / projects near it)
     follow, over 、 alone.  ``best``: the kept pair of each group (:func:`pair_group`)."""
     t = doc.text
-    by_cluster: dict[str, dict[tuple[int, int], Pair]] = {}
+    # (speed) per cluster: its candidate pairs by the member's end, by its start, and the first
+    # by the member's text
+    ends: dict[str, dict[int, Pair]] = defaultdict(dict)
+    starts: dict[str, dict[int, Pair]] = defaultdict(dict)
+    first: dict[tuple[str, str], Pair] = {}
     for p in pairs:
         if p.relation == "in_cluster" and p.a_start >= 0:
-            by_cluster.setdefault(p.b_text, {})[(p.a_start, p.a_end)] = p
+            ends[p.b_text][p.a_end] = p
+            starts[p.b_text][p.a_start] = p
+            first.setdefault((p.b_text, p.a_text), p)
     kept = [(s, f) for s, f in new if s > 0.0 and f.relation == "in_cluster"]
     out: list[tuple[float, Fact]] = []
     done = {(f.args["member"].text, f.args["cluster"].text) for _s, f in kept}
     for s, f in kept:
-        cands = by_cluster.get(f.args["cluster"].text, {})
-        seed = next((p for p in cands.values() if p.a_text == f.args["member"].text), None)
+        cl = f.args["cluster"].text
+        seed = first.get((cl, f.args["member"].text))
         if seed is None:
             continue
-        ends = {e: p for (a, e), p in cands.items()}
-        starts = {a: p for (a, e), p in cands.items()}
         mates = []
         cur = seed
-        while cur.a_start > 0 and t[cur.a_start - 1] == "、" and cur.a_start - 1 in ends:
-            cur = ends[cur.a_start - 1]
+        while cur.a_start > 0 and t[cur.a_start - 1] == "、" and cur.a_start - 1 in ends[cl]:
+            cur = ends[cl][cur.a_start - 1]
             mates.append(cur)
         cur = seed
-        while cur.a_end < len(t) and t[cur.a_end] == "、" and cur.a_end + 1 in starts:
-            cur = starts[cur.a_end + 1]
+        while cur.a_end < len(t) and t[cur.a_end] == "、" and cur.a_end + 1 in starts[cl]:
+            cur = starts[cl][cur.a_end + 1]
             mates.append(cur)
         for p in mates:
             key = pair_group(p)
