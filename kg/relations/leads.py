@@ -40,6 +40,8 @@ class _Words(LexiconWords):
         self.subject_stop = w("subject_stop")
         self.launch_suffix = w("launch_suffix")
         self.anaphors = w("anaphor_det")
+        self.launch_class = w("launch_class_word")
+        self.launch_modifier = w("launch_modifier")
 
 
 # ------------------------------------------------------------------ leads_action
@@ -199,13 +201,13 @@ def launches(st: DocState) -> None:
             bare = _bare(a[2])
             # an anaphor (此次行动) or a class of activities (A、B等活动) names no campaign here
             if bare in led or not bare.endswith(lw.launch_suffix) or bare.startswith(lw.anaphors) \
-                    or "等" in bare:
+                    or any(c in bare for c in lw.launch_class):
                 continue
             before = [o for o in orgs if o[1] <= a[0] and a[0] - o[1] <= _LAUNCH_GAP]
             if not before:
                 continue
             gap = t[before[-1][1]:a[0]]
-            if gap.startswith("的") or not lw.launch_verb.search(gap) or lw.launch_stop.search(gap) \
+            if gap.startswith(lw.launch_modifier) or not lw.launch_verb.search(gap) or lw.launch_stop.search(gap) \
                     or person_spans_in(st, before[-1][1], a[0]):
                 continue
             co = _co_leads(st, before[-1])
