@@ -112,6 +112,13 @@ def main() -> None:
     lex = Lexicon.load()
     gold = load_gold(a.gold)
     a.work.mkdir(parents=True, exist_ok=True)
+    # --reuse needs the work dir made with the same --entity-ner-model (fold models and pickles)
+    made = a.work / "entity_ner_model.txt"
+    want = str(a.entity_ner_model.resolve()) if a.entity_ner_model else "-"
+    if a.reuse and made.is_file() and made.read_text(encoding="utf-8") != want:
+        raise SystemExit(f"{a.work} was made with --entity-ner-model {made.read_text(encoding='utf-8')}, "
+                         f"not {want}: use another --work or drop --reuse")
+    made.write_text(want, encoding="utf-8")
     cache = a.work / "rules.pkl"
     if a.reuse and cache.is_file():
         data = pickle.loads(cache.read_bytes())

@@ -466,13 +466,15 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
         names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
-        for x in names:
+        # the stems: the names, and the names with an area suffix without it (包头地区 -> 包头)
+        stems = names | {x[:-len(sfx)] for x in names for sfx in area if x.endswith(sfx) and len(x) > len(sfx)}
+        for x in stems:
             longer = [x + sfx for sfx in place_suffixes if x + sfx in names and sfx not in area]
             areas = [x + sfx for sfx in area if x + sfx in names]
             if longer:
                 for y in [x] + areas:
                     long_place[r.doc_id][y] = longer[0]
-            elif areas:
+            elif areas and x in names:
                 long_place[r.doc_id][x] = areas[0]
     return long_place
 

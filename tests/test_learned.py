@@ -452,6 +452,11 @@ def test_place_with_and_without_suffix_is_one_place(lexicon):
                              mention(doc, "汀州", "Place", nth=2)], [])
     places = [e for e in resolve([doc], [res], lexicon)[0].values() if e.type == "Place"]
     assert [p.name for p in places] == ["汀州市"] and places[0].aliases == {"汀州", "汀州地区"}
+    # the same without the bare 汀州
+    doc = prepare_text("汀州市召开大会。汀州地区矿产丰富。", "c.txt")
+    res = DocResult(doc.id, [mention(doc, "汀州市", "Place"), mention(doc, "汀州地区", "Place")], [])
+    places = [e for e in resolve([doc], [res], lexicon)[0].values() if e.type == "Place"]
+    assert [p.name for p in places] == ["汀州市"] and places[0].aliases == {"汀州地区"}
     doc = prepare_text("汀州地区矿产丰富。", "b.txt")
     places = [e for e in resolve([doc], [DocResult(doc.id, [mention(doc, "汀州地区", "Place")], [])],
                                  lexicon)[0].values() if e.type == "Place"]

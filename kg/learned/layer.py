@@ -234,19 +234,27 @@ def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], 
     kept = [(s, f) for s, f in new if s > 0.0 and f.relation == "in_cluster"]
     out: list[tuple[float, Fact]] = []
     done = {(f.args["member"].text, f.args["cluster"].text) for _s, f in kept}
+    walked: set[tuple[str, int]] = set()        # (cluster, member start) a walk has passed
     for s, f in kept:
         cl = f.args["cluster"].text
         seed = first.get((cl, f.args["member"].text))
-        if seed is None:
-            continue
+        if seed is None or (cl, seed.a_start) in walked:
+            continue                            # its list was walked from an earlier seed
+        walked.add((cl, seed.a_start))
         mates = []
         cur = seed
         while cur.a_start > 0 and t[cur.a_start - 1] == "、" and cur.a_start - 1 in ends[cl]:
             cur = ends[cl][cur.a_start - 1]
+            if (cl, cur.a_start) in walked:
+                break
+            walked.add((cl, cur.a_start))
             mates.append(cur)
         cur = seed
         while cur.a_end < len(t) and t[cur.a_end] == "、" and cur.a_end + 1 in starts[cl]:
             cur = starts[cl][cur.a_end + 1]
+            if (cl, cur.a_start) in walked:
+                break
+            walked.add((cl, cur.a_start))
             mates.append(cur)
         for p in mates:
             key = pair_group(p)

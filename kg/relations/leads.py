@@ -45,10 +45,16 @@ class _Words(LexiconWords):
 
 
 # ------------------------------------------------------------------ leads_action
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_LAUNCH_GAP = 40     # at most this many characters between a launching agency and its action
+_SUBJECT_LEAD = 12   # at most this many characters of a time / topic phrase before a subject
+
+
 def _agencies(st: DocState) -> tuple[list[int], list[tuple[int, int, str]]]:
     """Every organisation that can be an agency, the rules' first, then the model's (a named
-    body: its span ends like an organisation), by start (stable), with their starts; built once
-    per document (keyed by the count of the rules' organisations, which later stages extend)."""
+    body: its span ends like an organisation), by start (stable: the rules' one first where both
+    name one span), with their starts; built once per document.  The key is the count of the
+    rules' organisations: stages only ever add to ``orgs``, so a new count means a new index."""
     key = ("_agencies", len(st.orgs))
     got = st.memo.get(key)
     if got is None:
@@ -57,13 +63,13 @@ def _agencies(st: DocState) -> tuple[list[int], list[tuple[int, int, str]]]:
             if typ == "Organization" and not any(c in _HARD for c in x) \
                     and (st.lex.ends_with_org_suffix(x) or _abbr_match(st, x)):
                 out.append((a, b, x))
-        idx = sorted(range(len(out)), key=lambda i: out[i][0])
-        out = [out[i] for i in idx]
+        out.sort(key=lambda z: z[0])          # stable: the rules' first at one start
         got = st.memo[key] = ([z[0] for z in out], out)
     return got
 
 
 def _orgs_in(st: DocState, s: int, e: int) -> list[tuple[int, int, str]]:
+    """The agencies (:func:`_agencies`) within [s, e), by start, none inside a longer one."""
     # (speed) the candidates starting in [s, e) by bisection, in the order a scan of the rules'
     # organisations and then the model's gave (the sort below is stable)
     starts, agencies = _agencies(st)
@@ -111,7 +117,7 @@ def leads(st: DocState) -> None:
                 "action": Arg(act[2], "Action")}
         add_fact(st, "leads_action", args, span, ex, c)
 
-    for sm in re.finditer(r"[^。！？!?\n]+", t):
+    for sm in _SENTENCE.finditer(t):
         ss, se = sm.start(), sm.end()
         for cm in crx.finditer(t, ss, se):
             pairs = _respectively(st, ss, se, cm.start())
@@ -178,16 +184,20 @@ def leads(st: DocState) -> None:
 @stage(requires=("view", "text", "ner_v", "persons", "orgs", "actions", "facts"), assigns=("facts",))
 def launches(st: DocState) -> None:
     """An agency that starts or runs its own named action leads it (X局在全市开展Y行动, X局召开Y行动
-    推进会, A、B联合开展Y活动): the agency opens its clause as the subject, a ``launch_verb`` stands
-    between it and the action in one sentence, and nothing there (``launch_stop``) makes it a
-    participant, a host or a speaker.  An action a 牵头 statement already gave an agency is left
-    to it."""
+    推进会, A、B联合开展Y活动): the agency nearest before the action in its sentence, at most
+    ``_LAUNCH_GAP`` characters before it, opens its clause as the subject (:func:`_opens_clause`);
+    a ``launch_verb`` stands between them, and no ``launch_stop`` word (a participant, a host, a
+    speaker), no person and no ``launch_modifier`` (X局的…) does.  The action ends with a
+    ``launch_suffix`` and is no anaphor (此次行动) and no class (``launch_class_word``: A、B等活动).
+    Agencies joined to it (A、B联合…) lead too, and a span glued over a join (X局联合Y局) gives
+    its bodies (:func:`_joined_parts`).  An action a 牵头 statement already gave an agency is
+    left to it."""
     t = st.text
     lw = _Words.of(st.lex)
     led = {_bare(f.args["action"].text) for f in st.facts if f.relation == "leads_action"}
     done: set[tuple[str, str]] = set()
     # (speed) the sentences that hold an action, found by bisection from the actions, in order
-    sents = [(m.start(), m.end()) for m in re.finditer(r"[^。！？!?\n]+", t)]
+    sents = [(m.start(), m.end()) for m in _SENTENCE.finditer(t)]
     sent_starts = [a for a, _b in sents]
     by_sent: dict[int, list[tuple[int, int, str]]] = {}
     for a in sorted((a, b, n) for (a, b), n in st.actions.items()):
@@ -196,21 +206,24 @@ def launches(st: DocState) -> None:
             by_sent.setdefault(k, []).append(a)
     for k, acts in sorted(by_sent.items()):
         ss, se = sents[k]
-        orgs = _orgs_in(st, ss, se)
+        # (speed) the sentence's agencies by end, for the ones that end just before an action
+        orgs = sorted(_orgs_in(st, ss, se), key=lambda o: o[1])
+        org_ends = [o[1] for o in orgs]
         for a in acts:
             bare = _bare(a[2])
             # an anaphor (此次行动) or a class of activities (A、B等活动) names no campaign here
             if bare in led or not bare.endswith(lw.launch_suffix) or bare.startswith(lw.anaphors) \
                     or any(c in bare for c in lw.launch_class):
                 continue
-            before = [o for o in orgs if o[1] <= a[0] and a[0] - o[1] <= _LAUNCH_GAP]
-            if not before:
+            hi = bisect.bisect_right(org_ends, a[0])
+            if hi == 0 or a[0] - org_ends[hi - 1] > _LAUNCH_GAP:
                 continue
-            gap = t[before[-1][1]:a[0]]
-            if gap.startswith(lw.launch_modifier) or not lw.launch_verb.search(gap) or lw.launch_stop.search(gap) \
-                    or person_spans_in(st, before[-1][1], a[0]):
+            agency = _last_ending(orgs, org_ends, hi)
+            gap = t[agency[1]:a[0]]
+            if gap.startswith(lw.launch_modifier) or not lw.launch_verb.search(gap) \
+                    or lw.launch_stop.search(gap) or person_spans_in(st, agency[1], a[0]):
                 continue
-            co = _co_leads(st, before[-1])
+            co = _co_leads(st, agency)
             if not _opens_clause(st, co[0], ss):
                 continue
             for o in [x for c in co for x in _joined_parts(st, c)]:
@@ -221,6 +234,14 @@ def launches(st: DocState) -> None:
                 args = {"agency": Arg(o[2], "Organization", st.lex.org_subtype(o[2])),
                         "action": Arg(a[2], "Action")}
                 add_fact(st, "leads_action", args, (o[0], a[1]), "launch", 0.7)
+
+
+def _last_ending(orgs: list, org_ends: list[int], hi: int):
+    """Of ``orgs[:hi]`` (sorted by end), the last by start among those with the latest end: the
+    agency nearest before an action, as the last of a list by start ending there would be."""
+    e = org_ends[hi - 1]
+    lo = bisect.bisect_left(org_ends, e, 0, hi)
+    return max(orgs[lo:hi], key=lambda o: o[0])
 
 
 def _joined_parts(st: DocState, o: tuple[int, int, str]) -> list[tuple[int, int, str]]:
@@ -235,17 +256,14 @@ def _joined_parts(st: DocState, o: tuple[int, int, str]) -> list[tuple[int, int,
     return [o]
 
 
-_LAUNCH_GAP = 40   # at most this many characters between a launching agency and its action
-
-
 def _opens_clause(st: DocState, o: tuple[int, int, str], ss: int) -> bool:
     """The agency ``o`` is the subject of its clause: at most a short time or topic phrase before
     it since the clause start, and no word there that makes it an object (对X, 由X, 在X)."""
     t = st.text
     lw = _Words.of(st.lex)
-    cl = max([t.rfind(c, ss, o[0]) for c in ",，;；:："] + [ss - 1]) + 1
+    cl = max(last_of(st, ",，;；:：", o[0]), ss - 1) + 1
     pre = t[cl:o[0]]
-    return len(pre) <= 12 and not pre.endswith(lw.subject_stop) and not lw.launch_verb.search(pre)
+    return len(pre) <= _SUBJECT_LEAD and not pre.endswith(lw.subject_stop) and not lw.launch_verb.search(pre)
 
 
 def _co_actions(st: DocState, act, ss: int, se: int) -> list:

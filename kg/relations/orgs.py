@@ -331,9 +331,11 @@ def _mid_word_prefix(st: DocState, start: int, text: str, places: list[str]) -> 
     return start in inside
 
 
-# ------------------------------------------------------------------ part_of / located_in
-_MEDIA_LEFT = " \t\u3000\n，。、：:|｜>＞-—《“\"(（【■□●/"   # what may stand before an outlet's name
-_MEDIA_MAX = 12                                           # characters of an outlet's name at most
+# ------------------------------------------------------------------ media_outlets
+# the view is NFKC-normalised (ingest): its commas, colons, brackets and spaces are ASCII
+_MEDIA_LEFT = " \t\n,;:。、|>-—《“\"(【■□●/"   # may stand before an outlet's name
+_CUE_GAP = " \t:"                           # between a credit label and the outlet's name
+_MEDIA_MAX = 12                             # characters of an outlet's name at most
 # what follows an outlet's name on a credit line of its own: a date, a dash or the line's end
 _CREDIT_LINE_END = re.compile(r"(?:[^\S\n]|[|｜])*(?:\d|\n|\Z|[-—])")
 
@@ -344,9 +346,9 @@ def media_outlets(st: DocState) -> None:
     """News outlets a page credits (来源：南海网, 合肥晚报讯, 新华网重庆10月22日电, a credit line
     "湖北日报客户端 2024-10-08", 《湖南日报》, 新海南客户端、南海网、南国都市报): organisations
     (subtype other).  A name is a run of Han characters ending with a ``media_suffix`` that
-    starts after a separator (``_MEDIA_LEFT``) or a ``media_cue``; it counts where a credit frames
-    it: a cue before it, ``media_after_rx`` after it, a line or 《》 of its own, or a 、-list with
-    such a name."""
+    starts after a separator (``_MEDIA_LEFT``), a ``media_cue`` or a ``media_left_stop``; it
+    counts where a credit frames it: a cue or a left stop before it (来源：, 王立摄),
+    ``media_after_rx`` after it, a line or 《》 of its own, or a 、-list with such a name."""
     t = st.text
     ow = _Words.of(st.lex)
     found: dict[tuple[int, int], bool] = {}       # span -> credited
@@ -357,12 +359,17 @@ def media_outlets(st: DocState) -> None:
                 continue
             ends.add(e)
             s = e - len(suf)
-            while s > 0 and e - s < _MEDIA_MAX and _is_han(t[s - 1]) and not t.endswith(ow.media_left, 0, s):
+            while s > 0 and e - s < _MEDIA_MAX and _is_han(t[s - 1]) \
+                    and not t.endswith(ow.media_left, 0, s):
                 s -= 1
             name = t[s:e]
-            cue = t.endswith(ow.media_left, 0, len(t[:s].rstrip(" \t\u3000:：")))
+            k = s                                  # the cue may stand before a colon and spaces
+            while k > 0 and t[k - 1] in _CUE_GAP:
+                k -= 1
+            cue = t.endswith(ow.media_left, 0, k)
             if len(name) < 3 or name.endswith(ow.media_not_end) \
-                    or (s > 0 and t[s - 1] not in _MEDIA_LEFT and not t.endswith(ow.media_left, 0, s)):
+                    or (s > 0 and t[s - 1] not in _MEDIA_LEFT
+                        and not t.endswith(ow.media_left, 0, s)):
                 continue
             found[(s, e)] = (cue or bool(ow.media_after.match(t, e))
                              or (t[s - 1:s] == "《" and t[e:e + 1] == "》")
@@ -384,17 +391,18 @@ def media_outlets(st: DocState) -> None:
     spans = sorted(st.orgs)
     starts = [a for a, _b in spans]
     reach = list(itertools.accumulate((b for _a, b in spans), max))
-    added: list[tuple[int, int]] = []
+    added: set[int] = set()                     # the positions of the outlets added
     for (s, e), ok in found.items():
         if not ok or (s, e) in st.orgs:
             continue
         i = bisect.bisect_left(starts, e)
-        if (i > 0 and reach[i - 1] > s) or any(a < e and s < b for a, b in added):
+        if (i > 0 and reach[i - 1] > s) or any(p in added for p in range(s, e)):
             continue
         st.orgs[(s, e)] = (t[s:e], "other")
-        added.append((s, e))
+        added.update(range(s, e))
 
 
+# ------------------------------------------------------------------ part_of / located_in
 @stage(requires=("ner_v", "orgs"),
        assigns=("orgs",))
 def nested_orgs(st: DocState) -> None:
