@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,29 @@ def sentence_finder(doc: Document):
                 return s
         return None
     return at
+
+
+class SpanReach:
+    """Spans ``[start, end)`` sorted by start with the farthest end so far, for overlap and
+    containment tests by bisection (instead of a scan of every span per test)."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [a for a, _b in spans]
+        self.reach = list(itertools.accumulate((b for _a, b in spans), max))
+        self.longest_at: dict[int, int] = {}
+        for a, b in spans:
+            self.longest_at[a] = max(b, self.longest_at.get(a, b))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Some span overlaps [s, e) (one starting before e ends after s); the span itself counts."""
+        i = bisect.bisect_left(self.starts, e)
+        return i > 0 and self.reach[i - 1] > s
+
+    def contains(self, s: int, e: int) -> bool:
+        """[s, e) lies inside some span that is not [s, e) itself."""
+        i = bisect.bisect_left(self.starts, s)          # the spans starting before s
+        return (i > 0 and self.reach[i - 1] >= e) or self.longest_at.get(s, -1) > e
 
 
 class Occurrences:

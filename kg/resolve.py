@@ -21,9 +21,7 @@ they are (the facts returned are new objects; ``context_cities`` gives the docum
 
 from __future__ import annotations
 
-import bisect
 import copy
-import itertools
 import re
 from collections import Counter, defaultdict
 
@@ -31,8 +29,8 @@ from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
 from .relations.base import removed_breaks
-from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, document_id,
-                    post_id, sentence_finder, stable_id)
+from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, SpanReach,
+                    document_id, post_id, sentence_finder, stable_id)
 
 _HAN = HAN_CLASS
 _QUOTES = re.compile("[“”‘’\"「」『』]")
@@ -608,7 +606,7 @@ class _Entities:
         for r in results:
             d = docs_by_id.get(r.doc_id)
             sentence_at = sentence_finder(d) if d is not None else None    # (speed) bisection
-            inside_org = _inside_finder([(m.start, m.end) for m in r.mentions if m.type == "Organization"])
+            orgs = SpanReach((m.start, m.end) for m in r.mentions if m.type == "Organization")
             for m in r.mentions:
                 if m.type == "Post":
                     continue
@@ -616,7 +614,7 @@ class _Entities:
                 ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
                               sent.text if sent else m.text)
                 self.add(m.type, m.text, m.subtype, r.doc_id, ev, m.score,
-                         mention=not (m.type == "Place" and inside_org(m.start, m.end)))
+                         mention=not (m.type == "Place" and orgs.contains(m.start, m.end)))
 
     def name_clusters(self, cluster_display: str) -> None:
         """A cluster is named by its full "…产业集群" form, else by its most written name."""
@@ -660,22 +658,6 @@ def _copied_facts(results: list[DocResult]) -> list[tuple[str, list[Fact]]]:
     return [(r.doc_id, [Fact(f.relation, {role: arg(a) for role, a in f.args.items()},
                              copy.copy(f.evidence), f.extractor, f.confidence) for f in r.facts])
             for r in results]
-
-
-def _inside_finder(spans: list[tuple[int, int]]):
-    """A test of whether [s, e) lies inside one of ``spans`` and is not that span itself, by
-    bisection over the spans sorted by start with the farthest end so far."""
-    spans = sorted(spans)
-    starts = [a for a, _b in spans]
-    reach = list(itertools.accumulate((b for _a, b in spans), max))
-    same_start_end: dict[int, int] = {}
-    for a, b in spans:
-        same_start_end[a] = max(b, same_start_end.get(a, b))
-
-    def inside(s: int, e: int) -> bool:
-        i = bisect.bisect_left(starts, s)          # the spans starting before s
-        return (i > 0 and reach[i - 1] >= e) or same_start_end.get(s, -1) > e
-    return inside
 
 
 def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]]) -> list[Fact]:

@@ -22,14 +22,13 @@ Deterministic: same document, same models, same output.
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
 from ..lexicon import Lexicon
-from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, sentence_finder
+from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, SpanReach, sentence_finder
 from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span
 from .linear import LinearModel
 
@@ -154,11 +153,8 @@ class LearnedLayer:
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         sentence_at = sentence_finder(doc)     # (speed) by bisection
-        # (speed) the projects and organisations of ``have`` by start, with the furthest end so
-        # far: one of them overlaps [s, e) when one starting before e ends after s
-        named = sorted((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
-        named_starts = [a for a, _b in named]
-        reach = list(itertools.accumulate((b for _a, b in named), max))
+        # (speed) the projects and organisations of ``have``, for overlap tests by bisection
+        named = SpanReach((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
         for sp, p in kept:
             # a project member is a Project mention of its own (``project_mentions``), an
             # enterprise member scored at least ``member_orgs`` an Organization mention (below
@@ -169,8 +165,7 @@ class LearnedLayer:
                 "Organization" if sp.member_type != "Project" and 0 < self.member_orgs <= p else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
-            i = bisect.bisect_left(named_starts, sp.end)
-            if sp.type == "Member" and i > 0 and reach[i - 1] > sp.start:
+            if sp.type == "Member" and named.overlaps(sp.start, sp.end):
                 continue      # a project the rules or the model already name (or an organisation)
             sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,

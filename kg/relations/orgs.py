@@ -7,12 +7,10 @@ starts with a place).
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 
 from ..lexicon import LexiconWords, alternation_body
-from ..model import Arg
+from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
@@ -50,7 +48,7 @@ class _Words(LexiconWords):
         # media_outlets
         self.media_suffix = lex.word_tuple("grammar", "media_suffix")   # longest first
         self.media_not_end = w("grammar", "media_not_end")
-        self.media_cue = w("grammar", "media_cue")
+        # a credit label (来源) or a left stop (摄) before an outlet's name
         self.media_left = w("grammar", "media_cue") + w("grammar", "media_left_stop")
         self.media_after = rx("grammar", "media_after_rx")
 
@@ -386,17 +384,13 @@ def media_outlets(st: DocState) -> None:
             if x is not None and not found[x]:
                 found[x] = True
                 todo.append(x)
-    # an outlet that overlaps another organisation is left to it; (speed) the organisations by
-    # start with the farthest end so far, and the few outlets added here
-    spans = sorted(st.orgs)
-    starts = [a for a, _b in spans]
-    reach = list(itertools.accumulate((b for _a, b in spans), max))
+    # an outlet that overlaps another organisation (or an outlet added here) is left to it
+    orgs = SpanReach(st.orgs)
     added: set[int] = set()                     # the positions of the outlets added
     for (s, e), ok in found.items():
         if not ok or (s, e) in st.orgs:
             continue
-        i = bisect.bisect_left(starts, e)
-        if (i > 0 and reach[i - 1] > s) or any(p in added for p in range(s, e)):
+        if orgs.overlaps(s, e) or any(p in added for p in range(s, e)):
             continue
         st.orgs[(s, e)] = (t[s:e], "other")
         added.update(range(s, e))
