@@ -138,6 +138,7 @@ class DocCandidates:
         self.entity_candidates = entity_candidates
         self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
         self._starts: list[int] | None = None
+        self._cluster_heads: list[int] | None = None       # see cluster_head_after
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -176,6 +177,18 @@ class DocCandidates:
         s = self.line_starts[i]
         e = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.t)
         return self.t[s:e]
+
+    def cluster_head_after(self, pos: int) -> bool:
+        """Whether a cluster head word of ``kg/data/candidates.tsv`` starts in the clause after
+        ``pos``, at most a cluster name's body (``_MAX_BODY``) away."""
+        if self._cluster_heads is None:
+            heads = self.lex.words("candidates", "cluster_head")
+            self._cluster_heads = sorted({mh.start() for h in heads for mh in re.finditer(re.escape(h), self.t)})
+        k = bisect.bisect_left(self._cluster_heads, pos)
+        if k == len(self._cluster_heads):
+            return False
+        h = self._cluster_heads[k]
+        return h - pos <= _MAX_BODY["Cluster"] and self.clause_start(h, pos) == pos
 
     def clause_start(self, pos: int, lo: int = 0) -> int:
         """Start of the clause around ``pos``, or ``lo`` where the clause starts before it."""
@@ -256,6 +269,9 @@ class DocCandidates:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
                 f.append(f"E:{T}:extends_same_type")
+            # the name opens a cluster's name (袁州 of 袁州陶瓷产业集群): the gold lists such places
+            if any(self.cluster_head_after(m.end) for m in ms):
+                f.append(f"E:{T}:opens_cluster")
             for role in sorted(self.fact_roles.get(x, ())):
                 f.append(f"E:{T}:role={role}")
             for t2 in ENTITY_TYPES:
@@ -300,6 +316,10 @@ class DocCandidates:
         for i, j, x in names.find_all(t):
             for typ in gaz[x]:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
+                    # a person of the word list written as the start of a longer name (王永 of
+                    # 王永超先生): a Han character follows that cannot end a name
+                    if typ == "Person" and j < len(t) and is_han(t[j]) and self._name_end_cue(j) is None:
+                        continue
                     found[(typ, i, j)] = "gen:gaz"
         # the zone forms are built on the places of the mentions and the gazetteer, not on
         # the county-level names, which only make Place candidates of their own
@@ -336,9 +356,6 @@ class DocCandidates:
         not_person = lex.word_set("persons", "not_person")
         titles = lex.post_matcher()
         preceders = lex.matcher("persons", "preceder")
-        enders = lex.cached(("learned", "name_enders"), lambda: (
-            ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
-            ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
         # a name the NER model or the rules found is not cut again (何静 of 何静也表示)
         taken = bytearray(len(t) + 1)
         for m in self.result.mentions:
@@ -363,12 +380,24 @@ class DocCandidates:
                     break
                 if any(c in bad for c in x[sl:]) or x in not_person or ("Person", x) in by or taken[j - 1]:
                     continue
-                right = ("B" if j == n or t[j] in _CLAUSE_END
-                         else "T" if titles.longest_at(t, j) is not None
-                         else next((k for k, m in enders if m.longest_at(t, j) is not None), None))
+                right = self._name_end_cue(j)
                 if right is not None:
                     out[(i, j)] = left + right
         return out
+
+    def _name_end_cue(self, j: int) -> str | None:
+        """What at ``j`` can end a person name before it: ``B`` the text's end or a clause end,
+        ``T`` a post title, ``F`` / ``A`` / ``C`` / ``D`` a follower word, an adverb, a photo
+        credit, a list close (persons.tsv); None when nothing there ends a name."""
+        t, lex = self.t, self.lex
+        if j >= len(t) or t[j] in _CLAUSE_END:
+            return "B"
+        if lex.post_matcher().longest_at(t, j) is not None:
+            return "T"
+        enders = lex.cached(("learned", "name_enders"), lambda: (
+            ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
+            ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
+        return next((k for k, m in enders if m.longest_at(t, j) is not None), None)
 
     def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
         """What a generated form's group adds: its generators, the types the gazetteer gives it,
