@@ -108,13 +108,13 @@ _KINDS: dict[str, set[str]] = {
                     "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
                     "party_prefix", "party_suffix", "action_place_suffix", "project_tail",
-                    "cluster_display_suffix", "city_mark", "league_mark", "region_mark",
+                    "cluster_display_suffix", "city_mark", "league_mark", "prefecture_mark", "region_mark",
                     "province_mark"},
     "grammar.tsv": {"name_stop", "function_char", "gap_char", "date_unit", "digit", "org_cut_before",
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
-                    "org_branch_word", "org_part_not_start",
+                    "org_branch_word", "org_part_not_start", "org_lead_verb",
                     "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_cue", "media_left_stop", "media_after_rx"},
 }
 

@@ -75,6 +75,7 @@ class _Words(LexiconWords):
         self.cluster_display = one("cluster_display_suffix")
         self.city_mark = one("city_mark")
         self.league_mark = one("league_mark")
+        self.prefecture_marks = lex.words("resolve", "prefecture_mark", longest_first=False)
         self.region_mark = one("region_mark")
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
@@ -269,7 +270,21 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     if not best:
         return None
     best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
-    return best[0][1]
+    city = best[0][1]
+    if city not in known:
+        # a word glued before a known city (联合太原市, 今年伊春市, 江西赣州市): the known city
+        # (a gazetteer city, a named place + 市 such as 天津市, a county-level city)
+        places = lex.word_set("places", "name")
+        counties = lex.word_set("counties", "county")
+        city = next((city[i:] for i in range(1, len(city) - 2)
+                     if city[i:] in known or city[i:-len(cm)] in places or city[i:] in counties), city)
+    if city not in text:
+        # a prefecture of the gazetteer that the text writes as X州 / X盟, never as X市
+        base = city[:-len(cm)]
+        forms = [(text.count(base + a), base + a) for a in w.prefecture_marks if base + a in text]
+        if forms:
+            city = max(forms)[1]
+    return city
 
 
 def infer_county(doc: Document, lex: Lexicon) -> str | None:
@@ -660,19 +675,31 @@ def _copied_facts(results: list[DocResult]) -> list[tuple[str, list[Fact]]]:
             for r in results]
 
 
-def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]]) -> list[Fact]:
-    """The facts whose arguments all name entities, with their entity ids and names filled in."""
+def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]],
+                  docs_by_id: dict[str, Document] | None = None) -> list[Fact]:
+    """The facts whose arguments all name entities, with their entity ids and names filled in.
+    An argument the document does not write names its entity without making it mentioned there
+    when the fact's evidence does not write its first two characters either: the real pages'
+    gold lists the government of a place a title names (宜兴市市长 -> 宜兴市人民政府), not the
+    body a bare title implies (习近平总书记 -> 中共中央, 副区长 -> 区政府)."""
     facts: list[Fact] = []
     for doc_id, fs in doc_facts:
+        d = (docs_by_id or {}).get(doc_id)
+        written: dict[str, bool] = {}
         for f in fs:
             ok = True
             for role, a in f.args.items():
                 if a.type == "Post":
                     continue
+                if d is not None and a.text not in written:
+                    written[a.text] = a.text in d.text
+                shown = (written.get(a.text, True)
+                         or a.text[:2] in f.evidence.sentence)
                 # the place of a located_in fact is often written only inside the other
                 # argument's name (湖北省 of 湖北省发改委): that is no mention of the place
                 e = ents.add(a.type, a.text, a.subtype, doc_id, f.evidence, f.confidence, weak=True,
-                             mention=not (f.relation == "located_in" and role == "place"))
+                             mention=not (f.relation == "located_in" and role == "place")
+                             and shown)
                 if e is None:
                     ok = False
                     break
@@ -718,7 +745,7 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     canons = _contexts(docs_by_id, results, lexicon, cities, county_overrides or {})
     ents = _Entities(_Keys(docs_by_id, results, lexicon, canons))
     ents.add_mentions(results, docs_by_id)
-    facts = _resolve_args(ents, _copied_facts(results))
+    facts = _resolve_args(ents, _copied_facts(results), docs_by_id)
     ents.name_clusters(_Words.of(lexicon).cluster_display)
     _final_names(facts, ents.entities)
     out = _unique_facts(facts + ents.mentioned_in())

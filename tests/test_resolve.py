@@ -147,6 +147,19 @@ def test_party_prefix_is_not_part_of_the_context_city(tagger, lexicon):
     assert not any(o.startswith("中共中共") or o.startswith("中共乌海市人民") for o in orgs)
 
 
+def test_a_word_glued_before_a_known_city_is_not_part_of_the_context_city(lexicon):
+    """"今年伊春市…" / "欢迎收看桂平市…" written so often that the glued form wins the count: the
+    context city is the known city it ends with (a gazetteer city, a named place such as 天津,
+    a county-level city); an unknown X市 is left as it is."""
+    def city(text):
+        return infer_city(prepare_text(text, "c.txt"), [], lexicon)
+
+    assert city("今年伊春市召开林业会议。今年伊春市造林十万亩。今年伊春市植树节启动。") == "伊春市"
+    assert city("欢迎收看桂平市新闻。欢迎收看桂平市新闻联播。欢迎收看桂平市要闻。") == "桂平市"
+    assert city("并以天津市为龙头。并以天津市为中心。并以天津市为枢纽。") == "天津市"
+    assert city("汀州市召开林业会议。汀州市造林十万亩。汀州市植树节启动。") == "汀州市"
+
+
 def test_numbered_party_committee_is_the_committee(tagger, lexicon):
     text = ("4月2日，中国共产党乌海市第十一届委员会第八次全体会议召开。"
             "市委书记高世宏代表市委常委会作工作报告。")
@@ -277,3 +290,33 @@ def test_department_city_form_is_looked_up_through_one_index(lexicon):
     assert c.org("教育局") == ("汀州市教育局", False)
     assert c._occurrences.passes == 1          # one index for every look-up
     assert _Canon(lexicon, "汀州市", None, "教育局要求各校落实。").org("教育局")[0] == "教育局"
+
+
+def test_an_organisation_a_bare_title_implies_is_not_mentioned(lexicon):
+    """A holds_post fact whose organisation the document does not write (总书记 implies the
+    party centre, 副区长 a 区政府) keeps its organisation as an entity but makes no mentioned_in
+    fact; a government the evidence names through its place (青禾县县长 -> 青禾县人民政府) is
+    mentioned (hand-made mentions and facts)."""
+    from kg.model import Arg, DocResult, Evidence, Fact, Mention
+
+    def build(text, person, post, org):
+        doc = prepare_text(text, "h.txt")
+        s = text.index(person)
+        ms = [Mention(doc.id, 0, s, s + len(person), person, "Person", None, "hanlp")]
+        held = Fact("holds_post", {"person": Arg(person, "Person"), "post": Arg(post, "Post"),
+                                   "org": Arg(org, "Organization", "government")},
+                    Evidence(doc.id, 0, 0, len(text) - 1, text), "post_chain", 0.85)
+        return resolve([doc], [DocResult(doc.id, ms, [held])], lexicon)
+
+    def mentioned(facts):
+        return {f.args["entity"].type for f in facts if f.relation == "mentioned_in"}
+
+    entities, facts = build("邬承泽副区长出席会议。", "邬承泽", "副区长", "区政府")
+    held = [f for f in facts if f.relation == "holds_post"]
+    assert len(held) == 1 and held[0].args["org"].entity_id in entities
+    assert mentioned(facts) == {"Person"}
+    _entities, facts = build("青禾县县长邬承泽出席会议。", "邬承泽", "县长", "青禾县人民政府")
+    assert mentioned(facts) == {"Person", "Organization"}
+    # written in the document: mentioned, wherever the evidence stands
+    _entities, facts = build("区政府召开会议。邬承泽副区长出席。", "邬承泽", "副区长", "区政府")
+    assert mentioned(facts) == {"Person", "Organization"}
