@@ -20,15 +20,22 @@ from .registry import stage
 from .state import DocState, to_view
 
 
+# characters that separate the cells of a table row or the parts of a page's breadcrumb
+# ("X局|省Y厅"): no name runs over one
+_CELL_MARKS = re.compile("[|\uff5c\u2502]")
+
+
 def _cell_bounds(st: DocState) -> set[int]:
     """Offsets j of doc.text where a table cell ends in the original: a tab between
     doc.text[j-1] and doc.text[j], or a line break next to a tab-separated line (a table row)
-    -- ingest keeps neither."""
+    -- ingest keeps neither; and both sides of a cell mark (``_CELL_MARKS``)."""
     doc = st.doc
+    out = set()
+    for mo in _CELL_MARKS.finditer(doc.text):
+        out.update((mo.start(), mo.end()))
     off, orig = doc.offsets, doc.original
     if not off or len(off) != len(doc.text) + 1 or "\t" not in orig:
-        return set()
-    out = set()
+        return out
     for j in range(1, len(doc.text)):
         gap = orig[off[j - 1] + 1:off[j]]
         if "\t" in gap or orig[off[j - 1]:off[j - 1] + 1] == "\t":
@@ -73,16 +80,25 @@ def _cut_at_cells(st: DocState, mentions: list[Mention]) -> list[Mention]:
 def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
     (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
-    place follows it."""
+    place follows it; nor is a clause opener (grammar.tsv org_lead_verb: 随着, 组建 …) when
+    a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it."""
     verbs = sorted(st.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
+    leads = st.lex.words("grammar", "org_lead_verb")
     gaz = tuple(st.lex.words("places", "province") + st.lex.words("places", "city")
                 + st.lex.words("places", "name"))
+    admin = _Grammar.of(st.lex).admin_end
+    place_head = st.lex.plain_pattern("grammar", "org_place_head_rx")      # X市, X县 …
     out = []
     for m in mentions:
         if m.type == "Organization":
             v = next((w for w in verbs if m.text.startswith(w)), None)
             rest = m.text[len(v):] if v else ""
-            if v and len(rest) >= 3 and (rest[0] in _Grammar.of(st.lex).admin_end or rest.startswith(gaz)):
+            if v and len(rest) >= 3 and (rest[0] in admin or rest.startswith(gaz)):
+                m = _respan(m, m.start + len(v), m.end, rest)
+            v = next((w for w in leads if m.text.startswith(w)), None)
+            rest = m.text[len(v):] if v else ""
+            if v and len(rest) >= 3 and (rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
+                                         or st.lex.ends_with_org_suffix(rest)):
                 m = _respan(m, m.start + len(v), m.end, rest)
         out.append(m)
     return out
@@ -269,6 +285,9 @@ def prepare(st: DocState) -> None:
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
     # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
     ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]
+    # "记者 盖奥·": a name cut before its second part keeps no middle dot
+    ner = [_respan(m, m.start, m.end - 1, m.text[:-1]) if m.type == "Person" and m.text.endswith("·")
+           and len(m.text) > 2 else m for m in ner]
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]

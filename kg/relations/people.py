@@ -36,7 +36,7 @@ class _Words(LexiconWords):
         self.wire_stop = re.compile(f"(?!{rx('wire_char_rx').pattern})[\\s\\S]")
         self.own_paper = w("own_paper")[0]
         self.title = rx("byline_title_rx")
-        self.photo = w("photo_mark")[0]
+        self.photo = w("photo_mark")
         self.list_close = w("list_close")[0]
         self.verb_bad_char = w("verb_name_bad_char")
         self.bad_left = w("name_bad_left")[0]
@@ -231,8 +231,9 @@ def bylines(st: DocState) -> None:
                     s = pos + (len(part) - len(part.lstrip(" \u3000")))
                     name = part.strip(" \u3000")
                     pos += len(part)
-                    if name.endswith(pw.photo) and len(name) > 2:
-                        name = name[:-1]
+                    # "张三摄", "张三报道", "张三·" (a name cut before its second part)
+                    close = next((c for c in pw.photo if name.endswith(c) and len(name) - len(c) >= 2), "")
+                    name = name[:len(name) - len(close)].rstrip("·")
                     if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name:
                         continue
                     span = (s, s + len(name))
@@ -385,6 +386,12 @@ def listed_persons(st: DocState) -> None:
             continue
         if any(c in name for c in _Words.of(st.lex).verb_bad_char):
             continue
+        # "A、B等参加": the list's closing word is no part of the last name
+        close = _Words.of(st.lex).list_close
+        if name.endswith(close) and len(name) - len(close) >= 2:
+            b -= len(close)
+            if (a, b) in known:
+                continue
         add_person(st, (a, b), "reporting_verb")
 
 
