@@ -130,11 +130,12 @@ _EMPTY = re.compile("")
 
 
 def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
-    """An organisation/place span that starts inside a city name ("浩特市教育局" in
-    "呼和浩特市教育局") is extended to the start of the name."""
+    """An organisation/place span that starts inside a city or county name ("浩特市教育局" in
+    "呼和浩特市教育局", "阳县" in "射阳县") is extended to the start of the name."""
     text = st.doc.text
     names = set(st.lex.words("places", "city")) | set(st.lex.words("places", "province")) \
-        | set(st.lex.words("places", "name"))
+        | set(st.lex.words("places", "name")) \
+        | {c for c in st.lex.words("counties", "county") if len(c) >= 3}      # not 和县
     counts, _ = city_names(text, prefixes=st.lex.words("places", "city_prefix"),
                             not_city=st.lex.words("places", "not_city"),
                             breaks=removed_breaks(st.doc), lex=st.lex)
@@ -173,6 +174,42 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 m = _respan(m, a, m.end, text[a:m.end])
         out.append(m)
     return _trim_person_adverbs(st, out)
+
+
+def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """The model's place spans cut at the wrong character: a time or linking word before the
+    place (今年X市, 按照X市: places.tsv not_city / city_not_start) and a body before 和 / 与
+    (X妇联和Y市) go when a known place or a place with its suffix follows; a doubled 市 (X市市本级)
+    loses one; a span of administrative characters only (省州县) is no place."""
+    t = st.doc.text
+    g = _Grammar.of(st.lex)
+    cm = g.city_mark
+    openers = tuple(st.lex.words("places", "not_city") + st.lex.words("places", "city_not_start"))
+    counties = st.lex.word_set("counties", "county")
+    named = _lex_places(st) | counties
+
+    def placelike(x: str) -> bool:
+        return x in named or _has_place_suffix(st, x)
+
+    out = []
+    for m in mentions:
+        if m.type != "Place":
+            out.append(m)
+            continue
+        x = m.text
+        if all(c in g.admin_end for c in x):
+            continue
+        w = next((o for o in openers if x.startswith(o) and len(x) - len(o) >= 2), None)
+        if w and placelike(x[len(w):]) and x not in named:
+            m = _respan(m, m.start + len(w), m.end, x[len(w):])
+        x = m.text
+        k = max(x.rfind(c) for c in g.gap_func)
+        if 0 < k < len(x) - 2 and x[k + 1:] in named and x not in named:
+            m = _respan(m, m.start + k + 1, m.end, x[k + 1:])
+        if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
+            m = _respan(m, m.start, m.end - 1, m.text[:-1])
+        out.append(m)
+    return out
 
 
 def _trim_person_adverbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
@@ -291,7 +328,7 @@ def prepare(st: DocState) -> None:
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
-    st.ner = _join_party_prefix(st, _extend_to_places(st, ner))
+    st.ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, ner)))
     # model mentions in view coordinates
     st.ner_v = []
     for m in st.ner:
