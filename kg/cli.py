@@ -369,6 +369,9 @@ def train_relations_cmd(
     list_members: bool = typer.Option(
         True, help="A member the layer gives a cluster gives it to the other items of its 、-list "
                    "that are candidates of that cluster (docs/relations.md)."),
+    list_orgs: bool = typer.Option(
+        True, help="The inner items of a 、-list whose items are mostly organisations become "
+                   "organisations (docs/relations.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -403,7 +406,7 @@ def train_relations_cmd(
                        epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, member_orgs=member_orgs,
-                       list_members=list_members, ner=ner,
+                       list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -195,6 +195,31 @@ def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
     assert got[True] == {(m, "电子信息产业集群", "learned") for m in ("云帆科技", "北辰电子", "启明光电")}
 
 
+def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, lexicon):
+    """With ``list_orgs`` the items of a 、-list whose items are mostly organisations (two found,
+    at least a third) become Organization mentions: the inner ones, and the last one cut at 等;
+    not the first (where it starts is unknown), not an item a mention spans, not the items of a
+    list with one organisation only, and nothing without the flag."""
+    text = ("东岭县引进了云帆科技、北辰电子、启明光电、青禾智能等企业。"
+            "展会上有星河电器、翠湖文具、山野茶园、东岭县等展位。\n")
+    doc = prepare_text(text, "invented.txt")
+    res = DocResult(doc.id, [mention(doc, "东岭县", "Place"), mention(doc, "云帆科技", "Organization", "enterprise"),
+                             mention(doc, "北辰电子", "Organization", "enterprise"),
+                             mention(doc, "星河电器", "Organization", "enterprise"),
+                             mention(doc, "东岭县", "Place", nth=1)], [])
+    weights = {"Place": {"E:Pla": 10}, "Organization": {"E:Org": 10}}
+    got = {}
+    for flag in (False, True):
+        d = tmp_path / str(flag)
+        d.mkdir()
+        _hand_models(d, weights, {}, list_orgs=flag)
+        out = LearnedLayer.load(d, lexicon).apply(doc, res)
+        got[flag] = {(m.text, m.source) for m in out.mentions if m.type == "Organization"}
+    hand = {(x, "hanlp") for x in ("云帆科技", "北辰电子", "星河电器")}
+    assert got[False] == hand
+    assert got[True] == hand | {("启明光电", "learned"), ("青禾智能", "learned")}
+
+
 def _calibration_examples(n: int = 400):
     """Examples whose chance of being right is score ** 2, spread evenly (a fixed sequence)."""
     exs, scores = [], []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -100,6 +101,8 @@ class LearnedLayer:
         self.entity_candidates = bool(meta.get("entity_candidates", False))
         # a kept member gives its cluster to the other items of its 、-list
         self.list_members = bool(meta.get("list_members", False))
+        # the inner items of a 、-list of organisations are organisations
+        self.list_orgs = bool(meta.get("list_orgs", False))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -171,6 +174,8 @@ class LearnedLayer:
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
                                     mtype, "enterprise" if mtype == "Organization" else None,
                                     EXTRACTOR, round(p, 4)))
+        if self.list_orgs:
+            mentions += list_orgs(doc, mentions, self.lex.words("candidates", "list_end"), sentence_at)
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs, of the relations whose learned facts can be kept (see the end)
@@ -206,6 +211,53 @@ class LearnedLayer:
             facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
+
+
+# a 、-list lies inside one clause: these characters end it
+_LIST_CLAUSE = re.compile("[^\uff0c\u3002\uff1b\uff01\uff1f\uff1a,;!?:\n\uff08\uff09()\u3010\u3011\u300a\u300b\u201c\u201d]+")
+_LIST_ITEM = (2, 10)        # the length of an item taken as an organisation
+
+
+def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_at) -> list[Mention]:
+    """Organization mentions for the items of a 、-list of organisations (A、B、C、D等企业 where
+    the model or the rules found two of them, at least a third of the items; the first item
+    counts when an organisation ends it): each item after the
+    first that no mention spans exactly, of 2-10 characters (the last one cut at a ``list_end``
+    word, 等; without one it is left).  The first item is left too: where it starts is unknown
+    (二是依托A、B)."""
+    t = doc.text
+    spans = {(m.start, m.end) for m in mentions}
+    orgs = {(m.start, m.end) for m in mentions if m.type == "Organization"}
+    org_starts_by_end: dict[int, list[int]] = defaultdict(list)
+    for a, b in orgs:
+        org_starts_by_end[b].append(a)
+    out: list[Mention] = []
+    for cm in _LIST_CLAUSE.finditer(t):
+        seg = cm.group()
+        if "\u3001" not in seg:
+            continue
+        items, pos = [], cm.start()
+        for part in seg.split("\u3001"):
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        # the first item may hold the words before the list (引进了A、B): an organisation
+        # ending it counts
+        n_org = sum(1 for sp in items[1:] if sp in orgs) + any(
+            a >= items[0][0] for a in org_starts_by_end.get(items[0][1], ()))
+        if n_org < 2 or 3 * n_org < len(items):
+            continue
+        for j, (a, b) in enumerate(items[1:], 1):
+            if j == len(items) - 1:
+                cut = min((k for k in (t.find(w, a, b) for w in ends) if k >= a + 2), default=-1)
+                if cut < 0:
+                    continue
+                b = cut
+            if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1] or not t[a:b].strip():
+                continue
+            sent = sentence_at(a)
+            out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
+                               "enterprise", EXTRACTOR, 0.5))
+    return out
 
 
 def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], best: dict,

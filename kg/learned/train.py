@@ -252,6 +252,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
           pair_precision: float | None = 0.3, member_orgs: float = 0.5, list_members: bool = True,
+          list_orgs: bool = True,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
           log: Log | None = None) -> dict:
@@ -274,6 +275,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     an Organization mention (0: never).
     ``list_members``: the layer gives a kept member's cluster to the other items of its 、-list
     (:func:`kg.learned.layer.list_mates`).
+    ``list_orgs``: the layer makes the inner items of a 、-list of organisations organisations
+    (:func:`kg.learned.layer.list_orgs`).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
@@ -369,6 +372,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         manifest["member_orgs"] = member_orgs
     if list_members:
         manifest["list_members"] = True
+    if list_orgs:
+        manifest["list_orgs"] = True
     if entity_candidates:
         manifest["entity_candidates"] = True
     report["seconds"] = round(time.perf_counter() - t0, 1)
