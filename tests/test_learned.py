@@ -197,16 +197,19 @@ def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
 
 def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, lexicon):
     """With ``list_orgs`` the items of a 、-list whose items are mostly organisations (two found,
-    at least a third) become Organization mentions: the inner ones, and the last one cut at 等;
-    not the first (where it starts is unknown), not an item a mention spans, not the items of a
-    list with one organisation only, and nothing without the flag."""
+    at least a third) become Organization mentions: the inner ones, the last one cut at 等, the
+    first one after the last opener word in it (集聚了A); not an item a mention spans, not the
+    items of a list with one organisation only, and nothing without the flag."""
     text = ("东岭县引进了云帆科技、北辰电子、启明光电、青禾智能等企业。"
-            "展会上有星河电器、翠湖文具、山野茶园、东岭县等展位。\n")
+            "展会上有星河电器、翠湖文具、山野茶园、东岭县等展位。"
+            "园区集聚了金穗农业、银杏生物、碧波水务等企业。\n")
     doc = prepare_text(text, "invented.txt")
     res = DocResult(doc.id, [mention(doc, "东岭县", "Place"), mention(doc, "云帆科技", "Organization", "enterprise"),
                              mention(doc, "北辰电子", "Organization", "enterprise"),
                              mention(doc, "星河电器", "Organization", "enterprise"),
-                             mention(doc, "东岭县", "Place", nth=1)], [])
+                             mention(doc, "东岭县", "Place", nth=1),
+                             mention(doc, "银杏生物", "Organization", "enterprise"),
+                             mention(doc, "碧波水务", "Organization", "enterprise")], [])
     weights = {"Place": {"E:Pla": 10}, "Organization": {"E:Org": 10}}
     got = {}
     for flag in (False, True):
@@ -215,9 +218,10 @@ def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, 
         _hand_models(d, weights, {}, list_orgs=flag)
         out = LearnedLayer.load(d, lexicon).apply(doc, res)
         got[flag] = {(m.text, m.source) for m in out.mentions if m.type == "Organization"}
-    hand = {(x, "hanlp") for x in ("云帆科技", "北辰电子", "星河电器")}
+    hand = {(x, "hanlp") for x in ("云帆科技", "北辰电子", "星河电器", "银杏生物", "碧波水务")}
     assert got[False] == hand
-    assert got[True] == hand | {("启明光电", "learned"), ("青禾智能", "learned")}
+    # the first item of the last list starts after 了 (an opener)
+    assert got[True] == hand | {("启明光电", "learned"), ("青禾智能", "learned"), ("金穗农业", "learned")}
 
 
 def _calibration_examples(n: int = 400):

@@ -103,6 +103,9 @@ def test_a_word_list_person_is_no_candidate_at_the_start_of_a_longer_name(lexico
     assert (name, "gen:gaz") not in generated(f"厅长{name}晟先生介绍情况。")
     assert (name, "gen:gaz") in generated(f"{name}主持会议。")
     assert (name, "gen:gaz") in generated(f"会议由{name}。")
+    three = next(x for x, ts in sorted(gaz.items()) if ts == ("Person",) and len(x) == 3
+                 and all("\u4e00" <= c <= "\u9fff" for c in x))
+    assert (three, "gen:gaz") in generated(f"学习{three}新时代思想。")
 
 
 def test_occurrences_are_those_of_finditer(lexicon):

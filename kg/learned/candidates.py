@@ -313,12 +313,15 @@ class DocCandidates:
         found: dict[tuple[str, int, int], str] = {}
         # (speed) every occurrence of every name in one Aho-Corasick pass
         names = self.lex.cached(("learned", "entity_gazetteer_matcher"), lambda: Matcher(sorted(gaz)))
+        not_person = self.lex.word_set("persons", "not_person")
         for i, j, x in names.find_all(t):
             for typ in gaz[x]:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
-                    # a person of the word list written as the start of a longer name (王永 of
-                    # 王永超先生): a Han character follows that cannot end a name
-                    if typ == "Person" and j < len(t) and is_han(t[j]) and self._name_end_cue(j) is None:
+                    # a two-character person of the word list written as the start of a
+                    # three-character name (王永 of 王永超先生): a Han character follows that
+                    # cannot end a name (a three-character one stands: 习近平新时代…)
+                    if typ == "Person" and (x in not_person or j - i == 2 and j < len(t) and is_han(t[j])
+                                            and self._name_end_cue(j) is None):
                         continue
                     found[(typ, i, j)] = "gen:gaz"
         # the zone forms are built on the places of the mentions and the gazetteer, not on

@@ -104,6 +104,13 @@ class LearnedLayer:
         # the inner items of a 、-list of organisations are organisations
         self.list_orgs = bool(meta.get("list_orgs", False))
 
+    def _list_openers(self) -> tuple[str, ...]:
+        """The words after which the first item of a list starts (引进了A、B): clusters.tsv
+        member_verb, action_patterns.tsv intro_verb, grammar.tsv gap_char."""
+        return self.lex.cached(("learned", "list_openers"), lambda: tuple(sorted(
+            set(self.lex.words("clusters", "member_verb")) | set(self.lex.words("action_patterns", "intro_verb"))
+            | set(self.lex.words("grammar", "gap_char")), key=lambda w: (-len(w), w))))
+
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
         d = Path(directory) if directory is not None else DEFAULT_MODEL_DIR
@@ -175,7 +182,8 @@ class LearnedLayer:
                                     mtype, "enterprise" if mtype == "Organization" else None,
                                     EXTRACTOR, round(p, 4)))
         if self.list_orgs:
-            mentions += list_orgs(doc, mentions, self.lex.words("candidates", "list_end"), sentence_at)
+            mentions += list_orgs(doc, mentions, self.lex.words("candidates", "list_end"), sentence_at,
+                                  self._list_openers())
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs, of the relations whose learned facts can be kept (see the end)
@@ -218,13 +226,14 @@ _LIST_CLAUSE = re.compile("[^\uff0c\u3002\uff1b\uff01\uff1f\uff1a,;!?:\n\uff08\u
 _LIST_ITEM = (2, 10)        # the length of an item taken as an organisation
 
 
-def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_at) -> list[Mention]:
+def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_at,
+              openers: tuple[str, ...] = ()) -> list[Mention]:
     """Organization mentions for the items of a 、-list of organisations (A、B、C、D等企业 where
     the model or the rules found two of them, at least a third of the items; the first item
-    counts when an organisation ends it): each item after the
-    first that no mention spans exactly, of 2-10 characters (the last one cut at a ``list_end``
-    word, 等; without one it is left).  The first item is left too: where it starts is unknown
-    (二是依托A、B)."""
+    counts when an organisation ends it): each item that no mention spans exactly, of 2-10
+    characters; the last one cut at a ``list_end`` word (等; without one it is left), the first
+    one starting after the last of ``openers`` in it (引进了A、B: :meth:`LearnedLayer._list_openers`;
+    without one it is left, for where it starts is unknown)."""
     t = doc.text
     spans = {(m.start, m.end) for m in mentions}
     orgs = {(m.start, m.end) for m in mentions if m.type == "Organization"}
@@ -240,18 +249,25 @@ def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_
         for part in seg.split("\u3001"):
             items.append((pos, pos + len(part)))
             pos += len(part) + 1
+        # the last item ends at a list_end word (A、B、C等企业); without one it is left
+        a, b = items[-1]
+        cut = min((k for k in (t.find(w, a, b) for w in ends) if k >= a + 2), default=-1)
+        last_ok = cut >= 0
+        if last_ok:
+            items[-1] = (a, cut)
         # the first item may hold the words before the list (引进了A、B): an organisation
         # ending it counts
-        n_org = sum(1 for sp in items[1:] if sp in orgs) + any(
-            a >= items[0][0] for a in org_starts_by_end.get(items[0][1], ()))
+        a0, b0 = items[0]
+        first_org = any(a >= a0 for a in org_starts_by_end.get(b0, ()))
+        n_org = sum(1 for sp in items[1:] if sp in orgs) + first_org
         if n_org < 2 or 3 * n_org < len(items):
             continue
-        for j, (a, b) in enumerate(items[1:], 1):
-            if j == len(items) - 1:
-                cut = min((k for k in (t.find(w, a, b) for w in ends) if k >= a + 2), default=-1)
-                if cut < 0:
-                    continue
-                b = cut
+        k = max((t.rfind(w, a0, b0) + len(w) - a0 for w in openers if t.find(w, a0, b0) >= 0), default=0)
+        items[0] = (a0 + k, b0) if k and not first_org else (b0, b0)      # (b0, b0): left
+        last = len(items) - 1
+        for j, (a, b) in enumerate(items):
+            if j == last and not last_ok:
+                continue
             if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1] or not t[a:b].strip():
                 continue
             sent = sentence_at(a)
