@@ -108,6 +108,27 @@ def test_a_word_list_person_is_no_candidate_at_the_start_of_a_longer_name(lexico
     assert (three, "gen:gaz") in generated(f"学习{three}新时代思想。")
 
 
+def test_a_name_between_a_title_and_an_organisation_is_a_candidate(lexicon):
+    """After a post title, a surname-led name that an organisation mention follows directly (a
+    list of attendees without separators: 副主任A汀州省…厅副巡视员B) is a generated Person
+    candidate with the cue ``TO``; without the organisation mention it is none."""
+    from collections import defaultdict
+
+    text = "汀州省发展改革委副主任邬承泽汀州省人力资源社会保障厅副巡视员柯文澜出席。"
+    doc = prepare_text(text, "o.txt")
+    org = _mentions(doc, "汀州省人力资源社会保障厅", "Organization", "government")
+
+    def names(ms):
+        c = DocCandidates(doc, DocResult(doc.id, ms, []), lexicon, entity_candidates=True)
+        got = {m.text for m in c.generated_mentions(defaultdict(list)) if m.type == "Person"}
+        return got, c.name_cues
+
+    got, cues = names(org)
+    assert "邬承泽" in got and "TO" in cues["邬承泽"]
+    got, _cues = names([])
+    assert "邬承泽" not in got
+
+
 def test_occurrences_are_those_of_finditer(lexicon):
     doc, res = _doc_and_result()
     c = DocCandidates(doc, res, lexicon)

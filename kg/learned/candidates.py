@@ -347,7 +347,8 @@ class DocCandidates:
     def _name_candidates(self, by: dict[tuple[str, str], list[Mention]]) -> dict[tuple[int, int], str]:
         """Person names the NER model did not tag: a surname of ``persons.tsv`` and one or two
         Han characters, where what follows can end a name (a clause end, a post title, a
-        reporting verb or adverb, a photo credit, a list close: 常斌副省长, 张三摄). The value
+        reporting verb or adverb, a photo credit, a list close: 常斌副省长, 张三摄; after a title,
+        also an organisation or place mention: 副主任A自治区…). The value
         is the cue: what stands before (``T`` a post title, ``P`` a preceder word, ``B`` a
         clause end or the text's start, ``X`` anything else) and what follows."""
         t, lex = self.t, self.lex
@@ -384,6 +385,11 @@ class DocCandidates:
                 if any(c in bad for c in x[sl:]) or x in not_person or ("Person", x) in by or taken[j - 1]:
                     continue
                 right = self._name_end_cue(j)
+                # a title before and an organisation or place right after (副主任A自治区…厅, a
+                # list of attendees without separators)
+                if right is None and left == "T" and any(
+                        m.type in ("Organization", "Place") for m in self.starting_at.get(j, ())):
+                    right = "O"
                 if right is not None:
                     out[(i, j)] = left + right
         return out
