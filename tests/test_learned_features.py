@@ -2,7 +2,7 @@
 straightforward code they replaced (e04a9a1): name occurrences by regular expression, every pair
 of every organisation with every action.  The digest below was computed with that code; a change
 to a feature, a candidate or their order changes it (the digest was renewed when the entity
-feature ``opens_cluster`` was added, session 11).  Hand-made mentions, no NER model."""
+features ``opens_cluster`` and ``listed`` were added, session 11).  Hand-made mentions, no NER model."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def _digest(lexicon) -> tuple[str, int]:
 def test_features_are_those_of_the_reference_code(lexicon):
     digest, n_pairs = _digest(lexicon)
     assert n_pairs == 23
-    assert digest == "fa19438d96a7bef0cca4061cf9b20376307b3d7d0583c58e423ce66ca41e43ff"
+    assert digest == "b98fdf26d8537ae47484811f8b8040917499c65967ffcf9fc8d4b69e26be0482"
 
 
 def test_a_name_opening_a_cluster_name_is_marked(lexicon):
@@ -127,6 +127,18 @@ def test_a_name_between_a_title_and_an_organisation_is_a_candidate(lexicon):
     assert "邬承泽" in got and "TO" in cues["邬承泽"]
     got, _cues = names([])
     assert "邬承泽" not in got
+
+
+def test_an_item_of_a_list_of_its_type_is_marked(lexicon):
+    """An entity group with an occurrence next to a mention of its type across a list separator
+    (、 ， ,) and at most a few characters (汀州7个,青禾7个) has ``listed``; one whose neighbour is
+    past a sentence end or too far has not."""
+    text = "其中汀州7个,青禾7个,东岭12个。白沙县召开会议。今年石岭村的村民代表大会在礼堂隆重召开，红石县参加。"
+    doc = prepare_text(text, "l.txt")
+    ms = [m for x in ("汀州", "青禾", "东岭", "白沙县", "红石县") for m in _mentions(doc, x, "Place")]
+    c = DocCandidates(doc, DocResult(doc.id, sorted(ms, key=lambda m: m.start), []), lexicon)
+    listed = {g.text for g in c.entity_groups() if "E:Pla:listed" in g.feats}
+    assert listed == {"汀州", "青禾", "东岭"}
 
 
 def test_occurrences_are_those_of_finditer(lexicon):

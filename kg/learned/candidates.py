@@ -33,6 +33,9 @@ _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「�
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
+_LIST_SEPS = set("\u3001\uff0c,")          # 、 ， ,
+_SENTENCE_END = set("\u3002\uff1b;\n\uff01\uff1f!?")
+_LIST_GAP = 8
 _WINDOW = {"leads_action": (160, 160), "in_cluster": (700, 120)}   # (member after, before)
 ENTITY_TYPES = ("Person", "Organization", "Place")
 
@@ -178,6 +181,26 @@ class DocCandidates:
         e = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.t)
         return self.t[s:e]
 
+    def _listed_with(self, spans: list[tuple[int, int]], s: int, e: int) -> bool:
+        """Whether a span of ``spans`` (sorted) stands right before [s, e) or right after it,
+        with a list separator (、 ， ,) and at most ``_LIST_GAP`` characters between and no
+        sentence end."""
+        t = self.t
+        k = bisect.bisect_left(spans, (s, -1))
+        near = []
+        j = k - 1
+        while j >= 0 and spans[j][0] >= s - 2 * _LIST_GAP - 16:
+            if spans[j][1] <= s:
+                near.append(t[spans[j][1]:s])
+            j -= 1
+        j = k
+        while j < len(spans) and spans[j][0] <= e + _LIST_GAP:
+            if spans[j][0] >= e:
+                near.append(t[e:spans[j][0]])
+            j += 1
+        return any(1 <= len(g) <= _LIST_GAP and any(c in _LIST_SEPS for c in g)
+                   and not any(c in _SENTENCE_END for c in g) for g in near)
+
     def cluster_head_after(self, pos: int) -> bool:
         """Whether a cluster head word of ``kg/data/candidates.tsv`` starts in the clause after
         ``pos``, at most a cluster name's body (``_MAX_BODY``) away."""
@@ -222,6 +245,10 @@ class DocCandidates:
         longs = sorted(((m.start, m.end) for m in self.long_names))
         long_starts = [a for a, _b in longs]
         longest = max((b - a for a, b in longs), default=0)
+        # the mentions of each type by start, for the list-neighbour feature (before the
+        # generated forms, which are no neighbours)
+        typed = {typ: sorted((m.start, m.end) for m in self.result.mentions if m.type == typ)
+                 for typ in ENTITY_TYPES}
         if self.entity_candidates:
             # after the sets above: the features of the mentions' groups do not depend on them
             for m in self.generated_mentions(by):
@@ -269,6 +296,9 @@ class DocCandidates:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
                 f.append(f"E:{T}:extends_same_type")
+            # an item of a list of its type (十堰7个,孝感7个,咸宁12个; A、B、C)
+            if any(self._listed_with(typed[typ], m.start, m.end) for m in ms):
+                f.append(f"E:{T}:listed")
             # the name opens a cluster's name (袁州 of 袁州陶瓷产业集群): the gold lists such places
             if any(self.cluster_head_after(m.end) for m in ms):
                 f.append(f"E:{T}:opens_cluster")
