@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import replace
 
-from ..lexicon import alternation_body
+from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
                    city_names, place_extension, removed_breaks)
@@ -133,18 +133,23 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """An organisation/place span that starts inside a city or county name ("浩特市教育局" in
     "呼和浩特市教育局", "阳县" in "射阳县") is extended to the start of the name."""
     text = st.doc.text
-    names = set(st.lex.words("places", "city")) | set(st.lex.words("places", "province")) \
-        | set(st.lex.words("places", "name")) \
-        | {c for c in st.lex.words("counties", "county") if len(c) >= 3}      # not 和县
-    counts, _ = city_names(text, prefixes=st.lex.words("places", "city_prefix"),
-                            not_city=st.lex.words("places", "not_city"),
-                            breaks=removed_breaks(st.doc), lex=st.lex)
-    names |= {c[:-1] for c in counts if len(c) >= 3}
-    names = {n for n in names if len(n) >= 2}
+    lex = st.lex
+    # the gazetteer's names, in one automaton made once per lexicon
+    gazetteer = lex.cached(("cleanup", "extend_names"), lambda: Matcher(sorted(
+        {n for n in set(lex.words("places", "city")) | set(lex.words("places", "province"))
+         | set(lex.words("places", "name")) if len(n) >= 2}
+        | {c for c in lex.words("counties", "county") if len(c) >= 3})))      # not 和县
+    counts, _ = city_names(text, prefixes=lex.words("places", "city_prefix"),
+                            not_city=lex.words("places", "not_city"),
+                            breaks=removed_breaks(st.doc), lex=lex)
+    # (speed) only the names written in text can match: the gazetteer's through one pass of
+    # its automaton, the document's own cities one by one
+    names = {x for _i, _j, x in gazetteer.find_all(text)}
+    names |= {c[:-1] for c in counts if len(c) >= 3 and c[:-1] in text}
     if not names:
         return _trim_person_adverbs(st, mentions)
-    # (speed) only the names written in text can match; the alternation keeps their order
-    in_text = [n for n in sorted(names, key=len, reverse=True) if n in text]
+    # the alternation keeps their order
+    in_text = sorted(names, key=len, reverse=True)
     # (speed) = re.finditer(alternation_body(in_text), text): a regex alternation tries every
     # name at each position where one starts, and the names found in the text grow with it
     spans = [(i, m.end()) for i, m in _prefixed_matches(text, _prefix_hits(text, in_text), _EMPTY)]
