@@ -278,7 +278,7 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
         counties = lex.word_set("counties", "county")
         city = next((city[i:] for i in range(1, len(city) - 2)
                      if city[i:] in known or city[i:-len(cm)] in places or city[i:] in counties), city)
-    if city not in text:
+    if city.endswith(cm) and city not in text:
         # a prefecture of the gazetteer that the text writes as X州 / X盟, never as X市
         base = city[:-len(cm)]
         forms = [(text.count(base + a), base + a) for a in w.prefecture_marks if base + a in text]
@@ -676,16 +676,19 @@ def _copied_facts(results: list[DocResult]) -> list[tuple[str, list[Fact]]]:
 
 
 def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]],
-                  docs_by_id: dict[str, Document] | None = None) -> list[Fact]:
+                  docs_by_id: dict[str, Document] | None = None,
+                  written_forms: dict[str, set[str]] | None = None) -> list[Fact]:
     """The facts whose arguments all name entities, with their entity ids and names filled in.
     An argument the document does not write names its entity without making it mentioned there
-    when the fact's evidence does not write its first two characters either: the real pages'
-    gold lists the government of a place a title names (宜兴市市长 -> 宜兴市人民政府), not the
+    when the sentence of the fact's evidence does not write its first two characters either: the
+    real pages' gold lists the government of a place a title names (宜兴市市长 -> 宜兴市人民政府), not the
     body a bare title implies (习近平总书记 -> 中共中央, 副区长 -> 区政府)."""
     facts: list[Fact] = []
     for doc_id, fs in doc_facts:
         d = (docs_by_id or {}).get(doc_id)
-        written: dict[str, bool] = {}
+        # (speed) a mention's text is written (``written_forms``: the mentions' texts of each
+        # document); only the other arguments are looked for in the text
+        written: dict[str, bool] = dict.fromkeys((written_forms or {}).get(doc_id, ()), True)
         for f in fs:
             ok = True
             for role, a in f.args.items():
@@ -745,7 +748,8 @@ def resolve(docs: list[Document], results: list[DocResult], lexicon: Lexicon,
     canons = _contexts(docs_by_id, results, lexicon, cities, county_overrides or {})
     ents = _Entities(_Keys(docs_by_id, results, lexicon, canons))
     ents.add_mentions(results, docs_by_id)
-    facts = _resolve_args(ents, _copied_facts(results), docs_by_id)
+    facts = _resolve_args(ents, _copied_facts(results), docs_by_id,
+                          {r.doc_id: {m.text for m in r.mentions} for r in results})
     ents.name_clusters(_Words.of(lexicon).cluster_display)
     _final_names(facts, ents.entities)
     out = _unique_facts(facts + ents.mentioned_in())

@@ -190,6 +190,20 @@ def test_ner_span_over_table_cells_keeps_the_name_cells(lexicon):
     assert "袁州区" in places and not any("集群" in p for p in places), places
 
 
+def test_a_span_over_a_cell_mark_keeps_the_name_at_its_own_offsets(lexicon):
+    """A model span over "首页 | 汀州省教育厅 | 通知公告" (a breadcrumb) keeps the organisation
+    only, and the mention's offsets give its text."""
+    from kg.model import Mention
+
+    doc = prepare_text("首页 | 汀州省教育厅 | 通知公告\n\n汀州省教育厅召开会议。\n", "b.txt")
+    t = doc.text
+    s, e = t.index("首页"), t.index("通知公告") + 4
+    ner = [Mention(doc.id, 0, s, e, t[s:e], "Organization", "government", "ner", 1.0)]
+    orgs = [m for m in extract(doc, ner, lexicon).mentions if m.type == "Organization" and m.start < e]
+    assert [m.text for m in orgs] == ["汀州省教育厅"], orgs
+    assert all(t[m.start:m.end] == m.text for m in orgs)
+
+
 def test_verb_before_市_names_no_city(lexicon):
     """"自觉接受市人大…监督", "并请市政协委员…": a verb (or its tail after a function word
     such as 自) before 市 is no city (places.tsv not_city), so 市人大 keeps the paper's city."""

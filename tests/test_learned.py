@@ -198,11 +198,11 @@ def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
 def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, lexicon):
     """With ``list_orgs`` the items of a 、-list whose items are mostly organisations (two found,
     at least a third) become Organization mentions: the inner ones, the last one cut at 等, the
-    first one after the last opener word in it (集聚了A); not an item a mention spans, not the
+    first one after an opener word (引进了A); not an item a mention spans, not the
     items of a list with one organisation only, and nothing without the flag."""
     text = ("东岭县引进了云帆科技、北辰电子、启明光电、青禾智能等企业。"
             "展会上有星河电器、翠湖文具、山野茶园、东岭县等展位。"
-            "园区集聚了金穗农业、银杏生物、碧波水务等企业。\n")
+            "园区引进了金穗农业、银杏生物、碧波水务等企业。\n")
     doc = prepare_text(text, "invented.txt")
     res = DocResult(doc.id, [mention(doc, "东岭县", "Place"), mention(doc, "云帆科技", "Organization", "enterprise"),
                              mention(doc, "北辰电子", "Organization", "enterprise"),
@@ -220,8 +220,29 @@ def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, 
         got[flag] = {(m.text, m.source) for m in out.mentions if m.type == "Organization"}
     hand = {(x, "hanlp") for x in ("云帆科技", "北辰电子", "星河电器", "银杏生物", "碧波水务")}
     assert got[False] == hand
-    # the first item of the last list starts after 了 (an opener)
+    # the first item of the last list starts after 引进 (an opener) and 了
     assert got[True] == hand | {("启明光电", "learned"), ("青禾智能", "learned"), ("金穗农业", "learned")}
+
+
+def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
+    """The last item ends where it reads as a whole organisation (市住房和城乡建设局|等单位, not
+    市住房|和…) or at a list word no name runs past; without one (市工业和信息化局发言) it is
+    left.  The first item is not cut inside a name (市政务服务中心 keeps 服务), and items keep
+    no spaces."""
+    from kg.learned.layer import list_orgs
+    from kg.model import sentence_finder
+
+    def found(text, tagged):
+        doc = prepare_text(text, "x.txt")
+        ms = [mention(doc, x, "Organization", "government") for x in tagged]
+        return {m.text for m in list_orgs(doc, ms, lexicon, sentence_finder(doc), ("引进",))}
+
+    assert found("汀州市发改委、汀州市商务局、市住房和城乡建设局等单位参加。",
+                 ["汀州市发改委", "汀州市商务局"]) == {"市住房和城乡建设局"}
+    assert found("汀州市发改委、汀州市商务局、市工业和信息化局发言。", ["汀州市发改委", "汀州市商务局"]) == set()
+    assert found("会上，市政务服务中心、汀州市发改委、汀州市商务局等。", ["汀州市发改委", "汀州市商务局"]) == set()
+    assert found("甲公司、 汀州云帆科技、汀州北辰电子 、启明光电等企业。",
+                 ["汀州云帆科技", "汀州北辰电子"]) == {"启明光电"}
 
 
 def _calibration_examples(n: int = 400):

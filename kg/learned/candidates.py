@@ -314,7 +314,9 @@ class DocCandidates:
         """Mentions of the forms no mention has (``by``: the mentions by type and form):
 
         * ``gen:gaz`` -- every occurrence of a gazetteer name (:func:`entity_gazetteer`), as each of
-          its types, unless it lies inside a longer mention of that type;
+          its types, unless it lies inside a longer mention of that type; as a person not a
+          ``not_person`` word, nor a two-character name that a Han character follows which
+          cannot end a name (王永 of 王永超先生: :meth:`_name_end_cue`);
         * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
           ``zone_suffix`` of ``kg/data/candidates.tsv``: the two together, as a Place and as an
           Organization (经开区 names either);

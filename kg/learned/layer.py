@@ -105,11 +105,11 @@ class LearnedLayer:
         self.list_orgs = bool(meta.get("list_orgs", False))
 
     def _list_openers(self) -> tuple[str, ...]:
-        """The words after which the first item of a list starts (引进了A、B): clusters.tsv
-        member_verb, action_patterns.tsv intro_verb, grammar.tsv gap_char."""
+        """The verbs after which the first item of a list starts (引进A、B): clusters.tsv
+        member_verb, action_patterns.tsv intro_verb."""
         return self.lex.cached(("learned", "list_openers"), lambda: tuple(sorted(
-            set(self.lex.words("clusters", "member_verb")) | set(self.lex.words("action_patterns", "intro_verb"))
-            | set(self.lex.words("grammar", "gap_char")), key=lambda w: (-len(w), w))))
+            set(self.lex.words("clusters", "member_verb")) | set(self.lex.words("action_patterns", "intro_verb")),
+            key=lambda w: (-len(w), w))))
 
     @classmethod
     def load(cls, directory: str | Path | None, lexicon: Lexicon) -> "LearnedLayer":
@@ -182,8 +182,7 @@ class LearnedLayer:
                                     mtype, "enterprise" if mtype == "Organization" else None,
                                     EXTRACTOR, round(p, 4)))
         if self.list_orgs:
-            mentions += list_orgs(doc, mentions, self.lex.words("candidates", "list_end"), sentence_at,
-                                  self._list_openers())
+            mentions += list_orgs(doc, mentions, self.lex, sentence_at, self._list_openers())
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
 
         # 3. pairs, of the relations whose learned facts can be kept (see the end)
@@ -226,15 +225,24 @@ _LIST_CLAUSE = re.compile("[^\uff0c\u3002\uff1b\uff01\uff1f\uff1a,;!?:\n\uff08\u
 _LIST_ITEM = (2, 10)        # the length of an item taken as an organisation
 
 
-def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_at,
+def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
               openers: tuple[str, ...] = ()) -> list[Mention]:
     """Organization mentions for the items of a 、-list of organisations (A、B、C、D等企业 where
     the model or the rules found two of them, at least a third of the items; the first item
     counts when an organisation ends it): each item that no mention spans exactly, of 2-10
-    characters; the last one cut at a ``list_end`` word (等; without one it is left), the first
-    one starting after the last of ``openers`` in it (引进了A、B: :meth:`LearnedLayer._list_openers`;
-    without one it is left, for where it starts is unknown)."""
+    characters, without spaces around it.
+
+    * The last item ends at a ``list_end`` word of candidates.tsv (等, 和 …): the first one
+      after which the item reads as a whole organisation name (市住房和城乡建设局|等单位), else
+      the first one that no organisation name runs past (C|等企业, not 市工业|和信息化局);
+      without one the item is left.
+    * The first item starts after the first of ``openers`` in it (引进|A、B; then a
+      ``gap_char`` such as 了 is skipped: :meth:`LearnedLayer._list_openers`), unless what is
+      left is a bare organisation suffix (市政务服务|中心); without an opener it is left, for
+      where it starts is unknown."""
     t = doc.text
+    ends = lex.words("candidates", "list_end")
+    gaps = lex.word_set("grammar", "gap_char")
     spans = {(m.start, m.end) for m in mentions}
     orgs = {(m.start, m.end) for m in mentions if m.type == "Organization"}
     org_starts_by_end: dict[int, list[int]] = defaultdict(list)
@@ -247,11 +255,11 @@ def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_
             continue
         items, pos = [], cm.start()
         for part in seg.split("\u3001"):
-            items.append((pos, pos + len(part)))
+            lead = len(part) - len(part.lstrip())
+            items.append((pos + lead, pos + len(part.rstrip())))
             pos += len(part) + 1
-        # the last item ends at a list_end word (A、B、C等企业); without one it is left
         a, b = items[-1]
-        cut = min((k for k in (t.find(w, a, b) for w in ends) if k >= a + 2), default=-1)
+        cut = _last_item_end(t, a, b, ends, lex)
         last_ok = cut >= 0
         if last_ok:
             items[-1] = (a, cut)
@@ -262,18 +270,36 @@ def list_orgs(doc: Document, mentions: list[Mention], ends: list[str], sentence_
         n_org = sum(1 for sp in items[1:] if sp in orgs) + first_org
         if n_org < 2 or 3 * n_org < len(items):
             continue
-        k = max((t.rfind(w, a0, b0) + len(w) - a0 for w in openers if t.find(w, a0, b0) >= 0), default=0)
-        items[0] = (a0 + k, b0) if k and not first_org else (b0, b0)      # (b0, b0): left
+        items[0] = (b0, b0)                      # left (an empty item)
+        if not first_org:
+            k = min((i + len(w) for w in openers for i in (t.find(w, a0, b0),) if i >= 0), default=-1)
+            if k >= 0 and t[k:k + 1] in gaps:
+                k += 1
+            if k >= 0 and not (b0 - k <= 2 and lex.ends_with_org_suffix(t[k:b0])):
+                items[0] = (k, b0)
         last = len(items) - 1
         for j, (a, b) in enumerate(items):
             if j == last and not last_ok:
                 continue
-            if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1] or not t[a:b].strip():
+            if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1]:
                 continue
             sent = sentence_at(a)
             out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
                                "enterprise", EXTRACTOR, 0.5))
     return out
+
+
+def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int:
+    """Where the last item t[a:b] of a list ends (see :func:`list_orgs`); -1: nowhere."""
+    cuts = sorted({i for w in ends for i in (t.find(w, a, b),) if i >= a + 2})
+    for k in cuts:
+        if lex.ends_with_org_suffix(t[a:k]):
+            return k
+    reach = min(b, a + _LIST_ITEM[1] + 4)
+    for k in cuts:
+        if not any(lex.ends_with_org_suffix(t[a:j]) for j in range(k + 1, reach + 1)):
+            return k
+    return -1
 
 
 def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], best: dict,

@@ -53,17 +53,20 @@ def _cut_at_cells(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """An NER span over table cells ("A项目 B有限公司 X产业集群" of a tab-separated row that
     ingest joined) keeps only the cells that look like a name of its type: an organisation
     suffix, a place suffix or gazetteer place, a person name of 2-4 characters."""
-    bounds = _cell_bounds(st)
+    bounds = sorted(_cell_bounds(st))
     if not bounds:
         return mentions
     out = []
     for m in mentions:
-        cuts = sorted(j for j in bounds if m.start < j < m.end)
+        # (speed) the bounds inside the span by bisection: a page has many cell marks
+        cuts = bounds[bisect.bisect_right(bounds, m.start):bisect.bisect_left(bounds, m.end)]
         if not cuts:
             out.append(m)
             continue
         for a, b in zip([m.start] + cuts, cuts + [m.end]):
-            part = st.doc.text[a:b].strip()
+            raw = st.doc.text[a:b]
+            part = raw.strip()
+            a += len(raw) - len(raw.lstrip())
             if len(part) < 2 or not any(_is_han(c) for c in part):
                 continue
             if m.type == "Organization":
@@ -183,8 +186,9 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
 
 def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """The model's place spans cut at the wrong character: a time or linking word before the
-    place (今年X市, 按照X市: places.tsv not_city / city_not_start) and a body before 和 / 与
-    (X妇联和Y市) go when a known place or a place with its suffix follows; a doubled 市 (X市市本级)
+    place (今年X市, 按照X市: places.tsv not_city / city_not_start) goes when a known place or a
+    place with its suffix follows; a body before a function character (grammar.tsv gap_char:
+    X妇联和Y市) goes when a known place (gazetteer or county) follows; a doubled 市 (X市市本级)
     loses one; a span of administrative characters only (省州县) is no place."""
     t = st.doc.text
     g = _Grammar.of(st.lex)
@@ -208,7 +212,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if w and placelike(x[len(w):]) and x not in named:
             m = _respan(m, m.start + len(w), m.end, x[len(w):])
         x = m.text
-        k = max(x.rfind(c) for c in g.gap_func)
+        k = max((x.rfind(c) for c in g.gap_func), default=-1)
         if 0 < k < len(x) - 2 and x[k + 1:] in named and x not in named:
             m = _respan(m, m.start + k + 1, m.end, x[k + 1:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
