@@ -175,6 +175,17 @@ def test_an_action_keeps_its_best_agency(tmp_path, lexicon):
     assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"rules"}
 
 
+def _with_and_without(tmp_path, lexicon, weights, key: str, doc, res, pick) -> dict:
+    """``{flag: pick(output)}`` of hand-made models applied with the manifest key off and on."""
+    got = {}
+    for flag in (False, True):
+        d = tmp_path / str(flag)
+        d.mkdir()
+        _hand_models(d, weights, {}, **{key: flag})
+        got[flag] = pick(LearnedLayer.load(d, lexicon).apply(doc, res))
+    return got
+
+
 def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
     """The pair model keeps only the first item of a 、-list for the cluster; with
     ``list_members`` the other items of the list follow it, without it they do not."""
@@ -183,14 +194,8 @@ def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
     weights = {"Place": {"E:Pla": 10}, "Cluster": {"S:Clu:f1=电": 8, "S:Clu:head=产业集群": 2},
                "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 10},
                "in_cluster": {"R:C:al1=了": 10}}
-    got = {}
-    for flag in (False, True):
-        d = tmp_path / str(flag)
-        d.mkdir()
-        _hand_models(d, weights, {}, list_members=flag)
-        out = LearnedLayer.load(d, lexicon).apply(doc, res)
-        got[flag] = {(f.args["member"].text, f.args["cluster"].text, f.extractor)
-                     for f in out.facts if f.relation == "in_cluster"}
+    got = _with_and_without(tmp_path, lexicon, weights, "list_members", doc, res, lambda out: {
+        (f.args["member"].text, f.args["cluster"].text, f.extractor) for f in out.facts if f.relation == "in_cluster"})
     assert got[False] == {("云帆科技", "电子信息产业集群", "learned")}
     assert got[True] == {(m, "电子信息产业集群", "learned") for m in ("云帆科技", "北辰电子", "启明光电")}
 
@@ -211,13 +216,8 @@ def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, 
                              mention(doc, "银杏生物", "Organization", "enterprise"),
                              mention(doc, "碧波水务", "Organization", "enterprise")], [])
     weights = {"Place": {"E:Pla": 10}, "Organization": {"E:Org": 10}}
-    got = {}
-    for flag in (False, True):
-        d = tmp_path / str(flag)
-        d.mkdir()
-        _hand_models(d, weights, {}, list_orgs=flag)
-        out = LearnedLayer.load(d, lexicon).apply(doc, res)
-        got[flag] = {(m.text, m.source) for m in out.mentions if m.type == "Organization"}
+    got = _with_and_without(tmp_path, lexicon, weights, "list_orgs", doc, res,
+                            lambda out: {(m.text, m.source) for m in out.mentions if m.type == "Organization"})
     hand = {(x, "hanlp") for x in ("云帆科技", "北辰电子", "星河电器", "银杏生物", "碧波水务")}
     assert got[False] == hand
     # the first item of the last list starts after 引进 (an opener) and 了
