@@ -204,14 +204,20 @@ class DocCandidates:
     def cluster_head_after(self, pos: int) -> bool:
         """Whether a cluster head word of ``kg/data/candidates.tsv`` starts in the clause after
         ``pos``, at most a cluster name's body (``_MAX_BODY``) away."""
+        heads = self._cluster_head_starts()
+        k = bisect.bisect_left(heads, pos)
+        if k == len(heads):
+            return False
+        h = heads[k]
+        return h - pos <= _MAX_BODY["Cluster"] and self.clause_start(h, pos) == pos
+
+    def _cluster_head_starts(self) -> list[int]:
+        """The sorted starts of the cluster head words (candidates.tsv cluster_head) in the
+        text, found once per document."""
         if self._cluster_heads is None:
             heads = self.lex.words("candidates", "cluster_head")
             self._cluster_heads = sorted({mh.start() for h in heads for mh in re.finditer(re.escape(h), self.t)})
-        k = bisect.bisect_left(self._cluster_heads, pos)
-        if k == len(self._cluster_heads):
-            return False
-        h = self._cluster_heads[k]
-        return h - pos <= _MAX_BODY["Cluster"] and self.clause_start(h, pos) == pos
+        return self._cluster_heads
 
     def clause_start(self, pos: int, lo: int = 0) -> int:
         """Start of the clause around ``pos``, or ``lo`` where the clause starts before it."""
@@ -510,7 +516,7 @@ class DocCandidates:
         for sp in out:
             if sp.type == "Member":
                 sp.member_type = "Project" if sp.text.endswith(tuple(project_heads)) else "Organization"
-        cluster_pos = sorted(mh.start() for h in cluster_heads for mh in re.finditer(re.escape(h), t))
+        cluster_pos = self._cluster_head_starts()
         for sp in out:
             sp.feats = self._span_feats(sp, cluster_pos)
         return out

@@ -91,18 +91,18 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 + st.lex.words("places", "name"))
     admin = _Grammar.of(st.lex).admin_end
     place_head = st.lex.plain_pattern("grammar", "org_place_head_rx")      # X市, X县 …
+    # (words, whether the rest after one of them is the organisation)
+    cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
+            (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
+             or st.lex.ends_with_org_suffix(rest)))
     out = []
     for m in mentions:
         if m.type == "Organization":
-            v = next((w for w in verbs if m.text.startswith(w)), None)
-            rest = m.text[len(v):] if v else ""
-            if v and len(rest) >= 3 and (rest[0] in admin or rest.startswith(gaz)):
-                m = _respan(m, m.start + len(v), m.end, rest)
-            v = next((w for w in leads if m.text.startswith(w)), None)
-            rest = m.text[len(v):] if v else ""
-            if v and len(rest) >= 3 and (rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
-                                         or st.lex.ends_with_org_suffix(rest)):
-                m = _respan(m, m.start + len(v), m.end, rest)
+            for words, names_org in cuts:
+                v = next((w for w in words if m.text.startswith(w)), None)
+                rest = m.text[len(v):] if v else ""
+                if v and len(rest) >= 3 and names_org(rest):
+                    m = _respan(m, m.start + len(v), m.end, rest)
         out.append(m)
     return out
 
