@@ -243,6 +243,10 @@ def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
     assert found("会上，市政务服务中心、汀州市发改委、汀州市商务局等。", ["汀州市发改委", "汀州市商务局"]) == set()
     assert found("甲公司、 汀州云帆科技、汀州北辰电子 、启明光电等企业。",
                  ["汀州云帆科技", "汀州北辰电子"]) == {"启明光电"}
+    # a list closed by an enterprise tail names organisations even where none is tagged (the
+    # first item, after no opener, is left); without the tail it names none
+    assert found("加大对金穗农业、银杏生物、碧波水务等骨干企业的服务力度。", []) == {"银杏生物", "碧波水务"}
+    assert found("加大对金穗农业、银杏生物、碧波水务等产品的推广力度。", []) == set()
 
 
 def _calibration_examples(n: int = 400):

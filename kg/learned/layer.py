@@ -228,9 +228,10 @@ _LIST_ITEM = (2, 10)        # the length of an item taken as an organisation
 def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
               openers: tuple[str, ...] = ()) -> list[Mention]:
     """Organization mentions for the items of a 、-list of organisations (A、B、C、D等企业 where
-    the model or the rules found two of them, at least a third of the items; the first item
-    counts when an organisation ends it): each item that no mention spans exactly, of 2-10
-    characters, without spaces around it.
+    the model or the rules found two of them, at least a third of the items, the first item
+    counting when an organisation ends it; or a list closed by an enterprise tail of clusters.tsv,
+    A、B、C等骨干企业): each item that no mention spans exactly, of 2-10 characters, without spaces
+    around it.
 
     * The last item ends at a ``list_end`` word of candidates.tsv (等, 和 …): the first one
       after which the item reads as a whole organisation name (市住房和城乡建设局|等单位), else
@@ -243,6 +244,11 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
     t = doc.text
     ends = lex.words("candidates", "list_end")
     gaps = lex.word_set("grammar", "gap_char")
+    # a list closed by an enterprise tail (A、B、C等骨干企业: clusters.tsv enterprise_tail,
+    # enterprise_tail_rx) names organisations even where none of its items is tagged
+    tail_rx = lex.cached(("learned", "enterprise_tail_rx"), lambda: re.compile("|".join(
+        [re.escape(x) for x in lex.words("clusters", "enterprise_tail")]
+        + [p.pattern for p in lex.patterns("clusters", "enterprise_tail_rx")]) or "(?!)"))
     spans = {(m.start, m.end) for m in mentions}
     orgs = {(m.start, m.end) for m in mentions if m.type == "Organization"}
     org_starts_by_end: dict[int, list[int]] = defaultdict(list)
@@ -268,7 +274,8 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
         a0, b0 = items[0]
         first_org = any(a >= a0 for a in org_starts_by_end.get(b0, ()))
         n_org = sum(1 for sp in items[1:] if sp in orgs) + first_org
-        if n_org < 2 or 3 * n_org < len(items):
+        tailed = last_ok and tail_rx.match(t, items[-1][1]) is not None
+        if not tailed and (n_org < 2 or 3 * n_org < len(items)):
             continue
         items[0] = (b0, b0)                      # left (an empty item)
         if not first_org:
