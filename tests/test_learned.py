@@ -224,6 +224,17 @@ def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, 
     assert got[True] == hand | {("启明光电", "learned"), ("青禾智能", "learned"), ("金穗农业", "learned")}
 
 
+def test_a_gazetteer_place_listed_with_a_kept_place_is_kept(tmp_path, lexicon):
+    """A Place group the model scores below its threshold is kept when it names a gazetteer place
+    and stands in a list next to a place the model keeps (汀州市7个,孝感7个,十堰7个); the same
+    place written elsewhere alone, and a listed name the gazetteer does not know, are dropped."""
+    doc = prepare_text("其中汀州市7个,孝感7个,青禾7个。会议在宜昌召开。\n", "p.txt")
+    res = DocResult(doc.id, [mention(doc, x, "Place") for x in ("汀州市", "孝感", "青禾", "宜昌")], [])
+    _hand_models(tmp_path, {"Place": {"E:Pla:f2=汀州": 10}}, {})
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert {m.text for m in out.mentions if m.type == "Place"} == {"汀州市", "孝感"}
+
+
 def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
     """The last item ends where it reads as a whole organisation (市住房和城乡建设局|等单位, not
     市住房|和…) or at a list word no name runs past; without one (市工业和信息化局发言) it is

@@ -181,10 +181,11 @@ class DocCandidates:
         e = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.t)
         return self.t[s:e]
 
-    def _listed_with(self, spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    def listed_with(self, spans: list[tuple[int, int]], s: int, e: int, strict: bool = False) -> bool:
         """Whether a span of ``spans`` (sorted) stands right before [s, e) or right after it,
         with a list separator (、 ， ,) and at most ``_LIST_GAP`` characters between and no
-        sentence end."""
+        sentence end; ``strict``: with nothing between but the separator, or a count and one
+        character before it (7个,)."""
         t = self.t
         k = bisect.bisect_left(spans, (s, -1))
         near = []
@@ -198,6 +199,10 @@ class DocCandidates:
             if spans[j][0] >= e:
                 near.append(t[e:spans[j][0]])
             j += 1
+        if strict:
+            return any(g[-1:] in _LIST_SEPS and (len(g) == 1 or g[:-1].isdigit()
+                                                 or (len(g) > 2 and g[:-2].isdigit()))
+                       for g in near)
         return any(1 <= len(g) <= _LIST_GAP and any(c in _LIST_SEPS for c in g)
                    and not any(c in _SENTENCE_END for c in g) for g in near)
 
@@ -303,7 +308,7 @@ class DocCandidates:
             if any(x[:k] in texts[typ] for k in range(len(x))):
                 f.append(f"E:{T}:extends_same_type")
             # an item of a list of its type (十堰7个,孝感7个,咸宁12个; A、B、C)
-            if any(self._listed_with(typed[typ], m.start, m.end) for m in ms):
+            if any(self.listed_with(typed[typ], m.start, m.end) for m in ms):
                 f.append(f"E:{T}:listed")
             # the name opens a cluster's name (袁州 of 袁州陶瓷产业集群): the gold lists such places
             if any(self.cluster_head_after(m.end) for m in ms):

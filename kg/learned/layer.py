@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..lexicon import Lexicon
 from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, SpanReach, sentence_finder
-from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span
+from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span, county_names, entity_gazetteer
 from .linear import LinearModel
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
@@ -104,6 +104,22 @@ class LearnedLayer:
         # the inner items of a 、-list of organisations are organisations
         self.list_orgs = bool(meta.get("list_orgs", False))
 
+    def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
+        """The Place groups below their threshold that name a place of the gazetteer
+        (:func:`~kg.learned.candidates.entity_gazetteer`, not a name that only counties.tsv has:
+        its short forms are often words) and stand in a list next to a place the model keeps
+        (十堰7个,孝感7个; A市、B市): the items of one list are places alike."""
+        kept = sorted((x.start, x.end) for g, m, sc in scored
+                      if g.type == "Place" and sc >= m.threshold for x in g.mentions)
+        if not kept:
+            return set()
+        gaz = entity_gazetteer(self.lex)
+        county_only = county_names(self.lex)      # 2-character county short forms are words too
+        return {(g.type, g.text) for g, m, sc in scored
+                if g.type == "Place" and sc < m.threshold and "Place" in gaz.get(g.text, ())
+                and g.text not in county_only
+                and any(cands.listed_with(kept, x.start, x.end, strict=True) for x in g.mentions)}
+
     def _list_openers(self) -> tuple[str, ...]:
         """The verbs after which the first item of a list starts (引进A、B): clusters.tsv
         member_verb, action_patterns.tsv intro_verb."""
@@ -135,15 +151,15 @@ class LearnedLayer:
         # above it becomes mentions
         dropped: set[tuple[str, str]] = set()
         added: list[Mention] = []
-        for g in cands.entity_groups():
-            m = self.models.get(g.type)
-            if m is None:
-                continue
-            score = m.score(g.feats)
+        scored = [(g, self.models[g.type], self.models[g.type].score(g.feats))
+                  for g in cands.entity_groups() if g.type in self.models]
+        listed = self._listed_places(cands, scored)
+        for g, m, score in scored:
+            keep = score >= m.threshold or (g.type, g.text) in listed
             if g.generated:
-                if score >= m.threshold:
+                if keep:
                     added += [replace(x, source=EXTRACTOR, score=round(score, 4)) for x in g.mentions]
-            elif score < m.threshold:
+            elif not keep:
                 dropped.add((g.type, g.text))
         if added:
             mentions += added
