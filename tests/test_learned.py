@@ -233,6 +233,11 @@ def test_a_gazetteer_place_listed_with_a_kept_place_is_kept(tmp_path, lexicon):
     _hand_models(tmp_path, {"Place": {"E:Pla:f2=汀州": 10}}, {})
     out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
     assert {m.text for m in out.mentions if m.type == "Place"} == {"汀州市", "孝感"}
+    # a gazetteer place written with its administrative suffix counts too (十堰市)
+    doc = prepare_text("汀州市、十堰市、青禾市今年都有增长。\n", "q.txt")
+    res = DocResult(doc.id, [mention(doc, x, "Place") for x in ("汀州市", "十堰市", "青禾市")], [])
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert {m.text for m in out.mentions if m.type == "Place"} == {"汀州市", "十堰市"}
 
 
 def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):

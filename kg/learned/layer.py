@@ -105,20 +105,26 @@ class LearnedLayer:
         self.list_orgs = bool(meta.get("list_orgs", False))
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
-        """The Place groups below their threshold that name a place of the gazetteer
-        (:func:`~kg.learned.candidates.entity_gazetteer`, not a name that only counties.tsv has:
-        its short forms are often words) and stand in a list next to a place the model keeps
-        (十堰7个,孝感7个; A市、B市): the items of one list are places alike."""
+        """The Place groups below their threshold that name a known place (:meth:`_known_place`)
+        and stand in a list next to a place the model keeps (十堰7个,孝感7个; A市、B市): the items
+        of one list are places alike."""
         kept = sorted((x.start, x.end) for g, m, sc in scored
                       if g.type == "Place" and sc >= m.threshold for x in g.mentions)
         if not kept:
             return set()
-        gaz = entity_gazetteer(self.lex)
-        county_only = county_names(self.lex)      # 2-character county short forms are words too
         return {(g.type, g.text) for g, m, sc in scored
-                if g.type == "Place" and sc < m.threshold and "Place" in gaz.get(g.text, ())
-                and g.text not in county_only
+                if g.type == "Place" and sc < m.threshold and self._known_place(g.text)
                 and any(cands.listed_with(kept, x.start, x.end, strict=True) for x in g.mentions)}
+
+    def _known_place(self, x: str) -> bool:
+        """A place of the gazetteer (:func:`~kg.learned.candidates.entity_gazetteer`; not a
+        two-character name only counties.tsv has: such short forms are often words, 资源, 新建),
+        or one with its administrative suffix (池州市)."""
+        gaz = entity_gazetteer(self.lex)
+        if "Place" in gaz.get(x, ()) and (len(x) > 2 or x not in county_names(self.lex)):
+            return True
+        suf = next((w for w in self.lex.words("places", "suffix") if x.endswith(w) and len(x) > len(w) + 1), None)
+        return suf is not None and "Place" in gaz.get(x[:-len(suf)], ())
 
     def _list_openers(self) -> tuple[str, ...]:
         """The verbs after which the first item of a list starts (引进A、B): clusters.tsv
@@ -169,6 +175,7 @@ class LearnedLayer:
             dropped_texts = {x for _t, x in dropped}
             facts = [f for f in facts if f.relation not in ("part_of", "located_in")
                      or not any(a.text in dropped_texts for a in f.args.values())]
+        sentence_at = sentence_finder(doc)     # (speed) by bisection
 
         # 2. spans
         if any(k not in self.models for k in SPAN_TYPES):
@@ -178,7 +185,6 @@ class LearnedLayer:
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
-        sentence_at = sentence_finder(doc)     # (speed) by bisection
         # (speed) the projects and organisations of ``have``, for overlap tests by bisection
         named = SpanReach((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
         for sp, p in kept:
@@ -271,15 +277,7 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
     for a, b in orgs:
         org_starts_by_end[b].append(a)
     out: list[Mention] = []
-    for cm in _LIST_CLAUSE.finditer(t):
-        seg = cm.group()
-        if "\u3001" not in seg:
-            continue
-        items, pos = [], cm.start()
-        for part in seg.split("\u3001"):
-            lead = len(part) - len(part.lstrip())
-            items.append((pos + lead, pos + len(part.rstrip())))
-            pos += len(part) + 1
+    for items in _list_items(t):
         a, b = items[-1]
         cut = _last_item_end(t, a, b, ends, lex)
         last_ok = cut >= 0
@@ -310,6 +308,21 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
             out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
                                "enterprise", EXTRACTOR, 0.5))
     return out
+
+
+def _list_items(t: str):
+    """The 、-lists of ``t``: per list its items' spans (without the spaces around them), the
+    first one from its clause's start, the last one to the clause's end."""
+    for cm in _LIST_CLAUSE.finditer(t):
+        seg = cm.group()
+        if "\u3001" not in seg:
+            continue
+        items, pos = [], cm.start()
+        for part in seg.split("\u3001"):
+            lead = len(part) - len(part.lstrip())
+            items.append((pos + lead, pos + len(part.rstrip())))
+            pos += len(part) + 1
+        yield items
 
 
 def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int:
