@@ -194,8 +194,9 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     g = _Grammar.of(st.lex)
     cm = g.city_mark
     openers = tuple(st.lex.words("places", "not_city") + st.lex.words("places", "city_not_start"))
-    counties = st.lex.word_set("counties", "county")
-    named = _lex_places(st) | counties
+    # the gazetteer's places and the counties, one set per lexicon (not per document)
+    named = st.lex.cached(("cleanup", "named_places"),
+                          lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
 
     def placelike(x: str) -> bool:
         return x in named or _has_place_suffix(st, x)
