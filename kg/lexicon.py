@@ -109,7 +109,7 @@ _KINDS: dict[str, set[str]] = {
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
                     "party_prefix", "party_suffix", "action_place_suffix", "project_tail",
                     "cluster_display_suffix", "city_mark", "league_mark", "prefecture_mark", "region_mark",
-                    "province_mark"},
+                    "province_mark", "longer_form_prefix_end"},
     "grammar.tsv": {"name_stop", "function_char", "gap_char", "date_unit", "digit", "org_cut_before",
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",

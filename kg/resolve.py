@@ -77,6 +77,7 @@ class _Words(LexiconWords):
         self.league_mark = one("league_mark")
         self.prefecture_marks = lex.words("resolve", "prefecture_mark", longest_first=False)
         self.region_mark = one("region_mark")
+        self.longer_form_prefix_end = frozenset(lex.words("resolve", "longer_form_prefix_end"))
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
         organs = lex.words("resolve", "county_organ", longest_first=False)
@@ -471,6 +472,33 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
     return short_of
 
 
+def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
+    """Per document, organisation name -> the one longer organisation name of the document that
+    ends with it after a place or an organ (县委 -> 卢龙县委, 水利局 -> 市水利局, 新华联集团 ->
+    北京新华联集团): the same body, written short.  A name that two longer names of the
+    document end with is left as it is; so is one after any other prefix (芯联集成 is not
+    走进芯联集成's)."""
+    longer_of: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in results:
+        c = canons.get(r.doc_id)
+        if c is None:
+            continue
+        names = {c.org(_norm(m.text))[0] for m in r.mentions if m.type == "Organization"}
+        # (speed) each name under each of its proper suffixes, two at most: linear in the names
+        ends: dict[str, list[str]] = defaultdict(list)
+        for y in sorted(names):
+            for k in range(1, len(y) - 1):
+                if len(ends[y[k:]]) < 2:
+                    ends[y[k:]].append(y)
+        for x in names:
+            ys = ends.get(x, ())
+            if len(ys) == 1:
+                y, k = ys[0], len(ys[0]) - len(x)
+                if y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]):
+                    longer_of[r.doc_id][x] = y
+    return longer_of
+
+
 def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, place -> its longer form with an administrative suffix (浙江 -> 浙江省); a
     form with an ``area_suffix`` (包头地区) goes to the same one where the document writes one
@@ -504,6 +532,7 @@ class _Keys:
         self.full_by_core = _brand_cores(results, canons, lex)
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
+        self.longer_of = _longer_forms(results, canons, w)
 
     def of(self, typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype) of ``text`` written as a ``typ`` in ``doc_id``."""
@@ -535,6 +564,8 @@ class _Keys:
         if bare in self.short_of.get(doc_id, {}):
             bare = self.short_of[doc_id][bare]
         name, local = c.org(bare)
+        if name in self.longer_of.get(doc_id, {}):
+            name, local = c.org(self.longer_of[doc_id][name])
         sub = subtype or lex.org_subtype(name)
         if w.party_prefix.starts(name) or w.party_suffix.ends(name):
             sub = "party"
