@@ -341,7 +341,10 @@ def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("spawn")   # torch and HanLP are not fork-safe
     ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
                              initargs=initargs)
-    ex.submit(_worker_ping)     # a 'spawn' pool starts all its processes at the first task
+    # a 'spawn' pool starts a process at a task only when no process is idle: one task per
+    # worker, submitted at once, starts them all now (one task would start one)
+    for _ in range(workers):
+        ex.submit(_worker_ping)
     return ex
 
 
