@@ -332,6 +332,13 @@ def prepare(st: DocState) -> None:
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
     # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
     ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]
+    # a shop or market the model tags as a place is an organisation (X超市: places.tsv
+    # business_tail); a pronoun place or a count of places (我县, 三市: not_place_rx) is no place
+    shops = lex.word_tuple("places", "business_tail")
+    not_place = lex.cached(("cleanup", "not_place_rx"), lambda: lex.plain_pattern("places", "not_place_rx"))
+    ner = [replace(m, type="Organization", subtype="enterprise")
+           if m.type == "Place" and any(m.text.endswith(w) and len(m.text) >= len(w) + 2 for w in shops) else m
+           for m in ner if m.type != "Place" or not not_place.match(m.text)]
     # "记者 盖奥·": a name cut before its second part keeps no middle dot
     ner = [_respan(m, m.start, m.end - 1, m.text[:-1]) if m.type == "Person" and m.text.endswith("·")
            and len(m.text) > 2 else m for m in ner]
