@@ -40,6 +40,8 @@ class _Words(LexiconWords):
         self.body_not_start = w("grammar", "org_body_not_start")
         self.body_start_ok = w("grammar", "org_body_start")
         self.body_stop = _Grammar.of(lex).name_stop + w("grammar", "org_body_stop")
+        self.inner_verb = w("grammar", "org_inner_verb")
+        self.event_tail = lex.word_tuple("grammar", "org_event_tail")
         self.not_alone = frozenset(w("grammar", "org_not_alone"))
         # _classify_org, nested_orgs, structure
         self.place_head = rx("grammar", "org_place_head_rx")
@@ -249,6 +251,7 @@ def org_grammar(st: DocState) -> None:
     places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
+    pre_t = tuple(pre)
     hits = _prefix_hits(t, pre)
     body_rx = alternation_body(b for b in body if b in t)
     # body abbreviations after a prefix
@@ -274,6 +277,18 @@ def org_grammar(st: DocState) -> None:
         if (b.startswith(ow.body_not_start) and not b.startswith(ow.body_start_ok))\
                 or any(w in b for w in ow.body_stop):
             continue
+        # "市委书记A到市教体局": the organisation is the prefixed name after the last verb
+        k = max((i + len(w) for w in ow.inner_verb for i in (g0.rfind(w),) if i >= 1), default=-1)
+        if k > 0:
+            if not (len(g0) - k >= 3 and g0.startswith(pre_t, k) and st.lex.ends_with_org_suffix(g0[k:])):
+                continue
+            start, g0 = start + k, g0[k:]
+        # "X市人民政府主办": a host's role after its name is no 办 of an office
+        tail = next((w for w in ow.event_tail if g0.endswith(w)), None)
+        if tail:
+            end, g0 = end - len(tail), g0[:-len(tail)]
+            if not st.lex.ends_with_org_suffix(g0):
+                continue
         # "平顶山市委常委、": the organisation ends before the post title
         k = _post_tail(st, g0)
         st.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
