@@ -77,6 +77,7 @@ class _Words(LexiconWords):
         self.league_mark = one("league_mark")
         self.prefecture_marks = lex.words("resolve", "prefecture_mark", longest_first=False)
         self.region_mark = one("region_mark")
+        self.not_city = lex.matcher("places", "not_city")
         self.longer_form_prefix_end = frozenset(lex.words("resolve", "longer_form_prefix_end"))
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
@@ -148,6 +149,14 @@ class _Canon:
         return w.place_suffix.ends(p, proper=True) \
             and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
 
+    def _place_of(self, p: str) -> str:
+        """The place an organisation name's place part ``p`` writes: ``p`` itself, or the
+        longest known place that ends it after other words (会上代表|佛山市)."""
+        if p in self.w.known_places:
+            return p
+        known = self.w.known_places
+        return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)
+
     def split_place(self, name: str) -> tuple[str, str]:
         """(place prefix, rest)."""
         # the longest known place that starts the name and is shorter than it (of places of
@@ -204,7 +213,12 @@ class _Canon:
         for rx, a in w.whole_place:
             m = rx.match(name)
             if m and self._place_ok(m.group("p")):
-                return a.full.replace("{place}", m.group("p")), False
+                p = m.group("p")
+                # 当地市委, 多位市委: a word before the bare organ (places.tsv not_city)
+                lead = w.not_city.longest_at(p)
+                if lead and len(p) - len(lead) <= 1:
+                    return self._org(name[len(lead):])
+                return a.full.replace("{place}", self._place_of(p)), False
         prefix = ""
         rest = name
         local = False

@@ -1,0 +1,26 @@
+"""The place part of a party or government organ's name (kg.resolve._Canon.org): words the
+rules glue before it are no part of the place.  No NER model, no document needed."""
+
+from __future__ import annotations
+
+from kg.resolve import _Canon
+
+
+def test_a_word_before_a_bare_organ_leaves_the_context_citys_organ(lexicon):
+    # 当地 / 多位 (places.tsv not_city) + 市委 is the context city's 市委, not a city 当地市
+    c = _Canon(lexicon, "呼和浩特市", None)
+    assert c.org("当地市委")[0] == "中共呼和浩特市委员会"
+    assert c.org("多位市委")[0] == "中共呼和浩特市委员会"
+
+
+def test_a_known_place_after_other_words_is_the_place(lexicon):
+    c = _Canon(lexicon, None, None)
+    assert c.org("会上代表佛山市委")[0] == "中共佛山市委员会"
+    assert c.org("内蒙古包头市委")[0] == "中共包头市委员会"
+
+
+def test_an_unknown_place_is_kept_whole(lexicon):
+    # an invented city and a county under a city: no known place ends them after other words
+    c = _Canon(lexicon, None, None)
+    assert c.org("汀州市委")[0] == "中共汀州市委员会"
+    assert c.org("上海市崇明区委")[0] == "中共上海市崇明区委员会"
