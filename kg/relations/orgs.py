@@ -41,6 +41,7 @@ class _Words(LexiconWords):
         self.body_start_ok = w("grammar", "org_body_start")
         self.body_stop = _Grammar.of(lex).name_stop + w("grammar", "org_body_stop")
         self.inner_verb = w("grammar", "org_inner_verb")
+        self.join = w("grammar", "org_join")
         self.event_tail = lex.word_tuple("grammar", "org_event_tail")
         self.not_alone = frozenset(w("grammar", "org_not_alone"))
         # _classify_org, nested_orgs, structure
@@ -277,6 +278,14 @@ def org_grammar(st: DocState) -> None:
         if (b.startswith(ow.body_not_start) and not b.startswith(ow.body_start_ok))\
                 or any(w in b for w in ow.body_stop):
             continue
+        # "X县委宣传部和县司法局": two organisations when a prefixed name follows the last join
+        j, jw = max(((i, w) for w in ow.join for i in (g0.rfind(w),) if i >= 2), default=(-1, ""))
+        if j > 0 and g0.startswith(pre_t, j + len(jw)):
+            if st.lex.ends_with_org_suffix(g0[:j]):
+                st.orgs.setdefault((start, start + j), (g0[:j], "government"))
+            start, g0 = start + j + len(jw), g0[j + len(jw):]
+            if not (len(g0) >= 3 and st.lex.ends_with_org_suffix(g0)):
+                continue
         # "市委书记A到市教体局": the organisation is the prefixed name after the last verb
         k = max((i + len(w) for w in ow.inner_verb for i in (g0.rfind(w),) if i >= 1), default=-1)
         if k > 0:
