@@ -217,7 +217,13 @@ class _Canon:
                 # 当地市委, 多位市委: a word before the bare organ (places.tsv not_city)
                 lead = w.not_city.longest_at(p)
                 if lead and len(p) - len(lead) <= 1:
-                    return self._org(name[len(lead):])
+                    if m.start("p") == 0:           # 当地市委 is 市委
+                        return self._org(name[len(lead):])
+                    # 中共当地市委: the context city's (or county's), when the mark says which
+                    mark = p[len(lead):]
+                    place = self.city if mark == w.city_mark else \
+                        self.county if mark and self.county and self.county.endswith(mark) else None
+                    return (a.full.replace("{place}", place), False) if place else (name, True)
                 return a.full.replace("{place}", self._place_of(p)), False
         prefix = ""
         rest = name
@@ -488,8 +494,8 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 
 def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, organisation name -> the one longer organisation name of the document that
-    ends with it after a place or an organ (县委 -> 卢龙县委, 水利局 -> 市水利局, 新华联集团 ->
-    北京新华联集团): the same body, written short.  A name that two longer names of the
+    ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
+    新华联集团 -> 北京新华联集团; canonical names: ``_Canon.org``): the same body, written short.  A name that two longer names of the
     document end with is left as it is; so is one after any other prefix (芯联集成 is not
     走进芯联集成's)."""
     longer_of: dict[str, dict[str, str]] = defaultdict(dict)

@@ -11,6 +11,11 @@ def test_a_word_before_a_bare_organ_leaves_the_context_citys_organ(lexicon):
     c = _Canon(lexicon, "呼和浩特市", None)
     assert c.org("当地市委")[0] == "中共呼和浩特市委员会"
     assert c.org("多位市委")[0] == "中共呼和浩特市委员会"
+    # also inside a template with words before the place (中共{place}委, 政协{place}委员会)
+    assert c.org("中共当地市委")[0] == "中共呼和浩特市委员会"
+    assert c.org("中国共产党当地市委员会")[0] == "中共呼和浩特市委员会"
+    assert c.org("中共当地县委")[0] == "中共当地县委"           # no context county: left as written
+    assert _Canon(lexicon, None, None, county="甲乙县").org("中共当地县委")[0] == "中共甲乙县委员会"
 
 
 def test_a_known_place_after_other_words_is_the_place(lexicon):

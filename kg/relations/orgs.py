@@ -252,8 +252,8 @@ def org_grammar(st: DocState) -> None:
     places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
-    pre_t = tuple(pre)
     hits = _prefix_hits(t, pre)
+    hit_starts = {h[0] for h in hits}       # where a prefix (a place, 市, 县 …) is written
     body_rx = alternation_body(b for b in body if b in t)
     # body abbreviations after a prefix
     # (``re.finditer(f"(?:{pre_rx})" + rest, t)``, run by _prefixed_matches: a regex
@@ -278,18 +278,21 @@ def org_grammar(st: DocState) -> None:
         if (b.startswith(ow.body_not_start) and not b.startswith(ow.body_start_ok))\
                 or any(w in b for w in ow.body_stop):
             continue
-        # "X县委宣传部和县司法局": two organisations when a prefixed name follows the last join
+        # "X县委宣传部和县司法局": two organisations when a prefixed name follows the last join;
+        # the first one only when no verb is inside it (see below)
         j, jw = max(((i, w) for w in ow.join for i in (g0.rfind(w),) if i >= 2), default=(-1, ""))
-        if j > 0 and g0.startswith(pre_t, j + len(jw)):
-            if st.lex.ends_with_org_suffix(g0[:j]):
-                st.orgs.setdefault((start, start + j), (g0[:j], "government"))
+        if j > 0 and start + j + len(jw) in hit_starts:
+            first = g0[:j]
+            if st.lex.ends_with_org_suffix(first) and not any(first.find(w) >= 1 for w in ow.inner_verb):
+                k = _post_tail(st, first)
+                st.orgs.setdefault((start, start + j - k), (first[:len(first) - k], "government"))
             start, g0 = start + j + len(jw), g0[j + len(jw):]
             if not (len(g0) >= 3 and st.lex.ends_with_org_suffix(g0)):
                 continue
         # "市委书记A到市教体局": the organisation is the prefixed name after the last verb
         k = max((i + len(w) for w in ow.inner_verb for i in (g0.rfind(w),) if i >= 1), default=-1)
         if k > 0:
-            if not (len(g0) - k >= 3 and g0.startswith(pre_t, k) and st.lex.ends_with_org_suffix(g0[k:])):
+            if not (len(g0) - k >= 3 and start + k in hit_starts and st.lex.ends_with_org_suffix(g0[k:])):
                 continue
             start, g0 = start + k, g0[k:]
         # "X市人民政府主办": a host's role after its name is no 办 of an office
