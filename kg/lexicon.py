@@ -64,7 +64,7 @@ _KINDS: dict[str, set[str]] = {
                      "enterprise_tail", "enterprise_tail_rx", "member_verb", "enterprise_class", "capacity_verb",
                      "facility", "subject_adverb", "subject_verb", "topic_tail_rx", "clause_adverb",
                      "enterprise_head_rx", "chain_generic", "question_label", "anaphor",
-                     "clause_subject_stop_rx", "enterprise_frame_rx", "project_head_rx",
+                     "clause_subject_stop_rx", "enterprise_frame_rx", "enterprise_role_rx", "project_head_rx",
                      "anaphor_rx", "lead_out", "lead_subject", "enterprise_class_body",
                      # cluster_members.py
                      "member_join", "project_count_rx", "project_predicate_rx",
@@ -127,7 +127,7 @@ _REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbr
                 ("project_patterns.tsv", "infra_cue"), ("clusters.tsv", "section_mark"),
                 ("clusters.tsv", "enterprise_tail_rx"), ("clusters.tsv", "topic_tail_rx"),
                 ("clusters.tsv", "enterprise_head_rx"), ("clusters.tsv", "clause_subject_stop_rx"),
-                ("clusters.tsv", "enterprise_frame_rx"), ("clusters.tsv", "project_head_rx"),
+                ("clusters.tsv", "enterprise_frame_rx"), ("clusters.tsv", "enterprise_role_rx"), ("clusters.tsv", "project_head_rx"),
                 ("clusters.tsv", "anaphor_rx"), ("project_patterns.tsv", "generic_rx"),
                 ("clusters.tsv", "project_count_rx"), ("clusters.tsv", "project_predicate_rx"),
                 ("clusters.tsv", "single_project_end_rx"), ("clusters.tsv", "county_organ_rx"),

@@ -263,6 +263,11 @@ def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
     # first item, after no opener, is left); without the tail it names none
     assert found("加大对金穗农业、银杏生物、碧波水务等骨干企业的服务力度。", []) == {"银杏生物", "碧波水务"}
     assert found("加大对金穗农业、银杏生物、碧波水务等产品的推广力度。", []) == set()
+    # a list given an enterprise role (clusters.tsv enterprise_role_rx) names organisations from
+    # its first item to its last, an enterprise tail cut off; a role-less list names none
+    assert found("形成了以金穗农业、银杏生物、碧波水务为骨干的产业体系。", []) == {"金穗农业", "银杏生物", "碧波水务"}
+    assert found("形成了以金穗农业、银杏生物等骨干企业为龙头的产业体系。", []) == {"金穗农业", "银杏生物"}
+    assert found("形成了以农业、生物、水务为主的产业体系。", []) == set()
 
 
 def _calibration_examples(n: int = 400):

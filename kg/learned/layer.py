@@ -307,6 +307,27 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
             sent = sentence_at(a)
             out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
                                "enterprise", EXTRACTOR, 0.5))
+            spans.add((a, b))
+    # a list given an enterprise role (以A、B、C为骨干: clusters.tsv enterprise_role_rx): the
+    # frame bounds its first and last items
+    for rx in lex.patterns("clusters", "enterprise_role_rx"):
+        for fm in rx.finditer(t):
+            if "\u3001" not in fm.group("names"):
+                continue
+            pos = fm.start("names")
+            for part in fm.group("names").split("\u3001"):
+                a, b = pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())
+                pos += len(part) + 1
+                tm = tail_rx.search(t, a, b)         # 以A、B等骨干企业为龙头: B
+                if tm:
+                    b = tm.start()
+                if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1] \
+                        or any(c.isspace() for c in t[a:b]):
+                    continue
+                spans.add((a, b))
+                sent = sentence_at(a)
+                out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
+                                   "enterprise", EXTRACTOR, 0.5))
     return out
 
 
