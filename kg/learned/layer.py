@@ -252,8 +252,9 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
     """Organization mentions for the items of a 、-list of organisations (A、B、C、D等企业 where
     the model or the rules found two of them, at least a third of the items, the first item
     counting when an organisation ends it; or a list closed by an enterprise tail of clusters.tsv,
-    A、B、C等骨干企业): each item that no mention spans exactly, of 2-10 characters, without spaces
-    around it.
+    A、B、C等骨干企业; or a list given an enterprise role, 以A、B、C为骨干: clusters.tsv
+    enterprise_role_rx, the frame bounding its first and last items): each item that no mention
+    spans exactly, of 2-10 characters, without spaces around it (in a role list: inside it).
 
     * The last item ends at a ``list_end`` word of candidates.tsv (等, 和 …): the first one
       after which the item reads as a whole organisation name (市住房和城乡建设局|等单位), else
@@ -277,6 +278,13 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
     for a, b in orgs:
         org_starts_by_end[b].append(a)
     out: list[Mention] = []
+
+    def add(a: int, b: int) -> None:
+        spans.add((a, b))
+        sent = sentence_at(a)
+        out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
+                           "enterprise", EXTRACTOR, 0.5))
+
     for items in _list_items(t):
         a, b = items[-1]
         cut = _last_item_end(t, a, b, ends, lex)
@@ -304,10 +312,7 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
                 continue
             if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1]:
                 continue
-            sent = sentence_at(a)
-            out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
-                               "enterprise", EXTRACTOR, 0.5))
-            spans.add((a, b))
+            add(a, b)
     # a list given an enterprise role (以A、B、C为骨干: clusters.tsv enterprise_role_rx): the
     # frame bounds its first and last items
     for rx in lex.patterns("clusters", "enterprise_role_rx"):
@@ -324,10 +329,7 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
                 if (a, b) in spans or not _LIST_ITEM[0] <= b - a <= _LIST_ITEM[1] \
                         or any(c.isspace() for c in t[a:b]):
                     continue
-                spans.add((a, b))
-                sent = sentence_at(a)
-                out.append(Mention(doc.id, sent.index if sent else 0, a, b, t[a:b], "Organization",
-                                   "enterprise", EXTRACTOR, 0.5))
+                add(a, b)
     return out
 
 
