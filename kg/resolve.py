@@ -131,6 +131,7 @@ class _Canon:
         self.province = province
         self.known_places = self.w.known_places
         self._occurrences: Occurrences | None = None
+        self._orgs: dict[str, tuple[str, bool]] = {}      # see org
 
     def written(self, x: str) -> bool:
         """Whether the document's text holds ``x``.  (speed) Through one index of the text per
@@ -152,9 +153,9 @@ class _Canon:
     def _place_of(self, p: str) -> str:
         """The place an organisation name's place part ``p`` writes: ``p`` itself, or the
         longest known place that ends it after other words (会上代表|佛山市)."""
-        if p in self.w.known_places:
-            return p
         known = self.w.known_places
+        if p in known:
+            return p
         return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)
 
     def split_place(self, name: str) -> tuple[str, str]:
@@ -175,13 +176,17 @@ class _Canon:
         return "", name
 
     def org(self, text: str) -> tuple[str, bool]:
-        """Canonical organisation name and whether it is local to the context city."""
-        name, local = self._org(text)
-        if name != _norm(text) and not local:
-            # a prefix filled in may make a whole-name form ("自治区党委" -> "<province>党委")
-            again, local2 = self._org(name)
-            return again, local2
-        return name, local
+        """Canonical organisation name and whether it is local to the context city.  (speed)
+        Found once per form: the brand cores, the longer forms and the entity keys of a
+        document all ask for the same mentions' names."""
+        got = self._orgs.get(text)
+        if got is None:
+            name, local = self._org(text)
+            if name != _norm(text) and not local:
+                # a prefix filled in may make a whole-name form ("自治区党委" -> "<province>党委")
+                name, local = self._org(name)
+            got = self._orgs[text] = (name, local)
+        return got
 
     def _org(self, text: str) -> tuple[str, bool]:
         # the session of a committee is not part of its identity:

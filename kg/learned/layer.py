@@ -123,7 +123,7 @@ class LearnedLayer:
         gaz = entity_gazetteer(self.lex)
         if "Place" in gaz.get(x, ()) and (len(x) > 2 or x not in county_names(self.lex)):
             return True
-        suf = next((w for w in self.lex.words("places", "suffix") if x.endswith(w) and len(x) > len(w) + 1), None)
+        suf = next((w for w in self.lex.word_tuple("places", "suffix") if x.endswith(w) and len(x) > len(w) + 1), None)
         return suf is not None and "Place" in gaz.get(x[:-len(suf)], ())
 
     def _list_openers(self) -> tuple[str, ...]:
@@ -319,10 +319,7 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
         for fm in rx.finditer(t):
             if "\u3001" not in fm.group("names"):
                 continue
-            pos = fm.start("names")
-            for part in fm.group("names").split("\u3001"):
-                a, b = pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())
-                pos += len(part) + 1
+            for a, b in _split_items(fm.group("names"), fm.start("names")):
                 tm = tail_rx.search(t, a, b)         # 以A、B等骨干企业为龙头: B
                 if tm:
                     b = tm.start()
@@ -337,15 +334,18 @@ def _list_items(t: str):
     """The 、-lists of ``t``: per list its items' spans (without the spaces around them), the
     first one from its clause's start, the last one to the clause's end."""
     for cm in _LIST_CLAUSE.finditer(t):
-        seg = cm.group()
-        if "\u3001" not in seg:
-            continue
-        items, pos = [], cm.start()
-        for part in seg.split("\u3001"):
-            lead = len(part) - len(part.lstrip())
-            items.append((pos + lead, pos + len(part.rstrip())))
-            pos += len(part) + 1
-        yield items
+        if "\u3001" in cm.group():
+            yield _split_items(cm.group(), cm.start())
+
+
+def _split_items(seg: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the 、-separated items of ``seg`` (written at ``start``), without the
+    spaces around them."""
+    items, pos = [], start
+    for part in seg.split("\u3001"):
+        items.append((pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())))
+        pos += len(part) + 1
+    return items
 
 
 def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int:

@@ -85,12 +85,15 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
     place follows it; nor is a clause opener (grammar.tsv org_lead_verb: 随着, 组建 …) when
     a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it."""
-    verbs = sorted(st.lex.words("action_patterns", "agency_verb"), key=len, reverse=True)
-    leads = st.lex.words("grammar", "org_lead_verb")
-    gaz = tuple(st.lex.words("places", "province") + st.lex.words("places", "city")
-                + st.lex.words("places", "name"))
-    admin = _Grammar.of(st.lex).admin_end
-    place_head = st.lex.plain_pattern("grammar", "org_place_head_rx")      # X市, X县 …
+    lex = st.lex
+    verbs = lex.word_tuple("action_patterns", "agency_verb")            # longest first
+    leads = lex.words("grammar", "org_lead_verb")
+    # (speed) built once per lexicon, not per document
+    gaz = lex.cached(("cleanup", "agency_gaz"), lambda: tuple(
+        lex.words("places", "province") + lex.words("places", "city") + lex.words("places", "name")))
+    admin = _Grammar.of(lex).admin_end
+    place_head = lex.cached(("cleanup", "org_place_head_rx"),
+                            lambda: lex.plain_pattern("grammar", "org_place_head_rx"))   # X市, X县 …
     # (words, whether the rest after one of them is the organisation)
     cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
             (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
