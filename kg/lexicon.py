@@ -53,7 +53,7 @@ _KINDS: dict[str, set[str]] = {
                             "quoted_infix_rx", "scope_prefix_rx", "year_rx", "scope_cut_rx",
                             "quote_tail_stop", "quote_tail_bad_char",
                             "launch_verb", "launch_stop", "launch_suffix", "launch_class_word",
-                            "launch_modifier", "subject_stop"},
+                            "launch_modifier", "subject_stop", "union_join"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
                              "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",

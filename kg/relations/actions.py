@@ -35,6 +35,11 @@ class _Words(LexiconWords):
         self.join_alt = alternation(w("co_action_join"))
         self.tail_stop = alternation(w("quote_tail_stop"))
         self.tail_bad = frozenset(w("quote_tail_bad_char"))
+        # a union join and the second name up to its suffix (“X行动2021”暨|Y专项行动)
+        unions = w("union_join")
+        self.union = re.compile(
+            f"(?:{alternation_body(unions)})([{_HAN}0-9\u201c\u201d]{{2,24}}?"
+            f"(?:{alternation_body(lex.words('action_patterns', 'suffix'))}))") if unions else None
 
 
 def _action_ok(st: DocState, name: str) -> bool:
@@ -64,6 +69,10 @@ def _is_infra(st: DocState, name: str) -> bool:
     return any(rx.search(bare) for rx in st.lex.patterns("project_patterns", "infra_cue"))
 
 
+_YEAR_END = re.compile(r"(?:19|20)\d{2}$")
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
+
+
 def _add_action(st: DocState, s: int, e: int, source: str) -> None:
     # "深化“X”活动": a verb right before the opening quote is no part of the name
     q = next((k for k in range(s, e) if st.text[k] in "“「『\""), None)
@@ -72,6 +81,8 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
     if v:
         s = q
     name = st.text[s:e]
+    if any(name.count(a) != name.count(b) for a, b in _QUOTE_PAIRS):
+        return            # "部署“X行动2021”": a name never opens a quote it does not close
     if _is_infra(st, name):
         st.projects.setdefault((s, e), name)
         return
@@ -92,11 +103,17 @@ def actions_grammar(st: DocState) -> None:
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
     suf_at = re.compile(f"(?:{suf_rx})")
+    union_rx = _Words.of(st.lex).union
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
         inner = m.group(1)
-        if any(inner.endswith(s) for s in sufs):
-            if _action_ok(st, inner) or any(rx.search(inner) for rx in umb):
+        core = _YEAR_END.sub("", inner)       # “X行动2021”: the name of the year's campaign
+        if any(core.endswith(s) for s in sufs):
+            if _action_ok(st, core) or any(rx.search(core) for rx in umb):
                 _add_action(st, m.start(), m.end(), "quoted")
+                # “X行动2021”暨Y专项行动: one campaign's name
+                um = union_rx.match(t, m.end()) if union_rx else None
+                if um and _action_ok(st, um.group(1)):
+                    _add_action(st, m.start(), um.end(), "quoted")
             continue
         # (speed) matched at m.end(), not in a copy of the rest of the text
         after = suf_at.match(t, m.end())
@@ -122,7 +139,7 @@ def actions_grammar(st: DocState) -> None:
     # verb-introduced names: 实施城市精细化管理行动
     verbs = st.lex.words("action_patterns", "intro_verb")
     vrx = re.compile(f"(?:{'|'.join(re.escape(v) for v in verbs)})"
-                     f"([{_HAN}0-9A-Za-z“”.]{{2,22}}?(?:{suf_rx}))")
+                     f"([{_HAN}0-9A-Za-z“”.{_DATE_DOTS}]{{2,22}}?(?:{suf_rx}))")
     for m in vrx.finditer(t):
         s, e = m.start(1), m.end(1)
         name = t[s:e]
@@ -240,6 +257,15 @@ def _bare_actions(st: DocState, suf_rx: str, cues: list[str], cut_words: list[st
                 _add_action(st, s, e, "bare")
 
 
+# the dot of a date written in a name (“12•4”国家宪法日, “3·15”): between two digits it does
+# not end the name
+_DATE_DOTS = "\u2022\u00b7\u30fb\uff0e"
+
+
+def _date_dot(t: str, i: int) -> bool:
+    return t[i] in _DATE_DOTS and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit()
+
+
 def _bare_action_start(st: DocState, ss: int, k: int, e: int, suf_rx: str,
                        cut_words: list[str]) -> int:
     """Where a bare name whose suffix is [k, e) (sentence from ``ss``) starts: back over
@@ -247,7 +273,8 @@ def _bare_action_start(st: DocState, ss: int, k: int, e: int, suf_rx: str,
     t = st.text
     aw = _Words.of(st.lex)
     j = k
-    while j > ss and (_is_han(t[j - 1]) or t[j - 1] in "“”「」0123456789") and k - j < 24:
+    while j > ss and k - j < 24 and (_is_han(t[j - 1]) or t[j - 1] in "“”「」0123456789"
+                                     or _date_dot(t, j - 1)):
         j -= 1
     # a leading year is not part of the name ("2025年…行动")
     ym = aw.year.match(t[j:k])
