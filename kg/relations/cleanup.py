@@ -84,7 +84,9 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"联合市工业和信息化局" tagged as one organisation: a verb before an agency
     (action_patterns.tsv agency_verb) is no part of it when a 市/区/县/省 prefix or a
     place follows it; nor is a clause opener (grammar.tsv org_lead_verb: 随着, 组建 …) when
-    a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it."""
+    a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it;
+    nor a join word (org_join: 和, 及) opening an organisation right after another one when an
+    organisation name of 4+ characters follows it."""
     lex = st.lex
     verbs = lex.word_tuple("action_patterns", "agency_verb")            # longest first
     leads = lex.words("grammar", "org_lead_verb")
@@ -98,6 +100,10 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
             (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
              or st.lex.ends_with_org_suffix(rest)))
+    # "A有限公司|和B有限公司": a join word opening an organisation right after another one
+    # (grammar.tsv org_join) joins two names
+    joins = lex.word_tuple("grammar", "org_join")
+    org_ends = {m.end for m in mentions if m.type == "Organization"}
     out = []
     for m in mentions:
         if m.type == "Organization":
@@ -106,6 +112,9 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 rest = m.text[len(v):] if v else ""
                 if v and len(rest) >= 3 and names_org(rest):
                     m = _respan(m, m.start + len(v), m.end, rest)
+            j = next((w for w in joins if m.text.startswith(w)), None) if m.start in org_ends else None
+            if j and len(m.text) - len(j) >= 4 and lex.ends_with_org_suffix(m.text[len(j):]):
+                m = _respan(m, m.start + len(j), m.end, m.text[len(j):])
         out.append(m)
     return out
 
