@@ -139,7 +139,7 @@ def main() -> None:
     for f in range(K):
         d = a.work / f"fold{f}"
         if not (a.reuse and (d / "manifest.json").is_file()):
-            kw = {k: float(v) for k, v in (o.split("=", 1) for o in a.train_option)}
+            kw = {k: int(v) if v.isdigit() else float(v) for k, v in (o.split("=", 1) for o in a.train_option)}
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
             train([x for i, x in enumerate(data) if i % K != f], gold, lex, d, **kw)

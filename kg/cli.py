@@ -343,6 +343,11 @@ def train_relations_cmd(
                                                "filters again)."),
     folds: int = typer.Option(4, help="Folds for the out-of-fold thresholds."),
     epochs: int = typer.Option(12, help="Training epochs of each model."),
+    seed: int = typer.Option(13, help="Seed of the first order the examples are trained in."),
+    seeds: int = typer.Option(4, min=1, help="Each model is the mean of this many models trained in "
+                                             "example orders seed, seed+1, ... (one order alone: another "
+                                             "seed moves leads_action / in_cluster by several points; "
+                                             "docs/evaluation.md, 'Session 13')."),
     entity_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the entity models."),
     span_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the action / cluster / member span models."),
     pair_l2: float = typer.Option(1e-5, min=0.0, help="L2 weight of the leads_action / in_cluster pair models."),
@@ -403,7 +408,7 @@ def train_relations_cmd(
                "entities": model_version(entity_ner_model or ner_model or DEFAULT_MODEL_DIR)}
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
-                       epochs=epochs, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
+                       epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, member_orgs=member_orgs,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,

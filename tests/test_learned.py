@@ -486,6 +486,35 @@ def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
     assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5, "action": 0.05}
 
 
+def test_the_seed_orders_the_examples_and_is_recorded(tmp_path, lexicon):
+    """``seed`` draws the first order the examples are trained in: the same seed writes the same
+    files, another one other weights; the manifest records it and ``seeds``."""
+    data, gold = _pages(tmp_path)
+    train(data, gold, lexicon, tmp_path / "a", folds=2, epochs=8)
+    train(data, gold, lexicon, tmp_path / "b", folds=2, epochs=8, seed=13)
+    train(data, gold, lexicon, tmp_path / "c", folds=2, epochs=8, seed=14)
+
+    def npz(d, name):
+        return (tmp_path / d / f"{name}.npz").read_bytes()
+
+    assert all(npz("a", n) == npz("b", n) for n in ("Organization", "Action", "leads_action"))
+    assert npz("a", "Action") != npz("c", "Action")
+    reports = [json.loads((tmp_path / d / "manifest.json").read_text(encoding="utf-8"))["report"]
+               for d in ("a", "c")]
+    assert [(r["seed"], r["seeds"]) for r in reports] == [(13, 4), (14, 4)]
+
+
+def test_seeds_average_the_models_of_their_orders():
+    """A model trained with ``seeds`` = 3 is the mean of the three single-order models."""
+    rows = [[f"f{i % 5}", f"g{i % 3}"] for i in range(40)]
+    labels = [int(i % 5 < 2) for i in range(40)]
+    ms = [LinearModel.train(rows, labels, dim=64, epochs=3, seed=s) for s in (7, 8, 9)]
+    avg = LinearModel.train(rows, labels, dim=64, epochs=3, seed=7, seeds=3)
+    assert not np.array_equal(ms[0].weights, ms[1].weights)
+    assert np.allclose(avg.weights, np.mean([m.weights for m in ms], axis=0), atol=1e-6)
+    assert abs(avg.bias - sum(m.bias for m in ms) / 3) < 1e-9
+
+
 def test_entity_models_learn_from_entity_data(tmp_path, lexicon):
     """``entity_data`` (the same pages as tagged by another NER model) trains the entity models
     alone: they are the files a training on ``entity_data`` writes, the span and pair models those
