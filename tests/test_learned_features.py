@@ -83,6 +83,22 @@ def test_a_name_opening_a_cluster_name_is_marked(lexicon):
     assert c.cluster_head_after(text.index("传统") + 2)
 
 
+def test_a_parenthesised_qualifier_stays_inside_a_name(lexicon):
+    """A short parenthesised qualifier after a word (新材料(金属)产业集群) does not end the
+    clause: the place opening such a cluster name is marked, the cluster name is a candidate
+    whole; a numbered heading's marker ((一)) and a qualifier holding a comma still end it."""
+    text = "新增产业集群名单\n6.汀阳新材料(金属)产业集群\n(一)竹木产业集群\n会议，汀阳电子(光电，显示)产业集群"
+    doc = prepare_text(text, "q.txt")
+    places = _mentions(doc, "汀阳", "Place")
+    c = DocCandidates(doc, DocResult(doc.id, places, []), lexicon)
+    assert [c.cluster_head_after(m.end) for m in places] == [True, False]
+    clusters = {sp.text for sp in c.spans() if sp.type == "Cluster"}
+    assert "汀阳新材料(金属)产业集群" in clusters
+    assert not any(x.startswith("(一)") for x in clusters)
+    head = doc.text.index("产业集群", doc.text.index("显示"))
+    assert doc.text[c.clause_start(head):head] == ""
+
+
 def test_a_word_list_person_is_no_candidate_at_the_start_of_a_longer_name(lexicon):
     """A person of the NER model's word list that the text writes as the start of a longer name
     (X of X超先生) is no generated candidate: a Han character follows that cannot end a name.

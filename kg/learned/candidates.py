@@ -33,6 +33,8 @@ _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「�
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
+_CLOSE_PAREN = {")": "(", "\uff09": "\uff08"}
+_MAX_QUALIFIER = 10       # the characters inside a parenthesised qualifier of a name
 _LIST_SEPS = set("\u3001\uff0c,")          # 、 ， ,
 _SENTENCE_END = set("\u3002\uff1b;\n\uff01\uff1f!?")
 _LIST_GAP = 8
@@ -225,9 +227,22 @@ class DocCandidates:
         return self._cluster_heads
 
     def clause_start(self, pos: int, lo: int = 0) -> int:
-        """Start of the clause around ``pos``, or ``lo`` where the clause starts before it."""
+        """Start of the clause around ``pos``, or ``lo`` where the clause starts before it.  A
+        short parenthesised qualifier after a word (新材料(金属)产业集群, PCB(印制电路板)) is
+        inside the clause."""
+        t = self.t
         i = pos
-        while i > lo and self.t[i - 1] not in _CLAUSE_END:
+        while i > lo:
+            c = t[i - 1]
+            if c in _CLOSE_PAREN:
+                j = t.rfind(_CLOSE_PAREN[c], max(lo, i - 2 - _MAX_QUALIFIER), i - 1)
+                if j > lo and t[j - 1] not in _CLAUSE_END \
+                        and not any(x in _CLAUSE_END for x in t[j + 1:i - 1]):
+                    i = j
+                    continue
+                break
+            if c in _CLAUSE_END:
+                break
             i -= 1
         return i
 
