@@ -86,7 +86,7 @@ def test_a_name_opening_a_cluster_name_is_marked(lexicon):
 def test_a_parenthesised_qualifier_stays_inside_a_name(lexicon):
     """A short parenthesised qualifier after a word (新材料(金属)产业集群) does not end the
     clause: the place opening such a cluster name is marked, the cluster name is a candidate
-    whole; a numbered heading's marker ((一)) and a qualifier holding a comma still end it."""
+    whole; a numbered heading's marker ((一), (2)) and a qualifier holding a comma still end it."""
     text = "新增产业集群名单\n6.汀阳新材料(金属)产业集群\n(一)竹木产业集群\n会议，汀阳电子(光电，显示)产业集群"
     doc = prepare_text(text, "q.txt")
     places = _mentions(doc, "汀阳", "Place")
@@ -97,6 +97,11 @@ def test_a_parenthesised_qualifier_stays_inside_a_name(lexicon):
     assert not any(x.startswith("(一)") for x in clusters)
     head = doc.text.index("产业集群", doc.text.index("显示"))
     assert doc.text[c.clause_start(head):head] == ""
+    # an enumeration mark written inline is no qualifier: the next item's clause starts after it
+    doc = prepare_text("主要任务：(1)培育电子产业集群(2)壮大新材料产业集群", "e.txt")
+    c = DocCandidates(doc, DocResult(doc.id, [], []), lexicon)
+    head = doc.text.rindex("产业集群")
+    assert doc.text[c.clause_start(head):head] == "壮大新材料"
 
 
 def test_a_word_list_person_is_no_candidate_at_the_start_of_a_longer_name(lexicon):

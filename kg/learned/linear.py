@@ -66,6 +66,8 @@ class LinearModel:
         example orders of seeds ``seed`` .. ``seed + seeds - 1``: one model's weights depend on
         the order it saw the examples in, which every change of the examples redraws
         (docs/evaluation.md, "Session 13")."""
+        if seeds < 1:
+            raise ValueError(f"seeds must be at least 1, not {seeds}")
         if seeds > 1:
             ms = [cls.train(rows, labels, dim=dim, epochs=epochs, lr=lr, l2=l2, seed=seed + k,
                             pos_weight=pos_weight) for k in range(seeds)]

@@ -37,6 +37,9 @@ class _Words(LexiconWords):
         self.tail_bad = frozenset(w("quote_tail_bad_char"))
         # a union join and the second name up to its suffix (“X行动2021”暨|Y专项行动)
         unions = w("union_join")
+        # a verb that introduces or cuts a name ends the second name before its suffix
+        # (“X行动2024”暨全市治安工作会议部署Y行动: no union)
+        self.union_stop = w("intro_verb") + w("bare_cut")
         self.union = re.compile(
             f"(?:{alternation_body(unions)})([{_HAN}0-9\u201c\u201d]{{2,24}}?"
             f"(?:{alternation_body(lex.words('action_patterns', 'suffix'))}))") if unions else None
@@ -70,7 +73,7 @@ def _is_infra(st: DocState, name: str) -> bool:
 
 
 _YEAR_END = re.compile(r"(?:19|20)\d{2}$")
-_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
+_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
 
 
 def _add_action(st: DocState, s: int, e: int, source: str) -> None:
@@ -80,9 +83,14 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
               if q is not None and q - len(w) >= s and st.text.startswith(w, q - len(w))), None)
     if v:
         s = q
-    name = st.text[s:e]
+    # "实施“X专项行动": a quote the name opens and never closes, or one closing before it,
+    # is no part of it; any other unbalanced quote makes it no name ("部署“X行动2021”")
+    t = st.text
+    while s < e and any((t[s] == a and t.count(b, s, e) == 0) or t[s] == b for a, b in _QUOTE_PAIRS):
+        s += 1
+    name = t[s:e]
     if any(name.count(a) != name.count(b) for a, b in _QUOTE_PAIRS):
-        return            # "部署“X行动2021”": a name never opens a quote it does not close
+        return
     if _is_infra(st, name):
         st.projects.setdefault((s, e), name)
         return
@@ -112,7 +120,8 @@ def actions_grammar(st: DocState) -> None:
                 _add_action(st, m.start(), m.end(), "quoted")
                 # “X行动2021”暨Y专项行动: one campaign's name
                 um = union_rx.match(t, m.end()) if union_rx else None
-                if um and _action_ok(st, um.group(1)):
+                if um and _action_ok(st, um.group(1)) \
+                        and not any(v in um.group(1) for v in _Words.of(st.lex).union_stop):
                     _add_action(st, m.start(), um.end(), "quoted")
             continue
         # (speed) matched at m.end(), not in a copy of the rest of the text
@@ -139,7 +148,7 @@ def actions_grammar(st: DocState) -> None:
     # verb-introduced names: 实施城市精细化管理行动
     verbs = st.lex.words("action_patterns", "intro_verb")
     vrx = re.compile(f"(?:{'|'.join(re.escape(v) for v in verbs)})"
-                     f"([{_HAN}0-9A-Za-z“”.{_DATE_DOTS}]{{2,22}}?(?:{suf_rx}))")
+                     f"((?:[{_HAN}0-9A-Za-z“”.]|(?<=[0-9])[{_DATE_DOTS}](?=[0-9])){{2,22}}?(?:{suf_rx}))")
     for m in vrx.finditer(t):
         s, e = m.start(1), m.end(1)
         name = t[s:e]
