@@ -237,9 +237,9 @@ class DocCandidates:
             c = t[i - 1]
             if c in _CLOSE_PAREN:
                 j = t.rfind(_CLOSE_PAREN[c], max(lo, i - 2 - _MAX_QUALIFIER), i - 1)
-                inner = t[j + 1:i - 1]
+                inner = t[j + 1:i - 1] if j > lo else ""
                 # not an enumeration mark written inline ("…产业集群(2)壮大…"): a number only
-                if j > lo and t[j - 1] not in _CLAUSE_END and not any(x in _CLAUSE_END for x in inner) \
+                if inner and t[j - 1] not in _CLAUSE_END and not any(x in _CLAUSE_END for x in inner) \
                         and any(unicodedata.numeric(x, None) is None for x in inner):
                     i = j
                     continue

@@ -111,7 +111,7 @@ def actions_grammar(st: DocState) -> None:
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
     suf_at = re.compile(f"(?:{suf_rx})")
-    union_rx = _Words.of(st.lex).union
+    aw = _Words.of(st.lex)
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
         inner = m.group(1)
         core = _YEAR_END.sub("", inner)       # “X行动2021”: the name of the year's campaign
@@ -119,9 +119,8 @@ def actions_grammar(st: DocState) -> None:
             if _action_ok(st, core) or any(rx.search(core) for rx in umb):
                 _add_action(st, m.start(), m.end(), "quoted")
                 # “X行动2021”暨Y专项行动: one campaign's name
-                um = union_rx.match(t, m.end()) if union_rx else None
-                if um and _action_ok(st, um.group(1)) \
-                        and not any(v in um.group(1) for v in _Words.of(st.lex).union_stop):
+                um = aw.union.match(t, m.end()) if aw.union else None
+                if um and _action_ok(st, um.group(1)) and not any(v in um.group(1) for v in aw.union_stop):
                     _add_action(st, m.start(), um.end(), "quoted")
             continue
         # (speed) matched at m.end(), not in a copy of the rest of the text
