@@ -504,6 +504,25 @@ def test_the_seed_orders_the_examples_and_is_recorded(tmp_path, lexicon):
     assert [(r["seed"], r["seeds"]) for r in reports] == [(13, 4), (14, 4)]
 
 
+def test_every_model_and_its_out_of_fold_scores_get_the_seeds(tmp_path, lexicon, monkeypatch):
+    """The out-of-fold models that choose the thresholds are trained like the shipped ones: every
+    call of ``LinearModel.train`` gets the seed and the number of orders."""
+    data, gold = _pages(tmp_path)
+    calls = []
+    real = LinearModel.train.__func__
+
+    def spy(cls, rows, labels, **kw):
+        calls.append((kw.get("seed"), kw.get("seeds")))
+        return real(cls, rows, labels, **kw)
+
+    monkeypatch.setattr(LinearModel, "train", classmethod(spy))
+    train(data, gold, lexicon, tmp_path / "m", folds=2, epochs=2, seed=21, seeds=3)
+    outer = [c for c in calls if c[1] == 3]
+    # per model: 2 out-of-fold fits and the final one (the inner single orders follow each)
+    assert len(outer) == 3 * 8 and set(outer) == {(21, 3)}
+    assert {c for c in calls if c[1] != 3} == {(21, None), (22, None), (23, None)}
+
+
 def test_seeds_average_the_models_of_their_orders():
     """A model trained with ``seeds`` = 3 is the mean of the three single-order models."""
     rows = [[f"f{i % 5}", f"g{i % 3}"] for i in range(40)]
