@@ -147,7 +147,7 @@ def actions_grammar(st: DocState) -> None:
     # verb-introduced names: 实施城市精细化管理行动
     verbs = st.lex.words("action_patterns", "intro_verb")
     vrx = re.compile(f"(?:{'|'.join(re.escape(v) for v in verbs)})"
-                     f"((?:[{_HAN}0-9A-Za-z“”.]|(?<=[0-9])[{_DATE_DOTS}](?=[0-9])){{2,22}}?(?:{suf_rx}))")
+                     f"((?:[{_HAN}0-9A-Za-z“”.]|{_DATE_DOT}){{2,22}}?(?:{suf_rx}))")
     for m in vrx.finditer(t):
         s, e = m.start(1), m.end(1)
         name = t[s:e]
@@ -266,12 +266,13 @@ def _bare_actions(st: DocState, suf_rx: str, cues: list[str], cut_words: list[st
 
 
 # the dot of a date written in a name (“12•4”国家宪法日, “3·15”): between two digits it does
-# not end the name
-_DATE_DOTS = "\u2022\u00b7\u30fb\uff0e"
+# not end the name (one pattern for the verb-introduced names and the bare names' walk back)
+_DATE_DOT = "(?<=[0-9])[\u2022\u00b7\u30fb\uff0e](?=[0-9])"
+_DATE_DOT_AT = re.compile(_DATE_DOT)
 
 
 def _date_dot(t: str, i: int) -> bool:
-    return t[i] in _DATE_DOTS and 0 < i < len(t) - 1 and t[i - 1].isdigit() and t[i + 1].isdigit()
+    return _DATE_DOT_AT.match(t, i) is not None
 
 
 def _bare_action_start(st: DocState, ss: int, k: int, e: int, suf_rx: str,
