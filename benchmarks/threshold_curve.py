@@ -5,7 +5,8 @@ curve (kg.learned.train.best_threshold).  Where the curve is flat, a small chang
 training data moves the threshold far; this prints the curve so that one can see how flat it is.
 It rebuilds the examples as the training does (the rules' output of a NER model that has not
 seen the pages, generated entity candidates, only documents whose gold lists the type
-exhaustively) and scores them out of fold, with the training's folds, epochs and L2 weight.
+exhaustively) and scores them out of fold, with the training's folds, epochs, L2 weight and
+example orders (the defaults of kg.learned.train.train).
 
     .venv/bin/python benchmarks/relations_crossfit.py --work /tmp/xf --entity-ner-model /tmp/ner_v6
     .venv/bin/python benchmarks/threshold_curve.py /tmp/xf/rules_entity.pkl Place
@@ -14,6 +15,7 @@ exhaustively) and scores them out of fold, with the training's folds, epochs and
 from __future__ import annotations
 
 import argparse
+import inspect
 import pickle
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kg.evaluate import load_gold  # noqa: E402
 from kg.learned.candidates import ENTITY_TYPES, DocCandidates  # noqa: E402
 from kg.learned.train import (DocGold, _cumulative, _folds, _oof, gold_by_doc,  # noqa: E402
-                              group_winners, required, surface_examples)
+                              group_winners, required, surface_examples, train)
 from kg.lexicon import Lexicon  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages" / "train"
@@ -51,7 +53,10 @@ def main() -> None:
         c = DocCandidates(d, r, lex, entity_candidates=True)
         examples.extend(surface_examples(i, c.entity_groups(), g).get(a.type, []))
         n_gold += required(g, a.type)
-    oof = _oof(examples, _folds(len(data), a.folds), a.folds, epochs=12, l2=1e-5)
+    # the training's own settings (epochs, the entity models' L2 weight, the example orders)
+    d = {k: v.default for k, v in inspect.signature(train).parameters.items()}
+    oof = _oof(examples, _folds(len(data), a.folds), a.folds, epochs=d["epochs"], l2=d["entity_l2"],
+               seed=d["seed"], seeds=d["seeds"])
     scores = group_winners(examples, oof)
     points = []          # (score, F1, P, R) of the predictions scored at least that
     for k, tp, fp in _cumulative(examples, scores):

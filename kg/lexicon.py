@@ -465,9 +465,15 @@ class Lexicon:
 
     def plain_pattern(self, file: str, kind: str) -> re.Pattern[str]:
         """The first pattern of ``file``/``kind`` compiled without flags (:meth:`patterns`
-        compiles with ``re.M``; the rules that anchor with ``^``/``$`` want the whole string)."""
-        _check_kind(file, kind)
-        return re.compile(self.regexes[(file, kind)][0].pattern)
+        compiles with ``re.M``; the rules that anchor with ``^``/``$`` want the whole string).
+        Compiled once per lexicon."""
+        key = ("plain_pattern", file, kind)
+        try:
+            return self._memo[key]
+        except KeyError:
+            _check_kind(file, kind)
+            value = self._memo[key] = re.compile(self.regexes[(file, kind)][0].pattern)
+            return value
 
     def matcher(self, file: str, kind: str) -> Matcher:
         """The words of ``file``/``kind`` compiled for matching (:class:`Matcher`); a kind the

@@ -94,12 +94,11 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     gaz = lex.cached(("cleanup", "agency_gaz"), lambda: tuple(
         lex.words("places", "province") + lex.words("places", "city") + lex.words("places", "name")))
     admin = _Grammar.of(lex).admin_end
-    place_head = lex.cached(("cleanup", "org_place_head_rx"),
-                            lambda: lex.plain_pattern("grammar", "org_place_head_rx"))   # X市, X县 …
+    place_head = lex.plain_pattern("grammar", "org_place_head_rx")      # X市, X县 …
     # (words, whether the rest after one of them is the organisation)
     cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
             (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
-             or st.lex.ends_with_org_suffix(rest)))
+             or lex.ends_with_org_suffix(rest)))
     # "A有限公司|和B有限公司": a join word opening an organisation right after another one
     # (grammar.tsv org_join) joins two names
     joins = lex.word_tuple("grammar", "org_join")
@@ -347,7 +346,7 @@ def prepare(st: DocState) -> None:
     # a shop or market the model tags as a place is an organisation (X超市: places.tsv
     # business_tail); a pronoun place or a count of places (我县, 三市: not_place_rx) is no place
     shops = lex.word_tuple("places", "business_tail")
-    not_place = lex.cached(("cleanup", "not_place_rx"), lambda: lex.plain_pattern("places", "not_place_rx"))
+    not_place = lex.plain_pattern("places", "not_place_rx")
     ner = [replace(m, type="Organization", subtype="enterprise")
            if m.type == "Place" and any(m.text.endswith(w) and len(m.text) >= len(w) + 2 for w in shops) else m
            for m in ner if m.type != "Place" or not not_place.match(m.text)]
