@@ -75,7 +75,7 @@ _KINDS: dict[str, set[str]] = {
                      # clusters.py
                      "project_list_tail_rx", "enum_next_rx", "count_rx", "umbrella_classifier",
                      "suffix_not_before", "bare_core", "bare_place_mark", "chain_suffix",
-                     "chain_not_start", "chain_not_char", "chain_not_before_rx", "anaphor_infix",
+                     "chain_not_start", "start_cut", "chain_not_char", "chain_not_before_rx", "anaphor_infix",
                      # relations/cluster_sections.py
                      "heading_number_rx", "heading_marker_rx", "aspect_word", "count_name_rx",
                      "item_number_rx", "opener_number_rx", "opener_enum_rx", "lead_modal",
@@ -117,7 +117,7 @@ _KINDS: dict[str, set[str]] = {
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
                     "org_branch_word", "org_part_not_start", "org_lead_verb", "org_inner_verb",
                     "org_event_tail", "org_join",
-                    "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_cue", "media_left_stop", "media_after_rx"},
+                    "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_tail", "media_cue", "media_left_stop", "media_after_rx"},
 }
 
 _REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),

@@ -237,6 +237,27 @@ def _strip_lead_marks(m: Mention, doc: Document, g: _Grammar) -> Mention | None:
     return _respan(m, m.start + k, m.end, rest)
 
 
+# a name between the marks that join two outlets a credit line names together (天山网-新疆日报,
+# X网-《Y报》)
+_OUTLET_PART = re.compile("[^-\u2014>|\uff5c\u300a\u300b\\s]+")
+
+
+def is_outlet(lex: Lexicon, x: str) -> bool:
+    """Whether ``x`` reads as a news outlet's name: 3+ characters ending with a grammar.tsv
+    media_suffix, not with a media_not_end word."""
+    return len(x) >= 3 and x.endswith(lex.word_tuple("grammar", "media_suffix")) \
+        and not x.endswith(lex.word_tuple("grammar", "media_not_end"))
+
+
+def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:
+    """The spans of the outlets in ``x`` when it is two or more outlets joined by a dash, 《, >
+    or a space (天山网-新疆日报, X网-《Y日报); None otherwise."""
+    parts = [mo.span() for mo in _OUTLET_PART.finditer(x)]
+    if len(parts) >= 2 and all(is_outlet(lex, x[a:b]) for a, b in parts):
+        return parts
+    return None
+
+
 def _respan(m: Mention, start: int, end: int, text: str) -> Mention:
     """``m`` moved to [start, end) with surface ``text`` (type, subtype, source, score kept)."""
     return replace(m, start=start, end=end, text=text)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, place_extension, removed_breaks)
+                   city_names, is_outlet, outlet_parts, place_extension, removed_breaks)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -118,6 +118,25 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """"天山网-新疆日报记者" and "X网-《Y日报》讯" tagged as one organisation: two outlets joined
+    by a dash, 《 or > are two organisations (:func:`outlet_parts`); and a credit word
+    (grammar.tsv media_tail: 讯) after an outlet's name is no part of it."""
+    tails = st.lex.word_tuple("grammar", "media_tail")
+    out = []
+    for m in mentions:
+        if m.type == "Organization":
+            tail = next((w for w in tails if m.text.endswith(w)), None)
+            if tail and is_outlet(st.lex, m.text[:-len(tail)]):
+                m = _respan(m, m.start, m.end - len(tail), m.text[:-len(tail)])
+            parts = outlet_parts(st.lex, m.text)
+            if parts:
+                out += [_respan(m, m.start + a, m.start + b, m.text[a:b]) for a, b in parts]
+                continue
+        out.append(m)
+    return out
+
+
 def _cut_trailing_posts(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"泉州市委常委" tagged as one organisation: a post title (posts.tsv) that ends an
     organisation span after a complete organisation name is the post, not part of the
@@ -168,6 +187,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     # name at each position where one starts, and the names found in the text grow with it
     spans = [(i, m.end()) for i, m in _prefixed_matches(text, _prefix_hits(text, in_text), _EMPTY)]
     admin = tuple(st.lex.words("places", "suffix"))
+    provinces = st.lex.word_set("places", "province")
 
     def is_place(x: str) -> bool:
         return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
@@ -184,12 +204,15 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 a = spans[i][0]
                 m = _respan(m, a, m.end, text[a:m.end])
         if m.type == "Organization":
-            # the model's span starts 1-3 characters after "<place>市" ("济和信息化局")
+            # the model's span starts 1-3 characters after "<place>市" ("济和信息化局"), and
+            # not with a place of its own ("汀州又迎来|广东X有限公司")
             # (speed) the line start only counts within 12 characters: rfind that far back,
             # not to the start of a one-line text
             line = text.rfind("\n", max(0, m.start - 12), m.start) + 1
             a = place_extension(text, m.start, max(line, m.start - 12), is_place, st.lex)
-            if a < m.start and st.lex.ends_with_org_suffix(m.text):
+            if a < m.start and st.lex.ends_with_org_suffix(m.text) \
+                    and not any(is_place(m.text[:k]) or any(m.text[:k] + x in provinces for x in admin)
+                                for k in range(2, 5)):
                 m = _respan(m, a, m.end, text[a:m.end])
         out.append(m)
     return _trim_person_adverbs(st, out)
@@ -199,7 +222,8 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """The model's place spans cut at the wrong character: a time or linking word before the
     place (今年X市, 按照X市: places.tsv not_city / city_not_start) goes when a known place or a
     place with its suffix follows; a body before a function character (grammar.tsv gap_char:
-    X妇联和Y市) goes when a known place (gazetteer or county) follows; a doubled 市 (X市市本级)
+    X妇联和Y市) goes when a known place (gazetteer or county) follows, and so does one character
+    before a known place of 3+ characters with its mark (扬凤阳县); a doubled 市 (X市市本级)
     loses one; a span of administrative characters only (省州县) is no place."""
     t = st.doc.text
     g = _Grammar.of(st.lex)
@@ -227,6 +251,11 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         k = max((x.rfind(c) for c in g.gap_func), default=-1)
         if 0 < k < len(x) - 2 and x[k + 1:] in named and x not in named:
             m = _respan(m, m.start + k + 1, m.end, x[k + 1:])
+        # "扬|凤阳县": one character glued before a known place of 3+ characters with its
+        # administrative mark (not 白|俄罗斯)
+        x = m.text
+        if len(x) >= 4 and x[-1] in g.admin_end and x not in named and x[1:] in named and _is_han(x[0]):
+            m = _respan(m, m.start + 1, m.end, x[1:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
             m = _respan(m, m.start, m.end - 1, m.text[:-1])
         out.append(m)
@@ -339,7 +368,7 @@ def prepare(st: DocState) -> None:
         st.orig_breaks = [j for j in range(1, len(mp))
                           if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
     ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
-    ner = _cut_trailing_posts(st, _cut_agency_verbs(st, ner))
+    ner = _split_outlets(st, _cut_trailing_posts(st, _cut_agency_verbs(st, ner)))
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
     # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
     ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]

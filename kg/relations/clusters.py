@@ -35,6 +35,7 @@ class _Words(LexiconWords):
         self.bare_place_mark = w("bare_place_mark")
         self.chain_suffix = w("chain_suffix")[0]
         self.chain_not_start = w("chain_not_start")
+        self.start_cut = w("start_cut")
         self.chain_not_char = w("chain_not_char")
         self.chain_not_before = rx("chain_not_before_rx")
         self.anaphor_infix = alternation(w("anaphor_infix"))
@@ -70,6 +71,10 @@ def clusters_grammar(st: DocState) -> None:
         counts = list(cw.count.finditer(seg, cut, core_end))
         if counts:
             cut = counts[-1].start()
+        # "补|光伏产业链不全之短": a chain-building verb opening the name is no part of it
+        v = next((x for x in cw.start_cut if seg.startswith(x, cut)), None)
+        if v and core_end - cut - len(v) >= 2:
+            cut += len(v)
         s2 = s + cut
         name = t[s2:e]
         core = name

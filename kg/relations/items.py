@@ -47,6 +47,7 @@ class _Words(LexiconWords):
         self.plant_not_before = w("plant_not_before")
         self.company = rx("company_rx")
         self.company_cut = list(w("company_cut"))
+        self.org_join = w("org_join", "grammar")
         self.list_tail = rx("list_tail_rx")
         self.short_form = rx("short_form_rx")
         self.aspect = w("aspect_particle")[0]
@@ -397,7 +398,9 @@ def _model_enterprises(st: DocState, s0: int, s1: int, out: dict[tuple[int, int]
 
 def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
                       out: dict[tuple[int, int], str]) -> None:
-    """Company names the model missed: a list item ending in 公司/集团, after the last verb."""
+    """Company names the model missed: a list item ending in 公司/集团, after the last verb
+    (industry_terms.tsv company_cut too: "X又迎来B有限公司投产").  Where the model names a
+    company ending there after a join word ("A有限公司和B有限公司"), it did not miss it."""
     t = st.text
     iw = _Words.of(st.lex)
     for m in iw.company.finditer(t[s0:s1]):
@@ -408,6 +411,9 @@ def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
             if k >= 0:
                 cut = max(cut, k + len(v))
         cut = max(cut, _class_head_end(st, seg))
+        end = start + len(seg)
+        if any(b == end and a > start + cut and t.startswith(iw.org_join, start + cut) for (a, b) in out):
+            continue
         bm = iw.branch.match(t, start + len(seg), s1)
         if bm:       # "A有限公司宁州分公司": the branch
             seg = seg + bm.group(0)

@@ -11,7 +11,7 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
-from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, place_extension
+from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, outlet_parts, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
@@ -90,6 +90,10 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     names after the person ("A和县委政法委书记B", "副主任A自治区人力资源社会保障厅副厅长B"),
     when an organisation follows."""
     a = _org_part_start_raw(st, estart, tstart)
+    # "天山网-新疆日报记者A": the last of two outlets a credit line joins
+    parts = outlet_parts(st.lex, st.text[a:tstart]) if tstart - a >= 7 else None
+    if parts:
+        return a + parts[-1][0]
     if tstart - a < 5:
         return a
     joins = st.lex.word_tuple("persons", "name_join")
@@ -365,7 +369,7 @@ _MEDIA_MAX = 12                             # characters of an outlet's name at 
 _CREDIT_LINE_END = re.compile(r"(?:[^\S\n]|[|｜])*(?:\d|\n|\Z|[-—])")
 
 
-@stage(requires=("text", "orgs"),
+@stage(requires=("view", "text", "orig_breaks", "orgs"),
        assigns=("orgs",))
 def media_outlets(st: DocState) -> None:
     """News outlets a page credits (来源：南海网, 合肥晚报讯, 新华网重庆10月22日电, a credit line
@@ -378,13 +382,15 @@ def media_outlets(st: DocState) -> None:
     ow = _Words.of(st.lex)
     found: dict[tuple[int, int], bool] = {}       # span -> credited
     ends: set[int] = set()
+    # a name starts on its own line: no walk back over a line break the view or ingest removed
+    breaks = set(st.view.joins) | set(st.orig_breaks)
     for suf in ow.media_suffix:
         for e in (i + len(suf) for i in _find_all(t, suf)):
             if e in ends or (e < len(t) and _is_han(t[e]) and not ow.media_after.match(t, e)):
                 continue
             ends.add(e)
             s = e - len(suf)
-            while s > 0 and e - s < _MEDIA_MAX and _is_han(t[s - 1]) \
+            while s > 0 and e - s < _MEDIA_MAX and _is_han(t[s - 1]) and s not in breaks \
                     and not t.endswith(ow.media_left, 0, s):
                 s -= 1
             name = t[s:e]
