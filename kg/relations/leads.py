@@ -209,24 +209,32 @@ def launches(st: DocState) -> None:
         # (speed) the sentence's agencies by end, for the ones that end just before an action
         orgs = sorted(_orgs_in(st, ss, se), key=lambda o: o[1])
         org_ends = [o[1] for o in orgs]
+        run: tuple[int, list] | None = None      # (end, agencies) of the last action launched
         for a in acts:
             bare = _bare(a[2])
             # an anaphor (此次行动) or a class of activities (A、B等活动) names no campaign here
             if bare in led or not bare.endswith(lw.launch_suffix) or bare.startswith(lw.anaphors) \
                     or any(c in bare for c in lw.launch_class):
                 continue
-            hi = bisect.bisect_right(org_ends, a[0])
-            if hi == 0 or a[0] - org_ends[hi - 1] > _LAUNCH_GAP:
-                continue
-            agency = _last_ending(orgs, org_ends, hi)
-            gap = t[agency[1]:a[0]]
-            if gap.startswith(lw.launch_modifier) or not lw.launch_verb.search(gap) \
-                    or lw.launch_stop.search(gap) or person_spans_in(st, agency[1], a[0]):
-                continue
-            co = _co_leads(st, agency)
-            if not _opens_clause(st, co[0], ss):
-                continue
-            for o in [x for c in co for x in _joined_parts(st, c)]:
+            # "实施“A行动”“B行动”、“C”工程": an action right after one the agencies launch (nothing
+            # between them, or a co_action_join word) is theirs too, however far the agency
+            if run is not None and (a[0] == run[0] or lw.co_action_join.fullmatch(t, run[0], a[0])):
+                agencies = run[1]
+            else:
+                hi = bisect.bisect_right(org_ends, a[0])
+                if hi == 0 or a[0] - org_ends[hi - 1] > _LAUNCH_GAP:
+                    continue
+                agency = _last_ending(orgs, org_ends, hi)
+                gap = t[agency[1]:a[0]]
+                if gap.startswith(lw.launch_modifier) or not lw.launch_verb.search(gap) \
+                        or lw.launch_stop.search(gap) or person_spans_in(st, agency[1], a[0]):
+                    continue
+                co = _co_leads(st, agency)
+                if not _opens_clause(st, co[0], ss):
+                    continue
+                agencies = [x for c in co for x in _joined_parts(st, c)]
+            run = (a[1], agencies)
+            for o in agencies:
                 key = (o[2], _bare(a[2]))
                 if key in done:
                     continue
