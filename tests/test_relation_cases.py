@@ -159,6 +159,7 @@ VIEWS = {
                                              surface=True, typed="member"),
     "surface_posts": lambda o: _args(o.result.facts, "holds_post", "person", "post", "org", surface=True),
     "surface_parts": lambda o: _args(o.result.facts, "part_of", "part", "whole", surface=True),
+    "surface_located": lambda o: _args(o.result.facts, "located_in", "entity", "place", surface=True),
 }
 # "mentions:TYPE" (surface strings of the extraction's mentions), "mentioned:TYPE" (resolved names
 # of the mentioned_in facts) and "entities:TYPE" (names of the resolved entities) take a type.
