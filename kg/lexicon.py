@@ -86,7 +86,7 @@ _KINDS: dict[str, set[str]] = {
                      "meeting_rx", "question_rx", "full_named_rx"},
     "places.tsv": {"suffix", "area_suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
                    "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx",
-                   "business_tail", "not_place_rx", "not_prefix_place"},
+                   "business_tail", "not_place_rx"},
     "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
                            "known_brand", "site_term", "public_start", "public_body",
                            "short_drop_prefix", "short_brand_suffix",

@@ -13,9 +13,9 @@ from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, outlet_parts, place_extension
 from .cleanup import _post_tail
-from .places import _has_place_suffix, _is_place, _is_place_by_form, _lex_places, _places_by_first
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
-from .state import DocState, add_fact, add_mention, occurrences, person_spans_in
+from .state import DocState, add_fact, occurrences, person_spans_in
 
 
 class _Words(LexiconWords):
@@ -470,7 +470,7 @@ def _name_prefixes(x: str, order: dict[str, int]) -> list[str]:
 
 
 @stage(requires=("view", "ner_v", "places", "orgs", "projects"),
-       assigns=("facts", "mentions"))
+       assigns=("facts",))
 def structure(st: DocState) -> None:
     orgs = {}
     for (a, b), (x, sub) in st.orgs.items():
@@ -495,20 +495,9 @@ def structure(st: DocState) -> None:
                                        "whole": Arg(y, "Organization", st.lex.org_subtype(y))},
                            (a, b), "name_prefix", 0.7)
     # the places a name opens with, one after the other (湖北省|黄石市|阳新县|县委): the document's
-    # places and the counties of 3+ characters (counties.tsv; not 和县).  A known one (below) is a
-    # Place mention too where the model tagged none there (the real pages' gold lists the places
-    # written only inside organisation names), except a not_prefix_place (中国 of 中国移动)
+    # places and the counties of 3+ characters (counties.tsv; not 和县)
     counties = st.lex.cached(("structure", "counties"), lambda: frozenset(
         c for c in st.lex.words("counties", "county") if len(c) >= 3))
-    not_prefix = st.lex.word_set("places", "not_prefix_place")
-    model_places = {(a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place"}
-    placed: set[tuple[int, int]] = set()
-    # known: the gazetteer's (with an administrative mark: 重庆市), counties.tsv's, a place with
-    # its suffix the model tags elsewhere in the page (乐余镇, X经开区), or a short one of the
-    # page's places with an administrative mark (射洪市)
-    known = _lex_places(st)
-    admin_end = _Grammar.of(st.lex).admin_end
-    model_names = {x for _a, _b, typ, _sub, x in st.ner_v if typ == "Place"}
     places = sorted({p for p in st.places if len(p) >= 2} | counties, key=len, reverse=True)
     seen = set()
     items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
@@ -529,11 +518,4 @@ def structure(st: DocState) -> None:
                 sub = st.lex.org_subtype(x) if typ == "Organization" else None
                 add_fact(st, "located_in", {"entity": Arg(x, typ, sub), "place": Arg(p, "Place")},
                          (s, e), "name_prefix", 0.7)
-            at = (s + k, s + k + len(p))
-            if at not in model_places and at not in placed and p not in not_prefix \
-                    and (p in counties or p in known or p[:-1] in known and p[-1] in admin_end
-                         or _has_place_suffix(st, p) and (p in model_names and len(p) <= 6
-                                                           or 3 <= len(p) <= 4 and p[-1] in admin_end)):
-                placed.add(at)
-                add_mention(st, *at, "Place", None, "name_prefix", 0.6)
             k += len(p)
