@@ -238,20 +238,21 @@ def _strip_lead_marks(m: Mention, doc: Document, g: _Grammar) -> Mention | None:
 
 
 # a name between the marks that join two outlets a credit line names together (天山网-新疆日报,
-# X网-《Y报》)
-_OUTLET_PART = re.compile("[^-\u2014>|\uff5c\u300a\u300b\\s]+")
+# X网-《Y报》; the text is NFKC-normalised, so ｜ is |)
+_OUTLET_PART = re.compile("[^-\u2014>|\u300a\u300b]+")
 
 
 def is_outlet(lex: Lexicon, x: str) -> bool:
-    """Whether ``x`` reads as a news outlet's name: 3+ characters ending with a grammar.tsv
-    media_suffix, not with a media_not_end word."""
-    return len(x) >= 3 and x.endswith(lex.word_tuple("grammar", "media_suffix")) \
+    """Whether ``x`` reads as a news outlet's name: a name of 2+ characters and a grammar.tsv
+    media_suffix (南海网, 湖北日报客户端; not 客户端 alone), not ending with a media_not_end word."""
+    suf = next((s for s in lex.word_tuple("grammar", "media_suffix") if x.endswith(s)), None)
+    return suf is not None and len(x) - len(suf) >= 2 \
         and not x.endswith(lex.word_tuple("grammar", "media_not_end"))
 
 
 def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:
-    """The spans of the outlets in ``x`` when it is two or more outlets joined by a dash, 《, >
-    or a space (天山网-新疆日报, X网-《Y日报); None otherwise."""
+    """The spans of the outlets in ``x`` when it is two or more outlets joined by a dash, 《 or >
+    (天山网-新疆日报, X网-《Y日报); None otherwise."""
     parts = [mo.span() for mo in _OUTLET_PART.finditer(x)]
     if len(parts) >= 2 and all(is_outlet(lex, x[a:b]) for a, b in parts):
         return parts

@@ -121,18 +121,19 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
 def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"天山网-新疆日报记者" and "X网-《Y日报》讯" tagged as one organisation: two outlets joined
     by a dash, 《 or > are two organisations (:func:`outlet_parts`); and a credit word
-    (grammar.tsv media_tail: 讯) after an outlet's name is no part of it."""
+    (grammar.tsv media_tail: 讯) after an outlet's name, with the 》 closing it, is no part of it."""
     tails = st.lex.word_tuple("grammar", "media_tail")
     out = []
     for m in mentions:
         if m.type == "Organization":
-            tail = next((w for w in tails if m.text.endswith(w)), None)
-            if tail and is_outlet(st.lex, m.text[:-len(tail)]):
-                m = _respan(m, m.start, m.end - len(tail), m.text[:-len(tail)])
-            parts = outlet_parts(st.lex, m.text)
+            tail = next((w for w in tails if m.text.endswith(w)), "")
+            core = m.text[:len(m.text) - len(tail)].rstrip("\u300b")
+            parts = outlet_parts(st.lex, core)
             if parts:
-                out += [_respan(m, m.start + a, m.start + b, m.text[a:b]) for a, b in parts]
+                out += [_respan(m, m.start + a, m.start + b, core[a:b]) for a, b in parts]
                 continue
+            if tail and is_outlet(st.lex, core):
+                m = _respan(m, m.start, m.start + len(core), core)
         out.append(m)
     return out
 

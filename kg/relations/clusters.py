@@ -36,6 +36,7 @@ class _Words(LexiconWords):
         self.chain_suffix = w("chain_suffix")[0]
         self.chain_not_start = w("chain_not_start")
         self.start_cut = w("start_cut")
+        self.terms = lex.word_tuple("industry_terms", "term")
         self.chain_not_char = w("chain_not_char")
         self.chain_not_before = rx("chain_not_before_rx")
         self.anaphor_infix = alternation(w("anaphor_infix"))
@@ -71,9 +72,9 @@ def clusters_grammar(st: DocState) -> None:
         counts = list(cw.count.finditer(seg, cut, core_end))
         if counts:
             cut = counts[-1].start()
-        # "补|光伏产业链不全之短": a chain-building verb opening the name is no part of it
+        # "补|光伏产业链不全之短": a chain-building verb before an industry term is no part of it
         v = next((x for x in cw.start_cut if seg.startswith(x, cut)), None)
-        if v and core_end - cut - len(v) >= 2:
+        if v and core_end - cut - len(v) >= 2 and seg.startswith(cw.terms, cut + len(v)):
             cut += len(v)
         s2 = s + cut
         name = t[s2:e]

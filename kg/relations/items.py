@@ -399,10 +399,11 @@ def _model_enterprises(st: DocState, s0: int, s1: int, out: dict[tuple[int, int]
 def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
                       out: dict[tuple[int, int], str]) -> None:
     """Company names the model missed: a list item ending in 公司/集团, after the last verb
-    (industry_terms.tsv company_cut too: "X又迎来B有限公司投产").  Where the model names a
-    company ending there after a join word ("A有限公司和B有限公司"), it did not miss it."""
+    (industry_terms.tsv company_cut too: "X又迎来B有限公司投产"), and after a join word that
+    follows another company right away ("A有限公司和B有限公司": B)."""
     t = st.text
     iw = _Words.of(st.lex)
+    prev_end = -1
     for m in iw.company.finditer(t[s0:s1]):
         seg, start = m.group(0), s0 + m.start()
         cut = 0
@@ -410,10 +411,11 @@ def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
             k = seg.rfind(v)
             if k >= 0:
                 cut = max(cut, k + len(v))
+        j = next((w for w in iw.org_join if seg.startswith(w)), None) if start == prev_end else None
+        if j:
+            cut = max(cut, len(j))
+        prev_end = start + len(seg)
         cut = max(cut, _class_head_end(st, seg))
-        end = start + len(seg)
-        if any(b == end and a > start + cut and t.startswith(iw.org_join, start + cut) for (a, b) in out):
-            continue
         bm = iw.branch.match(t, start + len(seg), s1)
         if bm:       # "A有限公司宁州分公司": the branch
             seg = seg + bm.group(0)

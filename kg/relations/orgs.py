@@ -11,7 +11,8 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
-from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, outlet_parts, place_extension
+from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, is_outlet, outlet_parts, \
+    place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
 from .registry import stage
@@ -50,7 +51,6 @@ class _Words(LexiconWords):
         self.part_not_start = w("grammar", "org_part_not_start")
         # media_outlets
         self.media_suffix = lex.word_tuple("grammar", "media_suffix")   # longest first
-        self.media_not_end = w("grammar", "media_not_end")
         # a credit label (来源) or a left stop (摄) before an outlet's name
         self.media_left = w("grammar", "media_cue") + w("grammar", "media_left_stop")
         self.media_after = rx("grammar", "media_after_rx")
@@ -398,7 +398,7 @@ def media_outlets(st: DocState) -> None:
             while k > 0 and t[k - 1] in _CUE_GAP:
                 k -= 1
             cue = t.endswith(ow.media_left, 0, k)
-            if len(name) < 3 or name.endswith(ow.media_not_end) \
+            if not is_outlet(st.lex, name) \
                     or (s > 0 and t[s - 1] not in _MEDIA_LEFT
                         and not t.endswith(ow.media_left, 0, s)):
                 continue
@@ -430,6 +430,14 @@ def media_outlets(st: DocState) -> None:
 
 
 # ------------------------------------------------------------------ part_of / located_in
+def _by_first(names) -> dict[str, list[str]]:
+    """Names by their first character."""
+    out: dict[str, list[str]] = {}
+    for n in names:
+        out.setdefault(n[0], []).append(n)
+    return out
+
+
 @stage(requires=("ner_v", "orgs"),
        assigns=("orgs",))
 def nested_orgs(st: DocState) -> None:
@@ -495,22 +503,18 @@ def structure(st: DocState) -> None:
                                        "whole": Arg(y, "Organization", st.lex.org_subtype(y))},
                            (a, b), "name_prefix", 0.7)
     # the places a name opens with, one after the other (湖北省|黄石市|阳新县|县委): the document's
-    # places and the counties of 3+ characters (counties.tsv; not 和县)
-    counties = st.lex.cached(("structure", "counties"), lambda: frozenset(
+    # places and the counties of 3+ characters (counties.tsv; not 和县), the longest at each step
+    county_first = st.lex.cached(("structure", "counties"), lambda: _by_first(
         c for c in st.lex.words("counties", "county") if len(c) >= 3))
-    places = sorted({p for p in st.places if len(p) >= 2} | counties, key=len, reverse=True)
+    place_first = _places_by_first(st)
     seen = set()
     items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
             [(s, e, x, "Project") for (s, e), x in st.projects.items()]
-    places_by_first: dict[str, list[str]] = {}
-    for p in places:
-        places_by_first.setdefault(p[0], []).append(p)
     for s, e, x, typ in items:
         k = 0
         while k < len(x):
-            p = next((p for p in places_by_first.get(x[k], ())
-                      if x.startswith(p, k) and len(x) > k + len(p) + 1
-                      and (p in counties or _is_place(st, p))), None)
+            p = max((p for p in (*place_first.get(x[k], ()), *county_first.get(x[k], ()))
+                     if x.startswith(p, k) and len(x) > k + len(p) + 1), key=len, default=None)
             if p is None:
                 break
             if (x, p) not in seen:
