@@ -259,6 +259,14 @@ def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:
     return None
 
 
+def opening_join(lex: Lexicon, x: str) -> str | None:
+    """The grammar.tsv org_join word (和, 及) opening ``x`` when the rest is an organisation name
+    of 4+ characters: the name the word joins to one before it ("A有限公司|和B有限公司"); None
+    otherwise.  The caller checks that an organisation ends right before ``x``."""
+    j = next((w for w in lex.word_tuple("grammar", "org_join") if x.startswith(w)), None)
+    return j if j and len(x) - len(j) >= 4 and lex.ends_with_org_suffix(x[len(j):]) else None
+
+
 def _respan(m: Mention, start: int, end: int, text: str) -> Mention:
     """``m`` moved to [start, end) with surface ``text`` (type, subtype, source, score kept)."""
     return replace(m, start=start, end=end, text=text)

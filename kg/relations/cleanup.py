@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, outlet_parts, place_extension, removed_breaks)
+                   city_names, is_outlet, opening_join, outlet_parts, place_extension, removed_breaks)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -100,8 +100,6 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
             (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
              or lex.ends_with_org_suffix(rest)))
     # "A有限公司|和B有限公司": a join word opening an organisation right after another one
-    # (grammar.tsv org_join) joins two names
-    joins = lex.word_tuple("grammar", "org_join")
     org_ends = {m.end for m in mentions if m.type == "Organization"}
     out = []
     for m in mentions:
@@ -111,8 +109,8 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 rest = m.text[len(v):] if v else ""
                 if v and len(rest) >= 3 and names_org(rest):
                     m = _respan(m, m.start + len(v), m.end, rest)
-            j = next((w for w in joins if m.text.startswith(w)), None) if m.start in org_ends else None
-            if j and len(m.text) - len(j) >= 4 and lex.ends_with_org_suffix(m.text[len(j):]):
+            j = opening_join(lex, m.text) if m.start in org_ends else None
+            if j:
                 m = _respan(m, m.start + len(j), m.end, m.text[len(j):])
         out.append(m)
     return out

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from ..lexicon import LexiconWords, alternation_body
-from .base import _Grammar, _HARD, _is_han
+from .base import _Grammar, _HARD, _is_han, opening_join
 from .places import _is_place, _is_place_by_form, _lex_places
 from .state import DocState
 
@@ -47,7 +47,6 @@ class _Words(LexiconWords):
         self.plant_not_before = w("plant_not_before")
         self.company = rx("company_rx")
         self.company_cut = list(w("company_cut"))
-        self.org_join = w("org_join", "grammar")
         self.list_tail = rx("list_tail_rx")
         self.short_form = rx("short_form_rx")
         self.aspect = w("aspect_particle")[0]
@@ -411,7 +410,7 @@ def _missed_companies(st: DocState, s0: int, s1: int, mverbs: list[str],
             k = seg.rfind(v)
             if k >= 0:
                 cut = max(cut, k + len(v))
-        j = next((w for w in iw.org_join if seg.startswith(w)), None) if start == prev_end else None
+        j = opening_join(st.lex, seg) if start == prev_end else None
         if j:
             cut = max(cut, len(j))
         prev_end = start + len(seg)

@@ -14,7 +14,7 @@ from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, is_outlet, outlet_parts, \
     place_extension
 from .cleanup import _post_tail
-from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
 from .state import DocState, add_fact, occurrences, person_spans_in
 
@@ -430,14 +430,6 @@ def media_outlets(st: DocState) -> None:
 
 
 # ------------------------------------------------------------------ part_of / located_in
-def _by_first(names) -> dict[str, list[str]]:
-    """Names by their first character."""
-    out: dict[str, list[str]] = {}
-    for n in names:
-        out.setdefault(n[0], []).append(n)
-    return out
-
-
 @stage(requires=("ner_v", "orgs"),
        assigns=("orgs",))
 def nested_orgs(st: DocState) -> None:
@@ -487,9 +479,9 @@ def structure(st: DocState) -> None:
         if typ == "Organization":
             orgs.setdefault((a, b), x)
     orgs = {k: x for k, x in orgs.items() if not st.lex.post_suffix(x)}
-    names = set(orgs.values())
     part_not_start = _Words.of(st.lex).part_not_start
-    order = {y: k for k, y in enumerate(names)}
+    # (the facts' order) the names sorted, not in a set's order, which changes with the hash seed
+    order = {y: k for k, y in enumerate(sorted(set(orgs.values())))}
     done = set()
     for (a, b), x in sorted(orgs.items()):
         for y in _name_prefixes(x, order):
@@ -504,7 +496,7 @@ def structure(st: DocState) -> None:
                            (a, b), "name_prefix", 0.7)
     # the places a name opens with, one after the other (湖北省|黄石市|阳新县|县委): the document's
     # places and the counties of 3+ characters (counties.tsv; not 和县), the longest at each step
-    county_first = st.lex.cached(("structure", "counties"), lambda: _by_first(
+    county_first = st.lex.cached(("structure", "counties"), lambda: by_first(
         c for c in st.lex.words("counties", "county") if len(c) >= 3))
     place_first = _places_by_first(st)
     seen = set()

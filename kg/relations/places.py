@@ -34,14 +34,19 @@ def _has_place_suffix(st: DocState, text: str) -> bool:
     return False
 
 
+def by_first(names) -> dict[str, list[str]]:
+    """``names`` by their first character."""
+    out: dict[str, list[str]] = {}
+    for n in names:
+        out.setdefault(n[0], []).append(n)
+    return out
+
+
 def _places_by_first(st: DocState) -> dict[str, list[str]]:
     """(speed) places of 2+ characters by first character, once per document."""
     by = st.memo.get("_places_first")
     if by is None:
-        by = st.memo["_places_first"] = {}
-        for p in st.places:
-            if len(p) >= 2:
-                by.setdefault(p[0], []).append(p)
+        by = st.memo["_places_first"] = by_first(p for p in st.places if len(p) >= 2)
     return by
 
 
