@@ -169,7 +169,7 @@ def actions_grammar(st: DocState) -> None:
     # the offsets inside an action span as a set, not a pass over the actions per occurrence
     names = {_bare(n) for n in st.actions.values()}
     covered = {i for a, b in st.actions for i in range(a, b)}
-    for n in sorted(names, key=len, reverse=True):
+    for n in sorted(names, key=lambda x: (-len(x), x)):
         if len(n) < 4:
             continue
         for i in occurrences(st, n):
@@ -342,7 +342,7 @@ def _other_occurrences(st: DocState) -> None:
     # it, its end side if e - 1 is)
     names = {_bare(n) for n in st.actions.values()}
     covered = {i for a, b in st.actions for i in range(a, b)}
-    for n in sorted(names, key=len, reverse=True):
+    for n in sorted(names, key=lambda x: (-len(x), x)):
         if len(n) < 4:
             continue
         for i in occurrences(st, n):

@@ -500,8 +500,9 @@ def structure(st: DocState) -> None:
         c for c in st.lex.words("counties", "county") if len(c) >= 3))
     place_first = _places_by_first(st)
     seen = set()
-    items = [(s, e, x, "Organization") for (s, e), x in orgs.items()] + \
-            [(s, e, x, "Project") for (s, e), x in st.projects.items()]
+    # (the facts' order) by position: the dicts' own order comes from sets upstream
+    items = [(s, e, x, "Organization") for (s, e), x in sorted(orgs.items())] + \
+            [(s, e, x, "Project") for (s, e), x in sorted(st.projects.items())]
     for s, e, x, typ in items:
         k = 0
         while k < len(x):
