@@ -289,6 +289,36 @@ def test_table_runs_without_the_model():
     assert done.stdout.strip() == f"{len(CASES)} cases without the model"
 
 
+def test_located_in_order_does_not_come_from_the_organisations_dict(lexicon):
+    """``structure`` writes its located_in facts in the organisations' text order, whatever
+    order the state's organisations (and model mentions) were filled in (it is filled from sets upstream,
+    whose order changes with PYTHONHASHSEED, and the rules' per-document result is cached and
+    pickled)."""
+    from kg.relations.stages import STAGES, PIPELINE
+    from kg.relations.state import DocState
+    text = ("福安市政府、古田县政府、屏南县政府和周宁县政府联合启动“清河行动”。"
+            "寿宁县政府、柘荣县政府随后跟进。")
+    spans = [f"{x}县政府 Organization/government" for x in ("古田", "屏南", "周宁", "寿宁", "柘荣")]
+    spans.append("福安市政府 Organization/government")
+    doc = prepare_text(text, "t.txt")
+    k = PIPELINE.index("structure")
+    orders = []
+    for flip in (False, True):
+        st = DocState(doc, lexicon, SpanTagger(spans).tag(doc))
+        for stage in STAGES[:k]:
+            stage.func(st)
+        if flip:
+            st.orgs = dict(reversed(list(st.orgs.items())))
+            st.projects = dict(reversed(list(st.projects.items())))
+            st.ner_v = list(reversed(st.ner_v))
+        n = len(st.facts)
+        STAGES[k].func(st)
+        orders.append([(f.relation, f.args["entity"].text if "entity" in f.args else f.args["part"].text)
+                       for f in st.facts[n:]])
+    assert sum(r == "located_in" for r, _x in orders[0]) >= 6
+    assert orders[0] == orders[1]
+
+
 def test_matchers():
     assert matches("*", "x") and matches("市商务局", "市商务局") and not matches("市商务局", "商务局")
     assert matches(["甲", "乙"], "乙") and not matches(["甲", "乙"], "丙")
