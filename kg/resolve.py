@@ -81,6 +81,7 @@ class _Words(LexiconWords):
         self.longer_form_prefix_end = frozenset(lex.words("resolve", "longer_form_prefix_end"))
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
+        self.county_marks = tuple(marks)
         organs = lex.words("resolve", "county_organ", longest_first=False)
         self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
             _HAN, alternation_body(marks) or "(?!)", alternation_body(organs) or "(?!)"))
@@ -156,6 +157,11 @@ class _Canon:
         known = self.w.known_places
         if p in known:
             return p
+        # "莘县县委", "射阳县县委": the organ's mark written again after the county's own (津市市
+        # is a county's name)
+        if len(p) >= 3 and p[-1] == p[-2] and p[-1] in self.w.county_marks \
+                and p not in self.lex.word_set("counties", "county"):
+            return self._place_of(p[:-1])
         return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)
 
     def split_place(self, name: str) -> tuple[str, str]:
@@ -167,8 +173,15 @@ class _Canon:
                 rest = name[len(p):]
                 # 内蒙古 + 自治区… : take the longer administrative form
                 form = self.w.admin_long_form.longest_at(rest)
-                if form:
-                    return p + form, rest[len(form):]
+                # not after a place that has its mark (福建省|市场监管局), nor as the 市 of 市场 …
+                if form and not self.w.admin_long_form.ends(p) \
+                        and not self.w.not_city_prefix.starts(rest):
+                    p, rest = p + form, rest[len(form):]
+                # 浙江省|温州市|市场监管局: the places written from the higher one down are all
+                # the prefix (the body after them is read as one: 市场监督管理局)
+                inner, inner_rest = self.split_place(rest)
+                if inner and inner_rest:
+                    return p + inner, inner_rest
                 return p, rest
         m = self.w.place_prefix.match(name)
         if m and self._place_ok(m.group(1)):
@@ -206,7 +219,8 @@ class _Canon:
                         return name, True
                     return a.full.replace("{county}", self.county), False
                 if "{city}" in a.full:
-                    if not self.city:
+                    # 州委 is the context city's only when it is a prefecture written X州
+                    if not self.city or (a.short[0] in w.prefecture_marks and self.city[-1] != a.short[0]):
                         return name, True
                     return a.full.replace("{city}", self.city), False
                 if "{province}" in a.full:
@@ -242,6 +256,14 @@ class _Canon:
                 and name[1] not in w.not_county_next and not self._place_ok(name[1:3]):
             # 县发展和改革局 in a county document: the context county's
             prefix, rest = self.county, name[1:]
+        elif self.city and self.city[-1] in w.prefecture_marks and name.startswith(self.city[-1]) \
+                and len(name) > 2 and (name[1:] in w.body or w.county_department.ends(name[1:])):
+            # 州公安局, 州妇联 in a prefecture's document (黔西南州): the prefecture's
+            prefix, rest = self.city, name[1:]
+        elif self.city and self.city[-1] in w.prefecture_marks and name.startswith(self.city) \
+                and name[len(self.city):] in w.body:
+            # 黔南州妇联 (a prefecture the gazetteer does not know as written): its body read
+            prefix, rest = self.city, name[len(self.city):]
         elif name.startswith(region) and len(name) > len(region) + 1:
             prefix, rest = (self.province or region), name[len(region):]
             local = self.province is None
@@ -291,8 +313,14 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
         n = written[c]
         if n >= 3 and len(c) >= 2 and c + cm not in counts:
             counts[c + cm] = n
+    # "各县市", "双湖县市容": a county's name (or mark) before 市 names no city; nor does a
+    # candidate written only before 场 / 容 … (resolve.tsv not_city_prefix: 中国市场监管报)
+    county_marks = w.county_marks
+    not_city_next = lex.words("resolve", "not_city_prefix")
     best = [(n, p) for p, n in counts.items()
-            if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3]
+            if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3
+            and not p[:-len(cm)].endswith(county_marks)
+            and (p in known or sum(text.count(p[:-len(cm)] + x) for x in not_city_next) < text.count(p))]
     if not best:
         return None
     best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
@@ -322,6 +350,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     # the words that stand before a city name (中共, 中国共产党 ...), longest first
     prefixes = w.county_prefixes
     votes: Counter = Counter()
+    doubled_names: set[str] = set()
     head = text.split("\n", 1)[0]
     for m in w.county_organ.finditer(text):
         k = m.start()
@@ -335,6 +364,10 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                 break
         # 某某市某某县: the county is what follows the city / province
         run = w.county_parent.split(run)[-1]
+        # "莘县县委", "射阳县县委": the organ's mark written again after the county's own
+        doubled = len(run) >= 2 and run.endswith(m.group(1))
+        if doubled:
+            run = run[:-1]
         if w.not_county_tail.ends(run) or not run:
             continue
         # the longest tail of the run written as often as its last character ("5日青禾县委":
@@ -348,6 +381,8 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
         if len(best) > 4:
             continue
         votes[best + m.group(1)] += 1
+        if doubled:
+            doubled_names.add(best + m.group(1))
     if not votes:
         return None
     for c in votes:
@@ -355,7 +390,19 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
             votes[c] += 1
     best = sorted(votes.items(), key=lambda z: (-z[1], text.find(z[0])))
     name, n = best[0]
-    # one organ mention is not enough (a city report naming one district's government once)
+    # one organ mention is not enough (a city report naming one district's government once),
+    # unless it is the only county the organs name and the page writes it again elsewhere
+    # (卢龙县委、县政府 … 卢龙县举行)
+    if n == 1:
+        # the run before the organ may hold a word (是清原县委): the longest tail that names a
+        # county of counties.tsv (its full name, or its short name + mark); one such county
+        full, short = lex.word_set("counties", "county"), lex.word_set("counties", "county_short")
+        named = {next((c[i:] for i in range(len(c) - 1) if c[i:] in full or c[i:-1] in short), "")
+                 for c in votes} - {""}
+        name = named.pop() if len(named) == 1 else ""
+        # (a two-character one such as 城区 is often a word: only with its mark doubled, 莘县县委)
+        if name and text.count(name) >= 2 and (len(name) >= 3 or name in doubled_names):
+            n = 2
     return name if n >= 2 and len(name) >= 2 else None
 
 
@@ -456,9 +503,11 @@ def _national_people(results: list[DocResult], canons: dict[str, _Canon], w: _Wo
 
 
 def _brand_cores(results: list[DocResult], canons: dict[str, _Canon],
-                 lex: Lexicon) -> dict[str, set[str]]:
-    """Enterprise brand core -> the full enterprise names written with that core."""
+                 lex: Lexicon) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Enterprise brand core -> the full enterprise names written with that core; and per
+    document, the enterprise names written with a core."""
     full_by_core: dict[str, set[str]] = defaultdict(set)
+    in_doc: dict[str, set[str]] = defaultdict(set)
     for r in results:
         c = canons.get(r.doc_id)
         if c is None:
@@ -470,7 +519,8 @@ def _brand_cores(results: list[DocResult], canons: dict[str, _Canon],
                     core = _enterprise_core(name, lex, c)
                     if core != name:
                         full_by_core[core].add(name)
-    return full_by_core
+                        in_doc[r.doc_id].add(name)
+    return full_by_core, in_doc
 
 
 def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Document], lex: Lexicon,
@@ -554,7 +604,8 @@ class _Keys:
         w = _Words.of(lex)
         self.lex, self.w, self.canons = lex, w, canons
         self.national = _national_people(results, canons, w)
-        self.full_by_core = _brand_cores(results, canons, lex)
+        self.full_by_core, self.fulls_in = _brand_cores(results, canons, lex)
+        self._brand_of: dict[tuple[str, str], str | None] = {}      # see _brand_full
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
         self.longer_of = _longer_forms(results, canons, w)
@@ -600,8 +651,26 @@ class _Keys:
             if fulls and len(fulls) == 1:
                 name = next(iter(fulls))
                 sub = "enterprise"
+        elif sub in (None, "other"):
+            full = self._brand_full(c, name, doc_id)
+            if full:
+                name, sub = full, "enterprise"
         key = f"{name}@{city or doc_id}" if local else name
         return key, name, sub
+
+    def _brand_full(self, c: _Canon, name: str, doc_id: str) -> str | None:
+        """A brand written alone (伊利, 宁德时代): the one enterprise of its document whose name
+        opens with it after its place (伊利集团, 宁德时代新能源科技股份有限公司), else None.
+        (speed) Once per document and name."""
+        key = (doc_id, name)
+        if key not in self._brand_of:
+            full = None
+            if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name):
+                fulls = {y for y in self.fulls_in.get(doc_id, ()) if y != name
+                         and c.split_place(y)[1].startswith(name)}
+                full = next(iter(fulls)) if len(fulls) == 1 else None
+            self._brand_of[key] = full
+        return self._brand_of[key]
 
     def _action(self, c: _Canon, text: str, bare: str) -> tuple[str, str, None]:
         """An action: its name without a leading place (unless the core is quoted)."""

@@ -29,3 +29,21 @@ def test_an_unknown_place_is_kept_whole(lexicon):
     c = _Canon(lexicon, None, None)
     assert c.org("汀州市委")[0] == "中共汀州市委员会"
     assert c.org("上海市崇明区委")[0] == "中共上海市崇明区委员会"
+
+
+def test_a_department_after_places_written_with_their_marks(lexicon):
+    c = _Canon(lexicon, None, None)
+    # 福建省|市场监管局: the place's own mark is no 省市 (nor 市市); the body's short form is read
+    assert c.org("福建省市场监管局")[0] == "福建省市场监督管理局"
+    assert c.org("哈尔滨市市场监管局")[0] == "哈尔滨市市场监督管理局"
+    # 浙江省|温州市|市场监管局: both places are the prefix, the body is read as one
+    assert c.org("浙江省温州市市场监管局")[0] == "浙江省温州市市场监督管理局"
+    assert c.org("温州市市场监管局")[0] == "温州市市场监督管理局"
+
+
+def test_a_prefecture_organ_needs_a_prefecture_context(lexicon):
+    # 州委 / 州政府 are the context city's only when it is a prefecture written with 州
+    assert _Canon(lexicon, "黔岭州", None).org("州委")[0] == "中共黔岭州委员会"
+    assert _Canon(lexicon, "黔岭州", None).org("州政府")[0] == "黔岭州人民政府"
+    assert _Canon(lexicon, "江门市", None).org("州委")[0] == "州委"
+    assert _Canon(lexicon, "江门市", None).org("州政府")[0] == "州政府"
