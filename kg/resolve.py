@@ -606,6 +606,7 @@ class _Keys:
         self.national = _national_people(results, canons, w)
         self.full_by_core, self.fulls_in = _brand_cores(results, canons, lex)
         self._brand_of: dict[tuple[str, str], str | None] = {}      # see _brand_full
+        self._brand_openings: dict[str, dict[str, set[str]]] = {}
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
         self.longer_of = _longer_forms(results, canons, w)
@@ -664,10 +665,19 @@ class _Keys:
         (speed) Once per document and name."""
         key = (doc_id, name)
         if key not in self._brand_of:
+            # (speed) the document's enterprise names under each proper prefix of their part
+            # after the place, built once per document: not a pass over them per name
+            opening = self._brand_openings.get(doc_id)
+            if opening is None:
+                opening = self._brand_openings[doc_id] = defaultdict(set)
+                for y in self.fulls_in.get(doc_id, ()):
+                    rest = c.split_place(y)[1]
+                    for k in range(2, len(rest) + 1):
+                        if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
+                            opening[rest[:k]].add(y)
             full = None
             if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name):
-                fulls = {y for y in self.fulls_in.get(doc_id, ()) if y != name
-                         and c.split_place(y)[1].startswith(name)}
+                fulls = opening.get(name, set()) - {name}
                 full = next(iter(fulls)) if len(fulls) == 1 else None
             self._brand_of[key] = full
         return self._brand_of[key]
