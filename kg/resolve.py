@@ -319,12 +319,13 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     not_city_next = lex.words("resolve", "not_city_prefix")
     best = [(n, p) for p, n in counts.items()
             if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3
-            and not p[:-len(cm)].endswith(county_marks)
-            and (p in known or sum(text.count(p[:-len(cm)] + x) for x in not_city_next) < text.count(p))]
-    if not best:
-        return None
+            and not p[:-len(cm)].endswith(county_marks)]
     best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
-    city = best[0][1]
+    # (speed) the not_city_prefix counts only for the first candidates, not for every one
+    city = next((p for _n, p in best if p in known
+                 or sum(text.count(p[:-len(cm)] + x) for x in not_city_next) < text.count(p)), None)
+    if city is None:
+        return None
     if city not in known:
         # a word glued before a known city (联合太原市, 今年伊春市, 江西赣州市): the known city
         # (a gazetteer city, a named place + 市 such as 天津市, a county-level city)
