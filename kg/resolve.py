@@ -142,6 +142,12 @@ class _Canon:
             self._occurrences = Occurrences(self.text)
         return bool(self._occurrences(x))
 
+    def _prefecture(self) -> bool:
+        """Whether the context city is a prefecture written with its 州 / 盟 (黔西南州), not a
+        city written without its 市 (温州, a --city override)."""
+        c = self.city
+        return bool(c) and c[-1] in self.w.prefecture_marks and c + self.w.city_mark not in self.w.known_places
+
     def _place_ok(self, p: str) -> bool:
         w = self.w
         if p in w.known_places:
@@ -159,30 +165,34 @@ class _Canon:
             return p
         # "莘县县委", "射阳县县委": the organ's mark written again after the county's own (津市市
         # is a county's name)
-        if len(p) >= 3 and p[-1] == p[-2] and p[-1] in self.w.county_marks \
+        if len(p) >= 3 and p[-1] == p[-2] and (p[-1] in self.w.county_marks or p[-1] in self.w.prefecture_marks) \
                 and p not in self.lex.word_set("counties", "county"):
             return self._place_of(p[:-1])
         return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)
 
-    def split_place(self, name: str) -> tuple[str, str]:
-        """(place prefix, rest)."""
+    def split_place(self, name: str, inner: bool = False) -> tuple[str, str]:
+        """(place prefix, rest).  ``inner``: only a known place written with its administrative
+        mark (the second place of 浙江省温州市…), no other place-like prefix."""
         # the longest known place that starts the name and is shorter than it (of places of
         # one length at most one starts name)
         for p in self.w.known_places.prefixes(name):
             if len(name) > len(p):
                 rest = name[len(p):]
-                # 内蒙古 + 自治区… : take the longer administrative form
+                # 内蒙古 + 自治区… : take the longer administrative form, not after a place that
+                # has its mark already (福建省|市场监管局 is no 福建省市)
                 form = self.w.admin_long_form.longest_at(rest)
-                # not after a place that has its mark (福建省|市场监管局), nor as the 市 of 市场 …
-                if form and not self.w.admin_long_form.ends(p) \
-                        and not self.w.not_city_prefix.starts(rest):
+                if form and not self.w.admin_long_form.ends(p):
                     p, rest = p + form, rest[len(form):]
+                if inner and not self.w.admin_long_form.ends(p):
+                    return "", name          # 上海|北京路…: a place without its mark is no prefix
                 # 浙江省|温州市|市场监管局: the places written from the higher one down are all
                 # the prefix (the body after them is read as one: 市场监督管理局)
-                inner, inner_rest = self.split_place(rest)
-                if inner and inner_rest:
-                    return p + inner, inner_rest
+                q, q_rest = self.split_place(rest, inner=True)
+                if q and q_rest:
+                    return p + q, q_rest
                 return p, rest
+        if inner:
+            return "", name
         m = self.w.place_prefix.match(name)
         if m and self._place_ok(m.group(1)):
             return m.group(1), m.group(2)
@@ -220,7 +230,7 @@ class _Canon:
                     return a.full.replace("{county}", self.county), False
                 if "{city}" in a.full:
                     # 州委 is the context city's only when it is a prefecture written X州
-                    if not self.city or (a.short[0] in w.prefecture_marks and self.city[-1] != a.short[0]):
+                    if not self.city or (a.short[0] in w.prefecture_marks and not self._prefecture()):
                         return name, True
                     return a.full.replace("{city}", self.city), False
                 if "{province}" in a.full:
@@ -256,11 +266,11 @@ class _Canon:
                 and name[1] not in w.not_county_next and not self._place_ok(name[1:3]):
             # 县发展和改革局 in a county document: the context county's
             prefix, rest = self.county, name[1:]
-        elif self.city and self.city[-1] in w.prefecture_marks and name.startswith(self.city[-1]) \
+        elif self._prefecture() and name.startswith(self.city[-1]) \
                 and len(name) > 2 and (name[1:] in w.body or w.county_department.ends(name[1:])):
             # 州公安局, 州妇联 in a prefecture's document (黔西南州): the prefecture's
             prefix, rest = self.city, name[1:]
-        elif self.city and self.city[-1] in w.prefecture_marks and name.startswith(self.city) \
+        elif self._prefecture() and name.startswith(self.city) \
                 and name[len(self.city):] in w.body:
             # 黔南州妇联 (a prefecture the gazetteer does not know as written): its body read
             prefix, rest = self.city, name[len(self.city):]
@@ -313,19 +323,15 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
         n = written[c]
         if n >= 3 and len(c) >= 2 and c + cm not in counts:
             counts[c + cm] = n
-    # "各县市", "双湖县市容": a county's name (or mark) before 市 names no city; nor does a
-    # candidate written only before 场 / 容 … (resolve.tsv not_city_prefix: 中国市场监管报)
+    # "各县市", "双湖县市容": a county's name (or mark) before 市 names no city
     county_marks = w.county_marks
-    not_city_next = lex.words("resolve", "not_city_prefix")
     best = [(n, p) for p, n in counts.items()
             if (n >= 3 or strong[p] >= 1 or p in known) and len(p) >= 3
             and not p[:-len(cm)].endswith(county_marks)]
-    best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
-    # (speed) the not_city_prefix counts only for the first candidates, not for every one
-    city = next((p for _n, p in best if p in known
-                 or sum(text.count(p[:-len(cm)] + x) for x in not_city_next) < text.count(p)), None)
-    if city is None:
+    if not best:
         return None
+    best.sort(key=lambda z: (-z[0], -len(z[1]), text.find(z[1])))
+    city = best[0][1]
     if city not in known:
         # a word glued before a known city (联合太原市, 今年伊春市, 江西赣州市): the known city
         # (a gazetteer city, a named place + 市 such as 天津市, a county-level city)
@@ -342,9 +348,19 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     return city
 
 
+def _find_all(text: str, x: str) -> list[int]:
+    out, i = [], text.find(x)
+    while i >= 0:
+        out.append(i)
+        i = text.find(x, i + 1)
+    return out
+
+
 def infer_county(doc: Document, lex: Lexicon) -> str | None:
     """The county / district / banner a document is about: the "X县" ("X区", "X旗") written
-    most often with its organ after it (X县委, X县人民政府), or opening the headline.
+    most often with its organ after it (X县委, X县人民政府), or opening the headline; two
+    votes needed, or one when it is the only county of counties.tsv the organs name and the
+    page writes it once more on its own (not before an organ or a department).
     None when the text names no county organ."""
     text = doc.text
     w = _Words.of(lex)
@@ -402,7 +418,13 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                  for c in votes} - {""}
         name = named.pop() if len(named) == 1 else ""
         # (a two-character one such as 城区 is often a word: only with its mark doubled, 莘县县委)
-        if name and text.count(name) >= 2 and (len(name) >= 3 or name in doubled_names):
+        # written again on its own, not only before an organ or a department (会同县委政法委 …
+        # 会同县教育局: 会同 is a verb there)
+        def on_its_own(i: int) -> bool:
+            after = re.match(f"[{_HAN}]{{0,8}}", text[i + len(name):]).group(0)
+            return not w.county_organ.match(text, i + len(name) - 1) \
+                and not any(w.county_department.ends(after[:k]) for k in range(2, len(after) + 1))
+        if name and (len(name) >= 3 or name in doubled_names) and any(map(on_its_own, _find_all(text, name))):
             n = 2
     return name if n >= 2 and len(name) >= 2 else None
 
@@ -677,7 +699,9 @@ class _Keys:
                         if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
                             opening[rest[:k]].add(y)
             full = None
-            if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name):
+            # (not a university or a paper beside its company: 浙江大学, 温州日报)
+            if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name) \
+                    and not self.lex.ends_with_org_suffix(name):
                 fulls = opening.get(name, set()) - {name}
                 full = next(iter(fulls)) if len(fulls) == 1 else None
             self._brand_of[key] = full

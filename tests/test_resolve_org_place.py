@@ -47,3 +47,32 @@ def test_a_prefecture_organ_needs_a_prefecture_context(lexicon):
     assert _Canon(lexicon, "黔岭州", None).org("州政府")[0] == "黔岭州人民政府"
     assert _Canon(lexicon, "江门市", None).org("州委")[0] == "州委"
     assert _Canon(lexicon, "江门市", None).org("州政府")[0] == "州政府"
+
+
+def test_a_place_before_other_words_is_not_read_as_a_chain(lexicon):
+    c = _Canon(lexicon, None, None)
+    # 市民委 / 市民政局 after a city: the city keeps its 市 (市民 is no word there)
+    assert c.org("北京市民委")[0] == "北京市民族事务委员会"
+    assert c.split_place("北京市民政局") == ("北京市", "民政局")
+    # only a known place with its mark is the second place of a chain: no 中国人民银行温州市,
+    # no 上海北京 (a street)
+    assert c.split_place("中国人民银行温州市中心支行") == ("中国", "人民银行温州市中心支行")
+    assert c.split_place("上海北京路商贸有限公司") == ("上海", "北京路商贸有限公司")
+
+
+def test_a_prefecture_organ_with_its_mark_written_twice(lexicon):
+    c = _Canon(lexicon, "黔岭州", None)
+    assert c.org("黔岭州州委")[0] == c.org("州委")[0] == "中共黔岭州委员会"
+    # a city written without its 市 (a --city override) is no prefecture
+    assert _Canon(lexicon, "温州", None).org("州委")[0] == "州委"
+
+
+def test_a_verb_before_a_bare_organ_names_no_county(lexicon):
+    from kg.ingest import prepare_text
+    from kg.resolve import infer_county
+    # 会同 (a county's short name) is the verb "jointly with" here: written only before an organ
+    # or a department, it is not the page's county
+    doc = prepare_text("市公安局会同县委政法委开展行动。市教育局会同县教育局督查。县委提出要求。", "v.txt")
+    assert infer_county(doc, lexicon) is None
+    doc = prepare_text("武义县委召开会议。项目落户武义县。县委书记出席。", "w.txt")
+    assert infer_county(doc, lexicon) == "武义县"

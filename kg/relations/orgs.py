@@ -500,7 +500,8 @@ def structure(st: DocState) -> None:
         c for c in st.lex.words("counties", "county") if len(c) >= 3))
     place_first = _places_by_first(st)
     seen = set()
-    # (the facts' order) by position: the dicts' own order comes from sets upstream
+    # (the facts' order) the organisations by position, then the projects by position: the
+    # dicts' own order comes from sets upstream
     items = [(s, e, x, "Organization") for (s, e), x in sorted(orgs.items())] + \
             [(s, e, x, "Project") for (s, e), x in sorted(st.projects.items())]
     for s, e, x, typ in items:
