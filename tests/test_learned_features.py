@@ -2,7 +2,8 @@
 straightforward code they replaced (e04a9a1): name occurrences by regular expression, every pair
 of every organisation with every action.  The digest below was computed with that code; a change
 to a feature, a candidate or their order changes it (the digest was renewed when the entity
-features ``opens_cluster`` and ``listed`` were added, session 11).  Hand-made mentions, no NER model."""
+features ``opens_cluster`` and ``listed`` were added, session 11, and the context of a group's
+first mention written alone, session 15).  Hand-made mentions, no NER model."""
 
 from __future__ import annotations
 
@@ -64,7 +65,26 @@ def _digest(lexicon) -> tuple[str, int]:
 def test_features_are_those_of_the_reference_code(lexicon):
     digest, n_pairs = _digest(lexicon)
     assert n_pairs == 23
-    assert digest == "b98fdf26d8537ae47484811f8b8040917499c65967ffcf9fc8d4b69e26be0482"
+    assert digest == "4a6110d925da6020cbf1973b960351ba45e252c08614d4c86b3624adb0a5f2d8"
+
+
+def test_a_group_first_written_inside_a_longer_name_has_the_context_of_its_first_own_mention(lexicon):
+    """The first mention of 市人民政府 is inside 汀州市人民政府办公厅: the group also has the
+    characters around its first mention written alone (经|市人民政府|同意); a group only ever
+    written inside longer names has ``never_alone``; one whose first mention is alone has neither."""
+    text = "汀州市人民政府办公厅发出通知。经市人民政府同意，现印发。市人民政府办公厅负责解释。"
+    doc = prepare_text(text, "a.txt")
+    ms = (_mentions(doc, "汀州市人民政府办公厅", "Organization", "government")
+          + _mentions(doc, "市人民政府", "Organization", "government")
+          + _mentions(doc, "汀州市", "Place"))
+    ms.sort(key=lambda m: (m.start, m.end, m.type))
+    c = DocCandidates(doc, DocResult(doc.id, ms, []), lexicon)
+    feats = {(g.type, g.text): g.feats for g in c.entity_groups()}
+    bare = feats[("Organization", "市人民政府")]
+    assert "E:Org:al1=经" in bare and "E:Org:ar1=同" in bare and "E:Org:never_alone" not in bare
+    assert "E:Pla:never_alone" in feats[("Place", "汀州市")]
+    first_alone = feats[("Organization", "汀州市人民政府办公厅")]
+    assert not any(":al1=" in f or ":ar1=" in f or "never_alone" in f for f in first_alone)
 
 
 def test_a_name_opening_a_cluster_name_is_marked(lexicon):

@@ -318,6 +318,22 @@ class DocCandidates:
                 for k in range(bisect.bisect_left(long_starts, o + n_x - longest),
                                bisect.bisect_right(long_starts, o))))
             f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
+            # the context of the first mention outside a longer name's mention, when the first
+            # one is inside one (武汉|市人民政府|办公厅 ... 经|市人民政府|同意); never_alone when
+            # every mention is (occurrences no mention covers do not count)
+            if any(long_starts[k] <= first.start and first.end <= longs[k][1]
+                   and longs[k][1] - long_starts[k] > n_x
+                   for k in range(bisect.bisect_left(long_starts, first.end - longest),
+                                  bisect.bisect_right(long_starts, first.start))):
+                alone = next((m for m in ms if not any(
+                    long_starts[k] <= m.start and m.end <= longs[k][1] and longs[k][1] - long_starts[k] > n_x
+                    for k in range(bisect.bisect_left(long_starts, m.end - longest),
+                                   bisect.bisect_right(long_starts, m.start)))), None)
+                if alone is None:
+                    f.append(f"E:{T}:never_alone")
+                else:
+                    f += [f"E:{T}:al1={self.t[alone.start - 1] if alone.start > 0 else '^'}",
+                          f"E:{T}:ar1={self.t[alone.end] if alone.end < len(self.t) else '$'}"]
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
             if ms[0].source.startswith(GENERATED):
                 f += self._generated_feats(T, x, ms)
