@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
-from .relations.base import removed_breaks
+from .relations.base import find_all, removed_breaks, undoubled
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, SpanReach,
                     document_id, post_id, sentence_finder, stable_id)
 
@@ -130,6 +130,10 @@ class _Canon:
         self.city = city
         self.county = county
         self.province = province
+        # the context city is a prefecture written with its 州 / 盟 (黔西南州), not a city written
+        # without its 市 (温州, a --city override)
+        self.prefecture = bool(city) and city[-1] in self.w.prefecture_marks \
+            and city + self.w.city_mark not in self.w.known_places
         self.known_places = self.w.known_places
         self._occurrences: Occurrences | None = None
         self._orgs: dict[str, tuple[str, bool]] = {}      # see org
@@ -141,12 +145,6 @@ class _Canon:
         if self._occurrences is None:
             self._occurrences = Occurrences(self.text)
         return bool(self._occurrences(x))
-
-    def _prefecture(self) -> bool:
-        """Whether the context city is a prefecture written with its 州 / 盟 (黔西南州), not a
-        city written without its 市 (温州, a --city override)."""
-        c = self.city
-        return bool(c) and c[-1] in self.w.prefecture_marks and c + self.w.city_mark not in self.w.known_places
 
     def _place_ok(self, p: str) -> bool:
         w = self.w
@@ -163,11 +161,12 @@ class _Canon:
         known = self.w.known_places
         if p in known:
             return p
-        # "莘县县委", "射阳县县委": the organ's mark written again after the county's own (津市市
-        # is a county's name)
-        if len(p) >= 3 and p[-1] == p[-2] and (p[-1] in self.w.county_marks or p[-1] in self.w.prefecture_marks) \
-                and p not in self.lex.word_set("counties", "county"):
-            return self._place_of(p[:-1])
+        # "莘县县委", "射阳县县委", "黔西南州州委": the organ's mark written again after the
+        # place's own (a county's or a prefecture's mark)
+        if p[-1:] in self.w.county_marks or p[-1:] in self.w.prefecture_marks:
+            q = undoubled(p, self.lex.word_set("counties", "county"))
+            if q != p:
+                return self._place_of(q)
         return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)
 
     def split_place(self, name: str, inner: bool = False) -> tuple[str, str]:
@@ -230,7 +229,7 @@ class _Canon:
                     return a.full.replace("{county}", self.county), False
                 if "{city}" in a.full:
                     # 州委 is the context city's only when it is a prefecture written X州
-                    if not self.city or (a.short[0] in w.prefecture_marks and not self._prefecture()):
+                    if not self.city or (a.short[0] in w.prefecture_marks and not self.prefecture):
                         return name, True
                     return a.full.replace("{city}", self.city), False
                 if "{province}" in a.full:
@@ -266,11 +265,11 @@ class _Canon:
                 and name[1] not in w.not_county_next and not self._place_ok(name[1:3]):
             # 县发展和改革局 in a county document: the context county's
             prefix, rest = self.county, name[1:]
-        elif self._prefecture() and name.startswith(self.city[-1]) \
+        elif self.prefecture and name.startswith(self.city[-1]) \
                 and len(name) > 2 and (name[1:] in w.body or w.county_department.ends(name[1:])):
             # 州公安局, 州妇联 in a prefecture's document (黔西南州): the prefecture's
             prefix, rest = self.city, name[1:]
-        elif self._prefecture() and name.startswith(self.city) \
+        elif self.prefecture and name.startswith(self.city) \
                 and name[len(self.city):] in w.body:
             # 黔南州妇联 (a prefecture the gazetteer does not know as written): its body read
             prefix, rest = self.city, name[len(self.city):]
@@ -348,14 +347,6 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     return city
 
 
-def _find_all(text: str, x: str) -> list[int]:
-    out, i = [], text.find(x)
-    while i >= 0:
-        out.append(i)
-        i = text.find(x, i + 1)
-    return out
-
-
 def infer_county(doc: Document, lex: Lexicon) -> str | None:
     """The county / district / banner a document is about: the "X县" ("X区", "X旗") written
     most often with its organ after it (X县委, X县人民政府), or opening the headline; two
@@ -424,7 +415,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
             after = re.match(f"[{_HAN}]{{0,8}}", text[i + len(name):]).group(0)
             return not w.county_organ.match(text, i + len(name) - 1) \
                 and not any(w.county_department.ends(after[:k]) for k in range(2, len(after) + 1))
-        if name and (len(name) >= 3 or name in doubled_names) and any(map(on_its_own, _find_all(text, name))):
+        if name and (len(name) >= 3 or name in doubled_names) and any(map(on_its_own, find_all(text, name))):
             n = 2
     return name if n >= 2 and len(name) >= 2 else None
 
@@ -434,7 +425,7 @@ def infer_county_from_places(doc: Document, mentions, lex: Lexicon) -> str | Non
     county-level place (a Place mention ending in a ``county_mark``, without the higher
     divisions written before it) the page names at least twice and more often than any other."""
     w = _Words.of(lex)
-    marks = tuple(lex.words("resolve", "county_mark", longest_first=False))
+    marks = w.county_marks
     zone_tails = tuple(lex.words("resolve", "zone_tail", longest_first=False))
     counts: Counter = Counter()
     for m in mentions:

@@ -282,6 +282,14 @@ class DocCandidates:
             # after the sets above: the features of the mentions' groups do not depend on them
             for m in self.generated_mentions(by):
                 by[(m.type, m.text)].append(m)
+
+        def in_longer(o: int, n_x: int) -> bool:
+            """Whether [o, o + n_x) lies inside a longer long name (they start in
+            [o + n_x - longest, o])."""
+            return any(long_starts[k] <= o and o + n_x <= longs[k][1] and longs[k][1] - long_starts[k] > n_x
+                       for k in range(bisect.bisect_left(long_starts, o + n_x - longest),
+                                      bisect.bisect_right(long_starts, o)))
+
         out = []
         n = max(1, len(self.t))
         for (typ, x), ms in sorted(by.items()):
@@ -313,22 +321,13 @@ class DocCandidates:
             # written only inside longer names (a place inside an organisation's name)
             occ = self.occurrences(x)
             n_x = len(x)
-            inside = sum(1 for o in occ if any(
-                long_starts[k] <= o and o + n_x <= longs[k][1] and longs[k][1] - long_starts[k] > n_x
-                for k in range(bisect.bisect_left(long_starts, o + n_x - longest),
-                               bisect.bisect_right(long_starts, o))))
+            inside = sum(1 for o in occ if in_longer(o, n_x))
             f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
             # the context of the first mention outside a longer name's mention, when the first
             # one is inside one (武汉|市人民政府|办公厅 ... 经|市人民政府|同意); never_alone when
             # every mention is (occurrences no mention covers do not count)
-            if any(long_starts[k] <= first.start and first.end <= longs[k][1]
-                   and longs[k][1] - long_starts[k] > n_x
-                   for k in range(bisect.bisect_left(long_starts, first.end - longest),
-                                  bisect.bisect_right(long_starts, first.start))):
-                alone = next((m for m in ms if not any(
-                    long_starts[k] <= m.start and m.end <= longs[k][1] and longs[k][1] - long_starts[k] > n_x
-                    for k in range(bisect.bisect_left(long_starts, m.end - longest),
-                                   bisect.bisect_right(long_starts, m.start)))), None)
+            if in_longer(first.start, n_x):
+                alone = next((m for m in ms if not in_longer(m.start, n_x)), None)
                 if alone is None:
                     f.append(f"E:{T}:never_alone")
                 else:

@@ -267,6 +267,24 @@ def opening_join(lex: Lexicon, x: str) -> str | None:
     return j if j and len(x) - len(j) >= 4 and lex.ends_with_org_suffix(x[len(j):]) else None
 
 
+def find_all(text: str, word: str):
+    """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
+    left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + len(word))
+
+
+def undoubled(place: str, counties: frozenset[str]) -> str:
+    """``place`` without its last character when an organ's mark is written again after the
+    place's own (莘县县 of 莘县县委, 昭通市市 of 昭通市市委); a county named with a doubled mark
+    (津市市, in ``counties``) is left whole."""
+    if len(place) >= 3 and place[-1] == place[-2] and place not in counties:
+        return place[:-1]
+    return place
+
+
 def _respan(m: Mention, start: int, end: int, text: str) -> Mention:
     """``m`` moved to [start, end) with surface ``text`` (type, subtype, source, score kept)."""
     return replace(m, start=start, end=end, text=text)

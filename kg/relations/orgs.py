@@ -11,8 +11,8 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
-from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, is_outlet, outlet_parts, \
-    place_extension
+from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
+    outlet_parts, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
@@ -54,15 +54,6 @@ class _Words(LexiconWords):
         # a credit label (来源) or a left stop (摄) before an outlet's name
         self.media_left = w("grammar", "media_cue") + w("grammar", "media_left_stop")
         self.media_after = rx("grammar", "media_after_rx")
-
-
-def _find_all(text: str, word: str):
-    """Start offsets of the non-overlapping occurrences of ``word`` (non-empty) in ``text``,
-    left to right: what ``re.finditer(re.escape(word), text)`` finds, without a regex."""
-    i = text.find(word)
-    while i >= 0:
-        yield i
-        i = text.find(word, i + len(word))
 
 
 def _starts_before(text: str, tail: str, words: list[str]) -> dict[str, list[int]]:
@@ -311,7 +302,7 @@ def org_grammar(st: DocState) -> None:
     for w in st.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
         if len(w) < 2 or w in ow.not_alone:
             continue
-        for i in _find_all(t, w):
+        for i in find_all(t, w):
             # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
             st.orgs.setdefault((i, i + len(w)), (w, None))
     # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
@@ -328,11 +319,11 @@ def org_grammar(st: DocState) -> None:
         if a.scope == "whole" and a.short.startswith("{place}"):
             tail = a.short[len("{place}"):]
             starts = _starts_before(t, tail, places_in_t) if tail else \
-                {p: list(_find_all(t, p)) for p in places_in_t}
+                {p: list(find_all(t, p)) for p in places_in_t}
             for p in places_in_t:
                 w = p + tail
                 end = -1
-                for i in starts.get(p, ()):      # = _find_all(t, w)
+                for i in starts.get(p, ()):      # = find_all(t, w)
                     if i >= end:
                         st.orgs.setdefault((i, i + len(w)), (w, None))
                         end = i + len(w)
@@ -385,7 +376,7 @@ def media_outlets(st: DocState) -> None:
     # a name starts on its own line: no walk back over a line break the view or ingest removed
     breaks = set(st.view.joins) | set(st.orig_breaks)
     for suf in ow.media_suffix:
-        for e in (i + len(suf) for i in _find_all(t, suf)):
+        for e in (i + len(suf) for i in find_all(t, suf)):
             if e in ends or (e < len(t) and _is_han(t[e]) and not ow.media_after.match(t, e)):
                 continue
             ends.add(e)

@@ -10,7 +10,7 @@ from bisect import bisect_left, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
-from .base import _Chain, _Grammar, _HARD
+from .base import _Chain, _Grammar, _HARD, undoubled
 from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
 from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
@@ -234,8 +234,7 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
             place = om.group(1)
             # "莘县县委副书记、县长B", "昭通市市委书记A、市长B": the organ's mark written
             # again after the place's own; the place is 莘县 (津市市 is a county's name)
-            if len(place) >= 3 and place[-1] == place[-2] and place not in counties:
-                place = place[:-1]
+            place = undoubled(place, counties)
             named[place[-1]] = place
     if named:
         parsed = [(named[o[0]] + o[1:], "org" if k_ in ("implied", "inherited") else k_, tt)
