@@ -359,22 +359,31 @@ class NerTagger:
                    criterion=criterion, fast=fast)
 
     # ------------------------------------------------------------------------------------
+    def _fast_tagger(self):
+        if self._fast is None:
+            from kg.ner_fast import FastTagger
+
+            self._fast = FastTagger(self.component)
+        return self._fast
+
     def _predict(self, pieces: list[list[str]], batch_size: int,
-                 progress: Callable[[int, int], None] | None = None) -> list[list[tuple[str, int, int]]]:
-        """The model's ``(label, start, end)`` spans per piece.  ``progress(done, total)`` (pieces'
-        characters, markers included) is called after each batch: the batches are HanLP's own
-        (the fast path makes the same ones), counted as the model is fed them, so the
-        computation is the same with or without it."""
+                 progress: Callable[[int, int], None] | None = None,
+                 confidence: bool = True) -> list[list[tuple[str, int, int, float]]]:
+        """The model's ``(label, start, end, confidence)`` spans per piece.  ``progress(done,
+        total)`` (pieces' characters, markers included) is called after each batch: the batches
+        are HanLP's own (the fast path makes the same ones), counted as the model is fed them, so
+        the computation is the same with or without it.
+
+        The confidence is the CRF's (:func:`kg.ner_fast.tag_marginals`).  HanLP's path has
+        none of its own: it takes the fast path's for the same spans (the same batches give the
+        same emissions), at the cost of a second pass; 1.0 for a model the fast path does not
+        know, and without ``confidence`` (then neither path computes it)."""
         import torch
 
         if not pieces:
             return []
         if self.fast:
-            if self._fast is None:
-                from kg.ner_fast import FastTagger
-
-                self._fast = FastTagger(self.component)
-            return self._fast.predict(pieces, batch_size, progress)
+            return self._fast_tagger().predict(pieces, batch_size, progress, confidence)
         comp = self.component
         if progress is not None:
             from hanlp_common.constant import IDX
@@ -397,12 +406,21 @@ class NerTagger:
         finally:
             if progress is not None:
                 del comp.feed_batch
-        return [[(label, s, e) for _surface, label, s, e in ents] for ents in out]
+        conf: list[dict[tuple[str, int, int], float]] = [{} for _ in pieces]
+        from kg.ner_fast import FastTagger
+
+        if confidence and FastTagger.supports(self.component):
+            conf = [{(label, s, e): c for label, s, e, c in ents}
+                    for ents in self._fast_tagger().predict(pieces, batch_size)]
+        return [[(label, s, e, conf[i].get((label, s, e), 1.0)) for _surface, label, s, e in ents]
+                for i, ents in enumerate(out)]
 
     def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> list[list[Span]]:
+                      progress: Callable[[int, int], None] | None = None,
+                      confidence: bool = False) -> list[list[Span]]:
         """Tag each text; returns, per text, sorted ``(start, end, type, subtype)`` with offsets into
-        that text (end exclusive).  Long texts are cut into pieces of at most ``max_len``
+        that text (end exclusive), and with ``confidence`` the span's confidence as a fifth
+        (see :meth:`_predict`).  Long texts are cut into pieces of at most ``max_len``
         characters and their offsets shifted back; all pieces are tagged in batches
         (``progress(done, total)`` after each, in characters)."""
         bs = batch_size or self.batch_size
@@ -418,9 +436,9 @@ class NerTagger:
                 pieces.append([self.marker, *chars, self.marker] if self.marker else chars)
         results: list[list[Span]] = [[] for _ in texts]
         lead = 1 if self.marker else 0
-        for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs, progress)):
+        for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs, progress, confidence)):
             inner = len(piece) - 2 * lead
-            for label, s, e in ents:
+            for label, s, e, conf in ents:
                 typ = self.labels.get(label)
                 if typ is None:
                     continue
@@ -434,7 +452,7 @@ class NerTagger:
                 while e2 > s2 and t[e2 - 1].isspace():
                     e2 -= 1
                 if e2 > s2:
-                    results[ti].append((s2, e2, typ[0], typ[1]))
+                    results[ti].append((s2, e2, typ[0], typ[1], conf) if confidence else (s2, e2, typ[0], typ[1]))
         for r in results:
             r.sort()
         return results
@@ -444,17 +462,18 @@ class NerTagger:
         (``progress(done, total)``, in characters, after each batch of the model).
 
         A document without sentences is tagged as one text (sent_index -1 is never produced:
-        it gets the index of the sentence containing the mention, or 0)."""
+        it gets the index of the sentence containing the mention, or 0).  A mention's ``score``
+        is the model's confidence in its span (:meth:`_predict`)."""
         if doc.sentences:
             units = [(s.index, s.start, s.text) for s in doc.sentences]
         else:
             units = [(0, 0, doc.text)]
-        spans = self.tag_sentences([u[2] for u in units], progress=progress)
+        spans = self.tag_sentences([u[2] for u in units], progress=progress, confidence=True)
         mentions: list[Mention] = []
         for (idx, base, _), found in zip(units, spans):
-            for s, e, typ, sub in found:
+            for s, e, typ, sub, conf in found:
                 mentions.append(Mention(doc_id=doc.id, sent_index=idx, start=base + s, end=base + e,
                                         text=doc.text[base + s:base + e], type=typ, subtype=sub,
-                                        source="hanlp"))
+                                        source="hanlp", score=conf))
         return mentions
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from kg.ner import FAST_ENV, NerTagger, lexicon_features, lexicon_table
-from kg.ner_fast import FastTagger, lexicon_features_fast, lexicon_prefixes, viterbi
+from kg.ner_fast import FastTagger, lexicon_features_fast, lexicon_prefixes, tag_marginals, viterbi
 from kg.ner_train import corpora_dir, read_char_tagged, read_cluener
 
 
@@ -151,6 +151,55 @@ def test_viterbi_matches_hanlp_crf_decode(tagger):
         want = crf.decode(em, mask)
         got = viterbi(crf, em, mask)
         assert [got[i, :n].tolist() for i, n in enumerate(lengths)] == want
+
+
+def test_tag_marginals_are_those_of_the_crf_distribution(tagger):
+    """tag_marginals gives, at each position, the probability under the CRF of all tag sequences
+    with the given tag there: checked against enumerating every sequence of short rows (rows of
+    several lengths in one batch, padding positions 0)."""
+    import itertools
+    import types
+
+    import numpy as np
+
+    g = torch.Generator().manual_seed(11)
+    k = 3
+    crf = types.SimpleNamespace(transitions=torch.randn(k, k, generator=g),
+                                start_transitions=torch.randn(k, generator=g),
+                                end_transitions=torch.randn(k, generator=g))
+    lengths = [4, 3, 1]
+    em = torch.randn(len(lengths), 4, k, generator=g) * 3
+    mask = torch.zeros(len(lengths), 4, dtype=torch.bool)
+    for i, n in enumerate(lengths):
+        mask[i, :n] = True
+    tags = np.array(torch.randint(0, k, (len(lengths), 4), generator=g).tolist())
+    got = tag_marginals(crf, em, mask, tags)
+    tr, st, en = (x.double().numpy() for x in (crf.transitions, crf.start_transitions, crf.end_transitions))
+    e = em.double().numpy()
+    for r, n in enumerate(lengths):
+        z, hit = 0.0, np.zeros(n)
+        for seq in itertools.product(range(k), repeat=n):
+            sc = st[seq[0]] + en[seq[-1]] + sum(e[r, i, seq[i]] for i in range(n)) \
+                + sum(tr[seq[i - 1], seq[i]] for i in range(1, n))
+            p = np.exp(sc)
+            z += p
+            hit += [p if seq[i] == tags[r, i] else 0.0 for i in range(n)]
+        assert np.allclose(got[r, :n], hit / z, atol=1e-9)
+        assert (got[r, n:] == 0).all()
+
+
+def test_mentions_carry_the_span_confidence(tagger):
+    """A mention's score is the least marginal of its span's tags, the same on both paths."""
+    text = INVENTED[0] + INVENTED[2]
+    (spans,) = tagger.tag_sentences([text], confidence=True)
+    assert spans and all(0.0 < c <= 1.0 for *_x, c in spans)
+    assert [x[:4] for x in spans] == tagger.tag_sentences([text])[0]
+    try:
+        tagger.fast = False
+        (slow,) = tagger.tag_sentences([text], confidence=True)
+    finally:
+        tagger.fast = True
+    assert slow == spans
 
 
 def test_lexicon_features_fast_same_masks(tagger):
