@@ -324,6 +324,20 @@ def test_generated_entity_candidates(lexicon):
         g.feats for g in DocCandidates(doc, res, lexicon).entity_groups() if g.text == "包头")
 
 
+def test_entity_groups_carry_the_ner_confidence(lexicon):
+    """A group of the NER model's mentions has their confidence, the best and the least, in six
+    buckets (edges .5 .7 .9 .95 .99); a group with no NER mention has none."""
+    from dataclasses import replace
+
+    doc = prepare_text("云帆科技与云帆科技签约，汀州市发改委到场。", "c.txt")
+    a, b = mention(doc, "云帆科技", "Organization"), mention(doc, "云帆科技", "Organization", nth=1)
+    res = DocResult(doc.id, [replace(a, score=0.93), replace(b, score=0.42),
+                             mention(doc, "汀州市发改委", "Organization", source="grammar")], [])
+    groups = {g.text: set(g.feats) for g in DocCandidates(doc, res, lexicon).entity_groups()}
+    assert {"E:Org:conf=3", "E:Org:cmin=0"} <= groups["云帆科技"]
+    assert not any(":conf=" in f or ":cmin=" in f for f in groups["汀州市发改委"])
+
+
 def test_county_names_are_place_candidates_only(lexicon):
     """A county-level name of counties.tsv written without a mention is a Place candidate; it
     makes no zone form (the zone forms stand on the mentions' and the other gazetteer places)."""

@@ -47,6 +47,14 @@ def _bucket(n: float) -> int:
     return int(math.log2(1 + max(0.0, n)))
 
 
+_CONF_EDGES = (0.5, 0.7, 0.9, 0.95, 0.99)
+
+
+def _conf_bucket(c: float) -> int:
+    """0-5: the NER confidence below .5 / .7 / .9 / .95 / .99, or at least .99."""
+    return bisect.bisect_right(_CONF_EDGES, c)
+
+
 @dataclass
 class Span:
     start: int
@@ -303,6 +311,10 @@ class DocCandidates:
                 f.append(f"E:{T}:src={m.source}")
                 if m.subtype:
                     f.append(f"E:{T}:sub={m.subtype}")
+            # the NER model's confidence in its spans of the form, the best and the least
+            confs = [m.score for m in ms if m.source == "hanlp"]
+            if confs:
+                f += [f"E:{T}:conf={_conf_bucket(max(confs))}", f"E:{T}:cmin={_conf_bucket(min(confs))}"]
             if any(c.isascii() and c.isalpha() for c in x):
                 f.append(f"E:{T}:latin")
             if any(c.isdigit() for c in x):
