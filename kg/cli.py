@@ -367,6 +367,11 @@ def train_relations_cmd(
         help="The leads_action / in_cluster models keep a pair that is right with at least this "
              "probability, by a calibration of their out-of-fold scores; 0: the threshold with the "
              "best out-of-fold F1 instead (docs/relations.md)."),
+    entity_calibrated: bool = typer.Option(
+        True, help="Each entity model keeps a form that is right with at least half its best "
+                   "out-of-fold F1, by a calibration of its out-of-fold scores; "
+                   "--no-entity-calibrated: the threshold with the best out-of-fold F1 "
+                   "(docs/relations.md)."),
     member_orgs: float = typer.Option(
         0.5, min=0.0, max=1.0,
         help="An enterprise member the Member span model scores at least this becomes an "
@@ -410,7 +415,8 @@ def train_relations_cmd(
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
-                       pair_precision=pair_precision or None, member_orgs=member_orgs,
+                       pair_precision=pair_precision or None, entity_calibrated=entity_calibrated,
+                       member_orgs=member_orgs,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:

@@ -14,7 +14,8 @@ from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
 from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
 from kg.learned.linear import LinearModel, hash_features
-from kg.learned.train import Example, best_threshold, calibrated_threshold, group_winners, train
+from kg.learned.train import (Example, best_threshold, calibrated_threshold, entity_threshold, group_winners,
+                              train)
 from kg.model import Arg, DocResult, Evidence, Fact, Mention
 from kg.resolve import resolve
 
@@ -292,6 +293,24 @@ def test_calibrated_threshold_finds_the_score_of_a_given_precision():
     # a few examples more or less hardly move it (the arg-max of an F curve can jump)
     thr_less, _ = calibrated_threshold(exs[:-20], scores[:-20], n_gold, 0.25)
     assert abs(thr_less - thr25) < 0.05
+
+
+def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
+    """On scores that are their own chance of being right, the entity threshold is about half
+    the best F1 (the F1-optimal threshold of calibrated scores); removing a few examples moves it
+    by little, and it is deterministic."""
+    exs, scores = [], []
+    for i in range(600):
+        s = (i + 0.5) / 600
+        right = ((i * 0.6180339887) % 1.0) < s
+        exs.append(Example(i, [], int(right), ("x", str(i)), i if right else None, False))
+        scores.append(s)
+    n_gold = sum(e.label for e in exs)
+    best_f = best_threshold(exs, scores, n_gold)[1]["f"]
+    thr, stats = entity_threshold(exs, scores, n_gold)
+    assert abs(thr - best_f / 2) < 0.05 and stats["f"] > best_f - 0.02
+    assert entity_threshold(exs, scores, n_gold)[0] == thr
+    assert abs(entity_threshold(exs[20:], scores[20:], n_gold)[0] - thr) < 0.03
 
 
 def test_thresholds_count_only_the_winner_of_a_pair_group():

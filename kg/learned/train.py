@@ -232,6 +232,17 @@ def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n
     return thr, {**_stats_at(examples, scores, n_gold, thr), "calibration": [round(a, 4), round(b, 4)]}
 
 
+def entity_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int) -> tuple[float, dict]:
+    """The score at which a prediction is right with probability half the best F1
+    (:func:`calibrated_threshold`): the F1-optimal threshold of calibrated scores is half the
+    F1 it reaches.  The best F1 itself is stable where the F curve is flat at its top, while
+    its arg-max (:func:`best_threshold`) jumps along it from one retrain to the next."""
+    _thr, stats = best_threshold(examples, scores, n_gold)
+    if not stats["f"]:
+        return _thr, stats
+    return calibrated_threshold(examples, scores, n_gold, stats["f"] / 2)
+
+
 def _folds(n: int, k: int) -> list[int]:
     return [i % k for i in range(n)]
 
@@ -255,6 +266,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           list_orgs: bool = True, seed: int = 13, seeds: int = 4,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
+          entity_calibrated: bool = True,
           log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
@@ -271,6 +283,9 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     layer adds the ones it keeps as mentions.
     ``pair_precision``: the leads_action / in_cluster thresholds are the scores at which a pair is
     right with this probability (:func:`calibrated_threshold`); None or 0: the best out-of-fold F1.
+    ``entity_calibrated``: each entity model's threshold is the score at which a form is right
+    with half the best out-of-fold F1 (the F1-optimal threshold of calibrated scores), not the
+    arg-max of the out-of-fold F1, which jumps along a flat top from one retrain to the next.
     ``member_orgs``: the layer makes an enterprise member the Member model scores at least this
     an Organization mention (0: never).
     ``list_members``: the layer gives a kept member's cluster to the other items of its 、-list
@@ -296,7 +311,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                                    entity_candidates=entity_candidates) for d, r in entity_data]
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
-                    "pair_precision": pair_precision,
+                    "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
                     "epochs": epochs, "seed": seed, "seeds": seeds, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
@@ -314,7 +329,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         if precision:
             thr, stats = calibrated_threshold(examples, oof, n_gold, precision)
         else:
-            thr, stats = best_threshold(examples, oof, n_gold, beta)
+            thr, stats = (entity_threshold(examples, oof, n_gold) if name in ENTITY_TYPES and entity_calibrated
+                          else best_threshold(examples, oof, n_gold, beta))
         m = LinearModel.train([e.feats for e in examples], [e.label for e in examples], epochs=epochs, l2=l2,
                               seed=seed, seeds=seeds)
         m.threshold = thr
