@@ -99,7 +99,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-crossfit"))
     ap.add_argument("--reuse", action="store_true", help="reuse WORK's rule output and fold models")
     ap.add_argument("--variant", action="append", default=[],
-                    help="comma-separated attr=value of LearnedLayer (mode, project_mentions); repeatable")
+                    help="comma-separated attr=value of LearnedLayer (mode, project_mentions), or "
+                         "threshold.MODEL=value (threshold.Place=0.4: every fold model's threshold); "
+                         "repeatable, each variant scored on its own")
     ap.add_argument("--train-option", action="append", default=[],
                     help="attr=value passed to kg.learned.train.train for the fold models (pair_span_scale=0.5)")
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost")
@@ -148,10 +150,19 @@ def main() -> None:
         data = ent_data        # the held-out folds as unseen pages
     for v in a.variant or [""]:
         opts = dict(kv.split("=", 1) for kv in v.split(",") if kv)
+        undo = []
         for L in layers:
             for k, val in opts.items():
-                setattr(L, k, val if k == "mode" else bool(int(val)))
+                if k.startswith("threshold."):
+                    m = L.models[k.split(".", 1)[1]]
+                    undo.append((m, "threshold", m.threshold))
+                    m.threshold = float(val)
+                else:
+                    undo.append((L, k, getattr(L, k)))
+                    setattr(L, k, val if k == "mode" else bool(int(val)))
         out = [layers[i % K].apply(d, r) for i, (d, r) in enumerate(data)]
+        for obj, k, val in reversed(undo):         # the next variant starts from the trained layers
+            setattr(obj, k, val)
         _e, facts = resolve([d for d, _ in data], out, lex)
         rep = score(gold, load_predictions([x.to_dict() for x in facts])).to_dict()
         print(f"== variant {v or '(as trained)'}: {len(data)} documents, {K} folds")
