@@ -29,7 +29,9 @@ def main() -> None:
     from kg.ingest import read_corpus
     from kg.ner import NerTagger
 
-    tagger = NerTagger.load(args.model, threads=1)
+    tagger = NerTagger.load(args.model, threads=1, fast=True)
+    if not tagger.fast:
+        raise SystemExit("this model has no fast path: it has no confidences of its own to time")
     texts = [s.text for d in read_corpus([args.corpus]) for s in d.sentences]
     n = sum(map(len, texts))
     tagger.tag_sentences(texts[:64], confidence=True)        # warm-up

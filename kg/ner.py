@@ -46,6 +46,7 @@ DEFAULT_LABELS: dict[str, tuple[str, str | None]] = {
 _CUT_AFTER = ("。！？!?；;", "，,、：:", "）)」』”\"' ")
 
 Span = tuple[int, int, str, str | None]   # start, end (exclusive), kg type, subtype
+ScoredSpan = tuple[int, int, str, str | None, float]   # ... and the model's confidence
 
 
 BIGRAM_VOCAB = "bigram"
@@ -417,7 +418,7 @@ class NerTagger:
 
     def tag_sentences(self, texts: Sequence[str], batch_size: int | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      confidence: bool = False) -> list[list[Span]]:
+                      confidence: bool = False) -> list[list[Span]] | list[list[ScoredSpan]]:
         """Tag each text; returns, per text, sorted ``(start, end, type, subtype)`` with offsets into
         that text (end exclusive), and with ``confidence`` the span's confidence as a fifth
         (see :meth:`_predict`).  Long texts are cut into pieces of at most ``max_len``

@@ -18,7 +18,7 @@ per character.  :class:`FastTagger` does the same computation directly:
 * BIO tags to spans with HanLP's own ``bio_tags_to_spans``, skipped for all-``O`` pieces;
 * each span's **confidence**: :func:`tag_marginals`, the CRF's marginal probability of the
   Viterbi tag at each of its characters (forward-backward), its least one.  HanLP gives no
-  confidence; its path takes the fast path's (:meth:`FastTagger.confidences`).
+  confidence; its path takes the fast path's (:meth:`kg.ner.NerTagger._predict`).
 
 The tags are identical to HanLP's path by construction, and a test checks it
 (tests/test_ner_fast.py).  Models this path does not know (other embeddings, no CRF, HanLP
@@ -127,11 +127,15 @@ def tag_marginals(crf, emissions, mask, tags: np.ndarray) -> np.ndarray:
     lengths = m.sum(axis=1)
     if n == 0:
         return np.zeros((b, 0))
-    # exp of the emissions less each position's maximum (the per-position factor cancels)
+    # exp of each score less its maximum (the emissions' per position): a constant factor
+    # cancels in the per-step rescaling, and nothing overflows
     e = np.exp(em - em.max(axis=2, keepdims=True))
-    trans = np.exp(crf.transitions.detach().numpy().astype(np.float64))
-    start = np.exp(crf.start_transitions.detach().numpy().astype(np.float64))
-    end = np.exp(crf.end_transitions.detach().numpy().astype(np.float64))
+
+    def exp0(x) -> np.ndarray:
+        x = x.detach().numpy().astype(np.float64)
+        return np.exp(x - x.max())
+
+    trans, start, end = exp0(crf.transitions), exp0(crf.start_transitions), exp0(crf.end_transitions)
     alpha = np.empty((b, n, k))
     a = start * e[:, 0]
     alpha[:, 0] = a / a.sum(axis=1, keepdims=True)

@@ -40,8 +40,8 @@ Progress = Callable[[str, int, int], None]   # (stage, done, total)
 _PKG = Path(__file__).resolve().parent
 # Source files whose behaviour shapes the cached per-document results.
 # The code a cached per-document result depends on (glob patterns under kg/; each must match).
-_CACHED_CODE = ("chars.py", "ingest.py", "ner.py", "relations/*.py", "learned/*.py", "lexicon.py", "model.py",
-                "schema.py")
+_CACHED_CODE = ("chars.py", "ingest.py", "ner.py", "ner_fast.py", "relations/*.py", "learned/*.py", "lexicon.py",
+                "model.py", "schema.py")
 
 
 @dataclass

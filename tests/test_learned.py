@@ -298,7 +298,7 @@ def test_calibrated_threshold_finds_the_score_of_a_given_precision():
 def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
     """On scores that are their own chance of being right, the entity threshold is about half
     the best F1 (the F1-optimal threshold of calibrated scores); removing a few examples moves it
-    by little, and it is deterministic."""
+    by little, and the order of the examples does not move it."""
     exs, scores = [], []
     for i in range(600):
         s = (i + 0.5) / 600
@@ -309,7 +309,8 @@ def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
     best_f = best_threshold(exs, scores, n_gold)[1]["f"]
     thr, stats = entity_threshold(exs, scores, n_gold)
     assert abs(thr - best_f / 2) < 0.05 and stats["f"] > best_f - 0.02
-    assert entity_threshold(exs, scores, n_gold)[0] == thr
+    order = sorted(range(len(exs)), key=lambda i: (i * 7919) % len(exs))     # another order
+    assert abs(entity_threshold([exs[i] for i in order], [scores[i] for i in order], n_gold)[0] - thr) < 1e-6
     assert abs(entity_threshold(exs[20:], scores[20:], n_gold)[0] - thr) < 0.03
 
 

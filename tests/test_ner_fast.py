@@ -188,6 +188,28 @@ def test_tag_marginals_are_those_of_the_crf_distribution(tagger):
         assert (got[r, n:] == 0).all()
 
 
+def test_a_span_confidence_is_the_least_marginal_of_its_own_characters(tagger, monkeypatch):
+    """FastTagger.predict takes each span's confidence over its characters, first to last: with
+    marginals that fall along a piece the least is at the span's last character, with marginals
+    that rise at its first."""
+    import numpy as np
+
+    import kg.ner_fast as nf
+
+    fast = tagger._fast_tagger()
+    piece = [tagger.marker, *INVENTED[2], tagger.marker] if tagger.marker else list(INVENTED[2])
+    for shape, at in (("fall", lambda s, e: 1.0 / (e + 1)), ("rise", lambda s, e: (s + 1) / 1000.0)):
+        def fake(crf, emissions, mask, tags, shape=shape):
+            n = tags.shape[1]
+            pos = np.arange(n, dtype=np.float64)[None, :].repeat(tags.shape[0], axis=0)
+            return 1.0 / (pos + 2) if shape == "fall" else (pos + 1) / 1000.0
+
+        monkeypatch.setattr(nf, "tag_marginals", fake)
+        (spans,) = fast.predict([piece], 64)
+        assert len(spans) >= 3
+        assert all(c == round(at(s, e), 4) for _label, s, e, c in spans), (shape, spans)
+
+
 def test_mentions_carry_the_span_confidence(tagger):
     """A mention's score is the least marginal of its span's tags, the same on both paths."""
     text = INVENTED[0] + INVENTED[2]
