@@ -173,6 +173,9 @@ class Occurrences:
         return occ
 
 
+NER_SOURCE = "hanlp"      # the source of the NER model's mentions (their score: its confidence)
+
+
 @dataclass(slots=True)   # (memory) no __dict__ per instance: a corpus holds many
 class Mention:
     doc_id: str
@@ -182,7 +185,7 @@ class Mention:
     text: str
     type: str                     # an entity type (kg.schema.ENTITY_TYPES)
     subtype: str | None = None    # e.g. Organization: government/party/enterprise/other
-    source: str = "hanlp"         # which component produced it (hanlp, lexicon, pattern...)
+    source: str = NER_SOURCE      # which component produced it (hanlp, lexicon, pattern...)
     score: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Callable, Sequence
 
-from kg.model import Document, KgError, Mention
+from kg.model import NER_SOURCE, Document, KgError, Mention
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "ner"
 LABELS_FILE = "labels.json"
@@ -475,6 +475,6 @@ class NerTagger:
             for s, e, typ, sub, conf in found:
                 mentions.append(Mention(doc_id=doc.id, sent_index=idx, start=base + s, end=base + e,
                                         text=doc.text[base + s:base + e], type=typ, subtype=sub,
-                                        source="hanlp", score=conf))
+                                        source=NER_SOURCE, score=conf))
         return mentions
 

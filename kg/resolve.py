@@ -82,6 +82,7 @@ class _Words(LexiconWords):
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
         self.county_marks = tuple(marks)
+        self.han_run8 = re.compile(f"[{_HAN}]{{0,8}}")      # what follows a county written alone
         organs = lex.words("resolve", "county_organ", longest_first=False)
         self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
             _HAN, alternation_body(marks) or "(?!)", alternation_body(organs) or "(?!)"))
@@ -412,7 +413,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
         # written again on its own, not only before an organ or a department (会同县委政法委 …
         # 会同县教育局: 会同 is a verb there)
         def on_its_own(i: int) -> bool:
-            after = re.match(f"[{_HAN}]{{0,8}}", text[i + len(name):]).group(0)
+            after = w.han_run8.match(text, i + len(name)).group(0)
             return not w.county_organ.match(text, i + len(name) - 1) \
                 and not any(w.county_department.ends(after[:k]) for k in range(2, len(after) + 1))
         if name and (len(name) >= 3 or name in doubled_names) and any(map(on_its_own, find_all(text, name))):

@@ -271,12 +271,12 @@ def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
     assert found("形成了以农业、生物、水务为主的产业体系。", []) == set()
 
 
-def _calibration_examples(n: int = 400):
-    """Examples whose chance of being right is score ** 2, spread evenly (a fixed sequence)."""
+def _calibration_examples(n: int = 400, power: int = 2):
+    """Examples whose chance of being right is score ** power, spread evenly (a fixed sequence)."""
     exs, scores = [], []
     for i in range(n):
         s = (i + 0.5) / n
-        right = ((i * 0.6180339887) % 1.0) < s * s
+        right = ((i * 0.6180339887) % 1.0) < s ** power
         exs.append(Example(i, [], int(right), ("x", str(i)), i if right else None, False))
         scores.append(s)
     return exs, scores
@@ -299,12 +299,7 @@ def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
     """On scores that are their own chance of being right, the entity threshold is about half
     the best F1 (the F1-optimal threshold of calibrated scores); removing a few examples moves it
     by little, and the order of the examples does not move it."""
-    exs, scores = [], []
-    for i in range(600):
-        s = (i + 0.5) / 600
-        right = ((i * 0.6180339887) % 1.0) < s
-        exs.append(Example(i, [], int(right), ("x", str(i)), i if right else None, False))
-        scores.append(s)
+    exs, scores = _calibration_examples(600, power=1)
     n_gold = sum(e.label for e in exs)
     best_f = best_threshold(exs, scores, n_gold)[1]["f"]
     thr, stats = entity_threshold(exs, scores, n_gold)

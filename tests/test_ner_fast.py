@@ -20,14 +20,14 @@ def tagger():
     return t
 
 
-def _both(tagger, texts, batch_size=None):
+def _both(tagger, texts, batch_size=None, **kw):
     """tag_sentences through HanLP's path and through the fast path."""
     try:
         tagger.fast = False
-        slow = tagger.tag_sentences(texts, batch_size=batch_size)
+        slow = tagger.tag_sentences(texts, batch_size=batch_size, **kw)
     finally:
         tagger.fast = True
-    return slow, tagger.tag_sentences(texts, batch_size=batch_size)
+    return slow, tagger.tag_sentences(texts, batch_size=batch_size, **kw)
 
 
 # Invented sentences in the genre (not from any corpus or page), and edge cases.
@@ -213,14 +213,9 @@ def test_a_span_confidence_is_the_least_marginal_of_its_own_characters(tagger, m
 def test_mentions_carry_the_span_confidence(tagger):
     """A mention's score is the least marginal of its span's tags, the same on both paths."""
     text = INVENTED[0] + INVENTED[2]
-    (spans,) = tagger.tag_sentences([text], confidence=True)
+    (slow,), (spans,) = _both(tagger, [text], confidence=True)
     assert spans and all(0.0 < c <= 1.0 for *_x, c in spans)
     assert [x[:4] for x in spans] == tagger.tag_sentences([text])[0]
-    try:
-        tagger.fast = False
-        (slow,) = tagger.tag_sentences([text], confidence=True)
-    finally:
-        tagger.fast = True
     assert slow == spans
 
 

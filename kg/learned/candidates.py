@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..chars import is_han
 from ..lexicon import Lexicon, Matcher
-from ..model import DocResult, Document, Mention, Occurrences
+from ..model import NER_SOURCE, DocResult, Document, Mention, Occurrences
 
 # characters that end a clause: a candidate name never spans one
 _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
@@ -312,7 +312,7 @@ class DocCandidates:
                 if m.subtype:
                     f.append(f"E:{T}:sub={m.subtype}")
             # the NER model's confidence in its spans of the form, the best and the least
-            confs = [m.score for m in ms if m.source == "hanlp"]
+            confs = [m.score for m in ms if m.source == NER_SOURCE]
             if confs:
                 f += [f"E:{T}:conf={_conf_bucket(max(confs))}", f"E:{T}:cmin={_conf_bucket(min(confs))}"]
             if any(c.isascii() and c.isalpha() for c in x):
