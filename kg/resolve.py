@@ -117,7 +117,9 @@ class _Words(LexiconWords):
             (re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"(?P<p>[{_HAN}]{{2,9}}?)")
                         + "$"), a)
             for a in whole if "{place}" in a.short]
-        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"}
+        # body abbreviations, and the bodies a name is also written as (variant: 政府办公厅 is
+        # 人民政府办公厅), which only resolution reads
+        self.body = {a.short: a.full for a in lex.abbreviations if a.scope in ("body", "variant")}
 
 
 class _Canon:
@@ -586,7 +588,41 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
                 y, k = ys[0], len(ys[0]) - len(x)
                 if y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]):
                     longer_of[r.doc_id][x] = y
+        # the same on the forms as written, for a bare form whose longer one the canonical name
+        # writes out (人大常委会 of 市人大常委会, whose name is X市人民代表大会常务委员会)
+        written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
+        # (speed) each form under each of its proper suffixes, four at most (more: left alone)
+        w_ends: dict[str, list[str]] = defaultdict(list)
+        for y in sorted(written):
+            for k in range(1, len(y) - 1):
+                if len(w_ends[y[k:]]) < 4:
+                    w_ends[y[k:]].append(y)
+        for x in sorted(written):
+            ys = w_ends.get(x, ())
+            if not ys or len(ys) == 4 or c.org(x)[0] != x or x in longer_of[r.doc_id]:
+                continue
+            # as above: every longer form ending with it names one body, after a place or an organ
+            targets = {c.org(y)[0] for y in ys} - {x}
+            if len(targets) == 1 and all(
+                    y[-len(x) - 1] in w.longer_form_prefix_end or y[:-len(x)] in w.known_places
+                    or c._place_ok(y[:-len(x)]) for y in ys):
+                longer_of[r.doc_id][x] = targets.pop()
     return longer_of
+
+
+def _enterprise_forms(results: list[DocResult]) -> dict[str, frozenset[str]]:
+    """Per document, the organisation forms some mention or fact argument gives as an
+    enterprise: the same form tagged without a subtype (or "other") by another extractor is
+    that enterprise too, so that a brand written alone (伊利) joins one organisation of the
+    document, not one per subtype."""
+    out: dict[str, frozenset[str]] = {}
+    for r in results:
+        forms = {_norm(m.text) for m in r.mentions if m.type == "Organization" and m.subtype == "enterprise"}
+        forms.update(_norm(a.text) for f in r.facts for a in f.args.values()
+                     if a.type == "Organization" and a.subtype == "enterprise")
+        if forms:
+            out[r.doc_id] = frozenset(forms)
+    return out
 
 
 def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str]]:
@@ -625,6 +661,7 @@ class _Keys:
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
         self.longer_of = _longer_forms(results, canons, w)
+        self.enterprise_forms = _enterprise_forms(results)
 
     def of(self, typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype) of ``text`` written as a ``typ`` in ``doc_id``."""
@@ -658,6 +695,8 @@ class _Keys:
         name, local = c.org(bare)
         if name in self.longer_of.get(doc_id, {}):
             name, local = c.org(self.longer_of[doc_id][name])
+        if subtype in (None, "other") and bare in self.enterprise_forms.get(doc_id, ()):
+            subtype = "enterprise"   # one organisation per form of a document, whoever tagged it
         sub = subtype or lex.org_subtype(name)
         if w.party_prefix.starts(name) or w.party_suffix.ends(name):
             sub = "party"

@@ -49,3 +49,14 @@ def test_cut_word_inside_a_name_comes_from_persons_tsv(lexicon, tmp_path):
     text = "会议由丙县信访局局长张明主持。\n"
     assert _post_orgs(lexicon, text) == ["丙县信访局"]
     assert _post_orgs(_without(tmp_path, "persons.tsv", "org_cut_keep_rx\t访(?=局)"), text) == ["局"]
+
+
+def test_a_variant_body_is_no_short_form_for_the_rules(lexicon):
+    # abbreviations.tsv scope "variant" is for resolution only: the rules do not take a text
+    # ending in it as an abbreviated organisation, as they do with a body abbreviation
+    from kg.relations.orgs import _abbr_match
+    st = DocState(prepare_text("无。\n", "o.txt", lexicon=lexicon), lexicon, [])
+    variants = [a.short for a in lexicon.abbreviations if a.scope == "variant"]
+    assert "人力资源社会保障局" in variants
+    assert not any(_abbr_match(st, "某某" + v) for v in variants if v.endswith(("局", "厅")))
+    assert _abbr_match(st, "某某人社局")

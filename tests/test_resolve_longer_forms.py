@@ -1,5 +1,9 @@
-"""A short organisation form joins the one longer form of its document that ends with it after a
-place or an organ (kg.resolve._longer_forms; resolve.tsv longer_form_prefix_end).  Hand-made
+"""The forms of one organisation in a document name one entity: a short form joins the one longer
+form of its document that ends with it after a place or an organ (kg.resolve._longer_forms;
+resolve.tsv longer_form_prefix_end), on the canonical names and on the forms as written; a form
+tagged as an enterprise by one extractor and untyped by another is one organisation
+(_enterprise_forms); bodies written without 人民 or 和 (abbreviations.tsv scope "variant") and
+congresses written with their session (resolve.tsv session_rx) are the same body.  Hand-made
 documents and mentions (no NER model); invented names."""
 
 from __future__ import annotations
@@ -50,3 +54,47 @@ def test_a_longer_form_after_other_words_takes_nothing(lexicon):
     orgs = _orgs(lexicon, "记者走进庚辛集成，庚辛集成负责人介绍了新产线。\n",
                  [("记者走进庚辛集成", 0), ("庚辛集成", 1)])
     assert set(orgs) == {"记者走进庚辛集成", "庚辛集成"}
+
+
+def test_a_form_tagged_as_an_enterprise_and_untyped_is_one_organisation(lexicon):
+    # 丙丁 is tagged once as an enterprise (a member the learned layer keeps) and once with no
+    # subtype (the NER model); another document writes the enterprise's full name.  One
+    # organisation, not one per subtype
+    a = prepare_text("丙丁表示将扩产，丙丁还将招聘。\n", "a.txt")
+    b = prepare_text("丙丁集团发布年报。\n", "b.txt")
+    ms = [Mention("a.txt", 0, 0, 2, "丙丁", "Organization", "enterprise", "learned", 1.0),
+          Mention("a.txt", 0, 8, 10, "丙丁", "Organization", "other", "ner", 1.0)]
+    assert a.text[8:10] == "丙丁"
+    mb = [Mention("b.txt", 0, 0, 4, "丙丁集团", "Organization", "enterprise", "ner", 1.0)]
+    entities, facts = resolve([a, b], [DocResult("a.txt", ms, []), DocResult("b.txt", mb, [])], lexicon)
+    in_a = {f.args["entity"].entity_id for f in facts
+            if f.relation == "mentioned_in" and f.evidence.doc_id == "a.txt"}
+    assert [entities[i].name for i in in_a] == ["丙丁集团"]
+
+
+def test_a_government_office_written_without_renmin_is_the_same_office(lexicon):
+    # abbreviations.tsv scope "variant": 省政府办公厅 is the province's 人民政府办公厅
+    orgs = _orgs(lexicon, "浙江省人民政府办公厅印发通知。省政府办公厅要求各地落实。\n",
+                 [("浙江省人民政府办公厅", 0), ("省政府办公厅", 0)])
+    assert orgs == {"浙江省人民政府办公厅": {"省政府办公厅"}}
+
+
+def test_a_department_written_without_he_is_the_same_department(lexicon):
+    orgs = _orgs(lexicon, "浙江省人力资源和社会保障厅发布公告。省人力资源社会保障厅表示将加强服务。\n",
+                 [("浙江省人力资源和社会保障厅", 0), ("省人力资源社会保障厅", 0)])
+    assert orgs == {"浙江省人力资源和社会保障厅": {"省人力资源社会保障厅"}}
+
+
+def test_a_congress_written_with_its_session_is_the_same_congress(lexicon):
+    # resolve.tsv session_rx: 区二届人大常委会 (no 第) is the district's 人大常委会
+    orgs = _orgs(lexicon, "甲乙区人大常委会召开会议。区二届人大常委会第五次会议表决通过。\n",
+                 [("甲乙区人大常委会", 0), ("区二届人大常委会", 0)])
+    assert len(orgs) == 1, orgs
+
+
+def test_a_bare_form_joins_the_one_longer_form_written_before_it_after_an_organ(lexicon):
+    # 人大常委会 is written as 市人大常委会 too; the canonical name writes that out in full,
+    # so the longer form is found on the forms as written
+    orgs = _orgs(lexicon, "丙丁市人大常委会召开会议。会上，人大常委会听取了报告。\n",
+                 [("丙丁市人大常委会", 0), ("人大常委会", 1)])
+    assert len(orgs) == 1, orgs

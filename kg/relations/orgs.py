@@ -225,7 +225,7 @@ def _abbr_match(st: DocState, text: str) -> bool:
                     return True
             elif text == a.short:
                 return True
-        elif text.endswith(a.short):
+        elif a.scope == "body" and text.endswith(a.short):
             return True
     return False
 
