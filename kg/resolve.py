@@ -120,6 +120,21 @@ class _Words(LexiconWords):
         # body abbreviations, and the bodies a name is also written as (variant: 政府办公厅 is
         # 人民政府办公厅), which only resolution reads
         self.body = {a.short: a.full for a in lex.abbreviations if a.scope in ("body", "variant")}
+        # the zone words among them (经开区 -> 经济技术开发区), longest first, for places
+        zone_words = set(lex.words("candidates", "zone_suffix"))
+        self.zone_words = tuple(sorted(((a.short, a.full) for a in lex.abbreviations if a.scope == "variant"
+                                        and a.short in zone_words and a.full in zone_words),
+                                       key=lambda z: (-len(z[0]), z[0])))
+        # an autonomous region's short name -> its full names: the name before the place
+        # suffix is a place of two characters and an ethnic group's name (新疆 of
+        # 新疆维吾尔自治区, 广西 of 广西壮族自治区); the shorter stems (浙江 of 浙江省, 内蒙古 of
+        # 内蒙古自治区) are places + suffix, which _long_places joins already
+        by_short: dict[str, list[str]] = defaultdict(list)
+        for p in lex.words("places", "province", longest_first=False):
+            sx = next((x for x in self.place_suffixes if p.endswith(x)), None)
+            if sx and len(p) - len(sx) > 3:
+                by_short[p[:2]].append(p)
+        self.provinces_by_short = dict(by_short)
 
 
 class _Canon:
@@ -625,14 +640,41 @@ def _enterprise_forms(results: list[DocResult]) -> dict[str, frozenset[str]]:
     return out
 
 
+def _zone_and_province_forms(names: set[str], out: dict[str, str], w: _Words) -> None:
+    """The province and zone forms of :func:`_long_places` for one document's place names."""
+    for x in names:
+        full = [p for p in w.provinces_by_short.get(x, ()) if p in names]
+        if len(full) == 1:
+            out[x] = full[0]
+    zones: dict[str, set[str]] = defaultdict(set)     # full zone word -> the zones written with it
+    for x in sorted(names):
+        for short, full in w.zone_words:
+            if x.endswith(short) and len(x) > len(short):
+                if x[:-len(short)] + full in names:
+                    out[x] = x[:-len(short)] + full
+                zones[full].add(out.get(x, x))      # (the forms the page writes)
+                break
+            if x.endswith(full) and len(x) > len(full):
+                zones[full].add(x)
+                break
+    for short, full in w.zone_words:
+        for alone in (short, full):
+            if alone in names and len(zones[full]) == 1:
+                out[alone] = next(iter(zones[full]))
+
+
 def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, place -> its longer form with an administrative suffix (浙江 -> 浙江省); a
     form with an ``area_suffix`` (包头地区) goes to the same one where the document writes one
-    (包头市)."""
+    (包头市); a province written short goes to its full name where the document writes it
+    (新疆 -> 新疆维吾尔自治区); a zone written with a short zone word goes to the same zone
+    written in full (X经开区 -> X经济技术开发区, ``abbreviations.tsv`` variant rows), and a zone
+    word written alone (经开区) to the document's one zone of that kind."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
         names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
+        _zone_and_province_forms(names, long_place[r.doc_id], w)
         # the stems: the names, and the names with an area suffix without it (包头地区 -> 包头)
         stems = names | {x[:-len(sfx)] for x in names for sfx in area if x.endswith(sfx) and len(x) > len(sfx)}
         for x in stems:

@@ -98,3 +98,31 @@ def test_a_bare_form_joins_the_one_longer_form_written_before_it_after_an_organ(
     orgs = _orgs(lexicon, "丙丁市人大常委会召开会议。会上，人大常委会听取了报告。\n",
                  [("丙丁市人大常委会", 0), ("人大常委会", 1)])
     assert len(orgs) == 1, orgs
+
+
+def _places(lexicon, text, forms):
+    """name -> aliases of the Place entities of one document with these Place mentions."""
+    doc = prepare_text(text, "a.txt")
+    res = DocResult("a.txt", [_mention(doc, f, "Place", nth=n) for f, n in forms], [])
+    entities, _facts = resolve([doc], [res], lexicon)
+    return {e.name: set(e.aliases) for e in entities.values() if e.type == "Place"}
+
+
+def test_a_zone_written_short_and_in_full_is_one_place(lexicon):
+    # abbreviations.tsv variant 经开区 -> 经济技术开发区 (both candidates.tsv zone words); the zone
+    # word written alone is the document's one such zone
+    text = "甲乙经济技术开发区位于城东。甲乙经开区今年新引进企业十家，经开区还将扩区。\n"
+    places = _places(lexicon, text, [("甲乙经济技术开发区", 0), ("甲乙经开区", 0), ("经开区", 1)])
+    assert places == {"甲乙经济技术开发区": {"甲乙经开区", "经开区"}}
+
+
+def test_a_zone_word_alone_stays_apart_where_two_zones_of_its_kind_are_written(lexicon):
+    text = "甲乙经开区和丙丁经开区签约。经开区负责人出席。\n"
+    places = _places(lexicon, text, [("甲乙经开区", 0), ("丙丁经开区", 0), ("经开区", 2)])
+    assert set(places) == {"甲乙经开区", "丙丁经开区", "经开区"}
+
+
+def test_an_autonomous_region_written_short_is_the_region(lexicon):
+    text = "新疆维吾尔自治区召开会议。新疆将继续推进相关工作。\n"
+    places = _places(lexicon, text, [("新疆维吾尔自治区", 0), ("新疆", 1)])
+    assert places == {"新疆维吾尔自治区": {"新疆"}}
