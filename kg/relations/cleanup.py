@@ -223,7 +223,9 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     place with its suffix follows; a body before a function character (grammar.tsv gap_char:
     X妇联和Y市) goes when a known place (gazetteer or county) follows, and so does one character
     before a known place of 3+ characters with its mark (扬凤阳县); a doubled 市 (X市市本级)
-    loses one; a span of administrative characters only (省州县) is no place."""
+    loses one; a span of administrative characters only (省州县) is no place; a chain of two
+    places written together (a province and its city: 内蒙古包头市, 江西赣州市; a county and a
+    township of it: X县Y乡) is two places, as the real pages' gold lists them."""
     t = st.doc.text
     g = _Grammar.of(st.lex)
     cm = g.city_mark
@@ -234,6 +236,24 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
 
     def placelike(x: str) -> bool:
         return x in named or _has_place_suffix(st, x)
+
+    # the provinces also written without their suffix (江西 of 江西省, 内蒙古 of 内蒙古自治区)
+    provinces = st.lex.cached(("cleanup", "province_stems"), lambda: frozenset(
+        p[:-len(sx)] for p in st.lex.words("places", "province")
+        for sx in st.lex.words("places", "suffix") if p.endswith(sx) and len(p) - len(sx) >= 2))
+
+    def chain(x: str) -> int:
+        """Where a chain of two places splits (0: none): a known place or a province's stem,
+        then a known place, or after a known place with its mark, a place with its suffix."""
+        if x in named:
+            return 0
+        for k in range(2, len(x) - 1):
+            left, right = x[:k], x[k:]
+            if left in named or left in provinces:
+                if right in named or (len(right) >= 3 and left[-1] in g.admin_end and left in named
+                                      and _has_place_suffix(st, right)):
+                    return k
+        return 0
 
     out = []
     for m in mentions:
@@ -257,6 +277,10 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
             m = _respan(m, m.start + 1, m.end, x[1:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
             m = _respan(m, m.start, m.end - 1, m.text[:-1])
+        k = chain(m.text) if t[m.start:m.end] == m.text else 0
+        if k:
+            out.append(_respan(m, m.start, m.start + k, m.text[:k]))
+            m = _respan(m, m.start + k, m.end, m.text[k:])
         out.append(m)
     return out
 
