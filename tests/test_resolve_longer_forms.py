@@ -8,6 +8,8 @@ documents and mentions (no NER model); invented names."""
 
 from __future__ import annotations
 
+import pytest
+
 from kg.ingest import prepare_text
 from kg.model import DocResult, Mention
 from kg.resolve import resolve
@@ -72,32 +74,26 @@ def test_a_form_tagged_as_an_enterprise_and_untyped_is_one_organisation(lexicon)
     assert [entities[i].name for i in in_a] == ["丙丁集团"]
 
 
-def test_a_government_office_written_without_renmin_is_the_same_office(lexicon):
-    # abbreviations.tsv scope "variant": 省政府办公厅 is the province's 人民政府办公厅
-    orgs = _orgs(lexicon, "浙江省人民政府办公厅印发通知。省政府办公厅要求各地落实。\n",
-                 [("浙江省人民政府办公厅", 0), ("省政府办公厅", 0)])
-    assert orgs == {"浙江省人民政府办公厅": {"省政府办公厅"}}
-
-
-def test_a_department_written_without_he_is_the_same_department(lexicon):
-    orgs = _orgs(lexicon, "浙江省人力资源和社会保障厅发布公告。省人力资源社会保障厅表示将加强服务。\n",
-                 [("浙江省人力资源和社会保障厅", 0), ("省人力资源社会保障厅", 0)])
-    assert orgs == {"浙江省人力资源和社会保障厅": {"省人力资源社会保障厅"}}
-
-
-def test_a_congress_written_with_its_session_is_the_same_congress(lexicon):
+@pytest.mark.parametrize("text, forms", [
+    # abbreviations.tsv scope "variant": 省政府办公厅 is the province's 人民政府办公厅, and a body
+    # written without 和 is the same body
+    ("浙江省人民政府办公厅印发通知。省政府办公厅要求各地落实。\n",
+     [("浙江省人民政府办公厅", 0), ("省政府办公厅", 0)]),
+    ("浙江省人力资源和社会保障厅发布公告。省人力资源社会保障厅表示将加强服务。\n",
+     [("浙江省人力资源和社会保障厅", 0), ("省人力资源社会保障厅", 0)]),
     # resolve.tsv session_rx: 区二届人大常委会 (no 第) is the district's 人大常委会
-    orgs = _orgs(lexicon, "甲乙区人大常委会召开会议。区二届人大常委会第五次会议表决通过。\n",
-                 [("甲乙区人大常委会", 0), ("区二届人大常委会", 0)])
+    ("甲乙区人大常委会召开会议。区二届人大常委会第五次会议表决通过。\n",
+     [("甲乙区人大常委会", 0), ("区二届人大常委会", 0)]),
+    # 人大常委会 is written as 市人大常委会 too; the canonical name writes that out in full, so
+    # the longer form is found on the forms as written
+    ("丙丁市人大常委会召开会议。会上，人大常委会听取了报告。\n",
+     [("丙丁市人大常委会", 0), ("人大常委会", 1)]),
+], ids=["without-renmin", "without-he", "session", "written-longer-form"])
+def test_two_writings_of_one_body_are_one_organisation(lexicon, text, forms):
+    orgs = _orgs(lexicon, text, forms)
     assert len(orgs) == 1, orgs
-
-
-def test_a_bare_form_joins_the_one_longer_form_written_before_it_after_an_organ(lexicon):
-    # 人大常委会 is written as 市人大常委会 too; the canonical name writes that out in full,
-    # so the longer form is found on the forms as written
-    orgs = _orgs(lexicon, "丙丁市人大常委会召开会议。会上，人大常委会听取了报告。\n",
-                 [("丙丁市人大常委会", 0), ("人大常委会", 1)])
-    assert len(orgs) == 1, orgs
+    (name, aliases), = orgs.items()
+    assert {f for f, _n in forms} <= aliases | {name}
 
 
 def _places(lexicon, text, forms):
