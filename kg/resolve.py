@@ -117,18 +117,21 @@ class _Words(LexiconWords):
             (re.compile("^" + re.escape(a.short).replace(re.escape("{place}"), f"(?P<p>[{_HAN}]{{2,9}}?)")
                         + "$"), a)
             for a in whole if "{place}" in a.short]
-        # body abbreviations, and the bodies a name is also written as (variant: 政府办公厅 is
-        # 人民政府办公厅), which only resolution reads
-        self.body = {a.short: a.full for a in lex.abbreviations if a.scope in ("body", "variant")}
-        # the zone words among them (经开区 -> 经济技术开发区), longest first, for places
+        # the variant rows whose two forms are zone words (经开区 -> 经济技术开发区), longest
+        # first: for places only (a bare 高新区 organisation keeps its name)
         zone_words = set(lex.words("candidates", "zone_suffix"))
         self.zone_words = tuple(sorted(((a.short, a.full) for a in lex.abbreviations if a.scope == "variant"
                                         and a.short in zone_words and a.full in zone_words),
                                        key=lambda z: (-len(z[0]), z[0])))
-        # an autonomous region's short name -> its full names: the name before the place
-        # suffix is a place of two characters and an ethnic group's name (新疆 of
-        # 新疆维吾尔自治区, 广西 of 广西壮族自治区); the shorter stems (浙江 of 浙江省, 内蒙古 of
-        # 内蒙古自治区) are places + suffix, which _long_places joins already
+        # body abbreviations, and the bodies a name is also written as (variant: 政府办公厅 is
+        # 人民政府办公厅), which only resolution reads
+        self.body = {a.short: a.full for a in lex.abbreviations if a.scope == "body"
+                     or (a.scope == "variant" and (a.short, a.full) not in self.zone_words)}
+        # an autonomous region's short name -> its full names: a name before the place suffix
+        # longer than three characters is taken as a place of two and an ethnic group's name
+        # (新疆 of 新疆维吾尔自治区, 广西 of 广西壮族自治区: places.tsv's provinces); the shorter
+        # stems (浙江 of 浙江省, 内蒙古 of 内蒙古自治区) are places + suffix, which _long_places
+        # joins already
         by_short: dict[str, list[str]] = defaultdict(list)
         for p in lex.words("places", "province", longest_first=False):
             sx = next((x for x in self.place_suffixes if p.endswith(x)), None)
@@ -582,9 +585,12 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, organisation name -> the one longer organisation name of the document that
     ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
-    新华联集团 -> 北京新华联集团; canonical names: ``_Canon.org``): the same body, written short.  A name that two longer names of the
-    document end with is left as it is; so is one after any other prefix (芯联集成 is not
-    走进芯联集成's)."""
+    新华联集团 -> 北京新华联集团; canonical names: ``_Canon.org``): the same body, written short.
+    A name that two longer names of the document end with is left as it is; so is one after any
+    other prefix (芯联集成 is not 走进芯联集成's).  A form whose canonical name is itself is then
+    also looked up among the forms as written (人大常委会 of 市人大常委会, whose canonical name
+    is X市人民代表大会常务委员会): there the longer forms ending with it (three at most) must all
+    stand after a place or an organ and all name one body."""
     longer_of: dict[str, dict[str, str]] = defaultdict(dict)
     for r in results:
         c = canons.get(r.doc_id)
@@ -606,7 +612,8 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
         # the same on the forms as written, for a bare form whose longer one the canonical name
         # writes out (人大常委会 of 市人大常委会, whose name is X市人民代表大会常务委员会)
         written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
-        # (speed) each form under each of its proper suffixes, four at most (more: left alone)
+        # (speed) each form under each of its proper suffixes, four at most (a fourth: more
+        # than three longer forms, left alone)
         w_ends: dict[str, list[str]] = defaultdict(list)
         for y in sorted(written):
             for k in range(1, len(y) - 1):
@@ -737,7 +744,8 @@ class _Keys:
         name, local = c.org(bare)
         if name in self.longer_of.get(doc_id, {}):
             name, local = c.org(self.longer_of[doc_id][name])
-        if subtype in (None, "other") and bare in self.enterprise_forms.get(doc_id, ()):
+        if subtype in (None, "other") and bare in self.enterprise_forms.get(doc_id, ()) \
+                and lex.org_subtype(name) in (None, "other", "enterprise"):
             subtype = "enterprise"   # one organisation per form of a document, whoever tagged it
         sub = subtype or lex.org_subtype(name)
         if w.party_prefix.starts(name) or w.party_suffix.ends(name):

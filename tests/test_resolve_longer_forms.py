@@ -96,6 +96,13 @@ def test_two_writings_of_one_body_are_one_organisation(lexicon, text, forms):
     assert {f for f, _n in forms} <= aliases | {name}
 
 
+def test_a_bare_form_two_bodies_write_longer_stays_apart(lexicon):
+    # 人大常委会 ends two longer forms as written that name two bodies: it is left alone
+    text = "甲乙市人大常委会和丙丁县人大常委会召开联席会议。会上，人大常委会听取了报告。\n"
+    orgs = _orgs(lexicon, text, [("甲乙市人大常委会", 0), ("丙丁县人大常委会", 0), ("人大常委会", 2)])
+    assert len(orgs) == 3 and "人大常委会" in orgs, orgs
+
+
 def _places(lexicon, text, forms):
     """name -> aliases of the Place entities of one document with these Place mentions."""
     doc = prepare_text(text, "a.txt")

@@ -224,8 +224,10 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     X妇联和Y市) goes when a known place (gazetteer or county) follows, and so does one character
     before a known place of 3+ characters with its mark (扬凤阳县); a doubled 市 (X市市本级)
     loses one; a span of administrative characters only (省州县) is no place; a chain of two
-    places written together (a province and its city: 内蒙古包头市, 江西赣州市; a county and a
-    township of it: X县Y乡) is two places, as the real pages' gold lists them."""
+    places of the gazetteer written together (a province and its city: 内蒙古包头市, 江西赣州市; a
+    city and its district: 宁波市北仑区) is two places, as the real pages' gold lists them, and a
+    chain of three is three; a zone after its place (X市高新区, X县经济开发区: candidates.tsv
+    zone_suffix) stays whole."""
     t = st.doc.text
     g = _Grammar.of(st.lex)
     cm = g.city_mark
@@ -242,18 +244,15 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         p[:-len(sx)] for p in st.lex.words("places", "province")
         for sx in st.lex.words("places", "suffix") if p.endswith(sx) and len(p) - len(sx) >= 2))
 
+    zones = st.lex.word_tuple("candidates", "zone_suffix")
+
     def chain(x: str) -> int:
-        """Where a chain of two places splits (0: none): a known place or a province's stem,
-        then a known place, or after a known place with its mark, a place with its suffix."""
-        if x in named:
+        """Where a chain of places splits (0: none): a known place or a province's stem, then a
+        known place (the gazetteer, counties.tsv) or a chain again; no zone name."""
+        if x in named or x.endswith(zones) or len(x) > 24:      # (a chain of a few names)
             return 0
-        for k in range(2, len(x) - 1):
-            left, right = x[:k], x[k:]
-            if left in named or left in provinces:
-                if right in named or (len(right) >= 3 and left[-1] in g.admin_end and left in named
-                                      and _has_place_suffix(st, right)):
-                    return k
-        return 0
+        return next((k for k in range(2, len(x) - 1)
+                     if (x[:k] in named or x[:k] in provinces) and (x[k:] in named or chain(x[k:]))), 0)
 
     out = []
     for m in mentions:
@@ -278,9 +277,10 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
             m = _respan(m, m.start, m.end - 1, m.text[:-1])
         k = chain(m.text) if t[m.start:m.end] == m.text else 0
-        if k:
+        while k:
             out.append(_respan(m, m.start, m.start + k, m.text[:k]))
             m = _respan(m, m.start + k, m.end, m.text[k:])
+            k = chain(m.text)
         out.append(m)
     return out
 
