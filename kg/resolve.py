@@ -380,6 +380,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     prefixes = w.county_prefixes
     votes: Counter = Counter()
     doubled_names: set[str] = set()
+    known_counties = lex.word_set("counties", "county")
     head = text.split("\n", 1)[0]
     for m in w.county_organ.finditer(text):
         k = m.start()
@@ -407,6 +408,10 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
                 best = run[-n:]
             else:
                 break
+        # a longer tail that names a county of counties.tsv is the county, however often the
+        # page writes the shorter one alone (滨海新区委 on a page that writes 新区 alone)
+        best = next((run[-n:] for n in range(min(len(run), 4), len(best), -1)
+                     if run[-n:] + m.group(1) in known_counties), best)
         if len(best) > 4:
             continue
         votes[best + m.group(1)] += 1

@@ -182,6 +182,15 @@ def test_infer_county_needs_two_votes():
     assert infer_county(two, lex) == "青禾县"
 
 
+def test_infer_county_takes_the_county_a_page_also_writes_short():
+    """A page that writes its district short (新区 for 浦东新区) more often than in full: the
+    county is the counties.tsv name the organ is written with, not the short form."""
+    lex = Lexicon.load()
+    doc = prepare_text("浦东新区召开会议\n浦东新区人民政府发布通知。新区发展势头良好，新区企业增多，"
+                       "新区人民政府表示将继续支持。\n", "a.txt")
+    assert infer_county(doc, lex) == "浦东新区"
+
+
 def test_infer_county_from_places_when_no_organ_names_it():
     """A page that writes its organs bare (区委副书记、区长X) is about the county-level place it
     names most often: twice at least, more often than any other, no development zone."""
