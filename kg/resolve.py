@@ -430,8 +430,8 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     if n == 1:
         # the run before the organ may hold a word (是清原县委): the longest tail that names a
         # county of counties.tsv (its full name, or its short name + mark); one such county
-        full, short = lex.word_set("counties", "county"), lex.word_set("counties", "county_short")
-        named = {next((c[i:] for i in range(len(c) - 1) if c[i:] in full or c[i:-1] in short), "")
+        short = lex.word_set("counties", "county_short")
+        named = {next((c[i:] for i in range(len(c) - 1) if c[i:] in known_counties or c[i:-1] in short), "")
                  for c in votes} - {""}
         name = named.pop() if len(named) == 1 else ""
         # (a two-character one such as 城区 is often a word: only with its mark doubled, 莘县县委)
@@ -601,40 +601,43 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
         c = canons.get(r.doc_id)
         if c is None:
             continue
-        names = {c.org(_norm(m.text))[0] for m in r.mentions if m.type == "Organization"}
-        # (speed) each name under each of its proper suffixes, two at most: linear in the names
-        ends: dict[str, list[str]] = defaultdict(list)
-        for y in sorted(names):
-            for k in range(1, len(y) - 1):
-                if len(ends[y[k:]]) < 2:
-                    ends[y[k:]].append(y)
+
+        def after_place_or_organ(y: str, x: str) -> bool:
+            k = len(y) - len(x)
+            return y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k])
+
+        written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
+        names = {c.org(x)[0] for x in written}
+        ends = _proper_suffix_index(names, 2)
         for x in names:
             ys = ends.get(x, ())
-            if len(ys) == 1:
-                y, k = ys[0], len(ys[0]) - len(x)
-                if y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]):
-                    longer_of[r.doc_id][x] = y
+            if len(ys) == 1 and after_place_or_organ(ys[0], x):
+                longer_of[r.doc_id][x] = ys[0]
         # the same on the forms as written, for a bare form whose longer one the canonical name
-        # writes out (人大常委会 of 市人大常委会, whose name is X市人民代表大会常务委员会)
-        written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
-        # (speed) each form under each of its proper suffixes, four at most (a fourth: more
-        # than three longer forms, left alone)
-        w_ends: dict[str, list[str]] = defaultdict(list)
-        for y in sorted(written):
-            for k in range(1, len(y) - 1):
-                if len(w_ends[y[k:]]) < 4:
-                    w_ends[y[k:]].append(y)
+        # writes out (人大常委会 of 市人大常委会, whose name is X市人民代表大会常务委员会); a
+        # fourth longer form: more than three, left alone
+        w_ends = _proper_suffix_index(written, 4)
         for x in sorted(written):
             ys = w_ends.get(x, ())
             if not ys or len(ys) == 4 or c.org(x)[0] != x or x in longer_of[r.doc_id]:
                 continue
             # as above: every longer form ending with it names one body, after a place or an organ
             targets = {c.org(y)[0] for y in ys} - {x}
-            if len(targets) == 1 and all(
-                    y[-len(x) - 1] in w.longer_form_prefix_end or y[:-len(x)] in w.known_places
-                    or c._place_ok(y[:-len(x)]) for y in ys):
+            if len(targets) == 1 and all(after_place_or_organ(y, x) for y in ys):
                 longer_of[r.doc_id][x] = targets.pop()
     return longer_of
+
+
+def _proper_suffix_index(forms: set[str], most: int) -> dict[str, list[str]]:
+    """Each form under each of its proper suffixes of 2+ characters, ``most`` forms a suffix at
+    most, in sorted order.  (speed) Linear in the forms: no comparing every form with every
+    other one."""
+    ends: dict[str, list[str]] = defaultdict(list)
+    for y in sorted(forms):
+        for k in range(1, len(y) - 1):
+            if len(ends[y[k:]]) < most:
+                ends[y[k:]].append(y)
+    return ends
 
 
 def _enterprise_forms(results: list[DocResult]) -> dict[str, frozenset[str]]:
@@ -749,13 +752,14 @@ class _Keys:
         name, local = c.org(bare)
         if name in self.longer_of.get(doc_id, {}):
             name, local = c.org(self.longer_of[doc_id][name])
+        name_sub = lex.org_subtype(name)
         if subtype in (None, "other") and bare in self.enterprise_forms.get(doc_id, ()) \
-                and lex.org_subtype(name) in (None, "other", "enterprise"):
+                and name_sub in (None, "other", "enterprise"):
             subtype = "enterprise"   # one organisation per form of a document, whoever tagged it
-        sub = subtype or lex.org_subtype(name)
+        sub = subtype or name_sub
         if w.party_prefix.starts(name) or w.party_suffix.ends(name):
             sub = "party"
-        if subtype == "enterprise" or lex.org_subtype(name) == "enterprise":
+        if subtype == "enterprise" or name_sub == "enterprise":
             core = _enterprise_core(name, lex, c)
             fulls = self.full_by_core.get(core) or self.full_by_core.get(name)
             if fulls and len(fulls) == 1:
