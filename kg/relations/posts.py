@@ -58,8 +58,8 @@ def post_chains(st: DocState) -> None:
             continue
         elements = _chain_elements(st, m.start(), m.end())
         de_org = _de_owner(st, elements)
-        if any(os_ < ts_ and not _classify_org(st, t[os_:ts_]) for os_, ts_, _ in elements) \
-                and not de_org:
+        if any(os_ < ts_ and not _element_org(st, t[os_:ts_], (os_, ts_, te_))[2]
+               for os_, ts_, te_ in elements) and not de_org:
             continue
         chain_start = elements[0][0]
         parsed = _parse_elements(st, elements, de_org)
@@ -149,26 +149,11 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     parsed: list[tuple[str, str, str]] = []
     prev_org: tuple[str, str] | None = None
     for idx, (os_, ts_, te_) in enumerate(elements):
-        title = t[ts_:te_]
-        info = st.lex.posts[title]
         org_text = t[os_:ts_]
         if idx == 0 and not org_text and de_org:
             org_text = de_org
-        kind = _classify_org(st, org_text)
-        # "内蒙古自治区党委书记": the party committee belongs to the organisation
-        for pre in pw.party_organ:
-            if kind == "place" and title.startswith(pre) and title[len(pre):] in st.lex.posts:
-                org_text, title = org_text + pre, title[len(pre):]
-                info = st.lex.posts[title]
-                kind = "org"
-                break
-        # "州公安局长A", "市委宣传部长A": an X长 title whose X ends the organisation
-        core = pw.title_rank.sub("", title)
-        if kind and len(core) == 2 and core.endswith(pw.head_title_end) \
-                and core[0] not in pw.place_title_mark and not org_text.endswith(core[0]) \
-                and not st.lex.ends_with_org_suffix(org_text) \
-                and st.lex.ends_with_org_suffix(org_text + core[0]):
-            org_text, kind = org_text + core[0], "org"
+        org_text, title, kind = _element_org(st, org_text, (os_, ts_, te_))
+        info = st.lex.posts[title]
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
             mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
@@ -197,6 +182,34 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
         else:
             parsed.append(("", "none", title))
     return parsed
+
+
+def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> tuple[str, str, str]:
+    """(organisation, title, kind) of a chain element ``(org start, title start, title end)``
+    whose organisation part reads ``org_text``; kind as :func:`_classify_org`.  A party organ
+    opening the title belongs to the organisation ("内蒙古自治区党委书记"; "区党工委副书记" where
+    the NER model tagged 区党工委), and so does the X of an X长 title ending the organisation
+    ("州公安局长A", "市委宣传部长A"; "宣传部长A" where the NER model tagged 宣传部)."""
+    pw = _Words.of(st.lex)
+    os_, ts_, te_ = element
+    title = st.text[ts_:te_]
+    kind = _classify_org(st, org_text)
+    ner_orgs = ner_spans_of_type(st, "Organization")
+    written = bool(org_text) and org_text == st.text[os_:ts_]   # not an owner taken from before 的
+    for pre in pw.party_organ:
+        if kind != "org" and title.startswith(pre) and title[len(pre):] in st.lex.posts \
+                and (kind == "place" or (written and (os_, ts_ + len(pre)) in ner_orgs)):
+            org_text, title, kind = org_text + pre, title[len(pre):], "org"
+            ts_ += len(pre)
+            break
+    core = pw.title_rank.sub("", title)
+    if len(core) == 2 and core.endswith(pw.head_title_end) \
+            and core[0] not in pw.place_title_mark and not org_text.endswith(core[0]) \
+            and not st.lex.ends_with_org_suffix(org_text) \
+            and st.lex.ends_with_org_suffix(org_text + core[0]) \
+            and (kind or (written and title == core and (os_, ts_ + 1) in ner_orgs)):
+        org_text, kind = org_text + core[0], "org"
+    return org_text, title, kind
 
 
 def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
