@@ -39,6 +39,7 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -362,6 +363,15 @@ _TONED = _tone_letters()
 # (``长(zhǎng)``, ``业(yè)``); a syllable without a tone mark is left alone (it may be a unit).
 _PINYIN_GLOSS_RE = re.compile(
     rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc{_TONED}]*[{_TONED}])[a-z\u00fc{_TONED}]{{1,6}}[)）]")
+# A gloss without tone marks (``局(ju)``, ``市(shi)``): one pinyin syllable of two letters or more
+# in brackets right after a Han character.  Such a bracket may be a unit or a code too, so these
+# are removed only from a document that has at least _TONELESS_GLOSSES_MIN of them (one that
+# glosses its characters throughout).
+_PINYIN_SYLLABLE = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+                    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|\u00fcan|ai|ei|ao|ou|an|en|"
+                    r"in|un|vn|\u00fcn|ia|ie|iu|ua|uo|ui|ue|ve|\u00fce|er|a|o|e|i|u|v|\u00fc)")
+_TONELESS_GLOSS_RE = re.compile(rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc]{{2}})(?:{_PINYIN_SYLLABLE})[)）]")
+_TONELESS_GLOSSES_MIN = 3
 # A tag left by scraping (``<p id="x">``, ``</td>``, ``<br/>``) and character references.
 _HTML_TAG_RE = re.compile(
     r"</?[A-Za-z][A-Za-z0-9]{0,15}"
@@ -443,6 +453,9 @@ def _strip_noise(text: str, src: list[int]) -> tuple[str, list[int]]:
         text, src = _sub(text, src, _HTML_REF_RE, " ")
     if "(" in text or "（" in text:
         text, src = _sub(text, src, _PINYIN_GLOSS_RE)
+        glosses = _TONELESS_GLOSS_RE.finditer(text)
+        if sum(1 for _ in itertools.islice(glosses, _TONELESS_GLOSSES_MIN)) >= _TONELESS_GLOSSES_MIN:
+            text, src = _sub(text, src, _TONELESS_GLOSS_RE)
     return text, src
 
 
