@@ -49,8 +49,15 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     p = pos
     while p < len(t) and t[p] in " \u3000":
         p += 1
-    if p >= len(t) or not _is_han(t[p]) or t[p] in pw.bad_first:
+    if p >= len(t) or not _is_han(t[p]):
         return None
+    if t[p] in pw.bad_first:
+        # "监委副主任向东海": a surname that is also a function word opens a name the model
+        # tagged, written as a name elsewhere too
+        ner = ner_at(st, p, "Person")
+        if not (ner and 2 <= ner[1] - ner[0] <= 4 and _person_supported(st, t[ner[0]:ner[1]])):
+            return None
+        return ner
     run_end = p
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
         run_end += 1
@@ -109,10 +116,8 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
                     or (len(name) > 2 and len(occurrences(st, name)) >= 2)):
                 return None
         return pick
-    if ner and ner[1] - ner[0] in (2, 3, 4, 5) and not cands:
-        return ner
-    if ner and 2 <= ner[1] - ner[0] <= 5:
-        return ner
+    if ner and (2 <= ner[1] - ner[0] <= 5 or ("\u00b7" in t[ner[0]:ner[1]] and ner[1] - ner[0] <= 10)):
+        return ner       # (a transliterated name with its dot: "艾力·买买提")
     # a name glued to the next words: keep the candidate that recurs in the document
     # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示"),
     # only in an interview header ("——访…主任伊德尔")
@@ -410,6 +415,8 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
     that does not start with a common surname needs a title or such a verb before it."""
     t = st.text
     followers = st.lex.word_tuple("persons", "follower")
+    # an adverb of two characters or more ends a name whatever follows it (names._adverb_cut)
+    long_adverbs = [a for a in st.lex.words("persons", "adverb") if len(a) >= 2]
 
     def by_last() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -430,7 +437,8 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
                              and left != _Words.of(st.lex).bad_left and left not in "“「《『‘")
         right = t[e:e + 4]
         right_ok = not right or not _is_han(right[0]) \
-            or any(right.startswith(f) for f in followers)
+            or any(right.startswith(f) for f in followers) \
+            or any(right.startswith(a) for a in long_adverbs)
         if left_ok and right_ok:
             return True
     return False
