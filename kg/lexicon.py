@@ -115,7 +115,7 @@ _KINDS: dict[str, set[str]] = {
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
-                    "org_branch_word", "org_part_not_start", "org_lead_verb", "org_inner_verb",
+                    "org_part_not_start", "org_lead_verb", "org_inner_verb",
                     "org_event_tail", "org_join",
                     "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_tail", "media_cue", "media_left_stop", "media_after_rx"},
 }

@@ -47,7 +47,6 @@ class _Words(LexiconWords):
         self.not_alone = frozenset(w("grammar", "org_not_alone"))
         # _classify_org, nested_orgs, structure
         self.place_head = rx("grammar", "org_place_head_rx")
-        self.branch = w("grammar", "org_branch_word")
         self.part_not_start = w("grammar", "org_part_not_start")
         # media_outlets
         self.media_suffix = lex.word_tuple("grammar", "media_suffix")   # longest first
@@ -429,10 +428,11 @@ def nested_orgs(st: DocState) -> None:
     ("内蒙古医科大学附属X医院" -> 内蒙古医科大学, "X自治区人民政府新闻办公室" -> X自治区人民政府):
     the longest proper prefix of 4+ characters that ends in an organisation suffix of 2+
     characters, where that suffix is not the start of a longer one running past the cut
-    (委员|会), and not an earlier form of the same company (X实业|集团股份有限公司).
+    (委员|会), and not a company inside a company's name: an earlier form of the same company
+    (X实业|集团股份有限公司) or the parent of a branch (X有限公司|Y分公司, named as the page
+    writes it: the real pages' gold lists the branch alone).
     ``structure`` then links the two by part_of."""
     sufs = [(x, sub) for x, sub, _ in st.lex.org_suffixes if len(x) >= 2]
-    branch = _Words.of(st.lex).branch
     spans = {(a, b): x for (a, b), (x, _sub) in st.orgs.items()}
     for a, b, typ, _sub, x in st.ner_v:
         if typ == "Organization":
@@ -447,8 +447,7 @@ def nested_orgs(st: DocState) -> None:
             if suf is None or any(x.startswith(w, i) for w, _ in sufs
                                   for i in range(max(0, k - len(w) + 1), k)):
                 continue
-            if suf[1] == "enterprise" and st.lex.org_subtype(x) == "enterprise" \
-                    and not any(w in x[k:] for w in branch):
+            if suf[1] == "enterprise" and st.lex.org_subtype(x) == "enterprise":
                 break
             st.orgs.setdefault((a, a + k), (y, suf[1]))
             break
