@@ -40,6 +40,7 @@ class _Words(LexiconWords):
         self.title_rank = rx("title_rank_rx")
         self.head_title_end = w("head_title_end")[0]
         self.place_title_mark = frozenset(w("place_title_mark"))
+        self.org_anaphor = w("org_anaphor")[0]
         self.org_place_prefix = rx("org_place_prefix_rx")
         people = _PeopleWords.of(lex)
         self.interview = people.interview
@@ -73,7 +74,7 @@ def post_chains(st: DocState) -> None:
         if elements[0][0] < elements[0][1]:
             os_, ts_, _ = elements[0]
             txt = t[os_:ts_]
-            if _classify_org(st, txt) == "org":
+            if _classify_org(st, txt) == "org" and not txt.startswith(_Words.of(st.lex).org_anaphor):
                 st.orgs.setdefault((os_, ts_), (txt, st.lex.org_subtype(txt)))
 
 
@@ -153,6 +154,9 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
         if idx == 0 and not org_text and de_org:
             org_text = de_org
         org_text, title, kind = _element_org(st, org_text, (os_, ts_, te_))
+        if kind == "org" and org_text.startswith(pw.org_anaphor) and os_ < ts_:
+            # "该局党组书记、局长A": the organisation written last before it with that suffix
+            org_text = _antecedent(st, org_text[1:], os_) or org_text
         info = st.lex.posts[title]
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
@@ -210,6 +214,21 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
             and (kind or (written and title == core and (os_, ts_ + 1) in ner_orgs)):
         org_text, kind = org_text + core[0], "org"
     return org_text, title, kind
+
+
+def _antecedent(st: DocState, suffix: str, pos: int) -> str | None:
+    """The organisation written last before ``pos`` whose name ends with ``suffix`` (局 of
+    该局), in the same paragraph; None if none."""
+    lo = last_of(st, "\n", pos) + 1
+    best: tuple[int, str] | None = None
+    names = [((a, b), x) for (a, b), (x, _sub) in st.orgs.items()]
+    names += [((a, b), x) for a, b, typ, _sub, x in st.ner_v if typ == "Organization"]
+    for (a, b), x in names:
+        if lo <= a and b <= pos and len(x) > len(suffix) + 1 and x.endswith(suffix) \
+                and not x.startswith(_Words.of(st.lex).org_anaphor) \
+                and (best is None or b > best[0] or (b == best[0] and len(x) > len(best[1]))):
+            best = (b, x)
+    return best[1] if best else None
 
 
 def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
@@ -486,7 +505,8 @@ def names_before_titles(st: DocState) -> None:
         add_fact(st, "holds_post", args, (a, te), "name_before_title", 0.8)
 
 
-@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "chains"),
+@stage(requires=("view", "text", "orig_breaks", "ner_v", "places", "posts_rx", "persons", "chains",
+                 "orgs"),
        assigns=("persons", "person_names", "facts"))
 def appointed_posts(st: DocState) -> None:
     """"任命A为X人民政府副区长、代理区长": the person appointed holds the posts after 为, read
