@@ -3,7 +3,8 @@ straightforward code they replaced (e04a9a1): name occurrences by regular expres
 of every organisation with every action.  The digest below was computed with that code; a change
 to a feature, a candidate or their order changes it (the digest was renewed when the entity
 features ``opens_cluster`` and ``listed`` were added, session 11, and the context of a group's
-first mention written alone, session 15, and the NER confidence of a group, session 16).
+first mention written alone, session 15, the NER confidence of a group, session 16, and the
+span models' scores of a pair's action / cluster and member span, session 18).
 Hand-made mentions, no NER model."""
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _digest(lexicon) -> tuple[str, int]:
 def test_features_are_those_of_the_reference_code(lexicon):
     digest, n_pairs = _digest(lexicon)
     assert n_pairs == 23
-    assert digest == "61e3de09e47e4aa5b9589f4588fb26c747df8dae3d8cd443f5489e4c29bb762a"
+    assert digest == "28806c8960baa50b6b97720166f823712bb99fed35961123bc8efe3a51d0b580"
 
 
 def test_a_group_first_written_inside_a_longer_name_has_the_context_of_its_first_own_mention(lexicon):
@@ -306,3 +307,26 @@ def test_select_spans_matches_the_all_pairs_overlap_test():
                 ref.append((sp, p))
         ref.sort(key=lambda z: (z[0].start, z[0].end, z[0].type))
         assert select_spans(spans, scores, th) == ref
+
+
+def test_pair_features_carry_the_span_scores(lexicon):
+    """A pair's features hold the span model's score of its action / cluster (in tenths) and,
+    for a member span, the member's own; spans_by_type hands the kept spans on with their score
+    and leaves the spans it was given unchanged."""
+    doc, res = _doc_and_result()
+    c = DocCandidates(doc, res, lexicon)
+    spans = c.spans()
+    cluster = next(sp for sp in spans if sp.type == "Cluster" and sp.text == "竹木加工产业集群")
+    member = next(sp for sp in spans if sp.type == "Member" and sp.text == "翠岭竹业")
+    kept = [(cluster, 0.87), (member, 0.42)]
+    actions, clusters, members = spans_by_type(kept)
+    assert (clusters[0].score, members[0].score) == (0.87, 0.42)
+    assert cluster.score is None and member.score is None
+    pairs = [p for p in c.pairs(actions, clusters, members, relations=("in_cluster",))
+             if p.a_text == "翠岭竹业"]
+    assert pairs
+    assert "R:C:bscore=8" in pairs[0].feats and "R:C:ascore=4" in pairs[0].feats
+    # an organisation mention (not a member span) has no member score
+    org_pairs = [p for p in c.pairs(actions, clusters, members, relations=("in_cluster",))
+                 if p.a_text == "山禾木器有限公司"]
+    assert org_pairs and not any(f.startswith("R:C:ascore=") for f in org_pairs[0].feats)

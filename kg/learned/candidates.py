@@ -50,6 +50,11 @@ def _bucket(n: float) -> int:
 _CONF_EDGES = (0.5, 0.7, 0.9, 0.95, 0.99)
 
 
+def _decile(score: float | None) -> int:
+    """0-9: a span model's score in tenths (9: at least .9); 10 for a span no model scored."""
+    return 10 if score is None else min(9, int(score * 10))
+
+
 def _conf_bucket(c: float) -> int:
     """0-5: the NER confidence below .5 / .7 / .9 / .95 / .99, or at least .99."""
     return bisect.bisect_right(_CONF_EDGES, c)
@@ -67,10 +72,12 @@ class Span:
     quoted: bool = False
     member_type: str = ""     # Member only: Project or Organization
     feats: list[str] = field(default_factory=list)
+    score: float | None = None   # the span model's score, once the span is kept
 
     def as_mention(self, doc_id: str) -> Mention:
         sub = None if self.member_type == "Project" else "enterprise"
-        return Mention(doc_id, 0, self.start, self.end, self.text, self.member_type, sub, "learned")
+        return Mention(doc_id, 0, self.start, self.end, self.text, self.member_type, sub, "learned",
+                       1.0 if self.score is None else self.score)
 
 
 @dataclass
@@ -718,9 +725,12 @@ class DocCandidates:
         R = "L" if p.relation == "leads_action" else "C"
         a_first = a.start < b.start
         f = [f"R:{R}", f"R:{R}:dist={_bucket(d)}", f"R:{R}:a_first={a_first}",
+             f"R:{R}:bscore={_decile(b.score)}",
              f"R:{R}:atype={p.a_type}", f"R:{R}:asub={p.a_subtype}", f"R:{R}:asrc={a.source}",
              f"R:{R}:a_e1={a.text[-1:]}", f"R:{R}:a_e2={a.text[-2:]}", f"R:{R}:bhead={b.head}",
              f"R:{R}:alen={min(len(a.text), 16) // 2}", f"R:{R}:bq={b.quoted}"]
+        if a.source == "learned":      # a member span: how sure its own model is
+            f.append(f"R:{R}:ascore={_decile(a.score)}")
         if p.rule and self.rule_features:
             f.append(f"R:{R}:rule")
         if b.rule and self.rule_features:

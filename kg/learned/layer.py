@@ -76,7 +76,7 @@ def pair_group(p) -> tuple[str, str]:
 def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
     """The kept spans split by :data:`SPAN_TYPES` (actions, clusters, members): the arguments
     of :meth:`DocCandidates.pairs`."""
-    return tuple([sp for sp, _ in kept if sp.type == t] for t in SPAN_TYPES)
+    return tuple([replace(sp, score=p) for sp, p in kept if sp.type == t] for t in SPAN_TYPES)
 
 
 class LearnedLayer:
