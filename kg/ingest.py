@@ -23,7 +23,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    decoded again (:func:`_repair_mojibake`); then web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
    references left by scraping, and pinyin glosses inserted after a Han character
-   (``局长(zhǎng)`` -> ``局长``), so no name keeps them;
+   (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
+   three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
    Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char by char where a phrase conversion would
    change the length;
@@ -367,9 +368,11 @@ _PINYIN_GLOSS_RE = re.compile(
 # in brackets right after a Han character.  Such a bracket may be a unit or a code too, so these
 # are removed only from a document that has at least _TONELESS_GLOSSES_MIN of them (one that
 # glosses its characters throughout).
-_PINYIN_SYLLABLE = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+# (a syllable without an initial opens with a, o or e: written pinyin has yi / wu / yu, not i / u / v)
+_PINYIN_SYLLABLE = (r"(?:(?:zh|ch|sh|[bpmfdtnlgkhrzcsyw]|[jqx](?=[iuv\u00fc]))"
                     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|\u00fcan|ai|ei|ao|ou|an|en|"
-                    r"in|un|vn|\u00fcn|ia|ie|iu|ua|uo|ui|ue|ve|\u00fce|er|a|o|e|i|u|v|\u00fc)")
+                    r"in|un|vn|\u00fcn|ia|ie|iu|ua|uo|ui|ue|ve|\u00fce|er|a|o|e|i|u|v|\u00fc)"
+                    r"|ang|eng|ai|ei|ao|ou|an|en|er|a|o|e)")
 _TONELESS_GLOSS_RE = re.compile(rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc]{{2}})(?:{_PINYIN_SYLLABLE})[)）]")
 _TONELESS_GLOSSES_MIN = 3
 # A tag left by scraping (``<p id="x">``, ``</td>``, ``<br/>``) and character references.

@@ -363,3 +363,26 @@ def test_checker_reports_each_kind_of_failure(lexicon):
              {"view": "mentions:Organization", "include": ["市发改委"]}]
     for chk in wrong:
         assert len(check({"id": "x", "check": [chk]}, outcome)) == 1, chk
+
+
+def test_chain_of_places_classified_whatever_the_order_of_the_places(lexicon):
+    """_classify_org reads a place followed by a place within it as a place whichever place
+    that starts the text it tries first (the document's places are a set: their order comes
+    from the hash seed, and the rules' result is cached)."""
+    from kg.relations.orgs import _classify_org
+    from kg.relations.places import _places_by_first
+    from kg.relations.stages import STAGES, PIPELINE
+    from kg.relations.state import DocState
+    text = ("新疆召开会议。新疆维吾尔自治区乌鲁木齐市米东区区长王小明出席。"
+            "乌鲁木齐市米东区举行签约仪式。")
+    spans = ["新疆 Place", "新疆维吾尔自治区 Place", "乌鲁木齐市米东区#2 Place", "王小明 Person"]
+    doc = prepare_text(text, "t.txt")
+    got = []
+    for flip in (False, True):
+        st = DocState(doc, lexicon, SpanTagger(spans).tag(doc))
+        for stage in STAGES[:PIPELINE.index("post_chains")]:
+            stage.func(st)
+        by = {k: sorted(v, key=len, reverse=flip) for k, v in _places_by_first(st).items()}
+        st.memo["_places_first"] = by
+        got.append(_classify_org(st, "新疆维吾尔自治区乌鲁木齐市米东区"))
+    assert got == ["place", "place"]

@@ -76,8 +76,7 @@ class Span:
 
     def as_mention(self, doc_id: str) -> Mention:
         sub = None if self.member_type == "Project" else "enterprise"
-        return Mention(doc_id, 0, self.start, self.end, self.text, self.member_type, sub, "learned",
-                       1.0 if self.score is None else self.score)
+        return Mention(doc_id, 0, self.start, self.end, self.text, self.member_type, sub, "learned")
 
 
 @dataclass
@@ -663,8 +662,10 @@ class DocCandidates:
         """Pair candidates of ``relations`` (both by default), with features."""
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]
-        members = orgs + [m for m in self.result.mentions if m.type == "Project"] \
-            + [sp.as_mention(self.doc.id) for sp in members]
+        spans_as = [(sp.as_mention(self.doc.id), sp) for sp in members]
+        # a member span's own score, by its mention (a pair's feature, below)
+        member_score = {id(m): sp.score for m, sp in spans_as}
+        members = orgs + [m for m in self.result.mentions if m.type == "Project"] + [m for m, _ in spans_as]
         title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
         out: list[Pair] = []
         for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
@@ -715,12 +716,15 @@ class DocCandidates:
                 p = Pair(relation, at, "Project" if a.type == "Project" else "Organization", a.subtype,
                          bt, min(a.start, b.start), max(a.end, b.end),
                          (at, bt) in self.rule_pairs[relation], a_start=a.start, a_end=a.end)
-                p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end)
+                p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end,
+                                           member_score.get(id(a), False))
                 out.append(p)
         return out
 
     def _pair_feats(self, p: Pair, a: Mention, b: Span, d: int, cand_b: list[Span],
-                    b_starts: list[int], title_end: int) -> list[str]:
+                    b_starts: list[int], title_end: int, a_score: float | None | bool = False) -> list[str]:
+        """The features of pair ``p`` of ``a`` and ``b``; ``a_score``: the Member model's score
+        when ``a`` is a member span (None: a span no model scored), False when it is a name."""
         t = self.t
         R = "L" if p.relation == "leads_action" else "C"
         a_first = a.start < b.start
@@ -729,8 +733,8 @@ class DocCandidates:
              f"R:{R}:atype={p.a_type}", f"R:{R}:asub={p.a_subtype}", f"R:{R}:asrc={a.source}",
              f"R:{R}:a_e1={a.text[-1:]}", f"R:{R}:a_e2={a.text[-2:]}", f"R:{R}:bhead={b.head}",
              f"R:{R}:alen={min(len(a.text), 16) // 2}", f"R:{R}:bq={b.quoted}"]
-        if a.source == "learned":      # a member span: how sure its own model is
-            f.append(f"R:{R}:ascore={_decile(a.score)}")
+        if a_score is not False:       # a member span: how sure its own model is
+            f.append(f"R:{R}:ascore={_decile(a_score)}")
         if p.rule and self.rule_features:
             f.append(f"R:{R}:rule")
         if b.rule and self.rule_features:

@@ -75,7 +75,8 @@ def pair_group(p) -> tuple[str, str]:
 
 def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
     """The kept spans split by :data:`SPAN_TYPES` (actions, clusters, members): the arguments
-    of :meth:`DocCandidates.pairs`."""
+    of :meth:`DocCandidates.pairs`, as copies carrying their score (``Span.score``, read by the
+    pair features; the spans given are left unchanged, and a copy is not equal to its span)."""
     return tuple([replace(sp, score=p) for sp, p in kept if sp.type == t] for t in SPAN_TYPES)
 
 

@@ -12,18 +12,24 @@ from .state import DocState
 
 def _adverb_cut(st: DocState, rest: str) -> str | None:
     """The adverb ``rest`` starts with when a verb (a follower word), another adverb or
-    punctuation follows it ("也表示", "随后指出"), or any word follows an adverb of two or more
-    characters ("亲自组织"); None otherwise."""
+    punctuation follows it ("也表示", "随后指出"); None otherwise."""
     followers = st.lex.words("persons", "follower")
     advs = st.lex.words("persons", "adverb")
     for a in advs:
         if rest.startswith(a):
             after = rest[len(a):]
-            if len(a) >= 2 or not after or not _is_han(after[0]) or any(after.startswith(f) for f in followers) \
+            if not after or not _is_han(after[0]) or any(after.startswith(f) for f in followers) \
                     or any(after.startswith(b) for b in advs) \
                     or any(after.startswith(v) for v in st.lex.words("persons", "adverb_verb")):
                 return a
     return None
+
+
+def long_adverbs(st: DocState) -> tuple[str, ...]:
+    """The adverbs of two characters or more (亲自, 随后): one ends a name whatever word follows
+    it, as a weak cut (a name before it still needs a surname or to recur)."""
+    return st.lex.cached("names.long_adverbs", lambda: tuple(
+        a for a in st.lex.words("persons", "adverb") if len(a) >= 2))
 
 
 def _glue_words(st: DocState) -> tuple[str, ...]:

@@ -205,9 +205,11 @@ def _classify_org(st: DocState, text: str) -> str:
         return "org" if typ == "Organization" else "place"
     # "<place>生态环境": a place followed by a department body without its suffix (but
     # "四川省绵阳市游仙区": a place followed by a place within it is a place)
-    for p in _places_by_first(st).get(text[:1], ()):
-        if text.startswith(p) and len(text) - len(p) >= 2:
-            return "place" if _is_place(st, text[len(p):]) else "org"
+    # (every place that starts it is tried: the places are a set, whose order the hash seed sets)
+    heads = [p for p in _places_by_first(st).get(text[:1], ())
+             if text.startswith(p) and len(text) - len(p) >= 2]
+    if heads:
+        return "place" if any(_is_place(st, text[len(p):]) for p in heads) else "org"
     m = _Words.of(st.lex).place_head.match(text)
     if m and len(text) - m.end() >= 2 and _is_place(st, m.group(0)):
         return "org"

@@ -11,9 +11,11 @@ import re
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
-from .names import _adverb_cut, _three_before_glue
+from .names import _adverb_cut, _three_before_glue, long_adverbs
 from .registry import stage
 from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, occurrences, written_between
+
+NAME_DOT = "\u00b7"        # the middle dot of a transliterated name (艾力·买买提)
 
 
 class _Words(LexiconWords):
@@ -52,16 +54,19 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     if p >= len(t) or not _is_han(t[p]):
         return None
     if t[p] in pw.bad_first:
-        # "监委副主任向东海": a surname that is also a function word opens a name the model
-        # tagged, written as a name elsewhere too
+        # "监委副主任向东海、": a surname that is also a function word opens a name only where
+        # the model tagged it and some occurrence has a name's edges (_person_supported: a
+        # title before it counts)
         ner = ner_at(st, p, "Person")
-        if not (ner and 2 <= ner[1] - ner[0] <= 4 and _person_supported(st, t[ner[0]:ner[1]])):
+        if not (ner and 2 <= ner[1] - ner[0] <= 4 and t[ner[0]:ner[1]] not in st.lex.words("persons", "not_person")
+                and _person_supported(st, t[ner[0]:ner[1]])):
             return None
         return ner
     run_end = p
-    while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == "·") and run_end - p < 12:
+    while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == NAME_DOT) and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
+    weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     surnames = st.lex.word_set("persons", "surname")
     not_person = set(st.lex.words("persons", "not_person"))
@@ -88,6 +93,11 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             # better than any cut that swallows it ("陆明也|表示")
             if _adverb_cut(st, rest) and not any(name.startswith(f, 2) for f in followers):
                 scored.append((4, (p, p + k)))
+                continue
+            # "局长张伟亲自组织…", "董事长曾立群通过视频…": an adverb of two characters or a
+            # weak follower after the name, whatever follows it -- a weak cut (below)
+            if rest.startswith(long_adverbs(st)) or rest.startswith(weak_followers):
+                scored.append((1.5, (p, p + k)))
                 continue
             if rest in speech_end and (run_end == len(t) or t[run_end] in _HARD) \
                     and (name[0] in surnames or name[:2] in surnames):
@@ -116,7 +126,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
                     or (len(name) > 2 and len(occurrences(st, name)) >= 2)):
                 return None
         return pick
-    if ner and (2 <= ner[1] - ner[0] <= 5 or ("\u00b7" in t[ner[0]:ner[1]] and ner[1] - ner[0] <= 10)):
+    if ner and (2 <= ner[1] - ner[0] <= 5 or (NAME_DOT in t[ner[0]:ner[1]] and ner[1] - ner[0] <= 10)):
         return ner       # (a transliterated name with its dot: "艾力·买买提")
     # a name glued to the next words: keep the candidate that recurs in the document
     # followed by a follower word or punctuation ("伊德尔重大项目…" / "伊德尔表示"),
@@ -238,7 +248,7 @@ def bylines(st: DocState) -> None:
                     pos += len(part)
                     # "张三摄", "张三报道", "张三·" (a name cut before its second part)
                     close = next((c for c in pw.photo if name.endswith(c) and len(name) - len(c) >= 2), "")
-                    name = name[:len(name) - len(close)].rstrip("·")
+                    name = name[:len(name) - len(close)].rstrip(NAME_DOT)
                     if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name:
                         continue
                     span = (s, s + len(name))
@@ -414,9 +424,10 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
     a title, a verb such as 会见) and right edge (punctuation or a follower word).  A name
     that does not start with a common surname needs a title or such a verb before it."""
     t = st.text
-    followers = st.lex.word_tuple("persons", "follower")
-    # an adverb of two characters or more ends a name whatever follows it (names._adverb_cut)
-    long_adverbs = [a for a in st.lex.words("persons", "adverb") if len(a) >= 2]
+    # a name's right edge: a follower word, a weak follower or an adverb of two characters or
+    # more ("曾立群通过视频…", "张伟亲自…")
+    followers = st.lex.word_tuple("persons", "follower") + st.lex.word_tuple("persons", "weak_follower") \
+        + long_adverbs(st)
 
     def by_last() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -437,8 +448,7 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
                              and left != _Words.of(st.lex).bad_left and left not in "“「《『‘")
         right = t[e:e + 4]
         right_ok = not right or not _is_han(right[0]) \
-            or any(right.startswith(f) for f in followers) \
-            or any(right.startswith(a) for a in long_adverbs)
+            or any(right.startswith(f) for f in followers)
         if left_ok and right_ok:
             return True
     return False

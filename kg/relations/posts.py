@@ -59,8 +59,7 @@ def post_chains(st: DocState) -> None:
             continue
         elements = _chain_elements(st, m.start(), m.end())
         de_org = _de_owner(st, elements)
-        if any(os_ < ts_ and not _element_org(st, t[os_:ts_], (os_, ts_, te_))[2]
-               for os_, ts_, te_ in elements) and not de_org:
+        if _unreadable(st, elements) and not de_org:
             continue
         chain_start = elements[0][0]
         parsed = _parse_elements(st, elements, de_org)
@@ -155,8 +154,10 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             org_text = de_org
         org_text, title, kind = _element_org(st, org_text, (os_, ts_, te_))
         if kind == "org" and org_text.startswith(pw.org_anaphor) and os_ < ts_:
-            # "该局党组书记、局长A": the organisation written last before it with that suffix
-            org_text = _antecedent(st, org_text[1:], os_) or org_text
+            # "该局党组书记、局长A": the one organisation with that suffix written before it in
+            # the paragraph; without one, none (a carried organisation may fill it)
+            org_text = _antecedent(st, org_text[len(pw.org_anaphor):], os_) or ""
+            kind = "org" if org_text else ""
         info = st.lex.posts[title]
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
@@ -188,6 +189,13 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     return parsed
 
 
+def _unreadable(st: DocState, elements: list[tuple[int, int, int]]) -> bool:
+    """Whether an element of the chain writes something before its title that is no
+    organisation or place (:func:`_element_org`): then the chain is no post chain."""
+    return any(os_ < ts_ and not _element_org(st, st.text[os_:ts_], (os_, ts_, te_))[2]
+               for os_, ts_, te_ in elements)
+
+
 def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> tuple[str, str, str]:
     """(organisation, title, kind) of a chain element ``(org start, title start, title end)``
     whose organisation part reads ``org_text``; kind as :func:`_classify_org`.  A party organ
@@ -217,18 +225,21 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
 
 
 def _antecedent(st: DocState, suffix: str, pos: int) -> str | None:
-    """The organisation written last before ``pos`` whose name ends with ``suffix`` (局 of
-    该局), in the same paragraph; None if none."""
+    """The organisation an anaphor (该局) before ``pos`` refers to: the one organisation whose
+    name ends with ``suffix`` (局) written before it in the same paragraph (the longest name
+    of those that one span writes); None if there is none or more than one."""
     lo = last_of(st, "\n", pos) + 1
-    best: tuple[int, str] | None = None
+    anaphor = _Words.of(st.lex).org_anaphor
     names = [((a, b), x) for (a, b), (x, _sub) in st.orgs.items()]
     names += [((a, b), x) for a, b, typ, _sub, x in st.ner_v if typ == "Organization"]
+    found: dict[int, str] = {}              # end -> the longest name ending there
     for (a, b), x in names:
         if lo <= a and b <= pos and len(x) > len(suffix) + 1 and x.endswith(suffix) \
-                and not x.startswith(_Words.of(st.lex).org_anaphor) \
-                and (best is None or b > best[0] or (b == best[0] and len(x) > len(best[1]))):
-            best = (b, x)
-    return best[1] if best else None
+                and not x.startswith(anaphor) and len(x) > len(found.get(b, "")):
+            found[b] = x
+    # names inside a longer one ending at the same place are one; two different bodies: none
+    bodies = {x for x in found.values() if not any(y != x and y.endswith(x) for y in found.values())}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
@@ -531,7 +542,7 @@ def appointed_posts(st: DocState) -> None:
                 continue
             elements = [(max(o, seg_start), max(a, seg_start), b)
                         for o, a, b in _chain_elements(st, last.start(), last.end()) if b > seg_start]
-            if not elements or any(o < a and not _classify_org(st, t[o:a]) for o, a, _b in elements):
+            if not elements or _unreadable(st, elements):
                 continue
             parsed = _with_named_organs(st, _parse_elements(st, elements, None), elements[0][0])
             person = t[name[0]:name[1]]
