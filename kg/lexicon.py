@@ -53,7 +53,9 @@ _KINDS: dict[str, set[str]] = {
                             "quoted_infix_rx", "scope_prefix_rx", "year_rx", "scope_cut_rx",
                             "quote_tail_stop", "quote_tail_bad_char",
                             "launch_verb", "launch_stop", "launch_suffix", "launch_class_word",
-                            "launch_modifier", "subject_stop", "union_join"},
+                            "launch_modifier", "subject_stop", "union_join",
+                            "plan_item_rx", "plan_name_end", "plan_paren_rx", "plan_lead_label_rx",
+                            "plan_duty_label_rx", "plan_agency_sep"},
     "project_patterns.tsv": {"build_verb", "post_verb", "head", "phase", "infra_cue", "tail", "zone",
                              "generic", "generic_start", "generic_rx", "owned_rx", "project_word",
                              "works_word", "list_close", "build_noun", "list_noun_rx", "list_join_rx",
@@ -122,6 +124,8 @@ _KINDS: dict[str, set[str]] = {
 }
 
 _REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbrella"), ("action_patterns.tsv", "lead_label_rx"),
+                ("action_patterns.tsv", "plan_item_rx"), ("action_patterns.tsv", "plan_paren_rx"),
+                ("action_patterns.tsv", "plan_lead_label_rx"), ("action_patterns.tsv", "plan_duty_label_rx"),
                 ("action_patterns.tsv", "lead_opener_rx"), ("action_patterns.tsv", "class_rx"),
                 ("action_patterns.tsv", "quoted_infix_rx"), ("action_patterns.tsv", "scope_prefix_rx"),
                 ("action_patterns.tsv", "year_rx"), ("action_patterns.tsv", "scope_cut_rx"), ("project_patterns.tsv", "phase"),

@@ -12,7 +12,7 @@ from ..lexicon import LexiconWords, alternation, alternation_body
 from ..model import Arg
 from .base import _HARD
 from .names import _bare
-from .orgs import _abbr_match
+from .orgs import _abbr_match, _classify_org
 from .registry import stage
 from .state import DocState, add_fact, last_of, person_spans_in
 
@@ -42,6 +42,15 @@ class _Words(LexiconWords):
         self.anaphors = w("anaphor_det")
         self.launch_class = w("launch_class_word")
         self.launch_modifier = w("launch_modifier")
+        # plan_items
+        self.plan_item = rx("plan_item_rx")
+        self.plan_name_end = frozenset(w("plan_name_end"))
+        self.plan_lead_label = rx("plan_lead_label_rx")
+        self.plan_duty_label = rx("plan_duty_label_rx")
+        self.plan_paren = rx("plan_paren_rx")
+        self.plan_sep = frozenset(w("plan_agency_sep"))
+        self.assist = w("assist_cue")
+        self.lead_cues = w("lead_cue")
 
 
 # ------------------------------------------------------------------ leads_action
@@ -451,3 +460,88 @@ def _role_agency(st: DocState, orgs: list, zw: int, se: int, cs: int, ce: int):
     if _interview_org_before(st, cs):
         return None        # "…表示，作为X的牵头单位，我们将…": the interviewee's
     return before[-1] if before else (after[0] if after else None)
+
+
+# ------------------------------------------------------------------ work-plan items
+_PLAN_NAME = (4, 40)          # the length of an item's name
+_PLAN_LABEL_LINES = 3         # the lines after an item in which its label may stand
+
+
+@stage(requires=("view", "text", "ner_v", "places", "facts"), assigns=("facts",))
+def plan_items(st: DocState) -> None:
+    """Items of a work plan or a division of tasks (工作方案, 责任分解): a numbered item whose
+    name (up to its first clause end) is followed by ``(X牵头)`` on its line, or by a label line
+    ``牵头单位：A、B`` (every agency listed leads) or ``责任单位：A、B`` (the ones written before
+    牵头, else the first) before the next item.  Each agency leads the item."""
+    t = st.text
+    aw = _Words.of(st.lex)
+    done = {(f.args["agency"].text, f.args["action"].text) for f in st.facts if f.relation == "leads_action"}
+    items = list(aw.plan_item.finditer(t))
+    for k, m in enumerate(items):
+        a = m.end()
+        e = a
+        while e < len(t) and t[e] not in aw.plan_name_end and t[e] != "\n" and e - a <= _PLAN_NAME[1]:
+            e += 1
+        name = t[a:e].strip()
+        if not _PLAN_NAME[0] <= len(name) <= _PLAN_NAME[1] or e >= len(t):
+            continue
+        line_end = t.find("\n", e)
+        line_end = len(t) if line_end < 0 else line_end
+        agencies: list[str] = []
+        pm = aw.plan_paren.match(t, e)
+        if pm:
+            agencies = _plan_agencies(st, pm.group(1), duty=False)
+        else:
+            # the label line after the item (before the next item, within a few lines)
+            nxt = items[k + 1].start() if k + 1 < len(items) else len(t)
+            pos = line_end
+            for _ in range(_PLAN_LABEL_LINES):
+                if pos >= min(nxt, len(t)):
+                    break
+                end = t.find("\n", pos + 1)
+                end = len(t) if end < 0 else end
+                line = t[pos + 1:end]
+                lm = aw.plan_lead_label.match(line) or aw.plan_duty_label.match(line)
+                if lm:
+                    agencies = _plan_agencies(st, line[lm.end():], duty=lm.re is aw.plan_duty_label)
+                    break
+                pos = end
+        for org in agencies:
+            if (org, name) in done:
+                continue
+            done.add((org, name))
+            args = {"agency": Arg(org, "Organization", st.lex.org_subtype(org)), "action": Arg(name, "Action")}
+            add_fact(st, "leads_action", args, (m.start(), line_end), "plan_item", 0.75)
+
+
+def _plan_agencies(st: DocState, text: str, duty: bool) -> list[str]:
+    """The leading agencies a label or bracket lists: the organisations of a list (、，),
+    stopping at an assisting one (配合); of a duty label (责任单位), those written before 牵头,
+    else the first."""
+    aw = _Words.of(st.lex)
+    out: list[str] = []
+    led: list[str] = []
+    item = ""
+    for ch in text + "\n":
+        if ch in aw.plan_sep or ch == "\n":
+            x = item.strip()
+            item = ""
+            if not x:
+                continue
+            if any(c in x for c in aw.assist):
+                break
+            cue = next((c for c in aw.lead_cues if x.endswith(c)), None)
+            if cue:
+                x = x[:-len(cue)]
+            if _classify_org(st, x) != "org":
+                break
+            out.append(x)
+            if cue:
+                led = list(out)
+            if ch == "\n":
+                break
+            continue
+        item += ch
+    if duty:
+        return led or out[:1]
+    return out

@@ -41,6 +41,7 @@ PIPELINE: tuple[str, ...] = (
     "subject_projects",
     "leads",
     "launches",
+    "plan_items",
     "nested_orgs",
     "structure",
     "collect_mentions",
