@@ -48,7 +48,7 @@ class _Words(LexiconWords):
         self.plan_lead_label = rx("plan_lead_label_rx")
         self.plan_duty_label = rx("plan_duty_label_rx")
         self.plan_paren = rx("plan_paren_rx")
-        self.plan_sep = frozenset(w("plan_agency_sep"))
+        self.plan_sep = re.compile(alternation(w("plan_agency_sep")))
         self.assist = w("assist_cue")
         self.lead_cues = w("lead_cue")
 
@@ -496,7 +496,7 @@ def plan_items(st: DocState) -> None:
             nxt = items[k + 1].start() if k + 1 < len(items) else len(t)
             pos = line_end
             for _ in range(_PLAN_LABEL_LINES):
-                if pos >= min(nxt, len(t)):
+                if pos >= nxt:
                     break
                 end = t.find("\n", pos + 1)
                 end = len(t) if end < 0 else end
@@ -516,32 +516,22 @@ def plan_items(st: DocState) -> None:
 
 def _plan_agencies(st: DocState, text: str, duty: bool) -> list[str]:
     """The leading agencies a label or bracket lists: the organisations of a list (、，),
-    stopping at an assisting one (配合); of a duty label (责任单位), those written before 牵头,
-    else the first."""
+    stopping at an assisting one (配合) or one that is no organisation; of a duty label
+    (责任单位), those written before 牵头, else the first."""
     aw = _Words.of(st.lex)
     out: list[str] = []
     led: list[str] = []
-    item = ""
-    for ch in text + "\n":
-        if ch in aw.plan_sep or ch == "\n":
-            x = item.strip()
-            item = ""
-            if not x:
-                continue
-            if any(c in x for c in aw.assist):
-                break
-            cue = next((c for c in aw.lead_cues if x.endswith(c)), None)
-            if cue:
-                x = x[:-len(cue)]
-            if _classify_org(st, x) != "org":
-                break
-            out.append(x)
-            if cue:
-                led = list(out)
-            if ch == "\n":
-                break
+    for x in (p.strip() for p in aw.plan_sep.split(text)):
+        if not x:
             continue
-        item += ch
-    if duty:
-        return led or out[:1]
-    return out
+        if any(c in x for c in aw.assist):
+            break
+        cue = next((c for c in aw.lead_cues if x.endswith(c)), None)
+        if cue:
+            x = x[:-len(cue)]
+        if _classify_org(st, x) != "org":
+            break
+        out.append(x)
+        if cue:
+            led = list(out)
+    return (led or out[:1]) if duty else out

@@ -425,9 +425,9 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
     that does not start with a common surname needs a title or such a verb before it."""
     t = st.text
     # a name's right edge: a follower word, a weak follower or an adverb of two characters or
-    # more ("曾立群通过视频…", "张伟亲自…")
-    followers = st.lex.word_tuple("persons", "follower") + st.lex.word_tuple("persons", "weak_follower") \
-        + long_adverbs(st)
+    # more ("曾立群通过视频…", "张伟亲自…"); built once per lexicon
+    followers = st.lex.cached("people.right_edges", lambda: st.lex.word_tuple("persons", "follower")
+                              + st.lex.word_tuple("persons", "weak_follower") + long_adverbs(st))
 
     def by_last() -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

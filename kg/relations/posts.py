@@ -59,10 +59,11 @@ def post_chains(st: DocState) -> None:
             continue
         elements = _chain_elements(st, m.start(), m.end())
         de_org = _de_owner(st, elements)
-        if _unreadable(st, elements) and not de_org:
+        readings = _readings(st, elements, de_org)
+        if _unreadable(elements, readings) and not de_org:
             continue
         chain_start = elements[0][0]
-        parsed = _parse_elements(st, elements, de_org)
+        parsed = _parse_elements(st, elements, readings)
         parsed = _with_named_organs(st, parsed, chain_start)
         parsed = _with_carried_org(st, parsed, chain_start)
         interview = _is_interview(st, chain_start, name)
@@ -141,18 +142,14 @@ def _de_owner(st: DocState, elements: list[tuple[int, int, int]]) -> str | None:
 
 
 def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
-                    de_org: str | None) -> list[tuple[str, str, str]]:
-    """(organisation, how it was found, title) of each element: written, a place's organ,
-    implied by the title, inherited from the element before, or none."""
-    t = st.text
+                    readings: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(organisation, how it was found, title) of each element, from its reading
+    (:func:`_readings`): written, a place's organ, implied by the title, inherited from the
+    element before, or none."""
     pw = _Words.of(st.lex)
     parsed: list[tuple[str, str, str]] = []
     prev_org: tuple[str, str] | None = None
-    for idx, (os_, ts_, te_) in enumerate(elements):
-        org_text = t[os_:ts_]
-        if idx == 0 and not org_text and de_org:
-            org_text = de_org
-        org_text, title, kind = _element_org(st, org_text, (os_, ts_, te_))
+    for (os_, ts_, _te), (org_text, title, kind) in zip(elements, readings):
         if kind == "org" and org_text.startswith(pw.org_anaphor) and os_ < ts_:
             # "该局党组书记、局长A": the one organisation with that suffix written before it in
             # the paragraph; without one, none (a carried organisation may fill it)
@@ -189,11 +186,23 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     return parsed
 
 
-def _unreadable(st: DocState, elements: list[tuple[int, int, int]]) -> bool:
+def _readings(st: DocState, elements: list[tuple[int, int, int]],
+              de_org: str | None) -> list[tuple[str, str, str]]:
+    """(organisation, title, kind) of each element (:func:`_element_org`); the first element's
+    organisation is ``de_org`` where it writes none ("X的局长A")."""
+    out = []
+    for idx, (os_, ts_, te_) in enumerate(elements):
+        org_text = st.text[os_:ts_]
+        if idx == 0 and not org_text and de_org:
+            org_text = de_org
+        out.append(_element_org(st, org_text, (os_, ts_, te_)))
+    return out
+
+
+def _unreadable(elements: list[tuple[int, int, int]], readings: list[tuple[str, str, str]]) -> bool:
     """Whether an element of the chain writes something before its title that is no
-    organisation or place (:func:`_element_org`): then the chain is no post chain."""
-    return any(os_ < ts_ and not _element_org(st, st.text[os_:ts_], (os_, ts_, te_))[2]
-               for os_, ts_, te_ in elements)
+    organisation or place (its reading's kind is empty): then the chain is no post chain."""
+    return any(os_ < ts_ and not kind for (os_, ts_, _te), (_o, _t, kind) in zip(elements, readings))
 
 
 def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> tuple[str, str, str]:
@@ -226,19 +235,12 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
 
 def _antecedent(st: DocState, suffix: str, pos: int) -> str | None:
     """The organisation an anaphor (该局) before ``pos`` refers to: the one organisation whose
-    name ends with ``suffix`` (局) written before it in the same paragraph (the longest name
-    of those that one span writes); None if there is none or more than one."""
-    lo = last_of(st, "\n", pos) + 1
+    name ends with ``suffix`` (局) written before it in the same paragraph (a name that ends
+    another one of them is that one); None if there is none or more than one."""
     anaphor = _Words.of(st.lex).org_anaphor
-    names = [((a, b), x) for (a, b), (x, _sub) in st.orgs.items()]
-    names += [((a, b), x) for a, b, typ, _sub, x in st.ner_v if typ == "Organization"]
-    found: dict[int, str] = {}              # end -> the longest name ending there
-    for (a, b), x in names:
-        if lo <= a and b <= pos and len(x) > len(suffix) + 1 and x.endswith(suffix) \
-                and not x.startswith(anaphor) and len(x) > len(found.get(b, "")):
-            found[b] = x
-    # names inside a longer one ending at the same place are one; two different bodies: none
-    bodies = {x for x in found.values() if not any(y != x and y.endswith(x) for y in found.values())}
+    names = {x for x in _orgs_between(st, last_of(st, "\n", pos) + 1, pos)
+             if len(x) > len(suffix) + 1 and x.endswith(suffix) and not x.startswith(anaphor)}
+    bodies = {x for x in names if not any(y != x and y.endswith(x) for y in names)}
     return bodies.pop() if len(bodies) == 1 else None
 
 
@@ -542,9 +544,10 @@ def appointed_posts(st: DocState) -> None:
                 continue
             elements = [(max(o, seg_start), max(a, seg_start), b)
                         for o, a, b in _chain_elements(st, last.start(), last.end()) if b > seg_start]
-            if not elements or _unreadable(st, elements):
+            readings = _readings(st, elements, None)
+            if not elements or _unreadable(elements, readings):
                 continue
-            parsed = _with_named_organs(st, _parse_elements(st, elements, None), elements[0][0])
+            parsed = _with_named_organs(st, _parse_elements(st, elements, readings), elements[0][0])
             person = t[name[0]:name[1]]
             add_person(st, name, "appointed")
             for org_text, _kind, post in parsed:
