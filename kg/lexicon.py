@@ -108,7 +108,7 @@ _KINDS: dict[str, set[str]] = {
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end",
                        "zone_suffix"},
     "counties.tsv": {"county", "county_short"},
-    "resolve.tsv": {"national_prefix", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
+    "resolve.tsv": {"national_prefix", "municipality", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
                     "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
                     "party_prefix", "party_suffix", "action_place_suffix", "project_tail",

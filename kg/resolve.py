@@ -138,6 +138,21 @@ class _Words(LexiconWords):
             if sx and len(p) - len(sx) > 3:
                 by_short[p[:2]].append(p)
         self.provinces_by_short = dict(by_short)
+        # the places an organisation's canonical name leaves out before a place below them
+        # (_Canon._below_province): provinces, with and without their suffix, and municipalities
+        higher = set(lex.words("places", "province")) | set(by_short)
+        for p in lex.words("places", "province"):
+            sx = next((x for x in self.place_suffixes if p.endswith(x)), None)
+            if sx and len(p) - len(sx) >= 2:
+                higher.add(p[:-len(sx)])
+        for c in lex.words("resolve", "municipality"):
+            higher.update((c, c + self.city_mark))
+        self.higher_places = Matcher(sorted(higher))
+        self.lower_places = Matcher(sorted(
+            {c + m for c in self.cities for m in (self.city_mark, *self.prefecture_marks)
+             if not c.endswith(m)} | {c for c in self.cities if c.endswith(tuple(self.prefecture_marks))}
+            | set(lex.words("counties", "county"))))
+        self.county_names = lex.word_set("counties", "county")
 
 
 class _Canon:
@@ -175,6 +190,26 @@ class _Canon:
             return False
         return w.place_suffix.ends(p, proper=True) \
             and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
+
+    def _below_province(self, name: str) -> str:
+        """``name`` without a province (or municipality) written before a city, prefecture or
+        county that starts the rest (内蒙古赤峰市人民政府办公室 -> 赤峰市人民政府办公室, 重庆市丰都县
+        城管局 -> 丰都县城管局), and then without a city before a county of it (四川省绵阳市游仙区
+        人民政府 -> 游仙区人民政府, 湖北省黄石市阳新县县委 -> 阳新县县委): the real pages' gold
+        names such bodies from the lowest place.  The form written stays the mention's text."""
+        w = self.w
+        h = w.higher_places.longest_at(name)
+        if not h:
+            return name
+        rest = name[len(h):]
+        low = w.lower_places.longest_at(rest)
+        if not low or len(low) >= len(rest) - 1:
+            return name
+        after = rest[len(low):]
+        county = w.lower_places.longest_at(after)
+        if low not in w.county_names and county in w.county_names and len(after) - len(county) >= 2:
+            return after
+        return rest
 
     def _place_of(self, p: str) -> str:
         """The place an organisation name's place part ``p`` writes: ``p`` itself, or the
@@ -240,6 +275,7 @@ class _Canon:
             name = rx.sub("", name)
         if not name:
             return name, False
+        name = self._below_province(name)
         # whole-name abbreviations without a place
         for a in w.whole_plain:
             if name == a.short:

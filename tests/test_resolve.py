@@ -329,3 +329,38 @@ def test_an_organisation_a_bare_title_implies_is_not_mentioned(lexicon):
     # written in the document: mentioned, wherever the evidence stands
     _entities, facts = build("区政府召开会议。邬承泽副区长出席。", "邬承泽", "副区长", "区政府")
     assert mentioned(facts) == {"Person", "Organization"}
+
+
+def test_an_organisation_written_after_its_province_is_named_from_the_lower_place(lexicon):
+    """An organisation name opening with a province (or a municipality) and then a city,
+    prefecture or county is named from the lower place (the real pages' gold names
+    四川省绵阳市游仙区人民政府 by 游仙区人民政府); a city before a county goes too.  The form the
+    page writes stays the mention's text; names without a province before a lower place stay
+    whole (hand-made mentions)."""
+    from kg.model import DocResult, Mention
+
+    def names(*orgs):
+        text = "，".join(f"{o}发布通知" for o in orgs) + "。"
+        doc = prepare_text(text, "o.txt")
+        ms = []
+        for o in orgs:
+            s = text.index(o)
+            ms.append(Mention(doc.id, 0, s, s + len(o), o, "Organization", "government", "hanlp"))
+        _entities, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
+        return {f.args["entity"].text: f.args["entity"].name for f in facts if f.relation == "mentioned_in"}
+
+    got = names("内蒙古赤峰市人民政府办公室", "重庆市丰都县城管局", "四川省绵阳市游仙区人民政府")
+    assert got["内蒙古赤峰市人民政府办公室"] == "赤峰市人民政府办公室"
+    assert got["重庆市丰都县城管局"].startswith("丰都县")
+    assert got["四川省绵阳市游仙区人民政府"] == "游仙区人民政府"
+    kept = names("浙江省市场监督管理局", "太原市尖草坪区人民政府", "湖南省人民政府")
+    assert kept == {x: x for x in ("浙江省市场监督管理局", "太原市尖草坪区人民政府", "湖南省人民政府")}
+
+
+def test_a_region_before_a_market_is_no_city(lexicon):
+    """"自治区市场监管局": the 市 of 市场 after 自治区 names no city "治区市" (a city name never
+    ends with 区, 县, 省 or 旗: places.tsv city_bad_char)."""
+    from kg.relations import city_names
+
+    counts, _strong = city_names("按照自治区市场监管局部署，西宁市开展行动。", lex=lexicon)
+    assert "西宁市" in counts and not any(c.endswith("区市") for c in counts)

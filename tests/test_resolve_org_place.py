@@ -36,8 +36,9 @@ def test_a_department_after_places_written_with_their_marks(lexicon):
     # 福建省|市场监管局: the place's own mark is no 省市 (nor 市市); the body's short form is read
     assert c.org("福建省市场监管局")[0] == "福建省市场监督管理局"
     assert c.org("哈尔滨市市场监管局")[0] == "哈尔滨市市场监督管理局"
-    # 浙江省|温州市|市场监管局: both places are the prefix, the body is read as one
-    assert c.org("浙江省温州市市场监管局")[0] == "浙江省温州市市场监督管理局"
+    # 浙江省|温州市|市场监管局: both places are the prefix, the body is read as one (and the
+    # canonical name leaves out the province before the city)
+    assert c.org("浙江省温州市市场监管局")[0] == "温州市市场监督管理局"
     assert c.org("温州市市场监管局")[0] == "温州市市场监督管理局"
 
 
