@@ -241,6 +241,19 @@ def test_a_gazetteer_place_listed_with_a_kept_place_is_kept(tmp_path, lexicon):
     assert {m.text for m in out.mentions if m.type == "Place"} == {"汀州市", "十堰市"}
 
 
+def test_the_place_a_rule_cluster_opens_with_is_kept(tmp_path, lexicon):
+    """A Place group the model scores below its threshold is kept when it opens the name of a
+    cluster the rules found and the gazetteer knows it (a county's short form included: 婺源);
+    the same kind of place elsewhere, and an unknown word opening a cluster, are dropped."""
+    doc = prepare_text("婺源文旅商品产业集群、青禾陶瓷产业集群入选。会议在宜昌召开。\n", "c.txt")
+    res = DocResult(doc.id, [mention(doc, x, t) for x, t in (
+        ("婺源文旅商品产业集群", "Cluster"), ("青禾陶瓷产业集群", "Cluster"),
+        ("婺源", "Place"), ("青禾", "Place"), ("宜昌", "Place"))], [])
+    _hand_models(tmp_path, {"Place": {}}, {})       # the model keeps no place
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    assert {m.text for m in out.mentions if m.type == "Place"} == {"婺源"}
+
+
 def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):
     """The last item ends where it reads as a whole organisation (市住房和城乡建设局|等单位, not
     市住房|和…) or at a list word no name runs past; without one (市工业和信息化局发言) it is
