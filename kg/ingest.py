@@ -360,10 +360,11 @@ def _tone_letters() -> str:
 
 
 _TONED = _tone_letters()
-# A gloss: one syllable in brackets right after a Han character, with a tone mark
-# (``长(zhǎng)``, ``业(yè)``); a syllable without a tone mark is left alone (it may be a unit).
+# A gloss: pinyin in brackets right after a Han character, with a tone mark: one syllable
+# (``长(zhǎng)``, ``业(yè)``) or the syllables of a word, run together or spaced (``东京(dōngjīng)``,
+# ``市长(shì zhǎng)``); a syllable without a tone mark is left alone (it may be a unit).
 _PINYIN_GLOSS_RE = re.compile(
-    rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc{_TONED}]*[{_TONED}])[a-z\u00fc{_TONED}]{{1,6}}[)）]")
+    rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc{_TONED} ]*[{_TONED}])[a-z\u00fc{_TONED}][a-z\u00fc{_TONED} ]{{0,29}}[)）]")
 # A gloss without tone marks (``局(ju)``, ``市(shi)``): one pinyin syllable of two letters or more
 # in brackets right after a Han character.  Such a bracket may be a unit or a code too, so these
 # are removed only from a document that has at least _TONELESS_GLOSSES_MIN of them (one that

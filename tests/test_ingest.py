@@ -445,6 +445,8 @@ def _orig_chars(doc):
     # pinyin glosses after a Han character, ASCII and full-width brackets
     ("新区管委会主任(rèn)王小明(míng)主持会议。", "新区管委会主任王小明主持会议。"),
     ("建设产业(yè)园区（qū）二期", "建设产业园区二期"),
+    # the syllables of a word, run together or spaced
+    ("位居全国前列(qiánliè),副县长（fù xiàn zhǎng）王小明到会(huì )。", "位居全国前列,副县长王小明到会。"),
     # glosses without tone marks, in a document that glosses its characters throughout
     ("青禾市(shi)城市管理局(ju)局长王小明(ming)对(dui)记者说。", "青禾市城市管理局局长王小明对记者说。"),
     # zero-width space, word joiner, soft hyphen, BOM inside a name
@@ -463,6 +465,7 @@ def test_web_noise_removed_with_offsets(raw, expected):
     "全长12(km)的道路",            # a unit in brackets, no tone mark
     "新增耕地30亩(mu)和林地12亩(mu)",  # pinyin-like units, too few to be a glossed document
     "英文名称(Hohhot)保持不变",     # a Latin word
+    "咖啡馆(Café Lumière)开业",     # Latin words with accents: capitals, no pinyin
     "比较 a<b 与 c>d 两项",         # a comparison, not a tag
 ])
 def test_web_noise_keeps_ordinary_brackets(raw):
