@@ -38,6 +38,7 @@ _FILES: dict[str, tuple[str, ...]] = {
     "resolve.tsv": ("kind", "value"),
     "grammar.tsv": ("kind", "value"),
     "counties.tsv": ("kind", "value"),
+    "enterprises.tsv": ("kind", "value"),
 }
 
 # values of org_suffixes.tsv's "local" column (what a name with the suffix is without a place)
@@ -108,6 +109,7 @@ _KINDS: dict[str, set[str]] = {
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end",
                        "zone_suffix"},
     "counties.tsv": {"county", "county_short"},
+    "enterprises.tsv": {"known"},
     "resolve.tsv": {"national_prefix", "municipality", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
                     "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",

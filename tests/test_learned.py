@@ -420,7 +420,8 @@ def test_layer_adds_the_generated_forms_it_keeps(tmp_path, lexicon):
 
 def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     """With ``project_mentions`` a kept project member is a Project mention even where no fact
-    names it; an enterprise member is not, nor a project overlapping an organisation."""
+    names it, one holding an organisation's name too (its owner: 溪桥食品|冷链项目); an
+    enterprise member is not, nor a project an organisation's name runs into."""
     text = "全县今年推进云岭纸业扩建项目、溪桥食品冷链项目建设，远山陶瓷公司投产。"
     doc = prepare_text(text, "p.txt")
     res = DocResult(doc.id, [mention(doc, "溪桥食品", "Organization", "enterprise")], [])
@@ -434,7 +435,11 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     _hand_models(without, weights, {})
     _hand_models(with_, weights, {}, project_mentions=True)
     got = {m.text for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions if m.type == "Project"}
-    assert got == {"云岭纸业扩建项目"}, got           # 溪桥食品冷链项目 overlaps the organisation
+    assert got == {"云岭纸业扩建项目", "溪桥食品冷链项目"}, got
+    # an organisation running over the project's edge (a hand-made span): no project
+    crossed = DocResult(doc.id, res.mentions + [mention(doc, "冷链项目建设", "Organization")], [])
+    got = {m.text for m in LearnedLayer.load(with_, lexicon).apply(doc, crossed).mentions if m.type == "Project"}
+    assert got == {"云岭纸业扩建项目"}, got
     assert not any(m.type == "Project" for m in LearnedLayer.load(without, lexicon).apply(doc, res).mentions)
     assert not any(m.text == "远山陶瓷公司" for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions)
     # with ``member_orgs`` an enterprise member scored at least that is an Organization mention

@@ -68,6 +68,18 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
+def _crosses(spans: list[tuple[int, int]], longest: int, s: int, e: int) -> bool:
+    """Some span of ``spans`` (sorted; ``longest`` the longest one's length) overlaps [s, e)
+    without lying inside it (the span itself does not lie inside it either)."""
+    i = bisect.bisect_left(spans, (s - longest, -1))
+    while i < len(spans) and spans[i][0] < e:
+        a, b = spans[i]
+        if b > s and not (s <= a and b <= e and (a, b) != (s, e)):
+            return True
+        i += 1
+    return False
+
+
 def pair_group(p) -> tuple[str, str]:
     """Pairs of one group compete, the best one is kept: a member belongs to one cluster, an
     action has one leading agency (103 of the 114 required actions of realpages/train have one)."""
@@ -205,6 +217,9 @@ class LearnedLayer:
         have = {(m.type, m.start, m.end) for m in mentions}
         # (speed) the projects and organisations of ``have``, for overlap tests by bisection
         named = SpanReach((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
+        projects = SpanReach((k[1], k[2]) for k in have if k[0] == "Project")
+        org_spans = sorted((k[1], k[2]) for k in have if k[0] == "Organization")
+        org_longest = max((b - a for a, b in org_spans), default=0)
         for sp, p in kept:
             # a project member is a Project mention of its own (``project_mentions``), an
             # enterprise member scored at least ``member_orgs`` an Organization mention (below
@@ -215,8 +230,11 @@ class LearnedLayer:
                 "Organization" if sp.member_type != "Project" and 0 < self.member_orgs <= p else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
-            if sp.type == "Member" and named.overlaps(sp.start, sp.end):
+            if sp.type == "Member" and (projects.overlaps(sp.start, sp.end) if mtype == "Project"
+                                        else named.overlaps(sp.start, sp.end)):
                 continue      # a project the rules or the model already name (or an organisation)
+            if mtype == "Project" and _crosses(org_spans, org_longest, sp.start, sp.end):
+                continue      # an organisation runs over its edge (one inside it may name its owner)
             sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
                                     mtype, "enterprise" if mtype == "Organization" else None,

@@ -385,6 +385,34 @@ def enterprise_lists(st: DocState) -> None:
     st.lists = st.lists + _enterprise_lists(st)
 
 
+@stage(requires=("text", "ner_v", "orgs", "projects", "enterprises"),
+       assigns=("enterprises",))
+def known_enterprises(st: DocState) -> None:
+    """Enterprises of enterprises.tsv written in the text (宁德时代, 三一重工): an enterprise where
+    no name found so far overlaps it (a model or rule organisation, a project, a person, an
+    enterprise) and no company name goes on after it (宁德时代|新能源科技有限公司, 三一重工|集团:
+    the longer name is the enterprise)."""
+    known = st.lex.matcher("enterprises", "known")
+    if not len(known):
+        return
+    taken = [(a, b) for a, b, typ, _sub, _x in st.ner_v if typ in ("Organization", "Person")] \
+        + list(st.orgs) + list(st.projects) + list(st.enterprises)
+    g = _Grammar.of(st.lex)
+    tail = st.lex.cached("projects.company_tail_rx", lambda: re.compile(
+        "[^\\W\\d_A-Za-z]{0,8}?(?:" + alternation_body(
+            x for x, sub, _strip in st.lex.org_suffixes if sub == "enterprise" and len(x) >= 2) + ")"))
+    t = st.text
+    # the longest name first where names overlap (比亚迪汽车 over 比亚迪)
+    for a, b, x in sorted(known.find_all(t), key=lambda z: (z[0], z[0] - z[1])):
+        if any(c < b and a < d for c, d in taken):
+            continue            # named already, inside a longer name, or across one
+        m = tail.match(t, b)
+        if m and not any(c in g.func for c in m.group(0)):
+            continue
+        st.enterprises.setdefault((a, b), x)
+        taken.append((a, b))
+
+
 @stage(requires=("text", "projects", "lists"),
        assigns=("projects", "lists"))
 def written_heads(st: DocState) -> None:

@@ -35,6 +35,7 @@ PIPELINE: tuple[str, ...] = (
     "enterprise_lists",
     "written_heads",
     "named_projects",
+    "known_enterprises",
     "clusters_grammar",
     "in_cluster",
     "cluster_scopes",
