@@ -209,12 +209,16 @@ _NAME_ENDS = set("”’」』—")
 _CLOSING_QUOTES = set("”’」』")
 
 
+# the separators of a page's breadcrumb or title line (首页>新闻中心>要闻, X网丨Y): never inside a name
+_CHROME_SEPARATORS = set(">丨|")
+
+
 # list markers and web-page brackets that open a line, never a name ("· A有限公司X项目",
 # "【X区】…", "▲X产业集群"); an opening bracket closed inside the span is kept
 _LEAD_MARKS = set("·•・●○◎▲△■□◆◇★☆▶►▷※*#＊")
 
 
-_LEAD_OPEN = {"【": "】", "[": "]", "〔": "〕", "［": "］"}
+_LEAD_OPEN = {"【": "】", "[": "]", "〔": "〕", "［": "］", "《": "》"}
 
 
 def _strip_lead_marks(m: Mention, doc: Document, g: _Grammar) -> Mention | None:
@@ -302,6 +306,8 @@ def _split_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> lis
     if m is None:
         return []
     text = doc.text[m.start:m.end]
+    if any(c in _CHROME_SEPARATORS for c in text):
+        return []           # a span across a breadcrumb or title line (新闻中心>要闻, X网丨Y)
     ends = _NAME_ENDS if m.type in ("Place", "Person") else set()
     cuts, depth = [], 0
     for i, c in enumerate(text[:-1]):
@@ -338,8 +344,9 @@ def _trim_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> Ment
     grammar's function words and organ words are ``lex``'s; None: the default lexicon)."""
     g = _Grammar.of(lex)
     text = doc.text[m.start:m.end]
-    # "A锂能）": a closing bracket without its opening one is no part of the name
-    if text[-1:] in ")）" and "(" not in text and "（" not in text and len(text) > 3:
+    # "A锂能）", "X日报》": a closing bracket without its opening one is no part of the name
+    if (text[-1:] in ")）" and "(" not in text and "（" not in text
+            or text[-1:] == "》" and "《" not in text) and len(text) > 3:
         text = text[:-1]
         m = _respan(m, m.start, m.end - 1, text)
     cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
