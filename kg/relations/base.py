@@ -47,6 +47,8 @@ class _Grammar:
         # characters that may not stand between a place ("X市") and a cut organisation span
         # for the span to be extended back to the place ("X市的|Y局" is not extended)
         self.gap_func = frozenset(w("grammar", "gap_char"))
+        # the separators of a page's breadcrumb or title line: never inside a name
+        self.chrome_sep = frozenset(w("grammar", "chrome_separator"))
         # the units of a written date and the digits before them ("2026年", "三月")
         self.date_units = frozenset(w("grammar", "date_unit"))
         self.digits = frozenset(w("grammar", "digit"))
@@ -209,10 +211,6 @@ _NAME_ENDS = set("”’」』—")
 _CLOSING_QUOTES = set("”’」』")
 
 
-# the separators of a page's breadcrumb or title line (首页>新闻中心>要闻, X网丨Y): never inside a name
-_CHROME_SEPARATORS = set(">丨|")
-
-
 # list markers and web-page brackets that open a line, never a name ("· A有限公司X项目",
 # "【X区】…", "▲X产业集群"); an opening bracket closed inside the span is kept
 _LEAD_MARKS = set("·•・●○◎▲△■□◆◇★☆▶►▷※*#＊")
@@ -306,7 +304,7 @@ def _split_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> lis
     if m is None:
         return []
     text = doc.text[m.start:m.end]
-    if any(c in _CHROME_SEPARATORS for c in text):
+    if any(c in g.chrome_sep for c in text):
         return []           # a span across a breadcrumb or title line (新闻中心>要闻, X网丨Y)
     ends = _NAME_ENDS if m.type in ("Place", "Person") else set()
     cuts, depth = [], 0
