@@ -298,6 +298,11 @@ def _with_carried_org(st: DocState, parsed: list[tuple[str, str, str]],
         carried = _carried_org(st, chain_start, [tt for _o, _k, tt in parsed])
         if carried:
             parsed = [(carried, "carried", tt) for _o, _k, tt in parsed]
+        else:
+            # "A有限公司举行…。公司总经理B介绍": a bare body word is the one organisation ending
+            # with it written before it in the paragraph (as 该局 is: _antecedent)
+            parsed = [((_antecedent(st, o, chain_start) or o) if o in bare and k != "implied" else o, k, tt)
+                      for o, k, tt in parsed]
     return parsed
 
 
