@@ -217,9 +217,9 @@ class _Canon:
         known = self.w.known_places
         if p in known:
             return p
-        # "莘县县委", "射阳县县委", "黔西南州州委": the organ's mark written again after the
-        # place's own (a county's or a prefecture's mark)
-        if p[-1:] in self.w.county_marks or p[-1:] in self.w.prefecture_marks:
+        # "莘县县委", "射阳县县委", "黔西南州州委", "昭通市市委": the organ's mark written again
+        # after the place's own (a county's, a prefecture's or a city's mark)
+        if p[-1:] in self.w.county_marks or p[-1:] in self.w.prefecture_marks or p[-1:] == self.w.city_mark:
             q = undoubled(p, self.lex.word_set("counties", "county"))
             if q != p:
                 return self._place_of(q)

@@ -77,3 +77,12 @@ def test_a_verb_before_a_bare_organ_names_no_county(lexicon):
     assert infer_county(doc, lexicon) is None
     doc = prepare_text("武义县委召开会议。项目落户武义县。县委书记出席。", "w.txt")
     assert infer_county(doc, lexicon) == "武义县"
+
+
+def test_a_city_mark_written_again_before_the_organ(lexicon):
+    # "昭通市市委": the city's mark written again before 委 is the organ's, as 莘县县委's is;
+    # a county-level city named with a doubled mark (津市市, counties.tsv) keeps it
+    c = _Canon(lexicon, None, None)
+    assert c.org("昭通市市委")[0] == "中共昭通市委员会"
+    assert c.org("汀州市市委")[0] == "中共汀州市委员会"
+    assert c.org("津市市委")[0] == "中共津市市委员会"
