@@ -140,14 +140,15 @@ class _Words(LexiconWords):
         self.provinces_by_short = dict(by_short)
         # the places an organisation's canonical name leaves out before a place below them
         # (_Canon._below_province): provinces, with and without their suffix, and municipalities
-        higher = set(lex.words("places", "province")) | set(by_short)
+        provinces = set(lex.words("places", "province")) | set(by_short)
         for p in lex.words("places", "province"):
             sx = next((x for x in self.place_suffixes if p.endswith(x)), None)
             if sx and len(p) - len(sx) >= 2:
-                higher.add(p[:-len(sx)])
-        for c in lex.words("resolve", "municipality"):
-            higher.update((c, c + self.city_mark))
-        self.higher_places = Matcher(sorted(higher))
+                provinces.add(p[:-len(sx)])
+        self.provinces = Matcher(sorted(provinces))
+        self.municipalities = Matcher(sorted(
+            x for c in lex.words("resolve", "municipality") for x in (c, c + self.city_mark)))
+        self.district_marks = tuple(lex.words("resolve", "district_mark"))
         self.lower_places = Matcher(sorted(
             {c + m for c in self.cities for m in (self.city_mark, *self.prefecture_marks)
              if not c.endswith(m)} | {c for c in self.cities if c.endswith(tuple(self.prefecture_marks))}
@@ -192,24 +193,27 @@ class _Canon:
             and not self.lex.ends_with_org_suffix(p[:-1] if p else p) and len(p) <= 9
 
     def _below_province(self, name: str) -> str:
-        """``name`` without a province (or municipality) written before a city, prefecture or
-        county that starts the rest (内蒙古赤峰市人民政府办公室 -> 赤峰市人民政府办公室, 重庆市丰都县
-        城管局 -> 丰都县城管局), and then without a city before a county of it (四川省绵阳市游仙区
-        人民政府 -> 游仙区人民政府, 湖北省黄石市阳新县县委 -> 阳新县县委): the real pages' gold
-        names such bodies from the lowest place.  The form written stays the mention's text."""
+        """``name`` without the higher places the real pages' gold leaves out of an organisation's
+        name: a province before a city, prefecture or county (内蒙古赤峰市人民政府办公室 ->
+        赤峰市人民政府办公室), and the city or municipality before a county (湖北省黄石市阳新县
+        县委 -> 阳新县县委, 重庆市丰都县城管局 -> 丰都县城管局).  A district keeps the city or
+        municipality before it (四川省绵阳市游仙区人民政府 -> 绵阳市游仙区人民政府, 上海市崇明区…
+        stays): district names repeat across cities (鼓楼区, 朝阳区).  Only places of the
+        gazetteer count, and the county need not be checked to lie in that city.  The form
+        written stays the mention's text."""
         w = self.w
-        h = w.higher_places.longest_at(name)
-        if not h:
+        prov = w.provinces.longest_at(name)
+        rest = name[len(prov):] if prov else name
+        city = w.lower_places.longest_at(rest) if prov else w.municipalities.longest_at(rest)
+        if not city or len(city) >= len(rest):
             return name
-        rest = name[len(h):]
-        low = w.lower_places.longest_at(rest)
-        if not low or len(low) >= len(rest) - 1:
-            return name
-        after = rest[len(low):]
+        if city in w.county_names:                     # province + county: the county's name
+            return rest if not city.endswith(w.district_marks) else name
+        after = rest[len(city):]
         county = w.lower_places.longest_at(after)
-        if low not in w.county_names and county in w.county_names and len(after) - len(county) >= 2:
+        if county in w.county_names and not county.endswith(w.district_marks) and len(county) < len(after):
             return after
-        return rest
+        return rest if prov else name
 
     def _place_of(self, p: str) -> str:
         """The place an organisation name's place part ``p`` writes: ``p`` itself, or the

@@ -242,16 +242,29 @@ def test_a_gazetteer_place_listed_with_a_kept_place_is_kept(tmp_path, lexicon):
 
 
 def test_the_place_a_rule_cluster_opens_with_is_kept(tmp_path, lexicon):
-    """A Place group the model scores below its threshold is kept when it opens the name of a
-    cluster the rules found and the gazetteer knows it (a county's short form included: 婺源);
-    the same kind of place elsewhere, and an unknown word opening a cluster, are dropped."""
-    doc = prepare_text("婺源文旅商品产业集群、青禾陶瓷产业集群入选。会议在宜昌召开。\n", "c.txt")
-    res = DocResult(doc.id, [mention(doc, x, t) for x, t in (
-        ("婺源文旅商品产业集群", "Cluster"), ("青禾陶瓷产业集群", "Cluster"),
-        ("婺源", "Place"), ("青禾", "Place"), ("宜昌", "Place"))], [])
+    """A place mention the model scores below its threshold is kept where it opens the name of
+    a cluster the rules found and the gazetteer knows it (宜昌 of 宜昌磷化工产业集群), that
+    mention only (宜昌 written elsewhere is dropped); a name only counties.tsv has (婺源, but
+    also words: 资源) only where three clusters or more open with a place."""
     _hand_models(tmp_path, {"Place": {}}, {})       # the model keeps no place
-    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
-    assert {m.text for m in out.mentions if m.type == "Place"} == {"婺源"}
+    layer = LearnedLayer.load(tmp_path, lexicon)
+
+    def kept(text, spans):
+        doc = prepare_text(text, "c.txt")
+        res = DocResult(doc.id, [mention(doc, x, t, nth=n) for x, t, n in spans], [])
+        return {(m.text, m.start) for m in layer.apply(doc, res).mentions if m.type == "Place"}, doc
+
+    got, doc = kept("宜昌磷化工产业集群入选名单，会议在宜昌召开。\n",
+                    [("宜昌磷化工产业集群", "Cluster", 0), ("宜昌", "Place", 0), ("宜昌", "Place", 1)])
+    assert got == {("宜昌", 0)}
+    got, doc = kept("打造资源循环利用产业集群，盘活闲置资源。\n",
+                    [("资源循环利用产业集群", "Cluster", 0), ("资源", "Place", 0), ("资源", "Place", 1)])
+    assert got == set()
+    text = "婺源文旅商品产业集群、靖安硬质合金产业集群、上栗花炮产业集群、青禾陶瓷产业集群入选。\n"
+    got, doc = kept(text, [(x + y, "Cluster", 0) for x, y in (("婺源", "文旅商品产业集群"), ("靖安", "硬质合金产业集群"),
+                                                              ("上栗", "花炮产业集群"), ("青禾", "陶瓷产业集群"))]
+                    + [(x, "Place", 0) for x in ("婺源", "靖安", "上栗", "青禾")])
+    assert {x for x, _s in got} == {"婺源", "靖安", "上栗"}
 
 
 def test_list_orgs_cuts_the_first_and_last_items_where_names_end(lexicon):

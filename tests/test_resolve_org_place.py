@@ -86,3 +86,13 @@ def test_a_city_mark_written_again_before_the_organ(lexicon):
     assert c.org("昭通市市委")[0] == "中共昭通市委员会"
     assert c.org("汀州市市委")[0] == "中共汀州市委员会"
     assert c.org("津市市委")[0] == "中共津市市委员会"
+
+
+def test_the_higher_places_left_out_of_an_organisation_name(lexicon):
+    # a province before a city goes, a city before a county too (one character after it is
+    # enough: 阳新县委); a district keeps its city (district names repeat across cities)
+    c = _Canon(lexicon, None, None)
+    assert c.org("湖北省黄石市阳新县委")[0] == c.org("湖北省黄石市阳新县县委")[0] == "中共阳新县委员会"
+    assert c.org("江苏省南京市鼓楼区人民政府")[0] == "南京市鼓楼区人民政府"
+    assert c.org("重庆市丰都县城管局")[0].startswith("丰都县")
+    assert c.org("上海市崇明区人民政府")[0] == "上海市崇明区人民政府"

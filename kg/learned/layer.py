@@ -5,7 +5,8 @@
 
 1. **entities** -- Person / Organization / Place mention groups the entity model scores below its
    threshold are dropped (with the ``part_of`` / ``located_in`` facts that name them), but for
-   gazetteer places listed next to a kept place or opening a rule cluster's name;
+   gazetteer places listed next to a kept place, and the mentions of one that open a rule
+   cluster's name;
 2. **spans** -- Action, Cluster and Member candidates are scored; the best of each head
    occurrence above the threshold is kept, overlaps go to the higher score; each kept Action and
    Cluster span becomes a mention, and so does each kept project member where the manifest sets
@@ -130,21 +131,24 @@ class LearnedLayer:
                 if g.type == "Place" and sc < m.threshold and self._known_place(g.text)
                 and any(cands.listed_with(kept, x.start, x.end, strict=True) for x in g.mentions)}
 
-    def _cluster_places(self, scored: list, result: DocResult) -> set[tuple[str, str]]:
-        """The Place groups that open the name of a cluster the rules found with a place of the
-        gazetteer, counties' short forms included (袁州|智能装备制造产业集群): the real pages' gold
+    def _cluster_places(self, scored: list, result: DocResult) -> set[tuple[str, int, int]]:
+        """The Place mentions (type, start, end) that open the name of a cluster the rules
+        found with a place of the gazetteer (袁州|智能装备制造产业集群): the real pages' gold
         annotates the place a cluster is named after (39 of the 46 clusters of realpages/train
-        that open with a known place)."""
-        opening: dict[int, int] = {}
+        that open with a known place).  A name only counties.tsv has (two characters: 婺源, but
+        also words: 资源, 新兴) counts only where three clusters or more of the document open
+        with a gazetteer place (a list of places' clusters)."""
+        ends: dict[int, int] = {}
         for m in result.mentions:
             if m.type == "Cluster":
-                opening[m.start] = max(m.end, opening.get(m.start, m.end))
-        if not opening:
+                ends[m.start] = max(m.end, ends.get(m.start, m.end))
+        if not ends:
             return set()
         gaz = entity_gazetteer(self.lex)
-        return {(g.type, g.text) for g, _m, _sc in scored
-                if g.type == "Place" and "Place" in gaz.get(g.text, ())
-                and any(x.end < opening.get(x.start, -1) for x in g.mentions)}
+        found = [(g.text, x) for g, _m, _sc in scored if g.type == "Place" and "Place" in gaz.get(g.text, ())
+                 for x in g.mentions if x.end < ends.get(x.start, -1)]
+        listed = len({x.start for _t, x in found}) >= 3
+        return {(x.type, x.start, x.end) for text, x in found if listed or self._known_place(text)}
 
     def _known_place(self, x: str) -> bool:
         """A place of the gazetteer (:func:`~kg.learned.candidates.entity_gazetteer`; not a
@@ -189,19 +193,25 @@ class LearnedLayer:
         added: list[Mention] = []
         scored = [(g, self.models[g.type], self.models[g.type].score(g.feats))
                   for g in cands.entity_groups() if g.type in self.models]
-        listed = self._listed_places(cands, scored) | self._cluster_places(scored, result)
+        listed = self._listed_places(cands, scored)
+        # the place mentions that open a rule cluster's name: kept one by one, not as a group
+        opening = self._cluster_places(scored, result)
         for g, m, score in scored:
             keep = score >= m.threshold or (g.type, g.text) in listed
             if g.generated:
                 if keep:
                     added += [replace(x, source=EXTRACTOR, score=round(score, 4)) for x in g.mentions]
+                else:
+                    added += [replace(x, source=EXTRACTOR, score=round(score, 4)) for x in g.mentions
+                              if (x.type, x.start, x.end) in opening]
             elif not keep:
                 dropped.add((g.type, g.text))
         if added:
             mentions += added
             mentions.sort(key=lambda m: (m.start, m.end, m.type))
         if dropped:
-            mentions = [m for m in mentions if (m.type, m.text) not in dropped]
+            mentions = [m for m in mentions if (m.type, m.text) not in dropped
+                        or (m.type, m.start, m.end) in opening]
             dropped_texts = {x for _t, x in dropped}
             facts = [f for f in facts if f.relation not in ("part_of", "located_in")
                      or not any(a.text in dropped_texts for a in f.args.values())]

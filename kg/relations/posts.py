@@ -180,7 +180,7 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             if info.kind in ("enterprise", "government"):
                 po = next((po[:-len(p)] for p in pw.party_organ
                            if po.endswith(p) and len(po) > len(p) + 1), po)
-            elif info.place_org and "{place}" in info.place_org:
+            elif info.kind != "party" and info.place_org and "{place}" in info.place_org:
                 # "X自治区党委常委、常务副主席A": a title of the place's own organ (the region's
                 # government) takes the place of the party committee before it, not the committee
                 base = next((po[:-len(p)] for p in pw.party_organ

@@ -7,6 +7,7 @@ named "…项目" and projects that are the subject of a clause.  The lists foun
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..lexicon import LexiconWords, alternation_body
@@ -390,25 +391,35 @@ def enterprise_lists(st: DocState) -> None:
 def known_enterprises(st: DocState) -> None:
     """Enterprises of enterprises.tsv written in the text (宁德时代, 三一重工): an enterprise where
     no name found so far overlaps it (a model or rule organisation, a project, a person, an
-    enterprise) and no company name goes on after it (宁德时代|新能源科技有限公司, 三一重工|集团:
-    the longer name is the enterprise)."""
+    enterprise, a model place running over it; a place inside it, 宁德 of 宁德时代, does not
+    count), and not where a company name goes on after it (宁德时代|新能源科技有限公司,
+    三一重工|集团: the name is part of a longer one, which the stage leaves to the others)."""
     known = st.lex.matcher("enterprises", "known")
     if not len(known):
         return
+    hits = known.find_all(st.text)
+    if not hits:
+        return
     taken = [(a, b) for a, b, typ, _sub, _x in st.ner_v if typ in ("Organization", "Person")] \
         + list(st.orgs) + list(st.projects) + list(st.enterprises)
+    places = [(a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place"]
+    # where another name starts: a company tail (below) does not run past one
+    starts = sorted({a for a, _b in taken} | {a for a, _b, _x in hits})
     g = _Grammar.of(st.lex)
     tail = st.lex.cached("projects.company_tail_rx", lambda: re.compile(
         "[^\\W\\d_A-Za-z]{0,8}?(?:" + alternation_body(
             x for x, sub, _strip in st.lex.org_suffixes if sub == "enterprise" and len(x) >= 2) + ")"))
     t = st.text
     # the longest name first where names overlap (比亚迪汽车 over 比亚迪)
-    for a, b, x in sorted(known.find_all(t), key=lambda z: (z[0], z[0] - z[1])):
-        if any(c < b and a < d for c, d in taken):
+    for a, b, x in sorted(hits, key=lambda z: (z[0], z[0] - z[1])):
+        if any(c < b and a < d for c, d in taken) \
+                or any(c < b and a < d and not (a <= c and d <= b) for c, d in places):
             continue            # named already, inside a longer name, or across one
         m = tail.match(t, b)
         if m and not any(c in g.func for c in m.group(0)):
-            continue
+            i = bisect.bisect_left(starts, b)
+            if i == len(starts) or starts[i] >= m.end():
+                continue        # a company name goes on after it (not another name's)
         st.enterprises.setdefault((a, b), x)
         taken.append((a, b))
 
