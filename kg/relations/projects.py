@@ -11,6 +11,7 @@ import bisect
 import re
 
 from ..lexicon import LexiconWords, alternation_body
+from ..model import SpanReach
 from .base import _Grammar
 from .items import _brand, _generic_project, _has_head
 from .places import _is_place
@@ -402,7 +403,12 @@ def known_enterprises(st: DocState) -> None:
         return
     taken = [(a, b) for a, b, typ, _sub, _x in st.ner_v if typ in ("Organization", "Person")] \
         + list(st.orgs) + list(st.projects) + list(st.enterprises)
-    places = [(a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place"]
+    # (speed) overlap tests by bisection: the names found before, and the ones added here
+    # (which do not overlap one another)
+    named = SpanReach(taken)
+    added: list[tuple[int, int]] = []
+    places = sorted((a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place")
+    place_longest = max((b - a for a, b in places), default=0)
     # where another name starts: a company tail (below) does not run past one
     starts = sorted({a for a, _b in taken} | {a for a, _b, _x in hits})
     g = _Grammar.of(st.lex)
@@ -412,8 +418,11 @@ def known_enterprises(st: DocState) -> None:
     t = st.text
     # the longest name first where names overlap (比亚迪汽车 over 比亚迪)
     for a, b, x in sorted(hits, key=lambda z: (z[0], z[0] - z[1])):
-        if any(c < b and a < d for c, d in taken) \
-                or any(c < b and a < d and not (a <= c and d <= b) for c, d in places):
+        k = bisect.bisect_left(added, (b, -1))
+        if named.overlaps(a, b) or (k > 0 and added[k - 1][1] > a) \
+                or any(c < b and a < d and not (a <= c and d <= b)
+                       for c, d in places[bisect.bisect_left(places, (a - place_longest, -1)):
+                                          bisect.bisect_left(places, (b, -1))]):
             continue            # named already, inside a longer name, or across one
         m = tail.match(t, b)
         if m and not any(c in g.func for c in m.group(0)):
@@ -421,7 +430,7 @@ def known_enterprises(st: DocState) -> None:
             if i == len(starts) or starts[i] >= m.end():
                 continue        # a company name goes on after it (not another name's)
         st.enterprises.setdefault((a, b), x)
-        taken.append((a, b))
+        bisect.insort(added, (a, b))
 
 
 @stage(requires=("text", "projects", "lists"),
