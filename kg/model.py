@@ -127,6 +127,13 @@ class SpanReach:
         i = bisect.bisect_left(self.starts, s)          # the spans starting before s
         return (i > 0 and self.reach[i - 1] >= e) or self.longest_at.get(s, -1) > e
 
+    def crosses(self, s: int, e: int) -> bool:
+        """Some span overlaps [s, e) without lying inside it: one starting before s ends after
+        s, or one starting before e ends after e ([s, e) itself lies inside it)."""
+        i = bisect.bisect_left(self.starts, s)
+        j = bisect.bisect_left(self.starts, e)
+        return (i > 0 and self.reach[i - 1] > s) or (j > 0 and self.reach[j - 1] > e)
+
 
 class Occurrences:
     """The starts of the non-overlapping occurrences of strings in one text, left to right: what

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
-from .relations.base import find_all, removed_breaks, undoubled
+from .relations.base import find_all, province_stems, removed_breaks, undoubled
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, SpanReach,
                     document_id, post_id, sentence_finder, stable_id)
 
@@ -140,12 +140,8 @@ class _Words(LexiconWords):
         self.provinces_by_short = dict(by_short)
         # the places an organisation's canonical name leaves out before a place below them
         # (_Canon._below_province): provinces, with and without their suffix, and municipalities
-        provinces = set(lex.words("places", "province")) | set(by_short)
-        for p in lex.words("places", "province"):
-            sx = next((x for x in self.place_suffixes if p.endswith(x)), None)
-            if sx and len(p) - len(sx) >= 2:
-                provinces.add(p[:-len(sx)])
-        self.provinces = Matcher(sorted(provinces))
+        self.provinces = Matcher(sorted(set(lex.words("places", "province")) | set(by_short)
+                                        | province_stems(lex)))
         self.municipalities = Matcher(sorted(
             x for c in lex.words("resolve", "municipality") for x in (c, c + self.city_mark)))
         self.district_marks = tuple(lex.words("resolve", "district_mark"))
@@ -224,7 +220,7 @@ class _Canon:
         # "莘县县委", "射阳县县委", "黔西南州州委", "昭通市市委": the organ's mark written again
         # after the place's own (a county's, a prefecture's or a city's mark)
         if p[-1:] in self.w.county_marks or p[-1:] in self.w.prefecture_marks or p[-1:] == self.w.city_mark:
-            q = undoubled(p, self.lex.word_set("counties", "county"))
+            q = undoubled(p, self.w.county_names)
             if q != p:
                 return self._place_of(q)
         return next((p[k:] for k in range(1, len(p) - 1) if p[k:] in known), p)

@@ -69,18 +69,6 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
-def _crosses(spans: list[tuple[int, int]], longest: int, s: int, e: int) -> bool:
-    """Some span of ``spans`` (sorted; ``longest`` the longest one's length) overlaps [s, e)
-    without lying inside it (the span itself does not lie inside it either)."""
-    i = bisect.bisect_left(spans, (s - longest, -1))
-    while i < len(spans) and spans[i][0] < e:
-        a, b = spans[i]
-        if b > s and not (s <= a and b <= e and (a, b) != (s, e)):
-            return True
-        i += 1
-    return False
-
-
 def pair_group(p) -> tuple[str, str]:
     """Pairs of one group compete, the best one is kept: a member belongs to one cluster, an
     action has one leading agency (103 of the 114 required actions of realpages/train have one)."""
@@ -228,8 +216,8 @@ class LearnedLayer:
         # (speed) the projects and organisations of ``have``, for overlap tests by bisection
         named = SpanReach((k[1], k[2]) for k in have if k[0] in ("Project", "Organization"))
         projects = SpanReach((k[1], k[2]) for k in have if k[0] == "Project")
-        org_spans = sorted((k[1], k[2]) for k in have if k[0] == "Organization")
-        org_longest = max((b - a for a, b in org_spans), default=0)
+        org_spans = {(k[1], k[2]) for k in have if k[0] == "Organization"}
+        orgs = SpanReach(org_spans)
         for sp, p in kept:
             # a project member is a Project mention of its own (``project_mentions``), an
             # enterprise member scored at least ``member_orgs`` an Organization mention (below
@@ -243,7 +231,7 @@ class LearnedLayer:
             if sp.type == "Member" and (projects.overlaps(sp.start, sp.end) if mtype == "Project"
                                         else named.overlaps(sp.start, sp.end)):
                 continue      # a project the rules or the model already name (or an organisation)
-            if mtype == "Project" and _crosses(org_spans, org_longest, sp.start, sp.end):
+            if mtype == "Project" and (orgs.crosses(sp.start, sp.end) or (sp.start, sp.end) in org_spans):
                 continue      # an organisation runs over its edge (one inside it may name its owner)
             sent = sentence_at(sp.start)
             mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,

@@ -278,6 +278,15 @@ def find_all(text: str, word: str):
         i = text.find(word, i + len(word))
 
 
+def province_stems(lex: Lexicon) -> frozenset[str]:
+    """The provinces written without their suffix (江西 of 江西省, 内蒙古 of 内蒙古自治区): a
+    province of places.tsv without any place suffix it ends with, two characters or more left.
+    Made once per lexicon."""
+    return lex.cached(("base", "province_stems"), lambda: frozenset(
+        p[:-len(sx)] for p in lex.words("places", "province")
+        for sx in lex.words("places", "suffix") if p.endswith(sx) and len(p) - len(sx) >= 2))
+
+
 def undoubled(place: str, counties: frozenset[str]) -> str:
     """``place`` without its last character when an organ's mark is written again after the
     place's own (莘县县 of 莘县县委, 昭通市市 of 昭通市市委); a county named with a doubled mark

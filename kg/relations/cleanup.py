@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, opening_join, outlet_parts, place_extension, removed_breaks)
+                   city_names, is_outlet, opening_join, outlet_parts, place_extension, province_stems, removed_breaks)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -240,9 +240,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         return x in named or _has_place_suffix(st, x)
 
     # the provinces also written without their suffix (江西 of 江西省, 内蒙古 of 内蒙古自治区)
-    provinces = st.lex.cached(("cleanup", "province_stems"), lambda: frozenset(
-        p[:-len(sx)] for p in st.lex.words("places", "province")
-        for sx in st.lex.words("places", "suffix") if p.endswith(sx) and len(p) - len(sx) >= 2))
+    provinces = province_stems(st.lex)
 
     zones = st.lex.word_tuple("candidates", "zone_suffix")
 

@@ -58,7 +58,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         # the model tagged it and some occurrence has a name's edges (_person_supported: a
         # title before it counts)
         ner = ner_at(st, p, "Person")
-        if not (ner and 2 <= ner[1] - ner[0] <= 4 and t[ner[0]:ner[1]] not in st.lex.words("persons", "not_person")
+        if not (ner and 2 <= ner[1] - ner[0] <= 4 and t[ner[0]:ner[1]] not in st.lex.word_set("persons", "not_person")
                 and _person_supported(st, t[ner[0]:ner[1]])):
             return None
         return ner
@@ -69,7 +69,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     surnames = st.lex.word_set("persons", "surname")
-    not_person = set(st.lex.words("persons", "not_person"))
+    not_person = st.lex.word_set("persons", "not_person")
     scored: list[tuple[float, tuple[int, int]]] = []
     for k in (2, 3, 4):
         if p + k > run_end:

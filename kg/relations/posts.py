@@ -177,16 +177,16 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             # "X局党委常委、财务总监A": an enterprise / government title inherits X局, not its
             # party committee
             po = prev_org[0]
+            # the body a party organ ends (X局 of X局党委), None when it ends none
+            base = next((po[:-len(p)] for p in pw.party_organ
+                         if po.endswith(p) and len(po) > len(p) + 1), None)
             if info.kind in ("enterprise", "government"):
-                po = next((po[:-len(p)] for p in pw.party_organ
-                           if po.endswith(p) and len(po) > len(p) + 1), po)
-            elif info.kind != "party" and info.place_org and "{place}" in info.place_org:
+                po = base or po
+            elif info.kind != "party" and base and info.place_org and "{place}" in info.place_org \
+                    and _is_place(st, base):
                 # "X自治区党委常委、常务副主席A": a title of the place's own organ (the region's
                 # government) takes the place of the party committee before it, not the committee
-                base = next((po[:-len(p)] for p in pw.party_organ
-                             if po.endswith(p) and len(po) > len(p) + 1), None)
-                if base and _is_place(st, base):
-                    po = info.place_org.replace("{place}", base)
+                po = info.place_org.replace("{place}", base)
             parsed.append((po, "inherited", title))
         else:
             parsed.append(("", "none", title))

@@ -407,8 +407,7 @@ def known_enterprises(st: DocState) -> None:
     # (which do not overlap one another)
     named = SpanReach(taken)
     added: list[tuple[int, int]] = []
-    places = sorted((a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place")
-    place_longest = max((b - a for a, b in places), default=0)
+    places = SpanReach((a, b) for a, b, typ, _sub, _x in st.ner_v if typ == "Place")
     # where another name starts: a company tail (below) does not run past one
     starts = sorted({a for a, _b in taken} | {a for a, _b, _x in hits})
     g = _Grammar.of(st.lex)
@@ -416,13 +415,10 @@ def known_enterprises(st: DocState) -> None:
         "[^\\W\\d_A-Za-z]{0,8}?(?:" + alternation_body(
             x for x, sub, _strip in st.lex.org_suffixes if sub == "enterprise" and len(x) >= 2) + ")"))
     t = st.text
-    # the longest name first where names overlap (比亚迪汽车 over 比亚迪)
-    for a, b, x in sorted(hits, key=lambda z: (z[0], z[0] - z[1])):
+    # (find_all: by start, the longest name first where names overlap: 比亚迪汽车 over 比亚迪)
+    for a, b, x in hits:
         k = bisect.bisect_left(added, (b, -1))
-        if named.overlaps(a, b) or (k > 0 and added[k - 1][1] > a) \
-                or any(c < b and a < d and not (a <= c and d <= b)
-                       for c, d in places[bisect.bisect_left(places, (a - place_longest, -1)):
-                                          bisect.bisect_left(places, (b, -1))]):
+        if named.overlaps(a, b) or (k > 0 and added[k - 1][1] > a) or places.crosses(a, b):
             continue            # named already, inside a longer name, or across one
         m = tail.match(t, b)
         if m and not any(c in g.func for c in m.group(0)):
