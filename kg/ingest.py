@@ -228,23 +228,36 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
 
-    candidates: list[tuple[float, int, str, str]] = []
-    order = 0
-    codecs = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
+    def best(codecs: list[str], floor: float) -> tuple[str, str] | None:
+        candidates: list[tuple[float, int, str, str]] = []
+        for order, codec in enumerate(codecs):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            candidates.append((_text_score(text), -order, codec, text))
+        if candidates:
+            score, _, codec, text = max(candidates)
+            if score >= floor:
+                return text, "big5" if codec in ("cp950", "big5hkscs") else codec
+        return None
+
+    legacy = ["gb18030", "big5", "cp950", "big5hkscs"]
+    utf16 = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
     if not has_nul:
-        codecs += ["gb18030", "big5", "cp950", "big5hkscs"]
-    for codec in codecs:
-        try:
-            text = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        order += 1
-        candidates.append((_text_score(text), -order, codec, text))
-    if candidates:
-        score, _, codec, text = max(candidates)
-        # with NUL bytes only UTF-16 is tried, and binary data scores far below 0.4 there
-        if score >= (0.4 if has_nul else 0.6):
-            return text, "big5" if codec in ("cp950", "big5hkscs") else codec
+        got = best(utf16 + legacy, 0.6)
+    else:
+        # with NUL bytes UTF-16 comes first, and binary data scores far below 0.4 there; a text
+        # with a few stray NUL bytes (at most one byte in a hundred) is read as UTF-8 or a legacy
+        # encoding, and its NULs are removed with the other control characters (_strip_noise)
+        got = best(utf16, 0.4)
+        if got is None and raw.count(0) <= len(raw) // 100:
+            try:
+                got = raw.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                got = best(legacy, 0.6)
+    if got is not None:
+        return got
     if has_nul:
         raise InputError(path, "binary file (contains NUL bytes and is not UTF-16 text)")
     raise InputError(path, "cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text")

@@ -121,6 +121,28 @@ def test_bad_files_reported_and_rest_read(tmp_path):
     assert docs[1].text == "标题\n正文第一句。"
 
 
+def test_stray_nul_bytes_read_and_removed(tmp_path):
+    # a scraped page with two stray NUL bytes is text: read, the NULs removed, offsets kept
+    text = "青禾市市委书记王小明主持会议。" * 8
+    raw = text.encode("utf-8")
+    raw = raw[:9] + b"\x00" + raw[9:60] + b"\x00" + raw[60:]
+    (tmp_path / "a_utf8.txt").write_bytes(raw)
+    (tmp_path / "b_gbk.txt").write_bytes(b"\x00" + text.encode("gbk"))
+    # binary data with NULs stays skipped, and so does text with more NULs than one byte in 100
+    (tmp_path / "c_binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "d_many.txt").write_bytes(b"\x00\x00".join(text.encode("utf-8")[i:i + 6]
+                                                         for i in range(0, len(raw) - 9, 6)))
+    errors: list[InputError] = []
+    docs = read_corpus(tmp_path, on_error=errors.append)
+    assert [d.id for d in docs] == ["a_utf8.txt", "b_gbk.txt"]
+    assert {Path(e.path).name for e in errors} == {"c_binary.txt", "d_many.txt"}
+    assert all("binary" in e.problem for e in errors)
+    for d in docs:
+        assert d.text == text
+        k = d.text.index("王小明")
+        assert d.original[d.offsets[k]:d.offsets[k] + 3] == "王小明"
+
+
 def test_load_document_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_document(tmp_path / "missing.txt")
