@@ -149,8 +149,9 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                 break
         # "浙江省湖州市": the province before the city is no part of it
         cand = g.province_split.split(cand)[-1]
-        # "自觉接受市人大": a candidate ending in such a word is none either (自 is a function word)
-        if len(cand) < 2 or any(cand.endswith(w) for w in not_city):
+        # "自觉接受市人大": a candidate ending in such a word is none either (自 is a function word),
+        # nor one ending in a word that stands before a place ("紧紧围绕市委": 围绕)
+        if len(cand) < 2 or any(cand.endswith(w) for w in not_city) or cand.endswith(g.city_not_start):
             continue
         counts[cand + cm] += 1
         if org_rx.match(text[m.end():m.end() + 14]):
