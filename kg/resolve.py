@@ -280,8 +280,10 @@ class _Canon:
         for a in w.whole_plain:
             if name == a.short:
                 if "{county}" in a.full:
-                    # 县委 is the context county's only when the county is a 县 (区委: a 区)
-                    if not self.county or self.county[-1] != a.short[0]:
+                    # 县委 is the context county's only when the county is a 县 (区委: a 区;
+                    # the mark need not come first: 团县委)
+                    mark = next((ch for ch in a.short if ch in w.county_marks), a.short[0])
+                    if not self.county or self.county[-1] != mark:
                         return name, True
                     return a.full.replace("{county}", self.county), False
                 if "{city}" in a.full:

@@ -96,3 +96,14 @@ def test_the_higher_places_left_out_of_an_organisation_name(lexicon):
     assert c.org("江苏省南京市鼓楼区人民政府")[0] == "南京市鼓楼区人民政府"
     assert c.org("重庆市丰都县城管局")[0].startswith("丰都县")
     assert c.org("上海市崇明区人民政府")[0] == "上海市崇明区人民政府"
+
+
+def test_youth_league_committees_are_not_the_partys(lexicon):
+    # 团县委 / 团市委 / X市团委 are the Communist Youth League's committees (共青团), not a
+    # party committee of a place "团县"
+    c = _Canon(lexicon, "青禾市", None, county="甲乙县")
+    assert c.org("团县委")[0] == "共青团甲乙县委员会"
+    assert c.org("团市委")[0] == "共青团青禾市委员会"
+    assert c.org("青禾市团委")[0] == "共青团青禾市委员会"
+    assert not _Canon(lexicon, None, None).org("团县委")[0].startswith("中共")
+    assert c.org("县委")[0] == "中共甲乙县委员会"
