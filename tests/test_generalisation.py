@@ -147,6 +147,19 @@ def test_date_and_dateline_make_no_city():
     assert "重大项目" in prose.text
 
 
+def test_city_after_an_autonomous_region():
+    """"自治区包头市", "广西壮族自治区青禾市": 自 is a function character, so the run before 市
+    started at 治; the region mark is no part of the city (治区包头市 was named a city)."""
+    from kg.relations.base import city_names
+
+    for text, city in [("据悉，自治区包头市人民政府近日召开会议。", "包头市"),
+                       ("内蒙古自治区赤峰市委召开会议。", "赤峰市"),
+                       ("广西壮族自治区青禾市政府发布通知。", "青禾市"),
+                       ("浙江省湖州市召开会议。", "湖州市")]:
+        counts, _ = city_names(text)
+        assert city in counts and not any("区" in c for c in counts), (text, counts)
+
+
 def test_city_after_a_joined_menu_line(lexicon):
     """A web page's menu line ("… | 登录 | 注册") joined by ingest to the site's heading names no
     city 注册湖州市: a line break ingest removed starts a city name."""

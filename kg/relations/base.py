@@ -147,8 +147,12 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
             if cand.startswith(pre) and len(cand) - len(pre) >= 2:
                 cand = cand[len(pre):]
                 break
-        # "浙江省湖州市": the province before the city is no part of it
+        # "浙江省湖州市": the province before the city is no part of it; "自治区包头市": nor
+        # the part of a region mark whose first character is a function character (自)
         cand = g.province_split.split(cand)[-1]
+        tail = g.province_split.split(text[max(0, e - len(cand) - 2):e])[-1]
+        if len(tail) < len(cand):
+            cand = tail
         # "自觉接受市人大": a candidate ending in such a word is none either (自 is a function word),
         # nor one ending in a word that stands before a place ("紧紧围绕市委": 围绕)
         if len(cand) < 2 or any(cand.endswith(w) for w in not_city) or cand.endswith(g.city_not_start):
