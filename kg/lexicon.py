@@ -110,7 +110,7 @@ _KINDS: dict[str, set[str]] = {
                        "zone_suffix"},
     "counties.tsv": {"county", "county_short"},
     "enterprises.tsv": {"known"},
-    "resolve.tsv": {"national_prefix", "municipality", "district_mark", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
+    "resolve.tsv": {"national_prefix", "generic_org", "municipality", "district_mark", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
                     "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
                     "party_prefix", "party_suffix", "action_place_suffix", "project_tail",

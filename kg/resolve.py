@@ -60,6 +60,7 @@ class _Words(LexiconWords):
             return words[0]
 
         self.national = m("national_prefix")
+        self.generic_org = frozenset(lex.words("resolve", "generic_org"))
         self.not_city_prefix = m("not_city_prefix")
         self.session = lex.patterns("resolve", "session_rx")
         self.not_county_next = m("not_county_next")
@@ -881,6 +882,8 @@ class _Entities:
         if not _norm(text):
             return None
         key, name, sub = self.keys.of(typ, text, subtype, doc_id)
+        if typ == "Organization" and name in self.keys.w.generic_org:
+            return None         # 公司, 党委 written alone and named by nothing longer
         eid = stable_id(typ, key)
         e = self.entities.get(eid)
         if e is None:

@@ -107,3 +107,34 @@ def test_youth_league_committees_are_not_the_partys(lexicon):
     assert c.org("青禾市团委")[0] == "共青团青禾市委员会"
     assert not _Canon(lexicon, None, None).org("团县委")[0].startswith("中共")
     assert c.org("县委")[0] == "中共甲乙县委员会"
+
+
+def test_a_generic_noun_alone_makes_no_organisation(lexicon):
+    # 公司 / 党委 / 事业部 written alone and named by nothing longer (resolve.tsv generic_org) make
+    # no entity, and the facts naming them go; a named company and its facts stay
+    from kg.ingest import prepare_text
+    from kg.model import Arg, DocResult, Evidence, Fact, Mention
+    from kg.resolve import resolve
+
+    doc = prepare_text("青禾电子有限公司总经理王小明介绍，公司事业部总监李文华主持会议。", "g.txt")
+    t = doc.text
+
+    def mention(x, typ, k=0):
+        s = t.index(x) if not k else t.index(x, t.index(x) + 1)
+        return Mention(doc.id, 0, s, s + len(x), x, typ, None, "ner", 0.9)
+
+    def holds(person, post, org):
+        ev = Evidence(doc.id, 0, t.index(person), t.index(person) + len(person), t)
+        return Fact("holds_post", {"person": Arg(person, "Person"), "post": Arg(post, "Post"),
+                                   "org": Arg(org, "Organization")}, ev, "test")
+
+    ms = [mention("青禾电子有限公司", "Organization"), mention("王小明", "Person"),
+          mention("事业部", "Organization"), mention("李文华", "Person"),
+          mention("公司", "Organization", k=1)]
+    res = DocResult(doc.id, ms, [holds("王小明", "总经理", "青禾电子有限公司"),
+                                 holds("李文华", "总监", "事业部")])
+    ents, facts = resolve([doc], [res], lexicon)
+    orgs = {e.name for e in ents.values() if e.type == "Organization"}
+    assert orgs == {"青禾电子有限公司"}
+    posts = {(f.args["person"].text, f.args["org"].name) for f in facts if f.relation == "holds_post"}
+    assert posts == {("王小明", "青禾电子有限公司")}
