@@ -267,11 +267,16 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         k = max((x.rfind(c) for c in g.gap_func), default=-1)
         if 0 < k < len(x) - 2 and x[k + 1:] in named and x not in named:
             m = _respan(m, m.start + k + 1, m.end, x[k + 1:])
-        # "扬|凤阳县": one character glued before a known place of 3+ characters with its
-        # administrative mark (not 白|俄罗斯)
+        # "扬|凤阳县", "欢迎收看|桂平市": one to four characters glued before a known place of
+        # 3+ characters with its administrative mark (not 白|俄罗斯), when they are no place
+        # themselves (江西|赣州市 is a chain, below)
         x = m.text
-        if len(x) >= 4 and x[-1] in g.admin_end and x not in named and x[1:] in named and _is_han(x[0]):
-            m = _respan(m, m.start + 1, m.end, x[1:])
+        if len(x) >= 4 and x[-1] in g.admin_end and x not in named:
+            k = next((k for k in range(1, min(4, len(x) - 3) + 1)
+                      if x[k:] in named and all(_is_han(c) for c in x[:k])
+                      and (k == 1 or not (placelike(x[:k]) or x[:k] in provinces))), 0)
+            if k:
+                m = _respan(m, m.start + k, m.end, x[k:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
             m = _respan(m, m.start, m.end - 1, m.text[:-1])
         k = chain(m.text) if t[m.start:m.end] == m.text else 0
