@@ -98,6 +98,13 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
         # "书记A以及区长B": the title after the joining word has no organisation written
         return tstart
     if cut > a and tstart - cut >= 2 and _classify_org(st, t[cut:tstart]) == "org":
+        if not joined and t.startswith(st.lex.word_tuple("persons", "follower"), cut):
+            # "发言人A作主题发布青禾市委宣传部副部长B": the person's verb phrase before the
+            # organisation is none of it -- the model's organisation ending at the title
+            ner = [s for s, e, typ, _sub, _x in st.ner_v
+                   if typ == "Organization" and e == tstart and cut < s <= tstart - 2]
+            if ner:
+                return min(ner)
         return cut
     return a
 
