@@ -60,7 +60,7 @@ def post_chains(st: DocState) -> None:
         elements = _chain_elements(st, m.start(), m.end())
         de_org = _de_owner(st, elements)
         readings = _readings(st, elements, de_org)
-        if _unreadable(elements, readings) and not de_org:
+        if _unreadable(st, elements, readings) and not de_org:
             continue
         chain_start = elements[0][0]
         parsed = _parse_elements(st, elements, readings)
@@ -72,9 +72,10 @@ def post_chains(st: DocState) -> None:
         _record_chain(st, _Chain(chain_start, name[1], t[name[0]:name[1]], name[0], parsed, interview),
                       name, (m.start(), m.end()))
         if elements[0][0] < elements[0][1]:
-            os_, ts_, _ = elements[0]
+            os_, ts_, te_ = elements[0]
             txt = t[os_:ts_]
-            if _classify_org(st, txt) == "org" and not txt.startswith(_Words.of(st.lex).org_anaphor):
+            if _classify_org(st, txt) == "org" and not txt.startswith(_Words.of(st.lex).org_anaphor) \
+                    and getattr(st.lex.posts.get(t[ts_:te_]), "kind", None) != CHAIN_CHIEF:
                 st.orgs.setdefault((os_, ts_), (txt, st.lex.org_subtype(txt)))
 
 
@@ -156,6 +157,11 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             org_text = _antecedent(st, org_text[len(pw.org_anaphor):], os_) or ""
             kind = "org" if org_text else ""
         info = st.lex.posts[title]
+        if info.kind == CHAIN_CHIEF:
+            # a chain chief's industrial chain is no organisation: no fact, and the titles after
+            # it do not inherit it
+            parsed.append(("", "none", title))
+            continue
         if kind == "place":
             # "大冶市长A": the title's own mark (市 of 市长) is the place's too -- 大冶市
             mark = title[-2:-1] if title.endswith(pw.head_title_end) else ""
@@ -206,10 +212,14 @@ def _readings(st: DocState, elements: list[tuple[int, int, int]],
     return out
 
 
-def _unreadable(elements: list[tuple[int, int, int]], readings: list[tuple[str, str, str]]) -> bool:
+def _unreadable(st: DocState, elements: list[tuple[int, int, int]],
+                readings: list[tuple[str, str, str]]) -> bool:
     """Whether an element of the chain writes something before its title that is no
-    organisation or place (its reading's kind is empty): then the chain is no post chain."""
-    return any(os_ < ts_ and not kind for (os_, ts_, _te), (_o, _t, kind) in zip(elements, readings))
+    organisation or place (its reading's kind is empty): then the chain is no post chain.  A
+    chain chief's title (posts.tsv kind ``chain``: 市X产业链链长) writes an industrial chain
+    there, and counts as read."""
+    return any(os_ < ts_ and not kind and getattr(st.lex.posts.get(title), "kind", None) != CHAIN_CHIEF
+               for (os_, ts_, _te), (_o, title, kind) in zip(elements, readings))
 
 
 def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> tuple[str, str, str]:
@@ -350,6 +360,9 @@ def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
         q = nx[1]
     return names
 
+
+# posts.tsv kind of a chain chief's title (链长): its "organisation" is an industrial chain
+CHAIN_CHIEF = "chain"
 
 _CHAIN_CONFIDENCE = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85, "carried": 0.75}
 
@@ -557,7 +570,7 @@ def appointed_posts(st: DocState) -> None:
             elements = [(max(o, seg_start), max(a, seg_start), b)
                         for o, a, b in _chain_elements(st, last.start(), last.end()) if b > seg_start]
             readings = _readings(st, elements, None)
-            if not elements or _unreadable(elements, readings):
+            if not elements or _unreadable(st, elements, readings):
                 continue
             parsed = _with_named_organs(st, _parse_elements(st, elements, readings), elements[0][0])
             person = t[name[0]:name[1]]
