@@ -4,7 +4,8 @@ of every organisation with every action.  The digest below was computed with tha
 to a feature, a candidate or their order changes it (the digest was renewed when the entity
 features ``opens_cluster`` and ``listed`` were added, session 11, and the context of a group's
 first mention written alone, session 15, the NER confidence of a group, session 16, and the
-span models' scores of a pair's action / cluster and member span, session 18).
+span models' scores of a pair's action / cluster and member span, session 18, and the gazetteer's
+types of every entity group's form, session 20).
 Hand-made mentions, no NER model."""
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _digest(lexicon) -> tuple[str, int]:
 def test_features_are_those_of_the_reference_code(lexicon):
     digest, n_pairs = _digest(lexicon)
     assert n_pairs == 23
-    assert digest == "28806c8960baa50b6b97720166f823712bb99fed35961123bc8efe3a51d0b580"
+    assert digest == "7d5ac8f8f267e527b19beb84744dbf291f43faa1bbbbb8410969d1d2a3aa0a90"
 
 
 def test_a_group_first_written_inside_a_longer_name_has_the_context_of_its_first_own_mention(lexicon):
@@ -330,3 +331,13 @@ def test_pair_features_carry_the_span_scores(lexicon):
     org_pairs = [p for p in c.pairs(actions, clusters, members, relations=("in_cluster",))
                  if p.a_text == "山禾木器有限公司"]
     assert org_pairs and not any(f.startswith("R:C:ascore=") for f in org_pairs[0].feats)
+
+
+def test_every_entity_group_says_what_the_gazetteer_calls_its_form(lexicon):
+    # a model or rule mention's group carries the gazetteer's types of its form, as a generated
+    # form's group does (a known county vs an organisation no list holds)
+    doc, res = _doc_and_result()
+    feats = {(g.type, g.text): g.feats for g in DocCandidates(doc, res, lexicon).entity_groups()}
+    assert "E:Pla:gaz=Place" in feats[("Place", "青川县")]
+    assert "E:Org:gaz=-" in feats[("Organization", "县公安局")]
+    assert sum(f.startswith("E:Pla:gaz=") for f in feats[("Place", "青川县")]) == 1

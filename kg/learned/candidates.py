@@ -354,6 +354,9 @@ class DocCandidates:
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
             if ms[0].source.startswith(GENERATED):
                 f += self._generated_feats(T, x, ms)
+            else:
+                # the types the gazetteer gives the form (a generated form's feats carry it too)
+                f.append(f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",))))
             if x in prefixes[typ]:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
