@@ -248,10 +248,11 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
         got = best(utf16 + legacy, 0.6)
     else:
         # with NUL bytes UTF-16 comes first, and binary data scores far below 0.4 there; a text
-        # with a few stray NUL bytes (at most one byte in a hundred) is read as UTF-8 or a legacy
-        # encoding, and its NULs are removed with the other control characters (_strip_noise)
+        # with a few stray NUL bytes (at most two, or one byte in a hundred) is read as UTF-8 or
+        # a legacy encoding; _check_text does not count those NULs among its control
+        # characters, and they are removed with the others (_strip_noise)
         got = best(utf16, 0.4)
-        if got is None and raw.count(0) <= len(raw) // 100:
+        if got is None and raw.count(0) <= _max_stray_nul(len(raw)):
             try:
                 got = raw.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
@@ -263,11 +264,20 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
     raise InputError(path, "cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text")
 
 
+def _max_stray_nul(n_bytes: int) -> int:
+    """How many NUL bytes a text file of ``n_bytes`` may hold and still be read as text."""
+    return max(2, n_bytes // 100)
+
+
 def _check_text(text: str, path: str) -> None:
     if not text.strip():
         raise InputError(path, "no text (file is blank)")
     sample = text[:20000]
-    ctrl = sum(1 for ch in sample if (ord(ch) < 0x20 and ch not in "\n\r\t\x0c\x0b") or ch == "\x7f")
+    # NULs are counted apart, by the bound _decode holds them to (a text decoded by its byte
+    # order mark is held to it too)
+    if "\x00" in text and text.count("\x00") > _max_stray_nul(len(text.encode("utf-8", "surrogatepass"))):
+        raise InputError(path, "binary file (too many NUL characters)")
+    ctrl = sum(1 for ch in sample if (ord(ch) < 0x20 and ch not in "\n\r\t\x0c\x0b\x00") or ch == "\x7f")
     if ctrl > max(2, len(sample) // 100):
         raise InputError(path, "binary file (too many control characters)")
 

@@ -121,26 +121,40 @@ def test_bad_files_reported_and_rest_read(tmp_path):
     assert docs[1].text == "标题\n正文第一句。"
 
 
+def _with_nuls(raw: bytes, k: int) -> bytes:
+    """``raw`` (UTF-8 Han text) with ``k`` NUL bytes spread between its characters."""
+    out, last = bytearray(), 0
+    for i in range(1, k + 1):
+        pos = (i * len(raw) // (k + 1)) // 3 * 3
+        out += raw[last:pos] + b"\x00"
+        last = pos
+    return bytes(out + raw[last:])
+
+
 def test_stray_nul_bytes_read_and_removed(tmp_path):
-    # a scraped page with two stray NUL bytes is text: read, the NULs removed, offsets kept
-    text = "青禾市市委书记王小明主持会议。" * 8
+    # a scraped page with stray NUL bytes is text: read, the NULs removed, offsets kept, up to
+    # one byte in 100 (or two in a short file)
+    text = "青禾市市委书记王小明主持会议。" * 20
     raw = text.encode("utf-8")
-    raw = raw[:9] + b"\x00" + raw[9:60] + b"\x00" + raw[60:]
-    (tmp_path / "a_utf8.txt").write_bytes(raw)
+    bound = len(raw) // 100
+    (tmp_path / "a_utf8.txt").write_bytes(_with_nuls(raw, bound))
     (tmp_path / "b_gbk.txt").write_bytes(b"\x00" + text.encode("gbk"))
-    # binary data with NULs stays skipped, and so does text with more NULs than one byte in 100
-    (tmp_path / "c_binary.txt").write_bytes(bytes(range(256)) * 4)
-    (tmp_path / "d_many.txt").write_bytes(b"\x00\x00".join(text.encode("utf-8")[i:i + 6]
-                                                         for i in range(0, len(raw) - 9, 6)))
+    (tmp_path / "c_short.txt").write_bytes(b"\x00" + text[:15].encode("utf-8"))
+    # binary data with NULs stays skipped, and so does text with more NULs than that, or a
+    # byte order mark before them
+    (tmp_path / "d_binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "e_over.txt").write_bytes(_with_nuls(raw, bound + 3))
+    (tmp_path / "f_bom.txt").write_bytes(b"\xef\xbb\xbf" + _with_nuls(raw, bound * 4))
     errors: list[InputError] = []
     docs = read_corpus(tmp_path, on_error=errors.append)
-    assert [d.id for d in docs] == ["a_utf8.txt", "b_gbk.txt"]
-    assert {Path(e.path).name for e in errors} == {"c_binary.txt", "d_many.txt"}
+    assert [d.id for d in docs] == ["a_utf8.txt", "b_gbk.txt", "c_short.txt"]
+    assert {Path(e.path).name for e in errors} == {"d_binary.txt", "e_over.txt", "f_bom.txt"}
     assert all("binary" in e.problem for e in errors)
     for d in docs:
-        assert d.text == text
+        assert d.text == text[:len(d.text)] and "\x00" not in d.text
         k = d.text.index("王小明")
         assert d.original[d.offsets[k]:d.offsets[k] + 3] == "王小明"
+    assert docs[0].text == docs[1].text == text
 
 
 def test_load_document_errors(tmp_path):

@@ -107,6 +107,11 @@ def test_youth_league_committees_are_not_the_partys(lexicon):
     assert c.org("青禾市团委")[0] == "共青团青禾市委员会"
     assert not _Canon(lexicon, None, None).org("团县委")[0].startswith("中共")
     assert c.org("县委")[0] == "中共甲乙县委员会"
+    # the written full form is the same committee; a province's, by the document's province
+    assert c.org("共青团青禾市委")[0] == "共青团青禾市委员会"
+    assert _Canon(lexicon, "青禾市", "青川省").org("团省委")[0] == "共青团青川省委员会"
+    # 团区委 is a district's only where the context county is a district
+    assert c.org("团区委")[0] == "团区委"
 
 
 def test_a_generic_noun_alone_makes_no_organisation(lexicon):

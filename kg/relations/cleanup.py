@@ -222,7 +222,8 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     place (今年X市, 按照X市: places.tsv not_city / city_not_start) goes when a known place or a
     place with its suffix follows; a body before a function character (grammar.tsv gap_char:
     X妇联和Y市) goes when a known place (gazetteer or county) follows, and so does one character
-    before a known place of 3+ characters with its mark (扬凤阳县); a doubled 市 (X市市本级)
+    before a known place of 3+ characters with its mark (扬凤阳县), or two to four that are no
+    place before a known city or county that is no district (欢迎收看桂平市); a doubled 市 (X市市本级)
     loses one; a span of administrative characters only (省州县) is no place; a chain of two
     places of the gazetteer written together (a province and its city: 内蒙古包头市, 江西赣州市; a
     city and its district: 宁波市北仑区) is two places, as the real pages' gold lists them, and a
@@ -243,6 +244,8 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     provinces = province_stems(st.lex)
 
     zones = st.lex.word_tuple("candidates", "zone_suffix")
+    district_marks = frozenset(st.lex.words("resolve", "district_mark"))
+    county_short = st.lex.word_set("counties", "county_short")
 
     def chain(x: str) -> int:
         """Where a chain of places splits (0: none): a known place or a province's stem, then a
@@ -267,14 +270,17 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         k = max((x.rfind(c) for c in g.gap_func), default=-1)
         if 0 < k < len(x) - 2 and x[k + 1:] in named and x not in named:
             m = _respan(m, m.start + k + 1, m.end, x[k + 1:])
-        # "扬|凤阳县", "欢迎收看|桂平市": one to four characters glued before a known place of
-        # 3+ characters with its administrative mark (not 白|俄罗斯), when they are no place
-        # themselves (江西|赣州市 is a chain, below)
+        # "扬|凤阳县", "欢迎收看|桂平市": one character glued before a known place of 3+
+        # characters with its administrative mark (not 白|俄罗斯); two to four before a known
+        # city or county written with 市 / 县 / 州 / 盟 / 旗 (not a district: 宁海|新城区 is one
+        # place, 新城区 a name many cities have), when they are no place themselves (江西|赣州市
+        # is a chain, below; 余姚, 宁海: counties.tsv short forms)
         x = m.text
         if len(x) >= 4 and x[-1] in g.admin_end and x not in named:
             k = next((k for k in range(1, min(4, len(x) - 3) + 1)
                       if x[k:] in named and all(_is_han(c) for c in x[:k])
-                      and (k == 1 or not (placelike(x[:k]) or x[:k] in provinces))), 0)
+                      and (k == 1 or (x[-1] not in district_marks and not (
+                          placelike(x[:k]) or x[:k] in provinces or x[:k] in county_short)))), 0)
             if k:
                 m = _respan(m, m.start + k, m.end, x[k:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:

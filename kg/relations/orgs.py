@@ -101,8 +101,13 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
         if not joined and t.startswith(st.lex.word_tuple("persons", "follower"), cut):
             # "发言人A作主题发布青禾市委宣传部副部长B": the person's verb phrase before the
             # organisation is none of it -- the model's organisation ending at the title
-            ner = [s for s, e, typ, _sub, _x in st.ner_v
-                   if typ == "Organization" and e == tstart and cut < s <= tstart - 2]
+            by_end = st.memo.get("_ner_org_starts_by_end")
+            if by_end is None:          # (speed) once per document, not a scan per chain
+                by_end = st.memo["_ner_org_starts_by_end"] = {}
+                for s, e, typ, _sub, _x in st.ner_v:
+                    if typ == "Organization":
+                        by_end.setdefault(e, []).append(s)
+            ner = [s for s in by_end.get(tstart, ()) if cut < s <= tstart - 2]
             if ner:
                 return min(ner)
         return cut

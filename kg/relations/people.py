@@ -109,19 +109,20 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             if f:
                 # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
                 scored.append((min(len(f), 3), (p, p + k)))
-    if not scored:
-        # a chain glued to the next one ("副主任高世勤青禾市财政局副局长…"): with no other cut,
-        # a name of a common surname ends where the model's next organisation or place starts
-        for k in (2, 3):
-            name = t[p:p + k]
-            if p + k < run_end and (name[0] in surnames or name[:2] in surnames) \
-                    and name not in not_person and not any(c in name for c in pw.bad_char) \
-                    and (ner_at(st, p + k, "Organization") or ner_at(st, p + k, "Place")):
-                scored.append((2, (p, p + k)))
     cands = [sp for _sc, sp in scored]
     ner = ner_at(st, p, "Person")
     if ner and (t[ner[0]:ner[1]] in not_person or not _person_supported(st, t[ner[0]:ner[1]])):
         ner = None
+    if not scored and ner is None:
+        # a chain glued to the next one ("副主任高世勤青禾市财政局副局长…"): with no other cut and
+        # no name the model tags and the document supports, a name of a one-character common
+        # surname (not a title's start) ends where the model's next organisation or place starts
+        for k in (2, 3):
+            name = t[p:p + k]
+            if p + k < run_end and name[0] in surnames and name not in not_person \
+                    and name[:2] not in st.lex.posts and not any(c in name for c in pw.bad_char) \
+                    and (ner_at(st, p + k, "Organization") or ner_at(st, p + k, "Place")):
+                scored.append((2, (p, p + k)))
     if scored:
         top = max(sc for sc, _ in scored)
         best = [sp for sc, sp in scored if sc == top]
