@@ -219,6 +219,8 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
                 text = raw[len(bom):].decode(codec)
             except UnicodeDecodeError as e:
                 raise InputError(path, f"cannot decode as {name} (byte order mark present): {e.reason} at byte {e.start + len(bom)}") from None
+            if text.count("\x00") > _max_stray_nul(len(raw)):
+                raise InputError(path, "binary file (too many NUL characters)")
             return text, name
 
     has_nul = b"\x00" in raw
@@ -248,9 +250,10 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
         got = best(utf16 + legacy, 0.6)
     else:
         # with NUL bytes UTF-16 comes first, and binary data scores far below 0.4 there; a text
-        # with a few stray NUL bytes (at most two, or one byte in a hundred) is read as UTF-8 or
-        # a legacy encoding; _check_text does not count those NULs among its control
-        # characters, and they are removed with the others (_strip_noise)
+        # with a few stray NUL bytes (at most two, or one byte in a hundred; the same bound after
+        # a byte order mark, above) is read as UTF-8 or a legacy encoding; _check_text does not
+        # count those NULs among its control characters, and they are removed with the others
+        # (_strip_noise)
         got = best(utf16, 0.4)
         if got is None and raw.count(0) <= _max_stray_nul(len(raw)):
             try:
@@ -273,10 +276,7 @@ def _check_text(text: str, path: str) -> None:
     if not text.strip():
         raise InputError(path, "no text (file is blank)")
     sample = text[:20000]
-    # NULs are counted apart, by the bound _decode holds them to (a text decoded by its byte
-    # order mark is held to it too)
-    if "\x00" in text and text.count("\x00") > _max_stray_nul(len(text.encode("utf-8", "surrogatepass"))):
-        raise InputError(path, "binary file (too many NUL characters)")
+    # (NULs: _decode has held them to a few stray ones)
     ctrl = sum(1 for ch in sample if (ord(ch) < 0x20 and ch not in "\n\r\t\x0c\x0b\x00") or ch == "\x7f")
     if ctrl > max(2, len(sample) // 100):
         raise InputError(path, "binary file (too many control characters)")

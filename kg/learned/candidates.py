@@ -352,11 +352,10 @@ class DocCandidates:
                     f += [f"E:{T}:al1={self.t[alone.start - 1] if alone.start > 0 else '^'}",
                           f"E:{T}:ar1={self.t[alone.end] if alone.end < len(self.t) else '$'}"]
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
+            # the types the gazetteer gives the form
+            f.append(f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",))))
             if ms[0].source.startswith(GENERATED):
                 f += self._generated_feats(T, x, ms)
-            else:
-                # the types the gazetteer gives the form (a generated form's feats carry it too)
-                f.append(f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",))))
             if x in prefixes[typ]:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
@@ -506,9 +505,9 @@ class DocCandidates:
         return next((k for k, m in enders if m.longest_at(t, j) is not None), None)
 
     def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
-        """What a generated form's group adds: its generators, the types the gazetteer gives it,
-        and whether an occurrence crosses a mention's edge or lies inside another mention."""
-        f = [f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",)))]
+        """What a generated form's group adds: its generators, and whether an occurrence crosses a
+        mention's edge or lies inside another mention."""
+        f = []
         if T == "Per":
             f += [f"E:Per:cue={c}" for c in self.name_cues.get(x, ())]
         # (speed) the mentions starting in a window, through the sorted starts, not a look-up

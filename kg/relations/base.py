@@ -149,7 +149,7 @@ def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),
                 break
         # "浙江省湖州市": the province before the city is no part of it; "自治区包头市": nor
         # the part of a region mark whose first character is a function character (自)
-        cand = g.province_split.split(cand)[-1]
+        # (cand ends at e; the two characters before it hold the start of a mark across its edge)
         tail = g.province_split.split(text[max(0, e - len(cand) - 2):e])[-1]
         if len(tail) < len(cand):
             cand = tail

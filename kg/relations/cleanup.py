@@ -244,7 +244,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     provinces = province_stems(st.lex)
 
     zones = st.lex.word_tuple("candidates", "zone_suffix")
-    district_marks = frozenset(st.lex.words("resolve", "district_mark"))
+    district_marks = st.lex.word_set("resolve", "district_mark")
     county_short = st.lex.word_set("counties", "county_short")
 
     def chain(x: str) -> int:

@@ -16,7 +16,7 @@ from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matche
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
-from .state import DocState, add_fact, occurrences, person_spans_in
+from .state import DocState, add_fact, ner_spans_of_type, occurrences, person_spans_in
 
 
 class _Words(LexiconWords):
@@ -101,15 +101,10 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
         if not joined and t.startswith(st.lex.word_tuple("persons", "follower"), cut):
             # "发言人A作主题发布青禾市委宣传部副部长B": the person's verb phrase before the
             # organisation is none of it -- the model's organisation ending at the title
-            by_end = st.memo.get("_ner_org_starts_by_end")
-            if by_end is None:          # (speed) once per document, not a scan per chain
-                by_end = st.memo["_ner_org_starts_by_end"] = {}
-                for s, e, typ, _sub, _x in st.ner_v:
-                    if typ == "Organization":
-                        by_end.setdefault(e, []).append(s)
-            ner = [s for s in by_end.get(tstart, ()) if cut < s <= tstart - 2]
-            if ner:
-                return min(ner)
+            orgs = ner_spans_of_type(st, "Organization")
+            s = next((s for s in range(cut + 1, tstart - 1) if (s, tstart) in orgs), None)
+            if s is not None:
+                return s
         return cut
     return a
 

@@ -17,6 +17,15 @@ from .places import _is_place
 from .registry import stage
 from .state import DocState, add_fact, add_mention, add_person, last_of, ner_spans_of_type
 
+# posts.tsv kind of a chain chief's title (链长): its "organisation" is an industrial chain, so
+# the title gives no fact and is read whatever stands before it
+CHAIN_CHIEF = "chain"
+
+
+def _chain_chief(st: DocState, title: str) -> bool:
+    info = st.lex.posts.get(title)
+    return info is not None and info.kind == CHAIN_CHIEF
+
 
 class _Words(LexiconWords):
     """The words and regular expressions of persons.tsv the post-chain readers use, built once
@@ -75,7 +84,7 @@ def post_chains(st: DocState) -> None:
             os_, ts_, te_ = elements[0]
             txt = t[os_:ts_]
             if _classify_org(st, txt) == "org" and not txt.startswith(_Words.of(st.lex).org_anaphor) \
-                    and getattr(st.lex.posts.get(t[ts_:te_]), "kind", None) != CHAIN_CHIEF:
+                    and not _chain_chief(st, t[ts_:te_]):
                 st.orgs.setdefault((os_, ts_), (txt, st.lex.org_subtype(txt)))
 
 
@@ -218,7 +227,7 @@ def _unreadable(st: DocState, elements: list[tuple[int, int, int]],
     organisation or place (its reading's kind is empty): then the chain is no post chain.  A
     chain chief's title (posts.tsv kind ``chain``: 市X产业链链长) writes an industrial chain
     there, and counts as read."""
-    return any(os_ < ts_ and not kind and getattr(st.lex.posts.get(title), "kind", None) != CHAIN_CHIEF
+    return any(os_ < ts_ and not kind and not _chain_chief(st, title)
                for (os_, ts_, _te), (_o, title, kind) in zip(elements, readings))
 
 
@@ -360,9 +369,6 @@ def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
         q = nx[1]
     return names
 
-
-# posts.tsv kind of a chain chief's title (链长): its "organisation" is an industrial chain
-CHAIN_CHIEF = "chain"
 
 _CHAIN_CONFIDENCE = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85, "carried": 0.75}
 
