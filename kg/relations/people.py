@@ -13,7 +13,7 @@ from ..model import Arg
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut, _three_before_glue, long_adverbs
 from .registry import stage
-from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, occurrences, written_between
+from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, ner_spans_of_type, occurrences, written_between
 
 NAME_DOT = "\u00b7"        # the middle dot of a transliterated name (艾力·买买提)
 
@@ -275,16 +275,22 @@ def bylines(st: DocState) -> None:
 
 
 def _surname_name(st: DocState, end: int, lengths=(3, 2)) -> tuple[int, int] | None:
-    """A 2-3 character name ending at ``end`` that starts with a common surname."""
+    """A 2-3 character name ending at ``end`` that starts with a common surname, and that the
+    model tags as no part of a place or organisation (游仙区|区长带领: 游 is a surname)."""
     t = st.text
     surnames = set(st.lex.words("persons", "surname"))
     for k in lengths:
         s = end - k
         if s < 0 or not all(_is_han(c) for c in t[s:end]):
             continue
-        if t[s] in surnames or t[s:s + 2] in surnames:
+        if (t[s] in surnames or t[s:s + 2] in surnames) and not _in_model_name(st, s, end):
             return (s, end)
     return None
+
+
+def _in_model_name(st: DocState, s: int, e: int) -> bool:
+    """Whether [s, e) lies inside a model Place or Organization span."""
+    return any(a <= s and e <= b for typ in ("Place", "Organization") for a, b in ner_spans_of_type(st, typ))
 
 
 def _person_ending_at(st: DocState, ts: int, ner_person: set[Span], known: set[str]) -> Span | None:
