@@ -307,12 +307,16 @@ class _Line:
         self.width = 0
 
 
-def _sub(text: str, src: list[int], pattern: re.Pattern[str], repl: str = "") -> tuple[str, list[int]]:
-    """re.sub with the offset map kept: replacement characters map to the match start."""
+def _sub(text: str, src: list[int], pattern: re.Pattern[str], repl: str = "",
+         accept=None) -> tuple[str, list[int]]:
+    """re.sub with the offset map kept: replacement characters map to the match start.  Only
+    the matches ``accept`` (a predicate on the match; None: all) says yes to are replaced."""
     out: list[str] = []
     osrc: list[int] = []
     pos = 0
     for m in pattern.finditer(text):
+        if accept is not None and not accept(m):
+            continue
         s, e = m.span()
         out.append(text[pos:s])
         osrc.extend(src[pos:s])
@@ -397,8 +401,19 @@ _PINYIN_SYLLABLE = (r"(?:(?:zh|ch|sh|[bpmfdtnlgkhrzcsyw]|[jqx](?=[iuv\u00fc]))"
                     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|\u00fcan|ai|ei|ao|ou|an|en|"
                     r"in|un|vn|\u00fcn|ia|ie|iu|ua|uo|ui|ue|ve|\u00fce|er|a|o|e|i|u|v|\u00fc)"
                     r"|ang|eng|ai|ei|ao|ou|an|en|er|a|o|e)")
+_PINYIN_WORD_RE = re.compile(rf"(?:{_PINYIN_SYLLABLE})+")
 _TONELESS_GLOSS_RE = re.compile(rf"(?<=[{_HAN}])[(（](?=[a-z\u00fc]{{2}})(?:{_PINYIN_SYLLABLE})[)）]")
 _TONELESS_GLOSSES_MIN = 3
+
+
+def _is_pinyin_gloss(m: re.Match[str]) -> bool:
+    """Whether a toned bracket of :data:`_PINYIN_GLOSS_RE` spells pinyin: each of its words,
+    without its tone marks, a run of syllables (``(zhǎng)``, ``(dōngjīng)``), so that a bracketed
+    French or Spanish word (``(entrée)``, ``(protégé)``) stays."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", m.group()[1:-1])
+                    if not unicodedata.combining(c) or c == "\u0308")
+    plain = unicodedata.normalize("NFC", plain)
+    return all(_PINYIN_WORD_RE.fullmatch(w) for w in plain.split())
 # A tag left by scraping (``<p id="x">``, ``</td>``, ``<br/>``) and character references.
 _HTML_TAG_RE = re.compile(
     r"</?[A-Za-z][A-Za-z0-9]{0,15}"
@@ -479,7 +494,7 @@ def _strip_noise(text: str, src: list[int]) -> tuple[str, list[int]]:
     if "&" in text:
         text, src = _sub(text, src, _HTML_REF_RE, " ")
     if "(" in text or "（" in text:
-        text, src = _sub(text, src, _PINYIN_GLOSS_RE)
+        text, src = _sub(text, src, _PINYIN_GLOSS_RE, accept=_is_pinyin_gloss)
         glosses = _TONELESS_GLOSS_RE.finditer(text)
         if sum(1 for _ in itertools.islice(glosses, _TONELESS_GLOSSES_MIN)) >= _TONELESS_GLOSSES_MIN:
             text, src = _sub(text, src, _TONELESS_GLOSS_RE)

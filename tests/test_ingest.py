@@ -502,6 +502,8 @@ def test_web_noise_removed_with_offsets(raw, expected):
     "新增耕地30亩(mu)和林地12亩(mu)",  # pinyin-like units, too few to be a glossed document
     "英文名称(Hohhot)保持不变",     # a Latin word
     "咖啡馆(Café Lumière)开业",     # Latin words with accents: capitals, no pinyin
+    "推出新菜(entrée)和甜点",       # lower-case accented words that are no pinyin syllables
+    "导师和门徒(protégé)同台",
     "比较 a<b 与 c>d 两项",         # a comparison, not a tag
 ])
 def test_web_noise_keeps_ordinary_brackets(raw):
