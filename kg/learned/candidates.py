@@ -664,10 +664,11 @@ class DocCandidates:
         """Pair candidates of ``relations`` (both by default), with features."""
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]
-        spans_as = [(sp.as_mention(self.doc.id), sp) for sp in members]
-        # a member span's own score, by its mention (a pair's feature, below)
-        member_score = {id(m): sp.score for m, sp in spans_as}
-        members = orgs + [m for m in self.result.mentions if m.type == "Project"] + [m for m, _ in spans_as]
+        names = orgs + [m for m in self.result.mentions if m.type == "Project"]
+        # the member spans come after the names: A[i] is the span members[i - len(names)], whose
+        # own score is a pair's feature (below)
+        member_spans = list(members)
+        members = names + [sp.as_mention(self.doc.id) for sp in member_spans]
         title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
         out: list[Pair] = []
         for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
@@ -698,7 +699,8 @@ class DocCandidates:
                     for at in ruled_with.get(b.text, ()):
                         seen.update(by_text.get(at, ()))
                     near = sorted(seen)
-                for a in (A[i] for i in near):
+                for i in near:
+                    a = A[i]
                     if a.start < b.end and b.start < a.end:
                         continue      # overlapping: one is inside the other
                     d = a.start - b.end if a.start >= b.end else b.start - a.end
@@ -711,22 +713,22 @@ class DocCandidates:
                     if not ok:
                         continue
                     if key not in best or d < best[key][0]:
-                        best[key] = (d, a, b)
+                        best[key] = (d, a, b, i)
             cand_b = sorted(B, key=lambda s: s.start)
             b_starts = [s.start for s in cand_b]
-            for (at, bt), (d, a, b) in sorted(best.items(), key=lambda kv: (kv[1][1].start, kv[1][2].start)):
+            for (at, bt), (d, a, b, i) in sorted(best.items(), key=lambda kv: (kv[1][1].start, kv[1][2].start)):
                 p = Pair(relation, at, "Project" if a.type == "Project" else "Organization", a.subtype,
                          bt, min(a.start, b.start), max(a.end, b.end),
                          (at, bt) in self.rule_pairs[relation], a_start=a.start, a_end=a.end)
-                p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end,
-                                           member_score.get(id(a), False))
+                span = member_spans[i - len(names)] if relation == "in_cluster" and i >= len(names) else None
+                p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end, span)
                 out.append(p)
         return out
 
     def _pair_feats(self, p: Pair, a: Mention, b: Span, d: int, cand_b: list[Span],
-                    b_starts: list[int], title_end: int, a_score: float | None | bool = False) -> list[str]:
-        """The features of pair ``p`` of ``a`` and ``b``; ``a_score``: the Member model's score
-        when ``a`` is a member span (None: a span no model scored), False when it is a name."""
+                    b_starts: list[int], title_end: int, a_span: Span | None = None) -> list[str]:
+        """The features of pair ``p`` of ``a`` and ``b``; ``a_span``: the member span ``a`` was
+        made of (None when ``a`` is a name), whose Member model score is a feature."""
         t = self.t
         R = "L" if p.relation == "leads_action" else "C"
         a_first = a.start < b.start
@@ -735,8 +737,8 @@ class DocCandidates:
              f"R:{R}:atype={p.a_type}", f"R:{R}:asub={p.a_subtype}", f"R:{R}:asrc={a.source}",
              f"R:{R}:a_e1={a.text[-1:]}", f"R:{R}:a_e2={a.text[-2:]}", f"R:{R}:bhead={b.head}",
              f"R:{R}:alen={min(len(a.text), 16) // 2}", f"R:{R}:bq={b.quoted}"]
-        if a_score is not False:       # a member span: how sure its own model is
-            f.append(f"R:{R}:ascore={_decile(a_score)}")
+        if a_span is not None:         # a member span: how sure its own model is
+            f.append(f"R:{R}:ascore={_decile(a_span.score)}")
         if p.rule and self.rule_features:
             f.append(f"R:{R}:rule")
         if b.rule and self.rule_features:
