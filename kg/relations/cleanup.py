@@ -217,6 +217,37 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     return _trim_person_adverbs(st, out)
 
 
+_SPACES = " \u3000"
+
+
+def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
+    """A model organisation span holding two organisations written together (a joint header:
+    中共X市委办公室X市人民政府办公室): where a known place (the gazetteer, a county) opens the
+    rest of the span, the part before it ends with an organisation suffix and names that place
+    already, and the rest ends with one, the span is two organisations.  A place the first part
+    does not name is the second part's own (国家税务总局X市税务局, 中国人民银行X中心支行: one
+    organisation each)."""
+    named = st.lex.cached(("cleanup", "named_places"),
+                          lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
+    lens = st.lex.cached(("cleanup", "named_place_lengths"),
+                         lambda: sorted({len(x) for x in named if len(x) >= 2}, reverse=True))
+    out = []
+    for m in mentions:
+        x = m.text
+        if m.type != "Organization" or len(x) < 8:
+            out.append(m)
+            continue
+        cut = next((k for k in range(3, len(x) - 3)
+                    if st.lex.ends_with_org_suffix(x[:k].rstrip(_SPACES)) and st.lex.ends_with_org_suffix(x[k:])
+                    and any(x[k:k + n] in named and x[k:k + n] in x[:k] and k + n < len(x) for n in lens)), 0)
+        if cut:
+            first = x[:cut].rstrip(_SPACES)      # (a space may stand between the two)
+            out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + cut, m.end, x[cut:])]
+        else:
+            out.append(m)
+    return out
+
+
 def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """The model's place spans cut at the wrong character: a time or linking word before the
     place (今年X市, 按照X市: places.tsv not_city / city_not_start) goes when a known place or a
@@ -417,7 +448,7 @@ def prepare(st: DocState) -> None:
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
-    st.ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, ner)))
+    st.ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, _split_glued_orgs(st, ner))))
     # model mentions in view coordinates
     st.ner_v = []
     for m in st.ner:
