@@ -226,11 +226,13 @@ def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     rest of the span, the part before it ends with an organisation suffix and names that place
     already, and the rest ends with one, the span is two organisations.  A place the first part
     does not name is the second part's own (国家税务总局X市税务局, 中国人民银行X中心支行: one
-    organisation each)."""
+    organisation each).  A visiting team's name (grammar.tsv team_end: X督导组) followed by an
+    organisation is two as well (X督导组省商务厅)."""
     named = st.lex.cached(("cleanup", "named_places"),
                           lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
     lens = st.lex.cached(("cleanup", "named_place_lengths"),
                          lambda: sorted({len(x) for x in named if len(x) >= 2}, reverse=True))
+    teams = st.lex.word_tuple("grammar", "team_end")
     out = []
     for m in mentions:
         x = m.text
@@ -240,6 +242,9 @@ def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
         cut = next((k for k in range(3, len(x) - 3)
                     if st.lex.ends_with_org_suffix(x[:k].rstrip(_SPACES)) and st.lex.ends_with_org_suffix(x[k:])
                     and any(x[k:k + n] in named and x[k:k + n] in x[:k] and k + n < len(x) for n in lens)), 0)
+        if not cut:
+            cut = next((k for w in teams for k in [x.rfind(w) + len(w)]
+                        if k >= len(w) and len(x) - k >= 3 and st.lex.ends_with_org_suffix(x[k:])), 0)
         if cut:
             first = x[:cut].rstrip(_SPACES)      # (a space may stand between the two)
             out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + cut, m.end, x[cut:])]

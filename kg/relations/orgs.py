@@ -40,7 +40,8 @@ class _Words(LexiconWords):
         self.prefixed_body = rx("grammar", "org_prefixed_body_rx")
         self.body_not_start = w("grammar", "org_body_not_start")
         self.body_start_ok = w("grammar", "org_body_start")
-        self.body_stop = _Grammar.of(lex).name_stop + w("grammar", "org_body_stop")
+        # (a visiting team's name, grammar.tsv team_end, ends before the organisation after it)
+        self.body_stop = _Grammar.of(lex).name_stop + w("grammar", "org_body_stop") + w("grammar", "team_end")
         self.inner_verb = w("grammar", "org_inner_verb")
         self.join = w("grammar", "org_join")
         self.event_tail = lex.word_tuple("grammar", "org_event_tail")
@@ -80,6 +81,14 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     names after the person ("A和县委政法委书记B", "副主任A自治区人力资源社会保障厅副厅长B"),
     when an organisation follows."""
     a = _org_part_start_raw(st, estart, tstart)
+    # "X督导组省商务厅处长A": the organisation written after a visiting team's name (grammar.tsv
+    # team_end) is the title's
+    t = st.text
+    for w in st.lex.word_tuple("grammar", "team_end"):
+        k = t.rfind(w, a, tstart)
+        if k >= 0 and tstart - (k + len(w)) >= 3 and _classify_org(st, t[k + len(w):tstart]) == "org":
+            a = k + len(w)
+            break
     # "天山网-新疆日报记者A": the last of two outlets a credit line joins
     parts = outlet_parts(st.lex, st.text[a:tstart]) if tstart - a >= 7 else None
     if parts:
@@ -87,7 +96,6 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     if tstart - a < 5:
         return a
     joins = st.lex.word_tuple("persons", "name_join")
-    t = st.text
     cut, joined = a, False
     for s, e in person_spans_in(st, a, tstart):        # (starting at a or after)
         if e < tstart and 2 <= e - s <= 4:
