@@ -908,11 +908,14 @@ class _Entities:
     def add_mentions(self, results: list[DocResult], docs_by_id: dict[str, Document]) -> None:
         """Every mention but a Post's, with its sentence as evidence.  A place written inside an
         organisation's name (湖北省 of 湖北省发改委, 孝感 of 孝感门户网) is no mention of the place
-        there: the real pages' gold leaves such places out (docs/realpages-errors.md)."""
+        there: the real pages' gold leaves such places out (docs/realpages-errors.md); nor is a
+        place inside a longer place (包头市 of 包头市高新区) or an organisation inside a longer
+        organisation (市委 of 市委宣传部): the gold lists the longer name only."""
         for r in results:
             d = docs_by_id.get(r.doc_id)
             sentence_at = sentence_finder(d) if d is not None else None    # (speed) bisection
             orgs = SpanReach((m.start, m.end) for m in r.mentions if m.type == "Organization")
+            places = SpanReach((m.start, m.end) for m in r.mentions if m.type == "Place")
             for m in r.mentions:
                 if m.type == "Post":
                     continue
@@ -920,7 +923,9 @@ class _Entities:
                 ev = Evidence(r.doc_id, sent.index if sent else m.sent_index, m.start, m.end,
                               sent.text if sent else m.text)
                 self.add(m.type, m.text, m.subtype, r.doc_id, ev, m.score,
-                         mention=not (m.type == "Place" and orgs.contains(m.start, m.end)))
+                         mention=not (m.type == "Place" and (orgs.contains(m.start, m.end)
+                                                             or places.contains(m.start, m.end))
+                                      or m.type == "Organization" and orgs.contains(m.start, m.end)))
 
     def name_clusters(self, cluster_display: str) -> None:
         """A cluster is named by its full "…产业集群" form, else by its most written name."""

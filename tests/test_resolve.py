@@ -286,6 +286,35 @@ def test_a_place_mention_inside_an_organisation_mention_is_not_mentioned(lexicon
     assert ("Place", "汀州") in mentioned(inside + [at("汀州", "Place", nth=1)])
 
 
+def test_a_mention_inside_a_longer_one_of_its_type_is_not_mentioned(lexicon):
+    """A Place mention inside a longer Place mention (汀州市 of 汀州市高新区) and an Organization
+    mention inside a longer Organization mention (汀州市委 of 汀州市委宣传部) make no mentioned_in
+    fact, as the real pages' gold lists only the longer name; a form written on its own later
+    is the entity's mentioned form (hand-made mentions)."""
+    from kg.model import DocResult, Mention
+
+    text = "汀州市高新区和汀州市委宣传部召开大会，汀州各地落实，汀州市委要求抓好。"
+    doc = prepare_text(text, "n.txt")
+
+    def at(x, typ, nth=0):
+        i = -1
+        for _ in range(nth + 1):
+            i = text.index(x, i + 1)
+        return Mention(doc.id, 0, i, i + len(x), x, typ, "party" if typ == "Organization" else None, "hanlp")
+
+    def mentioned(ms):
+        _e, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
+        return {(f.args["entity"].type, f.args["entity"].text) for f in facts if f.relation == "mentioned_in"}
+
+    nested = [at("汀州市高新区", "Place"), at("汀州市", "Place"), at("汀州市委宣传部", "Organization"),
+              at("汀州市委", "Organization")]
+    got = mentioned(nested)
+    assert ("Place", "汀州市高新区") in got and ("Organization", "汀州市委宣传部") in got
+    assert not any(x in (("Place", "汀州市"), ("Organization", "汀州市委")) for x in got), got
+    got = mentioned(nested + [at("汀州", "Place", nth=2), at("汀州市委", "Organization", nth=1)])
+    assert ("Place", "汀州") in got and ("Organization", "汀州市委") in got, got
+
+
 def test_department_city_form_is_looked_up_through_one_index(lexicon):
     """A department written without its city is the city's when the text also writes it with the
     city: the look-up goes through one index of the text (not a scan of the text per name),
