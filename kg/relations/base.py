@@ -257,6 +257,19 @@ def is_outlet(lex: Lexicon, x: str) -> bool:
         and not x.endswith(lex.word_tuple("grammar", "media_not_end"))
 
 
+def outlet_credit_end(lex: Lexicon, x: str) -> int:
+    """Where the rest of ``x`` starts when ``x`` opens with an outlet's credit (an outlet and a
+    grammar.tsv media_tail: 青禾新闻网讯) and goes on to an organisation name of 3+ characters
+    (青禾新闻网讯|青禾市新闻传媒中心); 0 otherwise."""
+    for w in lex.word_tuple("grammar", "media_tail"):
+        i = x.find(w)
+        if i >= 3 and is_outlet(lex, x[:i]):
+            rest = x[i + len(w):]
+            if len(rest) >= 3 and lex.ends_with_org_suffix(rest):
+                return i + len(w)
+    return 0
+
+
 def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:
     """The spans of the outlets in ``x`` when it is two or more outlets joined by a dash, 《 or >
     (天山网-新疆日报, X网-《Y日报); None otherwise."""

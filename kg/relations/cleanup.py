@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, opening_join, outlet_parts, place_extension, province_stems, removed_breaks)
+                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, place_extension, province_stems, removed_breaks)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -119,11 +119,17 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
 def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"天山网-新疆日报记者" and "X网-《Y日报》讯" tagged as one organisation: two outlets joined
     by a dash, 《 or > are two organisations (:func:`outlet_parts`); and a credit word
-    (grammar.tsv media_tail: 讯) after an outlet's name, with the 》 closing it, is no part of it."""
+    (grammar.tsv media_tail: 讯) after an outlet's name, with the 》 closing it, is no part of it,
+    also where an organisation follows it (X网讯|Y新闻传媒中心: two, :func:`outlet_credit_end`)."""
     tails = st.lex.word_tuple("grammar", "media_tail")
     out = []
     for m in mentions:
         if m.type == "Organization":
+            k = outlet_credit_end(st.lex, m.text)
+            if k:
+                core = m.text[:k].rstrip("".join(tails))
+                out += [_respan(m, m.start, m.start + len(core), core), _respan(m, m.start + k, m.end, m.text[k:])]
+                continue
             tail = next((w for w in tails if m.text.endswith(w)), "")
             core = m.text[:len(m.text) - len(tail)].rstrip("\u300b")
             parts = outlet_parts(st.lex, core)

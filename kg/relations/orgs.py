@@ -12,7 +12,7 @@ import re
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
-    outlet_parts, place_extension
+    outlet_credit_end, outlet_parts, place_extension
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
@@ -93,6 +93,10 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     parts = outlet_parts(st.lex, st.text[a:tstart]) if tstart - a >= 7 else None
     if parts:
         return a + parts[-1][0]
+    # "青禾新闻网讯青禾市新闻传媒中心记者A": the organisation after an outlet's credit
+    k = outlet_credit_end(st.lex, st.text[a:tstart])
+    if k:
+        return a + k
     if tstart - a < 5:
         return a
     joins = st.lex.word_tuple("persons", "name_join")

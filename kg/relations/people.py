@@ -68,6 +68,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     followers = st.lex.words("persons", "follower")
     weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
+    photo_marks = st.lex.word_set("persons", "photo_mark")
     surnames = st.lex.word_set("persons", "surname")
     not_person = st.lex.word_set("persons", "not_person")
     scored: list[tuple[float, tuple[int, int]]] = []
@@ -99,10 +100,11 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             if rest.startswith(long_adverbs(st)) or rest.startswith(weak_followers):
                 scored.append((1.5, (p, p + k)))
                 continue
-            if rest in speech_end and (run_end == len(t) or t[run_end] in _HARD) \
+            if (rest in speech_end or rest in photo_marks) and (run_end == len(t) or t[run_end] in _HARD) \
                     and (name[0] in surnames or name[:2] in surnames):
-                # "董事长王立说：": the reporting verb closes the run, the name is before it
-                # (better than the whole run "王立说")
+                # "董事长王立说：", "记者王立报道：": the reporting verb (or a report's closing
+                # word, persons.tsv photo_mark) closes the run, the name is before it (better
+                # than the whole run "王立说")
                 scored.append((2, (p, p + k)))
                 continue
             f = next((f for f in followers if rest.startswith(f)), None)
