@@ -102,6 +102,18 @@ def _dateline_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
         alt = "|".join(map(re.escape, lex.word_tuple("ingest", "dateline_source"))) or "(?!)"
         return re.compile(rf"^(?:本报讯|(?:{alt})[^，,。\s]{{0,14}}电)")
     return lex.cached("ingest.dateline_re", make)
+
+
+def _credit_end_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
+    """A line ending in a photo credit (``…正在安装。 王世保 摄``): a name after a space or at the
+    line's start, then a credit word (``ingest.tsv`` of ``lexicon``, kind ``credit_end``); such a
+    line ends its paragraph.  Built once per lexicon."""
+    lex = lexicon if lexicon is not None else _default_lexicon()
+
+    def make() -> re.Pattern[str]:
+        alt = "|".join(map(re.escape, lex.word_tuple("ingest", "credit_end"))) or "(?!)"
+        return re.compile(rf"(?:^|[ \t\u3000])[\u4e00-\u9fff·]{{2,5}}[ \t\u3000]*(?:{alt})$")
+    return lex.cached("ingest.credit_end_re", make)
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
@@ -700,11 +712,12 @@ class _Para:
 
 
 def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_indent: bool,
-             para: _Para, dateline: re.Pattern[str]) -> bool:
+             para: _Para, dateline: re.Pattern[str], credit_end: re.Pattern[str] | None = None) -> bool:
     """Is the line break between ``a`` and the next non-blank line ``b`` a hard wrap?
 
     A break is a wrap when ``a`` does not end a sentence (no terminator at its end), neither
-    line is a heading, list item, byline or dateline, and the text reads as running text:
+    line is a heading, list item, byline or dateline, ``a`` ends in no photo credit (``credit_end``:
+    ``… 王世保 摄``), and the text reads as running text:
 
     * adjacent lines: ``a`` contains punctuation, or its paragraph does, or ``a`` fills the
       column (display width at least 75% of the typical width of the lines around it);
@@ -713,7 +726,7 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
       headlines use it), it is not a byline/subtitle, and ``b`` contains punctuation or fills
       the column.
     """
-    if a.terminal or a.heading or a.jump_after:
+    if a.terminal or a.heading or a.jump_after or (credit_end is not None and credit_end.search(a.text)):
         return False
     if _starts_block(b, use_indent, dateline):
         return False
@@ -750,7 +763,8 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
-def _build(original: str, dateline: re.Pattern[str]) -> tuple[str, list[int], bool]:
+def _build(original: str, dateline: re.Pattern[str],
+           credit_end: re.Pattern[str] | None = None) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
@@ -821,7 +835,7 @@ def _build(original: str, dateline: re.Pattern[str]) -> tuple[str, list[int], bo
             continue
         for k, ln in enumerate(blk):
             if prev is not None and para is not None and _is_wrap(
-                    prev, ln, k == 0, local_width[id(prev)], use_indent, para, dateline):
+                    prev, ln, k == 0, local_width[id(prev)], use_indent, para, dateline, credit_end):
                 if prev.text[-1].isascii() and prev.text[-1].isalpha() and ln.text[0].isascii() and ln.text[0].isalpha():
                     out.append(" ")
                     osrc.append(prev.end)
@@ -914,7 +928,7 @@ def split_sentences(text: str, doc_id: str) -> list[Sentence]:
 
 def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str,
                    lexicon: Lexicon | None = None) -> Document:
-    text, offsets, traditional = _build(original, _dateline_re(lexicon))
+    text, offsets, traditional = _build(original, _dateline_re(lexicon), _credit_end_re(lexicon))
     doc = Document(
         id=doc_id, path=path, original=original, text=text, offsets=offsets,
         encoding=encoding, sha256=sha, traditional=traditional,

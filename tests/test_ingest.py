@@ -449,6 +449,20 @@ def test_dateline_sources_come_from_the_data_file():
     assert "中新网" in Lexicon.load().words("ingest", "dateline_source")
 
 
+def test_photo_caption_credit_lines_end_their_paragraph():
+    """A run of photo captions, each ending in its photographer's credit ("… 王立新 摄"), stays
+    one caption a line: the credit word is no wrap into the next caption; a wrapped sentence
+    around them is still re-joined."""
+    text = ("青禾新区智能制造产业园一期厂房已经完工，各条生产线正在紧张调试。 王立新 摄\n"
+            "远航汽车有限公司总装生产线上，工人们正在忙碌地安装车门。 记者 李晓红 摄影\n"
+            "青禾县打造新能源汽车产业集群，全县规上工业产值突破九百亿元，两大产业集\n"
+            "群产值占全县规上工业比重达到六成以上。\n")
+    lines = prepare_text(text).text.split("\n")
+    assert lines[0].startswith("青禾新区") and lines[0].endswith("摄"), lines
+    assert lines[1].startswith("远航汽车") and lines[1].endswith("摄影"), lines
+    assert lines[2].startswith("青禾县") and lines[2].endswith("六成以上。"), lines
+
+
 def test_roster_and_labelled_lines_are_not_joined():
     """A press release's roster ("<title> <name>" lines shorter than the column) and labelled
     lines ("主持人：…", a speaker "方静：…") stay lines, while the wrapped answer is re-joined."""
