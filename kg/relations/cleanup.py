@@ -456,6 +456,11 @@ def prepare(st: DocState) -> None:
     # "记者 盖奥·": a name cut before its second part keeps no middle dot
     ner = [_respan(m, m.start, m.end - 1, m.text[:-1]) if m.type == "Person" and m.text.endswith("·")
            and len(m.text) > 2 else m for m in ner]
+    # "…正在安装。 张三摄" (a caption's credit): the credit word is no part of the name
+    photo = lex.word_tuple("persons", "photo_mark")
+    ner = [_respan(m, m.start, m.end - len(w), m.text[:-len(w)])
+           if m.type == "Person" and (w := next((c for c in photo if m.text.endswith(c)), ""))
+           and len(m.text) - len(w) >= 2 else m for m in ner]
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
