@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
-from .relations.base import find_all, province_stems, removed_breaks, undoubled
+from .relations.base import _Grammar, find_all, province_stems, removed_breaks, undoubled
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, SpanReach,
                     document_id, post_id, sentence_finder, stable_id)
 
@@ -420,6 +420,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     votes: Counter = Counter()
     doubled_names: set[str] = set()
     known_counties = lex.word_set("counties", "county")
+    func = _Grammar.of(lex).func
     head = text.split("\n", 1)[0]
     for m in w.county_organ.finditer(text):
         k = m.start()
@@ -451,7 +452,10 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
         # page writes the shorter one alone (滨海新区委 on a page that writes 新区 alone)
         best = next((run[-n:] for n in range(min(len(run), 4), len(best), -1)
                      if run[-n:] + m.group(1) in known_counties), best)
-        if len(best) > 4:
+        # a county's name holds no function character ("会议由县委…": no county 会议由县)
+        if best + m.group(1) not in known_counties:
+            best = best[max((best.rfind(c) for c in func), default=-1) + 1:]
+        if len(best) > 4 or not best:
             continue
         votes[best + m.group(1)] += 1
         if doubled:

@@ -180,6 +180,11 @@ def test_infer_county_needs_two_votes():
     assert infer_county(city_doc, lex) is None
     two = prepare_text("工作简报\n青禾县人民政府发布通知。5日青禾县委召开会议。\n", "c.txt")
     assert infer_county(two, lex) == "青禾县"
+    # a headline opening "会议由县委…": a county's name holds no function character (由)
+    led = prepare_text("会议由县委副书记、代县长张立主持并讲话。\n", "d.txt")
+    assert infer_county(led, lex) is None
+    led_twice = prepare_text("会议由县委副书记主持。由青禾县委统一部署，青禾县委牵头落实。\n", "e.txt")
+    assert infer_county(led_twice, lex) == "青禾县"
 
 
 def test_infer_county_takes_the_county_a_page_also_writes_short():
