@@ -393,6 +393,19 @@ def test_county_names_are_place_candidates_only(lexicon):
     assert ("Place", county + "开发区") not in groups and ("Organization", county + "开发区") not in groups
 
 
+def test_a_gazetteer_name_opening_a_post_title_is_no_candidate(lexicon):
+    """A gazetteer place written as the start of a post title that runs past it (代县 of
+    代县长, an acting county head) is no generated candidate; written on its own it is one."""
+    from kg.learned.candidates import entity_gazetteer
+    assert "Place" in entity_gazetteer(lexicon)["代县"] and "代县长" in lexicon.posts
+    def generated(text):
+        doc = prepare_text(text, "g.txt")
+        return {(g.type, g.text) for g in DocCandidates(doc, DocResult(doc.id, [], []), lexicon,
+                                                        entity_candidates=True).entity_groups() if g.generated}
+    assert ("Place", "代县") not in generated("县委副书记、代县长张立主持会议。")
+    assert ("Place", "代县") in generated("代县召开工作会议。")
+
+
 def test_generated_person_names(lexicon):
     """``gen:name``: a surname and one or two characters where what follows can end a name (a post
     title, a photo credit, a clause end), with the cue as a feature; a name the NER model found is

@@ -378,7 +378,8 @@ class DocCandidates:
         """Mentions of the forms no mention has (``by``: the mentions by type and form):
 
         * ``gen:gaz`` -- every occurrence of a gazetteer name (:func:`entity_gazetteer`), as each of
-          its types, unless it lies inside a longer mention of that type; as a person not a
+          its types, unless it lies inside a longer mention of that type or opens a post title
+          that runs past it (代县 of 代县长); as a person not a
           ``not_person`` word, nor a two-character name that a Han character follows which
           cannot end a name (王永 of 王永超先生: :meth:`_name_end_cue`);
         * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
@@ -410,7 +411,12 @@ class DocCandidates:
         # (speed) every occurrence of every name in one Aho-Corasick pass
         names = self.lex.cached(("learned", "entity_gazetteer_matcher"), lambda: Matcher(sorted(gaz)))
         not_person = self.lex.word_set("persons", "not_person")
+        posts = self.lex.post_matcher()
         for i, j, x in names.find_all(t):
+            # a name opening a post title that runs past it is none (代县 of 代县长: acting head)
+            longest = posts.longest_at(t, i)
+            if longest is not None and i + len(longest) > j:
+                continue
             for typ in gaz[x]:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
                     # a two-character person of the word list written as the start of a

@@ -464,7 +464,12 @@ def prepare(st: DocState) -> None:
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
-    st.ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, _split_glued_orgs(st, ner))))
+    ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, _split_glued_orgs(st, ner))))
+    st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
+        alternation_body(sorted(lex.posts, key=lambda x: -len(x)))))
+    # "县委副书记、代县长A": a place that opens a post title running past it (代县|长) is none
+    st.ner = [m for m in ner if m.type != "Place"
+              or not ((t := st.posts_rx.match(doc.text, m.start)) and t.end() > m.end)]
     # model mentions in view coordinates
     st.ner_v = []
     for m in st.ner:
@@ -472,5 +477,3 @@ def prepare(st: DocState) -> None:
         if e > s:
             st.ner_v.append((s, e, m.type, m.subtype, st.text[s:e]))
     st.places = _place_names(st)
-    st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
-        alternation_body(sorted(lex.posts, key=lambda x: -len(x)))))
