@@ -406,6 +406,16 @@ def test_a_gazetteer_name_opening_a_post_title_is_no_candidate(lexicon):
     assert ("Place", "代县") in generated("代县召开工作会议。")
 
 
+def test_a_gazetteer_city_written_with_its_mark_is_a_candidate_with_it(lexicon):
+    """A city of places.tsv written with its mark and no mention (河池市把…, 甘孜州党政…) is a
+    generated Place candidate with the mark, not without it."""
+    doc = prepare_text("会议要求，河池市把安全生产列入重点，甘孜州党政代表团到访。", "m.txt")
+    groups = {(g.type, g.text) for g in DocCandidates(doc, DocResult(doc.id, [], []), lexicon,
+                                                      entity_candidates=True).entity_groups() if g.generated}
+    assert {("Place", "河池市"), ("Place", "甘孜州")} <= groups
+    assert ("Place", "河池") not in groups and ("Place", "甘孜") not in groups
+
+
 def test_generated_person_names(lexicon):
     """``gen:name``: a surname and one or two characters where what follows can end a name (a post
     title, a photo credit, a clause end), with the cue as a feature; a name the NER model found is

@@ -379,7 +379,8 @@ class DocCandidates:
 
         * ``gen:gaz`` -- every occurrence of a gazetteer name (:func:`entity_gazetteer`), as each of
           its types, unless it lies inside a longer mention of that type or opens a post title
-          that runs past it (代县 of 代县长); as a person not a
+          that runs past it (代县 of 代县长); a city of places.tsv written with its mark right
+          after it is the Place with the mark (河池市, 甘孜州); as a person not a
           ``not_person`` word, nor a two-character name that a Han character follows which
           cannot end a name (王永 of 王永超先生: :meth:`_name_end_cue`);
         * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
@@ -412,10 +413,19 @@ class DocCandidates:
         names = self.lex.cached(("learned", "entity_gazetteer_matcher"), lambda: Matcher(sorted(gaz)))
         not_person = self.lex.word_set("persons", "not_person")
         posts = self.lex.post_matcher()
+        cities = self.lex.word_set("places", "city")
+        marks = tuple(self.lex.words("resolve", "city_mark") + self.lex.words("resolve", "prefecture_mark"))
         for i, j, x in names.find_all(t):
             # a name opening a post title that runs past it is none (代县 of 代县长: acting head)
             longest = posts.longest_at(t, i)
             if longest is not None and i + len(longest) > j:
+                continue
+            if x in cities and t.startswith(marks, j) and not (longest and i + len(longest) > j + 1):
+                # a city written with its mark (来宾市把…): the place is the name with the mark
+                x, j = x + t[j], j + 1
+                if ("Place", x) in by or inside_same_type("Place", i, j):
+                    continue
+                found[("Place", i, j)] = "gen:gaz"
                 continue
             for typ in gaz[x]:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
