@@ -347,13 +347,16 @@ def titles_after_names(st: DocState) -> None:
         if span is not None and span in ner_person and span[1] - span[0] == 2 and span[0] > 0 \
                 and st.text[span[0]] not in surnames and st.text[span[0] - 1] in surnames:
             span = (span[0] - 1, span[1])
+        guessed = span is None
         if span is None:
             span = _surname_name(st, ts)
         if span is None:
             continue
-        # the title here must not open a post chain of its own ("总书记习近平")
+        # the title here must not open a post chain of its own ("总书记习近平"); a guess after
+        # 、 is the organisation of a listed title ("副书记、纪委书记": 纪 is a surname), a
+        # model or known name there is a name ("…思想、习近平总书记关于…")
         name = st.text[span[0]:span[1]]
-        if span[0] > 0 and st.text[span[0] - 1] in "、" or name in st.lex.posts:
+        if guessed and span[0] > 0 and st.text[span[0] - 1] in "、" or name in st.lex.posts:
             continue
         info = st.lex.posts[m.group(0)]
         args = {"person": Arg(name, "Person"), "post": Arg(m.group(0), "Post"),
