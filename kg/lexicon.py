@@ -96,7 +96,7 @@ _KINDS: dict[str, set[str]] = {
                            "list_join", "enterprise_end_rx", "company_end", "share_word", "brand_head_ok", "phase_char", "brand_keep", "brand_bad_first", "not_brand_pair", "brand_func_char", "zone_char", "ordinal", "place_like_rx", "park", "natural_zone", "short_brand_not_after", "branch_rx", "plant_not_before", "company_rx", "company_cut", "list_tail_rx", "short_form_rx", "aspect_particle", "class_head_noun", "named_after_rx", "project_end_rx"},
     "persons.tsv": {"title_org", "bare_org", "follower", "not_person", "byline", "bullet", "surname", "credit", "preceder",
                     "adverb", "adverb_verb", "media_self", "source_label", "org_cut", "list_verb",
-                    "reporter_rank", "reporter_word", "name_bad_first", "name_bad_char",
+                    "reporter_rank", "reporter_word", "name_bad_first", "name_bad_char", "name_bad_end",
                     "interview_mark", "wire_rx", "wire_char_rx", "own_paper", "byline_title_rx", "photo_mark",
                     "speech_end",
                     "list_close", "weak_follower", "verb_name_bad_char", "name_bad_left",

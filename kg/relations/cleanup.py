@@ -461,6 +461,9 @@ def prepare(st: DocState) -> None:
     ner = [_respan(m, m.start, m.end - len(w), m.text[:-len(w)])
            if m.type == "Person" and (w := next((c for c in photo if m.text.endswith(c)), ""))
            and len(m.text) - len(w) >= 2 else m for m in ner]
+    # a name never ends with an office, a project or an outlet (persons.tsv name_bad_end)
+    bad_end = lex.word_tuple("persons", "name_bad_end")
+    ner = [m for m in ner if m.type != "Person" or not m.text.endswith(bad_end)]
     # a visiting delegation (X市党政代表团) is no organisation
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]

@@ -32,6 +32,7 @@ class _Words(LexiconWords):
         # characters a person name does not start with
         self.bad_first = frozenset(w("name_bad_first"))
         self.bad_char = w("name_bad_char")
+        self.bad_end = tuple(w("name_bad_end"))
         self.interview = w("interview_mark")[0]
         self.wire = rx("wire_rx")
         # a character no wire_rx match holds: where the dateline's search window starts
@@ -77,7 +78,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             break
         rest = t[p + k:run_end]
         name = t[p:p + k]
-        if name in not_person or any(c in name for c in pw.bad_char):
+        if name in not_person or any(c in name for c in pw.bad_char) or name.endswith(pw.bad_end):
             continue
         if k > 2 and (name[:2] in st.lex.posts or name[:3] in st.lex.posts):
             # "新闻发言人记者见面会": a title opens no name
@@ -261,7 +262,8 @@ def bylines(st: DocState) -> None:
                     # "张三摄", "张三报道", "张三·" (a name cut before its second part)
                     close = next((c for c in pw.photo if name.endswith(c) and len(name) - len(c) >= 2), "")
                     name = name[:len(name) - len(close)].rstrip(NAME_DOT)
-                    if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name:
+                    if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name \
+                            or name.endswith(pw.bad_end):
                         continue
                     span = (s, s + len(name))
                     add_person(st, span, kind)
