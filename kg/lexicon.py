@@ -113,7 +113,7 @@ _KINDS: dict[str, set[str]] = {
     "resolve.tsv": {"national_prefix", "generic_org", "municipality", "district_mark", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",
                     "place_prefix_suffix", "not_county_next", "own_paper", "county_mark",
                     "county_organ", "county_parent_suffix", "not_county_tail", "short_form_owner",
-                    "party_prefix", "party_suffix", "action_place_suffix", "project_tail",
+                    "party_prefix", "party_suffix", "committee_mark", "committee_full", "action_place_suffix", "project_tail",
                     "cluster_display_suffix", "city_mark", "league_mark", "prefecture_mark", "region_mark",
                     "province_mark", "longer_form_prefix_end"},
     "grammar.tsv": {"name_stop", "function_char", "gap_char", "chrome_separator", "team_end", "date_unit", "digit", "org_cut_before",

@@ -71,6 +71,9 @@ class _Words(LexiconWords):
         self.short_form_owner = m("short_form_owner")
         self.party_prefix = m("party_prefix")
         self.party_suffix = m("party_suffix")
+        self.committee_mark = one("committee_mark")
+        self.committee_full = one("committee_full")
+        self.committee_cont = self.committee_full[len(self.committee_mark):][:1]     # 员 of 委员会
         self.action_place = m("action_place_suffix")
         self.project_tail = one("project_tail")
         self.cluster_display = one("cluster_display_suffix")
@@ -83,6 +86,9 @@ class _Words(LexiconWords):
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
         self.county_marks = tuple(marks)
+        # the one-character marks of a place's level (省, 市, 县, 州 …)
+        self.admin_marks = frozenset(x for x in (self.city_mark, self.province_mark, *marks,
+                                                 *self.prefecture_marks) if len(x) == 1)
         self.han_run8 = re.compile(f"[{_HAN}]{{0,8}}")      # what follows a county written alone
         organs = lex.words("resolve", "county_organ", longest_first=False)
         self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
@@ -264,8 +270,28 @@ class _Canon:
             if name != _norm(text) and not local:
                 # a prefix filled in may make a whole-name form ("自治区党委" -> "<province>党委")
                 name, local = self._org(name)
-            got = self._orgs[text] = (name, local)
+            got = self._orgs[text] = (self._party_department(name), local)
         return got
+
+    def _party_department(self, name: str) -> str:
+        """A department of a party committee written without the party's name (包头市委宣传部,
+        市委宣传部 in a 包头 page) is named as the page's full form (中共包头市委宣传部), the
+        party's short name before it, as its committee's canonical name has it (包头市委 ->
+        中共包头市委员会): the real pages' gold lists both forms as one organisation."""
+        w = self.w
+        k = name.find(w.committee_mark)
+        if k < 2 or w.party_prefix.starts(name):
+            return name
+        head, rest = name[:k + 1], name[k + 1:]
+        # (海南省委省政府: the committee and the government, no department of the committee)
+        if len(rest) < 2 or rest[0] in w.committee_cont or rest[0] in w.admin_marks \
+                or not self.lex.ends_with_org_suffix(rest):
+            return name
+        committee = self.org(head)[0]
+        party = w.party_prefix.longest_at(committee)
+        if not party or not committee.endswith(w.committee_full) or head[:-1] not in committee:
+            return name
+        return party + name
 
     def _org(self, text: str) -> tuple[str, bool]:
         # the session of a committee is not part of its identity:

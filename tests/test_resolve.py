@@ -320,6 +320,25 @@ def test_a_mention_inside_a_longer_one_of_its_type_is_not_mentioned(lexicon):
     assert ("Place", "汀州") in got and ("Organization", "汀州市委") in got, got
 
 
+def test_a_party_committees_department_is_one_organisation_with_and_without_the_party(lexicon):
+    """中共戊己市委宣传部, 戊己市委宣传部 and 市委宣传部 (in a 戊己市 page) are one organisation, named
+    with the party's short name as its committee's canonical name has it; 戊己市委市政府督查室
+    (the committee and the government) is left as written (hand-made mentions)."""
+    from kg.model import DocResult, Mention
+
+    text = "中共戊己市委宣传部召开会议。戊己市委宣传部部署工作，市委宣传部负责落实。戊己市委市政府督查室通报。"
+    doc = prepare_text(text, "p.txt")
+    # (form, the text right after it, which makes the occurrence unique)
+    ms = [Mention(doc.id, 0, i, i + len(x), x, "Organization", "party", "hanlp")
+          for x, after in (("中共戊己市委宣传部", "召开"), ("戊己市委宣传部", "部署"), ("市委宣传部", "负责"),
+                           ("戊己市委市政府督查室", "通报"))
+          for i in (text.index(x + after),)]
+    entities, _facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
+    orgs = {e.name: set(e.aliases) for e in entities.values() if e.type == "Organization"}
+    assert orgs["中共戊己市委宣传部"] >= {"戊己市委宣传部", "市委宣传部"}, orgs
+    assert "戊己市委市政府督查室" in orgs, orgs
+
+
 def test_department_city_form_is_looked_up_through_one_index(lexicon):
     """A department written without its city is the city's when the text also writes it with the
     city: the look-up goes through one index of the text (not a scan of the text per name),
