@@ -105,14 +105,15 @@ def _dateline_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
 
 
 def _credit_end_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
-    """A line ending in a photo credit (``…正在安装。 王世保 摄``): a name after a space or at the
-    line's start, then a credit word (``ingest.tsv`` of ``lexicon``, kind ``credit_end``); such a
+    """A line ending in a photo credit (``…正在安装。 王世保 摄``, ``…（王世保 摄）``): a name after a
+    space, a sentence or clause end, a bracket or the line's start, then a credit word
+    (``ingest.tsv`` of ``lexicon``, kind ``credit_end``) and maybe the bracket closing it; such a
     line ends its paragraph.  Built once per lexicon."""
     lex = lexicon if lexicon is not None else _default_lexicon()
 
     def make() -> re.Pattern[str]:
         alt = "|".join(map(re.escape, lex.word_tuple("ingest", "credit_end"))) or "(?!)"
-        return re.compile(rf"(?:^|[ \t\u3000])[\u4e00-\u9fff·]{{2,5}}[ \t\u3000]*(?:{alt})$")
+        return re.compile(rf"(?:^|[ \t\u3000。！？；，,;!?)）(（])[\u4e00-\u9fff·]{{2,5}}[ \t\u3000]*(?:{alt})[)）]?$")
     return lex.cached("ingest.credit_end_re", make)
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
@@ -420,8 +421,10 @@ _TONELESS_GLOSSES_MIN = 3
 
 def _is_pinyin_gloss(m: re.Match[str]) -> bool:
     """Whether a toned bracket of :data:`_PINYIN_GLOSS_RE` spells pinyin: each of its words,
-    without its tone marks, a run of syllables (``(zhǎng)``, ``(dōngjīng)``), so that a bracketed
-    French or Spanish word (``(entrée)``, ``(protégé)``) stays."""
+    without its tone marks, a run of syllables (``(zhǎng)``, ``(dōngjīng)``; a syllable is any
+    initial with any final, a loose test), so that a bracketed word with letter groups no
+    syllable has stays (``(entrée)``, ``(protégé)``); one that happens to spell syllables
+    (``(café)``) is still taken for a gloss."""
     plain = "".join(c for c in unicodedata.normalize("NFD", m.group()[1:-1])
                     if not unicodedata.combining(c) or c == "\u0308")
     plain = unicodedata.normalize("NFC", plain)

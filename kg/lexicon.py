@@ -116,7 +116,7 @@ _KINDS: dict[str, set[str]] = {
                     "party_prefix", "party_suffix", "committee_mark", "committee_full", "action_place_suffix", "project_tail",
                     "cluster_display_suffix", "city_mark", "league_mark", "prefecture_mark", "region_mark",
                     "province_mark", "longer_form_prefix_end"},
-    "grammar.tsv": {"name_stop", "function_char", "gap_char", "chrome_separator", "team_end", "date_unit", "digit", "org_cut_before",
+    "grammar.tsv": {"name_stop", "function_char", "gap_char", "chrome_separator", "team_end", "branch_end", "date_unit", "digit", "org_cut_before",
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
                     "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",

@@ -289,7 +289,9 @@ class _Canon:
             return name
         committee = self.org(head)[0]
         party = w.party_prefix.longest_at(committee)
-        if not party or not committee.endswith(w.committee_full) or head[:-1] not in committee:
+        # the head is the committee itself (包头市委 -> 中共包头市委员会), not another party
+        # body written short (包头市纪委 -> 中共包头市纪律检查委员会: 纪委监委 is no department)
+        if not party or committee != party + head[:-len(w.committee_mark)] + w.committee_full:
             return name
         return party + name
 
@@ -478,10 +480,11 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
         # page writes the shorter one alone (滨海新区委 on a page that writes 新区 alone)
         best = next((run[-n:] for n in range(min(len(run), 4), len(best), -1)
                      if run[-n:] + m.group(1) in known_counties), best)
-        # a county's name holds no function character ("会议由县委…": no county 会议由县)
-        if best + m.group(1) not in known_counties:
-            best = best[max((best.rfind(c) for c in func), default=-1) + 1:]
-        if len(best) > 4 or not best:
+        # a run that ends in a function character names no county ("会议由县委…": 会议由县);
+        # one that holds it elsewhere may (和林县, 为民县)
+        if best[-1:] in func and best + m.group(1) not in known_counties:
+            continue
+        if len(best) > 4:
             continue
         votes[best + m.group(1)] += 1
         if doubled:
@@ -757,7 +760,10 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
-        names = {_norm(m.text) for m in r.mentions if m.type == "Place"}
+        # the places of the mentions and of the facts (包头 of located_in(包头市委, 包头) goes to the
+        # mention 包头市 the learned layer made)
+        names = {_norm(m.text) for m in r.mentions if m.type == "Place"} \
+            | {_norm(a.text) for f in r.facts for a in f.args.values() if a.type == "Place"}
         _zone_and_province_forms(names, long_place[r.doc_id], w)
         # the stems: the names, and the names with an area suffix without it (包头地区 -> 包头)
         stems = names | {x[:-len(sfx)] for x in names for sfx in area if x.endswith(sfx) and len(x) > len(sfx)}

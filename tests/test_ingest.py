@@ -458,6 +458,10 @@ def test_photo_caption_credit_lines_end_their_paragraph():
             "青禾县打造新能源汽车产业集群，全县规上工业产值突破九百亿元，两大产业集\n"
             "群产值占全县规上工业比重达到六成以上。\n")
     lines = prepare_text(text).text.split("\n")
+    # (the credit after a sentence end, or in brackets, ends its line too)
+    for credit in ("。王立新 摄", "（王立新 摄）"):
+        got = prepare_text(text.replace("。 王立新 摄", credit, 1)).text.split("\n")
+        assert got[0].startswith("青禾新区") and got[1].startswith("远航汽车"), got
     assert lines[0].startswith("青禾新区") and lines[0].endswith("摄"), lines
     assert lines[1].startswith("远航汽车") and lines[1].endswith("摄影"), lines
     assert lines[2].startswith("青禾县") and lines[2].endswith("六成以上。"), lines

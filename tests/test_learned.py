@@ -414,6 +414,11 @@ def test_a_gazetteer_city_written_with_its_mark_is_a_candidate_with_it(lexicon):
                                                       entity_candidates=True).entity_groups() if g.generated}
     assert {("Place", "河池市"), ("Place", "甘孜州")} <= groups
     assert ("Place", "河池") not in groups and ("Place", "甘孜") not in groups
+    # a mark that opens a post title or a word (河池|市长, 河池|市场) is no city's
+    doc = prepare_text("河池市长王立新说，产品打入河池市场。", "n.txt")
+    groups = {(g.type, g.text) for g in DocCandidates(doc, DocResult(doc.id, [], []), lexicon,
+                                                      entity_candidates=True).entity_groups() if g.generated}
+    assert ("Place", "河池市") not in groups and ("Place", "河池") in groups
 
 
 def test_generated_person_names(lexicon):

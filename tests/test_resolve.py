@@ -185,6 +185,9 @@ def test_infer_county_needs_two_votes():
     assert infer_county(led, lex) is None
     led_twice = prepare_text("会议由县委副书记主持。由青禾县委统一部署，青禾县委牵头落实。\n", "e.txt")
     assert infer_county(led_twice, lex) == "青禾县"
+    # a function character inside a county's name is no cut (和林县 is not 林县)
+    inner = prepare_text("和林县委召开常委会会议，和林县委书记王立新出席。\n", "f.txt")
+    assert infer_county(inner, lex) == "和林县"
 
 
 def test_infer_county_takes_the_county_a_page_also_writes_short():
@@ -337,6 +340,28 @@ def test_a_party_committees_department_is_one_organisation_with_and_without_the_
     orgs = {e.name: set(e.aliases) for e in entities.values() if e.type == "Organization"}
     assert orgs["中共戊己市委宣传部"] >= {"戊己市委宣传部", "市委宣传部"}, orgs
     assert "戊己市委市政府督查室" in orgs, orgs
+    # another party body written short is no committee (戊己市纪委 -> 中共戊己市纪律检查委员会):
+    # 戊己市纪委监委 keeps its name
+    doc = prepare_text("戊己市纪委监委召开会议。", "q.txt")
+    m = Mention(doc.id, 0, 0, 7, "戊己市纪委监委", "Organization", "party", "hanlp")
+    entities, _facts = resolve([doc], [DocResult(doc.id, [m], [])], lexicon)
+    assert {e.name for e in entities.values()} == {"戊己市纪委监委"}
+
+
+def test_a_citys_short_form_in_a_fact_joins_its_mention_with_the_mark(lexicon):
+    """The place of a fact written short (located_in(戊己市委, 戊己)) and a Place mention of the
+    same city with its mark (戊己市) are one place (hand-made mention and fact)."""
+    from kg.model import Arg, DocResult, Evidence, Fact, Mention
+
+    text = "戊己市委召开常委会会议，研究部署工作。"
+    doc = prepare_text(text, "c.txt")
+    ms = [Mention(doc.id, 0, 0, 4, "戊己市委", "Organization", "party", "hanlp"),
+          Mention(doc.id, 0, 0, 3, "戊己市", "Place", None, "learned")]
+    located = Fact("located_in", {"entity": Arg("戊己市委", "Organization", "party"), "place": Arg("戊己", "Place")},
+                   Evidence(doc.id, 0, 0, 4, text), "name_prefix", 0.7)
+    entities, _facts = resolve([doc], [DocResult(doc.id, ms, [located])], lexicon)
+    places = [e for e in entities.values() if e.type == "Place"]
+    assert [e.name for e in places] == ["戊己市"] and "戊己" in places[0].aliases
 
 
 def test_department_city_form_is_looked_up_through_one_index(lexicon):

@@ -415,19 +415,24 @@ class DocCandidates:
         posts = self.lex.post_matcher()
         cities = self.lex.word_set("places", "city")
         marks = tuple(self.lex.words("resolve", "city_mark") + self.lex.words("resolve", "prefecture_mark"))
+        # words that open with a city's mark (市场, 市民: resolve.tsv not_city_prefix)
+        not_city = self.lex.matcher("resolve", "not_city_prefix")
         for i, j, x in names.find_all(t):
             # a name opening a post title that runs past it is none (代县 of 代县长: acting head)
             longest = posts.longest_at(t, i)
             if longest is not None and i + len(longest) > j:
                 continue
-            if x in cities and t.startswith(marks, j) and not (longest and i + len(longest) > j + 1):
+            mark = next((mk for mk in marks if t.startswith(mk, j)), None) if x in cities else None
+            if mark and posts.longest_at(t, j) is None and not not_city.longest_at(t, j):
                 # a city written with its mark (来宾市把…): the place is the name with the mark
-                x, j = x + t[j], j + 1
-                if ("Place", x) in by or inside_same_type("Place", i, j):
-                    continue
-                found[("Place", i, j)] = "gen:gaz"
-                continue
-            for typ in gaz[x]:
+                # (not 河池|市长, 河池|市场)
+                e = j + len(mark)
+                if ("Place", x + mark) not in by and not inside_same_type("Place", i, e):
+                    found[("Place", i, e)] = "gen:gaz"
+                types = [typ for typ in gaz[x] if typ != "Place"]
+            else:
+                types = gaz[x]
+            for typ in types:
                 if (typ, x) not in by and not inside_same_type(typ, i, j):
                     # a two-character person of the word list written as the start of a
                     # three-character name (王永 of 王永超先生): a Han character follows that
@@ -691,7 +696,7 @@ class DocCandidates:
             if relation not in relations:
                 continue
             after, before = _WINDOW[relation]
-            best: dict[tuple[str, str], tuple[int, Mention, Span]] = {}
+            best: dict[tuple[str, str], tuple[int, Mention, Span, int]] = {}      # (d, a, b, a's index)
             # (speed) only the a that can pair with b are visited, in A's order: those starting
             # in the window around b, those in the title (leads_action), and those the rules
             # paired with b's name; the others fail the test below

@@ -270,6 +270,20 @@ def outlet_credit_end(lex: Lexicon, x: str) -> int:
     return 0
 
 
+def team_cut(lex: Lexicon, x: str) -> int:
+    """Where the organisation after a visiting team's name starts in ``x`` (X督导组|省商务厅…):
+    after the last grammar.tsv ``team_end`` word written in it, when the rest (3+ characters,
+    spaces skipped) opens with a place's level (places.tsv admin_end: 省, 市 …) and ends with an
+    organisation suffix; 0 otherwise (X巡察组办公室 is the team's own office)."""
+    admin = _Grammar.of(lex).admin_end
+    k = max((i + len(w) for w in lex.word_tuple("grammar", "team_end") for i in (x.rfind(w),) if i >= 1),
+            default=0)
+    rest = x[k:].lstrip(" \u3000")
+    if k and len(rest) >= 3 and rest[0] in admin and lex.ends_with_org_suffix(rest):
+        return k
+    return 0
+
+
 def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:
     """The spans of the outlets in ``x`` when it is two or more outlets joined by a dash, 《 or >
     (天山网-新疆日报, X网-《Y日报); None otherwise."""

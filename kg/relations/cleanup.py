@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, place_extension, province_stems, removed_breaks)
+                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, team_cut, place_extension, province_stems, removed_breaks)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -128,6 +128,7 @@ def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
             k = outlet_credit_end(st.lex, m.text)
             if k:
                 core = m.text[:k].rstrip("".join(tails))
+                k += len(m.text[k:]) - len(m.text[k:].lstrip(" \u3000"))
                 out += [_respan(m, m.start, m.start + len(core), core), _respan(m, m.start + k, m.end, m.text[k:])]
                 continue
             tail = next((w for w in tails if m.text.endswith(w)), "")
@@ -230,30 +231,37 @@ def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """A model organisation span holding two organisations written together (a joint header:
     中共X市委办公室X市人民政府办公室): where a known place (the gazetteer, a county) opens the
     rest of the span, the part before it ends with an organisation suffix and names that place
-    already, and the rest ends with one, the span is two organisations.  A place the first part
-    does not name is the second part's own (国家税务总局X市税务局, 中国人民银行X中心支行: one
-    organisation each).  A visiting team's name (grammar.tsv team_end: X督导组) followed by an
-    organisation is two as well (X督导组省商务厅)."""
+    already with its mark (包头市…包头市…), and the rest ends with one that is no branch
+    (grammar.tsv branch_end: 包头市公安局包头市X分局 is one), the span is two organisations.  A
+    place the first part does not name so is the second part's own (国家税务总局X市税务局,
+    北京市公安局北京西站地区分局: one organisation each).  A visiting team's name (grammar.tsv
+    team_end: X督导组) followed by an organisation that opens with a place's level (省, 市 …) is
+    two as well (X督导组省商务厅; not X巡察组办公室)."""
     named = st.lex.cached(("cleanup", "named_places"),
                           lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
     lens = st.lex.cached(("cleanup", "named_place_lengths"),
                          lambda: sorted({len(x) for x in named if len(x) >= 2}, reverse=True))
     teams = st.lex.word_tuple("grammar", "team_end")
+    branches = st.lex.word_tuple("grammar", "branch_end")
+    admin = _Grammar.of(st.lex).admin_end
     out = []
     for m in mentions:
         x = m.text
         if m.type != "Organization" or len(x) < 8:
             out.append(m)
             continue
-        cut = next((k for k in range(3, len(x) - 3)
-                    if st.lex.ends_with_org_suffix(x[:k].rstrip(_SPACES)) and st.lex.ends_with_org_suffix(x[k:])
-                    and any(x[k:k + n] in named and x[k:k + n] in x[:k] and k + n < len(x) for n in lens)), 0)
+        cut = 0
+        if not x.endswith(branches):
+            cut = next((k for k in range(3, len(x) - 3)
+                        if st.lex.ends_with_org_suffix(x[:k].rstrip(_SPACES)) and st.lex.ends_with_org_suffix(x[k:])
+                        and any(x[k:k + n] in named and x[k + n - 1] in admin and x[k:k + n] in x[:k]
+                                and k + n < len(x) for n in lens)), 0)
         if not cut:
-            cut = next((k for w in teams for k in [x.rfind(w) + len(w)]
-                        if k >= len(w) and len(x) - k >= 3 and st.lex.ends_with_org_suffix(x[k:])), 0)
+            cut = team_cut(st.lex, x)
         if cut:
             first = x[:cut].rstrip(_SPACES)      # (a space may stand between the two)
-            out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + cut, m.end, x[cut:])]
+            k = cut + len(x[cut:]) - len(x[cut:].lstrip(_SPACES))
+            out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + k, m.end, x[k:])]
         else:
             out.append(m)
     return out

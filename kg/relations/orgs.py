@@ -12,7 +12,7 @@ import re
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
-    outlet_credit_end, outlet_parts, place_extension
+    outlet_credit_end, outlet_parts, place_extension, team_cut
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
@@ -84,11 +84,9 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     # "X督导组省商务厅处长A": the organisation written after a visiting team's name (grammar.tsv
     # team_end) is the title's
     t = st.text
-    for w in st.lex.word_tuple("grammar", "team_end"):
-        k = t.rfind(w, a, tstart)
-        if k >= 0 and tstart - (k + len(w)) >= 3 and _classify_org(st, t[k + len(w):tstart]) == "org":
-            a = k + len(w)
-            break
+    k = team_cut(st.lex, t[a:tstart])
+    if k and _classify_org(st, t[a + k:tstart].lstrip(" \u3000")) == "org":
+        a += k + len(t[a + k:tstart]) - len(t[a + k:tstart].lstrip(" \u3000"))
     # "天山网-新疆日报记者A": the last of two outlets a credit line joins
     parts = outlet_parts(st.lex, st.text[a:tstart]) if tstart - a >= 7 else None
     if parts:
