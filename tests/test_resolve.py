@@ -268,24 +268,33 @@ def test_a_place_written_only_inside_a_name_is_not_mentioned(lexicon):
     assert "汀州省" in mentioned(facts)
 
 
+def _mention_at(doc, x: str, typ: str, org_subtype: str, nth: int = 0):
+    """A hand-made model mention of the ``nth`` occurrence of ``x`` in ``doc``."""
+    from kg.model import Mention
+    i = -1
+    for _ in range(nth + 1):
+        i = doc.text.index(x, i + 1)
+    return Mention(doc.id, 0, i, i + len(x), x, typ, org_subtype if typ == "Organization" else None, "hanlp")
+
+
+def _mentioned(lexicon, doc, ms) -> set[tuple[str, str]]:
+    """(type, text) of the mentioned_in facts resolution makes of the mentions ``ms`` of ``doc``."""
+    from kg.model import DocResult
+    _e, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
+    return {(f.args["entity"].type, f.args["entity"].text) for f in facts if f.relation == "mentioned_in"}
+
+
 def test_a_place_mention_inside_an_organisation_mention_is_not_mentioned(lexicon):
     """A Place mention that lies inside an Organization mention (the NER model's 汀州 of
     汀州门户网) makes no mentioned_in fact; the same place written on its own does (hand-made
     mentions)."""
-    from kg.model import DocResult, Mention
-
-    text = "汀州门户网讯 青禾县召开大会，汀州各地落实。"
-    doc = prepare_text(text, "q.txt")
+    doc = prepare_text("汀州门户网讯 青禾县召开大会，汀州各地落实。", "q.txt")
 
     def at(x, typ, nth=0):
-        i = -1
-        for _ in range(nth + 1):
-            i = text.index(x, i + 1)
-        return Mention(doc.id, 0, i, i + len(x), x, typ, "other" if typ == "Organization" else None, "hanlp")
+        return _mention_at(doc, x, typ, "other", nth)
 
     def mentioned(ms):
-        _e, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
-        return {(f.args["entity"].type, f.args["entity"].text) for f in facts if f.relation == "mentioned_in"}
+        return _mentioned(lexicon, doc, ms)
 
     inside = [at("汀州门户网", "Organization"), at("汀州", "Place"), at("青禾县", "Place")]
     got = mentioned(inside)
@@ -299,20 +308,13 @@ def test_a_mention_inside_a_longer_one_of_its_type_is_not_mentioned(lexicon):
     mention inside a longer Organization mention (汀州市委 of 汀州市委宣传部) make no mentioned_in
     fact, as the real pages' gold lists only the longer name; a form written on its own later
     is the entity's mentioned form (hand-made mentions)."""
-    from kg.model import DocResult, Mention
-
-    text = "汀州市高新区和汀州市委宣传部召开大会，汀州各地落实，汀州市委要求抓好。"
-    doc = prepare_text(text, "n.txt")
+    doc = prepare_text("汀州市高新区和汀州市委宣传部召开大会，汀州各地落实，汀州市委要求抓好。", "n.txt")
 
     def at(x, typ, nth=0):
-        i = -1
-        for _ in range(nth + 1):
-            i = text.index(x, i + 1)
-        return Mention(doc.id, 0, i, i + len(x), x, typ, "party" if typ == "Organization" else None, "hanlp")
+        return _mention_at(doc, x, typ, "party", nth)
 
     def mentioned(ms):
-        _e, facts = resolve([doc], [DocResult(doc.id, ms, [])], lexicon)
-        return {(f.args["entity"].type, f.args["entity"].text) for f in facts if f.relation == "mentioned_in"}
+        return _mentioned(lexicon, doc, ms)
 
     nested = [at("汀州市高新区", "Place"), at("汀州市", "Place"), at("汀州市委宣传部", "Organization"),
               at("汀州市委", "Organization")]
