@@ -115,6 +115,8 @@ def _credit_end_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
         alt = "|".join(map(re.escape, lex.word_tuple("ingest", "credit_end"))) or "(?!)"
         return re.compile(rf"(?:^|[ \t\u3000。！？；，,;!?)）(（])[\u4e00-\u9fff·]{{2,5}}[ \t\u3000]*(?:{alt})[)）]?$")
     return lex.cached("ingest.credit_end_re", make)
+
+
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
@@ -429,6 +431,8 @@ def _is_pinyin_gloss(m: re.Match[str]) -> bool:
                     if not unicodedata.combining(c) or c == "\u0308")
     plain = unicodedata.normalize("NFC", plain)
     return all(_PINYIN_WORD_RE.fullmatch(w) for w in plain.split())
+
+
 # A tag left by scraping (``<p id="x">``, ``</td>``, ``<br/>``) and character references.
 _HTML_TAG_RE = re.compile(
     r"</?[A-Za-z][A-Za-z0-9]{0,15}"

@@ -86,9 +86,6 @@ class _Words(LexiconWords):
         self.province_mark = one("province_mark")
         marks = lex.words("resolve", "county_mark", longest_first=False)
         self.county_marks = tuple(marks)
-        # the one-character marks of a place's level (省, 市, 县, 州 …)
-        self.admin_marks = frozenset(x for x in (self.city_mark, self.province_mark, *marks,
-                                                 *self.prefecture_marks) if len(x) == 1)
         self.han_run8 = re.compile(f"[{_HAN}]{{0,8}}")      # what follows a county written alone
         organs = lex.words("resolve", "county_organ", longest_first=False)
         self.county_organ = re.compile(r"(?<=[%s])(%s)(?=%s)" % (
@@ -284,7 +281,7 @@ class _Canon:
             return name
         head, rest = name[:k + 1], name[k + 1:]
         # (海南省委省政府: the committee and the government, no department of the committee)
-        if len(rest) < 2 or rest[0] in w.committee_cont or rest[0] in w.admin_marks \
+        if len(rest) < 2 or rest[0] in w.committee_cont or rest[0] in _Grammar.of(self.lex).admin_end \
                 or not self.lex.ends_with_org_suffix(rest):
             return name
         committee = self.org(head)[0]
