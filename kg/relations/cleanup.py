@@ -13,7 +13,8 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, team_cut, place_extension, province_stems, removed_breaks)
+                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, place_extension,
+                   province_stems, removed_breaks, team_cut)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage

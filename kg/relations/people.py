@@ -13,7 +13,8 @@ from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han
 from .names import _adverb_cut, _three_before_glue, long_adverbs
 from .registry import stage
-from .state import DocState, Span, add_fact, add_person, line_bounds, ner_at, ner_spans_of_type, occurrences, written_between
+from .state import (DocState, Span, add_fact, add_person, line_bounds, ner_at, ner_spans_of_type, occurrences,
+                    written_between)
 
 NAME_DOT = "\u00b7"        # the middle dot of a transliterated name (艾力·买买提)
 
