@@ -142,6 +142,13 @@ class _Words(LexiconWords):
             if sx and len(p) - len(sx) > 3:
                 by_short[p[:2]].append(p)
         self.provinces_by_short = dict(by_short)
+        # places written without their mark before an organisation's body (吉林|化纤集团,
+        # 新疆|新闻出版局, 包头|钢铁集团): the gazetteer's cities, the provinces' stems and the
+        # autonomous regions' short names
+        self.place_stems = frozenset(lex.words("places", "city")) | province_stems(lex) | frozenset(by_short)
+        # the endings of a company's full name (org_suffixes.tsv enterprise suffixes of four
+        # characters or more: 有限公司, 股份有限公司, （集团） …)
+        self.legal_form = Matcher(s for s, sub, _strip in lex.org_suffixes if sub == "enterprise" and len(s) >= 4)
         # the places an organisation's canonical name leaves out before a place below them
         # (_Canon._below_province): provinces, with and without their suffix, and municipalities
         self.provinces = Matcher(sorted(set(lex.words("places", "province")) | set(by_short)
@@ -659,7 +666,8 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, organisation name -> the one longer organisation name of the document that
     ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
-    新华联集团 -> 北京新华联集团; canonical names: ``_Canon.org``): the same body, written short.
+    新华联集团 -> 北京新华联集团, 化纤集团 -> 吉林化纤集团: a place may be written without its
+    mark; canonical names: ``_Canon.org``): the same body, written short.
     A name that two longer names of the document end with is left as it is; so is one after any
     other prefix (芯联集成 is not 走进芯联集成's).  A form whose canonical name is itself is then
     also looked up among the forms as written (人大常委会 of 市人大常委会, whose canonical name
@@ -673,7 +681,10 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
 
         def after_place_or_organ(y: str, x: str) -> bool:
             k = len(y) - len(x)
-            return y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k])
+            # (a company's full legal name is no short form of one a place written without its
+            # mark opens: 琏升科技股份有限公司 and 江苏琏升科技股份有限公司 are two companies)
+            return y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]) \
+                or (y[:k] in w.place_stems and not w.legal_form.ends(x))
 
         written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
         names = {c.org(x)[0] for x in written}

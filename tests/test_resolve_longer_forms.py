@@ -130,3 +130,17 @@ def test_an_autonomous_region_written_short_is_the_region(lexicon):
     text = "新疆维吾尔自治区召开会议。新疆将继续推进相关工作。\n"
     places = _places(lexicon, text, [("新疆维吾尔自治区", 0), ("新疆", 1)])
     assert places == {"新疆维吾尔自治区": {"新疆"}}
+
+
+def test_a_place_written_without_its_mark_opens_a_longer_form(lexicon):
+    # a city or province written without its mark before the body (吉林|化纤集团, 新疆|新闻出版局);
+    # a company's full legal name is no short form of another's (two companies)
+    orgs = _orgs(lexicon, "吉林化纤集团召开会议，化纤集团负责人讲话。\n",
+                 [("吉林化纤集团", 0), ("化纤集团", 1)])
+    assert orgs == {"吉林化纤集团": {"化纤集团"}}
+    orgs = _orgs(lexicon, "新疆新闻出版局召开会议，新闻出版局负责人讲话。\n",
+                 [("新疆新闻出版局", 0), ("新闻出版局", 1)])
+    assert orgs == {"新疆新闻出版局": {"新闻出版局"}}
+    orgs = _orgs(lexicon, "江苏远帆科技股份有限公司和远帆科技股份有限公司签约。\n",
+                 [("江苏远帆科技股份有限公司", 0), ("远帆科技股份有限公司", 1)])
+    assert set(orgs) == {"江苏远帆科技股份有限公司", "远帆科技股份有限公司"}
