@@ -719,7 +719,7 @@ class _Para:
 
 
 def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_indent: bool,
-             para: _Para, dateline: re.Pattern[str], credit_end: re.Pattern[str] | None = None) -> bool:
+             para: _Para, dateline: re.Pattern[str], credit_end: re.Pattern[str]) -> bool:
     """Is the line break between ``a`` and the next non-blank line ``b`` a hard wrap?
 
     A break is a wrap when ``a`` does not end a sentence (no terminator at its end), neither
@@ -733,7 +733,7 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
       headlines use it), it is not a byline/subtitle, and ``b`` contains punctuation or fills
       the column.
     """
-    if a.terminal or a.heading or a.jump_after or (credit_end is not None and credit_end.search(a.text)):
+    if a.terminal or a.heading or a.jump_after or credit_end.search(a.text):
         return False
     if _starts_block(b, use_indent, dateline):
         return False
@@ -770,8 +770,7 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
-def _build(original: str, dateline: re.Pattern[str],
-           credit_end: re.Pattern[str] | None = None) -> tuple[str, list[int], bool]:
+def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)

@@ -258,30 +258,42 @@ def is_outlet(lex: Lexicon, x: str) -> bool:
 
 
 def outlet_credit_end(lex: Lexicon, x: str) -> int:
-    """Where the rest of ``x`` starts when ``x`` opens with an outlet's credit (an outlet and a
-    grammar.tsv media_tail: 青禾新闻网讯) and goes on to an organisation name of 3+ characters
-    (青禾新闻网讯|青禾市新闻传媒中心); 0 otherwise."""
+    """Where the organisation starts in ``x`` (spaces skipped) when ``x`` opens with an outlet's
+    credit (an outlet and a grammar.tsv media_tail: 青禾新闻网讯) and goes on to an organisation
+    name of 3+ characters (青禾新闻网讯|青禾市新闻传媒中心); 0 otherwise."""
     for w in lex.word_tuple("grammar", "media_tail"):
         i = x.find(w)
         if i >= 3 and is_outlet(lex, x[:i]):
-            rest = x[i + len(w):]
-            if len(rest) >= 3 and lex.ends_with_org_suffix(rest):
-                return i + len(w)
+            k = _after_spaces(x, i + len(w))
+            if len(x) - k >= 3 and lex.ends_with_org_suffix(x[k:]):
+                return k
     return 0
 
 
 def team_cut(lex: Lexicon, x: str) -> int:
     """Where the organisation after a visiting team's name starts in ``x`` (X督导组|省商务厅…):
-    after the last grammar.tsv ``team_end`` word written in it, when the rest (3+ characters,
-    spaces skipped) opens with a place's level (places.tsv admin_end: 省, 市 …) and ends with an
-    organisation suffix; 0 otherwise (X巡察组办公室 is the team's own office)."""
+    after the last grammar.tsv ``team_end`` word written in it and the spaces after it, when the
+    rest (3+ characters) opens with a place's level (places.tsv admin_end: 省, 市 …) and ends with
+    an organisation suffix; 0 otherwise (X巡察组办公室 is the team's own office)."""
     admin = _Grammar.of(lex).admin_end
     k = max((i + len(w) for w in lex.word_tuple("grammar", "team_end") for i in (x.rfind(w),) if i >= 1),
             default=0)
-    rest = x[k:].lstrip(" \u3000")
-    if k and len(rest) >= 3 and rest[0] in admin and lex.ends_with_org_suffix(rest):
+    k = _after_spaces(x, k) if k else 0
+    if k and len(x) - k >= 3 and x[k] in admin and lex.ends_with_org_suffix(x[k:]):
         return k
     return 0
+
+
+def _after_spaces(x: str, k: int) -> int:
+    """``k`` moved past the spaces (ASCII or ideographic) written at it in ``x``."""
+    return len(x) - len(x[k:].lstrip(" \u3000"))
+
+
+def photo_mark_end(lex: Lexicon, name: str) -> str:
+    """The credit word (persons.tsv photo_mark: 摄, 报道) closing ``name`` after two characters or
+    more ("张三摄" -> "摄"); "" when none does."""
+    return next((c for c in lex.word_tuple("persons", "photo_mark") if name.endswith(c)
+                 and len(name) - len(c) >= 2), "")
 
 
 def outlet_parts(lex: Lexicon, x: str) -> list[tuple[int, int]] | None:

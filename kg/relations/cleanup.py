@@ -13,8 +13,8 @@ from dataclasses import replace
 from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
-                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, place_extension,
-                   province_stems, removed_breaks, team_cut)
+                   city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, photo_mark_end,
+                   place_extension, province_stems, removed_breaks, team_cut)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places
 from .registry import stage
@@ -128,8 +128,7 @@ def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if m.type == "Organization":
             k = outlet_credit_end(st.lex, m.text)
             if k:
-                core = m.text[:k].rstrip("".join(tails))
-                k += len(m.text[k:]) - len(m.text[k:].lstrip(" \u3000"))
+                core = m.text[:k].rstrip(_SPACES).rstrip("".join(tails))
                 out += [_respan(m, m.start, m.start + len(core), core), _respan(m, m.start + k, m.end, m.text[k:])]
                 continue
             tail = next((w for w in tails if m.text.endswith(w)), "")
@@ -261,8 +260,7 @@ def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
             cut = team_cut(st.lex, x)
         if cut:
             first = x[:cut].rstrip(_SPACES)      # (a space may stand between the two)
-            k = cut + len(x[cut:]) - len(x[cut:].lstrip(_SPACES))
-            out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + k, m.end, x[k:])]
+            out += [_respan(m, m.start, m.start + len(first), first), _respan(m, m.start + cut, m.end, x[cut:])]
         else:
             out.append(m)
     return out
@@ -466,10 +464,8 @@ def prepare(st: DocState) -> None:
     ner = [_respan(m, m.start, m.end - 1, m.text[:-1]) if m.type == "Person" and m.text.endswith("·")
            and len(m.text) > 2 else m for m in ner]
     # "…正在安装。 张三摄" (a caption's credit): the credit word is no part of the name
-    photo = lex.word_tuple("persons", "photo_mark")
     ner = [_respan(m, m.start, m.end - len(w), m.text[:-len(w)])
-           if m.type == "Person" and (w := next((c for c in photo if m.text.endswith(c)), ""))
-           and len(m.text) - len(w) >= 2 else m for m in ner]
+           if m.type == "Person" and (w := photo_mark_end(lex, m.text)) else m for m in ner]
     # a name never ends with an office, a project or an outlet (persons.tsv name_bad_end)
     bad_end = lex.word_tuple("persons", "name_bad_end")
     ner = [m for m in ner if m.type != "Person" or not m.text.endswith(bad_end)]
@@ -477,11 +473,10 @@ def prepare(st: DocState) -> None:
     not_org = lex.word_tuple("grammar", "org_not_end")
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
     ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, _split_glued_orgs(st, ner))))
-    st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
-        alternation_body(sorted(lex.posts, key=lambda x: -len(x)))))
     # "县委副书记、代县长A": a place that opens a post title running past it (代县|长) is none
+    posts = lex.post_matcher()
     st.ner = [m for m in ner if m.type != "Place"
-              or not ((t := st.posts_rx.match(doc.text, m.start)) and t.end() > m.end)]
+              or not ((t := posts.longest_at(doc.text, m.start)) and m.start + len(t) > m.end)]
     # model mentions in view coordinates
     st.ner_v = []
     for m in st.ner:
@@ -489,3 +484,5 @@ def prepare(st: DocState) -> None:
         if e > s:
             st.ner_v.append((s, e, m.type, m.subtype, st.text[s:e]))
     st.places = _place_names(st)
+    st.posts_rx = lex.cached("base.posts_rx", lambda: re.compile(
+        alternation_body(sorted(lex.posts, key=lambda x: -len(x)))))

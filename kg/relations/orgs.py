@@ -85,8 +85,8 @@ def _org_part_start(st: DocState, estart: int, tstart: int) -> int:
     # team_end) is the title's
     t = st.text
     k = team_cut(st.lex, t[a:tstart])
-    if k and _classify_org(st, t[a + k:tstart].lstrip(" \u3000")) == "org":
-        a += k + len(t[a + k:tstart]) - len(t[a + k:tstart].lstrip(" \u3000"))
+    if k and _classify_org(st, t[a + k:tstart]) == "org":
+        a += k
     # "天山网-新疆日报记者A": the last of two outlets a credit line joins
     parts = outlet_parts(st.lex, st.text[a:tstart]) if tstart - a >= 7 else None
     if parts:

@@ -10,7 +10,7 @@ import re
 
 from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
-from .base import _Grammar, _HAN, _HARD, _is_han
+from .base import _Grammar, _HAN, _HARD, _is_han, photo_mark_end
 from .names import _adverb_cut, _three_before_glue, long_adverbs
 from .registry import stage
 from .state import (DocState, Span, add_fact, add_person, line_bounds, ner_at, ner_spans_of_type, occurrences,
@@ -40,7 +40,6 @@ class _Words(LexiconWords):
         self.wire_stop = re.compile(f"(?!{rx('wire_char_rx').pattern})[\\s\\S]")
         self.own_paper = w("own_paper")[0]
         self.title = rx("byline_title_rx")
-        self.photo = w("photo_mark")
         self.list_close = w("list_close")[0]
         self.verb_bad_char = w("verb_name_bad_char")
         self.bad_left = w("name_bad_left")[0]
@@ -261,7 +260,7 @@ def bylines(st: DocState) -> None:
                     name = part.strip(" \u3000")
                     pos += len(part)
                     # "张三摄", "张三报道", "张三·" (a name cut before its second part)
-                    close = next((c for c in pw.photo if name.endswith(c) and len(name) - len(c) >= 2), "")
+                    close = photo_mark_end(st.lex, name)
                     name = name[:len(name) - len(close)].rstrip(NAME_DOT)
                     if not (2 <= len(name) <= 5) or name in not_person or pw.own_paper in name \
                             or name.endswith(pw.bad_end):
