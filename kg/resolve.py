@@ -16,7 +16,8 @@ they are (the facts returned are new objects; ``context_cities`` gives the docum
   share a name in different cities stay apart, and nothing merges on a shared surname or a
   shorter name.
 * Ids: ``stable_id(type, canonical key)``; a Post arg gets ``post_id(org_id, title)``.
-* One ``mentioned_in`` fact per (entity, document), evidence = the first mention.
+* One ``mentioned_in`` fact per (entity, document, written form), evidence = the form's first
+  mention; the graph joins them into one edge per (entity, document) with an evidence per form.
 """
 
 from __future__ import annotations
@@ -912,8 +913,10 @@ class _Entities:
     def __init__(self, keys: _Keys):
         self.keys = keys
         self.entities: dict[str, Entity] = {}
-        # (entity, document) -> (start, evidence, score, surface form written there)
-        self.first_seen: dict[tuple[str, str], tuple[int, Evidence, float, str]] = {}
+        # (entity, document, surface form written there) -> (start, evidence, score, surface form);
+        # seen_in: the (entity, document) pairs with one
+        self.first_seen: dict[tuple[str, str, str], tuple[int, Evidence, float, str]] = {}
+        self.seen_in: set[tuple[str, str]] = set()
         self.name_votes: dict[str, Counter] = defaultdict(Counter)
 
     def add(self, typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
@@ -942,11 +945,15 @@ class _Entities:
             self.name_votes[eid][name] += 1
         e.docs.add(doc_id)
         if ev is not None and mention:
-            k = (eid, doc_id)
+            k = (eid, doc_id, surface)
             cur = self.first_seen.get(k)
             # a fact's evidence stands in only where the entity has no mention of its own
+            # (nor another form of it: the forms are the mentions')
+            if weak and cur is None and (eid, doc_id) in self.seen_in:
+                return e
             if cur is None or (ev.start < cur[0] and not weak):
                 self.first_seen[k] = (ev.start, ev, score, surface)
+                self.seen_in.add((eid, doc_id))
         return e
 
     def add_mentions(self, results: list[DocResult], docs_by_id: dict[str, Document]) -> None:
@@ -983,12 +990,14 @@ class _Entities:
                 e.aliases.discard(best)
 
     def mentioned_in(self) -> list[Fact]:
-        """One mentioned_in fact per (entity, document), the evidence its first mention there."""
+        """One mentioned_in fact per (entity, document, form the document writes), the evidence
+        that form's first mention there: a reader sees every form of the entity on the page (the
+        real pages' gold lists them, any one of them matches)."""
         # the entity argument's text is the form the document writes (市委), its name the
         # canonical one (中共呼和浩特市委员会)
         facts = []
-        for (eid, doc_id), (_s, ev, score, surface) in sorted(
-                self.first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0])):
+        for (eid, doc_id, _f), (_s, ev, score, surface) in sorted(
+                self.first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0], z[0][2])):
             e = self.entities[eid]
             facts.append(Fact("mentioned_in",
                               {"entity": Arg(surface or e.name, e.type, e.subtype, e.id, e.name),

@@ -51,7 +51,7 @@ DAIRY_B = """全力推进以乳业为龙头的绿色农畜产品加工产业集�
 
 
 def test_alias_merging_across_documents(tagger, lexicon):
-    _, ents, facts = run(tagger, lexicon, {"a.txt": DRC_A, "b.txt": DRC_B})
+    docs, ents, facts = run(tagger, lexicon, {"a.txt": DRC_A, "b.txt": DRC_B})
     orgs = by_name(ents, "Organization")
     drc = orgs["包头市发展和改革委员会"]
     assert len(drc) == 1
@@ -63,14 +63,20 @@ def test_alias_merging_across_documents(tagger, lexicon):
     la = [f for f in facts if f.relation == "leads_action"]
     assert {(f.args["agency"].entity_id, f.args["action"].name) for f in la} == \
         {(e.id, "重大项目谋划行动")}
-    # one mentioned_in per (entity, document), first mention as evidence
+    # one mentioned_in per (entity, document, written form), the form's first mention as
+    # evidence: a.txt writes the full name and 市发改委, b.txt 包头市发改委 and 市发展和改革委员会
     mi = [f for f in facts if f.relation == "mentioned_in" and f.args["entity"].entity_id == e.id]
-    assert sorted(f.evidence.doc_id for f in mi) == ["a.txt", "b.txt"]
+    assert sorted((f.evidence.doc_id, f.args["entity"].text) for f in mi) == [
+        ("a.txt", "包头市发展和改革委员会"), ("a.txt", "市发改委"),
+        ("b.txt", "包头市发改委"), ("b.txt", "市发展和改革委员会")]
     for f in mi:
         assert f.args["document"].type == "Document"
         assert f.args["document"].entity_id == document_id(f.evidence.doc_id)
-    fa = next(f for f in mi if f.evidence.doc_id == "a.txt")
-    assert fa.evidence.start == DRC_A.replace("（", "(").index("包头市发展和改革委员会")
+        assert f.args["entity"].name == "包头市发展和改革委员会"
+    text_a = docs[0].text           # analysis text
+    starts = {f.args["entity"].text: f.evidence.start for f in mi if f.evidence.doc_id == "a.txt"}
+    assert starts == {"包头市发展和改革委员会": text_a.index("包头市发展和改革委员会"),
+                      "市发改委": text_a.index("市发改委")}
 
 
 def test_enterprise_brand_joins_full_name(tagger, lexicon):
