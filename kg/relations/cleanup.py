@@ -87,7 +87,9 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     place follows it; nor is a clause opener (grammar.tsv org_lead_verb: 随着, 组建 …) when
     a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it;
     nor a join word (org_join: 和, 及) opening an organisation right after another one when an
-    organisation name of 4+ characters follows it."""
+    organisation name of 4+ characters follows it.  A verb inside the span that no organisation's
+    name holds (grammar.tsv org_inner_verb: 召开, 设置 …) ends it where the part before it ends as
+    an organisation (X局|设置办公室), else opens it where such a name follows (X区召开|区人大常委会)."""
     lex = st.lex
     verbs = lex.word_tuple("action_patterns", "agency_verb")            # longest first
     leads = lex.words("grammar", "org_lead_verb")
@@ -100,6 +102,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
             (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
              or lex.ends_with_org_suffix(rest)))
+    inner = lex.word_tuple("grammar", "org_inner_verb")
     # "A有限公司|和B有限公司": a join word opening an organisation right after another one
     org_ends = {m.end for m in mentions if m.type == "Organization"}
     out = []
@@ -110,6 +113,17 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 rest = m.text[len(v):] if v else ""
                 if v and len(rest) >= 3 and names_org(rest):
                     m = _respan(m, m.start + len(v), m.end, rest)
+            # a verb no organisation's name holds (grammar.tsv org_inner_verb) inside the span:
+            # the organisation before it where that part ends as one (X局|设置办公室), else the
+            # one after it (福田区召开|区人大常委会)
+            x = m.text
+            k, v = max(((i, w) for w in inner for i in (x.rfind(w),) if i >= 2), default=(-1, ""))
+            if k >= 2:
+                before, after = x[:k], x[k + len(v):]
+                if lex.ends_with_org_suffix(before):
+                    m = _respan(m, m.start, m.start + k, before)
+                elif len(after) >= 3 and cuts[1][1](after):
+                    m = _respan(m, m.start + k + len(v), m.end, after)
             j = opening_join(lex, m.text) if m.start in org_ends else None
             if j:
                 m = _respan(m, m.start + len(j), m.end, m.text[len(j):])
@@ -170,7 +184,9 @@ _EMPTY = re.compile("")
 
 def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """An organisation/place span that starts inside a city or county name ("浩特市教育局" in
-    "呼和浩特市教育局", "阳县" in "射阳县") is extended to the start of the name."""
+    "呼和浩特市教育局", "阳县" in "射阳县") is extended to the start of the name; an organisation
+    starting 1-3 characters after a place (X市|济和信息化局) to the place's start, unless those
+    characters hold a verb no organisation's name holds (grammar.tsv org_inner_verb: X区召开|区人大常委会)."""
     text = st.doc.text
     lex = st.lex
     # the gazetteer's names, in one automaton made once per lexicon
@@ -194,6 +210,7 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     spans = [(i, m.end()) for i, m in _prefixed_matches(text, _prefix_hits(text, in_text), _EMPTY)]
     admin = tuple(st.lex.words("places", "suffix"))
     provinces = st.lex.word_set("places", "province")
+    inner = st.lex.word_tuple("grammar", "org_inner_verb")
 
     def is_place(x: str) -> bool:
         return x in names or any(x.endswith(a) and x[:-len(a)] in names for a in admin) \
@@ -216,7 +233,9 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
             # not to the start of a one-line text
             line = text.rfind("\n", max(0, m.start - 12), m.start) + 1
             a = place_extension(text, m.start, max(line, m.start - 12), is_place, st.lex)
+            # nor across a verb no organisation's name holds (福田区召开|区人大常委会)
             if a < m.start and st.lex.ends_with_org_suffix(m.text) \
+                    and not any(w in text[a:m.start] for w in inner) \
                     and not any(is_place(m.text[:k]) or any(m.text[:k] + x in provinces for x in admin)
                                 for k in range(2, 5)):
                 m = _respan(m, a, m.end, text[a:m.end])
