@@ -26,8 +26,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
    three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
-   Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char by char where a phrase conversion would
-   change the length;
+   Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char
+   by char where a phrase conversion would change the length; in a Simplified text only the stray
+   Traditional characters outside GB2312's simplified set (总书記), one by one;
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
    numbers and CJK (``1.2 万亿元``) closed up;
@@ -162,12 +163,8 @@ _BINARY_MAGIC = (
 
 
 @lru_cache(maxsize=1)
-def _common_han() -> frozenset[str]:
-    """The common Han characters of both scripts: all GB2312 hanzi and Big5 level-1 hanzi.
-
-    Derived from the codecs themselves (no word list): GB2312 rows 0xB0-0xF7 hold the 6763
-    standard simplified characters, Big5 0xA440-0xC67E the 5401 common traditional ones.
-    """
+def _gb2312_han() -> frozenset[str]:
+    """The 6763 standard simplified characters (GB2312 rows 0xB0-0xF7), from the codec."""
     chars: set[str] = set()
     for hi in range(0xB0, 0xF8):
         for lo in range(0xA1, 0xFF):
@@ -175,6 +172,17 @@ def _common_han() -> frozenset[str]:
                 chars.add(bytes((hi, lo)).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
+    return frozenset(c for c in chars if len(c) == 1 and _is_han(c))
+
+
+@lru_cache(maxsize=1)
+def _common_han() -> frozenset[str]:
+    """The common Han characters of both scripts: all GB2312 hanzi and Big5 level-1 hanzi.
+
+    Derived from the codecs themselves (no word list): GB2312 rows 0xB0-0xF7 hold the 6763
+    standard simplified characters, Big5 0xA440-0xC67E the 5401 common traditional ones.
+    """
+    chars: set[str] = set(_gb2312_han())
     for hi in range(0xA4, 0xC7):
         for lo in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
             if hi == 0xC6 and lo > 0x7E:
@@ -547,6 +555,22 @@ def _is_traditional(changed: int, han: int) -> bool:
     return (changed >= 2 and changed >= 0.04 * han) or (changed >= 1 and changed >= 0.5 * han)
 
 
+def _stray_to_simplified(text: str) -> str:
+    """A Simplified text's stray Traditional characters (总书記, 內蒙古) made Simplified, one by
+    one: only characters outside GB2312's standard simplified set that t2s changes into one
+    character, so no Simplified character moves (乾县 stays, which t2s would make 干县)."""
+    gb = _gb2312_han()
+    out = None
+    for k, ch in enumerate(text):
+        if _is_han(ch) and ch not in gb:
+            c = _t2s_char(ch)
+            if c != ch and len(c) == 1:
+                if out is None:
+                    out = list(text)
+                out[k] = c
+    return text if out is None else "".join(out)
+
+
 def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int]]:
     """Convert Traditional characters to Simplified keeping the offset map.
 
@@ -777,10 +801,13 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     text, src = _nfkc(text, src)
     text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
-    # (乾县 -> 干县), so a Simplified document with a stray Traditional character stays as it is.
+    # (乾县 -> 干县), so in a Simplified document only the stray Traditional characters that no
+    # Simplified text writes are converted (总书記), each to one character (the map stays).
     traditional = _is_traditional(*_traditional_stats(text))
     if traditional:
         text, src = _to_simplified(text, src)
+    else:
+        text = _stray_to_simplified(text)
 
     # physical lines
     lines: list[_Line] = []

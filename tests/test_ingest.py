@@ -372,6 +372,21 @@ def test_simplified_is_not_traditional():
     assert doc.text == "陕西省乾县人民政府召开会议。"
 
 
+def test_stray_traditional_characters_of_a_simplified_text_are_simplified():
+    """A Simplified page with a few Traditional characters (總书記, 內蒙古) stays a Simplified
+    page, but those characters, which no Simplified text writes (outside GB2312's simplified
+    set), are made Simplified one by one; the offsets point at them, and 乾 (a Simplified
+    character t2s would change) stays."""
+    body = "各地要抓好春耕生产，稳定粮食播种面积，加强农田水利建设，推进高标准农田建设，做好农资供应和农技服务。"
+    raw = "习近平总书記在內蒙古考察时强调，乾县要抓好春耕。" + body * 2 + "\n"
+    doc = prepare_text(raw)
+    assert doc.traditional is False
+    assert doc.text.startswith("习近平总书记在内蒙古考察时强调,乾县要抓好春耕。")
+    assert _original_of(doc, "总书记") == "总书記"
+    assert _original_of(doc, "内蒙古") == "內蒙古"
+    _check_offsets(doc)
+
+
 def test_crlf_and_markdown():
     doc = prepare_text("# 标题\r\n\r\n第一段,内容\r\n继续。\r\n")
     assert doc.text == "标题\n第一段,内容继续。"
