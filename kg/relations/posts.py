@@ -15,7 +15,7 @@ from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_sta
 from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
-from .state import DocState, add_fact, add_mention, add_person, last_of, ner_spans_of_type
+from .state import DocState, add_fact, add_mention, add_person, last_of, ner_at, ner_spans_of_type
 
 # posts.tsv kind of a chain chief's title (链长): its "organisation" is an industrial chain, so
 # the title gives no fact and is read whatever stands before it
@@ -349,7 +349,8 @@ def _is_interview(st: DocState, chain_start: int, name: tuple[int, int]) -> bool
 
 
 def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
-    """The chain's name and the names listed after it with 、 ("副主任乙、丙")."""
+    """The chain's name and the names listed after it with 、 ("副主任乙、丙"); the list ends
+    where a model organisation or place (and no model person) opens an item."""
     t = st.text
     pw = _Words.of(st.lex)
     names = [name]
@@ -360,6 +361,8 @@ def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
             seg_end += 1
         if st.posts_rx.search(t, q + 1, seg_end):
             break
+        if ner_at(st, q + 1, "Person") is None and (ner_at(st, q + 1, "Organization") or ner_at(st, q + 1, "Place")):
+            break           # "主任乙、县人大代表丙": an organisation or place opens the next item
         nx = _name_after(st, q + 1)
         if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == pw.list_close:
             nx = (nx[0], nx[1] - 1)     # "乙、丙等参加"
