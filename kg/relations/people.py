@@ -215,6 +215,7 @@ def bylines(st: DocState) -> None:
     not_person = set(st.lex.words("persons", "not_person"))
     surnames = set(st.lex.words("persons", "surname"))
     pw = _Words.of(st.lex)
+    untitled = st.lex.word_tuple("persons", "byline_untitled")
     t = st.text
     # (speed) on a one-line document the line before a byline is everything before it: each
     # look-up below stays near the byline (see docs/performance.md, "the rule layer's linearity")
@@ -242,8 +243,12 @@ def bylines(st: DocState) -> None:
                     org = pw.own_paper
                 elif kind == "byline" and be > line_start:
                     org = _model_org_before(st, line_start, be, ms, m.end())
-                title_m = pw.title.search(m.group(0)) \
+                # the title nearest the names; none after an intern's word (记者A实习生B: B holds
+                # no post; persons.tsv byline_untitled)
+                title_m = max(pw.title.finditer(t, ms, names_start), key=lambda x: x.start(), default=None) \
                     if kind == "byline" else None
+                if title_m and any(t.find(w, title_m.end(), names_start) >= 0 for w in untitled):
+                    title_m = None
                 # more names after spaces up to the line end ("记者 张三 李四"), each
                 # starting with a common surname
                 ne = m.end("names")
