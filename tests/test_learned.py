@@ -385,6 +385,14 @@ def test_park_named_after_a_place_is_a_place_candidate(lexicon):
     assert not any(f.startswith("E:Pla:park=") for f in groups[("Place", "米东区")].feats)
 
 
+def test_page_chrome_words_are_no_person_candidates(lexicon):
+    """A site's script switch (简体版 | 繁体版: 简 is a surname) is no generated person."""
+    doc = prepare_text("用户空间 简体版| 繁体版\n首页 > 新闻\n青禾县召开会议。\n", "c.txt")
+    res = DocResult(doc.id, [mention(doc, "青禾县", "Place")], [])
+    groups = {(g.type, g.text) for g in DocCandidates(doc, res, lexicon, entity_candidates=True).entity_groups()}
+    assert not {("Person", "简体版"), ("Person", "繁体版")} & groups
+
+
 def test_entity_groups_carry_the_ner_confidence(lexicon):
     """A group of the NER model's mentions has their confidence, the best and the least, in six
     buckets (edges .5 .7 .9 .95 .99); a group with no NER mention has none."""
