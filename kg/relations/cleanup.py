@@ -131,11 +131,23 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _named_places(st: DocState) -> frozenset[str]:
+    """The gazetteer's places and the counties, one set per lexicon (not per document)."""
+    return st.lex.cached(("cleanup", "named_places"),
+                         lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
+
+
+def _placelike(st: DocState, x: str) -> bool:
+    """A place of the gazetteer or a county, or a name with a place's suffix."""
+    return x in _named_places(st) or _has_place_suffix(st, x)
+
+
 def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """"天山网-新疆日报记者" and "X网-《Y日报》讯" tagged as one organisation: two outlets joined
     by a dash, 《 or > are two organisations (:func:`outlet_parts`); and a credit word
     (grammar.tsv media_tail: 讯) after an outlet's name, with the 》 closing it, is no part of it,
-    also where an organisation follows it (X网讯|Y新闻传媒中心: two, :func:`outlet_credit_end`)."""
+    also where an organisation follows it (X网讯|Y新闻传媒中心: two, :func:`outlet_credit_end`), nor
+    is the place the outlet reports from (X网大同讯: X网)."""
     tails = st.lex.word_tuple("grammar", "media_tail")
     out = []
     for m in mentions:
@@ -151,6 +163,12 @@ def _split_outlets(st: DocState, mentions: list[Mention]) -> list[Mention]:
             if parts:
                 out += [_respan(m, m.start + a, m.start + b, core[a:b]) for a, b in parts]
                 continue
+            if tail and not is_outlet(st.lex, core):
+                # "X网大同讯": the outlet, then the place it reports from
+                k = next((k for k in range(len(core) - 2, 2, -1)
+                          if is_outlet(st.lex, core[:k]) and _placelike(st, core[k:])), 0)
+                if k:
+                    core = core[:k]
             if tail and is_outlet(st.lex, core):
                 m = _respan(m, m.start, m.start + len(core), core)
         out.append(m)
@@ -256,8 +274,7 @@ def _split_glued_orgs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     北京市公安局北京西站地区分局: one organisation each).  A visiting team's name (grammar.tsv
     team_end: X督导组) followed by an organisation that opens with a place's level (省, 市 …) is
     two as well (X督导组省商务厅; not X巡察组办公室)."""
-    named = st.lex.cached(("cleanup", "named_places"),
-                          lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
+    named = _named_places(st)
     lens = st.lex.cached(("cleanup", "named_place_lengths"),
                          lambda: sorted({len(x) for x in named if len(x) >= 2}, reverse=True))
     teams = st.lex.word_tuple("grammar", "team_end")
@@ -301,12 +318,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     g = _Grammar.of(st.lex)
     cm = g.city_mark
     openers = tuple(st.lex.words("places", "not_city") + st.lex.words("places", "city_not_start"))
-    # the gazetteer's places and the counties, one set per lexicon (not per document)
-    named = st.lex.cached(("cleanup", "named_places"),
-                          lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
-
-    def placelike(x: str) -> bool:
-        return x in named or _has_place_suffix(st, x)
+    named = _named_places(st)
 
     # the provinces also written without their suffix (江西 of 江西省, 内蒙古 of 内蒙古自治区)
     provinces = province_stems(st.lex)
@@ -332,7 +344,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
         if all(c in g.admin_end for c in x):
             continue
         w = next((o for o in openers if x.startswith(o) and len(x) - len(o) >= 2), None)
-        if w and placelike(x[len(w):]) and x not in named:
+        if w and _placelike(st, x[len(w):]) and x not in named:
             m = _respan(m, m.start + len(w), m.end, x[len(w):])
         x = m.text
         k = max((x.rfind(c) for c in g.gap_func), default=-1)
@@ -348,7 +360,7 @@ def _repair_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
             k = next((k for k in range(1, min(4, len(x) - 3) + 1)
                       if x[k:] in named and all(_is_han(c) for c in x[:k])
                       and (k == 1 or (x[-1] not in district_marks and not (
-                          placelike(x[:k]) or x[:k] in provinces or x[:k] in county_short)))), 0)
+                          _placelike(st, x[:k]) or x[:k] in provinces or x[:k] in county_short)))), 0)
             if k:
                 m = _respan(m, m.start + k, m.end, x[k:])
         if m.text.endswith(cm + cm) and t[m.start:m.end] == m.text:
