@@ -108,7 +108,7 @@ _KINDS: dict[str, set[str]] = {
                     "org_place_prefix_rx", "org_cut_keep_rx", "interview_verb_end", "source_body_rx"},
     "ingest.tsv": {"dateline_source", "credit_end"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end",
-                       "zone_suffix", "park_suffix", "park_stop"},
+                       "zone_suffix"},
     "counties.tsv": {"county", "county_short"},
     "enterprises.tsv": {"known"},
     "resolve.tsv": {"national_prefix", "generic_org", "municipality", "district_mark", "zone_tail", "not_city_prefix", "session_rx", "admin_long_form",

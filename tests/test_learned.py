@@ -365,26 +365,6 @@ def test_generated_entity_candidates(lexicon):
         g.feats for g in DocCandidates(doc, res, lexicon).entity_groups() if g.text == "包头")
 
 
-def test_park_named_after_a_place_is_a_place_candidate(lexicon):
-    """A place, then a few industry words, then a park word (X生物医药产业基地, X化工工业园) is
-    a generated Place; not where a stop word stands between (X打造新材料产业基地), nor from a
-    place inside a longer one (东区 of 米东区: only 米东区化工工业园), nor over fewer than two
-    characters (梁|园区).  A park form opening with a gazetteer place carries park=place, one
-    named after an enterprise park=other."""
-    text = ("大兴生物医药产业基地和米东区化工工业园同时开工，包头打造新材料产业基地，"
-            "商丘市梁园区召开会议，华威乳业产业园投产。")
-    doc = prepare_text(text, "p.txt")
-    res = DocResult(doc.id, [mention(doc, "大兴", "Place"), mention(doc, "米东区", "Place"),
-                             mention(doc, "包头", "Place"), mention(doc, "商丘市", "Place"),
-                             mention(doc, "华威乳业产业园", "Place")], [])
-    groups = {(g.type, g.text): g for g in DocCandidates(doc, res, lexicon, entity_candidates=True).entity_groups()}
-    parks = {k[1] for k, g in groups.items() if "E:Pla:src=gen:park" in g.feats}
-    assert parks == {"大兴生物医药产业基地", "米东区化工工业园"}
-    assert "E:Pla:park=place" in groups[("Place", "大兴生物医药产业基地")].feats
-    assert "E:Pla:park=other" in groups[("Place", "华威乳业产业园")].feats
-    assert not any(f.startswith("E:Pla:park=") for f in groups[("Place", "米东区")].feats)
-
-
 def test_page_chrome_words_are_no_person_candidates(lexicon):
     """A site's script switch (简体版 | 繁体版: 简 is a surname) is no generated person."""
     doc = prepare_text("用户空间 简体版| 繁体版\n首页 > 新闻\n青禾县召开会议。\n", "c.txt")

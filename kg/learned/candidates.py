@@ -34,7 +34,6 @@ _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「�
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
-_MAX_PARK_BODY = 8        # the most characters between a place and the park word of its park (gen:park)
 _CLOSE_PAREN = {")": "(", "\uff09": "\uff08"}
 _MAX_QUALIFIER = 10       # the characters inside a parenthesised qualifier of a name
 _LIST_SEPS = set("\u3001\uff0c,")          # 、 ， ,
@@ -307,8 +306,6 @@ class DocCandidates:
 
         out = []
         n = max(1, len(self.t))
-        gaz = entity_gazetteer(self.lex)
-        park_words = self.lex.word_tuple("candidates", "park_suffix")
         for (typ, x), ms in sorted(by.items()):
             ms.sort(key=lambda m: m.start)
             first = ms[0]
@@ -356,7 +353,7 @@ class DocCandidates:
                           f"E:{T}:ar1={self.t[alone.end] if alone.end < len(self.t) else '$'}"]
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
             # the types the gazetteer gives the form
-            f.append(f"E:{T}:gaz=" + "+".join(gaz.get(x, ("-",))))
+            f.append(f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",))))
             if ms[0].source.startswith(GENERATED):
                 f += self._generated_feats(T, x, ms)
             if x in prefixes[typ]:
@@ -366,11 +363,6 @@ class DocCandidates:
             # an item of a list of its type (十堰7个,孝感7个,咸宁12个; A、B、C)
             if any(self.listed_with(typed[typ], m.start, m.end) for m in ms):
                 f.append(f"E:{T}:listed")
-            # a park or base: whether a place of the gazetteer opens its name (X化工工业园: a
-            # place; 蒙牛乳业产业园, named after an enterprise: a project)
-            if typ == "Place" and any(x.endswith(w) for w in park_words):
-                opens = any("Place" in gaz.get(x[:k], ()) for k in range(2, len(x) - 1))
-                f.append(f"E:Pla:park={'place' if opens else 'other'}")
             # the name opens a cluster's name (袁州 of 袁州陶瓷产业集群): the gold lists such places
             if any(self.cluster_head_after(m.end) for m in ms):
                 f.append(f"E:{T}:opens_cluster")
@@ -394,10 +386,6 @@ class DocCandidates:
         * ``gen:zone`` -- a place (a Place mention or a gazetteer place) followed by the longest
           ``zone_suffix`` of ``kg/data/candidates.tsv``: the two together, as a Place and as an
           Organization (经开区 names either);
-        * ``gen:park`` -- a place followed by 2-8 Han characters and the first ``park_suffix`` after
-          them (X生物医药产业基地, X化工工业园; no ``park_stop`` word between): the whole as a
-          Place (the real pages' gold: a park named after a place is a place, one named after an
-          enterprise a project);
         * ``gen:name`` -- a surname and one or two characters before a word that can end a name
           (:meth:`_name_candidates`)."""
         t = self.t
@@ -467,28 +455,6 @@ class DocCandidates:
             for typ in ("Place", "Organization"):
                 if (typ, t[a:e]) not in by and (typ, a, e) not in found:
                     found[(typ, a, e)] = "gen:zone"
-        # a park or base named after the place and its industry (X生物医药产业基地): the first
-        # park word within _MAX_PARK_BODY Han characters after the place, none of them a stop
-        parks = self.lex.cached(("learned", "park_suffix_rx"), lambda: re.compile("|".join(
-            re.escape(w) for w in self.lex.words("candidates", "park_suffix")) or "(?!)"))
-        park_stop = self.lex.words("candidates", "park_stop")
-        # a place inside a longer one (a county-level name's too) opens no park: 东区 of 米东区
-        every = sorted(set(places) | {(i, j) for (typ, i, j) in found if typ == "Place"})
-        wide = max((b - a for a, b in every), default=0)
-        for a, b in places:
-            lo = bisect.bisect_left(every, (a - wide, -1))
-            hi = bisect.bisect_right(every, (a, len(t) + 1))
-            if any(b <= d and (c, d) != (a, b) for c, d in every[lo:hi]):
-                continue
-            pm = parks.search(t, b + 2, b + _MAX_PARK_BODY + 12)
-            if pm is None or pm.start() - b > _MAX_PARK_BODY:
-                continue
-            body = t[b:pm.start()]
-            if not all(is_han(c) for c in body) or any(w in body for w in park_stop):
-                continue
-            e = pm.end()
-            if ("Place", t[a:e]) not in by and ("Place", a, e) not in found:
-                found[("Place", a, e)] = "gen:park"
         for (i, j), cue in self._name_candidates(by).items():
             found.setdefault(("Person", i, j), "gen:name")
             self.name_cues[t[i:j]].add(cue)
