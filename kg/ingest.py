@@ -555,14 +555,15 @@ def _is_traditional(changed: int, han: int) -> bool:
     return (changed >= 2 and changed >= 0.04 * han) or (changed >= 1 and changed >= 0.5 * han)
 
 
-def _stray_to_simplified(text: str) -> str:
+def _stray_to_simplified(text: str, keep: frozenset[str] = frozenset()) -> str:
     """A Simplified text's stray Traditional characters (总书記, 內蒙古) made Simplified, one by
     one: only characters outside GB2312's standard simplified set that t2s changes into one
-    character, so no Simplified character moves (乾县 stays, which t2s would make 干县)."""
+    character, so no Simplified character moves (乾县 stays, which t2s would make 干县), and none
+    of ``keep`` (standard characters outside GB2312: 昇 of 昇腾)."""
     gb = _gb2312_han()
     out = None
     for k, ch in enumerate(text):
-        if _is_han(ch) and ch not in gb:
+        if _is_han(ch) and ch not in gb and ch not in keep:
             c = _t2s_char(ch)
             if c != ch and len(c) == 1:
                 if out is None:
@@ -794,7 +795,15 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
-def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]) -> tuple[str, list[int], bool]:
+def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
+    """The standard Simplified characters outside GB2312 that t2s would change (昇 -> 升):
+    ``ingest.tsv`` of ``lexicon``, kind ``simplified_keep``."""
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    return lex.word_set("ingest", "simplified_keep")
+
+
+def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str],
+           keep: frozenset[str] = frozenset()) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
@@ -807,7 +816,7 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     if traditional:
         text, src = _to_simplified(text, src)
     else:
-        text = _stray_to_simplified(text)
+        text = _stray_to_simplified(text, keep)
 
     # physical lines
     lines: list[_Line] = []
@@ -961,7 +970,8 @@ def split_sentences(text: str, doc_id: str) -> list[Sentence]:
 
 def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str,
                    lexicon: Lexicon | None = None) -> Document:
-    text, offsets, traditional = _build(original, _dateline_re(lexicon), _credit_end_re(lexicon))
+    text, offsets, traditional = _build(original, _dateline_re(lexicon), _credit_end_re(lexicon),
+                                        _simplified_keep(lexicon))
     doc = Document(
         id=doc_id, path=path, original=original, text=text, offsets=offsets,
         encoding=encoding, sha256=sha, traditional=traditional,

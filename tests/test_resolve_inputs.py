@@ -70,3 +70,23 @@ def test_resolving_twice_gives_the_same_output(lexicon):
     second = resolve(docs, results, lexicon)
     assert [f.to_dict() for f in first[1]] == [f.to_dict() for f in second[1]]
     assert {k: e.to_dict() for k, e in first[0].items()} == {k: e.to_dict() for k, e in second[0].items()}
+
+
+def test_a_facts_form_is_no_mention_where_the_entity_has_one(lexicon):
+    """One ``mentioned_in`` per form an entity is written in, from its mentions; a fact's
+    argument stands in only where the entity has no mention in the document: a page that
+    mentions 甲乙市委 and has a fact naming it 市委 gets no 市委 form; a page with no mention of the
+    committee gets the fact's form."""
+    a = prepare_text("甲乙市委召开会议。甲乙市委书记丙丁讲话，市委副书记戊己出席。甲乙市人民政府参加。\n", "a.txt")
+    b = prepare_text("甲乙市人民政府召开会议。市委书记庚辛讲话。甲乙市人民政府参加。\n", "b.txt")
+    results = [
+        DocResult("a.txt", [_mention(a, "甲乙市委", "Organization"), _mention(a, "丙丁", "Person"),
+                            _mention(a, "戊己", "Person"), _mention(a, "甲乙市人民政府", "Organization")],
+                  [_holds_post(a, "戊己", "副书记", "市委")]),
+        DocResult("b.txt", [_mention(b, "庚辛", "Person"), _mention(b, "甲乙市人民政府", "Organization")],
+                  [_holds_post(b, "庚辛", "书记", "市委")]),
+    ]
+    _entities, facts = resolve([a, b], results, lexicon)
+    forms = {(f.evidence.doc_id, f.args["entity"].text) for f in facts
+             if f.relation == "mentioned_in" and f.args["entity"].name == "中共甲乙市委员会"}
+    assert forms == {("a.txt", "甲乙市委"), ("b.txt", "市委")}

@@ -88,8 +88,9 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     a prefix, a place (X市, X县 …: org_place_head_rx) or a whole organisation name follows it;
     nor a join word (org_join: 和, 及) opening an organisation right after another one when an
     organisation name of 4+ characters follows it.  A verb inside the span that no organisation's
-    name holds (grammar.tsv org_inner_verb: 召开, 设置 …) ends it where the part before it ends as
-    an organisation (X局|设置办公室), else opens it where such a name follows (X区召开|区人大常委会)."""
+    name holds (grammar.tsv org_inner_verb of two characters or more: 召开, 设置 …) ends it where
+    the part before it ends as an organisation (X局|设置办公室), else opens it where a prefixed
+    name follows (X区召开|区人大常委会: a place's level, a place, X市 …)."""
     lex = st.lex
     verbs = lex.word_tuple("action_patterns", "agency_verb")            # longest first
     leads = lex.words("grammar", "org_lead_verb")
@@ -98,11 +99,16 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
         lex.words("places", "province") + lex.words("places", "city") + lex.words("places", "name")))
     admin = _Grammar.of(lex).admin_end
     place_head = lex.plain_pattern("grammar", "org_place_head_rx")      # X市, X县 …
+
+    def prefixed(rest: str) -> bool:
+        """A prefixed name opens ``rest``: a place's level (市, 区 …), a place, X市 / X县 …."""
+        return rest[0] in admin or rest.startswith(gaz) or place_head.match(rest) is not None
+
     # (words, whether the rest after one of them is the organisation)
     cuts = ((verbs, lambda rest: rest[0] in admin or rest.startswith(gaz)),
-            (leads, lambda rest: rest[0] in admin or rest.startswith(gaz) or place_head.match(rest)
-             or lex.ends_with_org_suffix(rest)))
-    inner = lex.word_tuple("grammar", "org_inner_verb")
+            (leads, lambda rest: prefixed(rest) or lex.ends_with_org_suffix(rest)))
+    # the verbs of two characters or more (到 stands inside names: 到家, 一步到位)
+    inner = tuple(w for w in lex.word_tuple("grammar", "org_inner_verb") if len(w) >= 2)
     # "A有限公司|和B有限公司": a join word opening an organisation right after another one
     org_ends = {m.end for m in mentions if m.type == "Organization"}
     out = []
@@ -115,14 +121,15 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
                     m = _respan(m, m.start + len(v), m.end, rest)
             # a verb no organisation's name holds (grammar.tsv org_inner_verb) inside the span:
             # the organisation before it where that part ends as one (X局|设置办公室), else the
-            # one after it (福田区召开|区人大常委会)
+            # prefixed one after it (福田区召开|区人大常委会); the last verb, the longest there
             x = m.text
-            k, v = max(((i, w) for w in inner for i in (x.rfind(w),) if i >= 2), default=(-1, ""))
+            k, v = max(((i, w) for w in inner for i in (x.rfind(w),) if i >= 2),
+                       key=lambda z: (z[0] + len(z[1]), len(z[1])), default=(-1, ""))
             if k >= 2:
                 before, after = x[:k], x[k + len(v):]
                 if lex.ends_with_org_suffix(before):
                     m = _respan(m, m.start, m.start + k, before)
-                elif len(after) >= 3 and cuts[1][1](after):
+                elif len(after) >= 3 and prefixed(after):
                     m = _respan(m, m.start + k + len(v), m.end, after)
             j = opening_join(lex, m.text) if m.start in org_ends else None
             if j:

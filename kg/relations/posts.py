@@ -350,7 +350,8 @@ def _is_interview(st: DocState, chain_start: int, name: tuple[int, int]) -> bool
 
 def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
     """The chain's name and the names listed after it with 、 ("副主任乙、丙"); the list ends
-    where a model organisation or place (and no model person) opens an item."""
+    where an organisation or a place with its mark (and no model person) opens an item
+    (:func:`_names_body`)."""
     t = st.text
     pw = _Words.of(st.lex)
     names = [name]
@@ -361,7 +362,7 @@ def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
             seg_end += 1
         if st.posts_rx.search(t, q + 1, seg_end):
             break
-        if ner_at(st, q + 1, "Person") is None and (ner_at(st, q + 1, "Organization") or ner_at(st, q + 1, "Place")):
+        if ner_at(st, q + 1, "Person") is None and _names_body(st, q + 1):
             break           # "主任乙、县人大代表丙": an organisation or place opens the next item
         nx = _name_after(st, q + 1)
         if nx is not None and nx[1] - nx[0] >= 3 and t[nx[1] - 1] == pw.list_close:
@@ -371,6 +372,17 @@ def _listed_names(st: DocState, name: tuple[int, int]) -> list[tuple[int, int]]:
         names.append(nx)
         q = nx[1]
     return names
+
+
+def _names_body(st: DocState, pos: int) -> bool:
+    """Whether an organisation (the model's or the rules') or a place with its level's mark
+    (the model's: X县, not a name it tags as a place, 黄山) starts at ``pos``."""
+    if ner_at(st, pos, "Organization"):
+        return True
+    if any(a == pos for a, _b in st.orgs):      # (a list item after a chain's name: rare)
+        return True
+    place = ner_at(st, pos, "Place")
+    return place is not None and st.text[place[1] - 1] in _Grammar.of(st.lex).admin_end
 
 
 _CHAIN_CONFIDENCE = {"org": 0.9, "place": 0.85, "implied": 0.85, "inherited": 0.85, "carried": 0.75}
