@@ -211,7 +211,8 @@ def _extend_to_places(st: DocState, mentions: list[Mention]) -> list[Mention]:
     """An organisation/place span that starts inside a city or county name ("浩特市教育局" in
     "呼和浩特市教育局", "阳县" in "射阳县") is extended to the start of the name; an organisation
     starting 1-3 characters after a place (X市|济和信息化局) to the place's start, unless those
-    characters hold a verb no organisation's name holds (grammar.tsv org_inner_verb: X区召开|区人大常委会)."""
+    characters hold a verb no organisation's name holds (grammar.tsv org_inner_verb, any length:
+    X区召开|区人大常委会)."""
     text = st.doc.text
     lex = st.lex
     # the gazetteer's names, in one automaton made once per lexicon
