@@ -812,10 +812,11 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
     # (乾县 -> 干县), so in a Simplified document only the stray Traditional characters that no
     # Simplified text writes are converted (总书記), each to one character (the map stays).
-    traditional = _is_traditional(*_traditional_stats(text))
+    changed, han = _traditional_stats(text)
+    traditional = _is_traditional(changed, han)
     if traditional:
         text, src = _to_simplified(text, src)
-    else:
+    elif changed:           # (no character t2s changes: none to convert, no second pass)
         text = _stray_to_simplified(text, keep)
 
     # physical lines

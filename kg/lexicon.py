@@ -499,6 +499,12 @@ class Lexicon:
         """The post titles of posts.tsv."""
         return self._memo["matcher.posts"]
 
+    def title_runs_past(self, text: str, start: int, end: int) -> bool:
+        """Whether a post title of posts.tsv starts at ``start`` and ends after ``end``: then
+        ``text[start:end]`` opens the title and names no place (代县 of 代县长, an acting head)."""
+        title = self._memo["matcher.posts"].longest_at(text, start)
+        return title is not None and start + len(title) > end
+
     def org_suffix_matcher(self, *local: str) -> Matcher:
         """The organisation suffixes of org_suffixes.tsv; with ``local``, those whose ``local``
         column is one of the given values (``department``, ``office``,

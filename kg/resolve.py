@@ -913,10 +913,8 @@ class _Entities:
     def __init__(self, keys: _Keys):
         self.keys = keys
         self.entities: dict[str, Entity] = {}
-        # (entity, document, surface form written there) -> (start, evidence, score, surface form);
-        # seen_in: the (entity, document) pairs with one
-        self.first_seen: dict[tuple[str, str, str], tuple[int, Evidence, float, str]] = {}
-        self.seen_in: set[tuple[str, str]] = set()
+        # (entity, document) -> surface form written there -> (start, evidence, score)
+        self.first_seen: dict[tuple[str, str], dict[str, tuple[int, Evidence, float]]] = {}
         self.name_votes: dict[str, Counter] = defaultdict(Counter)
 
     def add(self, typ: str, text: str, subtype: str | None, doc_id: str, ev: Evidence | None,
@@ -945,15 +943,14 @@ class _Entities:
             self.name_votes[eid][name] += 1
         e.docs.add(doc_id)
         if ev is not None and mention:
-            k = (eid, doc_id, surface)
-            cur = self.first_seen.get(k)
-            # a fact's evidence stands in only where the entity has no mention of its own
-            # (nor another form of it: the forms are the mentions')
-            if weak and cur is None and (eid, doc_id) in self.seen_in:
+            forms = self.first_seen.setdefault((eid, doc_id), {})
+            cur = forms.get(surface)
+            # a fact's evidence stands in only where the entity has no mention of its own (nor
+            # another form of it: the forms are the mentions')
+            if weak and cur is None and forms:
                 return e
             if cur is None or (ev.start < cur[0] and not weak):
-                self.first_seen[k] = (ev.start, ev, score, surface)
-                self.seen_in.add((eid, doc_id))
+                forms[surface] = (ev.start, ev, score)
         return e
 
     def add_mentions(self, results: list[DocResult], docs_by_id: dict[str, Document]) -> None:
@@ -996,8 +993,9 @@ class _Entities:
         # the entity argument's text is the form the document writes (市委), its name the
         # canonical one (中共呼和浩特市委员会)
         facts = []
-        for (eid, doc_id, _f), (_s, ev, score, surface) in sorted(
-                self.first_seen.items(), key=lambda z: (z[0][1], z[1][0], z[0][0], z[0][2])):
+        seen = ((eid, doc_id, surface, first) for (eid, doc_id), forms in self.first_seen.items()
+                for surface, first in forms.items())
+        for eid, doc_id, surface, (_s, ev, score) in sorted(seen, key=lambda z: (z[1], z[3][0], z[0], z[2])):
             e = self.entities[eid]
             facts.append(Fact("mentioned_in",
                               {"entity": Arg(surface or e.name, e.type, e.subtype, e.id, e.name),

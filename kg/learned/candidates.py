@@ -306,6 +306,7 @@ class DocCandidates:
 
         out = []
         n = max(1, len(self.t))
+        gaz = entity_gazetteer(self.lex)
         for (typ, x), ms in sorted(by.items()):
             ms.sort(key=lambda m: m.start)
             first = ms[0]
@@ -353,7 +354,7 @@ class DocCandidates:
                           f"E:{T}:ar1={self.t[alone.end] if alone.end < len(self.t) else '$'}"]
             f.append(f"E:{T}:occ={min(len(occ), 6)}")
             # the types the gazetteer gives the form
-            f.append(f"E:{T}:gaz=" + "+".join(entity_gazetteer(self.lex).get(x, ("-",))))
+            f.append(f"E:{T}:gaz=" + "+".join(gaz.get(x, ("-",))))
             if ms[0].source.startswith(GENERATED):
                 f += self._generated_feats(T, x, ms)
             if x in prefixes[typ]:
@@ -419,8 +420,7 @@ class DocCandidates:
         not_city = self.lex.matcher("resolve", "not_city_prefix")
         for i, j, x in names.find_all(t):
             # a name opening a post title that runs past it is none (代县 of 代县长: acting head)
-            longest = posts.longest_at(t, i)
-            if longest is not None and i + len(longest) > j:
+            if self.lex.title_runs_past(t, i, j):
                 continue
             mark = next((mk for mk in marks if t.startswith(mk, j)), None) if x in cities else None
             if mark and posts.longest_at(t, j) is None and not not_city.longest_at(t, j):

@@ -513,9 +513,7 @@ def prepare(st: DocState) -> None:
     ner = [m for m in ner if m.type != "Organization" or not m.text.endswith(not_org)]
     ner = _join_party_prefix(st, _repair_places(st, _extend_to_places(st, _split_glued_orgs(st, ner))))
     # "县委副书记、代县长A": a place that opens a post title running past it (代县|长) is none
-    posts = lex.post_matcher()
-    st.ner = [m for m in ner if m.type != "Place"
-              or not ((t := posts.longest_at(doc.text, m.start)) and m.start + len(t) > m.end)]
+    st.ner = [m for m in ner if m.type != "Place" or not lex.title_runs_past(doc.text, m.start, m.end)]
     # model mentions in view coordinates
     st.ner_v = []
     for m in st.ner:
