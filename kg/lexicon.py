@@ -102,7 +102,7 @@ _KINDS: dict[str, set[str]] = {
                     "speech_end",
                     "list_close", "weak_follower", "verb_name_bad_char", "name_bad_left",
                     "post_concurrent",
-                    "owner_de", "party_organ_prefix", "named_organ_rx", "named_organ_not_place",
+                    "owner_de", "party_organ_prefix", "party_group", "party_group_body", "named_organ_rx", "named_organ_not_place",
                     "bare_organ_rx", "interview_verb_rx", "title_rank_rx", "head_title_end",
                     "place_title_mark", "org_anaphor", "name_join", "name_title_verb", "name_title_left", "appointed_rx",
                     "org_place_prefix_rx", "org_cut_keep_rx", "interview_verb_end", "source_body_rx"},

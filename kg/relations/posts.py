@@ -42,6 +42,8 @@ class _Words(LexiconWords):
         self.element_sep = "、" + self.concurrent
         self.owner_de = w("owner_de")[0]
         self.party_organ = w("party_organ_prefix")
+        self.party_group = w("party_group")[0]
+        self.party_group_body = w("party_group_body")
         self.named_organ = rx("named_organ_rx")
         self.not_named_place = w("named_organ_not_place")
         self.bare_organ = rx("bare_organ_rx")
@@ -197,6 +199,10 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
                          if po.endswith(p) and len(po) > len(p) + 1), None)
             if info.kind in ("enterprise", "government"):
                 po = base or po
+            elif info.kind != "party" and base and po.endswith(pw.party_group) \
+                    and base.endswith(pw.party_group_body):
+                # "区人大常委会党组书记、主任A": the body's own title is the body's, not its group's
+                po = base
             elif info.kind != "party" and base and info.place_org and "{place}" in info.place_org \
                     and _is_place(st, base):
                 # "X自治区党委常委、常务副主席A": a title of the place's own organ (the region's
@@ -249,6 +255,11 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
             org_text, title, kind = org_text + pre, title[len(pre):], "org"
             ts_ += len(pre)
             break
+    # "县政府党组成员A": the party group of a government (a congress, a CPPCC) is an organ of its
+    # own, the title keeps its 党组; a bureau's 党组 titles stay the bureau's
+    if kind == "org" and written and title.startswith(pw.party_group) \
+            and org_text.endswith(pw.party_group_body) and title in st.lex.posts:
+        org_text += pw.party_group
     core = pw.title_rank.sub("", title)
     if len(core) == 2 and core.endswith(pw.head_title_end) \
             and core[0] not in pw.place_title_mark and not org_text.endswith(core[0]) \
