@@ -247,6 +247,12 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
     os_, ts_, te_ = element
     title = st.text[ts_:te_]
     kind = _classify_org(st, org_text)
+    # "区纪委书记A": a level mark alone before a title whose place organ it abbreviates (区纪委)
+    info = st.lex.posts.get(title)
+    if org_text in pw.place_title_mark and info and "{place}" in info.place_org:
+        organ = info.place_org.replace("{place}", org_text)
+        if _abbr_match(st, organ):
+            org_text, kind = organ, "org"
     ner_orgs = ner_spans_of_type(st, "Organization")
     written = bool(org_text) and org_text == st.text[os_:ts_]   # not an owner taken from before 的
     for pre in pw.party_organ:
