@@ -261,6 +261,13 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
             org_text, title, kind = org_text + pre, title[len(pre):], "org"
             ts_ += len(pre)
             break
+    # "中央政治局委员A": where the text before the longest title is no organisation, a shorter
+    # title whose start completes it to one (中央 + 政治局, 委员)
+    if not kind and written:
+        k = next((k for k in range(1, len(title) - 1) if title[k:] in st.lex.posts
+                  and _classify_org(st, org_text + title[:k]) == "org"), 0)
+        if k:
+            org_text, title, kind = org_text + title[:k], title[k:], "org"
     # "县政府党组成员A": the party group of a government (a congress, a CPPCC) is an organ of its
     # own, the title keeps its 党组; a bureau's 党组 titles stay the bureau's
     if kind == "org" and written and title.startswith(pw.party_group) \
