@@ -849,6 +849,13 @@ class _Keys:
             if fulls and len(fulls) == 1:
                 name = next(iter(fulls))
                 sub = "enterprise"
+            elif name_sub != "enterprise":
+                # a brand the tagger calls an enterprise (比亚迪): as a brand written alone, but
+                # not for a subsidiary named with its place in brackets (中石化 and
+                # 中石化北方能源(大连)有限公司 are two companies)
+                full = self._brand_full(c, name, doc_id)
+                if full and not any(b in full for b in "(\uff08"):
+                    name = full
         elif sub in (None, "other"):
             full = self._brand_full(c, name, doc_id)
             if full:
@@ -868,10 +875,11 @@ class _Keys:
             if opening is None:
                 opening = self._brand_openings[doc_id] = defaultdict(set)
                 for y in self.fulls_in.get(doc_id, ()):
-                    rest = c.split_place(y)[1]
-                    for k in range(2, len(rest) + 1):
-                        if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
-                            opening[rest[:k]].add(y)
+                    # (after its place, and as written: 中国电子 of 中国电子信息产业集团有限公司)
+                    for rest in {c.split_place(y)[1], y}:
+                        for k in range(2, len(rest) + 1):
+                            if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
+                                opening[rest[:k]].add(y)
             full = None
             # (not a university or a paper beside its company: 浙江大学, 温州日报)
             if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name) \

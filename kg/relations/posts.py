@@ -10,7 +10,7 @@ from bisect import bisect_left, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
-from .base import _Chain, _Grammar, _HARD, undoubled
+from .base import _Chain, _Grammar, _HARD, _is_han, undoubled
 from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
 from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
@@ -137,10 +137,21 @@ def _chain_elements(st: DocState, ts: int, te: int) -> list[tuple[int, int, int]
     return elements
 
 
+# a closing quote -> its opening quote
+_QUOTE_CLOSE = {"\u201d": "\u201c", "\u300d": "\u300c"}
+
+
 def _de_owner(st: DocState, elements: list[tuple[int, int, int]]) -> str | None:
-    """"X的Y": the organisation before 的 that owns a first title standing alone, or None."""
+    """"X的Y": the organisation before 的 that owns a first title standing alone, or None;
+    also an enterprise written in quotes right before its first title ("“中国电子”总经理A")."""
     t = st.text
-    first_os, first_ts, _ = elements[0]
+    first_os, first_ts, first_te = elements[0]
+    if first_os == first_ts and first_os > 1 and t[first_os - 1] in _QUOTE_CLOSE:
+        info = st.lex.posts.get(t[first_ts:first_te])
+        j = t.rfind(_QUOTE_CLOSE[t[first_os - 1]], max(0, first_os - 12), first_os - 1)
+        name = t[j + 1:first_os - 1] if j >= 0 else ""
+        if info and info.kind == "enterprise" and len(name) >= 2 and all(_is_han(c) for c in name):
+            return name
     if first_os == first_ts and first_os > 0 and t[first_os - 1] == _Words.of(st.lex).owner_de:
         j = first_os - 1
         k = j
