@@ -201,6 +201,23 @@ def test_a_kept_member_gives_its_cluster_to_its_list_mates(tmp_path, lexicon):
     assert got[True] == {(m, "电子信息产业集群", "learned") for m in ("云帆科技", "北辰电子", "启明光电")}
 
 
+def test_list_mates_follow_whole_items(tmp_path, lexicon):
+    """The walk over a 、-list takes, of the candidates starting (ending) where an item starts
+    (ends), the one reaching the list mark on its other side: the projects 远山能源隔膜项目 and
+    北辰材料电解液项目 follow the kept 青禾科技储能电池项目, not the shorter member span
+    远山能源 (which ends the walk)."""
+    doc = prepare_text("东岭县做强储能产业集群，推进青禾科技储能电池项目、远山能源隔膜项目、北辰材料电解液项目开工。\n",
+                       "invented.txt")
+    projects = ("青禾科技储能电池项目", "远山能源隔膜项目", "北辰材料电解液项目")
+    res = DocResult(doc.id, [mention(doc, "东岭县", "Place")] + [mention(doc, x, "Project") for x in projects], [])
+    weights = {"Place": {"E:Pla": 10}, "Cluster": {"S:Clu:f1=储": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:head=能源": 10}, "in_cluster": {"R:C:al1=进": 10}}
+    _hand_models(tmp_path, weights, {}, list_members=True)
+    out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
+    got = {f.args["member"].text for f in out.facts if f.relation == "in_cluster"}
+    assert got == set(projects), got
+
+
 def test_the_inner_items_of_a_list_of_organisations_are_organisations(tmp_path, lexicon):
     """With ``list_orgs`` the items of a 、-list whose items are mostly organisations (two found,
     at least a third) become Organization mentions: the inner ones, the last one cut at 等, the

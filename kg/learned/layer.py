@@ -278,6 +278,7 @@ class LearnedLayer:
 
 # a 、-list lies inside one clause: these characters end it
 _LIST_CLAUSE = re.compile("[^\uff0c\u3002\uff1b\uff01\uff1f\uff1a,;!?:\n\uff08\uff09()\u3010\u3011\u300a\u300b\u201c\u201d]+")
+_ITEM_EDGE = frozenset("\u3001\uff0c\u3002\uff1b\uff1a,;:\n")    # 、 ， 。 ； ： , ; : and a line end
 _LIST_ITEM = (2, 10)        # the length of an item taken as an organisation
 
 
@@ -395,6 +396,16 @@ def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int
     return -1
 
 
+def _at_item_start(t: str, i: int) -> bool:
+    """Whether a list item may start at ``i``: after a 、 or a clause mark."""
+    return i == 0 or t[i - 1] in _ITEM_EDGE
+
+
+def _at_item_end(t: str, i: int) -> bool:
+    """Whether a list item may end at ``i``: before a 、 or a clause mark."""
+    return i >= len(t) or t[i] in _ITEM_EDGE
+
+
 def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], best: dict,
                sentence_at) -> list[tuple[float, Fact]]:
     """in_cluster facts for the items of a 、-list whose member a kept fact gives a cluster
@@ -410,8 +421,14 @@ def list_mates(doc: Document, pairs: list[Pair], new: list[tuple[float, Fact]], 
     first: dict[tuple[str, str], Pair] = {}
     for p in pairs:
         if p.relation == "in_cluster" and p.a_start >= 0:
-            ends[p.b_text][p.a_end] = p
-            starts[p.b_text][p.a_start] = p
+            # of the candidates ending (starting) at one offset, the one that reaches the
+            # list's 、 on its other side is the list item (A项目、B项目: not a shorter B)
+            old = ends[p.b_text].get(p.a_end)
+            if old is None or not _at_item_start(t, old.a_start) or _at_item_start(t, p.a_start):
+                ends[p.b_text][p.a_end] = p
+            old = starts[p.b_text].get(p.a_start)
+            if old is None or not _at_item_end(t, old.a_end) or _at_item_end(t, p.a_end):
+                starts[p.b_text][p.a_start] = p
             first.setdefault((p.b_text, p.a_text), p)
     kept = [(s, f) for s, f in new if s > 0.0 and f.relation == "in_cluster"]
     out: list[tuple[float, Fact]] = []
