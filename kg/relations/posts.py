@@ -565,8 +565,10 @@ def names_before_titles(st: DocState) -> None:
         ts, te = m.start(), m.end()
         info = lex.posts.get(m.group(0))
         if info is None or info.after_name or info.kind == CHAIN_CHIEF \
-                or any(lex.ends_with_org_suffix(t[ts:te + k]) for k in (1, 2, 3)):
-            # (委员|会: the title is the head of an organisation's suffix)
+                or any(lex.ends_with_org_suffix(t[ts:te + k]) and not lex.ends_with_org_suffix(t[te:te + k])
+                       for k in (1, 2, 3)):
+            # (委员|会: the title is the head of an organisation's suffix; not 书记|的委托, whose
+            # suffix 委 lies wholly after the title)
             continue
         # "省人大常委会A副主任、省政府B副省长、…": in a 、 list only after a written organisation
         listed = t[te:te + 1] == "、"
