@@ -195,6 +195,13 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                 else org_text
             kind = "org" if info.place_org else "place"
+        # "区纪委副书记、监委副主任A": a body written bare after an element whose organisation
+        # opens with a level mark (区, 县 …) is that level's, where the two make a short form
+        # (区监委)
+        if kind == "org" and prev_org is not None and os_ < ts_ and org_text[:1] not in pw.place_title_mark \
+                and prev_org[0][:1] in pw.place_title_mark \
+                and prev_org[0][:1] + org_text in _whole_short_forms(st):
+            org_text = prev_org[0][:1] + org_text
         if org_text:
             parsed.append((org_text, kind, title))
             prev_org = (org_text, kind)
@@ -223,6 +230,12 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
         else:
             parsed.append(("", "none", title))
     return parsed
+
+
+def _whole_short_forms(st: DocState) -> frozenset[str]:
+    """The short forms abbreviations.tsv gives as whole names without a place (区监委, 县委)."""
+    return st.lex.cached("posts.whole_short_forms", lambda: frozenset(
+        a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short))
 
 
 def _readings(st: DocState, elements: list[tuple[int, int, int]],
