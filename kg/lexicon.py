@@ -90,7 +90,7 @@ _KINDS: dict[str, set[str]] = {
     "places.tsv": {"suffix", "area_suffix", "name", "province", "city", "city_prefix", "not_city", "city_not_start", "prefix_org_end",
                    "city_bad_char", "city_inner_func", "admin_end", "own_organ_prefix", "city_org_rx",
                    "business_tail", "not_place_rx"},
-    "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject",
+    "industry_terms.tsv": {"term", "brand_suffix", "not_brand", "term_char", "brand_reject", "brand_cut_tail",
                            "known_brand", "site_term", "public_start", "public_body",
                            "short_drop_prefix", "short_brand_suffix",
                            "list_join", "enterprise_end_rx", "company_end", "share_word", "brand_head_ok", "phase_char", "brand_keep", "brand_bad_first", "not_brand_pair", "brand_func_char", "zone_char", "ordinal", "place_like_rx", "park", "natural_zone", "short_brand_not_after", "branch_rx", "plant_not_before", "company_rx", "company_cut", "list_tail_rx", "short_form_rx", "aspect_particle", "class_head_noun", "named_after_rx", "project_end_rx"},

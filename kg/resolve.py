@@ -875,11 +875,10 @@ class _Keys:
             if opening is None:
                 opening = self._brand_openings[doc_id] = defaultdict(set)
                 for y in self.fulls_in.get(doc_id, ()):
-                    # (after its place, and as written: 中国电子 of 中国电子信息产业集团有限公司)
-                    for rest in {c.split_place(y)[1], y}:
-                        for k in range(2, len(rest) + 1):
-                            if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
-                                opening[rest[:k]].add(y)
+                    rest = c.split_place(y)[1]
+                    for k in range(2, len(rest) + 1):
+                        if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
+                            opening[rest[:k]].add(y)
             full = None
             # (not a university or a paper beside its company: 浙江大学, 温州日报)
             if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name) \

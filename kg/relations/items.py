@@ -228,10 +228,13 @@ def _brand_any(st: DocState, item: str) -> str | None:
     b = _brand_any_rules(st, item)
     if b and b.endswith(_Words.of(st.lex).ordinal) and len(b) >= 3:
         b = b[:-1]
-    # "X年产4万吨…项目": a quantity or build word before the digits is no part of the brand
-    tail = next((w for w in st.lex.words("industry_terms", "brand_reject")
-                 if b and b.endswith(w) and len(b) - len(w) >= 2), None)
-    if tail:
+    # "X年产4万吨…项目", "X新建年产…": quantity and build words before the digits are no part of
+    # the brand
+    while b:
+        tail = next((w for w in st.lex.words("industry_terms", "brand_cut_tail")
+                     if b.endswith(w) and len(b) - len(w) >= 2), None)
+        if tail is None:
+            break
         b = b[:-len(tail)]
     if b and (any(b.startswith(w) for w in st.lex.words("industry_terms", "brand_reject"))
               or len(b) < 2):

@@ -150,7 +150,8 @@ def _de_owner(st: DocState, elements: list[tuple[int, int, int]]) -> str | None:
         info = st.lex.posts.get(t[first_ts:first_te])
         j = t.rfind(_QUOTE_CLOSE[t[first_os - 1]], max(0, first_os - 12), first_os - 1)
         name = t[j + 1:first_os - 1] if j >= 0 else ""
-        if info and info.kind == "enterprise" and len(name) >= 2 and all(_is_han(c) for c in name):
+        if info and info.kind == "enterprise" and len(name) >= 2 and all(_is_han(c) for c in name) \
+                and _classify_org(st, name) == "org":
             return name
     if first_os == first_ts and first_os > 0 and t[first_os - 1] == _Words.of(st.lex).owner_de:
         j = first_os - 1
@@ -195,13 +196,6 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
             org_text = info.place_org.replace("{place}", org_text) if info.place_org \
                 else org_text
             kind = "org" if info.place_org else "place"
-        # "区纪委副书记、监委副主任A": a body written bare after an element whose organisation
-        # opens with a level mark (区, 县 …) is that level's, where the two make a short form
-        # (区监委)
-        if kind == "org" and prev_org is not None and os_ < ts_ and org_text[:1] not in pw.place_title_mark \
-                and prev_org[0][:1] in pw.place_title_mark \
-                and prev_org[0][:1] + org_text in _whole_short_forms(st):
-            org_text = prev_org[0][:1] + org_text
         if org_text:
             parsed.append((org_text, kind, title))
             prev_org = (org_text, kind)
@@ -233,7 +227,7 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
 
 
 def _whole_short_forms(st: DocState) -> frozenset[str]:
-    """The short forms abbreviations.tsv gives as whole names without a place (区监委, 县委)."""
+    """The short forms abbreviations.tsv gives as whole names without a place (中央政治局, 县委)."""
     return st.lex.cached("posts.whole_short_forms", lambda: frozenset(
         a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short))
 
@@ -286,10 +280,10 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
             ts_ += len(pre)
             break
     # "中央政治局委员A": where the text before the longest title is no organisation, a shorter
-    # title whose start completes it to one (中央 + 政治局, 委员)
+    # title whose start completes it to a known short form (中央 + 政治局, 委员; not 以及 + 党委)
     if not kind and written:
         k = next((k for k in range(1, len(title) - 1) if title[k:] in st.lex.posts
-                  and _classify_org(st, org_text + title[:k]) == "org"), 0)
+                  and org_text + title[:k] in _whole_short_forms(st)), 0)
         if k:
             org_text, title, kind = org_text + title[:k], title[k:], "org"
     # "县政府党组成员A": the party group of a government (a congress, a CPPCC) is an organ of its
@@ -347,7 +341,8 @@ def _with_named_organs(st: DocState, parsed: list[tuple[str, str, str]],
     # (also a county-level city: "晋江市委副书记、市长B" -> 晋江市人民政府)
     counties = st.lex.word_set("counties", "county")
     for o in orgs_before:
-        om = pw.named_organ.fullmatch(o or "")
+        # (县人民政府党组: the party group of a named organ names its place too)
+        om = pw.named_organ.fullmatch((o or "").removesuffix(pw.party_group))
         if om and _is_place(st, om.group(1)) and om.group(1)[:-1] not in pw.not_named_place \
                 and not any(c in _Grammar.of(st.lex).func for c in om.group(1)):
             place = om.group(1)
