@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..lexicon import LexiconWords, alternation, alternation_body
-from .base import _Grammar, _HAN, _is_han
+from .base import QUOTE_PAIRS, _Grammar, _HAN, _is_han
 from .names import _bare, _strip_quotes
 from .places import _is_place
 from .registry import stage
@@ -73,7 +73,6 @@ def _is_infra(st: DocState, name: str) -> bool:
 
 
 _YEAR_END = re.compile(r"(?:19|20)\d{2}$")
-_QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
 
 
 def _add_action(st: DocState, s: int, e: int, source: str) -> None:
@@ -86,10 +85,10 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
     # "实施“X专项行动": a quote the name opens and never closes, or one closing before it,
     # is no part of it; any other unbalanced quote makes it no name ("部署“X行动2021”")
     t = st.text
-    while s < e and any((t[s] == a and t.count(b, s, e) == 0) or t[s] == b for a, b in _QUOTE_PAIRS):
+    while s < e and any((t[s] == a and t.count(b, s, e) == 0) or t[s] == b for a, b in QUOTE_PAIRS):
         s += 1
     name = t[s:e]
-    if any(name.count(a) != name.count(b) for a, b in _QUOTE_PAIRS):
+    if any(name.count(a) != name.count(b) for a, b in QUOTE_PAIRS):
         return
     if _is_infra(st, name):
         st.projects.setdefault((s, e), name)

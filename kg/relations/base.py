@@ -213,7 +213,9 @@ _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 _NAME_ENDS = set("”’」』—")
 
 
-_CLOSING_QUOTES = set("”’」』")
+# the quote marks written around names, opening and closing
+QUOTE_PAIRS = (("\u201c", "\u201d"), ("\u2018", "\u2019"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
+_CLOSING_QUOTES = {b for _a, b in QUOTE_PAIRS}
 
 
 # list markers and web-page brackets that open a line, never a name ("· A有限公司X项目",

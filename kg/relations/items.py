@@ -230,9 +230,9 @@ def _brand_any(st: DocState, item: str) -> str | None:
         b = b[:-1]
     # "X年产4万吨…项目", "X新建年产…": quantity and build words before the digits are no part of
     # the brand
+    cut_tails = st.lex.word_tuple("industry_terms", "brand_cut_tail", longest_first=False)
     while b:
-        tail = next((w for w in st.lex.words("industry_terms", "brand_cut_tail")
-                     if b.endswith(w) and len(b) - len(w) >= 2), None)
+        tail = next((w for w in cut_tails if b.endswith(w) and len(b) - len(w) >= 2), None)
         if tail is None:
             break
         b = b[:-len(tail)]

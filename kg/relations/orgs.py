@@ -249,14 +249,25 @@ def _abbr_match(st: DocState, text: str) -> bool:
     return False
 
 
+def _whole_short_forms(st: DocState) -> tuple[str, ...]:
+    """The short forms abbreviations.tsv gives as whole names without a place (中央政治局, 县委),
+    in file order, once per lexicon."""
+    return st.lex.cached("orgs.whole", lambda: tuple(
+        a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short))
+
+
+def is_whole_short_form(st: DocState, text: str) -> bool:
+    """Whether ``text`` is one of :func:`_whole_short_forms` (a set made once per lexicon)."""
+    return text in st.lex.cached("orgs.whole_set", lambda: frozenset(_whole_short_forms(st)))
+
+
 @stage(requires=("text", "ner_v", "places"),
        assigns=("orgs",))
 def org_grammar(st: DocState) -> None:
     """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
     t = st.text
     ow = _Words.of(st.lex)
-    whole = st.lex.cached("orgs.whole", lambda: [
-        a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short])
+    whole = _whole_short_forms(st)
     body = st.lex.cached("orgs.body", lambda: sorted(
         (a.short for a in st.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
     prefixes = ow.admin_prefix

@@ -10,8 +10,8 @@ from bisect import bisect_left, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
-from .base import _Chain, _Grammar, _HARD, _is_han, undoubled
-from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start
+from .base import QUOTE_PAIRS, _Chain, _Grammar, _HARD, _is_han, undoubled
+from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_start, is_whole_short_form
 from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
@@ -138,7 +138,7 @@ def _chain_elements(st: DocState, ts: int, te: int) -> list[tuple[int, int, int]
 
 
 # a closing quote -> its opening quote
-_QUOTE_CLOSE = {"\u201d": "\u201c", "\u300d": "\u300c"}
+_QUOTE_CLOSE = {b: a for a, b in QUOTE_PAIRS}
 
 
 def _de_owner(st: DocState, elements: list[tuple[int, int, int]]) -> str | None:
@@ -226,12 +226,6 @@ def _parse_elements(st: DocState, elements: list[tuple[int, int, int]],
     return parsed
 
 
-def _whole_short_forms(st: DocState) -> frozenset[str]:
-    """The short forms abbreviations.tsv gives as whole names without a place (中央政治局, 县委)."""
-    return st.lex.cached("posts.whole_short_forms", lambda: frozenset(
-        a.short for a in st.lex.abbreviations if a.scope == "whole" and "{" not in a.short))
-
-
 def _readings(st: DocState, elements: list[tuple[int, int, int]],
               de_org: str | None) -> list[tuple[str, str, str]]:
     """(organisation, title, kind) of each element (:func:`_element_org`); the first element's
@@ -283,7 +277,7 @@ def _element_org(st: DocState, org_text: str, element: tuple[int, int, int]) -> 
     # title whose start completes it to a known short form (中央 + 政治局, 委员; not 以及 + 党委)
     if not kind and written:
         k = next((k for k in range(1, len(title) - 1) if title[k:] in st.lex.posts
-                  and org_text + title[:k] in _whole_short_forms(st)), 0)
+                  and is_whole_short_form(st, org_text + title[:k])), 0)
         if k:
             org_text, title, kind = org_text + title[:k], title[k:], "org"
     # "县政府党组成员A": the party group of a government (a congress, a CPPCC) is an organ of its
