@@ -20,7 +20,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
    before it, UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream is
-   decoded again (:func:`_repair_mojibake`); then web-page noise is deleted
+   decoded again (:func:`_repair_mojibake`); after it, a GBK character that lost its first
+   byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
+   ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`); then web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
    references left by scraping, and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
@@ -467,6 +469,18 @@ def _mojibake_bytes(run: str) -> bytes | None:
     return bytes(out)
 
 
+def _repair_lost_leads(text: str, src: list[int], table: dict[str, str]) -> tuple[str, list[int]]:
+    """A GBK character whose lead byte a mis-decoding upstream turned into ``?`` keeps its
+    second byte when that is ASCII (縣 is BF 68: ``??h人大常委會`` for ``。縣人大常委會``).
+    ``table`` (ingest.tsv ``lost_lead``) maps such a trail letter to the character it stood for
+    in the pages seen; the letter is replaced where ``?`` stands before it and a Han character
+    after it (one character for one: the map stays)."""
+    if "?" not in text or not table:
+        return text, src
+    rx = re.compile(r"(?<=\?)[" + re.escape("".join(table)) + "](?=[" + _HAN + "])")
+    return rx.sub(lambda m: table[m.group()], text), src
+
+
 def _repair_mojibake(text: str, src: list[int]) -> tuple[str, list[int]]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
     decoded again when they give at least two Han characters; each repaired character maps to
@@ -795,6 +809,14 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
+def _lost_leads(lexicon: Lexicon | None = None) -> dict[str, str]:
+    """trail letter -> character, from ``ingest.tsv`` of ``lexicon``, kind ``lost_lead`` (each
+    value the ASCII trail byte, then the character): see :func:`_repair_lost_leads`."""
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    return lex.cached(("ingest", "lost_lead"), lambda: {
+        v[0]: v[1:] for v in lex.words("ingest", "lost_lead")})
+
+
 def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
     """The standard Simplified characters outside GB2312 that t2s would change (昇 -> 升):
     ``ingest.tsv`` of ``lexicon``, kind ``simplified_keep``."""
@@ -803,11 +825,13 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
 
 
 def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str],
-           keep: frozenset[str] = frozenset()) -> tuple[str, list[int], bool]:
+           keep: frozenset[str] = frozenset(),
+           lost_leads: dict[str, str] | None = None) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
     text, src = _nfkc(text, src)
+    text, src = _repair_lost_leads(text, src, lost_leads or {})
     text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
     # (乾县 -> 干县), so in a Simplified document only the stray Traditional characters that no
@@ -972,7 +996,7 @@ def split_sentences(text: str, doc_id: str) -> list[Sentence]:
 def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str,
                    lexicon: Lexicon | None = None) -> Document:
     text, offsets, traditional = _build(original, _dateline_re(lexicon), _credit_end_re(lexicon),
-                                        _simplified_keep(lexicon))
+                                        _simplified_keep(lexicon), _lost_leads(lexicon))
     doc = Document(
         id=doc_id, path=path, original=original, text=text, offsets=offsets,
         encoding=encoding, sha256=sha, traditional=traditional,

@@ -107,7 +107,7 @@ _KINDS: dict[str, set[str]] = {
                     "bare_organ_rx", "interview_verb_rx", "title_rank_rx", "head_title_end",
                     "place_title_mark", "org_anaphor", "name_join", "name_title_verb", "name_title_left", "appointed_rx",
                     "org_place_prefix_rx", "org_cut_keep_rx", "interview_verb_end", "source_body_rx"},
-    "ingest.tsv": {"dateline_source", "credit_end", "simplified_keep"},
+    "ingest.tsv": {"dateline_source", "credit_end", "simplified_keep", "lost_lead"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end",
                        "zone_suffix"},
     "counties.tsv": {"county", "county_short"},

@@ -568,6 +568,18 @@ def test_mojibake_repaired_with_offsets():
     assert doc.offsets[k] == len("新闻：") + 3
 
 
+def test_a_lost_gbk_lead_byte_is_read_as_its_character():
+    # 縣 is BF 68 in GBK: a page that lost the first byte shows ?h (ingest.tsv lost_lead)
+    raw = "副县长王宁主持??h人大常委會主任李华出席。"
+    doc = prepare_text(raw)
+    assert "??县人大常委会主任李华" in doc.text
+    k = doc.text.index("县人大")
+    assert raw[doc.offsets[k]] == "h"            # the character points at the letter it replaced
+    # only between ? and a Han character: English text and a lone letter stay as they are
+    for keep in ("这是什么?how 的问题", "What?h 中文", "问号?hi中文"):
+        assert prepare_text(keep).text.replace(" ", "") == keep.replace(" ", "")
+
+
 @pytest.mark.parametrize("ch, han", [("中", True), ("\u3400", True), ("\U00020000", True), ("\uf900", True),
                                      ("a", False), ("，", False), ("", False), ("ー", False)])
 def test_one_han_definition(ch, han):
