@@ -230,7 +230,7 @@ def _brand_any(st: DocState, item: str) -> str | None:
         b = b[:-1]
     # "X年产4万吨…项目", "X新建年产…": quantity and build words before the digits are no part of
     # the brand
-    cut_tails = st.lex.word_tuple("industry_terms", "brand_cut_tail", longest_first=False)
+    cut_tails = st.lex.word_tuple("industry_terms", "brand_cut_tail")      # longest first: 改扩建, not 扩建
     while b:
         tail = next((w for w in cut_tails if b.endswith(w) and len(b) - len(w) >= 2), None)
         if tail is None:
