@@ -22,7 +22,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    before it, UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream is
    decoded again (:func:`_repair_mojibake`); after it, a GBK character that lost its first
    byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
-   ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`); then web-page noise is deleted
+   ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`, before NFKC: a full-width ``？``
+   never counts); then web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
    references left by scraping, and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
@@ -471,13 +472,16 @@ def _mojibake_bytes(run: str) -> bytes | None:
 
 def _repair_lost_leads(text: str, src: list[int], table: dict[str, str]) -> tuple[str, list[int]]:
     """A GBK character whose lead byte a mis-decoding upstream turned into ``?`` keeps its
-    second byte when that is ASCII (縣 is BF 68: ``??h人大常委會`` for ``。縣人大常委會``).
-    ``table`` (ingest.tsv ``lost_lead``) maps such a trail letter to the character it stood for
-    in the pages seen; the letter is replaced where ``?`` stands before it and a Han character
-    after it (one character for one: the map stays)."""
-    if "?" not in text or not table:
+    second byte when that is ASCII (縣 is BF 68: ``??h人大常委會`` for ``。縣人大常委會``, the
+    punctuation before it lost too).  ``table`` (ingest.tsv ``lost_lead``) maps such a trail
+    letter to the character it stood for in the pages seen, written Simplified (县: a
+    Traditional character put in would count towards reading the page as Traditional); the
+    letter is replaced where two ASCII ``?`` stand before it and a Han character after it (one
+    character for one: the map stays).  Run before NFKC, so that a full-width ``？`` a page
+    writes never counts."""
+    if "??" not in text or not table:
         return text, src
-    rx = re.compile(r"(?<=\?)[" + re.escape("".join(table)) + "](?=[" + _HAN + "])")
+    rx = re.compile(r"(?<=\?\?)[" + re.escape("".join(table)) + "](?=[" + _HAN + "])")
     return rx.sub(lambda m: table[m.group()], text), src
 
 
@@ -811,7 +815,8 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 
 def _lost_leads(lexicon: Lexicon | None = None) -> dict[str, str]:
     """trail letter -> character, from ``ingest.tsv`` of ``lexicon``, kind ``lost_lead`` (each
-    value the ASCII trail byte, then the character): see :func:`_repair_lost_leads`."""
+    value the ASCII trail byte, then the one character: checked when the lexicon is read): see
+    :func:`_repair_lost_leads`."""
     lex = lexicon if lexicon is not None else _default_lexicon()
     return lex.cached(("ingest", "lost_lead"), lambda: {
         v[0]: v[1:] for v in lex.words("ingest", "lost_lead")})
@@ -830,8 +835,8 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
-    text, src = _nfkc(text, src)
     text, src = _repair_lost_leads(text, src, lost_leads or {})
+    text, src = _nfkc(text, src)
     text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text
     # (乾县 -> 干县), so in a Simplified document only the stray Traditional characters that no

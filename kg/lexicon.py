@@ -123,7 +123,7 @@ _KINDS: dict[str, set[str]] = {
                     "date_unit", "digit", "org_cut_before",
                     "bare_admin_prefix", "org_tail_word", "item_start_rx", "label_start_rx",
                     "org_abbr_not_before", "org_prefixed_body_rx", "org_body_not_start",
-                    "org_body_start", "org_body_stop", "org_not_alone", "org_place_head_rx",
+                    "org_body_start", "org_body_stop", "org_not_alone", "org_whole_closed", "org_place_head_rx",
                     "org_part_not_start", "org_lead_verb", "org_inner_verb",
                     "org_event_tail", "org_join",
                     "future_particle", "org_not_end", "media_suffix", "media_not_end", "media_tail", "media_cue", "media_left_stop", "media_after_rx"},
@@ -415,6 +415,10 @@ class Lexicon:
                                       f"(expected one of {', '.join(sorted(kinds))})")
                     if not value:
                         raise KgError(f"{path}:{no}: empty value")
+                    if (name, kind) == ("ingest.tsv", "lost_lead") and not (
+                            len(value) == 2 and value[0].isascii() and value[0].isalpha() and not value[1].isascii()):
+                        raise KgError(f"{path}:{no}: lost_lead must be an ASCII letter and the one character "
+                                      f"it stood for, got {value!r}")
                     key = (name.removesuffix(".tsv"), kind)
                     if (name, kind) in _REGEX_KINDS:
                         try:

@@ -1063,7 +1063,9 @@ def _resolve_args(ents: _Entities, doc_facts: list[tuple[str, list[Fact]]],
                 a.entity_id = e.id
                 a.name = e.name
                 a.subtype = a.subtype or e.subtype
-            if not ok:
+            # two arguments one entity (县政府办 / 县政府办公室 named one office): no fact
+            ids = [a.entity_id for a in f.args.values() if a.type != "Post"]
+            if not ok or len(set(ids)) < len(ids):
                 continue
             if "post" in f.args:
                 p = f.args["post"]

@@ -575,9 +575,27 @@ def test_a_lost_gbk_lead_byte_is_read_as_its_character():
     assert "??县人大常委会主任李华" in doc.text
     k = doc.text.index("县人大")
     assert raw[doc.offsets[k]] == "h"            # the character points at the letter it replaced
-    # only between ? and a Han character: English text and a lone letter stay as they are
-    for keep in ("这是什么?how 的问题", "What?h 中文", "问号?hi中文"):
+    # only after two ASCII ? and before a Han character: English text, a lone letter, one ?
+    # and a full-width ？ the page writes stay as they are
+    for keep in ("这是什么??how 的问题", "What??h 中文", "问号??hi中文", "什么是?h型钢"):
         assert prepare_text(keep).text.replace(" ", "") == keep.replace(" ", "")
+    assert prepare_text("请问？？h股和A股").text == "请问??h股和A股"
+    # the character put in is Simplified: it does not tip a Simplified page into conversion
+    simple = "乾县召开会议。??h人大常委会主任周建华出席。副县长李明讲话。"
+    doc = prepare_text(simple)
+    assert not doc.traditional and doc.text.startswith("乾县") and "??县人大常委会" in doc.text
+
+
+def test_a_lost_lead_row_must_be_a_letter_and_one_character(tmp_path):
+    import shutil
+    from kg.lexicon import Lexicon
+    from kg.model import KgError
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "kg" / "data", data)
+    with open(data / "ingest.tsv", "a", encoding="utf-8") as f:
+        f.write("lost_lead\th县城\n")
+    with pytest.raises(KgError, match=r"ingest.tsv:\d+: lost_lead must be an ASCII letter"):
+        Lexicon.load(data)
 
 
 @pytest.mark.parametrize("ch, han", [("中", True), ("\u3400", True), ("\U00020000", True), ("\uf900", True),

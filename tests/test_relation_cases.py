@@ -152,6 +152,7 @@ VIEWS = {
     "leads": lambda o: _args(o.facts, "leads_action", "agency", "action"),
     "members": lambda o: _args(o.facts, "in_cluster", "member", "cluster", typed="member"),   # (member, type, cluster)
     "posts": lambda o: _args(o.facts, "holds_post", "person", "post", "org"),
+    "parts": lambda o: _args(o.facts, "part_of", "part", "whole"),
     # surface strings of one extraction (kg.relations)
     "surface_leads": lambda o: _args(o.result.facts, "leads_action", "agency", "action", surface=True),
     "surface_members": lambda o: _args(o.result.facts, "in_cluster", "member", "cluster", surface=True),

@@ -261,7 +261,7 @@ def is_whole_short_form(st: DocState, text: str) -> bool:
     return text in st.lex.cached("orgs.whole_set", lambda: frozenset(_whole_short_forms(st)))
 
 
-@stage(requires=("text", "ner_v", "places"),
+@stage(requires=("text", "ner_v", "places", "posts_rx"),
        assigns=("orgs",))
 def org_grammar(st: DocState) -> None:
     """Organisation short forms (市发改委, 市委, 中共中央) and the prefix+body+suffix grammar."""
@@ -329,10 +329,16 @@ def org_grammar(st: DocState) -> None:
         # "平顶山市委常委、": the organisation ends before the post title
         k = _post_tail(st, g0)
         st.orgs.setdefault((start, end - k), (g0[:len(g0) - k], "government"))
+    closed = st.lex.word_set("grammar", "org_whole_closed")
     for w in st.lex.cached("orgs.whole_sorted", lambda: sorted(whole, key=len, reverse=True)):
         if len(w) < 2 or w in ow.not_alone:
             continue
         for i in find_all(t, w):
+            # 县政府办 of 县政府办公楼 / 县政府办好: a closed form is a name only before no Han
+            # character or before a post title (县政府办主任)
+            if w in closed and i + len(w) < len(t) and _is_han(t[i + len(w)]) \
+                    and not st.posts_rx.match(t, i + len(w)):
+                continue
             # "市委" inside "呼和浩特市委" still names the same organ; keep the longer span
             st.orgs.setdefault((i, i + len(w)), (w, None))
     # "来源：X县融媒体中心　作者：…", "主办：X县人民政府办公室": the body a page credits
