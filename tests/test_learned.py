@@ -80,6 +80,21 @@ def test_spans_from_quotes_heads_and_lists(lexicon):
     assert len(groups) == 1
 
 
+def test_action_spans_run_over_quoted_names(lexicon):
+    """An action's name may hold short quoted names before its head word (“A”暨第三届“B”…活动):
+    its candidates start at an opening quote too, not only after the last closing one; a quote
+    holding a sentence end is no part of one, and cluster names are not read so."""
+    doc = prepare_text("市文明办牵头开展“春风送暖”暨第三届“邻里守望”志愿服务月活动。"
+                       "会上说“要抓落实。”随后启动专项行动。打造“青川竹乡”竹木产业集群。", "q.txt")
+    spans = DocCandidates(doc, DocResult(doc.id, [], []), lexicon).spans()
+    actions = {sp.text for sp in spans if sp.type == "Action"}
+    assert {"“春风送暖”暨第三届“邻里守望”志愿服务月活动", "“邻里守望”志愿服务月活动",
+            "志愿服务月活动"} <= actions
+    assert "随后启动专项行动" in actions and not any(x.startswith("“要抓") for x in actions)
+    clusters = {sp.text for sp in spans if sp.type == "Cluster"}
+    assert "竹木产业集群" in clusters and not any(x.startswith("“青川竹乡”") for x in clusters)
+
+
 def test_pairs_window_and_rule_flag(lexicon):
     doc, res = _doc_and_result()
     res.facts.append(Fact("leads_action", {"agency": Arg("县教育局", "Organization", "government"),

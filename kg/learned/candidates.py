@@ -34,6 +34,10 @@ _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「�
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
+# a quoted name inside an action's name (clause_start): “ … ”, at most this long, no sentence end
+_OPEN_QUOTE, _CLOSE_QUOTE = "\u201c", "\u201d"
+_MAX_QUOTED = 12
+_QUOTE_STOP = set("。；！？\n\u201c\u201d")
 _CLOSE_PAREN = {")": "(", "\uff09": "\uff08"}
 _MAX_QUALIFIER = 10       # the characters inside a parenthesised qualifier of a name
 _LIST_SEPS = set("\u3001\uff0c,")          # 、 ， ,
@@ -241,14 +245,22 @@ class DocCandidates:
             self._cluster_heads = sorted({mh.start() for h in heads for mh in re.finditer(re.escape(h), self.t)})
         return self._cluster_heads
 
-    def clause_start(self, pos: int, lo: int = 0) -> int:
+    def clause_start(self, pos: int, lo: int = 0, quotes: bool = False) -> int:
         """Start of the clause around ``pos``, or ``lo`` where the clause starts before it.  A
         short parenthesised qualifier after a word (新材料(金属)产业集群, PCB(印制电路板)) is
-        inside the clause."""
+        inside the clause; with ``quotes``, so is a short quoted name (“四下乡”暨…宣传月活动,
+        整治“百日攻坚”行动: action names), from its opening quote on."""
         t = self.t
         i = pos
         while i > lo:
             c = t[i - 1]
+            if quotes and c == _CLOSE_QUOTE:
+                j = t.rfind(_OPEN_QUOTE, max(lo, i - 2 - _MAX_QUOTED), i - 1)
+                inner = t[j + 1:i - 1] if j >= lo else ""
+                if inner and not any(x in _QUOTE_STOP for x in inner):
+                    i = j
+                    continue
+                break
             if c in _CLOSE_PAREN:
                 j = t.rfind(_CLOSE_PAREN[c], max(lo, i - 2 - _MAX_QUALIFIER), i - 1)
                 inner = t[j + 1:i - 1] if j > lo else ""
@@ -587,7 +599,7 @@ class DocCandidates:
                 for mh in re.finditer(re.escape(h), t):
                     e = mh.end()
                     # a longer head ends here too (产业集群 vs 集群): one group per end
-                    lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]))
+                    lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
                         add(s, e, typ, h, (typ, e))
         self._member_spans(add)
