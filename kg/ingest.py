@@ -20,10 +20,10 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
    before it, UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream is
-   decoded again (:func:`_repair_mojibake`); after it, a GBK character that lost its first
+   decoded again (:func:`_repair_mojibake`), and then a GBK character that lost its first
    byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
-   ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`, before NFKC: a full-width ``？``
-   never counts); then web-page noise is deleted
+   ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
+   ``？`` never counts); after NFKC web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
    references left by scraping, and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has

@@ -493,7 +493,7 @@ def prepare(st: DocState) -> None:
     # (PublicSecurity, fa): no Person or Place of the real pages' gold is written without Han
     ner = [m for m in ner if m.type not in ("Person", "Place") or any(_is_han(c) for c in m.text)]
     # an organisation written in Latin letters only is written with capitals (TCL, ABB): one
-    # without a capital is an English word or a URL's remnant (director, publications., vid=j)
+    # without a capital is an English word or a URL's remnant (director, publications., vid=x)
     ner = [m for m in ner if m.type != "Organization" or any(_is_han(c) or c.isupper() for c in m.text)]
     # a shop or market the model tags as a place is an organisation (X超市: places.tsv
     # business_tail); a pronoun place or a count of places (我县, 三市: not_place_rx) is no place
