@@ -470,18 +470,19 @@ def _mojibake_bytes(run: str) -> bytes | None:
     return bytes(out)
 
 
-def _repair_lost_leads(text: str, src: list[int], table: dict[str, str]) -> tuple[str, list[int]]:
+def _repair_lost_leads(text: str, src: list[int],
+                       lost: tuple[re.Pattern[str], dict[str, str]] | None) -> tuple[str, list[int]]:
     """A GBK character whose lead byte a mis-decoding upstream turned into ``?`` keeps its
     second byte when that is ASCII (縣 is BF 68: ``??h人大常委會`` for ``。縣人大常委會``, the
-    punctuation before it lost too).  ``table`` (ingest.tsv ``lost_lead``) maps such a trail
-    letter to the character it stood for in the pages seen, written Simplified (县: a
+    punctuation before it lost too).  ``lost`` (:func:`_lost_leads`: ingest.tsv ``lost_lead``)
+    maps such a trail letter to the character it stood for in the pages seen, written Simplified (县: a
     Traditional character put in would count towards reading the page as Traditional); the
     letter is replaced where two ASCII ``?`` stand before it and a Han character after it (one
     character for one: the map stays).  Run before NFKC, so that a full-width ``？`` a page
     writes never counts."""
-    if "??" not in text or not table:
+    if lost is None or "??" not in text:
         return text, src
-    rx = re.compile(r"(?<=\?\?)[" + re.escape("".join(table)) + "](?=[" + _HAN + "])")
+    rx, table = lost
     return rx.sub(lambda m: table[m.group()], text), src
 
 
@@ -813,13 +814,19 @@ def _local_widths(lines: list[_Line], radius: int = 8) -> dict[int, float]:
 # building the analysis text
 # --------------------------------------------------------------------------------------------
 
-def _lost_leads(lexicon: Lexicon | None = None) -> dict[str, str]:
-    """trail letter -> character, from ``ingest.tsv`` of ``lexicon``, kind ``lost_lead`` (each
-    value the ASCII trail byte, then the one character: checked when the lexicon is read): see
-    :func:`_repair_lost_leads`."""
+def _lost_leads(lexicon: Lexicon | None = None) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """(the pattern of a trail letter after two ``?`` and before a Han character, trail letter
+    -> character), from ``ingest.tsv`` of ``lexicon``, kind ``lost_lead`` (each value the ASCII
+    trail byte, then the one character: checked when the lexicon is read), built once per
+    lexicon; None without rows.  See :func:`_repair_lost_leads`."""
     lex = lexicon if lexicon is not None else _default_lexicon()
-    return lex.cached(("ingest", "lost_lead"), lambda: {
-        v[0]: v[1:] for v in lex.words("ingest", "lost_lead")})
+
+    def make() -> tuple[re.Pattern[str], dict[str, str]] | None:
+        table = {v[0]: v[1:] for v in lex.words("ingest", "lost_lead")}
+        if not table:
+            return None
+        return re.compile(r"(?<=\?\?)[" + re.escape("".join(table)) + "](?=[" + _HAN + "])"), table
+    return lex.cached(("ingest", "lost_lead"), make)
 
 
 def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
@@ -831,11 +838,11 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
 
 def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str],
            keep: frozenset[str] = frozenset(),
-           lost_leads: dict[str, str] | None = None) -> tuple[str, list[int], bool]:
+           lost_leads: tuple[re.Pattern[str], dict[str, str]] | None = None) -> tuple[str, list[int], bool]:
     src = list(range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
-    text, src = _repair_lost_leads(text, src, lost_leads or {})
+    text, src = _repair_lost_leads(text, src, lost_leads)
     text, src = _nfkc(text, src)
     text, src = _strip_noise(text, src)
     # Convert only text that is Traditional: t2s is not the identity on every Simplified text

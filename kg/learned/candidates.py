@@ -35,9 +35,10 @@ _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
 # a quoted name inside an action's name (clause_start): “ … ”, at most this long, no sentence end
-_OPEN_QUOTE, _CLOSE_QUOTE = "\u201c", "\u201d"
+_OPEN_QUOTE = "\u201c"
+_CLOSE_QUOTE = _QUOTES[_OPEN_QUOTE]
 _MAX_QUOTED = 12
-_QUOTE_STOP = set("。；！？\n\u201c\u201d")
+_QUOTE_STOP = set("。；！？\n") | {_OPEN_QUOTE, _CLOSE_QUOTE}
 _CLOSE_PAREN = {")": "(", "\uff09": "\uff08"}
 _MAX_QUALIFIER = 10       # the characters inside a parenthesised qualifier of a name
 _LIST_SEPS = set("\u3001\uff0c,")          # 、 ， ,
