@@ -11,7 +11,8 @@ see ``select_articles``) to a temporary directory and, each in a fresh child pro
   seconds and the child's peak RSS (``os.wait4``);
 * a warm rebuild of the same unchanged corpus into the same ``OUT`` (every document from the
   cache);
-* kg's NER alone (``NerTagger.tag`` per document, model load excluded): chars/s;
+* kg's NER alone (``NerTagger.tag_many`` over the NER groups ``kg build`` makes, model load
+  excluded): chars/s;
 * jieba.posseg (``pip install -e ".[bench]"``; skipped when jieba is missing): chars/s over the
   same article texts, dictionary load excluded.
 
@@ -110,12 +111,13 @@ NER_ONLY = r"""
 import json, sys, time
 from kg.ingest import read_corpus
 from kg.ner import NerTagger
+from kg.pipeline import ner_groups
 docs = read_corpus([sys.argv[1]])
 tagger = NerTagger.load()
 tagger.tag_sentences(["中共中央总书记、国家主席江泽民发表新年讲话。"])
 t0 = time.perf_counter()
-for d in docs:
-    tagger.tag(d)
+for g in ner_groups(docs, range(len(docs))):     # as kg build tags them
+    tagger.tag_many([docs[i] for i in g])
 print(json.dumps({"seconds": time.perf_counter() - t0, "chars": sum(len(d.text) for d in docs)}))
 """
 

@@ -3,7 +3,8 @@
 The map: the documents the cache cannot answer go to Ray *actors*, one CPU each, anywhere on the
 cluster.  Each actor loads the NER model (one torch thread), the lexicon and the learned layer
 once (``kg.pipeline._worker_init``, the same loader as ``--jobs``) and runs
-``kg.pipeline._worker_extract`` per document: NER, the relation rules, the learned layer.  The
+``kg.pipeline._worker_extract`` per NER group (consecutive documents, ``kg.pipeline.ner_groups``,
+the same groups as every other way of building): NER, the relation rules, the learned layer.  The
 reduce stays in the driver (``kg.pipeline.build``): the results are put back at their documents'
 indices, then the cross-document resolution, the graph and the outputs run as with ``--jobs 1``,
 so the files are byte-identical.  The driver, not the actors, writes the cache entries: the
@@ -30,7 +31,7 @@ from pathlib import Path
 from .model import DocResult, Document, KgError
 
 RAY_MISSING = "--ray needs Ray, which is not installed: install with pip install -e '.[ray]'"
-IN_FLIGHT = 2        # documents queued per actor, so an actor never waits for the next one
+IN_FLIGHT = 2        # NER groups queued per actor, so an actor never waits for the next one
 
 
 def import_ray():
@@ -89,10 +90,11 @@ class _Extractor:
             versions = None
         return ray.util.get_node_ip_address(), versions
 
-    def extract(self, d: Document) -> tuple[DocResult, dict[str, float]]:
+    def extract(self, ds: list[Document]) -> tuple[list[DocResult], dict[str, float]]:
+        """The results of one NER group (``kg.pipeline.ner_groups``) and their times."""
         from .pipeline import _worker_extract
 
-        return _worker_extract(d, None)
+        return _worker_extract(ds, [None] * len(ds))
 
 
 def _connect(ray, address: str, workers: int | None) -> bool:
@@ -142,21 +144,23 @@ def _causes(e: BaseException | None):
         e, seen = e.__cause__ or e.__context__, seen + 1
 
 
-def extract_on_ray(address: str, docs: Sequence[Document], todo: list[int],
+def extract_on_ray(address: str, docs: Sequence[Document], groups: list[list[int]],
                    results: list[DocResult | None], *, workers: int | None,
                    model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
                    learned_dir: Path | None, versions: tuple[str, str],
                    seconds: dict[str, float], on_result: Callable[[int, DocResult], None],
                    on_done: Callable[[], None]) -> int:
-    """Extract ``docs[i]`` for ``i`` in ``todo`` on the Ray cluster at ``address`` (``local``:
+    """Extract the documents of ``groups`` (the NER groups of ``kg.pipeline.ner_groups``, one
+    task each) on the Ray cluster at ``address`` (``local``:
     a new one on this machine with ``workers`` CPUs; ``auto``: the one running here; else
     ``host:port`` or ``ray://host:port``) and put each result at ``results[i]``; ``on_result``
     (the driver's cache write) and ``on_done`` (progress) are called per document as results
     arrive.  ``workers`` actors (None: one per CPU of the cluster, never more than it has CPUs
-    or than there are documents).  Timings are added to ``seconds`` as ``--jobs`` does (summed over
+    or than there are groups).  Timings are added to ``seconds`` as ``--jobs`` does (summed over
     the actors).  Returns the number of actors."""
     from .learned import DEFAULT_MODEL_DIR as LEARNED_DIR
     from .ner import DEFAULT_MODEL_DIR
+    from .pipeline import group_paths
 
     ray = import_ray()
     t0 = time.perf_counter()
@@ -164,7 +168,7 @@ def extract_on_ray(address: str, docs: Sequence[Document], todo: list[int],
     actors: list = []
     try:
         cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
-        n = max(1, min(workers or cpus, cpus, len(todo)))
+        n = max(1, min(workers or cpus, cpus, len(groups)))
         Actor = ray.remote(num_cpus=1)(_Extractor)
         args = (None if model_dir == DEFAULT_MODEL_DIR else model_dir, ner_criterion, lex_dir,
                 None if learned_dir == LEARNED_DIR else learned_dir, learned_dir is not None)
@@ -180,35 +184,36 @@ def extract_on_ray(address: str, docs: Sequence[Document], todo: list[int],
                               f"{versions[1]}): install the same kg on every node")
         seconds["ray_start"] = time.perf_counter() - t0
 
-        queue = iter(todo)
-        pending: dict = {}                    # ObjectRef -> (document index, actor)
+        queue = iter(groups)
+        pending: dict = {}                    # ObjectRef -> (group, actor)
 
         def submit(actor) -> None:
-            i = next(queue, None)
-            if i is not None:
-                pending[actor.extract.remote(docs[i])] = (i, actor)
+            g = next(queue, None)
+            if g is not None:
+                pending[actor.extract.remote([docs[i] for i in g])] = (g, actor)
 
         for actor in actors:
             for _ in range(IN_FLIGHT):
                 submit(actor)
         while pending:
             [ref], _ = ray.wait(list(pending), num_returns=1)
-            i, actor = pending.pop(ref)
+            g, actor = pending.pop(ref)
             try:
                 res, t = ray.get(ref)
             except ray.exceptions.RayTaskError as e:
                 cause = getattr(e, "cause", None)
                 if isinstance(cause, Exception):
                     raise cause from None     # the same exception as in-process
-                raise KgError(f"{docs[i].path}: {_first_line(e)}") from e
+                raise KgError(f"{group_paths(docs, g)}: {_first_line(e)}") from e
             except ray.exceptions.RayActorError as e:
-                raise KgError(f"{docs[i].path}: a Ray worker died while extracting "
+                raise KgError(f"{group_paths(docs, g)}: a Ray worker died while extracting "
                               f"(out of memory? try a smaller --jobs): {_first_line(e)}") from e
-            results[i] = res
             for k, v in t.items():
                 seconds[k] = seconds.get(k, 0.0) + v
-            on_result(i, res)
-            on_done()
+            for i, r in zip(g, res):
+                results[i] = r
+                on_result(i, r)
+                on_done()
             submit(actor)
         return n
     finally:

@@ -32,7 +32,7 @@ import networkx as nx
 from . import __version__
 from .graph import atomic_write_text, build_graph, graph_summary, write_graph
 from .ingest import DEFAULT_MAX_FILE_SIZE
-from .model import DocResult, Document, Entity, Fact, InputError, KgError
+from .model import DocResult, Document, Entity, Fact, InputError, KgError, Mention
 from .outputs import locked_output_dir, staged_outputs
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
@@ -175,6 +175,29 @@ def write_facts(facts: Sequence[Fact], path: Path) -> Path:
 # documents of at least this many characters report progress inside themselves ("document")
 DOC_PROGRESS_CHARS = 50_000
 
+# The documents the per-document stage computes go through the NER model in groups: consecutive
+# documents (corpus order, those the cache cannot answer) of at most this many characters
+# together, a longer one alone (NerTagger.tag_many: fuller batches, ~1.65x NER's speed on news
+# articles).  --jobs and --ray send a group as one task, so every way of building forms the
+# same groups and writes the same outputs.  Below DOC_PROGRESS_CHARS, so that a document that
+# reports progress inside itself is always alone in its group.
+NER_GROUP_CHARS = 16_000
+assert NER_GROUP_CHARS <= DOC_PROGRESS_CHARS
+
+
+def ner_groups(docs: Sequence[Document], todo: Sequence[int]) -> list[list[int]]:
+    """``todo`` (indices into ``docs``, in order) cut into the NER groups (``NER_GROUP_CHARS``)."""
+    groups: list[list[int]] = []
+    size = 0
+    for i in todo:
+        n = len(docs[i].text)
+        if not groups or size + n > NER_GROUP_CHARS:
+            groups.append([])
+            size = 0
+        groups[-1].append(i)
+        size += n
+    return groups
+
 
 def _clock() -> tuple[float, float]:
     """(wall, CPU) seconds now: ``time.perf_counter()``, ``time.process_time()`` (this process, all
@@ -208,21 +231,23 @@ def _split_times(times: dict[str, float]) -> tuple[dict[str, float], dict[str, f
 
 
 def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
-                 progress: Callable[[int, int], None] | None = None, rss: dict[str, float] | None = None
-                 ) -> tuple[DocResult, dict[str, float]]:
+                 progress: Callable[[int, int], None] | None = None, rss: dict[str, float] | None = None,
+                 mentions: list[Mention] | None = None) -> tuple[DocResult, dict[str, float]]:
     """NER, relation rules and learned layer of one document, and its cache entry written:
     (result, times), times holding the wall seconds of ``"ner"``, ``"relations"`` and
     ``"learned"`` and their CPU seconds as ``"cpu:ner"`` etc.; ``rss[stage]`` is set to the peak RSS
     at the end of each stage.  ``progress(done, total)``
     runs over 2 × the document's characters: the first half follows the NER model batch by batch,
-    the second half is reported when the relation rules and the learned layer are done."""
+    the second half is reported when the relation rules and the learned layer are done.
+    ``mentions``: the document's NER mentions, already found (``tagger`` is not used)."""
     from .relations import extract
 
     n = max(len(d.text), 1)
     times: dict[str, float] = {}
     t = _clock()
-    mentions = tagger.tag(d, progress=None if progress is None else
-                          (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
+    if mentions is None:
+        mentions = tagger.tag(d, progress=None if progress is None else
+                              (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
     t = _add_times(times, "ner", t, rss)
     res = extract(d, mentions, lexicon)
     t = _add_times(times, "relations", t, rss)
@@ -234,6 +259,28 @@ def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
     if cached is not None:
         _write_cache_entry(cached, res)
     return res, times
+
+
+def _extract_group(ds: Sequence[Document], tagger, lexicon, layer, cached: Sequence[Path | None],
+                   progress: Callable[[int, int], None] | None = None,
+                   rss: dict[str, float] | None = None) -> tuple[list[DocResult], dict[str, float]]:
+    """:func:`_extract_doc` of each document of one NER group (:func:`ner_groups`), their NER in
+    one call of the model: (results, times summed over the group).  ``progress`` is passed on
+    for a group of one document."""
+    if len(ds) == 1:
+        res, times = _extract_doc(ds[0], tagger, lexicon, layer, cached[0], progress, rss)
+        return [res], times
+    times: dict[str, float] = {}
+    t = _clock()
+    found = tagger.tag_many(ds)
+    _add_times(times, "ner", t, rss)
+    out = []
+    for d, mentions, c in zip(ds, found, cached):
+        res, t_doc = _extract_doc(d, None, lexicon, layer, c, None, rss, mentions=mentions)
+        for k, v in t_doc.items():
+            times[k] = times.get(k, 0.0) + v
+        out.append(res)
+    return out, times
 
 
 # A cache entry is one line ``CACHE_MAGIC <sha1 of the rest, UTF-8> <its length in bytes>``, then the
@@ -316,18 +363,19 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
     _add_times(_WORKER["load"], "worker_load", t0)
 
 
-def _worker_extract(d: Document, cached: Path | None) -> tuple[DocResult, dict[str, float]]:
-    """(result, times): the wall seconds of ``_extract_doc``'s stages, of ``"cache"`` (the rest:
-    the cache entry written) and, with the worker's first document, ``"worker_load"``; their CPU
-    seconds as ``"cpu:ner"`` etc."""
+def _worker_extract(ds: Sequence[Document], cached: Sequence[Path | None]
+                    ) -> tuple[list[DocResult], dict[str, float]]:
+    """(results, times) of one NER group: the wall seconds of ``_extract_group``'s stages, of
+    ``"cache"`` (the rest: the cache entries written) and, with the worker's first group,
+    ``"worker_load"``; their CPU seconds as ``"cpu:ner"`` etc."""
     if "error" in _WORKER:
         raise _WORKER["error"]
     t0 = _clock()
-    res, times = _extract_doc(d, _WORKER["tagger"], _WORKER["lexicon"], _WORKER["layer"], cached)
+    res, times = _extract_group(ds, _WORKER["tagger"], _WORKER["lexicon"], _WORKER["layer"], cached)
     _add_times(times, "cache", t0)
     for k in ("", "cpu:"):
         times[k + "cache"] -= times[k + "ner"] + times[k + "relations"] + times[k + "learned"]
-    times.update(_WORKER.pop("load", {}))   # the model load: once per worker, with its first document
+    times.update(_WORKER.pop("load", {}))   # the model load: once per worker, with its first group
     return res, times
 
 
@@ -358,28 +406,39 @@ def _looks_cold(cache_dir: Path | None) -> bool:
         return True
 
 
-def _extract_parallel(docs: Sequence[Document], todo: list[int], cached: list[Path | None],
+def group_paths(docs: Sequence[Document], group: Sequence[int]) -> str:
+    """The files of an NER group, for an error: the first one's path, and how many follow it."""
+    if len(group) == 1:
+        return str(docs[group[0]].path)
+    return f"one of the {len(group)} documents from {docs[group[0]].path} on (an NER group)"
+
+
+def _extract_parallel(docs: Sequence[Document], groups: list[list[int]], cached: list[Path | None],
                       results: list[DocResult | None], workers: int, initargs: tuple,
                       seconds: dict[str, float], on_done: Callable[[], None],
                       pool: ProcessPoolExecutor | None = None) -> None:
-    """Run ``_extract_doc`` on ``docs[i]`` for ``i`` in ``todo`` in ``workers`` processes (those of
-    ``pool`` when given, already started) and put each result at its document's index (completion
-    order does not matter).  The first error, in completion order, is raised once the running
-    documents finish; the others are cancelled.  The pool is shut down at the end."""
+    """Run ``_extract_group`` on each NER group (indices into ``docs``) in ``workers`` processes
+    (those of ``pool`` when given, already started) and put each result at its document's index
+    (completion order does not matter); ``on_done`` once per document.  The first error, in
+    completion order, is raised once the running groups finish; the others are cancelled.  The
+    pool is shut down at the end."""
     ex = pool if pool is not None else _start_pool(workers, initargs)
     try:
-        futures = {ex.submit(_worker_extract, docs[i], cached[i]): i for i in todo}
+        futures = {ex.submit(_worker_extract, [docs[i] for i in g], [cached[i] for i in g]): g
+                   for g in groups}
         for f in as_completed(futures):
-            i = futures[f]
+            g = futures[f]
             try:
                 res, t = f.result()
             except BrokenProcessPool as e:
-                raise KgError(f"{docs[i].path}: a worker process died while extracting "
+                raise KgError(f"{group_paths(docs, g)}: a worker process died while extracting "
                               f"(out of memory? try a smaller --jobs): {e}") from e
-            results[i] = res
+            for i, r in zip(g, res):
+                results[i] = r
             for k, v in t.items():
                 seconds[k] = seconds.get(k, 0.0) + v
-            on_done()
+            for _ in g:
+                on_done()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
 
@@ -607,12 +666,13 @@ def build(
     model directory, ``False`` the rules alone.
 
     ``progress(stage, done, total)`` is called with ``"extract"`` after each document (done and
-    total in documents) and, for a document of at least ``DOC_PROGRESS_CHARS`` characters
+    total in documents: first once for all the documents the cache answers, then per document
+    computed, as its NER group finishes) and, for a document of at least ``DOC_PROGRESS_CHARS`` characters
     extracted in this process, with ``"document"`` as its NER model goes through it (done and total
     in units of half a character: NER is the first half, the relation rules the second).
 
-    ``jobs`` is the number of worker processes of the per-document stage (at most one per document
-    the cache cannot answer); 1 runs it in this process.  The outputs do not depend on it.  With
+    ``jobs`` is the number of worker processes of the per-document stage (at most one per NER
+    group of the documents the cache cannot answer, see below); 1 runs it in this process.  The outputs do not depend on it.  With
     ``jobs > 1``, ``seconds["ner"]``, ``["relations"]``, ``["learned"]``, ``["cache"]`` and
     ``["worker_load"]`` (the workers' model loads) are summed over the workers (CPU-side time,
     comparable with ``jobs=1``; their sum exceeds the wall time), and ``seconds["extract"]`` is the
@@ -623,6 +683,14 @@ def build(
     per-document stages, of the workers, summed (``"ray_start"`` has none).  They vary less than
     wall seconds with the load of a shared machine.  ``peak_rss_mb[stage]`` is this process's
     peak RSS at the end of the stage (workers not counted; a reused build has none).
+
+    The documents the cache cannot answer go through the NER model in groups of consecutive
+    documents (:func:`ner_groups`, ``NER_GROUP_CHARS``), which every ``jobs`` and ``ray`` forms
+    alike.  A document's mentions did not depend on its group on any corpus checked, but a
+    mention's confidence (4 places) may move by 0.0001 with it (2 of 21,493 facts of the
+    1M-character benchmark corpus):
+    a build that recomputes only some documents can differ from a cold build in such a digit
+    (docs/performance.md, "NER across documents").
 
     ``ray`` runs that stage on a Ray cluster instead (``"local"``: a new one on this machine;
     ``"auto"``: the one running here; else its address), in ``ray_workers`` actors (None: one per
@@ -768,7 +836,6 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
     for k in ("ner", "relations", "learned"):
         seconds[k] = seconds["cpu:" + k] = 0.0
     tagger_load: dict[str, float] = {"load": 0.0, "cpu:load": 0.0}
-    workers = 0
 
     def from_cache(i: int) -> bool:
         nonlocal hits
@@ -781,7 +848,7 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
                 return True
         return False
 
-    def in_process(i: int) -> None:
+    def in_process(group: list[int]) -> None:
         nonlocal tagger
         if tagger is None:
             t1 = _clock()
@@ -790,55 +857,53 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
             for k, v in tagger_load.items():
                 seconds[k] += v
         inner = None
-        if progress is not None and len(docs[i].text) >= DOC_PROGRESS_CHARS:
+        if progress is not None and len(group) == 1 and len(docs[group[0]].text) >= DOC_PROGRESS_CHARS:
             def inner(done: int, total: int) -> None:
                 progress("document", done, total)
-        results[i], times = _extract_doc(docs[i], tagger, lexicon, layer, cached[i], inner, rss)
+        res, times = _extract_group([docs[i] for i in group], tagger, lexicon, layer,
+                                    [cached[i] for i in group], inner, rss)
+        for i, r in zip(group, res):
+            results[i] = r
         for k, v in times.items():
             seconds[k] += v
 
-    if jobs == 1 and ray is None:
-        for i in range(n):
-            if not from_cache(i):
-                in_process(i)
-            if progress is not None:
-                progress("extract", i + 1, n)
-    else:
-        todo = [i for i in range(n) if not from_cache(i)]
-        done = n - len(todo)
-        if progress is not None and done:
+    todo = [i for i in range(n) if not from_cache(i)]
+    groups = ner_groups(docs, todo)
+    done = n - len(todo)
+    if progress is not None and done:
+        progress("extract", done, n)
+
+    def on_done() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
             progress("extract", done, n)
 
-        def on_done() -> None:
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress("extract", done, n)
+    workers = min(jobs, len(groups))
+    if ray is not None and todo:
+        from .distributed import extract_on_ray
+        _add_times(seconds, "cache", t0)      # the cache reads, here
 
-        workers = min(jobs, len(todo))
-        if ray is not None and todo:
-            from .distributed import extract_on_ray
-            _add_times(seconds, "cache", t0)      # the cache reads, here
+        def on_result(i: int, res: DocResult) -> None:   # the driver writes the cache
+            if cached[i] is not None:
+                t1 = _clock()
+                _write_cache_entry(cached[i], res)
+                _add_times(seconds, "cache", t1)
 
-            def on_result(i: int, res: DocResult) -> None:   # the driver writes the cache
-                if cached[i] is not None:
-                    t1 = _clock()
-                    _write_cache_entry(cached[i], res)
-                    _add_times(seconds, "cache", t1)
-
-            workers = extract_on_ray(ray, docs, todo, results, workers=ray_workers,
-                                     model_dir=model_dir, ner_criterion=ner_criterion,
-                                     lex_dir=lex_dir, learned_dir=ldir if layer is not None else None,
-                                     versions=(version, code_version), seconds=seconds,
-                                     on_result=on_result, on_done=on_done)
-        elif workers > 1 or (pool is not None and todo):
-            _add_times(seconds, "cache", t0)      # the cache reads, here
-            _extract_parallel(docs, todo, cached, results, workers, initargs, seconds, on_done,
-                              pool=pool)
-        else:
-            workers = 0
-            for i in todo:
-                in_process(i)
+        workers = extract_on_ray(ray, docs, groups, results, workers=ray_workers,
+                                 model_dir=model_dir, ner_criterion=ner_criterion,
+                                 lex_dir=lex_dir, learned_dir=ldir if layer is not None else None,
+                                 versions=(version, code_version), seconds=seconds,
+                                 on_result=on_result, on_done=on_done)
+    elif workers > 1 or (pool is not None and todo):
+        _add_times(seconds, "cache", t0)      # the cache reads, here
+        _extract_parallel(docs, groups, cached, results, workers, initargs, seconds, on_done,
+                          pool=pool)
+    else:
+        workers = 0
+        for g in groups:
+            in_process(g)
+            for _ in g:
                 on_done()
     if out is not None and use_cache and hits < n:
         _sync_cache_dir(cache_dir)    # the entries written above (in this process or the workers)

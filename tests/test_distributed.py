@@ -108,13 +108,18 @@ def test_ray_build_of_the_sample_is_byte_identical_and_fills_the_cache(ray_clust
 
 
 @needs_ray
-def test_ray_build_of_a_heldout_set_is_byte_identical_to_jobs_1(ray_cluster, tmp_path):
-    """One actor per CPU of the cluster (2), against the in-process build, no cache."""
-    from kg.pipeline import build
+def test_ray_build_of_a_heldout_set_is_byte_identical_to_jobs_1(ray_cluster, tmp_path, monkeypatch):
+    """One actor per CPU of the cluster (2), against the in-process build, no cache; NER groups
+    of about two documents (the set is one group otherwise)."""
+    import kg.pipeline
+    from kg.pipeline import build, ner_groups
 
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 500)
     ref = build([HELDOUT], tmp_path / "ref", use_cache=False, jobs=1)
     res = build([HELDOUT], tmp_path / "ray", use_cache=False, ray=ray_cluster)
-    assert res.workers == min(2, len(ref.docs)) and ref.workers == 0
+    groups = ner_groups(ref.docs, range(len(ref.docs)))
+    assert len(groups) >= 2 and any(len(g) > 1 for g in groups)
+    assert res.workers == 2 and ref.workers == 0
     _same_outputs(tmp_path / "ray", tmp_path / "ref")
 
 
@@ -129,7 +134,7 @@ def test_an_actor_with_another_kg_stops_the_build_naming_its_node(ray_cluster):
     doc = Document(id="a.txt", path="a.txt", original=text, text=text, offsets=list(range(len(text) + 1)))
     results = [None]
     with pytest.raises(KgError, match=r"Ray node .* has another kg .*install the same kg on every node"):
-        extract_on_ray(ray_cluster, [doc], [0], results, workers=1, model_dir=DEFAULT_MODEL_DIR,
+        extract_on_ray(ray_cluster, [doc], [[0]], results, workers=1, model_dir=DEFAULT_MODEL_DIR,
                        ner_criterion=None, lex_dir=None, learned_dir=None,
                        versions=("not-this-model", "not-this-code"), seconds={},
                        on_result=lambda i, r: None, on_done=lambda: None)
@@ -137,8 +142,11 @@ def test_an_actor_with_another_kg_stops_the_build_naming_its_node(ray_cluster):
 
 
 @needs_ray
-def test_cli_ray_local_reports_bad_files_and_matches_jobs_1(ray_cluster, tmp_path):
+def test_cli_ray_local_reports_bad_files_and_matches_jobs_1(ray_cluster, tmp_path, monkeypatch):
     """``kg build --ray local`` starts its own instance on this machine (and stops it)."""
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 1)     # one NER group per document
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("004_1990d11d53b02e2b.txt", "001_3c2085c3029b20c0.txt"):

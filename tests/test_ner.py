@@ -126,6 +126,42 @@ def test_tag_offsets_point_into_doc_text(tagger):
     assert ("张伟", "Person") in names and ("李明华", "Person") in names
 
 
+def test_tag_many_gives_each_document_its_own_mentions(tagger):
+    """Several documents in one call of the model: each gets the mentions of its own text, with
+    its id and sentence indices, and the same spans as tagged alone (a confidence may move in its
+    last place: other matrix shapes, docs/performance.md "NER across documents")."""
+    from kg.ingest import prepare_text
+
+    docs = [prepare_text("自治区党委书记张伟到赤峰市调研。会上，市长王建国讲话。", doc_id="a.txt"),
+            prepare_text("", doc_id="empty.txt"),
+            prepare_text("鄂尔多斯市人民政府副市长刘志强带队赴内蒙古伊泰集团有限公司开展调研。\n"
+                         "包头市发展和改革委员会主任李明华主持召开专题会议。", doc_id="b.txt")]
+    many = tagger.tag_many(docs)
+    assert len(many) == 3 and many[1] == []
+    for doc, found in zip(docs, many):
+        alone = tagger.tag(doc)
+        key = lambda m: (m.doc_id, m.sent_index, m.start, m.end, m.text, m.type, m.subtype)  # noqa: E731
+        assert [key(m) for m in found] == [key(m) for m in alone]
+        assert all(abs(m.score - n.score) <= 1e-3 for m, n in zip(found, alone))
+        assert all(m.doc_id == doc.id and doc.text[m.start:m.end] == m.text for m in found)
+    assert {m.text for m in many[2]} >= {"刘志强", "李明华"}
+
+
+def test_ner_groups_cut_documents_in_order_by_characters():
+    from kg.model import Document
+    from kg.pipeline import NER_GROUP_CHARS, ner_groups
+
+    def doc(i, n):
+        return Document(id=f"{i}.txt", path=f"{i}.txt", original="x" * n, text="x" * n,
+                        offsets=list(range(n + 1)))
+    sizes = [NER_GROUP_CHARS // 2, NER_GROUP_CHARS // 2, 1, 3 * NER_GROUP_CHARS, 10, 20, 0]
+    docs = [doc(i, n) for i, n in enumerate(sizes)]
+    # a group holds at most NER_GROUP_CHARS characters; a longer document is alone
+    assert ner_groups(docs, range(len(docs))) == [[0, 1], [2], [3], [4, 5, 6]]
+    assert ner_groups(docs, [1, 2, 5]) == [[1, 2, 5]]
+    assert ner_groups(docs, []) == []
+
+
 def test_long_sentence_is_chunked_with_offsets(tagger):
     filler = "要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，" * 12      # ~300 chars, no entity
     text = filler + "自治区党委书记张伟到赤峰市调研。"

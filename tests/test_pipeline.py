@@ -213,7 +213,11 @@ def test_jobs_2_outputs_are_byte_identical_to_jobs_1(built_sample, tmp_path):
     assert res.cpu_seconds["ner"] > 0 and res.cpu_seconds["worker_load"] > 0 and res.cpu_seconds["cache"] >= 0
 
 
-def test_jobs_2_reports_bad_files_by_name_and_fills_the_cache(tmp_path):
+def test_jobs_2_reports_bad_files_by_name_and_fills_the_cache(tmp_path, monkeypatch):
+    import kg.pipeline
+
+    # two small documents are one NER group (one task): one group each, so both workers run
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 1)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("004_1990d11d53b02e2b.txt", "001_3c2085c3029b20c0.txt"):
@@ -297,6 +301,47 @@ def test_unchanged_rebuild_keeps_verified_outputs_and_changed_ones_match_a_cold_
     # a stale manifest (outputs replaced after it) is never trusted
     (out / "facts.jsonl").write_bytes(b"")
     assert not build([corpus], out).reused and _out_bytes(out) == good
+
+
+def test_documents_to_compute_go_through_ner_in_groups(tmp_path, monkeypatch):
+    """In process, the documents the cache cannot answer are tagged in NER groups (consecutive
+    among them, cached ones in between skipped), each group in one call of the model, and the
+    build writes what a build of one document per call writes."""
+    import kg.pipeline
+    from kg.ner import NerTagger
+    from kg.pipeline import build
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    texts = ["呼和浩特市委书记包钢主持会议。", "青山区区长王明华到青山工业园区调研。",
+             "市发改委主任殷树刚参加会议。", "包头市市长李强到昆都仑区调研。"]
+    for k, t in enumerate(texts):
+        (corpus / f"{k}.txt").write_text(t + "\n", encoding="utf-8")
+    calls: list[list[str]] = []
+    real = NerTagger.tag_many
+
+    def spy(self, docs, progress=None):
+        calls.append([d.id for d in docs])
+        return real(self, docs, progress)
+    monkeypatch.setattr(NerTagger, "tag_many", spy)
+    out = tmp_path / "out"
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 40)
+    build([corpus], out, jobs=1)
+    assert calls == [["0.txt", "1.txt"], ["2.txt", "3.txt"]]
+    # two documents changed, one cached between them: one group of the two
+    for k in (1, 3):
+        (corpus / f"{k}.txt").write_text(texts[k] + "会议强调要抓落实。\n", encoding="utf-8")
+    calls.clear()
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 16_000)
+    res = build([corpus], out, jobs=1)
+    assert calls == [["1.txt", "3.txt"]] and res.cache_hits == 2
+    grouped = _out_bytes(out)
+    # one document per call gives the same files here
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 1)
+    calls.clear()
+    build([corpus], tmp_path / "alone", use_cache=False, jobs=1)
+    assert sorted(calls) == [[f"{k}.txt"] for k in range(4)]
+    assert _out_bytes(tmp_path / "alone") == grouped
 
 
 def test_a_large_document_reports_progress_inside_itself(tmp_path, monkeypatch):

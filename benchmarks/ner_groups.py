@@ -1,0 +1,71 @@
+"""NER alone, one call per document (as `kg build` did before session 26) against one call per
+group of documents (`NerTagger.tag_many`, as `kg build` tags its NER groups now), on People's
+Daily 1998 articles: CPU seconds (one thread) and whether spans and confidences moved.
+
+    python benchmarks/ner_groups.py [--chars 250000] [--groups 8,32] [--rounds 2]
+
+docs/performance.md, "NER across documents".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import PD98, read_articles, select_articles  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=PD98, help="People's Daily 1998 UTF-8 file")
+    ap.add_argument("--chars", type=int, default=250_000, help="corpus size in characters")
+    ap.add_argument("--groups", default="8,32", help="documents per call, comma-separated")
+    ap.add_argument("--rounds", type=int, default=2)
+    a = ap.parse_args()
+
+    import torch
+
+    from kg.ingest import prepare_text
+    from kg.ner import NerTagger
+
+    torch.set_num_threads(1)
+    if not a.corpus.is_file():
+        sys.exit(f"{a.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")
+    docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]
+    chars = sum(len(d.text) for d in docs)
+    tagger = NerTagger.load()
+    tagger.tag(docs[0])                  # warm-up
+
+    def run(k: int) -> list:
+        if k == 1:
+            return [tagger.tag(d) for d in docs]
+        return [ms for g in range(0, len(docs), k) for ms in tagger.tag_many(docs[g:g + k])]
+
+    def key(m):
+        return (m.doc_id, m.start, m.end, m.type, m.subtype)
+
+    sizes = [1] + [int(x) for x in a.groups.split(",")]
+    print(f"{len(docs)} documents, {chars:,} chars")
+    ref = None
+    for _ in range(a.rounds):
+        for k in sizes:
+            t0 = time.process_time()
+            out = run(k)
+            dt = time.process_time() - t0
+            spans = [m for ms in out for m in ms]
+            line = f"  {'per document' if k == 1 else f'groups of {k}':14s} {dt:6.2f} CPU s  {chars / dt:8,.0f} chars/s  {len(spans)} spans"
+            if ref is None:
+                ref = spans
+            else:
+                moved = sum(key(m) != key(n) for m, n in zip(spans, ref)) + abs(len(spans) - len(ref))
+                conf = sum(m.score != n.score for m, n in zip(spans, ref) if key(m) == key(n))
+                line += f"  spans moved {moved}, confidences moved {conf}"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
