@@ -47,12 +47,12 @@ def main() -> None:
         from kg.learned import LearnedLayer
         from kg.learned import DEFAULT_MODEL_DIR as LEARNED_DIR
         from kg.ner import NerTagger
-        from kg.pipeline import _extract_doc
+        from kg.pipeline import _extract_group
 
         lex = Lexicon.load()
         tagger = NerTagger.load()
         layer = LearnedLayer.load(LEARNED_DIR, lex) if (LEARNED_DIR / "manifest.json").is_file() else None
-        dicts = [_extract_doc(d, tagger, lex, layer, None)[0].to_dict() for d in docs]
+        dicts = [_extract_group([d], tagger, lex, layer, [None])[0][0].to_dict() for d in docs]
         rpath.write_text(json.dumps(dicts, ensure_ascii=False), encoding="utf-8")
         print(f"per-document results written to {rpath}")
     dicts = json.loads(rpath.read_text(encoding="utf-8"))

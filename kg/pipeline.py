@@ -230,56 +230,50 @@ def _split_times(times: dict[str, float]) -> tuple[dict[str, float], dict[str, f
             {k[4:]: v for k, v in times.items() if k.startswith("cpu:")})
 
 
-def _extract_doc(d: Document, tagger, lexicon, layer, cached: Path | None,
-                 progress: Callable[[int, int], None] | None = None, rss: dict[str, float] | None = None,
-                 mentions: list[Mention] | None = None) -> tuple[DocResult, dict[str, float]]:
-    """NER, relation rules and learned layer of one document, and its cache entry written:
-    (result, times), times holding the wall seconds of ``"ner"``, ``"relations"`` and
-    ``"learned"`` and their CPU seconds as ``"cpu:ner"`` etc.; ``rss[stage]`` is set to the peak RSS
-    at the end of each stage.  ``progress(done, total)``
-    runs over 2 × the document's characters: the first half follows the NER model batch by batch,
-    the second half is reported when the relation rules and the learned layer are done.
-    ``mentions``: the document's NER mentions, already found (``tagger`` is not used)."""
+def _extract_doc(d: Document, mentions: list[Mention], lexicon, layer, cached: Path | None,
+                 times: dict[str, float], rss: dict[str, float] | None = None) -> DocResult:
+    """The relation rules and learned layer of one document over its NER ``mentions``, and its
+    cache entry written; the wall seconds of ``"relations"`` and ``"learned"`` are added to
+    ``times`` (their CPU seconds as ``"cpu:relations"`` etc.), ``rss[stage]`` is set to the peak
+    RSS at the end of each stage."""
     from .relations import extract
 
-    n = max(len(d.text), 1)
-    times: dict[str, float] = {}
     t = _clock()
-    if mentions is None:
-        mentions = tagger.tag(d, progress=None if progress is None else
-                              (lambda done, total: progress(n * done // max(total, 1), 2 * n)))
-    t = _add_times(times, "ner", t, rss)
     res = extract(d, mentions, lexicon)
     t = _add_times(times, "relations", t, rss)
     if layer is not None:
         res = layer.apply(d, res)
     _add_times(times, "learned", t, rss)
-    if progress is not None:
-        progress(2 * n, 2 * n)
     if cached is not None:
         _write_cache_entry(cached, res)
-    return res, times
+    return res
 
 
 def _extract_group(ds: Sequence[Document], tagger, lexicon, layer, cached: Sequence[Path | None],
                    progress: Callable[[int, int], None] | None = None,
                    rss: dict[str, float] | None = None) -> tuple[list[DocResult], dict[str, float]]:
-    """:func:`_extract_doc` of each document of one NER group (:func:`ner_groups`), their NER in
-    one call of the model: (results, times summed over the group).  ``progress`` is passed on
-    for a group of one document."""
-    if len(ds) == 1:
-        res, times = _extract_doc(ds[0], tagger, lexicon, layer, cached[0], progress, rss)
-        return [res], times
+    """NER, relation rules and learned layer of each document of one NER group
+    (:func:`ner_groups`), NER in one call of the model, and their cache entries written:
+    (results, times), times holding the wall seconds of ``"ner"``, ``"relations"`` and
+    ``"learned"`` summed over the group and their CPU seconds as ``"cpu:ner"`` etc.;
+    ``rss[stage]`` is set to the peak RSS at the end of each stage.  ``progress(done, total)``
+    (used for a group of one document) runs over 2 × the document's characters: the first half
+    follows the NER model batch by batch, the second half is reported when the relation rules and
+    the learned layer are done."""
     times: dict[str, float] = {}
+    follow = None
+    if progress is not None and len(ds) == 1:
+        n = max(len(ds[0].text), 1)
+
+        def follow(done: int, total: int) -> None:
+            progress(n * done // max(total, 1), 2 * n)
     t = _clock()
-    found = tagger.tag_many(ds)
+    found = tagger.tag_many(ds, progress=follow)
     _add_times(times, "ner", t, rss)
-    out = []
-    for d, mentions, c in zip(ds, found, cached):
-        res, t_doc = _extract_doc(d, None, lexicon, layer, c, None, rss, mentions=mentions)
-        for k, v in t_doc.items():
-            times[k] = times.get(k, 0.0) + v
-        out.append(res)
+    out = [_extract_doc(d, mentions, lexicon, layer, c, times, rss)
+           for d, mentions, c in zip(ds, found, cached)]
+    if follow is not None:
+        progress(2 * n, 2 * n)
     return out, times
 
 
