@@ -6,8 +6,9 @@ a hash of the extraction code and lexicon data, so re-running on an unchanged co
 expensive stages.
 
 With ``jobs > 1`` the per-document stage (NER, relation rules, learned layer, the cache write)
-of the documents the cache cannot answer runs in that many worker processes ('spawn' context,
-one torch thread each), each loading the NER model, lexicon and learned layer once; the results
+of the documents the cache cannot answer runs in that many worker processes (forks of a
+'forkserver' that imported torch and kg once, or 'spawn' where there is none; one torch thread
+each), each loading the NER model, lexicon and learned layer once; the results
 are put back in document order, so the outputs are byte-identical to ``jobs=1`` (the in-process
 path).  See docs/performance.md, "--jobs".
 """
@@ -19,6 +20,7 @@ import hashlib
 import json
 import multiprocessing
 import resource
+import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -377,16 +379,48 @@ def _worker_ping() -> None:
     """A task that does nothing: submitted first, it makes the pool start its processes."""
 
 
+#: modules the pool's fork server imports once (torch: ~1.1 CPU s), before it forks the workers
+_FORKSERVER_PRELOAD = ["torch", "kg.pipeline", "kg.ner", "kg.learned.layer", "kg.lexicon"]
+
+
+class _Pool(ProcessPoolExecutor):
+    """The worker pool of ``jobs > 1``: its processes start in a thread (:meth:`start_all`) while
+    the caller goes on; :meth:`shutdown` waits for that thread first."""
+
+    _starter: threading.Thread | None = None
+
+    def start_all(self, workers: int) -> None:
+        def start() -> None:
+            # a pool starts a process at a task only when no process is idle: one task per
+            # worker, submitted at once, starts them all now (one task would start one)
+            try:
+                for _ in range(workers):
+                    self.submit(_worker_ping)
+            except (RuntimeError, BrokenProcessPool):
+                pass      # shut down or broken meanwhile: the caller's own submit says so
+        self._starter = threading.Thread(target=start, name="kg-pool-start", daemon=True)
+        self._starter.start()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._starter is not None:
+            self._starter.join()
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes ('spawn'), started now: each loads the models
-    (:func:`_worker_init`) while the caller goes on (ingest, cache reads)."""
-    ctx = multiprocessing.get_context("spawn")   # torch and HanLP are not fork-safe
-    ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=initargs)
-    # a 'spawn' pool starts a process at a task only when no process is idle: one task per
-    # worker, submitted at once, starts them all now (one task would start one)
-    for _ in range(workers):
-        ex.submit(_worker_ping)
+    """A pool of ``workers`` processes, started now: each loads the models (:func:`_worker_init`)
+    while the caller goes on (ingest, cache reads).  Where the platform has it, the processes
+    are forked from a 'forkserver' process that imported torch and kg once
+    (``_FORKSERVER_PRELOAD``; it imports, it runs nothing, so the forks are safe) instead of each
+    starting a fresh interpreter ('spawn': torch and HanLP are not safe to fork from a process
+    that ran them)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
+    else:
+        ctx = multiprocessing.get_context("spawn")
+    ex = _Pool(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=initargs)
+    ex.start_all(workers)
     return ex
 
 

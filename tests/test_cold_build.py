@@ -225,6 +225,28 @@ def test_forked_writer_returns_raises_and_is_reaped(tmp_path):
         os.waitpid(pid, 0)
 
 
+def test_the_worker_pool_starts_in_a_thread_and_a_bad_model_reaches_the_caller(tmp_path):
+    """``_start_pool`` starts its processes in a thread of its own (the caller reads the corpus
+    meanwhile), from the fork server where the platform has one; a model that cannot load reaches
+    the caller as the KgError naming it; shutdown waits for that thread."""
+    import multiprocessing
+    import threading
+
+    from kg.model import KgError
+    from kg.pipeline import _start_pool, _worker_extract
+
+    pool = _start_pool(2, (tmp_path / "no-model", None, None, None))
+    try:
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            assert pool._mp_context.get_start_method() == "forkserver"
+        with pytest.raises(KgError, match="no-model"):
+            pool.submit(_worker_extract, [], []).result()
+    finally:
+        pool.shutdown(wait=True)
+    assert pool._starter is not None and not pool._starter.is_alive()
+    assert "kg-pool-start" not in {t.name for t in threading.enumerate()}
+
+
 def test_looks_cold(tmp_path):
     from kg.pipeline import _looks_cold
 
