@@ -165,19 +165,32 @@ class Occurrences:
             else:
                 occ = list(range(len(t) + 1))     # as re.finditer("", text)
         else:
-            if self._bigram_at is None:
-                self.passes += 1
-                at: dict[str, list[int]] = {}
-                for i in range(len(t) - 1):
-                    at.setdefault(t[i:i + 2], []).append(i)
-                self._bigram_at = at
             free, n = 0, len(x)
-            for i in self._bigram_at.get(x[:2], ()):
+            for i in self._bigrams().get(x[:2], ()):
                 if i >= free and t.startswith(x, i):
                     occ.append(i)
                     free = i + n
         self._occ[x] = occ
         return occ
+
+    def _bigrams(self) -> dict[str, list[int]]:
+        at = self._bigram_at
+        if at is None:
+            self.passes += 1
+            t = self.text
+            at = {}
+            for i in range(len(t) - 1):
+                at.setdefault(t[i:i + 2], []).append(i)
+            self._bigram_at = at
+        return at
+
+    def has(self, x: str) -> bool:
+        """Whether ``x`` occurs in the text (``bool(self(x))``); (speed) a string of two
+        characters or more whose first two the text never writes is answered by the index alone,
+        without keeping an empty list for it (a gazetteer of hundreds of names per document)."""
+        if len(x) >= 2 and x[:2] not in self._bigrams():
+            return False
+        return bool(self(x))
 
 
 NER_SOURCE = "hanlp"      # the source of the NER model's mentions (their score: its confidence)

@@ -145,6 +145,69 @@ def test_view_offsets_inside_document_offsets_outside(lexicon):
     assert leads and all(doc.text[f.evidence.start:f.evidence.end].count("\n") <= 1 for f in leads)
 
 
+def test_view_fields_follow_its_map_on_random_texts(lexicon):
+    """The view made from its line breaks alone (the breaks joined, then ranges and slices):
+    its text, joins and inverse map are what the map says, character by character, on random
+    texts with and without hard-wrapped lines."""
+    import bisect
+    import random
+
+    from kg.relations.base import _View
+
+    rng = random.Random(11)
+    han = "市政府发展改革委员会工作报告建设项目产业集群推进"
+    joined = 0
+    for trial in range(600):
+        if trial % 2:
+            text = "".join(rng.choice(han + "\n\n。，、 a1|") for _ in range(rng.randrange(0, 90)))
+        else:       # long lines of Han characters: hard-wrapped prose, joined
+            text = "\n".join("".join(rng.choice(han) for _ in range(rng.randrange(8, 30)))
+                              for _ in range(rng.randrange(1, 6)))
+        v = _View(text, None, lexicon)
+        keep = v.map
+        assert keep == sorted(keep) and all(text[i] == "\n" for i in set(range(len(text))) - set(keep))
+        assert v.text == "".join(text[i] for i in keep)
+        assert v.joins == [j for j in range(1, len(keep)) if "\n" in text[keep[j - 1]:keep[j]]]
+        assert v.inv == [bisect.bisect_left(keep, i) for i in range(len(text) + 1)]
+        joined += len(keep) < len(text)
+    assert joined > 100
+
+
+def test_projects_before_verb_runs_its_regex_only_over_clauses_with_a_verb(lexicon):
+    """``_in_clauses_with`` gives the matches of the regex over the whole text, on random
+    texts of clause stops, list marks, the project word and the completion verbs."""
+    import random
+
+    from kg.relations.projects import _before_verb_rx, _in_clauses_with, _Words
+
+    verbs = lexicon.words("project_patterns", "post_verb")
+    pw = _Words.of(lexicon)
+    rx, verb_rx = _before_verb_rx(verbs, pw)
+    assert verb_rx is not None
+    rng = random.Random(3)
+    alphabet = list("高速机场公路桥,，;；。:：!?\n、 ") + [pw.project, pw.close] + list(verbs)
+    found = 0
+    for _ in range(3000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60)))
+        whole = [(m.span(), m.groups()) for m in rx.finditer(t)]
+        assert [(m.span(), m.groups()) for m in _in_clauses_with(t, rx, verb_rx)] == whole, t
+        found += len(whole)
+    assert found > 1000
+    # a verb holding a clause stop: the whole text, as before
+    assert _before_verb_rx([*verbs, "a,b"], pw)[1] is None
+
+
+def test_occurrences_has_is_bool_of_its_occurrences():
+    from kg.model import Occurrences
+
+    text = "市发改委主任到市委。市委书记讲话，发改委"
+    for x in ("市委", "发改委", "市", "。", "委主", "不在", "市委书记讲话，发改委", "委员", ""):
+        occ = Occurrences(text)
+        assert occ.has(x) == bool(occ(x)), x
+    occ = Occurrences(text)
+    assert not occ.has("不在") and "不在" not in occ._occ      # answered by the index alone
+
+
 def test_cluster_section_stages_on_hand_made_spans(lexicon):
     text = ("全力推进以新材料为引领的新材料产业集群。建成投产甲乙新材料产业园、丙丁储能电池等项目，"
             "集群产值达到100亿元。\n")
@@ -192,8 +255,11 @@ def test_person_support_reads_the_text_once_for_any_number_of_names(lexicon, mon
 
 def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatch):
     """``org_grammar`` keeps the places written in the text through the document's occurrence
-    index (one pass over the text, not a substring test of the whole text per place), with the
+    index (one pass over the text, not a substring test of the whole text per place; a place
+    whose first two characters the text never writes is answered by the index alone), with the
     organisations that a substring test per place finds."""
+    import types
+
     from kg.relations import orgs
 
     places = ["甲乙县", "丙丁县", "戊己县", "庚辛县", "壬癸县"]
@@ -203,9 +269,11 @@ def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatc
     st = _run(doc, ner, lexicon, until="org_grammar")
     index = st.memo["_occurrences"]
     assert index.passes == 1
-    assert {p for p in st.places if len(p) >= 2} <= set(index._occ)     # every place asked
+    asked = {p for p in st.places if len(p) >= 2 and p[:2] in index._bigram_at}
+    assert set(places) <= asked <= set(index._occ)         # the places whose start is written
+    assert not ({p for p in st.places if len(p) >= 2} - asked) & set(index._occ)   # the rest: no lists
     found = sorted(x for x, _sub in st.orgs.values())
     assert {f"{p}教育局" for p in places} <= set(found), found
-    monkeypatch.setattr(orgs, "occurrences", lambda st, x: [m.start() for m in re.finditer(re.escape(x), st.text)])
+    monkeypatch.setattr(orgs, "occurrence_index", lambda st: types.SimpleNamespace(has=lambda x: x in st.text))
     st2 = _run(doc, ner, lexicon, until="org_grammar")
     assert sorted(x for x, _sub in st2.orgs.values()) == found and "_occurrences" not in st2.memo

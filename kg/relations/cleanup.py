@@ -446,13 +446,20 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
     return [m for m in joined if (m.start, m.end) not in absorbed]
 
 
-def _place_names(st: DocState) -> set[str]:
-    names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
-    g = _Grammar.of(st.lex)
-    for c in st.lex.words("places", "city"):
+def _lexicon_place_names(lex) -> frozenset[str]:
+    """The place names of places.tsv (name, province, city; a city also with its mark)."""
+    g = _Grammar.of(lex)
+    names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+    for c in lex.words("places", "city"):
         names.add(c)
         if not c.endswith(g.league_mark):
             names.add(c + g.city_mark)
+    return frozenset(names)
+
+
+def _place_names(st: DocState) -> set[str]:
+    # (speed) the lexicon's names made once per lexicon, copied per document
+    names = set(st.lex.cached(("cleanup", "place_names"), lambda: _lexicon_place_names(st.lex)))
     for s, e, typ, _sub, text in st.ner_v:
         if typ == "Place":
             names.add(text)

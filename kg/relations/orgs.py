@@ -16,7 +16,7 @@ from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matche
 from .cleanup import _post_tail
 from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
 from .registry import stage
-from .state import DocState, add_fact, ner_spans_of_type, occurrences, person_spans_in
+from .state import DocState, add_fact, ner_spans_of_type, occurrence_index, person_spans_in
 
 
 class _Words(LexiconWords):
@@ -271,10 +271,11 @@ def org_grammar(st: DocState) -> None:
     body = st.lex.cached("orgs.body", lambda: sorted(
         (a.short for a in st.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
     prefixes = ow.admin_prefix
-    places = sorted((p for p in st.places if len(p) >= 2), key=len, reverse=True)
     # (speed) only the words written in t can match: the alternations keep their order, and
-    # one with no word left matches nothing (its regex is not run)
-    places_in_t = [p for p in places if occurrences(st, p)]     # (speed) p in t, by the index
+    # one with no word left matches nothing (its regex is not run); p in t by the index, before
+    # the sort (a filter and a stable sort commute)
+    written = occurrence_index(st).has
+    places_in_t = sorted((p for p in st.places if len(p) >= 2 and written(p)), key=len, reverse=True)
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
     hits = _prefix_hits(t, pre)
@@ -288,7 +289,7 @@ def org_grammar(st: DocState) -> None:
         rest = re.compile(f"(?:{body_rx})(?![{not_before}])")
         for start, m in _prefixed_matches(t, hits, rest):
             g0 = t[start:m.end()]
-            if _mid_word_prefix(st, start, g0, places):
+            if _mid_word_prefix(st, start, g0, places_in_t):
                 continue
             st.orgs.setdefault((start, m.end()), (g0, "government"))
     # 市/区/县 + body + 局/委/办... (body without function words): f"(?:{pre_rx})" +
@@ -297,7 +298,7 @@ def org_grammar(st: DocState) -> None:
     for start, m in _prefixed_matches(t, hits, ow.prefixed_body):
         end, b = m.end(), m.group(1)
         g0 = t[start:end]
-        if _mid_word_prefix(st, start, g0, places):
+        if _mid_word_prefix(st, start, g0, places_in_t):
             continue
         # 市政务服务…局 / 市民政局 / 市民族事务委员会 are 市 + a body starting with 政/民
         if (b.startswith(ow.body_not_start) and not b.startswith(ow.body_start_ok))\
@@ -367,7 +368,9 @@ def org_grammar(st: DocState) -> None:
 
 def _mid_word_prefix(st: DocState, start: int, text: str, places: list[str]) -> bool:
     """A bare 市/区/县/旗 prefix that ends a longer place name ("鄂托克|旗发改委"): the
-    organisation is not "旗发改委" (the model's or the chain's span carries the place)."""
+    organisation is not "旗发改委" (the model's or the chain's span carries the place).
+    ``places``: the document's places written in its text (``text`` is the text at ``start``,
+    so a place it starts with is one of them)."""
     # (speed) places by first character, once per list
     grouped = st.memo.get("_mid_word_places")
     if grouped is None or grouped[0] is not places:

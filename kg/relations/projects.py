@@ -228,6 +228,42 @@ def _enterprise_lists(st: DocState) -> list:
     return out
 
 
+_CLAUSE_STOPS = ",，;；。:：!?！？\n"
+_CLAUSE_STOP_RX = re.compile(f"[{_CLAUSE_STOPS}]")
+
+
+def _before_verb_rx(verbs: list[str], pw: "_Words") -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """:func:`_projects_before_verb`'s regex (a run of the clause before a completion verb), and
+    the verbs' own alternation when no verb, list word or project word holds a clause stop
+    (else None: the regex runs over the whole text)."""
+    rx = re.compile(f"([^{_CLAUSE_STOPS}]+?)(?:{re.escape(pw.close + pw.project)}|{re.escape(pw.project)})?"
+                    f"(?:{'|'.join(re.escape(v) for v in verbs)})")
+    if any(c in w for w in [*verbs, pw.close, pw.project] for c in _CLAUSE_STOPS):
+        return rx, None
+    return rx, re.compile(alternation_body(verbs))
+
+
+def _in_clauses_with(t: str, rx: re.Pattern[str], verb_rx: re.Pattern[str] | None):
+    """``rx.finditer(t)``, run only over the clauses (runs between ``_CLAUSE_STOPS``) where
+    ``verb_rx`` finds a verb: a match of ``rx`` lies inside one clause and ends with a verb, and
+    (speed) its lazy run tries every start of a clause to its end, which on a clause with no
+    verb is all it does (quadratic in the clause's length)."""
+    if verb_rx is None:
+        yield from rx.finditer(t)
+        return
+    stops = None
+    end = -1
+    for v in verb_rx.finditer(t):
+        if v.start() < end:
+            continue          # in the clause just run
+        if stops is None:
+            stops = [m.start() for m in _CLAUSE_STOP_RX.finditer(t)]
+        k = bisect.bisect_left(stops, v.start())
+        start = stops[k - 1] + 1 if k > 0 else 0
+        end = stops[k] if k < len(stops) else len(t)
+        yield from rx.finditer(t, start, end)
+
+
 def _projects_before_verb(st: DocState) -> list:
     """"S43机场高速、S29呼凉高速建成通车": a list of facilities before a completion verb."""
     t = st.text
@@ -235,10 +271,9 @@ def _projects_before_verb(st: DocState) -> list:
     if not verbs:
         return []
     pw = _Words.of(st.lex)
-    rx = re.compile(f"([^,，;；。:：!?！？\n]+?)(?:{re.escape(pw.close + pw.project)}|{re.escape(pw.project)})?"
-                    f"(?:{'|'.join(re.escape(v) for v in verbs)})")
+    rx, verb_rx = st.lex.cached("projects.before_verb_rx", lambda: _before_verb_rx(verbs, pw))
     out = []
-    for m in rx.finditer(t):
+    for m in _in_clauses_with(t, rx, verb_rx):
         s0 = m.start(1)
         txt = m.group(1)
         # drop a leading verb / function words ("争取呼包高铁…")

@@ -92,14 +92,19 @@ def sentence_at(st: DocState, pos: int):
     return st._sentence_finder(pos)
 
 
+def occurrence_index(st: DocState) -> Occurrences:
+    """The document's :class:`kg.model.Occurrences` of ``st.text`` (one per text)."""
+    occ = st.memo.get("_occurrences")
+    if occ is None or occ.text is not st.text:
+        occ = st.memo["_occurrences"] = Occurrences(st.text)
+    return occ
+
+
 def occurrences(st: DocState, x: str) -> list[int]:
     """Starts (view offsets) of the non-overlapping occurrences of ``x`` in ``st.text``, left to
     right: those of ``re.finditer(re.escape(x), st.text)``, through one index per document
     (:class:`kg.model.Occurrences`) instead of a scan of the whole text per string."""
-    occ = st.memo.get("_occurrences")
-    if occ is None or occ.text is not st.text:
-        occ = st.memo["_occurrences"] = Occurrences(st.text)
-    return occ(x)
+    return occurrence_index(st)(x)
 
 
 def line_bounds(st: DocState, pos: int) -> Span:
