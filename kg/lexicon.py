@@ -289,6 +289,20 @@ class Matcher:
         hits.sort(key=lambda h: (h[0], -h[1]))
         return hits
 
+    def start_positions(self, text: str) -> set[int]:
+        """Every ``i`` where a word starts in ``text``: the ``i`` whose :meth:`longest_at` is not
+        None, in one Aho-Corasick pass (for a text looked up at many positions)."""
+        if not self.words or not text:
+            return set()
+        return {end + 1 - len(w) for end, w in self._automaton().iter(text)}
+
+    def end_positions(self, text: str, longest: int) -> set[int]:
+        """Every ``j`` where a word of at most ``longest`` characters ends in ``text``: the ``j``
+        whose ``longest_suffix(text[max(0, j - longest):j])`` is not None, in one pass."""
+        if not self.words or not text:
+            return set()
+        return {end + 1 for end, w in self._automaton().iter(text) if len(w) <= longest}
+
     def counts(self, text: str) -> dict[str, int]:
         """How often each word occurs in ``text`` as ``text.count(word)`` counts it (left to
         right, occurrences of one word not overlapping); words that do not occur are left out."""

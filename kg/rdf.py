@@ -481,10 +481,26 @@ def _turtle_chunks(g: Iterable[tuple], base: str, spill_dir: Path | None = None,
 
     try:
         term = namer.term
+        pred_str: dict = {}      # (speed) a predicate (few, repeated) -> its plain str
         for s, p, o in g:
-            if type(s) is not str and not isinstance(s, URIRef):
-                term(s)      # raises: blank nodes are not produced
-            buf.setdefault(str(s), {}).setdefault(str(p), set()).add(o if type(o) is _Written else term(o))
+            if type(s) is not str:
+                if not isinstance(s, URIRef):
+                    term(s)      # raises: blank nodes are not produced
+                s = str(s)
+            ps = pred_str.get(p)
+            if ps is None:
+                if len(pred_str) >= 10_000:      # bounded, for graphs of many predicates
+                    pred_str.clear()
+                ps = pred_str[p] = str(p)
+            # (speed) get, then insert when missing: setdefault would make an empty dict and
+            # set per triple
+            by_pred = buf.get(s)
+            if by_pred is None:
+                by_pred = buf[s] = {}
+            objs = by_pred.get(ps)
+            if objs is None:
+                objs = by_pred[ps] = set()
+            objs.add(o if type(o) is _Written else term(o))
             count += 1
             if spill_dir is not None and count >= limit:
                 fh = tempfile.TemporaryFile(dir=spill_dir, prefix=".turtle-run-")

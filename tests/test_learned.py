@@ -51,6 +51,15 @@ def test_scores_do_not_depend_on_summation_order():
     assert m.score(feats) == m.score(list(reversed(feats))) == m.score(sorted(feats))
 
 
+def test_scores_of_many_rows_are_their_scores_one_by_one():
+    rng = np.random.default_rng(5)
+    m = LinearModel(dim=1 << 10)
+    m.weights = rng.normal(size=m.dim).astype(np.float32) * np.float32(0.1)
+    m.bias = -0.25
+    rows = [[f"f{rng.integers(0, 500)}" for _ in range(int(rng.integers(0, 30)))] for _ in range(300)]
+    assert m.scores(rows) == [m.score(r) for r in rows] and m.scores([]) == []
+
+
 # -- candidates --------------------------------------------------------------------------------
 
 TEXT = ("青川县市场监管局启动“护苗2031”专项行动，由县教育局牵头。\n"

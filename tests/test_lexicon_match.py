@@ -51,6 +51,21 @@ def test_anchored_lookups():
     assert Matcher(["乙", "", "甲", "乙"]).words == ("乙", "甲")
 
 
+def test_start_and_end_positions_are_the_anchored_lookups_of_every_position():
+    import random
+
+    m = Matcher(WORDS)
+    rng = random.Random(4)
+    alphabet = sorted(set("".join(WORDS))) + ["，", "a"]
+    for _ in range(300):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        assert m.start_positions(t) == {i for i in range(len(t)) if m.longest_at(t, i) is not None}
+        for longest in (1, 2, 8):
+            assert m.end_positions(t, longest) == {
+                j for j in range(len(t) + 1) if m.longest_suffix(t[max(0, j - longest):j]) is not None}
+    assert Matcher([]).start_positions("新城") == set() == m.end_positions("", 8)
+
+
 def test_empty_matcher_and_pickle():
     empty = Matcher(())
     assert empty.find_all("任何文字") == [] and empty.counts("任何文字") == {}

@@ -164,6 +164,7 @@ class DocCandidates:
         self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
         self._starts: list[int] | None = None
         self._cluster_heads: list[int] | None = None       # see cluster_head_after
+        self._ender_starts: list[tuple[str, set[int]]] | None = None    # see _enders
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -500,14 +501,17 @@ class DocCandidates:
             "[" + "".join(sorted({re.escape(w[0]) for w in surnames})) + "]"))
         out: dict[tuple[int, int], str] = {}
         n = len(t)
+        # (speed) where a title / preceder word of up to 8 characters ends: a set made in one
+        # pass, for a look-up per surname (= longest_suffix(t[max(0, i - 8):i]) is not None)
+        title_ends = titles.end_positions(t, 8)
+        preceder_ends = preceders.end_positions(t, 8)
         for mo in first.finditer(t, 0, n - 1):
             i = mo.start()
             sl = 1 if t[i] in surnames else 2 if t[i:i + 2] in surnames else 0
             if not sl or t[i] in bad_first or taken[i]:
                 continue
             left = ("B" if i == 0 or t[i - 1] in _CLAUSE_END
-                    else "T" if titles.longest_suffix(t[max(0, i - 8):i]) is not None
-                    else "P" if preceders.longest_suffix(t[max(0, i - 8):i]) is not None else "X")
+                    else "T" if i in title_ends else "P" if i in preceder_ends else "X")
             for j in (i + sl + 1, i + sl + 2):
                 x = t[i:j]
                 if j > n or not all(map(is_han, x)):
@@ -528,15 +532,24 @@ class DocCandidates:
         """What at ``j`` can end a person name before it: ``B`` the text's end or a clause end,
         ``T`` a post title, ``F`` / ``A`` / ``C`` / ``D`` a follower word, an adverb, a photo
         credit, a list close (persons.tsv); None when nothing there ends a name."""
-        t, lex = self.t, self.lex
+        t = self.t
         if j >= len(t) or t[j] in _CLAUSE_END:
             return "B"
-        if lex.post_matcher().longest_at(t, j) is not None:
-            return "T"
-        enders = lex.cached(("learned", "name_enders"), lambda: (
-            ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
-            ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
-        return next((k for k, m in enders if m.longest_at(t, j) is not None), None)
+        return next((k for k, starts in self._enders() if j in starts), None)
+
+    def _enders(self) -> list[tuple[str, set[int]]]:
+        """(speed) For :meth:`_name_end_cue`: the positions where a post title (``T``), a follower
+        word, an adverb, a photo credit, a list close (``F``, ``A``, ``C``, ``D``: persons.tsv)
+        starts in the text, each set made once per document in one pass (= ``longest_at`` is
+        not None there)."""
+        if self._ender_starts is None:
+            lex = self.lex
+            enders = lex.cached(("learned", "name_enders"), lambda: (
+                ("T", lex.post_matcher()),
+                ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
+                ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
+            self._ender_starts = [(k, m.start_positions(self.t)) for k, m in enders]
+        return self._ender_starts
 
     def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
         """What a generated form's group adds: its generators, and whether an occurrence crosses a

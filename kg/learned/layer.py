@@ -27,6 +27,7 @@ import bisect
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -179,8 +180,9 @@ class LearnedLayer:
         # above it becomes mentions
         dropped: set[tuple[str, str]] = set()
         added: list[Mention] = []
-        scored = [(g, self.models[g.type], self.models[g.type].score(g.feats))
-                  for g in cands.entity_groups() if g.type in self.models]
+        groups = [g for g in cands.entity_groups() if g.type in self.models]
+        group_scores = _scores_by_model(self.models, groups)
+        scored = [(g, self.models[g.type], p) for g, p in zip(groups, group_scores)]
         listed = self._listed_places(cands, scored)
         # the place mentions that open a rule cluster's name: kept one by one, not as a group
         opening = self._cluster_places(scored, result)
@@ -209,7 +211,7 @@ class LearnedLayer:
         if any(k not in self.models for k in SPAN_TYPES):
             return DocResult(result.doc_id, mentions, facts)
         spans = cands.spans()
-        scores = [self.models[sp.type].score(sp.feats) for sp in spans]
+        scores = _scores_by_model(self.models, spans)
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
@@ -274,6 +276,19 @@ class LearnedLayer:
             facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
         return DocResult(result.doc_id, mentions, facts)
+
+
+def _scores_by_model(models: dict, items: Sequence) -> list[float]:
+    """``[models[x.type].score(x.feats) for x in items]``, each model's rows scored in one
+    :meth:`LinearModel.scores` call."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for k, x in enumerate(items):
+        rows[x.type].append(k)
+    out = [0.0] * len(items)
+    for typ, ks in rows.items():
+        for k, p in zip(ks, models[typ].scores([items[k].feats for k in ks])):
+            out[k] = p
+    return out
 
 
 # a 、-list lies inside one clause: these characters end it

@@ -55,7 +55,21 @@ class LinearModel:
         return float(_sigmoid(math.fsum(self.weights[idx].tolist()) + self.bias))
 
     def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
-        return [self.score(r) for r in rows]
+        """``[self.score(r) for r in rows]``, the same floats; (speed) the features of all rows
+        hashed and their weights gathered in one call each (a row's own calls cost more than its
+        features do: most rows have 10-30)."""
+        if not rows:
+            return []
+        idx = hash_features([f for r in rows for f in r], self.dim)
+        ws = self.weights[idx].tolist()
+        out = []
+        i = 0
+        b = self.bias
+        for r in rows:
+            j = i + len(r)
+            out.append(float(_sigmoid(math.fsum(ws[i:j]) + b)))
+            i = j
+        return out
 
     # ------------------------------------------------------------------ training
     @classmethod
