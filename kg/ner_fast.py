@@ -6,8 +6,8 @@ through its data loader, and decodes with its CRF, whose Viterbi traceback calls
 per character.  :class:`FastTagger` does the same computation directly:
 
 * ids from plain dicts (``token_to_idx``) and numpy arrays, padding by array assignment;
-* lexicon features by :func:`lexicon_features_fast` (prefix-pruned look-ups, precomputed bit
-  masks; the same masks as :func:`kg.ner.lexicon_features`);
+* lexicon features by :func:`lexicon_features_fast` (one Aho-Corasick pass per piece,
+  precomputed bit masks; the same masks as :func:`kg.ner.lexicon_features`);
 * **the same batches as HanLP** (HanLP's ``SortingSampler`` order: ``torch.argsort`` of the
   piece lengths, descending, cut every ``batch_size``), so that the LSTM sees the same packed
   batches and gives bit-identical emissions;
@@ -38,32 +38,37 @@ _SPREAD = tuple(sum(1 << 3 * t for t in range(len(LEXICON_TYPES)) if m >> t & 1)
                 for m in range(1 << len(LEXICON_TYPES)))
 
 
-def lexicon_prefixes(table: dict[str, int]) -> frozenset[str]:
-    """Every prefix (2+ characters) of a word in ``table``: a look-up that misses here ends the scan."""
-    return frozenset(w[:k] for w in table for k in range(2, len(w) + 1))
+def lexicon_automaton(table: dict[str, int]):
+    """An Aho-Corasick automaton (pyahocorasick) of the words of ``table`` of 2 to
+    ``LEXICON_MAX_WORD`` characters with a type: word -> (its length, its Begin mask); None when
+    there is none."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w, types in table.items():
+        if types and 2 <= len(w) <= LEXICON_MAX_WORD:
+            auto.add_word(w, (len(w), _SPREAD[types]))
+    if len(auto) == 0:
+        return None
+    auto.make_automaton()
+    return auto
 
 
-def lexicon_features_fast(chars: Sequence[str], table: dict[str, int], prefixes: frozenset[str]) -> list[int]:
-    """:func:`kg.ner.lexicon_features`, faster: the scan from ``i`` stops at the first substring
-    that begins no listed word, and each match sets precomputed B/M/E masks."""
+def lexicon_features_fast(chars: Sequence[str], automaton) -> list[int]:
+    """:func:`kg.ner.lexicon_features`, faster: every occurrence of every word (overlapping ones
+    too) in one pass of :func:`lexicon_automaton`'s automaton, each setting precomputed B/M/E
+    masks (OR-ed, so the order of the occurrences does not matter)."""
     s = "".join(c if len(c) == 1 else "\x00" for c in chars)
-    n = len(s)
-    out = [0] * n
-    get = table.get
-    for i in range(n - 1):
-        top = min(n, i + LEXICON_MAX_WORD)
-        for j in range(i + 2, top + 1):
-            w = s[i:j]
-            if w not in prefixes:
-                break
-            types = get(w)
-            if not types:
-                continue
-            b = _SPREAD[types]
-            out[i] |= b
-            out[j - 1] |= b << 2
+    out = [0] * len(s)
+    if automaton is None or not s:
+        return out
+    for end, (n, b) in automaton.iter(s):
+        i = end + 1 - n
+        out[i] |= b
+        out[end] |= b << 2
+        if n > 2:
             m = b << 1
-            for k in range(i + 1, j - 1):
+            for k in range(i + 1, end):
                 out[k] |= m
     return out
 
@@ -178,14 +183,14 @@ class FastTagger:
         big = vocabs[BIGRAM_VOCAB]
         self.bigram_idx = big.token_to_idx
         self.bigram_unk = big.token_to_idx.get(big.safe_unk_token)
-        self.table = self.prefixes = None
+        self.table = self.automaton = None
         if embed.lexicon is not None:
             lex = vocabs[LEXICON_VOCAB]
             self.table = getattr(lex, "_kg_table", None)
             if self.table is None:
                 self.table = lexicon_table(lex.idx_to_token)
                 lex._kg_table = self.table
-            self.prefixes = lexicon_prefixes(self.table)
+            self.automaton = lexicon_automaton(self.table)
         self.field = field
         self.tags = list(vocabs["tag"].idx_to_token)
         self.o_id = self.tags.index("O") if "O" in self.tags else -1
@@ -210,7 +215,7 @@ class FastTagger:
         bget, bunk = self.bigram_idx.get, self.bigram_unk
         padded = [BOS, *piece, EOS]
         big = [bget(padded[j] + padded[j + 1], bunk) for j in range(len(padded) - 1)]
-        lex = lexicon_features_fast(piece, self.table, self.prefixes) if self.table is not None else None
+        lex = lexicon_features_fast(piece, self.automaton) if self.table is not None else None
         return ids, big, lex
 
     def batches(self, lengths: list[int], batch_size: int) -> list[list[int]]:

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from kg.ner import FAST_ENV, NerTagger, lexicon_features, lexicon_table
-from kg.ner_fast import FastTagger, lexicon_features_fast, lexicon_prefixes, tag_marginals, viterbi
+from kg.ner_fast import FastTagger, lexicon_automaton, lexicon_features_fast, tag_marginals, viterbi
 from kg.ner_train import corpora_dir, read_char_tagged, read_cluener
 
 
@@ -221,7 +221,7 @@ def test_mentions_carry_the_span_confidence(tagger):
 
 def test_lexicon_features_fast_same_masks(tagger):
     table = lexicon_table(tagger.component.vocabs["lexicon"].idx_to_token)
-    prefixes = lexicon_prefixes(table)
+    auto = lexicon_automaton(table)
     rng = random.Random(5)
     words = [w for w in sorted(table) if len(w) <= 6][:3000]
     for _ in range(200):
@@ -230,11 +230,12 @@ def test_lexicon_features_fast_same_masks(tagger):
         chars = list(s)
         if rng.random() < 0.3:
             chars = ["<msra>", *chars, "<msra>"]
-        assert lexicon_features_fast(chars, table, prefixes) == lexicon_features(chars, table)
-    small = {"ab": 1, "abc": 2, "bcd": 8, "cd": 5}
-    pre = lexicon_prefixes(small)
-    for s in ("", "a", "abcd", "abcdabc", "xabcdx", "cdcd"):
-        assert lexicon_features_fast(list(s), small, pre) == lexicon_features(list(s), small)
+        assert lexicon_features_fast(chars, auto) == lexicon_features(chars, table)
+    small = {"ab": 1, "abc": 2, "bcd": 8, "cd": 5, "abcdefghij": 1}     # the last one too long
+    pre = lexicon_automaton(small)
+    for s in ("", "a", "abcd", "abcdabc", "xabcdx", "cdcd", "abcdefghij"):
+        assert lexicon_features_fast(list(s), pre) == lexicon_features(list(s), small)
+    assert lexicon_automaton({}) is None and lexicon_features_fast(list("ab"), None) == [0, 0]
 
 
 def test_switch_env_and_unsupported(monkeypatch, tagger):
