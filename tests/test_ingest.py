@@ -181,6 +181,25 @@ def test_nfkc_and_offsets():
     _check_offsets(doc)
 
 
+def test_nfkc_translates_one_to_one_forms_and_normalises_clusters_as_the_loop_does():
+    """``_nfkc`` (str.translate for the characters NFKC makes one other character, clusters
+    only around combining marks and expansions) gives the text and map of ``_nfkc_loop``, the
+    cluster-by-cluster definition, on random texts of full-width forms, combining marks,
+    expansions (①, ㎡, ﬁ), Hangul jamo and a supplementary-plane letter."""
+    import random
+
+    from kg.ingest import _nfkc, _nfkc_loop
+
+    rng = random.Random(2)
+    alphabet = list("市政府ＡＢ１２，：（）。ａé e\n") + ["\u0301", "\u0308", "\u0327", "①", "㎡", "ﬁ",
+                                                "\u1100", "\u1161", "\u11a8", "가", "𝐀"]
+    for _ in range(5000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
+        src = list(range(len(t)))
+        assert _nfkc(t, src) == _nfkc_loop(t, src), repr(t)
+    assert _nfkc("\u0301e\u0301ＡＢ", [0, 1, 2, 3, 4]) == ("\u0301é" + "AB", [0, 1, 3, 4])
+
+
 def test_wrap_rule_joins_newspaper_lines():
     raw = (
         "纳入总体工作计划。呼和浩特市\n"
