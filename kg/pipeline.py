@@ -19,6 +19,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import resource
 import threading
 import time
@@ -336,10 +337,15 @@ _WORKER: dict = {}
 
 
 def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
-                 learned_dir: Path | None) -> None:
+                 learned_dir: Path | None, environ: dict[str, str] | None = None) -> None:
     """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
     error is kept and raised by the first task, so that it reaches the caller as it would
-    in-process (a KgError naming the model directory) rather than as a broken pool."""
+    in-process (a KgError naming the model directory) rather than as a broken pool.
+    ``environ``: the caller's environment when it started the pool, made this process's (a
+    fork of the fork server has the server's, from when the server started)."""
+    if environ is not None and environ != os.environ:
+        os.environ.clear()
+        os.environ.update(environ)
     gc.set_threshold(*BUILD_GC_THRESHOLD)
     t0 = _clock()
     try:
@@ -419,7 +425,8 @@ def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
         ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
     else:
         ctx = multiprocessing.get_context("spawn")
-    ex = _Pool(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=initargs)
+    ex = _Pool(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+               initargs=(*initargs, dict(os.environ)))
     ex.start_all(workers)
     return ex
 

@@ -247,6 +247,25 @@ def test_the_worker_pool_starts_in_a_thread_and_a_bad_model_reaches_the_caller(t
     assert "kg-pool-start" not in {t.name for t in threading.enumerate()}
 
 
+def test_pool_workers_see_the_environment_of_their_pools_start(tmp_path, monkeypatch):
+    """A fork of the fork server would have the server's environment, from when an earlier build
+    started it: the workers take the caller's (KG_NER_FAST and the like)."""
+    from kg.pipeline import _start_pool
+
+    args = (tmp_path / "no-model", None, None, None)
+    first = _start_pool(1, args)            # the fork server runs from here on
+    try:
+        assert first.submit(os.getenv, "KG_TEST_PROBE").result() is None
+    finally:
+        first.shutdown(wait=True)
+    monkeypatch.setenv("KG_TEST_PROBE", "set after the server started")
+    second = _start_pool(1, args)
+    try:
+        assert second.submit(os.getenv, "KG_TEST_PROBE").result() == "set after the server started"
+    finally:
+        second.shutdown(wait=True)
+
+
 def test_looks_cold(tmp_path):
     from kg.pipeline import _looks_cold
 
