@@ -33,7 +33,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import __version__
-from .graph import atomic_write_text, build_graph, graph_summary, write_graph
+from .graph import _current_umask, atomic_write_text, build_graph, graph_summary, write_graph
 from .ingest import DEFAULT_MAX_FILE_SIZE
 from .model import DocResult, Document, Entity, Fact, InputError, KgError, Mention
 from .outputs import locked_output_dir, staged_outputs
@@ -336,16 +336,27 @@ BUILD_GC_THRESHOLD = (50_000, 20, 100)
 _WORKER: dict = {}
 
 
+def _caller_state() -> dict:
+    """What a worker takes from the process that starts its pool (:func:`_worker_init`)."""
+    return {"environ": dict(os.environ), "cwd": os.getcwd(), "umask": _current_umask()}
+
+
 def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
-                 learned_dir: Path | None, environ: dict[str, str] | None = None) -> None:
+                 learned_dir: Path | None, caller: dict | None = None) -> None:
     """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
     error is kept and raised by the first task, so that it reaches the caller as it would
     in-process (a KgError naming the model directory) rather than as a broken pool.
-    ``environ``: the caller's environment when it started the pool, made this process's (a
-    fork of the fork server has the server's, from when the server started)."""
-    if environ is not None and environ != os.environ:
-        os.environ.clear()
-        os.environ.update(environ)
+    ``caller`` (:func:`_caller_state`): the environment, working directory and umask of the
+    process that started the pool, made this one's, as a 'spawn' child would have them (a fork
+    of the fork server has the server's, from when an earlier build started it)."""
+    if caller is not None:
+        if caller["environ"] != os.environ:
+            os.environ.clear()
+            os.environ.update(caller["environ"])
+        os.chdir(caller["cwd"])
+        os.umask(caller["umask"])
+        from . import graph
+        graph._UMASK = caller["umask"]      # the mode of the cache entries written here
     gc.set_threshold(*BUILD_GC_THRESHOLD)
     t0 = _clock()
     try:
@@ -426,7 +437,7 @@ def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
     else:
         ctx = multiprocessing.get_context("spawn")
     ex = _Pool(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-               initargs=(*initargs, dict(os.environ)))
+               initargs=(*initargs, _caller_state()))
     ex.start_all(workers)
     return ex
 

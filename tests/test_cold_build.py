@@ -247,9 +247,10 @@ def test_the_worker_pool_starts_in_a_thread_and_a_bad_model_reaches_the_caller(t
     assert "kg-pool-start" not in {t.name for t in threading.enumerate()}
 
 
-def test_pool_workers_see_the_environment_of_their_pools_start(tmp_path, monkeypatch):
-    """A fork of the fork server would have the server's environment, from when an earlier build
-    started it: the workers take the caller's (KG_NER_FAST and the like)."""
+def test_pool_workers_have_the_environment_and_directory_of_their_pools_start(tmp_path, monkeypatch):
+    """A fork of the fork server would have the server's environment and working directory, from
+    when an earlier build started it: the workers take the caller's (KG_NER_FAST and the like; a
+    relative --out or model path)."""
     from kg.pipeline import _start_pool
 
     args = (tmp_path / "no-model", None, None, None)
@@ -259,9 +260,11 @@ def test_pool_workers_see_the_environment_of_their_pools_start(tmp_path, monkeyp
     finally:
         first.shutdown(wait=True)
     monkeypatch.setenv("KG_TEST_PROBE", "set after the server started")
+    monkeypatch.chdir(tmp_path)
     second = _start_pool(1, args)
     try:
         assert second.submit(os.getenv, "KG_TEST_PROBE").result() == "set after the server started"
+        assert second.submit(os.getcwd).result() == str(tmp_path)
     finally:
         second.shutdown(wait=True)
 
