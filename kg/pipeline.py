@@ -338,7 +338,7 @@ _WORKER: dict = {}
 
 def _caller_state() -> dict:
     """What a worker takes from the process that starts its pool (:func:`_worker_init`)."""
-    return {"environ": dict(os.environ), "cwd": os.getcwd(), "umask": _current_umask()}
+    return {"environ": dict(os.environ), "umask": _current_umask()}
 
 
 def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
@@ -346,14 +346,14 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
     """Load the NER model (one torch thread), lexicon and learned layer once per worker.  An
     error is kept and raised by the first task, so that it reaches the caller as it would
     in-process (a KgError naming the model directory) rather than as a broken pool.
-    ``caller`` (:func:`_caller_state`): the environment, working directory and umask of the
-    process that started the pool, made this one's, as a 'spawn' child would have them (a fork
-    of the fork server has the server's, from when an earlier build started it)."""
+    ``caller`` (:func:`_caller_state`): the environment and umask of the process that started
+    the pool, made this one's, as a 'spawn' child would have them (a fork of the fork server has
+    the server's, from when an earlier build started it; multiprocessing itself gives it the
+    caller's working directory and ``sys.path``)."""
     if caller is not None:
         if caller["environ"] != os.environ:
             os.environ.clear()
             os.environ.update(caller["environ"])
-        os.chdir(caller["cwd"])
         os.umask(caller["umask"])
         from . import graph
         graph._UMASK = caller["umask"]      # the mode of the cache entries written here

@@ -248,9 +248,9 @@ def test_the_worker_pool_starts_in_a_thread_and_a_bad_model_reaches_the_caller(t
 
 
 def test_pool_workers_have_the_environment_and_directory_of_their_pools_start(tmp_path, monkeypatch):
-    """A fork of the fork server would have the server's environment and working directory, from
-    when an earlier build started it: the workers take the caller's (KG_NER_FAST and the like; a
-    relative --out or model path)."""
+    """A fork of the fork server would have the server's environment, from when an earlier build
+    started it: the workers take the caller's (KG_NER_FAST and the like), and the caller's working
+    directory (a relative --out or model path; multiprocessing passes it)."""
     from kg.pipeline import _start_pool
 
     args = (tmp_path / "no-model", None, None, None)
