@@ -7,7 +7,7 @@ expensive stages.
 
 With ``jobs > 1`` the per-document stage (NER, relation rules, learned layer, the cache write)
 of the documents the cache cannot answer runs in that many worker processes (forks of a
-'forkserver' that imported torch and kg once, or 'spawn' where there is none; one torch thread
+'forkserver' that imported torch once, or 'spawn' where there is none; one torch thread
 each), each loading the NER model, lexicon and learned layer once; the results
 are put back in document order, so the outputs are byte-identical to ``jobs=1`` (the in-process
 path).  See docs/performance.md, "--jobs".
@@ -33,7 +33,8 @@ from pathlib import Path
 import networkx as nx
 
 from . import __version__
-from .graph import _current_umask, atomic_write_text, build_graph, graph_summary, write_graph
+from . import graph as graph_module
+from .graph import atomic_write_text, build_graph, graph_summary, write_graph
 from .ingest import DEFAULT_MAX_FILE_SIZE
 from .model import DocResult, Document, Entity, Fact, InputError, KgError, Mention
 from .outputs import locked_output_dir, staged_outputs
@@ -338,7 +339,7 @@ _WORKER: dict = {}
 
 def _caller_state() -> dict:
     """What a worker takes from the process that starts its pool (:func:`_worker_init`)."""
-    return {"environ": dict(os.environ), "umask": _current_umask()}
+    return {"environ": dict(os.environ), "umask": graph_module._UMASK}
 
 
 def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | None,
@@ -355,8 +356,7 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
             os.environ.clear()
             os.environ.update(caller["environ"])
         os.umask(caller["umask"])
-        from . import graph
-        graph._UMASK = caller["umask"]      # the mode of the cache entries written here
+        graph_module._UMASK = caller["umask"]      # the mode of the cache entries written here
     gc.set_threshold(*BUILD_GC_THRESHOLD)
     t0 = _clock()
     try:
@@ -396,8 +396,12 @@ def _worker_ping() -> None:
     """A task that does nothing: submitted first, it makes the pool start its processes."""
 
 
-#: modules the pool's fork server imports once (torch: ~1.1 CPU s), before it forks the workers
-_FORKSERVER_PRELOAD = ["torch", "kg.pipeline", "kg.ner", "kg.learned.layer", "kg.lexicon"]
+#: modules the pool's fork server imports once (torch: ~1.1 CPU s), before it forks the workers.
+#: Not kg: Python 3.11's fork server imports with its own ``sys.path`` (the working directory
+#: first, not the caller's path), so it could take another kg than the caller's, or a folder
+#: named kg where the build runs (an output folder, a checkout) for an empty package; each
+#: worker imports kg itself, after multiprocessing has given it the caller's ``sys.path``.
+_FORKSERVER_PRELOAD = ["torch"]
 
 
 class _Pool(ProcessPoolExecutor):
@@ -413,13 +417,13 @@ class _Pool(ProcessPoolExecutor):
             try:
                 for _ in range(workers):
                     self.submit(_worker_ping)
-            except (RuntimeError, BrokenProcessPool):
-                pass      # shut down or broken meanwhile: the caller's own submit says so
+            except Exception:  # noqa: BLE001 -- shut down, broken, or no process could start:
+                pass           # the caller's own submit meets it (_extract_parallel names it)
         self._starter = threading.Thread(target=start, name="kg-pool-start", daemon=True)
         self._starter.start()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        if self._starter is not None:
+        if self._starter is not None and wait:
             self._starter.join()
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
 
@@ -427,10 +431,9 @@ class _Pool(ProcessPoolExecutor):
 def _start_pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, started now: each loads the models (:func:`_worker_init`)
     while the caller goes on (ingest, cache reads).  Where the platform has it, the processes
-    are forked from a 'forkserver' process that imported torch and kg once
-    (``_FORKSERVER_PRELOAD``; it imports, it runs nothing, so the forks are safe) instead of each
-    starting a fresh interpreter ('spawn': torch and HanLP are not safe to fork from a process
-    that ran them)."""
+    are forked from a 'forkserver' process that imported torch once (``_FORKSERVER_PRELOAD``;
+    it imports, it runs no model, so the forks are safe) instead of each starting a fresh
+    interpreter ('spawn': torch and HanLP are not safe to fork from a process that ran them)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_FORKSERVER_PRELOAD)
@@ -470,8 +473,12 @@ def _extract_parallel(docs: Sequence[Document], groups: list[list[int]], cached:
     pool is shut down at the end."""
     ex = pool if pool is not None else _start_pool(workers, initargs)
     try:
-        futures = {ex.submit(_worker_extract, [docs[i] for i in g], [cached[i] for i in g]): g
-                   for g in groups}
+        try:
+            futures = {ex.submit(_worker_extract, [docs[i] for i in g], [cached[i] for i in g]): g
+                       for g in groups}
+        except (OSError, EOFError) as e:       # the fork server or a process did not start
+            raise KgError(f"the worker processes could not start ({e!r}); "
+                          "--jobs 1 runs in this process") from e
         for f in as_completed(futures):
             g = futures[f]
             try:

@@ -269,6 +269,50 @@ def test_pool_workers_have_the_environment_and_directory_of_their_pools_start(tm
         second.shutdown(wait=True)
 
 
+def test_jobs_2_builds_where_a_folder_named_kg_is_the_working_directory(tmp_path):
+    """Python 3.11's fork server imports with its own sys.path, the working directory first: a
+    folder named kg there (an output folder, a checkout) must not become the workers' kg. The
+    console script in a fresh process (so that the fork server starts there)."""
+    import json
+    import subprocess
+    import sys
+
+    kg_script = Path(sys.executable).with_name("kg")
+    if not kg_script.exists():
+        pytest.skip("no kg console script next to the interpreter")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("青川县县长王明华到县工业园区调研。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("市发改委主任李强主持召开会议。\n", encoding="utf-8")
+    (tmp_path / "kg").mkdir()                  # the output folder, made before the build
+    res = subprocess.run([str(kg_script), "build", "corpus", "--out", "kg", "--no-cache", "--jobs", "2",
+                          "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json.loads(res.stdout)["workers"] >= 1
+    assert (tmp_path / "kg" / "facts.jsonl").read_text(encoding="utf-8").strip()
+
+
+def test_jobs_2_says_so_when_its_worker_processes_cannot_start(tmp_path):
+    """A fork server that dies while it imports (here a broken torch where the build runs, which
+    only the server's sys.path sees) ends the build with one line naming it, no traceback of kg."""
+    import subprocess
+    import sys
+
+    kg_script = Path(sys.executable).with_name("kg")
+    if not kg_script.exists():
+        pytest.skip("no kg console script next to the interpreter")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("市发改委主任李强主持召开会议。\n", encoding="utf-8")
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "torch" / "__init__.py").write_text("raise RuntimeError('not torch')\n")
+    res = subprocess.run([str(kg_script), "build", "corpus", "--out", "out", "--no-cache", "--jobs", "2"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: the worker processes could not start") and "--jobs 1" in last, res.stderr[-2000:]
+    assert not (tmp_path / "out" / "facts.jsonl").exists()
+
+
 def test_looks_cold(tmp_path):
     from kg.pipeline import _looks_cold
 
