@@ -378,8 +378,8 @@ def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
 
     (speed) A character NFKC makes one other character (full-width forms: ，→ ,) is replaced by
     ``str.translate``, which keeps the map; only the clusters around a combining mark or a
-    character NFKC makes several (①, ㎡) are normalised one by one (:func:`_nfkc_loop`, the
-    definition, does every cluster)."""
+    character NFKC makes several (①, ㎡) are normalised one by one (tests/test_ingest.py holds
+    the definition, every cluster normalised, and compares the two)."""
     if unicodedata.is_normalized("NFKC", text):
         return text, src
     table: dict[int, str] = {}
@@ -420,32 +420,6 @@ def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
         done = j
     out.append(text[done:].translate(table))
     osrc.extend(src[done:])
-    return "".join(out), osrc
-
-
-def _nfkc_loop(text: str, src: list[int]) -> tuple[str, list[int]]:
-    """What :func:`_nfkc` computes, cluster by cluster over the whole text (tests compare the two)."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text, src
-    out: list[str] = []
-    osrc: list[int] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        if j == i + 1:
-            norm = _nfkc_char(text[i])
-        else:
-            norm = unicodedata.normalize("NFKC", text[i:j])
-        if len(norm) == 1:
-            out.append(norm)
-            osrc.append(src[i])
-        else:
-            out.append(norm)
-            osrc.extend([src[i]] * len(norm))
-        i = j
     return "".join(out), osrc
 
 

@@ -269,17 +269,24 @@ def test_pool_workers_have_the_environment_and_directory_of_their_pools_start(tm
         second.shutdown(wait=True)
 
 
+def _kg_console_script() -> Path:
+    """The ``kg`` command of this interpreter's environment (a fresh process: its own fork server)."""
+    import sys
+
+    script = Path(sys.executable).with_name("kg")
+    if not script.exists():
+        pytest.skip("no kg console script next to the interpreter")
+    return script
+
+
 def test_jobs_2_builds_where_a_folder_named_kg_is_the_working_directory(tmp_path):
     """Python 3.11's fork server imports with its own sys.path, the working directory first: a
     folder named kg there (an output folder, a checkout) must not become the workers' kg. The
     console script in a fresh process (so that the fork server starts there)."""
     import json
     import subprocess
-    import sys
 
-    kg_script = Path(sys.executable).with_name("kg")
-    if not kg_script.exists():
-        pytest.skip("no kg console script next to the interpreter")
+    kg_script = _kg_console_script()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("青川县县长王明华到县工业园区调研。\n", encoding="utf-8")
@@ -296,11 +303,8 @@ def test_jobs_2_says_so_when_its_worker_processes_cannot_start(tmp_path):
     """A fork server that dies while it imports (here a broken torch where the build runs, which
     only the server's sys.path sees) ends the build with one line naming it, no traceback of kg."""
     import subprocess
-    import sys
 
-    kg_script = Path(sys.executable).with_name("kg")
-    if not kg_script.exists():
-        pytest.skip("no kg console script next to the interpreter")
+    kg_script = _kg_console_script()
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text("市发改委主任李强主持召开会议。\n", encoding="utf-8")
     (tmp_path / "torch").mkdir()

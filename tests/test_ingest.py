@@ -181,6 +181,26 @@ def test_nfkc_and_offsets():
     _check_offsets(doc)
 
 
+def _nfkc_loop(text: str, src: list[int]) -> tuple[str, list[int]]:
+    """The definition of ``kg.ingest._nfkc``: NFKC cluster by cluster (a base character and the
+    combining marks after it) over the whole text, each cluster's characters mapped to its
+    first index."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, src
+    out: list[str] = []
+    osrc: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        norm = unicodedata.normalize("NFKC", text[i:j])
+        out.append(norm)
+        osrc.extend([src[i]] * len(norm))
+        i = j
+    return "".join(out), osrc
+
+
 def test_nfkc_translates_one_to_one_forms_and_normalises_clusters_as_the_loop_does():
     """``_nfkc`` (str.translate for the characters NFKC makes one other character, clusters
     only around combining marks and expansions) gives the text and map of ``_nfkc_loop``, the
@@ -188,7 +208,7 @@ def test_nfkc_translates_one_to_one_forms_and_normalises_clusters_as_the_loop_do
     expansions (①, ㎡, ﬁ), Hangul jamo and a supplementary-plane letter."""
     import random
 
-    from kg.ingest import _nfkc, _nfkc_loop
+    from kg.ingest import _nfkc
 
     rng = random.Random(2)
     alphabet = list("市政府ＡＢ１２，：（）。ａé e\n") + ["\u0301", "\u0308", "\u0327", "①", "㎡", "ﬁ",

@@ -49,15 +49,15 @@ class LinearModel:
 
     # ------------------------------------------------------------------ scoring
     def score(self, feats: Sequence[str]) -> float:
-        # math.fsum: numpy's float sums depend on the memory alignment of the gathered array,
-        # so the same features could score differently in the last bits from one run to another
-        idx = hash_features(feats, self.dim)
-        return float(_sigmoid(math.fsum(self.weights[idx].tolist()) + self.bias))
+        return self.scores([feats])[0]
 
     def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
-        """``[self.score(r) for r in rows]``, the same floats; (speed) the features of all rows
-        hashed and their weights gathered in one call each (a row's own calls cost more than its
-        features do: most rows have 10-30)."""
+        """The score of each row; (speed) the features of all rows hashed and their weights
+        gathered in one call each (a row's own calls cost more than its features do: most rows
+        have 10-30), so many rows go faster in one call than one by one, with the same floats.
+        math.fsum: numpy's float sums depend on the memory alignment of the gathered array, so
+        the same features could score differently in the last bits from one run to another; it
+        is exact, so a row sums to the same score whatever rows it is gathered with."""
         if not rows:
             return []
         idx = hash_features([f for r in rows for f in r], self.dim)

@@ -229,7 +229,7 @@ def _enterprise_lists(st: DocState) -> list:
 
 
 _CLAUSE_STOPS = ",，;；。:：!?！？\n"
-_CLAUSE_STOP_RX = re.compile(f"[{_CLAUSE_STOPS}]")
+_CLAUSE_RX = re.compile(f"[^{_CLAUSE_STOPS}]+")        # a clause: a run between clause stops
 
 
 def _before_verb_rx(verbs: list[str], pw: "_Words") -> tuple[re.Pattern[str], re.Pattern[str] | None]:
@@ -244,24 +244,16 @@ def _before_verb_rx(verbs: list[str], pw: "_Words") -> tuple[re.Pattern[str], re
 
 
 def _in_clauses_with(t: str, rx: re.Pattern[str], verb_rx: re.Pattern[str] | None):
-    """``rx.finditer(t)``, run only over the clauses (runs between ``_CLAUSE_STOPS``) where
-    ``verb_rx`` finds a verb: a match of ``rx`` lies inside one clause and ends with a verb, and
-    (speed) its lazy run tries every start of a clause to its end, which on a clause with no
-    verb is all it does (quadratic in the clause's length)."""
+    """``rx.finditer(t)``, run only over the clauses (``_CLAUSE_RX``) where ``verb_rx`` finds a
+    verb: a match of ``rx`` lies inside one clause and ends with a verb, and (speed) its lazy
+    run tries every start of a clause to its end, which on a clause with no verb is all it does
+    (quadratic in the clause's length)."""
     if verb_rx is None:
         yield from rx.finditer(t)
         return
-    stops = None
-    end = -1
-    for v in verb_rx.finditer(t):
-        if v.start() < end:
-            continue          # in the clause just run
-        if stops is None:
-            stops = [m.start() for m in _CLAUSE_STOP_RX.finditer(t)]
-        k = bisect.bisect_left(stops, v.start())
-        start = stops[k - 1] + 1 if k > 0 else 0
-        end = stops[k] if k < len(stops) else len(t)
-        yield from rx.finditer(t, start, end)
+    for c in _CLAUSE_RX.finditer(t):
+        if verb_rx.search(t, c.start(), c.end()):
+            yield from rx.finditer(t, c.start(), c.end())
 
 
 def _projects_before_verb(st: DocState) -> list:
@@ -352,7 +344,7 @@ def subject_projects(st: DocState) -> None:
                   | set(st.lex.words("clusters", "member_verb")))
     pw = _Words.of(st.lex)
     found = []
-    for cm in re.finditer(r"[^,，;；:：。!?！？\n]+", t):
+    for cm in _CLAUSE_RX.finditer(t):
         k, ce = cm.start(), cm.end()
         moved = True
         while moved:
