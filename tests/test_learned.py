@@ -5,6 +5,7 @@ and the place alias merge of resolution."""
 from __future__ import annotations
 
 import json
+import zlib
 
 import numpy as np
 import pytest
@@ -41,6 +42,16 @@ def test_linear_model_learns_deterministically_and_round_trips(tmp_path):
     c = LinearModel.load(tmp_path / "m")
     assert c.threshold == 0.42 and c.score(["bias", "good"]) == pytest.approx(a.score(["bias", "good"]))
     assert hash_features(["x", "x"], 64).tolist()[0] == hash_features(["x"], 64).tolist()[0]
+
+
+def test_hash_features_is_the_crc32_of_each_feature():
+    # the saved models' weights sit in these buckets: any change of the hash breaks them
+    feats = ["S:Act:l1=的", "", "R:L:a_subject", "汉字" * 30, "a\x00b", "x", "x"]
+    want = [zlib.crc32(f.encode("utf-8")) % 4096 for f in feats]
+    assert hash_features(feats, 4096).tolist() == want            # one holds the separator
+    assert hash_features(feats[:4], 4096).tolist() == want[:4]
+    assert hash_features([], 4096).tolist() == []
+    assert hash_features(["S:Act:l1=的"], 1 << 18).tolist() == [zlib.crc32("S:Act:l1=的".encode()) % (1 << 18)]
 
 
 def test_scores_do_not_depend_on_summation_order():
