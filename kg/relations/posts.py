@@ -6,7 +6,7 @@ organisation a title carries over from an earlier chain or the headline.  Facts:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 
 from ..lexicon import LexiconWords
 from ..model import Arg
@@ -302,7 +302,10 @@ def _antecedent(st: DocState, suffix: str, pos: int) -> str | None:
     anaphor = _Words.of(st.lex).org_anaphor
     names = {x for x in _orgs_between(st, last_of(st, "\n", pos) + 1, pos)
              if len(x) > len(suffix) + 1 and x.endswith(suffix) and not x.startswith(anaphor)}
-    bodies = {x for x in names if not any(y != x and y.endswith(x) for y in names)}
+    # the names no other one ends with (speed: the set of the names' proper suffixes, not every
+    # name against every other one)
+    inner = {y[k:] for y in names for k in range(1, len(y))}
+    bodies = names - inner
     return bodies.pop() if len(bodies) == 1 else None
 
 
@@ -466,17 +469,34 @@ def _title_fits(st: DocState, org: str, titles: list[str]) -> bool:
     return True
 
 
+def _ner_orgs_by_start(st: DocState) -> tuple[list[int], list[tuple[int, int]]]:
+    """The model's Organization spans of ``ner_v``, sorted, and their starts (once per document:
+    ner_v is fixed after the prepare stage)."""
+    idx = st.memo.get("_ner_orgs_by_start")
+    if idx is None:
+        spans = sorted((x, y) for x, y, typ, _s, _x in st.ner_v if typ == "Organization")
+        idx = st.memo["_ner_orgs_by_start"] = ([x for x, _y in spans], spans)
+    return idx
+
+
 def _orgs_between(st: DocState, a: int, b: int) -> set[str]:
-    spans = [(x, y) for x, y, typ, _s, _x in st.ner_v if typ == "Organization"] + list(st.orgs)
+    """The organisations named in [a, b): the model's spans, the grammar's (``orgs``: their
+    names) and the post chains' (their organisation elements)."""
+    starts, ner_orgs = _ner_orgs_by_start(st)
+    spans = ner_orgs[bisect_left(starts, a):bisect_right(starts, b)] + list(st.orgs)
     spans += [(ch.start, ch.end) for ch in st.chains
               if any(k in ("org", "inherited") for _o, k, _t in ch.elements)]
+    # the first chain with the span's bounds, by its bounds (speed: one look-up per span, not a
+    # scan of every chain, which made post_chains quadratic on one long line)
+    chain_at: dict[tuple[int, int], object] = {}
+    for ch in st.chains:
+        chain_at.setdefault((ch.start, ch.end), ch)
     out = set()
     for x, y in spans:
         if a <= x and y <= b:
             if (x, y) in st.orgs:
                 out.add(st.orgs[(x, y)][0])
-            elif any(ch.start == x and ch.end == y for ch in st.chains):
-                ch = next(ch for ch in st.chains if ch.start == x and ch.end == y)
+            elif (ch := chain_at.get((x, y))) is not None:
                 out |= {o for o, k, _t in ch.elements if o and k in ("org", "inherited")}
             else:
                 out.add(st.text[x:y])
