@@ -71,6 +71,26 @@ def test_scores_of_many_rows_are_their_scores_one_by_one():
     assert m.scores(rows) == [m.score(r) for r in rows] and m.scores([]) == []
 
 
+def test_scores_in_chunks_and_from_a_generator(monkeypatch):
+    import kg.learned.linear as linear
+
+    rng = np.random.default_rng(7)
+    m = LinearModel(dim=1 << 10)
+    m.weights = rng.normal(size=m.dim).astype(np.float32) * np.float32(0.1)
+    rows = [[f"f{rng.integers(0, 500)}" for _ in range(int(rng.integers(0, 30)))] for _ in range(300)]
+    whole = m.scores(rows)
+    made = []
+
+    def gen():
+        for r in rows:
+            made.append(len(r))
+            yield r
+
+    monkeypatch.setattr(linear, "_CHUNK", 37)       # many chunks, rows across their bounds
+    assert m.scores(gen()) == whole == m.scores(rows) and len(made) == len(rows)
+    assert m.scores(iter([])) == []
+
+
 # -- candidates --------------------------------------------------------------------------------
 
 TEXT = ("青川县市场监管局启动“护苗2031”专项行动，由县教育局牵头。\n"
@@ -88,6 +108,11 @@ def _doc_and_result():
 def test_spans_from_quotes_heads_and_lists(lexicon):
     doc, res = _doc_and_result()
     spans = DocCandidates(doc, res, lexicon).spans()
+    # without features the same spans; span_feats makes each one's (the layer scores them so)
+    c = DocCandidates(doc, res, lexicon)
+    bare = c.spans(feats=False)
+    assert [(s.start, s.end, s.type, s.group) for s in bare] == [(s.start, s.end, s.type, s.group) for s in spans]
+    assert all(not s.feats for s in bare) and [c.span_feats(s) for s in bare] == [s.feats for s in spans]
     by_type = {}
     for sp in spans:
         by_type.setdefault(sp.type, set()).add(sp.text)

@@ -578,7 +578,11 @@ class DocCandidates:
         return self._starts
 
     # ------------------------------------------------------------------ spans
-    def spans(self) -> list[Span]:
+    def spans(self, feats: bool = True) -> list[Span]:
+        """The Action, Cluster and Member span candidates, with their features; without
+        ``feats`` their ``feats`` stay empty (:meth:`span_feats` makes them one by one: the
+        layer scores them as it goes, so that a long document's millions of feature strings are
+        never all held)."""
         t = self.t
         out: list[Span] = []
         seen: set[tuple[int, int, str]] = set()
@@ -621,10 +625,14 @@ class DocCandidates:
         for sp in out:
             if sp.type == "Member":
                 sp.member_type = "Project" if sp.text.endswith(tuple(project_heads)) else "Organization"
-        cluster_pos = self._cluster_head_starts()
-        for sp in out:
-            sp.feats = self._span_feats(sp, cluster_pos)
+        if feats:
+            for sp in out:
+                sp.feats = self.span_feats(sp)
         return out
+
+    def span_feats(self, sp: Span) -> list[str]:
+        """The features of span candidate ``sp`` (of :meth:`spans`)."""
+        return self._span_feats(sp, self._cluster_head_starts())
 
     def _member_spans(self, add) -> None:
         """Enterprise / project candidates: names ending in a member head word (every start in

@@ -210,8 +210,8 @@ class LearnedLayer:
         # 2. spans
         if any(k not in self.models for k in SPAN_TYPES):
             return DocResult(result.doc_id, mentions, facts)
-        spans = cands.spans()
-        scores = _scores_by_model(self.models, spans)
+        spans = cands.spans(feats=False)
+        scores = _scores_by_model(self.models, spans, cands.span_feats)
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
@@ -278,15 +278,17 @@ class LearnedLayer:
         return DocResult(result.doc_id, mentions, facts)
 
 
-def _scores_by_model(models: dict, items: Sequence) -> list[float]:
-    """``[models[x.type].score(x.feats) for x in items]``, each model's rows scored in one
-    :meth:`LinearModel.scores` call."""
+def _scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
+    """``[models[x.type].score(feats(x)) for x in items]`` (``feats``: default ``x.feats``), each
+    model's rows scored in one :meth:`LinearModel.scores` call, which makes the rows as it goes
+    and holds a chunk of them at a time."""
+    get = feats or (lambda x: x.feats)
     rows: dict[str, list[int]] = defaultdict(list)
     for k, x in enumerate(items):
         rows[x.type].append(k)
     out = [0.0] * len(items)
     for typ, ks in rows.items():
-        for k, p in zip(ks, models[typ].scores([items[k].feats for k in ks])):
+        for k, p in zip(ks, models[typ].scores(get(items[k]) for k in ks)):
             out[k] = p
     return out
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 DEFAULT_DIM = 1 << 18
+_CHUNK = 1 << 16          # features scored in one gather (LinearModel.scores)
 
 
 def hash_features(feats: Sequence[str], dim: int) -> np.ndarray:
@@ -51,15 +52,32 @@ class LinearModel:
     def score(self, feats: Sequence[str]) -> float:
         return self.scores([feats])[0]
 
-    def scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
+    def scores(self, rows: Iterable[Sequence[str]]) -> list[float]:
         """The score of each row; (speed) the features of all rows hashed and their weights
         gathered in one call each (a row's own calls cost more than its features do: most rows
         have 10-30), so many rows go faster in one call than one by one, with the same floats.
         math.fsum: numpy's float sums depend on the memory alignment of the gathered array, so
         the same features could score differently in the last bits from one run to another; it
-        is exact, so a row sums to the same score whatever rows it is gathered with."""
-        if not rows:
-            return []
+        is exact, so a row sums to the same score whatever rows it is gathered with, and the
+        rows are gathered in chunks of about ``_CHUNK`` features (memory).  ``rows`` is any
+        iterable, a generator too."""
+        out: list[float] = []
+        chunk: list[Sequence[str]] = []
+        n = 0
+        for r in rows:
+            # (memory) about _CHUNK features at a time: one long document has millions, and
+            # their strings, buckets and weights cost ~150 bytes each; ``rows`` may be a
+            # generator that makes each row as it is asked for
+            chunk.append(r)
+            n += len(r)
+            if n >= _CHUNK:
+                out += self._scores(chunk)
+                chunk, n = [], 0
+        if chunk:
+            out += self._scores(chunk)
+        return out
+
+    def _scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
         idx = hash_features([f for r in rows for f in r], self.dim)
         ws = self.weights[idx].tolist()
         out = []
