@@ -130,7 +130,8 @@ def main() -> None:
         return model.out(torch.cat([f, b], -1) * mask.unsqueeze(-1))
 
     def tags(fn, batches):
-        """{(batch's first piece id, piece): tags} and the CPU seconds of the forward alone."""
+        """{(id of the group's lengths list, piece index): (tags, emissions)} over ``batches``,
+        and the CPU seconds of the forward alone."""
         out, secs = {}, 0.0
         for bt, b, lengths in batches:
             c0 = time.process_time()

@@ -78,17 +78,32 @@ def test_scores_in_chunks_and_from_a_generator(monkeypatch):
     m = LinearModel(dim=1 << 10)
     m.weights = rng.normal(size=m.dim).astype(np.float32) * np.float32(0.1)
     rows = [[f"f{rng.integers(0, 500)}" for _ in range(int(rng.integers(0, 30)))] for _ in range(300)]
+    rows[5] = [f"g{i}" for i in range(100)]                 # a row longer than a chunk
+    rows[6] = []                                            # and one without features
     whole = m.scores(rows)
-    made = []
+    made = []                      # how many rows the generator had made at each gather
+    gathers = []
 
     def gen():
         for r in rows:
-            made.append(len(r))
+            made.append(r)
             yield r
 
+    real = LinearModel._scores
+
+    def spy(self, chunk):
+        gathers.append((len(made), sum(map(len, chunk))))
+        return real(self, chunk)
+
     monkeypatch.setattr(linear, "_CHUNK", 37)       # many chunks, rows across their bounds
-    assert m.scores(gen()) == whole == m.scores(rows) and len(made) == len(rows)
-    assert m.scores(iter([])) == []
+    monkeypatch.setattr(LinearModel, "_scores", spy)
+    assert m.scores(gen()) == whole and len(made) == len(rows)
+    # the rows are made as they are scored: each gather holds about _CHUNK features (a chunk
+    # closes with the row that reaches 37), the rows made so far end with that chunk's
+    assert len(gathers) > 20 and sum(n for _k, n in gathers) == sum(map(len, rows))
+    assert all(n < 37 + 100 for _k, n in gathers)
+    assert [k for k, _n in gathers] == sorted(k for k, _n in gathers) and gathers[0][0] < len(rows)
+    assert m.scores(iter([])) == [] and m.scores([[]]) == [m.score([])]
 
 
 # -- candidates --------------------------------------------------------------------------------
