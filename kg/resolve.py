@@ -386,6 +386,21 @@ class _Canon:
         return prefix + rest, local
 
 
+# a text at least this long counts many strings in one pass (_counts_in)
+_LONG_TEXT = 100_000
+
+
+def _counts_in(text: str, words) -> dict[str, int]:
+    """``{w: text.count(w)}`` for each of ``words``.  (speed) A long text that many strings are
+    counted in (one huge document names thousands of candidate cities) is scanned once for all
+    of them (``Matcher.counts``, which counts as ``str.count`` does), not once per string."""
+    ws = set(words)
+    if len(text) < _LONG_TEXT or len(ws) < 16 or "" in ws:
+        return {x: text.count(x) for x in ws}
+    found = Matcher(sorted(ws)).counts(text)
+    return {x: found.get(x, 0) for x in ws}
+
+
 def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
     """The city a document is about: the "X市" named most often as a place or as the start
     of an organisation's name.  None when the text names no city."""
@@ -396,9 +411,10 @@ def infer_city(doc: Document, mentions, lex: Lexicon) -> str | None:
                                 not_city=lex.words("places", "not_city"), breaks=removed_breaks(doc),
                                 lex=lex)
     # a city is also written without 市 ("呼和浩特都市圈", "“诚信呼和浩特”")
+    bare = _counts_in(text, (c[:-1] for c in counts if len(c) >= 4))
     for c in list(counts):
         if len(c) >= 4:
-            counts[c] = max(counts[c], text.count(c[:-1]))
+            counts[c] = max(counts[c], bare[c[:-1]])
     for mm in mentions:
         if mm.type != "Place":
             continue
@@ -455,6 +471,15 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
     known_counties = lex.word_set("counties", "county")
     func = _Grammar.of(lex).func
     head = text.split("\n", 1)[0]
+    seen: dict[str, int] = {}
+
+    def count(x: str) -> int:
+        """``text.count(x)``, once per string (speed: a long page repeats the same tails)."""
+        n = seen.get(x)
+        if n is None:
+            n = seen[x] = text.count(x)
+        return n
+
     for m in w.county_organ.finditer(text):
         k = m.start()
         j = k
@@ -477,7 +502,7 @@ def infer_county(doc: Document, lex: Lexicon) -> str | None:
         # 禾县 and 青禾县 are as frequent, 日青禾县 is rarer -> 青禾县)
         best = run[-1:]
         for n in range(2, len(run) + 1):
-            if text.count(run[-n:] + m.group(1)) == text.count(run[-1:] + m.group(1)):
+            if count(run[-n:] + m.group(1)) == count(run[-1:] + m.group(1)):
                 best = run[-n:]
             else:
                 break

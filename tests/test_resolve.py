@@ -8,7 +8,7 @@ from kg.ingest import prepare_text
 from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
-from kg.resolve import context_cities, infer_city, infer_county, infer_county_from_places, resolve
+from kg.resolve import _LONG_TEXT, _counts_in, context_cities, infer_city, infer_county, infer_county_from_places, resolve
 
 
 def run_with_cities(tagger, lexicon, texts: dict[str, str], overrides=None):
@@ -455,3 +455,15 @@ def test_a_region_before_a_market_is_no_city(lexicon):
 
     counts, _strong = city_names("按照自治区市场监管局部署，西宁市开展行动。", lex=lexicon)
     assert "西宁市" in counts and not any(c.endswith("区市") for c in counts)
+
+
+def test_counts_in_counts_as_str_count_on_short_and_long_texts():
+    # invented strings; overlapping ones (阿阿 in 阿阿阿阿) count as str.count counts them
+    words = ["阿阿", "临江", "临江市", "江市", "市", "不在", "临"] + [f"第{i}号" for i in range(20)]
+    short = "临江市临江阿阿阿阿，江市第3号第3号。"
+    long = (short + "临江新区第12号" * 3) * (_LONG_TEXT // 20 + 1)
+    assert len(long) >= _LONG_TEXT
+    for text in (short, long):
+        assert _counts_in(text, words) == {w: text.count(w) for w in words}
+    assert _counts_in(long, iter(words[:3])) == {w: long.count(w) for w in words[:3]}   # few: str.count
+    assert _counts_in(long, []) == {}
