@@ -457,13 +457,24 @@ def test_a_region_before_a_market_is_no_city(lexicon):
     assert "西宁市" in counts and not any(c.endswith("区市") for c in counts)
 
 
-def test_counts_in_counts_as_str_count_on_short_and_long_texts():
+def test_counts_in_counts_as_str_count_on_short_and_long_texts(monkeypatch):
     # invented strings; overlapping ones (阿阿 in 阿阿阿阿) count as str.count counts them
     words = ["阿阿", "临江", "临江市", "江市", "市", "不在", "临"] + [f"第{i}号" for i in range(20)]
     short = "临江市临江阿阿阿阿，江市第3号第3号。"
     long = (short + "临江新区第12号" * 3) * (_LONG_TEXT // 20 + 1)
     assert len(long) >= _LONG_TEXT
+    import kg.lexicon
+
+    scans = []
+    real = kg.lexicon.Matcher.counts
+
+    def spy(self, text):
+        scans.append(len(text))
+        return real(self, text)
+
+    monkeypatch.setattr(kg.lexicon.Matcher, "counts", spy)
     for text in (short, long):
         assert _counts_in(text, words) == {w: text.count(w) for w in words}
+    assert scans == [len(long)]                 # the long text in one pass, the short by str.count
     assert _counts_in(long, iter(words[:3])) == {w: long.count(w) for w in words[:3]}   # few: str.count
     assert _counts_in(long, []) == {}
