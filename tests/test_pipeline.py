@@ -346,8 +346,8 @@ def test_documents_to_compute_go_through_ner_in_groups(tmp_path, monkeypatch):
 
 def test_a_large_document_reports_progress_inside_itself(tmp_path, monkeypatch):
     """A document over DOC_PROGRESS_CHARS reports "document" progress batch by batch of the NER
-    model (the first half) and at the end of the rules; the outputs are those of a build without
-    a progress callback."""
+    model (the first half), then rule stage by rule stage and part by part of the learned layer
+    (the second half); the outputs are those of a build without a progress callback."""
     from kg import pipeline
 
     monkeypatch.setattr(pipeline, "DOC_PROGRESS_CHARS", 500)
@@ -362,6 +362,11 @@ def test_a_large_document_reports_progress_inside_itself(tmp_path, monkeypatch):
     inner = [(d, t) for s, d, t in seen if s == "document"]
     assert len(inner) >= 3 and inner[-1] == (2 * n, 2 * n) and {t for _, t in inner} == {2 * n}
     assert [d for d, _ in inner] == sorted(d for d, _ in inner) and 0 < inner[0][0] < n
+    # the second half moves with each rule stage and each part of the layer, not in one step
+    from kg.relations.stages import STAGES
+
+    second = sorted({d for d, _ in inner if n < d < 2 * n})
+    assert len(second) >= len(STAGES) // 2 and second[-1] > n + n * pipeline.RULES_SHARE
     assert [s for s, _, _ in seen][-1] == "extract"
     for f in ("facts.jsonl", "graph.json", "graph.ttl"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f

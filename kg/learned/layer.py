@@ -27,7 +27,7 @@ import bisect
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -170,7 +170,11 @@ class LearnedLayer:
             raise KgError(f"{d}: unreadable learned relation model ({e})") from e
         return cls(models, lexicon, meta)
 
-    def apply(self, doc: Document, result: DocResult) -> DocResult:
+    def apply(self, doc: Document, result: DocResult,
+              progress: Callable[[int, int], None] | None = None) -> DocResult:
+        """``result`` with the layer's entity decisions, spans and pairs applied;
+        ``progress(done, 3)`` after each of the three parts (entities, spans, pairs)."""
+        tick = progress or (lambda done, total: None)
         cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
                               entity_candidates=self.entity_candidates)
         mentions = list(result.mentions)
@@ -206,9 +210,11 @@ class LearnedLayer:
             facts = [f for f in facts if f.relation not in ("part_of", "located_in")
                      or not any(a.text in dropped_texts for a in f.args.values())]
         sentence_at = sentence_finder(doc)     # (speed) by bisection
+        tick(1, 3)
 
         # 2. spans
         if any(k not in self.models for k in SPAN_TYPES):
+            tick(3, 3)
             return DocResult(result.doc_id, mentions, facts)
         spans = cands.spans(feats=False)
         scores = _scores_by_model(self.models, spans, cands.span_feats)
@@ -242,6 +248,7 @@ class LearnedLayer:
         if self.list_orgs:
             mentions += list_orgs(doc, mentions, self.lex, sentence_at, self._list_openers())
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
+        tick(2, 3)
 
         # 3. pairs, of the relations whose learned facts can be kept (see the end)
         if self.pair_span_scale != 1.0:
@@ -275,6 +282,7 @@ class LearnedLayer:
         if self.mode == "replace":
             facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
         facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
+        tick(3, 3)
         return DocResult(result.doc_id, mentions, facts)
 
 

@@ -9,6 +9,8 @@ table (``describe(markdown=True)`` is the one in docs/architecture.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, Mention
 # the stage modules register their stages on import
@@ -57,15 +59,21 @@ def describe(markdown: bool = False) -> str:
     return _describe(PIPELINE, markdown=markdown)
 
 
-def run(st: DocState, stages: list[Stage] = STAGES) -> DocResult:
-    for s in stages:
+def run(st: DocState, stages: list[Stage] = STAGES,
+        progress: Callable[[int, int], None] | None = None) -> DocResult:
+    """Run ``stages`` in order on ``st``; ``progress(done, total)`` (in stages) after each."""
+    for i, s in enumerate(stages, 1):
         s.func(st)
+        if progress is not None:
+            progress(i, len(stages))
     return DocResult(st.doc.id, st.mentions, st.facts)
 
 
-def extract(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> DocResult:
-    """All mentions (NER + rule-found) and the facts of one document."""
-    return run(DocState(doc, lexicon, mentions))
+def extract(doc: Document, mentions: list[Mention], lexicon: Lexicon,
+            progress: Callable[[int, int], None] | None = None) -> DocResult:
+    """All mentions (NER + rule-found) and the facts of one document; ``progress(done, total)``
+    after each rule stage (:func:`run`)."""
+    return run(DocState(doc, lexicon, mentions), progress=progress)
 
 
 __all__ = ["PIPELINE", "STAGES", "analysis", "describe", "extract", "run"]
