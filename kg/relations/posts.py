@@ -488,7 +488,7 @@ def _orgs_between(st: DocState, a: int, b: int) -> set[str]:
               if any(k in ("org", "inherited") for _o, k, _t in ch.elements)]
     # the first chain with each bounds, made once per call (speed: a look-up per span instead of
     # a scan of every chain per span, which made post_chains grow 3.5x per doubling of one line)
-    chain_at: dict[tuple[int, int], object] = {}
+    chain_at: dict[tuple[int, int], _Chain] = {}
     for ch in st.chains:
         chain_at.setdefault((ch.start, ch.end), ch)
     out = set()
