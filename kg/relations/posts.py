@@ -470,11 +470,11 @@ def _title_fits(st: DocState, org: str, titles: list[str]) -> bool:
 
 
 def _ner_orgs_by_start(st: DocState) -> tuple[list[int], list[tuple[int, int]]]:
-    """The model's Organization spans of ``ner_v``, sorted, and their starts (once per document:
-    ner_v is fixed after the prepare stage)."""
+    """The model's Organization spans (:func:`ner_spans_of_type`), sorted, and their starts (once
+    per document: ner_v is fixed after the prepare stage)."""
     idx = st.memo.get("_ner_orgs_by_start")
     if idx is None:
-        spans = sorted((x, y) for x, y, typ, _s, _x in st.ner_v if typ == "Organization")
+        spans = sorted(ner_spans_of_type(st, "Organization"))
         idx = st.memo["_ner_orgs_by_start"] = ([x for x, _y in spans], spans)
     return idx
 
@@ -484,12 +484,14 @@ def _orgs_between(st: DocState, a: int, b: int) -> set[str]:
     names) and the post chains' (their organisation elements)."""
     starts, ner_orgs = _ner_orgs_by_start(st)
     spans = ner_orgs[bisect_left(starts, a):bisect_right(starts, b)] + list(st.orgs)
-    spans += [(ch.start, ch.end) for ch in st.chains
+    # (speed) only the chains starting in [a, b), through the chains' index, and the first of
+    # them with each bounds by a look-up per span: a scan of every chain per span made
+    # post_chains grow 3.5x per doubling of one line
+    chains = _chains_starting_in(st, a, b)
+    spans += [(ch.start, ch.end) for ch in chains
               if any(k in ("org", "inherited") for _o, k, _t in ch.elements)]
-    # the first chain with each bounds, made once per call (speed: a look-up per span instead of
-    # a scan of every chain per span, which made post_chains grow 3.5x per doubling of one line)
     chain_at: dict[tuple[int, int], _Chain] = {}
-    for ch in st.chains:
+    for ch in chains:
         chain_at.setdefault((ch.start, ch.end), ch)
     out = set()
     for x, y in spans:
