@@ -249,6 +249,34 @@ def select_criterion(path: str | os.PathLike, criterion: str | None) -> tuple[st
     return criterion, crit["markers"][criterion]
 
 
+class Piece(Sequence[str]):
+    """One piece of a text as the model's tokens: the corpus marker (if any), each character,
+    the marker.  (memory) The characters stay one string: a list of them holds a string object
+    per character (about 80 bytes each for Han characters), for every piece of a text at once."""
+
+    __slots__ = ("text", "marker")
+
+    def __init__(self, text: str, marker: str | None = None):
+        self.text = text
+        self.marker = marker
+
+    def __len__(self) -> int:
+        return len(self.text) + (2 if self.marker else 0)
+
+    def __iter__(self):
+        if self.marker:
+            yield self.marker
+        yield from self.text
+        if self.marker:
+            yield self.marker
+
+    def __getitem__(self, i):
+        return list(self)[i]
+
+    def __repr__(self) -> str:
+        return f"Piece({self.text!r}, {self.marker!r})"
+
+
 def chunk_text(text: str, max_len: int) -> list[tuple[int, int]]:
     """Cut ``text`` into [start, end) pieces of at most ``max_len`` characters, preferring to cut
     after sentence punctuation, then clause punctuation, then closing brackets/spaces; a
@@ -367,7 +395,7 @@ class NerTagger:
             self._fast = FastTagger(self.component)
         return self._fast
 
-    def _predict(self, pieces: list[list[str]], batch_size: int,
+    def _predict(self, pieces: Sequence[Sequence[str]], batch_size: int,
                  progress: Callable[[int, int], None] | None = None,
                  confidence: bool = True) -> list[list[tuple[str, int, int, float]]]:
         """The model's ``(label, start, end, confidence)`` spans per piece.  ``progress(done,
@@ -403,7 +431,7 @@ class NerTagger:
             comp.feed_batch = counted          # an instance attribute over the class method
         try:
             with torch.no_grad():
-                out = comp.predict(pieces, batch_size=batch_size)
+                out = comp.predict([list(p) for p in pieces], batch_size=batch_size)
         finally:
             if progress is not None:
                 del comp.feed_batch
@@ -426,15 +454,15 @@ class NerTagger:
         (``progress(done, total)`` after each, in characters)."""
         bs = batch_size or self.batch_size
         jobs: list[tuple[int, int]] = []        # (text index, piece offset)
-        pieces: list[list[str]] = []
+        pieces: list[Piece] = []
         for ti, text in enumerate(texts):
             for a, b in chunk_text(text, self.max_len):
-                chars = list(text[a:b])
-                if not any(c.strip() for c in chars):
+                piece = text[a:b]
+                if not piece.strip():
                     continue
                 # HanLP's vocab has no whitespace tokens worth keeping; a space stays one char
                 jobs.append((ti, a))
-                pieces.append([self.marker, *chars, self.marker] if self.marker else chars)
+                pieces.append(Piece(piece, self.marker))
         results: list[list[Span]] = [[] for _ in texts]
         lead = 1 if self.marker else 0
         for (ti, off), piece, ents in zip(jobs, pieces, self._predict(pieces, bs, progress, confidence)):

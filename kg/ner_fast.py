@@ -225,7 +225,7 @@ class FastTagger:
         order = torch.argsort(torch.tensor(lengths), descending=True).tolist()
         return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
 
-    def predict(self, pieces: list[list[str]], batch_size: int,
+    def predict(self, pieces: Sequence[Sequence[str]], batch_size: int,
                 progress: Callable[[int, int], None] | None = None,
                 confidence: bool = True) -> list[list[tuple[str, int, int, float]]]:
         """Per piece, ``(label, start, end, confidence)`` spans: the confidence is the least
@@ -238,7 +238,6 @@ class FastTagger:
             return out
         lengths = [len(p) for p in pieces]
         total, done = sum(lengths), 0
-        feats = [self.features(p) for p in pieces]
         tags, o_id, to_spans = self.tags, self.o_id, self.to_spans
         with torch.inference_mode():
             for batch in self.batches(lengths, batch_size):
@@ -247,7 +246,9 @@ class FastTagger:
                 b = np.zeros((len(batch), n + 1), dtype=np.int64)
                 lx = np.zeros((len(batch), n), dtype=np.int64) if self.table is not None else None
                 for r, i in enumerate(batch):
-                    ids, big, lex = feats[i]
+                    # (memory) a batch's features only: those of every piece of a long text
+                    # at once cost about 100 bytes per character
+                    ids, big, lex = self.features(pieces[i])
                     k = len(ids)
                     x[r, :k] = ids
                     b[r, :k + 1] = big

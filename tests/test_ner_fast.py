@@ -87,6 +87,25 @@ def test_pieces_of_every_edge_length_identical(tagger):
     assert [sorted(x) for x in fast] == [sorted(x) for x in slow]
 
 
+def test_a_piece_is_the_marker_its_characters_and_the_marker(tagger):
+    """tag_sentences hands the model ``Piece``s (one string, not a list of characters): the
+    same tokens, and the same spans through either path, as the lists of characters."""
+    from kg.ner import Piece
+
+    p = Piece("张王李", "<msra>")
+    assert list(p) == ["<msra>", "张", "王", "李", "<msra>"] and len(p) == 5 and p[1:3] == ["张", "王"]
+    assert list(Piece("张王", None)) == ["张", "王"] and len(Piece("", None)) == 0
+    texts = INVENTED[:5] + _edge_texts(tagger.max_len)[:4]
+    lists = [[tagger.marker, *t, tagger.marker] for t in texts if t]
+    pieces = [Piece(t, tagger.marker) for t in texts if t]
+    assert tagger._predict(pieces, 4) == tagger._predict(lists, 4)
+    tagger.fast = False
+    try:
+        assert tagger._predict(pieces, 4) == tagger._predict(lists, 4)
+    finally:
+        tagger.fast = True
+
+
 def _corpus_sentences(n):
     root = corpora_dir()
     out = []
