@@ -151,6 +151,7 @@ def test_view_fields_follow_its_map_on_random_texts(lexicon):
     texts with and without hard-wrapped lines."""
     import bisect
     import random
+    from array import array
 
     from kg.relations.base import _View
 
@@ -164,11 +165,13 @@ def test_view_fields_follow_its_map_on_random_texts(lexicon):
             text = "\n".join("".join(rng.choice(han) for _ in range(rng.randrange(8, 30)))
                               for _ in range(rng.randrange(1, 6)))
         v = _View(text, None, lexicon)
-        keep = v.map
+        keep = list(v.map)
+        # (memory) ranges when nothing is joined, else arrays: never lists of ints
+        assert isinstance(v.map, range if len(keep) == len(text) else array) and type(v.inv) is type(v.map)
         assert keep == sorted(keep) and all(text[i] == "\n" for i in set(range(len(text))) - set(keep))
         assert v.text == "".join(text[i] for i in keep)
         assert v.joins == [j for j in range(1, len(keep)) if "\n" in text[keep[j - 1]:keep[j]]]
-        assert v.inv == [bisect.bisect_left(keep, i) for i in range(len(text) + 1)]
+        assert list(v.inv) == [bisect.bisect_left(keep, i) for i in range(len(text) + 1)]
         joined += len(keep) < len(text)
     assert joined > 100
 
@@ -206,6 +209,25 @@ def test_occurrences_has_is_bool_of_its_occurrences():
         assert occ.has(x) == bool(occ(x)), x
     occ = Occurrences(text)
     assert not occ.has("不在") and "不在" not in occ._occ      # answered by the index alone
+
+
+def test_occurrences_are_those_of_a_scan_on_random_texts():
+    """The index (positions sorted by their two characters) finds what re.finditer finds:
+    overlapping candidates (aaa), characters past the BMP, texts of 0 to 2 characters."""
+    import random
+
+    from kg.model import Occurrences
+
+    rng = random.Random(29)
+    alphabet = "aab市委\U0001F600\u3000"
+    for n in [0, 1, 2, 3] + [rng.randrange(4, 300) for _ in range(200)]:
+        text = "".join(rng.choice(alphabet) for _ in range(n))
+        occ = Occurrences(text)
+        probes = {text[i:i + k] for i in range(n) for k in (1, 2, 3, 5)} | {"aa", "aaa", "市委", "委a", "zz", "b\U0001F600"}
+        for x in sorted(probes):
+            want = [m.start() for m in re.finditer(re.escape(x), text)]
+            assert occ(x) == want and occ.has(x) == bool(want), (text, x)
+        assert occ.passes <= 1 + sum(1 for x in probes if len(x) < 2)
 
 
 def test_cluster_section_stages_on_hand_made_spans(lexicon):
@@ -269,7 +291,7 @@ def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatc
     st = _run(doc, ner, lexicon, until="org_grammar")
     index = st.memo["_occurrences"]
     assert index.passes == 1
-    asked = {p for p in st.places if len(p) >= 2 and p[:2] in index._bigram_at}
+    asked = {p for p in st.places if len(p) >= 2 and index.pair_written(p)}
     assert set(places) <= asked <= set(index._occ)         # the places whose start is written
     assert not ({p for p in st.places if len(p) >= 2} - asked) & set(index._occ)   # the rest: no lists
     found = sorted(x for x, _sub in st.orgs.values())
