@@ -65,7 +65,7 @@ def _conf_bucket(c: float) -> int:
     return bisect.bisect_right(_CONF_EDGES, c)
 
 
-@dataclass
+@dataclass(slots=True)   # (memory) a long document has hundreds of thousands
 class Span:
     start: int
     end: int

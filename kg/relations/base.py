@@ -8,9 +8,9 @@ and from ``doc.text``), the post chain record (``_Chain``), the clean-up of one 
 from __future__ import annotations
 
 import re
-
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import ahocorasick
@@ -480,18 +480,24 @@ class _View:
             i = text.find("\n", i + 1)
         n = len(text)
         # map: the offsets of text kept (all but the breaks joined); inv[i]: how many kept
-        # offsets are below i (i - the breaks joined below i)
-        keep: list[int] = []
-        inv: list[int] = []
+        # offsets are below i (i - the breaks joined below i).  (memory) Ranges when no break
+        # is joined, else arrays of 8 bytes an offset: lists of ints took 40 each, twice per
+        # character of the text
+        keep: Sequence[int]
+        inv: Sequence[int]
         parts: list[str] = []
         prev = 0
-        for k, r in enumerate(removed):
-            keep.extend(range(prev, r))
-            parts.append(text[prev:r])
-            inv.extend(range(prev - k, r + 1 - k))
-            prev = r + 1
-        keep.extend(range(prev, n))
-        inv.extend(range(prev - len(removed), n + 1 - len(removed)))
+        if removed:
+            keep, inv = array("q"), array("q")
+            for k, r in enumerate(removed):
+                keep.extend(range(prev, r))
+                parts.append(text[prev:r])
+                inv.extend(range(prev - k, r + 1 - k))
+                prev = r + 1
+            keep.extend(range(prev, n))
+            inv.extend(range(prev - len(removed), n + 1 - len(removed)))
+        else:
+            keep, inv = range(n), range(n + 1)
         self.map = keep
         self.text = "".join(parts) + text[prev:] if removed else text
         # view offsets j (0 < j < len(map)) with a line break in text[map[j - 1]:map[j]]: after
@@ -505,7 +511,7 @@ class _View:
             p = v.find("\n", p + 1)
         joins.update(j for j in (r - k for k, r in enumerate(removed)) if 0 < j < m)
         self.joins = sorted(joins)
-        self.inv: list[int] = inv
+        self.inv = inv
 
     def to_doc(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
