@@ -140,6 +140,33 @@ def test_spans_from_quotes_heads_and_lists(lexicon):
     assert len(groups) == 1
 
 
+def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monkeypatch):
+    """The layer makes the span candidates one at a time (``iter_spans``: those of ``spans``, in
+    its order) and scores them in batches per type, keeping those at or over the floor: the
+    spans and scores of ``_scores_by_model`` over all of them, less those under it, in order."""
+    import kg.learned.layer as layer_mod
+
+    doc, res = _doc_and_result()
+    c = DocCandidates(doc, res, lexicon)
+    spans = c.spans(feats=False)
+    assert [(s.start, s.end, s.type, s.group, s.member_type) for s in c.iter_spans()] == \
+        [(s.start, s.end, s.type, s.group, s.member_type) for s in spans]
+    rng = np.random.default_rng(11)
+    models = {}
+    for typ in ("Action", "Cluster", "Member"):
+        m = LinearModel(dim=1 << 12)
+        m.weights = rng.normal(size=m.dim).astype(np.float32)
+        models[typ] = m
+    every = layer_mod._scores_by_model(models, spans, c.span_feats)
+    floor = {"Action": 0.4, "Cluster": 0.2, "Member": 0.6}
+    want = [(sp.start, sp.end, sp.type, p) for sp, p in zip(spans, every) if p >= floor[sp.type]]
+    assert 0 < len(want) < len(spans)
+    for batch in (1, 3, 1000):
+        monkeypatch.setattr(layer_mod, "_BATCH", batch)
+        got, scores = layer_mod._scored_above(models, c.iter_spans(), c.span_feats, floor)
+        assert [(sp.start, sp.end, sp.type, p) for sp, p in zip(got, scores)] == want
+
+
 def test_action_spans_run_over_quoted_names(lexicon):
     """An action's name may hold short quoted names before its head word (“A”暨第三届“B”…活动):
     its candidates start at an opening quote too, not only after the last closing one; a quote

@@ -23,6 +23,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..chars import is_han
@@ -579,31 +580,52 @@ class DocCandidates:
 
     # ------------------------------------------------------------------ spans
     def spans(self, feats: bool = True) -> list[Span]:
-        """The Action, Cluster and Member span candidates, with their features; without
-        ``feats`` their ``feats`` stay empty (:meth:`span_feats` makes them one by one: the
-        layer scores them as it goes, so that a long document's millions of feature strings are
-        never all held)."""
-        t = self.t
-        out: list[Span] = []
-        seen: set[tuple[int, int, str]] = set()
+        """The Action, Cluster and Member span candidates (:meth:`iter_spans`), with their
+        features; without ``feats`` their ``feats`` stay empty (:meth:`span_feats` makes them
+        one by one)."""
+        out = list(self.iter_spans())
+        if feats:
+            for sp in out:
+                sp.feats = self.span_feats(sp)
+        return out
 
-        def add(s: int, e: int, typ: str, head: str, group: tuple, rule=False, quoted=False):
+    def iter_spans(self) -> Iterator[Span]:
+        """The Action, Cluster and Member span candidates without their features, made one at a
+        time (the layer scores them as they come and keeps those that can be chosen: a line of
+        10 MB has 833k, about 300 bytes each)."""
+        t = self.t
+        # (memory) (start, end, type) as one int: a set of tuples of three took ~150 bytes each
+        seen: set[int] = set()
+        kinds = {"Action": 0, "Cluster": 1, "Member": 2}
+        project_heads = tuple(self.lex.words("candidates", "project_head"))
+
+        def make(s: int, e: int, typ: str, head: str, group: tuple, rule=False, quoted=False):
+            key = (s << 32 | e) << 2 | kinds[typ]
+            if e - s < 2 or key in seen:
+                return None
             x = t[s:e]
-            if e - s < 2 or (s, e, typ) in seen or not x.strip():
-                return
-            seen.add((s, e, typ))
-            out.append(Span(s, e, x, typ, head, group, rule, quoted))
+            if not x.strip():
+                return None
+            seen.add(key)
+            sp = Span(s, e, x, typ, head, group, rule, quoted)
+            if typ == "Member":
+                sp.member_type = "Project" if x.endswith(project_heads) else "Organization"
+            return sp
 
         for m in self.result.mentions:
             if m.type in ("Action", "Cluster"):
-                add(m.start, m.end, m.type, "", ("rule", m.type, m.start, m.end), rule=True)
+                sp = make(m.start, m.end, m.type, "", ("rule", m.type, m.start, m.end), rule=True)
+                if sp is not None:
+                    yield sp
         # quoted names: the name without its quotes, and with a head word right after them
         action_heads = self.lex.words("candidates", "action_head")
         cluster_heads = self.lex.words("candidates", "cluster_head")
         for op, cl in _QUOTES.items():
             for mq in re.finditer(re.escape(op) + "([^" + re.escape(op + cl) + "\n]{2,40})" + re.escape(cl), t):
                 s, e = mq.start(1), mq.end(1)
-                add(s, e, "Action", "", ("quote", s), quoted=True)
+                sp = make(s, e, "Action", "", ("quote", s), quoted=True)
+                if sp is not None:
+                    yield sp
                 # “X”行动, “X”专项行动 -> the name runs over the closing quote and its head words
                 k = mq.end()
                 while True:
@@ -611,7 +633,9 @@ class DocCandidates:
                     if h is None:
                         break
                     k += len(h)
-                    add(mq.start(), k, "Action", h, ("quote", s), quoted=True)
+                    sp = make(mq.start(), k, "Action", h, ("quote", s), quoted=True)
+                    if sp is not None:
+                        yield sp
         for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
             for h in heads:
                 for mh in re.finditer(re.escape(h), t):
@@ -619,25 +643,22 @@ class DocCandidates:
                     # a longer head ends here too (产业集群 vs 集群): one group per end
                     lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
-                        add(s, e, typ, h, (typ, e))
-        self._member_spans(add)
-        project_heads = self.lex.words("candidates", "project_head")
-        for sp in out:
-            if sp.type == "Member":
-                sp.member_type = "Project" if sp.text.endswith(tuple(project_heads)) else "Organization"
-        if feats:
-            for sp in out:
-                sp.feats = self.span_feats(sp)
-        return out
+                        sp = make(s, e, typ, h, (typ, e))
+                        if sp is not None:
+                            yield sp
+        for args in self._member_spans():
+            sp = make(*args)
+            if sp is not None:
+                yield sp
 
     def span_feats(self, sp: Span) -> list[str]:
         """The features of span candidate ``sp`` (of :meth:`spans`)."""
         return self._span_feats(sp, self._cluster_head_starts())
 
-    def _member_spans(self, add) -> None:
+    def _member_spans(self) -> Iterator[tuple]:
         """Enterprise / project candidates: names ending in a member head word (every start in
         the clause), and the items of 、-lists (the first item: every start; the last: cut at a
-        list-end word, else every end)."""
+        list-end word, else every end), as the arguments of a span: (start, end, type, head, group)."""
         t = self.t
         heads = self.lex.words("candidates", "project_head") + self.lex.words("candidates", "enterprise_head")
         for h in heads:
@@ -645,7 +666,7 @@ class DocCandidates:
                 e = mh.end()
                 lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY["Member"]))
                 for st in range(lo, mh.start()):
-                    add(st, e, "Member", h, ("Member", e))
+                    yield (st, e, "Member", h, ("Member", e))
         ends = self.lex.words("candidates", "list_end")
         seps = [k for k, c in enumerate(t) if c == "、"]
         sepset = set(seps)
@@ -657,9 +678,9 @@ class DocCandidates:
             first = i == 0 or t[i - 1] != "、"
             if first:
                 for st in range(i, k - 1):
-                    add(st, k, "Member", "", ("item", k))
+                    yield (st, k, "Member", "", ("item", k))
             else:
-                add(i, k, "Member", "", ("item", k))
+                yield (i, k, "Member", "", ("item", k))
             # the item after k, when it is the last one
             j = k + 1
             while j < len(t) and t[j] not in _CLAUSE_END and j - k <= _MAX_ITEM:
@@ -669,10 +690,10 @@ class DocCandidates:
             seg = t[k + 1:j]
             cut = min((seg.find(w) for w in ends if seg.find(w) >= 2), default=-1)
             if cut >= 2:
-                add(k + 1, k + 1 + cut, "Member", "", ("item", k + 1))
+                yield (k + 1, k + 1 + cut, "Member", "", ("item", k + 1))
             else:
                 for en in range(k + 3, j + 1):
-                    add(k + 1, en, "Member", "", ("item", k + 1))
+                    yield (k + 1, en, "Member", "", ("item", k + 1))
 
     def _span_feats(self, sp: Span, cluster_pos: list[int]) -> list[str]:
         t = self.t

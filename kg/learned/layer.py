@@ -27,7 +27,7 @@ import bisect
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -216,9 +216,10 @@ class LearnedLayer:
         if any(k not in self.models for k in SPAN_TYPES):
             tick(3, 3)
             return DocResult(result.doc_id, mentions, facts)
-        spans = cands.spans(feats=False)
-        scores = _scores_by_model(self.models, spans, cands.span_feats)
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
+        # (memory) only the spans that can be chosen, here or with the pair threshold scale
+        floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
+        spans, scores = _scored_above(self.models, cands.iter_spans(), cands.span_feats, floor)
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         # (speed) the projects and organisations of ``have``, for overlap tests by bisection
@@ -299,6 +300,36 @@ def _scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
         for k, p in zip(ks, models[typ].scores(get(items[k]) for k in ks)):
             out[k] = p
     return out
+
+
+_BATCH = 2048      # spans scored in one LinearModel.scores call (_scored_above)
+
+
+def _scored_above(models: dict, items: Iterable, feats, floor: dict[str, float]) -> tuple[list, list[float]]:
+    """The items scored at least ``floor[item.type]`` by ``models[item.type]`` (on
+    ``feats(item)``), in their order, and their scores: what ``_scores_by_model`` gives, less the
+    items under the floor, made and scored a batch of each type at a time (a row's score does
+    not depend on the rows scored with it), so that the items under the floor are never all
+    held."""
+    kept: list[tuple[int, object, float]] = []
+    pending: dict[str, list[tuple[int, object]]] = defaultdict(list)
+
+    def flush(typ: str) -> None:
+        batch = pending.pop(typ)
+        low = floor[typ]
+        for (k, x), p in zip(batch, models[typ].scores(feats(x) for _k, x in batch)):
+            if p >= low:
+                kept.append((k, x, p))
+
+    for k, x in enumerate(items):
+        batch = pending[x.type]
+        batch.append((k, x))
+        if len(batch) >= _BATCH:
+            flush(x.type)
+    for typ in list(pending):
+        flush(typ)
+    kept.sort(key=lambda z: z[0])
+    return [x for _k, x, _p in kept], [p for _k, _x, p in kept]
 
 
 # a 、-list lies inside one clause: these characters end it
