@@ -386,6 +386,27 @@ def test_chains_starting_in_follow_the_appended_chains(lexicon):
         assert st.memo["_chain_starts"][1] == k + 1 and len(st.memo["_chain_starts"][2]) == k + 1
 
 
+def test_grammar_orgs_sorted_follow_the_organisations_added(lexicon):
+    """posts._grammar_orgs_sorted: the spans of st.orgs, sorted, as stages add to it (new keys
+    come last in the dict; a key set again keeps its place), each span inserted once."""
+    import random
+
+    from kg.relations import posts
+
+    doc = prepare_text("甲" * 300, "orgs.txt")
+    st = _run(doc, [], lexicon, until="prepare")
+    st.orgs.clear()
+    rng = random.Random(5)
+    for _ in range(60):
+        s = rng.randrange(0, 290)
+        key = (s, s + rng.randrange(2, 9))
+        if rng.random() < 0.3 and st.orgs:
+            key = rng.choice(list(st.orgs))      # set again: no new key
+        st.orgs[key] = ("甲" * (key[1] - key[0]), None)
+        assert posts._grammar_orgs_sorted(st) == sorted(st.orgs)
+        assert st.memo["_grammar_orgs_sorted"][0] == len(st.orgs)
+
+
 def _naive_name_prefixes(x, order):
     # the code before: every name (of x's first character), in the names' order
     return [y for y in order if y[:1] == x[:1] and x.startswith(y) and len(x) - len(y) >= 2]
