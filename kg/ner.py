@@ -264,11 +264,8 @@ class Piece(Sequence[str]):
         return len(self.text) + (2 if self.marker else 0)
 
     def __iter__(self):
-        if self.marker:
-            yield self.marker
-        yield from self.text
-        if self.marker:
-            yield self.marker
+        # (speed) a list made in C per pass, not a generator's step per character
+        return iter([self.marker, *self.text, self.marker] if self.marker else self.text)
 
     def __getitem__(self, i):
         return list(self)[i]
