@@ -405,6 +405,8 @@ def test_grammar_orgs_sorted_follow_the_organisations_added(lexicon):
         st.orgs[key] = ("甲" * (key[1] - key[0]), None)
         assert posts._grammar_orgs_sorted(st) == sorted(st.orgs)
         assert st.memo["_grammar_orgs_sorted"][0] == len(st.orgs)
+    st.orgs = {(1, 5): ("甲甲甲甲", None)}         # another dict: made afresh
+    assert posts._grammar_orgs_sorted(st) == [(1, 5)]
 
 
 def _naive_name_prefixes(x, order):

@@ -485,9 +485,9 @@ def _grammar_orgs_sorted(st: DocState) -> list[tuple[int, int]]:
     ever gains keys, and a dict keeps new keys last, so the keys past those seen before are the
     new ones (one pass over the dict per call that finds it grown, in C)."""
     memo = st.memo.get("_grammar_orgs_sorted")
-    if memo is None or len(st.orgs) < memo[0]:
-        memo = st.memo["_grammar_orgs_sorted"] = [0, []]
-    n, spans = memo
+    if memo is None or memo[2] is not st.orgs or len(st.orgs) < memo[0]:
+        memo = st.memo["_grammar_orgs_sorted"] = [0, [], st.orgs]    # (a new dict: afresh)
+    n, spans, _d = memo
     if len(st.orgs) > n:
         for key in islice(st.orgs, n, None):
             insort(spans, key)
