@@ -23,8 +23,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 # The entity types, Organization subtypes and relations (with their argument roles) are
 # declared once, in kg/schema.py.
 
@@ -147,11 +145,12 @@ class Occurrences:
 
     (memory) The index is the text's positions sorted by the two characters at each (numpy, 8
     bytes a position) and a dict from each distinct pair (as one int) to its run of positions:
-    about 32 bytes a character on a line of 2 MB, where a dict of lists of positions took 81."""
+    about 32 bytes a character kept on a line of 2 MB (about 42 while it is built), where a dict
+    of lists of positions took 81."""
 
     def __init__(self, text: str):
         self.text = text
-        self._index: tuple[dict[int, int], np.ndarray, np.ndarray] | None = None
+        self._index: tuple[dict[int, int], Any, Any] | None = None     # see _bigrams
         self._occ: dict[str, list[int]] = {}
         self.passes = 0        # (tests) passes over the whole text: the index, and strings under two characters
 
@@ -182,12 +181,14 @@ class Occurrences:
         self._occ[x] = occ
         return occ
 
-    def _bigrams(self) -> tuple[dict[int, int], np.ndarray, np.ndarray]:
+    def _bigrams(self) -> tuple[dict[int, int], Any, Any]:
         """(pair -> k, bounds, order): the positions of the k-th distinct pair of characters
         (``ord(a) << 21 | ord(b)``, ascending) are ``order[bounds[k]:bounds[k + 1]]``, ascending
         (a stable sort)."""
         idx = self._index
         if idx is None:
+            import numpy as np      # (start-up) not on the import path of every kg command
+
             self.passes += 1
             cp = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
             codes = cp[:-1] << 21 | cp[1:]

@@ -268,7 +268,16 @@ class Piece(Sequence[str]):
         return iter([self.marker, *self.text, self.marker] if self.marker else self.text)
 
     def __getitem__(self, i):
-        return list(self)[i]
+        if not isinstance(i, int):
+            return list(self)[i]       # a slice
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("Piece index out of range")
+        if self.marker:
+            return self.marker if i in (0, n - 1) else self.text[i - 1]
+        return self.text[i]
 
     def __repr__(self) -> str:
         return f"Piece({self.text!r}, {self.marker!r})"

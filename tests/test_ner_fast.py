@@ -95,6 +95,10 @@ def test_a_piece_is_the_marker_its_characters_and_the_marker(tagger):
     p = Piece("张王李", "<msra>")
     assert list(p) == ["<msra>", "张", "王", "李", "<msra>"] and len(p) == 5 and p[1:3] == ["张", "王"]
     assert list(Piece("张王", None)) == ["张", "王"] and len(Piece("", None)) == 0
+    for q in (p, Piece("张王", None)):
+        assert [q[i] for i in range(-len(q), len(q))] == list(q) * 2 and list(reversed(q)) == list(q)[::-1]
+        with pytest.raises(IndexError):
+            q[len(q)]
     texts = INVENTED[:5] + _edge_texts(tagger.max_len)[:4]
     lists = [[tagger.marker, *t, tagger.marker] for t in texts if t]
     pieces = [Piece(t, tagger.marker) for t in texts if t]

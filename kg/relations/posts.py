@@ -487,7 +487,7 @@ def _grammar_orgs_sorted(st: DocState) -> list[tuple[int, int]]:
     memo = st.memo.get("_grammar_orgs_sorted")
     if memo is None or memo[2] is not st.orgs or len(st.orgs) < memo[0]:
         memo = st.memo["_grammar_orgs_sorted"] = [0, [], st.orgs]    # (a new dict: afresh)
-    n, spans, _d = memo
+    n, spans = memo[0], memo[1]
     if len(st.orgs) > n:
         for key in islice(st.orgs, n, None):
             insort(spans, key)
