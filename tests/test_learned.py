@@ -140,6 +140,20 @@ def test_spans_from_quotes_heads_and_lists(lexicon):
     assert len(groups) == 1
 
 
+def test_entity_groups_without_features_then_one_by_one(lexicon):
+    """The layer takes the groups without features and has each one's made as it is scored
+    (``group_feats``): the features ``entity_groups()`` gives, group by group."""
+    doc, res = _doc_and_result()
+    whole = DocCandidates(doc, res, lexicon).entity_groups()
+    c = DocCandidates(doc, res, lexicon)
+    with pytest.raises(RuntimeError):
+        c.group_feats(whole[0])
+    bare = c.entity_groups(feats=False)
+    assert [(g.type, g.text, g.mentions) for g in bare] == [(g.type, g.text, g.mentions) for g in whole]
+    assert all(not g.feats for g in bare) and [c.group_feats(g) for g in bare] == [g.feats for g in whole]
+    assert any(g.feats for g in whole)
+
+
 def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monkeypatch):
     """The layer makes the span candidates one at a time (``iter_spans``: those of ``spans``, in
     its order) and scores them in batches per type, keeping those at or over the floor: the

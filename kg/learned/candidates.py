@@ -166,6 +166,7 @@ class DocCandidates:
         self._starts: list[int] | None = None
         self._cluster_heads: list[int] | None = None       # see cluster_head_after
         self._ender_starts: list[tuple[str, set[int]]] | None = None    # see _enders
+        self._group_feats = None          # see entity_groups
         self.t = doc.text
         self.result = result
         self.lex = lex
@@ -279,7 +280,10 @@ class DocCandidates:
         return i
 
     # ------------------------------------------------------------------ entity groups
-    def entity_groups(self) -> list[EntityGroup]:
+    def entity_groups(self, feats: bool = True) -> list[EntityGroup]:
+        """The Person / Organization / Place groups (one per type and form), with their
+        features; without ``feats`` their ``feats`` stay empty and :meth:`group_feats` makes
+        them one by one (the layer scores them as it goes: a line of 10 MB has ~50 MB of them)."""
         by: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for m in self.result.mentions:
             if m.type in ENTITY_TYPES:
@@ -319,11 +323,11 @@ class DocCandidates:
                        for k in range(bisect.bisect_left(long_starts, o + n_x - longest),
                                       bisect.bisect_right(long_starts, o)))
 
-        out = []
         n = max(1, len(self.t))
         gaz = entity_gazetteer(self.lex)
-        for (typ, x), ms in sorted(by.items()):
-            ms.sort(key=lambda m: m.start)
+
+        def make(g: EntityGroup) -> list[str]:
+            typ, x, ms = g.type, g.text, g.mentions
             first = ms[0]
             T = typ[:3]
             f = [f"E:{T}", f"E:{T}:len={min(len(x), 12)}", f"E:{T}:f1={x[:1]}", f"E:{T}:f2={x[:2]}",
@@ -387,8 +391,23 @@ class DocCandidates:
             for t2 in ENTITY_TYPES:
                 if t2 != typ and x in texts[t2]:
                     f.append(f"E:{T}:also={t2}")
-            out.append(EntityGroup(typ, x, ms, f))
+            return f
+
+        out = []
+        for (typ, x), ms in sorted(by.items()):
+            ms.sort(key=lambda m: m.start)
+            out.append(EntityGroup(typ, x, ms))
+        self._group_feats = make
+        if feats:
+            for g in out:
+                g.feats = make(g)
         return out
+
+    def group_feats(self, g: EntityGroup) -> list[str]:
+        """The features of group ``g`` of the last :meth:`entity_groups` call."""
+        if self._group_feats is None:
+            raise RuntimeError("group_feats: call entity_groups first")
+        return self._group_feats(g)
 
     def generated_mentions(self, by: dict[tuple[str, str], list[Mention]]) -> list[Mention]:
         """Mentions of the forms no mention has (``by``: the mentions by type and form):

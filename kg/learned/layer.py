@@ -184,8 +184,9 @@ class LearnedLayer:
         # above it becomes mentions
         dropped: set[tuple[str, str]] = set()
         added: list[Mention] = []
-        groups = [g for g in cands.entity_groups() if g.type in self.models]
-        group_scores = _scores_by_model(self.models, groups)
+        # (memory) the features made as they are scored
+        groups = [g for g in cands.entity_groups(feats=False) if g.type in self.models]
+        group_scores = _scores_by_model(self.models, groups, cands.group_feats)
         scored = [(g, self.models[g.type], p) for g, p in zip(groups, group_scores)]
         listed = self._listed_places(cands, scored)
         # the place mentions that open a rule cluster's name: kept one by one, not as a group
