@@ -404,7 +404,7 @@ def test_grammar_orgs_sorted_follow_the_organisations_added(lexicon):
             key = rng.choice(list(st.orgs))      # set again: no new key
         st.orgs[key] = ("甲" * (key[1] - key[0]), None)
         assert posts._grammar_orgs_sorted(st) == sorted(st.orgs)
-        assert st.memo["_grammar_orgs_sorted"][0] == len(st.orgs)
+        assert st.memo["_grammar_orgs_sorted"][1] == len(st.orgs)
     st.orgs = {(1, 5): ("甲甲甲甲", None)}         # another dict: made afresh
     assert posts._grammar_orgs_sorted(st) == [(1, 5)]
 

@@ -66,7 +66,7 @@ def _conf_bucket(c: float) -> int:
     return bisect.bisect_right(_CONF_EDGES, c)
 
 
-@dataclass(slots=True)   # (memory) a long document has hundreds of thousands
+@dataclass(slots=True)   # (memory) a long document makes hundreds of thousands
 class Span:
     start: int
     end: int
@@ -617,34 +617,33 @@ class DocCandidates:
         seen: set[int] = set()
         kinds = {"Action": 0, "Cluster": 1, "Member": 2}
         project_heads = tuple(self.lex.words("candidates", "project_head"))
-
-        def make(s: int, e: int, typ: str, head: str, group: tuple, rule=False, quoted=False):
+        for s, e, typ, head, group, *flags in self._span_args():
             key = (s << 32 | e) << 2 | kinds[typ]
             if e - s < 2 or key in seen:
-                return None
+                continue
             x = t[s:e]
             if not x.strip():
-                return None
+                continue
             seen.add(key)
-            sp = Span(s, e, x, typ, head, group, rule, quoted)
+            sp = Span(s, e, x, typ, head, group, *flags)
             if typ == "Member":
                 sp.member_type = "Project" if x.endswith(project_heads) else "Organization"
-            return sp
+            yield sp
 
+    def _span_args(self) -> Iterator[tuple]:
+        """The span candidates as ``(start, end, type, head, group[, rule, quoted])``, in order,
+        repeats included (:meth:`iter_spans` drops them)."""
+        t = self.t
         for m in self.result.mentions:
             if m.type in ("Action", "Cluster"):
-                sp = make(m.start, m.end, m.type, "", ("rule", m.type, m.start, m.end), rule=True)
-                if sp is not None:
-                    yield sp
+                yield (m.start, m.end, m.type, "", ("rule", m.type, m.start, m.end), True)
         # quoted names: the name without its quotes, and with a head word right after them
         action_heads = self.lex.words("candidates", "action_head")
         cluster_heads = self.lex.words("candidates", "cluster_head")
         for op, cl in _QUOTES.items():
             for mq in re.finditer(re.escape(op) + "([^" + re.escape(op + cl) + "\n]{2,40})" + re.escape(cl), t):
                 s, e = mq.start(1), mq.end(1)
-                sp = make(s, e, "Action", "", ("quote", s), quoted=True)
-                if sp is not None:
-                    yield sp
+                yield (s, e, "Action", "", ("quote", s), False, True)
                 # “X”行动, “X”专项行动 -> the name runs over the closing quote and its head words
                 k = mq.end()
                 while True:
@@ -652,9 +651,7 @@ class DocCandidates:
                     if h is None:
                         break
                     k += len(h)
-                    sp = make(mq.start(), k, "Action", h, ("quote", s), quoted=True)
-                    if sp is not None:
-                        yield sp
+                    yield (mq.start(), k, "Action", h, ("quote", s), False, True)
         for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
             for h in heads:
                 for mh in re.finditer(re.escape(h), t):
@@ -662,13 +659,8 @@ class DocCandidates:
                     # a longer head ends here too (产业集群 vs 集群): one group per end
                     lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
-                        sp = make(s, e, typ, h, (typ, e))
-                        if sp is not None:
-                            yield sp
-        for args in self._member_spans():
-            sp = make(*args)
-            if sp is not None:
-                yield sp
+                        yield (s, e, typ, h, (typ, e))
+        yield from self._member_spans()
 
     def span_feats(self, sp: Span) -> list[str]:
         """The features of span candidate ``sp`` (of :meth:`spans`)."""

@@ -289,35 +289,26 @@ class LearnedLayer:
 
 
 def _scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
-    """``[models[x.type].score(feats(x)) for x in items]`` (``feats``: default ``x.feats``), each
-    model's rows scored in one :meth:`LinearModel.scores` call, which makes the rows as it goes
-    and holds a chunk of them at a time."""
-    get = feats or (lambda x: x.feats)
-    rows: dict[str, list[int]] = defaultdict(list)
-    for k, x in enumerate(items):
-        rows[x.type].append(k)
-    out = [0.0] * len(items)
-    for typ, ks in rows.items():
-        for k, p in zip(ks, models[typ].scores(get(items[k]) for k in ks)):
-            out[k] = p
-    return out
+    """``[models[x.type].score(feats(x)) for x in items]`` (``feats``: default ``x.feats``),
+    scored a batch of each type at a time (:func:`_scored_above` with no floor)."""
+    return _scored_above(models, items, feats or (lambda x: x.feats))[1]
 
 
 _BATCH = 2048      # spans scored in one LinearModel.scores call (_scored_above)
 
 
-def _scored_above(models: dict, items: Iterable, feats, floor: dict[str, float]) -> tuple[list, list[float]]:
+def _scored_above(models: dict, items: Iterable, feats,
+                  floor: dict[str, float] | None = None) -> tuple[list, list[float]]:
     """The items scored at least ``floor[item.type]`` by ``models[item.type]`` (on
-    ``feats(item)``), in their order, and their scores: what ``_scores_by_model`` gives, less the
-    items under the floor, made and scored a batch of each type at a time (a row's score does
-    not depend on the rows scored with it), so that the items under the floor are never all
-    held."""
+    ``feats(item)``; every item without ``floor``), in their order, and their scores, made and
+    scored a batch of each type at a time (a row's score does not depend on the rows scored
+    with it), so that the items under the floor are never all held."""
     kept: list[tuple[int, object, float]] = []
     pending: dict[str, list[tuple[int, object]]] = defaultdict(list)
 
     def flush(typ: str) -> None:
         batch = pending.pop(typ)
-        low = floor[typ]
+        low = floor[typ] if floor is not None else 0.0     # scores are probabilities
         for (k, x), p in zip(batch, models[typ].scores(feats(x) for _k, x in batch)):
             if p >= low:
                 kept.append((k, x, p))

@@ -6,8 +6,7 @@ organisation a title carries over from an earlier chain or the headline.  Facts:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
-from itertools import islice
+from bisect import bisect_left, bisect_right
 
 from ..lexicon import LexiconWords
 from ..model import Arg
@@ -16,7 +15,8 @@ from .orgs import _abbr_match, _classify_org, _org_part_start, _place_parens_sta
 from .people import _Words as _PeopleWords, _name_after, _person_ending_at, _surname_name
 from .places import _is_place
 from .registry import stage
-from .state import DocState, add_fact, add_mention, add_person, last_of, ner_at, ner_spans_of_type
+from .state import (DocState, add_fact, add_mention, add_person, last_of, ner_at, ner_spans_of_type,
+                    sorted_growing)
 
 # posts.tsv kind of a chain chief's title (链长): its "organisation" is an industrial chain, so
 # the title gives no fact and is read whatever stands before it
@@ -314,13 +314,8 @@ def _chains_starting_in(st: DocState, lo: int, hi: int) -> list[_Chain]:
     """``[ch for ch in st.chains if lo <= ch.start < hi]``, in the list's order.  (speed) From
     one index of the chains' starts per document, extended with the chains appended since the
     last look-up (post_chains only appends), not a pass over every earlier chain per chain."""
-    idx = st.memo.get("_chain_starts")
-    if idx is None or idx[0] is not st.chains or idx[1] > len(st.chains):
-        idx = st.memo["_chain_starts"] = [st.chains, 0, []]
-    chains, starts = st.chains, idx[2]
-    for i in range(idx[1], len(chains)):
-        insort(starts, (chains[i].start, i))
-    idx[1] = len(chains)
+    chains = st.chains
+    starts = sorted_growing(st, "_chain_starts", chains, lambda i, ch: (ch.start, i))
     a, b = bisect_left(starts, (lo, -1)), bisect_left(starts, (hi, -1))
     return [chains[i] for i in sorted(i for _s, i in starts[a:b])]
 
@@ -420,7 +415,9 @@ def _names_body(st: DocState, pos: int) -> bool:
     (the model's: X县, not a name it tags as a place, 黄山) starts at ``pos``."""
     if ner_at(st, pos, "Organization"):
         return True
-    if any(a == pos for a, _b in st.orgs):      # (a list item after a chain's name: rare)
+    grammar = _grammar_orgs_sorted(st)
+    k = bisect_left(grammar, (pos,))
+    if k < len(grammar) and grammar[k][0] == pos:
         return True
     place = ner_at(st, pos, "Place")
     return place is not None and st.text[place[1] - 1] in _Grammar.of(st.lex).admin_end
@@ -481,18 +478,9 @@ def _ner_orgs_by_start(st: DocState) -> tuple[list[int], list[tuple[int, int]]]:
 
 
 def _grammar_orgs_sorted(st: DocState) -> list[tuple[int, int]]:
-    """The spans of ``st.orgs``, sorted, kept up to date as stages add to it: ``st.orgs`` only
-    ever gains keys, and a dict keeps new keys last, so the keys past those seen before are the
-    new ones (one pass over the dict per call that finds it grown, in C)."""
-    memo = st.memo.get("_grammar_orgs_sorted")
-    if memo is None or memo[2] is not st.orgs or len(st.orgs) < memo[0]:
-        memo = st.memo["_grammar_orgs_sorted"] = [0, [], st.orgs]    # (a new dict: afresh)
-    n, spans = memo[0], memo[1]
-    if len(st.orgs) > n:
-        for key in islice(st.orgs, n, None):
-            insort(spans, key)
-        memo[0] = len(st.orgs)
-    return spans
+    """The spans of ``st.orgs``, sorted, kept up to date as stages add to it (``st.orgs`` only
+    ever gains keys: :func:`sorted_growing`)."""
+    return sorted_growing(st, "_grammar_orgs_sorted", st.orgs, lambda _i, key: key)
 
 
 def _orgs_between(st: DocState, a: int, b: int) -> set[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ..lexicon import Lexicon
 from ..model import Arg, Document, Evidence, Fact, Mention, Occurrences, sentence_finder
@@ -83,6 +84,24 @@ def ner_spans_of_type(st: DocState, typ: str) -> set[tuple[int, int]]:
     if typ not in cache:
         cache[typ] = {(s, e) for s, e, t, _sub, _x in st.ner_v if t == typ}
     return cache[typ]
+
+
+def sorted_growing(st: DocState, name: str, items, key) -> list:
+    """``sorted(key(i, x) for i, x in enumerate(items))``, kept in ``st.memo[name]`` (as
+    ``[items, how many seen, the sorted list]``) and extended with the items added since the last
+    call: ``items`` only grows at its end (a list appended to; a dict given new keys, which a dict
+    keeps last).  Made afresh for another ``items`` object or one that shrank.  (speed) Not a pass
+    over every item per look-up."""
+    memo = st.memo.get(name)
+    if memo is None or memo[0] is not items or memo[1] > len(items):
+        memo = st.memo[name] = [items, 0, []]
+    n, out = memo[1], memo[2]
+    if len(items) > n:
+        new = items[n:] if isinstance(items, list) else islice(items, n, None)
+        for i, x in enumerate(new, n):
+            insort(out, key(i, x))
+        memo[1] = len(items)
+    return out
 
 
 def sentence_at(st: DocState, pos: int):
