@@ -157,7 +157,8 @@ def test_entity_groups_without_features_then_one_by_one(lexicon):
 def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monkeypatch):
     """The layer makes the span candidates one at a time (``iter_spans``: those of ``spans``, in
     its order) and scores them in batches per type, keeping those at or over the floor: the
-    spans and scores of ``_scores_by_model`` over all of them, less those under it, in order."""
+    spans and scores of their own ``LinearModel.score`` one by one, less those under it, in order;
+    ``_scores_by_model`` (no floor) gives every score."""
     import kg.learned.layer as layer_mod
 
     doc, res = _doc_and_result()
@@ -171,7 +172,8 @@ def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monke
         m = LinearModel(dim=1 << 12)
         m.weights = rng.normal(size=m.dim).astype(np.float32)
         models[typ] = m
-    every = layer_mod._scores_by_model(models, spans, c.span_feats)
+    every = [models[sp.type].score(c.span_feats(sp)) for sp in spans]
+    assert layer_mod._scores_by_model(models, spans, c.span_feats) == every
     floor = {"Action": 0.4, "Cluster": 0.2, "Member": 0.6}
     want = [(sp.start, sp.end, sp.type, p) for sp, p in zip(spans, every) if p >= floor[sp.type]]
     assert 0 < len(want) < len(spans)
