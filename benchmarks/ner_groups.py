@@ -3,8 +3,11 @@ group of documents (`NerTagger.tag_many`, as `kg build` tags its NER groups now)
 Daily 1998 articles: CPU seconds (one thread) and whether spans and confidences moved.
 
     python benchmarks/ner_groups.py [--chars 250000] [--groups 8,32] [--rounds 2]
+    python benchmarks/ner_groups.py --batch-sizes 64,128,256,512 [--chars 250000]
 
-docs/performance.md, "NER across documents".
+With ``--batch-sizes`` it tags `kg build`'s NER groups (``kg.pipeline.ner_groups``) with the model's
+batch size set to each value instead.  docs/performance.md, "NER across documents" and
+"Session 30: the NER model's batch size".
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ def main() -> None:
     ap.add_argument("--chars", type=int, default=250_000, help="corpus size in characters")
     ap.add_argument("--groups", default="8,32", help="documents per call, comma-separated")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--batch-sizes", default=None,
+                    help="comma-separated batch sizes of the model, each over kg build's NER groups")
     a = ap.parse_args()
 
     import torch
@@ -37,18 +42,27 @@ def main() -> None:
         sys.exit(f"{a.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")
     docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]
     chars = sum(len(d.text) for d in docs)
-    tagger = NerTagger.load()
-    tagger.tag(docs[0])                  # warm-up
+    if a.batch_sizes:
+        from kg.pipeline import ner_groups
+        groups = ner_groups(docs, range(len(docs)))
+        taggers = {b: NerTagger.load(batch_size=b) for b in (int(x) for x in a.batch_sizes.split(","))}
+        sizes, label = list(taggers), "batch size {}"
 
-    def run(k: int) -> list:
-        if k == 1:
-            return [tagger.tag(d) for d in docs]
-        return [ms for g in range(0, len(docs), k) for ms in tagger.tag_many(docs[g:g + k])]
+        def run(k: int) -> list:
+            return [ms for g in groups for ms in taggers[k].tag_many([docs[i] for i in g])]
+    else:
+        tagger = NerTagger.load()
+        sizes, label = [1] + [int(x) for x in a.groups.split(",")], "groups of {}"
+
+        def run(k: int) -> list:
+            if k == 1:
+                return [tagger.tag(d) for d in docs]
+            return [ms for g in range(0, len(docs), k) for ms in tagger.tag_many(docs[g:g + k])]
 
     def key(m):
         return (m.doc_id, m.start, m.end, m.type, m.subtype)
 
-    sizes = [1] + [int(x) for x in a.groups.split(",")]
+    (taggers[sizes[0]] if a.batch_sizes else tagger).tag(docs[0])      # warm-up
     print(f"{len(docs)} documents, {chars:,} chars")
     ref = None
     for _ in range(a.rounds):
@@ -57,7 +71,7 @@ def main() -> None:
             out = run(k)
             dt = time.process_time() - t0
             spans = [m for ms in out for m in ms]
-            line = f"  {'per document' if k == 1 else f'groups of {k}':14s} {dt:6.2f} CPU s  {chars / dt:8,.0f} chars/s  {len(spans)} spans"
+            line = f"  {'per document' if label == 'groups of {}' and k == 1 else label.format(k):14s} {dt:6.2f} CPU s  {chars / dt:8,.0f} chars/s  {len(spans)} spans"
             if ref is None:
                 ref = spans
             else:
