@@ -50,6 +50,7 @@ import os
 import re
 import stat
 import unicodedata
+from array import array      # the offset maps: array("q"), 8 bytes an entry (see _build)
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -320,7 +321,7 @@ class _Line:
     __slots__ = ("text", "src", "end", "indented", "heading", "jump_before", "jump_after",
                  "jump_only", "n_punct", "term_inside", "terminal", "width")
 
-    def __init__(self, text: str, src: list[int], end: int):
+    def __init__(self, text: str, src: array, end: int):
         self.text = text
         self.src = src              # original index of every character of text
         self.end = end              # original index of the line break that ends the line
@@ -335,12 +336,12 @@ class _Line:
         self.width = 0
 
 
-def _sub(text: str, src: list[int], pattern: re.Pattern[str], repl: str = "",
-         accept=None) -> tuple[str, list[int]]:
+def _sub(text: str, src: array, pattern: re.Pattern[str], repl: str = "",
+         accept=None) -> tuple[str, array]:
     """re.sub with the offset map kept: replacement characters map to the match start.  Only
     the matches ``accept`` (a predicate on the match; None: all) says yes to are replaced."""
     out: list[str] = []
-    osrc: list[int] = []
+    osrc = array("q")
     pos = 0
     for m in pattern.finditer(text):
         if accept is not None and not accept(m):
@@ -360,11 +361,20 @@ def _sub(text: str, src: list[int], pattern: re.Pattern[str], repl: str = "",
     return "".join(out), osrc
 
 
-def _delete_positions(text: str, src: list[int], drop: set[int]) -> tuple[str, list[int]]:
+def _delete_positions(text: str, src: array, drop: set[int]) -> tuple[str, array]:
     if not drop:
         return text, src
-    keep = [i for i in range(len(text)) if i not in drop]
-    return "".join(text[i] for i in keep), [src[i] for i in keep]
+    # (memory, speed) the runs between the dropped positions, not a list of the kept ones
+    out: list[str] = []
+    osrc = array("q")
+    pos = 0
+    for p in sorted(p for p in drop if 0 <= p < len(text)):
+        out.append(text[pos:p])
+        osrc.extend(src[pos:p])
+        pos = p + 1
+    out.append(text[pos:])
+    osrc.extend(src[pos:])
+    return "".join(out), osrc
 
 
 @lru_cache(maxsize=65536)
@@ -372,7 +382,7 @@ def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
+def _nfkc(text: str, src: array) -> tuple[str, array]:
     """NFKC per character cluster (a base character and the combining marks after it); the
     characters a cluster expands to all map to the cluster's first original index.
 
@@ -393,7 +403,7 @@ def _nfkc(text: str, src: list[int]) -> tuple[str, list[int]]:
     if not hard:
         return text.translate(table), src
     out: list[str] = []
-    osrc: list[int] = []
+    osrc = array("q")
     n = len(text)
     done = 0            # text[:done] is in out
     for m in re.finditer("[" + re.escape("".join(sorted(hard))) + "]", text):
@@ -496,8 +506,8 @@ def _mojibake_bytes(run: str) -> bytes | None:
     return bytes(out)
 
 
-def _repair_lost_leads(text: str, src: list[int],
-                       lost: tuple[re.Pattern[str], dict[str, str]] | None) -> tuple[str, list[int]]:
+def _repair_lost_leads(text: str, src: array,
+                       lost: tuple[re.Pattern[str], dict[str, str]] | None) -> tuple[str, array]:
     """A GBK character whose lead byte a mis-decoding upstream turned into ``?`` keeps its
     second byte when that is ASCII (縣 is BF 68: ``??h人大常委會`` for ``。縣人大常委會``, the
     punctuation before it lost too).  ``lost`` (:func:`_lost_leads`: ingest.tsv ``lost_lead``)
@@ -512,14 +522,14 @@ def _repair_lost_leads(text: str, src: list[int],
     return rx.sub(lambda m: table[m.group()], text), src
 
 
-def _repair_mojibake(text: str, src: list[int]) -> tuple[str, list[int]]:
+def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
     decoded again when they give at least two Han characters; each repaired character maps to
     the first character of its byte sequence."""
     if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
         return text, src
     out: list[str] = []
-    osrc: list[int] = []
+    osrc = array("q")
     pos = 0
     for m in _MOJIBAKE_RE.finditer(text):
         raw = _mojibake_bytes(m.group())
@@ -556,7 +566,7 @@ def _is_noise_char(ch: str) -> bool:
     return cat == "Cf" or cat == "Cc"
 
 
-def _strip_noise(text: str, src: list[int]) -> tuple[str, list[int]]:
+def _strip_noise(text: str, src: array) -> tuple[str, array]:
     """Delete web-page noise with the offset map kept (each kept character keeps its source
     index, so evidence still points at the user's characters)."""
     # (speed) the text's distinct characters tested, then the positions of the noisy ones
@@ -610,18 +620,18 @@ def _stray_to_simplified(text: str, keep: frozenset[str] = frozenset()) -> str:
     character, so no Simplified character moves (乾县 stays, which t2s would make 干县), and none
     of ``keep`` (standard characters outside GB2312: 昇 of 昇腾)."""
     gb = _gb2312_han()
-    out = None
-    for k, ch in enumerate(text):
+    # (speed, memory) decided per distinct character and applied by str.translate: a list of the
+    # characters of one line of 10 MB took ~75 bytes a character
+    table = {}
+    for ch in set(text):
         if _is_han(ch) and ch not in gb and ch not in keep:
             c = _t2s_char(ch)
             if c != ch and len(c) == 1:
-                if out is None:
-                    out = list(text)
-                out[k] = c
-    return text if out is None else "".join(out)
+                table[ord(ch)] = c
+    return text.translate(table) if table else text
 
 
-def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int]]:
+def _to_simplified(text: str, src: array) -> tuple[str, array]:
     """Convert Traditional characters to Simplified keeping the offset map.
 
     Converts paragraph by paragraph with OpenCC's phrase tables; a paragraph whose conversion
@@ -629,7 +639,7 @@ def _to_simplified(text: str, src: list[int]) -> tuple[str, list[int]]:
     """
     cc = _t2s()
     out: list[str] = []
-    osrc: list[int] = []
+    osrc = array("q")
     pos = 0
     for para in text.split("\n"):
         seg_src = src[pos:pos + len(para)]
@@ -712,9 +722,9 @@ def _punct_stats(text: str) -> tuple[int, bool]:
     return n, inside
 
 
-def _clean_line(raw: str, src: list[int], end: int) -> _Line:
+def _clean_line(raw: str, src: array, end: int) -> _Line:
     text = raw
-    line = _Line("", [], end)
+    line = _Line("", array("q"), end)
     line.indented = bool(text) and text[0] in " \t\u3000"
     if _MD_HEADING_RE.match(text):
         line.heading = True
@@ -868,8 +878,10 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
 
 def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str],
            keep: frozenset[str] = frozenset(),
-           lost_leads: tuple[re.Pattern[str], dict[str, str]] | None = None) -> tuple[str, list[int], bool]:
-    src = list(range(len(original)))
+           lost_leads: tuple[re.Pattern[str], dict[str, str]] | None = None) -> tuple[str, array, bool]:
+    # (memory) every offset map is an array of 8-byte ints, not a list of int objects (~36 bytes a
+    # character): one line of 30 MB passes through several maps at once
+    src = array("q", range(len(original)))
     text, src = _sub(original, src, _NEWLINES_RE, "\n")
     text, src = _repair_mojibake(text, src)
     text, src = _repair_lost_leads(text, src, lost_leads)
@@ -935,7 +947,7 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
 
     # walk the lines, joining wraps
     out: list[str] = []
-    osrc: list[int] = []
+    osrc = array("q")
     prev: _Line | None = None
     para: _Para | None = None
     for blk in kept:
@@ -961,7 +973,7 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # defensive: the map must be monotone-friendly and in range
     n = len(original)
     if osrc and (min(osrc) < 0 or max(osrc) > n):
-        osrc = [min(max(0, i), n) for i in osrc]
+        osrc = array("q", (min(max(0, i), n) for i in osrc))
     osrc.append(n)
     return result, osrc, traditional
 

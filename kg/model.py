@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import itertools
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 # The entity types, Organization subtypes and relations (with their argument roles) are
@@ -62,7 +63,7 @@ class Document:
     path: str                     # path as read
     original: str                 # decoded text, unmodified
     text: str                     # analysis text (see module doc)
-    offsets: list[int]            # len(text)+1 entries: analysis index -> original index
+    offsets: Sequence[int]        # len(text)+1 entries: analysis index -> original index (ingest: array("q"))
     encoding: str = "utf-8"
     sha256: str = ""              # of the raw bytes
     traditional: bool = False     # the original was in Traditional script

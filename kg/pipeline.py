@@ -23,7 +23,6 @@ import os
 import resource
 import threading
 import time
-from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -875,8 +874,6 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
                        lexicon=lexicon)
     overrides = dict(city_overrides or {})
     for d in docs:
-        # (memory) 8 bytes an entry instead of a list of int objects (~36): read by index only
-        d.offsets = array("q", d.offsets)    # type: ignore[assignment]
         if d.id in overrides:
             d.city = overrides[d.id]
         elif city:

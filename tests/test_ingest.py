@@ -207,6 +207,7 @@ def test_nfkc_translates_one_to_one_forms_and_normalises_clusters_as_the_loop_do
     cluster-by-cluster definition, on random texts of full-width forms, combining marks,
     expansions (①, ㎡, ﬁ), Hangul jamo and a supplementary-plane letter."""
     import random
+    from array import array
 
     from kg.ingest import _nfkc
 
@@ -215,9 +216,38 @@ def test_nfkc_translates_one_to_one_forms_and_normalises_clusters_as_the_loop_do
                                                 "\u1100", "\u1161", "\u11a8", "가", "𝐀"]
     for _ in range(5000):
         t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
-        src = list(range(len(t)))
-        assert _nfkc(t, src) == _nfkc_loop(t, src), repr(t)
-    assert _nfkc("\u0301e\u0301ＡＢ", [0, 1, 2, 3, 4]) == ("\u0301é" + "AB", [0, 1, 3, 4])
+        src = array("q", range(len(t)))
+        text, osrc = _nfkc(t, src)
+        want_text, want_src = _nfkc_loop(t, src)
+        assert (text, list(osrc)) == (want_text, list(want_src)), repr(t)
+    text, osrc = _nfkc("\u0301e\u0301ＡＢ", array("q", range(5)))
+    assert (text, list(osrc)) == ("\u0301é" + "AB", [0, 1, 3, 4])
+
+
+def test_deleted_positions_and_stray_traditional_characters_as_defined():
+    """``_delete_positions`` (runs between the dropped positions) keeps the text and map of every
+    other character; ``_stray_to_simplified`` (one table per text, str.translate) makes each
+    character what the character-by-character definition makes it: a stray Traditional
+    character outside GB2312 becomes Simplified, a GB2312 one (乾) and one of ``keep`` stay."""
+    import random
+    from array import array
+
+    from kg.ingest import _delete_positions, _gb2312_han, _stray_to_simplified, _t2s_char
+
+    rng = random.Random(5)
+    alphabet = list("总书記內蒙古乾县市政府昇腾 ，。a1\n")
+    gb = _gb2312_han()
+    for _ in range(3000):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 25)))
+        src = array("q", range(100, 100 + len(t)))
+        drop = {rng.randrange(-2, len(t) + 2) for _ in range(rng.randrange(0, 6))}
+        keep = [i for i in range(len(t)) if i not in drop]
+        text, osrc = _delete_positions(t, src, drop)
+        assert (text, list(osrc)) == ("".join(t[i] for i in keep), [src[i] for i in keep]), (t, drop)
+        want = "".join(c if (ch not in gb and ch != "昇" and len(c := _t2s_char(ch)) == 1) else ch
+                       for ch in t)
+        assert _stray_to_simplified(t, frozenset("昇")) == want, t
+    assert _stray_to_simplified("总书記在內蒙古乾县", frozenset()) == "总书记在内蒙古乾县"
 
 
 def test_wrap_rule_joins_newspaper_lines():
