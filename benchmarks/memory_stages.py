@@ -17,7 +17,6 @@ import json
 import resource
 import sys
 import tempfile
-from array import array
 from pathlib import Path
 
 
@@ -37,8 +36,6 @@ def main() -> None:
 
     r = {"imports": rss()}
     docs = read_corpus([corpus])
-    for d in docs:
-        d.offsets = array("q", d.offsets)      # as build() does
     r["ingest"] = rss()
     lex = Lexicon.load()
     by_id = {}

@@ -42,27 +42,33 @@ def main() -> None:
         sys.exit(f"{a.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")
     docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]
     chars = sum(len(d.text) for d in docs)
+    tagger = NerTagger.load()
     if a.batch_sizes:
         from kg.pipeline import ner_groups
         groups = ner_groups(docs, range(len(docs)))
-        taggers = {b: NerTagger.load(batch_size=b) for b in (int(x) for x in a.batch_sizes.split(","))}
-        sizes, label = list(taggers), "batch size {}"
+        sizes = [int(x) for x in a.batch_sizes.split(",")]
 
         def run(k: int) -> list:
-            return [ms for g in groups for ms in taggers[k].tag_many([docs[i] for i in g])]
+            tagger.batch_size = k            # tag_sentences reads it
+            return [ms for g in groups for ms in tagger.tag_many([docs[i] for i in g])]
+
+        def label(k: int) -> str:
+            return f"batch size {k}"
     else:
-        tagger = NerTagger.load()
-        sizes, label = [1] + [int(x) for x in a.groups.split(",")], "groups of {}"
+        sizes = [1] + [int(x) for x in a.groups.split(",")]
 
         def run(k: int) -> list:
             if k == 1:
                 return [tagger.tag(d) for d in docs]
             return [ms for g in range(0, len(docs), k) for ms in tagger.tag_many(docs[g:g + k])]
 
+        def label(k: int) -> str:
+            return "per document" if k == 1 else f"groups of {k}"
+
     def key(m):
         return (m.doc_id, m.start, m.end, m.type, m.subtype)
 
-    (taggers[sizes[0]] if a.batch_sizes else tagger).tag(docs[0])      # warm-up
+    tagger.tag(docs[0])                  # warm-up
     print(f"{len(docs)} documents, {chars:,} chars")
     ref = None
     for _ in range(a.rounds):
@@ -71,7 +77,7 @@ def main() -> None:
             out = run(k)
             dt = time.process_time() - t0
             spans = [m for ms in out for m in ms]
-            line = f"  {'per document' if label == 'groups of {}' and k == 1 else label.format(k):14s} {dt:6.2f} CPU s  {chars / dt:8,.0f} chars/s  {len(spans)} spans"
+            line = f"  {label(k):14s} {dt:6.2f} CPU s  {chars / dt:8,.0f} chars/s  {len(spans)} spans"
             if ref is None:
                 ref = spans
             else:

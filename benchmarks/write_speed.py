@@ -19,7 +19,6 @@ import pickle
 import shutil
 import sys
 import time
-from array import array
 from pathlib import Path
 
 
@@ -40,7 +39,6 @@ def load_state(corpus: Path, cache: Path, state: Path):
     code = _code_version(None) + ":" + model_files_version(LD)
     results = []
     for d in docs:
-        d.offsets = array("q", d.offsets)
         p = cache / f"{_cache_key(d, version, code)}.json"
         text = p.read_text(encoding="utf-8")
         if not text.startswith("{"):          # the cache format of kg.pipeline.CACHE_MAGIC

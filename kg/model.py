@@ -20,8 +20,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # The entity types, Organization subtypes and relations (with their argument roles) are

@@ -232,6 +232,7 @@ def test_deleted_positions_and_stray_traditional_characters_as_defined():
     import random
     from array import array
 
+    from kg.chars import is_han
     from kg.ingest import _delete_positions, _gb2312_han, _stray_to_simplified, _t2s_char
 
     rng = random.Random(5)
@@ -244,8 +245,8 @@ def test_deleted_positions_and_stray_traditional_characters_as_defined():
         keep = [i for i in range(len(t)) if i not in drop]
         text, osrc = _delete_positions(t, src, drop)
         assert (text, list(osrc)) == ("".join(t[i] for i in keep), [src[i] for i in keep]), (t, drop)
-        want = "".join(c if (ch not in gb and ch != "昇" and len(c := _t2s_char(ch)) == 1) else ch
-                       for ch in t)
+        want = "".join(c if (is_han(ch) and ch not in gb and ch != "昇" and len(c := _t2s_char(ch)) == 1)
+                       else ch for ch in t)
         assert _stray_to_simplified(t, frozenset("昇")) == want, t
     assert _stray_to_simplified("总书記在內蒙古乾县", frozenset()) == "总书记在内蒙古乾县"
 
