@@ -136,6 +136,12 @@ class SpanReach:
         return (i > 0 and self.reach[i - 1] > s) or (j > 0 and self.reach[j - 1] > e)
 
 
+def _pair_code(x: str) -> int:
+    """The first two characters of ``x`` as one int (a code point has 21 bits), as
+    :class:`Occurrences` indexes them."""
+    return ord(x[0]) << 21 | ord(x[1])
+
+
 class Occurrences:
     """The starts of the non-overlapping occurrences of strings in one text, left to right: what
     ``[m.start() for m in re.finditer(re.escape(x), text)]`` gives, found through an index of the
@@ -172,7 +178,7 @@ class Occurrences:
                 occ = list(range(len(t) + 1))     # as re.finditer("", text)
         else:
             runs, bounds, order = self._bigrams()
-            k = runs.get(ord(x[0]) << 21 | ord(x[1]))
+            k = runs.get(_pair_code(x))
             if k is not None:
                 free, n = 0, len(x)
                 for i in order[bounds[k]:bounds[k + 1]].tolist():
@@ -184,7 +190,7 @@ class Occurrences:
 
     def _bigrams(self) -> tuple[dict[int, int], Any, Any]:
         """(pair -> k, bounds, order): the positions of the k-th distinct pair of characters
-        (``ord(a) << 21 | ord(b)``, ascending) are ``order[bounds[k]:bounds[k + 1]]``, ascending
+        (:func:`_pair_code`, ascending) are ``order[bounds[k]:bounds[k + 1]]``, ascending
         (a stable sort)."""
         idx = self._index
         if idx is None:
@@ -195,7 +201,7 @@ class Occurrences:
             cp = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             codes = cp[:-1].astype(np.int64)
             codes <<= 21
-            codes |= cp[1:]
+            codes |= cp[1:]          # codes[i] = _pair_code(text[i:i + 2])
             del cp
             order = np.argsort(codes, kind="stable")
             if len(order) < 1 << 31:
@@ -216,7 +222,7 @@ class Occurrences:
 
     def pair_written(self, x: str) -> bool:
         """Whether the text writes the first two characters of ``x`` (two or more) together."""
-        return (ord(x[0]) << 21 | ord(x[1])) in self._bigrams()[0]
+        return _pair_code(x) in self._bigrams()[0]
 
 
 NER_SOURCE = "hanlp"      # the source of the NER model's mentions (their score: its confidence)
