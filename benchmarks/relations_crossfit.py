@@ -91,6 +91,16 @@ def losses(data, gold, layers, lex, relation: str) -> Counter:
     return out
 
 
+def _option(v: str) -> int | float | str:
+    """A --train-option value: an int, a float, else the string (tree_models=Action,Cluster)."""
+    for kind in (int, float):
+        try:
+            return kind(v)
+        except ValueError:
+            pass
+    return v
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=Path, default=SHARED / "docs")
@@ -141,7 +151,7 @@ def main() -> None:
     for f in range(K):
         d = a.work / f"fold{f}"
         if not (a.reuse and (d / "manifest.json").is_file()):
-            kw = {k: int(v) if v.isdigit() else float(v) for k, v in (o.split("=", 1) for o in a.train_option)}
+            kw = {k: _option(v) for k, v in (o.split("=", 1) for o in a.train_option)}
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
             train([x for i, x in enumerate(data) if i % K != f], gold, lex, d, **kw)

@@ -382,10 +382,18 @@ def train_relations_cmd(
     list_orgs: bool = typer.Option(
         True, help="The inner items of a 、-list whose items are mostly organisations become "
                    "organisations (docs/relations.md)."),
+    tree_models: str = typer.Option(
+        "", help="Models trained as gradient-boosted trees mixed with a linear model, comma-separated "
+                 "(e.g. Action,Cluster,Member,leads_action,in_cluster); the others, by default all, are "
+                 "linear (docs/evaluation.md, 'Session 31: boosted trees')."),
+    trees: int = typer.Option(200, min=1, help="Trees of each tree model."),
+    tree_depth: int = typer.Option(4, min=1, max=8, help="Depth of each tree."),
+    tree_mix: float = typer.Option(0.5, min=0.0, max=1.0,
+                                   help="Weight of the linear model's probability in a tree model's score."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
-    from .learned.layer import MODES
+    from .learned.layer import MODEL_NAMES, MODES
     from .learned.train import run_rules, train
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
@@ -393,6 +401,9 @@ def train_relations_cmd(
 
     if mode not in MODES:
         fail(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    unknown = sorted({x.strip() for x in tree_models.split(",") if x.strip()} - set(MODEL_NAMES))
+    if unknown:
+        fail(f"--tree-models: no model named {', '.join(unknown)} (models: {', '.join(MODEL_NAMES)})")
     try:
         gold_records = load_gold(gold)
         docs = read_corpus([corpus], on_error=_warn_skipped)
@@ -416,6 +427,7 @@ def train_relations_cmd(
                        epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, entity_calibrated=entity_calibrated,
+                       tree_models=tree_models, trees=trees, tree_depth=tree_depth, tree_mix=tree_mix,
                        member_orgs=member_orgs,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))

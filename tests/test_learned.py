@@ -17,7 +17,7 @@ from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
 from kg.learned.linear import LinearModel, hash_features
 from kg.learned.train import (Example, best_threshold, calibrated_threshold, entity_threshold, group_winners,
                               train)
-from kg.model import Arg, DocResult, Evidence, Fact, Mention
+from kg.model import Arg, DocResult, Evidence, Fact, KgError, Mention
 from kg.resolve import resolve
 
 
@@ -657,7 +657,6 @@ def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon)
 
 
 def test_missing_model_is_a_clear_error(tmp_path, lexicon):
-    from kg.model import KgError
     with pytest.raises(KgError, match="manifest.json missing"):
         LearnedLayer.load(tmp_path, lexicon)
 
@@ -836,3 +835,39 @@ def test_train_relations_refuses_an_unknown_mode_before_any_work(tmp_path):
                                    "--gold", str(tmp_path / "none.jsonl"), "--mode", "merge"])
     assert res.exit_code != 0
     assert "--mode must be one of backoff, replace, not 'merge'" in res.output
+
+
+def test_train_relations_refuses_an_unknown_tree_model_before_any_work(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
+                                   "--gold", str(tmp_path / "none.jsonl"), "--tree-models", "Action,Acton"])
+    assert res.exit_code != 0
+    assert "--tree-models: no model named Acton" in res.output
+
+
+def test_tree_models_are_trained_as_trees_and_the_layer_loads_them(tmp_path, lexicon):
+    """``tree_models`` trains the models it names as boosted trees mixed with a linear model
+    (the others stay linear, the same files as without it); the manifest records them and the
+    layer loads and applies both kinds."""
+    from kg.learned.trees import TreeModel
+
+    data, gold = _pages(tmp_path)
+    train(data, gold, lexicon, tmp_path / "lin", folds=2, epochs=8)
+    with pytest.raises(KgError, match="no model named Acton"):
+        train(data, gold, lexicon, tmp_path / "bad", folds=2, epochs=8, tree_models="Acton")
+    report = train(data, gold, lexicon, tmp_path / "tr", folds=2, epochs=8, tree_models="Action,leads_action",
+                   trees=20, tree_depth=2)
+    assert report["trees"] == {"models": ["Action", "leads_action"], "trees": 20, "depth": 2, "mix": 0.5}
+    layer = LearnedLayer.load(tmp_path / "tr", lexicon)
+    assert isinstance(layer.models["Action"], TreeModel) and isinstance(layer.models["leads_action"], TreeModel)
+    assert layer.models["Action"].linear is not None and layer.models["Action"].roots.size == 20
+    for name in ("Organization", "Cluster", "in_cluster"):
+        assert isinstance(layer.models[name], LinearModel)
+        assert (tmp_path / "lin" / f"{name}.npz").read_bytes() == (tmp_path / "tr" / f"{name}.npz").read_bytes()
+    doc, res = data[0]
+    leads = {(f.args["agency"].text, f.args["action"].text) for f in layer.apply(doc, res).facts
+             if f.relation == "leads_action"}
+    assert ("区文旅局", "清风2030") in leads

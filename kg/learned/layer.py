@@ -35,6 +35,7 @@ from ..lexicon import Lexicon
 from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, SpanReach, sentence_finder
 from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span, county_names, entity_gazetteer
 from .linear import LinearModel
+from .trees import TreeModel, load_model
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
 SPAN_TYPES = ("Action", "Cluster", "Member")
@@ -84,7 +85,7 @@ def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
 
 
 class LearnedLayer:
-    def __init__(self, models: dict[str, LinearModel], lexicon: Lexicon, meta: dict):
+    def __init__(self, models: dict[str, LinearModel | TreeModel], lexicon: Lexicon, meta: dict):
         self.models = models
         self.lex = lexicon
         self.meta = meta
@@ -165,7 +166,7 @@ class LearnedLayer:
                           "train one with `kg model train-relations`")
         try:
             meta = json.loads(manifest.read_text(encoding="utf-8"))
-            models = {name: LinearModel.load(d / name) for name in meta["models"]}
+            models = {name: load_model(d / name) for name in meta["models"]}
         except (OSError, ValueError, KeyError) as e:
             raise KgError(f"{d}: unreadable learned relation model ({e})") from e
         return cls(models, lexicon, meta)
@@ -294,7 +295,7 @@ def _scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
     return _scored_above(models, items, feats or (lambda x: x.feats))[1]
 
 
-_BATCH = 2048      # spans scored in one LinearModel.scores call (_scored_above)
+_BATCH = 2048      # spans scored in one call of a model's ``scores`` (_scored_above)
 
 
 def _scored_above(models: dict, items: Iterable, feats,
