@@ -133,20 +133,34 @@ class LinearModel:
 
     # ------------------------------------------------------------------ files
     def save(self, path: Path) -> None:
+        index, value = self.sparse()
+        np.savez_compressed(path.with_suffix(".npz"), index=index, value=value)
+        write_header(path, {"dim": self.dim, "bias": self.bias, "threshold": self.threshold, "meta": self.meta})
+
+    def sparse(self) -> tuple[np.ndarray, np.ndarray]:
+        """The non-zero weights as (bucket indices, values): how a model file holds them."""
         nz = np.flatnonzero(self.weights)
-        np.savez_compressed(path.with_suffix(".npz"), index=nz.astype(np.int64),
-                            value=self.weights[nz].astype(np.float32))
-        header = {"dim": self.dim, "bias": self.bias, "threshold": self.threshold,
-                  "meta": self.meta}
-        path.with_suffix(".json").write_text(
-            json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return nz.astype(np.int64), self.weights[nz].astype(np.float32)
+
+    @classmethod
+    def from_sparse(cls, dim: int, index: np.ndarray, value: np.ndarray, bias: float, **kw) -> "LinearModel":
+        w = np.zeros(dim, dtype=np.float32)
+        w[index] = value
+        return cls(dim=dim, weights=w, bias=bias, **kw)
 
     @classmethod
     def load(cls, path: Path) -> "LinearModel":
-        header = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        dim = int(header["dim"])
-        w = np.zeros(dim, dtype=np.float32)
+        header = read_header(path)
         with np.load(path.with_suffix(".npz")) as z:
-            w[z["index"]] = z["value"]
-        return cls(dim=dim, weights=w, bias=float(header["bias"]),
-                   threshold=float(header["threshold"]), meta=header.get("meta", {}))
+            return cls.from_sparse(int(header["dim"]), z["index"], z["value"], float(header["bias"]),
+                                   threshold=float(header["threshold"]), meta=header.get("meta", {}))
+
+
+def write_header(path: Path, header: dict) -> None:
+    """A model's JSON header (``path`` with ``.json``), keys sorted: the same model, the same bytes."""
+    path.with_suffix(".json").write_text(json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+
+
+def read_header(path: Path) -> dict:
+    return json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))

@@ -21,7 +21,6 @@ node arrays (``.npz``) plus the same JSON header as the linear model's, with ``"
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .linear import DEFAULT_DIM, LinearModel, hash_features
+from .linear import DEFAULT_DIM, LinearModel, hash_features, read_header, write_header
 
 _BLOCK = 1024            # rows scored in one walk (memory: a block holds rows x trees node ids)
 
@@ -223,24 +222,21 @@ class TreeModel:
         header = {"kind": self.kind, "dim": self.dim, "depth": self.depth, "bias": self.bias,
                   "threshold": self.threshold, "meta": self.meta}
         if self.linear is not None:
-            nz = np.flatnonzero(self.linear.weights)
-            arrays.update(linear_index=nz.astype(np.int64), linear_value=self.linear.weights[nz].astype(np.float32))
+            arrays["linear_index"], arrays["linear_value"] = self.linear.sparse()
             header.update(linear_bias=self.linear.bias, mix=self.mix)
         np.savez_compressed(path.with_suffix(".npz"), **arrays)
-        path.with_suffix(".json").write_text(
-            json.dumps(header, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        write_header(path, header)
 
     @classmethod
     def load(cls, path: Path) -> "TreeModel":
-        header = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        header = read_header(path)
         dim = int(header["dim"])
         linear = None
         with np.load(path.with_suffix(".npz")) as z:
             arrays = {k: z[k] for k in ("feature", "left", "right", "value", "roots")}
             if "linear_index" in z:
-                w = np.zeros(dim, dtype=np.float32)
-                w[z["linear_index"]] = z["linear_value"]
-                linear = LinearModel(dim=dim, weights=w, bias=float(header["linear_bias"]))
+                linear = LinearModel.from_sparse(dim, z["linear_index"], z["linear_value"],
+                                                 float(header["linear_bias"]))
         return cls(dim=dim, depth=int(header["depth"]), bias=float(header["bias"]),
                    threshold=float(header["threshold"]), meta=header.get("meta", {}), linear=linear,
                    mix=float(header.get("mix", 0.0)), **arrays)
@@ -248,5 +244,4 @@ class TreeModel:
 def load_model(path: Path) -> LinearModel | TreeModel:
     """The model saved at ``path`` (``.json`` + ``.npz``): trees when its header says so
     (``"kind": "trees"``), else a linear model (every model before trees had no kind)."""
-    header = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    return TreeModel.load(path) if header.get("kind") == TreeModel.kind else LinearModel.load(path)
+    return TreeModel.load(path) if read_header(path).get("kind") == TreeModel.kind else LinearModel.load(path)
