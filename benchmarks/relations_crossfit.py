@@ -91,8 +91,11 @@ def losses(data, gold, layers, lex, relation: str) -> Counter:
     return out
 
 
-def _option(v: str) -> int | float | str:
-    """A --train-option value: an int, a float, else the string (tree_models=Action,Cluster)."""
+def _option(v: str) -> bool | int | float | str:
+    """A --train-option value: True / False, an int, a float, else the string
+    (tree_models=Action,Cluster)."""
+    if v in ("True", "False"):
+        return v == "True"
     for kind in (int, float):
         try:
             return kind(v)
@@ -113,7 +116,8 @@ def main() -> None:
                          "threshold.MODEL=value (threshold.Place=0.4: every fold model's threshold); "
                          "repeatable, each variant scored on its own")
     ap.add_argument("--train-option", action="append", default=[],
-                    help="attr=value passed to kg.learned.train.train for the fold models (pair_span_scale=0.5)")
+                    help="attr=value passed to kg.learned.train.train for the fold models: a number, True / "
+                         "False, else a string (pair_span_scale=0.5, tree_models=Action,Cluster)")
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "

@@ -386,10 +386,11 @@ def train_relations_cmd(
         "", help="Models trained as gradient-boosted trees mixed with a linear model, comma-separated "
                  "(e.g. Action,Cluster,Member,leads_action,in_cluster); the others, by default all, are "
                  "linear (docs/evaluation.md, 'Session 31: boosted trees')."),
-    trees: int = typer.Option(200, min=1, help="Trees of each tree model."),
-    tree_depth: int = typer.Option(4, min=1, max=8, help="Depth of each tree."),
+    trees: int = typer.Option(200, min=1, help="Trees of each model of --tree-models."),
+    tree_depth: int = typer.Option(4, min=1, max=6, help="Depth of each tree (of --tree-models)."),
     tree_mix: float = typer.Option(0.5, min=0.0, max=1.0,
-                                   help="Weight of the linear model's probability in a tree model's score."),
+                                   help="Weight of the linear model's probability in the score of a "
+                                        "model of --tree-models (0: trees alone)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold

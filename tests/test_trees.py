@@ -88,3 +88,12 @@ def test_mix_weighs_the_linear_model_in(tmp_path):
     assert mixed.scores(rows) == pytest.approx(want, abs=1e-12)
     mixed.save(tmp_path / "m")
     assert load_model(tmp_path / "m").scores(rows) == mixed.scores(rows)
+
+
+def test_rows_without_features_train_a_forest_of_no_trees():
+    """Nothing to split on (no rows, or rows without features): the model scores the base rate,
+    as a linear model trained on them would start from."""
+    empty = TreeModel.train([[]] * 10, [0, 1] * 5, dim=64, trees=5)
+    assert empty.roots.size == 0 and empty.scores([[], ["x"]]) == pytest.approx([0.5, 0.5])
+    none = TreeModel.train([], [], dim=64, trees=5, mix=0.5)
+    assert none.roots.size == 0 and none.scores([["x"]]) == pytest.approx([0.5])

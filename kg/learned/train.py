@@ -251,6 +251,8 @@ def _folds(n: int, k: int) -> list[int]:
 def _oof(examples: list[Example], fold_of: list[int], k: int, fit=None, **kw) -> list[float]:
     """Out-of-fold scores: each fold's examples scored by a model ``fit(rows, labels)`` trained on
     the other folds (default: :meth:`LinearModel.train` with ``kw``)."""
+    if fit is not None and kw:
+        raise TypeError("_oof: the options of LinearModel.train go with no fit of one's own")
     if fit is None:
         def fit(rows, labels):
             return LinearModel.train(rows, labels, **kw)

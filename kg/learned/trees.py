@@ -3,16 +3,16 @@
 The same rows as :class:`kg.learned.linear.LinearModel` (lists of feature strings, each hashed with
 CRC-32 into ``dim`` buckets), read as sets: a tree node asks whether a row has a bucket.  A linear
 model adds up one weight per feature, so it cannot say "this head word, but only at a clause
-start"; trees can, and on train's cross-fit they rank the span and pair candidates better
-(docs/evaluation.md, "Session 31: trees instead of a linear model").
+start"; trees can, and on train's cross-fit they rank the span and pair candidates better, though the
+relations of the layer did not gain from it (docs/evaluation.md, "Session 31: boosted trees").
 
 Training is second-order boosting of the log loss (as XGBoost and LightGBM do it): each tree grows
 level by level to ``depth``; a node splits on the bucket with the best gain
 ``G_l^2 / (H_l + l2) + G_r^2 / (H_r + l2) - G^2 / (H + l2)``, each side holding at least
 ``min_rows`` rows; a leaf's value is ``-lr * G / (H + l2)``.  Every tree sees a seeded sample of
 the rows (``rows_frac``) and of the buckets (``cols_frac``).  The histograms are ``np.bincount``
-sums in a fixed order and ties go to the lowest bucket, so the same data and seed give the same
-trees in every run.
+sums in a fixed order and exact ties of the gain go to the lowest bucket, so the same data and
+seed give the same trees in every run.
 
 Scoring walks all trees at once over a block of rows: a row's buckets are looked up once among
 the buckets the trees use, then every tree moves one level per step.  The model is saved as its
@@ -122,6 +122,8 @@ class TreeModel:
         nz_row = np.repeat(np.arange(n), lens)
         cols, nz_col = np.unique(buckets, return_inverse=True)
         U = cols.size
+        if U == 0:          # no row has a feature (or there are no rows): nothing to split on
+            trees = 0
         p0 = min(max(float(y.mean()) if n else 0.5, 1e-6), 1 - 1e-6)
         bias = math.log(p0 / (1 - p0))
         F = np.full(n, bias)
