@@ -394,17 +394,18 @@ def train_relations_cmd(
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
-    from .learned.layer import MODEL_NAMES, MODES
-    from .learned.train import run_rules, train
+    from .learned.layer import MODES
+    from .learned.train import run_rules, train, tree_model_names
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .ingest import read_corpus
 
     if mode not in MODES:
         fail(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
-    unknown = sorted({x.strip() for x in tree_models.split(",") if x.strip()} - set(MODEL_NAMES))
-    if unknown:
-        fail(f"--tree-models: no model named {', '.join(unknown)} (models: {', '.join(MODEL_NAMES)})")
+    try:
+        tree_model_names(tree_models)
+    except KgError as e:
+        fail(f"--tree-models: {e}")
     try:
         gold_records = load_gold(gold)
         docs = read_corpus([corpus], on_error=_warn_skipped)

@@ -248,6 +248,16 @@ def _folds(n: int, k: int) -> list[int]:
     return [i % k for i in range(n)]
 
 
+def tree_model_names(spec: Sequence[str] | str) -> list[str]:
+    """The model names of ``spec`` (a sequence, or a comma-separated string), each a model of the
+    layer (:data:`MODEL_NAMES`), else a KgError naming those that are not."""
+    names = [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
+    unknown = sorted(set(names) - set(MODEL_NAMES))
+    if unknown:
+        raise KgError(f"no model named {', '.join(unknown)} (models: {', '.join(MODEL_NAMES)})")
+    return names
+
+
 def _oof(examples: list[Example], fold_of: list[int], k: int, fit=None, **kw) -> list[float]:
     """Out-of-fold scores: each fold's examples scored by a model ``fit(rows, labels)`` trained on
     the other folds (default: :meth:`LinearModel.train` with ``kw``)."""
@@ -312,11 +322,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
-    if isinstance(tree_models, str):
-        tree_models = [x for x in (y.strip() for y in tree_models.split(",")) if x]
-    unknown = sorted(set(tree_models) - set(MODEL_NAMES))
-    if unknown:
-        raise KgError(f"tree_models: no model named {', '.join(unknown)} (models: {', '.join(MODEL_NAMES)})")
+    tree_models = tree_model_names(tree_models)
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
     cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates)

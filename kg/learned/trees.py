@@ -142,11 +142,10 @@ class TreeModel:
             gw, hw = g * w, h * w
             leaf = np.zeros(n, dtype=np.int64)           # each row's node of the current level
             level = [0]                                  # node numbers (local) of the level
-            nodes: dict[int, list] = {0: [-1, -1, -1, 0.0]}   # local -> [bucket col, left, right, value]
-            next_id = 1
+            nodes: list[list] = [[-1, -1, -1, 0.0]]      # local number -> [bucket col, left, right, value]
             for _d in range(depth):
                 L = len(level)
-                slot = np.full(next_id, -1, dtype=np.int64)
+                slot = np.full(len(nodes), -1, dtype=np.int64)
                 slot[level] = np.arange(L)
                 rs = slot[leaf]
                 on = rs >= 0
@@ -165,51 +164,37 @@ class TreeModel:
                 valid = (Cp >= min_rows) & (Ca >= min_rows) & colmask[None, :]
                 gain = np.where(valid, gain, -np.inf)
                 best = np.argmax(gain, axis=1)
-                split_col = np.full(next_id, -1, dtype=np.int64)
                 new_level = []
                 for k, nd in enumerate(level):
                     c = int(best[k])
                     if not gain[k, c] > 1e-9:
                         nodes[nd][3] = float(-lr * G[k] / (H[k] + l2))
                         continue
-                    a, b = next_id, next_id + 1
-                    next_id += 2
-                    nodes[nd][:3] = [c, a, b]
-                    nodes[a] = [-1, -1, -1, float(-lr * (G[k] - Gp[k, c]) / (H[k] - Hp[k, c] + l2))]
-                    nodes[b] = [-1, -1, -1, float(-lr * Gp[k, c] / (Hp[k, c] + l2))]
-                    split_col[nd] = c
-                    new_level += [a, b]
+                    a = len(nodes)
+                    nodes[nd][:3] = [c, a, a + 1]
+                    nodes.append([-1, -1, -1, float(-lr * (G[k] - Gp[k, c]) / (H[k] - Hp[k, c] + l2))])
+                    nodes.append([-1, -1, -1, float(-lr * Gp[k, c] / (Hp[k, c] + l2))])
+                    new_level += [a, a + 1]
                 if not new_level:
                     break
                 # move every row one level down: to the right child where it has the split's bucket
-                sc = np.full(next_id, -1, dtype=np.int64)
-                sc[: split_col.size] = split_col
+                # (rows sit only at the level's nodes and at leaves, whose column is -1)
+                sc = np.array([x[0] for x in nodes], dtype=np.int64)
                 has = np.zeros(n, dtype=bool)
                 m = sc[leaf[nz_row]] == nz_col
                 has[nz_row[m]] = True
-                moving = sc[leaf] >= 0
-                kids = np.array([[nodes[i][1], nodes[i][2]] if i in nodes and nodes[i][0] >= 0 else [i, i]
-                                 for i in range(next_id)], dtype=np.int64)
-                leaf = np.where(moving, kids[leaf, has.astype(np.int64)], leaf)
+                kids = np.array([x[1:3] if x[0] >= 0 else [i, i] for i, x in enumerate(nodes)], dtype=np.int64)
+                leaf = np.where(sc[leaf] >= 0, kids[leaf, has.astype(np.int64)], leaf)
                 level = new_level
-            # the tree's nodes, renumbered into the model's arrays
+            # the tree's nodes into the model's arrays, after those of the trees before it
             base = len(feat_l)
-            order = sorted(nodes)
-            where = {nd: base + k for k, nd in enumerate(order)}
-            vals = np.zeros(next_id)
-            for nd in order:
-                c, a, b, v = nodes[nd]
-                if c >= 0:
-                    feat_l.append(int(cols[c]))
-                    left_l.append(where[a])
-                    right_l.append(where[b])
-                    value_l.append(0.0)
-                else:
-                    feat_l.append(-1)
-                    left_l.append(where[nd])
-                    right_l.append(where[nd])
-                    value_l.append(v)
-                vals[nd] = v
+            for nd, (c, a, b, v) in enumerate(nodes):
+                split = c >= 0
+                feat_l.append(int(cols[c]) if split else -1)
+                left_l.append(base + (a if split else nd))
+                right_l.append(base + (b if split else nd))
+                value_l.append(0.0 if split else v)
+            vals = np.array([x[3] for x in nodes])
             roots.append(base)
             F = F + vals[leaf]
         lin = LinearModel.train(rows, labels, dim=dim, **(linear or {})) if mix else None
