@@ -391,6 +391,9 @@ def train_relations_cmd(
     tree_mix: float = typer.Option(0.5, min=0.0, max=1.0,
                                    help="Weight of the linear model's probability in the score of a "
                                         "model of --tree-models (0: trees alone)."),
+    project_model: bool = typer.Option(
+        True, help="Also train the Project span model: the project candidates it keeps become Project "
+                   "mentions, named with a cluster or not (docs/relations.md)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -430,7 +433,7 @@ def train_relations_cmd(
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, entity_calibrated=entity_calibrated,
                        tree_models=tree_models, trees=trees, tree_depth=tree_depth, tree_mix=tree_mix,
-                       member_orgs=member_orgs,
+                       member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:

@@ -636,6 +636,34 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
         assert got == {(x, "enterprise") for x in expected}, (bar, got)    # sigmoid(8) = 0.9997
 
 
+def test_the_project_span_model_names_projects(tmp_path, lexicon):
+    """Where the model directory has a Project span model, the project member candidates are also
+    Project span candidates of their own group, and a kept one is a Project mention whether or
+    not the Member model keeps it; a project member over the same characters adds no second
+    mention.  A directory without the model (made before it) makes no Project spans."""
+    text = "全县今年推进云岭纸业扩建项目、溪桥食品冷链项目建设，远山陶瓷公司投产。"
+    doc = prepare_text(text, "p.txt")
+    res = DocResult(doc.id, [], [])
+    spans = DocCandidates(doc, res, lexicon, project_spans=True).spans()
+    members = [(sp.start, sp.end) for sp in spans if sp.type == "Member" and sp.member_type == "Project"]
+    projects = [sp for sp in spans if sp.type == "Project"]
+    assert members and [(sp.start, sp.end) for sp in projects] == members
+    assert all(sp.group[0] == "Project" and sp.feats[0] == "S:Pro" for sp in projects)
+    assert not any(sp.type == "Project" for sp in DocCandidates(doc, res, lexicon).spans())
+    weights = {"Project": {"S:Pro:f2=云岭": 10, "S:Pro:f2=溪桥": 10},
+               "Member": {"S:Mem:f2=溪桥": 8, "S:Mem:head=项目": 2}}
+    _hand_models(tmp_path, weights, {}, project_mentions=True)
+    got = sorted((m.text, m.source) for m in LearnedLayer.load(tmp_path, lexicon).apply(doc, res).mentions
+                 if m.type == "Project")
+    assert got == [("云岭纸业扩建项目", "learned"), ("溪桥食品冷链项目", "learned")], got
+    # the same models without the Project span model: only the kept member is a project
+    meta = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    meta["models"] = [n for n in meta["models"] if n != "Project"]
+    (tmp_path / "manifest.json").write_text(json.dumps(meta), encoding="utf-8")
+    got = [m.text for m in LearnedLayer.load(tmp_path, lexicon).apply(doc, res).mentions if m.type == "Project"]
+    assert got == ["溪桥食品冷链项目"], got
+
+
 def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon):
     """A cluster span scored under its threshold is no mention; with ``pair_span_scale`` it still
     forms pairs when it clears that share of the threshold."""
@@ -702,6 +730,34 @@ def test_train_writes_models_that_reproduce_their_gold(tmp_path, lexicon):
     assert ("区文旅局", "清风2030") in leads
 
 
+def test_train_learns_the_project_span_model_from_project_entities(tmp_path, lexicon):
+    """The Project span model learns from the gold's Project entities (no cluster named with
+    them): trained on invented pages, it keeps the named project of a page and not the generic
+    one; ``project_model=False`` writes the models without it."""
+    pages = [("p1.txt", "云岭纸业扩建项目开工，全县重点项目进展顺利。", "云岭纸业扩建项目"),
+             ("p2.txt", "溪桥食品冷链项目开工，全县重点项目进展顺利。", "溪桥食品冷链项目"),
+             ("p3.txt", "远山陶瓷二期项目开工，全县重点项目进展顺利。", "远山陶瓷二期项目"),
+             ("p4.txt", "青禾农机装配项目开工，全县重点项目进展顺利。", "青禾农机装配项目")]
+    data, gold = [], []
+    for doc_id, text, project in pages:
+        doc = prepare_text(text, doc_id)
+        data.append((doc, DocResult(doc_id, [], [])))
+        gold += [{"doc": doc_id, "kind": "doc", "exhaustive": ["Organization", "Place"]},
+                 {"doc": doc_id, "kind": "entity", "type": "Project", "name": [project]}]
+    gpath = tmp_path / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    report = train(data, load_gold(gpath), lexicon, tmp_path / "model", folds=2, epochs=8)
+    assert report["models"]["Project"]["positives"] == 4
+    layer = LearnedLayer.load(tmp_path / "model", lexicon)
+    assert "Project" in layer.models
+    for (doc, res), (_id, _text, project) in zip(data, pages):
+        got = [m.text for m in layer.apply(doc, res).mentions if m.type == "Project"]
+        assert got == [project], got
+    train(data, load_gold(gpath), lexicon, tmp_path / "without", folds=2, epochs=2, project_model=False)
+    meta = json.loads((tmp_path / "without" / "manifest.json").read_text(encoding="utf-8"))
+    assert "Project" not in meta["models"] and not (tmp_path / "without" / "Project.npz").exists()
+
+
 def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
     """``span_l2`` regularises the span models only: their weights shrink, the entity models are
     the same files, and the manifest records the weights."""
@@ -748,8 +804,9 @@ def test_every_model_and_its_out_of_fold_scores_get_the_seeds(tmp_path, lexicon,
     monkeypatch.setattr(LinearModel, "train", classmethod(spy))
     train(data, gold, lexicon, tmp_path / "m", folds=2, epochs=2, seed=21, seeds=3)
     outer = [c for c in calls if c[1] == 3]
-    # per model: 2 out-of-fold fits and the final one (the inner single orders follow each)
-    assert len(outer) == 3 * 8 and set(outer) == {(21, 3)}
+    # per model (9 with the Project span model): 2 out-of-fold fits and the final one (the inner
+    # single orders follow each)
+    assert len(outer) == 3 * 9 and set(outer) == {(21, 3)}
     assert {c for c in calls if c[1] != 3} == {(21, None), (22, None), (23, None)}
 
 

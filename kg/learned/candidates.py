@@ -71,7 +71,7 @@ class Span:
     start: int
     end: int
     text: str
-    type: str                 # Action, Cluster or Member (an enterprise or project of a cluster)
+    type: str                 # Action, Cluster, Member (an enterprise or project of a cluster) or Project
     head: str                 # head word, "" for a quoted / rule span / list item
     group: tuple              # spans of one group compete: the best one wins
     rule: bool = False
@@ -159,9 +159,12 @@ class DocCandidates:
     """Every candidate of one document, with features."""
 
     def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True,
-                 entity_candidates: bool = False):
+                 entity_candidates: bool = False, project_spans: bool = False):
         self.doc = doc
         self.entity_candidates = entity_candidates
+        # the project member candidates are also Project span candidates (a named project,
+        # whether or not a cluster is named with it: the Project span model)
+        self.project_spans = project_spans
         self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
         self._starts: list[int] | None = None
         self._cluster_heads: list[int] | None = None       # see cluster_head_after
@@ -615,7 +618,7 @@ class DocCandidates:
         t = self.t
         # (memory) (start, end, type) as one int: a set of tuples of three took ~150 bytes each
         seen: set[int] = set()
-        kinds = {"Action": 0, "Cluster": 1, "Member": 2}
+        kinds = {"Action": 0, "Cluster": 1, "Member": 2, "Project": 3}
         project_heads = tuple(self.lex.words("candidates", "project_head"))
         for s, e, typ, head, group, *flags in self._span_args():
             key = (s << 32 | e) << 2 | kinds[typ]
@@ -629,6 +632,11 @@ class DocCandidates:
             if typ == "Member":
                 sp.member_type = "Project" if x.endswith(project_heads) else "Organization"
             yield sp
+            if self.project_spans and sp.member_type == "Project":
+                key = (s << 32 | e) << 2 | kinds["Project"]
+                if key not in seen:
+                    seen.add(key)
+                    yield Span(s, e, x, "Project", head, ("Project",) + group)
 
     def _span_args(self) -> Iterator[tuple]:
         """The span candidates as ``(start, end, type, head, group[, rule, quoted])``, in order,
@@ -732,6 +740,7 @@ class DocCandidates:
             f.append(f"S:{K}:bg={body[i:i + 2]}")
         if sp.type == "Member":
             f.append(f"S:{K}:mtype={sp.member_type}")
+        if sp.type in ("Member", "Project"):
             j = bisect.bisect_left(cluster_pos, sp.start - 300)
             if j < len(cluster_pos) and cluster_pos[j] <= sp.end + 100:
                 f.append(f"S:{K}:near_cluster")

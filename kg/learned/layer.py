@@ -39,7 +39,9 @@ from .trees import TreeModel, load_model
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
 SPAN_TYPES = ("Action", "Cluster", "Member")
-MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + ("leads_action", "in_cluster")
+# the span model of named projects (optional: model directories before 2026-12-06 have none)
+PROJECT = "Project"
+MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + (PROJECT, "leads_action", "in_cluster")
 EXTRACTOR = "learned"
 MODES = ("backoff", "replace")
 PAIR_RELATIONS = ("leads_action", "in_cluster")
@@ -177,7 +179,7 @@ class LearnedLayer:
         ``progress(done, 3)`` after each of the three parts (entities, spans, pairs)."""
         tick = progress or (lambda done, total: None)
         cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
-                              entity_candidates=self.entity_candidates)
+                              entity_candidates=self.entity_candidates, project_spans=PROJECT in self.models)
         mentions = list(result.mentions)
         facts = list(result.facts)
 
@@ -218,9 +220,10 @@ class LearnedLayer:
         if any(k not in self.models for k in SPAN_TYPES):
             tick(3, 3)
             return DocResult(result.doc_id, mentions, facts)
-        thresholds = {k: self.models[k].threshold for k in SPAN_TYPES}
+        thresholds = {k: self.models[k].threshold for k in SPAN_TYPES + (PROJECT,) if k in self.models}
         # (memory) only the spans that can be chosen, here or with the pair threshold scale
         floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
+        floor[PROJECT] = thresholds.get(PROJECT, 0.0)
         spans, scores = _scored_above(self.models, cands.iter_spans(), cands.span_feats, floor)
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
@@ -229,7 +232,10 @@ class LearnedLayer:
         projects = SpanReach((k[1], k[2]) for k in have if k[0] == "Project")
         org_spans = {(k[1], k[2]) for k in have if k[0] == "Organization"}
         orgs = SpanReach(org_spans)
-        for sp, p in kept:
+        # a kept Project span (the Project span model) comes before a project member over the
+        # same characters
+        by_project = SpanReach((sp.start, sp.end) for sp, _p in kept if sp.type == PROJECT)
+        for sp, p in sorted(kept, key=lambda z: z[0].type != PROJECT):
             # a project member is a Project mention of its own (``project_mentions``), an
             # enterprise member scored at least ``member_orgs`` an Organization mention (below
             # that, it becomes an entity through the facts that name it), unless it overlaps a
@@ -239,9 +245,11 @@ class LearnedLayer:
                 "Organization" if sp.member_type != "Project" and 0 < self.member_orgs <= p else None)
             if mtype is None or (mtype, sp.start, sp.end) in have:
                 continue
-            if sp.type == "Member" and (projects.overlaps(sp.start, sp.end) if mtype == "Project"
-                                        else named.overlaps(sp.start, sp.end)):
+            if sp.type in ("Member", PROJECT) and (projects.overlaps(sp.start, sp.end) if mtype == "Project"
+                                                   else named.overlaps(sp.start, sp.end)):
                 continue      # a project the rules or the model already name (or an organisation)
+            if sp.type == "Member" and mtype == "Project" and by_project.overlaps(sp.start, sp.end):
+                continue      # the Project span model's project there stands
             if mtype == "Project" and (orgs.crosses(sp.start, sp.end) or (sp.start, sp.end) in org_spans):
                 continue      # an organisation runs over its edge (one inside it may name its owner)
             sent = sentence_at(sp.start)

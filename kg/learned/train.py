@@ -23,7 +23,7 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
-from .layer import MODEL_NAMES, SPAN_TYPES, pair_group, select_spans, spans_by_type
+from .layer import MODEL_NAMES, PROJECT, SPAN_TYPES, pair_group, select_spans, spans_by_type
 from .linear import LinearModel
 from .trees import TreeModel
 
@@ -286,7 +286,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
           entity_calibrated: bool = True, tree_models: Sequence[str] | str = (),
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
-          log: Log | None = None) -> dict:
+          project_model: bool = True, log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
     ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model;
@@ -319,14 +319,17 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     weighed in with ``tree_mix``; a comma-separated string too); the others, by default all, are
     linear models.  Trees rank the span candidates better, but on dev the relations did not follow
     (docs/evaluation.md, "Session 31: boosted trees").
+    ``project_model``: also train the Project span model, whose kept spans become Project
+    mentions (named projects whether or not a cluster is named with them; the candidates are
+    the project member candidates, the labels the gold's Project entities).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     t0 = time.perf_counter()
     tree_models = tree_model_names(tree_models)
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
-    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates)
-             for d, r in data]
+    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
+                           project_spans=project_model) for d, r in data]
     if entity_data is None:
         ent_cands = cands
     else:
@@ -351,7 +354,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             precision: float | None = None) -> list[float]:
         n_gold = sum(required(g, name) for (d, _r), g in zip(data, golds)
                      if name not in ENTITY_TYPES or name in gold.exhaustive.get(d.id, frozenset()))
-        l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_TYPES
+        l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_TYPES + (PROJECT,)
               else action_l2 if name == "Action" and action_l2 is not None else span_l2)
         if name in tree_models:
             def learn(rows, labels):
@@ -400,11 +403,17 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         oof = fit(typ, sp_ex[typ], beta=2.0)
         for (i, j), s in zip(sp_ref[typ], oof):
             oof_span[(i, j)] = s
+    if project_model:
+        # entities of their own: the threshold of the best F1, not the recall-leaning F2
+        for (i, j), s in zip(sp_ref[PROJECT], fit(PROJECT, sp_ex[PROJECT])):
+            oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
     # the pairs are formed over the spans above a share of the span thresholds (the pair model
     # filters again), the layer does the same
     thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_TYPES}
+    if project_model:
+        thresholds[PROJECT] = models[PROJECT].threshold
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
@@ -415,10 +424,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         fit(rel, pr_ex[rel], precision=pair_precision)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in MODEL_NAMES:
+    names = [n for n in MODEL_NAMES if n in models]
+    for name in names:
         models[name].save(out_dir / name)
     # the manifest holds no timing, so that a retrain on the same data writes the same files
-    manifest = {"models": list(MODEL_NAMES), "rule_features": rule_features, "mode": mode,
+    manifest = {"models": names, "rule_features": rule_features, "mode": mode,
                 "project_mentions": project_mentions, "report": dict(report)}
     if pair_span_scale != 1.0:
         manifest["pair_span_scale"] = pair_span_scale
