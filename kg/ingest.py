@@ -34,10 +34,11 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    Traditional characters outside GB2312's simplified set (总书記), one by one;
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
-   numbers and CJK (``1.2 万亿元``) closed up;
+   numbers and CJK (``1.2 万亿元``) closed up; in a table row (a tab between two cells) the
+   cells stay apart, one space between them (``2<TAB>A项目`` is ``2 A项目``);
 5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
    repeat the tail of the block before them (a scraping artefact);
-6. hard-wrapped lines re-joined (see :func:`_is_wrap`);
+6. hard-wrapped lines re-joined (see :func:`_is_wrap`; a table row is never joined);
 7. one ``\\n`` between the resulting lines.
 """
 
@@ -135,6 +136,8 @@ _JUMP_BRACKETED_RE = re.compile(r"[（(【\[〔]\s*" + _JUMP_CORE + r"\s*[)）�
 _JUMP_BARE_LINE_RE = re.compile(r"^\s*" + _JUMP_CORE + r"\s*$")
 
 _WS_RE = re.compile(r"[^\S\n]+")
+_WS_NO_TAB_RE = re.compile(r"[^\S\n\t]+")
+_CELL_SEP_RE = re.compile(r"[^\S\n]*\t[^\S\n]*")     # a table row's cell separator, with the spaces around it
 # a space between a number (or Latin word) and a CJK character, in either direction
 _NUM_SPACE_RE = re.compile(rf"(?<=[0-9A-Za-z%‰℃.])[ ](?=[{_HAN}])|(?<=[{_HAN}])[ ](?=[0-9A-Za-z])")
 _NEWLINES_RE = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
@@ -319,7 +322,7 @@ class _Line:
     """One physical line of the document after per-line cleaning."""
 
     __slots__ = ("text", "src", "end", "indented", "heading", "jump_before", "jump_after",
-                 "jump_only", "n_punct", "term_inside", "terminal", "width")
+                 "jump_only", "n_punct", "term_inside", "terminal", "width", "table_row")
 
     def __init__(self, text: str, src: array, end: int):
         self.text = text
@@ -334,6 +337,7 @@ class _Line:
         self.term_inside = False    # a sentence terminator before the end of the line
         self.terminal = False
         self.width = 0
+        self.table_row = False      # cells separated by tabs (a table copied from a page or sheet)
 
 
 def _sub(text: str, src: array, pattern: re.Pattern[str], repl: str = "",
@@ -748,8 +752,14 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
             if not text.strip():
                 line.jump_only = True
                 return line
-    # whitespace
-    text, src = _sub(text, src, _WS_RE, " ")
+    # whitespace; in a table row (a tab between two cells) the cells stay apart: a tab is kept
+    # through the space deletions below (2<TAB>A公司 is no 2A公司), then written as a space
+    line.table_row = "\t" in text.strip()
+    if line.table_row:
+        text, src = _sub(text, src, _CELL_SEP_RE, "\t")
+        text, src = _sub(text, src, _WS_NO_TAB_RE, " ")
+    else:
+        text, src = _sub(text, src, _WS_RE, " ")
     if text.startswith(" "):
         text, src = text[1:], src[1:]
     if text.endswith(" "):
@@ -757,6 +767,8 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
     if " " in text:
         text, src = _delete_positions(text, src, _letterspaced_drops(text))
         text, src = _sub(text, src, _NUM_SPACE_RE)
+    if line.table_row:
+        text = text.replace("\t", " ")
     line.text = text
     line.src = src
     line.n_punct, line.term_inside = _punct_stats(text)
@@ -817,7 +829,7 @@ def _is_wrap(a: _Line, b: _Line, blank_between: bool, wrap_width: float, use_ind
       headlines use it), it is not a byline/subtitle, and ``b`` contains punctuation or fills
       the column.
     """
-    if a.terminal or a.heading or a.jump_after or credit_end.search(a.text):
+    if a.terminal or a.heading or a.jump_after or a.table_row or b.table_row or credit_end.search(a.text):
         return False
     if _starts_block(b, use_indent, dateline):
         return False

@@ -407,6 +407,25 @@ def test_number_spaces_and_letterspacing():
     _check_offsets(doc)
 
 
+def test_table_rows_keep_their_cells_apart():
+    """A line whose cells are separated by tabs (a table copied from a page or a sheet) is a
+    row: a number cell stays apart from the name after it, and the row neither continues the
+    line before it nor is continued by the next (the same lines with spaces are joined)."""
+    rows = ("全县重点项目有\n"
+            "1\t云岭纸业扩建项目 \t 云岭纸业有限公司\t12.5\n"
+            "2\t溪桥食品冷链项目\t溪桥食品公司\t8\n"
+            "项目进展顺利\n")
+    doc = prepare_text(rows, "t.txt")
+    assert doc.text.split("\n") == ["全县重点项目有", "1 云岭纸业扩建项目 云岭纸业有限公司 12.5",
+                                     "2 溪桥食品冷链项目 溪桥食品公司 8", "项目进展顺利"]
+    assert _original_of(doc, "2 溪桥") == "2\t溪桥"
+    assert _original_of(doc, "项目 云岭纸业") == "项目 \t 云岭纸业"
+    _check_offsets(doc)
+    # without tabs: no row, the spaces around a number go and the lines are joined as before
+    spaced = prepare_text(rows.replace("\t", " "), "s.txt")
+    assert "2溪桥食品冷链项目" in spaced.text
+
+
 def test_duplicate_paragraphs_dropped():
     raw = (
         "点、切入点、着力点,谋划新领域新赛道典型应用场景,下好“先手棋”。\n\n"
