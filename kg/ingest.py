@@ -137,7 +137,8 @@ _JUMP_BARE_LINE_RE = re.compile(r"^\s*" + _JUMP_CORE + r"\s*$")
 
 _WS_RE = re.compile(r"[^\S\n]+")
 _WS_NO_TAB_RE = re.compile(r"[^\S\n\t]+")
-_CELL_SEP_RE = re.compile(r"[^\S\n]*\t[^\S\n]*")     # a table row's cell separator, with the spaces around it
+_CELL_SEP_RE = re.compile(r"[^\S\n]*\t[^\S\n]*")     # a cell separator, with the spaces around it
+_EDGE_TABS_RE = re.compile(r"^[\t ]+|[\t ]+$")
 # a space between a number (or Latin word) and a CJK character, in either direction
 _NUM_SPACE_RE = re.compile(rf"(?<=[0-9A-Za-z%‰℃.])[ ](?=[{_HAN}])|(?<=[{_HAN}])[ ](?=[0-9A-Za-z])")
 _NEWLINES_RE = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
@@ -322,7 +323,7 @@ class _Line:
     """One physical line of the document after per-line cleaning."""
 
     __slots__ = ("text", "src", "end", "indented", "heading", "jump_before", "jump_after",
-                 "jump_only", "n_punct", "term_inside", "terminal", "width", "table_row")
+                 "jump_only", "n_punct", "term_inside", "terminal", "width", "cells", "table_row")
 
     def __init__(self, text: str, src: array, end: int):
         self.text = text
@@ -337,7 +338,8 @@ class _Line:
         self.term_inside = False    # a sentence terminator before the end of the line
         self.terminal = False
         self.width = 0
-        self.table_row = False      # cells separated by tabs (a table copied from a page or sheet)
+        self.cells = 0              # tabs between two cells (kept apart by one space)
+        self.table_row = False      # a row of a table copied from a page or sheet (see _build)
 
 
 def _sub(text: str, src: array, pattern: re.Pattern[str], repl: str = "",
@@ -752,12 +754,14 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
             if not text.strip():
                 line.jump_only = True
                 return line
-    # whitespace; in a table row (a tab between two cells) the cells stay apart: a tab is kept
-    # through the space deletions below (2<TAB>A公司 is no 2A公司), then written as a space
-    line.table_row = "\t" in text.strip()
-    if line.table_row:
+    # whitespace; cells (a tab between two of them) stay apart: a tab is kept through the space
+    # deletions below (2<TAB>A公司 is no 2A公司), then written as a space
+    inner = text.strip()
+    line.cells = len(_CELL_SEP_RE.findall(inner)) if "\t" in inner else 0
+    if line.cells:
         text, src = _sub(text, src, _CELL_SEP_RE, "\t")
         text, src = _sub(text, src, _WS_NO_TAB_RE, " ")
+        text, src = _sub(text, src, _EDGE_TABS_RE)
     else:
         text, src = _sub(text, src, _WS_RE, " ")
     if text.startswith(" "):
@@ -767,7 +771,7 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
     if " " in text:
         text, src = _delete_positions(text, src, _letterspaced_drops(text))
         text, src = _sub(text, src, _NUM_SPACE_RE)
-    if line.table_row:
+    if line.cells:
         text = text.replace("\t", " ")
     line.text = text
     line.src = src
@@ -917,6 +921,13 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
         end = src[pos + len(raw)] if pos + len(raw) < len(src) else len(original)
         lines.append(_clean_line(raw, seg, end))
         pos += len(raw) + 1
+    # a table row: a line of three cells or more, or of two next to another line with cells (a
+    # stray tab in running text makes no row)
+    content_lines = [ln for ln in lines if ln.text]
+    for k, ln in enumerate(content_lines):
+        ln.table_row = ln.cells >= 2 or (ln.cells == 1 and (
+            (k > 0 and content_lines[k - 1].cells > 0)
+            or (k + 1 < len(content_lines) and content_lines[k + 1].cells > 0)))
 
     # blocks (blank-line separated) -> drop duplicates
     blocks: list[list[_Line]] = []

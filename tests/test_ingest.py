@@ -408,22 +408,29 @@ def test_number_spaces_and_letterspacing():
 
 
 def test_table_rows_keep_their_cells_apart():
-    """A line whose cells are separated by tabs (a table copied from a page or a sheet) is a
-    row: a number cell stays apart from the name after it, and the row neither continues the
-    line before it nor is continued by the next (the same lines with spaces are joined)."""
-    rows = ("全县重点项目有\n"
-            "1\t云岭纸业扩建项目 \t 云岭纸业有限公司\t12.5\n"
+    """A line of cells separated by tabs (a table copied from a page or a sheet) keeps them apart:
+    a number cell stays apart from the name after it, a tab at either end goes.  A row (three
+    cells or more, or two beside another line with cells) neither continues the line before it
+    nor is continued by the next; the same lines with spaces are joined, and so is a line with a
+    single stray tab in running text."""
+    rows = ("据悉，全县重点项目有\n"
+            "\t1\t云岭纸业扩建项目 \t 云岭纸业有限公司\t12.5\t\n"
             "2\t溪桥食品冷链项目\t溪桥食品公司\t8\n"
             "项目进展顺利\n")
     doc = prepare_text(rows, "t.txt")
-    assert doc.text.split("\n") == ["全县重点项目有", "1 云岭纸业扩建项目 云岭纸业有限公司 12.5",
+    assert doc.text.split("\n") == ["据悉,全县重点项目有", "1 云岭纸业扩建项目 云岭纸业有限公司 12.5",
                                      "2 溪桥食品冷链项目 溪桥食品公司 8", "项目进展顺利"]
     assert _original_of(doc, "2 溪桥") == "2\t溪桥"
     assert _original_of(doc, "项目 云岭纸业") == "项目 \t 云岭纸业"
     _check_offsets(doc)
+    two = prepare_text("据悉，全县重点项目有\n名称\t金额\n云岭纸业扩建项目\t\t12.5\n", "two.txt")    # an empty cell
+    assert two.text.split("\n") == ["据悉,全县重点项目有", "名称 金额", "云岭纸业扩建项目 12.5"]
     # without tabs: no row, the spaces around a number go and the lines are joined as before
     spaced = prepare_text(rows.replace("\t", " "), "s.txt")
-    assert "2溪桥食品冷链项目" in spaced.text
+    assert "12.52溪桥食品冷链项目" in spaced.text
+    stray = prepare_text("会议要求，加快推进云岭纸业扩建\t项目建设，\n确保年底投产。\n", "r.txt")
+    assert stray.text == "会议要求,加快推进云岭纸业扩建 项目建设,确保年底投产。"
+    _check_offsets(stray)
 
 
 def test_duplicate_paragraphs_dropped():

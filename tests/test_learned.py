@@ -664,6 +664,35 @@ def test_the_project_span_model_names_projects(tmp_path, lexicon):
     assert got == ["溪桥食品冷链项目"], got
 
 
+def test_project_span_mentions_and_the_mentions_around_them(tmp_path, lexicon):
+    """A Project span an organisation runs into makes no mention, nor blocks a project member
+    elsewhere in it; an enterprise member across a Project mention's edge is no organisation; a
+    project the rules name stands; the Project model's mentions do not depend on
+    ``project_mentions`` (which is about members)."""
+    def projects_and_orgs(weights, text, ms=(), **manifest):
+        d = tmp_path / str(len(list(tmp_path.iterdir())))
+        d.mkdir()
+        _hand_models(d, weights, {}, **manifest)
+        doc = prepare_text(text, "p.txt")
+        res = DocResult(doc.id, [mention(doc, x, typ) for x, typ in ms], [])
+        out = LearnedLayer.load(d, lexicon).apply(doc, res)
+        return sorted((m.type, m.text) for m in out.mentions if m.source == "learned")
+
+    text = "全县推进云岭纸业扩建项目建设。"
+    w = {"Organization": {"E:Org": 10}, "Project": {"S:Pro:f2=进云": 10}, "Member": {"S:Mem:f2=扩建": 10}}
+    assert projects_and_orgs(w, text, project_mentions=True) == [("Project", "进云岭纸业扩建项目")]
+    assert projects_and_orgs(w, text, [("推进云岭纸业", "Organization")], project_mentions=True) == [
+        ("Project", "扩建项目")]
+    w = {"Organization": {"E:Org": 10}, "Project": {"S:Pro:f2=云岭": 10}, "Member": {"S:Mem:f2=项目": 10}}
+    text = "全县推进云岭纸业扩建项目公司成立。"
+    assert projects_and_orgs(w, text, project_mentions=True) == [("Project", "云岭纸业扩建项目")]
+    assert projects_and_orgs(w, text, project_mentions=True, member_orgs=0.0) == [("Project", "云岭纸业扩建项目")]
+    assert projects_and_orgs({"Member": {"S:Mem:f2=项目": 10}}, text, project_mentions=True, member_orgs=0.5) == [
+        ("Organization", "项目公司")]       # without the Project span there, the enterprise member is one
+    assert projects_and_orgs(w, text, project_mentions=False, member_orgs=0.5) == [("Project", "云岭纸业扩建项目")]
+    assert projects_and_orgs(w, text, [("纸业扩建项目", "Project")], project_mentions=True) == []
+
+
 def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon):
     """A cluster span scored under its threshold is no mention; with ``pair_span_scale`` it still
     forms pairs when it clears that share of the threshold."""

@@ -232,10 +232,32 @@ class LearnedLayer:
         projects = SpanReach((k[1], k[2]) for k in have if k[0] == "Project")
         org_spans = {(k[1], k[2]) for k in have if k[0] == "Organization"}
         orgs = SpanReach(org_spans)
-        # a kept Project span (the Project span model) comes before a project member over the
-        # same characters
-        by_project = SpanReach((sp.start, sp.end) for sp, _p in kept if sp.type == PROJECT)
-        for sp, p in sorted(kept, key=lambda z: z[0].type != PROJECT):
+        # the Project span model's mentions come first: a project member over their characters
+        # adds none, an enterprise member none across their edge (one inside may name the owner)
+        made = SpanReach(())
+
+        def blocked(sp: Span, mtype: str) -> bool:
+            if (mtype, sp.start, sp.end) in have:
+                return True
+            if sp.type != "Action" and sp.type != "Cluster":
+                if projects.overlaps(sp.start, sp.end) if mtype == "Project" else named.overlaps(sp.start, sp.end):
+                    return True      # a project the rules already name (or an organisation)
+                if made.overlaps(sp.start, sp.end) and (mtype == "Project" or not made.contains(sp.start, sp.end)):
+                    return True      # the Project span model's project there stands
+            # an organisation runs over a project's edge (one inside it may name its owner)
+            return mtype == "Project" and (orgs.crosses(sp.start, sp.end) or (sp.start, sp.end) in org_spans)
+
+        def mention(sp: Span, mtype: str, p: float) -> Mention:
+            sent = sentence_at(sp.start)
+            return Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text, mtype,
+                           "enterprise" if mtype == "Organization" else None, EXTRACTOR, round(p, 4))
+
+        own = [(sp, p) for sp, p in kept if sp.type == PROJECT and not blocked(sp, "Project")]
+        mentions += [mention(sp, "Project", p) for sp, p in own]
+        made = SpanReach((sp.start, sp.end) for sp, _p in own)
+        for sp, p in kept:
+            if sp.type == PROJECT:
+                continue
             # a project member is a Project mention of its own (``project_mentions``), an
             # enterprise member scored at least ``member_orgs`` an Organization mention (below
             # that, it becomes an entity through the facts that name it), unless it overlaps a
@@ -243,19 +265,8 @@ class LearnedLayer:
             mtype = sp.type if sp.type != "Member" else (
                 "Project" if self.project_mentions and sp.member_type == "Project" else
                 "Organization" if sp.member_type != "Project" and 0 < self.member_orgs <= p else None)
-            if mtype is None or (mtype, sp.start, sp.end) in have:
-                continue
-            if sp.type in ("Member", PROJECT) and (projects.overlaps(sp.start, sp.end) if mtype == "Project"
-                                                   else named.overlaps(sp.start, sp.end)):
-                continue      # a project the rules or the model already name (or an organisation)
-            if sp.type == "Member" and mtype == "Project" and by_project.overlaps(sp.start, sp.end):
-                continue      # the Project span model's project there stands
-            if mtype == "Project" and (orgs.crosses(sp.start, sp.end) or (sp.start, sp.end) in org_spans):
-                continue      # an organisation runs over its edge (one inside it may name its owner)
-            sent = sentence_at(sp.start)
-            mentions.append(Mention(doc.id, sent.index if sent else 0, sp.start, sp.end, sp.text,
-                                    mtype, "enterprise" if mtype == "Organization" else None,
-                                    EXTRACTOR, round(p, 4)))
+            if mtype is not None and not blocked(sp, mtype):
+                mentions.append(mention(sp, mtype, p))
         if self.list_orgs:
             mentions += list_orgs(doc, mentions, self.lex, sentence_at, self._list_openers())
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
