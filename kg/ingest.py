@@ -34,11 +34,12 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    Traditional characters outside GB2312's simplified set (总书記), one by one;
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
-   numbers and CJK (``1.2 万亿元``) closed up; in a table row (a tab between two cells) the
-   cells stay apart, one space between them (``2<TAB>A项目`` is ``2 A项目``);
+   numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
+   between them (``2<TAB>A项目`` is ``2 A项目``);
 5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
    repeat the tail of the block before them (a scraping artefact);
-6. hard-wrapped lines re-joined (see :func:`_is_wrap`; a table row is never joined);
+6. hard-wrapped lines re-joined (see :func:`_is_wrap`; a table row, three cells or more or two
+   beside another line with cells, is never joined);
 7. one ``\\n`` between the resulting lines.
 """
 
