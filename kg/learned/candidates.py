@@ -602,7 +602,7 @@ class DocCandidates:
 
     # ------------------------------------------------------------------ spans
     def spans(self, feats: bool = True) -> list[Span]:
-        """The Action, Cluster and Member span candidates (:meth:`iter_spans`), with their
+        """The Action, Cluster, Member (and Project) span candidates (:meth:`iter_spans`), with their
         features; without ``feats`` their ``feats`` stay empty (:meth:`span_feats` makes them
         one by one)."""
         out = list(self.iter_spans())
@@ -612,7 +612,8 @@ class DocCandidates:
         return out
 
     def iter_spans(self) -> Iterator[Span]:
-        """The Action, Cluster and Member span candidates without their features, made one at a
+        """The Action, Cluster and Member span candidates without their features, each project
+        member followed by a Project span over the same characters (``project_spans``), made one at a
         time (the layer scores them as they come and keeps those that can be chosen: a line of
         10 MB has 833k, about 300 bytes each)."""
         t = self.t

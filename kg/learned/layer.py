@@ -7,11 +7,12 @@
    threshold are dropped (with the ``part_of`` / ``located_in`` facts that name them), but for
    gazetteer places listed next to a kept place, and the mentions of one that open a rule
    cluster's name;
-2. **spans** -- Action, Cluster and Member candidates are scored; the best of each head
-   occurrence above the threshold is kept, overlaps go to the higher score; each kept Action and
-   Cluster span becomes a mention, and so does each kept project member where the manifest sets
-   ``project_mentions`` (trained models since 2026-12 do), and each enterprise member scored at
-   least ``member_orgs`` an Organization mention;
+2. **spans** -- Action, Cluster and Member candidates (and Project candidates, where the directory
+   has the Project span model) are scored; the best of each head occurrence above the threshold
+   is kept, overlaps go to the higher score; each kept Action, Cluster and Project span becomes
+   a mention, and so does each kept project member where the manifest sets ``project_mentions``
+   (trained models since 2026-12 do) and no kept Project span covers it, and each enterprise
+   member scored at least ``member_orgs`` an Organization mention;
 3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
    the rules' own facts of them are candidates like any other, with a feature saying the rules
    found them.  Those above the threshold are added where the rules found no fact of that
