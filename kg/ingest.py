@@ -139,7 +139,6 @@ _JUMP_BARE_LINE_RE = re.compile(r"^\s*" + _JUMP_CORE + r"\s*$")
 _WS_RE = re.compile(r"[^\S\n]+")
 _WS_NO_TAB_RE = re.compile(r"[^\S\n\t]+")
 _CELL_SEP_RE = re.compile(r"[^\S\n]*\t[^\S\n]*")     # a cell separator, with the spaces around it
-_EDGE_TABS_RE = re.compile(r"^[\t ]+|[\t ]+$")
 # a space between a number (or Latin word) and a CJK character, in either direction
 _NUM_SPACE_RE = re.compile(rf"(?<=[0-9A-Za-z%‰℃.])[ ](?=[{_HAN}])|(?<=[{_HAN}])[ ](?=[0-9A-Za-z])")
 _NEWLINES_RE = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
@@ -755,20 +754,17 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
             if not text.strip():
                 line.jump_only = True
                 return line
-    # whitespace; cells (a tab between two of them) stay apart: a tab is kept through the space
-    # deletions below (2<TAB>A公司 is no 2A公司), then written as a space
-    inner = text.strip()
-    line.cells = len(_CELL_SEP_RE.findall(inner)) if "\t" in inner else 0
-    if line.cells:
+    # whitespace: none at the line's edges, one space for a run inside it; cells (a tab between
+    # two of them) stay apart: the tab is kept through the space deletions below (2<TAB>A公司 is
+    # no 2A公司), then written as a space
+    k = len(text) - len(text.lstrip())
+    text, src = text[k:], src[k:]
+    k = len(text.rstrip())
+    text, src = text[:k], src[:k]
+    if "\t" in text:
         text, src = _sub(text, src, _CELL_SEP_RE, "\t")
-        text, src = _sub(text, src, _WS_NO_TAB_RE, " ")
-        text, src = _sub(text, src, _EDGE_TABS_RE)
-    else:
-        text, src = _sub(text, src, _WS_RE, " ")
-    if text.startswith(" "):
-        text, src = text[1:], src[1:]
-    if text.endswith(" "):
-        text, src = text[:-1], src[:-1]
+        line.cells = text.count("\t")
+    text, src = _sub(text, src, _WS_NO_TAB_RE if line.cells else _WS_RE, " ")
     if " " in text:
         text, src = _delete_positions(text, src, _letterspaced_drops(text))
         text, src = _sub(text, src, _NUM_SPACE_RE)

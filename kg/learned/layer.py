@@ -224,7 +224,6 @@ class LearnedLayer:
         thresholds = {k: self.models[k].threshold for k in SPAN_TYPES + (PROJECT,) if k in self.models}
         # (memory) only the spans that can be chosen, here or with the pair threshold scale
         floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
-        floor[PROJECT] = thresholds.get(PROJECT, 0.0)
         spans, scores = _scored_above(self.models, cands.iter_spans(), cands.span_feats, floor)
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
@@ -240,7 +239,7 @@ class LearnedLayer:
         def blocked(sp: Span, mtype: str) -> bool:
             if (mtype, sp.start, sp.end) in have:
                 return True
-            if sp.type != "Action" and sp.type != "Cluster":
+            if sp.type in ("Member", PROJECT):
                 if projects.overlaps(sp.start, sp.end) if mtype == "Project" else named.overlaps(sp.start, sp.end):
                     return True      # a project the rules already name (or an organisation)
                 if made.overlaps(sp.start, sp.end) and (mtype == "Project" or not made.contains(sp.start, sp.end)):

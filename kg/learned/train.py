@@ -258,14 +258,9 @@ def tree_model_names(spec: Sequence[str] | str) -> list[str]:
     return names
 
 
-def _oof(examples: list[Example], fold_of: list[int], k: int, fit=None, **kw) -> list[float]:
+def _oof(examples: list[Example], fold_of: list[int], k: int, fit) -> list[float]:
     """Out-of-fold scores: each fold's examples scored by a model ``fit(rows, labels)`` trained on
-    the other folds (default: :meth:`LinearModel.train` with ``kw``)."""
-    if fit is not None and kw:
-        raise TypeError("_oof: the options of LinearModel.train go with no fit of one's own")
-    if fit is None:
-        def fit(rows, labels):
-            return LinearModel.train(rows, labels, **kw)
+    the other folds."""
     scores = [0.0] * len(examples)
     for f in range(k):
         tr = [e for e in examples if fold_of[e.doc] != f]
@@ -411,9 +406,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     # pairs over the spans the out-of-fold span models keep
     # the pairs are formed over the spans above a share of the span thresholds (the pair model
     # filters again), the layer does the same
-    thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_TYPES}
-    if project_model:
-        thresholds[PROJECT] = models[PROJECT].threshold
+    thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_TYPES + (PROJECT,) if t in models}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
