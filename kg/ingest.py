@@ -17,10 +17,11 @@ The analysis text (``Document.text``) is derived from the decoded file (``Docume
 by a chain of edits, each of which keeps a per-character map back to the original
 (``Document.offsets``):
 
-1. line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
+1. UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream decoded again
+   (:func:`_repair_mojibake`: first, for Latin-1 shows the byte 0x85 of 先 or 党 as a line
+   break), then line breaks unified (``\\r\\n``/``\\r``/U+2028... -> ``\\n``);
 2. NFKC normalisation (per character cluster, so expansions map to their source character);
-   before it, UTF-8 text that was decoded as Latin-1 / Windows-1252 somewhere upstream is
-   decoded again (:func:`_repair_mojibake`), and then a GBK character that lost its first
+   before it, a GBK character that lost its first
    byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
    ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
    ``？`` never counts); after NFKC web-page noise is deleted
@@ -497,7 +498,7 @@ _HTML_REF_RE = re.compile(r"&(?:[A-Za-z]{2,8}|#[0-9]{2,6}|#x[0-9A-Fa-f]{2,5});")
 # UTF-8 read as Latin-1 / Windows-1252: a lead byte of a 2-4 byte sequence (U+00C2-U+00F4) and
 # the continuation bytes after it, as those code pages show them
 _CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE_RE = re.compile("(?:[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}){2,}")
+_MOJIBAKE_RE = re.compile("(?:[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3})+")
 
 
 def _mojibake_bytes(run: str) -> bytes | None:
@@ -530,13 +531,14 @@ def _repair_lost_leads(text: str, src: array,
 
 def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
-    decoded again when they give at least two Han characters; each repaired character maps to
-    the first character of its byte sequence."""
+    decoded again.  A text is read as such when one run gives at least two Han characters; then
+    every run that decodes is, the single characters between digits and the punctuation too
+    (``2024å¹´`` for 2024年, ``â€œ`` for “), which alone would be too weak a sign.  Each repaired
+    character maps to the first character of its byte sequence."""
     if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
         return text, src
-    out: list[str] = []
-    osrc = array("q")
-    pos = 0
+    runs: list[tuple[int, int, str]] = []
+    sure = False
     for m in _MOJIBAKE_RE.finditer(text):
         raw = _mojibake_bytes(m.group())
         if raw is None:
@@ -545,18 +547,22 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
             fixed = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if sum(1 for ch in fixed if _is_han(ch)) < 2:
-            continue
-        out.append(text[pos:m.start()])
-        osrc.extend(src[pos:m.start()])
-        k = m.start()
+        runs.append((m.start(), m.end(), fixed))
+        sure = sure or sum(1 for ch in fixed if _is_han(ch)) >= 2
+    if not sure:
+        return text, src
+    out: list[str] = []
+    osrc = array("q")
+    pos = 0
+    for start, end, fixed in runs:
+        out.append(text[pos:start])
+        osrc.extend(src[pos:start])
+        k = start
         for ch in fixed:            # one character of the run per byte
             out.append(ch)
             osrc.append(src[k])
             k += len(ch.encode("utf-8"))
-        pos = m.end()
-    if pos == 0:
-        return text, src
+        pos = end
     out.append(text[pos:])
     osrc.extend(src[pos:])
     return "".join(out), osrc
@@ -895,8 +901,10 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # (memory) every offset map is an array of 8-byte ints, not a list of int objects (~36 bytes a
     # character): one line of 30 MB passes through several maps at once
     src = array("q", range(len(original)))
-    text, src = _sub(original, src, _NEWLINES_RE, "\n")
-    text, src = _repair_mojibake(text, src)
+    # mojibake first: UTF-8 read as Latin-1 holds U+0085 (a line break) for every byte 0x85
+    # (先 is E5 85 88), which the line breaks below would split
+    text, src = _repair_mojibake(original, src)
+    text, src = _sub(text, src, _NEWLINES_RE, "\n")
     text, src = _repair_lost_leads(text, src, lost_leads)
     text, src = _nfkc(text, src)
     text, src = _strip_noise(text, src)

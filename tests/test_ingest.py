@@ -664,6 +664,27 @@ def test_mojibake_repaired_with_offsets():
     assert doc.offsets[k] == len("新闻：") + 3
 
 
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_mojibake_with_the_line_break_byte_and_lone_characters(codec):
+    # 先, 党 and 公 hold the byte 0x85, which Latin-1 shows as U+0085, a line break; 年 stands
+    # alone between digits, “ ” are punctuation: each is repaired once the text is known to be
+    # mojibake (a run of two Han characters or more)
+    clean = "党委先行部署，2024年3月公布“名单”。\n公司名单附后。"
+    moj = (clean.encode("utf-8").decode("latin-1") if codec == "latin-1"
+           else _as_cp1252_mojibake(clean))
+    assert ("\x85" if codec == "latin-1" else "\u2026") in moj       # the byte 0x85
+    raw = "标题\n" + moj
+    doc = prepare_text(raw)
+    assert doc.text == prepare_text("标题\n" + clean).text
+    # each character points at the first character of its byte sequence
+    for k, ch in enumerate(doc.text):
+        if k >= 3 and ord(ch) > 0x7F and ch != "\n":
+            assert raw[doc.offsets[k]] == ch.encode("utf-8").decode("latin-1")[0]
+    # one lone run is too weak a sign: Latin text with such a run stays as it is
+    lone = "Ã©tÃ© 2024" + "年".encode("utf-8").decode("latin-1") + "3"
+    assert prepare_text(lone).text == unicodedata.normalize("NFKC", lone)
+
+
 def test_a_lost_gbk_lead_byte_is_read_as_its_character():
     # 縣 is BF 68 in GBK: a page that lost the first byte shows ?h (ingest.tsv lost_lead)
     raw = "副县长王宁主持??h人大常委會主任李华出席。"
