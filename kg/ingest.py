@@ -34,8 +34,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    by char where a phrase conversion would change the length; in a Simplified text only the stray
    Traditional characters outside GB2312's simplified set (总书記), one by one;
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
-   dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``) and spaces between
-   numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
+   dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
+   padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
    between them (``2<TAB>A项目`` is ``2 A项目``);
 5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
    repeat the tail of the block before them (a scraping artefact);
@@ -676,15 +676,40 @@ def _to_simplified(text: str, src: array) -> tuple[str, array]:
 # per-line cleaning
 # --------------------------------------------------------------------------------------------
 
-def _letterspaced_drops(text: str) -> set[int]:
-    """Positions of spaces inside letter-spaced CJK (``政 府 工 作``, ``协 作 ,进 出``).
+# around a padded two-character name in a list (、王　伟、, ：王　伟): the marks before, after
+_PAD_BEFORE = frozenset("、，,：:；;")
+_PAD_AFTER = frozenset("、，,。；;")
 
-    A space between two non-ASCII characters is dropped when at least one of the neighbouring
-    tokens is a single character (the next character after it is a space or the line edge);
-    phrase separators between multi-character words (``同呼吸 共命运``) are kept.
+
+def _letterspaced_drops(text: str) -> set[int]:
+    """Positions of spaces inside letter-spaced CJK (``政 府 工 作``, ``协 作 ,进 出``) and
+    inside two-character names padded to the width of three in lists (``王　伟``).
+
+    A token is what stands between spaces and the line's edges.  A space between two non-ASCII
+    characters is dropped when at least one of the neighbouring tokens is a single character;
+    phrase separators between multi-character words (``同呼吸 共命运``) are kept, and so are the
+    spaces around a run of exactly two single Han tokens between two multi-character ones
+    (``李建国　王　伟　张三丰``: a padded name, which is not letter spacing), or one and the
+    line's edge.  A space between
+    two Han characters that stand alone between list marks (``、王　伟、``, ``：王　伟``) is
+    dropped too.
     """
     drops: set[int] = set()
     n = len(text)
+
+    def single(j: int) -> bool:
+        return (j == 0 or text[j - 1] == " ") and (j == n - 1 or text[j + 1] == " ")
+
+    def padded(j: int, step: int) -> bool:
+        """Whether the single token at ``j`` and the one ``step`` (2 or -2) away are the only
+        single ones between two multi-character Han tokens (or one and the line's edge)."""
+        lo, hi = min(j, j + step), max(j, j + step)
+        if lo < 0 or hi >= n or not (single(lo) and single(hi) and text[lo + 1] == " "
+                                     and _is_han(text[lo]) and _is_han(text[hi])):
+            return False
+        return ((lo == 0 or _is_han(text[lo - 2]) and not single(lo - 2))
+                and (hi == n - 1 or _is_han(text[hi + 2]) and not single(hi + 2)))
+
     for i, ch in enumerate(text):
         if ch != " " or i == 0 or i == n - 1:
             continue
@@ -697,7 +722,16 @@ def _letterspaced_drops(text: str) -> set[int]:
             continue
         left_single = i - 2 < 0 or text[i - 2] == " "
         right_single = i + 2 >= n or text[i + 2] == " "
-        if left_single or right_single:
+        if left_single and not right_single:
+            if not (padded(i - 1, -2)):
+                drops.add(i)
+        elif right_single and not left_single:
+            if not padded(i + 1, 2):
+                drops.add(i)
+        elif left_single:
+            drops.add(i)
+        elif (_is_han(a) and _is_han(b) and (i - 2 < 0 or text[i - 2] in _PAD_BEFORE)
+              and (i + 2 >= n or text[i + 2] in _PAD_AFTER)):
             drops.add(i)
     return drops
 

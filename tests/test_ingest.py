@@ -407,6 +407,32 @@ def test_number_spaces_and_letterspacing():
     _check_offsets(doc)
 
 
+def test_padded_two_character_names_in_lists():
+    """Name lists pad a two-character name to the width of three (王　伟): the padding goes, and
+    the name stays apart from its neighbours; letter-spaced text is still closed up."""
+    cases = {
+        "出席会议的有李建国　王　伟　张三丰　刘　强　赵明远": "出席会议的有李建国 王伟 张三丰 刘强 赵明远",
+        "出席会议的有李建国、王　伟、张三丰、刘　强。": "出席会议的有李建国、王伟、张三丰、刘强。",
+        "主持人：王　伟": "主持人:王伟",
+        "王　伟　李建国": "王伟 李建国",
+        "记者 李建国 王　伟": "记者 李建国 王伟",
+        # letter spacing runs on: three single characters or more, or one beside a word
+        "政 府 工 作 报告": "政府工作报告",
+        "【字体:大 中 小】": "【字体:大中小】",
+        "协 作 ,进 出": "协作,进出",
+        "同呼吸 共命运 心连心": "同呼吸 共命运 心连心",
+        # a space inside running text is no list: left as it was
+        "副市长王　伟主持会议。": "副市长王 伟主持会议。",
+    }
+    for raw, want in cases.items():
+        doc = prepare_text(raw)
+        assert doc.text == want, raw
+        _check_offsets(doc)
+    doc = prepare_text("出席会议的有李建国　王　伟　张三丰")
+    k = doc.text.index("王伟")
+    assert doc.offsets[k + 1] - doc.offsets[k] == 2           # 伟 still points past the padding
+
+
 def test_table_rows_keep_their_cells_apart():
     """A line of cells separated by tabs (a table copied from a page or a sheet) keeps them apart:
     a number cell stays apart from the name after it, a tab at either end goes.  A row (three
