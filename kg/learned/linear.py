@@ -24,9 +24,12 @@ _CHUNK = 1 << 16          # features scored in one gather (LinearModel.scores)
 
 
 def hash_features(feats: Sequence[str], dim: int) -> np.ndarray:
-    """Bucket indices of ``feats`` (duplicates kept: a repeated feature counts twice)."""
-    return np.fromiter((zlib.crc32(f.encode("utf-8")) % dim for f in feats), dtype=np.int64,
-                       count=len(feats))
+    """Bucket indices of ``feats`` (duplicates kept: a repeated feature counts twice): the CRC-32
+    of each feature's UTF-8 bytes modulo ``dim``.  (speed) The CRCs through ``map`` (no Python
+    frame per feature) and the modulo on the array."""
+    crcs = np.fromiter(map(zlib.crc32, map(str.encode, feats)), dtype=np.int64, count=len(feats))
+    crcs %= dim
+    return crcs
 
 
 def _sigmoid(z: float) -> float:
