@@ -32,7 +32,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
    Han characters, or half of a very short text, change under OpenCC ``t2s``); per paragraph, char
    by char where a phrase conversion would change the length; in a Simplified text only the stray
-   Traditional characters outside GB2312's simplified set (总书記), one by one;
+   Traditional characters outside GB2312's simplified set (总书記), one by one; in both, the
+   Hong Kong / Taiwan variant forms t2s leaves (衞 -> 卫: ingest.tsv ``variant``);
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
    padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
@@ -929,9 +930,17 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
     return lex.word_set("ingest", "simplified_keep")
 
 
+def _variants(lexicon: Lexicon | None = None) -> dict[int, str]:
+    """The ``str.translate`` table of ``ingest.tsv``'s ``variant`` rows (衞 -> 卫), made once per
+    lexicon."""
+    lex = lexicon if lexicon is not None else _default_lexicon()
+    return lex.cached(("ingest", "variant"), lambda: {ord(v[0]): v[1] for v in lex.words("ingest", "variant")})
+
+
 def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str],
            keep: frozenset[str] = frozenset(),
-           lost_leads: tuple[re.Pattern[str], dict[str, str]] | None = None) -> tuple[str, array, bool]:
+           lost_leads: tuple[re.Pattern[str], dict[str, str]] | None = None,
+           variants: dict[int, str] | None = None) -> tuple[str, array, bool]:
     # (memory) every offset map is an array of 8-byte ints, not a list of int objects (~36 bytes a
     # character): one line of 30 MB passes through several maps at once
     src = array("q", range(len(original)))
@@ -951,6 +960,9 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
         text, src = _to_simplified(text, src)
     elif changed:           # (no character t2s changes: none to convert, no second pass)
         text = _stray_to_simplified(text, keep)
+    # the variant forms t2s leaves (衞生 -> 卫生), in either script; one character for one
+    if variants and any(chr(k) in text for k in variants):
+        text = text.translate(variants)
 
     # physical lines
     lines: list[_Line] = []
@@ -1113,7 +1125,7 @@ def split_sentences(text: str, doc_id: str) -> list[Sentence]:
 def _make_document(doc_id: str, path: str, original: str, encoding: str, sha: str,
                    lexicon: Lexicon | None = None) -> Document:
     text, offsets, traditional = _build(original, _dateline_re(lexicon), _credit_end_re(lexicon),
-                                        _simplified_keep(lexicon), _lost_leads(lexicon))
+                                        _simplified_keep(lexicon), _lost_leads(lexicon), _variants(lexicon))
     doc = Document(
         id=doc_id, path=path, original=original, text=text, offsets=offsets,
         encoding=encoding, sha256=sha, traditional=traditional,

@@ -107,7 +107,7 @@ _KINDS: dict[str, set[str]] = {
                     "bare_organ_rx", "interview_verb_rx", "title_rank_rx", "head_title_end",
                     "place_title_mark", "org_anaphor", "name_join", "name_title_verb", "name_title_left", "appointed_rx",
                     "org_place_prefix_rx", "org_cut_keep_rx", "interview_verb_end", "source_body_rx"},
-    "ingest.tsv": {"dateline_source", "credit_end", "simplified_keep", "lost_lead"},
+    "ingest.tsv": {"dateline_source", "credit_end", "simplified_keep", "lost_lead", "variant"},
     "candidates.tsv": {"action_head", "cluster_head", "project_head", "enterprise_head", "list_end",
                        "zone_suffix"},
     "counties.tsv": {"county", "county_short"},
@@ -433,6 +433,10 @@ class Lexicon:
                             len(value) == 2 and value[0].isascii() and value[0].isalpha() and not value[1].isascii()):
                         raise KgError(f"{path}:{no}: lost_lead must be an ASCII letter and the one character "
                                       f"it stood for, got {value!r}")
+                    if (name, kind) == ("ingest.tsv", "variant") and not (
+                            len(value) == 2 and not value.isascii() and value[0] != value[1]):
+                        raise KgError(f"{path}:{no}: variant must be two characters, the variant and its "
+                                      f"Simplified form, got {value!r}")
                     key = (name.removesuffix(".tsv"), kind)
                     if (name, kind) in _REGEX_KINDS:
                         try:

@@ -711,6 +711,48 @@ def test_mojibake_with_the_line_break_byte_and_lone_characters(codec):
     assert prepare_text(lone).text == unicodedata.normalize("NFKC", lone)
 
 
+def test_variant_forms_that_t2s_leaves_are_simplified():
+    """Hong Kong and Taiwan write some characters in forms OpenCC t2s leaves (衞生署): ingest.tsv
+    ``variant`` makes them Simplified, in a Traditional page and as strays in a Simplified one,
+    one character for one."""
+    doc = prepare_text("香港特區政府衞生署今日公布，本港新增個案。")
+    assert doc.traditional and doc.text.startswith("香港特区政府卫生署今日公布")
+    assert doc.offsets[doc.text.index("卫")] == "香港特區政府衞生署".index("衞")
+    doc = prepare_text("市衞生健康委员会召开会议。")
+    assert not doc.traditional and doc.text == "市卫生健康委员会召开会议。"
+
+
+def test_the_variant_rows_are_what_opencc_gives():
+    """ingest.tsv's variant rows: every character outside GB2312 that t2s leaves and OpenCC
+    hk2s or tw2s makes a GB2312 character (CJK Unified Ideographs)."""
+    from opencc import OpenCC
+
+    from kg.ingest import _gb2312_han, _variants
+    gb = _gb2312_han()
+    chars = "".join(chr(cp) for cp in range(0x4E00, 0xA000) if chr(cp) not in gb)
+    t2s = OpenCC("t2s").convert(chars)
+    want = {}
+    for cfg in ("hk2s", "tw2s"):
+        conv = OpenCC(cfg).convert(chars)
+        assert len(conv) == len(t2s) == len(chars)
+        for c, a, b in zip(chars, t2s, conv):
+            if a == c and b != c and b in gb:
+                want[ord(c)] = b
+    assert _variants() == want
+
+
+def test_a_variant_row_must_be_two_characters(tmp_path):
+    import shutil
+    from kg.lexicon import Lexicon
+    from kg.model import KgError
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "kg" / "data", data)
+    with open(data / "ingest.tsv", "a", encoding="utf-8") as f:
+        f.write("variant\t衞\n")
+    with pytest.raises(KgError, match=r"ingest.tsv:\d+: variant must be two characters"):
+        Lexicon.load(data)
+
+
 def test_a_lost_gbk_lead_byte_is_read_as_its_character():
     # 縣 is BF 68 in GBK: a page that lost the first byte shows ?h (ingest.tsv lost_lead)
     raw = "副县长王宁主持??h人大常委會主任李华出席。"
