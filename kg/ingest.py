@@ -26,7 +26,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
    ``？`` never counts); after NFKC web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
-   references left by scraping, and pinyin glosses inserted after a Han character
+   references left by scraping, Markdown's bold marks, link brackets and addresses and its
+   images (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
    three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
@@ -569,6 +570,28 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     return "".join(out), osrc
 
 
+# Markdown left in a page's text (a page converted to Markdown, or a .md file): bold (**X**) on
+# one line, not against a letter or digit (2**3), links [X](url) and images ![X](url); not __X__,
+# which names in code use (__init__)
+_MD_BOLD_RE = re.compile(r"(?<![0-9A-Za-z*])\*\*(?=[^\s*])[^\n]*?(?<=[^\s*])\*\*(?![0-9A-Za-z*])")
+_MD_LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,200})\]\((?:https?://|/|\./|#)[^()\s]*\)")
+
+
+def _markdown_marks(text: str) -> set[int]:
+    """Positions of Markdown's marks: the two ``**`` of bold, the brackets and the
+    address of a link (its text stays), a whole image."""
+    drop: set[int] = set()
+    for m in _MD_LINK_RE.finditer(text):
+        if m.group(1):                                   # an image: nothing of it is text
+            drop.update(range(m.start(), m.end()))
+        else:
+            drop.add(m.start())
+            drop.update(range(m.end(2), m.end()))
+    for m in _MD_BOLD_RE.finditer(text):
+        drop.update((m.start(), m.start() + 1, m.end() - 2, m.end() - 1))
+    return drop
+
+
 def _is_noise_char(ch: str) -> bool:
     """Invisible characters a name must never keep: format (Cf: zero-width space/joiners,
     word joiner, soft hyphen, BOM, bidi marks) and control characters other than line breaks
@@ -589,6 +612,8 @@ def _strip_noise(text: str, src: array) -> tuple[str, array]:
         text, src = _delete_positions(text, src, drop)
     if "<" in text:
         text, src = _sub(text, src, _HTML_TAG_RE)
+    if "**" in text or "](" in text:
+        text, src = _delete_positions(text, src, _markdown_marks(text))
     if "&" in text:
         text, src = _sub(text, src, _HTML_REF_RE, " ")
     if "(" in text or "（" in text:

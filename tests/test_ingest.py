@@ -711,6 +711,20 @@ def test_mojibake_with_the_line_break_byte_and_lone_characters(codec):
     assert prepare_text(lone).text == unicodedata.normalize("NFKC", lone)
 
 
+def test_markdown_marks_go_and_the_offsets_stay():
+    """A page converted to Markdown keeps its bold marks, links and images: the marks go (the
+    link's text stays), and each character still points at its own; 2**3 and __init__ stay."""
+    raw = ("**全市重点项目名单公布**\n\n![现场图片](/img/a.jpg)张三出席会议，"
+           "详见[关于印发方案的通知](https://www.example.gov.cn/a.html)。\n\n计算2**3与__init__。")
+    doc = prepare_text(raw)
+    assert doc.text.split("\n") == ["全市重点项目名单公布", "张三出席会议,详见关于印发方案的通知。",
+                                     "计算2**3与__init__。"]
+    for word in ("名单", "张三", "方案的通知", "2**3"):
+        k = doc.text.index(word)
+        assert raw[doc.offsets[k]:doc.offsets[k] + len(word)] == word
+    _check_offsets(doc)
+
+
 def test_variant_forms_that_t2s_leaves_are_simplified():
     """Hong Kong and Taiwan write some characters in forms OpenCC t2s leaves (衞生署): ingest.tsv
     ``variant`` makes them Simplified, in a Traditional page and as strays in a Simplified one,
