@@ -25,7 +25,7 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
    ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
    ``？`` never counts); after NFKC web-page noise is deleted
-   (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), HTML tags and character
+   (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), emoji, HTML tags and character
    references left by scraping, Markdown's bold marks, link brackets and addresses and its
    images (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
@@ -593,11 +593,14 @@ def _markdown_marks(text: str) -> set[int]:
 
 
 def _is_noise_char(ch: str) -> bool:
-    """Invisible characters a name must never keep: format (Cf: zero-width space/joiners,
-    word joiner, soft hyphen, BOM, bidi marks) and control characters other than line breaks
-    and tabs."""
+    """Characters a name must never keep: format (Cf: zero-width space/joiners, word joiner,
+    soft hyphen, BOM, bidi marks) and control characters other than line breaks and tabs, and
+    emoji (the pictographs from U+1F000, their variation selectors and the keycap mark: 👍 of a
+    social-media post; not the dingbats ★ ☆, which the rules read as bullets)."""
     if ch in "\n\t":
         return False
+    if ch >= "\U0001f000" and ch <= "\U0001faff" or ch in "\ufe0e\ufe0f\u20e3":
+        return True
     cat = unicodedata.category(ch)
     return cat == "Cf" or cat == "Cc"
 

@@ -725,6 +725,15 @@ def test_markdown_marks_go_and_the_offsets_stay():
     _check_offsets(doc)
 
 
+def test_emoji_go_and_dingbats_stay():
+    raw = "张三👍出席会议🔥，1️⃣★重点项目👨‍👩‍👧开工。"
+    doc = prepare_text(raw)
+    assert doc.text == "张三出席会议,1★重点项目开工。"
+    k = doc.text.index("出席")
+    assert raw[doc.offsets[k]:doc.offsets[k] + 2] == "出席"
+    _check_offsets(doc)
+
+
 def test_variant_forms_that_t2s_leaves_are_simplified():
     """Hong Kong and Taiwan write some characters in forms OpenCC t2s leaves (衞生署): ingest.tsv
     ``variant`` makes them Simplified, in a Traditional page and as strays in a Simplified one,
