@@ -7,16 +7,21 @@ The pages of a realpages split that are Simplified and carry no pinyin glosses (
 ``Document.traditional`` and the gloss pattern) are copied once as they are and once per
 variant, each a transformation real pages show (issue 16):
 
-* ``s2t`` / ``s2tw``: Traditional script (OpenCC ``s2t``, ``s2tw``), written as UTF-8;
+* ``s2t`` / ``s2tw`` / ``s2hk``: Traditional script (OpenCC ``s2t``, ``s2tw``, ``s2hk``), written
+  as UTF-8; ``mixed``: a tenth of the characters through ``s2t`` (stray Traditional characters);
 * ``big5``: ``s2tw`` written in Big5, ``gbk``: the page written in GBK;
 * ``pinyin``: a tone-marked pinyin gloss after half the occurrences of ten characters
   (长(zhǎng), 区(qū) …);
 * ``zw``: a zero-width space after 3% of the characters;
+* ``emoji``: a pictograph (👍, 🔥 …) after a third of the commas, full stops and exclamation marks;
 * ``html``: tags and character references after half the commas and full stops;
 * ``latin1`` / ``cp1252``: the UTF-8 bytes read as Latin-1 / Windows-1252 (undefined bytes as C1
   controls, as browsers do), the result written as UTF-8;
+* ``fullwidth``: ASCII letters, digits and marks in their full-width forms (２０２４年);
 * ``crlf``: CRLF line ends and two ideographic spaces opening each paragraph;
 * ``wrap``: every line hard-wrapped at 28 characters (text copied out of a PDF);
+* ``dupes``: every line written twice, each copy a paragraph of its own (a scraping repeat);
+* ``md``: as Markdown: a ``#`` title, paragraphs apart, every fifth one in ``**bold**``;
 * ``chrome``: navigation and sharing lines of a site's page around the text;
 * ``padnames``: the two-character person names of the gold written padded to the width of
   three (王　伟) where they stand as list items (between 、 ， ： ； a line's edge or a space).
@@ -47,14 +52,15 @@ REALPAGES = ROOT.parent / "shared" / "realpages"
 # ten characters real pages gloss, with their tone-marked readings there
 _GLOSSES = {"长": "zhǎng", "导": "dǎo", "区": "qū", "发": "fā", "运": "yùn", "项": "xiàng",
             "营": "yíng", "业": "yè", "专": "zhuān", "场": "chǎng"}
+_EMOJI = ("\U0001f44d", "\U0001f525", "\U0001f449", "\U0001f389", "\U0001f600\ufe0f")
 _HTML_BITS = ("<br/>", '</span><span class="x">', "&nbsp;", "<p>", "&ldquo;")
 _CHROME_TOP = "首页 > 新闻中心 > 本地要闻\n【字体：大 中 小】 打印本页 关闭窗口\n"
 _CHROME_END = "\n上一篇：下一篇：\n分享到：微信 微博 QQ空间\n"
 _GLOSS_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
-VARIANTS = ("s2t", "s2tw", "big5", "gbk", "pinyin", "zw", "html", "latin1", "cp1252", "crlf", "wrap",
-            "chrome", "padnames")
-SCRIPT_VARIANTS = {"s2t": "s2t", "s2tw": "s2tw", "big5": "s2tw"}      # variant -> OpenCC config
+VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "big5", "gbk", "pinyin", "zw", "emoji", "html", "latin1",
+            "cp1252", "fullwidth", "crlf", "wrap", "dupes", "md", "chrome", "padnames")
+SCRIPT_VARIANTS = {"s2t": "s2t", "s2tw": "s2tw", "s2hk": "s2hk", "big5": "s2tw", "mixed": "s2t"}  # -> OpenCC
 
 
 def _cp1252_as_browsers(data: bytes) -> str:
@@ -65,6 +71,8 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
             names: frozenset[str] = frozenset()) -> bytes:
     """The bytes of ``text`` as variant ``variant`` writes them (``convert``: the OpenCC
     conversion of a script variant; ``names``: the page's two-character person names)."""
+    if variant == "mixed":
+        return "".join(convert(c) if rng.random() < 0.1 else c for c in text).encode("utf-8")
     if variant in SCRIPT_VARIANTS:
         return convert(text).encode("big5" if variant == "big5" else "utf-8", errors="replace")
     if variant == "gbk":
@@ -73,6 +81,8 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
         out = "".join(c + (f"({_GLOSSES[c]})" if c in _GLOSSES and rng.random() < 0.5 else "") for c in text)
     elif variant == "zw":
         out = "".join(c + ("\u200b" if rng.random() < 0.03 else "") for c in text)
+    elif variant == "emoji":
+        out = "".join(c + (rng.choice(_EMOJI) if c in "，。！" and rng.random() < 0.3 else "") for c in text)
     elif variant == "html":
         out = "".join(c + (rng.choice(_HTML_BITS) if c in "，。" and rng.random() < 0.5 else "") for c in text)
     elif variant == "latin1":
@@ -84,6 +94,14 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
     elif variant == "wrap":
         out = "\n".join("\n".join(line[i:i + 28] for i in range(0, max(len(line), 1), 28))
                         for line in text.split("\n"))
+    elif variant == "fullwidth":
+        out = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+    elif variant == "dupes":
+        out = "\n\n".join(p + "\n\n" + p for p in text.split("\n") if p.strip())
+    elif variant == "md":
+        lines = text.split("\n")
+        out = "\n\n".join(["# " + lines[0]] + [("**" + x + "**" if k % 5 == 0 else x) for k, x in enumerate(lines[1:])
+                                                if x.strip()])
     elif variant == "chrome":
         out = _CHROME_TOP + text + _CHROME_END
     elif variant == "padnames":
