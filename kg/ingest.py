@@ -242,6 +242,25 @@ def _text_score(text: str) -> float:
     return total / n
 
 
+def _decode_cut(raw: bytes, codec: str) -> tuple[str, int]:
+    """``raw.decode(codec)`` and 0; a file cut inside its last character (a page's first 2,000
+    bytes, ``head -c``) loses that character's bytes, not the whole file: their number is the
+    second value."""
+    try:
+        return raw.decode(codec), 0
+    except UnicodeDecodeError as e:
+        if e.end < len(raw) or len(raw) - e.start > 3 or not (
+                "unexpected end" in e.reason or "incomplete" in e.reason):
+            raise
+        return raw[:e.start].decode(codec), len(raw) - e.start
+
+
+def _warn_cut(path: str, cut: int, codec: str) -> None:
+    if cut:
+        log.warning("%s: the file ends inside a %s character (its last %d byte(s)): left out",
+                    path, codec, cut)
+
+
 def _decode(raw: bytes, path: str) -> tuple[str, str]:
     """Decode ``raw``; return (text, encoding name).  Raises InputError."""
     if not raw:
@@ -262,22 +281,26 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
     has_nul = b"\x00" in raw
     if not has_nul:
         try:
-            return raw.decode("utf-8"), "utf-8"
+            text, cut = _decode_cut(raw, "utf-8")
+            _warn_cut(path, cut, "UTF-8")
+            return text, "utf-8"
         except UnicodeDecodeError:
             pass
 
     def best(codecs: list[str], floor: float) -> tuple[str, str] | None:
-        candidates: list[tuple[float, int, str, str]] = []
+        candidates: list[tuple[float, int, str, str, int]] = []
         for order, codec in enumerate(codecs):
             try:
-                text = raw.decode(codec)
+                text, cut = _decode_cut(raw, codec)
             except UnicodeDecodeError:
                 continue
-            candidates.append((_text_score(text), -order, codec, text))
+            candidates.append((_text_score(text), -order, codec, text, cut))
         if candidates:
-            score, _, codec, text = max(candidates)
+            score, _, codec, text, cut = max(candidates)
             if score >= floor:
-                return text, "big5" if codec in ("cp950", "big5hkscs") else codec
+                name = "big5" if codec in ("cp950", "big5hkscs") else codec
+                _warn_cut(path, cut, name)
+                return text, name
         return None
 
     legacy = ["gb18030", "big5", "cp950", "big5hkscs"]

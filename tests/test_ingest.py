@@ -121,6 +121,25 @@ def test_bad_files_reported_and_rest_read(tmp_path):
     assert docs[1].text == "标题\n正文第一句。"
 
 
+@pytest.mark.parametrize("codec,text", [("utf-8", SAMPLE), ("gbk", SAMPLE),
+                                        ("big5", "湖北省經濟和信息化廳公布了名單。張三任廳長，李四任副廳長")])
+def test_a_file_cut_inside_its_last_character_loses_that_character(tmp_path, caplog, codec, text):
+    """A page's first 2,000 bytes (``head -c``) can end inside a character: its bytes are left
+    out with a warning naming the file, not the whole file; a bad byte elsewhere still is an
+    error."""
+    text = text.rstrip("\n")
+    raw = text.encode(codec)
+    p = tmp_path / "cut.txt"
+    p.write_bytes(raw[:-1])
+    with caplog.at_level("WARNING", logger="kg.ingest"):
+        doc = load_document(p)
+    assert doc.original == text[:-1]
+    assert any("cut.txt" in r.getMessage() and "ends inside" in r.getMessage() for r in caplog.records)
+    p.write_bytes(raw[:6] + b"\xff\xff\xff" + raw[6:-1])
+    with pytest.raises(InputError, match="cannot decode"):
+        load_document(p)
+
+
 def _with_nuls(raw: bytes, k: int) -> bytes:
     """``raw`` (UTF-8 Han text) with ``k`` NUL bytes spread between its characters."""
     out, last = bytearray(), 0
