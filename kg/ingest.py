@@ -35,7 +35,7 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    by char where a phrase conversion would change the length; in a Simplified text only the stray
    Traditional characters outside GB2312's simplified set (总书記), one by one; in both, the
    Hong Kong / Taiwan variant forms t2s leaves (衞 -> 卫: ingest.tsv ``variant``) and their
-   corner-bracket quotation marks (「」『』 -> “”‘’);
+   corner-bracket quotation marks (「」『』 -> “”);
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
    padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
@@ -982,7 +982,7 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
     return lex.word_set("ingest", "simplified_keep")
 
 
-_QUOTE_MARKS = str.maketrans("「」『』", "“”‘’")
+_QUOTE_MARKS = str.maketrans("「」『』", "“”“”")
 
 
 def _variants(lexicon: Lexicon | None = None) -> dict[int, str]:
@@ -1018,8 +1018,9 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # the variant forms t2s leaves (衞生 -> 卫生), in either script; one character for one
     if variants and any(chr(k) in text for k in variants):
         text = text.translate(variants)
-    # corner brackets are the quotation marks of Hong Kong and Taiwan: the ones of the
-    # Mainland text the models and rules read (「春雷行动」 -> “春雷行动”), one for one
+    # corner brackets are the quotation marks of Hong Kong and Taiwan (『』 inside 「」; People's
+    # Daily 1998 writes 『』 alone): the ones of the Mainland text the models and rules read
+    # (「春雷行动」, 『春雷行动』 -> “春雷行动”), one for one
     if "「" in text or "『" in text:
         text = text.translate(_QUOTE_MARKS)
 

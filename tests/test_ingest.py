@@ -36,7 +36,7 @@ def _check_offsets(doc) -> None:
         if ch in " \n":
             continue
         o = doc.original[doc.offsets[i]]
-        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "‘『", "’』"):
+        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "“『", "”』"):
             continue
         from opencc import OpenCC
 
@@ -765,11 +765,11 @@ def test_variant_forms_that_t2s_leaves_are_simplified():
 
 
 def test_corner_brackets_are_quotation_marks():
-    """「」『』 (Hong Kong, Taiwan; nested quotes of older Mainland text) are read as “”‘’, one
-    for one, in either script."""
+    """「」『』 (Hong Kong, Taiwan; People's Daily 1998 writes 『』) are read as “”, one for one,
+    in either script."""
     raw = "市場監管局啟動「春雷行動」，口號是『守護安全』。"
     doc = prepare_text(raw)
-    assert doc.text == "市场监管局启动“春雷行动”,口号是‘守护安全’。"
+    assert doc.text == "市场监管局启动“春雷行动”,口号是“守护安全”。"
     assert raw[doc.offsets[doc.text.index("“")]] == "「"
     _check_offsets(doc)
     assert prepare_text("市场监管局启动「春雷行动」。").text == "市场监管局启动“春雷行动”。"
