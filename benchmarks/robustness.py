@@ -9,6 +9,7 @@ variant, each a transformation real pages show (issue 16):
 
 * ``s2t`` / ``s2tw`` / ``s2hk``: Traditional script (OpenCC ``s2t``, ``s2tw``, ``s2hk``), written
   as UTF-8; ``mixed``: a tenth of the characters through ``s2t`` (stray Traditional characters);
+* ``quotes``: the quotation marks of Hong Kong and Taiwan, 「」 for “” and 『』 for ‘’;
 * ``big5``: ``s2tw`` written in Big5, ``gbk``: the page written in GBK;
 * ``pinyin``: a tone-marked pinyin gloss after half the occurrences of ten characters
   (长(zhǎng), 区(qū) …);
@@ -53,13 +54,14 @@ REALPAGES = ROOT.parent / "shared" / "realpages"
 _GLOSSES = {"长": "zhǎng", "导": "dǎo", "区": "qū", "发": "fā", "运": "yùn", "项": "xiàng",
             "营": "yíng", "业": "yè", "专": "zhuān", "场": "chǎng"}
 _EMOJI = ("\U0001f44d", "\U0001f525", "\U0001f449", "\U0001f389", "\U0001f600\ufe0f")
+_CORNER = str.maketrans("“”‘’", "「」『』")
 _HTML_BITS = ("<br/>", '</span><span class="x">', "&nbsp;", "<p>", "&ldquo;")
 _CHROME_TOP = "首页 > 新闻中心 > 本地要闻\n【字体：大 中 小】 打印本页 关闭窗口\n"
 _CHROME_END = "\n上一篇：下一篇：\n分享到：微信 微博 QQ空间\n"
 _GLOSS_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
-VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "big5", "gbk", "pinyin", "zw", "emoji", "html", "latin1",
-            "cp1252", "fullwidth", "crlf", "wrap", "dupes", "md", "chrome", "padnames")
+VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "quotes", "big5", "gbk", "pinyin", "zw", "emoji", "html",
+            "latin1", "cp1252", "fullwidth", "crlf", "wrap", "dupes", "md", "chrome", "padnames")
 SCRIPT_VARIANTS = {"s2t": "s2t", "s2tw": "s2tw", "s2hk": "s2hk", "big5": "s2tw", "mixed": "s2t"}  # -> OpenCC
 
 
@@ -71,6 +73,8 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
             names: frozenset[str] = frozenset()) -> bytes:
     """The bytes of ``text`` as variant ``variant`` writes them (``convert``: the OpenCC
     conversion of a script variant; ``names``: the page's two-character person names)."""
+    if variant == "quotes":
+        return text.translate(_CORNER).encode("utf-8")
     if variant == "mixed":
         return "".join(convert(c) if rng.random() < 0.1 else c for c in text).encode("utf-8")
     if variant in SCRIPT_VARIANTS:
@@ -131,7 +135,9 @@ def write_variant(pages: list[Path], gold_lines: list[dict], variant: str | None
     docs = out / "docs"
     docs.mkdir(parents=True)
     convert: Callable[[str], str] = str
-    if variant in SCRIPT_VARIANTS:
+    if variant == "quotes":
+        convert = lambda x: x.translate(_CORNER)          # noqa: E731 (the gold's forms)
+    elif variant in SCRIPT_VARIANTS:
         from opencc import OpenCC
         convert = OpenCC(SCRIPT_VARIANTS[variant]).convert
     rng = random.Random(7)
@@ -145,7 +151,7 @@ def write_variant(pages: list[Path], gold_lines: list[dict], variant: str | None
                                     perturb(text, variant, rng, convert, frozenset(names.get(p.name, ()))))
     with open(out / "gold.jsonl", "w", encoding="utf-8") as f:
         for r in gold_lines:
-            if variant in SCRIPT_VARIANTS:
+            if variant in SCRIPT_VARIANTS or variant == "quotes":
                 r = dict(r)
                 for k, v in r.items():
                     if isinstance(v, list) and k != "exhaustive":
