@@ -323,7 +323,39 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
         return got
     if has_nul:
         raise InputError(path, "binary file (contains NUL bytes and is not UTF-16 text)")
+    got = _damaged(raw, path)
+    if got is not None:
+        return got
     raise InputError(path, "cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text")
+
+
+def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
+    """A text with a few bytes no encoding reads (damaged in transit, two pages glued inside a
+    character): the encoding that reads all but at most ``_max_bad_bytes`` spots of them, each
+    spot read as U+FFFD, with a warning naming the file; None when none does."""
+    best: tuple[float, int, str, str, int] | None = None
+    for order, codec in enumerate(("utf-8", "gb18030", "big5")):
+        text = raw.decode(codec, errors="replace")
+        # the spots: runs of U+FFFD (one damaged character gives up to four)
+        bad = len(_REPLACED_RE.findall(text)) - len(_REPLACED_RE.findall(raw.decode(codec, errors="ignore")))
+        if bad > _max_bad_bytes(len(raw)):
+            continue
+        cand = (_text_score(text), -order, codec, text, bad)
+        if best is None or cand > best:
+            best = cand
+    if best is None or best[0] < 0.6:
+        return None
+    _score, _o, codec, text, bad = best
+    log.warning("%s: read as %s but for %d damaged spot(s), kept as U+FFFD", path, codec, bad)
+    return text, codec
+
+
+_REPLACED_RE = re.compile("\ufffd+")
+
+
+def _max_bad_bytes(n_bytes: int) -> int:
+    """How many unreadable spots a text file of ``n_bytes`` may hold and still be read."""
+    return max(2, n_bytes // 1000)
 
 
 def _max_stray_nul(n_bytes: int) -> int:

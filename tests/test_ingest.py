@@ -125,8 +125,8 @@ def test_bad_files_reported_and_rest_read(tmp_path):
                                         ("big5", "湖北省經濟和信息化廳公布了名單。張三任廳長，李四任副廳長")])
 def test_a_file_cut_inside_its_last_character_loses_that_character(tmp_path, caplog, codec, text):
     """A page's first 2,000 bytes (``head -c``) can end inside a character: its bytes are left
-    out with a warning naming the file, not the whole file; a bad byte elsewhere still is an
-    error."""
+    out with a warning naming the file, not the whole file; bad bytes all through it still are
+    an error."""
     text = text.rstrip("\n")
     raw = text.encode(codec)
     p = tmp_path / "cut.txt"
@@ -135,7 +135,25 @@ def test_a_file_cut_inside_its_last_character_loses_that_character(tmp_path, cap
         doc = load_document(p)
     assert doc.original == text[:-1]
     assert any("cut.txt" in r.getMessage() and "ends inside" in r.getMessage() for r in caplog.records)
-    p.write_bytes(raw[:6] + b"\xff\xff\xff" + raw[6:-1])
+    p.write_bytes(b"".join(raw[i:i + 6] + b"\xff" for i in range(0, len(raw) - 1, 6)))
+    with pytest.raises(InputError, match="cannot decode"):
+        load_document(p)
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gbk"])
+def test_a_file_with_a_damaged_spot_is_read_with_a_warning(tmp_path, caplog, codec):
+    """One byte no encoding reads (a page damaged in transit) costs that spot, shown as U+FFFD,
+    not the whole file; a file with many such spots is still an error."""
+    text = SAMPLE * 3
+    raw = text.encode(codec)
+    p = tmp_path / "damaged.txt"
+    p.write_bytes(raw[:10] + b"\xff" + raw[10:])
+    with caplog.at_level("WARNING", logger="kg.ingest"):
+        doc = load_document(p)
+    assert doc.original.count("\ufffd") >= 1 and doc.original.startswith(text[:3])
+    assert doc.text.endswith("市委书记于会文出席。")
+    assert any("damaged.txt" in r.getMessage() and "damaged spot" in r.getMessage() for r in caplog.records)
+    p.write_bytes(b"".join(raw[i:i + 20] + b"\xff" for i in range(0, len(raw), 20)))
     with pytest.raises(InputError, match="cannot decode"):
         load_document(p)
 
