@@ -173,7 +173,8 @@ def main() -> None:
     ap.add_argument("--split", default="dev", help="realpages split (dev, train)")
     ap.add_argument("--realpages", type=Path, default=REALPAGES)
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated; known: " + ", ".join(VARIANTS))
-    ap.add_argument("--keep", type=Path, default=None, help="write the copies here and keep them")
+    ap.add_argument("--keep", type=Path, default=None, help="write the copies here (a new or empty "
+                                                          "directory) and keep them")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args()
     variants = [v for v in args.variants.split(",") if v]
@@ -187,9 +188,9 @@ def main() -> None:
     names = {p.name for p in pages}
     gold_lines = [r for r in (json.loads(x) for x in open(split_dir / "gold.jsonl", encoding="utf-8"))
                   if r.get("doc") in names]
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        sys.exit(f"{args.keep}: not empty; --keep wants a new or empty directory")
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-robustness-"))
-    if args.keep and work.exists():
-        shutil.rmtree(work)
     rows = []
     try:
         for v in [None] + variants:

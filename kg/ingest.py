@@ -26,8 +26,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
    ``？`` never counts); after NFKC web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), emoji, HTML tags and character
-   references left by scraping, Markdown's bold marks, link brackets and addresses and its
-   images (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
+   references left by scraping, Markdown's marks of a line in bold, link brackets and addresses
+   and its images (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
    three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
@@ -245,14 +245,18 @@ def _text_score(text: str) -> float:
 def _decode_cut(raw: bytes, codec: str) -> tuple[str, int]:
     """``raw.decode(codec)`` and 0; a file cut inside its last character (a page's first 2,000
     bytes, ``head -c``) loses that character's bytes, not the whole file: their number is the
-    second value."""
+    second value (only after a character that is not ASCII: a file all ASCII but for its last
+    bytes names no encoding)."""
     try:
         return raw.decode(codec), 0
     except UnicodeDecodeError as e:
         if e.end < len(raw) or len(raw) - e.start > 3 or not (
                 "unexpected end" in e.reason or "incomplete" in e.reason):
             raise
-        return raw[:e.start].decode(codec), len(raw) - e.start
+        text = raw[:e.start].decode(codec)
+        if text.isascii():
+            raise       # no character before it says which encoding the file is in
+        return text, len(raw) - e.start
 
 
 def _warn_cut(path: str, cut: int, codec: str) -> None:
@@ -294,6 +298,8 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
                 text, cut = _decode_cut(raw, codec)
             except UnicodeDecodeError:
                 continue
+            if cut and _text_score(text[-_TAIL:]) < floor:
+                continue        # a legacy encoding out of step since a lost byte reads garbage
             candidates.append((_text_score(text), -order, codec, text, cut))
         if candidates:
             score, _, codec, text, cut = max(candidates)
@@ -331,31 +337,38 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
 
 def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
     """A text with a few bytes no encoding reads (damaged in transit, two pages glued inside a
-    character): the encoding that reads all but at most ``_max_bad_bytes`` spots of them, each
-    spot read as U+FFFD, with a warning naming the file; None when none does."""
+    character): the encoding that reads all but at most ``_max_bad_bytes`` of its bytes, each
+    damaged spot read as U+FFFD, with a warning naming the file; None when none does, or when
+    what it reads is no text at its start or at its end (a legacy encoding out of step after a
+    lost byte reads garbage to the end)."""
     best: tuple[float, int, str, str, int] | None = None
     for order, codec in enumerate(("utf-8", "gb18030", "big5")):
-        text = raw.decode(codec, errors="replace")
-        # the spots: runs of U+FFFD (one damaged character gives up to four)
-        bad = len(_REPLACED_RE.findall(text)) - len(_REPLACED_RE.findall(raw.decode(codec, errors="ignore")))
+        kept = raw.decode(codec, errors="ignore")
+        bad = len(raw) - len(kept.encode(codec, errors="replace"))
         if bad > _max_bad_bytes(len(raw)):
             continue
-        cand = (_text_score(text), -order, codec, text, bad)
+        text = raw.decode(codec, errors="replace")
+        score = min(_text_score(text), _text_score(text[-_TAIL:]))
+        # and no line of garbage (GBK out of step after a lost byte, up to the next ASCII byte)
+        if score < 0.6 or any(len(ln) >= 20 and _text_score(ln) < 0.5 for ln in text.splitlines()):
+            continue
+        cand = (score, -order, codec, text, bad)
         if best is None or cand > best:
             best = cand
-    if best is None or best[0] < 0.6:
+    if best is None:
         return None
     _score, _o, codec, text, bad = best
-    log.warning("%s: read as %s but for %d damaged spot(s), kept as U+FFFD", path, codec, bad)
+    log.warning("%s: read as %s but for %d damaged byte(s), kept as U+FFFD", path, codec, bad)
     return text, codec
 
 
-_REPLACED_RE = re.compile("\ufffd+")
+_TAIL = 200         # characters of a text's end read again (_damaged, a cut legacy encoding)
 
 
 def _max_bad_bytes(n_bytes: int) -> int:
-    """How many unreadable spots a text file of ``n_bytes`` may hold and still be read."""
-    return max(2, n_bytes // 1000)
+    """How many unreadable bytes a text file of ``n_bytes`` may hold and still be read: 8 (two
+    damaged characters of UTF-8), or one in 250."""
+    return max(8, n_bytes // 250)
 
 
 def _max_stray_nul(n_bytes: int) -> int:
@@ -590,9 +603,11 @@ def _repair_lost_leads(text: str, src: array,
 def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
     decoded again.  A text is read as such when one run gives at least two Han characters; then
-    every run that decodes is, the single characters between digits and the punctuation too
-    (``2024å¹´`` for 2024年, ``â€œ`` for “), which alone would be too weak a sign.  Each repaired
-    character maps to the first character of its byte sequence."""
+    every run that decodes to Han characters, punctuation and symbols (U+2000 on) or accented
+    Latin letters is, the single characters between digits and the punctuation too (``2024å¹´``
+    for 2024年, ``â€œ`` for “), which alone would be too weak a sign; not one that gives another
+    script (``×“`` is Hebrew ד).  Each repaired character maps to the first character of its
+    byte sequence."""
     if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
         return text, src
     runs: list[tuple[int, int, str]] = []
@@ -605,8 +620,11 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
             fixed = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        runs.append((m.start(), m.end(), fixed))
-        sure = sure or sum(1 for ch in fixed if _is_han(ch)) >= 2
+        han = sum(1 for ch in fixed if _is_han(ch))
+        sure = sure or han >= 2
+        # a run that gives another script (3×“A” reads as 3דA”, Hebrew) is Latin text
+        if han or all(ch >= "\u2000" or "\u00c0" <= ch <= "\u024f" for ch in fixed):
+            runs.append((m.start(), m.end(), fixed))
     if not sure:
         return text, src
     out: list[str] = []
@@ -626,15 +644,16 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     return "".join(out), osrc
 
 
-# Markdown left in a page's text (a page converted to Markdown, or a .md file): bold (**X**) on
-# one line, not against a letter or digit (2**3), links [X](url) and images ![X](url); not __X__,
-# which names in code use (__init__)
-_MD_BOLD_RE = re.compile(r"(?<![0-9A-Za-z*])\*\*(?=[^\s*])[^\n]*?(?<=[^\s*])\*\*(?![0-9A-Za-z*])")
-_MD_LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,200})\]\((?:https?://|/|\./|#)[^()\s]*\)")
+# Markdown left in a page's text (a page converted to Markdown, or a .md file): a line in bold
+# (**X**, a heading; not ** inside a line, which also masks names: 张**、李**, or is a power:
+# 2**3), links [X](url) and images ![X](url) (the ! at a line's start or after a space: 访问！[X](url)
+# is a link after a full stop, which NFKC made !)
+_MD_BOLD_RE = re.compile(r"^[ \t]*\*\*(?=[^\s*])[^\n]*?[^\s*]\*\*[ \t]*$", re.M)
+_MD_LINK_RE = re.compile(r"((?<!\S)!)?\[([^\[\]\n]{0,200})\]\((?:https?://|/|\./|#)[^()\s]*\)")
 
 
 def _markdown_marks(text: str) -> set[int]:
-    """Positions of Markdown's marks: the two ``**`` of bold, the brackets and the
+    """Positions of Markdown's marks: the two ``**`` of a line in bold, the brackets and the
     address of a link (its text stays), a whole image."""
     drop: set[int] = set()
     for m in _MD_LINK_RE.finditer(text):
@@ -644,7 +663,9 @@ def _markdown_marks(text: str) -> set[int]:
             drop.add(m.start())
             drop.update(range(m.end(2), m.end()))
     for m in _MD_BOLD_RE.finditer(text):
-        drop.update((m.start(), m.start() + 1, m.end() - 2, m.end() - 1))
+        a = text.index("**", m.start())
+        b = text.rindex("**", a + 2, m.end())
+        drop.update((a, a + 1, b, b + 1))
     return drop
 
 
@@ -762,8 +783,8 @@ def _to_simplified(text: str, src: array) -> tuple[str, array]:
 # --------------------------------------------------------------------------------------------
 
 # around a padded two-character name in a list (、王　伟、, ：王　伟): the marks before, after
-_PAD_BEFORE = frozenset("、，,：:；;")
-_PAD_AFTER = frozenset("、，,。；;")
+_PAD_BEFORE = frozenset("、，,：:；;(")
+_PAD_AFTER = frozenset("、，,。；;)")
 
 
 def _letterspaced_drops(text: str) -> set[int]:
@@ -775,7 +796,7 @@ def _letterspaced_drops(text: str) -> set[int]:
     phrase separators between multi-character words (``同呼吸 共命运``) are kept, and so are the
     spaces around a run of exactly two single Han tokens between two multi-character ones
     (``李建国　王　伟　张三丰``: a padded name, which is not letter spacing), or one and the
-    line's edge.  A space between
+    line's end.  A space between
     two Han characters that stand alone between list marks (``、王　伟、``, ``：王　伟``) is
     dropped too.
     """
@@ -787,12 +808,13 @@ def _letterspaced_drops(text: str) -> set[int]:
 
     def padded(j: int, step: int) -> bool:
         """Whether the single token at ``j`` and the one ``step`` (2 or -2) away are the only
-        single ones between two multi-character Han tokens (or one and the line's edge)."""
+        single ones between two multi-character Han tokens (or one and the line's end: 记者
+        王　伟; a line's start is letter spacing as before: 政 府 工作报告)."""
         lo, hi = min(j, j + step), max(j, j + step)
         if lo < 0 or hi >= n or not (single(lo) and single(hi) and text[lo + 1] == " "
                                      and _is_han(text[lo]) and _is_han(text[hi])):
             return False
-        return ((lo == 0 or _is_han(text[lo - 2]) and not single(lo - 2))
+        return (lo >= 2 and _is_han(text[lo - 2]) and not single(lo - 2)
                 and (hi == n - 1 or _is_han(text[hi + 2]) and not single(hi + 2)))
 
     for i, ch in enumerate(text):
@@ -815,8 +837,7 @@ def _letterspaced_drops(text: str) -> set[int]:
                 drops.add(i)
         elif left_single:
             drops.add(i)
-        elif (_is_han(a) and _is_han(b) and (i - 2 < 0 or text[i - 2] in _PAD_BEFORE)
-              and (i + 2 >= n or text[i + 2] in _PAD_AFTER)):
+        elif _is_han(a) and _is_han(b) and text[i - 2] in _PAD_BEFORE and text[i + 2] in _PAD_AFTER:
             drops.add(i)
     return drops
 
@@ -1053,7 +1074,7 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # corner brackets are the quotation marks of Hong Kong and Taiwan (『』 inside 「」; People's
     # Daily 1998 writes 『』 alone): the ones of the Mainland text the models and rules read
     # (「春雷行动」, 『春雷行动』 -> “春雷行动”), one for one
-    if "「" in text or "『" in text:
+    if any(q in text for q in "「」『』"):
         text = text.translate(_QUOTE_MARKS)
 
     # physical lines

@@ -434,7 +434,7 @@ class Lexicon:
                         raise KgError(f"{path}:{no}: lost_lead must be an ASCII letter and the one character "
                                       f"it stood for, got {value!r}")
                     if (name, kind) == ("ingest.tsv", "variant") and not (
-                            len(value) == 2 and not value.isascii() and value[0] != value[1]):
+                            len(value) == 2 and not any(c.isascii() for c in value) and value[0] != value[1]):
                         raise KgError(f"{path}:{no}: variant must be two characters, the variant and its "
                                       f"Simplified form, got {value!r}")
                     key = (name.removesuffix(".tsv"), kind)

@@ -152,10 +152,25 @@ def test_a_file_with_a_damaged_spot_is_read_with_a_warning(tmp_path, caplog, cod
         doc = load_document(p)
     assert doc.original.count("\ufffd") >= 1 and doc.original.startswith(text[:3])
     assert doc.text.endswith("市委书记于会文出席。")
-    assert any("damaged.txt" in r.getMessage() and "damaged spot" in r.getMessage() for r in caplog.records)
+    assert any("damaged.txt" in r.getMessage() and "damaged byte" in r.getMessage() for r in caplog.records)
     p.write_bytes(b"".join(raw[i:i + 20] + b"\xff" for i in range(0, len(raw), 20)))
     with pytest.raises(InputError, match="cannot decode"):
         load_document(p)
+
+
+def test_garbage_is_not_read_as_a_cut_or_damaged_text():
+    """A GBK file that lost one byte reads garbage from there on (GBK does not fall back into
+    step): that is no cut at its end, nor a damaged spot; nor is a good text followed by a block
+    of bad bytes; an ASCII file whose last bytes are a GBK character is GBK, not UTF-8 cut."""
+    from kg.ingest import decode_bytes
+    text = "湖北省经济和信息化厅公布了先进制造业集群名单，张三任厅长，李四任副厅长，会议在武汉召开。"
+    g = (text * 20).encode("gbk")
+    for raw in (g[:1000] + g[1001:],                                   # out of step to the end
+                ((text + "\n") * 5).encode("gbk")[:11] + ((text + "\n") * 5).encode("gbk")[12:],
+                (text * 600).encode() + b"\xff" * 50000):
+        with pytest.raises(InputError, match="cannot decode"):
+            decode_bytes(raw, "x.txt")
+    assert decode_bytes(b"Report on the plan\n" + "涓".encode("gbk"), "x.txt") == ("Report on the plan\n涓", "gb18030")
 
 
 def _with_nuls(raw: bytes, k: int) -> bytes:
@@ -451,8 +466,11 @@ def test_padded_two_character_names_in_lists():
         "出席会议的有李建国　王　伟　张三丰　刘　强　赵明远": "出席会议的有李建国 王伟 张三丰 刘强 赵明远",
         "出席会议的有李建国、王　伟、张三丰、刘　强。": "出席会议的有李建国、王伟、张三丰、刘强。",
         "主持人：王　伟": "主持人:王伟",
-        "王　伟　李建国": "王伟 李建国",
         "记者 李建国 王　伟": "记者 李建国 王伟",
+        "出席：（王　伟）、李建国": "出席:(王伟)、李建国",
+        # at a line's start two single characters are letter spacing, as before
+        "王　伟　李建国": "王伟李建国",
+        "政 府 工作报告": "政府工作报告",
         # letter spacing runs on: three single characters or more, or one beside a word
         "政 府 工 作 报告": "政府工作报告",
         "【字体:大 中 小】": "【字体:大中小】",
@@ -746,16 +764,23 @@ def test_mojibake_with_the_line_break_byte_and_lone_characters(codec):
     # one lone run is too weak a sign: Latin text with such a run stays as it is
     lone = "Ã©tÃ© 2024" + "年".encode("utf-8").decode("latin-1") + "3"
     assert prepare_text(lone).text == unicodedata.normalize("NFKC", lone)
+    # in a mojibake text, a run that gives another script is the page's own Latin text
+    # (× and “ read as UTF-8 are Hebrew ד)
+    doc = prepare_text(moj + "3×“A”")
+    assert doc.text.endswith("3×“A”")
 
 
 def test_markdown_marks_go_and_the_offsets_stay():
     """A page converted to Markdown keeps its bold marks, links and images: the marks go (the
-    link's text stays), and each character still points at its own; 2**3 and __init__ stay."""
+    link's text stays), and each character still points at its own; 2**3, __init__, names masked
+    with ** and a full stop (！, ! after NFKC) before a link stay."""
     raw = ("**全市重点项目名单公布**\n\n![现场图片](/img/a.jpg)张三出席会议，"
-           "详见[关于印发方案的通知](https://www.example.gov.cn/a.html)。\n\n计算2**3与__init__。")
+           "详见[关于印发方案的通知](https://www.example.gov.cn/a.html)。\n\n计算2**3与__init__。\n\n"
+           "公示名单：张**、李**、王**。\n\n欢迎访问！[市政府网站](https://www.example.gov.cn)。")
     doc = prepare_text(raw)
     assert doc.text.split("\n") == ["全市重点项目名单公布", "张三出席会议,详见关于印发方案的通知。",
-                                     "计算2**3与__init__。"]
+                                     "计算2**3与__init__。", "公示名单:张**、李**、王**。",
+                                     "欢迎访问!市政府网站。"]
     for word in ("名单", "张三", "方案的通知", "2**3"):
         k = doc.text.index(word)
         assert raw[doc.offsets[k]:doc.offsets[k] + len(word)] == word
@@ -791,6 +816,7 @@ def test_corner_brackets_are_quotation_marks():
     assert raw[doc.offsets[doc.text.index("“")]] == "「"
     _check_offsets(doc)
     assert prepare_text("市场监管局启动「春雷行动」。").text == "市场监管局启动“春雷行动”。"
+    assert prepare_text("一段引文的结尾」。").text == "一段引文的结尾”。"      # a lone closing mark
 
 
 def test_the_variant_rows_are_what_opencc_gives():
@@ -818,10 +844,12 @@ def test_a_variant_row_must_be_two_characters(tmp_path):
     from kg.model import KgError
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parent.parent / "kg" / "data", data)
-    with open(data / "ingest.tsv", "a", encoding="utf-8") as f:
-        f.write("variant\t衞\n")
-    with pytest.raises(KgError, match=r"ingest.tsv:\d+: variant must be two characters"):
-        Lexicon.load(data)
+    for bad in ("衞", "a台", "衞衞"):
+        shutil.copy(Path(__file__).resolve().parent.parent / "kg" / "data" / "ingest.tsv", data / "ingest.tsv")
+        with open(data / "ingest.tsv", "a", encoding="utf-8") as f:
+            f.write(f"variant\t{bad}\n")
+        with pytest.raises(KgError, match=r"ingest.tsv:\d+: variant must be two characters"):
+            Lexicon.load(data)
 
 
 def test_a_lost_gbk_lead_byte_is_read_as_its_character():
