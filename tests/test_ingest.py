@@ -807,6 +807,37 @@ def test_variant_forms_that_t2s_leaves_are_simplified():
     assert not doc.traditional and doc.text == "市卫生健康委员会召开会议。"
 
 
+UNDONE_VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "quotes", "big5", "gbk", "pinyin", "zw", "emoji",
+                   "latin1", "cp1252", "fullwidth", "crlf")
+
+
+@pytest.mark.parametrize("variant", UNDONE_VARIANTS)
+def test_page_noise_of_benchmarks_robustness_is_undone(tmp_path, variant):
+    """Each kind of page noise benchmarks/robustness.py scores as one ingest must undo: the
+    analysis text of an invented page so written is the clean page's (the benchmark measures the
+    same on real pages)."""
+    import importlib.util
+    import random
+    spec = importlib.util.spec_from_file_location(
+        "robustness", Path(__file__).resolve().parent.parent / "benchmarks" / "robustness.py")
+    rb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rb)
+    page = ("市政府召开2024年第一季度重点项目推进会\n"
+            "3月15日，市长张建国主持召开会议，市发展和改革委员会主任李明汇报了“百日攻坚”专项行动进展。"
+            "会议指出，要加快新能源汽车产业集群建设，推动长江运营中心等项目尽早投产。\n"
+            "副市长王海峰、市工业和信息化局局长赵丽、市卫生健康委员会主任刘强出席会议。\n")
+    clean = tmp_path / "clean.txt"
+    clean.write_text(page, encoding="utf-8")
+    convert = str
+    if variant in rb.SCRIPT_VARIANTS:
+        from opencc import OpenCC
+        convert = OpenCC(rb.SCRIPT_VARIANTS[variant]).convert
+    noisy = tmp_path / "noisy.txt"
+    noisy.write_bytes(rb.perturb(page, variant, random.Random(7), convert))
+    assert noisy.read_bytes() != clean.read_bytes()
+    assert load_document(noisy).text == load_document(clean).text
+
+
 def test_corner_brackets_are_quotation_marks():
     """「」『』 (Hong Kong, Taiwan; People's Daily 1998 writes 『』) are read as “”, one for one,
     in either script."""
