@@ -20,7 +20,8 @@ variant, each a transformation real pages show (issue 16):
   controls, as browsers do), the result written as UTF-8;
 * ``fullwidth``: ASCII letters, digits and marks in their full-width forms (２０２４年);
 * ``crlf``: CRLF line ends and two ideographic spaces opening each paragraph;
-* ``wrap``: every line hard-wrapped at 28 characters (text copied out of a PDF);
+* ``wrap``: every line hard-wrapped at 28 characters (text copied out of a PDF: continuation
+  lines start at the margin);
 * ``dupes``: every line written twice, each copy a paragraph of its own (a scraping repeat);
 * ``md``: as Markdown: a ``#`` title, paragraphs apart, every fifth one in ``**bold**``;
 * ``chrome``: navigation and sharing lines of a site's page around the text;
@@ -95,8 +96,9 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
         out = _cp1252_as_browsers(text.encode("utf-8"))
     elif variant == "crlf":
         out = "\r\n".join("\u3000\u3000" + line if line.strip() else line for line in text.split("\n"))
-    elif variant == "wrap":
-        out = "\n".join("\n".join(line[i:i + 28] for i in range(0, max(len(line), 1), 28))
+    elif variant == "wrap":      # a continuation line starts at the margin, as PDF text does
+        out = "\n".join("\n".join(line[i:i + 28] if i == 0 else line[i:i + 28].lstrip()
+                                  for i in range(0, max(len(line), 1), 28))
                         for line in text.split("\n"))
     elif variant == "fullwidth":
         out = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
