@@ -190,7 +190,7 @@ def main() -> None:
     names = {p.name for p in pages}
     gold_lines = [r for r in (json.loads(x) for x in open(split_dir / "gold.jsonl", encoding="utf-8"))
                   if r.get("doc") in names]
-    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+    if args.keep and args.keep.exists() and (not args.keep.is_dir() or any(args.keep.iterdir())):
         sys.exit(f"{args.keep}: not empty; --keep wants a new or empty directory")
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-robustness-"))
     rows = []

@@ -285,14 +285,13 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
     has_nul = b"\x00" in raw
     if not has_nul:
         try:
-            text, cut = _decode_cut(raw, "utf-8")
-            _warn_cut(path, cut, "UTF-8")
-            return text, "utf-8"
+            return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
 
     def best(codecs: list[str], floor: float) -> tuple[str, str] | None:
-        candidates: list[tuple[float, int, str, str, int]] = []
+        # a read cut at the end (_decode_cut) competes with the others; on a tie a whole one wins
+        candidates: list[tuple[float, bool, int, str, str, int]] = []
         for order, codec in enumerate(codecs):
             try:
                 text, cut = _decode_cut(raw, codec)
@@ -300,9 +299,9 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
                 continue
             if cut and _text_score(text[-_TAIL:]) < floor:
                 continue        # a legacy encoding out of step since a lost byte reads garbage
-            candidates.append((_text_score(text), -order, codec, text, cut))
+            candidates.append((_text_score(text), not cut, -order, codec, text, cut))
         if candidates:
-            score, _, codec, text, cut = max(candidates)
+            score, _, _, codec, text, cut = max(candidates)
             if score >= floor:
                 name = "big5" if codec in ("cp950", "big5hkscs") else codec
                 _warn_cut(path, cut, name)
@@ -312,7 +311,7 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
     legacy = ["gb18030", "big5", "cp950", "big5hkscs"]
     utf16 = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
     if not has_nul:
-        got = best(utf16 + legacy, 0.6)
+        got = best(["utf-8"] + utf16 + legacy, 0.6)     # UTF-8 here: only a read cut at the end
     else:
         # with NUL bytes UTF-16 comes first, and binary data scores far below 0.4 there; a text
         # with a few stray NUL bytes (at most two, or one byte in a hundred; the same bound after
@@ -339,8 +338,8 @@ def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
     """A text with a few bytes no encoding reads (damaged in transit, two pages glued inside a
     character): the encoding that reads all but at most ``_max_bad_bytes`` of its bytes, each
     damaged spot read as U+FFFD, with a warning naming the file; None when none does, or when
-    what it reads is no text at its start or at its end (a legacy encoding out of step after a
-    lost byte reads garbage to the end)."""
+    what it reads is no text at its start, at its end or before a spot (a legacy encoding out of
+    step after a lost byte reads garbage until it fails), or a spot is a block of bad bytes."""
     best: tuple[float, int, str, str, int] | None = None
     for order, codec in enumerate(("utf-8", "gb18030", "big5")):
         kept = raw.decode(codec, errors="ignore")
@@ -349,8 +348,12 @@ def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
             continue
         text = raw.decode(codec, errors="replace")
         score = min(_text_score(text), _text_score(text[-_TAIL:]))
-        # and no line of garbage (GBK out of step after a lost byte, up to the next ASCII byte)
-        if score < 0.6 or any(len(ln) >= 20 and _text_score(ln) < 0.5 for ln in text.splitlines()):
+        spots = list(_REPLACED_RE.finditer(text))
+        # no long block of bad bytes, and no garbage before a spot (a legacy encoding out of step
+        # after a lost byte reads garbage up to where it fails)
+        if score < 0.6 or any(m.end() - m.start() > 8 for m in spots) or any(
+                _text_score(text[max(0, m.start() - _BEFORE_SPOT):m.start()]) < 0.5
+                for m in spots if m.start() > 0):
             continue
         cand = (score, -order, codec, text, bad)
         if best is None or cand > best:
@@ -363,6 +366,8 @@ def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
 
 
 _TAIL = 200         # characters of a text's end read again (_damaged, a cut legacy encoding)
+_BEFORE_SPOT = 100  # characters before a damaged spot read again (_damaged)
+_REPLACED_RE = re.compile("\ufffd+")
 
 
 def _max_bad_bytes(n_bytes: int) -> int:
@@ -603,8 +608,8 @@ def _repair_lost_leads(text: str, src: array,
 def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
     decoded again.  A text is read as such when one run gives at least two Han characters; then
-    every run that decodes to Han characters, punctuation and symbols (U+2000 on) or accented
-    Latin letters is, the single characters between digits and the punctuation too (``2024å¹´``
+    every run that decodes to Han characters, punctuation and symbols (U+2000 on) or Latin-1
+    symbols and accented Latin letters (25°C) is, the single characters between digits and the punctuation too (``2024å¹´``
     for 2024年, ``â€œ`` for “), which alone would be too weak a sign; not one that gives another
     script (``×“`` is Hebrew ד).  Each repaired character maps to the first character of its
     byte sequence."""
@@ -623,7 +628,7 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
         han = sum(1 for ch in fixed if _is_han(ch))
         sure = sure or han >= 2
         # a run that gives another script (3×“A” reads as 3דA”, Hebrew) is Latin text
-        if han or all(ch >= "\u2000" or "\u00c0" <= ch <= "\u024f" for ch in fixed):
+        if han or all(ch >= "\u2000" or "\u00a0" <= ch <= "\u024f" for ch in fixed):
             runs.append((m.start(), m.end(), fixed))
     if not sure:
         return text, src
@@ -646,10 +651,11 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
 
 # Markdown left in a page's text (a page converted to Markdown, or a .md file): a line in bold
 # (**X**, a heading; not ** inside a line, which also masks names: 张**、李**, or is a power:
-# 2**3), links [X](url) and images ![X](url) (the ! at a line's start or after a space: 访问！[X](url)
-# is a link after a full stop, which NFKC made !)
-_MD_BOLD_RE = re.compile(r"^[ \t]*\*\*(?=[^\s*])[^\n]*?[^\s*]\*\*[ \t]*$", re.M)
-_MD_LINK_RE = re.compile(r"((?<!\S)!)?\[([^\[\]\n]{0,200})\]\((?:https?://|/|\./|#)[^()\s]*\)")
+# 2**3), links [X](url) and images ![X](url) (see _markdown_marks: 访问！[X](url) is a link after a
+# full stop, which NFKC made !)
+_MD_BOLD_RE = re.compile(r"^[ \t]*\*\*(?=[^\s*])(?:(?!\*\*)[^\n])*?[^\s*]\*\*[ \t]*$", re.M)
+_MD_LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,200})\]\(((?:https?://|/|\./|#)[^()\s]*)\)")
+_IMAGE_FILE = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
 
 
 def _markdown_marks(text: str) -> set[int]:
@@ -657,10 +663,14 @@ def _markdown_marks(text: str) -> set[int]:
     address of a link (its text stays), a whole image."""
     drop: set[int] = set()
     for m in _MD_LINK_RE.finditer(text):
-        if m.group(1):                                   # an image: nothing of it is text
+        # an image (nothing of it is text): ! at a line's start or after a space, or before an
+        # empty text or an image file; else the ! is a full stop NFKC made of ！
+        bang = m.group(1)
+        if bang and (m.start() == 0 or text[m.start() - 1].isspace() or not m.group(2)
+                     or m.group(3).lower().endswith(_IMAGE_FILE)):
             drop.update(range(m.start(), m.end()))
         else:
-            drop.add(m.start())
+            drop.add(m.start(2) - 1)                     # [
             drop.update(range(m.end(2), m.end()))
     for m in _MD_BOLD_RE.finditer(text):
         a = text.index("**", m.start())
@@ -814,8 +824,8 @@ def _letterspaced_drops(text: str) -> set[int]:
         if lo < 0 or hi >= n or not (single(lo) and single(hi) and text[lo + 1] == " "
                                      and _is_han(text[lo]) and _is_han(text[hi])):
             return False
-        return (lo >= 2 and _is_han(text[lo - 2]) and not single(lo - 2)
-                and (hi == n - 1 or _is_han(text[hi + 2]) and not single(hi + 2)))
+        return (lo >= 3 and _is_han(text[lo - 2]) and _is_han(text[lo - 3])
+                and (hi == n - 1 or hi + 3 < n and _is_han(text[hi + 2]) and _is_han(text[hi + 3])))
 
     for i, ch in enumerate(text):
         if ch != " " or i == 0 or i == n - 1:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from .chars import is_han
 from .model import KgError
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data"
@@ -434,9 +435,9 @@ class Lexicon:
                         raise KgError(f"{path}:{no}: lost_lead must be an ASCII letter and the one character "
                                       f"it stood for, got {value!r}")
                     if (name, kind) == ("ingest.tsv", "variant") and not (
-                            len(value) == 2 and not any(c.isascii() for c in value) and value[0] != value[1]):
-                        raise KgError(f"{path}:{no}: variant must be two characters, the variant and its "
-                                      f"Simplified form, got {value!r}")
+                            len(value) == 2 and all(is_han(c) for c in value) and value[0] != value[1]):
+                        raise KgError(f"{path}:{no}: variant must be two Han characters, the variant and "
+                                      f"its Simplified form, got {value!r}")
                     key = (name.removesuffix(".tsv"), kind)
                     if (name, kind) in _REGEX_KINDS:
                         try:

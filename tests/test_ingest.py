@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import decode_bytes, load_document, prepare_text, read_corpus, split_sentences
+from kg.ingest import _variants, decode_bytes, load_document, prepare_text, read_corpus, split_sentences
 from kg.model import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,8 @@ def _check_offsets(doc) -> None:
         if ch in " \n":
             continue
         o = doc.original[doc.offsets[i]]
-        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "“『", "”』"):
+        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "“『", "”』") \
+                or ch == _variants().get(ord(o)):
             continue
         from opencc import OpenCC
 
@@ -171,6 +172,9 @@ def test_garbage_is_not_read_as_a_cut_or_damaged_text():
         with pytest.raises(InputError, match="cannot decode"):
             decode_bytes(raw, "x.txt")
     assert decode_bytes(b"Report on the plan\n" + "涓".encode("gbk"), "x.txt") == ("Report on the plan\n涓", "gb18030")
+    # short whole files are read as before: a cut read competes with whole ones and loses a tie
+    assert decode_bytes("Contact: 郑昊".encode("gbk"), "x.txt") == ("Contact: 郑昊", "gb18030")
+    assert decode_bytes("經濟".encode("big5"), "x.txt") == ("經濟", "big5")
 
 
 def _with_nuls(raw: bytes, k: int) -> bytes:
@@ -468,6 +472,8 @@ def test_padded_two_character_names_in_lists():
         "主持人：王　伟": "主持人:王伟",
         "记者 李建国 王　伟": "记者 李建国 王伟",
         "出席：（王　伟）、李建国": "出席:(王伟)、李建国",
+        # after a mark, a word is no word of two characters: letter spacing, as before
+        "名单：王 伟 刘 强。": "名单:王伟刘强。",
         # at a line's start two single characters are letter spacing, as before
         "王　伟　李建国": "王伟李建国",
         "政 府 工作报告": "政府工作报告",
@@ -768,6 +774,10 @@ def test_mojibake_with_the_line_break_byte_and_lone_characters(codec):
     # (× and “ read as UTF-8 are Hebrew ד)
     doc = prepare_text(moj + "3×“A”")
     assert doc.text.endswith("3×“A”")
+    # a lone run that gives a Latin-1 symbol is repaired (25Â°C)
+    more = "气温25°C，" + clean
+    moj2 = (more.encode("utf-8").decode("latin-1") if codec == "latin-1" else _as_cp1252_mojibake(more))
+    assert prepare_text(moj2).text.startswith("气温25°C,")
 
 
 def test_markdown_marks_go_and_the_offsets_stay():
@@ -776,11 +786,13 @@ def test_markdown_marks_go_and_the_offsets_stay():
     with ** and a full stop (！, ! after NFKC) before a link stay."""
     raw = ("**全市重点项目名单公布**\n\n![现场图片](/img/a.jpg)张三出席会议，"
            "详见[关于印发方案的通知](https://www.example.gov.cn/a.html)。\n\n计算2**3与__init__。\n\n"
-           "公示名单：张**、李**、王**。\n\n欢迎访问！[市政府网站](https://www.example.gov.cn)。")
+           "公示名单：张**、李**、王**。\n\n欢迎访问！[市政府网站](https://www.example.gov.cn)。\n\n"
+           "**获奖名单**：张**、李**。\n\n李四出席会议![](https://www.example.gov.cn/b.png)王五主持。")
     doc = prepare_text(raw)
     assert doc.text.split("\n") == ["全市重点项目名单公布", "张三出席会议,详见关于印发方案的通知。",
                                      "计算2**3与__init__。", "公示名单:张**、李**、王**。",
-                                     "欢迎访问!市政府网站。"]
+                                     "欢迎访问!市政府网站。", "**获奖名单**:张**、李**。",
+                                     "李四出席会议王五主持。"]
     for word in ("名单", "张三", "方案的通知", "2**3"):
         k = doc.text.index(word)
         assert raw[doc.offsets[k]:doc.offsets[k] + len(word)] == word
@@ -875,11 +887,11 @@ def test_a_variant_row_must_be_two_characters(tmp_path):
     from kg.model import KgError
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parent.parent / "kg" / "data", data)
-    for bad in ("衞", "a台", "衞衞"):
+    for bad in ("衞", "a台", "衞衞", "，台"):
         shutil.copy(Path(__file__).resolve().parent.parent / "kg" / "data" / "ingest.tsv", data / "ingest.tsv")
         with open(data / "ingest.tsv", "a", encoding="utf-8") as f:
             f.write(f"variant\t{bad}\n")
-        with pytest.raises(KgError, match=r"ingest.tsv:\d+: variant must be two characters"):
+        with pytest.raises(KgError, match=r"ingest.tsv:\d+: variant must be two Han characters"):
             Lexicon.load(data)
 
 
