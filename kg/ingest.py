@@ -35,7 +35,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    by char where a phrase conversion would change the length; in a Simplified text only the stray
    Traditional characters outside GB2312's simplified set (总书記), one by one; in both, the
    Hong Kong / Taiwan variant forms t2s leaves (衞 -> 卫: ingest.tsv ``variant``) and their
-   corner-bracket quotation marks (「」『』 -> “”);
+   corner-bracket quotation marks (「」『』 -> “”); a straight quote paired with a curly one on its
+   line made curly (“X" -> “X”);
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
    padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
@@ -1046,6 +1047,8 @@ def _simplified_keep(lexicon: Lexicon | None = None) -> frozenset[str]:
 
 
 _QUOTE_MARKS = str.maketrans("「」『』", "“”“”")
+_HALF_CLOSED_RE = re.compile('(“[^“”"\n]{1,40})"')
+_HALF_OPENED_RE = re.compile('"([^“”"\n]{1,40}”)')
 
 
 def _variants(lexicon: Lexicon | None = None) -> dict[int, str]:
@@ -1086,6 +1089,11 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
     # (「春雷行动」, 『春雷行动』 -> “春雷行动”), one for one
     if any(q in text for q in "「」『』"):
         text = text.translate(_QUOTE_MARKS)
+    # a straight quote closing a “ (or opening a ”) on its line is its pair (“春雷行动2019"), one
+    # for one
+    if '"' in text and ("“" in text or "”" in text):
+        text = _HALF_CLOSED_RE.sub(r"\1”", text)
+        text = _HALF_OPENED_RE.sub(r"“\1", text)
 
     # physical lines
     lines: list[_Line] = []

@@ -36,7 +36,7 @@ def _check_offsets(doc) -> None:
         if ch in " \n":
             continue
         o = doc.original[doc.offsets[i]]
-        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "“『", "”』") \
+        if ch in unicodedata.normalize("NFKC", o) or ch + o in ("“「", "”」", "“『", "”』", '”"', '“"') \
                 or ch == _variants().get(ord(o)):
             continue
         from opencc import OpenCC
@@ -860,6 +860,10 @@ def test_corner_brackets_are_quotation_marks():
     _check_offsets(doc)
     assert prepare_text("市场监管局启动「春雷行动」。").text == "市场监管局启动“春雷行动”。"
     assert prepare_text("一段引文的结尾」。").text == "一段引文的结尾”。"      # a lone closing mark
+    # a straight quote pairing a curly one on its line is made curly; straight pairs stay
+    doc = prepare_text('打响“春雷行动2019"暨“保健"市场整治，开展"六大提升行动”。他说"好"。')
+    assert doc.text == '打响“春雷行动2019”暨“保健”市场整治,开展“六大提升行动”。他说"好"。'
+    _check_offsets(doc)
 
 
 def test_the_variant_rows_are_what_opencc_gives():
