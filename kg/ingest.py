@@ -25,9 +25,10 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    byte upstream and kept an ASCII second byte (``??h`` for ``。縣``) is read as the character
    ingest.tsv ``lost_lead`` names (:func:`_repair_lost_leads`; before NFKC, so a full-width
    ``？`` never counts); after NFKC web-page noise is deleted
-   (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft hyphens, BOMs inside the text), emoji, HTML tags and character
-   references left by scraping, Markdown's marks of a line in bold, link brackets and addresses
-   and its images (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
+   (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft
+   hyphens, BOMs inside the text), emoji, HTML tags and character references left by scraping,
+   Markdown's marks of a line in bold, link brackets and addresses and its images
+   (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
    three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
@@ -39,8 +40,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    line made curly (“X" -> “X”);
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
    dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
-   padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space
-   between them (``2<TAB>A项目`` is ``2 A项目``);
+   padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed
+   up; cells (a tab between two) stay apart, one space between them (``2<TAB>A项目`` is
+   ``2 A项目``);
 5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
    repeat the tail of the block before them (a scraping artefact);
 6. hard-wrapped lines re-joined (see :func:`_is_wrap`; a table row, three cells or more or two
@@ -609,11 +611,11 @@ def _repair_lost_leads(text: str, src: array,
 def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     """Runs of UTF-8 that were decoded as Latin-1 / Windows-1252 (``æ¸æ¿`` for 湖北) are
     decoded again.  A text is read as such when one run gives at least two Han characters; then
-    every run that decodes to Han characters, punctuation and symbols (U+2000 on) or Latin-1
-    symbols and accented Latin letters (25°C) is, the single characters between digits and the punctuation too (``2024å¹´``
-    for 2024年, ``â€œ`` for “), which alone would be too weak a sign; not one that gives another
-    script (``×“`` is Hebrew ד).  Each repaired character maps to the first character of its
-    byte sequence."""
+    every run that decodes to Han characters, punctuation and symbols (U+2000 on), Latin-1
+    symbols or accented Latin letters (25°C) is, the single characters between digits and the
+    punctuation too (``2024å¹´`` for 2024年, ``â€œ`` for “), which alone would be too weak a
+    sign; not one that gives another script (``×“`` is Hebrew ד).  Each repaired character maps
+    to the first character of its byte sequence."""
     if not any("\u00c2" <= ch <= "\u00f4" for ch in text):
         return text, src
     runs: list[tuple[int, int, str]] = []
