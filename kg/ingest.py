@@ -807,11 +807,10 @@ def _letterspaced_drops(text: str) -> set[int]:
     A token is what stands between spaces and the line's edges.  A space between two non-ASCII
     characters is dropped when at least one of the neighbouring tokens is a single character;
     phrase separators between multi-character words (``同呼吸 共命运``) are kept, and so are the
-    spaces around a run of exactly two single Han tokens between two multi-character ones
-    (``李建国　王　伟　张三丰``: a padded name, which is not letter spacing), or one and the
-    line's end.  A space between
-    two Han characters that stand alone between list marks (``、王　伟、``, ``：王　伟``) is
-    dropped too.
+    spaces around a run of exactly two single Han tokens between two words of two Han characters
+    or more at their edges (``李建国　王　伟　张三丰``: a padded name, which is not letter
+    spacing), or one such word and the line's end.  A space between two Han characters that
+    stand alone between list marks (``、王　伟、``, ``：王　伟``) is dropped too.
     """
     drops: set[int] = set()
     n = len(text)
@@ -821,8 +820,9 @@ def _letterspaced_drops(text: str) -> set[int]:
 
     def padded(j: int, step: int) -> bool:
         """Whether the single token at ``j`` and the one ``step`` (2 or -2) away are the only
-        single ones between two multi-character Han tokens (or one and the line's end: 记者
-        王　伟; a line's start is letter spacing as before: 政 府 工作报告)."""
+        single ones between two words with two Han characters at their edge (or one and the
+        line's end: 记者 王　伟; a line's start is letter spacing as before: 政 府 工作报告;
+        名单：王 伟 刘 强 too)."""
         lo, hi = min(j, j + step), max(j, j + step)
         if lo < 0 or hi >= n or not (single(lo) and single(hi) and text[lo + 1] == " "
                                      and _is_han(text[lo]) and _is_han(text[hi])):
@@ -843,7 +843,7 @@ def _letterspaced_drops(text: str) -> set[int]:
         left_single = i - 2 < 0 or text[i - 2] == " "
         right_single = i + 2 >= n or text[i + 2] == " "
         if left_single and not right_single:
-            if not (padded(i - 1, -2)):
+            if not padded(i - 1, -2):
                 drops.add(i)
         elif right_single and not left_single:
             if not padded(i + 1, 2):
