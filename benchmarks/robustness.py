@@ -59,7 +59,6 @@ _CORNER = str.maketrans("“”‘’", "「」『』")
 _HTML_BITS = ("<br/>", '</span><span class="x">', "&nbsp;", "<p>", "&ldquo;")
 _CHROME_TOP = "首页 > 新闻中心 > 本地要闻\n【字体：大 中 小】 打印本页 关闭窗口\n"
 _CHROME_END = "\n上一篇：下一篇：\n分享到：微信 微博 QQ空间\n"
-_GLOSS_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
 VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "quotes", "big5", "gbk", "pinyin", "zw", "emoji", "html",
             "latin1", "cp1252", "fullwidth", "crlf", "wrap", "dupes", "md", "chrome", "padnames")
@@ -121,13 +120,14 @@ def perturb(text: str, variant: str, rng: random.Random, convert: Callable[[str]
 
 
 def clean_pages(split_dir: Path) -> list[Path]:
-    """The split's pages that are Simplified and carry no pinyin gloss."""
-    from kg.ingest import load_document
+    """The split's pages that are Simplified and carry no pinyin gloss (the gloss pattern ingest
+    deletes)."""
+    from kg.ingest import _PINYIN_GLOSS_RE, load_document
 
     out = []
     for p in sorted((split_dir / "docs").glob("*.txt")):
-        raw = p.read_text(encoding="utf-8", errors="replace")
-        if not load_document(p).traditional and not _GLOSS_RE.search(raw):
+        doc = load_document(p)
+        if not doc.traditional and not _PINYIN_GLOSS_RE.search(doc.original):
             out.append(p)
     return out
 

@@ -840,8 +840,7 @@ def _letterspaced_drops(text: str) -> set[int]:
             continue
         if not (_is_han(a) or _is_han(b)):
             continue
-        left_single = i - 2 < 0 or text[i - 2] == " "
-        right_single = i + 2 >= n or text[i + 2] == " "
+        left_single, right_single = single(i - 1), single(i + 1)
         if left_single and not right_single:
             if not padded(i - 1, -2):
                 drops.add(i)

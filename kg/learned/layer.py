@@ -42,7 +42,8 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relatio
 SPAN_TYPES = ("Action", "Cluster", "Member")
 # the span model of named projects (optional: model directories before 2026-12-06 have none)
 PROJECT = "Project"
-MODEL_NAMES = ENTITY_TYPES + SPAN_TYPES + (PROJECT, "leads_action", "in_cluster")
+SPAN_MODELS = SPAN_TYPES + (PROJECT,)          # the models that score span candidates
+MODEL_NAMES = ENTITY_TYPES + SPAN_MODELS + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
 MODES = ("backoff", "replace")
 PAIR_RELATIONS = ("leads_action", "in_cluster")
@@ -221,7 +222,7 @@ class LearnedLayer:
         if any(k not in self.models for k in SPAN_TYPES):
             tick(3, 3)
             return DocResult(result.doc_id, mentions, facts)
-        thresholds = {k: self.models[k].threshold for k in SPAN_TYPES + (PROJECT,) if k in self.models}
+        thresholds = {k: self.models[k].threshold for k in SPAN_MODELS if k in self.models}
         # (memory) only the spans that can be chosen, here or with the pair threshold scale
         floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
         spans, scores = _scored_above(self.models, cands.iter_spans(), cands.span_feats, floor)
@@ -281,20 +282,10 @@ class LearnedLayer:
         new: list[tuple[float, Fact]] = []
         # a member keeps its best cluster, an action its best agency (pair_group)
         best: dict[tuple[str, str], tuple[float, int]] = {}
-        # (speed) each relation's pairs scored in one call (a row's score does not depend on
-        # the rows scored with it)
-        pair_scores: dict[int, float] = {}
-        for rel in PAIR_RELATIONS:
-            ps = [k for k, p in enumerate(pairs) if p.relation == rel]
-            if ps and rel in self.models:
-                pair_scores.update(zip(ps, self.models[rel].scores(pairs[k].feats for k in ps)))
-        for k, p in enumerate(pairs):
-            m = self.models.get(p.relation)
-            if m is None:
-                continue
-            s = pair_scores[k]
-            if s < m.threshold:
-                continue
+        # the pairs at or above their model's threshold, scored a batch of each relation at a time
+        above = {r: self.models[r].threshold for r in PAIR_RELATIONS if r in self.models}
+        for p, s in zip(*_scored_above(self.models, (p for p in pairs if p.relation in above),
+                                       lambda p: p.feats, above, kind=lambda p: p.relation)):
             key = pair_group(p)
             cur = best.get(key)
             if cur is not None and cur[0] >= s:
@@ -325,11 +316,13 @@ _BATCH = 2048      # spans scored in one call of a model's ``scores`` (_scored_a
 
 
 def _scored_above(models: dict, items: Iterable, feats,
-                  floor: dict[str, float] | None = None) -> tuple[list, list[float]]:
-    """The items scored at least ``floor[item.type]`` by ``models[item.type]`` (on
-    ``feats(item)``; every item without ``floor``), in their order, and their scores, made and
-    scored a batch of each type at a time (a row's score does not depend on the rows scored
-    with it), so that the items under the floor are never all held."""
+                  floor: dict[str, float] | None = None,
+                  kind: Callable[[object], str] = lambda x: x.type) -> tuple[list, list[float]]:
+    """The items scored at least ``floor[kind(item)]`` by ``models[kind(item)]`` (on
+    ``feats(item)``; every item without ``floor``; ``kind``: an item's type, a pair's relation),
+    in their order, and their scores, made and scored a batch of each kind at a time (a row's
+    score does not depend on the rows scored with it), so that the items under the floor are
+    never all held."""
     kept: list[tuple[int, object, float]] = []
     pending: dict[str, list[tuple[int, object]]] = defaultdict(list)
 
@@ -341,10 +334,11 @@ def _scored_above(models: dict, items: Iterable, feats,
                 kept.append((k, x, p))
 
     for k, x in enumerate(items):
-        batch = pending[x.type]
+        typ = kind(x)
+        batch = pending[typ]
         batch.append((k, x))
         if len(batch) >= _BATCH:
-            flush(x.type)
+            flush(typ)
     for typ in list(pending):
         flush(typ)
     kept.sort(key=lambda z: z[0])

@@ -23,7 +23,7 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
-from .layer import MODEL_NAMES, PROJECT, SPAN_TYPES, pair_group, select_spans, spans_by_type
+from .layer import MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, select_spans, spans_by_type
 from .linear import LinearModel
 from .trees import TreeModel
 
@@ -349,7 +349,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             precision: float | None = None) -> list[float]:
         n_gold = sum(required(g, name) for (d, _r), g in zip(data, golds)
                      if name not in ENTITY_TYPES or name in gold.exhaustive.get(d.id, frozenset()))
-        l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_TYPES + (PROJECT,)
+        l2 = (entity_l2 if name in ENTITY_TYPES else pair_l2 if name not in SPAN_MODELS
               else action_l2 if name == "Action" and action_l2 is not None else span_l2)
         if name in tree_models:
             def learn(rows, labels):
@@ -406,7 +406,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     # pairs over the spans the out-of-fold span models keep
     # the pairs are formed over the spans above a share of the span thresholds (the pair model
     # filters again), the layer does the same
-    thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_TYPES + (PROJECT,) if t in models}
+    thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_MODELS if t in models}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
     for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
