@@ -372,6 +372,10 @@ def train_relations_cmd(
                    "out-of-fold F1, by a calibration of its out-of-fold scores; "
                    "--no-entity-calibrated: the threshold with the best out-of-fold F1 "
                    "(docs/relations.md)."),
+    span_calibrated: bool = typer.Option(
+        False, help="The same for the span models (Action, Cluster, Member: a span right with at "
+                    "least a fifth of the best out-of-fold F2; Project: half the best F1); "
+                    "--no-span-calibrated: the threshold with the best out-of-fold F2 / F1."),
     member_orgs: float = typer.Option(
         0.5, min=0.0, max=1.0,
         help="An enterprise member the Member span model scores at least this becomes an "
@@ -432,7 +436,7 @@ def train_relations_cmd(
                        epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, entity_calibrated=entity_calibrated,
-                       tree_models=tree_models, trees=trees, tree_depth=tree_depth, tree_mix=tree_mix,
+                       span_calibrated=span_calibrated, tree_models=tree_models, trees=trees, tree_depth=tree_depth, tree_mix=tree_mix,
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))

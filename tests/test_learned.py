@@ -16,7 +16,7 @@ from kg.learned.candidates import DocCandidates
 from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
 from kg.learned.linear import LinearModel, hash_features
 from kg.learned.train import (Example, best_threshold, calibrated_threshold, entity_threshold, group_winners,
-                              train)
+                              optimal_threshold, train)
 from kg.model import Arg, DocResult, Evidence, Fact, KgError, Mention
 from kg.resolve import resolve
 
@@ -470,6 +470,23 @@ def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
     assert abs(entity_threshold(exs[20:], scores[20:], n_gold)[0] - thr) < 0.03
 
 
+def test_optimal_threshold_for_f2_is_where_a_span_is_right_with_a_fifth_of_the_best_f2():
+    """F-beta is raised by a prediction right with probability q exactly when q > F/(1 + beta^2):
+    on scores that are their own chance of being right, the F2 threshold lies near a fifth of the
+    best F2 (below the F1 one: recall weighs more), it reports F2, and it moves little when a few
+    examples go, where the arg-max of the F2 curve may jump."""
+    exs, scores = _calibration_examples(600, power=1)
+    n_gold = sum(e.label for e in exs)
+    best2 = best_threshold(exs, scores, n_gold, beta=2.0)[1]["f"]
+    thr2, stats2 = optimal_threshold(exs, scores, n_gold, beta=2.0)
+    thr1, _ = optimal_threshold(exs, scores, n_gold)
+    assert abs(thr2 - best2 / 5) < 0.05 and thr2 < thr1
+    assert stats2["f"] > best2 - 0.02 and "calibration" in stats2
+    assert stats2["f"] == round(5 * stats2["p"] * stats2["r"] / (4 * stats2["p"] + stats2["r"]), 4)
+    assert abs(optimal_threshold(exs[20:], scores[20:], n_gold, beta=2.0)[0] - thr2) < 0.03
+    assert entity_threshold(exs, scores, n_gold)[0] == thr1
+
+
 def test_thresholds_count_only_the_winner_of_a_pair_group():
     """Of two pairs of one group (one action, two agencies) the layer keeps the better: the
     threshold choice must not count the other as a prediction."""
@@ -799,6 +816,25 @@ def test_l2_weights_shrink_the_models_they_name(tmp_path, lexicon):
         assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "l2" / f"{name}.npz").read_bytes()
     report = json.loads((tmp_path / "l2" / "manifest.json").read_text(encoding="utf-8"))["report"]
     assert report["l2"] == {"entity": 1e-5, "span": 0.05, "pair": 1e-5, "action": 0.05}
+
+
+def test_span_calibrated_changes_only_the_span_thresholds(tmp_path, lexicon):
+    """``span_calibrated`` sets the span models' thresholds by :func:`optimal_threshold` (a
+    calibration of their out-of-fold scores, recorded in the manifest) and leaves the weights and
+    every other model's threshold as they were; the manifest says it was on."""
+    data, gold = _pages(tmp_path)
+    plain = train(data, gold, lexicon, tmp_path / "plain", folds=2, epochs=8)
+    cal = train(data, gold, lexicon, tmp_path / "cal", folds=2, epochs=8, span_calibrated=True)
+    assert "span_calibrated" not in plain and cal["span_calibrated"] is True
+    spans = [n for n in ("Action", "Cluster", "Member", "Project") if n in cal["models"]]
+    assert "Action" in spans
+    for name, m in cal["models"].items():
+        assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "cal" / f"{name}.npz").read_bytes()
+        if name not in spans:
+            assert m["threshold"] == plain["models"][name]["threshold"]
+    act = cal["models"]["Action"]
+    assert "calibration" in act["out_of_fold"] and "calibration" not in plain["models"]["Action"]["out_of_fold"]
+    assert act["threshold"] < plain["models"]["Action"]["threshold"]      # F2*/5, not the F2 arg-max
 
 
 def test_the_seed_orders_the_examples_and_is_recorded(tmp_path, lexicon):

@@ -163,22 +163,24 @@ def best_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold:
     return best
 
 
-def _stats_at(examples: Sequence[Example], scores: Sequence[float], n_gold: int, thr: float) -> dict:
-    """P / R / F1 of the de-duplicated predictions scored at least ``thr``."""
+def _stats_at(examples: Sequence[Example], scores: Sequence[float], n_gold: int, thr: float,
+              beta: float = 1.0) -> dict:
+    """P / R / F-beta of the de-duplicated predictions scored at least ``thr``."""
     tp = fp = 0
     for k, tp_k, fp_k in _cumulative(examples, scores):
         if scores[k] < thr:
             break
         tp, fp = tp_k, fp_k
-    return _prf(tp, fp, n_gold)
+    return _prf(tp, fp, n_gold, beta)
 
 
 def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
-                         precision: float) -> tuple[float, dict]:
+                         precision: float, beta: float = 1.0) -> tuple[float, dict]:
     """The score above which a prediction is right with probability ``precision``, by a logistic
     calibration of the out-of-fold scores (Platt scaling: P(right) = sigmoid(a * logit(score) + b),
     fitted on every decided example).  The arg-max of an F curve that is flat near its top lands
-    at a different precision with every retrain; this threshold aims at one (docs/relations.md)."""
+    at a different precision with every retrain; this threshold aims at one (docs/relations.md).
+    The statistics returned (and the fallback where the scores cannot be calibrated) are F-beta's."""
     scores = group_winners(examples, scores)
     best: dict[tuple, tuple[float, int]] = {}
     for ex, s in zip(examples, scores):
@@ -190,7 +192,7 @@ def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n
             best[key] = (s, y)
     pts = sorted(best.values())
     if not pts or all(y for _s, y in pts) or not any(y for _s, y in pts):
-        return best_threshold(examples, scores, n_gold)
+        return best_threshold(examples, scores, n_gold, beta)
     x = [math.log(max(s, 1e-6) / max(1.0 - s, 1e-6)) for s, _y in pts]
     ys = [y for _s, y in pts]
 
@@ -226,22 +228,30 @@ def calibrated_threshold(examples: Sequence[Example], scores: Sequence[float], n
             break
         cur = new
     if a <= 1e-6:                 # scores that do not rank: no calibration
-        return best_threshold(examples, scores, n_gold)
+        return best_threshold(examples, scores, n_gold, beta)
     z = (math.log(precision / (1.0 - precision)) - b) / a
     thr = round(1.0 / (1.0 + math.exp(-z)), 6)
     thr = min(max(thr, 0.02), 0.999)
-    return thr, {**_stats_at(examples, scores, n_gold, thr), "calibration": [round(a, 4), round(b, 4)]}
+    return thr, {**_stats_at(examples, scores, n_gold, thr, beta), "calibration": [round(a, 4), round(b, 4)]}
+
+
+def optimal_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int,
+                      beta: float = 1.0) -> tuple[float, dict]:
+    """The score at which a prediction is right with probability F*/(1 + beta^2), F* the best
+    out-of-fold F-beta (:func:`calibrated_threshold`): adding a prediction right with probability
+    q raises F-beta exactly when q > F/(1 + beta^2), so on calibrated scores that is where the
+    F-beta-optimal threshold lies (half the best F1 for beta 1).  The best F-beta itself is
+    stable where the F curve is flat at its top, while its arg-max (:func:`best_threshold`) jumps
+    along it from one retrain to the next."""
+    _thr, stats = best_threshold(examples, scores, n_gold, beta)
+    if not stats["f"]:
+        return _thr, stats
+    return calibrated_threshold(examples, scores, n_gold, stats["f"] / (1.0 + beta * beta), beta)
 
 
 def entity_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int) -> tuple[float, dict]:
-    """The score at which a prediction is right with probability half the best F1
-    (:func:`calibrated_threshold`): the F1-optimal threshold of calibrated scores is half the
-    F1 it reaches.  The best F1 itself is stable where the F curve is flat at its top, while
-    its arg-max (:func:`best_threshold`) jumps along it from one retrain to the next."""
-    _thr, stats = best_threshold(examples, scores, n_gold)
-    if not stats["f"]:
-        return _thr, stats
-    return calibrated_threshold(examples, scores, n_gold, stats["f"] / 2)
+    """:func:`optimal_threshold` for F1: where a form is right with half the best F1."""
+    return optimal_threshold(examples, scores, n_gold)
 
 
 def _folds(n: int, k: int) -> list[int]:
@@ -279,7 +289,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           list_orgs: bool = True, seed: int = 13, seeds: int = 4,
           entity_data: Sequence[tuple[Document, DocResult]] | None = None,
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
-          entity_calibrated: bool = True, tree_models: Sequence[str] | str = (),
+          entity_calibrated: bool = True, span_calibrated: bool = False, tree_models: Sequence[str] | str = (),
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
           project_model: bool = True, log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
@@ -300,6 +310,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     ``entity_calibrated``: each entity model's threshold is the score at which a form is right
     with half the best out-of-fold F1 (the F1-optimal threshold of calibrated scores), not the
     arg-max of the out-of-fold F1, which jumps along a flat top from one retrain to the next.
+    ``span_calibrated``: the same for the span models (Action, Cluster, Member: where a span is
+    right with a fifth of the best out-of-fold F2; Project: half the best F1).
     ``member_orgs``: the layer makes an enterprise member the Member model scores at least this
     an Organization mention (0: never).
     ``list_members``: the layer gives a kept member's cluster to the other items of its 、-list
@@ -335,6 +347,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
+                    **({"span_calibrated": True} if span_calibrated else {}),
                     "epochs": epochs, "seed": seed, "seeds": seeds, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
@@ -362,7 +375,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         if precision:
             thr, stats = calibrated_threshold(examples, oof, n_gold, precision)
         else:
-            thr, stats = (entity_threshold(examples, oof, n_gold) if name in ENTITY_TYPES and entity_calibrated
+            calibrated = entity_calibrated if name in ENTITY_TYPES else span_calibrated
+            thr, stats = (optimal_threshold(examples, oof, n_gold, beta) if calibrated
                           else best_threshold(examples, oof, n_gold, beta))
         m = learn([e.feats for e in examples], [e.label for e in examples])
         m.threshold = thr
