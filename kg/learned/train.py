@@ -347,6 +347,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     fold_of = _folds(len(data), folds)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
+                    # (only when on: a default training writes the manifest it wrote before the option)
                     **({"span_calibrated": True} if span_calibrated else {}),
                     "epochs": epochs, "seed": seed, "seeds": seeds, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
@@ -375,7 +376,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         if precision:
             thr, stats = calibrated_threshold(examples, oof, n_gold, precision)
         else:
-            calibrated = entity_calibrated if name in ENTITY_TYPES else span_calibrated
+            calibrated = entity_calibrated if name in ENTITY_TYPES else span_calibrated and name in SPAN_MODELS
             thr, stats = (optimal_threshold(examples, oof, n_gold, beta) if calibrated
                           else best_threshold(examples, oof, n_gold, beta))
         m = learn([e.feats for e in examples], [e.label for e in examples])
