@@ -436,7 +436,8 @@ def train_relations_cmd(
                        epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,
                        pair_precision=pair_precision or None, entity_calibrated=entity_calibrated,
-                       span_calibrated=span_calibrated, tree_models=tree_models, trees=trees, tree_depth=tree_depth, tree_mix=tree_mix,
+                       span_calibrated=span_calibrated, tree_models=tree_models, trees=trees,
+                       tree_depth=tree_depth, tree_mix=tree_mix,
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        log=lambda s: err_console.print(s, highlight=False))

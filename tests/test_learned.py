@@ -15,7 +15,7 @@ from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
 from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
 from kg.learned.linear import LinearModel, hash_features
-from kg.learned.train import (Example, best_threshold, calibrated_threshold, entity_threshold, group_winners,
+from kg.learned.train import (Example, best_threshold, calibrated_threshold, group_winners,
                               optimal_threshold, train)
 from kg.model import Arg, DocResult, Evidence, Fact, KgError, Mention
 from kg.resolve import resolve
@@ -456,18 +456,18 @@ def test_calibrated_threshold_finds_the_score_of_a_given_precision():
     assert abs(thr_less - thr25) < 0.05
 
 
-def test_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
+def test_the_entity_threshold_is_where_a_form_is_right_with_half_the_best_f1():
     """On scores that are their own chance of being right, the entity threshold is about half
     the best F1 (the F1-optimal threshold of calibrated scores); removing a few examples moves it
     by little, and the order of the examples does not move it."""
     exs, scores = _calibration_examples(600, power=1)
     n_gold = sum(e.label for e in exs)
     best_f = best_threshold(exs, scores, n_gold)[1]["f"]
-    thr, stats = entity_threshold(exs, scores, n_gold)
+    thr, stats = optimal_threshold(exs, scores, n_gold)
     assert abs(thr - best_f / 2) < 0.05 and stats["f"] > best_f - 0.02
     order = sorted(range(len(exs)), key=lambda i: (i * 7919) % len(exs))     # another order
-    assert abs(entity_threshold([exs[i] for i in order], [scores[i] for i in order], n_gold)[0] - thr) < 1e-6
-    assert abs(entity_threshold(exs[20:], scores[20:], n_gold)[0] - thr) < 0.03
+    assert abs(optimal_threshold([exs[i] for i in order], [scores[i] for i in order], n_gold)[0] - thr) < 1e-6
+    assert abs(optimal_threshold(exs[20:], scores[20:], n_gold)[0] - thr) < 0.03
 
 
 def test_optimal_threshold_for_f2_is_where_a_span_is_right_with_a_fifth_of_the_best_f2():
@@ -484,7 +484,6 @@ def test_optimal_threshold_for_f2_is_where_a_span_is_right_with_a_fifth_of_the_b
     assert stats2["f"] > best2 - 0.02 and "calibration" in stats2
     assert abs(stats2["f"] - 5 * stats2["p"] * stats2["r"] / (4 * stats2["p"] + stats2["r"])) < 1e-3
     assert abs(optimal_threshold(exs[20:], scores[20:], n_gold, beta=2.0)[0] - thr2) < 0.03
-    assert entity_threshold(exs, scores, n_gold)[0] == thr1
 
 
 def test_thresholds_count_only_the_winner_of_a_pair_group():

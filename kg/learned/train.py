@@ -249,11 +249,6 @@ def optimal_threshold(examples: Sequence[Example], scores: Sequence[float], n_go
     return calibrated_threshold(examples, scores, n_gold, stats["f"] / (1.0 + beta * beta), beta)
 
 
-def entity_threshold(examples: Sequence[Example], scores: Sequence[float], n_gold: int) -> tuple[float, dict]:
-    """:func:`optimal_threshold` for F1: where a form is right with half the best F1."""
-    return optimal_threshold(examples, scores, n_gold)
-
-
 def _folds(n: int, k: int) -> list[int]:
     return [i % k for i in range(n)]
 
