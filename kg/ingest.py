@@ -133,6 +133,9 @@ def _credit_end_re(lexicon: Lexicon | None = None) -> re.Pattern[str]:
 
 
 _MD_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+# a whole line in bold (**X**) is a heading too; not ** inside a line, which also masks names
+# (张**、李**) or is a power (2**3)
+_MD_BOLD_LINE_RE = re.compile(r"^[ \t]*(\*\*)(?=[^\s*])(?:(?!\*\*).)*?[^\s*](\*\*)[ \t]*$")
 
 # Page-jump markers: （下转第4版） （上接第1版） (转第2版) 下转A3版 接第 3 版 ...
 _JUMP_CORE = (
@@ -262,12 +265,6 @@ def _decode_cut(raw: bytes, codec: str) -> tuple[str, int]:
         return text, len(raw) - e.start
 
 
-def _warn_cut(path: str, cut: int, codec: str) -> None:
-    if cut:
-        log.warning("%s: the file ends inside a %s character (its last %d byte(s)): left out",
-                    path, codec, cut)
-
-
 def _decode(raw: bytes, path: str) -> tuple[str, str]:
     """Decode ``raw``; return (text, encoding name).  Raises InputError."""
     if not raw:
@@ -307,7 +304,9 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
             score, _, _, codec, text, cut = max(candidates)
             if score >= floor:
                 name = "big5" if codec in ("cp950", "big5hkscs") else codec
-                _warn_cut(path, cut, name)
+                if cut:
+                    log.warning("%s: the file ends inside a %s character (its last %d byte(s)): left out",
+                                path, name, cut)
                 return text, name
         return None
 
@@ -652,18 +651,16 @@ def _repair_mojibake(text: str, src: array) -> tuple[str, array]:
     return "".join(out), osrc
 
 
-# Markdown left in a page's text (a page converted to Markdown, or a .md file): a line in bold
-# (**X**, a heading; not ** inside a line, which also masks names: 张**、李**, or is a power:
-# 2**3), links [X](url) and images ![X](url) (see _markdown_marks: 访问！[X](url) is a link after a
-# full stop, which NFKC made !)
-_MD_BOLD_RE = re.compile(r"^[ \t]*\*\*(?=[^\s*])(?:(?!\*\*)[^\n])*?[^\s*]\*\*[ \t]*$", re.M)
+# Markdown left in a page's text (a page converted to Markdown, or a .md file): links [X](url)
+# and images ![X](url) (see _markdown_marks: 访问！[X](url) is a link after a full stop, which NFKC
+# made !); a line in bold is a heading (_MD_BOLD_LINE_RE, _clean_line)
 _MD_LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,200})\]\(((?:https?://|/|\./|#)[^()\s]*)\)")
 _IMAGE_FILE = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp")
 
 
 def _markdown_marks(text: str) -> set[int]:
-    """Positions of Markdown's marks: the two ``**`` of a line in bold, the brackets and the
-    address of a link (its text stays), a whole image."""
+    """Positions of Markdown's link marks: the brackets and the address of a link (its text
+    stays), a whole image."""
     drop: set[int] = set()
     for m in _MD_LINK_RE.finditer(text):
         # an image (nothing of it is text): ! at a line's start or after a space, or before an
@@ -675,10 +672,6 @@ def _markdown_marks(text: str) -> set[int]:
         else:
             drop.add(m.start(2) - 1)                     # [
             drop.update(range(m.end(2), m.end()))
-    for m in _MD_BOLD_RE.finditer(text):
-        a = text.index("**", m.start())
-        b = text.rindex("**", a + 2, m.end())
-        drop.update((a, a + 1, b, b + 1))
     return drop
 
 
@@ -705,7 +698,7 @@ def _strip_noise(text: str, src: array) -> tuple[str, array]:
         text, src = _delete_positions(text, src, drop)
     if "<" in text:
         text, src = _sub(text, src, _HTML_TAG_RE)
-    if "**" in text or "](" in text:
+    if "](" in text:
         text, src = _delete_positions(text, src, _markdown_marks(text))
     if "&" in text:
         text, src = _sub(text, src, _HTML_REF_RE, " ")
@@ -795,9 +788,10 @@ def _to_simplified(text: str, src: array) -> tuple[str, array]:
 # per-line cleaning
 # --------------------------------------------------------------------------------------------
 
-# around a padded two-character name in a list (、王　伟、, ：王　伟): the marks before, after
-_PAD_BEFORE = frozenset("、，,：:；;(")
-_PAD_AFTER = frozenset("、，,。；;)")
+# around a padded two-character name in a list (、王　伟、, ：王　伟): the marks before, after (as
+# NFKC leaves them: ，：； are , : ; by then)
+_PAD_BEFORE = frozenset("、,:;(")
+_PAD_AFTER = frozenset("、,。;)")
 
 
 def _letterspaced_drops(text: str) -> set[int]:
@@ -818,14 +812,12 @@ def _letterspaced_drops(text: str) -> set[int]:
     def single(j: int) -> bool:
         return (j == 0 or text[j - 1] == " ") and (j == n - 1 or text[j + 1] == " ")
 
-    def padded(j: int, step: int) -> bool:
-        """Whether the single token at ``j`` and the one ``step`` (2 or -2) away are the only
-        single ones between two words with two Han characters at their edge (or one and the
-        line's end: 记者 王　伟; a line's start is letter spacing as before: 政 府 工作报告;
-        名单：王 伟 刘 强 too)."""
-        lo, hi = min(j, j + step), max(j, j + step)
-        if lo < 0 or hi >= n or not (single(lo) and single(hi) and text[lo + 1] == " "
-                                     and _is_han(text[lo]) and _is_han(text[hi])):
+    def padded(lo: int, hi: int) -> bool:
+        """Whether the single tokens at ``lo`` and ``hi = lo + 2`` are the only single ones
+        between two words with two Han characters at their edge (or one and the line's end:
+        记者 王　伟; a line's start is letter spacing as before: 政 府 工作报告; 名单：王 伟 刘 强
+        too)."""
+        if lo < 0 or hi >= n or not (single(lo) and single(hi) and _is_han(text[lo]) and _is_han(text[hi])):
             return False
         return (lo >= 3 and _is_han(text[lo - 2]) and _is_han(text[lo - 3])
                 and (hi == n - 1 or hi + 3 < n and _is_han(text[hi + 2]) and _is_han(text[hi + 3])))
@@ -842,10 +834,10 @@ def _letterspaced_drops(text: str) -> set[int]:
             continue
         left_single, right_single = single(i - 1), single(i + 1)
         if left_single and not right_single:
-            if not padded(i - 1, -2):
+            if not padded(i - 3, i - 1):
                 drops.add(i)
         elif right_single and not left_single:
-            if not padded(i + 1, 2):
+            if not padded(i + 1, i + 3):
                 drops.add(i)
         elif left_single:
             drops.add(i)
@@ -893,6 +885,12 @@ def _clean_line(raw: str, src: array, end: int) -> _Line:
     if _MD_HEADING_RE.match(text):
         line.heading = True
         text, src = _sub(text, src, _MD_HEADING_RE)
+    elif "**" in text:
+        m = _MD_BOLD_LINE_RE.match(text)
+        if m:
+            line.heading = True
+            a, b = m.start(1), m.start(2)
+            text, src = _delete_positions(text, src, {a, a + 1, b, b + 1})
     # page-jump markers
     if _JUMP_BARE_LINE_RE.match(text):
         line.jump_only = True

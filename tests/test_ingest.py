@@ -163,7 +163,6 @@ def test_garbage_is_not_read_as_a_cut_or_damaged_text():
     """A GBK file that lost one byte reads garbage from there on (GBK does not fall back into
     step): that is no cut at its end, nor a damaged spot; nor is a good text followed by a block
     of bad bytes; an ASCII file whose last bytes are a GBK character is GBK, not UTF-8 cut."""
-    from kg.ingest import decode_bytes
     text = "湖北省经济和信息化厅公布了先进制造业集群名单，张三任厅长，李四任副厅长，会议在武汉召开。"
     g = (text * 20).encode("gbk")
     for raw in (g[:1000] + g[1001:],                                   # out of step to the end
@@ -799,6 +798,18 @@ def test_markdown_marks_go_and_the_offsets_stay():
     _check_offsets(doc)
 
 
+def test_a_bold_line_is_a_heading():
+    """A whole line in bold is a heading, as a line after # is: it is never joined to the lines
+    around it, though neither ends a sentence (a page's title written twice, then its body)."""
+    for mark in ("**{}**", "# {}"):
+        title = mark.format("汀州市召开全市重点项目推进会议")
+        doc = prepare_text(f"{title}\n{title}\n3月5日，张三主持会议，李四出席会议并讲话，王五汇报工作")
+        assert doc.text.split("\n") == ["汀州市召开全市重点项目推进会议"] * 2 + [
+            "3月5日,张三主持会议,李四出席会议并讲话,王五汇报工作"], mark
+        k = doc.text.index("张三")
+        assert doc.original[doc.offsets[k]:doc.offsets[k] + 2] == "张三"
+
+
 def test_emoji_go_and_dingbats_stay():
     raw = "张三👍出席会议🔥，1️⃣★重点项目👨‍👩‍👧开工。"
     doc = prepare_text(raw)
@@ -823,17 +834,24 @@ UNDONE_VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "quotes", "big5", "gbk", "pin
                    "latin1", "cp1252", "fullwidth", "crlf")
 
 
-@pytest.mark.parametrize("variant", UNDONE_VARIANTS)
-def test_page_noise_of_benchmarks_robustness_is_undone(tmp_path, variant):
-    """Each kind of page noise benchmarks/robustness.py scores as one ingest must undo: the
-    analysis text of an invented page so written is the clean page's (the benchmark measures the
-    same on real pages)."""
+@pytest.fixture(scope="module")
+def robustness_benchmark():
+    """benchmarks/robustness.py as a module, loaded once."""
     import importlib.util
-    import random
     spec = importlib.util.spec_from_file_location(
         "robustness", Path(__file__).resolve().parent.parent / "benchmarks" / "robustness.py")
     rb = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(rb)
+    return rb
+
+
+@pytest.mark.parametrize("variant", UNDONE_VARIANTS)
+def test_page_noise_of_benchmarks_robustness_is_undone(tmp_path, variant, robustness_benchmark):
+    """Each kind of page noise benchmarks/robustness.py scores as one ingest must undo: the
+    analysis text of an invented page so written is the clean page's (the benchmark measures the
+    same on real pages)."""
+    import random
+    rb = robustness_benchmark
     page = ("市政府召开2024年第一季度重点项目推进会\n"
             "3月15日，市长张建国主持召开会议，市发展和改革委员会主任李明汇报了“百日攻坚”专项行动进展。"
             "会议指出，要加快新能源汽车产业集群建设，推动长江运营中心等项目尽早投产。\n"
@@ -871,7 +889,7 @@ def test_the_variant_rows_are_what_opencc_gives():
     hk2s or tw2s makes a GB2312 character (CJK Unified Ideographs)."""
     from opencc import OpenCC
 
-    from kg.ingest import _gb2312_han, _variants
+    from kg.ingest import _gb2312_han
     gb = _gb2312_han()
     chars = "".join(chr(cp) for cp in range(0x4E00, 0xA000) if chr(cp) not in gb)
     t2s = OpenCC("t2s").convert(chars)
