@@ -27,8 +27,8 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    ``？`` never counts); after NFKC web-page noise is deleted
    (:func:`_strip_noise`): format and control characters (zero-width spaces, joiners, soft
    hyphens, BOMs inside the text), emoji, HTML tags and character references left by scraping,
-   Markdown's marks of a line in bold, link brackets and addresses and its images
-   (``**名单**``, ``[通知](https://…)``), and pinyin glosses inserted after a Han character
+   Markdown's link brackets and addresses and its images (``[通知](https://…)``), and pinyin
+   glosses inserted after a Han character
    (``局长(zhǎng)`` -> ``局长``; without tone marks, ``局(ju)``, only in a document that has
    three or more such glosses), so no name keeps them;
 3. Traditional -> Simplified when the text is Traditional (two or more and at least 4% of its
@@ -39,9 +39,9 @@ by a chain of edits, each of which keeps a per-character map back to the origina
    corner-bracket quotation marks (「」『』 -> “”); a straight quote paired with a curly one on its
    line made curly (“X" -> “X”);
 4. per line: page-jump markers (``（下转第4版）``, ``(接第2版)``...) and Markdown heading marks
-   dropped, whitespace collapsed, letter-spaced words (``政 府 工 作``), two-character names
-   padded in lists (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed
-   up; cells (a tab between two) stay apart, one space between them (``2<TAB>A项目`` is
+   (``# ``, a whole line in bold ``**名单**``: the line is a heading) dropped, whitespace
+   collapsed, letter-spaced words (``政 府 工 作``), two-character names padded in lists
+   (``、王　伟、``) and spaces between numbers and CJK (``1.2 万亿元``) closed up; cells (a tab between two) stay apart, one space between them (``2<TAB>A项目`` is
    ``2 A项目``);
 5. exact duplicate paragraphs (blank-line separated blocks) dropped, as are blocks that merely
    repeat the tail of the block before them (a scraping artefact);
@@ -1085,10 +1085,10 @@ def _build(original: str, dateline: re.Pattern[str], credit_end: re.Pattern[str]
         text = text.translate(variants)
     # corner brackets are the quotation marks of Hong Kong and Taiwan (『』 inside 「」; People's
     # Daily 1998 writes 『』 alone): the ones of the Mainland text the models and rules read
-    # (「春雷行动」, 『春雷行动』 -> “春雷行动”), one for one
+    # (「清风行动」, 『清风行动』 -> “清风行动”), one for one
     if any(q in text for q in "「」『』"):
         text = text.translate(_QUOTE_MARKS)
-    # a straight quote closing a “ (or opening a ”) on its line is its pair (“春雷行动2019"), one
+    # a straight quote closing a “ (or opening a ”) on its line is its pair (“清风行动2031"), one
     # for one
     if '"' in text and ("“" in text or "”" in text):
         text = _HALF_CLOSED_RE.sub(r"\1”", text)

@@ -871,16 +871,16 @@ def test_page_noise_of_benchmarks_robustness_is_undone(tmp_path, variant, robust
 def test_corner_brackets_are_quotation_marks():
     """「」『』 (Hong Kong, Taiwan; People's Daily 1998 writes 『』) are read as “”, one for one,
     in either script."""
-    raw = "市場監管局啟動「春雷行動」，口號是『守護安全』。"
+    raw = "市場監管局啟動「清風行動」，口號是『守護安全』。"
     doc = prepare_text(raw)
-    assert doc.text == "市场监管局启动“春雷行动”,口号是“守护安全”。"
+    assert doc.text == "市场监管局启动“清风行动”,口号是“守护安全”。"
     assert raw[doc.offsets[doc.text.index("“")]] == "「"
     _check_offsets(doc)
-    assert prepare_text("市场监管局启动「春雷行动」。").text == "市场监管局启动“春雷行动”。"
+    assert prepare_text("市场监管局启动「清风行动」。").text == "市场监管局启动“清风行动”。"
     assert prepare_text("一段引文的结尾」。").text == "一段引文的结尾”。"      # a lone closing mark
     # a straight quote pairing a curly one on its line is made curly; straight pairs stay
-    doc = prepare_text('打响“春雷行动2019"暨“保健"市场整治，开展"六大提升行动”。他说"好"。')
-    assert doc.text == '打响“春雷行动2019”暨“保健”市场整治,开展“六大提升行动”。他说"好"。'
+    doc = prepare_text('打响“清风行动2031"暨“护苗"专项整治，开展"三大提升行动”。他说"好"。')
+    assert doc.text == '打响“清风行动2031”暨“护苗”专项整治,开展“三大提升行动”。他说"好"。'
     _check_offsets(doc)
 
 
