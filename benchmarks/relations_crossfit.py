@@ -118,6 +118,9 @@ def main() -> None:
     ap.add_argument("--train-option", action="append", default=[],
                     help="attr=value passed to kg.learned.train.train for the fold models: a number, True / "
                          "False, else a string (pair_span_scale=0.5, tree_models=Action,Cluster)")
+    ap.add_argument("--span-pair-on-entity-output", action="store_true",
+                    help="the span and pair models learn from --entity-ner-model's output too, as the "
+                         "entity models do (kg model train-relations --ner-model DIR --entity-ner-model DIR)")
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "
@@ -158,7 +161,8 @@ def main() -> None:
             kw = {k: _option(v) for k, v in (o.split("=", 1) for o in a.train_option)}
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
-            train([x for i, x in enumerate(data) if i % K != f], gold, lex, d, **kw)
+            src = ent_data if (a.span_pair_on_entity_output and ent_data is not None) else data
+            train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     if ent_data is not None:
         data = ent_data        # the held-out folds as unseen pages
