@@ -342,3 +342,28 @@ def test_every_entity_group_says_what_the_gazetteer_calls_its_form(lexicon):
     assert "E:Pla:gaz=Place" in feats[("Place", "青川县")]
     assert "E:Org:gaz=-" in feats[("Organization", "县公安局")]
     assert sum(f.startswith("E:Pla:gaz=") for f in feats[("Place", "青川县")]) == 1
+
+
+def test_the_items_of_a_list_a_count_of_clusters_closes_are_cluster_candidates(lexicon):
+    """汀江光电、精密仪表和竹木家居三大优势产业集群 (invented): each item is a Cluster candidate of a
+    group of its own, marked ``counted=2`` where the count (三大) is the number of items of the
+    candidate's reading: the two items around 和 are a third item, 精密仪表和竹木家居 whole (two
+    items) is marked 1; the first item has every start (全市着力培育汀江光电 … 光电).  A list that
+    no count closes, or a count with no list before it, gives none."""
+    text = "全市着力培育汀江光电、精密仪表和竹木家居三大优势产业集群，成效明显。"
+    doc = prepare_text(text, "counted.txt")
+    c = DocCandidates(doc, DocResult(doc.id, [], []), lexicon)
+    counted = {sp.text: sp for sp in c.iter_spans() if sp.counted}
+    assert {x: sp.counted for x, sp in counted.items() if not x.endswith("光电")} == {
+        "精密仪表和竹木家居": 1, "精密仪表": 2, "竹木家居": 2}
+    firsts = [x for x in counted if x.endswith("光电")]
+    assert "全市着力培育汀江光电" in firsts and "汀江光电" in firsts and len({counted[x].group for x in firsts}) == 1
+    groups = {counted[x].group for x in ("汀江光电", "精密仪表", "竹木家居")}
+    assert len(groups) == 3 and counted["精密仪表和竹木家居"].group == counted["竹木家居"].group
+    assert all(sp.type == "Cluster" and sp.head == "" for sp in counted.values())
+    assert "S:Clu:counted=2" in c.span_feats(counted["竹木家居"])
+    assert "S:Clu:counted=1" in c.span_feats(counted["精密仪表和竹木家居"])
+    for other in ("全市着力培育汀江光电、精密仪表和竹木家居等优势产业，成效明显。",
+                  "全市培育三大优势产业集群，成效明显。"):
+        doc = prepare_text(other, "other.txt")
+        assert not [sp for sp in DocCandidates(doc, DocResult(doc.id, [], []), lexicon).iter_spans() if sp.counted]

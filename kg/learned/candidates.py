@@ -35,6 +35,7 @@ _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「�
 _QUOTES = {"《": "》", "“": "”", "「": "」", "『": "』"}
 _MAX_BODY = {"Action": 24, "Cluster": 14, "Member": 20}
 _MAX_ITEM = 16
+_MAX_LIST = 80            # the characters of a list a count of clusters closes (_counted_items)
 # a quoted name inside an action's name (clause_start): “ … ”, at most this long, no sentence end
 _OPEN_QUOTE = "\u201c"
 _CLOSE_QUOTE = _QUOTES[_OPEN_QUOTE]
@@ -61,6 +62,22 @@ def _decile(score: float | None) -> int:
     return 10 if score is None else min(9, int(score * 10))
 
 
+def _count_value(x: str) -> int | None:
+    """The number a count writes (3, 12, or in Han numerals up to 99), None if it is not one."""
+    if x.isascii() and x.isdigit():
+        return int(x)
+    v = [unicodedata.numeric(c, None) for c in x]
+    if None in v or len(v) > 3:
+        return None
+    if len(v) == 1:
+        return int(v[0])
+    if v[0] == 10 and len(v) == 2:
+        return 10 + int(v[1])
+    if v[1] == 10 and v[0] < 10 and (len(v) == 2 or v[2] < 10):
+        return int(v[0] * 10 + (v[2] if len(v) == 3 else 0))
+    return None
+
+
 def _conf_bucket(c: float) -> int:
     """0-5: the NER confidence below .5 / .7 / .9 / .95 / .99, or at least .99."""
     return bisect.bisect_right(_CONF_EDGES, c)
@@ -76,6 +93,8 @@ class Span:
     group: tuple              # spans of one group compete: the best one wins
     rule: bool = False
     quoted: bool = False
+    counted: int = 0          # Cluster only: an item of a list a count of clusters closes (_counted_items):
+                              # 1, 2 when the count is the number of items of the reading it belongs to
     member_type: str = ""     # Member only: Project or Organization
     feats: list[str] = field(default_factory=list)
     score: float | None = None   # the span model's score, once the span is kept
@@ -669,7 +688,46 @@ class DocCandidates:
                     lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
                         yield (s, e, typ, h, (typ, e))
+        yield from self._counted_items()
         yield from self._member_spans()
+
+    def _counted_items(self) -> Iterator[tuple]:
+        """Cluster names written as the items of a list that a count of clusters closes
+        (A、B、C三大产业集群, “A、B和C”三个百亿产业集群: candidates.tsv ``cluster_count_rx``), as
+        the arguments of a span: each item its own group, the first item with every start (where
+        the list opens is not known), the last one also split at a ``list_end`` word (和, 及, 与:
+        A、B和C, but also a name of its own, X及Y设备), its two halves another reading of the list.
+        ``counted`` is 2 where the count is the number of items of the candidate's reading."""
+        t = self.t
+        ends = [w for w in self.lex.words("candidates", "list_end") if len(w) == 1]
+        for rx in self.lex.patterns("candidates", "cluster_count_rx"):
+            for m in rx.finditer(t):
+                n = _count_value(m.group(1))
+                b = a = m.start()
+                while a > 0 and b - a < _MAX_LIST and (t[a - 1] == "\u3001" or t[a - 1] not in _CLAUSE_END):
+                    a -= 1
+                cuts = [a - 1] + [k for k in range(a, b) if t[k] == "\u3001"] + [b]
+                items = [(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
+                (s0, e0), (sl, el) = items[0], items[-1]
+                join = next((k for k in range(sl + 2, el - 2) if t[k] in ends), None)
+                k = len(items)
+                if k < 2 and join is None:
+                    continue
+                whole, split = n == k, n == k + 1 and join is not None
+                group = ("counted", m.start())
+                if k >= 2:
+                    for st in range(max(s0, e0 - _MAX_ITEM), e0 - 1):
+                        yield (st, e0, "Cluster", "", group + (e0,), False, False, 1 + (whole or split))
+                    for s, e in items[1:-1]:
+                        if 2 <= e - s <= _MAX_ITEM:
+                            yield (s, e, "Cluster", "", group + (e,), False, False, 1 + (whole or split))
+                    if 2 <= el - sl <= _MAX_ITEM:
+                        yield (sl, el, "Cluster", "", group + (el,), False, False, 1 + whole)
+                if join is not None:
+                    # A和B closing the list: A (every start when it is the list's only item) and B
+                    for st in range(max(sl, join - _MAX_ITEM), join - 1) if k < 2 else (sl,):
+                        yield (st, join, "Cluster", "", group + (join,), False, False, 1 + split)
+                    yield (join + 1, el, "Cluster", "", group + (el,), False, False, 1 + split)
 
     def span_feats(self, sp: Span) -> list[str]:
         """The features of span candidate ``sp`` (of :meth:`spans`)."""
@@ -731,6 +789,8 @@ class DocCandidates:
             f.append(f"S:{K}:rule")
         if sp.quoted:
             f.append(f"S:{K}:quoted")
+        if sp.counted:
+            f.append(f"S:{K}:counted={sp.counted}")
         if l1 in _CLAUSE_END or sp.start == 0:
             f.append(f"S:{K}:clause_start")
         if any(c.isdigit() for c in x):
