@@ -348,22 +348,45 @@ def test_the_items_of_a_list_a_count_of_clusters_closes_are_cluster_candidates(l
     """汀江光电、精密仪表和竹木家居三大优势产业集群 (invented): each item is a Cluster candidate of a
     group of its own, marked ``counted=2`` where the count (三大) is the number of items of the
     candidate's reading: the two items around 和 are a third item, 精密仪表和竹木家居 whole (two
-    items) is marked 1; the first item has every start (全市着力培育汀江光电 … 光电).  A list that
-    no count closes, or a count with no list before it, gives none."""
+    items) is marked 1 and shares its group with 竹木家居; the first item has every start
+    (全市着力培育汀江光电 … 光电)."""
     text = "全市着力培育汀江光电、精密仪表和竹木家居三大优势产业集群，成效明显。"
-    doc = prepare_text(text, "counted.txt")
-    c = DocCandidates(doc, DocResult(doc.id, [], []), lexicon)
-    counted = {sp.text: sp for sp in c.iter_spans() if sp.counted}
+    counted = _counted(lexicon, text)
     assert {x: sp.counted for x, sp in counted.items() if not x.endswith("光电")} == {
         "精密仪表和竹木家居": 1, "精密仪表": 2, "竹木家居": 2}
     firsts = [x for x in counted if x.endswith("光电")]
     assert "全市着力培育汀江光电" in firsts and "汀江光电" in firsts and len({counted[x].group for x in firsts}) == 1
+    assert all(counted[x].counted == 2 for x in firsts)
     groups = {counted[x].group for x in ("汀江光电", "精密仪表", "竹木家居")}
     assert len(groups) == 3 and counted["精密仪表和竹木家居"].group == counted["竹木家居"].group
     assert all(sp.type == "Cluster" and sp.head == "" for sp in counted.values())
+    doc = prepare_text(text, "counted.txt")
+    c = DocCandidates(doc, DocResult(doc.id, [], []), lexicon)
     assert "S:Clu:counted=2" in c.span_feats(counted["竹木家居"])
     assert "S:Clu:counted=1" in c.span_feats(counted["精密仪表和竹木家居"])
+
+
+def _counted(lexicon, text: str) -> dict:
+    doc = prepare_text(text, "counted.txt")
+    return {sp.text: sp for sp in DocCandidates(doc, DocResult(doc.id, [], []), lexicon).iter_spans() if sp.counted}
+
+
+def test_counted_lists_read_two_quotes_items_ending_in_a_cluster_word_and_the_previous_count(lexicon):
+    """两 counts two (it has no numeral value); with three items and no 和 the count 三大 fits
+    every item (A、B、C: the whole reading); quoted items lose their quotes and the last one is
+    no item with a quote inside it (仪表”和“家居); an item that ends in a cluster word stays the
+    head word's candidate, unmarked (one span per extent); a list runs back to the previous count, not
+    over it; a count of something else (12个环节的产业图谱) and a count with no list give nothing."""
+    assert {x: sp.counted for x, sp in _counted(lexicon, "做大光电和仪表两大产业。").items() if x != "做大光电"
+            and x != "大光电"} == {"光电": 2, "仪表": 2}
+    three = _counted(lexicon, "引进光电、仪表、家居三大产业集群。")
+    assert {three[x].counted for x in ("光电", "仪表", "家居")} == {2}
+    quoted = _counted(lexicon, "做大“光电”、“仪表”和“家居”三大产业集群。")
+    assert set(quoted) == {"光电", "仪表", "家居"} and {sp.counted for sp in quoted.values()} == {2}
+    heads = _counted(lexicon, "发展电子信息产业、装备制造产业和新材料产业三大主导产业。")
+    assert "装备制造产业" not in heads and "新材料产业" not in heads     # the head word's candidates
+    two = _counted(lexicon, "培育光电、仪表两大产业集群和家居、食品、纺织三大产业链。")
+    assert "仪表两大产业集群和家居" not in two and two["食品"].counted == 2 and two["仪表"].counted == 2
     for other in ("全市着力培育汀江光电、精密仪表和竹木家居等优势产业，成效明显。",
-                  "全市培育三大优势产业集群，成效明显。"):
-        doc = prepare_text(other, "other.txt")
-        assert not [sp for sp in DocCandidates(doc, DocResult(doc.id, [], []), lexicon).iter_spans() if sp.counted]
+                  "全市培育三大优势产业集群，成效明显。", "梳理电池、电机、汽车电子等12个环节的产业图谱。"):
+        assert not _counted(lexicon, other)

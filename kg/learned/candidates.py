@@ -688,26 +688,58 @@ class DocCandidates:
                     lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
                     for s in range(lo, mh.start() + (1 if typ == "Cluster" and len(h) >= 3 else 0)):
                         yield (s, e, typ, h, (typ, e))
+        # (after the head-word spans: an item ending in a cluster word is their candidate, unmarked;
+        # before them, it left its head word's group and train cross-fitted in_cluster fell 67 -> 57)
         yield from self._counted_items()
         yield from self._member_spans()
 
     def _counted_items(self) -> Iterator[tuple]:
         """Cluster names written as the items of a list that a count of clusters closes
-        (A、B、C三大产业集群, “A、B和C”三个百亿产业集群: candidates.tsv ``cluster_count_rx``), as
-        the arguments of a span: each item its own group, the first item with every start (where
-        the list opens is not known), the last one also split at a ``list_end`` word (和, 及, 与:
-        A、B和C, but also a name of its own, X及Y设备), its two halves another reading of the list.
-        ``counted`` is 2 where the count is the number of items of the candidate's reading."""
+        (A、B、C三大产业集群, “A、B和C”三个百亿产业集群, “A”、“B”两大产业: candidates.tsv
+        ``cluster_count_rx``), as the arguments of a span: one group per item end, the first item
+        with every start (where the list opens is not known), the last one also split at a
+        one-character ``list_end`` word (A、B和C, but also a name of its own, X及Y设备), its two
+        halves another reading of the list (the second half shares the whole item's group).
+        ``counted`` is 2 where the count is the number of items of the candidate's reading.  A
+        list runs back to a clause mark or the previous count; one longer than ``_MAX_LIST``
+        loses its first, partial item and is not compared with its count.  An item a head-word
+        span already proposes (X产业) stays that span, unmarked (:meth:`iter_spans` keeps the first
+        span of each extent)."""
         t = self.t
-        ends = [w for w in self.lex.words("candidates", "list_end") if len(w) == 1]
+        ends = {w for w in self.lex.words("candidates", "list_end") if len(w) == 1}
+        quotes = (_OPEN_QUOTE, _CLOSE_QUOTE)
+
+        def in_list(k: int) -> bool:
+            c = t[k]
+            if c == "\u3001" or c not in _CLAUSE_END:
+                return True
+            # a quoted item: the quote's outer side is a list mark (“A”、“B”和“C”)
+            if c in quotes:
+                j = k - 1 if c == _OPEN_QUOTE else k + 1
+                return 0 <= j < len(t) and (t[j] == "\u3001" or t[j] in ends)
+            return False
+
+        def bare(s: int, e: int) -> tuple[int, int]:
+            while s < e and t[s] in quotes:
+                s += 1
+            while e > s and t[e - 1] in quotes:
+                e -= 1
+            return s, e
+
         for rx in self.lex.patterns("candidates", "cluster_count_rx"):
+            prev = 0
             for m in rx.finditer(t):
-                n = _count_value(m.group(1))
+                n = 2 if m.group(2) else _count_value(m.group(1))
                 b = a = m.start()
-                while a > 0 and b - a < _MAX_LIST and (t[a - 1] == "\u3001" or t[a - 1] not in _CLAUSE_END):
+                lo, prev = max(prev, b - _MAX_LIST), m.end()
+                while a > lo and in_list(a - 1):
                     a -= 1
                 cuts = [a - 1] + [k for k in range(a, b) if t[k] == "\u3001"] + [b]
-                items = [(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
+                items = [bare(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
+                if a == lo == b - _MAX_LIST and a > 0 and in_list(a - 1):
+                    items, n = items[1:], None       # cut inside its first item
+                if not items:
+                    continue
                 (s0, e0), (sl, el) = items[0], items[-1]
                 join = next((k for k in range(sl + 2, el - 2) if t[k] in ends), None)
                 k = len(items)
@@ -721,13 +753,17 @@ class DocCandidates:
                     for s, e in items[1:-1]:
                         if 2 <= e - s <= _MAX_ITEM:
                             yield (s, e, "Cluster", "", group + (e,), False, False, 1 + (whole or split))
-                    if 2 <= el - sl <= _MAX_ITEM:
+                    if 2 <= el - sl <= _MAX_ITEM and not any(t[i] in quotes for i in range(sl, el)):
                         yield (sl, el, "Cluster", "", group + (el,), False, False, 1 + whole)
                 if join is not None:
                     # A和B closing the list: A (every start when it is the list's only item) and B
-                    for st in range(max(sl, join - _MAX_ITEM), join - 1) if k < 2 else (sl,):
-                        yield (st, join, "Cluster", "", group + (join,), False, False, 1 + split)
-                    yield (join + 1, el, "Cluster", "", group + (el,), False, False, 1 + split)
+                    s1, e1 = bare(sl, join)
+                    s2, e2 = bare(join + 1, el)
+                    for st in range(max(s1, e1 - _MAX_ITEM), e1 - 1) if k < 2 else (s1,):
+                        if e1 - st >= 2 and e1 - st <= _MAX_ITEM:
+                            yield (st, e1, "Cluster", "", group + (e1,), False, False, 1 + split)
+                    if 2 <= e2 - s2 <= _MAX_ITEM:
+                        yield (s2, e2, "Cluster", "", group + (el,), False, False, 1 + split)
 
     def span_feats(self, sp: Span) -> list[str]:
         """The features of span candidate ``sp`` (of :meth:`spans`)."""
