@@ -760,7 +760,7 @@ class DocCandidates:
                     s1, e1 = bare(sl, join)
                     s2, e2 = bare(join + 1, el)
                     for st in range(max(s1, e1 - _MAX_ITEM), e1 - 1) if k < 2 else (s1,):
-                        if e1 - st >= 2 and e1 - st <= _MAX_ITEM:
+                        if 2 <= e1 - st <= _MAX_ITEM:
                             yield (st, e1, "Cluster", "", group + (e1,), False, False, 1 + split)
                     if 2 <= e2 - s2 <= _MAX_ITEM:
                         yield (s2, e2, "Cluster", "", group + (el,), False, False, 1 + split)
