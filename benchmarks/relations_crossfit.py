@@ -128,6 +128,8 @@ def main() -> None:
                          "generated entity candidates, and each held-out fold is scored on that "
                          "output too, as an unseen page (rule output cached in WORK/rules_entity.pkl)")
     a = ap.parse_args()
+    if a.span_pair_on_entity_output and not a.entity_ner_model:
+        ap.error("--span-pair-on-entity-output needs --entity-ner-model")
     lex = Lexicon.load()
     gold = load_gold(a.gold)
     a.work.mkdir(parents=True, exist_ok=True)
@@ -161,7 +163,7 @@ def main() -> None:
             kw = {k: _option(v) for k, v in (o.split("=", 1) for o in a.train_option)}
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
-            src = ent_data if (a.span_pair_on_entity_output and ent_data is not None) else data
+            src = ent_data if a.span_pair_on_entity_output else data
             train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     if ent_data is not None:

@@ -78,6 +78,16 @@ def _count_value(x: str) -> int | None:
     return None
 
 
+def _split_items(seg: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the 、-separated items of ``seg`` (written at ``start``), without the
+    spaces around them."""
+    items, pos = [], start
+    for part in seg.split("\u3001"):
+        items.append((pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())))
+        pos += len(part) + 1
+    return items
+
+
 def _conf_bucket(c: float) -> int:
     """0-5: the NER confidence below .5 / .7 / .9 / .95 / .99, or at least .99."""
     return bisect.bisect_right(_CONF_EDGES, c)
@@ -734,8 +744,7 @@ class DocCandidates:
                 lo, prev = max(prev, b - _MAX_LIST), m.end()
                 while a > lo and in_list(a - 1):
                     a -= 1
-                cuts = [a - 1] + [k for k in range(a, b) if t[k] == "\u3001"] + [b]
-                items = [bare(cuts[i] + 1, cuts[i + 1]) for i in range(len(cuts) - 1)]
+                items = [bare(s, e) for s, e in _split_items(t[a:b], a)]
                 if a == lo == b - _MAX_LIST and a > 0 and in_list(a - 1):
                     items, n = items[1:], None       # cut inside its first item
                 if not items:

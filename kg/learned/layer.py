@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ..lexicon import Lexicon
 from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, SpanReach, sentence_finder
-from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span, county_names, entity_gazetteer
+from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span, _split_items, county_names, entity_gazetteer
 from .linear import LinearModel
 from .trees import TreeModel, load_model
 
@@ -440,16 +440,6 @@ def _list_items(t: str):
     for cm in _LIST_CLAUSE.finditer(t):
         if "\u3001" in cm.group():
             yield _split_items(cm.group(), cm.start())
-
-
-def _split_items(seg: str, start: int) -> list[tuple[int, int]]:
-    """The spans of the 、-separated items of ``seg`` (written at ``start``), without the
-    spaces around them."""
-    items, pos = [], start
-    for part in seg.split("\u3001"):
-        items.append((pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())))
-        pos += len(part) + 1
-    return items
 
 
 def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int:
