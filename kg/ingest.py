@@ -61,7 +61,7 @@ import stat
 import unicodedata
 from array import array      # the offset maps: array("q"), 8 bytes an entry (see _build)
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -248,6 +248,24 @@ def _text_score(text: str) -> float:
     return total / n
 
 
+def _cut_at_end(raw: bytes, e: UnicodeDecodeError) -> bool:
+    """Whether ``e`` is no more than ``raw`` ending inside its last character (at most three
+    bytes of it there, the decoder asking for more)."""
+    return e.end >= len(raw) and len(raw) - e.start <= 3 and (
+        "unexpected end" in e.reason or "incomplete" in e.reason)
+
+
+def _best_reading(codecs: Sequence[str], read: Callable[[str], tuple | None]) -> tuple | None:
+    """The greatest ``read(codec)`` over ``codecs`` (a tuple that starts with what ranks it;
+    None: no reading), the first codec's on a tie; None when none reads."""
+    best = None
+    for order, codec in enumerate(codecs):
+        got = read(codec)
+        if got is not None and (best is None or got[0] + (-order,) > best[0]):
+            best = (got[0] + (-order,), got)
+    return None if best is None else best[1]
+
+
 def _decode_cut(raw: bytes, codec: str) -> tuple[str, int]:
     """``raw.decode(codec)`` and 0; a file cut inside its last character (a page's first 2,000
     bytes, ``head -c``) loses that character's bytes, not the whole file: their number is the
@@ -256,8 +274,7 @@ def _decode_cut(raw: bytes, codec: str) -> tuple[str, int]:
     try:
         return raw.decode(codec), 0
     except UnicodeDecodeError as e:
-        if e.end < len(raw) or len(raw) - e.start > 3 or not (
-                "unexpected end" in e.reason or "incomplete" in e.reason):
+        if not _cut_at_end(raw, e):
             raise
         text = raw[:e.start].decode(codec)
         if text.isascii():
@@ -283,37 +300,38 @@ def _decode(raw: bytes, path: str) -> tuple[str, str]:
             return text, name
 
     has_nul = b"\x00" in raw
+    utf8_cut = False
     if not has_nul:
         try:
             return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as e:
+            utf8_cut = _cut_at_end(raw, e)      # then UTF-8 competes below as a read cut at the end
+
+    def read(codec: str, floor: float) -> tuple | None:
+        try:
+            text, cut = _decode_cut(raw, codec)
         except UnicodeDecodeError:
-            pass
+            return None
+        if cut and _text_score(text[-_TAIL:]) < floor:
+            return None         # a legacy encoding out of step since a lost byte reads garbage
+        # a read cut at the end competes with the others; on a tie a whole one wins
+        return (_text_score(text), not cut), codec, text, cut
 
     def best(codecs: list[str], floor: float) -> tuple[str, str] | None:
-        # a read cut at the end (_decode_cut) competes with the others; on a tie a whole one wins
-        candidates: list[tuple[float, bool, int, str, str, int]] = []
-        for order, codec in enumerate(codecs):
-            try:
-                text, cut = _decode_cut(raw, codec)
-            except UnicodeDecodeError:
-                continue
-            if cut and _text_score(text[-_TAIL:]) < floor:
-                continue        # a legacy encoding out of step since a lost byte reads garbage
-            candidates.append((_text_score(text), not cut, -order, codec, text, cut))
-        if candidates:
-            score, _, _, codec, text, cut = max(candidates)
-            if score >= floor:
-                name = "big5" if codec in ("cp950", "big5hkscs") else codec
-                if cut:
-                    log.warning("%s: the file ends inside a %s character (its last %d byte(s)): left out",
-                                path, name, cut)
-                return text, name
-        return None
+        got = _best_reading(codecs, lambda codec: read(codec, floor))
+        if got is None or got[0][0] < floor:
+            return None
+        _rank, codec, text, cut = got
+        name = "big5" if codec in ("cp950", "big5hkscs") else codec
+        if cut:
+            log.warning("%s: the file ends inside a %s character (its last %d byte(s)): left out",
+                        path, name, cut)
+        return text, name
 
     legacy = ["gb18030", "big5", "cp950", "big5hkscs"]
     utf16 = ["utf-16-le", "utf-16-be"] if len(raw) % 2 == 0 else []
     if not has_nul:
-        got = best(["utf-8"] + utf16 + legacy, 0.6)     # UTF-8 here: only a read cut at the end
+        got = best((["utf-8"] if utf8_cut else []) + utf16 + legacy, 0.6)
     else:
         # with NUL bytes UTF-16 comes first, and binary data scores far below 0.4 there; a text
         # with a few stray NUL bytes (at most two, or one byte in a hundred; the same bound after
@@ -342,12 +360,11 @@ def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
     damaged spot read as U+FFFD, with a warning naming the file; None when none does, or when
     what it reads is no text at its start, at its end or before a spot (a legacy encoding out of
     step after a lost byte reads garbage until it fails), or a spot is a block of bad bytes."""
-    best: tuple[float, int, str, str, int] | None = None
-    for order, codec in enumerate(("utf-8", "gb18030", "big5")):
+    def read(codec: str) -> tuple | None:
         kept = raw.decode(codec, errors="ignore")
         bad = len(raw) - len(kept.encode(codec, errors="replace"))
         if bad > _max_bad_bytes(len(raw)):
-            continue
+            return None
         text = raw.decode(codec, errors="replace")
         score = min(_text_score(text), _text_score(text[-_TAIL:]))
         spots = list(_REPLACED_RE.finditer(text))
@@ -356,13 +373,13 @@ def _damaged(raw: bytes, path: str) -> tuple[str, str] | None:
         if score < 0.6 or any(m.end() - m.start() > 8 for m in spots) or any(
                 _text_score(text[max(0, m.start() - _BEFORE_SPOT):m.start()]) < 0.5
                 for m in spots if m.start() > 0):
-            continue
-        cand = (score, -order, codec, text, bad)
-        if best is None or cand > best:
-            best = cand
-    if best is None:
+            return None
+        return (score,), codec, text, bad
+
+    got = _best_reading(("utf-8", "gb18030", "big5"), read)
+    if got is None:
         return None
-    _score, _o, codec, text, bad = best
+    _rank, codec, text, bad = got
     log.warning("%s: read as %s but for %d damaged byte(s), kept as U+FFFD", path, codec, bad)
     return text, codec
 
