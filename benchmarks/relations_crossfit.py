@@ -33,7 +33,7 @@ from collections import Counter
 
 from kg.evaluate import normalize
 from kg.learned.candidates import DocCandidates
-from kg.learned.layer import LearnedLayer, select_spans, spans_by_type
+from kg.learned.layer import LearnedLayer, parse_modes, select_spans, spans_by_type
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
 from kg.resolve import resolve
@@ -112,7 +112,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-crossfit"))
     ap.add_argument("--reuse", action="store_true", help="reuse WORK's rule output and fold models")
     ap.add_argument("--variant", action="append", default=[],
-                    help="comma-separated attr=value of LearnedLayer (mode, project_mentions), or "
+                    help="comma-separated attr=value of LearnedLayer (mode, mode.RELATION, project_mentions), or "
                          "threshold.MODEL=value (threshold.Place=0.4: every fold model's threshold); "
                          "repeatable, each variant scored on its own")
     ap.add_argument("--train-option", action="append", default=[],
@@ -177,9 +177,12 @@ def main() -> None:
                     m = L.models[k.split(".", 1)[1]]
                     undo.append((m, "threshold", m.threshold))
                     m.threshold = float(val)
+                elif k == "mode" or k.startswith("mode."):
+                    undo.append((L, "modes", L.modes))
+                    L.modes = parse_modes(val if k == "mode" else {**L.modes, k.split(".", 1)[1]: val})
                 else:
                     undo.append((L, k, getattr(L, k)))
-                    setattr(L, k, val if k == "mode" else bool(int(val)))
+                    setattr(L, k, bool(int(val)))
         out = [layers[i % K].apply(d, r) for i, (d, r) in enumerate(data)]
         for obj, k, val in reversed(undo):         # the next variant starts from the trained layers
             setattr(obj, k, val)

@@ -332,9 +332,11 @@ def train_relations_cmd(
     out: Path = typer.Option(Path("kg/models/relations"), help="Model directory to write."),
     rule_features: bool = typer.Option(True, help="Let the models see what the rules found "
                                                    "(--no-rule-features: the 'model only' ablation)."),
-    mode: str = typer.Option("backoff", help="backoff: learned leads_action / in_cluster facts fill "
-                                             "what the rules found nothing of in a document; replace: "
-                                             "they replace the rules' facts."),
+    mode: str = typer.Option("leads_action=backoff,in_cluster=groups",
+                             help="How each relation's learned facts join the rules' (one mode for both, or "
+                                  "REL=MODE,...): backoff: they fill a relation the rules found nothing of "
+                                  "in a document; groups: they fill the actions / members no rule fact "
+                                  "names; replace: they replace the rules' facts."),
     project_mentions: bool = typer.Option(True, help="Kept project members become Project mentions even "
                                                      "where no in_cluster fact names them."),
     pair_span_scale: float = typer.Option(1.0, min=0.05, max=1.0,
@@ -401,14 +403,16 @@ def train_relations_cmd(
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
-    from .learned.layer import MODES
+    from .learned.layer import parse_modes
     from .learned.train import run_rules, train, tree_model_names
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .ingest import read_corpus
 
-    if mode not in MODES:
-        fail(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    try:
+        modes = parse_modes(mode)
+    except KgError as e:
+        fail(f"--mode: {e}")
     try:
         tree_model_names(tree_models)
     except KgError as e:
@@ -431,7 +435,7 @@ def train_relations_cmd(
                                         progress=lambda d, n: bar.update(task, completed=d))
         ner = {"relations": model_version(ner_model or DEFAULT_MODEL_DIR),
                "entities": model_version(entity_ner_model or ner_model or DEFAULT_MODEL_DIR)}
-        report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=mode,
+        report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=modes,
                        project_mentions=project_mentions, pair_span_scale=pair_span_scale, folds=folds,
                        epochs=epochs, seed=seed, seeds=seeds, entity_l2=entity_l2, span_l2=span_l2, pair_l2=pair_l2,
                        action_l2=action_l2, entity_data=entity_data, entity_candidates=entity_candidates,

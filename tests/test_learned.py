@@ -13,7 +13,7 @@ import pytest
 from kg.evaluate import load_gold
 from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
-from kg.learned.layer import MODEL_NAMES, LearnedLayer, select_spans
+from kg.learned.layer import DEFAULT_MODES, MODEL_NAMES, LearnedLayer, parse_modes, select_spans
 from kg.learned.linear import LinearModel, hash_features
 from kg.learned.train import (Example, best_threshold, calibrated_threshold, group_winners,
                               optimal_threshold, train)
@@ -292,6 +292,49 @@ def test_an_action_keeps_its_best_agency(tmp_path, lexicon):
     assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"learned"}
     out = LearnedLayer.load(tmp_path / "backoff", lexicon).apply(doc, ruled)
     assert {f.extractor for f in out.facts if f.relation == "leads_action"} == {"rules"}
+
+
+def test_modes_are_read_for_each_relation():
+    """One mode for both relations, or some of them by name (the others keep the shipped
+    default); a mode or relation that is not one is a KgError naming it."""
+    assert parse_modes("backoff") == {"leads_action": "backoff", "in_cluster": "backoff"}
+    assert parse_modes("in_cluster=replace") == {"leads_action": "backoff", "in_cluster": "replace"}
+    assert parse_modes({"leads_action": "groups"}) == {"leads_action": "groups", "in_cluster": "groups"}
+    assert parse_modes({}) == DEFAULT_MODES
+    with pytest.raises(KgError, match="unknown mode 'union'"):
+        parse_modes("union")
+    with pytest.raises(KgError, match="no relation located_in"):
+        parse_modes("located_in=groups")
+
+
+def test_groups_mode_fills_the_members_no_rule_fact_names(tmp_path, lexicon):
+    """``groups``: a learned fact joins the rules' facts of its relation unless one of them names
+    its member (in_cluster) or action (leads_action), in the same form or one inside the other;
+    ``backoff`` adds none where the rules stated the relation in the document."""
+    weights = {"Organization": {"E:Org": 10}, "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 1},
+               "in_cluster": {"R:C:nearest_before": 10}}
+    doc, res = _doc_and_result()
+
+    def ruled(member: str) -> DocResult:
+        return DocResult(res.doc_id, res.mentions, [Fact(
+            "in_cluster", {"member": Arg(member, "Organization", "enterprise"),
+                           "cluster": Arg("竹木加工产业集群", "Cluster")}, Evidence(doc.id, 1, 0, 4, ""), "rules")])
+
+    def members(mode: str, result: DocResult) -> dict[str, str]:
+        d = tmp_path / mode
+        if not d.is_dir():
+            d.mkdir()
+            _hand_models(d, weights, {}, mode=mode)
+        out = LearnedLayer.load(d, lexicon).apply(doc, result)
+        return {f.args["member"].text: f.extractor for f in out.facts if f.relation == "in_cluster"}
+
+    # nothing stated by the rules: both modes keep the model's members
+    assert members("groups", res) == members("backoff", res) == {"翠岭竹业": "learned", "山禾木器": "learned"}
+    assert members("backoff", ruled("翠岭竹业")) == {"翠岭竹业": "rules"}
+    assert members("groups", ruled("翠岭竹业")) == {"翠岭竹业": "rules", "山禾木器": "learned"}
+    # another form of a member the rules name speaks for it too
+    assert members("groups", ruled("山禾")) == {"山禾": "rules", "翠岭竹业": "learned"}
 
 
 def _with_and_without(tmp_path, lexicon, weights, key: str, doc, res, pick) -> dict:
@@ -971,7 +1014,11 @@ def test_train_relations_refuses_an_unknown_mode_before_any_work(tmp_path):
     res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
                                    "--gold", str(tmp_path / "none.jsonl"), "--mode", "merge"])
     assert res.exit_code != 0
-    assert "--mode must be one of backoff, replace, not 'merge'" in res.output
+    assert "--mode: learned relation model: unknown mode 'merge' (backoff, groups, replace)" in res.output
+    res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
+                                   "--gold", str(tmp_path / "none.jsonl"), "--mode", "in_clusters=groups"])
+    assert res.exit_code != 0
+    assert "no relation in_clusters (relations: leads_action, in_cluster)" in res.output
 
 
 def test_train_relations_refuses_an_unknown_tree_model_before_any_work(tmp_path):

@@ -15,9 +15,12 @@
    member scored at least ``member_orgs`` an Organization mention;
 3. **pairs** -- ``leads_action`` and ``in_cluster`` candidates over the kept spans are scored;
    the rules' own facts of them are candidates like any other, with a feature saying the rules
-   found them.  Those above the threshold are added where the rules found no fact of that
-   relation in the document (``mode = "backoff"``, the default), or replace the rules' facts
-   (``mode = "replace"``).  A member keeps its best cluster only, an action its best agency.
+   found them.  A member keeps its best cluster only, an action its best agency.  How the kept
+   ones join the rules' facts is each relation's ``mode`` (:data:`MODES`, :func:`parse_modes`):
+   ``backoff`` adds them where the rules found no fact of that relation in the document,
+   ``groups`` adds those of a group (an action, a member) no rule fact speaks for, ``replace``
+   drops the rules' facts of the relation for them.  Shipped: in_cluster ``groups``,
+   leads_action ``backoff`` (:data:`DEFAULT_MODES`).
 
 Deterministic: same document, same models, same output.
 """
@@ -45,7 +48,9 @@ PROJECT = "Project"
 SPAN_MODELS = SPAN_TYPES + (PROJECT,)          # the models that score span candidates
 MODEL_NAMES = ENTITY_TYPES + SPAN_MODELS + ("leads_action", "in_cluster")
 EXTRACTOR = "learned"
-MODES = ("backoff", "replace")
+MODES = ("backoff", "groups", "replace")
+# what `kg model train-relations` writes by default (docs/evaluation.md, "Session 36")
+DEFAULT_MODES = {"leads_action": "backoff", "in_cluster": "groups"}
 PAIR_RELATIONS = ("leads_action", "in_cluster")
 
 
@@ -75,6 +80,39 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
+def parse_modes(spec: str | dict) -> dict[str, str]:
+    """Each relation's mode from ``spec``: one mode for both relations (``"backoff"``), a mapping
+    of relation to mode (a manifest's), or such a mapping written ``REL=MODE,REL=MODE`` (the
+    command line's); a relation not named keeps its :data:`DEFAULT_MODES` entry.  A KgError
+    names a mode or relation that is not one."""
+    if isinstance(spec, str):
+        if "=" not in spec:
+            spec = {r: spec.strip() for r in PAIR_RELATIONS}
+        else:
+            items = [x.split("=", 1) for x in spec.split(",") if x.strip()]
+            spec = {k.strip(): v.strip() for k, v in items}
+    unknown = sorted(set(spec) - set(PAIR_RELATIONS))
+    if unknown:
+        raise KgError(f"learned relation model: no relation {', '.join(unknown)} "
+                      f"(relations: {', '.join(PAIR_RELATIONS)})")
+    bad = sorted({m for m in spec.values()} - set(MODES))
+    if bad:
+        raise KgError(f"learned relation model: unknown mode {', '.join(map(repr, bad))} ({', '.join(MODES)})")
+    return {**DEFAULT_MODES, **spec}
+
+
+def fact_group(f: Fact) -> tuple[str, str]:
+    """:func:`pair_group` of a fact: its relation and its action (leads_action) or member."""
+    return (f.relation, (f.args["action"] if f.relation == "leads_action" else f.args["member"]).text)
+
+
+def _spoken_for(group: tuple[str, str], spoken: set[tuple[str, str]]) -> bool:
+    """Whether a fact of ``spoken`` speaks for ``group``: the same action / member, or another
+    form of it, one text inside the other (星宇股份 / 常州星宇车灯股份有限公司(星宇股份))."""
+    rel, x = group
+    return any(r == rel and (y in x or x in y) for r, y in spoken)
+
+
 def pair_group(p) -> tuple[str, str]:
     """Pairs of one group compete, the best one is kept: a member belongs to one cluster, an
     action has one leading agency (103 of the 114 required actions of realpages/train have one)."""
@@ -94,11 +132,9 @@ class LearnedLayer:
         self.lex = lexicon
         self.meta = meta
         self.rule_features = bool(meta.get("rule_features", True))
-        # "backoff": the learned facts fill relations the rules found nothing of in a document;
-        # "replace": they replace the rules' facts of leads_action / in_cluster
-        self.mode = meta.get("mode", "backoff")
-        if self.mode not in MODES:
-            raise KgError(f"learned relation model: unknown mode {self.mode!r} ({', '.join(MODES)})")
+        # how each relation's learned facts join the rules' (parse_modes; a directory written
+        # before session 36 says "backoff" for both)
+        self.modes = parse_modes(meta.get("mode", "backoff"))
         # kept project members become Project mentions even where no fact names them
         self.project_mentions = bool(meta.get("project_mentions", False))
         # enterprise members the span model scores at least this become Organization mentions
@@ -277,7 +313,8 @@ class LearnedLayer:
         if self.pair_span_scale != 1.0:
             kept = select_spans(spans, scores, {k: t * self.pair_span_scale for k, t in thresholds.items()})
         ruled = {f.relation for f in facts}
-        wanted = tuple(r for r in PAIR_RELATIONS if self.mode == "replace" or r not in ruled)
+        modes = self.modes
+        wanted = tuple(r for r in PAIR_RELATIONS if modes[r] != "backoff" or r not in ruled)
         pairs = cands.pairs(*spans_by_type(kept), relations=wanted) if wanted else []
         new: list[tuple[float, Fact]] = []
         # a member keeps its best cluster, an action its best agency (pair_group)
@@ -296,12 +333,16 @@ class LearnedLayer:
             new.append((s, pair_fact(doc, p, s, sentence_at)))
         if self.list_members:
             new += list_mates(doc, pairs, new, best, sentence_at)
-        # the rules' facts stand; the learned ones fill a relation the rules found nothing of
-        # in this document (docs/evaluation.md, ablation: replacing the rules' facts costs the
-        # documents the rules were written for more than it gains on real pages)
-        if self.mode == "replace":
-            facts = [f for f in facts if f.relation not in PAIR_RELATIONS]
-        facts += [f for s, f in new if s > 0.0 and (self.mode == "replace" or f.relation not in ruled)]
+        # the rules' facts stand, but where a relation's mode is "replace"; the learned ones fill
+        # a relation the rules found nothing of in this document ("backoff"), or a group (an
+        # action, a member) no rule fact speaks for ("groups"): docs/evaluation.md, ablation and
+        # session 36: replacing the rules' facts costs the documents the rules were written for
+        # more than it gains on real pages
+        facts = [f for f in facts if f.relation not in PAIR_RELATIONS or modes[f.relation] != "replace"]
+        spoken = {fact_group(f) for f in facts if f.relation in PAIR_RELATIONS}
+        facts += [f for s, f in new if s > 0.0 and not (
+            modes[f.relation] == "backoff" and f.relation in ruled
+            or modes[f.relation] == "groups" and _spoken_for(fact_group(f), spoken))]
         tick(3, 3)
         return DocResult(result.doc_id, mentions, facts)
 
