@@ -112,7 +112,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-crossfit"))
     ap.add_argument("--reuse", action="store_true", help="reuse WORK's rule output and fold models")
     ap.add_argument("--variant", action="append", default=[],
-                    help="comma-separated attr=value of LearnedLayer (mode, mode.RELATION, project_mentions), or "
+                    help="comma-separated attr=value of LearnedLayer (mode: one mode for both relations; "
+                         "mode.RELATION: that relation's, the other keeping the fold models'; project_mentions), or "
                          "threshold.MODEL=value (threshold.Place=0.4: every fold model's threshold); "
                          "repeatable, each variant scored on its own")
     ap.add_argument("--train-option", action="append", default=[],

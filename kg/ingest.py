@@ -256,8 +256,8 @@ def _cut_at_end(raw: bytes, e: UnicodeDecodeError) -> bool:
 
 
 def _best_reading(codecs: Sequence[str], read: Callable[[str], tuple | None]) -> tuple | None:
-    """The greatest ``read(codec)`` over ``codecs`` (a tuple that starts with what ranks it;
-    None: no reading), the first codec's on a tie; None when none reads."""
+    """The greatest ``read(codec)`` over ``codecs``: a tuple whose first item is a tuple of its
+    ranking keys (None: no reading); the first codec's on a tie; None when none reads."""
     best = None
     for order, codec in enumerate(codecs):
         got = read(codec)

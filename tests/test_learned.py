@@ -301,10 +301,15 @@ def test_modes_are_read_for_each_relation():
     assert parse_modes("in_cluster=replace") == {"leads_action": "backoff", "in_cluster": "replace"}
     assert parse_modes({"leads_action": "groups"}) == {"leads_action": "groups", "in_cluster": "groups"}
     assert parse_modes({}) == DEFAULT_MODES
+    assert parse_modes(None) == DEFAULT_MODES
     with pytest.raises(KgError, match="unknown mode 'union'"):
         parse_modes("union")
-    with pytest.raises(KgError, match="no relation located_in"):
+    with pytest.raises(KgError, match="no relation 'located_in'"):
         parse_modes("located_in=groups")
+    with pytest.raises(KgError, match="mode item 'in_cluster' is not RELATION=MODE"):
+        parse_modes("in_cluster,leads_action=groups")
+    with pytest.raises(KgError, match="unknown mode None"):
+        parse_modes({"in_cluster": None})
 
 
 def test_groups_mode_fills_the_members_no_rule_fact_names(tmp_path, lexicon):
@@ -333,8 +338,59 @@ def test_groups_mode_fills_the_members_no_rule_fact_names(tmp_path, lexicon):
     assert members("groups", res) == members("backoff", res) == {"翠岭竹业": "learned", "山禾木器": "learned"}
     assert members("backoff", ruled("翠岭竹业")) == {"翠岭竹业": "rules"}
     assert members("groups", ruled("翠岭竹业")) == {"翠岭竹业": "rules", "山禾木器": "learned"}
-    # another form of a member the rules name speaks for it too
+    # another form of a member the rules name speaks for it too, shorter or longer
     assert members("groups", ruled("山禾")) == {"山禾": "rules", "翠岭竹业": "learned"}
+    assert members("groups", ruled("青川翠岭竹业有限公司")) == {"青川翠岭竹业有限公司": "rules", "山禾木器": "learned"}
+
+
+def test_each_relation_joins_the_rules_in_its_own_mode(tmp_path, lexicon):
+    """The shipped modes in one layer: the rules state a leads_action and an in_cluster fact; the
+    learned leads_action fact of another action is left out (backoff: the rules found that
+    relation in the document), the learned in_cluster fact of another member is kept (groups);
+    an action named like a rule's member speaks for nothing.  A model directory whose manifest
+    names no mode is backoff for both."""
+    weights = {"Organization": {"E:Org": 10}, "Action": {"S:Act:quoted": 10},
+               "leads_action": {"R:L:bg=牵头": 4, "R:L:ar2=牵头": 10},
+               "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 1},
+               "in_cluster": {"R:C:nearest_before": 10}}
+    doc, res = _doc_and_result()
+    ev = Evidence(doc.id, 0, 0, 4, "")
+    # the rules' action is another one, named like a member of the learned facts: it speaks for
+    # no in_cluster group
+    ruled = DocResult(res.doc_id, res.mentions, [
+        Fact("leads_action", {"agency": Arg("青川县市场监管局", "Organization"), "action": Arg("山禾木器", "Action")},
+             ev, "rules"),
+        Fact("in_cluster", {"member": Arg("翠岭竹业", "Organization", "enterprise"),
+                            "cluster": Arg("竹木加工产业集群", "Cluster")}, ev, "rules")])
+
+    def facts(d) -> set:
+        out = LearnedLayer.load(d, lexicon).apply(doc, ruled)
+        return {(f.relation, f.extractor, tuple(a.text for a in f.args.values())) for f in out.facts}
+
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    _hand_models(shipped, weights, {}, mode=DEFAULT_MODES)
+    assert facts(shipped) == {("leads_action", "rules", ("青川县市场监管局", "山禾木器")),
+                              ("in_cluster", "rules", ("翠岭竹业", "竹木加工产业集群")),
+                              ("in_cluster", "learned", ("山禾木器", "竹木加工产业集群"))}
+    both = tmp_path / "groups"
+    both.mkdir()
+    _hand_models(both, weights, {}, mode="groups")
+    assert ("leads_action", "learned", ("县教育局", "护苗2031")) in facts(both)
+    # the other way round: the rules' own agency for the model's action speaks for it
+    swapped = tmp_path / "swapped"
+    swapped.mkdir()
+    _hand_models(swapped, weights, {}, mode={"leads_action": "groups", "in_cluster": "backoff"})
+    ruled.facts[0] = Fact("leads_action", {"agency": Arg("青川县市场监管局", "Organization"),
+                                           "action": Arg("护苗2031", "Action")}, ev, "rules")
+    assert facts(swapped) == {("leads_action", "rules", ("青川县市场监管局", "护苗2031")),
+                              ("in_cluster", "rules", ("翠岭竹业", "竹木加工产业集群"))}
+    unnamed = tmp_path / "unnamed"
+    unnamed.mkdir()
+    _hand_models(unnamed, weights, {})
+    assert LearnedLayer.load(unnamed, lexicon).modes == {"leads_action": "backoff", "in_cluster": "backoff"}
+    assert {x for x in facts(unnamed) if x[1] == "learned"} == set()
 
 
 def _with_and_without(tmp_path, lexicon, weights, key: str, doc, res, pick) -> dict:
@@ -1018,7 +1074,11 @@ def test_train_relations_refuses_an_unknown_mode_before_any_work(tmp_path):
     res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
                                    "--gold", str(tmp_path / "none.jsonl"), "--mode", "in_clusters=groups"])
     assert res.exit_code != 0
-    assert "no relation in_clusters (relations: leads_action, in_cluster)" in res.output
+    assert "no relation 'in_clusters' (relations: leads_action, in_cluster)" in res.output
+    res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
+                                   "--gold", str(tmp_path / "none.jsonl"), "--mode", "in_cluster,leads_action=groups"])
+    assert res.exit_code != 0
+    assert "mode item 'in_cluster' is not RELATION=MODE" in res.output
 
 
 def test_train_relations_refuses_an_unknown_tree_model_before_any_work(tmp_path):

@@ -80,24 +80,32 @@ def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, f
     return kept
 
 
-def parse_modes(spec: str | dict) -> dict[str, str]:
+def parse_modes(spec: str | dict | None) -> dict[str, str]:
     """Each relation's mode from ``spec``: one mode for both relations (``"backoff"``), a mapping
     of relation to mode (a manifest's), or such a mapping written ``REL=MODE,REL=MODE`` (the
-    command line's); a relation not named keeps its :data:`DEFAULT_MODES` entry.  A KgError
-    names a mode or relation that is not one."""
-    if isinstance(spec, str):
+    command line's); a relation not named keeps its :data:`DEFAULT_MODES` entry (None: all do).
+    A KgError names an item, mode or relation that is not one."""
+    if spec is None:
+        spec = {}
+    elif isinstance(spec, str):
         if "=" not in spec:
             spec = {r: spec.strip() for r in PAIR_RELATIONS}
         else:
-            items = [x.split("=", 1) for x in spec.split(",") if x.strip()]
-            spec = {k.strip(): v.strip() for k, v in items}
-    unknown = sorted(set(spec) - set(PAIR_RELATIONS))
+            items = [x.strip() for x in spec.split(",") if x.strip()]
+            for x in items:
+                if "=" not in x:
+                    raise KgError(f"learned relation model: mode item {x!r} is not RELATION=MODE")
+            spec = {k.strip(): v.strip() for k, v in (x.split("=", 1) for x in items)}
+    elif not isinstance(spec, dict):
+        raise KgError(f"learned relation model: mode {spec!r} is neither a mode nor a mapping of "
+                      "relation to mode")
+    unknown = sorted(map(repr, set(spec) - set(PAIR_RELATIONS)))
     if unknown:
         raise KgError(f"learned relation model: no relation {', '.join(unknown)} "
                       f"(relations: {', '.join(PAIR_RELATIONS)})")
-    bad = sorted({m for m in spec.values()} - set(MODES))
+    bad = sorted({repr(m) for m in spec.values() if not (isinstance(m, str) and m in MODES)})
     if bad:
-        raise KgError(f"learned relation model: unknown mode {', '.join(map(repr, bad))} ({', '.join(MODES)})")
+        raise KgError(f"learned relation model: unknown mode {', '.join(bad)} ({', '.join(MODES)})")
     return {**DEFAULT_MODES, **spec}
 
 
@@ -108,7 +116,8 @@ def fact_group(f: Fact) -> tuple[str, str]:
 
 def _spoken_for(group: tuple[str, str], spoken: set[tuple[str, str]]) -> bool:
     """Whether a fact of ``spoken`` speaks for ``group``: the same action / member, or another
-    form of it, one text inside the other (星宇股份 / 常州星宇车灯股份有限公司(星宇股份))."""
+    form of it, one text inside the other (星宇股份 / 常州星宇车灯股份有限公司(星宇股份)).  (A
+    rule's very short member, two characters, also speaks for the longer names holding it.)"""
     rel, x = group
     return any(r == rel and (y in x or x in y) for r, y in spoken)
 
@@ -132,8 +141,8 @@ class LearnedLayer:
         self.lex = lexicon
         self.meta = meta
         self.rule_features = bool(meta.get("rule_features", True))
-        # how each relation's learned facts join the rules' (parse_modes; a directory written
-        # before session 36 says "backoff" for both)
+        # how each relation's learned facts join the rules' (parse_modes: a plain string is one
+        # mode for both relations; a directory without the key reads as "backoff" for both)
         self.modes = parse_modes(meta.get("mode", "backoff"))
         # kept project members become Project mentions even where no fact names them
         self.project_mentions = bool(meta.get("project_mentions", False))
@@ -333,7 +342,7 @@ class LearnedLayer:
             new.append((s, pair_fact(doc, p, s, sentence_at)))
         if self.list_members:
             new += list_mates(doc, pairs, new, best, sentence_at)
-        # the rules' facts stand, but where a relation's mode is "replace"; the learned ones fill
+        # the rules' facts stand, except where a relation's mode is "replace"; the learned ones fill
         # a relation the rules found nothing of in this document ("backoff"), or a group (an
         # action, a member) no rule fact speaks for ("groups"): docs/evaluation.md, ablation and
         # session 36: replacing the rules' facts costs the documents the rules were written for

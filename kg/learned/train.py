@@ -23,8 +23,8 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
-from .layer import (DEFAULT_MODES, MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes,
-                    select_spans, spans_by_type)
+from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, select_spans,
+                    spans_by_type)
 from .linear import LinearModel
 from .trees import TreeModel
 
@@ -278,7 +278,7 @@ def _oof(examples: list[Example], fold_of: list[int], k: int, fit) -> list[float
 
 
 def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexicon, out_dir: Path, *,
-          rule_features: bool = True, mode: str | dict = DEFAULT_MODES, project_mentions: bool = True,
+          rule_features: bool = True, mode: str | dict | None = None, project_mentions: bool = True,
           pair_span_scale: float = 1.0, folds: int = 4, epochs: int = 12, entity_l2: float = 1e-5,
           span_l2: float = 1e-5, pair_l2: float = 1e-5, action_l2: float | None = None,
           pair_precision: float | None = 0.3, member_orgs: float = 0.5, list_members: bool = True,
@@ -302,7 +302,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     names, place + zone word, surname + name: :meth:`DocCandidates.generated_mentions`), and the
     layer adds the ones it keeps as mentions.
     ``mode``: how each relation's learned facts join the rules' in the layer
-    (:func:`kg.learned.layer.parse_modes`), written to the manifest; training does not depend on it.
+    (:func:`kg.learned.layer.parse_modes`; None: :data:`kg.learned.layer.DEFAULT_MODES`), written
+    to the manifest; training does not depend on it.
     ``pair_precision``: the leads_action / in_cluster thresholds are the scores at which a pair is
     right with this probability (:func:`calibrated_threshold`); None or 0: the best out-of-fold F1.
     ``entity_calibrated``: each entity model's threshold is the score at which a form is right
@@ -329,6 +330,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     the project member candidates, the labels the gold's Project entities).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
+    modes = parse_modes(mode)       # (a wrong mode fails before any training)
     t0 = time.perf_counter()
     tree_models = tree_model_names(tree_models)
     gb = gold_by_doc(gold)
@@ -434,7 +436,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     for name in names:
         models[name].save(out_dir / name)
     # the manifest holds no timing, so that a retrain on the same data writes the same files
-    manifest = {"models": names, "rule_features": rule_features, "mode": parse_modes(mode),
+    manifest = {"models": names, "rule_features": rule_features, "mode": modes,
                 "project_mentions": project_mentions, "report": dict(report)}
     if pair_span_scale != 1.0:
         manifest["pair_span_scale"] = pair_span_scale
