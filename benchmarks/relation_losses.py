@@ -8,8 +8,10 @@ for pages the layer was not trained on (realpages/dev).
 Each required gold record is counted once, at the first step that loses it: its action / cluster
 has no candidate span, or scores below the span threshold, or loses to a sibling span (another
 start of the same name); its agency / member has no candidate or is dropped; no pair of the two is
-formed; the pair scores below the pair threshold; or the pair is kept.  The rule output comes from
-the shipped NER model, as ``kg eval`` has it.  A few seconds for dev's 42 pages.
+formed; the pair scores below the pair threshold; or the pair is kept.  Before that, the facts that
+match no gold record, by extractor and by which argument is not the gold's
+(``relations_crossfit.false_positives``).  The rule output comes from the shipped NER model, as
+``kg eval`` has it.  A few seconds for dev's 42 pages.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from relations_crossfit import losses  # noqa: E402
+from relations_crossfit import losses, print_false_positives  # noqa: E402
 
 from kg.evaluate import load_gold  # noqa: E402
 from kg.ingest import read_corpus  # noqa: E402
@@ -40,6 +42,7 @@ def main() -> None:
     gold = load_gold(a.gold)
     data = run_rules(read_corpus([a.docs], lexicon=lex), lex, NerTagger.load())
     layer = LearnedLayer.load(a.relation_model, lex)
+    print_false_positives(data, [layer.apply(d, r) for d, r in data], gold)
     for rel in ("leads_action", "in_cluster"):
         cnt = losses(data, gold, [layer], lex, rel)
         print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost")

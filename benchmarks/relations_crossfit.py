@@ -91,6 +91,40 @@ def losses(data, gold, layers, lex, relation: str) -> Counter:
     return out
 
 
+def false_positives(data, outs, gold, relation: str) -> Counter:
+    """The facts of ``relation`` in the layer's outputs ``outs`` (one DocResult per document of
+    ``data``, before resolution) that match no gold record, counted by extractor (the rule that
+    stated it, or ``learned``) and by which argument is wrong: the agency / member is one of the
+    page's gold ones or not, and the action / cluster likewise (a right pair of arguments of two
+    different gold records is "both in the gold").  A fact matching an optional record is none."""
+    gb = gold_by_doc(gold)
+    ka, kb = ("agency", "action") if relation == "leads_action" else ("member", "cluster")
+    out: Counter = Counter()
+    for (d, _r), res in zip(data, outs):
+        g = gb.get(d.id)
+        recs = g.pairs.get(relation, []) if g else []
+        A = set().union(*(x[0] for x in recs))
+        B = set().union(*(x[1] for x in recs))
+        for f in res.facts:
+            if f.relation != relation:
+                continue
+            a, b = normalize(f.args[ka].text), normalize(f.args[kb].text)
+            if any(a in x[0] and b in x[1] for x in recs):
+                continue
+            where = ("both in the gold" if a in A and b in B else f"{kb} not in the gold" if a in A
+                     else f"{ka} not in the gold" if b in B else "neither in the gold")
+            out[(f.extractor, where if recs else "a page without gold records")] += 1
+    return out
+
+
+def print_false_positives(data, outs, gold) -> None:
+    for rel in ("leads_action", "in_cluster"):
+        cnt = false_positives(data, outs, gold, rel)
+        print(f"== {rel}: the {sum(cnt.values())} facts that match no gold record (before resolution)")
+        for (ext, where), n in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {n:4d}  {ext}: {where}")
+
+
 def _option(v: str) -> bool | int | float | str:
     """A --train-option value: True / False, an int, a float, else the string
     (tree_models=Action,Cluster)."""
@@ -122,7 +156,9 @@ def main() -> None:
     ap.add_argument("--span-pair-on-entity-output", action="store_true",
                     help="the span and pair models learn from --entity-ner-model's output too, as the "
                          "entity models do (kg model train-relations --ner-model DIR --entity-ner-model DIR)")
-    ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost")
+    ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost, "
+                                                          "and the false positives by extractor and wrong argument "
+                                                          "(of the last variant)")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "
                          "model's output (one that has not seen the train pages: /tmp/ner_v6), with "
@@ -196,6 +232,7 @@ def main() -> None:
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
     if a.losses:
+        print_false_positives(data, out, gold)
         for rel in ("leads_action", "in_cluster"):
             cnt = losses(data, gold, layers, lex, rel)
             print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost (cross-fitted)")

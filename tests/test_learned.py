@@ -1115,3 +1115,38 @@ def test_tree_models_are_trained_as_trees_and_the_layer_loads_them(tmp_path, lex
     leads = {(f.args["agency"].text, f.args["action"].text) for f in layer.apply(doc, res).facts
              if f.relation == "leads_action"}
     assert ("区文旅局", "清风2030") in leads
+
+
+def test_the_loss_tools_count_false_positives_by_extractor_and_wrong_argument(tmp_path):
+    """``benchmarks/relations_crossfit.py false_positives`` (also printed by
+    relation_losses.py): a fact matching a gold record is none; the others are counted by their
+    extractor and by which argument the page's gold does not have."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "relations_crossfit", Path(__file__).resolve().parent.parent / "benchmarks" / "relations_crossfit.py")
+    xf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(xf)
+    doc = prepare_text("青川县市场监管局启动“护苗2031”专项行动。", "p.txt")
+    other = prepare_text("县教育局启动“春苗2031”行动。", "q.txt")
+    gold = [{"doc": "p.txt", "kind": "doc", "exhaustive": ["leads_action"]},
+            {"doc": "p.txt", "kind": "leads_action", "agency": ["青川县市场监管局"], "action": ["护苗2031"]},
+            {"doc": "q.txt", "kind": "doc", "exhaustive": ["leads_action"]}]
+    gpath = tmp_path / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    ev = Evidence("p.txt", 0, 0, 4, "")
+
+    def lead(agency: str, action: str, extractor: str) -> Fact:
+        return Fact("leads_action", {"agency": Arg(agency, "Organization"), "action": Arg(action, "Action")},
+                    ev, extractor)
+
+    outs = [DocResult("p.txt", [], [lead("青川县市场监管局", "护苗2031", "launch"),          # right
+                                     lead("青川县市场监管局", "护苗2031专项行动", "learned"),
+                                     lead("县教育局", "护苗2031", "learned"),
+                                     lead("县教育局", "春苗2031", "launch")]),
+            DocResult("q.txt", [], [lead("县教育局", "春苗2031", "launch")])]
+    data = [(doc, DocResult("p.txt", [], [])), (other, DocResult("q.txt", [], []))]
+    cnt = xf.false_positives(data, outs, load_gold(gpath), "leads_action")
+    assert cnt == {("learned", "action not in the gold"): 1, ("learned", "agency not in the gold"): 1,
+                   ("launch", "neither in the gold"): 1, ("launch", "a page without gold records"): 1}
