@@ -37,6 +37,7 @@ from kg.learned.layer import LearnedLayer, parse_modes, select_spans, spans_by_t
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
 from kg.resolve import resolve
+from kg.schema import RELATIONS
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "realpages" / "train"
 
@@ -98,7 +99,7 @@ def false_positives(data, outs, gold, relation: str) -> Counter:
     page's gold ones or not, and the action / cluster likewise (a right pair of arguments of two
     different gold records is "both in the gold").  A fact matching an optional record is none."""
     gb = gold_by_doc(gold)
-    ka, kb = ("agency", "action") if relation == "leads_action" else ("member", "cluster")
+    ka, kb = RELATIONS[relation].role_names       # agency, action / member, cluster
     out: Counter = Counter()
     for (d, _r), res in zip(data, outs):
         g = gb.get(d.id)

@@ -14,6 +14,16 @@ SHARED = ROOT.parent / "shared"
 GOLD = SHARED / "gold" / "seeds.jsonl"
 
 
+def load_benchmark(name: str):
+    """``benchmarks/NAME.py`` as a module (the benchmarks are scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @dataclass
 class BuiltSample:
     result: object            # kg.pipeline.BuildResult

@@ -837,12 +837,9 @@ UNDONE_VARIANTS = ("s2t", "s2tw", "s2hk", "mixed", "quotes", "big5", "gbk", "pin
 @pytest.fixture(scope="module")
 def robustness_benchmark():
     """benchmarks/robustness.py as a module, loaded once."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "robustness", Path(__file__).resolve().parent.parent / "benchmarks" / "robustness.py")
-    rb = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(rb)
-    return rb
+    from conftest import load_benchmark
+
+    return load_benchmark("robustness")
 
 
 @pytest.mark.parametrize("variant", UNDONE_VARIANTS)

@@ -1121,13 +1121,9 @@ def test_the_loss_tools_count_false_positives_by_extractor_and_wrong_argument(tm
     """``benchmarks/relations_crossfit.py false_positives`` (also printed by
     relation_losses.py): a fact matching a gold record is none; the others are counted by their
     extractor and by which argument the page's gold does not have."""
-    import importlib.util
-    from pathlib import Path
+    from conftest import load_benchmark
 
-    spec = importlib.util.spec_from_file_location(
-        "relations_crossfit", Path(__file__).resolve().parent.parent / "benchmarks" / "relations_crossfit.py")
-    xf = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(xf)
+    xf = load_benchmark("relations_crossfit")
     doc = prepare_text("青川县市场监管局启动“护苗2031”专项行动。", "p.txt")
     other = prepare_text("县教育局启动“春苗2031”行动。", "q.txt")
     gold = [{"doc": "p.txt", "kind": "doc", "exhaustive": ["leads_action"]},
