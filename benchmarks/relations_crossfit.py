@@ -32,7 +32,7 @@ from kg.ingest import read_corpus
 from collections import Counter
 
 from kg.evaluate import normalize
-from kg.learned.candidates import DocCandidates
+from kg.learned.candidates import PAIR_RELATIONS, DocCandidates
 from kg.learned.layer import LearnedLayer, parse_modes, select_spans, spans_by_type
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
@@ -48,18 +48,18 @@ def _row(name: str, c: dict) -> str:
             f"P {100 * c['precision']:5.1f}  R {100 * c['recall']:5.1f}  F1 {100 * c['f1']:5.1f}")
 
 
-def losses(data, gold, layers, lex, relation: str) -> Counter:
-    """Where each required gold record of ``relation`` is lost, cross-fitted: its action /
+def losses(data, gold, layers, lex) -> dict[str, Counter]:
+    """Where each required gold record of each pair relation is lost, cross-fitted: its action /
     cluster is no candidate, or scored below the span threshold, or lost to a sibling span; its
-    agency / member is no candidate or dropped; no pair of them; the pair scored below."""
+    agency / member is no candidate or dropped; no pair of them; the pair scored below.  Each
+    document's candidates are made and scored once, for both relations."""
     K = len(layers)
     gb = gold_by_doc(gold)
-    b_type = "Action" if relation == "leads_action" else "Cluster"
-    out: Counter = Counter()
+    out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
     for i, (d, r) in enumerate(data):
         g = gb.get(d.id)
-        recs = [x for x in (g.pairs.get(relation, []) if g else []) if not x[-1]]
-        if not recs:
+        recs = {rel: [x for x in (g.pairs.get(rel, []) if g else []) if not x[-1]] for rel in PAIR_RELATIONS}
+        if not any(recs.values()):
             continue
         L = layers[i % K]
         c = DocCandidates(d, r, lex, rule_features=L.rule_features)
@@ -67,28 +67,31 @@ def losses(data, gold, layers, lex, relation: str) -> Counter:
         scores = [L.models[sp.type].score(sp.feats) for sp in spans]
         thr = {k: L.models[k].threshold for k in ("Action", "Cluster", "Member")}
         kept = select_spans(spans, scores, thr)
-        kept_b = {normalize(sp.text) for sp, _ in kept if sp.type == b_type}
         names = {normalize(m.text) for m in r.mentions if m.type in ("Organization", "Project")}
         all_a = {normalize(sp.text) for sp in spans if sp.type == "Member"} | names
         kept_a = {normalize(sp.text) for sp, _ in kept if sp.type == "Member"} | names
-        m = L.models[relation]
-        pair_scores = {(normalize(p.a_text), normalize(p.b_text)): m.score(p.feats)
-                       for p in c.pairs(*spans_by_type(kept)) if p.relation == relation}
-        for a, b, _mt, _opt in recs:
-            b_scores = [sc for sp, sc in zip(spans, scores) if sp.type == b_type and normalize(sp.text) in b]
-            if not b_scores:
-                out["action/cluster: no candidate"] += 1
-            elif not b & kept_b:
-                out["action/cluster: below threshold" if max(b_scores) < thr[b_type]
-                    else "action/cluster: lost to a sibling span"] += 1
-            elif not a & all_a:
-                out["agency/member: no candidate"] += 1
-            elif not a & kept_a:
-                out["agency/member: dropped"] += 1
-            else:
-                sc = max((v for (x, y), v in pair_scores.items() if x in a and y in b), default=None)
-                out["no pair" if sc is None else "pair below threshold" if sc < m.threshold
-                    else "pair kept"] += 1
+        pairs = c.pairs(*spans_by_type(kept), relations=tuple(rel for rel in PAIR_RELATIONS if recs[rel]))
+        for rel in PAIR_RELATIONS:
+            b_type = "Action" if rel == "leads_action" else "Cluster"
+            kept_b = {normalize(sp.text) for sp, _ in kept if sp.type == b_type}
+            m = L.models[rel]
+            pair_scores = {(normalize(p.a_text), normalize(p.b_text)): m.score(p.feats)
+                           for p in pairs if p.relation == rel}
+            for a, b, _mt, _opt in recs[rel]:
+                b_scores = [sc for sp, sc in zip(spans, scores) if sp.type == b_type and normalize(sp.text) in b]
+                if not b_scores:
+                    out[rel]["action/cluster: no candidate"] += 1
+                elif not b & kept_b:
+                    out[rel]["action/cluster: below threshold" if max(b_scores) < thr[b_type]
+                             else "action/cluster: lost to a sibling span"] += 1
+                elif not a & all_a:
+                    out[rel]["agency/member: no candidate"] += 1
+                elif not a & kept_a:
+                    out[rel]["agency/member: dropped"] += 1
+                else:
+                    sc = max((v for (x, y), v in pair_scores.items() if x in a and y in b), default=None)
+                    out[rel]["no pair" if sc is None else "pair below threshold" if sc < m.threshold
+                             else "pair kept"] += 1
     return out
 
 
@@ -119,7 +122,7 @@ def false_positives(data, outs, gold, relation: str) -> Counter:
 
 
 def print_false_positives(data, outs, gold) -> None:
-    for rel in ("leads_action", "in_cluster"):
+    for rel in PAIR_RELATIONS:
         cnt = false_positives(data, outs, gold, rel)
         print(f"== {rel}: the {sum(cnt.values())} facts that match no gold record (before resolution)")
         for (ext, where), n in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -234,8 +237,7 @@ def main() -> None:
             print(_row("  " + k, c))
     if a.losses:
         print_false_positives(data, out, gold)
-        for rel in ("leads_action", "in_cluster"):
-            cnt = losses(data, gold, layers, lex, rel)
+        for rel, cnt in losses(data, gold, layers, lex).items():
             print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost (cross-fitted)")
             for k, n in cnt.most_common():
                 print(f"  {n:4d}  {k}")

@@ -48,6 +48,8 @@ _SENTENCE_END = set("\u3002\uff1b;\n\uff01\uff1f!?")
 _LIST_GAP = 8
 _WINDOW = {"leads_action": (160, 160), "in_cluster": (700, 120)}   # (member after, before)
 ENTITY_TYPES = ("Person", "Organization", "Place")
+# the relations of the pair candidates (DocCandidates.pairs) and of the pair models
+PAIR_RELATIONS = ("leads_action", "in_cluster")
 
 
 def _bucket(n: float) -> int:
@@ -78,7 +80,7 @@ def _count_value(x: str) -> int | None:
     return None
 
 
-def _split_items(seg: str, start: int) -> list[tuple[int, int]]:
+def split_items(seg: str, start: int) -> list[tuple[int, int]]:
     """The spans of the 、-separated items of ``seg`` (written at ``start``), without the
     spaces around them."""
     items, pos = [], start
@@ -744,7 +746,7 @@ class DocCandidates:
                 lo, prev = max(prev, b - _MAX_LIST), m.end()
                 while a > lo and in_list(a - 1):
                     a -= 1
-                items = [bare(s, e) for s, e in _split_items(t[a:b], a)]
+                items = [bare(s, e) for s, e in split_items(t[a:b], a)]
                 if a == lo == b - _MAX_LIST and a > 0 and in_list(a - 1):
                     items, n = items[1:], None       # cut inside its first item
                 if not items:
@@ -862,7 +864,7 @@ class DocCandidates:
 
     # ------------------------------------------------------------------ pairs
     def pairs(self, actions: list[Span], clusters: list[Span], members: list[Span] = (),
-              relations: tuple[str, ...] = ("leads_action", "in_cluster")) -> list[Pair]:
+              relations: tuple[str, ...] = PAIR_RELATIONS) -> list[Pair]:
         """Pair candidates of ``relations`` (both by default), with features."""
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]

@@ -37,7 +37,9 @@ from pathlib import Path
 
 from ..lexicon import Lexicon
 from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, SpanReach, sentence_finder
-from .candidates import ENTITY_TYPES, DocCandidates, Pair, Span, _split_items, county_names, entity_gazetteer
+from ..schema import RELATIONS
+from .candidates import (ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, Pair, Span, county_names, entity_gazetteer,
+                         split_items)
 from .linear import LinearModel
 from .trees import TreeModel, load_model
 
@@ -46,12 +48,11 @@ SPAN_TYPES = ("Action", "Cluster", "Member")
 # the span model of named projects (optional: model directories before 2026-12-06 have none)
 PROJECT = "Project"
 SPAN_MODELS = SPAN_TYPES + (PROJECT,)          # the models that score span candidates
-MODEL_NAMES = ENTITY_TYPES + SPAN_MODELS + ("leads_action", "in_cluster")
+MODEL_NAMES = ENTITY_TYPES + SPAN_MODELS + PAIR_RELATIONS
 EXTRACTOR = "learned"
 MODES = ("backoff", "groups", "replace")
 # what `kg model train-relations` writes by default (docs/evaluation.md, "Session 36")
 DEFAULT_MODES = {"leads_action": "backoff", "in_cluster": "groups"}
-PAIR_RELATIONS = ("leads_action", "in_cluster")
 
 
 def select_spans(spans: list[Span], scores: list[float], thresholds: dict[str, float]) -> list[tuple[Span, float]]:
@@ -109,9 +110,14 @@ def parse_modes(spec: str | dict | None) -> dict[str, str]:
     return {**DEFAULT_MODES, **spec}
 
 
+# which argument is a pair's group (pair_group): the index into its relation's roles
+# (kg.schema: leads_action agency, action; in_cluster member, cluster), a Pair's a / b
+_GROUP_ARG = {"leads_action": 1, "in_cluster": 0}
+
+
 def fact_group(f: Fact) -> tuple[str, str]:
     """:func:`pair_group` of a fact: its relation and its action (leads_action) or member."""
-    return (f.relation, (f.args["action"] if f.relation == "leads_action" else f.args["member"]).text)
+    return (f.relation, f.args[RELATIONS[f.relation].role_names[_GROUP_ARG[f.relation]]].text)
 
 
 def _spoken_for(group: tuple[str, str], spoken: set[tuple[str, str]]) -> bool:
@@ -125,7 +131,7 @@ def _spoken_for(group: tuple[str, str], spoken: set[tuple[str, str]]) -> bool:
 def pair_group(p) -> tuple[str, str]:
     """Pairs of one group compete, the best one is kept: a member belongs to one cluster, an
     action has one leading agency (103 of the 114 required actions of realpages/train have one)."""
-    return (p.relation, p.b_text if p.relation == "leads_action" else p.a_text)
+    return (p.relation, (p.a_text, p.b_text)[_GROUP_ARG[p.relation]])
 
 
 def spans_by_type(kept: list[tuple[Span, float]]) -> tuple[list[Span], ...]:
@@ -473,7 +479,7 @@ def list_orgs(doc: Document, mentions: list[Mention], lex: Lexicon, sentence_at,
         for fm in rx.finditer(t):
             if "\u3001" not in fm.group("names"):
                 continue
-            for a, b in _split_items(fm.group("names"), fm.start("names")):
+            for a, b in split_items(fm.group("names"), fm.start("names")):
                 tm = tail_rx.search(t, a, b)         # 以A、B等骨干企业为龙头: B
                 if tm:
                     b = tm.start()
@@ -489,7 +495,7 @@ def _list_items(t: str):
     first one from its clause's start, the last one to the clause's end."""
     for cm in _LIST_CLAUSE.finditer(t):
         if "\u3001" in cm.group():
-            yield _split_items(cm.group(), cm.start())
+            yield split_items(cm.group(), cm.start())
 
 
 def _last_item_end(t: str, a: int, b: int, ends: list[str], lex: Lexicon) -> int:

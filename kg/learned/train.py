@@ -22,7 +22,7 @@ from pathlib import Path
 from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
-from .candidates import ENTITY_TYPES, DocCandidates, EntityGroup, Pair, Span
+from .candidates import ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, EntityGroup, Pair, Span
 from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, select_spans,
                     spans_by_type)
 from .linear import LinearModel
@@ -98,7 +98,7 @@ def pair_examples(i: int, pairs: list[Pair], g: DocGold) -> dict[str, list[Examp
 
 
 def required(g: DocGold, name: str) -> int:
-    if name in ("leads_action", "in_cluster"):
+    if name in PAIR_RELATIONS:
         return sum(1 for r in g.pairs.get(name, []) if not r[-1])
     return len({r[0] for r in g.entities.get(name, []) if not r[-1]})
 
@@ -428,7 +428,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         pairs = c.pairs(*spans_by_type(kept))
         for rel, exs in pair_examples(i, pairs, g).items():
             pr_ex[rel].extend(exs)
-    for rel in ("leads_action", "in_cluster"):
+    for rel in PAIR_RELATIONS:
         fit(rel, pr_ex[rel], precision=pair_precision)
 
     out_dir.mkdir(parents=True, exist_ok=True)
