@@ -62,7 +62,7 @@ def losses(data, gold, layers, lex) -> dict[str, Counter]:
         if not any(recs.values()):
             continue
         L = layers[i % K]
-        c = DocCandidates(d, r, lex, rule_features=L.rule_features)
+        c = DocCandidates(d, r, lex, rule_features=L.rule_features, classes=L.classes)
         spans = c.spans()
         scores = [L.models[sp.type].score(sp.feats) for sp in spans]
         thr = {k: L.models[k].threshold for k in ("Action", "Cluster", "Member")}

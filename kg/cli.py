@@ -400,6 +400,11 @@ def train_relations_cmd(
     project_model: bool = typer.Option(
         True, help="Also train the Project span model: the project candidates it keeps become Project "
                    "mentions, named with a cluster or not (docs/relations.md)."),
+    word_classes: int = typer.Option(
+        0, min=0, help="When above 0, the span and pair features are repeated with classes of their "
+                       "characters and bigrams: this many classes of bigrams and half as many of characters, "
+                       "from the NER model's embeddings (--ner-model), saved with the models "
+                       "(docs/relations.md, 'Word classes')."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -444,6 +449,7 @@ def train_relations_cmd(
                        tree_depth=tree_depth, tree_mix=tree_mix,
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
+                       word_classes=word_classes, classes_from=ner_model or DEFAULT_MODEL_DIR,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

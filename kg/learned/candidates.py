@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from ..chars import is_han
 from ..lexicon import Lexicon, Matcher
 from ..model import NER_SOURCE, DocResult, Document, Mention, Occurrences
+from .classes import WordClasses
 
 # characters that end a clause: a candidate name never spans one
 _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
@@ -190,8 +191,12 @@ class DocCandidates:
     """Every candidate of one document, with features."""
 
     def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True,
-                 entity_candidates: bool = False, project_spans: bool = False):
+                 entity_candidates: bool = False, project_spans: bool = False,
+                 classes: WordClasses | None = None):
         self.doc = doc
+        # the classes of characters and bigrams: the span and pair features again with the
+        # class for the text (kg.learned.classes); None: none of those features
+        self.classes = classes
         self.entity_candidates = entity_candidates
         # the project member candidates are also Project span candidates (a named project,
         # whether or not a cluster is named with it: the Project span model)
@@ -846,6 +851,12 @@ class DocCandidates:
             f.append(f"S:{K}:c={c}")
         for i in range(len(body) - 1):
             f.append(f"S:{K}:bg={body[i:i + 2]}")
+        if self.classes is not None:
+            ck, bk = self.classes.of_char, self.classes.of_bigram
+            f += [f"S:{K}:l1k={ck(l1)}", f"S:{K}:l2k={bk(l2)}", f"S:{K}:r1k={ck(r1)}",
+                  f"S:{K}:r2k={bk(t[sp.end:sp.end + 2])}", f"S:{K}:f2k={bk(x[:2])}", f"S:{K}:b2k={bk(body[-2:])}"]
+            for k in {bk(body[i:i + 2]) for i in range(len(body) - 1)}:
+                f.append(f"S:{K}:bgk={k}")
         if sp.type == "Member":
             f.append(f"S:{K}:mtype={sp.member_type}")
         if sp.type in ("Member", "Project"):
@@ -961,6 +972,9 @@ class DocCandidates:
                 f.append(f"R:{R}:bg={between[i:i + 2]}")
             for c in set(between):
                 f.append(f"R:{R}:bc={c}")
+            if self.classes is not None:
+                for k in {self.classes.of_bigram(between[i:i + 2]) for i in range(len(between) - 1)}:
+                    f.append(f"R:{R}:bgk={k}")
         else:
             f.append(f"R:{R}:far")
         # other candidates of b's type between the two
@@ -975,6 +989,11 @@ class DocCandidates:
         f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}", f"R:{R}:al2={t[max(0, a.start - 2):a.start]}",
               f"R:{R}:ar2={t[a.end:a.end + 2]}", f"R:{R}:bl2={t[max(0, b.start - 2):b.start]}",
               f"R:{R}:br2={t[b.end:b.end + 2]}", f"R:{R}:b_e2={b.text[-2:]}"]
+        if self.classes is not None:
+            bk = self.classes.of_bigram
+            f += [f"R:{R}:al2k={bk(t[max(0, a.start - 2):a.start])}", f"R:{R}:ar2k={bk(t[a.end:a.end + 2])}",
+                  f"R:{R}:bl2k={bk(t[max(0, b.start - 2):b.start])}", f"R:{R}:br2k={bk(t[b.end:b.end + 2])}",
+                  f"R:{R}:b_e2k={bk(b.text[-2:])}", f"R:{R}:a_e2k={bk(a.text[-2:])}"]
         # the same words around the other occurrences of the agency / member in the document
         n_a = len(a.text)
         for o in self.occurrences(a.text):

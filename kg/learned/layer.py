@@ -40,6 +40,7 @@ from ..model import Arg, DocResult, Document, Evidence, Fact, KgError, Mention, 
 from ..schema import RELATIONS
 from .candidates import (ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, Pair, Span, county_names, entity_gazetteer,
                          split_items)
+from .classes import WordClasses
 from .linear import LinearModel
 from .trees import TreeModel, load_model
 
@@ -163,6 +164,8 @@ class LearnedLayer:
         self.list_members = bool(meta.get("list_members", False))
         # the inner items of a 、-list of organisations are organisations
         self.list_orgs = bool(meta.get("list_orgs", False))
+        # the classes of characters and bigrams the span and pair models were trained with
+        self.classes: WordClasses | None = None
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
         """The Place groups below their threshold that name a known place (:meth:`_known_place`)
@@ -224,15 +227,23 @@ class LearnedLayer:
             models = {name: load_model(d / name) for name in meta["models"]}
         except (OSError, ValueError, KeyError) as e:
             raise KgError(f"{d}: unreadable learned relation model ({e})") from e
-        return cls(models, lexicon, meta)
+        layer = cls(models, lexicon, meta)
+        if meta.get("classes"):
+            layer.classes = WordClasses.load(d / meta["classes"])
+        return layer
+
+    def candidates(self, doc: Document, result: DocResult) -> DocCandidates:
+        """The candidates of ``doc`` with the features this layer's models read."""
+        return DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
+                             entity_candidates=self.entity_candidates, project_spans=PROJECT in self.models,
+                             classes=self.classes)
 
     def apply(self, doc: Document, result: DocResult,
               progress: Callable[[int, int], None] | None = None) -> DocResult:
         """``result`` with the layer's entity decisions, spans and pairs applied;
         ``progress(done, 3)`` after each of the three parts (entities, spans, pairs)."""
         tick = progress or (lambda done, total: None)
-        cands = DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
-                              entity_candidates=self.entity_candidates, project_spans=PROJECT in self.models)
+        cands = self.candidates(doc, result)
         mentions = list(result.mentions)
         facts = list(result.facts)
 

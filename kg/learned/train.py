@@ -22,6 +22,7 @@ from pathlib import Path
 from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
+from .classes import FILE as CLASSES_FILE, from_ner_model
 from .candidates import ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, EntityGroup, Pair, Span
 from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, select_spans,
                     spans_by_type)
@@ -287,7 +288,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           entity_candidates: bool = False, ner: dict[str, str] | None = None,
           entity_calibrated: bool = True, span_calibrated: bool = False, tree_models: Sequence[str] | str = (),
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
-          project_model: bool = True, log: Log | None = None) -> dict:
+          project_model: bool = True, word_classes: int = 0, classes_from: Path | None = None,
+          log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
     ``entity_l2`` / ``span_l2`` / ``pair_l2`` are the L2 weights of the three kinds of model;
@@ -328,6 +330,10 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     ``project_model``: also train the Project span model, whose kept spans become Project
     mentions (named projects whether or not a cluster is named with them; the candidates are
     the project member candidates, the labels the gold's Project entities).
+    ``word_classes``: when above 0, the span and pair features are repeated with classes of their
+    characters and bigrams (:mod:`kg.learned.classes`: ``word_classes`` classes of bigrams, half as
+    many of characters, from the embeddings of the NER model in ``classes_from``, by default the
+    shipped one), saved beside the models.
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     modes = parse_modes(mode)       # (a wrong mode fails before any training)
@@ -335,8 +341,13 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     tree_models = tree_model_names(tree_models)
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
+    classes = None
+    if word_classes > 0:
+        from ..ner import DEFAULT_MODEL_DIR as NER_DIR
+        classes = from_ner_model(Path(classes_from) if classes_from else NER_DIR,
+                                 k_char=max(1, word_classes // 2), k_bigram=word_classes)
     cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
-                           project_spans=project_model) for d, r in data]
+                           project_spans=project_model, classes=classes) for d, r in data]
     if entity_data is None:
         ent_cands = cands
     else:
@@ -448,6 +459,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         manifest["list_orgs"] = True
     if entity_candidates:
         manifest["entity_candidates"] = True
+    if classes is not None:
+        classes.save(out_dir / CLASSES_FILE)
+        manifest["classes"] = CLASSES_FILE
+    else:       # (no stale classes of an earlier training in the same directory)
+        (out_dir / CLASSES_FILE).unlink(missing_ok=True)
     report["seconds"] = round(time.perf_counter() - t0, 1)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
