@@ -1,10 +1,11 @@
 """Classes of characters and character bigrams for the learned layer's features.
 
 The layer's features are the characters and bigrams around and inside a candidate (``S:Act:l2=``,
-``R:L:bg=``): a word seen on no training page weighs nothing, however close in meaning to one
-that did (整改 to 整治, 会同 to 牵头).  A :class:`WordClasses` maps each character and bigram to
-one of ``k`` classes of similar use, and the features are repeated with the class in place of the
-text (``S:Act:l2k=17``), so what the models learn of one member of a class reaches the others.
+``R:L:bg=``): a word seen on no training page weighs nothing, however close in use to one that
+did.  A :class:`WordClasses` maps each character and bigram to one of ``k`` classes of similar
+embeddings, and the features are repeated with the class in place of the text (``S:Act:l2k=17``),
+so what the models learn of one member of a class reaches the others.  What the classes hold, and
+what they did to the figures: docs/evaluation.md, "Session 38" (not in the shipped models).
 
 The classes are a spherical k-means of the NER model's character and bigram embeddings (skip-gram
 vectors pre-trained on 4.55M characters, then fine-tuned by the tagger: docs/ner.md, "Model"),
@@ -91,7 +92,7 @@ def from_ner_model(directory: Path, k_char: int = 128, k_bigram: int = 256, seed
 
     try:
         vocabs = json.loads((directory / "vocabs.json").read_text(encoding="utf-8"))
-        state = torch.load(directory / "model.pt", map_location="cpu", weights_only=False)
+        state = torch.load(directory / "model.pt", map_location="cpu", weights_only=True)
         tables = (("token", "embed.char.weight", k_char, 1), ("bigram", "embed.bigram.weight", k_bigram, 2))
         maps = []
         for vocab, key, k, n in tables:
