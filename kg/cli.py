@@ -654,6 +654,9 @@ def model_train_cmd(
                                               "trained on the corpora's text (needs gensim: .[train])."),
     init_from: Path | None = typer.Option(None, help="Continue from this earlier run's weights "
                                                      "(same corpora, --repeat and --seed)."),
+    embeddings_from: Path | None = typer.Option(None, help="Start the char / bigram / lexicon embeddings "
+                                                           "alone from this model's (by token), e.g. for a "
+                                                           "smaller --hidden; the rest starts fresh."),
     criteria: bool = typer.Option(False, help="Frame each sentence with its corpus' marker token, so that "
                                               "the model learns each corpus' conventions apart."),
     default_criterion: str = typer.Option("msra", help="With --criteria: the corpus conventions the "
@@ -667,8 +670,8 @@ def model_train_cmd(
                     batch_size=batch_size, lr=lr, patience=patience, threads=threads, seed=seed,
                     bigram_dim=bigram_dim, bigram_vocab=bigram_vocab, lexicon_dim=lexicon_dim,
                     half=half, max_minutes=max_minutes, repeat=_parse_repeat(repeat), pretrain=pretrain,
-                    init_from=init_from, criteria=criteria, default_criterion=default_criterion,
-                    log=console.print)
+                    init_from=init_from, embeddings_from=embeddings_from, criteria=criteria,
+                    default_criterion=default_criterion, log=console.print)
     console.print(f"[green]saved[/green] {out}  selection F1 {summary['selection_f1']:.4f}  "
                   f"{summary['seconds']:.0f}s  {summary['size_bytes'] / 1e6:.2f} MB")
 

@@ -593,7 +593,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           bigram_dim: int = 50, bigram_vocab: int = 20000, lexicon_dim: int = 0, train_metric: bool = False, half: bool = True,
           max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
           pretrain_epochs: int = 5, init_from: str | os.PathLike | None = None,
-          rules_path: str | os.PathLike | None = None, criteria: bool = False,
+          embeddings_from: str | os.PathLike | None = None, rules_path: str | os.PathLike | None = None, criteria: bool = False,
           default_criterion: str = "msra", log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
@@ -612,7 +612,9 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     with a marker token of its corpus (:data:`kg.ner.CRITERIA`), so that the model learns each
     corpus' conventions separately; the model then tags with ``default_criterion``'s unless told
     otherwise.  With ``init_from``, a model trained without markers can be continued with them:
-    embedding rows are copied by token, new tokens start random.
+    embedding rows are copied by token, new tokens start random.  ``embeddings_from`` starts the
+    embeddings alone from an earlier model's (by token), for a model of another shape (e.g. a
+    smaller ``hidden``); the BiLSTM, output layer and CRF start fresh, and nothing is pre-trained.
     """
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
@@ -675,7 +677,9 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     elif lexicon_dim:
         raise KgError("lexicon features (--lexicon-dim) need bigram features (--bigram-dim > 0)")
     vectors: tuple[dict, dict] | None = None
-    if pretrain and init_from is None:          # continuing: the weights come from init_from
+    if init_from is not None and embeddings_from is not None:
+        raise KgError("init_from and embeddings_from exclude each other")
+    if pretrain and init_from is None and embeddings_from is None:   # the weights come from those
         texts = list(dict.fromkeys(t[0] for t in trn + dev))
         pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"
         if pd98.is_file():
@@ -691,6 +695,9 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
         if init_from is not None:
             _load_weights_from(model, rec.vocabs, Path(init_from), log=log)
             log(f"weights initialised from {init_from}")
+        elif embeddings_from is not None:
+            _load_weights_from(model, rec.vocabs, Path(embeddings_from), log=log, embeddings_only=True)
+            log(f"embeddings initialised from {embeddings_from}")
         elif vectors is not None and not stats.get("pretrained_rows"):
             emb = model.embed
             char_weight = emb.char.weight if bigram_dim else emb.weight
@@ -721,6 +728,7 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
                            msra_sentences=msra_sentences, threads=threads, seed=seed, max_minutes=max_minutes,
                            repeat=dict(repeat or {}), pretrain=pretrain, pretrain_epochs=pretrain_epochs,
                            patience=patience, init_from=None if init_from is None else str(init_from),
+                           **({"embeddings_from": str(embeddings_from)} if embeddings_from is not None else {}),
                            criteria=criteria, default_criterion=default_criterion if criteria else None),
         }
         (out / "training.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -772,11 +780,13 @@ class _OutOfTime(Exception):
     pass
 
 
-def _load_weights_from(model, vocabs, src: Path, log=print) -> None:
+def _load_weights_from(model, vocabs, src: Path, log=print, embeddings_only: bool = False) -> None:
     """Copy the weights of the model saved in ``src`` into ``model``.  Its tag vocabulary must equal
     the one just built from the training data.  Where the char or bigram vocabulary differs (a
     model trained without corpus markers continued with them), embedding rows are copied by
-    token and tokens new to this run keep their fresh initialisation."""
+    token and tokens new to this run keep their fresh initialisation.  ``embeddings_only``: only
+    the embeddings (``embed.*``: char and bigram rows by token, the lexicon projection), for a
+    model of another shape; the rest keeps its fresh initialisation."""
     import torch
 
     try:
@@ -794,6 +804,8 @@ def _load_weights_from(model, vocabs, src: Path, log=print) -> None:
         theirs = saved.get(name, {}).get("idx_to_token")
         if theirs == tokens:
             continue
+        if embeddings_only and name not in emb_param:
+            continue
         if name == "tag" and theirs is not None and sorted(theirs) == sorted(tokens):
             _permute_tags(state, [theirs.index(t) for t in tokens])   # same tags, another order
             log(f"tag order differs from {src}; output and CRF rows permuted")
@@ -802,6 +814,9 @@ def _load_weights_from(model, vocabs, src: Path, log=print) -> None:
         if param is None or param not in own or param not in state:
             raise KgError(f"{src}: its {name!r} vocabulary differs from this training data's; "
                           f"continue only with the corpora, --repeat and --seed it was trained with")
+        if state[param].shape[1:] != own[param].shape[1:]:
+            raise KgError(f"{src}: its {param} rows are {tuple(state[param].shape[1:])} wide, "
+                          f"this model's {tuple(own[param].shape[1:])}")
         where = {t: i for i, t in enumerate(theirs or [])}
         rows = own[param].clone()
         copied = 0
@@ -812,6 +827,11 @@ def _load_weights_from(model, vocabs, src: Path, log=print) -> None:
                 copied += 1
         state[param] = rows
         log(f"{name} embeddings: {copied} of {len(tokens)} rows copied by token from {src}")
+    if embeddings_only:
+        state = {**own, **{k: v for k, v in state.items() if k.startswith("embed.")}}
+        bad = [k for k in state if k.startswith("embed.") and state[k].shape != own[k].shape]
+        if bad:
+            raise KgError(f"{src}: its embeddings {', '.join(bad)} have another shape than this model's")
     model.load_state_dict(state)
 
 

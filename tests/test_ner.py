@@ -403,6 +403,45 @@ def test_continue_with_new_tokens_and_another_tag_order(tmp_path):
                            tmp_path)
 
 
+def test_embeddings_alone_from_a_model_of_another_shape(tmp_path):
+    """``embeddings_only`` (kg model train --embeddings-from): the embedding rows are copied by
+    token into a model whose other layers have another shape (a smaller BiLSTM), and those layers
+    keep their fresh weights; embeddings of another width are an error naming them."""
+    import torch
+    from hanlp.common.vocab import Vocab
+
+    class Tiny(torch.nn.Module):
+        def __init__(self, n_chars, dim, hidden):
+            super().__init__()
+            self.embed = torch.nn.Module()
+            self.embed.char = torch.nn.Embedding(n_chars, dim)
+            self.rnn = torch.nn.Linear(dim, hidden)
+
+    torch.save(Tiny(4, 3, 8).state_dict(), tmp_path / "model.pt")
+    earlier = torch.load(tmp_path / "model.pt")
+    (tmp_path / "vocabs.json").write_text(json.dumps({"token": {"idx_to_token": ["<pad>", "<unk>", "甲", "乙"]},
+                                                      "tag": {"idx_to_token": ["O", "B-LOC", "I-LOC"]}}),
+                                          encoding="utf-8")
+    chars = Vocab()
+    for ch in "乙甲丙":
+        chars.get_idx(ch)
+    tags = Vocab(pad_token=None, unk_token=None)
+    for t in ["O", "B-PER", "I-PER"]:            # other tags too: only the embeddings are read
+        tags.get_idx(t)
+    model = Tiny(len(chars), 3, 4)
+    fresh = model.rnn.weight.detach().clone()
+    new_row = model.embed.char.weight[chars["丙"]].detach().clone()
+    with pytest.raises(RuntimeError):             # the whole model cannot be loaded
+        _load_weights_from(Tiny(len(chars), 3, 4), {"token": chars}, tmp_path)
+    _load_weights_from(model, {"token": chars, "tag": tags}, tmp_path, embeddings_only=True)
+    w = model.embed.char.weight
+    assert torch.equal(w[chars["甲"]], earlier["embed.char.weight"][2])
+    assert torch.equal(w[chars["乙"]], earlier["embed.char.weight"][3])
+    assert torch.equal(w[chars["丙"]], new_row) and torch.equal(model.rnn.weight, fresh)
+    with pytest.raises(KgError, match="embed.char.weight"):
+        _load_weights_from(Tiny(len(chars), 5, 4), {"token": chars}, tmp_path, embeddings_only=True)
+
+
 @pytest.fixture()
 def model_copy(tmp_path):
     dst = tmp_path / "model"
