@@ -828,10 +828,12 @@ def _load_weights_from(model, vocabs, src: Path, log=print, embeddings_only: boo
         state[param] = rows
         log(f"{name} embeddings: {copied} of {len(tokens)} rows copied by token from {src}")
     if embeddings_only:
-        state = {**own, **{k: v for k, v in state.items() if k.startswith("embed.")}}
-        bad = [k for k in state if k.startswith("embed.") and state[k].shape != own[k].shape]
+        theirs_emb = {k: v for k, v in state.items() if k.startswith("embed.")}
+        bad = sorted(k for k, v in theirs_emb.items() if k not in own or v.shape != own[k].shape)
         if bad:
-            raise KgError(f"{src}: its embeddings {', '.join(bad)} have another shape than this model's")
+            raise KgError(f"{src}: its embeddings {', '.join(bad)} are not this model's (another shape, "
+                          "or none here: e.g. lexicon features on one side only)")
+        state = {**own, **theirs_emb}
     model.load_state_dict(state)
 
 

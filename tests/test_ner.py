@@ -440,6 +440,11 @@ def test_embeddings_alone_from_a_model_of_another_shape(tmp_path):
     assert torch.equal(w[chars["丙"]], new_row) and torch.equal(model.rnn.weight, fresh)
     with pytest.raises(KgError, match="embed.char.weight"):
         _load_weights_from(Tiny(len(chars), 5, 4), {"token": chars}, tmp_path, embeddings_only=True)
+    lexicon = Tiny(4, 3, 8)                       # embeddings this model does not have
+    lexicon.embed.lexicon = torch.nn.Linear(12, 2)
+    torch.save(lexicon.state_dict(), tmp_path / "model.pt")
+    with pytest.raises(KgError, match="embed.lexicon.bias, embed.lexicon.weight"):
+        _load_weights_from(Tiny(len(chars), 3, 4), {"token": chars}, tmp_path, embeddings_only=True)
 
 
 @pytest.fixture()
