@@ -404,7 +404,8 @@ def train_relations_cmd(
         0, min=0, help="When above 0, the span and pair features are repeated with classes of their "
                        "characters and bigrams: this many classes of bigrams and half as many of characters, "
                        "from the NER model's embeddings (--ner-model), saved with the models "
-                       "(docs/relations.md, 'Word classes')."),
+                       "(docs/relations.md, 'Word classes' in the learned layer's section; the shipped "
+                       "models do without)."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
