@@ -593,8 +593,8 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
           bigram_dim: int = 50, bigram_vocab: int = 20000, lexicon_dim: int = 0, train_metric: bool = False, half: bool = True,
           max_minutes: float | None = None, repeat: dict[str, int] | None = None, pretrain: bool = False,
           pretrain_epochs: int = 5, init_from: str | os.PathLike | None = None,
-          embeddings_from: str | os.PathLike | None = None, rules_path: str | os.PathLike | None = None, criteria: bool = False,
-          default_criterion: str = "msra", log=print) -> dict:
+          embeddings_from: str | os.PathLike | None = None, rules_path: str | os.PathLike | None = None,
+          criteria: bool = False, default_criterion: str = "msra", log=print) -> dict:
     """Train a char BiLSTM-CRF on the mapped corpora and save a HanLP component into ``out_dir``.
 
     ``bigram_dim`` > 0 adds char-bigram features (the ``bigram_vocab`` most frequent training
@@ -616,6 +616,9 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     embeddings alone from an earlier model's (by token), for a model of another shape (e.g. a
     smaller ``hidden``); the BiLSTM, output layer and CRF start fresh, and nothing is pre-trained.
     """
+    if init_from is not None and embeddings_from is not None:
+        raise KgError("--init-from and --embeddings-from exclude each other: the first continues a model "
+                      "of the same shape, the second starts a new one from another model's embeddings")
     import torch
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
 
@@ -677,8 +680,6 @@ def train(out_dir: str | os.PathLike, corpora_dir_: str | os.PathLike | None = N
     elif lexicon_dim:
         raise KgError("lexicon features (--lexicon-dim) need bigram features (--bigram-dim > 0)")
     vectors: tuple[dict, dict] | None = None
-    if init_from is not None and embeddings_from is not None:
-        raise KgError("init_from and embeddings_from exclude each other")
     if pretrain and init_from is None and embeddings_from is None:   # the weights come from those
         texts = list(dict.fromkeys(t[0] for t in trn + dev))
         pd98 = corpora / "peoples_daily_1998" / "199801.utf8.txt"

@@ -440,6 +440,9 @@ def test_embeddings_alone_from_a_model_of_another_shape(tmp_path):
     assert torch.equal(w[chars["丙"]], new_row) and torch.equal(model.rnn.weight, fresh)
     with pytest.raises(KgError, match="embed.char.weight"):
         _load_weights_from(Tiny(len(chars), 5, 4), {"token": chars}, tmp_path, embeddings_only=True)
+    from kg.ner_train import train
+    with pytest.raises(KgError, match="exclude each other"):     # before any corpus is read
+        train(tmp_path / "run", tmp_path / "no-corpora", init_from=tmp_path, embeddings_from=tmp_path)
     lexicon = Tiny(4, 3, 8)                       # embeddings this model does not have
     lexicon.embed.lexicon = torch.nn.Linear(12, 2)
     torch.save(lexicon.state_dict(), tmp_path / "model.pt")
