@@ -17,6 +17,11 @@ from kg.model import DocResult, KgError, Mention
 from kg.ner import DEFAULT_MODEL_DIR
 
 
+def class_feats(feats) -> list[str]:
+    """The class features among ``feats``: their names end in k (``S:Act:l2k=17``)."""
+    return [f for f in feats if f.split("=")[0].endswith("k")]
+
+
 def mention(doc, text, typ, sub=None):
     start = doc.text.index(text)
     return Mention(doc.id, 0, start, start + len(text), text, typ, sub, "hanlp")
@@ -82,7 +87,8 @@ def test_span_and_pair_features_carry_the_classes(lexicon):
     assert "R:L:ar2=牵头" in feats[TEXT_A] and "R:L:ar2=牵头" not in feats[TEXT_B]
     doc, res = _doc(TEXT_A)
     plain = DocCandidates(doc, res, lexicon)
-    assert not any("k=" in f for s in plain.spans() for f in s.feats if f.split("=")[0].endswith("k"))
+    assert not any(class_feats(s.feats) for s in plain.spans())
+    assert not any(class_feats(p.feats) for p in plain.pairs(plain.spans(), []))
 
 
 def _models(d, weights, classes: WordClasses | None):
@@ -136,7 +142,7 @@ def test_training_with_classes_saves_them_beside_the_models(tmp_path, lexicon):
     assert manifest["classes"] == FILE
     layer = LearnedLayer.load(out, lexicon)
     assert layer.classes is not None and layer.classes.k == (4, 8)
-    assert any("k=" in f for f in layer.candidates(*data[0]).spans()[0].feats)
+    assert class_feats(layer.candidates(*data[0]).spans()[0].feats)
     # a training without them leaves no classes of the one before
     train(data, load_gold(gpath), lexicon, out, folds=2, epochs=2, seeds=1)
     assert not (out / FILE).exists() and LearnedLayer.load(out, lexicon).classes is None
