@@ -43,7 +43,7 @@ def main() -> None:
     data = run_rules(read_corpus([a.docs], lexicon=lex), lex, NerTagger.load())
     layer = LearnedLayer.load(a.relation_model, lex)
     print_false_positives(data, [layer.apply(d, r) for d, r in data], gold)
-    for rel, cnt in losses(data, gold, [layer], lex).items():
+    for rel, cnt in losses(data, gold, [layer]).items():
         print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost")
         for k, n in cnt.most_common():
             print(f"  {n:4d}  {k}")

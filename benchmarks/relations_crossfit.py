@@ -32,8 +32,8 @@ from kg.ingest import read_corpus
 from collections import Counter
 
 from kg.evaluate import normalize
-from kg.learned.candidates import PAIR_RELATIONS, DocCandidates
-from kg.learned.layer import LearnedLayer, parse_modes, select_spans, spans_by_type
+from kg.learned.candidates import PAIR_RELATIONS
+from kg.learned.layer import SPAN_MODELS, LearnedLayer, parse_modes, select_spans, spans_by_type
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
 from kg.resolve import resolve
@@ -48,11 +48,12 @@ def _row(name: str, c: dict) -> str:
             f"P {100 * c['precision']:5.1f}  R {100 * c['recall']:5.1f}  F1 {100 * c['f1']:5.1f}")
 
 
-def losses(data, gold, layers, lex) -> dict[str, Counter]:
+def losses(data, gold, layers) -> dict[str, Counter]:
     """Where each required gold record of each pair relation is lost, cross-fitted: its action /
     cluster is no candidate, or scored below the span threshold, or lost to a sibling span; its
     agency / member is no candidate or dropped; no pair of them; the pair scored below.  Each
-    document's candidates are made and scored once, for both relations."""
+    document's candidates are made (as the layer makes them: :meth:`LearnedLayer.candidates`) and
+    scored once, for both relations."""
     K = len(layers)
     gb = gold_by_doc(gold)
     out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
@@ -62,17 +63,17 @@ def losses(data, gold, layers, lex) -> dict[str, Counter]:
         if not any(recs.values()):
             continue
         L = layers[i % K]
-        c = DocCandidates(d, r, lex, rule_features=L.rule_features, classes=L.classes)
+        c = L.candidates(d, r)
         spans = c.spans()
         scores = [L.models[sp.type].score(sp.feats) for sp in spans]
-        thr = {k: L.models[k].threshold for k in ("Action", "Cluster", "Member")}
+        thr = {k: L.models[k].threshold for k in SPAN_MODELS if k in L.models}
         kept = select_spans(spans, scores, thr)
         names = {normalize(m.text) for m in r.mentions if m.type in ("Organization", "Project")}
         all_a = {normalize(sp.text) for sp in spans if sp.type == "Member"} | names
         kept_a = {normalize(sp.text) for sp, _ in kept if sp.type == "Member"} | names
         pairs = c.pairs(*spans_by_type(kept), relations=tuple(rel for rel in PAIR_RELATIONS if recs[rel]))
         for rel in PAIR_RELATIONS:
-            b_type = "Action" if rel == "leads_action" else "Cluster"
+            b_type = RELATIONS[rel].roles[1].types[0]        # Action / Cluster, a Pair's b
             kept_b = {normalize(sp.text) for sp, _ in kept if sp.type == b_type}
             m = L.models[rel]
             pair_scores = {(normalize(p.a_text), normalize(p.b_text)): m.score(p.feats)
@@ -237,7 +238,7 @@ def main() -> None:
             print(_row("  " + k, c))
     if a.losses:
         print_false_positives(data, out, gold)
-        for rel, cnt in losses(data, gold, layers, lex).items():
+        for rel, cnt in losses(data, gold, layers).items():
             print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost (cross-fitted)")
             for k, n in cnt.most_common():
                 print(f"  {n:4d}  {k}")

@@ -450,7 +450,7 @@ def train_relations_cmd(
                        tree_depth=tree_depth, tree_mix=tree_mix,
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
-                       word_classes=word_classes, classes_from=ner_model or DEFAULT_MODEL_DIR,
+                       word_classes=word_classes, classes_from=ner_model,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

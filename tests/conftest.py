@@ -24,6 +24,38 @@ def load_benchmark(name: str):
     return module
 
 
+def mention(doc, text, typ, sub=None, source="hanlp", nth=0):
+    """A hand-made mention of the ``nth`` occurrence of ``text`` in ``doc`` (rule and layer tests
+    run on hand-made spans, not on the NER model)."""
+    from kg.model import Mention
+
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(text, start + 1)
+    return Mention(doc.id, 0, start, start + len(text), text, typ, sub, source)
+
+
+def hand_models(directory: Path, weights: dict[str, dict[str, float]], thresholds: dict[str, float],
+                **manifest) -> None:
+    """A learned-layer model directory of hand-set linear models: every model of the layer with
+    bias -5, the given feature ``weights`` and ``thresholds`` (default 0.5), and a manifest of
+    them plus ``manifest``."""
+    import json
+
+    from kg.learned.layer import MODEL_NAMES
+    from kg.learned.linear import LinearModel, hash_features
+
+    for name in MODEL_NAMES:
+        m = LinearModel(dim=1 << 12)
+        m.bias = -5.0
+        for feat, w in weights.get(name, {}).items():
+            m.weights[hash_features([feat], m.dim)[0]] += w
+        m.threshold = thresholds.get(name, 0.5)
+        m.save(directory / name)
+    (directory / "manifest.json").write_text(json.dumps({"models": list(MODEL_NAMES), **manifest}),
+                                             encoding="utf-8")
+
+
 @dataclass
 class BuiltSample:
     result: object            # kg.pipeline.BuildResult

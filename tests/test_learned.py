@@ -13,19 +13,14 @@ import pytest
 from kg.evaluate import load_gold
 from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
-from kg.learned.layer import DEFAULT_MODES, MODEL_NAMES, LearnedLayer, parse_modes, select_spans
+from kg.learned.layer import DEFAULT_MODES, LearnedLayer, parse_modes, select_spans
 from kg.learned.linear import LinearModel, hash_features
 from kg.learned.train import (Example, best_threshold, calibrated_threshold, group_winners,
                               optimal_threshold, train)
-from kg.model import Arg, DocResult, Evidence, Fact, KgError, Mention
+from kg.model import Arg, DocResult, Evidence, Fact, KgError
 from kg.resolve import resolve
 
-
-def mention(doc, text, typ, sub=None, source="hanlp", nth=0):
-    start = -1
-    for _ in range(nth + 1):
-        start = doc.text.index(text, start + 1)
-    return Mention(doc.id, 0, start, start + len(text), text, typ, sub, source)
+from conftest import hand_models, mention
 
 
 # -- the linear model --------------------------------------------------------------------------
@@ -230,21 +225,8 @@ def test_select_spans_best_of_group_and_no_overlap(lexicon):
 
 # -- applying hand-set models ------------------------------------------------------------------
 
-def _hand_models(tmp_path, weights: dict[str, dict[str, float]], thresholds: dict[str, float],
-                 **manifest):
-    for name in MODEL_NAMES:
-        m = LinearModel(dim=1 << 12)
-        m.bias = -5.0
-        for feat, w in weights.get(name, {}).items():
-            m.weights[hash_features([feat], m.dim)[0]] += w
-        m.threshold = thresholds.get(name, 0.5)
-        m.save(tmp_path / name)
-    (tmp_path / "manifest.json").write_text(json.dumps({"models": list(MODEL_NAMES), **manifest}),
-                                            encoding="utf-8")
-
-
 def test_layer_applies_models_with_backoff(tmp_path, lexicon):
-    _hand_models(tmp_path, {
+    hand_models(tmp_path, {
         "Person": {"E:Per": 10}, "Organization": {"E:Org": 10},      # keep every person / org
         "Place": {},                                                  # drop every place
         "Action": {"S:Act:quoted": 10}, "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
@@ -281,7 +263,7 @@ def test_an_action_keeps_its_best_agency(tmp_path, lexicon):
     for mode in ("backoff", "replace"):
         d = tmp_path / mode
         d.mkdir()
-        _hand_models(d, weights, {}, mode=mode)
+        hand_models(d, weights, {}, mode=mode)
         out = LearnedLayer.load(d, lexicon).apply(doc, res)
         leads = {(f.args["agency"].text, f.args["action"].text) for f in out.facts if f.relation == "leads_action"}
         assert leads and {a for a, _b in leads} == {"县教育局"}, leads     # sigmoid(1) > 0.5, but lower
@@ -330,7 +312,7 @@ def test_groups_mode_fills_the_members_no_rule_fact_names(tmp_path, lexicon):
         d = tmp_path / mode
         if not d.is_dir():
             d.mkdir()
-            _hand_models(d, weights, {}, mode=mode)
+            hand_models(d, weights, {}, mode=mode)
         out = LearnedLayer.load(d, lexicon).apply(doc, result)
         return {f.args["member"].text: f.extractor for f in out.facts if f.relation == "in_cluster"}
 
@@ -370,25 +352,25 @@ def test_each_relation_joins_the_rules_in_its_own_mode(tmp_path, lexicon):
 
     shipped = tmp_path / "shipped"
     shipped.mkdir()
-    _hand_models(shipped, weights, {}, mode=DEFAULT_MODES)
+    hand_models(shipped, weights, {}, mode=DEFAULT_MODES)
     assert facts(shipped) == {("leads_action", "rules", ("青川县市场监管局", "山禾木器")),
                               ("in_cluster", "rules", ("翠岭竹业", "竹木加工产业集群")),
                               ("in_cluster", "learned", ("山禾木器", "竹木加工产业集群"))}
     both = tmp_path / "groups"
     both.mkdir()
-    _hand_models(both, weights, {}, mode="groups")
+    hand_models(both, weights, {}, mode="groups")
     assert ("leads_action", "learned", ("县教育局", "护苗2031")) in facts(both)
     # the other way round: the rules' own agency for the model's action speaks for it
     swapped = tmp_path / "swapped"
     swapped.mkdir()
-    _hand_models(swapped, weights, {}, mode={"leads_action": "groups", "in_cluster": "backoff"})
+    hand_models(swapped, weights, {}, mode={"leads_action": "groups", "in_cluster": "backoff"})
     ruled.facts[0] = Fact("leads_action", {"agency": Arg("青川县市场监管局", "Organization"),
                                            "action": Arg("护苗2031", "Action")}, ev, "rules")
     assert facts(swapped) == {("leads_action", "rules", ("青川县市场监管局", "护苗2031")),
                               ("in_cluster", "rules", ("翠岭竹业", "竹木加工产业集群"))}
     unnamed = tmp_path / "unnamed"
     unnamed.mkdir()
-    _hand_models(unnamed, weights, {})
+    hand_models(unnamed, weights, {})
     assert LearnedLayer.load(unnamed, lexicon).modes == {"leads_action": "backoff", "in_cluster": "backoff"}
     assert {x for x in facts(unnamed) if x[1] == "learned"} == set()
 
@@ -399,7 +381,7 @@ def _with_and_without(tmp_path, lexicon, weights, key: str, doc, res, pick) -> d
     for flag in (False, True):
         d = tmp_path / str(flag)
         d.mkdir()
-        _hand_models(d, weights, {}, **{key: flag})
+        hand_models(d, weights, {}, **{key: flag})
         got[flag] = pick(LearnedLayer.load(d, lexicon).apply(doc, res))
     return got
 
@@ -429,7 +411,7 @@ def test_list_mates_follow_whole_items(tmp_path, lexicon):
     res = DocResult(doc.id, [mention(doc, "东岭县", "Place")] + [mention(doc, x, "Project") for x in projects], [])
     weights = {"Place": {"E:Pla": 10}, "Cluster": {"S:Clu:f1=储": 8, "S:Clu:head=产业集群": 2},
                "Member": {"S:Mem:head=能源": 10}, "in_cluster": {"R:C:al1=进": 10}}
-    _hand_models(tmp_path, weights, {}, list_members=True)
+    hand_models(tmp_path, weights, {}, list_members=True)
     out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
     got = {f.args["member"].text for f in out.facts if f.relation == "in_cluster"}
     assert got == set(projects), got
@@ -465,7 +447,7 @@ def test_a_gazetteer_place_listed_with_a_kept_place_is_kept(tmp_path, lexicon):
     place written elsewhere alone, and a listed name the gazetteer does not know, are dropped."""
     doc = prepare_text("其中汀州市7个,孝感7个,青禾7个。会议在宜昌召开。\n", "p.txt")
     res = DocResult(doc.id, [mention(doc, x, "Place") for x in ("汀州市", "孝感", "青禾", "宜昌")], [])
-    _hand_models(tmp_path, {"Place": {"E:Pla:f2=汀州": 10}}, {})
+    hand_models(tmp_path, {"Place": {"E:Pla:f2=汀州": 10}}, {})
     out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
     assert {m.text for m in out.mentions if m.type == "Place"} == {"汀州市", "孝感"}
     # a gazetteer place written with its administrative suffix counts too (十堰市)
@@ -480,7 +462,7 @@ def test_the_place_a_rule_cluster_opens_with_is_kept(tmp_path, lexicon):
     a cluster the rules found and the gazetteer knows it (宜昌 of 宜昌磷化工产业集群), that
     mention only (宜昌 written elsewhere is dropped); a name only counties.tsv has (婺源, but
     also words: 资源) only where three clusters or more open with a place."""
-    _hand_models(tmp_path, {"Place": {}}, {})       # the model keeps no place
+    hand_models(tmp_path, {"Place": {}}, {})       # the model keeps no place
     layer = LearnedLayer.load(tmp_path, lexicon)
 
     def kept(text, spans):
@@ -700,7 +682,7 @@ def test_generated_person_names(lexicon):
 
 
 def test_layer_adds_the_generated_forms_it_keeps(tmp_path, lexicon):
-    _hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10},
+    hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10},
                             "Organization": {}},
                  {}, entity_candidates=True)
     doc = prepare_text("包头经开区和赤峰市签约，乌海招商团到访。", "z.txt")
@@ -712,7 +694,7 @@ def test_layer_adds_the_generated_forms_it_keeps(tmp_path, lexicon):
     assert not any(m.text == "乌海" for m in out.mentions)     # a gazetteer form the model drops
     assert not any(m.type == "Organization" for m in out.mentions)
     # a model trained without the generators adds nothing
-    _hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10}}, {})
+    hand_models(tmp_path, {"Place": {"E:Pla:src=gen:zone": 10, "E:Pla:src=hanlp": 10}}, {})
     out = LearnedLayer.load(tmp_path, lexicon).apply(doc, res)
     assert {m.text for m in out.mentions} == {"包头", "赤峰市"}
 
@@ -731,8 +713,8 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     without.mkdir()
     with_ = tmp_path / "with"
     with_.mkdir()
-    _hand_models(without, weights, {})
-    _hand_models(with_, weights, {}, project_mentions=True)
+    hand_models(without, weights, {})
+    hand_models(with_, weights, {}, project_mentions=True)
     got = {m.text for m in LearnedLayer.load(with_, lexicon).apply(doc, res).mentions if m.type == "Project"}
     assert got == {"云岭纸业扩建项目", "溪桥食品冷链项目"}, got
     # an organisation running over the project's edge (a hand-made span): no project
@@ -745,7 +727,7 @@ def test_kept_project_members_become_project_mentions(tmp_path, lexicon):
     for bar, expected in ((0.5, {"远山陶瓷公司"}), (0.99999, set())):
         d = tmp_path / f"orgs{bar}"
         d.mkdir()
-        _hand_models(d, weights, {}, project_mentions=True, member_orgs=bar)
+        hand_models(d, weights, {}, project_mentions=True, member_orgs=bar)
         got = {(m.text, m.subtype) for m in LearnedLayer.load(d, lexicon).apply(doc, res).mentions
                if m.type == "Organization" and m.source == "learned"}
         assert got == {(x, "enterprise") for x in expected}, (bar, got)    # sigmoid(8) = 0.9997
@@ -767,7 +749,7 @@ def test_the_project_span_model_names_projects(tmp_path, lexicon):
     assert not any(sp.type == "Project" for sp in DocCandidates(doc, res, lexicon).spans())
     weights = {"Project": {"S:Pro:f2=云岭": 10, "S:Pro:f2=溪桥": 10},
                "Member": {"S:Mem:f2=溪桥": 8, "S:Mem:head=项目": 2}}
-    _hand_models(tmp_path, weights, {}, project_mentions=True)
+    hand_models(tmp_path, weights, {}, project_mentions=True)
     got = sorted((m.text, m.source) for m in LearnedLayer.load(tmp_path, lexicon).apply(doc, res).mentions
                  if m.type == "Project")
     assert got == [("云岭纸业扩建项目", "learned"), ("溪桥食品冷链项目", "learned")], got
@@ -787,7 +769,7 @@ def test_project_span_mentions_and_the_mentions_around_them(tmp_path, lexicon):
     def projects_and_orgs(weights, text, ms=(), **manifest):
         d = tmp_path / str(len(list(tmp_path.iterdir())))
         d.mkdir()
-        _hand_models(d, weights, {}, **manifest)
+        hand_models(d, weights, {}, **manifest)
         doc = prepare_text(text, "p.txt")
         res = DocResult(doc.id, [mention(doc, x, typ) for x, typ in ms], [])
         out = LearnedLayer.load(d, lexicon).apply(doc, res)
@@ -819,7 +801,7 @@ def test_pair_span_scale_pairs_spans_below_the_span_threshold(tmp_path, lexicon)
     for scale in (1.0, 0.5):
         d = tmp_path / str(scale)
         d.mkdir()
-        _hand_models(d, weights, {"Cluster": 0.999}, pair_span_scale=scale)
+        hand_models(d, weights, {"Cluster": 0.999}, pair_span_scale=scale)
         out = LearnedLayer.load(d, lexicon).apply(doc, res)
         assert not any(m.type == "Cluster" for m in out.mentions)      # sigmoid(5) < 0.999
         got[scale] = {(f.args["member"].text, f.args["cluster"].text) for f in out.facts

@@ -11,20 +11,16 @@ import pytest
 from kg.ingest import prepare_text
 from kg.learned.candidates import DocCandidates
 from kg.learned.classes import FILE, WordClasses, from_ner_model, spherical_kmeans
-from kg.learned.layer import MODEL_NAMES, LearnedLayer
-from kg.learned.linear import LinearModel, hash_features
-from kg.model import DocResult, KgError, Mention
+from kg.learned.layer import LearnedLayer
+from kg.model import DocResult, KgError
 from kg.ner import DEFAULT_MODEL_DIR
+
+from conftest import hand_models, mention
 
 
 def class_feats(feats) -> list[str]:
     """The class features among ``feats``: their names end in k (``S:Act:l2k=17``)."""
     return [f for f in feats if f.split("=")[0].endswith("k")]
-
-
-def mention(doc, text, typ, sub=None):
-    start = doc.text.index(text)
-    return Mention(doc.id, 0, start, start + len(text), text, typ, sub, "hanlp")
 
 
 def test_spherical_kmeans_groups_rows_by_direction_and_repeats_itself():
@@ -91,29 +87,17 @@ def test_span_and_pair_features_carry_the_classes(lexicon):
     assert not any(class_feats(p.feats) for p in plain.pairs(plain.spans(), []))
 
 
-def _models(d, weights, classes: WordClasses | None):
-    d.mkdir()
-    for name in MODEL_NAMES:
-        m = LinearModel(dim=1 << 12)
-        m.bias = -5.0
-        for feat, w in weights.get(name, {}).items():
-            m.weights[hash_features([feat], m.dim)[0]] += w
-        m.save(d / name)
-    manifest = {"models": list(MODEL_NAMES), "mode": "replace"}
-    if classes is not None:
-        classes.save(d / FILE)
-        manifest["classes"] = FILE
-    (d / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
 def test_a_model_of_a_class_finds_the_words_it_was_not_shown(tmp_path, lexicon):
     """A pair model that weighs the class of the bigram after the agency (牵头's) finds the lead
     agency where the page writes 会同, a word of the same class; without the classes file the
     layer has no such feature and finds neither."""
     wc = WordClasses({}, {"牵头": "4", "会同": "4"}, (1, 5))
     weights = {"Organization": {"E:Org": 10}, "Action": {"S:Act:quoted": 10}, "leads_action": {"R:L:ar2k=4": 10}}
-    _models(tmp_path / "with", weights, wc)
-    _models(tmp_path / "without", weights, None)
+    for d in (tmp_path / "with", tmp_path / "without"):
+        d.mkdir()
+    hand_models(tmp_path / "with", weights, {}, mode="replace", classes=FILE)
+    wc.save(tmp_path / "with" / FILE)
+    hand_models(tmp_path / "without", weights, {}, mode="replace")
     for text in (TEXT_A, TEXT_B):
         doc, res = _doc(text)
         for name, want in (("with", {("县水利局", "清源2031")}), ("without", set())):

@@ -833,8 +833,9 @@ class DocCandidates:
         l1 = t[sp.start - 1] if sp.start > 0 else "^"
         l2 = t[max(0, sp.start - 2):sp.start]
         r1 = t[sp.end] if sp.end < len(t) else "$"
+        r2 = t[sp.end:sp.end + 2]
         f = [f"S:{K}", f"S:{K}:len={min(len(x), 30) // 2}", f"S:{K}:f1={x[:1]}", f"S:{K}:f2={x[:2]}",
-             f"S:{K}:l1={l1}", f"S:{K}:l2={l2}", f"S:{K}:r1={r1}", f"S:{K}:r2={t[sp.end:sp.end + 2]}",
+             f"S:{K}:l1={l1}", f"S:{K}:l2={l2}", f"S:{K}:r1={r1}", f"S:{K}:r2={r2}",
              f"S:{K}:head={sp.head}", f"S:{K}:b1={body[-1:]}", f"S:{K}:b2={body[-2:]}",
              f"S:{K}:blen={min(len(body), 20) // 2}", f"S:{K}:l1r1={l1}|{r1}"]
         if sp.rule and self.rule_features:
@@ -849,14 +850,13 @@ class DocCandidates:
             f.append(f"S:{K}:digit")
         for c in set(body):
             f.append(f"S:{K}:c={c}")
-        for i in range(len(body) - 1):
-            f.append(f"S:{K}:bg={body[i:i + 2]}")
+        bigrams = [body[i:i + 2] for i in range(len(body) - 1)]
+        f += [f"S:{K}:bg={bg}" for bg in bigrams]
         if self.classes is not None:
             ck, bk = self.classes.of_char, self.classes.of_bigram
             f += [f"S:{K}:l1k={ck(l1)}", f"S:{K}:l2k={bk(l2)}", f"S:{K}:r1k={ck(r1)}",
-                  f"S:{K}:r2k={bk(t[sp.end:sp.end + 2])}", f"S:{K}:f2k={bk(x[:2])}", f"S:{K}:b2k={bk(body[-2:])}"]
-            for k in {bk(body[i:i + 2]) for i in range(len(body) - 1)}:
-                f.append(f"S:{K}:bgk={k}")
+                  f"S:{K}:r2k={bk(r2)}", f"S:{K}:f2k={bk(x[:2])}", f"S:{K}:b2k={bk(body[-2:])}"]
+            f += [f"S:{K}:bgk={k}" for k in {bk(bg) for bg in bigrams}]
         if sp.type == "Member":
             f.append(f"S:{K}:mtype={sp.member_type}")
         if sp.type in ("Member", "Project"):
@@ -968,13 +968,12 @@ class DocCandidates:
         between = t[lo:hi]
         if len(between) <= 24:
             f.append(f"R:{R}:blen={len(between)}")
-            for i in range(len(between) - 1):
-                f.append(f"R:{R}:bg={between[i:i + 2]}")
+            bigrams = [between[i:i + 2] for i in range(len(between) - 1)]
+            f += [f"R:{R}:bg={bg}" for bg in bigrams]
             for c in set(between):
                 f.append(f"R:{R}:bc={c}")
             if self.classes is not None:
-                for k in {self.classes.of_bigram(between[i:i + 2]) for i in range(len(between) - 1)}:
-                    f.append(f"R:{R}:bgk={k}")
+                f += [f"R:{R}:bgk={k}" for k in {self.classes.of_bigram(bg) for bg in bigrams}]
         else:
             f.append(f"R:{R}:far")
         # other candidates of b's type between the two
@@ -986,14 +985,14 @@ class DocCandidates:
             f.append(f"R:{R}:nearest_before")
         ctx_l = t[max(0, a.start - 1):a.start]
         ctx_r = t[a.end:a.end + 1]
-        f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}", f"R:{R}:al2={t[max(0, a.start - 2):a.start]}",
-              f"R:{R}:ar2={t[a.end:a.end + 2]}", f"R:{R}:bl2={t[max(0, b.start - 2):b.start]}",
-              f"R:{R}:br2={t[b.end:b.end + 2]}", f"R:{R}:b_e2={b.text[-2:]}"]
+        al2, ar2 = t[max(0, a.start - 2):a.start], t[a.end:a.end + 2]
+        bl2, br2 = t[max(0, b.start - 2):b.start], t[b.end:b.end + 2]
+        f += [f"R:{R}:al1={ctx_l}", f"R:{R}:ar1={ctx_r}", f"R:{R}:al2={al2}", f"R:{R}:ar2={ar2}",
+              f"R:{R}:bl2={bl2}", f"R:{R}:br2={br2}", f"R:{R}:b_e2={b.text[-2:]}"]
         if self.classes is not None:
             bk = self.classes.of_bigram
-            f += [f"R:{R}:al2k={bk(t[max(0, a.start - 2):a.start])}", f"R:{R}:ar2k={bk(t[a.end:a.end + 2])}",
-                  f"R:{R}:bl2k={bk(t[max(0, b.start - 2):b.start])}", f"R:{R}:br2k={bk(t[b.end:b.end + 2])}",
-                  f"R:{R}:b_e2k={bk(b.text[-2:])}", f"R:{R}:a_e2k={bk(a.text[-2:])}"]
+            f += [f"R:{R}:al2k={bk(al2)}", f"R:{R}:ar2k={bk(ar2)}", f"R:{R}:bl2k={bk(bl2)}",
+                  f"R:{R}:br2k={bk(br2)}", f"R:{R}:b_e2k={bk(b.text[-2:])}", f"R:{R}:a_e2k={bk(a.text[-2:])}"]
         # the same words around the other occurrences of the agency / member in the document
         n_a = len(a.text)
         for o in self.occurrences(a.text):
