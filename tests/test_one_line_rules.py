@@ -14,6 +14,7 @@ from kg.ingest import prepare_text
 from kg.model import Mention
 from kg.relations import orgs, people, stages
 from kg.relations.state import DocState, line_bounds, written_between
+from conftest import mention
 from test_stages import _run      # the stages up to and including ``until``
 
 if sys.version_info >= (3, 11):
@@ -21,15 +22,6 @@ if sys.version_info >= (3, 11):
 else:   # pragma: no cover
     import sre_constants as sre_c
     import sre_parse
-
-
-def _mention(doc, text, typ, nth=0):
-    s = -1
-    for _ in range(nth + 1):
-        s = doc.text.index(text, s + 1)
-    return Mention(doc.id, 0, s, s + len(text), text, typ, None, "ner", 1.0)
-
-
 
 
 # -- bylines: the dateline regex in the run before the byline ---------------------------------
@@ -128,8 +120,8 @@ def test_bylines_search_near_the_byline_with_the_results_of_the_whole_line(lexic
     before it (a window that grows to the left), not the whole line before it; persons and
     holds_post facts are those of the search in the whole line (the code before)."""
     doc = prepare_text(_byline_text(60), "bylines.txt")
-    ner = [_mention(doc, "晨光日报", "Organization", nth=k) for k in range(60)] \
-        + [_mention(doc, "东方晨报记者", "Organization", nth=k) for k in range(0, 60, 2)]
+    ner = [mention(doc, "晨光日报", "Organization", nth=k) for k in range(60)] \
+        + [mention(doc, "东方晨报记者", "Organization", nth=k) for k in range(0, 60, 2)]
     t = _run(doc, [], lexicon, until="prepare").text
     assert t.count("\n") <= 1 and len(t) > 4000
 
@@ -227,7 +219,7 @@ def test_org_grammar_finds_what_the_regex_alternation_finds(lexicon, monkeypatch
     places = [f"{a}{b}县" for a in "甲丙戊庚壬" for b in "乙丁己辛癸"]
     text = "".join(f"{p}发改委、{p}教育局召开会议，{p}人民政府办公室主任讲话。" for p in places) + "\n"
     doc = prepare_text(text, "orgs.txt")
-    ner = [_mention(doc, p, "Place") for p in places]
+    ner = [mention(doc, p, "Place") for p in places]
     st = _run(doc, ner, lexicon, until="org_grammar")
     found = dict(st.orgs)
     assert {f"{p}教育局" for p in places} <= {x for x, _s in found.values()}
@@ -325,7 +317,7 @@ def test_the_rules_on_one_line_equal_the_naive_look_ups(lexicon, monkeypatch):
     ner = [Mention(doc.id, 0, m.start(), m.end(), m.group(0), typ, None, "ner", 1.0)
            for typ, rx in (("Person", "张立新|王强|买买提"), ("Place", "包头"), ("Organization", "伊利"))
            for m in re.finditer(rx, doc.text)]
-    ner += [_mention(doc, "李明华", "Person", nth=k) for k in range(1, 24, 2)]
+    ner += [mention(doc, "李明华", "Person", nth=k) for k in range(1, 24, 2)]
     ner.sort(key=lambda m: m.start)
 
     def result():
@@ -443,7 +435,7 @@ def test_place_ending_is_the_first_of_the_sorted_places(lexicon):
     from kg.relations import items
 
     doc = prepare_text("包头市和呼和浩特市、东河区、甲乙县、头市召开会议。\n", "places.txt")
-    ner = [_mention(doc, p, "Place") for p in ("包头市", "呼和浩特市", "东河区", "甲乙县", "头市")]
+    ner = [mention(doc, p, "Place") for p in ("包头市", "呼和浩特市", "东河区", "甲乙县", "头市")]
     st = _run(doc, ner, lexicon, until="prepare")
     assert len(st.places) >= 5
     for brand in ("伊利包头市", "伊利包头", "伊利头市", "包头市", "呼和浩特市", "伊利", "甲乙东河区", "和浩特市"):

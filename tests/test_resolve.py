@@ -9,6 +9,7 @@ from kg.lexicon import Lexicon
 from kg.model import document_id, post_id, stable_id
 from kg.relations import extract
 from kg.resolve import _LONG_TEXT, _counts_in, context_cities, infer_city, infer_county, infer_county_from_places, resolve
+from conftest import mention
 
 
 def run_with_cities(tagger, lexicon, texts: dict[str, str], overrides=None):
@@ -274,15 +275,6 @@ def test_a_place_written_only_inside_a_name_is_not_mentioned(lexicon):
     assert "汀州省" in mentioned(facts)
 
 
-def _mention_at(doc, x: str, typ: str, org_subtype: str, nth: int = 0):
-    """A hand-made model mention of the ``nth`` occurrence of ``x`` in ``doc``."""
-    from kg.model import Mention
-    i = -1
-    for _ in range(nth + 1):
-        i = doc.text.index(x, i + 1)
-    return Mention(doc.id, 0, i, i + len(x), x, typ, org_subtype if typ == "Organization" else None, "hanlp")
-
-
 def _mentioned(lexicon, doc, ms) -> set[tuple[str, str]]:
     """(type, text) of the mentioned_in facts resolution makes of the mentions ``ms`` of ``doc``."""
     from kg.model import DocResult
@@ -297,7 +289,7 @@ def test_a_place_mention_inside_an_organisation_mention_is_not_mentioned(lexicon
     doc = prepare_text("汀州门户网讯 青禾县召开大会，汀州各地落实。", "q.txt")
 
     def at(x, typ, nth=0):
-        return _mention_at(doc, x, typ, "other", nth)
+        return mention(doc, x, typ, "other" if typ == "Organization" else None, nth=nth)
 
     def mentioned(ms):
         return _mentioned(lexicon, doc, ms)
@@ -317,7 +309,7 @@ def test_a_mention_inside_a_longer_one_of_its_type_is_not_mentioned(lexicon):
     doc = prepare_text("汀州市高新区和汀州市委宣传部召开大会，汀州各地落实，汀州市委要求抓好。", "n.txt")
 
     def at(x, typ, nth=0):
-        return _mention_at(doc, x, typ, "party", nth)
+        return mention(doc, x, typ, "party" if typ == "Organization" else None, nth=nth)
 
     def mentioned(ms):
         return _mentioned(lexicon, doc, ms)

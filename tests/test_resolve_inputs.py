@@ -9,11 +9,7 @@ import copy
 from kg.ingest import prepare_text
 from kg.model import Arg, DocResult, Evidence, Fact, Mention
 from kg.resolve import context_cities, resolve
-
-
-def _mention(doc, text, typ, sub=None):
-    s = doc.text.index(text)
-    return Mention(doc.id, 0, s, s + len(text), text, typ, sub, "ner", 1.0)
+from conftest import mention
 
 
 def _holds_post(doc, person, post, org, shared_org=None):
@@ -32,12 +28,12 @@ def _inputs():
     c.city = "丙丁市"
     org = Arg("市委", "Organization")      # one Arg object shared by two facts of b
     results = [
-        DocResult("a.txt", [_mention(a, "丙丁", "Person"), _mention(a, "戊己", "Person"),
-                            _mention(a, "甲乙市人民政府", "Organization"), _mention(a, "甲乙市", "Place")],
+        DocResult("a.txt", [mention(a, "丙丁", "Person"), mention(a, "戊己", "Person"),
+                            mention(a, "甲乙市人民政府", "Organization"), mention(a, "甲乙市", "Place")],
                   [_holds_post(a, "丙丁", "书记", "甲乙市委"), _holds_post(a, "戊己", "副书记", "甲乙市委")]),
-        DocResult("b.txt", [_mention(b, "庚辛", "Person"), _mention(b, "壬癸", "Person")],
+        DocResult("b.txt", [mention(b, "庚辛", "Person"), mention(b, "壬癸", "Person")],
                   [_holds_post(b, "庚辛", "书记", "市委", org), _holds_post(b, "壬癸", "副书记", "市委", org)]),
-        DocResult("c.txt", [_mention(c, "子丑", "Person")], [_holds_post(c, "子丑", "书记", "市委")]),
+        DocResult("c.txt", [mention(c, "子丑", "Person")], [_holds_post(c, "子丑", "书记", "市委")]),
     ]
     return [a, b, c], results
 
@@ -80,10 +76,10 @@ def test_a_facts_form_is_no_mention_where_the_entity_has_one(lexicon):
     a = prepare_text("甲乙市委召开会议。甲乙市委书记丙丁讲话，市委副书记戊己出席。甲乙市人民政府参加。\n", "a.txt")
     b = prepare_text("甲乙市人民政府召开会议。市委书记庚辛讲话。甲乙市人民政府参加。\n", "b.txt")
     results = [
-        DocResult("a.txt", [_mention(a, "甲乙市委", "Organization"), _mention(a, "丙丁", "Person"),
-                            _mention(a, "戊己", "Person"), _mention(a, "甲乙市人民政府", "Organization")],
+        DocResult("a.txt", [mention(a, "甲乙市委", "Organization"), mention(a, "丙丁", "Person"),
+                            mention(a, "戊己", "Person"), mention(a, "甲乙市人民政府", "Organization")],
                   [_holds_post(a, "戊己", "副书记", "市委")]),
-        DocResult("b.txt", [_mention(b, "庚辛", "Person"), _mention(b, "甲乙市人民政府", "Organization")],
+        DocResult("b.txt", [mention(b, "庚辛", "Person"), mention(b, "甲乙市人民政府", "Organization")],
                   [_holds_post(b, "庚辛", "书记", "市委")]),
     ]
     _entities, facts = resolve([a, b], results, lexicon)

@@ -13,20 +13,14 @@ import pytest
 from kg.ingest import prepare_text
 from kg.model import DocResult, Mention
 from kg.resolve import resolve
-
-
-def _mention(doc, text, typ="Organization", nth=0):
-    s = -1
-    for _ in range(nth + 1):
-        s = doc.text.index(text, s + 1)
-    return Mention(doc.id, 0, s, s + len(text), text, typ, None, "ner", 1.0)
+from conftest import mention
 
 
 def _orgs(lexicon, text, forms):
     """name -> aliases of the Organization entities of one document with these mentions
     ((form, nth occurrence))."""
     doc = prepare_text(text, "a.txt")
-    res = DocResult("a.txt", [_mention(doc, f, nth=n) for f, n in forms], [])
+    res = DocResult("a.txt", [mention(doc, f, "Organization", nth=n) for f, n in forms], [])
     entities, _facts = resolve([doc], [res], lexicon)
     return {e.name: set(e.aliases) for e in entities.values() if e.type == "Organization"}
 
@@ -107,7 +101,7 @@ def test_a_bare_form_two_bodies_write_longer_stays_apart(lexicon):
 def _places(lexicon, text, forms):
     """name -> aliases of the Place entities of one document with these Place mentions."""
     doc = prepare_text(text, "a.txt")
-    res = DocResult("a.txt", [_mention(doc, f, "Place", nth=n) for f, n in forms], [])
+    res = DocResult("a.txt", [mention(doc, f, "Place", nth=n) for f, n in forms], [])
     entities, _facts = resolve([doc], [res], lexicon)
     return {e.name: set(e.aliases) for e in entities.values() if e.type == "Place"}
 

@@ -14,6 +14,7 @@ from kg.model import Document, Mention
 from kg.relations import registry, stages
 from kg.relations.registry import INPUTS, REGISTRY, StageOrderError, check_order, stage
 from kg.relations.state import DocState, to_doc, to_view
+from conftest import mention
 
 from stage_footprint import footprint
 
@@ -109,13 +110,6 @@ def test_describe_and_the_table_in_the_docs():
     arch = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     assert stages.describe(markdown=True) in arch, \
         "docs/architecture.md: paste kg.relations.stages.describe(markdown=True)"
-
-
-def _mention(doc, text, typ, sub=None, nth=0):
-    s = -1
-    for _ in range(nth + 1):
-        s = doc.text.index(text, s + 1)
-    return Mention(doc.id, 0, s, s + len(text), text, typ, sub, "ner", 1.0)
 
 
 def _run(doc, ner, lexicon, until=None):
@@ -245,7 +239,7 @@ def test_cluster_section_stages_on_hand_made_spans(lexicon):
 
 def test_post_chain_stage_on_a_hand_made_person_span(lexicon):
     doc = prepare_text("包头市委副书记、市长张立新出席会议。\n", "pc.txt")
-    st = _run(doc, [_mention(doc, "张立新", "Person")], lexicon, until="post_chains")
+    st = _run(doc, [mention(doc, "张立新", "Person")], lexicon, until="post_chains")
     assert [(c.person, [t for _o, _k, t in c.elements]) for c in st.chains] == [("张立新", ["副书记", "市长"])]
     # the implied government in its short form (posts.tsv); resolution names it 包头市人民政府
     assert {(f.args["post"].text, f.args["org"].text) for f in st.facts} == {
@@ -287,7 +281,7 @@ def test_org_grammar_asks_the_index_which_places_are_written(lexicon, monkeypatc
     places = ["甲乙县", "丙丁县", "戊己县", "庚辛县", "壬癸县"]
     text = "".join(f"{p}发改委、{p}教育局召开会议。" for p in places) + "\n"
     doc = prepare_text(text, "orgs.txt")
-    ner = [_mention(doc, p, "Place") for p in places]
+    ner = [mention(doc, p, "Place") for p in places]
     st = _run(doc, ner, lexicon, until="org_grammar")
     index = st.memo["_occurrences"]
     assert index.passes == 1
