@@ -193,6 +193,17 @@ def test_action_spans_run_over_quoted_names(lexicon):
     assert "竹木产业集群" in clusters and not any(x.startswith("“青川竹乡”") for x in clusters)
 
 
+def test_no_action_span_ends_at_a_date(lexicon):
+    """年 and 月 end some action names (作风提升年, 安全生产月) but a date (2031年, 十二月) none:
+    no Action candidate ends at a date unit after a digit or numeral, one that ends at the same
+    word after another character still does."""
+    doc = prepare_text("2031年十二月，青川县启动作风提升年活动，开展安全生产月宣传。", "q.txt")
+    actions = {sp.text for sp in DocCandidates(doc, DocResult(doc.id, [], []), lexicon).spans()
+               if sp.type == "Action"}
+    assert {"作风提升年", "启动作风提升年", "安全生产月"} <= actions
+    assert not any(x.endswith(("2031年", "十二月")) for x in actions)
+
+
 def test_pairs_window_and_rule_flag(lexicon):
     doc, res = _doc_and_result()
     res.facts.append(Fact("leads_action", {"agency": Arg("县教育局", "Organization", "government"),

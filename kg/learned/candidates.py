@@ -697,9 +697,15 @@ class DocCandidates:
                         break
                     k += len(h)
                     yield (mq.start(), k, "Action", h, ("quote", s), False, True)
+        # a date (1998年, 十二月) ends no action name, though 年 / 月 end some (质量提升年, 安全生产月)
+        dates = set(self.lex.words("grammar", "date_unit"))
+        digits = frozenset(self.lex.words("grammar", "digit"))
         for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
             for h in heads:
+                after_digit_skip = typ == "Action" and h in dates
                 for mh in re.finditer(re.escape(h), t):
+                    if after_digit_skip and mh.start() > 0 and t[mh.start() - 1] in digits:
+                        continue
                     e = mh.end()
                     # a longer head ends here too (产业集群 vs 集群): one group per end
                     lo = self.clause_start(mh.start(), max(0, mh.start() - _MAX_BODY[typ]), quotes=typ == "Action")
