@@ -8,13 +8,18 @@ entity figures here are optimistic; relation figures are not.)
 
     .venv/bin/python benchmarks/relations_crossfit.py [--folds 4] [--work /tmp/kg-crossfit]
         [--variant mode=backoff,project_mentions=0 --variant project_mentions=1 ...] [--losses]
-        [--entity-ner-model /tmp/ner_v6]
+        [--ceiling] [--entity-ner-model /tmp/ner_v6]
 
 With ``--entity-ner-model`` the fold models are trained as the shipped command trains them
 (entity models on that NER model's output, with generated candidates) and every held-out fold
 is scored on that NER model's output: an estimate of the whole system on pages no model has
 seen, entity rows included (without it the held-out folds are scored on the shipped NER
 model's output, which saw them, so the entity rows are optimistic).
+
+``--losses`` counts where each required leads_action / in_cluster record is lost and what the
+wrong facts are; ``--ceiling`` how many records the pair stage could still find (some pair of
+the kept spans states the record, the best pair of its group does, and it clears the pair
+threshold), with the span thresholds as trained and scaled down.
 
 The rule output is cached in WORK/rules.pkl and the fold models in WORK/foldK (reused on the
 next run with --reuse); each variant sets LearnedLayer attributes of the fold models before
@@ -33,7 +38,7 @@ from collections import Counter
 
 from kg.evaluate import normalize
 from kg.learned.candidates import PAIR_RELATIONS
-from kg.learned.layer import SPAN_MODELS, LearnedLayer, parse_modes, select_spans, spans_by_type
+from kg.learned.layer import SPAN_MODELS, LearnedLayer, pair_group, parse_modes, select_spans, spans_by_type
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
 from kg.resolve import resolve
@@ -93,6 +98,56 @@ def losses(data, gold, layers) -> dict[str, Counter]:
                     sc = max((v for (x, y), v in pair_scores.items() if x in a and y in b), default=None)
                     out[rel]["no pair" if sc is None else "pair below threshold" if sc < m.threshold
                              else "pair kept"] += 1
+    return out
+
+
+def ceiling(data, gold, layers, scales=(1.0, 0.5, 0.01)) -> dict[str, dict[float, Counter]]:
+    """How many required gold records of each pair relation the pair stage could still find,
+    with the span thresholds scaled by each of ``scales`` (1: as trained; 0.01: nearly every
+    candidate span, each group's best, non-overlapping): ``reachable``, some pair of the kept
+    spans is the record's; ``best``, the best-scored pair of the record's group (its member, its
+    action: :func:`pair_group`, the one choice the layer makes) is the record's; ``kept``, and it
+    scores at least the pair threshold.  Cross-fitted, before the rules' facts, list mates and
+    resolution, so ``kept`` at scale 1 is what the pair model itself contributes."""
+    K = len(layers)
+    gb = gold_by_doc(gold)
+    out: dict[str, dict[float, Counter]] = {rel: {s: Counter() for s in scales} for rel in PAIR_RELATIONS}
+    for i, (d, r) in enumerate(data):
+        g = gb.get(d.id)
+        recs = {rel: [x for x in (g.pairs.get(rel, []) if g else []) if not x[-1]] for rel in PAIR_RELATIONS}
+        if not any(recs.values()):
+            continue
+        L = layers[i % K]
+        c = L.candidates(d, r)
+        spans = c.spans()
+        scores = [L.models[sp.type].score(sp.feats) for sp in spans]
+        thr = {k: L.models[k].threshold for k in SPAN_MODELS if k in L.models}
+        for s in scales:
+            kept = select_spans(spans, scores, {k: v * s for k, v in thr.items()})
+            pairs = c.pairs(*spans_by_type(kept), relations=tuple(rel for rel in PAIR_RELATIONS if recs[rel]))
+            for rel in PAIR_RELATIONS:
+                m = L.models[rel]
+                best: dict[str, tuple[float, str, str]] = {}     # group text -> (score, a, b)
+                scored = []
+                for p in pairs:
+                    if p.relation != rel:
+                        continue
+                    sc = m.score(p.feats)
+                    a, b = normalize(p.a_text), normalize(p.b_text)
+                    scored.append((a, b))
+                    key = normalize(pair_group(p)[1])
+                    if key not in best or sc > best[key][0]:
+                        best[key] = (sc, a, b)
+                for a, b, _mt, _opt in recs[rel]:
+                    if not any(x in a and y in b for x, y in scored):
+                        continue
+                    out[rel][s]["reachable"] += 1
+                    own = a if rel == "in_cluster" else b       # the record's group argument
+                    top = max((v for k, v in best.items() if k in own), default=None)
+                    if top is not None and top[1] in a and top[2] in b:
+                        out[rel][s]["best"] += 1
+                        if top[0] >= m.threshold:
+                            out[rel][s]["kept"] += 1
     return out
 
 
@@ -164,6 +219,10 @@ def main() -> None:
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost, "
                                                           "and the false positives by extractor and wrong argument "
                                                           "(of the last variant)")
+    ap.add_argument("--ceiling", action="store_true",
+                    help="also count the required gold relation records the pair stage could find with "
+                         "the span thresholds scaled by 1, 0.5 and 0.01: some pair is the record's, the "
+                         "best pair of its group is, and it scores above the pair threshold")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "
                          "model's output (one that has not seen the train pages: /tmp/ner_v6), with "
@@ -236,6 +295,13 @@ def main() -> None:
             print(_row(k, c))
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
+    if a.ceiling:
+        for rel, by_scale in ceiling(data, gold, layers).items():
+            n = sum(1 for g in gold_by_doc(gold).values() for x in g.pairs.get(rel, []) if not x[-1])
+            print(f"== {rel}: of the {n} required gold records, with the span thresholds scaled by")
+            for s, cnt in by_scale.items():
+                print(f"  {s:4g}: a pair of the kept spans is the record's {cnt['reachable']:4d}, the best pair "
+                      f"of its group {cnt['best']:4d}, that pair above the pair threshold {cnt['kept']:4d}")
     if a.losses:
         print_false_positives(data, out, gold)
         for rel, cnt in losses(data, gold, layers).items():

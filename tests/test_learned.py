@@ -1139,3 +1139,35 @@ def test_the_loss_tools_count_false_positives_by_extractor_and_wrong_argument(tm
     cnt = xf.false_positives(data, outs, load_gold(gpath), "leads_action")
     assert cnt == {("learned", "action not in the gold"): 1, ("learned", "agency not in the gold"): 1,
                    ("launch", "neither in the gold"): 1, ("launch", "a page without gold records"): 1}
+
+
+def test_the_ceiling_tool_counts_what_the_pair_stage_could_find(tmp_path, lexicon):
+    """``benchmarks/relations_crossfit.py ceiling``: of the required gold records, those some pair
+    of the kept spans states, those the best pair of their group states, and those whose best
+    pair also clears the pair threshold; a record whose member the page never writes is none.
+    Hand-set models: the counts do not move with the span thresholds' scale, the pair threshold
+    moves only the last."""
+    from conftest import load_benchmark
+
+    xf = load_benchmark("relations_crossfit")
+    weights = {"Organization": {"E:Org": 10}, "Action": {"S:Act:quoted": 10},
+               "Cluster": {"S:Clu:f1=竹": 8, "S:Clu:head=产业集群": 2},
+               "Member": {"S:Mem:r1=、": 10, "S:Mem:r1=等": 10, "S:Mem:l1=、": 10, "S:Mem:l1=了": 1},
+               "leads_action": {"R:L:bg=牵头": 4, "R:L:ar2=牵头": 10},
+               "in_cluster": {"R:C:nearest_before": 10}}
+    gold = [{"doc": "invented.txt", "kind": "leads_action", "agency": ["县教育局"], "action": ["护苗2031"]},
+            {"doc": "invented.txt", "kind": "in_cluster", "member": ["翠岭竹业"], "member_type": "Enterprise",
+             "cluster": ["竹木加工产业集群"]},
+            {"doc": "invented.txt", "kind": "in_cluster", "member": ["青林纸业"], "member_type": "Enterprise",
+             "cluster": ["竹木加工产业集群"]}]
+    gpath = tmp_path / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    data = [_doc_and_result()]
+    for name, pair_threshold, kept in (("low", 0.5, 1), ("high", 0.99999, 0)):
+        d = tmp_path / name
+        d.mkdir()
+        hand_models(d, weights, {"in_cluster": pair_threshold})
+        got = xf.ceiling(data, load_gold(gpath), [LearnedLayer.load(d, lexicon)], scales=(1.0, 0.5))
+        for s in (1.0, 0.5):
+            counts = {rel: tuple(got[rel][s][k] for k in ("reachable", "best", "kept")) for rel in got}
+            assert counts == {"leads_action": (1, 1, 1), "in_cluster": (1, 1, kept)}, (name, s, counts)
