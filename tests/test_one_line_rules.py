@@ -446,3 +446,16 @@ def test_place_ending_is_the_first_of_the_sorted_places(lexicon):
     items._place_ending(st, "伊利包头市")
     assert st.memo["_place_ending"] is memo
     assert items._brand_terms(st, "伊利包头奶粉三期") == "伊利"     # the place after the brand is cut
+
+
+def test_lexicon_places_written_equal_the_naive_look_up(lexicon):
+    """``cleanup.lexicon_places_written`` (one automaton pass, read by org_grammar) finds the
+    lexicon's place names of two characters or more that a text writes, as testing each name
+    with ``in`` does, overlapping and nested ones included."""
+    from kg.relations.cleanup import lexicon_place_names, lexicon_places_written
+
+    text = "包头市和呼和浩特市的企业来到东河区，内蒙古自治区、北京、上海浦东都有代表。"
+    want = {p for p in lexicon_place_names(lexicon) if len(p) >= 2 and p in text}
+    assert {"包头", "包头市", "呼和浩特", "呼和浩特市"} <= want
+    assert lexicon_places_written(lexicon, text) == want
+    assert lexicon_places_written(lexicon, "") == set()

@@ -457,9 +457,22 @@ def _lexicon_place_names(lex) -> frozenset[str]:
     return frozenset(names)
 
 
+def lexicon_place_names(lex) -> frozenset[str]:
+    """:func:`_lexicon_place_names`, made once per lexicon."""
+    return lex.cached(("cleanup", "place_names"), lambda: _lexicon_place_names(lex))
+
+
+def lexicon_places_written(lex, text: str) -> set[str]:
+    """The names of :func:`lexicon_place_names` of two characters or more that ``text`` writes,
+    in one Aho-Corasick pass (a look-up per name cost more: hundreds of names per document)."""
+    m = lex.cached(("cleanup", "place_matcher"),
+                   lambda: Matcher(sorted(p for p in lexicon_place_names(lex) if len(p) >= 2)))
+    return {w for _s, _e, w in m.find_all(text)}
+
+
 def _place_names(st: DocState) -> set[str]:
     # (speed) the lexicon's names made once per lexicon, copied per document
-    names = set(st.lex.cached(("cleanup", "place_names"), lambda: _lexicon_place_names(st.lex)))
+    names = set(lexicon_place_names(st.lex))
     for s, e, typ, _sub, text in st.ner_v:
         if typ == "Place":
             names.add(text)
