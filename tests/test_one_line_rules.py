@@ -449,13 +449,28 @@ def test_place_ending_is_the_first_of_the_sorted_places(lexicon):
 
 
 def test_lexicon_places_written_equal_the_naive_look_up(lexicon):
-    """``cleanup.lexicon_places_written`` (one automaton pass, read by org_grammar) finds the
+    """``places.lexicon_places_written`` (one automaton pass, read by org_grammar) finds the
     lexicon's place names of two characters or more that a text writes, as testing each name
     with ``in`` does, overlapping and nested ones included."""
-    from kg.relations.cleanup import lexicon_place_names, lexicon_places_written
+    from kg.relations.places import lexicon_place_names, lexicon_places_written
 
     text = "包头市和呼和浩特市的企业来到东河区，内蒙古自治区、北京、上海浦东都有代表。"
     want = {p for p in lexicon_place_names(lexicon) if len(p) >= 2 and p in text}
     assert {"包头", "包头市", "呼和浩特", "呼和浩特市"} <= want
     assert lexicon_places_written(lexicon, text) == want
     assert lexicon_places_written(lexicon, "") == set()
+
+
+def test_places_by_first_equal_the_document_places_by_first(lexicon):
+    """``places._places_by_first`` (the lexicon's places indexed once per lexicon, the document's
+    own ones per document) holds, for each first character, the document's places of two
+    characters or more: the lexicon's and those only the model found (an invented 青禾县)."""
+    from kg.relations.places import _lex_places, _places_by_first, by_first
+
+    doc = prepare_text("青禾县和包头市的企业来到呼和浩特市。\n", "places.txt")
+    st = _run(doc, [mention(doc, "青禾县", "Place"), mention(doc, "包头市", "Place")], lexicon, until="prepare")
+    assert "青禾县" in st.places and "青禾县" not in _lex_places(st)
+    naive = by_first(p for p in st.places if len(p) >= 2)
+    got = _places_by_first(st)
+    for c in set(naive) | {"青", "包", "呼", "丁"}:
+        assert sorted(got.get(c, ())) == sorted(naive.get(c, ())), c

@@ -16,7 +16,7 @@ from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matc
                    city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, photo_mark_end,
                    place_extension, province_stems, removed_breaks, team_cut)
 from .names import _adverb_cut, _three_before_glue
-from .places import _has_place_suffix, _lex_places
+from .places import _has_place_suffix, _lex_places, lexicon_place_names
 from .registry import stage
 from .state import DocState, to_view
 
@@ -444,30 +444,6 @@ def _join_party_prefix(st: DocState, mentions: list[Mention]) -> list[Mention]:
                 m = replace(m, start=a, text=text[a:m.end], subtype="party")
         joined.append(m)
     return [m for m in joined if (m.start, m.end) not in absorbed]
-
-
-def _lexicon_place_names(lex) -> frozenset[str]:
-    """The place names of places.tsv (name, province, city; a city also with its mark)."""
-    g = _Grammar.of(lex)
-    names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
-    for c in lex.words("places", "city"):
-        names.add(c)
-        if not c.endswith(g.league_mark):
-            names.add(c + g.city_mark)
-    return frozenset(names)
-
-
-def lexicon_place_names(lex) -> frozenset[str]:
-    """:func:`_lexicon_place_names`, made once per lexicon."""
-    return lex.cached(("cleanup", "place_names"), lambda: _lexicon_place_names(lex))
-
-
-def lexicon_places_written(lex, text: str) -> set[str]:
-    """The names of :func:`lexicon_place_names` of two characters or more that ``text`` writes,
-    in one Aho-Corasick pass (a look-up per name cost more: hundreds of names per document)."""
-    m = lex.cached(("cleanup", "place_matcher"),
-                   lambda: Matcher(sorted(p for p in lexicon_place_names(lex) if len(p) >= 2)))
-    return {w for _s, _e, w in m.find_all(text)}
 
 
 def _place_names(st: DocState) -> set[str]:

@@ -13,8 +13,9 @@ from ..lexicon import LexiconWords, alternation_body
 from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
     outlet_credit_end, outlet_parts, place_extension, team_cut
-from .cleanup import _post_tail, lexicon_place_names, lexicon_places_written
-from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first
+from .cleanup import _post_tail
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first, lexicon_place_names, \
+    lexicon_places_written
 from .registry import stage
 from .state import DocState, add_fact, ner_spans_of_type, occurrence_index, person_spans_in
 

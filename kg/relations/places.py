@@ -4,6 +4,7 @@ administrative suffix.
 
 from __future__ import annotations
 
+from ..lexicon import Matcher
 from .base import _Grammar, _is_han
 from .state import DocState
 
@@ -42,20 +43,57 @@ def by_first(names) -> dict[str, list[str]]:
     return out
 
 
-def _places_by_first(st: DocState) -> dict[str, list[str]]:
-    """(speed) places of 2+ characters by first character, once per document."""
+class _ByFirst:
+    """Two :func:`by_first` maps read as one (``get``): the lexicon's places and a document's own."""
+    __slots__ = ("lexicon", "own")
+
+    def __init__(self, lexicon: dict[str, list[str]], own: dict[str, list[str]]):
+        self.lexicon, self.own = lexicon, own
+
+    def get(self, c: str, default=()):
+        a, b = self.lexicon.get(c), self.own.get(c)
+        if a is None:
+            return default if b is None else b
+        return a if b is None else a + b
+
+
+def _places_by_first(st: DocState) -> _ByFirst:
+    """(speed) the document's places of 2+ characters by first character: the lexicon's made once
+    per lexicon, the document's own (the model's, the cities it writes) once per document."""
     by = st.memo.get("_places_first")
     if by is None:
-        by = st.memo["_places_first"] = by_first(p for p in st.places if len(p) >= 2)
+        lex = st.lex
+        names = lexicon_place_names(lex)
+        by = st.memo["_places_first"] = _ByFirst(
+            lex.cached(("places", "by_first"), lambda: by_first(sorted(p for p in names if len(p) >= 2))),
+            by_first(p for p in st.places - names if len(p) >= 2))
     return by
 
 
-def _lex_places(st: DocState) -> set[str]:
-    """Places of the gazetteer (not the model's: it tags brands such as X兴 as places).
-    Built once per document: the list readers ask for it item by item."""
-    if st._gazetteer is None:
-        names = set(st.lex.words("places", "name")) | set(st.lex.words("places", "province"))
-        for c in st.lex.words("places", "city"):
-            names |= {c, c + _Grammar.of(st.lex).city_mark}
-        st._gazetteer = names
-    return st._gazetteer
+def _lex_places(st: DocState) -> frozenset[str]:
+    """Places of the gazetteer (not the model's: it tags brands such as X兴 as places)."""
+    return lexicon_place_names(st.lex)
+
+
+def _lexicon_place_names(lex) -> frozenset[str]:
+    """The place names of places.tsv (name, province, city; a city also with its mark)."""
+    g = _Grammar.of(lex)
+    names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+    for c in lex.words("places", "city"):
+        names.add(c)
+        if not c.endswith(g.league_mark):
+            names.add(c + g.city_mark)
+    return frozenset(names)
+
+
+def lexicon_place_names(lex) -> frozenset[str]:
+    """:func:`_lexicon_place_names`, made once per lexicon."""
+    return lex.cached(("places", "names"), lambda: _lexicon_place_names(lex))
+
+
+def lexicon_places_written(lex, text: str) -> set[str]:
+    """The names of :func:`lexicon_place_names` of two characters or more that ``text`` writes,
+    in one Aho-Corasick pass (a look-up per name cost more: hundreds of names per document)."""
+    m = lex.cached(("places", "matcher"),
+                   lambda: Matcher(sorted(p for p in lexicon_place_names(lex) if len(p) >= 2)))
+    return {w for _s, _e, w in m.find_all(text)}

@@ -20,7 +20,7 @@ from .state import DocState
 
 INPUTS = ("doc", "lex", "model_mentions")
 # caches of values derived from fields that no longer change: no part of the analysis
-CACHES = ("memo", "_gazetteer", "_sentence_finder", "_ner_longest")
+CACHES = ("memo", "_sentence_finder", "_ner_longest")
 FIELDS = tuple(f.name for f in fields(DocState) if f.name not in CACHES)
 
 

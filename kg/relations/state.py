@@ -63,7 +63,6 @@ class DocState:
     facts: list[Fact] = field(default_factory=list)
     # per-document caches (not part of the stage analysis)
     memo: dict = field(default_factory=dict)
-    _gazetteer: set[str] | None = None
     _sentence_finder: object = None
     _ner_longest: dict | None = None
 
