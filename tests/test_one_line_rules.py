@@ -474,3 +474,26 @@ def test_places_by_first_equal_the_document_places_by_first(lexicon):
     got = _places_by_first(st)
     for c in set(naive) | {"青", "包", "呼", "丁"}:
         assert sorted(got.get(c, ())) == sorted(naive.get(c, ())), c
+
+
+def test_breaks_between_equal_the_slices():
+    """``base.breaks_between`` (one look at each line break of the original) gives what one slice
+    per character gives, for ascending offset maps with deletions, through an index map, and for
+    positions that are not ascending (where it falls back to the slices)."""
+    import random
+
+    from kg.relations.base import breaks_between
+
+    def slices(orig, q):
+        return [j for j in range(1, len(q)) if "\n" in orig[q[j - 1] + 1:q[j]]]
+
+    rng = random.Random(7)
+    for _ in range(500):
+        orig = "".join(rng.choice("甲乙\n\n 丙") for _ in range(rng.randint(0, 30)))
+        keep = sorted(rng.sample(range(len(orig) + 1), k=rng.randint(0, len(orig) + 1)))
+        index = sorted(rng.sample(range(len(keep)), k=rng.randint(0, len(keep))))
+        assert breaks_between(orig, keep) == slices(orig, keep)
+        assert breaks_between(orig, keep, index) == slices(orig, [keep[k] for k in index])
+        q = [rng.randint(0, len(orig)) for _ in range(rng.randint(0, 8))]
+        assert breaks_between(orig, q) == slices(orig, q)
+    assert breaks_between("甲\n\n乙", [0, 3]) == [1] and breaks_between("甲乙", [0, 1]) == []

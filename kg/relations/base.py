@@ -81,13 +81,41 @@ class _Grammar:
         return lex.cached("base.grammar", lambda: _Grammar(lex))
 
 
+def breaks_between(orig: str, offsets: Sequence[int], index: Sequence[int] | None = None) -> list[int]:
+    """The ``j`` (0 < j < n) where ``orig`` holds a line break strictly between the positions
+    ``p[j - 1]`` and ``p[j]``, ``p`` being ``offsets`` (n = its length) or, with ``index``,
+    ``offsets[index[j]]`` (n = len(index)): ``[j for j in range(1, n) if "\n" in orig[p[j - 1] +
+    1:p[j]]]``, made (ascending positions, as offset maps are) by one look at each line break of
+    ``orig`` instead of one slice per character."""
+    nl = []
+    i = orig.find("\n")
+    while i >= 0:
+        nl.append(i)
+        i = orig.find("\n", i + 1)
+    n = len(offsets) if index is None else len(index)
+    if n < 2 or not nl:
+        return []
+    import numpy as np      # (start-up) not on the import path of every kg command
+
+    p = np.asarray(offsets, dtype=np.int64)
+    p = p[:n] if index is None else p[np.asarray(index, dtype=np.int64)]
+    if (p[1:] < p[:-1]).any():         # (not an offset map) the slices themselves
+        q = p.tolist()
+        return [j for j in range(1, n) if "\n" in orig[q[j - 1] + 1:q[j]]]
+    at = np.asarray(nl, dtype=np.int64)
+    j = np.searchsorted(p, at, side="right")       # the first position after each break
+    ok = (j >= 1) & (j < n)
+    j, at = j[ok], at[ok]
+    return np.unique(j[p[j - 1] < at]).tolist()
+
+
 def removed_breaks(doc: Document) -> list[int]:
     """Offsets j of ``doc.text`` where the original had a line break before ``doc.text[j]`` that
     ingest removed (a hard-wrapped line, or a menu line joined to a heading)."""
     off, orig = doc.offsets, doc.original
     if not off or len(off) != len(doc.text) + 1:
         return []
-    return [j for j in range(1, len(doc.text)) if "\n" in orig[off[j - 1] + 1:off[j]]]
+    return breaks_between(orig, off[:len(doc.text)])
 
 
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),

@@ -14,7 +14,7 @@ from ..lexicon import Matcher, alternation_body
 from ..model import Mention
 from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matches, _respan, _split_mention,
                    city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, photo_mark_end,
-                   place_extension, province_stems, removed_breaks, team_cut)
+                   place_extension, province_stems, removed_breaks, team_cut, breaks_between)
 from .names import _adverb_cut, _three_before_glue
 from .places import _has_place_suffix, _lex_places, lexicon_place_names
 from .registry import stage
@@ -481,8 +481,7 @@ def prepare(st: DocState) -> None:
     st.orig_breaks = []
     if off and len(off) == len(doc.text) + 1:
         mp = st.view.map
-        st.orig_breaks = [j for j in range(1, len(mp))
-                          if "\n" in orig[off[mp[j - 1]] + 1:off[mp[j]]]]
+        st.orig_breaks = breaks_between(orig, off[:len(mp)]) if isinstance(mp, range) else breaks_between(orig, off, mp)
     ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
     ner = _split_outlets(st, _cut_trailing_posts(st, _cut_agency_verbs(st, ner)))
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss
