@@ -53,15 +53,13 @@ def _row(name: str, c: dict) -> str:
             f"P {100 * c['precision']:5.1f}  R {100 * c['recall']:5.1f}  F1 {100 * c['f1']:5.1f}")
 
 
-def losses(data, gold, layers) -> dict[str, Counter]:
-    """Where each required gold record of each pair relation is lost, cross-fitted: its action /
-    cluster is no candidate, or scored below the span threshold, or lost to a sibling span; its
-    agency / member is no candidate or dropped; no pair of them; the pair scored below.  Each
-    document's candidates are made (as the layer makes them: :meth:`LearnedLayer.candidates`) and
-    scored once, for both relations."""
+def _scored_pages(data, gold, layers):
+    """For each page of ``data`` with required leads_action / in_cluster records, cross-fitted
+    (page i scored by ``layers[i % K]``): its rule result, its required records by relation, the
+    layer, its candidates (as the layer makes them: :meth:`LearnedLayer.candidates`), every span
+    candidate with its score, and the span models' thresholds."""
     K = len(layers)
     gb = gold_by_doc(gold)
-    out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
     for i, (d, r) in enumerate(data):
         g = gb.get(d.id)
         recs = {rel: [x for x in (g.pairs.get(rel, []) if g else []) if not x[-1]] for rel in PAIR_RELATIONS}
@@ -71,7 +69,16 @@ def losses(data, gold, layers) -> dict[str, Counter]:
         c = L.candidates(d, r)
         spans = c.spans()
         scores = [L.models[sp.type].score(sp.feats) for sp in spans]
-        thr = {k: L.models[k].threshold for k in SPAN_MODELS if k in L.models}
+        yield r, recs, L, c, spans, scores, {k: L.models[k].threshold for k in SPAN_MODELS if k in L.models}
+
+
+def losses(data, gold, layers) -> dict[str, Counter]:
+    """Where each required gold record of each pair relation is lost, cross-fitted: its action /
+    cluster is no candidate, or scored below the span threshold, or lost to a sibling span; its
+    agency / member is no candidate or dropped; no pair of them; the pair scored below.  Each
+    document's candidates are made and scored once, for both relations (:func:`_scored_pages`)."""
+    out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
+    for r, recs, L, c, spans, scores, thr in _scored_pages(data, gold, layers):
         kept = select_spans(spans, scores, thr)
         names = {normalize(m.text) for m in r.mentions if m.type in ("Organization", "Project")}
         all_a = {normalize(sp.text) for sp in spans if sp.type == "Member"} | names
@@ -109,19 +116,8 @@ def ceiling(data, gold, layers, scales=(1.0, 0.5, 0.01)) -> dict[str, dict[float
     action: :func:`pair_group`, the one choice the layer makes) is the record's; ``kept``, and it
     scores at least the pair threshold.  Cross-fitted, before the rules' facts, list mates and
     resolution, so ``kept`` at scale 1 is what the pair model itself contributes."""
-    K = len(layers)
-    gb = gold_by_doc(gold)
     out: dict[str, dict[float, Counter]] = {rel: {s: Counter() for s in scales} for rel in PAIR_RELATIONS}
-    for i, (d, r) in enumerate(data):
-        g = gb.get(d.id)
-        recs = {rel: [x for x in (g.pairs.get(rel, []) if g else []) if not x[-1]] for rel in PAIR_RELATIONS}
-        if not any(recs.values()):
-            continue
-        L = layers[i % K]
-        c = L.candidates(d, r)
-        spans = c.spans()
-        scores = [L.models[sp.type].score(sp.feats) for sp in spans]
-        thr = {k: L.models[k].threshold for k in SPAN_MODELS if k in L.models}
+    for _r, recs, L, c, spans, scores, thr in _scored_pages(data, gold, layers):
         for s in scales:
             kept = select_spans(spans, scores, {k: v * s for k, v in thr.items()})
             pairs = c.pairs(*spans_by_type(kept), relations=tuple(rel for rel in PAIR_RELATIONS if recs[rel]))
