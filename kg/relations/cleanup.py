@@ -481,7 +481,8 @@ def prepare(st: DocState) -> None:
     st.orig_breaks = []
     if off and len(off) == len(doc.text) + 1:
         mp = st.view.map
-        st.orig_breaks = breaks_between(orig, off[:len(mp)]) if isinstance(mp, range) else breaks_between(orig, off, mp)
+        st.orig_breaks = (breaks_between(orig, off[:len(mp)]) if isinstance(mp, range)    # no break joined
+                          else breaks_between(orig, off, mp))
     ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
     ner = _split_outlets(st, _cut_trailing_posts(st, _cut_agency_verbs(st, ner)))
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss

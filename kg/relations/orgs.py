@@ -273,9 +273,9 @@ def org_grammar(st: DocState) -> None:
         (a.short for a in st.lex.abbreviations if a.scope == "body"), key=len, reverse=True))
     prefixes = ow.admin_prefix
     # (speed) only the words written in t can match: the alternations keep their order, and
-    # one with no word left matches nothing (its regex is not run); p in t by the index, before
-    # the sort (a filter and a stable sort commute)
-    # (speed) the lexicon's places by one automaton pass, the document's own ones by the index
+    # one with no word left matches nothing (its regex is not run); the lexicon's places written
+    # in t by one automaton pass, the document's own ones by the index, before the sort (a
+    # filter and a stable sort commute)
     written = occurrence_index(st).has
     lex_places = lexicon_place_names(st.lex)
     places_in_t = sorted(lexicon_places_written(st.lex, t).union(
