@@ -41,6 +41,16 @@ class _Words(LexiconWords):
         self.chain_not_before = rx("chain_not_before_rx")
         self.anaphor_infix = alternation(w("anaphor_infix"))
         self.close = w("list_close", "project_patterns")[0]
+        # (speed) compiled once per lexicon, the suffixes longest first as lex.words gives them
+        sufs = lex.words("clusters", "suffix")
+        self.name_rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(x) for x in sufs)})"
+                                  + self.not_before)
+        gen = alternation_body(sorted(set(lex.words("clusters", "chain_generic")), key=lambda x: (-len(x), x)))
+        self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}(?:{gen})?"
+                                    f"(?:{'|'.join(re.escape(x) for x in sufs)})")
+        anaphors = lex.words("clusters", "anaphor")
+        self.anaphor_rx = re.compile(f"(?:{'|'.join(map(re.escape, anaphors))}){self.anaphor_infix}?"
+                                     f"(?:{'|'.join(map(re.escape, sufs))})" + self.not_before) if anaphors else None
 
 
 def _enum_next(lex) -> re.Pattern[str]:
@@ -56,9 +66,7 @@ def clusters_grammar(st: DocState) -> None:
     cuts = st.lex.words("clusters", "cut")
     generic = set(st.lex.words("clusters", "chain_generic"))
     cw = _Words.of(st.lex)
-    rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(s) for s in sufs)})"
-                    + cw.not_before)
-    for m in rx.finditer(t):
+    for m in cw.name_rx.finditer(t):
         s, e = m.start(), m.end()
         # the name starts after the last cut word
         seg = t[s:e]
@@ -112,8 +120,7 @@ def clusters_grammar(st: DocState) -> None:
         for k in [k for k in st.clusters if k[0] < b and a < k[1]]:
             del st.clusters[k]
     # "绿色算力、生物医药等集群": each listed item is a cluster
-    gen = alternation_body(sorted(generic, key=len, reverse=True))
-    for m in re.finditer(f"([{_HAN}、]{{2,40}}){re.escape(cw.close)}(?:{gen})?(?:{'|'.join(re.escape(s) for s in sufs)})", t):
+    for m in cw.listed_rx.finditer(t):
         seg = m.group(1)
         start = m.start(1)
         cut = 0
@@ -130,14 +137,8 @@ def clusters_grammar(st: DocState) -> None:
 
 def _cluster_anaphors(st: DocState) -> list[tuple[int, int]]:
     """Spans of anaphoric cluster words (这个集群, 该产业集群, 这一产业链)."""
-    words = st.lex.words("clusters", "anaphor")
-    out = []
-    if words:
-        sufs = st.lex.words("clusters", "suffix")
-        cw = _Words.of(st.lex)
-        rx = re.compile(f"(?:{'|'.join(map(re.escape, words))}){cw.anaphor_infix}?"
-                        f"(?:{'|'.join(map(re.escape, sufs))})" + cw.not_before)
-        out = [(m.start(), m.end()) for m in rx.finditer(st.text)]
+    rx = _Words.of(st.lex).anaphor_rx
+    out = [] if rx is None else [(m.start(), m.end()) for m in rx.finditer(st.text)]
     # bare anaphors ("集群内，…", "目前，集群内已聚集…")
     for rx in st.lex.patterns("clusters", "anaphor_rx"):
         out += [(m.start(), m.end()) for m in rx.finditer(st.text)

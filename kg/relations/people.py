@@ -384,7 +384,7 @@ def listed_persons(st: DocState) -> None:
     2-3 character name opening a clause before a reporting verb ("谌贻琴主持大会")."""
     t = st.text
     known = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"} | set(st.persons)
-    surnames = set(st.lex.words("persons", "surname"))
+    surnames = st.lex.word_set("persons", "surname")
     verbs = st.lex.word_tuple("persons", "list_verb", longest_first=False)
     for m in re.finditer(rf"[{_HAN}]{{2,4}}(?:、[{_HAN}]{{2,4}})+", t):
         items = []
