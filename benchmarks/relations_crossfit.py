@@ -292,8 +292,9 @@ def main() -> None:
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
     if a.ceiling:
+        gb = gold_by_doc(gold)
         for rel, by_scale in ceiling(data, gold, layers).items():
-            n = sum(1 for g in gold_by_doc(gold).values() for x in g.pairs.get(rel, []) if not x[-1])
+            n = sum(1 for g in gb.values() for x in g.pairs.get(rel, []) if not x[-1])
             print(f"== {rel}: of the {n} required gold records, with the span thresholds scaled by")
             for s, cnt in by_scale.items():
                 print(f"  {s:4g}: a pair of the kept spans is the record's {cnt['reachable']:4d}, the best pair "

@@ -698,8 +698,8 @@ class DocCandidates:
                     k += len(h)
                     yield (mq.start(), k, "Action", h, ("quote", s), False, True)
         # a date (1998年, 十二月) ends no action name, though 年 / 月 end some (质量提升年, 安全生产月)
-        dates = set(self.lex.words("grammar", "date_unit"))
-        digits = frozenset(self.lex.words("grammar", "digit"))
+        dates = self.lex.word_set("grammar", "date_unit")
+        digits = self.lex.word_set("grammar", "digit")
         for typ, heads in (("Action", action_heads), ("Cluster", cluster_heads)):
             for h in heads:
                 after_digit_skip = typ == "Action" and h in dates

@@ -98,7 +98,12 @@ def breaks_between(orig: str, offsets: Sequence[int], index: Sequence[int] | Non
     import numpy as np      # (start-up) not on the import path of every kg command
 
     p = np.asarray(offsets, dtype=np.int64)
-    p = p[:n] if index is None else p[np.asarray(index, dtype=np.int64)]
+    if index is None:
+        p = p[:n]
+    elif isinstance(index, range):          # (speed) a slice, not an array of every index
+        p = p[index.start:index.stop:index.step]
+    else:
+        p = p[np.asarray(index, dtype=np.int64)]
     if (p[1:] < p[:-1]).any():         # (not an offset map) the slices themselves
         q = p.tolist()
         return [j for j in range(1, n) if "\n" in orig[q[j - 1] + 1:q[j]]]
@@ -115,7 +120,7 @@ def removed_breaks(doc: Document) -> list[int]:
     off, orig = doc.offsets, doc.original
     if not off or len(off) != len(doc.text) + 1:
         return []
-    return breaks_between(orig, off[:len(doc.text)])
+    return breaks_between(orig, off, range(len(doc.text)))
 
 
 def city_names(text: str, mentions=(), prefixes: Iterable[str] = (),

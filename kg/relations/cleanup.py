@@ -141,7 +141,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
 def _named_places(st: DocState) -> frozenset[str]:
     """The gazetteer's places and the counties, one set per lexicon (not per document)."""
     return st.lex.cached(("cleanup", "named_places"),
-                         lambda: frozenset(_lex_places(st)) | st.lex.word_set("counties", "county"))
+                         lambda: _lex_places(st) | st.lex.word_set("counties", "county"))
 
 
 def _placelike(st: DocState, x: str) -> bool:
@@ -480,9 +480,7 @@ def prepare(st: DocState) -> None:
     off, orig = doc.offsets, doc.original
     st.orig_breaks = []
     if off and len(off) == len(doc.text) + 1:
-        mp = st.view.map
-        st.orig_breaks = (breaks_between(orig, off[:len(mp)]) if isinstance(mp, range)    # no break joined
-                          else breaks_between(orig, off, mp))
+        st.orig_breaks = breaks_between(orig, off, st.view.map)
     ner = [part for m in _cut_at_cells(st, st.model_mentions) for part in _split_mention(m, doc, lex)]
     ner = _split_outlets(st, _cut_trailing_posts(st, _cut_agency_verbs(st, ner)))
     # a person or place written in Latin letters only is page chrome or a pinyin / English gloss

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import LexiconWords, alternation, alternation_body
+from ..lexicon import LexiconWords, alternation
 from .base import _HAN, _is_han
 from .places import _is_place
 from .registry import stage
@@ -42,15 +42,13 @@ class _Words(LexiconWords):
         self.anaphor_infix = alternation(w("anaphor_infix"))
         self.close = w("list_close", "project_patterns")[0]
         # (speed) compiled once per lexicon, the suffixes longest first as lex.words gives them
-        sufs = lex.words("clusters", "suffix")
-        self.name_rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?(?:{'|'.join(re.escape(x) for x in sufs)})"
-                                  + self.not_before)
-        gen = alternation_body(sorted(set(lex.words("clusters", "chain_generic")), key=lambda x: (-len(x), x)))
-        self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}(?:{gen})?"
-                                    f"(?:{'|'.join(re.escape(x) for x in sufs)})")
+        suf = alternation(lex.words("clusters", "suffix"))
+        self.name_rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?{suf}" + self.not_before)
+        gen = alternation(sorted(lex.word_set("clusters", "chain_generic"), key=lambda x: (-len(x), x)))
+        self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}{gen}?{suf}")
         anaphors = lex.words("clusters", "anaphor")
-        self.anaphor_rx = re.compile(f"(?:{'|'.join(map(re.escape, anaphors))}){self.anaphor_infix}?"
-                                     f"(?:{'|'.join(map(re.escape, sufs))})" + self.not_before) if anaphors else None
+        self.anaphor_rx = re.compile(alternation(anaphors) + f"{self.anaphor_infix}?{suf}" + self.not_before) \
+            if anaphors else None
 
 
 def _enum_next(lex) -> re.Pattern[str]:

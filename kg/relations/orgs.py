@@ -14,8 +14,8 @@ from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
     outlet_credit_end, outlet_parts, place_extension, team_cut
 from .cleanup import _post_tail
-from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first, lexicon_place_names, \
-    lexicon_places_written
+from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first, lexicon_places_written, \
+    own_places
 from .registry import stage
 from .state import DocState, add_fact, ner_spans_of_type, occurrence_index, person_spans_in
 
@@ -277,9 +277,8 @@ def org_grammar(st: DocState) -> None:
     # in t by one automaton pass, the document's own ones by the index, before the sort (a
     # filter and a stable sort commute)
     written = occurrence_index(st).has
-    lex_places = lexicon_place_names(st.lex)
     places_in_t = sorted(lexicon_places_written(st.lex, t).union(
-        p for p in st.places if len(p) >= 2 and p not in lex_places and written(p)), key=len, reverse=True)
+        p for p in own_places(st) if len(p) >= 2 and written(p)), key=len, reverse=True)
     pre = places_in_t + [p for p in prefixes if p in t]
     pre_rx = alternation_body(pre)
     hits = _prefix_hits(t, pre)

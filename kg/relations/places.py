@@ -67,11 +67,20 @@ def _places_by_first(st: DocState) -> _ByFirst:
     by = st.memo.get("_places_first")
     if by is None:
         lex = st.lex
-        names = lexicon_place_names(lex)
         by = st.memo["_places_first"] = _ByFirst(
-            lex.cached(("places", "by_first"), lambda: by_first(sorted(p for p in names if len(p) >= 2))),
-            by_first(p for p in st.places - names if len(p) >= 2))
+            lex.cached(("places", "by_first"),
+                       lambda: by_first(sorted(p for p in lexicon_place_names(lex) if len(p) >= 2))),
+            by_first(p for p in own_places(st) if len(p) >= 2))
     return by
+
+
+def own_places(st: DocState) -> frozenset[str]:
+    """The document's places the lexicon does not hold (the model's, the cities it writes), once
+    per document."""
+    own = st.memo.get("_own_places")
+    if own is None:
+        own = st.memo["_own_places"] = frozenset(st.places - lexicon_place_names(st.lex))
+    return own
 
 
 def _lex_places(st: DocState) -> frozenset[str]:
@@ -79,20 +88,18 @@ def _lex_places(st: DocState) -> frozenset[str]:
     return lexicon_place_names(st.lex)
 
 
-def _lexicon_place_names(lex) -> frozenset[str]:
-    """The place names of places.tsv (name, province, city; a city also with its mark)."""
-    g = _Grammar.of(lex)
-    names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
-    for c in lex.words("places", "city"):
-        names.add(c)
-        if not c.endswith(g.league_mark):
-            names.add(c + g.city_mark)
-    return frozenset(names)
-
-
 def lexicon_place_names(lex) -> frozenset[str]:
-    """:func:`_lexicon_place_names`, made once per lexicon."""
-    return lex.cached(("places", "names"), lambda: _lexicon_place_names(lex))
+    """The place names of places.tsv (name, province, city; a city also with its mark), made
+    once per lexicon."""
+    def make() -> frozenset[str]:
+        g = _Grammar.of(lex)
+        names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
+        for c in lex.words("places", "city"):
+            names.add(c)
+            if not c.endswith(g.league_mark):
+                names.add(c + g.city_mark)
+        return frozenset(names)
+    return lex.cached(("places", "names"), make)
 
 
 def lexicon_places_written(lex, text: str) -> set[str]:
