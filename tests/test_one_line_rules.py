@@ -465,11 +465,11 @@ def test_places_by_first_equal_the_document_places_by_first(lexicon):
     """``places._places_by_first`` (the lexicon's places indexed once per lexicon, the document's
     own ones per document) holds, for each first character, the document's places of two
     characters or more: the lexicon's and those only the model found (an invented 青禾县)."""
-    from kg.relations.places import _lex_places, _places_by_first, by_first
+    from kg.relations.places import lexicon_place_names, _places_by_first, by_first
 
     doc = prepare_text("青禾县和包头市的企业来到呼和浩特市。\n", "places.txt")
     st = _run(doc, [mention(doc, "青禾县", "Place"), mention(doc, "包头市", "Place")], lexicon, until="prepare")
-    assert "青禾县" in st.places and "青禾县" not in _lex_places(st)
+    assert "青禾县" in st.places and "青禾县" not in lexicon_place_names(st.lex)
     naive = by_first(p for p in st.places if len(p) >= 2)
     got = _places_by_first(st)
     for c in set(naive) | {"青", "包", "呼", "丁"}:

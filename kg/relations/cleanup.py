@@ -16,7 +16,7 @@ from .base import (_HARD, _Grammar, _View, _is_han, _prefix_hits, _prefixed_matc
                    city_names, is_outlet, opening_join, outlet_credit_end, outlet_parts, photo_mark_end,
                    place_extension, province_stems, removed_breaks, team_cut, breaks_between)
 from .names import _adverb_cut, _three_before_glue
-from .places import _has_place_suffix, _lex_places, lexicon_place_names
+from .places import _has_place_suffix, lexicon_place_names
 from .registry import stage
 from .state import DocState, to_view
 
@@ -73,7 +73,7 @@ def _cut_at_cells(st: DocState, mentions: list[Mention]) -> list[Mention]:
             if m.type == "Organization":
                 ok = st.lex.ends_with_org_suffix(part)
             elif m.type == "Place":
-                ok = part in _lex_places(st) or _has_place_suffix(st, part)
+                ok = part in lexicon_place_names(st.lex) or _has_place_suffix(st, part)
             else:
                 ok = 2 <= len(part) <= 4 and all(_is_han(c) for c in part)
             if ok:
@@ -141,7 +141,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
 def _named_places(st: DocState) -> frozenset[str]:
     """The gazetteer's places and the counties, one set per lexicon (not per document)."""
     return st.lex.cached(("cleanup", "named_places"),
-                         lambda: _lex_places(st) | st.lex.word_set("counties", "county"))
+                         lambda: lexicon_place_names(st.lex) | st.lex.word_set("counties", "county"))
 
 
 def _placelike(st: DocState, x: str) -> bool:

@@ -12,7 +12,7 @@ from .base import _Grammar, _HAN, _is_han
 from .cluster_sections import _place_prefix
 from .clusters import _Words as _ClusterWords
 from .items import _enterprise_class, _full_enterprise_prefix, _generic_project, _has_head
-from .places import _is_place, _is_place_by_form, _lex_places
+from .places import _is_place, _is_place_by_form, lexicon_place_names
 from .state import DocState
 
 
@@ -184,7 +184,7 @@ def _place_brand(st: DocState, item: str, brand: str | None) -> str | None:
     if not brand:
         return brand
     mw = _Words.of(st.lex)
-    places = _lex_places(st) | set(st.places) \
+    places = lexicon_place_names(st.lex) | set(st.places) \
         | {p[:-1] for p in st.places if len(p) >= 3 and p[-1] in mw.place_mark} \
         | set(mw.county_organ.findall(st.text))
     p = next((x for x in sorted(places, key=len, reverse=True)

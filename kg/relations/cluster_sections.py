@@ -13,7 +13,7 @@ from .base import _Grammar, _HAN, _is_han
 from .clusters import _enum_next
 from .items import _Words as _ItemWords, _enterprises_in, _generic_project
 from .names import _bare
-from .places import _has_place_suffix, _is_place, _lex_places
+from .places import _has_place_suffix, _is_place, lexicon_place_names
 from .projects import _Words as _ProjectWords
 from .registry import stage
 from .state import DocState, add_fact
@@ -367,7 +367,7 @@ def _named_in_full(st: DocState, brand: str, known: list[str]) -> bool:
 
 def _place_prefix(st: DocState, pre: str) -> bool:
     """A place written before a company's brand (江苏, 深圳, 青岛市)."""
-    gaz = _lex_places(st)
+    gaz = lexicon_place_names(st.lex)
     g = _Grammar.of(st.lex)
     return bool(pre) and pre[0] not in g.func and (
         pre in gaz or pre + _Words.of(st.lex).province_mark in gaz or pre + g.city_mark in gaz

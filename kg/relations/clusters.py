@@ -62,7 +62,7 @@ def clusters_grammar(st: DocState) -> None:
     t = st.text
     sufs = st.lex.words("clusters", "suffix")
     cuts = st.lex.words("clusters", "cut")
-    generic = set(st.lex.words("clusters", "chain_generic"))
+    generic = st.lex.word_set("clusters", "chain_generic")
     cw = _Words.of(st.lex)
     for m in cw.name_rx.finditer(t):
         s, e = m.start(), m.end()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from ..lexicon import LexiconWords, alternation_body
 from .base import _Grammar, _HARD, _is_han, opening_join
-from .places import _is_place, _is_place_by_form, _lex_places
+from .places import _is_place, _is_place_by_form, lexicon_place_names
 from .state import DocState
 
 
@@ -173,7 +173,7 @@ def _brand_char(st: DocState, item: str) -> str | None:
     if item[2] not in st.lex.words("industry_terms", "term_char") and not phased:
         return None
     b = item[:2]
-    if b in _lex_places(st) or b in st.lex.words("industry_terms", "not_brand") \
+    if b in lexicon_place_names(st.lex) or b in st.lex.words("industry_terms", "not_brand") \
             or any(w.startswith(b) for w in st.lex.words("industry_terms", "term")) \
             or b[0] in iw.brand_bad_first or b in iw.not_brand_pair \
             or any(c in b for c in iw.brand_func):
@@ -245,7 +245,7 @@ def _brand_any(st: DocState, item: str) -> str | None:
 def _place_like(st: DocState, text: str) -> bool:
     """A place written between a brand and its plant: a known place or 1-4 characters
     closed by an administrative suffix (X区, X县, X市, X镇)."""
-    if text in st.places or text in _lex_places(st):
+    if text in st.places or text in lexicon_place_names(st.lex):
         return True
     return bool(_Words.of(st.lex).place_like.fullmatch(text)) \
         and not any(c in _Grammar.of(st.lex).func for c in text)
@@ -279,7 +279,7 @@ def _brand_before_site(st: DocState, item: str) -> str | None:
 
     def ok(cand: str, head: str, placed: bool) -> bool:
         return all(_is_han(c) for c in cand) and 3 <= len(cand) <= 8 \
-            and (placed or (head not in _lex_places(st) and head not in st.places)) \
+            and (placed or (head not in lexicon_place_names(st.lex) and head not in st.places)) \
             and not any(c in _Grammar.of(st.lex).func for c in head) \
             and not any(head.endswith(z) for z in zones if z not in iw.natural_zone) \
             and not any(cand.startswith(w) for w in terms) \
@@ -313,7 +313,7 @@ def _brand_any_rules(st: DocState, item: str) -> str | None:
         head = item[:2]
         if item.startswith(w, 2) and len(item) > 4 + 1 and all(_is_han(c) for c in head) \
                 and not item.startswith(iw.short_brand_not_after, 4) \
-                and head not in _lex_places(st) and head not in st.places \
+                and head not in lexicon_place_names(st.lex) and head not in st.places \
                 and not any(head.startswith(x) for x in st.lex.words("industry_terms", "term")) \
                 and not any(c in _Grammar.of(st.lex).func for c in head):
             return item[:2 + len(w)]
@@ -329,7 +329,7 @@ def _brand_any_rules(st: DocState, item: str) -> str | None:
             head = cand[:k]
             # a place or zone before the brand word ("X区食品产业园") is no brand; natural
             # features (山, 河) do name enterprises
-            if head not in _lex_places(st) and not any(c in iw.brand_func for c in head) \
+            if head not in lexicon_place_names(st.lex) and not any(c in iw.brand_func for c in head) \
                     and not any(head.endswith(z) for z in st.lex.words("project_patterns", "zone")
                                 if z not in iw.natural_zone) \
                     and (b is None or not hit or len(b) > len(cand)

@@ -14,7 +14,7 @@ from ..model import Arg, SpanReach
 from .base import _Grammar, _HAN, _HARD, _is_han, _prefix_hits, _prefixed_matches, find_all, is_outlet, \
     outlet_credit_end, outlet_parts, place_extension, team_cut
 from .cleanup import _post_tail
-from .places import _is_place, _is_place_by_form, _lex_places, _places_by_first, by_first, lexicon_places_written, \
+from .places import _is_place, _is_place_by_form, _places_by_first, by_first, lexicon_place_names, lexicon_places_written, \
     own_places
 from .registry import stage
 from .state import DocState, add_fact, ner_spans_of_type, occurrence_index, person_spans_in
@@ -137,7 +137,7 @@ def _org_part_start_raw(st: DocState, estart: int, tstart: int) -> int:
             break
     ow = _Words.of(st.lex)
     seg = st.text[estart:tstart]
-    gaz = _lex_places(st)
+    gaz = lexicon_place_names(st.lex)
     cut = 0
     for w in st.lex.word_tuple("persons", "org_cut", longest_first=False):
         i = seg.rfind(w)

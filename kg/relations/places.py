@@ -20,7 +20,7 @@ def _is_place(st: DocState, text: str) -> bool:
 def _is_place_by_form(st: DocState, text: str) -> bool:
     """A place by the gazetteer or by an administrative suffix -- not merely because the model
     tagged it so (it tags some brands written like places, e.g. X家居 in a list of enterprises)."""
-    return bool(text) and (text in _lex_places(st) or _has_place_suffix(st, text))
+    return bool(text) and (text in lexicon_place_names(st.lex) or _has_place_suffix(st, text))
 
 
 def _has_place_suffix(st: DocState, text: str) -> bool:
@@ -81,11 +81,6 @@ def own_places(st: DocState) -> frozenset[str]:
     if own is None:
         own = st.memo["_own_places"] = frozenset(st.places - lexicon_place_names(st.lex))
     return own
-
-
-def _lex_places(st: DocState) -> frozenset[str]:
-    """Places of the gazetteer (not the model's: it tags brands such as X兴 as places)."""
-    return lexicon_place_names(st.lex)
 
 
 def lexicon_place_names(lex) -> frozenset[str]:
