@@ -8,7 +8,7 @@ entity figures here are optimistic; relation figures are not.)
 
     .venv/bin/python benchmarks/relations_crossfit.py [--folds 4] [--work /tmp/kg-crossfit]
         [--variant mode=backoff,project_mentions=0 --variant project_mentions=1 ...] [--losses]
-        [--ceiling] [--entity-ner-model /tmp/ner_v6]
+        [--ceiling] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
 
 With ``--entity-ner-model`` the fold models are trained as the shipped command trains them
 (entity models on that NER model's output, with generated candidates) and every held-out fold
@@ -19,7 +19,9 @@ model's output, which saw them, so the entity rows are optimistic).
 ``--losses`` counts where each required leads_action / in_cluster record is lost and what the
 wrong facts are; ``--ceiling`` how many records the pair stage could still find (some pair of
 the kept spans states the record, the best pair of its group does, and it clears the pair
-threshold), with the span thresholds as trained and scaled down.
+threshold), with the span thresholds as trained and scaled down.  ``--extra DOCS GOLD``: more
+annotated documents the fold models' span and pair models learn from in every fold (never scored;
+``kg model train-relations --extra-corpus``).
 
 The rule output is cached in WORK/rules.pkl and the fold models in WORK/foldK (reused on the
 next run with --reuse); each variant sets LearnedLayer attributes of the fold models before
@@ -209,6 +211,10 @@ def main() -> None:
     ap.add_argument("--train-option", action="append", default=[],
                     help="attr=value passed to kg.learned.train.train for the fold models: a number, True / "
                          "False, else a string (pair_span_scale=0.5, tree_models=Action,Cluster)")
+    ap.add_argument("--extra", nargs=2, action="append", default=[], metavar=("DOCS", "GOLD"),
+                    help="more annotated documents the fold models' span and pair models learn from "
+                         "(kg model train-relations --extra-corpus / --extra-gold), in every fold, never "
+                         "scored; rule output cached in WORK/rules_extra.pkl; repeatable")
     ap.add_argument("--span-pair-on-entity-output", action="store_true",
                     help="the span and pair models learn from --entity-ner-model's output too, as the "
                          "entity models do (kg model train-relations --ner-model DIR --entity-ner-model DIR)")
@@ -253,6 +259,18 @@ def main() -> None:
             from kg.ner import NerTagger
             ent_data = run_rules(read_corpus([a.docs], lexicon=lex), lex, NerTagger.load(a.entity_ner_model))
             ent_cache.write_bytes(pickle.dumps(ent_data))
+    extra, extra_gold = [], [load_gold(g) for _d, g in a.extra]
+    if a.extra:
+        x_cache, x_made = a.work / "rules_extra.pkl", a.work / "rules_extra.txt"
+        x_want = "\n".join(str(Path(d).resolve()) for d, _g in a.extra)
+        if a.reuse and x_cache.is_file() and x_made.is_file() and x_made.read_text(encoding="utf-8") == x_want:
+            extra = pickle.loads(x_cache.read_bytes())
+        else:
+            from kg.ner import DEFAULT_MODEL_DIR, NerTagger
+            extra = run_rules(read_corpus([Path(d) for d, _g in a.extra], lexicon=lex), lex,
+                              NerTagger.load(DEFAULT_MODEL_DIR))
+            x_cache.write_bytes(pickle.dumps(extra))
+            x_made.write_text(x_want, encoding="utf-8")
     K = a.folds
     for f in range(K):
         d = a.work / f"fold{f}"
@@ -261,7 +279,8 @@ def main() -> None:
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
             src = ent_data if a.span_pair_on_entity_output else data
-            train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, **kw)
+            train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, extra=extra,
+                  extra_gold=extra_gold, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     if ent_data is not None:
         data = ent_data        # the held-out folds as unseen pages
@@ -279,7 +298,8 @@ def main() -> None:
                     L.modes = parse_modes(val if k == "mode" else {**L.modes, k.split(".", 1)[1]: val})
                 else:
                     undo.append((L, k, getattr(L, k)))
-                    setattr(L, k, bool(int(val)))
+                    cur = getattr(L, k)      # a flag (0 / 1) or a number (cluster_band=0.8)
+                    setattr(L, k, bool(int(val)) if isinstance(cur, bool) else type(cur)(val))
         out = [layers[i % K].apply(d, r) for i, (d, r) in enumerate(data)]
         for obj, k, val in reversed(undo):         # the next variant starts from the trained layers
             setattr(obj, k, val)

@@ -406,6 +406,13 @@ def train_relations_cmd(
                        "from the NER model's embeddings (--ner-model), saved with the models "
                        "(docs/relations.md, 'Word classes' in the learned layer's section; the shipped "
                        "models do without)."),
+    extra_corpus: Optional[list[Path]] = typer.Option(
+        None, "--extra-corpus",
+        help="More annotated documents (the sample, sets written for kg) the span and pair models learn "
+             "from as well, in every fold and never held out, so the thresholds stay out-of-fold on "
+             "--corpus; the entity models do not see them. Repeatable, each with its --extra-gold."),
+    extra_gold: Optional[list[Path]] = typer.Option(
+        None, "--extra-gold", help="The gold JSONL of each --extra-corpus, in the same order."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -423,11 +430,22 @@ def train_relations_cmd(
         tree_model_names(tree_models)
     except KgError as e:
         fail(f"--tree-models: {e}")
+    extra_corpus, extra_gold = list(extra_corpus or []), list(extra_gold or [])
+    if len(extra_corpus) != len(extra_gold):
+        fail(f"--extra-corpus given {len(extra_corpus)} times, --extra-gold {len(extra_gold)}: "
+             "each extra corpus needs its gold file")
     try:
         gold_records = load_gold(gold)
         docs = read_corpus([corpus], on_error=_warn_skipped)
         if not docs:
             fail(f"no readable .txt/.md documents in {corpus}")
+        extra_golds = [load_gold(g) for g in extra_gold]
+        extra_docs = []
+        for c in extra_corpus:
+            found = read_corpus([c], on_error=_warn_skipped)
+            if not found:
+                fail(f"no readable .txt/.md documents in {c} (--extra-corpus)")
+            extra_docs += found
         lexicon = Lexicon.load()
         tagger = NerTagger.load(ner_model or DEFAULT_MODEL_DIR)
         ent_tagger = NerTagger.load(entity_ner_model) if entity_ner_model else None
@@ -439,6 +457,10 @@ def train_relations_cmd(
                 task = bar.add_task("rules (entity NER model)", total=len(docs))
                 entity_data = run_rules(docs, lexicon, ent_tagger,
                                         progress=lambda d, n: bar.update(task, completed=d))
+            extra = []
+            if extra_docs:
+                task = bar.add_task("rules (extra documents)", total=len(extra_docs))
+                extra = run_rules(extra_docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
         ner = {"relations": model_version(ner_model or DEFAULT_MODEL_DIR),
                "entities": model_version(entity_ner_model or ner_model or DEFAULT_MODEL_DIR)}
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=modes,
@@ -451,6 +473,7 @@ def train_relations_cmd(
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        word_classes=word_classes, classes_from=ner_model,
+                       extra=extra, extra_gold=extra_golds,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -944,6 +944,51 @@ def test_span_calibrated_changes_only_the_span_thresholds(tmp_path, lexicon, mon
     assert sorted(calls) == with_precision
 
 
+EXTRA_PAGES = [
+    ("x1.txt", "江北区住建局启动“安居2026”专项行动，由区住建局牵头。", "区住建局", "安居2026", "江北区"),
+    ("x2.txt", "东坡县水利局启动“清流2025”专项行动，由县水利局牵头。", "县水利局", "清流2025", "东坡县"),
+]
+
+
+def test_extra_documents_train_the_span_and_pair_models_only(tmp_path, lexicon):
+    """``extra`` documents (with their own gold) join every fold's training of the span and pair
+    models: their candidates are examples of those models, but the gold counted for the
+    thresholds is that of ``data`` alone, the entity models are the files a training without
+    them writes, and the manifest says how many there were.  A document in both raises."""
+    data, gold = _pages(tmp_path)
+    (tmp_path / "x").mkdir()
+    extra, rows = [], []
+    for doc_id, text, agency, action, place in EXTRA_PAGES:
+        doc = prepare_text(text, doc_id)
+        first_org = text[:text.index("启动")]
+        ms = [mention(doc, first_org, "Organization", "government"),
+              mention(doc, agency, "Organization", "government"), mention(doc, place, "Place")]
+        extra.append((doc, DocResult(doc_id, ms, [])))
+        rows += [{"doc": doc_id, "kind": "doc", "exhaustive": ["Organization", "Place", "leads_action"]},
+                 {"doc": doc_id, "kind": "leads_action", "agency": [agency], "action": [action]}]
+    gpath = tmp_path / "x" / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in rows), encoding="utf-8")
+    xgold = load_gold(gpath)
+    plain = train(data, gold, lexicon, tmp_path / "plain", folds=2, epochs=8)
+    more = train(data, gold, lexicon, tmp_path / "more", folds=2, epochs=8, extra=extra, extra_gold=[xgold])
+    assert "extra_documents" not in plain and more["extra_documents"] == 2
+    for name in ("leads_action", "Action"):
+        assert more["models"][name]["gold"] == plain["models"][name]["gold"] == 4
+        assert more["models"][name]["examples"] > plain["models"][name]["examples"]
+        assert more["models"][name]["positives"] >= plain["models"][name]["positives"] + 2
+    for name in ("Organization", "Place"):
+        assert (tmp_path / "plain" / f"{name}.npz").read_bytes() == (tmp_path / "more" / f"{name}.npz").read_bytes()
+    layer = LearnedLayer.load(tmp_path / "more", lexicon)
+    doc, res = data[1]
+    leads = {(f.args["agency"].text, f.args["action"].text) for f in layer.apply(doc, res).facts
+             if f.relation == "leads_action"}
+    assert ("县商务局", "暖阳2029") in leads
+    with pytest.raises(KgError, match="also in the training documents"):
+        train(data, gold, lexicon, tmp_path / "clash", folds=2, epochs=2, extra=data[:1], extra_gold=[gold])
+    with pytest.raises(KgError, match="need their gold"):
+        train(data, gold, lexicon, tmp_path / "nogold", folds=2, epochs=2, extra=extra)
+
+
 def test_the_seed_orders_the_examples_and_is_recorded(tmp_path, lexicon):
     """``seed`` draws the first order the examples are trained in: the same seed writes the same
     files, another one other weights; the manifest records it and ``seeds``."""
@@ -1083,6 +1128,19 @@ def test_train_relations_refuses_an_unknown_tree_model_before_any_work(tmp_path)
                                    "--gold", str(tmp_path / "none.jsonl"), "--tree-models", "Action,Acton"])
     assert res.exit_code != 0
     assert "--tree-models: no model named Acton" in res.output
+
+
+def test_train_relations_refuses_extra_corpora_without_their_gold_before_any_work(tmp_path):
+    """Each --extra-corpus needs an --extra-gold: a count that differs is reported at once."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
+                                   "--gold", str(tmp_path / "none.jsonl"), "--extra-corpus", str(tmp_path / "a"),
+                                   "--extra-corpus", str(tmp_path / "b"), "--extra-gold", str(tmp_path / "a.jsonl")])
+    assert res.exit_code != 0
+    assert "--extra-corpus given 2 times, --extra-gold 1" in res.output
 
 
 def test_tree_models_are_trained_as_trees_and_the_layer_loads_them(tmp_path, lexicon):

@@ -289,6 +289,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           entity_calibrated: bool = True, span_calibrated: bool = False, tree_models: Sequence[str] | str = (),
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
           project_model: bool = True, word_classes: int = 0, classes_from: Path | None = None,
+          extra: Sequence[tuple[Document, DocResult]] = (), extra_gold: Sequence[Gold] = (),
           log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
@@ -334,6 +335,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     characters and bigrams (:mod:`kg.learned.classes`: ``word_classes`` classes of bigrams, half as
     many of characters, from the embeddings of the NER model in ``classes_from``, by default the
     shipped one), saved beside the models.
+    ``extra`` (gold: ``extra_gold``, one or more Gold objects whose records name them): more
+    annotated documents (the sample, sets written for kg) that the span and pair models learn
+    from as well, in every fold; they are never held out, so every threshold is still chosen on
+    the out-of-fold scores of ``data`` alone, and the pairs of an extra document are formed over
+    the spans the span models trained on everything keep.  The entity models do not see them.
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     modes = parse_modes(mode)       # (a wrong mode fails before any training)
@@ -341,6 +347,19 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     tree_models = tree_model_names(tree_models)
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
+    n_main = len(data)
+    if extra and not extra_gold:
+        raise KgError("extra documents need their gold (extra_gold)")
+    gbx: dict[str, DocGold] = {}
+    for xg in extra_gold:
+        for doc_id, g in gold_by_doc(xg).items():
+            if doc_id in gbx:
+                raise KgError(f"extra gold: document {doc_id} is in two gold files")
+            gbx[doc_id] = g
+    clash = sorted({d.id for d, _ in extra} & {d.id for d, _ in data})
+    if clash:
+        raise KgError(f"extra documents also in the training documents: {', '.join(clash[:5])}")
+    golds_x = [gbx.get(d.id, DocGold()) for d, _ in extra]
     classes = None
     if word_classes > 0:
         from ..ner import DEFAULT_MODEL_DIR as NER_DIR
@@ -355,7 +374,10 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             raise KgError("entity_data must hold the same documents as data, in the same order")
         ent_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features,
                                    entity_candidates=entity_candidates) for d, r in entity_data]
-    fold_of = _folds(len(data), folds)
+    cands_x = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
+                             project_spans=project_model, classes=classes) for d, r in extra]
+    # the extra documents (indices from n_main on) are in no fold: always trained on
+    fold_of = _folds(len(data), folds) + [-1] * len(extra)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
                     # (only when on: a default training writes the manifest it wrote before the option)
@@ -363,6 +385,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                     "epochs": epochs, "seed": seed, "seeds": seeds, "l2": {"entity": entity_l2, "span": span_l2, "pair": pair_l2,
                                              "action": span_l2 if action_l2 is None else action_l2},
                     "models": {}}
+    if extra:        # (only then: a training without extras writes the manifest it wrote before)
+        report["extra_documents"] = len(extra)
     if ner:
         report["ner"] = dict(ner)
     if tree_models:     # (only then: a linear training writes the files it wrote before trees)
@@ -384,12 +408,16 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             def learn(rows, labels):
                 return LinearModel.train(rows, labels, epochs=epochs, l2=l2, seed=seed, seeds=seeds)
         oof = _oof(examples, fold_of, folds, fit=learn)
+        # the thresholds from ``data``'s out-of-fold scores alone (an extra document is never held out)
+        main = [j for j, e in enumerate(examples) if e.doc < n_main]
+        ex_m, oof_m = ((examples, oof) if len(main) == len(examples)
+                       else ([examples[j] for j in main], [oof[j] for j in main]))
         if precision:
-            thr, stats = calibrated_threshold(examples, oof, n_gold, precision)
+            thr, stats = calibrated_threshold(ex_m, oof_m, n_gold, precision)
         else:
             calibrated = entity_calibrated if name in ENTITY_TYPES else span_calibrated and name in SPAN_MODELS
-            thr, stats = (optimal_threshold(examples, oof, n_gold, beta) if calibrated
-                          else best_threshold(examples, oof, n_gold, beta))
+            thr, stats = (optimal_threshold(ex_m, oof_m, n_gold, beta) if calibrated
+                          else best_threshold(ex_m, oof_m, n_gold, beta))
         m = learn([e.feats for e in examples], [e.label for e in examples])
         m.threshold = thr
         m.meta = {"examples": len(examples), "positives": sum(e.label for e in examples),
@@ -411,10 +439,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         fit(typ, ent[typ])
 
     # spans (recall-leaning: the pair model filters again)
-    doc_spans = [c.spans() for c in cands]
+    all_cands, all_golds = cands + cands_x, golds + golds_x
+    doc_spans = [c.spans() for c in all_cands]
     sp_ex: dict[str, list[Example]] = defaultdict(list)
     sp_ref: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for i, (spans, g) in enumerate(zip(doc_spans, golds)):
+    for i, (spans, g) in enumerate(zip(doc_spans, all_golds)):
         for typ, exs in surface_examples(i, spans, g).items():
             sp_ex[typ].extend(exs)
         for j, sp in enumerate(spans):
@@ -428,13 +457,21 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         # entities of their own: the threshold of the best F1, not the recall-leaning F2
         for (i, j), s in zip(sp_ref[PROJECT], fit(PROJECT, sp_ex[PROJECT])):
             oof_span[(i, j)] = s
+    # an extra document's spans (in no fold) as the span models trained on everything score them
+    for i in range(n_main, len(all_cands)):
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for j, sp in enumerate(doc_spans[i]):
+            by_type[sp.type].append(j)
+        for typ, js in by_type.items():
+            for j, s in zip(js, models[typ].scores(doc_spans[i][j].feats for j in js)):
+                oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
     # the pairs are formed over the spans above a share of the span thresholds (the pair model
     # filters again), the layer does the same
     thresholds = {t: models[t].threshold * pair_span_scale for t in SPAN_MODELS if t in models}
     pr_ex: dict[str, list[Example]] = defaultdict(list)
-    for i, (c, spans, g) in enumerate(zip(cands, doc_spans, golds)):
+    for i, (c, spans, g) in enumerate(zip(all_cands, doc_spans, all_golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
         pairs = c.pairs(*spans_by_type(kept))
         for rel, exs in pair_examples(i, pairs, g).items():
