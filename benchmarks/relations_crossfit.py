@@ -261,14 +261,15 @@ def main() -> None:
             ent_cache.write_bytes(pickle.dumps(ent_data))
     extra, extra_gold = [], [load_gold(g) for _d, g in a.extra]
     if a.extra:
+        # tagged by the NER model the span and pair models learn from (as the training pages are)
+        from kg.ner import DEFAULT_MODEL_DIR, NerTagger
+        x_ner = a.entity_ner_model if a.span_pair_on_entity_output else DEFAULT_MODEL_DIR
         x_cache, x_made = a.work / "rules_extra.pkl", a.work / "rules_extra.txt"
-        x_want = "\n".join(str(Path(d).resolve()) for d, _g in a.extra)
+        x_want = "\n".join([str(Path(x_ner).resolve())] + [str(Path(d).resolve()) for d, _g in a.extra])
         if a.reuse and x_cache.is_file() and x_made.is_file() and x_made.read_text(encoding="utf-8") == x_want:
             extra = pickle.loads(x_cache.read_bytes())
         else:
-            from kg.ner import DEFAULT_MODEL_DIR, NerTagger
-            extra = run_rules(read_corpus([Path(d) for d, _g in a.extra], lexicon=lex), lex,
-                              NerTagger.load(DEFAULT_MODEL_DIR))
+            extra = run_rules(read_corpus([Path(d) for d, _g in a.extra], lexicon=lex), lex, NerTagger.load(x_ner))
             x_cache.write_bytes(pickle.dumps(extra))
             x_made.write_text(x_want, encoding="utf-8")
     K = a.folds
