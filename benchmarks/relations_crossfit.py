@@ -31,6 +31,7 @@ applying them.  About 15 min on 2 idle cores.
 from __future__ import annotations
 
 import argparse
+import functools
 import pickle
 from pathlib import Path
 
@@ -183,6 +184,21 @@ def print_false_positives(data, outs, gold) -> None:
             print(f"  {n:4d}  {ext}: {where}")
 
 
+def _rules_cached(path: Path, reuse: bool, docs, ner_dir, lex, stamp: str | None = None) -> list:
+    """The rule output (:func:`run_rules`) of the documents ``docs()`` returns, tagged by the NER
+    model in ``ner_dir``, pickled at ``path`` and read from there with ``reuse``; ``stamp``: what
+    the pickle must have been made of (kept in ``path`` with ``.txt``), else it is made again."""
+    made = path.with_suffix(".txt")
+    if reuse and path.is_file() and (stamp is None or made.is_file() and made.read_text(encoding="utf-8") == stamp):
+        return pickle.loads(path.read_bytes())
+    from kg.ner import NerTagger
+    out = run_rules(docs(), lex, NerTagger.load(ner_dir))
+    path.write_bytes(pickle.dumps(out))
+    if stamp is not None:
+        made.write_text(stamp, encoding="utf-8")
+    return out
+
+
 def _option(v: str) -> bool | int | float | str:
     """A --train-option value: True / False, an int, a float, else the string
     (tree_models=Action,Cluster)."""
@@ -243,35 +259,20 @@ def main() -> None:
         raise SystemExit(f"{a.work} was made with --entity-ner-model {made.read_text(encoding='utf-8')}, "
                          f"not {want}: use another --work or drop --reuse")
     made.write_text(want, encoding="utf-8")
-    cache = a.work / "rules.pkl"
-    if a.reuse and cache.is_file():
-        data = pickle.loads(cache.read_bytes())
-    else:
-        from kg.ner import DEFAULT_MODEL_DIR, NerTagger
-        data = run_rules(read_corpus([a.docs], lexicon=lex), lex, NerTagger.load(DEFAULT_MODEL_DIR))
-        cache.write_bytes(pickle.dumps(data))
+    from kg.ner import DEFAULT_MODEL_DIR
+    docs = functools.cache(lambda: read_corpus([a.docs], lexicon=lex))     # read once, if at all
+    data = _rules_cached(a.work / "rules.pkl", a.reuse, docs, DEFAULT_MODEL_DIR, lex)
     ent_data = None
     if a.entity_ner_model:
-        ent_cache = a.work / "rules_entity.pkl"
-        if a.reuse and ent_cache.is_file():
-            ent_data = pickle.loads(ent_cache.read_bytes())
-        else:
-            from kg.ner import NerTagger
-            ent_data = run_rules(read_corpus([a.docs], lexicon=lex), lex, NerTagger.load(a.entity_ner_model))
-            ent_cache.write_bytes(pickle.dumps(ent_data))
+        ent_data = _rules_cached(a.work / "rules_entity.pkl", a.reuse, docs, a.entity_ner_model, lex)
     extra, extra_gold = [], [load_gold(g) for _d, g in a.extra]
     if a.extra:
         # tagged by the NER model the span and pair models learn from (as the training pages are)
-        from kg.ner import DEFAULT_MODEL_DIR, NerTagger
         x_ner = a.entity_ner_model if a.span_pair_on_entity_output else DEFAULT_MODEL_DIR
-        x_cache, x_made = a.work / "rules_extra.pkl", a.work / "rules_extra.txt"
-        x_want = "\n".join([str(Path(x_ner).resolve())] + [str(Path(d).resolve()) for d, _g in a.extra])
-        if a.reuse and x_cache.is_file() and x_made.is_file() and x_made.read_text(encoding="utf-8") == x_want:
-            extra = pickle.loads(x_cache.read_bytes())
-        else:
-            extra = run_rules(read_corpus([Path(d) for d, _g in a.extra], lexicon=lex), lex, NerTagger.load(x_ner))
-            x_cache.write_bytes(pickle.dumps(extra))
-            x_made.write_text(x_want, encoding="utf-8")
+        extra = _rules_cached(a.work / "rules_extra.pkl", a.reuse,
+                              lambda: read_corpus([Path(d) for d, _g in a.extra], lexicon=lex), x_ner, lex,
+                              stamp="\n".join([str(Path(x_ner).resolve())]
+                                              + [str(Path(d).resolve()) for d, _g in a.extra]))
     K = a.folds
     for f in range(K):
         d = a.work / f"fold{f}"

@@ -836,10 +836,10 @@ PAGES = [
 ]
 
 
-def _pages(tmp_path):
-    """The invented pages with hand-made mentions, and their gold file."""
+def _pages(tmp_path, pages=PAGES):
+    """The invented pages with hand-made mentions, and their gold file (in ``tmp_path``)."""
     data, gold = [], []
-    for doc_id, text, agency, action, place in PAGES:
+    for doc_id, text, agency, action, place in pages:
         doc = prepare_text(text, doc_id)
         first_org = text[:text.index("启动")]
         ms = [mention(doc, first_org, "Organization", "government"),
@@ -957,18 +957,7 @@ def test_extra_documents_train_the_span_and_pair_models_only(tmp_path, lexicon):
     them writes, and the manifest says how many there were.  A document in both raises."""
     data, gold = _pages(tmp_path)
     (tmp_path / "x").mkdir()
-    extra, rows = [], []
-    for doc_id, text, agency, action, place in EXTRA_PAGES:
-        doc = prepare_text(text, doc_id)
-        first_org = text[:text.index("启动")]
-        ms = [mention(doc, first_org, "Organization", "government"),
-              mention(doc, agency, "Organization", "government"), mention(doc, place, "Place")]
-        extra.append((doc, DocResult(doc_id, ms, [])))
-        rows += [{"doc": doc_id, "kind": "doc", "exhaustive": ["Organization", "Place", "leads_action"]},
-                 {"doc": doc_id, "kind": "leads_action", "agency": [agency], "action": [action]}]
-    gpath = tmp_path / "x" / "gold.jsonl"
-    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in rows), encoding="utf-8")
-    xgold = load_gold(gpath)
+    extra, xgold = _pages(tmp_path / "x", EXTRA_PAGES)
     plain = train(data, gold, lexicon, tmp_path / "plain", folds=2, epochs=8)
     more = train(data, gold, lexicon, tmp_path / "more", folds=2, epochs=8, extra=extra, extra_gold=[xgold])
     assert "extra_documents" not in plain and more["extra_documents"] == 2

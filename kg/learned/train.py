@@ -24,8 +24,8 @@ from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .classes import FILE as CLASSES_FILE, from_ner_model
 from .candidates import ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, EntityGroup, Pair, Span
-from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, select_spans,
-                    spans_by_type)
+from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, _scores_by_model, pair_group, parse_modes,
+                    select_spans, spans_by_type)
 from .linear import LinearModel
 from .trees import TreeModel
 
@@ -459,12 +459,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             oof_span[(i, j)] = s
     # an extra document's spans (in no fold) as the span models trained on everything score them
     for i in range(n_main, len(all_cands)):
-        by_type: dict[str, list[int]] = defaultdict(list)
-        for j, sp in enumerate(doc_spans[i]):
-            by_type[sp.type].append(j)
-        for typ, js in by_type.items():
-            for j, s in zip(js, models[typ].scores(doc_spans[i][j].feats for j in js)):
-                oof_span[(i, j)] = s
+        for j, s in enumerate(_scores_by_model(models, doc_spans[i])):
+            oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
     # the pairs are formed over the spans above a share of the span thresholds (the pair model
