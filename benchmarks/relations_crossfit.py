@@ -118,9 +118,12 @@ def ceiling(data, gold, layers, scales=(1.0, 0.5, 0.01)) -> dict[str, dict[float
     spans is the record's; ``best``, the best-scored pair of the record's group (its member, its
     action: :func:`pair_group`, the one choice the layer makes) is the record's; ``kept``, and it
     scores at least the pair threshold.  Cross-fitted, before the rules' facts, list mates and
-    resolution, so ``kept`` at scale 1 is what the pair model itself contributes."""
-    out: dict[str, dict[float, Counter]] = {rel: {s: Counter() for s in scales} for rel in PAIR_RELATIONS}
+    resolution, so ``kept`` at scale 1 is what the pair model itself contributes.  Each relation's
+    ``"required"`` entry is the number of its required records in ``gold``'s documents of ``data``."""
+    out: dict = {rel: {s: Counter() for s in scales} | {"required": 0} for rel in PAIR_RELATIONS}
     for _r, recs, L, c, spans, scores, thr in _scored_pages(data, gold, layers):
+        for rel in PAIR_RELATIONS:
+            out[rel]["required"] += len(recs[rel])
         for s in scales:
             kept = select_spans(spans, scores, {k: v * s for k, v in thr.items()})
             pairs = c.pairs(*spans_by_type(kept), relations=tuple(rel for rel in PAIR_RELATIONS if recs[rel]))
@@ -314,9 +317,8 @@ def main() -> None:
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
     if a.ceiling:
-        gb = gold_by_doc(gold)
         for rel, by_scale in ceiling(data, gold, layers).items():
-            n = sum(1 for g in gb.values() for x in g.pairs.get(rel, []) if not x[-1])
+            n = by_scale.pop("required")
             print(f"== {rel}: of the {n} required gold records, with the span thresholds scaled by")
             for s, cnt in by_scale.items():
                 print(f"  {s:4g}: a pair of the kept spans is the record's {cnt['reachable']:4d}, the best pair "

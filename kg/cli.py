@@ -417,7 +417,7 @@ def train_relations_cmd(
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
     from .learned.layer import parse_modes
-    from .learned.train import run_rules, train, tree_model_names
+    from .learned.train import check_extra_documents, run_rules, train, tree_model_names
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .ingest import read_corpus
@@ -446,6 +446,7 @@ def train_relations_cmd(
             if not found:
                 fail(f"no readable .txt/.md documents in {c} (--extra-corpus)")
             extra_docs += found
+        check_extra_documents([d.id for d in docs], [d.id for d in extra_docs])     # before any NER
         lexicon = Lexicon.load()
         tagger = NerTagger.load(ner_model or DEFAULT_MODEL_DIR)
         ent_tagger = NerTagger.load(entity_ner_model) if entity_ner_model else None

@@ -153,7 +153,7 @@ def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monke
     """The layer makes the span candidates one at a time (``iter_spans``: those of ``spans``, in
     its order) and scores them in batches per type, keeping those at or over the floor: the
     spans and scores of their own ``LinearModel.score`` one by one, less those under it, in order;
-    ``_scores_by_model`` (no floor) gives every score."""
+    ``scores_by_model`` (no floor) gives every score."""
     import kg.learned.layer as layer_mod
 
     doc, res = _doc_and_result()
@@ -168,7 +168,7 @@ def test_spans_scored_a_batch_at_a_time_keep_those_over_the_floor(lexicon, monke
         m.weights = rng.normal(size=m.dim).astype(np.float32)
         models[typ] = m
     every = [models[sp.type].score(c.span_feats(sp)) for sp in spans]
-    assert layer_mod._scores_by_model(models, spans, c.span_feats) == every
+    assert layer_mod.scores_by_model(models, spans, c.span_feats) == every
     floor = {"Action": 0.4, "Cluster": 0.2, "Member": 0.6}
     want = [(sp.start, sp.end, sp.type, p) for sp, p in zip(spans, every) if p >= floor[sp.type]]
     assert 0 < len(want) < len(spans)
@@ -976,6 +976,8 @@ def test_extra_documents_train_the_span_and_pair_models_only(tmp_path, lexicon):
         train(data, gold, lexicon, tmp_path / "clash", folds=2, epochs=2, extra=data[:1], extra_gold=[gold])
     with pytest.raises(KgError, match="need their gold"):
         train(data, gold, lexicon, tmp_path / "nogold", folds=2, epochs=2, extra=extra)
+    with pytest.raises(KgError, match="same file name in two extra corpora"):
+        train(data, gold, lexicon, tmp_path / "twice", folds=2, epochs=2, extra=extra + extra[:1], extra_gold=[xgold])
 
 
 def test_the_seed_orders_the_examples_and_is_recorded(tmp_path, lexicon):
@@ -1130,6 +1132,30 @@ def test_train_relations_refuses_extra_corpora_without_their_gold_before_any_wor
                                    "--extra-corpus", str(tmp_path / "b"), "--extra-gold", str(tmp_path / "a.jsonl")])
     assert res.exit_code != 0
     assert "--extra-corpus given 2 times, --extra-gold 1" in res.output
+
+
+def test_train_relations_refuses_one_file_name_in_two_extra_corpora_before_any_work(tmp_path):
+    """Two --extra-corpus directories holding one file name (a gold record names its page by that
+    name) are reported before the NER model is loaded: here a missing one, never reached."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    head = '{"doc": "%s", "kind": "doc", "exhaustive": ["Person"]}\n'
+    for d in ("main", "a", "b"):
+        (tmp_path / d).mkdir()
+    (tmp_path / "main" / "p.txt").write_text("县商务局召开会议。", encoding="utf-8")
+    (tmp_path / "gold.jsonl").write_text(head % "p.txt", encoding="utf-8")
+    args = ["model", "train-relations", "--corpus", str(tmp_path / "main"), "--gold", str(tmp_path / "gold.jsonl"),
+            "--ner-model", str(tmp_path / "no-model"), "--out", str(tmp_path / "out")]
+    for d in ("a", "b"):
+        (tmp_path / d / "same.txt").write_text("市商务局召开会议。", encoding="utf-8")
+        (tmp_path / f"{d}.jsonl").write_text(head % "same.txt", encoding="utf-8")
+        args += ["--extra-corpus", str(tmp_path / d), "--extra-gold", str(tmp_path / f"{d}.jsonl")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code != 0
+    assert "the same file name in two extra corpora: same.txt" in res.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_tree_models_are_trained_as_trees_and_the_layer_loads_them(tmp_path, lexicon):

@@ -383,7 +383,8 @@ def test_chain_of_places_classified_whatever_the_order_of_the_places(lexicon):
         st = DocState(doc, lexicon, SpanTagger(spans).tag(doc))
         for stage in STAGES[:PIPELINE.index("post_chains")]:
             stage.func(st)
-        by = {k: sorted(v, key=len, reverse=flip) for k, v in _places_by_first(st).items()}
+        pf = _places_by_first(st)
+        by = {k: sorted(pf.get(k), key=len, reverse=flip) for k in {**pf.lexicon, **pf.own}}
         st.memo["_places_first"] = by
         got.append(_classify_org(st, "新疆维吾尔自治区乌鲁木齐市米东区"))
     assert got == ["place", "place"]

@@ -253,7 +253,7 @@ class LearnedLayer:
         added: list[Mention] = []
         # (memory) the features made as they are scored
         groups = [g for g in cands.entity_groups(feats=False) if g.type in self.models]
-        group_scores = _scores_by_model(self.models, groups, cands.group_feats)
+        group_scores = scores_by_model(self.models, groups, cands.group_feats)
         scored = [(g, self.models[g.type], p) for g, p in zip(groups, group_scores)]
         listed = self._listed_places(cands, scored)
         # the place mentions that open a rule cluster's name: kept one by one, not as a group
@@ -373,7 +373,7 @@ class LearnedLayer:
         return DocResult(result.doc_id, mentions, facts)
 
 
-def _scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
+def scores_by_model(models: dict, items: Sequence, feats=None) -> list[float]:
     """``[models[x.type].score(feats(x)) for x in items]`` (``feats``: default ``x.feats``),
     scored a batch of each type at a time (:func:`_scored_above` with no floor)."""
     return _scored_above(models, items, feats or (lambda x: x.feats))[1]

@@ -15,7 +15,7 @@ import json
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .classes import FILE as CLASSES_FILE, from_ner_model
 from .candidates import ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, EntityGroup, Pair, Span
-from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, _scores_by_model, pair_group, parse_modes,
+from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, scores_by_model,
                     select_spans, spans_by_type)
 from .linear import LinearModel
 from .trees import TreeModel
@@ -356,9 +356,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             if doc_id in gbx:
                 raise KgError(f"extra gold: document {doc_id} is in two gold files")
             gbx[doc_id] = g
-    clash = sorted({d.id for d, _ in extra} & {d.id for d, _ in data})
-    if clash:
-        raise KgError(f"extra documents also in the training documents: {', '.join(clash[:5])}")
+    check_extra_documents([d.id for d, _ in data], [d.id for d, _ in extra])
     golds_x = [gbx.get(d.id, DocGold()) for d, _ in extra]
     classes = None
     if word_classes > 0:
@@ -459,7 +457,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             oof_span[(i, j)] = s
     # an extra document's spans (in no fold) as the span models trained on everything score them
     for i in range(n_main, len(all_cands)):
-        for j, s in enumerate(_scores_by_model(models, doc_spans[i])):
+        for j, s in enumerate(scores_by_model(models, doc_spans[i])):
             oof_span[(i, j)] = s
 
     # pairs over the spans the out-of-fold span models keep
@@ -501,6 +499,19 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1,
                                                       sort_keys=True) + "\n", encoding="utf-8")
     return report
+
+
+def check_extra_documents(main_ids: Iterable[str], extra_ids: Iterable[str]) -> None:
+    """Raise :class:`KgError` when an extra document's name (its id: the file name) is also a
+    training document's, or is held by two extra documents (two extra corpora with one file name):
+    a gold record names its document by that name, so either would give one page's gold to another."""
+    main, seen, twice = set(main_ids), set(), set()
+    for i in extra_ids:
+        (twice if i in seen else seen).add(i)
+    if clash := sorted(seen & main):
+        raise KgError(f"extra documents also in the training documents: {', '.join(clash[:5])}")
+    if twice:
+        raise KgError(f"extra documents: the same file name in two extra corpora: {', '.join(sorted(twice)[:5])}")
 
 
 def run_rules(docs: Sequence[Document], lexicon: Lexicon, tagger, progress: Callable[[int, int], None] | None = None

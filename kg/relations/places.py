@@ -56,10 +56,6 @@ class _ByFirst:
             return default if b is None else b
         return a if b is None else a + b
 
-    def items(self):
-        """(first character, names) of both maps, as one dict's items."""
-        return ((c, self.get(c)) for c in {**self.lexicon, **self.own})
-
 
 def _places_by_first(st: DocState) -> _ByFirst:
     """(speed) the document's places of 2+ characters by first character: the lexicon's made once
