@@ -6,7 +6,7 @@ they are (the facts returned are new objects; ``context_cities`` gives the docum
 * Every document gets a context city (``city_overrides[doc.id]``, else ``doc.city``, else
   inferred: the "X市" written most often as a place or as the prefix of an organisation).
   Bare 市委 / 市政府 / 市发改委 are read against it (abbreviation rules in
-  ``kg/data/abbreviations.tsv``): 市发改委 -> <city>发展和改革委员会, 市委 -> 中共<city>委员会.
+  ``kg/data/abbreviations.tsv``): 市发改委 -> <city>发展和改革委员会, 市委 -> 中国共产党<city>委员会.
 * Organisations get a canonical full name; municipal departments written without a place
   (教育局) are the context city's when the document also names <city>教育局, else they stay
   local to their city (never merged with another city's 教育局).  Enterprises written by their
@@ -74,6 +74,7 @@ class _Words(LexiconWords):
         self.party_suffix = m("party_suffix")
         self.committee_mark = one("committee_mark")
         self.committee_full = one("committee_full")
+        self.department_party = one("department_party")
         self.committee_cont = self.committee_full[len(self.committee_mark):][:1]     # 员 of 委员会
         self.action_place = m("action_place_suffix")
         self.project_tail = one("project_tail")
@@ -280,9 +281,10 @@ class _Canon:
 
     def _party_department(self, name: str) -> str:
         """A department of a party committee written without the party's name (包头市委宣传部,
-        市委宣传部 in a 包头 page) is named as the page's full form (中共包头市委宣传部), the
-        party's short name before it, as its committee's canonical name has it (包头市委 ->
-        中共包头市委员会): the real pages' gold lists both forms as one organisation."""
+        市委宣传部 in a 包头 page) is named as the page's full form (中共包头市委宣传部): the
+        party's short name (resolve.tsv ``department_party``) before it, when the head is the
+        committee (包头市委 -> 中国共产党包头市委员会): the real pages' gold lists both forms as one
+        organisation."""
         w = self.w
         k = name.find(w.committee_mark)
         if k < 2 or w.party_prefix.starts(name):
@@ -294,15 +296,15 @@ class _Canon:
             return name
         committee = self.org(head)[0]
         party = w.party_prefix.longest_at(committee)
-        # the head is the committee itself (包头市委 -> 中共包头市委员会), not another party
-        # body written short (包头市纪委 -> 中共包头市纪律检查委员会: 纪委监委 is no department)
+        # the head is the committee itself (包头市委 -> 中国共产党包头市委员会), not another party
+        # body written short (包头市纪委 -> 中国共产党包头市纪律检查委员会: 纪委监委 is no department)
         if not party or committee != party + head[:-len(w.committee_mark)] + w.committee_full:
             return name
-        return party + name
+        return w.department_party + name
 
     def _org(self, text: str) -> tuple[str, bool]:
         # the session of a committee is not part of its identity:
-        # 中国共产党X市第十三届委员会 is 中共X市委员会
+        # 中国共产党X市第十三届委员会 is 中国共产党X市委员会
         w = self.w
         name = _norm(text)
         for rx in w.session:

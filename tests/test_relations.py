@@ -54,7 +54,7 @@ def test_appositive_chain_two_organisations_and_byline(tagger, lexicon):
     assert context_cities(docs, results, lexicon) == {docs[0].id: "包头市"}
     hp = triples(facts, "holds_post")     # (org, person, post)
     assert hp == {
-        ("中共包头市委员会", "张立新", "副书记"),
+        ("中国共产党包头市委员会", "张立新", "副书记"),
         ("包头市人民政府", "张立新", "市长"),
         ("内蒙古华云新材料有限公司", "刘建国", "董事长"),
         ("包头市人民政府", "李文华", "副市长"),
@@ -108,7 +108,7 @@ def test_traditional_script(tagger, lexicon):
     docs, results, ents, facts = run(tagger, lexicon, {"trad.txt": ORDOS_TRAD})
     assert context_cities(docs, results, lexicon) == {docs[0].id: "鄂尔多斯市"}
     assert triples(facts, "holds_post") == {
-        ("中共鄂尔多斯市委员会", "王建军", "副书记"),
+        ("中国共产党鄂尔多斯市委员会", "王建军", "副书记"),
         ("鄂尔多斯市人民政府", "王建军", "市长"),
         ("鄂尔多斯市人民政府", "赵志刚", "副市长"),
     }
@@ -179,7 +179,7 @@ def test_noisy_web_page(tagger, lexicon):
     docs, results, ents, facts = run(tagger, lexicon, {"web.html.txt": WEB_PAGE})
     assert context_cities(docs, results, lexicon) == {docs[0].id: "赤峰市"}
     assert triples(facts, "holds_post") == {
-        ("中共赤峰市委员会", "刘振华", "常委"),
+        ("中国共产党赤峰市委员会", "刘振华", "常委"),
         ("赤峰市人民政府", "刘振华", "常务副市长"),
         ("赤峰市人力资源和社会保障局", "孙红梅", "局长"),
     }
@@ -213,7 +213,7 @@ def test_place_titles_party_committee_and_de_form(tagger, lexicon):
         ("内蒙古伊利实业集团股份有限公司", "潘刚", "董事长"),         # X的Y
         ("包头市人民政府", "王丽", "副市长"),
         ("包头市人民政府", "赵军", "秘书长"),
-        ("中共内蒙古自治区委员会", "孙大海", "书记"),               # <place>党委 + 书记
+        ("中国共产党内蒙古自治区委员会", "孙大海", "书记"),               # <place>党委 + 书记
         ("内蒙古自治区人民代表大会常务委员会", "孙大海", "主任"),
     }
 

@@ -104,7 +104,7 @@ def test_context_city_inferred_and_overridden(tagger, lexicon):
     cities, ents, facts = run_with_cities(tagger, lexicon, {"x.txt": text}, overrides={"x.txt": "赤峰市"})
     assert cities == ["赤峰市"]
     hp = [f for f in facts if f.relation == "holds_post"]
-    assert [(f.args["post"].name, f.args["org"].name) for f in hp] == [("书记", "中共赤峰市委员会")]
+    assert [(f.args["post"].name, f.args["org"].name) for f in hp] == [("书记", "中国共产党赤峰市委员会")]
     org_id = hp[0].args["org"].entity_id
     assert hp[0].args["post"].entity_id == post_id(org_id, "书记")
     # doc.city set beforehand is kept
@@ -113,7 +113,7 @@ def test_context_city_inferred_and_overridden(tagger, lexicon):
     d.city = "乌海市"
     ents2, facts2 = resolve([d], [extract(d, tagger.tag(d), lexicon)], lexicon)
     orgs = {f.args["org"].name for f in facts2 if f.relation == "holds_post"}
-    assert orgs == {"中共包头市委员会", "中共乌海市委员会", "乌海市人民政府"}
+    assert orgs == {"中国共产党包头市委员会", "中国共产党乌海市委员会", "乌海市人民政府"}
 
 
 def test_same_name_in_different_cities_not_merged(tagger, lexicon):
@@ -126,8 +126,8 @@ def test_same_name_in_different_cities_not_merged(tagger, lexicon):
     assert "张伟国" in people and len(people["张伟国"]) == 1
     assert people["张伟国"][0].id not in {e.id for e in people["张伟"]}
     orgs = by_name(ents, "Organization")
-    assert "中共包头市委员会" in orgs and "中共鄂尔多斯市委员会" in orgs
-    assert orgs["中共包头市委员会"][0].id != orgs["中共鄂尔多斯市委员会"][0].id
+    assert "中国共产党包头市委员会" in orgs and "中国共产党鄂尔多斯市委员会" in orgs
+    assert orgs["中国共产党包头市委员会"][0].id != orgs["中国共产党鄂尔多斯市委员会"][0].id
     mayors = {(f.args["person"].entity_id, f.args["org"].name) for f in facts
               if f.relation == "holds_post" and f.args["post"].name == "市长"}
     assert len(mayors) == 2
@@ -150,7 +150,7 @@ def test_party_prefix_is_not_part_of_the_context_city(tagger, lexicon):
     docs, entities, facts = run(tagger, lexicon, {"wuhai.txt": text})
     assert infer_city(docs[0], [], lexicon) == "乌海市"
     orgs = {f.args["org"].name for f in facts if f.relation == "holds_post"}
-    assert "乌海市人民政府" in orgs and "中共乌海市委员会" in orgs
+    assert "乌海市人民政府" in orgs and "中国共产党乌海市委员会" in orgs
     assert not any(o.startswith("中共中共") or o.startswith("中共乌海市人民") for o in orgs)
 
 
@@ -171,7 +171,7 @@ def test_numbered_party_committee_is_the_committee(tagger, lexicon):
     text = ("4月2日，中国共产党乌海市第十一届委员会第八次全体会议召开。"
             "市委书记高世宏代表市委常委会作工作报告。")
     docs, entities, facts = run(tagger, lexicon, {"plenary.txt": text})
-    party = [e for e in entities.values() if e.type == "Organization" and e.name == "中共乌海市委员会"]
+    party = [e for e in entities.values() if e.type == "Organization" and e.name == "中国共产党乌海市委员会"]
     assert len(party) == 1 and party[0].subtype == "party"
     assert not any("第十一届" in e.name for e in entities.values())
 
@@ -240,7 +240,7 @@ def test_county_documents_key_people_and_organs_by_county(tagger, lexicon):
     }
     _docs, entities, facts = run(tagger, lexicon, texts)
     orgs = by_name(entities, "Organization")
-    assert "中共松溪县委员会" in orgs and "中共青禾县委员会" in orgs
+    assert "中国共产党松溪县委员会" in orgs and "中国共产党青禾县委员会" in orgs
     assert "县委" not in orgs
     assert len(by_name(entities, "Person")["邬承泽"]) == 2
 

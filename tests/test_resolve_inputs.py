@@ -48,9 +48,9 @@ def test_resolve_leaves_documents_mentions_and_facts_unchanged(lexicon):
     # resolution did its work, on new objects: the bare 市委 is read against each context city
     hp = {(f.args["person"].name, f.args["org"].name, f.args["org"].entity_id is not None)
           for f in facts if f.relation == "holds_post"}
-    assert hp == {("丙丁", "中共甲乙市委员会", True), ("戊己", "中共甲乙市委员会", True),
-                  ("庚辛", "中共戊己市委员会", True), ("壬癸", "中共戊己市委员会", True),
-                  ("子丑", "中共丙丁市委员会", True)}
+    assert hp == {("丙丁", "中国共产党甲乙市委员会", True), ("戊己", "中国共产党甲乙市委员会", True),
+                  ("庚辛", "中国共产党戊己市委员会", True), ("壬癸", "中国共产党戊己市委员会", True),
+                  ("子丑", "中国共产党丙丁市委员会", True)}
     inputs = {id(f) for r in results for f in r.facts} | {id(a) for r in results for f in r.facts
                                                          for a in f.args.values()}
     assert not inputs & {id(x) for f in facts for x in (f, *f.args.values())}
@@ -84,5 +84,5 @@ def test_a_facts_form_is_no_mention_where_the_entity_has_one(lexicon):
     ]
     _entities, facts = resolve([a, b], results, lexicon)
     forms = {(f.evidence.doc_id, f.args["entity"].text) for f in facts
-             if f.relation == "mentioned_in" and f.args["entity"].name == "中共甲乙市委员会"}
+             if f.relation == "mentioned_in" and f.args["entity"].name == "中国共产党甲乙市委员会"}
     assert forms == {("a.txt", "甲乙市委"), ("b.txt", "市委")}

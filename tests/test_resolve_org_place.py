@@ -9,26 +9,38 @@ from kg.resolve import _Canon
 def test_a_word_before_a_bare_organ_leaves_the_context_citys_organ(lexicon):
     # 当地 / 多位 (places.tsv not_city) + 市委 is the context city's 市委, not a city 当地市
     c = _Canon(lexicon, "呼和浩特市", None)
-    assert c.org("当地市委")[0] == "中共呼和浩特市委员会"
-    assert c.org("多位市委")[0] == "中共呼和浩特市委员会"
+    assert c.org("当地市委")[0] == "中国共产党呼和浩特市委员会"
+    assert c.org("多位市委")[0] == "中国共产党呼和浩特市委员会"
     # also inside a template with words before the place (中共{place}委, 政协{place}委员会)
-    assert c.org("中共当地市委")[0] == "中共呼和浩特市委员会"
-    assert c.org("中国共产党当地市委员会")[0] == "中共呼和浩特市委员会"
+    assert c.org("中共当地市委")[0] == "中国共产党呼和浩特市委员会"
+    assert c.org("中国共产党当地市委员会")[0] == "中国共产党呼和浩特市委员会"
     assert c.org("中共当地县委")[0] == "中共当地县委"           # no context county: left as written
-    assert _Canon(lexicon, None, None, county="甲乙县").org("中共当地县委")[0] == "中共甲乙县委员会"
+    assert _Canon(lexicon, None, None, county="甲乙县").org("中共当地县委")[0] == "中国共产党甲乙县委员会"
+
+
+def test_a_party_committee_is_named_in_full_in_every_form_and_its_departments_short(lexicon):
+    # the real pages' gold names a committee 中国共产党X委员会 (as kg names the central one): the
+    # page's short forms, 中共X委员会 and the full form are one name; a department written without
+    # the party's name keeps the short one (resolve.tsv department_party), its 纪委 the full one
+    c = _Canon(lexicon, "汀州市", None)
+    full = "中国共产党汀州市委员会"
+    assert {c.org(x)[0] for x in ("市委", "汀州市委", "中共汀州市委", "中共汀州市委员会", full,
+                                  "中国共产党汀州市第三届委员会")} == {full}
+    assert c.org("市委宣传部")[0] == c.org("汀州市委宣传部")[0] == "中共汀州市委宣传部"
+    assert {c.org(x)[0] for x in ("市纪委", "汀州市纪委", "中共汀州市纪律检查委员会")} == {"中国共产党汀州市纪律检查委员会"}
 
 
 def test_a_known_place_after_other_words_is_the_place(lexicon):
     c = _Canon(lexicon, None, None)
-    assert c.org("会上代表佛山市委")[0] == "中共佛山市委员会"
-    assert c.org("内蒙古包头市委")[0] == "中共包头市委员会"
+    assert c.org("会上代表佛山市委")[0] == "中国共产党佛山市委员会"
+    assert c.org("内蒙古包头市委")[0] == "中国共产党包头市委员会"
 
 
 def test_an_unknown_place_is_kept_whole(lexicon):
     # an invented city and a county under a city: no known place ends them after other words
     c = _Canon(lexicon, None, None)
-    assert c.org("汀州市委")[0] == "中共汀州市委员会"
-    assert c.org("上海市崇明区委")[0] == "中共上海市崇明区委员会"
+    assert c.org("汀州市委")[0] == "中国共产党汀州市委员会"
+    assert c.org("上海市崇明区委")[0] == "中国共产党上海市崇明区委员会"
 
 
 def test_a_department_after_places_written_with_their_marks(lexicon):
@@ -44,7 +56,7 @@ def test_a_department_after_places_written_with_their_marks(lexicon):
 
 def test_a_prefecture_organ_needs_a_prefecture_context(lexicon):
     # 州委 / 州政府 are the context city's only when it is a prefecture written with 州
-    assert _Canon(lexicon, "黔岭州", None).org("州委")[0] == "中共黔岭州委员会"
+    assert _Canon(lexicon, "黔岭州", None).org("州委")[0] == "中国共产党黔岭州委员会"
     assert _Canon(lexicon, "黔岭州", None).org("州政府")[0] == "黔岭州人民政府"
     assert _Canon(lexicon, "江门市", None).org("州委")[0] == "州委"
     assert _Canon(lexicon, "江门市", None).org("州政府")[0] == "州政府"
@@ -63,7 +75,7 @@ def test_a_place_before_other_words_is_not_read_as_a_chain(lexicon):
 
 def test_a_prefecture_organ_with_its_mark_written_twice(lexicon):
     c = _Canon(lexicon, "黔岭州", None)
-    assert c.org("黔岭州州委")[0] == c.org("州委")[0] == "中共黔岭州委员会"
+    assert c.org("黔岭州州委")[0] == c.org("州委")[0] == "中国共产党黔岭州委员会"
     # a city written without its 市 (a --city override) is no prefecture
     assert _Canon(lexicon, "温州", None).org("州委")[0] == "州委"
 
@@ -83,16 +95,16 @@ def test_a_city_mark_written_again_before_the_organ(lexicon):
     # "昭通市市委": the city's mark written again before 委 is the organ's, as 莘县县委's is;
     # a county-level city named with a doubled mark (津市市, counties.tsv) keeps it
     c = _Canon(lexicon, None, None)
-    assert c.org("昭通市市委")[0] == "中共昭通市委员会"
-    assert c.org("汀州市市委")[0] == "中共汀州市委员会"
-    assert c.org("津市市委")[0] == "中共津市市委员会"
+    assert c.org("昭通市市委")[0] == "中国共产党昭通市委员会"
+    assert c.org("汀州市市委")[0] == "中国共产党汀州市委员会"
+    assert c.org("津市市委")[0] == "中国共产党津市市委员会"
 
 
 def test_the_higher_places_left_out_of_an_organisation_name(lexicon):
     # a province before a city goes, a city before a county too (one character after it is
     # enough: 阳新县委); a district keeps its city (district names repeat across cities)
     c = _Canon(lexicon, None, None)
-    assert c.org("湖北省黄石市阳新县委")[0] == c.org("湖北省黄石市阳新县县委")[0] == "中共阳新县委员会"
+    assert c.org("湖北省黄石市阳新县委")[0] == c.org("湖北省黄石市阳新县县委")[0] == "中国共产党阳新县委员会"
     assert c.org("江苏省南京市鼓楼区人民政府")[0] == "南京市鼓楼区人民政府"
     assert c.org("重庆市丰都县城管局")[0].startswith("丰都县")
     assert c.org("上海市崇明区人民政府")[0] == "上海市崇明区人民政府"
@@ -106,7 +118,7 @@ def test_youth_league_committees_are_not_the_partys(lexicon):
     assert c.org("团市委")[0] == "共青团青禾市委员会"
     assert c.org("青禾市团委")[0] == "共青团青禾市委员会"
     assert not _Canon(lexicon, None, None).org("团县委")[0].startswith("中共")
-    assert c.org("县委")[0] == "中共甲乙县委员会"
+    assert c.org("县委")[0] == "中国共产党甲乙县委员会"
     # the written full form is the same committee; a province's, by the document's province
     assert c.org("共青团青禾市委")[0] == "共青团青禾市委员会"
     assert _Canon(lexicon, "青禾市", "青川省").org("团省委")[0] == "共青团青川省委员会"
