@@ -692,8 +692,8 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 
 
 def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
-    """Per document, organisation name -> the one longer organisation name of the document that
-    ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
+    """Per document, organisation name -> the one longer organisation name of the document (its
+    mentions' and its facts' organisations) that ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
     新华联集团 -> 北京新华联集团, 化纤集团 -> 吉林化纤集团: a place may be written without its
     mark; canonical names: ``_Canon.org``): the same body, written short.
     A name that two longer names of the document end with is left as it is; so is one after any
@@ -714,7 +714,10 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
             return y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]) \
                 or (y[:k] in w.place_stems and not w.legal_form.ends(x))
 
+        # (the organisations facts name too: a post chain may write a government in full only
+        # once, 四川省X市Y区人民政府区长A, where no mention of it stands, and 区政府 elsewhere)
         written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
+        written.update(_norm(a.text) for f in r.facts for a in f.args.values() if a.type == "Organization")
         names = {c.org(x)[0] for x in written}
         ends = _proper_suffix_index(names, 2)
         for x in names:

@@ -138,3 +138,24 @@ def test_a_place_written_without_its_mark_opens_a_longer_form(lexicon):
     orgs = _orgs(lexicon, "江苏远帆科技股份有限公司和远帆科技股份有限公司签约。\n",
                  [("江苏远帆科技股份有限公司", 0), ("远帆科技股份有限公司", 1)])
     assert set(orgs) == {"江苏远帆科技股份有限公司", "远帆科技股份有限公司"}
+
+
+def test_a_short_form_joins_a_longer_one_only_a_fact_names(lexicon):
+    # the page writes the district's government in full only where a post chain names it (a
+    # holds_post fact's organisation, no mention) and bare elsewhere (区政府 -> 柳溪区人民政府,
+    # the document's district): one organisation, not two
+    from kg.model import Arg, Evidence, Fact
+
+    text = "汀州省澄江市柳溪区人民政府区长邬承泽辞职。柳溪区召开会议，区政府办公室通报。区政府表示支持。\n"
+    doc = prepare_text(text, "a.txt")
+    s = text.index("汀州省")
+    held = Fact("holds_post", {"person": Arg("邬承泽", "Person"), "post": Arg("区长", "Post"),
+                               "org": Arg("汀州省澄江市柳溪区人民政府", "Organization", "government")},
+                Evidence(doc.id, 0, s, s + 20, text[s:s + 20]), "post_chain", 0.9)
+    res = DocResult("a.txt", [mention(doc, "柳溪区", "Place"), mention(doc, "区政府", "Organization", nth=1)],
+                    [held])
+    entities, facts = resolve([doc], [res], lexicon)
+    govs = [e for e in entities.values() if e.type == "Organization" and e.name.endswith("柳溪区人民政府")]
+    assert len(govs) == 1, [e.name for e in entities.values()]
+    org = next(f for f in facts if f.relation == "holds_post").args["org"]
+    assert org.entity_id == govs[0].id
