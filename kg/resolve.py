@@ -827,7 +827,7 @@ class _Keys:
         self.lex, self.w, self.canons = lex, w, canons
         self.national = _national_people(results, canons, w)
         self.full_by_core, self.fulls_in = _brand_cores(results, canons, lex)
-        self._brand_of: dict[tuple[str, str], str | None] = {}      # see _brand_full
+        self._brand_of: dict[tuple[str, str, str], str | None] = {}      # see _brand_full
         self._brand_openings: dict[str, dict[str, set[str]]] = {}
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
@@ -876,9 +876,15 @@ class _Keys:
         if subtype == "enterprise" or name_sub == "enterprise":
             core = _enterprise_core(name, lex, c)
             fulls = self.full_by_core.get(core) or self.full_by_core.get(name)
-            if fulls and len(fulls) == 1:
+            if fulls and len(fulls) == 1 and fulls != {name}:
                 name = next(iter(fulls))
                 sub = "enterprise"
+            elif name_sub == "enterprise" and 0 < len(name) - len(core) <= 2:
+                # the brand and a short legal-form word (天奇股份, X公司), its own only full name:
+                # the one enterprise of the document whose name opens with the brand
+                full = self._brand_full(c, core, doc_id, short=name)
+                if full and not any(b in full for b in "(\uff08"):
+                    name = full
             elif name_sub != "enterprise":
                 # a brand the tagger calls an enterprise (比亚迪): as a brand written alone, but
                 # not for a subsidiary named with its place in brackets (中石化 and
@@ -893,11 +899,13 @@ class _Keys:
         key = f"{name}@{city or doc_id}" if local else name
         return key, name, sub
 
-    def _brand_full(self, c: _Canon, name: str, doc_id: str) -> str | None:
+    def _brand_full(self, c: _Canon, name: str, doc_id: str, short: str = "") -> str | None:
         """A brand written alone (伊利, 宁德时代): the one enterprise of its document whose name
-        opens with it after its place (伊利集团, 宁德时代新能源科技股份有限公司), else None.
-        (speed) Once per document and name."""
-        key = (doc_id, name)
+        opens with it after its place (伊利集团, 宁德时代新能源科技股份有限公司; a place written
+        with or without its mark: 宁夏|鑫晶盛电子材料有限公司), else None.  ``short``: the form
+        that gave the brand (天奇股份 for 天奇), itself no candidate.
+        (speed) Once per document, name and short form."""
+        key = (doc_id, name, short)
         if key not in self._brand_of:
             # (speed) the document's enterprise names under each proper prefix of their part
             # after the place, built once per document: not a pass over them per name
@@ -905,15 +913,22 @@ class _Keys:
             if opening is None:
                 opening = self._brand_openings[doc_id] = defaultdict(set)
                 for y in self.fulls_in.get(doc_id, ()):
-                    rest = c.split_place(y)[1]
-                    for k in range(2, len(rest) + 1):
-                        if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
-                            opening[rest[:k]].add(y)
+                    rests = {c.split_place(y)[1]}
+                    if y in rests:      # also after a place written without its mark (宁夏|鑫晶盛…)
+                        k = next((k for k in range(min(6, len(y) - 2), 1, -1) if y[:k] in self.w.place_stems), 0)
+                        rests.add(y[k:])
+                    for rest in rests:
+                        for k in range(2, len(rest) + 1):
+                            if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
+                                opening[rest[:k]].add(y)
             full = None
             # (not a university or a paper beside its company: 浙江大学, 温州日报)
             if len(name) >= 2 and name not in c.w.known_places and not c._place_ok(name) \
                     and not self.lex.ends_with_org_suffix(name):
-                fulls = opening.get(name, set()) - {name}
+                # (with ``short``: not a body named after the short form itself, its branch:
+                # 投资公司 and 投资公司商丘公司)
+                fulls = {y for y in opening.get(name, ()) if y not in (name, short)
+                         and not (short and y.startswith(short))}
                 full = next(iter(fulls)) if len(fulls) == 1 else None
             self._brand_of[key] = full
         return self._brand_of[key]

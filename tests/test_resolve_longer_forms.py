@@ -159,3 +159,29 @@ def test_a_short_form_joins_a_longer_one_only_a_fact_names(lexicon):
     assert len(govs) == 1, [e.name for e in entities.values()]
     org = next(f for f in facts if f.relation == "holds_post").args["org"]
     assert org.entity_id == govs[0].id
+
+
+def test_a_brand_joins_the_company_a_province_opens_without_its_mark(lexicon):
+    # 宁夏 / 汀江 before the brand: a place written without its mark (places.tsv's provinces and
+    # cities) is passed over, as 宁夏回族自治区 would be
+    orgs = _orgs(lexicon, "宁夏丙丁电子材料有限公司落户园区。丙丁表示将扩产。\n",
+                 [("宁夏丙丁电子材料有限公司", 0), ("丙丁", 0)])
+    assert orgs == {"宁夏丙丁电子材料有限公司": {"丙丁"}}
+
+
+def test_a_brand_with_a_short_legal_word_joins_its_company_not_its_branch(lexicon):
+    # 戊己股份 / 戊己公司: the brand and a short legal-form word name the one company whose name
+    # opens with the brand; a body named after the short form itself (戊己公司商丘公司) is its
+    # branch, never the company the short form names
+    doc_text = "戊己自动化工程股份有限公司举行签约。戊己股份表示，将扩大产能。\n"
+    doc = prepare_text(doc_text, "a.txt")
+    res = DocResult("a.txt", [mention(doc, "戊己自动化工程股份有限公司", "Organization", "enterprise"),
+                              mention(doc, "戊己股份", "Organization", "enterprise")], [])
+    entities, _facts = resolve([doc], [res], lexicon)
+    assert {e.name: set(e.aliases) for e in entities.values() if e.type == "Organization"} == {
+        "戊己自动化工程股份有限公司": {"戊己股份"}}
+    doc = prepare_text("庚辛公司商丘公司开工。庚辛公司表示支持。\n", "b.txt")
+    res = DocResult("b.txt", [mention(doc, "庚辛公司商丘公司", "Organization", "enterprise"),
+                              mention(doc, "庚辛公司", "Organization", "enterprise", nth=1)], [])
+    entities, _facts = resolve([doc], [res], lexicon)
+    assert {e.name for e in entities.values() if e.type == "Organization"} == {"庚辛公司商丘公司", "庚辛公司"}
