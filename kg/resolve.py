@@ -693,9 +693,10 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
 
 def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
     """Per document, organisation name -> the one longer organisation name of the document (its
-    mentions' and its facts' organisations) that ends with it after a place or an organ (水利局 -> 甲乙县水利局, 宣传部 -> 戊己市委宣传部,
-    新华联集团 -> 北京新华联集团, 化纤集团 -> 吉林化纤集团: a place may be written without its
-    mark; canonical names: ``_Canon.org``): the same body, written short.
+    mentions' and its facts' organisations) that ends with it after a place or an organ (水利局 ->
+    甲乙县水利局, 宣传部 -> 戊己市委宣传部, 新华联集团 -> 北京新华联集团, 化纤集团 -> 吉林化纤集团: a
+    place may be written without its mark; canonical names: ``_Canon.org``): the same body,
+    written short.
     A name that two longer names of the document end with is left as it is; so is one after any
     other prefix (芯联集成 is not 走进芯联集成's).  A form whose canonical name is itself is then
     also looked up among the forms as written (人大常委会 of 市人大常委会, whose canonical name
@@ -879,12 +880,14 @@ class _Keys:
             if fulls and len(fulls) == 1 and fulls != {name}:
                 name = next(iter(fulls))
                 sub = "enterprise"
-            elif name_sub == "enterprise" and 0 < len(name) - len(core) <= 2:
-                # the brand and a short legal-form word (天奇股份, X公司), its own only full name:
-                # the one enterprise of the document whose name opens with the brand
-                full = self._brand_full(c, core, doc_id, short=name)
+            elif name_sub == "enterprise":
+                # the brand and a short legal-form word (天奇股份, X公司): the one enterprise of the
+                # document whose name opens with the brand
+                full = self._brand_full(c, core, doc_id, short=name) if 0 < len(name) - len(core) <= 2 else None
                 if full and not any(b in full for b in "(\uff08"):
-                    name = full
+                    name, sub = full, "enterprise"
+                elif fulls and len(fulls) == 1:        # its own only full name
+                    sub = "enterprise"
             elif name_sub != "enterprise":
                 # a brand the tagger calls an enterprise (比亚迪): as a brand written alone, but
                 # not for a subsidiary named with its place in brackets (中石化 and
