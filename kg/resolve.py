@@ -915,14 +915,17 @@ class _Keys:
             opening = self._brand_openings.get(doc_id)
             if opening is None:
                 opening = self._brand_openings[doc_id] = defaultdict(set)
-                for y in self.fulls_in.get(doc_id, ()):
-                    rests = {c.split_place(y)[1]}
-                    if y in rests:      # also after a place written without its mark (宁夏|鑫晶盛…)
+                # (in order: which names a capped prefix holds must not follow the hash seed)
+                for y in sorted(self.fulls_in.get(doc_id, ())):
+                    rests = [c.split_place(y)[1]]
+                    if rests[0] == y:     # also after a place written without its mark (宁夏|鑫晶盛…)
                         k = next((k for k in range(min(6, len(y) - 2), 1, -1) if y[:k] in self.w.place_stems), 0)
-                        rests.add(y[k:])
+                        if k:
+                            rests.append(y[k:])
                     for rest in rests:
                         for k in range(2, len(rest) + 1):
-                            if len(opening[rest[:k]]) < 3:      # (name itself, and two others at most)
+                            # (the name itself, the short form that gave it, and two others at most)
+                            if len(opening[rest[:k]]) < 4:
                                 opening[rest[:k]].add(y)
             full = None
             # (not a university or a paper beside its company: 浙江大学, 温州日报)

@@ -185,3 +185,34 @@ def test_a_brand_with_a_short_legal_word_joins_its_company_not_its_branch(lexico
                               mention(doc, "庚辛公司", "Organization", "enterprise", nth=1)], [])
     entities, _facts = resolve([doc], [res], lexicon)
     assert {e.name for e in entities.values() if e.type == "Organization"} == {"庚辛公司商丘公司", "庚辛公司"}
+
+
+def test_brand_joins_do_not_follow_the_hash_seed():
+    """Which enterprise names a brand's opening holds is capped (speed): they are taken in order,
+    so the entities of a page with many names opening with one brand are the same under any
+    PYTHONHASHSEED (the document's names are a set upstream)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kg.ingest import prepare_text\n"
+        "from kg.lexicon import Lexicon\n"
+        "from kg.model import DocResult, Mention\n"
+        "from kg.resolve import resolve\n"
+        "names = ['丙丁股份', '丙丁股份商丘公司', '宁夏丙丁甲材料有限公司', '丙丁乙科技有限公司',\n"
+        "         '汀州丙丁丙科技有限公司', '丙丁丁制造有限公司', '丙丁', '丙丁公司']\n"
+        "text = '。'.join(names) + '。\\n'\n"
+        "doc = prepare_text(text, 'a.txt')\n"
+        "ms, at = [], 0\n"
+        "for n in names:\n"
+        "    s = text.index(n, at); at = s + len(n)\n"
+        "    ms.append(Mention('a.txt', 0, s, s + len(n), n, 'Organization', 'enterprise', 'hanlp'))\n"
+        "ents, _f = resolve([doc], [DocResult('a.txt', ms, [])], Lexicon.load())\n"
+        "print(sorted((e.name, tuple(sorted(e.aliases))) for e in ents.values() if e.type == 'Organization'))\n")
+    outs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr[-2000:]
+        outs.add(done.stdout)
+    assert len(outs) == 1, outs
