@@ -148,6 +148,7 @@ class _Words(LexiconWords):
         # 新疆|新闻出版局, 包头|钢铁集团): the gazetteer's cities, the provinces' stems and the
         # autonomous regions' short names
         self.place_stems = frozenset(lex.words("places", "city")) | province_stems(lex) | frozenset(by_short)
+        self.place_stem_starts = Matcher(sorted(x for x in self.place_stems if len(x) >= 2))
         # the endings of a company's full name (org_suffixes.tsv enterprise suffixes of four
         # characters or more: 有限公司, 股份有限公司, （集团） …)
         self.legal_form = Matcher(s for s, sub, _strip in lex.org_suffixes if sub == "enterprise" and len(s) >= 4)
@@ -919,9 +920,9 @@ class _Keys:
                 for y in sorted(self.fulls_in.get(doc_id, ())):
                     rests = [c.split_place(y)[1]]
                     if rests[0] == y:     # also after a place written without its mark (宁夏|鑫晶盛…)
-                        k = next((k for k in range(min(6, len(y) - 2), 1, -1) if y[:k] in self.w.place_stems), 0)
-                        if k:
-                            rests.append(y[k:])
+                        p = next((p for p in self.w.place_stem_starts.prefixes(y) if len(y) - len(p) >= 2), None)
+                        if p:
+                            rests.append(y[len(p):])
                     for rest in rests:
                         for k in range(2, len(rest) + 1):
                             # (the name itself, the short form that gave it, and two others at most)

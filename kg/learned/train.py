@@ -363,8 +363,10 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         from ..ner import DEFAULT_MODEL_DIR as NER_DIR
         classes = from_ner_model(Path(classes_from) if classes_from else NER_DIR,
                                  k_char=max(1, word_classes // 2), k_bigram=word_classes)
-    cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
-                           project_spans=project_model, classes=classes) for d, r in data]
+    # the training documents' candidates, then the extra documents' (indices from n_main on)
+    all_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
+                               project_spans=project_model, classes=classes) for d, r in [*data, *extra]]
+    cands = all_cands[:n_main]
     if entity_data is None:
         ent_cands = cands
     else:
@@ -372,9 +374,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             raise KgError("entity_data must hold the same documents as data, in the same order")
         ent_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features,
                                    entity_candidates=entity_candidates) for d, r in entity_data]
-    cands_x = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
-                             project_spans=project_model, classes=classes) for d, r in extra]
-    # the extra documents (indices from n_main on) are in no fold: always trained on
+    # the extra documents are in no fold: always trained on
     fold_of = _folds(len(data), folds) + [-1] * len(extra)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
@@ -437,7 +437,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         fit(typ, ent[typ])
 
     # spans (recall-leaning: the pair model filters again)
-    all_cands, all_golds = cands + cands_x, golds + golds_x
+    all_golds = golds + golds_x
     doc_spans = [c.spans() for c in all_cands]
     sp_ex: dict[str, list[Example]] = defaultdict(list)
     sp_ref: dict[str, list[tuple[int, int]]] = defaultdict(list)
