@@ -202,6 +202,14 @@ def _rules_cached(path: Path, reuse: bool, docs, ner_dir, lex, stamp: str | None
     return out
 
 
+@functools.cache
+def _encoder():
+    """The context encoder of the shipped NER model (the one whose mentions the rules read)."""
+    from kg.learned.context import ContextEncoder
+    from kg.ner import DEFAULT_MODEL_DIR, NerTagger
+    return ContextEncoder(NerTagger.load(DEFAULT_MODEL_DIR))
+
+
 def _option(v: str) -> bool | int | float | str:
     """A --train-option value: True / False, an int, a float, else the string
     (tree_models=Action,Cluster)."""
@@ -244,6 +252,9 @@ def main() -> None:
                     help="also count the required gold relation records the pair stage could find with "
                          "the span thresholds scaled by 1, 0.5 and 0.01: some pair is the record's, the "
                          "best pair of its group is, and it scores above the pair threshold")
+    ap.add_argument("--context-types", default="",
+                    help="span models that read the span's context in the shipped NER model's BiLSTM "
+                         "(as `kg model train-relations --context-types`; '' for none)")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "
                          "model's output (one that has not seen the train pages: /tmp/ner_v6), with "
@@ -284,6 +295,8 @@ def main() -> None:
             if ent_data is not None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
             src = ent_data if a.span_pair_on_entity_output else data
+            if a.context_types:
+                kw.update(context=_encoder(), context_types=[x for x in a.context_types.split(",") if x])
             train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, extra=extra,
                   extra_gold=extra_gold, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]

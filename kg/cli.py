@@ -406,6 +406,11 @@ def train_relations_cmd(
                        "from the NER model's embeddings (--ner-model), saved with the models "
                        "(docs/relations.md, 'Word classes' in the learned layer's section; the shipped "
                        "models do without)."),
+    context_types: str = typer.Option(
+        "", help="Span models that also read each span's context in the NER model's BiLSTM "
+                 "(--ner-model; a dense vector beside their features), comma-separated, e.g. Cluster; "
+                 "the shipped models do without (docs/relations.md, 'Context features'). The layer "
+                 "reads the context from that NER model again: the shipped NER model must be it."),
     extra_corpus: Optional[list[Path]] = typer.Option(
         None, "--extra-corpus",
         help="More annotated documents (the sample, sets written for kg) the span and pair models learn "
@@ -417,7 +422,8 @@ def train_relations_cmd(
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
     from .learned.layer import parse_modes
-    from .learned.train import check_extra_documents, run_rules, train, tree_model_names
+    from .learned.context import ContextEncoder
+    from .learned.train import check_extra_documents, context_type_names, run_rules, train, tree_model_names
     from .lexicon import Lexicon
     from .ner import DEFAULT_MODEL_DIR, NerTagger, model_version
     from .ingest import read_corpus
@@ -430,6 +436,10 @@ def train_relations_cmd(
         tree_model_names(tree_models)
     except KgError as e:
         fail(f"--tree-models: {e}")
+    try:
+        ctx_types = context_type_names(context_types, tree_model_names(tree_models))
+    except KgError as e:
+        fail(f"--context-types: {e}")
     extra_corpus, extra_gold = list(extra_corpus or []), list(extra_gold or [])
     if len(extra_corpus) != len(extra_gold):
         fail(f"--extra-corpus given {len(extra_corpus)} times, --extra-gold {len(extra_gold)}: "
@@ -475,6 +485,7 @@ def train_relations_cmd(
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        word_classes=word_classes, classes_from=ner_model,
                        extra=extra, extra_gold=extra_golds,
+                       context=ContextEncoder(tagger) if ctx_types else None, context_types=ctx_types,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
         fail(str(e))

@@ -388,6 +388,8 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
             from .learned import LearnedLayer
             layer = LearnedLayer.load(learned_dir, lexicon)
         tagger = NerTagger.load(model_dir, criterion=ner_criterion, threads=1)
+        if layer is not None:
+            layer.ner = tagger      # the context models' NER model, when it is this one
         _WORKER.update(lexicon=lexicon, layer=layer, tagger=tagger)
     except Exception as e:  # noqa: BLE001 -- re-raised by _worker_extract
         _WORKER["error"] = e
@@ -892,6 +894,7 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
         ldir = LEARNED_DIR if learned is True else Path(learned)
         if learned is not True or (ldir / "manifest.json").is_file():
             layer = LearnedLayer.load(ldir, lexicon)
+            layer.check_context(model_dir)      # before any document, not once per document
             code_version += ":" + model_files_version(ldir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
     seconds.update(lexicon_load)
@@ -923,6 +926,8 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
         if tagger is None:
             t1 = _clock()
             tagger = NerTagger.load(model_dir, criterion=ner_criterion)
+            if layer is not None:
+                layer.ner = tagger      # the context models' NER model, when it is this one
             _add_times(tagger_load, "load", t1)
             for k, v in tagger_load.items():
                 seconds[k] += v

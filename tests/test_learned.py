@@ -1009,13 +1009,20 @@ def test_every_model_and_its_out_of_fold_scores_get_the_seeds(tmp_path, lexicon,
         calls.append((kw.get("seed"), kw.get("seeds")))
         return real(cls, rows, labels, **kw)
 
+    orders = []
+    one = LinearModel._train_one.__func__
+
+    def spy_one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, *rest):
+        orders.append(seed)
+        return one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, *rest)
+
     monkeypatch.setattr(LinearModel, "train", classmethod(spy))
+    monkeypatch.setattr(LinearModel, "_train_one", classmethod(spy_one))
     train(data, gold, lexicon, tmp_path / "m", folds=2, epochs=2, seed=21, seeds=3)
-    outer = [c for c in calls if c[1] == 3]
-    # per model (9 with the Project span model): 2 out-of-fold fits and the final one (the inner
-    # single orders follow each)
-    assert len(outer) == 3 * 9 and set(outer) == {(21, 3)}
-    assert {c for c in calls if c[1] != 3} == {(21, None), (22, None), (23, None)}
+    # per model (9 with the Project span model): 2 out-of-fold fits and the final one, each of
+    # the three orders
+    assert len(calls) == 3 * 9 and set(calls) == {(21, 3)}
+    assert len(orders) == 3 * len(calls) and set(orders) == {21, 22, 23}
 
 
 def test_seeds_average_the_models_of_their_orders():

@@ -30,6 +30,8 @@ from ..chars import is_han
 from ..lexicon import Lexicon, Matcher
 from ..model import NER_SOURCE, DocResult, Document, Mention, Occurrences
 from .classes import WordClasses
+from .context import DocContext
+from .linear import FeatureRow
 
 # characters that end a clause: a candidate name never spans one
 _CLAUSE_END = set("，。；！？：、,;!?:\n()（）【】[]《》“”「」『』\"|｜/ \t")
@@ -192,8 +194,11 @@ class DocCandidates:
 
     def __init__(self, doc: Document, result: DocResult, lex: Lexicon, *, rule_features: bool = True,
                  entity_candidates: bool = False, project_spans: bool = False,
-                 classes: WordClasses | None = None):
+                 classes: WordClasses | None = None, context: DocContext | None = None):
         self.doc = doc
+        # the NER model's context of the spans of context.types (kg.learned.context): a dense
+        # vector beside their features; None: none
+        self.context = context
         # the classes of characters and bigrams: the span and pair features again with the
         # class for the text (kg.learned.classes); None: none of those features
         self.classes = classes
@@ -788,8 +793,12 @@ class DocCandidates:
                         yield (s2, e2, "Cluster", "", group + (el,), False, False, 1 + split)
 
     def span_feats(self, sp: Span) -> list[str]:
-        """The features of span candidate ``sp`` (of :meth:`spans`)."""
-        return self._span_feats(sp, self._cluster_head_starts())
+        """The features of span candidate ``sp`` (of :meth:`spans`); for a type of the context's,
+        a :class:`~kg.learned.linear.FeatureRow` with the span's context vector."""
+        f = self._span_feats(sp, self._cluster_head_starts())
+        if self.context is not None and sp.type in self.context.types:
+            return FeatureRow(f, self.context.vector(sp.start, sp.end))
+        return f
 
     def _member_spans(self) -> Iterator[tuple]:
         """Enterprise / project candidates: names ending in a member head word (every start in

@@ -42,6 +42,7 @@ from .candidates import (ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, Pair, Span
                          split_items)
 from .classes import WordClasses
 from .linear import LinearModel
+from .context import ContextEncoder, DocContext
 from .trees import TreeModel, load_model
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "relations"
@@ -166,6 +167,15 @@ class LearnedLayer:
         self.list_orgs = bool(meta.get("list_orgs", False))
         # the classes of characters and bigrams the span and pair models were trained with
         self.classes: WordClasses | None = None
+        # the span types whose models read their context in a NER model's BiLSTM, and that model's
+        # version (kg.learned.context); the NER model is the caller's (``ner``) when it is that
+        # one, else the shipped one, loaded when a document first needs it
+        ctx = meta.get("context") or {}
+        self.context_types: tuple[str, ...] = tuple(ctx.get("types", ()))
+        self.context_ner: str | None = ctx.get("ner")
+        self.context_criterion: str | None = ctx.get("criterion")
+        self.ner = None
+        self._encoder = None
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
         """The Place groups below their threshold that name a known place (:meth:`_known_place`)
@@ -234,9 +244,35 @@ class LearnedLayer:
 
     def candidates(self, doc: Document, result: DocResult) -> DocCandidates:
         """The candidates of ``doc`` with the features this layer's models read."""
+        context = DocContext(self.encoder(), doc, self.context_types) if self.context_types else None
         return DocCandidates(doc, result, self.lex, rule_features=self.rule_features,
                              entity_candidates=self.entity_candidates, project_spans=PROJECT in self.models,
-                             classes=self.classes)
+                             classes=self.classes, context=context)
+
+    def check_context(self, ner_dir: str | Path | None = None) -> None:
+        """A KgError unless the NER model the context models were trained with is at hand: the
+        one in ``ner_dir`` (a build's) or the shipped one; nothing for a layer without context."""
+        if not self.context_types:
+            return
+        from ..ner import DEFAULT_MODEL_DIR as NER_DIR, model_version
+        have = {model_version(NER_DIR)} | ({model_version(ner_dir)} if ner_dir is not None else set())
+        if self.context_ner not in have:
+            raise KgError(f"the learned relation model reads the context of NER model {self.context_ner}, "
+                          f"and the NER model in {NER_DIR} is {model_version(NER_DIR)}: retrain "
+                          "the relation model on this NER model (kg model train-relations)")
+
+    def encoder(self) -> ContextEncoder:
+        """The BiLSTM of the NER model the context models were trained with: ``self.ner`` (a
+        loaded :class:`kg.ner.NerTagger`, e.g. the build's) when it is that model, else the
+        shipped one; a KgError when neither is."""
+        if self._encoder is None:
+            tagger = self.ner
+            if tagger is None or (tagger.version, tagger.criterion) != (self.context_ner, self.context_criterion):
+                from ..ner import DEFAULT_MODEL_DIR as NER_DIR, NerTagger
+                self.check_context()
+                tagger = NerTagger.load(NER_DIR, threads=None, criterion=self.context_criterion)
+            self._encoder = ContextEncoder(tagger)
+        return self._encoder
 
     def apply(self, doc: Document, result: DocResult,
               progress: Callable[[int, int], None] | None = None) -> DocResult:

@@ -6,6 +6,11 @@ generator; sums of weights are exact (``math.fsum``), so the same data gives the
 the same scores in every run.  The model is saved as the
 non-zero weights only (``.npz``) plus a JSON header (threshold, feature dimension, training
 record).
+
+A row may also carry a **dense** vector (:class:`FeatureRow`: the span's context in the NER
+model's BiLSTM, :mod:`kg.learned.context`); a model trained on such rows has a weight per
+dimension too (``dense_w``, over the dimensions standardised by ``dense_mu`` / ``dense_sd``), and
+a row's score is the exact sum of its hashed features' weights and its dense products.
 """
 
 from __future__ import annotations
@@ -21,6 +26,32 @@ import numpy as np
 
 DEFAULT_DIM = 1 << 18
 _CHUNK = 1 << 16          # features scored in one gather (LinearModel.scores)
+# the L2 weight and Adagrad step of the dense weights (offline on realpages/train's Cluster spans,
+# session 42: 1e-3 / 0.05 against 1e-5 / 0.3 and 1e-2 / 0.05)
+DENSE_L2 = 1e-3
+DENSE_LR = 0.05
+
+
+class FeatureRow(list):
+    """A row of string features with a dense vector (``dense``: float64, one length for every
+    row of a model) beside them."""
+
+    __slots__ = ("dense",)
+
+    def __init__(self, feats: Iterable[str] = (), dense: np.ndarray | None = None):
+        super().__init__(feats)
+        self.dense = dense
+
+
+def _dense_of(rows: Sequence[Sequence[str]]) -> np.ndarray | None:
+    """The rows' dense vectors as one (rows, k) float64 array; None when the rows have none, an
+    error when only some have (a model is trained on one kind of row)."""
+    vs = [getattr(r, "dense", None) for r in rows]
+    if all(v is None for v in vs):
+        return None
+    if any(v is None for v in vs):
+        raise ValueError("some feature rows have a dense vector and some do not")
+    return np.asarray(np.stack(vs), dtype=np.float64)
 
 
 def hash_features(feats: Sequence[str], dim: int) -> np.ndarray:
@@ -46,6 +77,11 @@ class LinearModel:
     bias: float = 0.0
     threshold: float = 0.5
     meta: dict = field(default_factory=dict)
+    # dense weights (float64) over the standardised dense vector ((x - dense_mu) / dense_sd);
+    # None: the model reads no dense vector
+    dense_w: np.ndarray | None = None
+    dense_mu: np.ndarray | None = None
+    dense_sd: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.weights.size == 0:
@@ -83,44 +119,86 @@ class LinearModel:
     def _scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
         idx = hash_features([f for r in rows for f in r], self.dim)
         ws = self.weights[idx].tolist()
+        dense = self._dense_terms(rows)
         out = []
         i = 0
         b = self.bias
-        for r in rows:
+        for k, r in enumerate(rows):
             j = i + len(r)
-            out.append(float(_sigmoid(math.fsum(ws[i:j]) + b)))
+            terms = ws[i:j] if dense is None else ws[i:j] + dense[k]
+            out.append(float(_sigmoid(math.fsum(terms) + b)))
             i = j
         return out
+
+    def _dense_terms(self, rows: Sequence[Sequence[str]]) -> list[list[float]] | None:
+        """Each row's dense products (weight × standardised value; element-wise, so exact and the
+        same whatever rows are scored together), or None for a model without dense weights."""
+        if self.dense_w is None:
+            return None
+        d = _dense_of(rows)
+        if d is None or d.shape[1] != self.dense_w.size:
+            raise ValueError(f"this model reads a dense vector of {self.dense_w.size} per row")
+        return (((d - self.dense_mu) / self.dense_sd) * self.dense_w).tolist()
 
     # ------------------------------------------------------------------ training
     @classmethod
     def train(cls, rows: Sequence[Sequence[str]], labels: Sequence[int], *, dim: int = DEFAULT_DIM,
               epochs: int = 12, lr: float = 0.3, l2: float = 1e-5, seed: int = 13,
-              pos_weight: float = 1.0, seeds: int = 1) -> "LinearModel":
+              pos_weight: float = 1.0, seeds: int = 1, dense_l2: float = DENSE_L2,
+              dense_lr: float = DENSE_LR) -> "LinearModel":
         """Adagrad on the log loss; with ``seeds`` > 1 the mean of the models trained in the
         example orders of seeds ``seed`` .. ``seed + seeds - 1``: one model's weights depend on
         the order it saw the examples in, which every change of the examples redraws
-        (docs/evaluation.md, "Session 13")."""
+        (docs/evaluation.md, "Session 13").  Rows with dense vectors (:class:`FeatureRow`) also
+        train a weight per dimension of the vector, standardised by the rows' mean and standard
+        deviation, with its own L2 weight ``dense_l2`` and step ``dense_lr`` (a dense dimension
+        is in every row: the hashed features' values would let them dominate)."""
         if seeds < 1:
             raise ValueError(f"seeds must be at least 1, not {seeds}")
+        dense = _dense_of(rows)
+        mu = sd = None
+        if dense is not None:
+            # (exact sums, as for the scores: numpy's reductions may round by the array's alignment)
+            n = len(dense)
+            mu = np.array([math.fsum(c) / n for c in dense.T.tolist()])
+            sd = np.array([math.sqrt(math.fsum(c) / n) for c in ((dense - mu) ** 2).T.tolist()]) + 1e-6
+            dense = (dense - mu) / sd
         if seeds > 1:
-            ms = [cls.train(rows, labels, dim=dim, epochs=epochs, lr=lr, l2=l2, seed=seed + k,
-                            pos_weight=pos_weight) for k in range(seeds)]
+            ms = [cls._train_one(rows, dense, labels, dim, epochs, lr, l2, seed + k, pos_weight, dense_l2, dense_lr)
+                  for k in range(seeds)]
             m = cls(dim=dim)
             m.weights = (np.sum([x.weights.astype(np.float64) for x in ms], axis=0) / seeds).astype(np.float32)
             m.bias = math.fsum(x.bias for x in ms) / seeds
-            return m
+            if dense is not None:
+                m.dense_w = np.sum([x.dense_w for x in ms], axis=0) / seeds
+        else:
+            m = cls._train_one(rows, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2, dense_lr)
+        if dense is not None:
+            m.dense_mu, m.dense_sd = mu, sd
+        return m
+
+    @classmethod
+    def _train_one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2,
+                   dense_lr) -> "LinearModel":
+        """One order of :meth:`train` (``dense``: the standardised dense vectors, or None)."""
         m = cls(dim=dim)
         w = np.zeros(dim, dtype=np.float64)
         g2 = np.full(dim, 1e-8)
         b, gb2 = 0.0, 1e-8
         X = [hash_features(r, dim) for r in rows]
         y = np.asarray(labels, dtype=np.float64)
+        wd = g2d = None
+        if dense is not None:
+            wd = np.zeros(dense.shape[1])
+            g2d = np.full(dense.shape[1], 1e-8)
         rng = np.random.default_rng(seed)
         for _ in range(epochs):
             for i in rng.permutation(len(X)):
                 idx = X[i]
-                p = float(_sigmoid(math.fsum(w[idx].tolist()) + b))
+                terms = w[idx].tolist()
+                if wd is not None:
+                    terms += (wd * dense[i]).tolist()
+                p = float(_sigmoid(math.fsum(terms) + b))
                 g = (p - y[i]) * (pos_weight if y[i] > 0 else 1.0)
                 if g == 0.0:
                     continue
@@ -128,17 +206,27 @@ class LinearModel:
                 grad = g * counts + l2 * w[uniq]
                 g2[uniq] += grad * grad
                 w[uniq] -= lr * grad / np.sqrt(g2[uniq])
+                if wd is not None:
+                    gd = g * dense[i] + dense_l2 * wd
+                    g2d += gd * gd
+                    wd -= dense_lr * gd / np.sqrt(g2d)
                 gb2 += g * g
                 b -= lr * g / np.sqrt(gb2)
         m.weights = w.astype(np.float32)
         m.bias = float(b)
+        m.dense_w = wd
         return m
 
     # ------------------------------------------------------------------ files
     def save(self, path: Path) -> None:
         index, value = self.sparse()
-        np.savez_compressed(path.with_suffix(".npz"), index=index, value=value)
-        write_header(path, {"dim": self.dim, "bias": self.bias, "threshold": self.threshold, "meta": self.meta})
+        arrays = {"index": index, "value": value}
+        header = {"dim": self.dim, "bias": self.bias, "threshold": self.threshold, "meta": self.meta}
+        if self.dense_w is not None:
+            arrays.update(dense_w=self.dense_w, dense_mu=self.dense_mu, dense_sd=self.dense_sd)
+            header["dense"] = int(self.dense_w.size)
+        np.savez_compressed(path.with_suffix(".npz"), **arrays)
+        write_header(path, header)
 
     def sparse(self) -> tuple[np.ndarray, np.ndarray]:
         """The non-zero weights as (bucket indices, values): how a model file holds them."""
@@ -155,8 +243,10 @@ class LinearModel:
     def load(cls, path: Path) -> "LinearModel":
         header = read_header(path)
         with np.load(path.with_suffix(".npz")) as z:
+            dense = {k: np.asarray(z[k], dtype=np.float64) for k in ("dense_w", "dense_mu", "dense_sd")
+                     if header.get("dense")}
             return cls.from_sparse(int(header["dim"]), z["index"], z["value"], float(header["bias"]),
-                                   threshold=float(header["threshold"]), meta=header.get("meta", {}))
+                                   threshold=float(header["threshold"]), meta=header.get("meta", {}), **dense)
 
 
 def write_header(path: Path, header: dict) -> None:

@@ -23,6 +23,7 @@ from ..evaluate import Gold, normalize
 from ..lexicon import Lexicon
 from ..model import DocResult, Document, KgError
 from .classes import FILE as CLASSES_FILE, from_ner_model
+from .context import DEFAULT_CONTEXT_TYPES, ContextEncoder, DocContext
 from .candidates import ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, EntityGroup, Pair, Span
 from .layer import (MODEL_NAMES, PROJECT, SPAN_MODELS, SPAN_TYPES, pair_group, parse_modes, scores_by_model,
                     select_spans, spans_by_type)
@@ -265,6 +266,20 @@ def tree_model_names(spec: Sequence[str] | str) -> list[str]:
     return names
 
 
+def context_type_names(spec: Sequence[str] | str, tree_models: Sequence[str] = ()) -> list[str]:
+    """The span models of ``spec`` (a sequence, or a comma-separated string) that read the span's
+    context (:mod:`kg.learned.context`), else a KgError naming those that cannot: a model that
+    scores no span, or one of ``tree_models`` (trees read no dense vector)."""
+    names = [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
+    bad = sorted(set(names) - set(SPAN_MODELS))
+    if bad:
+        raise KgError(f"context features are for the span models ({', '.join(SPAN_MODELS)}), not {', '.join(bad)}")
+    trees = sorted(set(names) & set(tree_models))
+    if trees:
+        raise KgError(f"a tree model reads no context: {', '.join(trees)}")
+    return names
+
+
 def _oof(examples: list[Example], fold_of: list[int], k: int, fit) -> list[float]:
     """Out-of-fold scores: each fold's examples scored by a model ``fit(rows, labels)`` trained on
     the other folds."""
@@ -290,6 +305,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
           project_model: bool = True, word_classes: int = 0, classes_from: Path | None = None,
           extra: Sequence[tuple[Document, DocResult]] = (), extra_gold: Sequence[Gold] = (),
+          context: ContextEncoder | None = None, context_types: Sequence[str] = DEFAULT_CONTEXT_TYPES,
           log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
     Entity models learn only from documents whose gold header marks the type exhaustive;
@@ -340,11 +356,16 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     from as well, in every fold; they are never held out, so every threshold is still chosen on
     the out-of-fold scores of ``data`` alone, and the pairs of an extra document are formed over
     the spans the span models trained on everything keep.  The entity models do not see them.
+    ``context``: the span models of ``context_types`` also read each span's context in this NER
+    model's BiLSTM (:mod:`kg.learned.context`, a dense vector beside their features); the
+    manifest names the model (its version), and the layer reads the context from that model
+    again.  It should be the NER model whose mentions the rules read (``data``).
     ``ner`` (optional) names the NER models in the manifest's report."""
     say = log or (lambda s: None)
     modes = parse_modes(mode)       # (a wrong mode fails before any training)
     t0 = time.perf_counter()
     tree_models = tree_model_names(tree_models)
+    context_types = tuple(context_type_names(context_types, tree_models)) if context is not None else ()
     gb = gold_by_doc(gold)
     golds = [gb.get(d.id, DocGold()) for d, _ in data]
     n_main = len(data)
@@ -365,7 +386,9 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                                  k_char=max(1, word_classes // 2), k_bigram=word_classes)
     # the training documents' candidates, then the extra documents' (indices from n_main on)
     all_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features, entity_candidates=entity_candidates,
-                               project_spans=project_model, classes=classes) for d, r in [*data, *extra]]
+                               project_spans=project_model, classes=classes,
+                               context=DocContext(context, d, context_types) if context_types else None)
+                 for d, r in [*data, *extra]]
     cands = all_cands[:n_main]
     if entity_data is None:
         ent_cands = cands
@@ -490,6 +513,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
         manifest["list_orgs"] = True
     if entity_candidates:
         manifest["entity_candidates"] = True
+    if context_types:
+        manifest["context"] = {"types": list(context_types), "ner": context.version, "criterion": context.criterion}
     if classes is not None:
         classes.save(out_dir / CLASSES_FILE)
         manifest["classes"] = CLASSES_FILE
