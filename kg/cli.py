@@ -410,7 +410,8 @@ def train_relations_cmd(
         "", help="Span models that also read each span's context in the NER model's BiLSTM "
                  "(--ner-model; a dense vector beside their features), comma-separated, e.g. Cluster; "
                  "the shipped models do without (docs/relations.md, 'Context features'). The layer "
-                 "reads the context from that NER model again: the shipped NER model must be it."),
+                 "reads the context from that NER model again: a build needs it as its own NER "
+                 "model (--model) or as the shipped one."),
     extra_corpus: Optional[list[Path]] = typer.Option(
         None, "--extra-corpus",
         help="More annotated documents (the sample, sets written for kg) the span and pair models learn "
@@ -433,11 +434,11 @@ def train_relations_cmd(
     except KgError as e:
         fail(f"--mode: {e}")
     try:
-        tree_model_names(tree_models)
+        trees_named = tree_model_names(tree_models)
     except KgError as e:
         fail(f"--tree-models: {e}")
     try:
-        ctx_types = context_type_names(context_types, tree_model_names(tree_models))
+        ctx_types = context_type_names(context_types, trees_named)
     except KgError as e:
         fail(f"--context-types: {e}")
     extra_corpus, extra_gold = list(extra_corpus or []), list(extra_gold or [])
