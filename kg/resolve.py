@@ -164,7 +164,11 @@ class _Words(LexiconWords):
              if not c.endswith(m)} | {c for c in self.cities if c.endswith(tuple(self.prefecture_marks))}
             | set(lex.words("counties", "county"))))
         self.county_names = lex.word_set("counties", "county")
-
+        # the autonomous counties (清原满族自治县: a not_county_tail before the mark), and where each
+        # one's tail starts (the name before it is written short with the mark: 清原县)
+        auto_tails = tuple(lex.words("resolve", "not_county_tail"))
+        self.autonomous_tail = {c: len(c) - 1 - len(t) for c in sorted(self.county_names)
+                                for t in [next((t for t in auto_tails if c[:-1].endswith(t)), "")] if t}
 
 class _Canon:
     """Canonical names for one document's context (city, province)."""
@@ -797,7 +801,8 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
     (包头市); a province written short goes to its full name where the document writes it
     (新疆 -> 新疆维吾尔自治区); a zone written with a short zone word goes to the same zone
     written in full (X经开区 -> X经济技术开发区, ``abbreviations.tsv`` variant rows), and a zone
-    word written alone (经开区) to the document's one zone of that kind."""
+    word written alone (经开区) to the document's one zone of that kind; an autonomous county written
+    short goes to its full name where the document writes it (:func:`_autonomous_forms`)."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
@@ -816,8 +821,25 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
                     long_place[r.doc_id][y] = longer[0]
             elif areas and x in names:
                 long_place[r.doc_id][x] = areas[0]
+        _autonomous_forms(names, long_place[r.doc_id], w)
     return long_place
 
+
+def _autonomous_forms(names: set[str], out: dict[str, str], w: _Words) -> None:
+    """An autonomous county the document writes in full (清原满族自治县) is also the county it writes
+    short with the county's mark (清原县: the shortest such form that opens the full name before
+    its tail), and what :func:`_long_places` sent to that form (清原)."""
+    for full in sorted(names):
+        tail = w.autonomous_tail.get(full)
+        if tail is None:
+            continue
+        short = next((y for y in (full[:k] + full[-1] for k in range(2, tail)) if y in names), None)
+        if short is None:
+            continue
+        for x, y in list(out.items()):
+            if y == short:
+                out[x] = full
+        out[short] = full
 
 class _Keys:
     """The identity of a mention: (key, canonical name, subtype) of a surface form in a document,

@@ -126,6 +126,20 @@ def test_an_autonomous_region_written_short_is_the_region(lexicon):
     assert places == {"新疆维吾尔自治区": {"新疆"}}
 
 
+def test_an_autonomous_county_written_short_is_the_county(lexicon):
+    # counties.tsv: 丰宁满族自治县, 张家川回族自治县 (a not_county_tail, 自治, before the mark); the short
+    # form with the mark opens the full name before its tail, the bare name goes where that goes
+    text = "丰宁满族自治县召开会议。丰宁县将继续推进相关工作，丰宁各乡镇参加。\n"
+    places = _places(lexicon, text, [("丰宁满族自治县", 0), ("丰宁县", 0), ("丰宁", 2)])
+    assert places == {"丰宁满族自治县": {"丰宁县", "丰宁"}}
+    text = "张家川回族自治县召开会议。张家川县将继续推进相关工作。\n"
+    places = _places(lexicon, text, [("张家川回族自治县", 0), ("张家川县", 0)])
+    assert places == {"张家川回族自治县": {"张家川县"}}
+    # without the full name the short one stands
+    places = _places(lexicon, "丰宁县召开会议。丰宁各乡镇参加。\n", [("丰宁县", 0), ("丰宁", 1)])
+    assert places == {"丰宁县": {"丰宁"}}
+
+
 def test_a_place_written_without_its_mark_opens_a_longer_form(lexicon):
     # a city or province written without its mark before the body (吉林|化纤集团, 新疆|新闻出版局);
     # a company's full legal name is no short form of another's (two companies)
