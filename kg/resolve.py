@@ -164,11 +164,10 @@ class _Words(LexiconWords):
              if not c.endswith(m)} | {c for c in self.cities if c.endswith(tuple(self.prefecture_marks))}
             | set(lex.words("counties", "county"))))
         self.county_names = lex.word_set("counties", "county")
-        # the autonomous counties (清原满族自治县: a not_county_tail before the mark), and where each
-        # one's tail starts (the name before it is written short with the mark: 清原县)
-        auto_tails = tuple(lex.words("resolve", "not_county_tail"))
-        self.autonomous_tail = {c: len(c) - 1 - len(t) for c in sorted(self.county_names)
-                                for t in [next((t for t in auto_tails if c[:-1].endswith(t)), "")] if t}
+        # how an autonomous county or prefecture's name ends (清原满族自治县, 恩施土家族苗族自治州: a
+        # not_county_tail and a county or prefecture mark)
+        self.autonomous_ends = tuple(t + k for t in lex.words("resolve", "not_county_tail")
+                                     for k in (*self.county_marks, *self.prefecture_marks))
 
 class _Canon:
     """Canonical names for one document's context (city, province)."""
@@ -826,14 +825,15 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
 
 
 def _autonomous_forms(names: set[str], out: dict[str, str], w: _Words) -> None:
-    """An autonomous county the document writes in full (清原满族自治县) is also the county it writes
-    short with the county's mark (清原县: the shortest such form that opens the full name before
-    its tail), and what :func:`_long_places` sent to that form (清原)."""
+    """An autonomous county or prefecture the document writes in full (清原满族自治县,
+    恩施土家族苗族自治州) is also the place it writes short with the mark (清原县, 恩施州: the shortest
+    such form that opens the full name before its tail), and what :func:`_long_places` sent to that
+    form (清原, 恩施)."""
     for full in sorted(names):
-        tail = w.autonomous_tail.get(full)
-        if tail is None:
+        end = next((e for e in w.autonomous_ends if full.endswith(e)), None)
+        if end is None:
             continue
-        short = next((y for y in (full[:k] + full[-1] for k in range(2, tail)) if y in names), None)
+        short = next((y for y in (full[:k] + full[-1] for k in range(2, len(full) - len(end))) if y in names), None)
         if short is None:
             continue
         for x, y in list(out.items()):

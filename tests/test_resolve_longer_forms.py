@@ -127,14 +127,18 @@ def test_an_autonomous_region_written_short_is_the_region(lexicon):
 
 
 def test_an_autonomous_county_written_short_is_the_county(lexicon):
-    # counties.tsv: 丰宁满族自治县, 张家川回族自治县 (a not_county_tail, 自治, before the mark); the short
-    # form with the mark opens the full name before its tail, the bare name goes where that goes
+    # a not_county_tail (自治) before a county or prefecture mark; the short form with the mark opens
+    # the full name before its tail, the bare name goes where that goes
     text = "丰宁满族自治县召开会议。丰宁县将继续推进相关工作，丰宁各乡镇参加。\n"
     places = _places(lexicon, text, [("丰宁满族自治县", 0), ("丰宁县", 0), ("丰宁", 2)])
     assert places == {"丰宁满族自治县": {"丰宁县", "丰宁"}}
     text = "张家川回族自治县召开会议。张家川县将继续推进相关工作。\n"
     places = _places(lexicon, text, [("张家川回族自治县", 0), ("张家川县", 0)])
     assert places == {"张家川回族自治县": {"张家川县"}}
+    # a prefecture likewise (places.tsv city 恩施, written with its prefecture mark)
+    text = "恩施土家族苗族自治州召开会议。恩施州将继续推进相关工作，恩施各县市参加。\n"
+    places = _places(lexicon, text, [("恩施土家族苗族自治州", 0), ("恩施州", 0), ("恩施", 2)])
+    assert places == {"恩施土家族苗族自治州": {"恩施州", "恩施"}}
     # without the full name the short one stands
     places = _places(lexicon, "丰宁县召开会议。丰宁各乡镇参加。\n", [("丰宁县", 0), ("丰宁", 1)])
     assert places == {"丰宁县": {"丰宁"}}
