@@ -154,3 +154,32 @@ def test_sentences_dropped_from_the_cache_give_the_same_vectors(tagger, monkeypa
     again = [one.vector(s, e) for s, e in spans]
     assert len(one._states) == 1
     assert all(np.array_equal(a, b) for a, b in zip(kept, again))
+
+
+def test_a_build_with_a_context_layer_is_the_same_with_two_workers(tmp_path, lexicon, tagger, monkeypatch):
+    """kg build hands its NER model to the layer (in process and in each worker) and gets the same
+    files either way; a layer whose NER model is not at hand stops the build before any document."""
+    import kg.pipeline
+    from kg.pipeline import build
+
+    data, gold = _pages(tmp_path)
+    model = tmp_path / "model"
+    train(data, gold, lexicon, model, folds=2, epochs=8, context=ContextEncoder(tagger),
+          context_types=["Cluster", "Action"])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for doc, _res in data:
+        (corpus / doc.id).write_text(doc.text + "青岚县晨光陶瓷产业集群加快发展。\n", encoding="utf-8")
+    monkeypatch.setattr(kg.pipeline, "NER_GROUP_CHARS", 1)      # one group per document: both workers run
+    one = build([corpus], tmp_path / "one", use_cache=False, jobs=1, learned=model)
+    two = build([corpus], tmp_path / "two", use_cache=False, jobs=2, learned=model)
+    assert two.workers == 2
+    for f in ("facts.jsonl", "graph.ttl"):
+        assert (tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes(), f
+    assert any(f.relation == "leads_action" for f in one.facts)
+    meta = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    meta["context"]["ner"] = "0" * 12
+    (model / "manifest.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(KgError, match="reads the context of NER model 000000000000"):
+        build([corpus], tmp_path / "bad", use_cache=False, jobs=1, learned=model)
+    assert not (tmp_path / "bad" / "facts.jsonl").exists()
