@@ -11,10 +11,10 @@ model with these states beside its features ranked dev's gold cluster names far 
 more gold cluster names, but the in_cluster pairs over them go wrong more often, so the shipped
 models read no context (``kg model train-relations --context-types`` turns it on).
 
-The vector of span [s, e) in its piece of text (the NER model's pieces: a sentence, cut at
-``max_len`` as :meth:`kg.ner.NerTagger.tag_sentences` cuts it, framed by the corpus marker):
+The vector of span [s, e) from the states of its sentence (run as the NER model's pieces: cut
+at ``max_len`` as :meth:`kg.ner.NerTagger.tag_sentences` cuts it, framed by the corpus marker):
 the backward state at s, the forward state at e - 1 (each direction's summary of the span), the
-forward state at s - 1 and the backward state at e (the text around it; zeros past the piece's
+forward state at s - 1 and the backward state at e (the text around it; zeros past the sentence's
 edge), and the mean of both directions' states over the span: 6 × the LSTM's hidden size
 (768 for kg's model).  A piece is run alone (a batch of one, no padding), so its states do not
 depend on what else is tagged: the same in training and in every build.
