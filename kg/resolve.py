@@ -169,6 +169,7 @@ class _Words(LexiconWords):
         self.autonomous_ends = tuple(t + k for t in lex.words("resolve", "not_county_tail")
                                      for k in (*self.county_marks, *self.prefecture_marks))
 
+
 class _Canon:
     """Canonical names for one document's context (city, province)."""
 
@@ -800,8 +801,9 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
     (包头市); a province written short goes to its full name where the document writes it
     (新疆 -> 新疆维吾尔自治区); a zone written with a short zone word goes to the same zone
     written in full (X经开区 -> X经济技术开发区, ``abbreviations.tsv`` variant rows), and a zone
-    word written alone (经开区) to the document's one zone of that kind; an autonomous county written
-    short goes to its full name where the document writes it (:func:`_autonomous_forms`)."""
+    word written alone (经开区) to the document's one zone of that kind; an autonomous county or
+    prefecture written short goes to its full name where the document writes it
+    (:func:`_autonomous_forms`)."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
@@ -840,6 +842,7 @@ def _autonomous_forms(names: set[str], out: dict[str, str], w: _Words) -> None:
             if y == short:
                 out[x] = full
         out[short] = full
+
 
 class _Keys:
     """The identity of a mention: (key, canonical name, subtype) of a surface form in a document,
