@@ -252,9 +252,10 @@ def main() -> None:
                     help="also count the required gold relation records the pair stage could find with "
                          "the span thresholds scaled by 1, 0.5 and 0.01: some pair is the record's, the "
                          "best pair of its group is, and it scores above the pair threshold")
-    ap.add_argument("--context-types", default="",
-                    help="span models that read the span's context in the shipped NER model's BiLSTM "
-                         "(as `kg model train-relations --context-types`; '' for none)")
+    ap.add_argument("--context-types", default="Cluster,in_cluster",
+                    help="span and pair models that read the context of their span / arguments in the "
+                         "shipped NER model's BiLSTM (as `kg model train-relations --context-types`; '' "
+                         "for none)")
     ap.add_argument("--entity-ner-model", type=Path, default=None,
                     help="as the shipped command: the fold models' entity models learn from this NER "
                          "model's output (one that has not seen the train pages: /tmp/ner_v6), with "

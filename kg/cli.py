@@ -407,9 +407,9 @@ def train_relations_cmd(
                        "(docs/relations.md, 'Word classes' in the learned layer's section; the shipped "
                        "models do without)."),
     context_types: str = typer.Option(
-        "", help="Span models that also read each span's context in the NER model's BiLSTM "
-                 "(--ner-model; a dense vector beside their features), comma-separated, e.g. Cluster; "
-                 "the shipped models do without (docs/relations.md, 'Context features'). The layer "
+        "Cluster,in_cluster", help="Span models that also read each span's context in the NER model's BiLSTM, and "
+                 "pair models that read both arguments' (--ner-model; a dense vector beside their "
+                 "features), comma-separated; '' for none (docs/relations.md, 'Context features'). The layer "
                  "reads the context from that NER model again: a build needs it as its own NER "
                  "model (--model) or as the shipped one."),
     extra_corpus: Optional[list[Path]] = typer.Option(

@@ -96,11 +96,32 @@ def test_span_features_carry_the_context_for_its_types_only(tagger, lexicon):
         assert list(f) == cands._span_feats(sp, cands._cluster_head_starts())
 
 
-def test_context_types_are_span_models_without_trees():
+def test_pair_features_carry_both_arguments_context_for_its_relations(tagger, lexicon):
+    from conftest import mention
+    from kg.learned.candidates import Span
+
+    doc = prepare_text("青岚县晨光陶瓷产业集群加快发展，远山陶瓷有限公司等企业入驻。", "p.txt")
+    ctx = DocContext(ContextEncoder(tagger), doc, ["in_cluster"])
+    org = mention(doc, "远山陶瓷有限公司", "Organization", "enterprise")
+    cands = DocCandidates(doc, DocResult(doc.id, [org], []), lexicon, context=ctx)
+    s = doc.text.index("晨光陶瓷产业集群")
+    cluster = Span(s, s + 8, "晨光陶瓷产业集群", "Cluster", "产业集群", ("Cluster", s + 8), score=0.9)
+    pairs = cands.pairs([], [cluster])
+    assert [(p.a_text, p.b_text) for p in pairs] == [("远山陶瓷有限公司", "晨光陶瓷产业集群")]
+    f = pairs[0].feats
+    assert isinstance(f, FeatureRow) and f.dense.shape == (2 * ctx.encoder.dim,)
+    assert np.array_equal(f.dense[:ctx.encoder.dim], ctx.vector(org.start, org.end))
+    assert np.array_equal(f.dense[ctx.encoder.dim:], ctx.vector(cluster.start, cluster.end))
+    # span candidates read no context for a pair relation
+    assert all(getattr(cands.span_feats(sp), "dense", None) is None for sp in cands.iter_spans())
+
+
+def test_context_types_are_span_and_pair_models_without_trees():
     assert context_type_names("Cluster, Action") == ["Cluster", "Action"]
+    assert context_type_names("Cluster,in_cluster") == ["Cluster", "in_cluster"]
     assert context_type_names("") == []
-    with pytest.raises(KgError, match="not Person, in_cluster"):
-        context_type_names("Cluster,in_cluster,Person")
+    with pytest.raises(KgError, match="not Person, holds_post"):
+        context_type_names("Cluster,in_cluster,Person,holds_post")
     with pytest.raises(KgError, match="a tree model reads no context: Cluster"):
         context_type_names(["Cluster"], tree_models=["Cluster", "Action"])
 
@@ -139,7 +160,7 @@ def test_train_relations_refuses_a_context_type_that_is_no_span_model_before_any
     res = CliRunner().invoke(app, ["model", "train-relations", "--corpus", str(tmp_path / "none"),
                                    "--gold", str(tmp_path / "none.jsonl"), "--context-types", "Cluster,Place"])
     assert res.exit_code != 0
-    assert "--context-types: context features are for the span models" in res.output
+    assert "--context-types: context features are for the span and pair models" in res.output
 
 
 def test_sentences_dropped_from_the_cache_give_the_same_vectors(tagger, monkeypatch):
@@ -165,7 +186,8 @@ def test_a_build_with_a_context_layer_is_the_same_with_two_workers(tmp_path, lex
     data, gold = _pages(tmp_path)
     model = tmp_path / "model"
     train(data, gold, lexicon, model, folds=2, epochs=8, context=ContextEncoder(tagger),
-          context_types=["Cluster", "Action"])
+          context_types=["Cluster", "Action", "leads_action"])
+    assert LinearModel.load(model / "leads_action").dense_w.size == 2 * ContextEncoder(tagger).dim
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for doc, _res in data:

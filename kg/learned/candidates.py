@@ -26,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..chars import is_han
 from ..lexicon import Lexicon, Matcher
 from ..model import NER_SOURCE, DocResult, Document, Mention, Occurrences
@@ -891,7 +893,8 @@ class DocCandidates:
     # ------------------------------------------------------------------ pairs
     def pairs(self, actions: list[Span], clusters: list[Span], members: list[Span] = (),
               relations: tuple[str, ...] = PAIR_RELATIONS) -> list[Pair]:
-        """Pair candidates of ``relations`` (both by default), with features."""
+        """Pair candidates of ``relations`` (both by default), with features; for a relation of the
+        context's, a :class:`~kg.learned.linear.FeatureRow` with both arguments' context vectors."""
         t = self.t
         orgs = [m for m in self.result.mentions if m.type == "Organization"]
         names = orgs + [m for m in self.result.mentions if m.type == "Project"]
@@ -952,6 +955,9 @@ class DocCandidates:
                          (at, bt) in self.rule_pairs[relation], a_start=a.start, a_end=a.end)
                 span = member_spans[i - len(names)] if relation == "in_cluster" and i >= len(names) else None
                 p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end, span)
+                if self.context is not None and relation in self.context.types:
+                    p.feats = FeatureRow(p.feats, np.concatenate([self.context.vector(a.start, a.end),
+                                                                  self.context.vector(b.start, b.end)]))
                 out.append(p)
         return out
 

@@ -267,13 +267,16 @@ def tree_model_names(spec: Sequence[str] | str) -> list[str]:
 
 
 def context_type_names(spec: Sequence[str] | str, tree_models: Sequence[str] = ()) -> list[str]:
-    """The span models of ``spec`` (a sequence, or a comma-separated string) that read the span's
-    context (:mod:`kg.learned.context`), else a KgError naming those that cannot: a model that
-    scores no span, or one of ``tree_models`` (trees read no dense vector)."""
+    """The span and pair models of ``spec`` (a sequence, or a comma-separated string) that read
+    the context of their span / of both arguments of their pair (:mod:`kg.learned.context`), else
+    a KgError naming those that cannot: an entity model, or one of ``tree_models`` (trees read no
+    dense vector)."""
     names = [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
-    bad = sorted(set(names) - set(SPAN_MODELS))
+    allowed = SPAN_MODELS + PAIR_RELATIONS
+    bad = sorted(set(names) - set(allowed))
     if bad:
-        raise KgError(f"context features are for the span models ({', '.join(SPAN_MODELS)}), not {', '.join(bad)}")
+        raise KgError(f"context features are for the span and pair models ({', '.join(allowed)}), "
+                      f"not {', '.join(bad)}")
     trees = sorted(set(names) & set(tree_models))
     if trees:
         raise KgError(f"a tree model reads no context: {', '.join(trees)}")
@@ -357,7 +360,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     the out-of-fold scores of ``data`` alone, and the pairs of an extra document are formed over
     the spans the span models trained on everything keep.  The entity models do not see them.
     ``context``: the span models of ``context_types`` also read each span's context in this NER
-    model's BiLSTM (:mod:`kg.learned.context`, a dense vector beside their features); the
+    model's BiLSTM (:mod:`kg.learned.context`, a dense vector beside their features), and the pair
+    models named there both arguments' (the two vectors one after the other); the
     manifest names the model (its version), and the layer reads the context from that model
     again.  It should be the NER model whose mentions the rules read (``data``).
     ``ner`` (optional) names the NER models in the manifest's report."""
