@@ -407,11 +407,12 @@ def train_relations_cmd(
                        "(docs/relations.md, 'Word classes' in the learned layer's section; the shipped "
                        "models do without)."),
     context_types: str = typer.Option(
-        "Cluster,in_cluster", help="Span models that also read each span's context in the NER model's BiLSTM, and "
-                 "pair models that read both arguments' (--ner-model; a dense vector beside their "
-                 "features), comma-separated; '' for none (docs/relations.md, 'Context features'). The layer "
-                 "reads the context from that NER model again: a build needs it as its own NER "
-                 "model (--model) or as the shipped one."),
+        "Cluster,in_cluster",      # kg.learned.context.DEFAULT_CONTEXT_TYPES (the CLI imports no numpy)
+        help="Span models that also read each span's context in the NER model's BiLSTM, and pair "
+             "models that read both arguments' (--ner-model; a dense vector beside their features), "
+             "comma-separated; '' for none (docs/relations.md, 'Context features'). The layer reads "
+             "the context from that NER model again: a build needs it as its own NER model (--model) "
+             "or as the shipped one."),
     extra_corpus: Optional[list[Path]] = typer.Option(
         None, "--extra-corpus",
         help="More annotated documents (the sample, sets written for kg) the span and pair models learn "

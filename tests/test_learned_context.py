@@ -205,3 +205,13 @@ def test_a_build_with_a_context_layer_is_the_same_with_two_workers(tmp_path, lex
     with pytest.raises(KgError, match="reads the context of NER model 000000000000"):
         build([corpus], tmp_path / "bad", use_cache=False, jobs=1, learned=model)
     assert not (tmp_path / "bad" / "facts.jsonl").exists()
+
+
+def test_train_relations_reads_the_default_context_types():
+    import inspect
+
+    from kg.cli import train_relations_cmd
+    from kg.learned.context import DEFAULT_CONTEXT_TYPES
+
+    option = inspect.signature(train_relations_cmd).parameters["context_types"].default
+    assert option.default == ",".join(DEFAULT_CONTEXT_TYPES)

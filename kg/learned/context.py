@@ -8,8 +8,10 @@ its states at a span's edges say how that text reads there (a name's start, a wo
 whatever the topic.  Offline on realpages (session 42, docs/evaluation.md), the Cluster span
 model with these states beside its features ranked dev's gold cluster names far better (best F2
 0.40 -> 0.50) and train's out-of-fold ones a little better (0.52 -> 0.58); in the layer it keeps
-more gold cluster names, but the in_cluster pairs over them go wrong more often, so the shipped
-models read no context (``kg model train-relations --context-types`` turns it on).
+more gold cluster names, but the in_cluster pairs over them went wrong more often until the pair
+model read the context of both its arguments too (a pair's vector: its two arguments' vectors one
+after the other).  The shipped Cluster span model and in_cluster pair model read it
+(:data:`DEFAULT_CONTEXT_TYPES`): dev in_cluster 17.6 -> 32.7, overall 75.6 -> 76.5.
 
 The vector of span [s, e) from the states of its sentence (run as the NER model's pieces: cut
 at ``max_len`` as :meth:`kg.ner.NerTagger.tag_sentences` cuts it, framed by the corpus marker):
@@ -28,9 +30,9 @@ import numpy as np
 
 from ..model import Document, KgError
 
-# the span types whose models read the context when a training is given an encoder and no types
-# (`kg model train-relations` reads none unless --context-types names them)
-DEFAULT_CONTEXT_TYPES = ("Cluster",)
+# the span and pair models that read the context by default (`kg model train-relations
+# --context-types`, and a training given an encoder and no types)
+DEFAULT_CONTEXT_TYPES = ("Cluster", "in_cluster")
 # (memory) the states of at most this many sentences are kept per document (1 KB a character);
 # one computed again gives the same states (a sentence is run alone)
 _KEPT = 64

@@ -7,8 +7,8 @@ the same scores in every run.  The model is saved as the
 non-zero weights only (``.npz``) plus a JSON header (threshold, feature dimension, training
 record).
 
-A row may also carry a **dense** vector (:class:`FeatureRow`: the span's context in the NER
-model's BiLSTM, :mod:`kg.learned.context`); a model trained on such rows has a weight per
+A row may also carry a **dense** vector (:class:`FeatureRow`: a span's or a pair's context in the
+NER model's BiLSTM, :mod:`kg.learned.context`); a model trained on such rows has a weight per
 dimension too (``dense_w``, over the dimensions standardised by ``dense_mu`` / ``dense_sd``), and
 a row's score is the exact sum of its hashed features' weights and its dense products.
 """
