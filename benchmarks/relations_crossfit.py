@@ -297,7 +297,7 @@ def main() -> None:
                 kw.update(entity_data=[x for i, x in enumerate(ent_data) if i % K != f], entity_candidates=True)
             src = ent_data if a.span_pair_on_entity_output else data
             if a.context_types:
-                kw.update(context=_encoder(), context_types=[x for x in a.context_types.split(",") if x])
+                kw.update(context=_encoder(), context_types=a.context_types)
             train([x for i, x in enumerate(src) if i % K != f], gold, lex, d, extra=extra,
                   extra_gold=extra_gold, **kw)
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]

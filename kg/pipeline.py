@@ -883,7 +883,7 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
     _add_times(seconds, "ingest", t0, rss)
 
     t0 = _clock()
-    version = model_version(model_dir)
+    ner_version = version = model_version(model_dir)
     if ner_criterion is not None:
         select_criterion(model_dir, ner_criterion)   # checked now: every document may come from the cache
         version += ":" + ner_criterion
@@ -894,7 +894,7 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
         ldir = LEARNED_DIR if learned is True else Path(learned)
         if learned is not True or (ldir / "manifest.json").is_file():
             layer = LearnedLayer.load(ldir, lexicon)
-            layer.check_context(model_dir)      # before any document, not once per document
+            layer.check_context(ner_version)    # before any document, not once per document
             code_version += ":" + model_files_version(ldir)
     tagger: NerTagger | None = None   # loaded on the first document the cache cannot answer
     seconds.update(lexicon_load)

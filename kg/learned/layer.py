@@ -249,16 +249,17 @@ class LearnedLayer:
                              entity_candidates=self.entity_candidates, project_spans=PROJECT in self.models,
                              classes=self.classes, context=context)
 
-    def check_context(self, ner_dir: str | Path | None = None) -> None:
+    def check_context(self, ner_version: str | None = None) -> None:
         """A KgError unless the NER model the context models were trained with is at hand: the
-        one in ``ner_dir`` (a build's) or the shipped one; nothing for a layer without context."""
-        if not self.context_types:
+        build's (``ner_version``, its :func:`kg.ner.model_version`) or the shipped one; nothing
+        for a layer without context."""
+        if not self.context_types or ner_version == self.context_ner:
             return
         from ..ner import DEFAULT_MODEL_DIR as NER_DIR, model_version
-        have = {model_version(NER_DIR)} | ({model_version(ner_dir)} if ner_dir is not None else set())
-        if self.context_ner not in have:
+        shipped = model_version(NER_DIR)
+        if shipped != self.context_ner:
             raise KgError(f"the learned relation model reads the context of NER model {self.context_ner}, "
-                          f"and the NER model in {NER_DIR} is {model_version(NER_DIR)}: retrain "
+                          f"and the NER model in {NER_DIR} is {shipped}: retrain "
                           "the relation model on this NER model (kg model train-relations)")
 
     def encoder(self) -> ContextEncoder:

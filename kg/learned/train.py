@@ -256,10 +256,15 @@ def _folds(n: int, k: int) -> list[int]:
     return [i % k for i in range(n)]
 
 
+def _listed(spec: Sequence[str] | str) -> list[str]:
+    """``spec`` as a list: a sequence as it is, a comma-separated string split (blanks dropped)."""
+    return [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
+
+
 def tree_model_names(spec: Sequence[str] | str) -> list[str]:
     """The model names of ``spec`` (a sequence, or a comma-separated string), each a model of the
     layer (:data:`MODEL_NAMES`), else a KgError naming those that are not."""
-    names = [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
+    names = _listed(spec)
     unknown = sorted(set(names) - set(MODEL_NAMES))
     if unknown:
         raise KgError(f"no model named {', '.join(unknown)} (models: {', '.join(MODEL_NAMES)})")
@@ -271,7 +276,7 @@ def context_type_names(spec: Sequence[str] | str, tree_models: Sequence[str] = (
     the context of their span / of both arguments of their pair (:mod:`kg.learned.context`), else
     a KgError naming those that cannot: an entity model, or one of ``tree_models`` (trees read no
     dense vector)."""
-    names = [x for x in (y.strip() for y in spec.split(",")) if x] if isinstance(spec, str) else list(spec)
+    names = _listed(spec)
     allowed = SPAN_MODELS + PAIR_RELATIONS
     bad = sorted(set(names) - set(allowed))
     if bad:
