@@ -175,6 +175,29 @@ def test_sentences_dropped_from_the_cache_give_the_same_vectors(tagger, monkeypa
     again = [one.vector(s, e) for s, e in spans]
     assert len(one._states) == 1
     assert all(np.array_equal(a, b) for a, b in zip(kept, again))
+    one.release()
+    assert not one._states
+    assert np.array_equal(one.vector(*spans[1]), kept[1])
+
+
+def test_a_training_keeps_no_document_s_sentence_states(tmp_path, lexicon, tagger, monkeypatch):
+    """A training holds every document's candidates until its pair models are fitted: their
+    context forgets each document's BiLSTM states once its spans / pairs have read them."""
+    import kg.learned.train as train_module
+
+    made = []
+
+    class Recorded(DocContext):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            made.append(self)
+
+    monkeypatch.setattr(train_module, "DocContext", Recorded)
+    data, gold = _pages(tmp_path)
+    train(data, gold, lexicon, tmp_path / "model", folds=2, epochs=8,
+          context=ContextEncoder(tagger), context_types=["Action", "leads_action"])
+    assert len(made) == len(data)
+    assert not any(c._states for c in made)
 
 
 def test_a_build_with_a_context_layer_is_the_same_with_two_workers(tmp_path, lexicon, tagger, monkeypatch):

@@ -96,6 +96,11 @@ class DocContext:
         self._texts = [u[1] for u in units]
         self._states: dict[int, np.ndarray] = {}
 
+    def release(self) -> None:
+        """Forget the kept sentence states (memory: a training holds every document's candidates;
+        a later vector computes its sentence's states again, the same numbers)."""
+        self._states.clear()
+
     def vector(self, s: int, e: int) -> np.ndarray:
         """The context vector of span [s, e) (module doc); zeros for a span outside every sentence."""
         h = self.encoder.hidden
