@@ -696,7 +696,26 @@ def _bracketed_short_forms(results: list[DocResult], docs_by_id: dict[str, Docum
     return short_of
 
 
-def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words) -> dict[str, dict[str, str]]:
+def _org_forms(results: list[DocResult]) -> dict[str, dict[str, set[str | None]]]:
+    """Per document, each organisation form its mentions and fact arguments write (normalised)
+    with the subtypes they give it.  (The organisations facts name too: a post chain may write a
+    government in full only once, 四川省X市Y区人民政府区长A, where no mention of it stands.)"""
+    out: dict[str, dict[str, set[str | None]]] = {}
+    for r in results:
+        forms: dict[str, set[str | None]] = defaultdict(set)
+        for m in r.mentions:
+            if m.type == "Organization":
+                forms[_norm(m.text)].add(m.subtype)
+        for f in r.facts:
+            for a in f.args.values():
+                if a.type == "Organization":
+                    forms[_norm(a.text)].add(a.subtype)
+        out[r.doc_id] = forms
+    return out
+
+
+def _longer_forms(org_forms: dict[str, dict[str, set[str | None]]], canons: dict[str, _Canon],
+                  w: _Words) -> dict[str, dict[str, str]]:
     """Per document, organisation name -> the one longer organisation name of the document (its
     mentions' and its facts' organisations) that ends with it after a place or an organ (水利局 ->
     甲乙县水利局, 宣传部 -> 戊己市委宣传部, 新华联集团 -> 北京新华联集团, 化纤集团 -> 吉林化纤集团: a
@@ -708,8 +727,8 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
     is X市人民代表大会常务委员会): there the longer forms ending with it (three at most) must all
     stand after a place or an organ and all name one body."""
     longer_of: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in results:
-        c = canons.get(r.doc_id)
+    for doc_id, forms in org_forms.items():
+        c = canons.get(doc_id)
         if c is None:
             continue
 
@@ -720,28 +739,25 @@ def _longer_forms(results: list[DocResult], canons: dict[str, _Canon], w: _Words
             return y[k - 1] in w.longer_form_prefix_end or y[:k] in w.known_places or c._place_ok(y[:k]) \
                 or (y[:k] in w.place_stems and not w.legal_form.ends(x))
 
-        # (the organisations facts name too: a post chain may write a government in full only
-        # once, 四川省X市Y区人民政府区长A, where no mention of it stands, and 区政府 elsewhere)
-        written = {_norm(m.text) for m in r.mentions if m.type == "Organization"}
-        written.update(_norm(a.text) for f in r.facts for a in f.args.values() if a.type == "Organization")
+        written = set(forms)      # (with the organisations facts name: _org_forms)
         names = {c.org(x)[0] for x in written}
         ends = _proper_suffix_index(names, 2)
         for x in names:
             ys = ends.get(x, ())
             if len(ys) == 1 and after_place_or_organ(ys[0], x):
-                longer_of[r.doc_id][x] = ys[0]
+                longer_of[doc_id][x] = ys[0]
         # the same on the forms as written, for a bare form whose longer one the canonical name
         # writes out (人大常委会 of 市人大常委会, whose name is X市人民代表大会常务委员会); a
         # fourth longer form: more than three, left alone
         w_ends = _proper_suffix_index(written, 4)
         for x in sorted(written):
             ys = w_ends.get(x, ())
-            if not ys or len(ys) == 4 or c.org(x)[0] != x or x in longer_of[r.doc_id]:
+            if not ys or len(ys) == 4 or c.org(x)[0] != x or x in longer_of[doc_id]:
                 continue
             # as above: every longer form ending with it names one body, after a place or an organ
             targets = {c.org(y)[0] for y in ys} - {x}
             if len(targets) == 1 and all(after_place_or_organ(y, x) for y in ys):
-                longer_of[r.doc_id][x] = targets.pop()
+                longer_of[doc_id][x] = targets.pop()
     return longer_of
 
 
@@ -757,18 +773,16 @@ def _proper_suffix_index(forms: set[str], most: int) -> dict[str, list[str]]:
     return ends
 
 
-def _enterprise_forms(results: list[DocResult]) -> dict[str, frozenset[str]]:
+def _enterprise_forms(org_forms: dict[str, dict[str, set[str | None]]]) -> dict[str, frozenset[str]]:
     """Per document, the organisation forms some mention or fact argument gives as an
-    enterprise: the same form tagged without a subtype (or "other") by another extractor is
-    that enterprise too, so that a brand written alone (伊利) joins one organisation of the
-    document, not one per subtype."""
+    enterprise (:func:`_org_forms`): the same form tagged without a subtype (or "other") by
+    another extractor is that enterprise too, so that a brand written alone (伊利) joins one
+    organisation of the document, not one per subtype."""
     out: dict[str, frozenset[str]] = {}
-    for r in results:
-        forms = {_norm(m.text) for m in r.mentions if m.type == "Organization" and m.subtype == "enterprise"}
-        forms.update(_norm(a.text) for f in r.facts for a in f.args.values()
-                     if a.type == "Organization" and a.subtype == "enterprise")
-        if forms:
-            out[r.doc_id] = frozenset(forms)
+    for doc_id, forms in org_forms.items():
+        ent = frozenset(x for x, subtypes in forms.items() if "enterprise" in subtypes)
+        if ent:
+            out[doc_id] = ent
     return out
 
 
@@ -858,8 +872,9 @@ class _Keys:
         self._brand_openings: dict[str, dict[str, set[str]]] = {}
         self.short_of = _bracketed_short_forms(results, docs_by_id, lex, w)
         self.long_place = _long_places(results, w)
-        self.longer_of = _longer_forms(results, canons, w)
-        self.enterprise_forms = _enterprise_forms(results)
+        org_forms = _org_forms(results)
+        self.longer_of = _longer_forms(org_forms, canons, w)
+        self.enterprise_forms = _enterprise_forms(org_forms)
 
     def of(self, typ: str, text: str, subtype: str | None, doc_id: str) -> tuple[str, str, str | None]:
         """(key, canonical name, subtype) of ``text`` written as a ``typ`` in ``doc_id``."""
