@@ -30,6 +30,7 @@ from .chars import HAN_CLASS
 from .lexicon import Lexicon, LexiconWords, Matcher, alternation_body
 from .relations import city_names
 from .relations.base import _Grammar, find_all, province_stems, removed_breaks, undoubled
+from .relations.places import lexicon_place_names
 from .model import (Arg, DocResult, Document, Entity, Evidence, Fact, KgError, Occurrences, SpanReach,
                     document_id, post_id, sentence_finder, stable_id)
 
@@ -103,10 +104,7 @@ class _Words(LexiconWords):
         self.place_suffix = lex.matcher("places", "suffix")
         self.place_suffixes = lex.words("places", "suffix")
         self.area_suffixes = frozenset(lex.words("places", "area_suffix"))
-        known = set(lex.words("places", "name")) | set(lex.words("places", "province"))
-        for c in lex.words("places", "city"):
-            known.add(c if c.endswith(self.league_mark) else c + self.city_mark)
-        self.known_places = Matcher(sorted(known))
+        self.known_places = Matcher(sorted(lexicon_place_names(lex, bare_cities=False)))
         self.cities = lex.word_tuple("places", "city")
         self.city_order = {c: i for i, c in reversed(list(enumerate(self.cities)))}
         self.known_cities = frozenset(c + self.city_mark for c in self.cities)

@@ -79,18 +79,20 @@ def own_places(st: DocState) -> frozenset[str]:
     return own
 
 
-def lexicon_place_names(lex) -> frozenset[str]:
-    """The place names of places.tsv (name, province, city; a city also with its mark), made
-    once per lexicon."""
+def lexicon_place_names(lex, bare_cities: bool = True) -> frozenset[str]:
+    """The place names of places.tsv (name, province, city; a city also with its mark, a league
+    as it is), made once per lexicon; ``bare_cities`` False: a city only with its mark (resolution's
+    known places: 温州市, not 温州)."""
     def make() -> frozenset[str]:
         g = _Grammar.of(lex)
         names = set(lex.words("places", "name")) | set(lex.words("places", "province"))
         for c in lex.words("places", "city"):
-            names.add(c)
+            if bare_cities or c.endswith(g.league_mark):
+                names.add(c)
             if not c.endswith(g.league_mark):
                 names.add(c + g.city_mark)
         return frozenset(names)
-    return lex.cached(("places", "names"), make)
+    return lex.cached(("places", "names") if bare_cities else ("places", "names", "marked"), make)
 
 
 def lexicon_places_written(lex, text: str) -> set[str]:
