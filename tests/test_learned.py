@@ -1012,9 +1012,9 @@ def test_every_model_and_its_out_of_fold_scores_get_the_seeds(tmp_path, lexicon,
     orders = []
     one = LinearModel._train_one.__func__
 
-    def spy_one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, *rest):
+    def spy_one(cls, X, dense, labels, dim, epochs, lr, l2, seed, *rest):
         orders.append(seed)
-        return one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, *rest)
+        return one(cls, X, dense, labels, dim, epochs, lr, l2, seed, *rest)
 
     monkeypatch.setattr(LinearModel, "train", classmethod(spy))
     monkeypatch.setattr(LinearModel, "_train_one", classmethod(spy_one))

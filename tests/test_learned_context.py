@@ -152,6 +152,28 @@ def test_a_layer_trained_with_context_reads_it_from_that_ner_model_only(tmp_path
         other.apply(doc, res)
 
 
+def test_a_build_model_tagging_by_another_criterion_serves_the_context_under_its_own(tmp_path, lexicon, tagger,
+                                                                                     monkeypatch):
+    """A build whose NER model is the context's but tags by another corpus's conventions: the
+    layer reads the states from that model under the context's criterion (its marker frames every
+    piece), not from the shipped directory (here missing)."""
+    import kg.ner
+    from kg.ner import NerTagger
+
+    data, gold = _pages(tmp_path)
+    train(data, gold, lexicon, tmp_path / "model", folds=2, epochs=8,
+          context=ContextEncoder(tagger), context_types=["Action"])
+    other = NerTagger.load(tagger.path, criterion="cluener")
+    assert other.version == tagger.version and other.criterion != tagger.criterion
+    layer = LearnedLayer.load(tmp_path / "model", lexicon)
+    layer.ner = other
+    monkeypatch.setattr(kg.ner, "DEFAULT_MODEL_DIR", tmp_path / "no-model")
+    enc = layer.encoder()
+    assert (enc.version, enc.criterion) == (tagger.version, tagger.criterion)
+    doc = data[0][0]
+    assert np.array_equal(enc.states(doc.text), ContextEncoder(tagger).states(doc.text))
+
+
 def test_train_relations_refuses_a_context_type_that_is_no_span_model_before_any_work(tmp_path):
     from typer.testing import CliRunner
 

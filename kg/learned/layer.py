@@ -264,14 +264,19 @@ class LearnedLayer:
 
     def encoder(self) -> ContextEncoder:
         """The BiLSTM of the NER model the context models were trained with: ``self.ner`` (a
-        loaded :class:`kg.ner.NerTagger`, e.g. the build's) when it is that model, else the
-        shipped one; a KgError when neither is."""
+        loaded :class:`kg.ner.NerTagger`, e.g. the build's) when it is that model, loaded again
+        under the context's criterion when it tags by another one, else the shipped one; a
+        KgError when neither is that model."""
         if self._encoder is None:
             tagger = self.ner
             if tagger is None or (tagger.version, tagger.criterion) != (self.context_ner, self.context_criterion):
                 from ..ner import DEFAULT_MODEL_DIR as NER_DIR, NerTagger
-                self.check_context()
-                tagger = NerTagger.load(NER_DIR, threads=None, criterion=self.context_criterion)
+                if tagger is not None and tagger.version == self.context_ner:
+                    path = tagger.path
+                else:
+                    self.check_context()
+                    path = NER_DIR
+                tagger = NerTagger.load(path, threads=None, criterion=self.context_criterion)
             self._encoder = ContextEncoder(tagger)
         return self._encoder
 

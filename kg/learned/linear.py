@@ -163,8 +163,9 @@ class LinearModel:
             mu = np.array([math.fsum(c) / n for c in dense.T.tolist()])
             sd = np.array([math.sqrt(math.fsum(c) / n) for c in ((dense - mu) ** 2).T.tolist()]) + 1e-6
             dense = (dense - mu) / sd
+        X = [hash_features(r, dim) for r in rows]       # (once for every order)
         if seeds > 1:
-            ms = [cls._train_one(rows, dense, labels, dim, epochs, lr, l2, seed + k, pos_weight, dense_l2, dense_lr)
+            ms = [cls._train_one(X, dense, labels, dim, epochs, lr, l2, seed + k, pos_weight, dense_l2, dense_lr)
                   for k in range(seeds)]
             m = cls(dim=dim)
             m.weights = (np.sum([x.weights.astype(np.float64) for x in ms], axis=0) / seeds).astype(np.float32)
@@ -172,20 +173,20 @@ class LinearModel:
             if dense is not None:
                 m.dense_w = np.sum([x.dense_w for x in ms], axis=0) / seeds
         else:
-            m = cls._train_one(rows, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2, dense_lr)
+            m = cls._train_one(X, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2, dense_lr)
         if dense is not None:
             m.dense_mu, m.dense_sd = mu, sd
         return m
 
     @classmethod
-    def _train_one(cls, rows, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2,
+    def _train_one(cls, X, dense, labels, dim, epochs, lr, l2, seed, pos_weight, dense_l2,
                    dense_lr) -> "LinearModel":
-        """One order of :meth:`train` (``dense``: the standardised dense vectors, or None)."""
+        """One order of :meth:`train` (``X``: the rows' hashed features, :func:`hash_features`;
+        ``dense``: the standardised dense vectors, or None)."""
         m = cls(dim=dim)
         w = np.zeros(dim, dtype=np.float64)
         g2 = np.full(dim, 1e-8)
         b, gb2 = 0.0, 1e-8
-        X = [hash_features(r, dim) for r in rows]
         y = np.asarray(labels, dtype=np.float64)
         wd = g2d = None
         if dense is not None:
