@@ -356,6 +356,17 @@ BUILD_GC_THRESHOLD = (50_000, 20, 100)
 _WORKER: dict = {}
 
 
+def _load_tagger(model_dir: Path, ner_criterion: str | None, layer, **kw):
+    """The NER model of a build (``kw``: :meth:`NerTagger.load`'s ``threads``), handed to the
+    learned ``layer`` too: its context models read this model's BiLSTM when it is theirs."""
+    from .ner import NerTagger
+
+    tagger = NerTagger.load(model_dir, criterion=ner_criterion, **kw)
+    if layer is not None:
+        layer.ner = tagger
+    return tagger
+
+
 def _caller_state() -> dict:
     """What a worker takes from the process that starts its pool (:func:`_worker_init`)."""
     return {"environ": dict(os.environ), "umask": graph_module._UMASK}
@@ -380,16 +391,13 @@ def _worker_init(model_dir: Path, ner_criterion: str | None, lex_dir: Path | Non
     t0 = _clock()
     try:
         from .lexicon import Lexicon
-        from .ner import NerTagger
 
         lexicon = Lexicon.load(lex_dir) if lex_dir else Lexicon.load()
         layer = None
         if learned_dir is not None:
             from .learned import LearnedLayer
             layer = LearnedLayer.load(learned_dir, lexicon)
-        tagger = NerTagger.load(model_dir, criterion=ner_criterion, threads=1)
-        if layer is not None:
-            layer.ner = tagger      # the context models' NER model, when it is this one
+        tagger = _load_tagger(model_dir, ner_criterion, layer, threads=1)
         _WORKER.update(lexicon=lexicon, layer=layer, tagger=tagger)
     except Exception as e:  # noqa: BLE001 -- re-raised by _worker_extract
         _WORKER["error"] = e
@@ -925,9 +933,7 @@ def _build_rest(paths: Sequence[str | Path], out: Path | None, *, seconds: dict[
         nonlocal tagger
         if tagger is None:
             t1 = _clock()
-            tagger = NerTagger.load(model_dir, criterion=ner_criterion)
-            if layer is not None:
-                layer.ner = tagger      # the context models' NER model, when it is this one
+            tagger = _load_tagger(model_dir, ner_criterion, layer)
             _add_times(tagger_load, "load", t1)
             for k, v in tagger_load.items():
                 seconds[k] += v

@@ -904,6 +904,16 @@ class DocCandidates:
         members = names + [sp.as_mention(self.doc.id) for sp in member_spans]
         title_end = self.line_starts[1] if len(self.line_starts) > 1 else len(t)
         out: list[Pair] = []
+        # (speed) the context vector of each argument made once for all its pairs (a member is
+        # paired with every cluster near it)
+        vectors: dict[tuple[int, int], np.ndarray] = {}
+
+        def vector(s: int, e: int) -> np.ndarray:
+            v = vectors.get((s, e))
+            if v is None:
+                v = vectors[(s, e)] = self.context.vector(s, e)
+            return v
+
         for relation, A, B in (("leads_action", orgs, actions), ("in_cluster", members, clusters)):
             if relation not in relations:
                 continue
@@ -956,8 +966,7 @@ class DocCandidates:
                 span = member_spans[i - len(names)] if relation == "in_cluster" and i >= len(names) else None
                 p.feats = self._pair_feats(p, a, b, d, cand_b, b_starts, title_end, span)
                 if self.context is not None and relation in self.context.types:
-                    p.feats = FeatureRow(p.feats, np.concatenate([self.context.vector(a.start, a.end),
-                                                                  self.context.vector(b.start, b.end)]))
+                    p.feats = FeatureRow(p.feats, np.concatenate([vector(a.start, a.end), vector(b.start, b.end)]))
                 out.append(p)
         return out
 
