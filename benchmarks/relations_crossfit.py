@@ -16,8 +16,9 @@ is scored on that NER model's output: an estimate of the whole system on pages n
 seen, entity rows included (without it the held-out folds are scored on the shipped NER
 model's output, which saw them, so the entity rows are optimistic).
 
-``--losses`` counts where each required leads_action / in_cluster record is lost and what the
-wrong facts are; ``--ceiling`` how many records the pair stage could still find (some pair of
+``--losses`` counts what the output holds of each required leads_action / in_cluster record
+(the fact; else whether the action / cluster is named, and what became of the agency / member),
+where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how many records the pair stage could still find (some pair of
 the kept spans states the record, the best pair of its group does, and it clears the pair
 threshold), with the span thresholds as trained and scaled down.  ``--extra DOCS GOLD``: more
 annotated documents the fold models' span and pair models learn from in every fold (never scored;
@@ -176,6 +177,46 @@ def false_positives(data, outs, gold, relation: str) -> Counter:
             where = ("both in the gold" if a in A and b in B else f"{kb} not in the gold" if a in A
                      else f"{ka} not in the gold" if b in B else "neither in the gold")
             out[(f.extractor, where if recs else "a page without gold records")] += 1
+    return out
+
+
+def output_losses(data, outs, gold) -> dict[str, Counter]:
+    """What the layer's outputs ``outs`` (one DocResult per document of ``data``, before
+    resolution) hold of each required leads_action / in_cluster record: the fact; else whether
+    the record's action / cluster is named at all (an Action / Cluster mention with one of its
+    forms), and where it is, whether the agency / member is an entity (an Organization, or for
+    in_cluster a Project, mention with one of its forms) that no fact pairs, that a fact pairs
+    with another action / cluster, an entity under another cut only (a form inside a mention or
+    a mention inside a form), or no entity at all."""
+    gb = gold_by_doc(gold)
+    out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
+    for (d, _r), res in zip(data, outs):
+        g = gb.get(d.id)
+        if g is None:
+            continue
+        for rel in PAIR_RELATIONS:
+            ka, kb = RELATIONS[rel].role_names
+            b_type = RELATIONS[rel].roles[1].types[0]
+            a_types = ("Organization", "Project") if rel == "in_cluster" else ("Organization",)
+            named_b = {normalize(m.text) for m in res.mentions if m.type == b_type}
+            ents = {normalize(m.text) for m in res.mentions if m.type in a_types}
+            facts = [(normalize(f.args[ka].text), normalize(f.args[kb].text))
+                     for f in res.facts if f.relation == rel]
+            for a, b, _mt, opt in g.pairs.get(rel, []):
+                if opt:
+                    continue
+                if any(x in a and y in b for x, y in facts):
+                    out[rel]["the fact is made"] += 1
+                elif not b & named_b:
+                    out[rel][f"the {kb} is not named"] += 1
+                elif any(x in a for x, _y in facts):
+                    out[rel][f"{kb} named; the {ka} is paired with another {kb}"] += 1
+                elif a & ents:
+                    out[rel][f"{kb} named; the {ka} is an entity no fact pairs"] += 1
+                elif any(x in e or e in x for x in a for e in ents):
+                    out[rel][f"{kb} named; the {ka} is an entity under another cut"] += 1
+                else:
+                    out[rel][f"{kb} named; the {ka} is no entity"] += 1
     return out
 
 
@@ -338,6 +379,10 @@ def main() -> None:
                 print(f"  {s:4g}: a pair of the kept spans is the record's {cnt['reachable']:4d}, the best pair "
                       f"of its group {cnt['best']:4d}, that pair above the pair threshold {cnt['kept']:4d}")
     if a.losses:
+        for rel, cnt in output_losses(data, out, gold).items():
+            print(f"== {rel}: what the output (before resolution) holds of the {sum(cnt.values())} required gold records")
+            for k, n in cnt.most_common():
+                print(f"  {n:4d}  {k}")
         print_false_positives(data, out, gold)
         for rel, cnt in losses(data, gold, layers).items():
             print(f"== {rel}: where the {sum(cnt.values())} required gold records are lost (cross-fitted)")

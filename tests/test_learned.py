@@ -1221,6 +1221,51 @@ def test_the_loss_tools_count_false_positives_by_extractor_and_wrong_argument(tm
                    ("launch", "neither in the gold"): 1, ("launch", "a page without gold records"): 1}
 
 
+def test_the_crossfit_tool_says_what_the_output_holds_of_each_record(tmp_path):
+    """``benchmarks/relations_crossfit.py output_losses``: each required record counted once, as a
+    made fact, an action / cluster the output does not name, or by what became of its member /
+    agency (paired elsewhere, an entity no fact pairs, an entity under another cut, no entity);
+    an optional record is not counted."""
+    from conftest import load_benchmark
+
+    xf = load_benchmark("relations_crossfit")
+    text = ("翠岭竹业、青林纸业、白石竹器厂、溪口竹编社都在竹木加工产业集群。"
+            "红枫茶业在茶产业集群。县林业局牵头开展“护林2031”行动。")
+    doc = prepare_text(text, "p.txt")
+    gold = [{"doc": "p.txt", "kind": "doc", "exhaustive": ["in_cluster", "leads_action"]}]
+    for member, cluster, optional in (("翠岭竹业", "竹木加工产业集群", False),      # made
+                                      ("青林纸业", "竹木加工产业集群", False),      # paired elsewhere
+                                      ("白石竹器厂", "竹木加工产业集群", False),    # an unpaired entity
+                                      ("白石竹器", "竹木加工产业集群", False),      # under another cut
+                                      ("溪口竹编社", "竹木加工产业集群", False),    # no entity
+                                      ("红枫茶业", "名茶产业集群", False),          # the cluster not named
+                                      ("溪口竹编社", "茶产业集群", True)):          # optional: not counted
+        gold.append({"doc": "p.txt", "kind": "in_cluster", "member": [member], "member_type": "Enterprise",
+                     "cluster": [cluster], **({"optional": True} if optional else {})})
+    gold.append({"doc": "p.txt", "kind": "leads_action", "agency": ["县林业局"], "action": ["护林2031"]})
+    gpath = tmp_path / "gold.jsonl"
+    gpath.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    ms = [mention(doc, x, "Organization", "enterprise") for x in ("翠岭竹业", "青林纸业", "白石竹器厂", "红枫茶业")]
+    ms += [mention(doc, "竹木加工产业集群", "Cluster"), mention(doc, "茶产业集群", "Cluster"),
+           mention(doc, "县林业局", "Organization", "government"), mention(doc, "护林2031", "Action")]
+    ev = Evidence("p.txt", 0, 0, 4, "")
+
+    def member_of(member: str, cluster: str) -> Fact:
+        return Fact("in_cluster", {"member": Arg(member, "Organization"), "cluster": Arg(cluster, "Cluster")},
+                    ev, "learned")
+
+    facts = [member_of("翠岭竹业", "竹木加工产业集群"), member_of("青林纸业", "茶产业集群")]
+    data = [(doc, DocResult("p.txt", [], []))]
+    got = xf.output_losses(data, [DocResult("p.txt", ms, facts)], load_gold(gpath))
+    assert got["in_cluster"] == {"the fact is made": 1,
+                                 "cluster named; the member is paired with another cluster": 1,
+                                 "cluster named; the member is an entity no fact pairs": 1,
+                                 "cluster named; the member is an entity under another cut": 1,
+                                 "cluster named; the member is no entity": 1,
+                                 "the cluster is not named": 1}
+    assert got["leads_action"] == {"action named; the agency is an entity no fact pairs": 1}
+
+
 def test_the_ceiling_tool_counts_what_the_pair_stage_could_find(tmp_path, lexicon):
     """``benchmarks/relations_crossfit.py ceiling``: of the required gold records, those some pair
     of the kept spans states, those the best pair of their group states, and those whose best
