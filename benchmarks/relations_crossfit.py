@@ -18,9 +18,10 @@ model's output, which saw them, so the entity rows are optimistic).
 
 ``--losses`` counts what the output holds of each required leads_action / in_cluster record
 (the fact; else whether the action / cluster is named, and what became of the agency / member),
-where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how many records the pair stage could still find (some pair of
-the kept spans states the record, the best pair of its group does, and it clears the pair
-threshold), with the span thresholds as trained and scaled down.  ``--extra DOCS GOLD``: more
+where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how many records
+the pair stage could still find (some pair of the kept spans states the record, the best pair of
+its group does, and it clears the pair threshold), with the span thresholds as trained and
+scaled down.  ``--extra DOCS GOLD``: more
 annotated documents the fold models' span and pair models learn from in every fold (never scored;
 ``kg model train-relations --extra-corpus``).
 
@@ -184,10 +185,10 @@ def output_losses(data, outs, gold) -> dict[str, Counter]:
     """What the layer's outputs ``outs`` (one DocResult per document of ``data``, before
     resolution) hold of each required leads_action / in_cluster record: the fact; else whether
     the record's action / cluster is named at all (an Action / Cluster mention with one of its
-    forms), and where it is, whether the agency / member is an entity (an Organization, or for
-    in_cluster a Project, mention with one of its forms) that no fact pairs, that a fact pairs
-    with another action / cluster, an entity under another cut only (a form inside a mention or
-    a mention inside a form), or no entity at all."""
+    forms); and where it is named, what became of the agency / member: paired by a fact with
+    another action / cluster, an entity (an Organization mention with one of its forms, for
+    in_cluster a Project one too) that no fact pairs, an entity under another cut only (a form
+    inside a mention or a mention inside a form), or no entity at all."""
     gb = gold_by_doc(gold)
     out: dict[str, Counter] = {rel: Counter() for rel in PAIR_RELATIONS}
     for (d, _r), res in zip(data, outs):
