@@ -197,8 +197,7 @@ def output_losses(data, outs, gold) -> dict[str, Counter]:
             continue
         for rel in PAIR_RELATIONS:
             ka, kb = RELATIONS[rel].role_names
-            b_type = RELATIONS[rel].roles[1].types[0]
-            a_types = ("Organization", "Project") if rel == "in_cluster" else ("Organization",)
+            a_types, (b_type, *_) = (role.types for role in RELATIONS[rel].roles)
             named_b = {normalize(m.text) for m in res.mentions if m.type == b_type}
             ents = {normalize(m.text) for m in res.mentions if m.type in a_types}
             facts = [(normalize(f.args[ka].text), normalize(f.args[kb].text))

@@ -239,6 +239,12 @@ class DocCandidates:
         # (those of re.finditer), through an index, each name searched once per document
         self.occurrences = Occurrences(self.t)
 
+    def release_context(self) -> None:
+        """Forget the BiLSTM sentence states the context keeps (:meth:`DocContext.release`; none
+        without a context)."""
+        if self.context is not None:
+            self.context.release()
+
     # ------------------------------------------------------------------ positions
     def line_of(self, pos: int) -> int:
         return bisect.bisect_right(self.line_starts, pos) - 1

@@ -473,8 +473,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     doc_spans = []
     for c in all_cands:
         doc_spans.append(c.spans())
-        if c.context is not None:       # (memory) one document's sentence states at a time
-            c.context.release()
+        c.release_context()       # (memory) one document's sentence states at a time
     sp_ex: dict[str, list[Example]] = defaultdict(list)
     sp_ref: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, (spans, g) in enumerate(zip(doc_spans, all_golds)):
@@ -504,8 +503,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     for i, (c, spans, g) in enumerate(zip(all_cands, doc_spans, all_golds)):
         kept = select_spans(spans, [oof_span[(i, j)] for j in range(len(spans))], thresholds)
         pairs = c.pairs(*spans_by_type(kept))
-        if c.context is not None:
-            c.context.release()
+        c.release_context()
         for rel, exs in pair_examples(i, pairs, g).items():
             pr_ex[rel].extend(exs)
     for rel in PAIR_RELATIONS:
