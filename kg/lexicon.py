@@ -77,7 +77,7 @@ _KINDS: dict[str, set[str]] = {
                      "short_name_list_rx", "full_company_rx", "short_name_opener", "new_mark",
                      "company_inner_word", "bracketed_owner_rx", "project_join",
                      # clusters.py
-                     "project_list_tail_rx", "enum_next_rx", "count_rx", "umbrella_classifier",
+                     "project_list_tail_rx", "enum_next_rx", "count_rx", "qualifier_rx", "umbrella_classifier",
                      "suffix_not_before", "bare_core", "bare_place_mark", "chain_suffix",
                      "chain_not_start", "start_cut", "chain_not_char", "chain_not_before_rx", "anaphor_infix",
                      # relations/cluster_sections.py
@@ -147,7 +147,7 @@ _REGEX_KINDS = {("grammar.tsv", "media_after_rx"), ("action_patterns.tsv", "umbr
                 ("clusters.tsv", "colon_item_tail_rx"), ("clusters.tsv", "bracket_short_rx"),
                 ("clusters.tsv", "short_name_list_rx"), ("clusters.tsv", "full_company_rx"),
                 ("clusters.tsv", "bracketed_owner_rx"), ("clusters.tsv", "project_list_tail_rx"),
-                ("clusters.tsv", "enum_next_rx"), ("clusters.tsv", "count_rx"),
+                ("clusters.tsv", "enum_next_rx"), ("clusters.tsv", "count_rx"), ("clusters.tsv", "qualifier_rx"),
                 ("clusters.tsv", "chain_not_before_rx"),
                 ("persons.tsv", "byline"), ("persons.tsv", "bullet"),
                 ("persons.tsv", "wire_rx"), ("persons.tsv", "appointed_rx"), ("persons.tsv", "wire_char_rx"),

@@ -12,6 +12,10 @@ from .registry import stage
 from .state import DocState
 
 
+# the most characters of a name before its suffix (before a bracketed qualifier, when it has one)
+_NAME_CHARS = 24
+
+
 class _Words(LexiconWords):
     """The words and regular expressions of clusters.tsv the cluster-name readers use (and the
     patterns the cluster stages share: the project-list tail, the next enumeration item), built
@@ -43,7 +47,13 @@ class _Words(LexiconWords):
         self.close = w("list_close", "project_patterns")[0]
         # (speed) compiled once per lexicon, the suffixes longest first as lex.words gives them
         suf = alternation(lex.words("clusters", "suffix"))
-        self.name_rx = re.compile(f"[{_HAN}A-Za-z0-9“”]{{1,24}}?{suf}" + self.not_before)
+        unit = f"[{_HAN}A-Za-z0-9“”]"
+        self.name_rx = re.compile(f"{unit}{{1,{_NAME_CHARS}}}?{suf}" + self.not_before)
+        # a name may hold one bracketed qualifier after its first characters: the characters
+        # before it, and after it those up to the suffix (sought from each qualifier only)
+        self.qualifier = rx("qualifier_rx")
+        self.before_qualifier = re.compile(f"{unit}{{1,{_NAME_CHARS}}}\\Z")
+        self.after_qualifier = re.compile(f"{unit}{{0,12}}?{suf}" + self.not_before)
         gen = alternation(sorted(lex.word_set("clusters", "chain_generic"), key=lambda x: (-len(x), x)))
         self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}{gen}?{suf}")
         anaphors = lex.words("clusters", "anaphor")
@@ -64,20 +74,23 @@ def clusters_grammar(st: DocState) -> None:
     cuts = st.lex.words("clusters", "cut")
     generic = st.lex.word_set("clusters", "chain_generic")
     cw = _Words.of(st.lex)
-    for m in cw.name_rx.finditer(t):
-        s, e = m.start(), m.end()
-        # the name starts after the last cut word
+    for s, e, q in _name_candidates(t, cw):
+        # the name starts after the last cut word (none inside a bracketed qualifier q)
         seg = t[s:e]
         core_end = len(seg) - max(len(x) for x in sufs if seg.endswith(x))
+        qs, qe = (q[0] - s, q[1] - s) if q else (core_end, core_end)
+        masked = seg[:qs] + "\0" * (qe - qs) + seg[qe:] if q else seg
         cut = 0
         for c in cuts:
-            i = seg.rfind(c, 0, core_end)
+            i = masked.rfind(c, 0, core_end)
             if i >= 0:
                 cut = max(cut, i + len(c))
         # "鸠江区对三大产业集群": a count ("三大", "28条") starts the name
-        counts = list(cw.count.finditer(seg, cut, core_end))
+        counts = list(cw.count.finditer(masked, cut, core_end))
         if counts:
             cut = counts[-1].start()
+        if q and cut == qs:   # the cuts leave the qualifier first: the name starts after it
+            cut = qe
         # "补|光伏产业链不全之短": a chain-building verb before an industry term is no part of it
         v = next((x for x in cw.start_cut if seg.startswith(x, cut)), None)
         if v and core_end - cut - len(v) >= 2 and seg.startswith(cw.terms, cut + len(v)):
@@ -90,6 +103,8 @@ def clusters_grammar(st: DocState) -> None:
                 core = core[: -len(x)]
                 break
         core = core.strip("“”")
+        if q and s + qs >= s2:          # the tests below read the name without its qualifier
+            core = core.replace(t[q[0]:q[1]], "", 1)
         if len(core) < 2 or core in cw.bare_core:
             continue
         if name.startswith("”"):
@@ -131,6 +146,20 @@ def clusters_grammar(st: DocState) -> None:
             if len(it) >= 2:
                 st.clusters.setdefault((pos, pos + len(it)), it)
             pos += len(it) + 1
+
+
+def _name_candidates(t: str, cw: _Words) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """(start, end, qualifier) of the text runs that may hold a cluster name: the runs before a
+    suffix (``name_rx``; no qualifier), and those around a bracketed qualifier (its span), in the
+    order of their ends."""
+    out: list[tuple[int, int, tuple[int, int] | None]] = [(m.start(), m.end(), None)
+                                                          for m in cw.name_rx.finditer(t)]
+    for q in cw.qualifier.finditer(t):
+        b = cw.before_qualifier.search(t, max(0, q.start() - _NAME_CHARS), q.start())
+        a = cw.after_qualifier.match(t, q.end()) if b else None
+        if a:
+            out.append((b.start(), a.end(), q.span()))
+    return sorted(out, key=lambda x: (x[1], x[0])) if len(out) > 1 else out
 
 
 def _cluster_anaphors(st: DocState) -> list[tuple[int, int]]:
