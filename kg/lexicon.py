@@ -343,7 +343,7 @@ class PostInfo:
 class Abbreviation:
     short: str
     full: str
-    scope: str            # "body", "whole" or "variant" (resolution only)
+    scope: str            # "body", "whole", "variant" or "place" (both resolution only)
 
 
 def _read_rows(path: Path, header: tuple[str, ...]) -> list[tuple[int, list[str]]]:
@@ -420,8 +420,8 @@ class Lexicon:
                 lex.org_suffixes.sort(key=lambda t: -len(t[0]))
             elif name == "abbreviations.tsv":
                 for no, (short, full, scope) in rows:
-                    if scope not in ("body", "whole", "variant"):
-                        raise KgError(f"{path}:{no}: scope must be body, whole or variant, got {scope!r}")
+                    if scope not in ("body", "whole", "variant", "place"):
+                        raise KgError(f"{path}:{no}: scope must be body, whole, variant or place, got {scope!r}")
                     lex.abbreviations.append(Abbreviation(short, full, scope))
             else:
                 kinds = _KINDS[name]

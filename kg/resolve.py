@@ -124,6 +124,8 @@ class _Words(LexiconWords):
         # the variant rows whose two forms are zone words (经开区 -> 经济技术开发区), longest
         # first: for places only (a bare 高新区 organisation keeps its name)
         zone_words = set(lex.words("candidates", "zone_suffix"))
+        # cities' short forms in the news (哈市 -> 哈尔滨市): joined where the document writes the city
+        self.city_short = tuple((a.short, a.full) for a in lex.abbreviations if a.scope == "place")
         self.zone_words = tuple(sorted(((a.short, a.full) for a in lex.abbreviations if a.scope == "variant"
                                         and a.short in zone_words and a.full in zone_words),
                                        key=lambda z: (-len(z[0]), z[0])))
@@ -815,7 +817,7 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
     written in full (X经开区 -> X经济技术开发区, ``abbreviations.tsv`` variant rows), and a zone
     word written alone (经开区) to the document's one zone of that kind; an autonomous county or
     prefecture written short goes to its full name where the document writes it
-    (:func:`_autonomous_forms`)."""
+    (:func:`_autonomous_forms`), and a city's short form (哈市) to the city (:func:`_city_short_forms`)."""
     long_place: dict[str, dict[str, str]] = defaultdict(dict)
     place_suffixes, area = w.place_suffixes, w.area_suffixes
     for r in results:
@@ -835,7 +837,21 @@ def _long_places(results: list[DocResult], w: _Words) -> dict[str, dict[str, str
             elif areas and x in names:
                 long_place[r.doc_id][x] = areas[0]
         _autonomous_forms(names, long_place[r.doc_id], w)
+        _city_short_forms(names, long_place[r.doc_id], w)
     return long_place
+
+
+def _city_short_forms(names: set[str], out: dict[str, str], w: _Words) -> None:
+    """A city's short form (哈市, abbreviations.tsv scope ``place``) goes to the city where the
+    document writes it in full (哈尔滨市) or without its mark (哈尔滨: to where that went)."""
+    for short, full in w.city_short:
+        if short not in names:
+            continue
+        stem = full[:-len(w.city_mark)] if full.endswith(w.city_mark) else full
+        if full in names:
+            out[short] = out.get(full, full)
+        elif stem in names:
+            out[short] = out.get(stem, stem)
 
 
 def _autonomous_forms(names: set[str], out: dict[str, str], w: _Words) -> None:

@@ -144,6 +144,16 @@ def test_an_autonomous_county_written_short_is_the_county(lexicon):
     assert places == {"丰宁县": {"丰宁"}}
 
 
+def test_a_citys_short_form_in_the_news_is_the_city(lexicon):
+    # abbreviations.tsv scope "place": 哈市 is 哈尔滨市 where the document writes the city, in full
+    # or without its mark (then where that form went); alone it stands
+    text = "哈尔滨市冰雪节开幕。哈市各界群众参加。\n"
+    assert _places(lexicon, text, [("哈尔滨市", 0), ("哈市", 0)]) == {"哈尔滨市": {"哈市"}}
+    text = "哈尔滨冰雪节开幕。哈市各界群众参加。\n"
+    assert _places(lexicon, text, [("哈尔滨", 0), ("哈市", 0)]) == {"哈尔滨": {"哈市"}}
+    assert _places(lexicon, "哈市各界群众参加冰雪节。\n", [("哈市", 0)]) == {"哈市": set()}
+
+
 def test_a_place_written_without_its_mark_opens_a_longer_form(lexicon):
     # a city or province written without its mark before the body (吉林|化纤集团, 新疆|新闻出版局);
     # a company's full legal name is no short form of another's (two companies)
