@@ -8,7 +8,7 @@ entity figures here are optimistic; relation figures are not.)
 
     .venv/bin/python benchmarks/relations_crossfit.py [--folds 4] [--work /tmp/kg-crossfit]
         [--variant mode=backoff,project_mentions=0 --variant project_mentions=1 ...] [--losses]
-        [--ceiling] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
+        [--ceiling] [--facts FILE] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
 
 With ``--entity-ner-model`` the fold models are trained as the shipped command trains them
 (entity models on that NER model's output, with generated candidates) and every held-out fold
@@ -16,14 +16,15 @@ is scored on that NER model's output: an estimate of the whole system on pages n
 seen, entity rows included (without it the held-out folds are scored on the shipped NER
 model's output, which saw them, so the entity rows are optimistic).
 
-``--losses`` counts what the output holds of each required leads_action / in_cluster record
-(the fact; else whether the action / cluster is named, and what became of the agency / member),
-where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how many records
-the pair stage could still find (some pair of the kept spans states the record, the best pair of
-its group does, and it clears the pair threshold), with the span thresholds as trained and
-scaled down.  ``--extra DOCS GOLD``: more
-annotated documents the fold models' span and pair models learn from in every fold (never scored;
-``kg model train-relations --extra-corpus``).
+``--facts FILE`` writes the last variant's cross-fitted facts, resolved, for ``kg eval --facts
+FILE --details``.  ``--losses`` counts what the output holds of each required leads_action /
+in_cluster record (the fact; else whether the action / cluster is named, and what became of the
+agency / member), where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how
+many records the pair stage could still find (some pair of the kept spans states the record, the
+best pair of its group does, and it clears the pair threshold), with the span thresholds as
+trained and scaled down.  ``--extra DOCS GOLD``: more annotated documents the fold models' span
+and pair models learn from in every fold (never scored; ``kg model train-relations
+--extra-corpus``).
 
 The rule output is cached in WORK/rules.pkl and the fold models in WORK/foldK (reused on the
 next run with --reuse); each variant sets LearnedLayer attributes of the fold models before
@@ -46,6 +47,7 @@ from kg.learned.candidates import PAIR_RELATIONS
 from kg.learned.layer import SPAN_MODELS, LearnedLayer, pair_group, parse_modes, select_spans, spans_by_type
 from kg.learned.train import gold_by_doc, run_rules, train
 from kg.lexicon import Lexicon
+from kg.pipeline import write_facts
 from kg.resolve import resolve
 from kg.schema import RELATIONS
 
@@ -289,6 +291,9 @@ def main() -> None:
     ap.add_argument("--losses", action="store_true", help="also count where gold relation records are lost, "
                                                           "and the false positives by extractor and wrong argument "
                                                           "(of the last variant)")
+    ap.add_argument("--facts", type=Path, default=None,
+                    help="write the last variant's cross-fitted facts (resolved) to this JSONL file, for "
+                         "`kg eval GOLD --facts FILE --details`")
     ap.add_argument("--ceiling", action="store_true",
                     help="also count the required gold relation records the pair stage could find with "
                          "the span thresholds scaled by 1, 0.5 and 0.01: some pair is the record's, the "
@@ -371,6 +376,9 @@ def main() -> None:
             print(_row(k, c))
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
+    if a.facts is not None:
+        write_facts(facts, a.facts)
+        print(f"wrote {len(facts)} facts of the last variant: {a.facts}")
     if a.ceiling:
         for rel, by_scale in ceiling(data, gold, layers).items():
             n = by_scale.pop("required")
