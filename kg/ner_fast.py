@@ -85,24 +85,33 @@ def viterbi(crf, emissions, mask) -> np.ndarray:
     em = emissions.detach().numpy()
     m = mask.detach().numpy()
     batch_size, seq_length = m.shape
-    trans = crf.transitions.detach().numpy()
+    # (speed) the step's scores laid out (row, to, from), so that the arg-max over the previous
+    # tag runs along contiguous memory, and the maximum read at the arg-max (numpy's max over a
+    # short last axis is slower than both): the same sums (score[from] + trans[from, to], then
+    # the emission), the same first maximum, the same scores
+    trans_t = np.ascontiguousarray(crf.transitions.detach().numpy().T)
+    k = trans_t.shape[0]
+    flat = np.arange(batch_size * k)
     score = crf.start_transitions.detach().numpy() + em[:, 0]
     lengths = m.sum(axis=1)
     running = [int(np.count_nonzero(lengths > i)) for i in range(seq_length)]
     prefix = bool((lengths[:-1] >= lengths[1:]).all())    # running rows are always the first ones
-    hist = np.zeros((max(seq_length - 1, 0), batch_size, trans.shape[0]), dtype=np.int64)
+    hist = np.zeros((max(seq_length - 1, 0), batch_size, trans_t.shape[0]), dtype=np.int64)
     for i in range(1, seq_length):
         if prefix:
             a = running[i]
-            next_score = score[:a, :, None] + trans
-            next_score += em[:a, i, None, :]
-            hist[i - 1, :a] = next_score.argmax(axis=1)
-            score[:a] = next_score.max(axis=1)
+            next_score = score[:a, None, :] + trans_t
+            next_score += em[:a, i, :, None]
+            best = next_score.argmax(axis=2)
+            hist[i - 1, :a] = best
+            score[:a] = next_score.reshape(a * k, k)[flat[:a * k], best.ravel()].reshape(a, k)
         else:
-            next_score = score[:, :, None] + trans
-            next_score += em[:, i, None, :]
-            hist[i - 1] = next_score.argmax(axis=1)
-            score = np.where(m[:, i, None], next_score.max(axis=1), score)
+            next_score = score[:, None, :] + trans_t
+            next_score += em[:, i, :, None]
+            best = next_score.argmax(axis=2)
+            hist[i - 1] = best
+            top = next_score.reshape(batch_size * k, k)[flat, best.ravel()].reshape(batch_size, k)
+            score = np.where(m[:, i, None], top, score)
     score = score + crf.end_transitions.detach().numpy()
     ends = lengths - 1
     cur = score.argmax(axis=1)
@@ -121,13 +130,20 @@ def viterbi(crf, emissions, mask) -> np.ndarray:
     return tags
 
 
-def tag_marginals(crf, emissions, mask, tags: np.ndarray) -> np.ndarray:
+def tag_marginals(crf, emissions, mask, tags: np.ndarray, rows: Sequence[int] | None = None) -> np.ndarray:
     """The CRF's marginal probability of ``tags`` (batch, time; the Viterbi tags) at each
     position, (batch, time) float64 (padding positions 0): forward-backward in the probability
     domain, each step's vector rescaled to sum 1, which the per-position normalisation undoes.
-    Vectorised over the batch, one loop over time, like :func:`viterbi`."""
-    em = emissions.detach().numpy().astype(np.float64)
+    Vectorised over the batch, one loop over time, like :func:`viterbi`.  ``rows``: only these
+    rows of the batch, in this order (the result's rows).  When the rows are sorted longest
+    first, each step computes only the rows still running.  A row's figures depend on the others
+    only in their last bits (a matrix product over more or fewer rows): the same batch gives the
+    same figures."""
+    em = emissions.detach().numpy()
     m = mask.detach().numpy()
+    if rows is not None:
+        em, m, tags = em[rows], m[rows], tags[rows]
+    em = em.astype(np.float64)
     b, n, k = em.shape
     lengths = m.sum(axis=1)
     if n == 0:
@@ -141,20 +157,26 @@ def tag_marginals(crf, emissions, mask, tags: np.ndarray) -> np.ndarray:
         return np.exp(x - x.max())
 
     trans, start, end = exp0(crf.transitions), exp0(crf.start_transitions), exp0(crf.end_transitions)
-    alpha = np.empty((b, n, k))
+    # (speed) rows sorted longest first: step i computes the first running[i] rows only; the
+    # positions past a row's end hold ones (read by nothing but the last line)
+    prefix = bool((lengths[:-1] >= lengths[1:]).all())
+    running = [int(np.count_nonzero(lengths > i)) if prefix else b for i in range(n)]
+    alpha = np.ones((b, n, k))
     a = start * e[:, 0]
     alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
     for i in range(1, n):
-        a = (alpha[:, i - 1] @ trans) * e[:, i]
-        alpha[:, i] = a / a.sum(axis=1, keepdims=True)
-    beta = np.empty((b, n, k))
+        r = running[i]
+        a = (alpha[:r, i - 1] @ trans) * e[:r, i]
+        alpha[:r, i] = a / a.sum(axis=1, keepdims=True)
+    beta = np.ones((b, n, k))
     last = (lengths - 1)[:, None]
     beta[:, n - 1] = end
     for i in range(n - 2, -1, -1):
-        nxt = (beta[:, i + 1] * e[:, i + 1]) @ trans.T
+        r = running[i]
+        nxt = (beta[:r, i + 1] * e[:r, i + 1]) @ trans.T
         nxt /= nxt.sum(axis=1, keepdims=True)
         # a row whose last position is i starts its backward pass here
-        beta[:, i] = np.where(last == i, end, nxt)
+        beta[:r, i] = np.where(last[:r] == i, end, nxt)
     post = alpha * beta
     post /= post.sum(axis=2, keepdims=True)
     out = np.take_along_axis(post, tags[:, :, None], axis=2)[:, :, 0]
@@ -259,14 +281,14 @@ class FastTagger:
                     inputs[f"{LEXICON_VOCAB}_id"] = torch.from_numpy(lx)
                 emissions, mask = self.model(inputs[f"{self.field}_id"], batch=inputs)
                 best = viterbi(self.crf, emissions, mask)
-                marg = None
-                for r, i in enumerate(batch):
+                # (speed) the rows with a span, and the marginals of those rows only
+                spanned = [r for r, i in enumerate(batch)
+                           if o_id < 0 or (best[r, :lengths[i]] != o_id).any()]
+                marg = tag_marginals(self.crf, emissions, mask, best, spanned) if spanned and confidence else None
+                for j, r in enumerate(spanned):
+                    i = batch[r]
                     row = best[r, :lengths[i]]
-                    if o_id >= 0 and not (row != o_id).any():
-                        continue
-                    if marg is None and confidence:     # (speed) only for a batch that has spans
-                        marg = tag_marginals(self.crf, emissions, mask, best)
-                    out[i] = [(label, s, e + 1, round(float(marg[r, s:e + 1].min()), 4) if confidence else 1.0)
+                    out[i] = [(label, s, e + 1, round(float(marg[j, s:e + 1].min()), 4) if confidence else 1.0)
                               for label, (s, e) in to_spans([tags[t] for t in row.tolist()])]
                 if progress is not None:
                     done += sum(lengths[i] for i in batch)
