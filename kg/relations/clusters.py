@@ -12,8 +12,10 @@ from .registry import stage
 from .state import DocState
 
 
-# the most characters of a name before its suffix (before a bracketed qualifier, when it has one)
+# the most characters of a name before its suffix (before a bracketed qualifier, when it has one),
+# and between a qualifier and the suffix
 _NAME_CHARS = 24
+_AFTER_QUALIFIER = 12
 
 
 class _Words(LexiconWords):
@@ -53,7 +55,7 @@ class _Words(LexiconWords):
         # before it, and after it those up to the suffix (sought from each qualifier only)
         self.qualifier = rx("qualifier_rx")
         self.before_qualifier = re.compile(f"{unit}{{1,{_NAME_CHARS}}}\\Z")
-        self.after_qualifier = re.compile(f"{unit}{{0,12}}?{suf}" + self.not_before)
+        self.after_qualifier = re.compile(f"{unit}{{0,{_AFTER_QUALIFIER}}}?{suf}" + self.not_before)
         gen = alternation(sorted(lex.word_set("clusters", "chain_generic"), key=lambda x: (-len(x), x)))
         self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}{gen}?{suf}")
         anaphors = lex.words("clusters", "anaphor")
@@ -74,6 +76,7 @@ def clusters_grammar(st: DocState) -> None:
     cuts = st.lex.words("clusters", "cut")
     generic = st.lex.word_set("clusters", "chain_generic")
     cw = _Words.of(st.lex)
+    qualified: list[tuple[int, int]] = []       # the names that hold their qualifier
     for s, e, q in _name_candidates(t, cw):
         # the name starts after the last cut word (none inside a bracketed qualifier q)
         seg = t[s:e]
@@ -128,6 +131,12 @@ def clusters_grammar(st: DocState) -> None:
         if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
             s2, e = s2 - 1, e + 1
         st.clusters[(s2, e)] = t[s2:e]
+        if q and s2 <= q[0]:
+            qualified.append((s2, e))
+    # the part of a qualified name after its qualifier is no name of its own
+    for a, b in qualified:
+        for k in [k for k in st.clusters if k[1] == b and k[0] > a]:
+            del st.clusters[k]
     # "这个集群" / "该产业集群" refer back to a cluster named before: no name of their own
     for a, b in _cluster_anaphors(st):
         for k in [k for k in st.clusters if k[0] < b and a < k[1]]:
