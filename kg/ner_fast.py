@@ -157,8 +157,9 @@ def tag_marginals(crf, emissions, mask, tags: np.ndarray, rows: Sequence[int] | 
         return np.exp(x - x.max())
 
     trans, start, end = exp0(crf.transitions), exp0(crf.start_transitions), exp0(crf.end_transitions)
-    # (speed) rows sorted longest first: step i computes the first running[i] rows only; the
-    # positions past a row's end hold ones (read by nothing but the last line)
+    # (speed) rows sorted longest first: step i computes the first running[i] rows only, and the
+    # positions past a row's end keep their ones (unsorted rows: every row at every step, as
+    # before); those positions are read by nothing but the last line, which zeroes them
     prefix = bool((lengths[:-1] >= lengths[1:]).all())
     running = [int(np.count_nonzero(lengths > i)) if prefix else b for i in range(n)]
     alpha = np.ones((b, n, k))

@@ -48,6 +48,7 @@ class _Words(LexiconWords):
         self.anaphor_infix = alternation(w("anaphor_infix"))
         self.close = w("list_close", "project_patterns")[0]
         # (speed) compiled once per lexicon, the suffixes longest first as lex.words gives them
+        self.suffixes = lex.word_tuple("clusters", "suffix")
         suf = alternation(lex.words("clusters", "suffix"))
         unit = f"[{_HAN}A-Za-z0-9“”]"
         self.name_rx = re.compile(f"{unit}{{1,{_NAME_CHARS}}}?{suf}" + self.not_before)
@@ -127,13 +128,14 @@ def clusters_grammar(st: DocState) -> None:
                 or cw.chain_not_before.match(t[e:e + 4])
                 ):
             continue
+        if q and s2 <= q[0]:
+            qualified.append((s2, e))
         # quoted umbrella: “六大产业集群”
         if s2 > 0 and t[s2 - 1] == "“" and t[e:e + 1] == "”":
             s2, e = s2 - 1, e + 1
         st.clusters[(s2, e)] = t[s2:e]
-        if q and s2 <= q[0]:
-            qualified.append((s2, e))
-    # the part of a qualified name after its qualifier is no name of its own
+    # the part of a qualified name after its qualifier is no name of its own (the name itself
+    # may be quoted: its key is then one character wider on both sides)
     for a, b in qualified:
         for k in [k for k in st.clusters if k[1] == b and k[0] > a]:
             del st.clusters[k]
@@ -165,9 +167,14 @@ def _name_candidates(t: str, cw: _Words) -> list[tuple[int, int, tuple[int, int]
                                                           for m in cw.name_rx.finditer(t)]
     for q in cw.qualifier.finditer(t):
         b = cw.before_qualifier.search(t, max(0, q.start() - _NAME_CHARS), q.start())
-        a = cw.after_qualifier.match(t, q.end()) if b else None
+        if b is None:
+            continue
+        # the part before the qualifier starts after a complete name (光伏产业链|新材料(铜基)产业集群)
+        before = b.group()
+        start = b.start() + max((before.rfind(x) + len(x) for x in cw.suffixes if x in before), default=0)
+        a = cw.after_qualifier.match(t, q.end()) if start < q.start() else None
         if a:
-            out.append((b.start(), a.end(), q.span()))
+            out.append((start, a.end(), q.span()))
     return sorted(out, key=lambda x: (x[1], x[0])) if len(out) > 1 else out
 
 
