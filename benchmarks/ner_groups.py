@@ -4,6 +4,11 @@ Daily 1998 articles: CPU seconds (one thread) and whether spans and confidences 
 
     python benchmarks/ner_groups.py [--chars 250000] [--groups 8,32] [--rounds 2]
     python benchmarks/ner_groups.py --batch-sizes 64,128,256,512 [--chars 250000]
+    python benchmarks/ner_groups.py --batch-sizes 64 --chars 1000000 --split
+
+``--split`` also prints each run's CPU seconds in the CRF's Viterbi and marginals (timers around
+``kg.ner_fast.viterbi`` and ``tag_marginals``; run with another checkout's kg on ``PYTHONPATH`` to
+compare it).
 
 With ``--batch-sizes`` it tags `kg build`'s NER groups (``kg.pipeline.ner_groups``) with the model's
 batch size set to each value instead.  docs/performance.md, "NER across documents" and
@@ -30,14 +35,30 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--batch-sizes", default=None,
                     help="comma-separated batch sizes of the model, each over kg build's NER groups")
+    ap.add_argument("--split", action="store_true",
+                    help="also print the CPU seconds of each run spent in the fast path's CRF: "
+                         "kg.ner_fast.viterbi and kg.ner_fast.tag_marginals")
     a = ap.parse_args()
 
     import torch
 
+    import kg.ner_fast as nf
     from kg.ingest import prepare_text
     from kg.ner import NerTagger
 
     torch.set_num_threads(1)
+    crf_seconds = {"viterbi": 0.0, "tag_marginals": 0.0}
+    if a.split:
+        def timed(name, fn):
+            def wrapper(*args, **kwargs):
+                t = time.process_time()
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    crf_seconds[name] += time.process_time() - t
+            return wrapper
+        for name in crf_seconds:
+            setattr(nf, name, timed(name, getattr(nf, name)))
     if not a.corpus.is_file():
         sys.exit(f"{a.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")
     docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]
@@ -73,6 +94,7 @@ def main() -> None:
     ref = None
     for _ in range(a.rounds):
         for k in sizes:
+            crf_seconds.update(viterbi=0.0, tag_marginals=0.0)
             t0 = time.process_time()
             out = run(k)
             dt = time.process_time() - t0
@@ -84,6 +106,8 @@ def main() -> None:
                 moved = sum(key(m) != key(n) for m, n in zip(spans, ref)) + abs(len(spans) - len(ref))
                 conf = sum(m.score != n.score for m, n in zip(spans, ref) if key(m) == key(n))
                 line += f"  spans moved {moved}, confidences moved {conf}"
+            if a.split:
+                line += f"  (Viterbi {crf_seconds['viterbi']:.2f} s, marginals {crf_seconds['tag_marginals']:.2f} s)"
             print(line, flush=True)
 
 
