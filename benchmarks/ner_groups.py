@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ner_profile import timed_into  # noqa: E402
 from throughput import PD98, read_articles, select_articles  # noqa: E402
 
 
@@ -49,16 +50,8 @@ def main() -> None:
     torch.set_num_threads(1)
     crf_seconds = {"viterbi": 0.0, "tag_marginals": 0.0}
     if a.split:
-        def timed(name, fn):
-            def wrapper(*args, **kwargs):
-                t = time.process_time()
-                try:
-                    return fn(*args, **kwargs)
-                finally:
-                    crf_seconds[name] += time.process_time() - t
-            return wrapper
         for name in crf_seconds:
-            setattr(nf, name, timed(name, getattr(nf, name)))
+            setattr(nf, name, timed_into(crf_seconds, name, getattr(nf, name), time.process_time))
     if not a.corpus.is_file():
         sys.exit(f"{a.corpus}: People's Daily 1998 file missing (see ../shared/corpora)")
     docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]

@@ -40,6 +40,17 @@ if str(ROOT) not in sys.path:
 DEFAULT_DIR = ROOT.parent / "shared" / "realpages" / "train" / "docs"
 
 
+def timed_into(totals: dict, key: str, fn, clock=time.perf_counter):
+    """``fn`` wrapped so that each call adds its ``clock`` seconds to ``totals[key]``."""
+    def wrapper(*args, **kwargs):
+        t = clock()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[key] += clock() - t
+    return wrapper
+
+
 def compare(tagger, docs, chars: int, n: int) -> None:
     import statistics
 
@@ -90,13 +101,7 @@ def main() -> None:
     timers = {"forward": 0.0, "crf": 0.0}
 
     def timed(kind, fn):
-        def wrapper(*a, **k):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                timers[kind] += time.perf_counter() - t
-        return wrapper
+        return timed_into(timers, kind, fn)
 
     model = tagger.component.model
     model.forward = timed("forward", model.forward)
