@@ -79,6 +79,8 @@ def clusters_grammar(st: DocState) -> None:
     cw = _Words.of(st.lex)
     qualified: list[tuple[int, int]] = []       # the names that hold their qualifier
     for s, e, q in _name_candidates(t, cw):
+        if q and _is_place(st, t[q[0] + 1:q[1] - 1]):
+            continue        # a bracketed place (X(高新区)光学产业集群) qualifies no name: the one after it stands
         # the name starts after the last cut word (none inside a bracketed qualifier q)
         seg = t[s:e]
         core_end = len(seg) - max(len(x) for x in sufs if seg.endswith(x))
