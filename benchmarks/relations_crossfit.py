@@ -8,7 +8,7 @@ entity figures here are optimistic; relation figures are not.)
 
     .venv/bin/python benchmarks/relations_crossfit.py [--folds 4] [--work /tmp/kg-crossfit]
         [--variant mode=backoff,project_mentions=0 --variant project_mentions=1 ...] [--losses]
-        [--ceiling] [--facts FILE] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
+        [--ceiling] [--thresholds] [--facts FILE] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
 
 With ``--entity-ner-model`` the fold models are trained as the shipped command trains them
 (entity models on that NER model's output, with generated candidates) and every held-out fold
@@ -17,7 +17,7 @@ seen, entity rows included (without it the held-out folds are scored on the ship
 model's output, which saw them, so the entity rows are optimistic).
 
 ``--facts FILE`` writes the last variant's cross-fitted facts, resolved, for ``kg eval --facts
-FILE --details``.  ``--losses`` counts what the output holds of each required leads_action /
+FILE --details``; ``--thresholds`` prints each model's threshold in each fold model.  ``--losses`` counts what the output holds of each required leads_action /
 in_cluster record (the fact; else whether the action / cluster is named, and what became of the
 agency / member), where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how
 many records the pair stage could still find (some pair of the kept spans states the record, the
@@ -183,6 +183,14 @@ def false_positives(data, outs, gold, relation: str) -> Counter:
     return out
 
 
+def fold_thresholds(layers) -> dict[str, list[float | None]]:
+    """Each model's threshold in each fold model (None where a fold has no such model), by model
+    name: how far the folds' thresholds lie apart (a retrain draws them: docs/evaluation.md,
+    "Session 45")."""
+    names = sorted({name for L in layers for name in L.models})
+    return {name: [L.models[name].threshold if name in L.models else None for L in layers] for name in names}
+
+
 def output_losses(data, outs, gold) -> dict[str, Counter]:
     """What the layer's outputs ``outs`` (one DocResult per document of ``data``, before
     resolution) hold of each required leads_action / in_cluster record: the fact; else whether
@@ -294,6 +302,8 @@ def main() -> None:
     ap.add_argument("--facts", type=Path, default=None,
                     help="write the last variant's cross-fitted facts (resolved) to this JSONL file, for "
                          "`kg eval GOLD --facts FILE --details`")
+    ap.add_argument("--thresholds", action="store_true",
+                    help="also print each model's threshold in each fold model")
     ap.add_argument("--ceiling", action="store_true",
                     help="also count the required gold relation records the pair stage could find with "
                          "the span thresholds scaled by 1, 0.5 and 0.01: some pair is the record's, the "
@@ -376,6 +386,10 @@ def main() -> None:
             print(_row(k, c))
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
+    if a.thresholds:
+        print(f"== thresholds of the {K} fold models (as trained)")
+        for name, ts in fold_thresholds(layers).items():
+            print(f"  {name:14s} " + " ".join("   -  " if x is None else f"{x:6.3f}" for x in ts))
     if a.facts is not None:
         write_facts(facts, a.facts)
         print(f"wrote {len(facts)} facts of the last variant: {a.facts}")

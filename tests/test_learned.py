@@ -1221,6 +1221,19 @@ def test_the_loss_tools_count_false_positives_by_extractor_and_wrong_argument(tm
                    ("launch", "neither in the gold"): 1, ("launch", "a page without gold records"): 1}
 
 
+def test_the_crossfit_tool_lists_each_models_threshold_in_each_fold():
+    """``benchmarks/relations_crossfit.py fold_thresholds``: by model name, the threshold of each
+    fold model in fold order, None where a fold model lacks that model."""
+    from types import SimpleNamespace as NS
+
+    from conftest import load_benchmark
+
+    xf = load_benchmark("relations_crossfit")
+    layers = [NS(models={"Cluster": NS(threshold=0.8), "in_cluster": NS(threshold=0.34)}),
+              NS(models={"Cluster": NS(threshold=0.28)})]
+    assert xf.fold_thresholds(layers) == {"Cluster": [0.8, 0.28], "in_cluster": [0.34, None]}
+
+
 def test_the_crossfit_tool_says_what_the_output_holds_of_each_record(tmp_path):
     """``benchmarks/relations_crossfit.py output_losses``: each required record counted once, as a
     made fact, an action / cluster the output does not name, or by what became of its member /
