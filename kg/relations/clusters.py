@@ -60,6 +60,7 @@ class _Words(LexiconWords):
         gen = alternation(sorted(lex.word_set("clusters", "chain_generic"), key=lambda x: (-len(x), x)))
         self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}{gen}?{suf}")
         anaphors = lex.words("clusters", "anaphor")
+        self.anaphors = frozenset(anaphors)
         self.anaphor_rx = re.compile(alternation(anaphors) + f"{self.anaphor_infix}?{suf}" + self.not_before) \
             if anaphors else None
 
@@ -112,6 +113,8 @@ def clusters_grammar(st: DocState) -> None:
         if q and s + qs >= s2:          # the tests below read the name without its qualifier
             core = core.replace(t[q[0]:q[1]], "", 1)
         if len(core) < 2 or core in cw.bare_core:
+            continue
+        if q and core in cw.anaphors:       # 这个(光学)产业集群 refers back, as 这个产业集群 does
             continue
         if name.startswith("”"):
             continue
