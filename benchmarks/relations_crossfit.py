@@ -17,9 +17,10 @@ seen, entity rows included (without it the held-out folds are scored on the ship
 model's output, which saw them, so the entity rows are optimistic).
 
 ``--facts FILE`` writes the last variant's cross-fitted facts, resolved, for ``kg eval --facts
-FILE --details``; ``--thresholds`` prints each model's threshold in each fold model.  ``--losses`` counts what the output holds of each required leads_action /
-in_cluster record (the fact; else whether the action / cluster is named, and what became of the
-agency / member), where in the layer each is lost, and what the wrong facts are; ``--ceiling`` how
+FILE --details``; ``--thresholds`` prints each model's threshold in each fold model.  ``--losses``
+counts what the output holds of each required leads_action / in_cluster record (the fact; else
+whether the action / cluster is named, and what became of the agency / member), where in the
+layer each is lost, and what the wrong facts are; ``--ceiling`` how
 many records the pair stage could still find (some pair of the kept spans states the record, the
 best pair of its group does, and it clears the pair threshold), with the span thresholds as
 trained and scaled down.  ``--extra DOCS GOLD``: more annotated documents the fold models' span

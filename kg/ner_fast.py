@@ -73,6 +73,14 @@ def lexicon_features_fast(chars: Sequence[str], automaton) -> list[int]:
     return out
 
 
+def _running_rows(lengths: np.ndarray, n: int) -> list[int] | None:
+    """For rows sorted longest first (as HanLP's and the fast path's batches are), how many rows
+    are still running at each of ``n`` steps: always the first ones; None for unsorted rows."""
+    if not bool((lengths[:-1] >= lengths[1:]).all()):
+        return None
+    return [int(np.count_nonzero(lengths > i)) for i in range(n)]
+
+
 def viterbi(crf, emissions, mask) -> np.ndarray:
     """Best tag ids, (batch, time) int64 (padding positions 0), of a batch-first ``emissions``
     (batch, time, tags) under ``mask`` (batch, time; each row a run of ones from the start).
@@ -94,11 +102,10 @@ def viterbi(crf, emissions, mask) -> np.ndarray:
     flat = np.arange(batch_size * k)
     score = crf.start_transitions.detach().numpy() + em[:, 0]
     lengths = m.sum(axis=1)
-    running = [int(np.count_nonzero(lengths > i)) for i in range(seq_length)]
-    prefix = bool((lengths[:-1] >= lengths[1:]).all())    # running rows are always the first ones
-    hist = np.zeros((max(seq_length - 1, 0), batch_size, trans_t.shape[0]), dtype=np.int64)
+    running = _running_rows(lengths, seq_length)
+    hist = np.zeros((max(seq_length - 1, 0), batch_size, k), dtype=np.int64)
     for i in range(1, seq_length):
-        if prefix:
+        if running is not None:
             a = running[i]
             next_score = score[:a, None, :] + trans_t
             next_score += em[:a, i, :, None]
@@ -119,7 +126,7 @@ def viterbi(crf, emissions, mask) -> np.ndarray:
     tags = np.zeros((batch_size, seq_length), dtype=np.int64)
     tags[rows, ends] = cur
     for t in range(seq_length - 2, -1, -1):
-        if prefix:
+        if running is not None:
             a = running[t + 1]                     # rows whose last position is after t
             cur[:a] = hist[t, rows[:a], cur[:a]]
             tags[:a, t] = cur[:a]
@@ -160,8 +167,7 @@ def tag_marginals(crf, emissions, mask, tags: np.ndarray, rows: Sequence[int] | 
     # (speed) rows sorted longest first: step i computes the first running[i] rows only, and the
     # positions past a row's end keep their ones (unsorted rows: every row at every step, as
     # before); those positions are read by nothing but the last line, which zeroes them
-    prefix = bool((lengths[:-1] >= lengths[1:]).all())
-    running = [int(np.count_nonzero(lengths > i)) if prefix else b for i in range(n)]
+    running = _running_rows(lengths, n) or [b] * n
     alpha = np.ones((b, n, k))
     a = start * e[:, 0]
     alpha[:, 0] = a / a.sum(axis=1, keepdims=True)

@@ -49,7 +49,7 @@ class _Words(LexiconWords):
         self.close = w("list_close", "project_patterns")[0]
         # (speed) compiled once per lexicon, the suffixes longest first as lex.words gives them
         self.suffixes = lex.word_tuple("clusters", "suffix")
-        suf = alternation(lex.words("clusters", "suffix"))
+        suf = alternation(self.suffixes)
         unit = f"[{_HAN}A-Za-z0-9“”]"
         self.name_rx = re.compile(f"{unit}{{1,{_NAME_CHARS}}}?{suf}" + self.not_before)
         # a name may hold one bracketed qualifier after its first characters: the characters
@@ -74,10 +74,10 @@ def _enum_next(lex) -> re.Pattern[str]:
        assigns=("clusters",))
 def clusters_grammar(st: DocState) -> None:
     t = st.text
-    sufs = st.lex.words("clusters", "suffix")
     cuts = st.lex.words("clusters", "cut")
     generic = st.lex.word_set("clusters", "chain_generic")
     cw = _Words.of(st.lex)
+    sufs = cw.suffixes
     qualified: list[tuple[int, int]] = []       # the names that hold their qualifier
     for s, e, q in _name_candidates(t, cw):
         if q and _is_place(st, t[q[0] + 1:q[1] - 1]):
@@ -170,6 +170,7 @@ def _name_candidates(t: str, cw: _Words) -> list[tuple[int, int, tuple[int, int]
     order of their ends."""
     out: list[tuple[int, int, tuple[int, int] | None]] = [(m.start(), m.end(), None)
                                                           for m in cw.name_rx.finditer(t)]
+    plain = len(out)
     for q in cw.qualifier.finditer(t):
         b = cw.before_qualifier.search(t, max(0, q.start() - _NAME_CHARS), q.start())
         if b is None:
@@ -180,7 +181,8 @@ def _name_candidates(t: str, cw: _Words) -> list[tuple[int, int, tuple[int, int]
         a = cw.after_qualifier.match(t, q.end()) if start < q.start() else None
         if a:
             out.append((start, a.end(), q.span()))
-    return sorted(out, key=lambda x: (x[1], x[0])) if len(out) > 1 else out
+    # (name_rx's runs do not overlap: already in the order of their ends)
+    return sorted(out, key=lambda x: (x[1], x[0])) if len(out) > plain else out
 
 
 def _cluster_anaphors(st: DocState) -> list[tuple[int, int]]:
