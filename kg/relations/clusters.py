@@ -60,9 +60,9 @@ class _Words(LexiconWords):
         gen = alternation(sorted(lex.word_set("clusters", "chain_generic"), key=lambda x: (-len(x), x)))
         self.listed_rx = re.compile(f"([{_HAN}、]{{2,40}}){re.escape(self.close)}{gen}?{suf}")
         anaphors = lex.words("clusters", "anaphor")
-        self.anaphors = frozenset(anaphors)
-        self.anaphor_rx = re.compile(alternation(anaphors) + f"{self.anaphor_infix}?{suf}" + self.not_before) \
-            if anaphors else None
+        # (with a bracketed qualifier too: 这个(光学)产业集群 refers back as 这个产业集群 does)
+        self.anaphor_rx = re.compile(alternation(anaphors) + f"(?:{self.qualifier.pattern})?{self.anaphor_infix}?{suf}"
+                                     + self.not_before) if anaphors else None
 
 
 def _enum_next(lex) -> re.Pattern[str]:
@@ -113,8 +113,6 @@ def clusters_grammar(st: DocState) -> None:
         if q and s + qs >= s2:          # the tests below read the name without its qualifier
             core = core.replace(t[q[0]:q[1]], "", 1)
         if len(core) < 2 or core in cw.bare_core:
-            continue
-        if q and core in cw.anaphors:       # 这个(光学)产业集群 refers back, as 这个产业集群 does
             continue
         if name.startswith("”"):
             continue
