@@ -8,7 +8,10 @@ Daily 1998 articles: CPU seconds (one thread) and whether spans and confidences 
 
 ``--split`` also prints each run's CPU seconds in the CRF's Viterbi and marginals (timers around
 ``kg.ner_fast.viterbi`` and ``tag_marginals``; run with another checkout's kg on ``PYTHONPATH`` to
-compare it).
+compare it) and in the model's BiLSTM (a timer around its forward), with the BiLSTM's arithmetic
+rate: 2 × (input + hidden) × 4 × hidden floating-point operations per character and direction
+(the four gates' two matrix products, a multiply and an add each), over the time steps it ran
+(padding excluded: HanLP packs the batch).  docs/performance.md, "The BiLSTM's floor".
 
 With ``--batch-sizes`` it tags `kg build`'s NER groups (``kg.pipeline.ner_groups``) with the model's
 batch size set to each value instead.  docs/performance.md, "NER across documents" and
@@ -49,6 +52,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     crf_seconds = {"viterbi": 0.0, "tag_marginals": 0.0}
+    lstm = {"seconds": 0.0, "steps": 0}     # the BiLSTM's CPU seconds and time steps (all rows)
     if a.split:
         for name in crf_seconds:
             setattr(nf, name, timed_into(crf_seconds, name, getattr(nf, name), time.process_time))
@@ -57,6 +61,17 @@ def main() -> None:
     docs = [prepare_text(text, f"{aid}.txt") for aid, text in select_articles(read_articles(a.corpus), a.chars)]
     chars = sum(len(d.text) for d in docs)
     tagger = NerTagger.load()
+    if a.split:
+        from torch.nn.utils.rnn import PackedSequence
+        rnn = tagger.component.model.word_lstm
+        flops_per_step = 2 * (rnn.input_size + rnn.hidden_size) * 4 * rnn.hidden_size * (1 + rnn.bidirectional)
+        forward = rnn.forward
+
+        def counted(x, *args, **kwargs):
+            lstm["steps"] += x.data.shape[0] if isinstance(x, PackedSequence) else x.shape[0] * x.shape[1]
+            return forward(x, *args, **kwargs)
+
+        rnn.forward = timed_into(lstm, "seconds", counted, time.process_time)
     if a.batch_sizes:
         from kg.pipeline import ner_groups
         groups = ner_groups(docs, range(len(docs)))
@@ -88,6 +103,7 @@ def main() -> None:
     for _ in range(a.rounds):
         for k in sizes:
             crf_seconds.update(viterbi=0.0, tag_marginals=0.0)
+            lstm.update(seconds=0.0, steps=0)
             t0 = time.process_time()
             out = run(k)
             dt = time.process_time() - t0
@@ -100,7 +116,9 @@ def main() -> None:
                 conf = sum(m.score != n.score for m, n in zip(spans, ref) if key(m) == key(n))
                 line += f"  spans moved {moved}, confidences moved {conf}"
             if a.split:
-                line += f"  (Viterbi {crf_seconds['viterbi']:.2f} s, marginals {crf_seconds['tag_marginals']:.2f} s)"
+                line += (f"  (Viterbi {crf_seconds['viterbi']:.2f} s, marginals {crf_seconds['tag_marginals']:.2f} s, "
+                         f"BiLSTM {lstm['seconds']:.2f} s: {lstm['steps']:,} time steps, "
+                         f"{lstm['steps'] * flops_per_step / max(lstm['seconds'], 1e-9) / 1e9:.1f} GFLOP/s)")
             print(line, flush=True)
 
 
