@@ -9,7 +9,9 @@ mentions, ``DocResult``) are pickled to ``--results``; a later run with the same
 and no corpus reads them instead, so one stage can be timed by itself, and by another checkout
 of ``kg`` (``PYTHONPATH=/path/to/other/checkout``: the pickle holds plain ``kg.model`` objects).
 ``--stage learned`` (default) times ``LearnedLayer.apply`` on the rules' results, ``--stage
-relations`` the rules (``kg.relations.extract``) on the NER mentions; only the calls are timed
+relations`` the rules (``kg.relations.extract``) on the NER mentions, ``--stage entity-groups``
+the learned layer's entity groups with their features (``DocCandidates.entity_groups``, the entity
+models' input, generated forms included); only the calls are timed
 (since session 46: the layer's context model is loaded before, as ``kg build`` hands its NER model
 to the layer, and the output digest is taken outside the timing).  Prints the stage's wall
 and CPU seconds per repeat (min / median), the process's peak RSS before and after the stage
@@ -69,7 +71,8 @@ def main() -> None:
     ap.add_argument("--results", type=Path, required=True, help="pickle of the NER + rule results (written or read)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions of one more run")
-    ap.add_argument("--stage", choices=("learned", "relations"), default="learned", help="the stage to time")
+    ap.add_argument("--stage", choices=("learned", "relations", "entity-groups"), default="learned",
+                    help="the stage to time")
     args = ap.parse_args()
     if args.paths or args.one_line_mb is not None:
         pairs = _extract(args.paths, args.one_line_mb, args.results.with_suffix(".d"))
@@ -81,7 +84,17 @@ def main() -> None:
 
     from kg.lexicon import Lexicon
     lex = Lexicon.load()
-    if args.stage == "learned":
+    if args.stage == "entity-groups":
+        from kg.learned import LearnedLayer
+        layer = LearnedLayer.load(None, lex)
+
+        class Groups(list):
+            def to_dict(self):
+                return [(g.type, g.text, sorted(g.feats)) for g in self]
+
+        def run(d, mentions, r):
+            return Groups(layer.candidates(d, r).entity_groups())
+    elif args.stage == "learned":
         from kg.learned import LearnedLayer
         layer = LearnedLayer.load(None, lex)
         if layer.context_types:

@@ -39,19 +39,15 @@ _SPREAD = tuple(sum(1 << 3 * t for t in range(len(LEXICON_TYPES)) if m >> t & 1)
 
 
 def lexicon_automaton(table: dict[str, int]):
-    """An Aho-Corasick automaton (pyahocorasick) of the words of ``table`` of 2 to
-    ``LEXICON_MAX_WORD`` characters with a type: word -> (its length, its Begin mask); None when
-    there is none."""
-    import ahocorasick
+    """An Aho-Corasick automaton (:class:`kg.lexicon.WordScanner`) of the words of ``table`` of 2
+    to ``LEXICON_MAX_WORD`` characters with a type, and each word's Begin mask; None when there
+    is none."""
+    from .lexicon import WordScanner
 
-    auto = ahocorasick.Automaton()
-    for w, types in table.items():
-        if types and 2 <= len(w) <= LEXICON_MAX_WORD:
-            auto.add_word(w, (len(w), _SPREAD[types]))
-    if len(auto) == 0:
+    words = [w for w, types in table.items() if types and 2 <= len(w) <= LEXICON_MAX_WORD]
+    if not words:
         return None
-    auto.make_automaton()
-    return auto
+    return WordScanner(words), [_SPREAD[table[w]] for w in words]
 
 
 def lexicon_features_fast(chars: Sequence[str], automaton) -> list[int]:
@@ -62,14 +58,15 @@ def lexicon_features_fast(chars: Sequence[str], automaton) -> list[int]:
     out = [0] * len(s)
     if automaton is None or not s:
         return out
-    for end, (n, b) in automaton.iter(s):
-        i = end + 1 - n
+    scanner, begin = automaton
+    for k, i, e in scanner.scan(s):
+        b = begin[k]
         out[i] |= b
-        out[end] |= b << 2
-        if n > 2:
+        out[e - 1] |= b << 2
+        if e - i > 2:
             m = b << 1
-            for k in range(i + 1, end):
-                out[k] |= m
+            for j in range(i + 1, e - 1):
+                out[j] |= m
     return out
 
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from kg.ingest import prepare_text, read_corpus
-from kg.lexicon import DEFAULT_DIR, Lexicon, Matcher
+from kg.lexicon import DEFAULT_DIR, Lexicon, Matcher, WordScanner
 from kg.model import DocResult, KgError, Mention
 from kg.resolve import resolve
 
@@ -64,6 +64,35 @@ def test_start_and_end_positions_are_the_anchored_lookups_of_every_position():
             assert m.end_positions(t, longest) == {
                 j for j in range(len(t) + 1) if m.longest_suffix(t[max(0, j - longest):j]) is not None}
     assert Matcher([]).start_positions("新城") == set() == m.end_positions("", 8)
+
+
+def test_word_scanner_finds_every_occurrence_across_its_blocks(monkeypatch):
+    """WordScanner (the automaton under find_all, counts, the NER lexicon features): every
+    occurrence once, whatever the block size a long text is scanned in; one word's occurrences by
+    start; a lone surrogate in the text found in no word, a word with a NUL character never found."""
+    import random
+
+    import kg.lexicon as lexicon_module
+
+    rng = random.Random(11)
+    alphabet = "新城区开发哈a\x00"
+    for _ in range(300):
+        words = list(dict.fromkeys("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+                                   for _ in range(rng.randint(1, 12))))
+        text = "".join(rng.choice(alphabet + "\ud800") for _ in range(rng.randrange(0, 120)))
+        brute = sorted((k, i, i + len(w)) for k, w in enumerate(words) if "\x00" not in w
+                       for i in range(len(text)) if text.startswith(w, i))
+        for block in (1 << 16, 9, 4, 1):
+            monkeypatch.setattr(lexicon_module, "_SCAN_BLOCK", block)
+            hits = list(WordScanner(words).scan(text))
+            assert sorted(hits) == brute and len(hits) == len(brute), (words, text, block)
+            starts: dict[int, int] = {}
+            for k, s, _e in hits:
+                assert s >= starts.get(k, -1)
+                starts[k] = s
+    assert list(WordScanner([]).scan("新城")) == [] == list(WordScanner(["新城"]).scan(""))
+    again = pickle.loads(pickle.dumps(WordScanner(["新城", "城区"])))
+    assert sorted(again.scan("新城区")) == [(0, 0, 2), (1, 1, 3)]
 
 
 def test_empty_matcher_and_pickle():

@@ -13,10 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-import ahocorasick
 
 from ..chars import HAN_CLASS, is_han
-from ..lexicon import Lexicon, default_lexicon
+from ..lexicon import Lexicon, WordScanner, default_lexicon
 from ..model import Document, Mention
 
 
@@ -563,11 +562,8 @@ def _prefix_hits(text: str, prefixes: list[str]) -> list[tuple[int, int, str]]:
             order.setdefault(p, k)
     if not order or not text:
         return []
-    ac = ahocorasick.Automaton()
-    for p, k in order.items():
-        ac.add_word(p, (k, p))
-    ac.make_automaton()
-    return sorted((end + 1 - len(p), k, p) for end, (k, p) in ac.iter(text))
+    words = list(order)
+    return sorted((s, order[words[j]], words[j]) for j, s, _e in WordScanner(words).scan(text))
 
 
 def _prefixed_matches(text: str, hits: list[tuple[int, int, str]], rest: re.Pattern[str]):
