@@ -84,17 +84,7 @@ def main() -> None:
 
     from kg.lexicon import Lexicon
     lex = Lexicon.load()
-    if args.stage == "entity-groups":
-        from kg.learned import LearnedLayer
-        layer = LearnedLayer.load(None, lex)
-
-        class Groups(list):
-            def to_dict(self):
-                return [(g.type, g.text, sorted(g.feats)) for g in self]
-
-        def run(d, mentions, r):
-            return Groups(layer.candidates(d, r).entity_groups())
-    elif args.stage == "learned":
+    if args.stage in ("learned", "entity-groups"):
         from kg.learned import LearnedLayer
         layer = LearnedLayer.load(None, lex)
         if layer.context_types:
@@ -103,7 +93,14 @@ def main() -> None:
             from kg.ner import DEFAULT_MODEL_DIR, NerTagger
             layer.ner = NerTagger.load(DEFAULT_MODEL_DIR)
             layer.encoder()
+    if args.stage == "entity-groups":
+        class Groups(list):
+            def to_dict(self):
+                return [(g.type, g.text, sorted(g.feats)) for g in self]
 
+        def run(d, mentions, r):
+            return Groups(layer.candidates(d, r).entity_groups())
+    elif args.stage == "learned":
         def run(d, mentions, r):
             return layer.apply(d, r)
     else:

@@ -26,9 +26,12 @@ def main() -> None:
     ap.add_argument("--results", type=Path, required=True, help="the pickle of benchmarks/learned_speed.py")
     a = ap.parse_args()
 
+    import importlib
+    import pkgutil
+
     import kg.ner_fast as nf
+    import kg.relations as relations
     import kg.relations.base as base
-    import kg.relations.cleanup as cleanup
     from kg.learned import LearnedLayer
     from kg.lexicon import Lexicon, Matcher
     from kg.ner import NerTagger
@@ -50,8 +53,12 @@ def main() -> None:
 
     for name in ("find_all", "start_positions", "end_positions", "counts"):
         timed(Matcher, name, f"Matcher.{name}")
+    plain = base._prefix_hits
     timed(base, "_prefix_hits", "_prefix_hits")
-    cleanup._prefix_hits = base._prefix_hits          # (imported by name there)
+    for info in pkgutil.iter_modules(relations.__path__):      # (imported by name there too)
+        mod = importlib.import_module(f"kg.relations.{info.name}")
+        if getattr(mod, "_prefix_hits", None) is plain:
+            mod._prefix_hits = base._prefix_hits
     timed(nf, "lexicon_features_fast", "lexicon_features_fast")
 
     with open(a.results, "rb") as f:

@@ -218,14 +218,18 @@ class WordScanner:
     """Every occurrence of a fixed list of words in a text, overlapping ones included, in one
     Aho-Corasick pass (``ahocorasick_rs``, a compiled automaton: 3-7× faster here than the
     pyahocorasick one kg used before, docs/performance.md "Session 46").  ``words`` are distinct
-    and non-empty; a word holding a NUL character is never found (a lone surrogate of the text
-    is scanned as one)."""
+    and non-empty.  The automaton holds UTF-8 text only: a word with a lone surrogate or a NUL
+    character (none in kg's lists) is looked for with ``str.find`` instead, and a lone surrogate
+    of the text is scanned as a NUL, which no word of the automaton holds."""
 
-    __slots__ = ("words", "_ac", "_index", "_longest")
+    __slots__ = ("words", "_ac", "_index", "_longest", "_odd")
 
     def __init__(self, words: Sequence[str]):
         self.words = tuple(words)
-        kept = [k for k, w in enumerate(self.words) if "\x00" not in w]
+        kept = [k for k, w in enumerate(self.words) if "\x00" not in w and not _SURROGATES.search(w)]
+        # the words the automaton cannot hold (ahocorasick_rs drops a word it cannot encode and
+        # every word after it, silently), by their index
+        self._odd = [k for k, w in enumerate(self.words) if "\x00" in w or _SURROGATES.search(w)]
         # the automaton's word indices -> self.words' (None: the same)
         self._index = None if len(kept) == len(self.words) else kept
         # (the contiguous NFA: as fast to scan as a DFA on kg's word lists, half as long to build)
@@ -239,19 +243,21 @@ class WordScanner:
         return WordScanner, (self.words,)
 
     def scan(self, text: str) -> Iterable[tuple[int, int, int]]:
-        """``(index of the word in words, start, end)`` of every occurrence in ``text``, by end
-        within each block of ``_SCAN_BLOCK`` characters (so the occurrences of one word come by
-        start): a list for a text of one block, else made a block at a time."""
-        if self._ac is None or not text:
+        """``(index of the word in words, start, end)`` of every occurrence in ``text``; one word's
+        occurrences come by start (those of the automaton by end within each block of
+        ``_SCAN_BLOCK`` characters): a list for a text of one block, else made a block at a time."""
+        if not text:
             return ()
-        if len(text) <= _SCAN_BLOCK:
+        if self._ac is None:
+            return self._odd_hits(text)
+        if len(text) <= _SCAN_BLOCK and not self._odd:
             return self._hits(text)
         return self._blocks(text)
 
     def _hits(self, part: str) -> list[tuple[int, int, int]]:
         try:
             hits = self._ac.find_matches_as_indexes(part, overlapping=True)
-        except UnicodeEncodeError:          # a lone surrogate, which no word holds
+        except UnicodeEncodeError:          # a lone surrogate, which no word of the automaton holds
             hits = self._ac.find_matches_as_indexes(_SURROGATES.sub("\x00", part), overlapping=True)
         index = self._index
         return hits if index is None else [(index[k], s, e) for k, s, e in hits]
@@ -265,8 +271,19 @@ class WordScanner:
             # those that start in the block (the next one finds those that start after it)
             yield from ((k, a + s, a + e) for k, s, e in self._hits(part) if last or s < _SCAN_BLOCK)
             if last:
-                return
+                break
             a += _SCAN_BLOCK
+        yield from self._odd_hits(text)
+
+    def _odd_hits(self, text: str) -> list[tuple[int, int, int]]:
+        out = []
+        for k in self._odd:
+            w = self.words[k]
+            i = text.find(w)
+            while i >= 0:
+                out.append((k, i, i + len(w)))
+                i = text.find(w, i + 1)
+        return out
 
 
 class Matcher:

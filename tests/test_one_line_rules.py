@@ -212,6 +212,24 @@ def test_prefixed_matches_try_only_the_prefixes_written_there(lexicon, which):
         + text.count("区")
 
 
+@pytest.mark.parametrize("find_work", [100_000, -1])
+def test_prefix_hits_by_find_and_by_automaton_are_every_occurrence(monkeypatch, find_work):
+    """_prefix_hits looks for a page's few prefixes with str.find, for many in a long text with
+    the automaton: either way every occurrence, overlapping ones too, by start."""
+    import random
+
+    from kg.relations import base
+
+    monkeypatch.setattr(base, "_FIND_WORK", find_work)
+    rng = random.Random(8)
+    for _ in range(300):
+        text = "".join(rng.choice("甲乙丙市a") for _ in range(rng.randrange(0, 80)))
+        prefixes = ["".join(rng.choice("甲乙丙市a") for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 9))]
+        naive = sorted((i, prefixes.index(p), p) for p in set(prefixes) if p
+                       for i in range(len(text)) if text.startswith(p, i))
+        assert base._prefix_hits(text, prefixes) == naive, (text, prefixes)
+
+
 def test_org_grammar_finds_what_the_regex_alternation_finds(lexicon, monkeypatch):
     """org_grammar with _prefixed_matches gives the organisations of the regex alternation of
     the places (the code before: ``re.finditer(f"(?:{pre_rx})(?:{body_rx})…")`` and the

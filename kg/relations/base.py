@@ -552,18 +552,32 @@ class _View:
         return self.map[start], self.map[end - 1] + 1
 
 
+# (speed) _prefix_hits looks for fewer prefixes than this many times the text's length with
+# str.find: building an automaton for a page's few names costs more than the finds
+_FIND_WORK = 100_000
+
+
 def _prefix_hits(text: str, prefixes: list[str]) -> list[tuple[int, int, str]]:
     """Every place where one of ``prefixes`` is written in ``text``: ``(start, index of the
     prefix's first occurrence in prefixes, prefix)``, sorted, overlapping ones included; one
-    Aho-Corasick pass over the text (see :func:`_prefixed_matches`)."""
+    Aho-Corasick pass over the text (see :func:`_prefixed_matches`), or for a few prefixes in a
+    page, a ``str.find`` loop per prefix."""
     order: dict[str, int] = {}
     for k, p in enumerate(prefixes):
         if p:
             order.setdefault(p, k)
     if not order or not text:
         return []
-    words = list(order)
-    return sorted((s, order[words[j]], words[j]) for j, s, _e in WordScanner(words).scan(text))
+    if len(order) * len(text) > _FIND_WORK:
+        words = list(order)
+        return sorted((s, order[words[j]], words[j]) for j, s, _e in WordScanner(words).scan(text))
+    hits = []
+    for p, k in order.items():
+        i = text.find(p)
+        while i >= 0:
+            hits.append((i, k, p))
+            i = text.find(p, i + 1)
+    return sorted(hits)
 
 
 def _prefixed_matches(text: str, hits: list[tuple[int, int, str]], rest: re.Pattern[str]):
