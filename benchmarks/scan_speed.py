@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import argparse
 import pickle
+import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ner_profile import timed_into  # noqa: E402
 
 
 def main() -> None:
@@ -41,15 +46,7 @@ def main() -> None:
     inside: Counter = Counter()
 
     def timed(owner, name: str, key: str) -> None:
-        fn = getattr(owner, name)
-
-        def wrapper(*args, **kwargs):
-            t = time.process_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                inside[key] += time.process_time() - t
-        setattr(owner, name, wrapper)
+        setattr(owner, name, timed_into(inside, key, getattr(owner, name), time.process_time))
 
     for name in ("find_all", "start_positions", "end_positions", "counts"):
         timed(Matcher, name, f"Matcher.{name}")
