@@ -64,6 +64,20 @@ def _extract(paths: list[Path], one_line_mb: float | None, tmp: Path) -> list:
     return out
 
 
+def layer_as_built(lex, tagger=None):
+    """The shipped learned layer as ``kg build`` runs it: with the build's NER model (``tagger``,
+    else the shipped one loaded with one torch thread) handed to it and its context model made,
+    so that neither is loaded inside a timing."""
+    from kg.learned import LearnedLayer
+    from kg.ner import DEFAULT_MODEL_DIR, NerTagger
+
+    layer = LearnedLayer.load(None, lex)
+    if layer.context_types:
+        layer.ner = tagger or NerTagger.load(DEFAULT_MODEL_DIR)
+        layer.encoder()
+    return layer
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="*", type=Path, help="corpus files or directories")
@@ -85,14 +99,7 @@ def main() -> None:
     from kg.lexicon import Lexicon
     lex = Lexicon.load()
     if args.stage in ("learned", "entity-groups"):
-        from kg.learned import LearnedLayer
-        layer = LearnedLayer.load(None, lex)
-        if layer.context_types:
-            # the build hands its NER model (one torch thread) to the layer before the stage:
-            # loaded here, outside the timing
-            from kg.ner import DEFAULT_MODEL_DIR, NerTagger
-            layer.ner = NerTagger.load(DEFAULT_MODEL_DIR)
-            layer.encoder()
+        layer = layer_as_built(lex)
     if args.stage == "entity-groups":
         class Groups(list):
             def to_dict(self):

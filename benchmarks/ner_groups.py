@@ -40,8 +40,9 @@ def main() -> None:
     ap.add_argument("--batch-sizes", default=None,
                     help="comma-separated batch sizes of the model, each over kg build's NER groups")
     ap.add_argument("--split", action="store_true",
-                    help="also print the CPU seconds of each run spent in the fast path's CRF: "
-                         "kg.ner_fast.viterbi and kg.ner_fast.tag_marginals")
+                    help="also print the CPU seconds of each run spent in the fast path's CRF "
+                         "(kg.ner_fast.viterbi and kg.ner_fast.tag_marginals) and in the BiLSTM, "
+                         "with the BiLSTM's GFLOP/s")
     a = ap.parse_args()
 
     import torch

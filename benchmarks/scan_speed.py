@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from learned_speed import layer_as_built  # noqa: E402
 from ner_profile import timed_into  # noqa: E402
 
 
@@ -37,7 +38,6 @@ def main() -> None:
     import kg.ner_fast as nf
     import kg.relations as relations
     import kg.relations.base as base
-    from kg.learned import LearnedLayer
     from kg.lexicon import Lexicon, Matcher
     from kg.ner import NerTagger
     from kg.pipeline import ner_groups
@@ -62,10 +62,7 @@ def main() -> None:
         pairs = pickle.load(f)
     lex = Lexicon.load()
     tagger = NerTagger.load()
-    layer = LearnedLayer.load(None, lex)
-    layer.ner = tagger
-    if layer.context_types:
-        layer.encoder()
+    layer = layer_as_built(lex, tagger)
     docs = [d for d, _m, _r in pairs]
     tagger.tag(docs[0])                 # warm-up
     inside.clear()

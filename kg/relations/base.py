@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 
 from ..chars import HAN_CLASS, is_han
-from ..lexicon import Lexicon, WordScanner, default_lexicon
+from ..lexicon import Lexicon, WordScanner, default_lexicon, find_every
 from ..model import Document, Mention
 
 
@@ -571,13 +571,7 @@ def _prefix_hits(text: str, prefixes: list[str]) -> list[tuple[int, int, str]]:
     if len(order) * len(text) > _FIND_WORK:
         words = list(order)
         return sorted((s, order[words[j]], words[j]) for j, s, _e in WordScanner(words).scan(text))
-    hits = []
-    for p, k in order.items():
-        i = text.find(p)
-        while i >= 0:
-            hits.append((i, k, p))
-            i = text.find(p, i + 1)
-    return sorted(hits)
+    return sorted((i, k, p) for p, k in order.items() for i in find_every(text, p))
 
 
 def _prefixed_matches(text: str, hits: list[tuple[int, int, str]], rest: re.Pattern[str]):
