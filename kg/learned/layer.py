@@ -42,6 +42,7 @@ from .candidates import (ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, Pair, Span
                          split_items)
 from .classes import WordClasses
 from .linear import LinearModel
+from .screen import SpanScreen
 from .context import ContextEncoder, DocContext
 from .trees import TreeModel, load_model
 
@@ -176,6 +177,10 @@ class LearnedLayer:
         self.context_criterion: str | None = ctx.get("criterion")
         self.ner = None
         self._encoder = None
+        # (speed) the span candidates that cannot reach their floor are dropped in numpy before
+        # their features are made (kg.learned.screen; the same output either way)
+        self.screen_spans = True
+        self._screen: SpanScreen | None = None
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
         """The Place groups below their threshold that name a known place (:meth:`_known_place`)
@@ -329,7 +334,12 @@ class LearnedLayer:
         thresholds = {k: self.models[k].threshold for k in SPAN_MODELS if k in self.models}
         # (memory) only the spans that can be chosen, here or with the pair threshold scale
         floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
-        spans, scores = _scored_above(self.models, cands.iter_spans(), cands.span_feats, floor)
+        candidates = cands.iter_spans()
+        if self.screen_spans:
+            if self._screen is None:
+                self._screen = SpanScreen(self.models, floor)
+            candidates = self._screen.filter(cands, candidates)
+        spans, scores = _scored_above(self.models, candidates, cands.span_feats, floor)
         kept = select_spans(spans, scores, thresholds)
         have = {(m.type, m.start, m.end) for m in mentions}
         # (speed) the projects and organisations of ``have``, for overlap tests by bisection
