@@ -181,6 +181,7 @@ class LearnedLayer:
         # their features are made (kg.learned.screen; the same output either way)
         self.screen_spans = True
         self._screen: SpanScreen | None = None
+        self._screen_key = None
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
         """The Place groups below their threshold that name a known place (:meth:`_known_place`)
@@ -336,8 +337,11 @@ class LearnedLayer:
         floor = {k: t * min(1.0, self.pair_span_scale) for k, t in thresholds.items()}
         candidates = cands.iter_spans()
         if self.screen_spans:
-            if self._screen is None:
-                self._screen = SpanScreen(self.models, floor)
+            # made again when a floor or a model changed since (relations_crossfit --variant
+            # sets thresholds and pair_span_scale on a loaded layer)
+            key = (sorted(floor.items()), [id(self.models.get(T)) for T in SPAN_MODELS])
+            if self._screen is None or self._screen_key != key:
+                self._screen, self._screen_key = SpanScreen(self.models, floor), key
             candidates = self._screen.filter(cands, candidates)
         spans, scores = _scored_above(self.models, candidates, cands.span_feats, floor)
         kept = select_spans(spans, scores, thresholds)

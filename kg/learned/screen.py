@@ -4,8 +4,9 @@ The learned layer keeps only the Action, Member and Project span candidates its 
 least their floor (``LearnedLayer.apply``), about 0.5 % of them on news text; making the features
 of the other 99.5 % one string at a time (:meth:`DocCandidates._span_feats`) was most of the
 layer's time.  :class:`SpanScreen` computes every candidate's logit from the same features in
-numpy, a chunk of spans at a time, and passes on only the candidates within ``_EPS`` of their
-floor, which are then featured and scored exactly as before.  Its logits are the exact ones up to
+numpy, a chunk of spans at a time, and passes on only the candidates whose logit reaches their
+floor's (the layer's: the threshold, times ``pair_span_scale`` where that is under 1) less
+``_EPS``; they are then featured and scored exactly as before.  Its logits are the exact ones up to
 float rounding (about 1e-15 against a margin of ``_EPS`` = 1e-6), so the spans it drops are spans
 the layer would drop: the layer's output is the same with or without it (tests compare both, and
 the screen's logits with the exact ones on every candidate of their documents).
@@ -20,8 +21,11 @@ point) gives, in numpy, the CRC of every value (one or two characters, ``l1|r1``
 bucket of every feature of every span: no strings, no vocabulary, memory by the document.
 
 **What it mirrors.** Each feature of ``_span_feats`` for the screened types has its term here
-(:meth:`SpanScreen.logits`); a model with a dense context vector (``dense_w``), a tree model, or
-candidates with word classes (``DocCandidates.classes``) are not screened.  A change to
+(:meth:`SpanScreen.logits`).  Not screened (they pass): Cluster spans (their model reads the NER
+model's context), a type whose model is no linear one or reads a dense vector (``dense_w``) or
+whose floor is 0 or over ``_MAX_FLOOR``, candidates with word classes (``DocCandidates.classes``),
+spans longer than ``_MAX_WIDTH`` (memory: a chunk's arrays are as wide as its longest span), and
+a text with a lone surrogate.  A change to
 ``_span_feats`` must be made here too: ``tests/test_learned_screen.py`` fails otherwise.
 """
 
@@ -41,9 +45,12 @@ _EPS = 1e-6                 # logit margin under the floor (float error of the s
 _CHUNK = 4096               # spans screened in one batch of arrays
 _CHAR_TPL = ("l1", "f1", "r1", "b1", "c")       # features whose value is one character (or ^ $ "")
 _BG_TPL = ("l2", "f2", "r2", "b2", "bg")        # features whose value is up to two characters
-_FLAGS = ("rule", "quoted", "counted=1", "counted=2", "clause_start", "digit", "mtype=Project",
+# (the Cluster spans' counted=N is not here: Cluster spans are never screened)
+_FLAGS = ("rule", "quoted", "clause_start", "digit", "mtype=Project",
           "mtype=Organization", "near_cluster", "is=Organization", "is=Project",
           "starts_with=Place", "starts_with=Organization", "after=Place", "after=Organization")
+_MAX_FLOOR = 0.999          # a floor above this screens nothing (the margin must stay above float spacing)
+_MAX_WIDTH = 64             # (memory) a span longer than this passes unscreened: the arrays grow with the longest
 _MAX_BYTES = 16             # the longest value's UTF-8 bytes: l1|r1 has at most 9
 _CP = 0x110000              # code points
 
@@ -83,7 +90,8 @@ class SpanScreen:
     def __init__(self, models: dict, floors: dict[str, float]):
         self.types = tuple(T for T in SCREENED
                            if isinstance(models.get(T), LinearModel) and models[T].dense_w is None
-                           and 0.0 < floors.get(T, 0.0) < 1.0)
+                           and 0.0 < floors.get(T, 0.0) <= _MAX_FLOOR)
+        self.floors = dict(floors)
         self.models = [models[T] for T in self.types]
         self.keys = [T[:3] for T in self.types]
         self.index = {T: i for i, T in enumerate(self.types)}
@@ -102,8 +110,8 @@ class SpanScreen:
                        for fl in _FLAGS}
         self.head_w: dict[str, np.ndarray] = {}
         # shift[tpl][model, n]: see _prefix_shift
-        self.shift = {tpl: np.array([_prefix_shift(f"S:{K}:{tpl}=") for K in self.keys]).reshape(len(self.keys), -1)
-                      for tpl in _CHAR_TPL + _BG_TPL + ("l1r1",)}
+        self.shift = {tpl: np.array([_prefix_shift(f"S:{K}:{tpl}=") for K in self.keys]).reshape(
+            len(self.keys), _MAX_BYTES + 1) for tpl in _CHAR_TPL + _BG_TPL + ("l1r1",)}
         self.join_t = _join_tables()
         # by code point: the CRC-32 of its UTF-8 bytes, their number, a clause end, str.isdigit
         # (filled as code points are first met: 9 MB)
@@ -168,7 +176,8 @@ class SpanScreen:
 
     def _pass(self, doc: "_DocArrays", chunk: list[Span]) -> Iterator[Span]:
         index = self.index
-        mine = [sp for sp in chunk if sp.type in index]
+        # (memory) a long span passes unscreened: the chunk's arrays are as wide as its longest
+        mine = [sp for sp in chunk if sp.type in index and sp.end - sp.start <= _MAX_WIDTH] if doc.ok else []
         if not mine:
             yield from chunk
             return
@@ -225,9 +234,7 @@ class SpanScreen:
         if doc.cands.rule_features:
             terms.append(fw["rule"][k] * np.fromiter((sp.rule for sp in spans), dtype=bool, count=n))
         terms.append(fw["quoted"][k] * np.fromiter((sp.quoted for sp in spans), dtype=bool, count=n))
-        counted = np.fromiter((sp.counted for sp in spans), dtype=np.int64, count=n)
-        terms += [fw["counted=1"][k] * (counted == 1), fw["counted=2"][k] * (counted == 2),
-                  fw["clause_start"][k] * ((S == 0) | doc.clause[before] & (S > 0)),
+        terms += [fw["clause_start"][k] * ((S == 0) | doc.clause[before] & (S > 0)),
                   fw["digit"][k] * (doc.digits[E] > doc.digits[S])]
         member = k == idx.get("Member", -1)
         if member.any():
@@ -277,7 +284,15 @@ class _DocArrays:
         self.cands = cands
         t = cands.t
         self.n = L = len(t)
-        cps = np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32)
+        try:
+            raw = t.encode("utf-32-le")
+        except UnicodeEncodeError:
+            # a lone surrogate (no decoded file has one): the document is not screened, so that
+            # it fails, or not, as the exact path does
+            self.ok = False
+            return
+        self.ok = True
+        cps = np.frombuffer(raw, dtype=np.uint32)
         screen.learn(cps)
         self.crc = screen.cp_crc[cps]
         self.nbytes = screen.cp_len[cps]
