@@ -25,8 +25,9 @@ bucket of every feature of every span: no strings, no vocabulary, memory by the 
 model's context), a type whose model is no linear one or reads a dense vector (``dense_w``) or
 whose floor is 0 or over ``_MAX_FLOOR``, candidates with word classes (``DocCandidates.classes``),
 spans longer than ``_MAX_WIDTH`` (memory: a chunk's arrays are as wide as its longest span), and
-a text with a lone surrogate.  A change to
-``_span_feats`` must be made here too: ``tests/test_learned_screen.py`` fails otherwise.
+a text with a lone surrogate.  A change to ``_span_feats`` must be made here too:
+``tests/test_learned_screen.py`` fails otherwise (it compares the logits on every candidate of
+invented pages that hold every feature; leaving out any one term fails it).
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ class SpanScreen:
         self.types = tuple(T for T in SCREENED
                            if isinstance(models.get(T), LinearModel) and models[T].dense_w is None
                            and 0.0 < floors.get(T, 0.0) <= _MAX_FLOOR)
-        self.floors = dict(floors)
         self.models = [models[T] for T in self.types]
         self.keys = [T[:3] for T in self.types]
         self.index = {T: i for i, T in enumerate(self.types)}
