@@ -186,7 +186,7 @@ def test_prefix_shift_gives_the_crc_of_prefix_and_value():
         assert got.tolist() == [zlib.crc32((prefix + v).encode()) for v in values]
 
 
-def test_layer_output_is_the_same_with_and_without_the_screen(lexicon, tmp_path):
+def test_layer_output_is_the_same_with_and_without_the_screen(lexicon):
     """The shipped models on invented pages: the same mentions and facts either way."""
     layer = LearnedLayer.load(None, lexicon)
     for text in TEXTS:
