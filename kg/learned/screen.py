@@ -63,26 +63,26 @@ def _suffix_crcs(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(map(len, enc), dtype=np.int64, count=len(enc)))
 
 
+def _start_shift(start: int, n: int) -> int:
+    """What CRC-32's start value ``start`` adds to the CRC of any ``n`` bytes after it:
+    ``crc32(v, start) == crc32(v) ^ _start_shift(start, len(v))`` (CRC-32 is affine in its start
+    value; the shift is GF(2)-linear in it)."""
+    return zlib.crc32(bytes(n), start) ^ zlib.crc32(bytes(n))
+
+
 def _prefix_shift(prefix: str) -> np.ndarray:
     """``shift[n]`` such that ``crc32(prefix + v) == crc32(v) ^ shift[len(v)]`` for any ``v`` of
-    ``n`` bytes: CRC-32 is affine in its start value, so a prefix only changes the start value's
-    contribution, which depends on the prefix and on how many bytes follow it."""
+    ``n`` bytes: the prefix's CRC is the start value of ``v``'s (:func:`_start_shift`)."""
     p = zlib.crc32(prefix.encode())
-    return np.array([zlib.crc32(bytes(n), p) ^ zlib.crc32(bytes(n)) for n in range(_MAX_BYTES + 1)], dtype=np.int64)
+    return np.array([_start_shift(p, n) for n in range(_MAX_BYTES + 1)], dtype=np.int64)
 
 
 def _join_tables() -> np.ndarray:
-    """``T[n, j, b]``: the contribution of byte ``j`` (value ``b``) of a CRC to the CRC of
-    ``n`` more bytes after it (:meth:`SpanScreen._join`); linear over GF(2), so a CRC's is the XOR
-    of its four bytes'."""
-    t = np.zeros((5, 4, 256), dtype=np.int64)
-    for n in range(5):
-        zeros = bytes(n)
-        base = zlib.crc32(zeros)
-        for j in range(4):
-            for b in range(256):
-                t[n, j, b] = zlib.crc32(zeros, b << (8 * j)) ^ base
-    return t
+    """``T[n, j, b]``: :func:`_start_shift` of a start value whose byte ``j`` is ``b`` (the others
+    0), for ``n`` bytes after it (:meth:`SpanScreen._join`); the shift is linear over GF(2), so a
+    CRC's is the XOR of its four bytes'."""
+    return np.array([[[_start_shift(b << (8 * j), n) for b in range(256)] for j in range(4)] for n in range(5)],
+                    dtype=np.int64)
 
 
 class SpanScreen:
@@ -120,18 +120,13 @@ class SpanScreen:
         self.cp_seen = np.zeros(_CP, dtype=bool)
         self.cp_clause = np.zeros(_CP, dtype=bool)
         self.cp_digit = np.zeros(_CP, dtype=bool)
-        self.caret = self.value_of("^")
-        self.dollar = self.value_of("$")
-        self.bar = self.value_of("|")
+        # (CRC-32, bytes) of l1's value at the text's start, r1's at its end, l1r1's bar
+        crc, nb = _suffix_crcs(["^", "$", "|"])
+        self.caret, self.dollar, self.bar = zip(crc.tolist(), nb.tolist())
 
     def _w(self, i: int, feats: list[str]) -> np.ndarray:
         m = self.models[i]
         return m.weights[hash_features(feats, m.dim)].astype(np.float64)
-
-    def value_of(self, s: str) -> tuple[int, int]:
-        """(CRC-32, bytes) of one string."""
-        b = s.encode()
-        return zlib.crc32(b), len(b)
 
     def learn(self, cps: np.ndarray) -> None:
         """Fill the code point tables for the code points of ``cps`` not met yet."""
@@ -162,26 +157,26 @@ class SpanScreen:
         if not self.types or cands.classes is not None:
             yield from spans
             return
-        doc = None
+        made: list[_DocArrays] = []         # the document's arrays, made for its first screened span
         chunk: list[Span] = []
         for sp in spans:
             chunk.append(sp)
             if len(chunk) >= _CHUNK:
-                doc = doc or _DocArrays(self, cands)
-                yield from self._pass(doc, chunk)
+                yield from self._pass(cands, made, chunk)
                 chunk = []
         if chunk:
-            doc = doc or _DocArrays(self, cands)
-            yield from self._pass(doc, chunk)
+            yield from self._pass(cands, made, chunk)
 
-    def _pass(self, doc: "_DocArrays", chunk: list[Span]) -> Iterator[Span]:
+    def _pass(self, cands: DocCandidates, made: list, chunk: list[Span]) -> Iterator[Span]:
         index = self.index
         # (memory) a long span passes unscreened: the chunk's arrays are as wide as its longest
-        mine = [sp for sp in chunk if sp.type in index and sp.end - sp.start <= _MAX_WIDTH] if doc.ok else []
-        if not mine:
+        mine = [sp for sp in chunk if sp.type in index and sp.end - sp.start <= _MAX_WIDTH]
+        if mine and not made:
+            made.append(_DocArrays(self, cands))
+        if not mine or not made[0].ok:
             yield from chunk
             return
-        z = self.logits(doc, mine)
+        z = self.logits(made[0], mine)
         k = np.fromiter((index[sp.type] for sp in mine), dtype=np.int64, count=len(mine))
         drop = {id(sp) for sp, low in zip(mine, (z < self.cut[k]).tolist()) if low}
         for sp in chunk:
