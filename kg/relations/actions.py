@@ -105,16 +105,17 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
        assigns=("actions", "projects"))
 def actions_grammar(st: DocState) -> None:
     t = st.text
-    sufs = st.lex.words("action_patterns", "suffix")
-    suf_rx = alternation_body(sufs)
+    sufs = st.lex.word_tuple("action_patterns", "suffix", longest_first=False)
+    # (speed) the alternations made once per lexicon, not per document
+    suf_rx = st.lex.cached(("actions", "suffix_rx"), lambda: alternation_body(sufs))
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
-    suf_at = re.compile(f"(?:{suf_rx})")
+    suf_at = st.lex.cached(("actions", "suffix_at"), lambda: re.compile(f"(?:{suf_rx})"))
     aw = _Words.of(st.lex)
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
         inner = m.group(1)
         core = _YEAR_END.sub("", inner)       # “X行动2021”: the name of the year's campaign
-        if any(core.endswith(s) for s in sufs):
+        if core.endswith(sufs):
             if _action_ok(st, core) or any(rx.search(core) for rx in umb):
                 _add_action(st, m.start(), m.end(), "quoted")
                 # “X行动2021”暨Y专项行动: one campaign's name
@@ -145,8 +146,8 @@ def actions_grammar(st: DocState) -> None:
             _add_action(st, m.start(), m.end(), "umbrella")
     # verb-introduced names: 实施城市精细化管理行动
     verbs = st.lex.words("action_patterns", "intro_verb")
-    vrx = re.compile(f"(?:{'|'.join(re.escape(v) for v in verbs)})"
-                     f"((?:[{_HAN}0-9A-Za-z“”.]|{_DATE_DOT}){{2,22}}?(?:{suf_rx}))")
+    vrx = st.lex.cached(("actions", "intro_verb_rx"), lambda: re.compile(
+        f"(?:{alternation_body(verbs)})((?:[{_HAN}0-9A-Za-z“”.]|{_DATE_DOT}){{2,22}}?(?:{suf_rx}))"))
     for m in vrx.finditer(t):
         s, e = m.start(1), m.end(1)
         name = t[s:e]
@@ -183,8 +184,8 @@ def actions_bare(st: DocState) -> None:
     """Action names the verb/quote rules miss: 「保就业」行动, “技能X”培训行动, and bare
     noun phrases ending with an action suffix in a sentence that says who leads
     (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
-    sufs = sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)
-    suf_rx = alternation_body(sufs)
+    suf_rx = st.lex.cached(("actions", "suffix_rx_longest_first"), lambda: alternation_body(
+        sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)))
     _quoted_actions(st, suf_rx)
     _without_scope_prefix(st)
     cues = st.lex.words("action_patterns", "lead_cue")

@@ -240,9 +240,20 @@ def place_extension(text: str, p: int, lo: int, is_place, lex: Lexicon | None = 
 _SPLITTERS = set("，。；：！？、,;:!?“”‘’\n")
 
 
+def _rfind_any(text: str, chars) -> int:
+    """The last index in ``text`` of a character of ``chars`` (-1: none): ``max(text.rfind(c) for c
+    in chars)`` for a set of single characters, by one scan from the end (names are short, the
+    sets are not)."""
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] in chars:
+            return i
+    return -1
+
+
 # characters that end a name: a Place or Person span running over one of them ("莫斯科”货运航线",
 # "秦皇岛)—呼和浩特") holds the end of one name and what follows it
 _NAME_ENDS = set("”’」』—")
+_BRACKETS = frozenset("(（)）")       # what _split_mention's loop looks for besides _NAME_ENDS
 
 
 # the quote marks written around names, opening and closing
@@ -391,11 +402,13 @@ def _split_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> lis
     if m is None:
         return []
     text = doc.text[m.start:m.end]
-    if any(c in g.chrome_sep for c in text):
+    if not g.chrome_sep.isdisjoint(text):
         return []           # a span across a breadcrumb or title line (新闻中心>要闻, X网丨Y)
     ends = _NAME_ENDS if m.type in ("Place", "Person") else set()
     cuts, depth = [], 0
-    for i, c in enumerate(text[:-1]):
+    # (speed) most spans hold no bracket and no name end: no loop over their characters
+    scan = "" if _BRACKETS.isdisjoint(text) and ends.isdisjoint(text) else text[:-1]
+    for i, c in enumerate(scan):
         if c in "(（":
             depth += 1
         elif c in ")）":
@@ -434,7 +447,7 @@ def _trim_mention(m: Mention, doc: Document, lex: Lexicon | None = None) -> Ment
             or text[-1:] == "》" and "《" not in text) and len(text) > 3:
         text = text[:-1]
         m = _respan(m, m.start, m.end - 1, text)
-    cut = max((i for i, c in enumerate(text) if c in _SPLITTERS), default=-1)
+    cut = _rfind_any(text, _SPLITTERS)
     # "A行动（市X局": an opening bracket left open inside the span starts a new name (a closed
     # one is part of it: "X科技（洛阳）有限公司")
     ob = max(text.rfind("("), text.rfind("（"))

@@ -113,8 +113,8 @@ def _umbrella(st: DocState, name: str) -> bool:
        assigns=("facts",))
 def leads(st: DocState) -> None:
     t = st.text
-    cues = st.lex.words("action_patterns", "lead_cue")
-    crx = re.compile(alternation_body(cues))
+    crx = st.lex.cached(("leads", "lead_cue_rx"),
+                        lambda: re.compile(alternation_body(st.lex.words("action_patterns", "lead_cue"))))
     done: set[tuple[str, str]] = set()
 
     def emit(org: str, act: tuple[int, int, str], span: tuple[int, int], ex: str, c: float):

@@ -67,6 +67,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == NAME_DOT) and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
+    followers_t = st.lex.word_tuple("persons", "follower", longest_first=False)
     weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     photo_marks = st.lex.word_set("persons", "photo_mark")
@@ -93,7 +94,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         else:
             # an adverb between the name and its verb ends the name ("陆明|也表示"),
             # better than any cut that swallows it ("陆明也|表示")
-            if _adverb_cut(st, rest) and not any(name.startswith(f, 2) for f in followers):
+            if _adverb_cut(st, rest) and not name.startswith(followers_t, 2):
                 scored.append((4, (p, p + k)))
                 continue
             # "局长张伟亲自组织…", "董事长曾立群通过视频…": an adverb of two characters or a
@@ -108,7 +109,8 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
                 # than the whole run "王立说")
                 scored.append((2, (p, p + k)))
                 continue
-            f = next((f for f in followers if rest.startswith(f)), None)
+            # (speed) one C-level test before the loop that finds which
+            f = next((f for f in followers if rest.startswith(f)), None) if rest.startswith(followers_t) else None
             if f:
                 # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
                 scored.append((min(len(f), 3), (p, p + k)))
@@ -154,7 +156,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             if m.start() == p:
                 continue
             after = t[m.end():m.end() + 3]
-            if after[:1] in _HARD or any(after.startswith(f) for f in followers):
+            if after[:1] in _HARD or after.startswith(followers_t):
                 return (p, p + k)
     return None
 
@@ -343,13 +345,15 @@ def _known_starts_after(st: DocState, known: set[Span], a: int, b: int) -> bool:
        assigns=("persons", "person_names", "facts"))
 def titles_after_names(st: DocState) -> None:
     """"习近平总书记": a title that may follow the name of its holder."""
-    titles = [p.title for p in st.lex.posts.values() if p.after_name and p.implied_org]
-    if not titles:
+    # (speed) the titles' pattern made once per lexicon (None: no such title)
+    rx = st.lex.cached(("people", "titles_after_names"), lambda: re.compile(alternation_body(sorted(
+        (p.title for p in st.lex.posts.values() if p.after_name and p.implied_org), key=len, reverse=True)))
+        if any(p.after_name and p.implied_org for p in st.lex.posts.values()) else None)
+    if rx is None:
         return
     ner_person = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"}
     known = set(st.person_names) | {x for _a, _b, typ, _s, x in st.ner_v
                                       if typ == "Person"}
-    rx = re.compile(alternation_body(sorted(titles, key=len, reverse=True)))
     surnames = set(st.lex.words("persons", "surname"))
     for m in rx.finditer(st.text):
         ts = m.start()
@@ -400,8 +404,8 @@ def listed_persons(st: DocState) -> None:
             sur = [sp for sp in items if sp[1] - sp[0] <= 3 and
                    (t[sp[0]] in surnames or t[sp[0]:sp[0] + 2] in surnames)]
             last = items[-1]
-            tail_verb = any(t.startswith(t[last[0]:last[0] + k] + v, last[0])
-                            for k in (2, 3) for v in verbs)
+            # (a list verb right after the item's first two or three characters)
+            tail_verb = t.startswith(verbs, last[0] + 2) or t.startswith(verbs, last[0] + 3)
             if len(items) >= 3 and len(sur) >= max(3, (2 * len(items) + 2) // 3) \
                     and (after.startswith(_Words.of(st.lex).list_close) or tail_verb) \
                     and all(t[a:b] not in st.places and not st.lex.ends_with_org_suffix(t[a:b])
@@ -425,9 +429,13 @@ def listed_persons(st: DocState) -> None:
                 cand = _name_after(st, a)
                 if cand and cand[1] <= b:
                     add_person(st, cand, "list")
-    preceders = "".join(f"|(?<={re.escape(w)})" for w in st.lex.words("persons", "preceder"))
-    for m in re.finditer(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)"
-                         rf"(?:{'|'.join(verbs)})", t):
+    # (speed) compiled once per lexicon, not per document
+    def before_verb_rx() -> re.Pattern[str]:
+        preceders = "".join(f"|(?<={re.escape(w)})" for w in st.lex.words("persons", "preceder"))
+        return re.compile(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)(?:{'|'.join(verbs)})")
+
+    before_verb = st.lex.cached(("people", "name_before_list_verb"), before_verb_rx)
+    for m in before_verb.finditer(t):
         a, b = m.start(1), m.end(1)
         name = t[a:b]
         if (a, b) in known or name[0] not in surnames or name in st.lex.posts:
@@ -462,11 +470,11 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
     followers = st.lex.cached("people.right_edges", lambda: st.lex.word_tuple("persons", "follower")
                               + st.lex.word_tuple("persons", "weak_follower") + long_adverbs(st))
 
-    def by_last() -> dict[str, list[str]]:
+    def by_last() -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
         for w in st.lex.words("persons", "preceder") + list(st.lex.posts):
             out.setdefault(w[-1:], []).append(w)
-        return out
+        return {c: tuple(ws) for c, ws in out.items()}     # (speed) for one str.endswith
     # (speed) preceders by last character, once per lexicon: one ending t[:s] ends in t[s-1]
     preceders = st.lex.cached("people.preceders_by_last", by_last)
     surnames = st.lex.word_set("persons", "surname")
@@ -475,13 +483,13 @@ def _person_supported_scan(st: DocState, name: str) -> bool:
     for s in occurrences(st, name):
         e = s + len(name)
         left = t[s - 1] if s > 0 else ""
-        titled = s > 0 and any(t.endswith(w, 0, s) for w in preceders.get(t[s - 1], ()))
+        titled = s > 0 and t.endswith(preceders.get(t[s - 1], ()), 0, s)
         # after 的 (的殷切希望) or opening a quoted title (“钟鸣盛世——…”) a word is no name
         left_ok = titled or (common and (not left or not _is_han(left) or left in _Grammar.of(st.lex).func)
                              and left != _Words.of(st.lex).bad_left and left not in "“「《『‘")
         right = t[e:e + 4]
         right_ok = not right or not _is_han(right[0]) \
-            or any(right.startswith(f) for f in followers)
+            or right.startswith(followers)
         if left_ok and right_ok:
             return True
     return False

@@ -604,7 +604,7 @@ def names_before_titles(st: DocState) -> None:
             continue
         # "省人大常委会A副主任、省政府B副省长、…": in a 、 list only after a written organisation
         listed = t[te:te + 1] == "、"
-        if not listed and not any(t.startswith(v, te) for v in verbs):
+        if not listed and not t.startswith(verbs, te):
             continue
         span = _person_ending_at(st, ts, ner_person, known)
         if span is None and not listed:
