@@ -1,6 +1,7 @@
-"""The span screen of the learned layer (kg.learned.screen) on invented sentences and hand-made
-mentions: its logits are the exact ones of ``_span_feats`` and the model, on every candidate, so
-the layer's output is the same with and without it."""
+"""The span and group screens of the learned layer (kg.learned.screen) on invented sentences and
+hand-made mentions: the span screen's logits are the exact ones of ``_span_feats`` and the model,
+on every candidate; the group screen's bound is at least what a group's left-out features add; so
+the layer's output is the same with and without them."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import numpy as np
 import pytest
 
 from kg.ingest import prepare_text
-from kg.learned.candidates import DocCandidates
+from collections import Counter
+
+from kg.learned.candidates import PARTIAL_FLAGS, PARTIAL_VALUES, DocCandidates
 from kg.learned.layer import LearnedLayer
 from kg.learned.linear import LinearModel, hash_features
-from kg.learned.screen import SpanScreen, _DocArrays, _prefix_shift, _suffix_crcs
-from kg.model import DocResult
+from kg.learned.screen import GroupScreen, SpanScreen, _DocArrays, _prefix_shift, _suffix_crcs
+from kg.model import Arg, DocResult, Evidence, Fact
+from kg.schema import ENTITY_TYPES
 
 from conftest import mention
 
@@ -198,3 +202,136 @@ def test_layer_output_is_the_same_with_and_without_the_screen(lexicon):
         b = layer.apply(c.doc, res)
         assert a.to_dict() == b.to_dict()
     assert layer._screen is not None and layer._screen.types == ("Action", "Member", "Project")
+
+
+# generated person names (a surname and one or two characters before a title, a follower word, a
+# clause end, or a mention after a title) with every family a group's partial features leave out:
+# listed with a person mention (listed), written six times (occ), inside an organisation's mention
+# (inside_share, in=Organization), across one's edge (crosses); and the families it keeps, so that
+# leaving out one more shows: at a line's start, opening a cluster word (吴刚|产业集群办公室), first
+# inside a longer name then alone (孙强), a place's name too (钱江), the start and the extension of
+# person mentions (赵刚 / 赵刚强, 张华 / 张华明), an argument of a fact (周强)
+GROUP_TEXT = ("青川县副县长王立新、李明、张华出席会议。副主任赵刚青川县林业局介绍，王立新指出，"
+              "钱进集团和孙明华科技公司参加。王立新说，王立新说，王立新说，王立新说。\n"
+              "周强说，副主任吴刚产业集群办公室、孙强主任工作室和钱江两岸的赵刚强表示，张华明说，孙强说，钱江说。")
+
+
+def _group_cands(lexicon, text: str = GROUP_TEXT) -> DocCandidates:
+    doc = prepare_text(text, "invented.txt")
+    ms = [mention(doc, x, typ, sub, nth=k) for x, typ, sub, k in (
+        ("青川县", "Place", None, 0), ("青川县", "Place", None, 1), ("青川县林业局", "Organization", "government", 0),
+        ("钱进集团", "Organization", "enterprise", 0), ("明华科技公司", "Organization", "enterprise", 0),
+        ("张华", "Person", None, 0), ("产业集群办公室", "Organization", "other", 0),
+        ("孙强主任工作室", "Organization", "other", 0), ("钱江", "Place", None, 0), ("赵刚强", "Person", None, 0))
+        if doc.text.count(x) > k]
+    facts = [Fact("holds_post", {"person": Arg("周强", "Person"), "post": Arg("主任", "Post")},
+                  Evidence(doc.id, 0, 0, 2, ""), "hand")] if "周强" in doc.text else []
+    return DocCandidates(doc, DocResult(doc.id, ms, facts), lexicon, entity_candidates=True)
+
+
+def _weight(model: LinearModel, feat: str) -> float:
+    return float(model.weights[hash_features([feat], model.dim)[0]])
+
+
+def _family(feat: str) -> str:
+    """E:Per:occ=3 -> occ (E:Per -> "")."""
+    parts = feat.split(":", 2)
+    return parts[2].split("=", 1)[0] if len(parts) > 2 else ""
+
+
+LEFT_OUT = (*PARTIAL_VALUES, *PARTIAL_FLAGS, "in")
+
+
+def test_the_group_page_holds_every_family(lexicon):
+    """GROUP_TEXT's generated Person groups hold every feature family of ``make`` that such a
+    group can have (not: a NER mention's confidence and subtype, Latin letters, digits)."""
+    c = _group_cands(lexicon)
+    seen = {_family(f) for g in c.entity_groups(feats=False) if g.type == "Person" and g.generated
+            for f in c.group_feats(g)}
+    assert seen == {"", "len", "f1", "f2", "e1", "e2", "e3", "n", "pos", "src", "l1", "r1", "r2", "l2", "line",
+                    "line_start", "inside_longer", "inside_share", "never_alone", "al1", "ar1", "occ", "gaz", "cue",
+                    "crosses", "in", "prefix_of_same_type", "extends_same_type", "listed", "opens_cluster", "role",
+                    "also"}
+
+
+@pytest.mark.parametrize("family", LEFT_OUT)
+def test_group_screen_bounds_each_left_out_family(lexicon, family):
+    """A model whose left-out features weigh 0 but those of ``family`` (rising with the value: a
+    range cut short fails): each generated Person group's partial features are its full ones less
+    those of the left-out families only, and its logit is at most its partial features' plus the
+    screen's bound, which some group reaches (a value family's last value, a flag) or needs (in=)."""
+    rng = np.random.default_rng(11)
+    m = LinearModel(dim=1 << 12)
+    m.weights = (rng.normal(size=m.dim) * 0.3).astype(np.float32)
+    m.bias = -1.0
+    values = {k: [f"E:Per:{k}={v}" for v in vs] for k, vs in PARTIAL_VALUES.items()}
+    values.update({k: [f"E:Per:{k}"] for k in PARTIAL_FLAGS})
+    values["in"] = [f"E:Per:in={t}" for t in ENTITY_TYPES]
+    for feats in values.values():
+        m.weights[hash_features(feats, m.dim)] = 0.0
+    for i, f in enumerate(values[family]):
+        m.weights[hash_features([f], m.dim)[0]] = 1.0 + (i if family in PARTIAL_VALUES else 0)
+    screen = GroupScreen(m, 0.5)
+    c = _group_cands(lexicon)
+    bound = screen.bound(c)
+    gaps = []
+    for g in c.entity_groups(feats=False):
+        if not (g.type == "Person" and g.generated):
+            continue
+        full, part = c.group_feats(g), c.group_feats(g, partial=True)
+        assert not Counter(part) - Counter(full)
+        assert {_family(f) for f in Counter(full) - Counter(part)} <= set(LEFT_OUT), g.text
+        gap = _exact_logit(m, full) - _exact_logit(m, part)
+        assert gap <= bound + 1e-9, (g.text, gap, bound)
+        gaps.append(gap)
+    if family == "in":
+        assert max(gaps) >= 1.0              # the bound is needed
+    else:
+        assert max(gaps) == pytest.approx(bound)     # and reached
+
+
+def test_group_screen_drops_only_groups_under_the_threshold(lexicon):
+    """Only generated Person groups, only those the model scores under the threshold; the others
+    (and every other group) in their order; and nothing with a model it cannot bound."""
+    rng = np.random.default_rng(4)
+    m = LinearModel(dim=1 << 12)
+    m.weights = (rng.normal(size=m.dim) * 0.5).astype(np.float32)
+    reached: set[str] = set()          # groups at or over the threshold (all kept)
+    for text in (GROUP_TEXT, TEXTS[0]):
+        c = _group_cands(lexicon, text)
+        every = c.entity_groups(feats=False)
+        for bias, threshold in ((0.0, 0.5), (-2.0, 0.3), (3.0, 0.9)):
+            m.bias = bias
+            kept = GroupScreen(m, threshold).filter(c, every)
+            ids = {id(g) for g in kept}
+            assert [id(g) for g in every if id(g) in ids] == [id(g) for g in kept]
+            for g in every:
+                if id(g) not in ids:
+                    assert g.type == "Person" and g.generated and m.score(c.group_feats(g)) < threshold
+                elif g.type == "Person" and g.generated and m.score(c.group_feats(g)) >= threshold:
+                    reached.add(g.text)
+        m.bias = -20.0
+        assert len(GroupScreen(m, 0.5).filter(c, every)) == len([g for g in every if not (
+            g.type == "Person" and g.generated)])
+        for off in (GroupScreen(object(), 0.5), GroupScreen(m, 0.0), GroupScreen(m, 1.0)):
+            assert not off.ok and off.filter(c, every) == every
+    assert reached
+
+
+def test_layer_output_is_the_same_with_and_without_the_group_screen(lexicon):
+    """The shipped models on invented pages: the same mentions and facts either way, and the
+    screen drops groups there."""
+    layer = LearnedLayer.load(None, lexicon)
+    assert layer.entity_candidates
+    dropped = 0
+    for text in (GROUP_TEXT, *TEXTS):
+        c = _group_cands(lexicon, text)
+        layer.screen_groups = True
+        a = layer.apply(c.doc, c.result)
+        c2 = layer.candidates(c.doc, c.result)
+        every = [g for g in c2.entity_groups(feats=False) if g.type in layer.models]
+        dropped += len(every) - len(layer._group_screen.filter(c2, every))
+        layer.screen_groups = False
+        b = layer.apply(c.doc, c.result)
+        assert a.to_dict() == b.to_dict()
+    assert dropped > 0

@@ -135,6 +135,11 @@ class EntityGroup:
 
 
 GENERATED = "gen:"                         # source prefix of the generated entity candidates
+# what an entity group's partial feature list (``group_feats(g, partial=True)``) leaves out, the
+# costly families: E:T:name=v with one of these values each, the flags E:T:name, and E:T:in=TYPE
+# for any type of the document's mentions (kg.learned.screen.GroupScreen bounds what they add)
+PARTIAL_VALUES: dict[str, tuple[int, ...]] = {"inside_share": tuple(range(5)), "occ": tuple(range(7))}
+PARTIAL_FLAGS = ("listed", "crosses")
 _GAZ_TYPES = {"P": "Person", "L": "Place", "O": "Organization"}
 
 
@@ -211,7 +216,7 @@ class DocCandidates:
         self.name_cues: dict[str, set[str]] = defaultdict(set)     # see _name_candidates
         self._starts: list[int] | None = None
         self._cluster_heads: list[int] | None = None       # see cluster_head_after
-        self._ender_starts: list[tuple[str, set[int]]] | None = None    # see _enders
+        self._ender_at: dict[int, str] | None = None    # see _enders
         self._group_feats = None          # see entity_groups
         self.t = doc.text
         self.result = result
@@ -378,7 +383,8 @@ class DocCandidates:
         n = max(1, len(self.t))
         gaz = entity_gazetteer(self.lex)
 
-        def make(g: EntityGroup) -> list[str]:
+        def make(g: EntityGroup, partial: bool = False) -> list[str]:
+            # partial: less the families of PARTIAL_VALUES / PARTIAL_FLAGS and in=TYPE (GroupScreen)
             typ, x, ms = g.type, g.text, g.mentions
             first = ms[0]
             T = typ[:3]
@@ -409,10 +415,11 @@ class DocCandidates:
             if x in inner or any(x != y and x in y for y in long_texts):
                 f.append(f"E:{T}:inside_longer")
             # written only inside longer names (a place inside an organisation's name)
-            occ = self.occurrences(x)
             n_x = len(x)
-            inside = sum(1 for o in occ if in_longer(o, n_x))
-            f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
+            if not partial:
+                occ = self.occurrences(x)
+                inside = sum(1 for o in occ if in_longer(o, n_x))
+                f.append(f"E:{T}:inside_share={min(4, 4 * inside // max(1, len(occ)))}")
             # the context of the first mention outside a longer name's mention, when the first
             # one is inside one (武汉|市人民政府|办公厅 ... 经|市人民政府|同意); never_alone when
             # every mention is (occurrences no mention covers do not count)
@@ -423,17 +430,18 @@ class DocCandidates:
                 else:
                     f += [f"E:{T}:al1={self.t[alone.start - 1] if alone.start > 0 else '^'}",
                           f"E:{T}:ar1={self.t[alone.end] if alone.end < len(self.t) else '$'}"]
-            f.append(f"E:{T}:occ={min(len(occ), 6)}")
+            if not partial:
+                f.append(f"E:{T}:occ={min(len(occ), 6)}")
             # the types the gazetteer gives the form
             f.append(f"E:{T}:gaz=" + "+".join(gaz.get(x, ("-",))))
             if ms[0].source.startswith(GENERATED):
-                f += self._generated_feats(T, x, ms)
+                f += self._generated_feats(T, x, ms, window=not partial)
             if x in prefixes[typ]:
                 f.append(f"E:{T}:prefix_of_same_type")
             if any(x[:k] in texts[typ] for k in range(len(x))):
                 f.append(f"E:{T}:extends_same_type")
             # an item of a list of its type (十堰7个,孝感7个,咸宁12个; A、B、C)
-            if any(self.listed_with(typed[typ], m.start, m.end) for m in ms):
+            if not partial and any(self.listed_with(typed[typ], m.start, m.end) for m in ms):
                 f.append(f"E:{T}:listed")
             # the name opens a cluster's name (袁州 of 袁州陶瓷产业集群): the gold lists such places
             if any(self.cluster_head_after(m.end) for m in ms):
@@ -455,11 +463,13 @@ class DocCandidates:
                 g.feats = make(g)
         return out
 
-    def group_feats(self, g: EntityGroup) -> list[str]:
-        """The features of group ``g`` of the last :meth:`entity_groups` call."""
+    def group_feats(self, g: EntityGroup, partial: bool = False) -> list[str]:
+        """The features of group ``g`` of the last :meth:`entity_groups` call; ``partial``: less
+        those of the costly families (:data:`PARTIAL_VALUES`, :data:`PARTIAL_FLAGS`, ``in=TYPE``), for
+        :class:`kg.learned.screen.GroupScreen`, which bounds what they can add."""
         if self._group_feats is None:
             raise RuntimeError("group_feats: call entity_groups first")
-        return self._group_feats(g)
+        return self._group_feats(g, partial)
 
     def generated_mentions(self, by: dict[tuple[str, str], list[Mention]]) -> list[Mention]:
         """Mentions of the forms no mention has (``by``: the mentions by type and form):
@@ -607,28 +617,33 @@ class DocCandidates:
         t = self.t
         if j >= len(t) or t[j] in _CLAUSE_END:
             return "B"
-        return next((k for k, starts in self._enders() if j in starts), None)
+        return self._enders().get(j)
 
-    def _enders(self) -> list[tuple[str, set[int]]]:
-        """(speed) For :meth:`_name_end_cue`: the positions where a post title (``T``), a follower
+    def _enders(self) -> dict[int, str]:
+        """(speed) For :meth:`_name_end_cue`: each position where a post title (``T``), a follower
         word, an adverb, a photo credit, a list close (``F``, ``A``, ``C``, ``D``: persons.tsv)
-        starts in the text, each set made once per document in one pass (= ``longest_at`` is
-        not None there)."""
-        if self._ender_starts is None:
+        starts in the text (= ``longest_at`` is not None there), with the first of these kinds
+        that starts there; made once per document, each kind's starts in one pass."""
+        if self._ender_at is None:
             lex = self.lex
             enders = lex.cached(("learned", "name_enders"), lambda: (
                 ("T", lex.post_matcher()),
                 ("F", lex.matcher("persons", "follower")), ("A", lex.matcher("persons", "adverb")),
                 ("C", lex.matcher("persons", "photo_mark")), ("D", lex.matcher("persons", "list_close"))))
-            self._ender_starts = [(k, m.start_positions(self.t)) for k, m in enders]
-        return self._ender_starts
+            at: dict[int, str] = {}
+            for k, m in reversed(enders):        # the first kind last: it wins
+                at.update(dict.fromkeys(m.start_positions(self.t), k))
+            self._ender_at = at
+        return self._ender_at
 
-    def _generated_feats(self, T: str, x: str, ms: list[Mention]) -> list[str]:
-        """What a generated form's group adds: its generators, and whether an occurrence crosses a
-        mention's edge or lies inside another mention."""
+    def _generated_feats(self, T: str, x: str, ms: list[Mention], window: bool = True) -> list[str]:
+        """What a generated form's group adds: its generators, and (``window``) whether an occurrence
+        crosses a mention's edge or lies inside another mention."""
         f = []
         if T == "Per":
             f += [f"E:Per:cue={c}" for c in self.name_cues.get(x, ())]
+        if not window:
+            return sorted(set(f))
         # (speed) the mentions starting in a window, through the sorted starts, not a look-up
         # per character of the window
         starts = self.cached_starts()

@@ -42,7 +42,7 @@ from .candidates import (ENTITY_TYPES, PAIR_RELATIONS, DocCandidates, Pair, Span
                          split_items)
 from .classes import WordClasses
 from .linear import LinearModel
-from .screen import SpanScreen
+from .screen import GroupScreen, SpanScreen
 from .context import ContextEncoder, DocContext
 from .trees import TreeModel, load_model
 
@@ -182,6 +182,10 @@ class LearnedLayer:
         self.screen_spans = True
         self._screen: SpanScreen | None = None
         self._screen_key = None
+        # (speed) so are the generated Person groups that cannot reach the threshold
+        self.screen_groups = True
+        self._group_screen: GroupScreen | None = None
+        self._group_screen_key = None
 
     def _listed_places(self, cands: DocCandidates, scored: list) -> set[tuple[str, str]]:
         """The Place groups below their threshold that name a known place (:meth:`_known_place`)
@@ -301,6 +305,12 @@ class LearnedLayer:
         added: list[Mention] = []
         # (memory) the features made as they are scored
         groups = [g for g in cands.entity_groups(feats=False) if g.type in self.models]
+        if self.screen_groups and GroupScreen.TYPE in self.models:
+            m = self.models[GroupScreen.TYPE]
+            key = (id(m), m.threshold)
+            if self._group_screen is None or self._group_screen_key != key:
+                self._group_screen, self._group_screen_key = GroupScreen(m, m.threshold), key
+            groups = self._group_screen.filter(cands, groups)
         group_scores = scores_by_model(self.models, groups, cands.group_feats)
         scored = [(g, self.models[g.type], p) for g, p in zip(groups, group_scores)]
         listed = self._listed_places(cands, scored)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .candidates import _CLAUSE_END, DocCandidates, Span
+from .candidates import _CLAUSE_END, PARTIAL_FLAGS, PARTIAL_VALUES, DocCandidates, EntityGroup, Span
 from .linear import LinearModel, hash_features
 
 SCREENED = ("Action", "Member", "Project")
@@ -307,3 +307,70 @@ class _DocArrays:
                                       np.cumsum(screen.cp_digit[cps], dtype=np.int32)])
         self.cluster_pos = np.asarray(cands._cluster_head_starts(), dtype=np.int64)
         self.mention_starts = np.asarray(sorted(set(cands.starting_at) | set(cands.ending_at)), dtype=np.int64)
+
+
+class GroupScreen:
+    """Drops the generated Person groups (a surname and one or two characters, gazetteer names:
+    :meth:`DocCandidates.generated_mentions`) that cannot reach the Person model's threshold.
+
+    At 1M PD98 they are 31,066 of the 54,909 entity groups and 1,661 of them are kept; the
+    name-generator's alone are 28,566, 123 kept, most scored far under the threshold (median
+    logit 6.4 under it).  A group's partial features (``group_feats(g, partial=True)``: all but
+    the costly families, those that read the document's occurrence index, its lists and the
+    mentions around each occurrence) are scored as the model scores (``math.fsum``, exact); what
+    the left-out features can add is at most each value family's largest weight
+    (:data:`~kg.learned.candidates.PARTIAL_VALUES`: one value each), each flag's weight where
+    positive (:data:`~kg.learned.candidates.PARTIAL_FLAGS`, and ``in=TYPE`` for every type of the
+    document's mentions).  A group whose partial logit plus that bound stays under the threshold's
+    logit less ``_EPS`` is dropped; the others are featured and scored in full, as before.  Only
+    Person groups: a generated group under its threshold adds nothing but for places (the layer's
+    listed places and the places that open a cluster's name read Place scores under it), so the
+    layer's output is the same with or without the screen."""
+
+    TYPE = "Person"
+
+    def __init__(self, model, threshold: float):
+        self.model = model
+        self.ok = isinstance(model, LinearModel) and model.dense_w is None and 0.0 < threshold <= _MAX_FLOOR
+        if not self.ok:
+            return
+        self.cut = math.log(threshold / (1 - threshold)) - _EPS
+        self.prefix = f"E:{self.TYPE[:3]}:"
+        # what each left-out family can add: a value family its largest weight, a flag its weight
+        # where positive, in=TYPE (by type, as a document's mentions come) its weight where positive
+        self.bounds = {k: max(self._w(f"{k}={v}") for v in values) for k, values in PARTIAL_VALUES.items()}
+        self.bounds.update({k: max(0.0, self._w(k)) for k in PARTIAL_FLAGS})
+        self.fixed = sum(self.bounds.values())
+        self.in_bounds: dict[str, float] = {}
+
+    def _w(self, name: str) -> float:
+        m = self.model
+        return float(m.weights[hash_features([self.prefix + name], m.dim)][0])
+
+    def bound(self, cands: DocCandidates) -> float:
+        """What the left-out features of a group of ``cands`` can add to its logit at most."""
+        types = sorted({x.type for x in cands.result.mentions})
+        for typ in types:
+            if typ not in self.in_bounds:
+                self.in_bounds[typ] = max(0.0, self._w(f"in={typ}"))
+        return self.fixed + sum(self.in_bounds[typ] for typ in types)
+
+    def filter(self, cands: DocCandidates, groups: list[EntityGroup]) -> list[EntityGroup]:
+        """``groups`` (of ``cands``' last ``entity_groups``) in their order, less the generated
+        Person groups that cannot reach the threshold."""
+        todo = [g for g in groups if g.type == self.TYPE and g.generated] if self.ok else []
+        if not todo:
+            return groups
+        bound = self.bound(cands)
+        m = self.model
+        drop: set[int] = set()
+        for k in range(0, len(todo), _CHUNK):
+            chunk = todo[k:k + _CHUNK]
+            rows = [cands.group_feats(g, partial=True) for g in chunk]
+            ws = m.weights[hash_features([f for r in rows for f in r], m.dim)].tolist()
+            i = 0
+            for g, r in zip(chunk, rows):
+                if math.fsum(ws[i:i + len(r)]) + m.bias + bound < self.cut:
+                    drop.add(id(g))
+                i += len(r)
+        return [g for g in groups if id(g) not in drop]
