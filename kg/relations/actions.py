@@ -105,7 +105,7 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
        assigns=("actions", "projects"))
 def actions_grammar(st: DocState) -> None:
     t = st.text
-    sufs = st.lex.word_tuple("action_patterns", "suffix", longest_first=False)
+    sufs = st.lex.word_tuple("action_patterns", "suffix")         # longest first, as words()
     # (speed) the alternations made once per lexicon, not per document
     suf_rx = st.lex.cached(("actions", "suffix_rx"), lambda: alternation_body(sufs))
     # quoted names: “温暖工程”, “三北”工程, “强基”行动

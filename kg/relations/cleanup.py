@@ -93,7 +93,7 @@ def _cut_agency_verbs(st: DocState, mentions: list[Mention]) -> list[Mention]:
     name follows (X区召开|区人大常委会: a place's level, a place, X市 …)."""
     lex = st.lex
     verbs = lex.word_tuple("action_patterns", "agency_verb")            # longest first
-    leads = lex.word_tuple("grammar", "org_lead_verb", longest_first=False)
+    leads = lex.word_tuple("grammar", "org_lead_verb")         # longest first, as words()
     # (speed) built once per lexicon, not per document
     gaz = lex.cached(("cleanup", "agency_gaz"), lambda: tuple(
         lex.words("places", "province") + lex.words("places", "city") + lex.words("places", "name")))

@@ -67,7 +67,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == NAME_DOT) and run_end - p < 12:
         run_end += 1
     followers = st.lex.words("persons", "follower")
-    followers_t = st.lex.word_tuple("persons", "follower", longest_first=False)
+    followers_t = st.lex.word_tuple("persons", "follower")
     weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     photo_marks = st.lex.word_set("persons", "photo_mark")
