@@ -499,7 +499,8 @@ def prepare(st: DocState) -> None:
     shops = lex.word_tuple("places", "business_tail")
     not_place = lex.plain_pattern("places", "not_place_rx")
     ner = [replace(m, type="Organization", subtype="enterprise")
-           if m.type == "Place" and any(m.text.endswith(w) and len(m.text) >= len(w) + 2 for w in shops) else m
+           if m.type == "Place" and m.text.endswith(shops)
+           and any(m.text.endswith(w) and len(m.text) >= len(w) + 2 for w in shops) else m
            for m in ner if m.type != "Place" or not not_place.match(m.text)]
     # "记者 盖奥·": a name cut before its second part keeps no middle dot
     ner = [_respan(m, m.start, m.end - 1, m.text[:-1]) if m.type == "Person" and m.text.endswith("·")
