@@ -43,6 +43,13 @@ class _Words(LexiconWords):
         self.union = re.compile(
             f"(?:{alternation_body(unions)})([{_HAN}0-9\u201c\u201d]{{2,24}}?"
             f"(?:{alternation_body(lex.words('action_patterns', 'suffix'))}))") if unions else None
+        # the suffixes (longest first, as lex.words gives them) as an alternation, one at a
+        # position, and a name a verb introduces up to one (实施|城市精细化管理行动)
+        self.suffix_rx = alternation_body(lex.words("action_patterns", "suffix"))
+        self.suffix_at = re.compile(f"(?:{self.suffix_rx})")
+        self.introduced = re.compile(
+            f"(?:{alternation_body(lex.words('action_patterns', 'intro_verb'))})"
+            f"((?:[{_HAN}0-9A-Za-z“”.]|{_DATE_DOT}){{2,22}}?(?:{self.suffix_rx}))")
 
 
 def _action_ok(st: DocState, name: str) -> bool:
@@ -105,13 +112,11 @@ def _add_action(st: DocState, s: int, e: int, source: str) -> None:
        assigns=("actions", "projects"))
 def actions_grammar(st: DocState) -> None:
     t = st.text
-    sufs = st.lex.word_tuple("action_patterns", "suffix")         # longest first, as words()
-    # (speed) the alternations made once per lexicon, not per document
-    suf_rx = st.lex.cached(("actions", "suffix_rx"), lambda: alternation_body(sufs))
+    sufs = st.lex.word_tuple("action_patterns", "suffix")
+    aw = _Words.of(st.lex)
+    suf_rx, suf_at = aw.suffix_rx, aw.suffix_at
     # quoted names: “温暖工程”, “三北”工程, “强基”行动
     umb = st.lex.patterns("action_patterns", "umbrella")
-    suf_at = st.lex.cached(("actions", "suffix_at"), lambda: re.compile(f"(?:{suf_rx})"))
-    aw = _Words.of(st.lex)
     for m in re.finditer(r"[“\"‘]([^“”‘’\"\n]{1,24})[”\"’]", t):
         inner = m.group(1)
         core = _YEAR_END.sub("", inner)       # “X行动2021”: the name of the year's campaign
@@ -146,9 +151,7 @@ def actions_grammar(st: DocState) -> None:
             _add_action(st, m.start(), m.end(), "umbrella")
     # verb-introduced names: 实施城市精细化管理行动
     verbs = st.lex.words("action_patterns", "intro_verb")
-    vrx = st.lex.cached(("actions", "intro_verb_rx"), lambda: re.compile(
-        f"(?:{alternation_body(verbs)})((?:[{_HAN}0-9A-Za-z“”.]|{_DATE_DOT}){{2,22}}?(?:{suf_rx}))"))
-    for m in vrx.finditer(t):
+    for m in aw.introduced.finditer(t):
         s, e = m.start(1), m.end(1)
         name = t[s:e]
         # "围绕如何全面深入推进“六大行动”": the name starts after the last verb in it
@@ -184,8 +187,7 @@ def actions_bare(st: DocState) -> None:
     """Action names the verb/quote rules miss: 「保就业」行动, “技能X”培训行动, and bare
     noun phrases ending with an action suffix in a sentence that says who leads
     (产业链招商行动由市商务局牵头, 作为质量强市行动的牵头部门)."""
-    suf_rx = st.lex.cached(("actions", "suffix_rx_longest_first"), lambda: alternation_body(
-        sorted(st.lex.words("action_patterns", "suffix"), key=len, reverse=True)))
+    suf_rx = _Words.of(st.lex).suffix_rx       # (longest first)
     _quoted_actions(st, suf_rx)
     _without_scope_prefix(st)
     cues = st.lex.words("action_patterns", "lead_cue")

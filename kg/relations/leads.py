@@ -51,6 +51,7 @@ class _Words(LexiconWords):
         self.plan_sep = re.compile(alternation(w("plan_agency_sep")))
         self.assist = w("assist_cue")
         self.lead_cues = w("lead_cue")
+        self.lead_cue_rx = re.compile(alternation_body(lex.words("action_patterns", "lead_cue")))  # longest first
 
 
 # ------------------------------------------------------------------ leads_action
@@ -113,8 +114,7 @@ def _umbrella(st: DocState, name: str) -> bool:
        assigns=("facts",))
 def leads(st: DocState) -> None:
     t = st.text
-    crx = st.lex.cached(("leads", "lead_cue_rx"),
-                        lambda: re.compile(alternation_body(st.lex.words("action_patterns", "lead_cue"))))
+    crx = _Words.of(st.lex).lead_cue_rx
     done: set[tuple[str, str]] = set()
 
     def emit(org: str, act: tuple[int, int, str], span: tuple[int, int], ex: str, c: float):

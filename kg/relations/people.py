@@ -43,6 +43,13 @@ class _Words(LexiconWords):
         self.list_close = w("list_close")[0]
         self.verb_bad_char = w("verb_name_bad_char")
         self.bad_left = w("name_bad_left")[0]
+        # the titles that may follow their holder's name (习近平|总书记), longest first; None: none
+        titles = sorted((p.title for p in lex.posts.values() if p.after_name and p.implied_org), key=len, reverse=True)
+        self.titles_after = re.compile(alternation_body(titles)) if titles else None
+        # a surname-led name of 2-3 characters opening a clause before a list verb (listed_persons)
+        preceders = "".join(f"|(?<={re.escape(x)})" for x in lex.words("persons", "preceder"))
+        self.before_list_verb = re.compile(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)"
+                                           rf"(?:{'|'.join(w('list_verb'))})")
 
 
 def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
@@ -345,10 +352,7 @@ def _known_starts_after(st: DocState, known: set[Span], a: int, b: int) -> bool:
        assigns=("persons", "person_names", "facts"))
 def titles_after_names(st: DocState) -> None:
     """"习近平总书记": a title that may follow the name of its holder."""
-    # (speed) the titles' pattern made once per lexicon (None: no such title)
-    rx = st.lex.cached(("people", "titles_after_names"), lambda: re.compile(alternation_body(sorted(
-        (p.title for p in st.lex.posts.values() if p.after_name and p.implied_org), key=len, reverse=True)))
-        if any(p.after_name and p.implied_org for p in st.lex.posts.values()) else None)
+    rx = _Words.of(st.lex).titles_after
     if rx is None:
         return
     ner_person = {(a, b) for a, b, typ, _s, _x in st.ner_v if typ == "Person"}
@@ -429,13 +433,7 @@ def listed_persons(st: DocState) -> None:
                 cand = _name_after(st, a)
                 if cand and cand[1] <= b:
                     add_person(st, cand, "list")
-    # (speed) compiled once per lexicon, not per document
-    def before_verb_rx() -> re.Pattern[str]:
-        preceders = "".join(f"|(?<={re.escape(w)})" for w in st.lex.words("persons", "preceder"))
-        return re.compile(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)(?:{'|'.join(verbs)})")
-
-    before_verb = st.lex.cached(("people", "name_before_list_verb"), before_verb_rx)
-    for m in before_verb.finditer(t):
+    for m in _Words.of(st.lex).before_list_verb.finditer(t):
         a, b = m.start(1), m.end(1)
         name = t[a:b]
         if (a, b) in known or name[0] not in surnames or name in st.lex.posts:

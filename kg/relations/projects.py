@@ -45,6 +45,10 @@ class _Words(LexiconWords):
         self.generic_end = lex.word_tuple("project_patterns", "generic_end", longest_first=False)
         self.subject = rx("subject_rx")
         self.visit = rx("visit_rx")
+        self.build_verb = re.compile(alternation_body(lex.words("project_patterns", "build_verb")))
+        # the adverbs that may open a project's clause, longest first
+        self.clause_adverbs = tuple(sorted(set(lex.words("clusters", "clause_adverb"))
+                                           | set(lex.words("clusters", "subject_adverb")), key=len, reverse=True))
         self.company = one("company_word")
 
 
@@ -53,8 +57,7 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
     enterprises) with view spans and names."""
     t = st.text
     verbs = st.lex.words("project_patterns", "build_verb")
-    # (speed) compiled once per lexicon, not per document
-    vrx = st.lex.cached(("projects", "build_verb_rx"), lambda: re.compile(alternation_body(verbs)))
+    vrx = _Words.of(st.lex).build_verb
     out = []
     for sent in re.finditer(r"[^。；;！？!?\n]+", t):
         segs = _verb_segments(st, sent.start(), sent.end(), vrx)
@@ -339,13 +342,10 @@ def subject_projects(st: DocState) -> None:
     调试", "目前，B中心项目主体封顶") or the object of a visit verb ("察看了C产业化项目建设
     进展").  The name starts after an enterprise written before it (A有限公司X项目)."""
     t = st.text
-    # (speed) made once per lexicon; a tuple for one str.startswith before the loop
-    adverbs = st.lex.cached(("projects", "subject_adverbs"), lambda: tuple(sorted(
-        set(st.lex.words("clusters", "clause_adverb")) | set(st.lex.words("clusters", "subject_adverb")),
-        key=len, reverse=True)))
+    pw = _Words.of(st.lex)
+    adverbs = pw.clause_adverbs
     verbs = tuple(set(st.lex.words("project_patterns", "build_verb"))
                   | set(st.lex.words("clusters", "member_verb")))
-    pw = _Words.of(st.lex)
     found = []
     for cm in _CLAUSE_RX.finditer(t):
         k, ce = cm.start(), cm.end()
