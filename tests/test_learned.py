@@ -84,14 +84,14 @@ def test_scores_in_chunks_and_from_a_generator(monkeypatch):
             made.append(r)
             yield r
 
-    real = LinearModel._scores
+    real = LinearModel._logits
 
     def spy(self, chunk):
         gathers.append((len(made), sum(map(len, chunk))))
         return real(self, chunk)
 
     monkeypatch.setattr(linear, "_CHUNK", 37)       # many chunks, rows across their bounds
-    monkeypatch.setattr(LinearModel, "_scores", spy)
+    monkeypatch.setattr(LinearModel, "_logits", spy)
     assert m.scores(gen()) == whole and len(made) == len(rows)
     # the rows are made as they are scored: each gather holds about _CHUNK features (a chunk
     # closes with the row that reaches 37), the rows made so far end with that chunk's

@@ -5,7 +5,6 @@ the layer's output is the same with and without them."""
 
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np
@@ -62,7 +61,7 @@ def _random_models(seed: int, scale: float = 1.0) -> dict[str, LinearModel]:
 
 
 def _exact_logit(model: LinearModel, feats: list[str]) -> float:
-    return math.fsum(model.weights[hash_features(feats, model.dim)].tolist()) + model.bias
+    return model.logits([feats])[0]
 
 
 @pytest.mark.parametrize("rule_features", [True, False])
@@ -227,10 +226,6 @@ def _group_cands(lexicon, text: str = GROUP_TEXT) -> DocCandidates:
     facts = [Fact("holds_post", {"person": Arg("周强", "Person"), "post": Arg("主任", "Post")},
                   Evidence(doc.id, 0, 0, 2, ""), "hand")] if "周强" in doc.text else []
     return DocCandidates(doc, DocResult(doc.id, ms, facts), lexicon, entity_candidates=True)
-
-
-def _weight(model: LinearModel, feat: str) -> float:
-    return float(model.weights[hash_features([feat], model.dim)[0]])
 
 
 def _family(feat: str) -> str:

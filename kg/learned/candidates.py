@@ -591,7 +591,6 @@ class DocCandidates:
         # pass, for a look-up per surname (= longest_suffix(t[max(0, i - 8):i]) is not None)
         title_ends = titles.end_positions(t, 8)
         preceder_ends = preceders.end_positions(t, 8)
-        enders = self._enders()
         for mo in first.finditer(t, 0, n - 1):
             i = mo.start()
             sl = 1 if t[i] in surnames else 2 if t[i:i + 2] in surnames else 0
@@ -605,7 +604,7 @@ class DocCandidates:
                     break
                 if not bad.isdisjoint(x[sl:]) or x in not_person or ("Person", x) in by or taken[j - 1]:
                     continue
-                right = "B" if j >= n or t[j] in _CLAUSE_END else enders.get(j)      # = _name_end_cue(j)
+                right = self._name_end_cue(j)
                 # a title before and an organisation or place right after (副主任A自治区…厅, a
                 # list of attendees without separators)
                 if right is None and left == "T" and any(

@@ -92,7 +92,16 @@ class LinearModel:
         return self.scores([feats])[0]
 
     def scores(self, rows: Iterable[Sequence[str]]) -> list[float]:
-        """The score of each row; (speed) the features of all rows hashed and their weights
+        """The score of each row: the sigmoid of its :meth:`logits`."""
+        return [float(_sigmoid(z)) for z in self.logits(rows)]
+
+    def weights_of(self, feats: Sequence[str]) -> np.ndarray:
+        """The weight of each feature (float64; a feature's bucket's, as the sums take it)."""
+        return self.weights[hash_features(feats, self.dim)].astype(np.float64)
+
+    def logits(self, rows: Iterable[Sequence[str]]) -> list[float]:
+        """The logit of each row: the bias and its features' weights (and dense terms), summed
+        exactly (``math.fsum``).  (speed) The features of all rows hashed and their weights
         gathered in one call each (a row's own calls cost more than its features do: most rows
         have 10-30), so many rows go faster in one call than one by one, with the same floats.
         math.fsum: numpy's float sums depend on the memory alignment of the gathered array, so
@@ -110,13 +119,13 @@ class LinearModel:
             chunk.append(r)
             n += len(r)
             if n >= _CHUNK:
-                out += self._scores(chunk)
+                out += self._logits(chunk)
                 chunk, n = [], 0
         if chunk:
-            out += self._scores(chunk)
+            out += self._logits(chunk)
         return out
 
-    def _scores(self, rows: Sequence[Sequence[str]]) -> list[float]:
+    def _logits(self, rows: Sequence[Sequence[str]]) -> list[float]:
         idx = hash_features([f for r in rows for f in r], self.dim)
         ws = self.weights[idx].tolist()
         dense = self._dense_terms(rows)
@@ -126,7 +135,7 @@ class LinearModel:
         for k, r in enumerate(rows):
             j = i + len(r)
             terms = ws[i:j] if dense is None else ws[i:j] + dense[k]
-            out.append(float(_sigmoid(math.fsum(terms) + b)))
+            out.append(math.fsum(terms) + b)
             i = j
         return out
 

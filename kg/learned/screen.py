@@ -39,7 +39,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .candidates import _CLAUSE_END, PARTIAL_FLAGS, PARTIAL_VALUES, DocCandidates, EntityGroup, Span
-from .linear import LinearModel, hash_features
+from .linear import LinearModel
 
 SCREENED = ("Action", "Member", "Project")
 _EPS = 1e-6                 # logit margin under the floor (float error of the sums: ~1e-15)
@@ -125,8 +125,7 @@ class SpanScreen:
         self.caret, self.dollar, self.bar = zip(crc.tolist(), nb.tolist())
 
     def _w(self, i: int, feats: list[str]) -> np.ndarray:
-        m = self.models[i]
-        return m.weights[hash_features(feats, m.dim)].astype(np.float64)
+        return self.models[i].weights_of(feats)
 
     def learn(self, cps: np.ndarray) -> None:
         """Fill the code point tables for the code points of ``cps`` not met yet."""
@@ -344,8 +343,7 @@ class GroupScreen:
         self.in_bounds: dict[str, float] = {}
 
     def _w(self, name: str) -> float:
-        m = self.model
-        return float(m.weights[hash_features([self.prefix + name], m.dim)][0])
+        return float(self.model.weights_of([self.prefix + name])[0])
 
     def bound(self, cands: DocCandidates) -> float:
         """What the left-out features of a group of ``cands`` can add to its logit at most."""
@@ -362,15 +360,6 @@ class GroupScreen:
         if not todo:
             return groups
         bound = self.bound(cands)
-        m = self.model
-        drop: set[int] = set()
-        for k in range(0, len(todo), _CHUNK):
-            chunk = todo[k:k + _CHUNK]
-            rows = [cands.group_feats(g, partial=True) for g in chunk]
-            ws = m.weights[hash_features([f for r in rows for f in r], m.dim)].tolist()
-            i = 0
-            for g, r in zip(chunk, rows):
-                if math.fsum(ws[i:i + len(r)]) + m.bias + bound < self.cut:
-                    drop.add(id(g))
-                i += len(r)
+        partial = self.model.logits(cands.group_feats(g, partial=True) for g in todo)
+        drop = {id(g) for g, z in zip(todo, partial) if z + bound < self.cut}
         return [g for g in groups if id(g) not in drop]

@@ -86,11 +86,7 @@ def breaks_between(orig: str, offsets: Sequence[int], index: Sequence[int] | Non
     ``offsets[index[j]]`` (n = len(index)): ``[j for j in range(1, n) if "\n" in orig[p[j - 1] +
     1:p[j]]]``, made (ascending positions, as offset maps are) by one look at each line break of
     ``orig`` instead of one slice per character."""
-    nl = []
-    i = orig.find("\n")
-    while i >= 0:
-        nl.append(i)
-        i = orig.find("\n", i + 1)
+    nl = list(find_every(orig, "\n"))
     n = len(offsets) if index is None else len(index)
     if n < 2 or not nl:
         return []

@@ -73,8 +73,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
     run_end = p
     while run_end < len(t) and (_is_han(t[run_end]) or t[run_end] == NAME_DOT) and run_end - p < 12:
         run_end += 1
-    followers = st.lex.words("persons", "follower")
-    followers_t = st.lex.word_tuple("persons", "follower")
+    followers = st.lex.word_tuple("persons", "follower")
     weak_followers = st.lex.word_tuple("persons", "weak_follower")
     speech_end = st.lex.word_set("persons", "speech_end")
     photo_marks = st.lex.word_set("persons", "photo_mark")
@@ -101,7 +100,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
         else:
             # an adverb between the name and its verb ends the name ("陆明|也表示"),
             # better than any cut that swallows it ("陆明也|表示")
-            if _adverb_cut(st, rest) and not name.startswith(followers_t, 2):
+            if _adverb_cut(st, rest) and not name.startswith(followers, 2):
                 scored.append((4, (p, p + k)))
                 continue
             # "局长张伟亲自组织…", "董事长曾立群通过视频…": an adverb of two characters or a
@@ -117,7 +116,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
                 scored.append((2, (p, p + k)))
                 continue
             # (speed) one C-level test before the loop that finds which
-            f = next((f for f in followers if rest.startswith(f)), None) if rest.startswith(followers_t) else None
+            f = next((f for f in followers if rest.startswith(f)), None) if rest.startswith(followers) else None
             if f:
                 # a longer follower word is the better cut ("李建华|陪同" over "李建华陪|同")
                 scored.append((min(len(f), 3), (p, p + k)))
@@ -163,7 +162,7 @@ def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
             if m.start() == p:
                 continue
             after = t[m.end():m.end() + 3]
-            if after[:1] in _HARD or after.startswith(followers_t):
+            if after[:1] in _HARD or after.startswith(followers):
                 return (p, p + k)
     return None
 

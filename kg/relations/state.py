@@ -21,7 +21,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from itertools import islice
 
-from ..lexicon import Lexicon
+from ..lexicon import Lexicon, find_every
 from ..model import Arg, Document, Evidence, Fact, Mention, Occurrences, sentence_finder
 from .base import _Chain, _View
 
@@ -133,11 +133,7 @@ def line_bounds(st: DocState, pos: int) -> Span:
     nl = st.memo.get("_line_breaks")
     if nl is None or nl[0] is not st.text:
         t = st.text
-        breaks, i = [], t.find("\n")
-        while i >= 0:
-            breaks.append(i)
-            i = t.find("\n", i + 1)
-        nl = st.memo["_line_breaks"] = (t, breaks)
+        nl = st.memo["_line_breaks"] = (t, list(find_every(t, "\n")))
     breaks = nl[1]
     k = bisect_left(breaks, pos)
     return (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(st.text))
