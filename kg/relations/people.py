@@ -49,7 +49,7 @@ class _Words(LexiconWords):
         # a surname-led name of 2-3 characters opening a clause before a list verb (listed_persons)
         preceders = "".join(f"|(?<={re.escape(x)})" for x in lex.words("persons", "preceder"))
         self.before_list_verb = re.compile(rf"(?:^|(?<=[。,，;；:：!！?？\n、]){preceders})([{_HAN}]{{2,3}}?)"
-                                           rf"(?:{'|'.join(w('list_verb'))})")
+                                           rf"(?:{alternation_body(w('list_verb'))})")
 
 
 def _name_after(st: DocState, pos: int) -> tuple[int, int] | None:
