@@ -56,6 +56,41 @@ def hand_models(directory: Path, weights: dict[str, dict[str, float]], threshold
                                              encoding="utf-8")
 
 
+def edited_lexicon(tmp_path: Path, file: str, *, remove: str | None = None, add: str | None = None):
+    """A copy of kg/data in ``tmp_path`` with one row of ``file`` removed (it must be there once)
+    or one row added (it must not be there), loaded as a Lexicon."""
+    import shutil
+
+    from kg.lexicon import DEFAULT_DIR, Lexicon
+
+    for p in DEFAULT_DIR.glob("*.tsv"):
+        shutil.copy(p, tmp_path / p.name)
+    p = tmp_path / file
+    text = p.read_text(encoding="utf-8")
+    if remove is not None:
+        assert text.count(remove + "\n") == 1, remove
+        text = text.replace(remove + "\n", "")
+    if add is not None:
+        assert add + "\n" not in text, add
+        text += add + "\n"
+    p.write_text(text, encoding="utf-8")
+    return Lexicon.load(tmp_path)
+
+
+def state_through(lex, text: str, stage: str):
+    """The DocState of ``text`` (no model spans) after the rule stages up to and including ``stage``."""
+    from kg.ingest import prepare_text
+    from kg.relations import stages
+    from kg.relations.state import DocState
+
+    st = DocState(prepare_text(text, "t.txt", lexicon=lex), lex, [])
+    for s in stages.STAGES:
+        s.func(st)
+        if s.name == stage:
+            return st
+    raise KeyError(stage)
+
+
 @dataclass
 class BuiltSample:
     result: object            # kg.pipeline.BuildResult

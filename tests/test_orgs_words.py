@@ -3,32 +3,21 @@ row changes what the organisation readers find.  Invented sentences, no NER mode
 
 from __future__ import annotations
 
-import shutil
+from conftest import edited_lexicon, state_through
 
 from kg.ingest import prepare_text
-from kg.lexicon import DEFAULT_DIR, Lexicon
+from kg.lexicon import Lexicon
 from kg.relations import stages
 from kg.relations.state import DocState
 
 
 def _without(tmp_path, file: str, row: str) -> Lexicon:
-    for p in DEFAULT_DIR.glob("*.tsv"):
-        shutil.copy(p, tmp_path / p.name)
-    p = tmp_path / file
-    text = p.read_text(encoding="utf-8")
-    assert text.count(row + "\n") == 1, row
-    p.write_text(text.replace(row + "\n", ""), encoding="utf-8")
-    return Lexicon.load(tmp_path)
+    return edited_lexicon(tmp_path, file, remove=row)
 
 
 def _orgs(lex: Lexicon, text: str) -> list[str]:
     """The organisations org_grammar finds (no model spans)."""
-    st = DocState(prepare_text(text, "o.txt", lexicon=lex), lex, [])
-    for s in stages.STAGES:
-        s.func(st)
-        if s.name == "org_grammar":
-            break
-    return sorted(x for x, _sub in st.orgs.values())
+    return sorted(x for x, _sub in state_through(lex, text, "org_grammar").orgs.values())
 
 
 def _post_orgs(lex: Lexicon, text: str) -> list[str]:
