@@ -72,7 +72,7 @@ def edited_lexicon(tmp_path: Path, file: str, *, remove: str | None = None, add:
         text = text.replace(remove + "\n", "")
     if add is not None:
         assert add + "\n" not in text, add
-        text += add + "\n"
+        text += ("" if text.endswith("\n") or not text else "\n") + add + "\n"
     p.write_text(text, encoding="utf-8")
     return Lexicon.load(tmp_path)
 
