@@ -6,13 +6,12 @@ the layer's output is the same with and without them."""
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from kg.ingest import prepare_text
-from collections import Counter
-
 from kg.learned.candidates import PARTIAL_FLAGS, PARTIAL_VALUES, DocCandidates
 from kg.learned.layer import LearnedLayer
 from kg.learned.linear import LinearModel, hash_features

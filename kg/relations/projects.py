@@ -49,6 +49,9 @@ class _Words(LexiconWords):
         # the adverbs that may open a project's clause, longest first
         self.clause_adverbs = tuple(sorted(set(lex.words("clusters", "clause_adverb"))
                                            | set(lex.words("clusters", "subject_adverb")), key=len, reverse=True))
+        # the verbs a subject project's name does not start with (for one str.startswith)
+        self.subject_verbs = tuple(sorted(set(lex.words("project_patterns", "build_verb"))
+                                          | set(lex.words("clusters", "member_verb"))))
         self.company = one("company_word")
 
 
@@ -344,8 +347,7 @@ def subject_projects(st: DocState) -> None:
     t = st.text
     pw = _Words.of(st.lex)
     adverbs = pw.clause_adverbs
-    verbs = tuple(set(st.lex.words("project_patterns", "build_verb"))
-                  | set(st.lex.words("clusters", "member_verb")))
+    verbs = pw.subject_verbs
     found = []
     for cm in _CLAUSE_RX.finditer(t):
         k, ce = cm.start(), cm.end()
