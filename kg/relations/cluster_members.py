@@ -58,6 +58,12 @@ class _Words(LexiconWords):
         self.company_inner = w("company_inner_word")
         self.bracketed_owner = rx("bracketed_owner_rx")
         self.project_join = re.compile(alternation(w("project_join")))
+        # a support verb, then (group 1) what it names, then a capacity verb (_capacity_objects);
+        # None: either list is empty
+        mverbs, cverbs = lex.words("clusters", "member_verb"), lex.words("clusters", "capacity_verb")
+        self.capacity_objects = re.compile(
+            f"(?:{alternation_body(mverbs)})([^,，;；:：。!?！？\n]{{2,60}}?)(?:{alternation_body(cverbs)})") \
+            if mverbs and cverbs else None
 
 
 def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, str]]:
@@ -65,15 +71,12 @@ def _capacity_objects(st: DocState, s0: int, s1: int) -> list[tuple[int, int, st
     member_verb) names before a capacity verb (capacity_verb), written without 等企业.
     A plant item ("B合肥基地") names its enterprise B (the place and facility dropped)."""
     t = st.text
-    mverbs = st.lex.words("clusters", "member_verb")
-    cverbs = st.lex.words("clusters", "capacity_verb")
-    if not mverbs or not cverbs:
+    mw = _Words.of(st.lex)
+    rx = mw.capacity_objects
+    if rx is None:
         return []
     facilities = st.lex.words("clusters", "facility")
     terms = st.lex.words("industry_terms", "term")
-    mw = _Words.of(st.lex)
-    rx = re.compile(f"(?:{'|'.join(re.escape(v) for v in mverbs)})"
-                    f"([^,，;；:：。!?！？\n]{{2,60}}?)(?:{'|'.join(re.escape(v) for v in cverbs)})")
     out: list[tuple[int, int, str]] = []
     for m in rx.finditer(t, s0, s1):
         pos = m.start(1)

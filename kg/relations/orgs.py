@@ -349,7 +349,7 @@ def org_grammar(st: DocState) -> None:
     labels = st.lex.word_tuple("persons", "source_label")
     if labels:
         rx = st.lex.cached("orgs.source_label_rx", lambda: re.compile(
-            rf"(?:{'|'.join(re.escape(w) for w in labels)})" + ow.source_body.pattern))
+            rf"(?:{alternation_body(labels)})" + ow.source_body.pattern))
         for m in rx.finditer(t):
             if st.lex.ends_with_org_suffix(m.group(1)):
                 st.orgs.setdefault((m.start(1), m.end(1)),

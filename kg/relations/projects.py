@@ -243,11 +243,12 @@ def _before_verb_rx(verbs: list[str], pw: "_Words") -> tuple[re.Pattern[str], re
     """:func:`_projects_before_verb`'s regex (a run of the clause before a completion verb), and
     the verbs' own alternation when no verb, list word or project word holds a clause stop
     (else None: the regex runs over the whole text)."""
+    body = alternation_body(verbs)
     rx = re.compile(f"([^{_CLAUSE_STOPS}]+?)(?:{re.escape(pw.close + pw.project)}|{re.escape(pw.project)})?"
-                    f"(?:{'|'.join(re.escape(v) for v in verbs)})")
+                    f"(?:{body})")
     if any(c in w for w in [*verbs, pw.close, pw.project] for c in _CLAUSE_STOPS):
         return rx, None
-    return rx, re.compile(alternation_body(verbs))
+    return rx, re.compile(body)
 
 
 def _in_clauses_with(t: str, rx: re.Pattern[str], verb_rx: re.Pattern[str] | None):
