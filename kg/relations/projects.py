@@ -53,6 +53,16 @@ class _Words(LexiconWords):
         self.subject_verbs = tuple(sorted(set(lex.words("project_patterns", "build_verb"))
                                           | set(lex.words("clusters", "member_verb"))))
         self.company = one("company_word")
+        # the words a listed facility's text may open with, dropped before its name (longest first)
+        self.facility_openers = tuple(sorted(lex.words("project_patterns", "build_verb")
+                                             + lex.words("clusters", "member_verb")
+                                             + list(self.lead_verbs), key=len, reverse=True))
+        # named_projects: the words a name is cut after, and those of them that make it a project's
+        build = set(lex.words("project_patterns", "build_verb"))
+        intro = set(lex.words("action_patterns", "intro_verb"))
+        self.named_cuts = tuple(sorted(build | intro | set(self.sign_verbs) | set(self.name_cuts),
+                                       key=len, reverse=True))
+        self.named_verbs = frozenset(build | intro | set(self.sign_verbs))
 
 
 def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], list[tuple[int, int, str]]]]:
@@ -161,7 +171,7 @@ def _split_list_body(st: DocState, body: str) -> tuple[str, str, bool] | None:
 def _list_body_items(st: DocState, items_txt: str, body_s: int,
                      verbs: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, text) of the items of a list written from ``body_s``, without a leading
-    build word, generic items left out."""
+    build word (one of ``verbs``, longest first as the lexicon gives them), generic items left out."""
     pw = _Words.of(st.lex)
     # "A项目和B项目": 和/及/与 between two project names joins the list
     items_txt = pw.list_join.sub("、", items_txt)
@@ -172,10 +182,9 @@ def _list_body_items(st: DocState, items_txt: str, body_s: int,
         it = raw.strip()
         items.append((s, s + len(it), it))
         pos += len(raw) + 1
-    # "新建年产5万吨X项目": the build word is not part of the name
-    lead_words = sorted(verbs, key=len, reverse=True)
+    # "新建年产5万吨X项目": the build word is not part of the name (``verbs``: longest first)
     for n, (s, e, it) in enumerate(items):
-        w = next((v for v in lead_words if it.startswith(v) and len(it) - len(v) >= 4), None)
+        w = next((v for v in verbs if it.startswith(v) and len(it) - len(v) >= 4), None)
         if w:
             items[n] = (s + len(w), e, it[len(w):])
     return [x for x in items if x[2] and not _generic_project(st, x[2])]
@@ -277,9 +286,7 @@ def _projects_before_verb(st: DocState) -> list:
         s0 = m.start(1)
         txt = m.group(1)
         # drop a leading verb / function words ("争取呼包高铁…")
-        for w in sorted(st.lex.words("project_patterns", "build_verb")
-                        + st.lex.words("clusters", "member_verb")
-                        + list(pw.lead_verbs), key=len, reverse=True):
+        for w in pw.facility_openers:
             if txt.startswith(w):
                 s0 += len(w)
                 txt = txt[len(w):]
@@ -306,12 +313,8 @@ def named_projects(st: DocState) -> None:
     """"…项目" names outside lists ("签署量子产业创新基地项目…协议")."""
     t = st.text
     pw = _Words.of(st.lex)
-    cuts = sorted(set(st.lex.words("project_patterns", "build_verb"))
-                  | set(st.lex.words("action_patterns", "intro_verb"))
-                  | set(pw.sign_verbs) | set(pw.name_cuts),
-                  key=len, reverse=True)
-    verbs = (set(st.lex.words("project_patterns", "build_verb"))
-             | set(st.lex.words("action_patterns", "intro_verb")) | set(pw.sign_verbs))
+    cuts = pw.named_cuts
+    verbs = pw.named_verbs
     for m in pw.named.finditer(t):
         s, e = m.start(), m.end()
         seg = t[s:e]
