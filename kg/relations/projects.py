@@ -57,11 +57,12 @@ class _Words(LexiconWords):
         self.facility_openers = tuple(sorted(lex.words("project_patterns", "build_verb")
                                              + lex.words("clusters", "member_verb")
                                              + list(self.lead_verbs), key=len, reverse=True))
-        # named_projects: the words a name is cut after, and those of them that make it a project's
+        # named_projects: the words a name is cut after (longest first, then in code point order:
+        # none from the hash seed), and those of them that make it a project's
         build = set(lex.words("project_patterns", "build_verb"))
         intro = set(lex.words("action_patterns", "intro_verb"))
         self.named_cuts = tuple(sorted(build | intro | set(self.sign_verbs) | set(self.name_cuts),
-                                       key=len, reverse=True))
+                                       key=lambda w: (-len(w), w)))
         self.named_verbs = frozenset(build | intro | set(self.sign_verbs))
 
 
