@@ -45,21 +45,21 @@ class _Words(LexiconWords):
         self.generic_end = lex.word_tuple("project_patterns", "generic_end", longest_first=False)
         self.subject = rx("subject_rx")
         self.visit = rx("visit_rx")
-        self.build_verb = re.compile(alternation_body(lex.words("project_patterns", "build_verb")))
+        # the build verbs, longest first (as the lexicon gives them), and their regex
+        self.build_verbs = lex.word_tuple("project_patterns", "build_verb")
+        self.build_verb = re.compile(alternation_body(self.build_verbs))
+        build = set(self.build_verbs)
+        member = lex.word_tuple("clusters", "member_verb")
         # the adverbs that may open a project's clause, longest first
         self.clause_adverbs = tuple(sorted(set(lex.words("clusters", "clause_adverb"))
                                            | set(lex.words("clusters", "subject_adverb")), key=len, reverse=True))
         # the verbs a subject project's name does not start with (for one str.startswith)
-        self.subject_verbs = tuple(sorted(set(lex.words("project_patterns", "build_verb"))
-                                          | set(lex.words("clusters", "member_verb"))))
+        self.subject_verbs = tuple(sorted(build | set(member)))
         self.company = one("company_word")
         # the words a listed facility's text may open with, dropped before its name (longest first)
-        self.facility_openers = tuple(sorted(lex.words("project_patterns", "build_verb")
-                                             + lex.words("clusters", "member_verb")
-                                             + list(self.lead_verbs), key=len, reverse=True))
+        self.facility_openers = tuple(sorted(self.build_verbs + member + self.lead_verbs, key=len, reverse=True))
         # named_projects: the words a name is cut after (longest first, then in code point order:
         # none from the hash seed), and those of them that make it a project's
-        build = set(lex.words("project_patterns", "build_verb"))
         intro = set(lex.words("action_patterns", "intro_verb"))
         self.named_cuts = tuple(sorted(build | intro | set(self.sign_verbs) | set(self.name_cuts),
                                        key=lambda w: (-len(w), w)))
@@ -70,8 +70,8 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
     """Lists of projects after a build verb.  Returns per list: (position, projects,
     enterprises) with view spans and names."""
     t = st.text
-    verbs = st.lex.words("project_patterns", "build_verb")
-    vrx = _Words.of(st.lex).build_verb
+    pw = _Words.of(st.lex)
+    vrx = pw.build_verb
     out = []
     for sent in re.finditer(r"[^。；;！？!?\n]+", t):
         segs = _verb_segments(st, sent.start(), sent.end(), vrx)
@@ -81,7 +81,7 @@ def _project_lists(st: DocState) -> list[tuple[int, list[tuple[int, int, str]], 
             if split is None:
                 continue      # "…等改革", "…等业态": not projects
             head, items_txt, end_proj = split
-            items = _list_body_items(st, items_txt, body_s, verbs)
+            items = _list_body_items(st, items_txt, body_s)
             # a lone 2-character object ("等企业加快转型") is a verb's noun, not a project
             if not items or (len(items) == 1 and len(items[0][2]) < 3):
                 continue
@@ -169,10 +169,9 @@ def _split_list_body(st: DocState, body: str) -> tuple[str, str, bool] | None:
     return head, items_txt, end_proj
 
 
-def _list_body_items(st: DocState, items_txt: str, body_s: int,
-                     verbs: list[str]) -> list[tuple[int, int, str]]:
+def _list_body_items(st: DocState, items_txt: str, body_s: int) -> list[tuple[int, int, str]]:
     """(start, end, text) of the items of a list written from ``body_s``, without a leading
-    build word (one of ``verbs``, longest first as the lexicon gives them), generic items left out."""
+    build word, generic items left out."""
     pw = _Words.of(st.lex)
     # "A项目和B项目": 和/及/与 between two project names joins the list
     items_txt = pw.list_join.sub("、", items_txt)
@@ -183,9 +182,9 @@ def _list_body_items(st: DocState, items_txt: str, body_s: int,
         it = raw.strip()
         items.append((s, s + len(it), it))
         pos += len(raw) + 1
-    # "新建年产5万吨X项目": the build word is not part of the name (``verbs``: longest first)
+    # "新建年产5万吨X项目": the build word is not part of the name (the longest that fits)
     for n, (s, e, it) in enumerate(items):
-        w = next((v for v in verbs if it.startswith(v) and len(it) - len(v) >= 4), None)
+        w = next((v for v in pw.build_verbs if it.startswith(v) and len(it) - len(v) >= 4), None)
         if w:
             items[n] = (s + len(w), e, it[len(w):])
     return [x for x in items if x[2] and not _generic_project(st, x[2])]
@@ -297,7 +296,7 @@ def _projects_before_verb(st: DocState) -> list:
         for raw in txt.split("、"):
             it = raw.strip()
             if it and _has_head(st, it) and not any(w in it for w in _Grammar.of(st.lex).name_stop) \
-                    and len(it) <= 20 and it not in st.lex.words("project_patterns", "head") \
+                    and len(it) <= 20 and it not in st.lex.word_set("project_patterns", "head") \
                     and not _generic_project(st, it):
                 projects.append((pos, pos + len(it), it))
             pos += len(raw) + 1
@@ -375,7 +374,7 @@ def subject_projects(st: DocState) -> None:
             name = em.group(3)
         if name.startswith(verbs) or any(w in name for w in _Grammar.of(st.lex).name_stop) or _generic_project(st, name) \
                 or pw.company in name or _is_place(st, name[:-2]) or name[0].isdigit() \
-                or name[:-2] in st.lex.words("project_patterns", "head") \
+                or name[:-2] in st.lex.word_set("project_patterns", "head") \
                 or any(a < e0 and s0 < b for (a, b) in st.projects):
             continue
         st.projects[(s0, e0)] = name
