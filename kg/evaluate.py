@@ -551,7 +551,119 @@ def score(gold: Gold, predictions: Iterable[Prediction], docs: Iterable[str] | N
                   per_doc=per_doc, details=details, ignored_docs=ignored, gold_path=gold.path)
 
 
+# --------------------------------------------------------------------------------------------
+# How far a figure can be trusted: the documents resampled
+
+@dataclass(frozen=True)
+class Interval:
+    """F1 of one scope (``overall``, a kind, ``entity/<Type>``) with its bootstrap interval.  For a
+    comparison (:func:`bootstrap` with ``baseline``) ``value`` / ``low`` / ``high`` are the
+    difference F1 - baseline F1 and ``above`` / ``below`` the shares of resamples where it is
+    positive / negative.  ``None`` where the scope has no F1 (no gold, or no exhaustive cell);
+    ``defined`` counts the resamples that gave one."""
+    scope: str
+    value: float | None
+    low: float | None
+    high: float | None
+    defined: int
+    above: float | None = None
+    below: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        def rnd(x: float | None) -> float | None:
+            return None if x is None else round(x, 4)
+
+        d: dict[str, Any] = {"value": rnd(self.value), "low": rnd(self.low), "high": rnd(self.high),
+                             "defined": self.defined}
+        if self.above is not None:
+            d["above"], d["below"] = rnd(self.above), rnd(self.below)
+        return d
+
+
+def _scope_counts(report: Report) -> dict[str, list[tuple[int, int, int, int, int]]]:
+    """scope -> per document of ``report.documents``: (tp, fn, tp_p, fp, exhaustive_cells)."""
+    labels: list[str] = []
+    for kind in report.kinds:      # the order of the report's table: each kind, the entity types after entity
+        labels.append(kind)
+        if kind == "entity":
+            labels += [f"entity/{t}" for t in report.entity_types]
+    scopes: dict[str, list[tuple[int, int, int, int, int]]] = {s: [] for s in [*labels, "overall"]}
+    for doc in report.documents:
+        cells = report.per_doc.get(doc, {})
+        sums = {s: Counts() for s in scopes}
+        for label, c in cells.items():
+            sums["overall"].add(c)
+            kind = "entity" if label.startswith("entity/") else label
+            if kind in sums:
+                sums[kind].add(c)
+            if label in sums and label != kind:
+                sums[label].add(c)
+        for s, c in sums.items():
+            scopes[s].append((c.tp, c.fn, c.tp_p, c.fp, c.exhaustive_cells))
+    return scopes
+
+
+def _f1s(totals):
+    """F1 of each row of ``totals`` (rows of tp, fn, tp_p, fp, exhaustive_cells), as
+    :class:`Counts` computes it; NaN where it has none."""
+    import numpy as np
+
+    tp, fn, tp_p, fp, ex = (totals[:, i] for i in range(5))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(tp_p + fp > 0, tp_p / np.maximum(tp_p + fp, 1), np.where(tp + fn > 0, 0.0, np.nan))
+        p = np.where(ex > 0, p, np.nan)
+        r = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), np.nan)
+        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
+    return np.where(np.isnan(p) | np.isnan(r), np.nan, f)
+
+
+def bootstrap(report: Report, baseline: Report | None = None, resamples: int = 1000,
+              level: float = 0.95, seed: int = 0) -> dict[str, Interval]:
+    """Percentile intervals of each scope's F1 over ``resamples`` resamples of the report's documents
+    (drawn with replacement, as many as there are; one document's records stay together, so the
+    interval reflects how much the figure depends on which pages were drawn).  With ``baseline``, a
+    report of other predictions on the same gold documents, the intervals are of the paired
+    difference: each resample scores both on the same documents.  Deterministic for one ``seed``."""
+    import numpy as np
+
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, not {resamples}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie between 0 and 1, not {level}")
+    if baseline is not None and baseline.documents != report.documents:
+        raise ValueError("the baseline report scores other documents than this one")
+    n_docs = len(report.documents)
+    rng = np.random.default_rng(seed)
+    weights = np.zeros((resamples, n_docs))
+    if n_docs:
+        draws = rng.integers(0, n_docs, size=(resamples, n_docs))
+        np.add.at(weights, (np.repeat(np.arange(resamples), n_docs), draws.ravel()), 1)
+    q = ((1 - level) / 2, 1 - (1 - level) / 2)
+    mine = _scope_counts(report)
+    theirs = _scope_counts(baseline) if baseline is not None else None
+    out: dict[str, Interval] = {}
+    for scope, rows in mine.items():
+        counts = np.array(rows, dtype=float).reshape(n_docs, 5)
+        point = _f1s(counts.sum(axis=0, keepdims=True))[0]
+        f = _f1s(weights @ counts)
+        if theirs is not None:
+            other = np.array(theirs[scope], dtype=float).reshape(n_docs, 5)
+            point = point - _f1s(other.sum(axis=0, keepdims=True))[0]
+            f = f - _f1s(weights @ other)
+        ok = f[~np.isnan(f)]
+        value = None if np.isnan(point) else float(point)
+        if value is None or not len(ok):
+            out[scope] = Interval(scope, value, None, None, int(len(ok)))
+            continue
+        low, high = (float(x) for x in np.quantile(ok, q))
+        above = below = None
+        if theirs is not None:
+            above, below = float((ok > 0).mean()), float((ok < 0).mean())
+        out[scope] = Interval(scope, value, low, high, int(len(ok)), above, below)
+    return out
+
+
 __all__ = [
-    "Counts", "Gold", "GoldError", "GoldRecord", "Prediction", "Report", "load_gold",
-    "load_predictions", "normalize", "score",
+    "Counts", "Gold", "GoldError", "GoldRecord", "Interval", "Prediction", "Report", "bootstrap",
+    "load_gold", "load_predictions", "normalize", "score",
 ]

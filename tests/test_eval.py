@@ -228,3 +228,91 @@ def _gold(lines: list[dict]):
         return load_gold(name)
     finally:
         Path(name).unlink()
+
+
+# ---------------------------------------------------------------------------- bootstrap intervals
+
+def _person_pages(n: int, found: list[int], false_positive: bool = True) -> tuple:
+    """n exhaustive pages with two gold persons each; on page i the first ``found[i]`` are predicted,
+    and page 0 also has one false positive (unless ``false_positive`` is false)."""
+    names = ["甲一", "乙二"]
+    lines, preds = [], []
+    for i in range(n):
+        doc = f"{i:03d}.txt"
+        lines.append({"doc": doc, "kind": "doc", "exhaustive": ["Person"]})
+        lines += [{"doc": doc, "kind": "entity", "type": "Person", "name": [nm]} for nm in names]
+        preds += [ent(doc, nm, "Person") for nm in names[:found[i]]]
+    if false_positive:
+        preds.append(ent("000.txt", "丙三", "Person"))
+    return _gold(lines), load_predictions(preds)
+
+
+def test_bootstrap_interval_holds_the_figure_and_repeats():
+    from kg.evaluate import bootstrap
+
+    gold, preds = _person_pages(8, [2, 1, 2, 0, 2, 1, 2, 2])
+    r = score(gold, preds)
+    iv = bootstrap(r, resamples=400, seed=3)
+    person, overall = iv["entity/Person"], iv["overall"]
+    assert person.value == pytest.approx(r.entity_types["Person"].f1)
+    assert overall.value == pytest.approx(r.overall.f1)
+    assert person.low < person.value < person.high          # the pages differ: a real spread
+    assert person.defined == 400 and person.above is None
+    assert bootstrap(r, resamples=400, seed=3) == iv          # one seed, one answer
+    assert iv["holds_post"].value is None and iv["holds_post"].low is None   # no gold, no figure
+    assert list(iv)[-1] == "overall" and list(iv)[:2] == ["entity", "entity/Person"]
+
+
+def test_bootstrap_of_like_pages_is_a_point():
+    from kg.evaluate import bootstrap
+
+    gold, preds = _person_pages(5, [1] * 5, false_positive=False)
+    r = score(gold, preds)
+    iv = bootstrap(r, resamples=200)["entity/Person"]
+    assert iv.low == iv.high == pytest.approx(iv.value) == pytest.approx(2 / 3)
+
+
+def test_bootstrap_paired_difference():
+    from kg.evaluate import bootstrap
+
+    gold, better = _person_pages(6, [2, 2, 2, 2, 1, 2])
+    _, worse = _person_pages(6, [1, 1, 1, 1, 1, 1])
+    r_better, r_worse = score(gold, better), score(gold, worse)
+    d = bootstrap(r_better, r_worse, resamples=300)["entity/Person"]
+    assert d.value == pytest.approx(r_better.entity_types["Person"].f1 - r_worse.entity_types["Person"].f1)
+    assert d.value > 0 and d.low > 0 and d.above == 1.0 and d.below == 0.0   # better on every page
+    same = bootstrap(r_better, r_better, resamples=300)["overall"]
+    assert (same.value, same.low, same.high, same.above, same.below) == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_bootstrap_refuses_bad_arguments():
+    from kg.evaluate import bootstrap
+
+    gold, preds = _person_pages(4, [2, 1, 2, 0])
+    r = score(gold, preds)
+    with pytest.raises(ValueError, match="resamples"):
+        bootstrap(r, resamples=0)
+    with pytest.raises(ValueError, match="level"):
+        bootstrap(r, level=1.0)
+    with pytest.raises(ValueError, match="other documents"):
+        bootstrap(r, score(gold, preds, docs=["000.txt"]))
+
+
+def test_eval_cli_bootstrap_and_baseline(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", str(MINI_GOLD), "--facts", str(MINI_FACTS), "--bootstrap", "50",
+                              "--seed", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    b = json.loads(res.output)["bootstrap"]
+    assert (b["resamples"], b["seed"], b["baseline"]) == (50, 2, None)
+    assert b["scopes"]["entity/Person"]["value"] == pytest.approx(2 * 0.6 / 1.6, abs=1e-4)
+    res = runner.invoke(app, ["eval", str(MINI_GOLD), "--facts", str(MINI_FACTS), "--baseline", str(MINI_FACTS)])
+    assert res.exit_code == 0, res.output
+    assert "F1 - baseline F1" in res.output and "1000 resamples" in res.output
+    missing = tmp_path / "none.jsonl"
+    res = runner.invoke(app, ["eval", str(MINI_GOLD), "--facts", str(MINI_FACTS), "--baseline", str(missing)])
+    assert res.exit_code == 1 and "none.jsonl: no such file" in res.output
