@@ -36,6 +36,12 @@ an optional record is neither a true nor a false positive; any other prediction 
 positive -- counted only where the document's ``exhaustive`` header lists the kind/type.  Recall =
 matched required / required; precision = TP / (TP + FP) over the exhaustive cells only.  Counts are
 summed over documents (micro average) and F1 is computed from the micro precision and recall.
+
+Intervals
+---------
+:func:`bootstrap` resamples the scored documents with replacement (a document's records stay
+together) and gives each scope's F1 a percentile interval; given a second report on the same
+documents, the interval of the paired difference (``kg eval --bootstrap N --baseline FACTS``).
 """
 
 from __future__ import annotations
