@@ -310,6 +310,22 @@ def render_bootstrap(intervals: dict, resamples: int, seed: int, console: Any = 
                       "resamples where the difference is positive / negative.")
 
 
+def render_extractors(counts: dict, console: Any = None) -> None:
+    """Print :func:`kg.evaluate.by_extractor`'s counts: each extractor's facts scored alone."""
+    console = console or Console()
+    table = Table(title="each extractor's facts scored alone")
+    table.add_column("kind / extractor", overflow="fold")
+    for col in ("TP", "FP", "opt", "unscored", "P %", "R alone %"):
+        table.add_column(col, justify="right")
+    for key, c in counts.items():
+        scored = c.exhaustive_cells and c.tp_p + c.fp
+        table.add_row(key, str(c.tp), str(c.fp) if c.exhaustive_cells else "—", str(c.neutral),
+                      str(c.unscored), _pct(c.precision) if scored else "—", _pct(c.recall))
+    console.print(table)
+    console.print("P: of the extractor's facts matching required gold or none, where the kind is "
+                  "exhaustive; a record two extractors both find is a TP of each.")
+
+
 @app.command("eval")
 def eval_cmd(
     gold: Path = typer.Argument(..., help="Gold JSONL (see GUIDELINES.md)."),
@@ -334,9 +350,12 @@ def eval_cmd(
                                                  "difference in F1 on the same resampled documents "
                                                  "(--bootstrap 1000 unless given)."),
     seed: int = typer.Option(0, help="Seed of the --bootstrap resamples."),
+    extractors: bool = typer.Option(False, "--by-extractor",
+                                    help="Also score the facts of each extractor (rule stage, "
+                                         "learned layer) alone: its own precision."),
 ) -> None:
     """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
-    from .evaluate import bootstrap, load_gold, load_predictions, score
+    from .evaluate import bootstrap, by_extractor, load_gold, load_predictions, score
 
     if not gold.exists():
         fail(f"{gold}: no such file")
@@ -351,13 +370,14 @@ def eval_cmd(
         if facts is not None:
             if not facts.exists():
                 fail(f"{facts}: no such file")
-            preds = load_predictions(facts)
+            source: Any = facts
         else:
             result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False,
                                rules_only=rules_only, relation_model=relation_model, jobs=jobs, ray=ray)
-            preds = load_predictions([f.to_dict() for f in result.facts])
-        report = score(gold_records, preds)
+            source = [f.to_dict() for f in result.facts]
+        report = score(gold_records, load_predictions(source))
         base_report = score(gold_records, load_predictions(baseline)) if baseline is not None else None
+        per_extractor = by_extractor(gold_records, source) if extractors else None
     except KgError as e:
         fail(str(e))
     intervals = (bootstrap(report, base_report, resamples=resamples, seed=seed) if resamples else None)
@@ -367,9 +387,13 @@ def eval_cmd(
             d["bootstrap"] = {"resamples": resamples, "seed": seed, "level": 0.95,
                               "baseline": str(baseline) if baseline is not None else None,
                               "scopes": {s: iv.to_dict() for s, iv in intervals.items()}}
+        if per_extractor is not None:
+            d["by_extractor"] = {k: c.to_dict() for k, c in per_extractor.items()}
         typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
     else:
         render(report, console, details=details)
+        if per_extractor is not None:
+            render_extractors(per_extractor, console)
         if intervals is not None:
             render_bootstrap(intervals, resamples, seed, console,
                              baseline=str(baseline) if baseline is not None else None)

@@ -301,6 +301,11 @@ def load_predictions(source: str | os.PathLike[str] | Iterable[Any]) -> list[Pre
     does not annotate (Post) are skipped.  Predictions are de-duplicated per document: those
     with the same normalised values count once (their candidate values are merged).
     """
+    return _predictions(_fact_items(source))
+
+
+def _fact_items(source: str | os.PathLike[str] | Iterable[Any]) -> list[tuple[Any, str]]:
+    """(record, where) of each fact of ``source`` (as :func:`load_predictions` takes it)."""
     items: list[tuple[Any, str]] = []
     if isinstance(source, (str, os.PathLike)):
         p = Path(source)
@@ -324,6 +329,10 @@ def load_predictions(source: str | os.PathLike[str] | Iterable[Any]) -> list[Pre
             if hasattr(rec, "to_dict") and not isinstance(rec, Mapping):
                 rec = rec.to_dict()
             items.append((rec, f"<fact {i}>"))
+    return items
+
+
+def _predictions(items: Iterable[tuple[Any, str]]) -> list[Prediction]:
     merged: dict[tuple, Prediction] = {}
     for rec, where in items:
         if not isinstance(rec, Mapping):
@@ -557,6 +566,22 @@ def score(gold: Gold, predictions: Iterable[Prediction], docs: Iterable[str] | N
                   per_doc=per_doc, details=details, ignored_docs=ignored, gold_path=gold.path)
 
 
+def by_extractor(gold: Gold, source: str | os.PathLike[str] | Iterable[Any]) -> dict[str, Counts]:
+    """The facts of each extractor (a rule stage, ``learned``, ``mention``...) scored alone:
+    ``"kind/extractor"`` -> that kind's counts when only those facts are predicted (their
+    precision is the extractor's own; a gold record two extractors both find is a true positive
+    of each).  Sorted by kind (the report's order), then extractor."""
+    groups: dict[tuple[str, str], list[tuple[Any, str]]] = defaultdict(list)
+    for rec, where in _fact_items(source):
+        relation = rec.get("relation") if isinstance(rec, Mapping) else None
+        if relation in RELATION_MAP:
+            extractor = rec.get("extractor")
+            groups[(RELATION_MAP[relation][0], extractor if isinstance(extractor, str) else "?")].append((rec, where))
+    order = {k: i for i, k in enumerate(KINDS)}
+    return {f"{kind}/{ext}": score(gold, _predictions(items)).kinds[kind]
+            for (kind, ext), items in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))}
+
+
 # --------------------------------------------------------------------------------------------
 # How far a figure can be trusted: the documents resampled
 
@@ -671,5 +696,5 @@ def bootstrap(report: Report, baseline: Report | None = None, resamples: int = 1
 
 __all__ = [
     "Counts", "Gold", "GoldError", "GoldRecord", "Interval", "Prediction", "Report", "bootstrap",
-    "load_gold", "load_predictions", "normalize", "score",
+    "by_extractor", "load_gold", "load_predictions", "normalize", "score",
 ]

@@ -316,3 +316,63 @@ def test_eval_cli_bootstrap_and_baseline(tmp_path):
     missing = tmp_path / "none.jsonl"
     res = runner.invoke(app, ["eval", str(MINI_GOLD), "--facts", str(MINI_FACTS), "--baseline", str(missing)])
     assert res.exit_code == 1 and "none.jsonl: no such file" in res.output
+
+
+# ---------------------------------------------------------------------------- per extractor
+
+def _leads(doc: str, agency: str, action: str, extractor: str) -> dict:
+    d = fact("leads_action", doc, agency=(agency, "Organization"), action=(action, "Action"))
+    d["extractor"] = extractor
+    return d
+
+
+def test_by_extractor_scores_each_extractors_facts_alone():
+    from kg.evaluate import by_extractor
+
+    gold = _gold([
+        {"doc": "a.txt", "kind": "doc", "exhaustive": ["leads_action", "Person"]},
+        {"doc": "a.txt", "kind": "leads_action", "agency": ["市林业局"], "action": ["护林专项行动"]},
+        {"doc": "a.txt", "kind": "leads_action", "agency": ["市教育局"], "action": ["书香校园活动"]},
+        {"doc": "a.txt", "kind": "entity", "type": "Person", "name": ["甲一"]},
+    ])
+    facts = [
+        _leads("a.txt", "市林业局", "护林专项行动", "launch"),
+        _leads("a.txt", "市林业局", "春季植树活动", "launch"),         # no gold record: its false positive
+        _leads("a.txt", "市林业局", "护林专项行动", "learned"),        # the same record: a TP of each
+        _leads("a.txt", "市教育局", "书香校园活动", "learned"),
+        {**ent("a.txt", "甲一", "Person"), "extractor": "mention"},
+        {**fact("located_in", "a.txt", place=("市", "Place"), org=("市林业局", "Organization")),
+         "extractor": "name_prefix"},                                # no gold kind: not listed
+    ]
+    counts = by_extractor(gold, facts)
+    assert list(counts) == ["entity/mention", "leads_action/launch", "leads_action/learned"]
+    launch, learned = counts["leads_action/launch"], counts["leads_action/learned"]
+    assert (launch.tp, launch.fp, launch.fn) == (1, 1, 1) and launch.precision == pytest.approx(0.5)
+    assert (learned.tp, learned.fp, learned.fn) == (2, 0, 0)
+    assert counts["entity/mention"].tp == 1
+    whole = score(gold, load_predictions(facts)).kinds["leads_action"]
+    assert (whole.tp, whole.fp) == (2, 1)          # together: each record once
+
+
+def test_eval_cli_by_extractor(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    facts = tmp_path / "facts.jsonl"
+    facts.write_text("\n".join(json.dumps(_leads("a.txt", "市林业局", act, ext), ensure_ascii=False)
+                               for act, ext in (("护林专项行动", "launch"), ("春季植树活动", "learned"))),
+                     encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
+        {"doc": "a.txt", "kind": "doc", "exhaustive": ["leads_action"]},
+        {"doc": "a.txt", "kind": "leads_action", "agency": ["市林业局"], "action": ["护林专项行动"]})),
+        encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["eval", str(gold), "--facts", str(facts), "--by-extractor", "--json"])
+    assert res.exit_code == 0, res.output
+    by = json.loads(res.output)["by_extractor"]
+    assert (by["leads_action/launch"]["tp"], by["leads_action/launch"]["fp"]) == (1, 0)
+    assert (by["leads_action/learned"]["tp"], by["leads_action/learned"]["fp"]) == (0, 1)
+    res = runner.invoke(app, ["eval", str(gold), "--facts", str(facts), "--by-extractor"])
+    assert res.exit_code == 0 and "leads_action/learned" in res.output and "scored alone" in res.output
