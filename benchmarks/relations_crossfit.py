@@ -18,7 +18,9 @@ seen, entity rows included (without it the held-out folds are scored on the ship
 model's output, which saw them, so the entity rows are optimistic).
 
 ``--facts FILE`` writes the last variant's cross-fitted facts, resolved, for ``kg eval --facts
-FILE --details``; ``--thresholds`` prints each model's threshold in each fold model.  ``--losses``
+FILE --details``; ``--baseline FILE`` (such a file of an earlier run) prints each variant's paired
+difference from it with 95 % intervals over resamples of the pages, as ``kg eval --baseline`` does
+(and each later variant's from the first); ``--thresholds`` prints each model's threshold in each fold model.  ``--losses``
 counts what the output holds of each required leads_action / in_cluster record (the fact; else
 whether the action / cluster is named, and what became of the agency / member), where in the
 layer each is lost, and what the wrong facts are; ``--ceiling`` how
@@ -42,7 +44,7 @@ import functools
 import pickle
 from pathlib import Path
 
-from kg.evaluate import load_gold, load_predictions, score
+from kg.evaluate import bootstrap, load_gold, load_predictions, score
 from kg.ingest import read_corpus
 from collections import Counter
 
@@ -62,6 +64,25 @@ def _row(name: str, c: dict) -> str:
     c = {k: (0.0 if v is None else v) for k, v in c.items()}
     return (f"{name:14s} tp {c['tp']:5d} fp {c['fp']:5d} fn {c['fn']:5d}  "
             f"P {100 * c['precision']:5.1f}  R {100 * c['recall']:5.1f}  F1 {100 * c['f1']:5.1f}")
+
+
+PAIRED_SCOPES = ("overall", "entity/Organization", "entity/Place", "holds_post", "leads_action", "in_cluster")
+
+
+def paired_lines(report, baseline, name: str, resamples: int = 1000) -> list[str]:
+    """The paired difference of ``report`` from ``baseline`` (two reports on the same pages) in the
+    scopes a relation-layer change moves, each with its 95 % interval over resamples of the pages
+    and the shares of resamples above / below 0 (``kg eval --baseline``); a scope the two agree on
+    in every resample is left out."""
+    lines = [f"   paired with {name} ({resamples} resamples of the pages; 95 % interval, share above / below 0):"]
+    for scope, iv in bootstrap(report, baseline, resamples=resamples).items():
+        if scope not in PAIRED_SCOPES or iv.value is None or iv.low == iv.high == 0.0:
+            continue
+        lines.append(f"   {scope:22s} {100 * iv.value:+5.1f} [{100 * iv.low:+5.1f}, {100 * iv.high:+5.1f}]"
+                     f"  {100 * iv.above:3.0f} % / {100 * iv.below:3.0f} %")
+    if len(lines) == 1:
+        lines.append("   no difference")
+    return lines
 
 
 def _scored_pages(data, gold, layers):
@@ -327,6 +348,10 @@ def main() -> None:
     ap.add_argument("--facts", type=Path, default=None,
                     help="write the last variant's cross-fitted facts (resolved) to this JSONL file, for "
                          "`kg eval GOLD --facts FILE --details`")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="a facts file of the same pages (an earlier run's --facts): each variant's paired "
+                         "difference from it, with 95 %% intervals over resamples of the pages (later "
+                         "variants are also paired with the first)")
     ap.add_argument("--thresholds", action="store_true",
                     help="also print each model's threshold in each fold model")
     ap.add_argument("--ceiling", action="store_true",
@@ -387,6 +412,8 @@ def main() -> None:
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     if ent_data is not None:
         data = ent_data        # the held-out folds as unseen pages
+    base_report = score(gold, load_predictions(a.baseline)) if a.baseline is not None else None
+    first = None
     for v in a.variant or [""]:
         opts = dict(kv.split("=", 1) for kv in v.split(",") if kv)
         undo = []
@@ -407,13 +434,20 @@ def main() -> None:
         for obj, k, val in reversed(undo):         # the next variant starts from the trained layers
             setattr(obj, k, val)
         _e, facts = resolve([d for d, _ in data], out, lex)
-        rep = score(gold, load_predictions([x.to_dict() for x in facts])).to_dict()
+        report = score(gold, load_predictions([x.to_dict() for x in facts]))
+        rep = report.to_dict()
         print(f"== variant {v or '(as trained)'}: {len(data)} documents, {K} folds")
         print(_row("overall", rep["overall"]))
         for k, c in rep["kinds"].items():
             print(_row(k, c))
         for k, c in rep["entity_types"].items():
             print(_row("  " + k, c))
+        if first is not None:
+            print("\n".join(paired_lines(report, first, "the first variant")))
+        else:
+            first = report
+        if base_report is not None:
+            print("\n".join(paired_lines(report, base_report, str(a.baseline))))
     if a.thresholds:
         print(f"== thresholds of the {K} fold models (as trained)")
         for name, ts in fold_thresholds(layers).items():

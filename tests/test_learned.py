@@ -1234,6 +1234,45 @@ def test_the_crossfit_tool_lists_each_models_threshold_in_each_fold():
     assert xf.fold_thresholds(layers) == {"Cluster": [0.8, 0.28], "in_cluster": [0.34, None]}
 
 
+def test_the_crossfit_tool_pairs_each_variant_with_a_baseline(tmp_path):
+    """``benchmarks/relations_crossfit.py paired_lines`` (``--baseline``, and later variants against
+    the first): the paired difference in the scopes a layer change moves, with its interval; the
+    scopes both agree on left out."""
+    from conftest import load_benchmark
+
+    from kg.evaluate import load_gold, load_predictions, score
+    from kg.model import Arg, Evidence, Fact
+
+    xf = load_benchmark("relations_crossfit")
+    gold_lines = []
+    for i in range(6):
+        doc = f"{i}.txt"
+        gold_lines += [{"doc": doc, "kind": "doc", "exhaustive": ["leads_action", "Organization"]},
+                       {"doc": doc, "kind": "leads_action", "agency": ["市林业局"], "action": ["护林专项行动"]},
+                       {"doc": doc, "kind": "entity", "type": "Organization", "name": ["市林业局"]}]
+    (tmp_path / "gold.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in gold_lines),
+                                         encoding="utf-8")
+    gold = load_gold(tmp_path / "gold.jsonl")
+
+    def facts(n_leads: int) -> list:
+        out = []
+        for i in range(6):
+            org = Arg("市林业局", "Organization", name="市林业局")
+            out.append(Fact("mentioned_in", {"entity": org, "document": Arg(f"{i}.txt", "Document")},
+                            Evidence(f"{i}.txt", 0, 0, 4, "s"), "mention"))
+            if i < n_leads:
+                out.append(Fact("leads_action", {"agency": org, "action": Arg("护林专项行动", "Action")},
+                                Evidence(f"{i}.txt", 0, 0, 4, "s"), "learned"))
+        return out
+
+    better, worse = score(gold, load_predictions(facts(6))), score(gold, load_predictions(facts(3)))
+    lines = xf.paired_lines(better, worse, "the first variant", resamples=200)
+    assert "paired with the first variant" in lines[0]
+    assert [ln.split()[0] for ln in lines[1:]] == ["leads_action", "overall"]   # Organization: the same
+    assert lines[1].split()[1] == "+33.3"        # 100 - 66.7
+    assert xf.paired_lines(better, better, "itself", resamples=50)[1:] == ["   no difference"]
+
+
 def test_the_crossfit_tool_says_what_the_output_holds_of_each_record(tmp_path):
     """``benchmarks/relations_crossfit.py output_losses``: each required record counted once, as a
     made fact, an action / cluster the output does not name, or by what became of its member /
