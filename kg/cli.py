@@ -292,6 +292,7 @@ def render_bootstrap(intervals: dict, resamples: int, seed: int, console: Any = 
     cols = ["scope", "Δ F1 %" if baseline else "F1 %", "low %", "high %"]
     if baseline:
         cols += ["Δ>0 %", "Δ<0 %"]
+    cols.append("docs")
     for col in cols:
         table.add_column(col, justify="left" if col == "scope" else "right")
     for scope, iv in intervals.items():
@@ -301,10 +302,13 @@ def render_bootstrap(intervals: dict, resamples: int, seed: int, console: Any = 
         cells = [f"  {scope[len('entity/'):]}" if nested else scope, _pct(iv.value), _pct(iv.low), _pct(iv.high)]
         if baseline:
             cells += [_pct(iv.above), _pct(iv.below)]
+        cells.append(str(iv.documents))
         if scope == "overall":
             table.add_section()
         table.add_row(*cells, style=None if nested else "bold")
     console.print(table)
+    console.print("docs: the documents with a record or a prediction of the scope; an interval over a "
+                  "few of them says little.")
     if baseline:
         console.print("Both files are scored on the same resampled documents; Δ>0 / Δ<0: the share of "
                       "resamples where the difference is positive / negative.")

@@ -591,7 +591,8 @@ class Interval:
     comparison (:func:`bootstrap` with ``baseline``) ``value`` / ``low`` / ``high`` are the
     difference F1 - baseline F1 and ``above`` / ``below`` the shares of resamples where it is
     positive / negative.  ``None`` where the scope has no F1 (no gold, or no exhaustive cell);
-    ``defined`` counts the resamples that gave one."""
+    ``defined`` counts the resamples that gave one, ``documents`` the documents with a record or a
+    prediction of the scope (an interval over one or two says little)."""
     scope: str
     value: float | None
     low: float | None
@@ -599,13 +600,14 @@ class Interval:
     defined: int
     above: float | None = None
     below: float | None = None
+    documents: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         def rnd(x: float | None) -> float | None:
             return None if x is None else round(x, 4)
 
         d: dict[str, Any] = {"value": rnd(self.value), "low": rnd(self.low), "high": rnd(self.high),
-                             "defined": self.defined}
+                             "defined": self.defined, "documents": self.documents}
         if self.above is not None:
             d["above"], d["below"] = rnd(self.above), rnd(self.below)
         return d
@@ -683,14 +685,19 @@ def bootstrap(report: Report, baseline: Report | None = None, resamples: int = 1
             f = f - _f1s(weights @ other)
         ok = f[~np.isnan(f)]
         value = None if np.isnan(point) else float(point)
+        # documents with a record or a prediction here (tp, fn, fp; either report's)
+        seen = counts[:, [0, 1, 3]].sum(axis=1) > 0
+        if theirs is not None:
+            seen |= other[:, [0, 1, 3]].sum(axis=1) > 0
+        docs = int(seen.sum())
         if value is None or not len(ok):
-            out[scope] = Interval(scope, value, None, None, int(len(ok)))
+            out[scope] = Interval(scope, value, None, None, int(len(ok)), documents=docs)
             continue
         low, high = (float(x) for x in np.quantile(ok, q))
         above = below = None
         if theirs is not None:
             above, below = float((ok > 0).mean()), float((ok < 0).mean())
-        out[scope] = Interval(scope, value, low, high, int(len(ok)), above, below)
+        out[scope] = Interval(scope, value, low, high, int(len(ok)), above, below, docs)
     return out
 
 

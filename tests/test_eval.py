@@ -258,6 +258,7 @@ def test_bootstrap_interval_holds_the_figure_and_repeats():
     assert overall.value == pytest.approx(r.overall.f1)
     assert person.low < person.value < person.high          # the pages differ: a real spread
     assert person.defined == 400 and person.above is None
+    assert person.documents == 8 and iv["entity/Organization"].documents == 0
     assert bootstrap(r, resamples=400, seed=3) == iv          # one seed, one answer
     assert iv["holds_post"].value is None and iv["holds_post"].low is None   # no gold, no figure
     assert list(iv)[-1] == "overall" and list(iv)[:2] == ["entity", "entity/Person"]
@@ -310,6 +311,7 @@ def test_eval_cli_bootstrap_and_baseline(tmp_path):
     b = json.loads(res.output)["bootstrap"]
     assert (b["resamples"], b["seed"], b["baseline"]) == (50, 2, None)
     assert b["scopes"]["entity/Person"]["value"] == pytest.approx(2 * 0.6 / 1.6, abs=1e-4)
+    assert b["scopes"]["in_cluster"]["documents"] == 1        # b.txt alone: an interval of one page
     res = runner.invoke(app, ["eval", str(MINI_GOLD), "--facts", str(MINI_FACTS), "--baseline", str(MINI_FACTS)])
     assert res.exit_code == 0, res.output
     assert "F1 - baseline F1" in res.output and "1000 resamples" in res.output
