@@ -271,14 +271,15 @@ def render(report, console: Any = None, details: bool = False) -> None:
     for doc, det in report.details.items():
         if not det.missed and not det.false_positives:
             continue
-        t = Table(title=doc, show_header=True)
+        t = Table(title=escape(doc), show_header=True)
         t.add_column("", justify="left")
         t.add_column("kind")
         t.add_column("record")
         for g in det.missed:
-            t.add_row("[red]miss[/red]", g.kind, g.label() + f"  (gold line {g.line})")
+            t.add_row("[red]miss[/red]", g.kind, escape(g.label()) + f"  (gold line {g.line})")
         for p in det.false_positives:
-            t.add_row("[yellow]FP[/yellow]", p.kind, p.label())
+            by = f"  ({escape(', '.join(p.extractors))})" if p.extractors else ""
+            t.add_row("[yellow]FP[/yellow]", p.kind, escape(p.label()) + by)
         console.print(t)
 
 

@@ -239,6 +239,7 @@ class Prediction:
     type: str | None = None
     member_type: str | None = None
     fact_ids: list[str] = field(default_factory=list)
+    extractors: list[str] = field(default_factory=list)   # of its facts, each once, in order
 
     def key(self) -> tuple:
         return (self.doc, self.kind, self.type, self.member_type,
@@ -289,8 +290,10 @@ def _prediction_from_fact(rec: Mapping[str, Any], where: str) -> Prediction | No
     for slot, role in roles.items():
         values[slot], shown[slot] = _arg_values(args.get(role))
     fid = rec.get("id")
+    ext = rec.get("extractor")
     return Prediction(doc=doc, kind=kind, values=values, shown=shown, type=etype,
-                      member_type=member_type, fact_ids=[fid] if isinstance(fid, str) else [])
+                      member_type=member_type, fact_ids=[fid] if isinstance(fid, str) else [],
+                      extractors=[ext] if isinstance(ext, str) else [])
 
 
 def load_predictions(source: str | os.PathLike[str] | Iterable[Any]) -> list[Prediction]:
@@ -345,6 +348,7 @@ def _predictions(items: Iterable[tuple[Any, str]]) -> list[Prediction]:
             old = merged[k]
             old.values = {s: old.values[s] | pred.values[s] for s in old.values}
             old.fact_ids.extend(pred.fact_ids)
+            old.extractors.extend(x for x in pred.extractors if x not in old.extractors)
         else:
             merged[k] = pred
     return sorted(merged.values(), key=lambda p: (p.key()))
@@ -475,7 +479,7 @@ class Report:
                     "false_positives": [{"kind": p.kind, **({"type": p.type} if p.type else {}),
                                          **p.shown,
                                          **({"member_type": p.member_type} if p.member_type else {}),
-                                         "fact_ids": p.fact_ids}
+                                         "fact_ids": p.fact_ids, "extractors": p.extractors}
                                         for p in det.false_positives],
                 }
                 for doc, det in self.details.items()

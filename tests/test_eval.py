@@ -214,6 +214,7 @@ def test_render_table():
     assert "holds_post" in out and "Person" in out and "overall" in out
     assert "孙七" in out            # a false positive listed
     assert "副局长" in out          # a miss listed
+    assert "孙七  (fixture)" in out  # with the extractor of its fact
     json.dumps(r.to_dict(details=True), ensure_ascii=False)
 
 
@@ -378,3 +379,20 @@ def test_eval_cli_by_extractor(tmp_path):
     assert (by["leads_action/learned"]["tp"], by["leads_action/learned"]["fp"]) == (0, 1)
     res = runner.invoke(app, ["eval", str(gold), "--facts", str(facts), "--by-extractor"])
     assert res.exit_code == 0 and "leads_action/learned" in res.output and "scored alone" in res.output
+
+
+def test_details_name_the_extractors_and_keep_brackets(tmp_path):
+    """A false positive lists the extractors of its facts (two facts, one prediction); names with
+    square brackets are printed as written, not read as markup."""
+    from rich.console import Console
+
+    gold = _gold([{"doc": "a.txt", "kind": "doc", "exhaustive": ["leads_action"]},
+                  {"doc": "a.txt", "kind": "leads_action", "agency": ["市林业局"], "action": ["[护林]行动"]}])
+    facts = [_leads("a.txt", "市林业局", "春季植树活动", "launch"), _leads("a.txt", "市林业局", "春季植树活动", "learned")]
+    r = score(gold, load_predictions(facts))
+    fp = r.to_dict(details=True)["details"]["a.txt"]["false_positives"]
+    assert [x["extractors"] for x in fp] == [["launch", "learned"]]
+    console = Console(record=True, width=160)
+    render(r, console, details=True)
+    out = console.export_text()
+    assert "(launch, learned)" in out and "[护林]行动" in out
