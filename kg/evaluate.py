@@ -577,7 +577,9 @@ def by_extractor(gold: Gold, source: str | os.PathLike[str] | Iterable[Any]) -> 
     of each).  Sorted by kind (the report's order), then extractor."""
     groups: dict[tuple[str, str], list[tuple[Any, str]]] = defaultdict(list)
     for rec, where in _fact_items(source):
-        relation = rec.get("relation") if isinstance(rec, Mapping) else None
+        if not isinstance(rec, Mapping):
+            raise GoldError(f"{where}: a fact must be a JSON object")
+        relation = rec.get("relation")
         if relation in RELATION_MAP:
             extractor = rec.get("extractor")
             groups[(RELATION_MAP[relation][0], extractor if isinstance(extractor, str) else "?")].append((rec, where))

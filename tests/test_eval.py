@@ -355,6 +355,8 @@ def test_by_extractor_scores_each_extractors_facts_alone():
     assert counts["entity/mention"].tp == 1
     whole = score(gold, load_predictions(facts)).kinds["leads_action"]
     assert (whole.tp, whole.fp) == (2, 1)          # together: each record once
+    with pytest.raises(GoldError, match="<fact 1>: a fact must be a JSON object"):
+        by_extractor(gold, [facts[0], ["not", "a", "fact"]])
 
 
 def test_eval_cli_by_extractor(tmp_path):
