@@ -372,6 +372,8 @@ def main() -> None:
         ap.error("--span-pair-on-entity-output needs --entity-ner-model")
     lex = Lexicon.load()
     gold = load_gold(a.gold)
+    # read (and checked) before the rules and the fold models, not after them
+    base_report = score(gold, load_predictions(a.baseline)) if a.baseline is not None else None
     a.work.mkdir(parents=True, exist_ok=True)
     # --reuse needs the work dir made with the same --entity-ner-model (fold models and pickles)
     made = a.work / "entity_ner_model.txt"
@@ -412,7 +414,6 @@ def main() -> None:
     layers = [LearnedLayer.load(a.work / f"fold{f}", lex) for f in range(K)]
     if ent_data is not None:
         data = ent_data        # the held-out folds as unseen pages
-    base_report = score(gold, load_predictions(a.baseline)) if a.baseline is not None else None
     first = None
     for v in a.variant or [""]:
         opts = dict(kv.split("=", 1) for kv in v.split(",") if kv)

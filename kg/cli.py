@@ -283,13 +283,14 @@ def render(report, console: Any = None, details: bool = False) -> None:
         console.print(t)
 
 
-def render_bootstrap(intervals: dict, resamples: int, seed: int, console: Any = None,
+def render_bootstrap(intervals: dict, resamples: int, seed: int, level: float, console: Any = None,
                      baseline: Optional[str] = None) -> None:
     """Print :func:`kg.evaluate.bootstrap`'s intervals (or, with ``baseline``, the paired
     differences) as a rich table; scopes without a figure are left out."""
     console = console or Console()
     what = f"F1 - baseline F1 ({escape(baseline)})" if baseline else "F1"
-    table = Table(title=f"{what}: 95 % interval over {resamples} resamples of the documents (seed {seed})")
+    table = Table(title=f"{what}: {100 * level:g} % interval over {resamples} resamples of the documents "
+                        f"(seed {seed})")
     cols = ["scope", "Δ F1 %" if baseline else "F1 %", "low %", "high %"]
     if baseline:
         cols += ["Δ>0 %", "Δ<0 %"]
@@ -360,7 +361,7 @@ def eval_cmd(
                                          "learned layer) alone: its own precision."),
 ) -> None:
     """Score extraction against gold facts: micro P/R/F1 per kind and per entity type."""
-    from .evaluate import bootstrap, by_extractor, load_gold, load_predictions, score
+    from .evaluate import LEVEL, bootstrap, load_gold, load_predictions, score, score_by_extractor
 
     if not gold.exists():
         fail(f"{gold}: no such file")
@@ -380,17 +381,20 @@ def eval_cmd(
             result = run_build([corpus], None, model=model, ner_criterion=ner_criterion, write_rdf=False,
                                rules_only=rules_only, relation_model=relation_model, jobs=jobs, ray=ray)
             source = [f.to_dict() for f in result.facts]
-        report = score(gold_records, load_predictions(source))
+        per_extractor = None
+        if extractors:
+            report, per_extractor = score_by_extractor(gold_records, source)
+        else:
+            report = score(gold_records, load_predictions(source))
         base_report = score(gold_records, load_predictions(baseline)) if baseline is not None else None
-        per_extractor = by_extractor(gold_records, source) if extractors else None
     except KgError as e:
         fail(str(e))
-    intervals = (bootstrap(report, base_report, resamples=resamples, seed=seed) if resamples else None)
+    intervals = bootstrap(report, base_report, resamples=resamples, seed=seed) if resamples else None
+    base_name = str(baseline) if baseline is not None else None
     if as_json:
         d = report.to_dict(details=details) if details else report.to_dict()
         if intervals is not None:
-            d["bootstrap"] = {"resamples": resamples, "seed": seed, "level": 0.95,
-                              "baseline": str(baseline) if baseline is not None else None,
+            d["bootstrap"] = {"resamples": resamples, "seed": seed, "level": LEVEL, "baseline": base_name,
                               "scopes": {s: iv.to_dict() for s, iv in intervals.items()}}
         if per_extractor is not None:
             d["by_extractor"] = {k: c.to_dict() for k, c in per_extractor.items()}
@@ -400,8 +404,7 @@ def eval_cmd(
         if per_extractor is not None:
             render_extractors(per_extractor, console)
         if intervals is not None:
-            render_bootstrap(intervals, resamples, seed, console,
-                             baseline=str(baseline) if baseline is not None else None)
+            render_bootstrap(intervals, resamples, seed, LEVEL, console, baseline=base_name)
 
 
 def train_relations_cmd(

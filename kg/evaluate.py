@@ -575,8 +575,20 @@ def by_extractor(gold: Gold, source: str | os.PathLike[str] | Iterable[Any]) -> 
     ``"kind/extractor"`` -> that kind's counts when only those facts are predicted (their
     precision is the extractor's own; a gold record two extractors both find is a true positive
     of each).  Sorted by kind (the report's order), then extractor."""
+    return _by_extractor(gold, _fact_items(source))
+
+
+def score_by_extractor(gold: Gold, source: str | os.PathLike[str] | Iterable[Any]
+                       ) -> tuple[Report, dict[str, Counts]]:
+    """``score(gold, load_predictions(source))`` and ``by_extractor(gold, source)`` from one
+    reading of the facts."""
+    items = _fact_items(source)
+    return score(gold, _predictions(items)), _by_extractor(gold, items)
+
+
+def _by_extractor(gold: Gold, items: list[tuple[Any, str]]) -> dict[str, Counts]:
     groups: dict[tuple[str, str], list[tuple[Any, str]]] = defaultdict(list)
-    for rec, where in _fact_items(source):
+    for rec, where in items:
         if not isinstance(rec, Mapping):
             raise GoldError(f"{where}: a fact must be a JSON object")
         relation = rec.get("relation")
@@ -593,13 +605,13 @@ def by_extractor(gold: Gold, source: str | os.PathLike[str] | Iterable[Any]) -> 
 
 @dataclass(frozen=True)
 class Interval:
-    """F1 of one scope (``overall``, a kind, ``entity/<Type>``) with its bootstrap interval.  For a
+    """F1 of one scope (:func:`bootstrap`'s keys: ``overall``, a kind, ``entity/<Type>``) with its
+    bootstrap interval.  For a
     comparison (:func:`bootstrap` with ``baseline``) ``value`` / ``low`` / ``high`` are the
     difference F1 - baseline F1 and ``above`` / ``below`` the shares of resamples where it is
     positive / negative.  ``None`` where the scope has no F1 (no gold, or no exhaustive cell);
     ``defined`` counts the resamples that gave one, ``documents`` the documents with a record or a
     prediction of the scope (an interval over one or two says little)."""
-    scope: str
     value: float | None
     low: float | None
     high: float | None
@@ -656,8 +668,11 @@ def _f1s(totals):
     return np.where(np.isnan(p) | np.isnan(r), np.nan, f)
 
 
+LEVEL = 0.95      # bootstrap's default: a 95 % interval
+
+
 def bootstrap(report: Report, baseline: Report | None = None, resamples: int = 1000,
-              level: float = 0.95, seed: int = 0) -> dict[str, Interval]:
+              level: float = LEVEL, seed: int = 0) -> dict[str, Interval]:
     """Percentile intervals of each scope's F1 over ``resamples`` resamples of the report's documents
     (drawn with replacement, as many as there are; one document's records stay together, so the
     interval reflects how much the figure depends on which pages were drawn).  With ``baseline``, a
@@ -697,17 +712,17 @@ def bootstrap(report: Report, baseline: Report | None = None, resamples: int = 1
             seen |= other[:, [0, 1, 3]].sum(axis=1) > 0
         docs = int(seen.sum())
         if value is None or not len(ok):
-            out[scope] = Interval(scope, value, None, None, int(len(ok)), documents=docs)
+            out[scope] = Interval(value, None, None, int(len(ok)), documents=docs)
             continue
         low, high = (float(x) for x in np.quantile(ok, q))
         above = below = None
         if theirs is not None:
             above, below = float((ok > 0).mean()), float((ok < 0).mean())
-        out[scope] = Interval(scope, value, low, high, int(len(ok)), above, below, docs)
+        out[scope] = Interval(value, low, high, int(len(ok)), above, below, docs)
     return out
 
 
 __all__ = [
-    "Counts", "Gold", "GoldError", "GoldRecord", "Interval", "Prediction", "Report", "bootstrap",
-    "by_extractor", "load_gold", "load_predictions", "normalize", "score",
+    "LEVEL", "Counts", "Gold", "GoldError", "GoldRecord", "Interval", "Prediction", "Report", "bootstrap",
+    "by_extractor", "load_gold", "load_predictions", "normalize", "score", "score_by_extractor",
 ]
