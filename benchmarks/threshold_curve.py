@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.evaluate import load_gold  # noqa: E402
 from kg.learned.candidates import ENTITY_TYPES, DocCandidates  # noqa: E402
-from kg.learned.train import (DocGold, _cumulative, _folds, _oof, gold_by_doc,  # noqa: E402
+from kg.learned.train import (DocGold, _cumulative, _oof, document_folds, gold_by_doc,  # noqa: E402
                               group_winners, required, surface_examples, train)
 from kg.learned.linear import LinearModel  # noqa: E402
 from kg.lexicon import Lexicon  # noqa: E402
@@ -56,7 +56,7 @@ def main() -> None:
         n_gold += required(g, a.type)
     # the training's own settings (epochs, the entity models' L2 weight, the example orders)
     d = {k: v.default for k, v in inspect.signature(train).parameters.items()}
-    oof = _oof(examples, _folds(len(data), a.folds), a.folds,
+    oof = _oof(examples, document_folds(len(data), a.folds), a.folds,
                lambda rows, labels: LinearModel.train(rows, labels, epochs=d["epochs"], l2=d["entity_l2"],
                                                       seed=d["seed"], seeds=d["seeds"]))
     scores = group_winners(examples, oof)

@@ -252,7 +252,8 @@ def optimal_threshold(examples: Sequence[Example], scores: Sequence[float], n_go
     return calibrated_threshold(examples, scores, n_gold, stats["f"] / (1.0 + beta * beta), beta)
 
 
-def _folds(n: int, k: int) -> list[int]:
+def document_folds(n: int, k: int) -> list[int]:
+    """The fold of each of ``n`` training documents (in their order) for ``k`` folds."""
     return [i % k for i in range(n)]
 
 
@@ -288,6 +289,25 @@ def context_type_names(spec: Sequence[str] | str, tree_models: Sequence[str] = (
     return names
 
 
+def extra_folds(main_ids: Sequence[str], fold_of: Sequence[int], extra_ids: Sequence[str],
+                sources: Sequence[str | None]) -> list[int]:
+    """The fold of each extra document: -1 (in no fold: always trained on), or for a copy of a
+    training document (``sources``: the name of the document each extra one copies, or None; a
+    shorter list: None for the rest) that document's fold.  A KgError for a copy of a document
+    that is not among ``main_ids``."""
+    index = {d: i for i, d in enumerate(main_ids)}
+    out = []
+    for k, x in enumerate(extra_ids):
+        src = sources[k] if k < len(sources) else None
+        if src is None:
+            out.append(-1)
+        elif src not in index:
+            raise KgError(f"extra document {x} is a copy of {src}, which is no training document")
+        else:
+            out.append(fold_of[index[src]])
+    return out
+
+
 def _oof(examples: list[Example], fold_of: list[int], k: int, fit) -> list[float]:
     """Out-of-fold scores: each fold's examples scored by a model ``fit(rows, labels)`` trained on
     the other folds."""
@@ -313,6 +333,7 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
           trees: int = 200, tree_depth: int = 4, tree_mix: float = 0.5,
           project_model: bool = True, word_classes: int = 0, classes_from: Path | None = None,
           extra: Sequence[tuple[Document, DocResult]] = (), extra_gold: Sequence[Gold] = (),
+          extra_sources: Sequence[str | None] = (),
           context: ContextEncoder | None = None, context_types: Sequence[str] = DEFAULT_CONTEXT_TYPES,
           log: Log | None = None) -> dict:
     """Train every model of the learned layer on ``data`` and write them to ``out_dir``.
@@ -364,6 +385,11 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
     from as well, in every fold; they are never held out, so every threshold is still chosen on
     the out-of-fold scores of ``data`` alone, and the pairs of an extra document are formed over
     the spans the span models trained on everything keep.  The entity models do not see them.
+    ``extra_sources``: for each extra document (in order; shorter: None for the rest), the name of
+    the training document it is a copy of (:mod:`kg.learned.augment`), or None.  A copy is kept in
+    its page's fold: trained on where the page is, held out (and never scored for a threshold)
+    where the page is, and its pairs formed over its out-of-fold spans, so that no page's
+    out-of-fold score comes from a model that learned from its copy.
     ``context``: the span models of ``context_types`` also read each span's context in this NER
     model's BiLSTM (:mod:`kg.learned.context`, a dense vector beside their features), and the pair
     models named there both arguments' (the two vectors one after the other); the
@@ -406,8 +432,10 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             raise KgError("entity_data must hold the same documents as data, in the same order")
         ent_cands = [DocCandidates(d, r, lexicon, rule_features=rule_features,
                                    entity_candidates=entity_candidates) for d, r in entity_data]
-    # the extra documents are in no fold: always trained on
-    fold_of = _folds(len(data), folds) + [-1] * len(extra)
+    # the extra documents are in no fold (always trained on), but a copy of a training page is
+    # in that page's
+    fold_of = document_folds(len(data), folds)
+    fold_of += extra_folds([d.id for d, _r in data], fold_of, [d.id for d, _r in extra], extra_sources)
     report: dict = {"documents": len(data), "rule_features": rule_features, "folds": folds,
                     "pair_precision": pair_precision, "entity_calibrated": entity_calibrated,
                     # (only when on: a default training writes the manifest it wrote before the option)
@@ -417,6 +445,9 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
                     "models": {}}
     if extra:        # (only then: a training without extras writes the manifest it wrote before)
         report["extra_documents"] = len(extra)
+        copies = sum(1 for f in fold_of[n_main:] if f >= 0)
+        if copies:
+            report["copies"] = copies
     if ner:
         report["ner"] = dict(ner)
     if tree_models:     # (only then: a linear training writes the files it wrote before trees)
@@ -492,6 +523,8 @@ def train(data: Sequence[tuple[Document, DocResult]], gold: Gold, lexicon: Lexic
             oof_span[(i, j)] = s
     # an extra document's spans (in no fold) as the span models trained on everything score them
     for i in range(n_main, len(all_cands)):
+        if fold_of[i] >= 0:
+            continue        # a copy of a training page: its out-of-fold scores
         for j, s in enumerate(scores_by_model(models, doc_spans[i])):
             oof_span[(i, j)] = s
 
