@@ -9,7 +9,7 @@ entity figures here are optimistic; relation figures are not.)
     .venv/bin/python benchmarks/relations_crossfit.py [--folds 4] [--work /tmp/kg-crossfit]
         [--variant mode=backoff,project_mentions=0 --variant project_mentions=1 ...] [--losses]
         [--ceiling] [--thresholds] [--facts FILE] [--entity-ner-model /tmp/ner_v6] [--extra DOCS GOLD ...]
-        [--fold-jobs 2]
+        [--augment N] [--fold-jobs 2]
 
 With ``--entity-ner-model`` the fold models are trained as the shipped command trains them
 (entity models on that NER model's output, with generated candidates) and every held-out fold
@@ -28,7 +28,10 @@ many records the pair stage could still find (some pair of the kept spans states
 best pair of its group does, and it clears the pair threshold), with the span thresholds as
 trained and scaled down.  ``--extra DOCS GOLD``: more annotated documents the fold models' span
 and pair models learn from in every fold (never scored; ``kg model train-relations
---extra-corpus``).
+--extra-corpus``).  ``--augment N``: N copies of each page with its names swapped (``kg model
+train-relations --augment``, ``kg.learned.augment``); a fold model learns from the copies of its
+own pages only, each in its page's inner fold and with donors from that inner fold, so no held-out
+page, nor a name of one, is in any copy it learns from.
 
 The rule output is cached in WORK/rules.pkl and the fold models in WORK/foldK (reused on the
 next run with --reuse); each variant sets LearnedLayer attributes of the fold models before
@@ -303,6 +306,26 @@ def _option(v: str) -> bool | int | float | str:
 _FOLD: dict = {}
 
 
+def _fold_copies(f: int, docs: list, inner: int) -> tuple[list, object, list[str]]:
+    """The augmented copies of fold model ``f``'s pages ``docs`` (``--augment``; ``inner``: the
+    training's own folds): their rule output (cached in WORK/rules_augmented_f``f``.pkl), gold and
+    source pages."""
+    from kg.ingest import prepare_text
+    from kg.learned.augment import augment
+    from kg.learned.train import document_folds
+    from kg.ner import DEFAULT_MODEL_DIR
+
+    a, gold, lex = _FOLD["a"], _FOLD["gold"], _FOLD["lex"]
+    groups = dict(zip((d.id for d in docs), document_folds(len(docs), inner)))
+    pages, cgold = augment({d.id: d.original for d in docs}, gold, copies=a.augment, seed=a.augment_seed,
+                           groups=groups)
+    x_ner = a.entity_ner_model if a.span_pair_on_entity_output else DEFAULT_MODEL_DIR
+    copies = _rules_cached(a.work / f"rules_augmented_f{f}.pkl", a.reuse,
+                           lambda: [prepare_text(p.text, p.name, lex) for p in pages], x_ner, lex,
+                           stamp=f"{Path(x_ner).resolve()}\n{a.augment} {a.augment_seed}")
+    return copies, cgold, [p.source for p in pages]
+
+
 def _train_fold(f: int) -> None:
     """Train the fold model ``f`` (every page but fold ``f``'s) into WORK/fold``f``."""
     a, K, lex, gold = _FOLD["a"], _FOLD["K"], _FOLD["lex"], _FOLD["gold"]
@@ -313,8 +336,15 @@ def _train_fold(f: int) -> None:
     src = ent_data if a.span_pair_on_entity_output else data
     if a.context_types:
         kw.update(context=_encoder(), context_types=a.context_types)
-    train([x for i, x in enumerate(src) if i % K != f], gold, lex, a.work / f"fold{f}", extra=_FOLD["extra"],
-          extra_gold=_FOLD["extra_gold"], **kw)
+    fold_data = [x for i, x in enumerate(src) if i % K != f]
+    extra, extra_gold, sources = _FOLD["extra"], _FOLD["extra_gold"], [None] * len(_FOLD["extra"])
+    if a.augment:
+        # copies of this fold model's pages only, each donor from its page's inner fold (as
+        # kg model train-relations --augment makes them), so no held-out page is in a copy
+        copies, cgold, csources = _fold_copies(f, [d for d, _r in fold_data], kw.get("folds", 4))
+        extra, extra_gold, sources = extra + copies, extra_gold + [cgold], sources + csources
+    train(fold_data, gold, lex, a.work / f"fold{f}", extra=extra, extra_gold=extra_gold,
+          extra_sources=sources, **kw)
 
 
 def main() -> None:
@@ -335,6 +365,11 @@ def main() -> None:
     ap.add_argument("--train-option", action="append", default=[],
                     help="attr=value passed to kg.learned.train.train for the fold models: a number, True / "
                          "False, else a string (pair_span_scale=0.5, tree_models=Action,Cluster)")
+    ap.add_argument("--augment", type=int, default=0,
+                    help="this many augmented copies of each page (kg model train-relations --augment), "
+                         "each fold model learning from the copies of its own pages only; their rule "
+                         "output cached in WORK/rules_augmented_fK.pkl")
+    ap.add_argument("--augment-seed", type=int, default=13, help="the copies' seed (train-relations: --seed)")
     ap.add_argument("--extra", nargs=2, action="append", default=[], metavar=("DOCS", "GOLD"),
                     help="more annotated documents the fold models' span and pair models learn from "
                          "(kg model train-relations --extra-corpus / --extra-gold), in every fold, never "

@@ -501,6 +501,11 @@ def train_relations_cmd(
              "--corpus; the entity models do not see them. Repeatable, each with its --extra-gold."),
     extra_gold: Optional[list[Path]] = typer.Option(
         None, "--extra-gold", help="The gold JSONL of each --extra-corpus, in the same order."),
+    augment: int = typer.Option(
+        0, min=0, help="Copies of each --corpus page with its gold records' names (clusters, actions, "
+                       "projects, member enterprises, lead agencies) swapped for other pages' names, "
+                       "which the span and pair models learn from too, each in its page's fold "
+                       "(docs/relations.md, 'Augmented copies'); 0: none."),
 ) -> None:
     """Train the learned relation layer (entity, span and pair models) on annotated documents."""
     from .evaluate import load_gold
@@ -555,6 +560,15 @@ def train_relations_cmd(
             if extra_docs:
                 task = bar.add_task("rules (extra documents)", total=len(extra_docs))
                 extra = run_rules(extra_docs, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
+            extra_sources: list[str | None] = [None] * len(extra)
+            if augment:
+                from .learned.augment import augmented_documents
+                copies, copy_gold, sources = augmented_documents(docs, gold_records, augment, folds,
+                                                                 seed=seed, lexicon=lexicon)
+                task = bar.add_task("rules (augmented copies)", total=len(copies))
+                extra += run_rules(copies, lexicon, tagger, progress=lambda d, n: bar.update(task, completed=d))
+                extra_golds.append(copy_gold)
+                extra_sources += sources
         ner = {"relations": model_version(ner_model or DEFAULT_MODEL_DIR),
                "entities": model_version(entity_ner_model or ner_model or DEFAULT_MODEL_DIR)}
         report = train(data, gold_records, lexicon, out, rule_features=rule_features, mode=modes,
@@ -567,7 +581,7 @@ def train_relations_cmd(
                        member_orgs=member_orgs, project_model=project_model,
                        list_members=list_members, list_orgs=list_orgs, ner=ner,
                        word_classes=word_classes, classes_from=ner_model,
-                       extra=extra, extra_gold=extra_golds,
+                       extra=extra, extra_gold=extra_golds, extra_sources=extra_sources,
                        context=ContextEncoder(tagger) if ctx_types else None, context_types=ctx_types,
                        log=lambda s: err_console.print(s, highlight=False))
     except KgError as e:
