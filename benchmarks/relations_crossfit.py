@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import inspect
 import pickle
 from pathlib import Path
 
@@ -308,22 +309,17 @@ _FOLD: dict = {}
 
 def _fold_copies(f: int, docs: list, inner: int) -> tuple[list, object, list[str]]:
     """The augmented copies of fold model ``f``'s pages ``docs`` (``--augment``; ``inner``: the
-    training's own folds): their rule output (cached in WORK/rules_augmented_f``f``.pkl), gold and
-    source pages."""
-    from kg.ingest import prepare_text
-    from kg.learned.augment import augment
-    from kg.learned.train import document_folds
+    training's own folds), as ``kg model train-relations --augment`` makes them: their rule output
+    (cached in WORK/rules_augmented_f``f``.pkl), gold and source pages."""
+    from kg.learned.augment import augmented_documents
     from kg.ner import DEFAULT_MODEL_DIR
 
     a, gold, lex = _FOLD["a"], _FOLD["gold"], _FOLD["lex"]
-    groups = dict(zip((d.id for d in docs), document_folds(len(docs), inner)))
-    pages, cgold = augment({d.id: d.original for d in docs}, gold, copies=a.augment, seed=a.augment_seed,
-                           groups=groups)
+    copied, cgold, sources = augmented_documents(docs, gold, a.augment, inner, seed=a.augment_seed, lexicon=lex)
     x_ner = a.entity_ner_model if a.span_pair_on_entity_output else DEFAULT_MODEL_DIR
-    copies = _rules_cached(a.work / f"rules_augmented_f{f}.pkl", a.reuse,
-                           lambda: [prepare_text(p.text, p.name, lex) for p in pages], x_ner, lex,
+    copies = _rules_cached(a.work / f"rules_augmented_f{f}.pkl", a.reuse, lambda: copied, x_ner, lex,
                            stamp=f"{Path(x_ner).resolve()}\n{a.augment} {a.augment_seed}")
-    return copies, cgold, [p.source for p in pages]
+    return copies, cgold, sources
 
 
 def _train_fold(f: int) -> None:
@@ -341,7 +337,8 @@ def _train_fold(f: int) -> None:
     if a.augment:
         # copies of this fold model's pages only, each donor from its page's inner fold (as
         # kg model train-relations --augment makes them), so no held-out page is in a copy
-        copies, cgold, csources = _fold_copies(f, [d for d, _r in fold_data], kw.get("folds", 4))
+        inner = kw.get("folds", inspect.signature(train).parameters["folds"].default)
+        copies, cgold, csources = _fold_copies(f, [d for d, _r in fold_data], inner)
         extra, extra_gold, sources = extra + copies, extra_gold + [cgold], sources + csources
     train(fold_data, gold, lex, a.work / f"fold{f}", extra=extra, extra_gold=extra_gold,
           extra_sources=sources, **kw)
